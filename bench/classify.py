@@ -1,0 +1,233 @@
+"""Classifier benchmarks on the shared research data sets (../shared/data), printed as tables.
+
+    .venv/bin/python bench/classify.py [--quick]
+
+Trains on train splits and measures on dev/valid splits (never on what was tuned on); runs a plain
+TF-IDF (word 1-2 + char 2-5) + class-balanced LogisticRegression baseline in the same process and
+prints ratios against it. Skips with a message when ../shared/data is missing.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")  # "one core" throughput
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import argparse  # noqa: E402
+import random  # noqa: E402
+import time  # noqa: E402
+from collections.abc import Sequence  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
+
+
+def _baseline() -> Any:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import FeatureUnion, Pipeline
+
+    return Pipeline([
+        ("f", FeatureUnion([("w", TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True)),
+                            ("c", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True))])),
+        ("lr", LogisticRegression(class_weight="balanced", max_iter=2000)),
+    ])
+
+
+def obfuscate(text: str, rng: random.Random, share: float = 0.3) -> str:
+    """Spaced/dotted dodges on a share of the words of 3+ letters: "lừa" → "l.ừ.a" or "l ừ a"."""
+    out = []
+    for w in text.split(" "):
+        if len(w) >= 3 and w.isalpha() and rng.random() < share:
+            w = ".".join(w) if rng.random() < 0.5 else " ".join(w)
+        out.append(w)
+    return " ".join(out)
+
+
+def _macro(truth: Sequence[str], pred: Sequence[str]) -> float:
+    from sklearn.metrics import f1_score
+
+    return float(f1_score(truth, pred, average="macro"))
+
+
+def _table(headers: list[str], rows: list[list[Any]]) -> None:
+    cells = [[f"{v:.3f}" if isinstance(v, float) else str(v) for v in r] for r in rows]
+    widths = [max(len(h), *(len(r[i]) for r in cells)) for i, h in enumerate(headers)]
+    print("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)))
+    print("  ".join("-" * w for w in widths))
+    for r in cells:
+        print("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)))
+    print()
+
+
+def _read(path: Path, text: str, label: str, mapping: dict[str, str] | None = None) -> tuple[list[str], list[str]]:
+    from classifier.dataset import read_labelled
+
+    d = read_labelled(str(path), text, label, mapping or {})
+    return d.texts, [row[0] if row else "clean" for row in d.labels]
+
+
+def _ours(recipe: Any, texts: Sequence[str], labels: Sequence[str]) -> Any:
+    from classifier.train import fit
+
+    return fit(list(texts), [[lab] if lab != "clean" else [] for lab in labels], recipe=recipe, cv=False).scorer()
+
+
+def _untuned(scorer: Any, texts: Sequence[str]) -> list[str]:
+    """`label` with the tuned class weights switched off (plain argmax of the probabilities), for comparison."""
+    weights, scorer.label_weights = scorer.label_weights, {}
+    try:
+        return [r.label for r in scorer.score_many(list(texts))]
+    finally:
+        scorer.label_weights = weights
+
+
+def vihsd(recipe_seg: Any, recipe_syl: Any) -> dict[str, Any]:
+    m = {"0": "clean", "1": "offensive", "2": "hate"}
+    tr_x, tr_y = _read(DATA / "vihsd" / "train.csv", "free_text", "label_id", m)
+    dv_x, dv_y = _read(DATA / "vihsd" / "dev.csv", "free_text", "label_id", m)
+    from classifier.normalize import strip_accents
+
+    rng = random.Random(7)
+    variants = {"clean": dv_x, "no diacritics": [strip_accents(t) for t in dv_x],
+                "spaced/dotted": [obfuscate(t, rng) for t in dv_x]}
+    base = _baseline().fit(tr_x, tr_y)
+    res: dict[str, Any] = {"baseline": {k: _macro(dv_y, base.predict(v)) for k, v in variants.items()}}
+    scorers = {}
+    for name, recipe in (("syllables", recipe_syl), ("segmented", recipe_seg)):
+        t0 = time.perf_counter()
+        sc = _ours(recipe, tr_x, tr_y)
+        scorers[name] = sc
+        res[name] = {k: _macro(dv_y, [r.label for r in sc.score_many(v)]) for k, v in variants.items()}
+        res[name]["train_s"] = time.perf_counter() - t0
+        res[name]["argmax"] = _macro(dv_y, _untuned(sc, dv_x))
+        res[name]["weights"] = sc.label_weights
+    res["scorers"] = scorers
+    res["dev_texts"] = dv_x
+    return res
+
+
+def victsd(recipe: Any) -> dict[str, float]:
+    from sklearn.metrics import f1_score
+
+    m = {"0": "clean", "1": "offensive"}
+    tr_x, tr_y = _read(DATA / "victsd" / "train.csv", "Comment", "Toxicity", m)
+    va_x, va_y = _read(DATA / "victsd" / "valid.csv", "Comment", "Toxicity", m)
+    base = _baseline().fit(tr_x, tr_y)
+    sc = _ours(recipe, tr_x, tr_y)
+    return {"baseline": float(f1_score(va_y, base.predict(va_x), pos_label="offensive")),
+            "ours": float(f1_score(va_y, [r.label for r in sc.score_many(va_x)], pos_label="offensive")),
+            "ours_argmax": float(f1_score(va_y, _untuned(sc, va_x), pos_label="offensive"))}
+
+
+def five_fold(path: Path, text: str, label: str, category: str, recipe: Any) -> dict[str, float]:
+    from sklearn.metrics import f1_score, roc_auc_score
+    from sklearn.model_selection import StratifiedKFold
+
+    x, y = _read(path, text, label, {"0": "clean", "1": category})
+    x_arr, y_arr = np.array(x, dtype=object), np.array(y, dtype=object)
+    out: dict[str, list[float]] = {"baseline_f1": [], "ours_f1": [], "baseline_auc": [], "ours_auc": []}
+    for tr, te in StratifiedKFold(5, shuffle=True, random_state=1).split(x_arr, y_arr):
+        base = _baseline().fit(list(x_arr[tr]), list(y_arr[tr]))
+        truth = list(y_arr[te])
+        out["baseline_f1"].append(float(f1_score(truth, base.predict(list(x_arr[te])), pos_label=category)))
+        col = list(base.classes_).index(category)
+        out["baseline_auc"].append(float(roc_auc_score([t == category for t in truth],
+                                                       base.predict_proba(list(x_arr[te]))[:, col])))
+        sc = _ours(recipe, list(x_arr[tr]), list(y_arr[tr]))
+        res = sc.score_many(list(x_arr[te]))
+        out["ours_f1"].append(float(f1_score(truth, [r.label for r in res], pos_label=category)))
+        out["ours_auc"].append(float(roc_auc_score([t == category for t in truth], [r.scores[category] for r in res])))
+    return {k: float(np.mean(v)) for k, v in out.items()}
+
+
+def throughput(scorer: Any, texts: Sequence[str]) -> dict[str, float]:
+    from underthesea import word_tokenize
+
+    word_tokenize(texts[0])
+    scorer.score_many(list(texts[:10]))
+    # interleaved chunk by chunk, so a change in the machine's load hits both sides alike
+    t_wt = t_ours = 0.0
+    for i in range(0, len(texts), 256):
+        chunk = list(texts[i : i + 256])
+        t0 = time.perf_counter()
+        for t in chunk:
+            word_tokenize(t)
+        t1 = time.perf_counter()
+        scorer.score_many(chunk)
+        t_wt, t_ours = t_wt + t1 - t0, t_ours + time.perf_counter() - t1
+    wt, ours = len(texts) / t_wt, len(texts) / t_ours
+    return {"word_tokenize": wt, "ours": ours}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--skip", action="append", default=[], help="vihsd, victsd, smishing, reintel")
+    args = ap.parse_args(argv)
+    if not (DATA / "vihsd" / "train.csv").exists():
+        print(f"bench/classify.py: skipped: shared data not found at {DATA}")
+        return 0
+    from dataclasses import replace
+
+    from classifier.model import Recipe
+
+    # The recipe under test: syllable 1-3-grams (no word segmentation), char n-grams of the normalised text
+    # with and without accents; `label` uses per-class weights tuned on out-of-fold predictions of the
+    # training data only (Recipe.tune_label). "segmented" is the same recipe with underthesea segmentation.
+    syl = Recipe(segment=False, word_ngrams=(1, 3), char_accented=True, min_df=2, max_word_features=150_000,
+                 max_char_features=200_000, C=2.0, augment_strip=0.3, cv_folds=0)
+    seg = replace(syl, segment=True, word_ngrams=(1, 2))
+    small = replace(syl, min_df=1)
+
+    if "vihsd" not in args.skip:
+        r = vihsd(seg, syl)
+        print("ViHSD dev macro-F1 (train on train; 3 classes clean/offensive/hate)")
+        rows = []
+        for variant in ("clean", "no diacritics", "spaced/dotted"):
+            b = r["baseline"][variant]
+            rows.append([variant, b, r["syllables"][variant], r["segmented"][variant],
+                         r["syllables"][variant] / b, r["syllables"][variant] / r["syllables"]["clean"],
+                         r["segmented"][variant] / r["segmented"]["clean"], b / r["baseline"]["clean"]])
+        _table(["dev text", "baseline", "syllables", "segmented", "syl/base", "syl/clean", "seg/clean", "base/clean"],
+               rows)
+        for name in ("syllables", "segmented"):
+            print(f"{name}: clean dev macro-F1 with plain argmax (class weights off) {r[name]['argmax']:.3f}; "
+                  f"weights tuned on out-of-fold train predictions {r[name]['weights']}")
+        print(f"training time: segmented {r['segmented']['train_s']:.0f}s, syllables {r['syllables']['train_s']:.0f}s\n")
+        texts = r["dev_texts"]
+        rows = []
+        for name in ("segmented", "syllables"):
+            tp = throughput(r["scorers"][name], texts)
+            rows.append([name, f"{tp['ours']:.0f}", f"{tp['word_tokenize']:.0f}", tp["ours"] / tp["word_tokenize"]])
+        print(f"Throughput on {len(texts)} ViHSD dev texts, one core (posts/s)")
+        _table(["model", "scorer", "word_tokenize alone", "ratio"], rows)
+    if "victsd" not in args.skip:
+        v = victsd(syl)
+        print("ViCTSD valid toxicity F1 (train on train)")
+        _table(["baseline", "ours (tuned label)", "ours (argmax)", "ratio"],
+               [[v["baseline"], v["ours"], v["ours_argmax"], v["ours"] / v["baseline"]]])
+    if "smishing" not in args.skip:
+        s = five_fold(DATA / "vi_sms_smishing" / "train.csv", "content", "label", "scam", small)
+        print("Smishing 5-fold (label 1 → scam); ours F1 = of `label`, whose class weights are tuned on out-of-fold\n"
+              "predictions inside each training fold (macro-F1 objective); the baseline uses argmax")
+        _table(["metric", "baseline", "ours", "ratio"],
+               [["F1", s["baseline_f1"], s["ours_f1"], s["ours_f1"] / s["baseline_f1"]],
+                ["ROC-AUC", s["baseline_auc"], s["ours_auc"], s["ours_auc"] / s["baseline_auc"]]])
+    if "reintel" not in args.skip:
+        s = five_fold(DATA / "reintel" / "dev.csv", "post_message", "label", "misinformation", small)
+        print("ReINTEL dev 5-fold (label 1 → misinformation)")
+        _table(["metric", "baseline", "ours", "ratio"],
+               [["ROC-AUC", s["baseline_auc"], s["ours_auc"], s["ours_auc"] / s["baseline_auc"]],
+                ["F1", s["baseline_f1"], s["ours_f1"], s["ours_f1"] / s["baseline_f1"]]])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,67 @@
+"""Known items: confirmed violations raise the score of near-duplicates; dismissed texts suppress them.
+
+Matching is MinHash similarity (classifier.fingerprint, word 3-shingles of accent-folded text), so a
+repost with different punctuation, casing or no diacritics still matches.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from datasketch import MinHash
+
+from classifier.fingerprint import minhash, similarity
+
+CONFIRMED, DISMISSED = "confirmed", "dismissed"
+
+
+@dataclass(frozen=True)
+class BankText:
+    text: str
+    category: str | None
+    polarity: str  # "confirmed" | "dismissed"
+    ref: str  # e.g. "item:42"
+
+
+@dataclass(frozen=True)
+class BankMatch:
+    entry: BankText
+    similarity: float
+
+
+class Bank:
+    """An in-memory bank. Confirmed entries need a category; a dismissed entry without one covers all."""
+
+    def __init__(self, entries: Iterable[BankText] = (), *, confirmed_min: float = 0.5,
+                 dismissed_min: float = 0.7) -> None:
+        self.confirmed_min = confirmed_min
+        self.dismissed_min = dismissed_min
+        self._entries: list[tuple[BankText, MinHash]] = []
+        for e in entries:
+            self.add(e)
+
+    def add(self, entry: BankText) -> None:
+        if entry.polarity not in (CONFIRMED, DISMISSED):
+            raise ValueError(f"polarity must be {CONFIRMED!r} or {DISMISSED!r}, not {entry.polarity!r}")
+        if entry.polarity == CONFIRMED and not entry.category:
+            raise ValueError("a confirmed bank entry needs a category")
+        self._entries.append((entry, minhash(entry.text)))
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __iter__(self) -> Iterator[BankText]:
+        return (e for e, _ in self._entries)
+
+    def match(self, text: str) -> list[BankMatch]:
+        """Entries similar enough to `text` (by their polarity's threshold), most similar first."""
+        if not self._entries:
+            return []
+        m = minhash(text)
+        out = []
+        for entry, em in self._entries:
+            sim = similarity(m, em)
+            if sim >= (self.confirmed_min if entry.polarity == CONFIRMED else self.dismissed_min):
+                out.append(BankMatch(entry, sim))
+        return sorted(out, key=lambda b: -b.similarity)

@@ -1,0 +1,63 @@
+"""Which words and n-grams pushed a category's score up, with offsets into the original text.
+
+The model is linear on top of its features, so a feature's contribution is its value times the
+category's coefficient. Features of the same stretch of text (the word with accents, without, and its
+character n-grams) are summed into one piece of evidence.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+import numpy as np
+
+from classifier.analysis import Doc
+from classifier.normalize import strip_accents
+from classifier.result import Evidence
+
+
+def _find_ngram(tokens: list[str], gram: list[str]) -> int:
+    n = len(gram)
+    for i in range(len(tokens) - n + 1):
+        if tokens[i : i + n] == gram:
+            return i
+    return -1
+
+
+def ngram_evidence(doc: Doc, row: Any, weights: np.ndarray, names: np.ndarray, category: str,
+                   top: int = 5) -> list[Evidence]:
+    """Top positive contributions of `row` (anything with the `.indices`/`.data` of a CSR row) under `weights`."""
+    idx = row.indices
+    if len(idx) == 0:
+        return []
+    contrib = row.data * weights[idx]
+    positive = np.flatnonzero(contrib > 0)
+    if len(positive) == 0:
+        return []
+    keep = positive[np.argsort(-contrib[positive], kind="stable")[: top * 8]]
+    plain_words: list[str] | None = None
+    spans: dict[tuple[int, int], float] = defaultdict(float)
+    detail: dict[tuple[int, int], list[str]] = defaultdict(list)
+    for c, f in zip(contrib[keep].tolist(), idx[keep].tolist(), strict=True):
+        block, _, feat = str(names[f]).partition("__")
+        if block != "words" and plain_words is None:
+            plain_words = [strip_accents(w) for w in doc.words]
+        words = doc.words if block in ("words", "chars_acc") else plain_words
+        assert words is not None
+        if block in ("chars", "chars_acc"):
+            piece = feat.strip()
+            i = next((k for k, w in enumerate(words) if piece and piece in w), -1)
+            j = i
+        else:
+            gram = feat.split(" ")
+            i = _find_ngram(words, gram)
+            j = i + len(gram) - 1
+        if i < 0:
+            continue
+        span = (doc.word_spans[i][0], doc.word_spans[j][1])
+        spans[span] += c
+        detail[span].append(feat)
+    best = sorted(spans.items(), key=lambda kv: -kv[1])[:top]
+    return [Evidence(category, "ngram", doc.original[a:b], a, b, w, ", ".join(detail[(a, b)][:4]))
+            for (a, b), w in best]

@@ -1,0 +1,189 @@
+"""Build the model's Pipeline, and save/load it together with its model card.
+
+The fitted Pipeline is stored with skops (no pickle code execution); loading accepts only the types in
+TRUSTED_TYPES and only a file whose SHA-256 matches the card written next to it (`X.skops` →
+`X.card.json`). A card from another scikit-learn minor version is refused too: rebuild instead.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tomllib
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import sklearn
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.linear_model import LogisticRegression
+from sklearn.multiclass import OneVsRestClassifier
+from sklearn.pipeline import Pipeline
+
+from classifier.features import TextAnalyzer, build_features
+
+DATA_DIR = Path(__file__).parent / "data"
+DEFAULT_MODEL = DATA_DIR / "default_model.skops"
+DEFAULT_RECIPE = DATA_DIR / "default_recipe.toml"
+CLEAN = "clean"
+CARD_FORMAT = 1
+
+TRUSTED_TYPES: tuple[str, ...] = (
+    "classifier.features.TextAnalyzer",
+    "classifier.features.AccentStripper",
+    "classifier.features.CompactTfidfVectorizer",
+    "numpy.float32",
+    "numpy.float64",
+    "numpy.int64",
+    "numpy.dtype",
+    "builtins.slice",
+    "sklearn.calibration._CalibratedClassifier",
+    "sklearn.calibration._SigmoidCalibration",
+    "sklearn.calibration.CalibratedClassifierCV",
+    "sklearn.feature_extraction.text.TfidfTransformer",
+    "sklearn.feature_extraction.text.TfidfVectorizer",
+    "sklearn.linear_model._logistic.LogisticRegression",
+    "sklearn.multiclass.OneVsRestClassifier",
+    "sklearn.pipeline.FeatureUnion",
+    "sklearn.pipeline.Pipeline",
+    "sklearn.preprocessing._label.LabelBinarizer",
+    "sklearn.preprocessing._label.LabelEncoder",
+)
+
+
+class ModelError(Exception):
+    """The model file or its card is missing, tampered with, or from an incompatible version."""
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """Everything that decides how a model is built; stored in the card so a build can be repeated."""
+
+    segment: bool = True
+    word_ngrams: tuple[int, int] = (1, 2)
+    char_ngrams: tuple[int, int] = (2, 5)
+    chars: bool = True
+    char_accented: bool = False  # also character n-grams of the text WITH its accents
+    char_analyzer: str = "char_wb"
+    min_df: int = 2
+    max_word_features: int = 60_000
+    max_char_features: int = 80_000
+    C: float = 4.0
+    class_weight: str | None = "balanced"
+    calibration_folds: int = 3
+    augment_strip: float = 0.3  # share of training texts also added without diacritics
+    tune_label: bool = True  # exclusive labels: per-class weights for `label`, tuned on out-of-fold macro-F1
+    label_folds: int = 3  # folds for those out-of-fold predictions when no cross-validation runs
+    target_precision: float = 0.8
+    min_threshold: float = 0.3
+    cv_folds: int = 5
+    seed: int = 13
+    data: tuple[str, ...] = field(default_factory=tuple)  # seed files (default recipe only), relative to the recipe
+
+    @classmethod
+    def from_toml(cls, path: str | Path) -> Recipe:
+        try:
+            raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        except FileNotFoundError as exc:
+            raise ModelError(f"recipe not found: {path}") from exc
+        except tomllib.TOMLDecodeError as exc:
+            raise ModelError(f"recipe {path}: {exc}") from exc
+        raw = raw.get("recipe", raw)
+        known = set(cls.__dataclass_fields__)
+        unknown = set(raw) - known
+        if unknown:
+            raise ModelError(f"recipe {path}: unknown key(s) {', '.join(sorted(unknown))}")
+        for key in ("word_ngrams", "char_ngrams", "data"):
+            if key in raw:
+                raw[key] = tuple(raw[key])
+        return cls(**raw)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
+
+
+def build_pipeline(recipe: Recipe, *, exclusive: bool, min_positives: int) -> Pipeline:
+    # One-vs-rest liblinear for both kinds: fast on wide sparse features. With mutually exclusive labels
+    # the classes include "clean" and OneVsRestClassifier normalises the probabilities across classes.
+    lr = LogisticRegression(C=recipe.C, class_weight=recipe.class_weight, max_iter=3000, solver="liblinear", dual=True,
+                            random_state=recipe.seed)
+    folds = min(recipe.calibration_folds, max(2, min_positives))
+    clf = OneVsRestClassifier(CalibratedClassifierCV(lr, method="sigmoid", cv=folds, ensemble=False))
+    features = build_features(word_ngrams=recipe.word_ngrams, char_ngrams=recipe.char_ngrams, min_df=recipe.min_df,
+                              max_word_features=recipe.max_word_features,
+                              max_char_features=recipe.max_char_features, chars=recipe.chars,
+                              char_accented=recipe.char_accented, char_analyzer=recipe.char_analyzer)
+    return Pipeline([("analyze", TextAnalyzer(segment=recipe.segment)), ("features", features), ("clf", clf)])
+
+
+def linear_weights(pipeline: Pipeline, categories: tuple[str, ...]) -> np.ndarray:
+    """(n_categories, n_features) coefficients of the underlying linear models, for explanations."""
+    clf: OneVsRestClassifier = pipeline.named_steps["clf"]
+    rows = [est.calibrated_classifiers_[0].estimator.coef_[0] for est in clf.estimators_]
+    classes = [str(c) for c in clf.classes_]
+    if not set(categories) <= set(classes):  # multilabel: estimators in category order
+        return np.vstack(rows)
+    if len(rows) == 1:  # binary: the single estimator scores classes_[1]
+        return np.vstack([rows[0] if classes.index(c) == 1 else -rows[0] for c in categories])
+    return np.vstack([rows[classes.index(c)] for c in categories])
+
+
+def file_sha256(path: str | Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def card_path(model_path: str | Path) -> Path:
+    return Path(model_path).with_suffix(".card.json")
+
+
+def save(pipeline: Pipeline, card: dict[str, Any], path: str | Path) -> dict[str, Any]:
+    import skops.io as sio
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    sio.dump(pipeline, path, compression=8)  # ZIP_DEFLATED
+    card = dict(card, format=CARD_FORMAT, model_file=path.name, model_sha256=file_sha256(path),
+                model_bytes=path.stat().st_size)
+    card_path(path).write_text(json.dumps(card, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    return card
+
+
+def load(path: str | Path) -> tuple[Pipeline, dict[str, Any]]:
+    """The Pipeline and its card, after checking the card matches the file and every stored type is trusted."""
+    import skops.io as sio
+
+    path = Path(path)
+    if not path.exists():
+        raise ModelError(f"model not found: {path}")
+    cpath = card_path(path)
+    try:
+        card = json.loads(cpath.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ModelError(f"model card not found: {cpath} (a model without its card is refused)") from exc
+    except json.JSONDecodeError as exc:
+        raise ModelError(f"model card {cpath} is not valid JSON: {exc}") from exc
+    if card.get("format") != CARD_FORMAT:
+        raise ModelError(f"model card {cpath}: unknown format {card.get('format')!r}")
+    if card.get("model_sha256") != file_sha256(path):
+        raise ModelError(f"model {path} does not match its card (SHA-256 differs): refusing to load")
+    want = ".".join(str(card.get("sklearn_version", "")).split(".")[:2])
+    have = ".".join(sklearn.__version__.split(".")[:2])
+    if want != have:
+        raise ModelError(f"model {path} was built with scikit-learn {want}, this is {have}: rebuild it "
+                         "(python -m classifier.train --default, or canhgac train)")
+    try:
+        untrusted = sio.get_untrusted_types(file=path)
+    except Exception as exc:  # a corrupt zip or a foreign format: skops raises many kinds
+        raise ModelError(f"model {path} is not a readable skops file: {exc}") from exc
+    extra = sorted(set(untrusted) - set(TRUSTED_TYPES))
+    if extra:
+        raise ModelError(f"model {path} contains untrusted types: {', '.join(extra)}")
+    pipeline = sio.load(path, trusted=[t for t in untrusted])
+    if not isinstance(pipeline, Pipeline):
+        raise ModelError(f"model {path} does not hold a Pipeline")
+    return pipeline, card

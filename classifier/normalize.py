@@ -1,0 +1,239 @@
+"""Vietnamese text normalisation that keeps track of where every piece came from.
+
+Posts that try to dodge filters write "l.ừ.a đ.ả.o", "c h u y ể n k h o ả n" or "l0a"; others use
+teencode ("ko", "đc"), old tone placement ("hoà"), decomposed (NFD) diacritics or no diacritics at all.
+Everything here turns such text into one canonical lowercase syllable sequence, and each syllable keeps
+the character offsets of the ORIGINAL text it came from, so evidence can point back at what a moderator
+actually sees. URLs, e-mails, phone numbers and money amounts become typed tokens.
+
+Module-level functions; no state except cached resources read from classifier/data.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from underthesea import text_normalize
+
+DATA_DIR = Path(__file__).parent / "data"
+TEENCODE_PATH = DATA_DIR / "teencode.tsv"
+
+URL_TOKEN, EMAIL_TOKEN, PHONE_TOKEN, MONEY_TOKEN = "urltok", "emailtok", "phonetok", "moneytok"
+TYPED_TOKENS = frozenset({URL_TOKEN, EMAIL_TOKEN, PHONE_TOKEN, MONEY_TOKEN})
+
+
+# ------------------------------------------------------------------------------------------ accents
+def _build_strip_table() -> dict[int, str]:
+    table: dict[int, str] = {}
+    for cp in range(0xC0, 0x1F00):
+        ch = chr(cp)
+        base = "".join(c for c in unicodedata.normalize("NFD", ch) if not unicodedata.combining(c))
+        if base != ch and len(base) == 1 and base.isascii():
+            table[cp] = base
+    table[ord("đ")], table[ord("Đ")] = "d", "D"
+    return table
+
+
+_STRIP = _build_strip_table()
+
+
+def strip_accents(text: str) -> str:
+    """Remove Vietnamese diacritics (đ → d). Length-preserving on NFC input, so offsets stay valid."""
+    return text.translate(_STRIP)
+
+
+def nfc(text: str) -> str:
+    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
+
+
+def _nfc_with_map(text: str) -> tuple[str, list[int] | None]:
+    """NFC text plus, when it differs from the input, pos[i] = original offset of NFC char i (len+1 long)."""
+    if unicodedata.is_normalized("NFC", text):
+        return text, None
+    out: list[str] = []
+    pos: list[int] = []
+    i, n = 0, len(text)
+    while i < n:
+        j = i + 1
+        while j < n and unicodedata.combining(text[j]):
+            j += 1
+        piece = unicodedata.normalize("NFC", text[i:j])
+        out.append(piece)
+        pos.extend([i] * len(piece))
+        i = j
+    pos.append(n)
+    return "".join(out), pos
+
+
+# ------------------------------------------------------------------------------------------ teencode
+@lru_cache(maxsize=4)
+def load_teencode(path: str = str(TEENCODE_PATH)) -> dict[str, str]:
+    """The operator-editable abbreviation dictionary (TSV with header "short<TAB>long")."""
+    p = Path(path)
+    table: dict[str, str] = {}
+    if not p.exists():
+        return table
+    for lineno, line in enumerate(p.read_text(encoding="utf-8").splitlines()):
+        if lineno == 0 and line.lower().startswith("short"):
+            continue
+        if not line.strip() or line.startswith("#") or "\t" not in line:
+            continue
+        short, long = line.split("\t", 1)
+        short, long = nfc(short.strip().lower()), nfc(long.strip().lower())
+        if short and long and short != long:
+            table.setdefault(short, long)
+    return table
+
+
+# ------------------------------------------------------------------------------------------ patterns
+_VOWELS = "".join(sorted(c for c in map(chr, range(0x61, 0x1F00)) if c.islower() and strip_accents(c) in "aeiouy"))
+_SYLLABLE = re.compile(
+    rf"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnpqrstvxfjwz])?[{_VOWELS}]+(?:(?:ch|ng|nh|[cmnpt])(?![{_VOWELS}]))?"
+)
+_TYPED = re.compile(
+    r"(?P<email>[\w.+-]+@[\w-]+(?:\.[\w-]+)+)"
+    r"|(?P<url>(?:https?:?//|www\.)[^\s<>\"]+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|vn|net|org|info|xyz|top|club|site|online|shop|"
+    r"store|me|io|cc|ly|link|app|live|vip|bet|tk|ml|ga|cf|gq|pro|biz|asia|win|fun|tech|icu|bid|cyou|sbs|cfd|buzz|click|"
+    r"mobi|work|rest|bond|monster|today|cloud)\b(?:/[^\s<>\"]*)?)"
+    r"|(?P<phone>(?<![\w.])(?:\+?84|0)(?:[\s.\-]?\d){8,10}(?![\d])|\b1[89]00[\s.]?\d{2,4}[\s.]?\d{0,4}\b)"
+    r"|(?P<money>(?:\$\s?\d[\d.,]*|\d[\d.,]*\s?(?:k|tr|triệu|trieu|củ|nghìn|nghin|ngàn|ngan|tỷ|tỉ|ty|đồng|dong|đ|vnd|vnđ|"
+    r"usd|\$|usdt)(?!\w)))",
+    re.IGNORECASE,
+)
+# a run of >= 3 single characters separated by dots/dashes/stars/spaces: "l.ừ.a", "c h u y ể n"
+_OBFUSCATED = re.compile(r"(?<![\w])(?:[^\W_][ \t.\-_*·'+|/]{1,3}){2,}[^\W_](?![\w])")
+_WORD = re.compile(r"[^\W_]+(?:[@$][^\W_]+)*")
+_LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "@": "a", "5": "s", "7": "t", "$": "s"}
+_LEET_RE = re.compile(r"(?<=[^\W\d_])[0134@57$](?=[^\W\d_])|(?<=[^\W\d_])[0@]$")
+_REPEAT = re.compile(r"([^\W\d_])\1{2,}")
+
+
+@dataclass(frozen=True, slots=True)
+class Syllable:
+    """One normalised syllable (or typed token) and the span of the original text it came from."""
+
+    text: str
+    start: int
+    end: int
+
+
+def _deleet(word: str) -> str:
+    if not any(c.isdigit() or c in "@$" for c in word) or word.isdigit():
+        return word
+    return _LEET_RE.sub(lambda m: _LEET[m.group(0)], word)
+
+
+@lru_cache(maxsize=200_000)
+def _tone(syllable: str) -> str:
+    if syllable.isascii():
+        return syllable
+    out = text_normalize(syllable)
+    return out if out and " " not in out else syllable
+
+
+@lru_cache(maxsize=200_000)
+def normalize_word(word: str) -> tuple[str, ...]:
+    """A lowercased word → its canonical syllables (repeats collapsed, leet undone, teencode expanded)."""
+    w = _REPEAT.sub(r"\1", word)
+    w = _deleet(w)
+    teen = load_teencode()
+    expansion = teen.get(w) or teen.get(_tone(w))
+    if expansion:
+        return tuple(_tone(s) for s in expansion.split())
+    return (_tone(w),)
+
+
+def syllabify(letters: str) -> list[str]:
+    """Split letters written without spaces ("chuyểnkhoản") into Vietnamese syllables."""
+    out: list[str] = []
+    pos = 0
+    for m in _SYLLABLE.finditer(letters):
+        if m.start() > pos:
+            out.append(letters[pos : m.start()])
+        out.append(m.group(0))
+        pos = m.end()
+    if pos < len(letters):
+        out.append(letters[pos:])
+    return out
+
+
+def _words(s: str, base: int, out: list[tuple[str, int, int]]) -> None:
+    for m in _WORD.finditer(s):
+        for syl in normalize_word(m.group(0).lower()):
+            out.append((syl, base + m.start(), base + m.end()))
+
+
+def _plain_segment(s: str, base: int, out: list[tuple[str, int, int]]) -> None:
+    """Words of a stretch without typed tokens, undoing spaced/dotted spellings first."""
+    pos = 0
+    for m in _OBFUSCATED.finditer(s):
+        chars = [(c, base + m.start() + k) for k, c in enumerate(m.group(0)) if c.isalnum()]
+        only_spaces = all(c in " \t" for c in m.group(0) if not c.isalnum())
+        if len(chars) < (4 if only_spaces else 3) or not any(c.isalpha() for c, _ in chars):
+            continue
+        _words(s[pos : m.start()], base + pos, out)
+        joined = _deleet("".join(c for c, _ in chars).lower())
+        k = 0
+        for syl in syllabify(joined):
+            start, end = chars[k][1], chars[k + len(syl) - 1][1] + 1
+            k += len(syl)
+            for piece in normalize_word(syl):
+                out.append((piece, start, end))
+        pos = m.end()
+    _words(s[pos:], base + pos, out)
+
+
+def syllables(text: str) -> list[Syllable]:
+    """The canonical syllable sequence of `text`, each with its offsets in `text` itself."""
+    s, pos_map = _nfc_with_map(text)
+    raw: list[tuple[str, int, int]] = []
+    pos = 0
+    for m in _TYPED.finditer(s):
+        _plain_segment(s[pos : m.start()], pos, raw)
+        kind = m.lastgroup or ""
+        token = {"email": EMAIL_TOKEN, "url": URL_TOKEN, "phone": PHONE_TOKEN, "money": MONEY_TOKEN}[kind]
+        end = m.end()
+        while end > m.start() and s[end - 1] in ".,;:!?)":  # sentence punctuation after a URL
+            end -= 1
+        raw.append((token, m.start(), end))
+        pos = m.end()
+    _plain_segment(s[pos:], pos, raw)
+    if pos_map is None:
+        return [Syllable(t, a, b) for t, a, b in raw]
+    return [Syllable(t, pos_map[a], pos_map[b]) for t, a, b in raw]
+
+
+def normalize(text: str) -> str:
+    """Canonical form: NFC, new-style tone marks, lowercase, teencode expanded, dodges undone, typed tokens."""
+    return " ".join(s.text for s in syllables(text))
+
+
+def deobfuscate(text: str) -> str:
+    """Only undo spaced/dotted/leet spellings, keeping everything else: "l.ừ.a đ.ả.o" → "lừa đảo"."""
+    s = nfc(text)
+    out: list[str] = []
+    pos = 0
+    for m in _OBFUSCATED.finditer(s):
+        chars = [c for c in m.group(0) if c.isalnum()]
+        only_spaces = all(c in " \t" for c in m.group(0) if not c.isalnum())
+        if len(chars) < (4 if only_spaces else 3) or not any(c.isalpha() for c in chars):
+            continue
+        out.append(s[pos : m.start()])
+        out.append(" ".join(syllabify(_deleet("".join(chars)))))
+        pos = m.end()
+    out.append(s[pos:])
+    return _WORD.sub(lambda m: _deleet(m.group(0)), "".join(out))
+
+
+def normalize_tones(text: str) -> str:
+    """Old → new tone-mark placement ("hoà" → "hòa"), word by word, keeping everything else."""
+    return _WORD.sub(lambda m: _tone(m.group(0)), nfc(text))
+
+
+def expand_teencode(text: str) -> str:
+    teen = load_teencode()
+    return _WORD.sub(lambda m: teen.get(m.group(0).lower(), m.group(0)), nfc(text))

@@ -1,0 +1,49 @@
+"""What scoring returns: small frozen dataclasses, JSON-ready."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Why a category scored: one contributing piece. start/end index the ORIGINAL text (-1: not textual).
+
+    kind: "ngram" | "rule" | "bank" | "bank_negative" | "source" | "sensational" | "coverage" | "locality"
+    """
+
+    category: str
+    kind: str
+    text: str
+    start: int
+    end: int
+    weight: float
+    detail: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["weight"] = round(float(self.weight), 4)
+        return d
+
+
+@dataclass(frozen=True)
+class ScoreResult:
+    scores: dict[str, float]
+    flags: tuple[str, ...]
+    label: str
+    evidence: tuple[Evidence, ...]
+    locality: tuple[str, ...]
+    language: str
+    model_version: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "label": self.label,
+            "scores": {k: round(float(v), 4) for k, v in self.scores.items()},
+            "flags": list(self.flags),
+            "evidence": [e.to_json() for e in self.evidence],
+            "locality": list(self.locality),
+            "language": self.language,
+            "model": self.model_version,
+        }

@@ -1,0 +1,120 @@
+"""Operator-editable rules: keywords or regular expressions per category, each with a weight.
+
+The rules file is TOML:
+
+    [[rule]]
+    id = "scam.transfer_first"        # optional; defaults to category + position
+    category = "scam"
+    keywords = ["chuyển khoản trước", "phí giữ chỗ"]   # and/or
+    regex = "nạp (tiền|moneytok) .{0,20} nhận"         # against the normalised text (lowercase, typed tokens)
+    weight = 0.4                      # 0..1; combined with the model score by noisy-OR
+    description = "asks for a transfer before delivering"
+
+Keywords are normalised like the text (teencode expanded, tone marks unified) and match on word
+boundaries; a keyword also matches where the text was written without diacritics (the matched stretch
+itself has none), so "chuyen khoan truoc" is caught without "ban" matching "bạn".
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from classifier.categories import CATEGORIES
+from classifier.normalize import normalize, strip_accents
+
+DEFAULT_RULES = Path(__file__).parent / "data" / "rules.toml"
+
+
+class RulesError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    category: str
+    weight: float
+    description: str
+    accented: re.Pattern[str]
+    plain: re.Pattern[str] | None  # for text written without diacritics
+
+
+@dataclass(frozen=True)
+class RuleHit:
+    rule: Rule
+    start: int  # in the normalised text
+    end: int
+
+
+def _keyword_pattern(words: list[str]) -> str:
+    return r"(?<!\w)(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")(?!\w)"
+
+
+class RuleSet:
+    def __init__(self, rules: list[Rule]) -> None:
+        self.rules = rules
+
+    def __len__(self) -> int:
+        return len(self.rules)
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> RuleSet:
+        path = Path(path) if path else DEFAULT_RULES
+        try:
+            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError as exc:
+            raise RulesError(f"rules file not found: {path}") from exc
+        except tomllib.TOMLDecodeError as exc:
+            raise RulesError(f"rules file {path}: {exc}") from exc
+        rules = []
+        for n, r in enumerate(raw.get("rule", []), 1):
+            where = f"rules file {path}, rule #{n}"
+            unknown = set(r) - {"id", "category", "keywords", "regex", "weight", "description"}
+            if unknown:
+                raise RulesError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+            cat = r.get("category", "")
+            if cat not in CATEGORIES:
+                raise RulesError(f"{where}: unknown category {cat!r}")
+            weight = float(r.get("weight", 0.3))
+            if not 0 < weight <= 1:
+                raise RulesError(f"{where}: weight must be in (0, 1]")
+            keywords = r.get("keywords", [])
+            if isinstance(keywords, str):
+                keywords = [keywords]
+            parts, plain_parts = [], []
+            if keywords:
+                norm = [normalize(k) for k in keywords if normalize(k)]
+                parts.append(_keyword_pattern(norm))
+                plain_parts.append(_keyword_pattern(sorted({strip_accents(k) for k in norm})))
+            if r.get("regex"):
+                parts.append(f"(?:{r['regex']})")
+                plain_parts.append(f"(?:{strip_accents(r['regex'])})")
+            if not parts:
+                raise RulesError(f"{where}: needs keywords or regex")
+            try:
+                accented = re.compile("|".join(parts))
+                plain = re.compile("|".join(plain_parts))
+            except re.error as exc:
+                raise RulesError(f"{where}: bad regex: {exc}") from exc
+            rules.append(Rule(str(r.get("id", f"{cat}.{n}")), cat, weight, str(r.get("description", "")),
+                              accented, plain))
+        return cls(rules)
+
+    def match(self, norm_text: str, plain_text: str) -> list[RuleHit]:
+        """First hit of each rule: accented match, else an accent-stripped match on unaccented text."""
+        hits = []
+        for rule in self.rules:
+            m = rule.accented.search(norm_text)
+            if m and m.end() > m.start():
+                hits.append(RuleHit(rule, m.start(), m.end()))
+                continue
+            if rule.plain is None:
+                continue
+            for m in rule.plain.finditer(plain_text):
+                if m.end() > m.start() and norm_text[m.start():m.end()] == plain_text[m.start():m.end()]:
+                    hits.append(RuleHit(rule, m.start(), m.end()))
+                    break
+        return hits

@@ -1,0 +1,228 @@
+"""Text in, scores and evidence out: the model, the rules, the known-item bank and the source signals.
+
+Scores combine by noisy-OR, 1 - (1 - p)(1 - w), where p is the calibrated model probability and w the
+weight of each matched rule, confirmed bank item, or misinformation indicator; dismissed bank items and
+credible-source signals scale a score down. A category is flagged when its score reaches its threshold
+(tuned on held-out data to a target precision, stored in the model card, overridable by config).
+
+Invariants of every result:
+- every flagged category has at least one piece of positive evidence of its own (a rule, a confirmed bank
+  item, an indicator, or failing those its top n-gram contributions); a category with none is not flagged;
+- text with fewer than MIN_CONTENT_TOKENS normalised syllables (title included; typed tokens such as
+  `urltok` count, punctuation does not) is too short to judge: scores are still reported, but only
+  categories supported by a matched rule or a confirmed bank item can be flagged, and the label is
+  "clean" unless something is flagged.
+
+A title is read together with the text (the model, the rules and the cues see `title + ".\n" + text`).
+Evidence offsets always index the string the evidence was found in: the text, or — for evidence found in
+the title — the title, and then its detail starts with "title: ".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from classifier import model as model_io
+from classifier.analysis import Doc, analyze
+from classifier.bank import CONFIRMED, Bank
+from classifier.coverage import OfficialCoverage
+from classifier.explain import ngram_evidence
+from classifier.language import detect_language
+from classifier.locality import match_localities
+from classifier.result import Evidence, ScoreResult
+from classifier.rules import RuleSet
+from classifier.signals import MISINFO, coverage_evidence, sensational_cues, source_evidence
+
+MIN_CONTENT_TOKENS = 3  # fewer normalised syllables than this: no model-only flags
+TITLE_SEP = ".\n"  # between title and text in what the model reads
+TITLE_DETAIL = "title: "  # detail prefix of evidence found in the title (its offsets index the title)
+COVERAGE_FLOOR = 0.15  # only ask the (database-backed) coverage index when misinformation is plausible
+
+
+def feature_names(union: Any) -> np.ndarray:
+    """"block__feature" names of a FeatureUnion whose blocks end in a vectorizer."""
+    names: list[str] = []
+    for block, trans in union.transformer_list:
+        vec = trans.steps[-1][1] if hasattr(trans, "steps") else trans
+        names.extend(f"{block}__{f}" for f in vec.get_feature_names_out())
+    return np.asarray(names, dtype=object)
+
+
+class SparseRow:
+    """One row of a CSR matrix as its column indices and values (what evidence needs)."""
+
+    __slots__ = ("indices", "data")
+
+    def __init__(self, indices: np.ndarray, data: np.ndarray) -> None:
+        self.indices, self.data = indices, data
+
+
+class Scorer:
+    def __init__(self, pipeline: Any, card: dict[str, Any], rules: RuleSet | None = None,
+                 thresholds: Mapping[str, float] | None = None) -> None:
+        self.pipeline = pipeline
+        self.card = card
+        self.rules = rules if rules is not None else RuleSet([])
+        self.categories: tuple[str, ...] = tuple(card["categories"])
+        self.exclusive = bool(card.get("exclusive", False))
+        self.version: str = str(card.get("version", "unversioned"))
+        self.thresholds: dict[str, float] = {c: float(card.get("thresholds", {}).get(c, 0.5)) for c in self.categories}
+        for c, t in (thresholds or {}).items():
+            if c in self.thresholds:
+                self.thresholds[c] = float(t)
+        # exclusive labels: `label` is the argmax of weight × score, weights tuned on out-of-fold macro-F1
+        self.label_weights: dict[str, float] = {c: float(w) for c, w in (card.get("label_weights") or {}).items()}
+        self.segment = bool(pipeline.named_steps["analyze"].segment)
+        self._features = pipeline.named_steps["features"]
+        self._clf = pipeline.named_steps["clf"]
+        if not self.exclusive:  # multilabel: one column per category, in order
+            self._columns, self._clean_column = list(range(len(self.categories))), -1
+        else:
+            classes = [str(c) for c in self._clf.classes_]
+            self._columns = [classes.index(c) for c in self.categories]
+            self._clean_column = classes.index(model_io.CLEAN) if model_io.CLEAN in classes else -1
+        self._weights = model_io.linear_weights(pipeline, self.categories)
+        self._names = feature_names(self._features)
+
+    @classmethod
+    def load(cls, model_path: str | None = None, rules_path: str | None = None,
+             thresholds: Mapping[str, float] | None = None) -> Scorer:
+        """None → the bundled default model / default rules."""
+        pipeline, card = model_io.load(Path(model_path) if model_path else model_io.DEFAULT_MODEL)
+        return cls(pipeline, card, RuleSet.load(rules_path), thresholds)
+
+    # ------------------------------------------------------------------------------------------ scoring
+    def score(self, text: str, *, title: str = "", official: bool | None = None, bank: Bank | None = None,
+              coverage: OfficialCoverage | None = None) -> ScoreResult:
+        return self.score_many([text], titles=[title], official=official, bank=bank, coverage=coverage)[0]
+
+    def score_many(self, texts: Sequence[str], *, titles: Sequence[str] | None = None, title: str = "",
+                   official: bool | None = None, bank: Bank | None = None,
+                   coverage: OfficialCoverage | None = None) -> list[ScoreResult]:
+        """One result per text. `titles`: one title per text; `title`: one title for all texts (the older
+        form, kept for compatibility); give at most one of them."""
+        if titles is not None:
+            if title:
+                raise ValueError("score_many: pass titles= or title=, not both")
+            if len(titles) != len(texts):
+                raise ValueError(f"score_many: {len(titles)} titles for {len(texts)} texts")
+            heads = [t or "" for t in titles]
+        else:
+            heads = [title] * len(texts)
+        docs = [analyze(combine(h, t), segment=self.segment) for h, t in zip(heads, texts, strict=True)]
+        X = self._features.transform([d.feature_string for d in docs]).tocsr()
+        P = self._clf.predict_proba(X)
+        ptr, ind, val = X.indptr, X.indices, X.data  # row views without building a sparse matrix per text
+        return [self._finish(doc, SparseRow(ind[ptr[i]:ptr[i + 1]], val[ptr[i]:ptr[i + 1]]), P[i], texts[i],
+                             heads[i], official, bank, coverage) for i, doc in enumerate(docs)]
+
+    def model_probabilities(self, texts: Sequence[str]) -> np.ndarray:
+        """(n, n_categories) calibrated model probabilities only, for evaluation."""
+        X = self._features.transform([analyze(t, segment=self.segment).feature_string for t in texts])
+        return np.asarray(self._clf.predict_proba(X))[:, self._columns]
+
+    def _finish(self, doc: Doc, row: Any, probs: np.ndarray, text: str, title: str, official: bool | None,
+                bank: Bank | None, coverage: OfficialCoverage | None) -> ScoreResult:
+        scores = {c: float(probs[col]) for c, col in zip(self.categories, self._columns, strict=True)}
+        evidence: list[Evidence] = []
+        for hit in self.rules.match(doc.norm_text, doc.plain_text):
+            if hit.rule.category in scores:
+                a, b = doc.span_of(hit.start, hit.end)
+                evidence.append(Evidence(hit.rule.category, "rule", doc.original[a:b], a, b, hit.rule.weight,
+                                         f"{hit.rule.id}: {hit.rule.description}"))
+        if bank is not None and len(bank):
+            for m in bank.match(text if text.strip() else title):  # bank entries hold item texts
+                entry = m.entry
+                for c in [entry.category] if entry.category else list(self.categories):
+                    if c in scores:
+                        if entry.polarity == CONFIRMED:
+                            evidence.append(Evidence(c, "bank", entry.text[:200], -1, -1, m.similarity,
+                                                     f"{entry.ref}: giống nội dung vi phạm đã xác nhận"))
+                        else:
+                            evidence.append(Evidence(c, "bank_negative", entry.text[:200], -1, -1, -m.similarity,
+                                                     f"{entry.ref}: giống nội dung đã được bỏ qua (không vi phạm)"))
+        if MISINFO in scores:
+            signals = sensational_cues(doc.original)
+            src = source_evidence(official)
+            if src:
+                signals.append(src)
+            if coverage is not None and (scores[MISINFO] >= COVERAGE_FLOOR or signals):
+                signals.extend(coverage_evidence(coverage, text, title))
+            evidence.extend(signals)
+        for e in evidence:
+            if e.kind in ("rule", "bank", "sensational", "source", "coverage", "bank_negative"):
+                if e.weight >= 0:
+                    scores[e.category] = 1 - (1 - scores[e.category]) * (1 - min(e.weight, 0.99))
+        for e in evidence:  # down-weighting last, so a dismissed duplicate stays down whatever else matched
+            if e.weight < 0:
+                scores[e.category] *= 1 + max(e.weight, -1.0)
+        short = content_tokens(doc) < MIN_CONTENT_TOKENS
+        candidates = [c for c in self.categories if scores[c] >= self.thresholds[c]]
+        if short:  # too little text to judge: only a rule or a confirmed bank item can flag
+            backed = {e.category for e in evidence if e.kind in ("rule", "bank") and e.weight > 0}
+            candidates = [c for c in candidates if c in backed]
+        for c in candidates:
+            evidence.extend(ngram_evidence(doc, row, self._weights[self.categories.index(c)], self._names, c))
+        supported = {e.category for e in evidence if e.weight > 0}
+        flags = tuple(c for c in candidates if c in supported)  # invariant: no flag without evidence
+        label = self._label(scores, flags, probs)
+        if label != model_io.CLEAN and label not in flags and (short or label in candidates):
+            label = max(flags, key=lambda c: scores[c]) if flags else model_io.CLEAN
+        evidence.sort(key=lambda e: (e.category not in flags, e.category, -abs(e.weight)))
+        if title:
+            evidence = [locate(e, title, text) for e in evidence]
+        locality = match_localities(doc.plain_text.split(), doc.original)
+        return ScoreResult(scores={c: round(v, 6) for c, v in scores.items()}, flags=flags, label=label,
+                           evidence=tuple(evidence), locality=locality, language=detect_language(doc.original),
+                           model_version=self.version)
+
+    def _label(self, scores: dict[str, float], flags: tuple[str, ...], probs: np.ndarray) -> str:
+        if self.exclusive:
+            w = self.label_weights
+            best = model_io.CLEAN
+            p_best = float(probs[self._clean_column]) * w.get(best, 1.0) if self._clean_column >= 0 else 0.0
+            for c, v in scores.items():
+                if v * w.get(c, 1.0) > p_best:
+                    best, p_best = c, v * w.get(c, 1.0)
+            return best
+        if not flags:
+            return model_io.CLEAN
+        return max(flags, key=lambda c: scores[c])
+
+
+def combine(title: str, text: str) -> str:
+    """What the model reads for a titled text (see the module docstring)."""
+    if not title:
+        return text
+    return f"{title}{TITLE_SEP}{text}" if text else title
+
+
+def locate(e: Evidence, title: str, text: str) -> Evidence:
+    """Evidence with offsets into `combine(title, text)` → offsets into the text, or into the title."""
+    if e.start < 0:
+        return e
+    off = len(title) + len(TITLE_SEP)
+    if e.start >= off:
+        a, b = e.start - off, e.end - off
+        return replace(e, text=text[a:b], start=a, end=b)
+    if e.start >= len(title):  # in the separator (cannot happen for syllable spans): the text's start
+        b = max(0, e.end - off)
+        return replace(e, text=text[:b], start=0, end=b)
+    b = min(e.end, len(title))
+    return replace(e, text=title[e.start:b], end=b, detail=TITLE_DETAIL + e.detail)
+
+
+def content_tokens(doc: Doc) -> int:
+    """Normalised syllables (typed tokens included) that carry a letter or digit."""
+    return sum(map(_has_alnum, [syl.text for syl in doc.syllables]))
+
+
+@lru_cache(maxsize=100_000)
+def _has_alnum(text: str) -> bool:  # syllables repeat a lot in long texts: one check per distinct syllable
+    return any(ch.isalnum() for ch in text)

@@ -1,0 +1,375 @@
+"""Fit a model, cross-validate it, tune per-category thresholds, and write it with its card.
+
+    fit(texts, labels)                  → TrainedModel (.pipeline, .card, .metrics, .save(path))
+    evaluate(model_or_scorer, texts, labels) → per-class precision/recall/F1, macro-F1, confusion matrix
+    python -m classifier.train --default      rebuilds the bundled default model from the seed examples
+
+Texts are analysed (normalised + segmented) once; the pipeline's own TextAnalyzer does the same at
+prediction time. Thresholds are tuned on out-of-fold predictions, never on what the model was fit on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import platform
+import subprocess
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import sklearn
+from sklearn.base import clone
+from sklearn.metrics import f1_score, precision_recall_fscore_support, roc_auc_score
+from sklearn.model_selection import KFold, StratifiedKFold
+from sklearn.pipeline import Pipeline
+
+from classifier import model as model_io
+from classifier.analysis import analyze
+from classifier.categories import CATEGORIES
+from classifier.dataset import LabelledData, combine, read_labelled
+from classifier.model import CLEAN, Recipe, build_pipeline
+from classifier.normalize import strip_accents
+
+
+@dataclass
+class TrainedModel:
+    pipeline: Pipeline
+    card: dict[str, Any]
+    metrics: dict[str, Any] = field(default_factory=dict)
+
+    def save(self, path: str | Path) -> dict[str, Any]:
+        self.card = model_io.save(self.pipeline, self.card, path)
+        return self.card
+
+    def scorer(self, rules_path: str | None = None) -> Any:
+        from classifier.rules import RuleSet
+        from classifier.scorer import Scorer
+
+        return Scorer(self.pipeline, self.card, RuleSet.load(rules_path) if rules_path else RuleSet([]))
+
+
+def _categories(labels: Sequence[Sequence[str]], categories: Sequence[str] | None) -> tuple[str, ...]:
+    if categories:
+        return tuple(categories)
+    seen = {lab for row in labels for lab in row}
+    known = [c for c in CATEGORIES if c in seen]
+    return tuple(known + sorted(seen - set(known)))
+
+
+def _targets(labels: Sequence[Sequence[str]], categories: tuple[str, ...], exclusive: bool) -> Any:
+    if exclusive:
+        return np.array([row[0] if row and row[0] in categories else CLEAN for row in labels], dtype=object)
+    return np.array([[c in row for c in categories] for row in labels], dtype=int)
+
+
+def _feature_strings(texts: Sequence[str], segment: bool) -> list[str]:
+    return [analyze(t, segment=segment).feature_string for t in texts]
+
+
+def _augment(texts: Sequence[str], strings: list[str], y: Any, idx: np.ndarray, recipe: Recipe
+             ) -> tuple[list[str], Any, np.ndarray]:
+    """Training strings for rows `idx`, plus accent-stripped copies of a seeded share of them; also the
+    source row of every training string (copies point at their original)."""
+    base = [strings[i] for i in idx]
+    if recipe.augment_strip <= 0:
+        return base, y[idx], np.asarray(idx)
+    rng = np.random.default_rng(recipe.seed)
+    pick = idx[rng.random(len(idx)) < recipe.augment_strip]
+    extra = _feature_strings([strip_accents(texts[i]) for i in pick], recipe.segment)
+    return base + extra, np.concatenate([y[idx], y[pick]]), np.concatenate([idx, pick])
+
+
+def _fit_step(strings: list[str], y: Any, recipe: Recipe, exclusive: bool) -> tuple[Pipeline, Any]:
+    """The fitted pipeline (its TextAnalyzer is skipped: `strings` are feature strings) and the training matrix."""
+    min_pos = int(np.min(np.unique(y, return_counts=True)[1])) if exclusive else int(np.min(y.sum(axis=0)))
+    pipe = build_pipeline(recipe, exclusive=exclusive, min_positives=min_pos)
+    X = pipe.named_steps["features"].fit_transform(strings)
+    pipe.named_steps["clf"].fit(X, y)
+    return pipe, X
+
+
+def _columns(clf: Any, P: Any, categories: tuple[str, ...]) -> np.ndarray:
+    P = np.asarray(P)
+    if not all(isinstance(c, str) for c in clf.classes_):  # multilabel: columns already in category order
+        return P
+    classes = [str(c) for c in clf.classes_]
+    return P[:, [classes.index(c) for c in categories]]
+
+
+def _proba(pipe: Pipeline, strings: list[str], categories: tuple[str, ...]) -> np.ndarray:
+    return _columns(pipe.named_steps["clf"], Pipeline(pipe.steps[1:]).predict_proba(strings), categories)
+
+
+def _oof_classifier(pipe: Pipeline, X: Any, y: Any, src: np.ndarray, n: int, recipe: Recipe,
+                    categories: tuple[str, ...]) -> np.ndarray:
+    """Out-of-fold probabilities of the n original training rows from the classifier step alone, refit per
+    fold on the already-vectorised rows (the vocabulary is the training set's; the rows predicted are not
+    in the fold's classifier). Copies made by augmentation stay in their original's fold."""
+    X = X.tocsr()
+    oof = np.zeros((n, len(categories)))
+    folds = StratifiedKFold(recipe.label_folds, shuffle=True, random_state=recipe.seed)
+    for tr, te in folds.split(np.zeros(n), y[:n]):
+        keep = np.isin(src, tr)
+        clf = clone(pipe.named_steps["clf"])
+        clf.fit(X[keep], y[keep])
+        oof[te] = _columns(clf, clf.predict_proba(X[te]), categories)
+    return oof
+
+
+def with_clean(P: np.ndarray) -> np.ndarray:
+    """Exclusive labels: prepend the clean probability (1 - the categories' sum) as column 0."""
+    return np.column_stack([np.clip(1 - P.sum(axis=1), 0, None), P])
+
+
+def _macro_f1_idx(truth: np.ndarray, pred: np.ndarray, k: int) -> float:
+    cm = np.bincount(truth * k + pred, minlength=k * k).reshape(k, k)
+    tp = np.diag(cm).astype(float)
+    denom = cm.sum(axis=0) + cm.sum(axis=1)
+    present = cm.sum(axis=1) > 0
+    f1 = np.where(denom > 0, 2 * tp / np.maximum(denom, 1), 0.0)
+    return float(f1[present].mean()) if present.any() else 0.0
+
+
+def tune_label_weights(truth: np.ndarray, P: np.ndarray, *, span: float = 3.0, step: float = 0.1,
+                       passes: int = 3) -> tuple[np.ndarray, float, float]:
+    """Per-class multiplicative weights w (w[0] = 1 for clean) so that argmax(w * P) maximises macro-F1.
+
+    Coordinate ascent over log-weights in [-span, span] (clean's included, then divided out); a change is
+    kept only if it improves macro-F1 by more than 1e-4, so classes that need no shift keep weight 1. Returns (w, F1 before, F1 after).
+    """
+    k = P.shape[1]
+    logp = np.log(np.clip(P, 1e-9, None))
+    b = np.zeros(k)
+    grid = np.round(np.arange(-span, span + step / 2, step), 6)
+    base = best = _macro_f1_idx(truth, np.argmax(logp, axis=1), k)
+    for _ in range(passes):
+        changed = False
+        for j in range(k):  # clean too: shifting it moves every category at once
+            for g in grid:
+                trial = b.copy()
+                trial[j] = g
+                f = _macro_f1_idx(truth, np.argmax(logp + trial, axis=1), k)
+                if f > best + 1e-4:
+                    best, b, changed = f, trial, True
+        if not changed:
+            break
+    return np.exp(b - b[0]), base, best
+
+
+def tune_threshold(y_true: np.ndarray, p: np.ndarray, target_precision: float, min_threshold: float
+                   ) -> tuple[float, str]:
+    """Lowest threshold whose held-out precision reaches the target; else the best-F1 one."""
+    positives = int(y_true.sum())
+    if positives < 5:
+        return 0.5, "fallback: fewer than 5 held-out positives"
+    order = np.argsort(-p)
+    ps, ys = p[order], y_true[order]
+    tp = np.cumsum(ys)
+    k = np.arange(1, len(ys) + 1)
+    precision, recall = tp / k, tp / positives
+    ok = np.where((precision >= target_precision) & (tp >= 3) & (ps >= min_threshold))[0]
+    if len(ok):
+        i = ok.max()
+        return float(max(min_threshold, ps[i])), f"precision >= {target_precision} on held-out"
+    f1 = 2 * precision * recall / np.maximum(precision + recall, 1e-9)
+    f1[ps < min_threshold] = 0
+    i = int(np.argmax(f1))
+    return float(max(min_threshold, ps[i])), f"fallback: best F1 (precision {target_precision} not reached)"
+
+
+def _git_commit() -> str:
+    try:
+        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=Path(__file__).parent, capture_output=True,
+                             text=True, timeout=5, check=False)
+        return out.stdout.strip() or "unknown"
+    except OSError:
+        return "unknown"
+
+
+def fit(texts: Sequence[str], labels: Sequence[Sequence[str]], *, categories: Sequence[str] | None = None,
+        recipe: Recipe | None = None, data_info: Sequence[dict[str, Any]] | None = None, name: str = "model",
+        cv: bool = True, log: Any = None) -> TrainedModel:
+    recipe = recipe or Recipe()
+    if len(texts) != len(labels):
+        raise ValueError("texts and labels differ in length")
+    cats = _categories(labels, categories)
+    if not cats:
+        raise ValueError("no categories: every row is labelled clean")
+    exclusive = all(len(row) <= 1 for row in labels)
+    cats = tuple(c for c in cats if any(c in row for row in labels))  # a model's categories are those it saw
+    y = _targets(labels, cats, exclusive)
+    if not exclusive and int(np.min(y.sum(axis=0))) < 2:
+        raise ValueError("every category needs at least 2 positive examples")
+    strings = _feature_strings(texts, recipe.segment)
+    n = len(texts)
+    thresholds = {c: 0.5 for c in cats}
+    methods = {c: "default 0.5 (no cross-validation)" for c in cats}
+    metrics: dict[str, Any] = {}
+    oof: np.ndarray | None = None
+    oof_method = ""
+    if cv and recipe.cv_folds >= 2:
+        oof = np.zeros((n, len(cats)))
+        oof_method = f"{recipe.cv_folds}-fold cross-validation of the whole pipeline"
+        if exclusive:
+            splitter: Any = StratifiedKFold(recipe.cv_folds, shuffle=True, random_state=recipe.seed)
+        else:
+            splitter = KFold(recipe.cv_folds, shuffle=True, random_state=recipe.seed)
+        for k, (tr, te) in enumerate(splitter.split(np.zeros(n), y if exclusive else None)):
+            s_tr, y_tr, _ = _augment(texts, strings, y, tr, recipe)
+            pipe, _ = _fit_step(s_tr, y_tr, recipe, exclusive)
+            oof[te] = _proba(pipe, [strings[i] for i in te], cats)
+            if log:
+                log(f"  fold {k + 1}/{recipe.cv_folds} done")
+        Y = np.array([[c in row for c in cats] for row in labels], dtype=int)
+        for j, c in enumerate(cats):
+            thresholds[c], methods[c] = tune_threshold(Y[:, j], oof[:, j], recipe.target_precision,
+                                                       recipe.min_threshold)
+        metrics = _metrics(Y, oof, cats, thresholds, exclusive, labels)
+        metrics["method"] = f"{recipe.cv_folds}-fold cross-validation, out-of-fold predictions"
+    s_all, y_all, src = _augment(texts, strings, y, np.arange(n), recipe)
+    pipeline, X_all = _fit_step(s_all, y_all, recipe, exclusive)
+    label_weights: dict[str, float] = {}
+    label_method = "argmax of the probabilities (not tuned)"
+    if exclusive and recipe.tune_label and (oof is not None or recipe.label_folds >= 2):
+        if oof is None:
+            oof = _oof_classifier(pipeline, X_all, y_all, src, n, recipe, cats)
+            oof_method = f"{recipe.label_folds}-fold out-of-fold predictions of the classifier step"
+        names = [CLEAN, *cats]
+        truth = np.array([names.index(row[0]) if row and row[0] in cats else 0 for row in labels])
+        w, before, after = tune_label_weights(truth, with_clean(oof))
+        label_weights = {c: round(float(v), 4) for c, v in zip(names, w, strict=True)}
+        label_method = (f"per-class weights maximising macro-F1 on {oof_method} of the training data "
+                        f"(macro-F1 there {before:.4f} -> {after:.4f}; optimistic, tuned on the same predictions)")
+        if log:
+            log(f"  label weights {label_weights}: {label_method}")
+    info = list(data_info or [{"source": "inline", "rows": n,
+                               "sha256": hashlib.sha256(json.dumps([list(texts), [list(r) for r in labels]],
+                                                                   ensure_ascii=False).encode()).hexdigest()}])
+    digest = hashlib.sha256(json.dumps([info, recipe.to_dict(), list(cats)], sort_keys=True).encode()).hexdigest()
+    card = {
+        "name": name,
+        "version": f"{name}-{digest[:10]}",
+        "categories": list(cats),
+        "exclusive": exclusive,
+        "data": info,
+        "sizes": {"rows": n, "positives": {c: int(sum(c in row for row in labels)) for c in cats},
+                  "clean": int(sum(not row for row in labels)), "augmented_rows": len(s_all) - n},
+        "recipe": recipe.to_dict(),
+        "thresholds": {c: round(t, 4) for c, t in thresholds.items()},
+        "threshold_method": methods,
+        "label_weights": label_weights,
+        "label_method": label_method,
+        "metrics": metrics,
+        "sklearn_version": sklearn.__version__,
+        "python_version": platform.python_version(),
+        "git_commit": _git_commit(),
+    }
+    return TrainedModel(pipeline, card, metrics)
+
+
+def _metrics(Y: np.ndarray, P: np.ndarray, cats: tuple[str, ...], thresholds: dict[str, float], exclusive: bool,
+             labels: Sequence[Sequence[str]]) -> dict[str, Any]:
+    per: dict[str, Any] = {}
+    for j, c in enumerate(cats):
+        pred = P[:, j] >= thresholds[c]
+        p, r, f, _ = precision_recall_fscore_support(Y[:, j], pred, average="binary", zero_division=0)
+        auc = float(roc_auc_score(Y[:, j], P[:, j])) if 0 < Y[:, j].sum() < len(Y) else float("nan")
+        per[c] = {"precision": round(float(p), 4), "recall": round(float(r), 4), "f1": round(float(f), 4),
+                  "roc_auc": round(auc, 4), "support": int(Y[:, j].sum()), "threshold": round(thresholds[c], 4)}
+    out: dict[str, Any] = {"per_category": per,
+                           "macro_f1_at_thresholds": round(float(np.mean([v["f1"] for v in per.values()])), 4)}
+    if exclusive:
+        full = with_clean(P)
+        names = [CLEAN, *cats]
+        predicted = [names[i] for i in full.argmax(axis=1)]
+        truth = [row[0] if row else CLEAN for row in labels]
+        out["argmax_macro_f1"] = round(float(f1_score(truth, predicted, labels=names, average="macro", zero_division=0)), 4)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- evaluation
+def evaluate(model_or_scorer: Any, texts: Sequence[str], labels: Sequence[Sequence[str]]) -> dict[str, Any]:
+    """Per-class precision/recall/F1, macro-F1 and a confusion matrix of `label` against the truth.
+
+    Works for a TrainedModel or a Scorer; uses the full scorer (rules included) so old and new models
+    are compared as they would run.
+    """
+    from classifier.scorer import Scorer
+
+    scorer = model_or_scorer.scorer() if isinstance(model_or_scorer, TrainedModel) else model_or_scorer
+    if not isinstance(scorer, Scorer):
+        raise TypeError("evaluate() needs a TrainedModel or a Scorer")
+    results = scorer.score_many(list(texts))
+    cats = list(scorer.categories)
+    names = [CLEAN, *cats]
+    truth = [(row[0] if row[0] in cats else CLEAN) if row else CLEAN for row in labels]
+    pred = [r.label for r in results]
+    p, r, f, s = precision_recall_fscore_support(truth, pred, labels=names, zero_division=0)
+    per_class = {n: {"precision": round(float(p[i]), 4), "recall": round(float(r[i]), 4), "f1": round(float(f[i]), 4),
+                     "support": int(s[i])} for i, n in enumerate(names)}
+    index = {n: i for i, n in enumerate(names)}
+    matrix = [[0] * len(names) for _ in names]
+    for t, q in zip(truth, pred, strict=True):
+        matrix[index[t]][index.get(q, 0)] += 1
+    Y = np.array([[c in row for c in cats] for row in labels], dtype=int)
+    S = np.array([[res.scores[c] for c in cats] for res in results])
+    flags_per: dict[str, Any] = {}
+    for j, c in enumerate(cats):
+        fl = np.array([c in res.flags for res in results])
+        fp_, fr_, ff_, _ = precision_recall_fscore_support(Y[:, j], fl, average="binary", zero_division=0)
+        auc = float(roc_auc_score(Y[:, j], S[:, j])) if 0 < Y[:, j].sum() < len(Y) else None
+        flags_per[c] = {"precision": round(float(fp_), 4), "recall": round(float(fr_), 4), "f1": round(float(ff_), 4),
+                        "roc_auc": None if auc is None else round(auc, 4)}
+    present = [n for n in names if per_class[n]["support"] > 0]
+    return {
+        "model": scorer.version,
+        "rows": len(texts),
+        "per_class": per_class,
+        "macro_f1": round(float(np.mean([per_class[n]["f1"] for n in present])) if present else 0.0, 4),
+        "confusion": {"labels": names, "matrix": matrix},
+        "flags": flags_per,
+    }
+
+
+# ---------------------------------------------------------------------------------------------- default model
+def load_recipe_data(recipe: Recipe, recipe_path: Path) -> list[LabelledData]:
+    parts = []
+    for pattern in recipe.data:
+        files = sorted(recipe_path.parent.glob(pattern))
+        if not files:
+            raise FileNotFoundError(f"recipe {recipe_path}: no file matches {pattern!r}")
+        for f in files:
+            d = read_labelled(str(f), "text", "labels")
+            parts.append(LabelledData(d.texts, d.labels, str(f.relative_to(recipe_path.parent)), d.sha256))
+    return parts
+
+
+def build_default(out: Path = model_io.DEFAULT_MODEL, recipe_path: Path = model_io.DEFAULT_RECIPE) -> TrainedModel:
+    recipe = Recipe.from_toml(recipe_path)
+    parts = load_recipe_data(recipe, recipe_path)
+    texts, labels = combine(parts)
+    model = fit(texts, labels, categories=CATEGORIES, recipe=recipe, data_info=[p.info() for p in parts],
+                name="canhgac-default", log=lambda m: print(m, file=sys.stderr))
+    model.save(out)
+    return model
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m classifier.train", description=__doc__.splitlines()[0])
+    ap.add_argument("--default", action="store_true", help="rebuild classifier/data/default_model.skops")
+    ap.add_argument("--out", default=str(model_io.DEFAULT_MODEL))
+    args = ap.parse_args(argv)
+    if not args.default:
+        ap.error("only --default is supported here; use `canhgac train` for your own data")
+    model = build_default(Path(args.out))
+    print(json.dumps({"version": model.card["version"], "metrics": model.metrics}, ensure_ascii=False, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

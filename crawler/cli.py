@@ -1,0 +1,81 @@
+"""The `canhgac` command: one parser, command groups registered from the package that owns them.
+
+Lives in the top layer (crawler) because it wires everything; each command group's module owns its
+arguments and handler. `main(argv) -> int`: 0 ok, 1 failure, 2 usage or configuration error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from types import ModuleType
+
+from review.cli import admin
+from review.cli.context import Context
+from review.errors import CanhgacError
+
+
+def _command_modules() -> list[ModuleType]:
+    modules: list[ModuleType] = [admin]
+    # Command groups are optional until their package lands; each registers its own subcommands.
+    import importlib
+
+    for name in ("review.cli.model", "review.cli.moderate", "review.cli.reports", "review.cli.digest",
+                 "crawler.commands", "crawler.opscli"):
+        try:
+            modules.append(importlib.import_module(name))
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+    return modules
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        raise _ArgError(message)
+
+
+class _ArgError(Exception):
+    pass
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="canhgac", description="canhgac (cảnh giác): collect, score and review online content "
+                     "for a Vietnamese culture/information office. The tool flags; a person decides.")
+    parser.add_argument("--config", metavar="PATH", help="configuration file (default: $CANHGAC_CONFIG or ./canhgac.toml)")
+    parser.add_argument("--as", dest="moderator", metavar="NAME", help="act as this moderator")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for module in _command_modules():
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except _ArgError as exc:
+        print(f"canhgac: error: {exc}", file=sys.stderr)
+        return 2
+    except SystemExit as exc:  # --help
+        return int(exc.code or 0)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return 2
+    ctx = Context(config_path=args.config, moderator_flag=args.moderator)
+    try:
+        return int(args.handler(args, ctx))
+    except CanhgacError as exc:
+        print(f"canhgac: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("canhgac: interrupted", file=sys.stderr)
+        return 130
+    finally:
+        ctx.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

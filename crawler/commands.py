@@ -1,0 +1,109 @@
+"""`canhgac crawl [NAME...]` and `canhgac report URL`: collect now, from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from crawler.runner import RunOutcome, run_source
+from review.cli.context import Context
+from review.errors import UsageError
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("crawl", help="crawl configured sources now",
+                       description="Crawl the named sources (default: every enabled source) now, each in its "
+                                   "own process, and show a line per source as it starts and finishes. "
+                                   "Exits 1 when a source failed.")
+    p.add_argument("names", nargs="*", metavar="NAME", help="source names from the configuration")
+    p.add_argument("-j", "--jobs", type=int, default=4, help="sources crawled at the same time (default 4)")
+    p.add_argument("--timeout", type=int, metavar="SECONDS",
+                   help="kill a crawl after this long (default: [crawler] crawl_timeout_s)")
+    p.add_argument("--log-dir", metavar="DIR", help="keep each crawl's Scrapy log here")
+    p.set_defaults(handler=cmd_crawl)
+
+    p = sub.add_parser("report", help="store a citizen report (URL or pasted text) for review",
+                       description="Fetch the reported page (or take --text), extract it, score it and put it "
+                                   "in the review queue with report priority.")
+    p.add_argument("url", nargs="?", help="the reported page (http/https)")
+    p.add_argument("--text", help="the reported content, pasted (when the page cannot be fetched)")
+    p.add_argument("--note", help="what the reporter said")
+    p.add_argument("--reporter", help="who reported it (name, phone, e-mail)")
+    p.set_defaults(handler=cmd_report)
+
+
+def cmd_crawl(args: argparse.Namespace, ctx: Context) -> int:
+    cfg = ctx.config
+    if args.jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+    names = list(dict.fromkeys(args.names)) or [s.name for s in cfg.sources if s.enabled]
+    for name in names:
+        cfg.source(name)  # unknown: ConfigError, exit 2
+    if not names:
+        ctx.print("Không có nguồn nào được bật ([[sources]] trong canhgac.toml).")
+        return 0
+    ctx.store.sync_sources(cfg.sources)  # also checks the schema is current
+    # thresholds edited in the file are audited before any item is scored with them
+    for ch in ctx.store.sync_thresholds(actor="config", thresholds=dict(cfg.classifier.thresholds)):
+        ctx.print(f"Ngưỡng {ch.category}: {_fmt(ch.old)} → {_fmt(ch.new)} (theo cấu hình, đã ghi nhật ký kiểm toán)")
+    timeout = args.timeout or cfg.crawler.crawl_timeout_s
+    log_dir = Path(args.log_dir) if args.log_dir else Path(tempfile.mkdtemp(prefix="canhgac-crawl-"))
+    log_dir.mkdir(parents=True, exist_ok=True)
+    width = max(len(n) for n in names)
+    started = time.monotonic()
+    outcomes: list[RunOutcome] = []
+    with ThreadPoolExecutor(max_workers=args.jobs) as pool:
+        futures: dict[Future[RunOutcome], str] = {}
+        for name in names:
+            futures[pool.submit(_run, ctx, cfg.path or None, name, timeout, log_dir / f"{name}.log", width)] = name
+        for fut in futures:
+            outcomes.append(fut.result())
+    failed = [o for o in outcomes if not o.ok]
+    total_new = sum(o.items_new for o in outcomes)
+    ctx.print(f"Xong {len(outcomes)} nguồn trong {time.monotonic() - started:.1f}s: {total_new} mục mới, "
+              f"{len(failed)} nguồn lỗi. Nhật ký: {log_dir}")
+    return 1 if failed else 0
+
+
+def _run(ctx: Context, config_path: str | None, name: str, timeout: int, log: Path, width: int) -> RunOutcome:
+    _line(ctx, f"  … {name:<{width}}  đang thu thập")
+    out = run_source(config_path, name, timeout, log_path=log)
+    mark = "✓" if out.ok else "✗"
+    detail = f"{out.items_new} mục mới, {out.pages} trang, {out.errors} lỗi, {out.duration_s:.1f}s"
+    if out.message:
+        detail += f" — {out.message[:120]}"
+    _line(ctx, f"  {mark} {name:<{width}}  {detail}")
+    return out
+
+
+def _fmt(threshold: float | None) -> str:
+    return "mặc định của mô hình" if threshold is None else f"{threshold:g}"
+
+
+def _line(ctx: Context, text: str) -> None:
+    ctx.print(text)
+    flush = getattr(ctx.out, "flush", None)
+    if flush is not None and ctx.out is sys.stdout:
+        flush()
+
+
+def cmd_report(args: argparse.Namespace, ctx: Context) -> int:
+    from crawler.report import submit_report  # pulls Scrapy, trafilatura and datasketch: only when reporting
+
+    if not args.url and args.text is None:
+        raise UsageError("give the URL of the reported page, or --text with the reported content")
+    ctx.store.sync_sources(ctx.config.sources)
+    result = submit_report(ctx.config, ctx.store, args.url, text=args.text, note=args.note, reporter=args.reporter)
+    state = "đã lưu" if result.created else "đã có từ trước"
+    scored = "đã chấm điểm, vào hàng chờ duyệt" if result.scored else "chưa chấm điểm (bộ phân loại chưa sẵn sàng)"
+    title = result.title[:80] or "(không tiêu đề)"
+    if result.entry_id is not None:  # the id show/claim/decide take
+        ctx.print(f"Phản ánh #{result.entry_id} {state} (mục dữ liệu {result.item_id}): {title} — {scored}")
+    else:
+        ctx.print(f"Phản ánh (mục dữ liệu {result.item_id}, chưa vào hàng chờ) {state}: {title} — {scored}")
+    return 0

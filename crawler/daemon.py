@@ -1,0 +1,293 @@
+"""`canhgac run`: one process that runs every job on schedule. APScheduler wiring only.
+
+The jobs are plain functions in `crawler.jobs`; here they are scheduled in APScheduler's job store in
+the same database (table `apscheduler_jobs`, APScheduler's own), referenced by the textual path
+`crawler.daemon:run_job` so they survive restarts: a job that was due while the daemon was down runs
+once (coalesced) if within `misfire_grace_s`. Each start reconciles the stored jobs with the
+configuration. One daemon per database, enforced by the "daemon" lease (`review.housekeeping`).
+
+Stopping (SIGTERM/SIGINT): no new job starts; running crawls get `stop_grace_s` to finish, then their
+subprocesses are killed (the crawler commits item by item, so nothing is left half-written); the
+lease is released and the process exits 0.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import random
+import re
+import signal
+import threading
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from types import FrameType
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from apscheduler.events import (
+    EVENT_JOB_ERROR,
+    EVENT_JOB_EXECUTED,
+    EVENT_JOB_MAX_INSTANCES,
+    EVENT_JOB_MISSED,
+    EVENT_JOB_SUBMITTED,
+    JobEvent,
+)
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from crawler.jobs import JOBS, record_thresholds
+from review.config import Config, SourceConfig
+from review.database import make_engine
+from review.housekeeping import HEARTBEAT_S, acquire_lease, release_lease, renew_lease, this_process
+from review.store import Store
+from review.types import utcnow
+
+log = logging.getLogger("canhgac.daemon")
+JOB_FUNC = "crawler.daemon:run_job"
+CRAWL_PREFIX = "crawl:"
+_CRON_DOW = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
+
+
+def run_job(cfg: Config, job: str, *args: str) -> None:
+    """What APScheduler calls: open the store, run one plain job function, close the store."""
+    store = Store.open(cfg.database.url)
+    try:
+        JOBS[job](cfg, store, *args)
+    finally:
+        store.close()
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    id: str
+    job: str
+    args: tuple[str, ...]
+    trigger: BaseTrigger
+    executor: str = "default"
+    start_soon: bool = False  # a new job's first run: within the jitter, not one full interval later
+    at_start: bool = False  # also run at every daemon start (retries that must not wait an interval)
+
+
+def crontab_trigger(expr: str, tz: ZoneInfo, jitter: int | None) -> CronTrigger:
+    """A crontab line with crontab's weekday numbers (0 and 7 = Sunday), which APScheduler 3 does not use."""
+    minute, hour, day, month, dow = expr.split()
+    dow = re.sub(r"(?<![/\d])\d+", lambda m: _CRON_DOW[int(m.group(0)) % 7], dow)
+    return CronTrigger(minute=minute, hour=hour, day=day, month=month, day_of_week=dow, timezone=tz,
+                       jitter=jitter)
+
+
+def source_trigger(src: SourceConfig, cfg: Config) -> BaseTrigger:
+    tz = ZoneInfo(cfg.digest.timezone)
+    interval = src.interval_seconds
+    if interval:
+        # Jitter spreads sources over time but never more than a quarter of the interval.
+        return IntervalTrigger(seconds=interval, jitter=min(cfg.daemon.jitter_s, interval // 4) or None, timezone=tz)
+    assert src.cron is not None
+    return crontab_trigger(src.cron, tz, cfg.daemon.jitter_s or None)
+
+
+def job_specs(cfg: Config) -> list[JobSpec]:
+    tz = ZoneInfo(cfg.digest.timezone)
+    specs = [JobSpec(f"{CRAWL_PREFIX}{s.name}", "crawl", (s.name,), source_trigger(s, cfg), "crawl", True)
+             for s in cfg.sources if s.enabled]
+    specs += [
+        JobSpec("housekeeping:expire-claims", "expire_claims", (), IntervalTrigger(minutes=1, timezone=tz)),
+        JobSpec("housekeeping:stale-sources", "stale_sources", (), IntervalTrigger(hours=1, timezone=tz)),
+        JobSpec("housekeeping:retention", "retention", (), CronTrigger(hour=3, minute=30, timezone=tz)),
+        JobSpec("digest:retry", "retry_digests", (), IntervalTrigger(minutes=5, timezone=tz), at_start=True),
+        JobSpec("digest:weekly", "weekly_digest", (),
+                CronTrigger(day_of_week=cfg.digest.weekday, hour=cfg.digest.hour, timezone=tz)),
+    ]
+    if cfg.daemon.retrain_weekly:
+        specs.append(JobSpec("learning:retrain", "retrain", (), CronTrigger(day_of_week="sun", hour=2, timezone=tz)))
+    return specs
+
+
+def sync_jobs(scheduler: BackgroundScheduler, cfg: Config) -> None:
+    """Make the stored jobs match the configuration; unchanged jobs keep their next run time."""
+    wanted = {spec.id: spec for spec in job_specs(cfg)}
+    for job in scheduler.get_jobs():
+        if job.id not in wanted:
+            log.info("removing job %s (no longer configured)", job.id)
+            job.remove()
+    stored = {job.id: job for job in scheduler.get_jobs()}
+    now = utcnow()
+    for spec in wanted.values():
+        old = stored.get(spec.id)
+        args = (cfg, spec.job, *spec.args)
+        if old is not None and str(old.trigger) == str(spec.trigger) and tuple(old.args[1:]) == args[1:]:
+            changes: dict[str, Any] = {"args": args} if old.args[0] != cfg else {}  # keeps the next run time
+            if spec.at_start:
+                changes["next_run_time"] = now
+            if changes:
+                scheduler.modify_job(spec.id, **changes)
+            continue
+        first: dict[str, Any] = {}
+        if spec.at_start:
+            first["next_run_time"] = now
+        elif spec.start_soon and old is None:
+            first["next_run_time"] = now + timedelta(seconds=random.uniform(0, min(cfg.daemon.jitter_s, 60)))
+        scheduler.add_job(JOB_FUNC, spec.trigger, args=args, id=spec.id, name=spec.id, executor=spec.executor,
+                          replace_existing=True, **first)
+
+
+def _descendants(pid: int) -> list[int]:
+    """Child processes of `pid` and theirs, from /proc (Linux); empty where /proc is missing."""
+    parents: dict[int, list[int]] = {}
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return []
+    for entry in entries:
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as fh:
+                ppid = int(fh.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        parents.setdefault(ppid, []).append(int(entry))
+    out, todo = [], [pid]
+    while todo:
+        for child in parents.get(todo.pop(), []):
+            out.append(child)
+            todo.append(child)
+    return out
+
+
+def kill_children() -> int:
+    """SIGKILL every subprocess of this daemon (the running crawls); returns how many."""
+    killed = 0
+    for pid in _descendants(os.getpid()):
+        try:
+            os.kill(pid, signal.SIGKILL)
+            killed += 1
+        except ProcessLookupError:
+            pass
+    return killed
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        out = {"ts": datetime.fromtimestamp(record.created).astimezone().isoformat(timespec="milliseconds"),
+               "level": record.levelname.lower(), "logger": record.name, "msg": record.getMessage()}
+        if record.exc_info:
+            out["exc"] = self.formatException(record.exc_info)
+        return json.dumps(out, ensure_ascii=False)
+
+
+def configure_logging(as_json: bool, level: int = logging.INFO) -> None:
+    """Daemon logs go to stderr (journald keeps them); JSON lines when [daemon] log_json is set."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(JsonFormatter() if as_json else
+                         logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    # APScheduler's own errors (a job raising, with its traceback) stay; its routine chatter does not.
+    logging.getLogger("apscheduler").setLevel(logging.ERROR)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+
+
+class Daemon:
+    def __init__(self, cfg: Config, store: Store) -> None:
+        self.cfg, self.store = cfg, store
+        self.holder = this_process()
+        self.stop = threading.Event()
+        self.in_flight = 0
+        self.lock = threading.Condition()
+        engine = make_engine(cfg.database.url)
+        crawl_workers = max(1, min(2, os.cpu_count() or 1))
+        self.scheduler = BackgroundScheduler(
+            jobstores={"default": SQLAlchemyJobStore(engine=engine)},
+            executors={"default": ThreadPoolExecutor(2), "crawl": ThreadPoolExecutor(crawl_workers)},
+            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": cfg.daemon.misfire_grace_s},
+            timezone=ZoneInfo(cfg.digest.timezone))
+        self.scheduler.add_listener(self._on_event, EVENT_JOB_SUBMITTED | EVENT_JOB_EXECUTED | EVENT_JOB_ERROR
+                                    | EVENT_JOB_MISSED | EVENT_JOB_MAX_INSTANCES)
+
+    def _on_event(self, event: JobEvent) -> None:
+        if event.code == EVENT_JOB_SUBMITTED:
+            with self.lock:
+                self.in_flight += 1
+            return
+        if event.code in (EVENT_JOB_EXECUTED, EVENT_JOB_ERROR):
+            with self.lock:
+                # A quick job may report completion before its submission event arrives: only the
+                # total (submitted - finished) is meaningful, never one job's count.
+                self.in_flight -= 1
+                self.lock.notify_all()
+            if not self.stop.is_set():
+                self._publish_next_runs(event.job_id)
+        elif event.code == EVENT_JOB_MISSED:
+            log.warning("job %s missed its run time (daemon busy or down longer than misfire_grace_s)",
+                        event.job_id)
+        elif event.code == EVENT_JOB_MAX_INSTANCES:
+            log.info("job %s still running from its previous run: this run skipped", event.job_id)
+
+    def busy(self) -> int:
+        with self.lock:
+            return max(self.in_flight, 0)
+
+    def _publish_next_runs(self, only: str | None = None) -> None:
+        """Write each source's next run into `sources.next_run_at` for `canhgac status`."""
+        try:
+            for job in self.scheduler.get_jobs():
+                if job.id.startswith(CRAWL_PREFIX) and (only is None or job.id == only):
+                    self.store.set_next_run(job.id[len(CRAWL_PREFIX):], job.next_run_time)
+        except Exception:  # noqa: BLE001 - a status column must never take the daemon down
+            log.exception("could not record next run times")
+
+    def _signal(self, signum: int, _frame: FrameType | None) -> None:
+        log.info("received %s: stopping", signal.Signals(signum).name)
+        self.stop.set()
+
+    def run(self) -> int:
+        acquire_lease(self.store, self.holder)
+        try:
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                signal.signal(sig, self._signal)
+            self.store.sync_sources(self.cfg.sources)
+            record_thresholds(self.cfg, self.store)
+            self.scheduler.start(paused=True)
+            sync_jobs(self.scheduler, self.cfg)
+            self.scheduler.resume()
+            self._publish_next_runs()
+            log.info("daemon %s started: %d sources, %d jobs", self.holder,
+                     sum(1 for s in self.cfg.sources if s.enabled), len(self.scheduler.get_jobs()))
+            while not self.stop.wait(HEARTBEAT_S):
+                if not renew_lease(self.store, self.holder):
+                    log.error("lost the daemon lease (database unreachable too long?): stopping")
+                    self.stop.set()
+                    break
+            self._shutdown()
+            for src in self.cfg.sources:  # nothing is scheduled while no daemon runs: say so in `status`
+                self.store.set_next_run(src.name, None)
+        finally:
+            release_lease(self.store, self.holder)
+        log.info("daemon stopped")
+        return 0
+
+    def _shutdown(self) -> None:
+        self.scheduler.shutdown(wait=False)
+        grace = self.cfg.daemon.stop_grace_s
+        deadline = time.monotonic() + grace
+        if self.busy():
+            log.info("waiting up to %ds for %d running job(s)", grace, self.busy())
+        with self.lock:
+            while self.busy() and time.monotonic() < deadline:
+                self.lock.wait(min(1.0, max(deadline - time.monotonic(), 0.01)))
+        if self.busy():
+            killed = kill_children()
+            log.warning("grace period over: killed %d crawl subprocess(es)", killed)
+            with self.lock:
+                end = time.monotonic() + 10
+                while self.busy() and time.monotonic() < end:
+                    self.lock.wait(0.5)

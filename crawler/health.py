@@ -1,0 +1,65 @@
+"""Records each crawl as a SourceRun and keeps the source's health current (`canhgac status`).
+
+A run fails when Scrapy did not finish normally or when none of the source's start URLs (feeds,
+sitemaps, listing pages) could be fetched (a dead host, DNS error, 500s); errors inside a run that
+still collected (a 404 article, a malformed entry) are counted on an OK run.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from scrapy import Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+from scrapy.http import Response
+
+from crawler.context import CrawlContext, crawl_context
+
+log = logging.getLogger(__name__)
+
+
+class HealthRecorder:
+    def __init__(self, ctx: CrawlContext) -> None:
+        self.ctx = ctx
+        self.run_id: int | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> HealthRecorder:
+        if not crawler.settings.getbool("CANHGAC_HEALTH_ENABLED", True):
+            raise NotConfigured("health recording switched off")
+        ext = cls(crawl_context(crawler))
+        crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(ext.response_received, signal=signals.response_received)
+        return ext
+
+    def spider_opened(self, spider: Spider) -> None:
+        if self.ctx.source is None:
+            return
+        self.ctx.store.close_stale_runs(self.ctx.source.name)
+        self.run_id = self.ctx.store.start_run(self.ctx.source.name)
+
+    def response_received(self, response: Response) -> None:
+        if not response.url.endswith("/robots.txt"):
+            self.ctx.pages += 1
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        ctx = self.ctx
+        if self.run_id is None:
+            return
+        dead = bool(ctx.start_failed) and not ctx.start_ok
+        ok = reason == "finished" and not dead
+        if reason != "finished":
+            message: str | None = f"crawl ended early ({reason})"
+        elif dead:
+            message = "no start URL could be fetched: " + "; ".join(ctx.errors[:3])
+        elif ctx.errors:
+            message = f"{len(ctx.errors)} partial error(s); last: {ctx.errors[-1]}"
+        else:
+            message = None
+        ctx.store.finish_run(self.run_id, ok=ok, items_new=ctx.items_new, pages=ctx.pages,
+                             errors=len(ctx.errors), message=message)
+        log.info("run %s of %s: %s, %d new items, %d pages, %d errors", self.run_id, ctx.source.name if ctx.source
+                 else "?", "ok" if ok else "failed", ctx.items_new, ctx.pages, len(ctx.errors))
+        ctx.store.close()

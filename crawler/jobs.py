@@ -1,0 +1,105 @@
+"""What the daemon runs, as plain functions of (config, store, ...): callable from tests and the CLI.
+
+`crawler.daemon` only schedules these; none of them knows about APScheduler.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from review.cli.context import Context
+from review.config import Config
+from review.digest import last_complete_week
+from review.housekeeping import expire_claims, purge_retention, stale_sources
+from review.mailer import deliver_due, deliver_week
+from review.store import Store
+
+log = logging.getLogger("canhgac.jobs")
+
+
+def crawl_source(cfg: Config, store: Store, name: str) -> Any:
+    """One crawl of one source, in a subprocess with the configured timeout (the runner records health)."""
+    from crawler.runner import run_source
+
+    outcome = run_source(cfg.path or None, name, cfg.crawler.crawl_timeout_s)
+    level = logging.INFO if outcome.ok else logging.WARNING
+    log.log(level, "crawl %s %s: %d new items, %d pages, %d errors in %.1fs%s", name,
+            "ok" if outcome.ok else "FAILED", outcome.items_new, outcome.pages, outcome.errors, outcome.duration_s,
+            f" ({outcome.message})" if outcome.message and not outcome.ok else "")
+    return outcome
+
+
+def record_thresholds(cfg: Config, store: Store) -> None:
+    """Audit `[classifier.thresholds]` entries that changed since they were last recorded (at daemon start,
+    so a threshold edited in the file is in the audit log before any item is scored with it)."""
+    for ch in store.sync_thresholds(actor="config", thresholds=dict(cfg.classifier.thresholds)):
+        log.info("threshold %s: %s -> %s (from the configuration; audited)", ch.category, ch.old, ch.new)
+
+
+def expire_stale_claims(cfg: Config, store: Store) -> int:
+    n = expire_claims(store)
+    if n:
+        log.info("returned %d expired claim(s) to the queue", n)
+    return n
+
+
+def retention(cfg: Config, store: Store) -> None:
+    report = purge_retention(store, cfg.review.retention_days)
+    log.info("retention (%d days): purged %d items, %d runs, %d digest rows, %d clusters",
+             cfg.review.retention_days, report.items, report.runs, report.digests, report.clusters)
+
+
+def check_stale_sources(cfg: Config, store: Store) -> list[str]:
+    stale = stale_sources(store, cfg)
+    for name in stale:
+        log.warning("source %s has had no successful crawl for too long (see `canhgac status`)", name)
+    return stale
+
+
+def weekly_digest(cfg: Config, store: Store) -> None:
+    """Send last week's summary (the daemon calls this on [digest] weekday/hour)."""
+    if not cfg.digest.recipients or not cfg.smtp.host:
+        log.info("weekly digest skipped: no [digest] recipients or no [smtp] host configured")
+        return
+    week = last_complete_week(cfg.digest.timezone)
+    report = deliver_week(store, cfg, week)
+    log.info("weekly digest %s: sent to %d, failed %d, skipped %d", week, len(report.sent), len(report.failed),
+             len(report.skipped))
+
+
+def retry_digests(cfg: Config, store: Store) -> None:
+    """Retry failed deliveries whose backoff has passed (also run once at daemon start)."""
+    if not cfg.smtp.host:
+        return
+    for report in deliver_due(store, cfg):
+        log.info("digest retry %s: sent to %d, failed %d", report.iso_week, len(report.sent), len(report.failed))
+
+
+def retrain(cfg: Config, store: Store) -> None:
+    """Weekly retrain from moderators' decisions. The new model is saved and compared with the one in
+    use, never activated here: putting a model in charge stays a person's decision (`canhgac train`)."""
+    try:
+        from review.learning import retrain_from_decisions
+    except ImportError:
+        log.info("weekly retrain skipped: review.learning is not available in this version")
+        return
+    out = io.StringIO()
+    ctx = Context(config_path=cfg.path or None, out=out, err=out, _config=cfg, _store=store)
+    code = retrain_from_decisions(ctx, activate=False)
+    for line in out.getvalue().splitlines():
+        log.info("retrain: %s", line)
+    log.info("weekly retrain finished (exit %d); the new model is not active until a person activates it", code)
+
+
+JOBS: dict[str, Callable[..., Any]] = {
+    "crawl": crawl_source,
+    "expire_claims": expire_stale_claims,
+    "retention": retention,
+    "stale_sources": check_stale_sources,
+    "weekly_digest": weekly_digest,
+    "retry_digests": retry_digests,
+    "retrain": retrain,
+}

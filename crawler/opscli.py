@@ -1,0 +1,131 @@
+"""`canhgac run` (the daemon) and `canhgac demo` (the whole system, end to end, in one command)."""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from crawler.demo_site.server import demo_sources_toml, serve
+from crawler.runner import RunOutcome, run_source
+from review.cli.context import Context
+from review.config import Config
+from review.database import make_engine, upgrade
+from review.digest import current_week
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("run", help="run the daemon: crawls, housekeeping and the weekly digest on schedule",
+                       description="Run every source on its schedule (each crawl in a subprocess with a "
+                                   "timeout), expire claims, purge old data, check for stale sources and send "
+                                   "the weekly digest. One daemon per database. Stop with SIGTERM or Ctrl-C.")
+    p.add_argument("--log-json", action="store_true", help="log JSON lines (also [daemon] log_json)")
+    p.set_defaults(handler=cmd_run)
+
+    p = sub.add_parser("demo", help="see the whole system work: local demo site, crawl, score, queue, digest",
+                       description="Start the bundled demo site on 127.0.0.1, create a fresh SQLite database, "
+                                   "crawl every demo source, score, print the top of the review queue and the "
+                                   "status table, and write a digest preview. Works offline.")
+    p.add_argument("--dir", metavar="DIR", help="keep the database, config and preview here (default: a temp dir)")
+    p.add_argument("--top", type=int, default=10, metavar="N", help="queue entries to show (default 10)")
+    p.set_defaults(handler=cmd_demo)
+
+
+def cmd_run(args: argparse.Namespace, ctx: Context) -> int:
+    from crawler.daemon import Daemon, configure_logging
+
+    cfg = ctx.config
+    configure_logging(args.log_json or cfg.daemon.log_json)
+    return Daemon(cfg, ctx.store).run()
+
+
+def _demo_config(base_url: str, workdir: Path) -> str:
+    db = (workdir / "canhgac-demo.db").as_posix()
+    return f"""# Written by `canhgac demo`: the bundled demo site on {base_url}, a fresh SQLite database.
+[database]
+url = "sqlite:///{db}"
+
+[crawler]
+crawl_timeout_s = 300  # generous: a slow first model load must not fail the demo
+allow_private_hosts = true  # the demo site is on 127.0.0.1
+
+[review]
+moderators = ["demo"]
+locality = "Nghệ An"
+""" + demo_sources_toml(base_url)
+
+
+def _fresh_dir(path: str | None) -> Path:
+    if not path:
+        return Path(tempfile.mkdtemp(prefix="canhgac-demo-"))
+    workdir = Path(path)
+    workdir.mkdir(parents=True, exist_ok=True)
+    for old in workdir.glob("canhgac-demo.db*"):  # a fresh database every time
+        old.unlink()
+    return workdir
+
+
+def _crawl_all(cfg_path: Path, cfg: Config, logs: Path, ctx: Context) -> list[RunOutcome]:
+    """Official sources first (the others are compared against them), each group all at once: the
+    crawls are mostly model loading and CPU-bound, so running them together keeps every core busy."""
+    timeout = cfg.crawler.crawl_timeout_s
+    outcomes: list[RunOutcome] = []
+    for group in ([s.name for s in cfg.sources if s.official], [s.name for s in cfg.sources if not s.official]):
+        if not group:
+            continue
+        with ThreadPoolExecutor(max_workers=len(group)) as pool:
+            for outcome in pool.map(lambda n: run_source(str(cfg_path), n, timeout, logs / f"{n}.log"), group):
+                mark = "OK " if outcome.ok else "LỖI"
+                ctx.print(f"  [{mark}] {outcome.name}: {outcome.items_new} mục mới, {outcome.pages} trang, "
+                          f"{outcome.duration_s:.1f}s" + ("" if outcome.ok else f" - {outcome.message}"))
+                outcomes.append(outcome)
+    return outcomes
+
+
+def cmd_demo(args: argparse.Namespace, ctx: Context) -> int:
+    """Everything a newcomer needs to see, offline: collect, score, queue, status, digest."""
+    from crawler.cli import build_parser
+
+    started = time.monotonic()
+    workdir = _fresh_dir(args.dir)
+    logs = workdir / "logs"
+    logs.mkdir(exist_ok=True)
+    site = serve()
+    demo = Context(config_path=str(workdir / "canhgac.toml"), out=ctx.out, err=ctx.err)
+    try:
+        cfg_path = workdir / "canhgac.toml"
+        cfg_path.write_text(_demo_config(site.base_url, workdir), encoding="utf-8")
+        cfg = demo.config
+        ctx.print(f"== canhgac demo: trang mẫu {site.base_url}, thư mục {workdir}")
+        upgrade_engine = make_engine(cfg.database.url)
+        try:
+            upgrade(upgrade_engine)
+        finally:
+            upgrade_engine.dispose()
+        demo.store.sync_sources(cfg.sources)
+        ctx.print(f"== Thu thập {len(cfg.sources)} nguồn (mỗi nguồn một tiến trình, nhật ký trong {logs})")
+        outcomes = _crawl_all(cfg_path, cfg, logs, ctx)
+
+        parser = build_parser()
+        ctx.print(f"\n== Hàng chờ duyệt ({args.top} mục ưu tiên cao nhất)")
+        q = parser.parse_args(["queue", "--limit", str(args.top)])
+        q.handler(q, demo)
+        ctx.print("\n== Tình trạng nguồn")
+        st = parser.parse_args(["status"])
+        st.handler(st, demo)
+
+        week = current_week(cfg.digest.timezone)
+        preview = workdir / f"ban-tin-{week}.html"
+        d = parser.parse_args(["digest", "--week", week, "--preview", str(preview)])
+        ctx.print("\n== Bản tin tuần (xem trước, không gửi thư)")
+        d.handler(d, demo)
+    finally:
+        demo.close()
+        site.close()
+    ok = sum(1 for o in outcomes if o.ok)
+    ctx.print(f"\nXong sau {time.monotonic() - started:.1f}s: {ok}/{len(outcomes)} nguồn thu thập thành công.")
+    ctx.print(f"Thử tiếp: canhgac --config {cfg_path} --as demo review")
+    return 0 if ok == len(outcomes) else 1

@@ -1,0 +1,118 @@
+"""Handle items from concurrent `process_item` calls together, off the reactor thread.
+
+Scrapy runs one `process_item` per scraped item, many at once. A stage whose work is far cheaper per
+item in bulk (the classifier's vectorizer and model, one database transaction for several items)
+awaits `Batcher.submit(item)`: the item waits until `size` items are waiting, `delay` seconds have
+passed, or the stage closes; then `handle(batch)` runs in a worker thread, one batch at a time, and
+each caller gets its own result or exception. Items that arrive while a batch runs form the next one,
+so batches grow exactly when the work falls behind.
+
+Nothing is held that a crash could lose: an item waiting here was not stored, so nothing marked it
+seen, and the next run fetches it again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+from typing import Any, Generic, Protocol, TypeVar
+
+from crawler.items import CollectedItem
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+# handle(batch) -> one result or exception per item, in order
+Handler = Callable[[Sequence[T]], Sequence["R | BaseException"]]
+
+
+class Batcher(Generic[T, R]):
+    def __init__(self, handle: Handler[T, R], *, size: int = 32, delay: float = 0.2) -> None:
+        self.handle, self.size, self.delay = handle, size, delay
+        self._pending: list[tuple[T, asyncio.Future[R]]] = []
+        self._timer: asyncio.TimerHandle | None = None
+        self._lock: asyncio.Lock | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._closed = False
+
+    async def submit(self, item: T) -> R:
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # not under the asyncio reactor: handle the item alone, here
+            result = self.handle([item])[0]
+            if isinstance(result, BaseException):
+                raise result from None
+            return result
+        future: asyncio.Future[R] = loop.create_future()
+        self._pending.append((item, future))
+        if len(self._pending) >= self.size or self._closed:
+            self._flush()
+        elif self._timer is None:
+            self._timer = loop.call_later(self.delay, self._flush)
+        return await future
+
+    async def close(self) -> None:
+        """Handle what is still waiting and wait for every running batch; later items go alone."""
+        self._closed = True
+        self._flush()
+        while self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    def _flush(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        if not self._pending:
+            return
+        batch, self._pending = self._pending, []
+        task = asyncio.get_running_loop().create_task(self._run(batch))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _run(self, batch: list[tuple[T, asyncio.Future[R]]]) -> None:
+        if self._lock is None:
+            self._lock = asyncio.Lock()
+        async with self._lock:  # one batch at a time: later arrivals make the next, larger batch
+            try:
+                results: Sequence[R | BaseException] = await asyncio.to_thread(self.handle, [x for x, _ in batch])
+            except Exception as exc:  # noqa: BLE001 - handed to every caller of the batch
+                results = [exc] * len(batch)
+        for (_, future), result in zip(batch, results, strict=True):
+            if future.done():  # the caller was cancelled
+                continue
+            if isinstance(result, BaseException):
+                future.set_exception(result)
+            else:
+                future.set_result(result)
+
+
+class BatchStage(Protocol):
+    def process_batch(self, items: Sequence[CollectedItem]) -> list[CollectedItem | BaseException]: ...
+
+
+def process_one(stage: BatchStage, item: CollectedItem) -> CollectedItem:
+    """A batch stage's `process_item` for callers outside Scrapy (citizen reports): a batch of one."""
+    result = stage.process_batch([item])[0]
+    if isinstance(result, BaseException):
+        raise result
+    return result
+
+
+class BatchedStage:
+    """What Scrapy runs for a batch stage (its `from_crawler` returns one): items wait in a `Batcher`."""
+
+    def __init__(self, stage: BatchStage, *, size: int, delay: float) -> None:
+        self.stage = stage
+        self.batcher: Batcher[CollectedItem, CollectedItem] = Batcher(stage.process_batch, size=size, delay=delay)
+
+    @staticmethod
+    def options(settings: Any) -> dict[str, Any]:
+        """`size` and `delay` from `-s CANHGAC_BATCH_SIZE=…` / `CANHGAC_BATCH_DELAY=…` (seconds)."""
+        return {"size": max(1, settings.getint("CANHGAC_BATCH_SIZE", 32)),
+                "delay": settings.getfloat("CANHGAC_BATCH_DELAY", 0.2)}
+
+    async def process_item(self, item: CollectedItem) -> CollectedItem:
+        return await self.batcher.submit(item)
+
+    async def close_spider(self) -> None:
+        await self.batcher.close()

@@ -1,0 +1,146 @@
+"""Citizen reports: one URL (or pasted text) someone sent the office, stored as an item of kind
+`report` and scored with report priority.
+
+The page is fetched once, directly (no Scrapy: a single user-requested page), with the crawler's
+safety limits: http/https only, verified TLS, bounded size, redirects and time, private hosts refused
+unless allowed. It then goes through the same pipeline stages as crawled items.
+"""
+
+from __future__ import annotations
+
+import os
+import ssl
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import certifi
+from scrapy.exceptions import DropItem
+from sqlalchemy import select
+
+from crawler.context import CrawlContext
+from crawler.extract import decode_body, extract_article
+from crawler.items import REPORT, CollectedItem
+from crawler.pipelines import Stage
+from crawler.pipelines.dedupe import DedupeStage
+from crawler.pipelines.normalize import NormalizeStage
+from crawler.pipelines.score import ScoreStage, load_scorer
+from crawler.pipelines.store import StoreStage
+from crawler.spiders.base import sha256
+from crawler.urls import is_crawlable, is_private_host
+from review.config import Config, CrawlerConfig
+from review.errors import CanhgacError, UsageError
+from review.models import ReviewEntry
+from review.store import Store
+
+
+class FetchError(CanhgacError):
+    pass
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    item_id: int
+    created: bool
+    title: str
+    scored: bool
+    entry_id: int | None = None  # the review-queue entry (what show/claim/decide take); None until scored
+
+
+def tls_context() -> ssl.SSLContext:
+    """A verifying context trusting what a crawl trusts: `SSL_CERT_FILE` when the admin set it (Twisted
+    reads it through OpenSSL's default paths), else certifi's bundle."""
+    return ssl.create_default_context(cafile=os.environ.get("SSL_CERT_FILE") or certifi.where())
+
+
+def check_report_url(url: str) -> None:
+    """UsageError unless `url` is one the crawler would fetch (http/https with a host)."""
+    if not is_crawlable(url):
+        raise UsageError(f"only http:// and https:// URLs can be reported, not {url!r}")
+
+
+def _private_host(url: str) -> str | None:
+    host = urlsplit(url).hostname or ""
+    return host if is_private_host(host) else None
+
+
+class RedirectGuard(urllib.request.HTTPRedirectHandler):
+    """Follows at most `max_redirects` redirects, each to an http(s) URL and, unless
+    `allow_private_hosts`, to a public host (a public page must not bounce us to 127.0.0.1 or
+    169.254.169.254)."""
+
+    def __init__(self, max_redirects: int, allow_private_hosts: bool) -> None:
+        self.max_redirections = max_redirects  # type: ignore[misc]  # a ClassVar in typeshed; urllib reads self.
+        self.allow_private_hosts = allow_private_hosts
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
+        if not is_crawlable(newurl):
+            raise FetchError(f"redirect to a non-http(s) URL refused: {newurl}")
+        if not self.allow_private_hosts and (host := _private_host(newurl)):
+            raise FetchError(f"redirect to private address {host} refused ([crawler] allow_private_hosts is off)")
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+def fetch(url: str, cfg: CrawlerConfig) -> tuple[bytes, str, str]:
+    """(body, content type, final URL) of `url`, within the crawler's limits."""
+    check_report_url(url)
+    if not cfg.allow_private_hosts and (host := _private_host(url)):
+        raise UsageError(f"{host} is a private address ([crawler] allow_private_hosts is off)")
+    redirects = RedirectGuard(cfg.max_redirects, cfg.allow_private_hosts)
+    opener = urllib.request.build_opener(redirects, urllib.request.HTTPSHandler(context=tls_context()))
+    ua = cfg.user_agent + (f" (+{cfg.contact})" if cfg.contact else "")
+    request = urllib.request.Request(url, headers={"User-Agent": ua, "Accept-Encoding": "identity"})
+    limit = cfg.download_maxsize_mb * 1024 * 1024
+    try:
+        with opener.open(request, timeout=cfg.download_timeout_s) as resp:
+            body = resp.read(limit + 1)
+            if len(body) > limit:
+                raise FetchError(f"{url}: page larger than {cfg.download_maxsize_mb} MB")
+            return body, resp.headers.get("Content-Type", ""), resp.geturl()
+    except urllib.error.HTTPError as exc:
+        raise FetchError(f"{url}: HTTP {exc.code}") from None
+    except (urllib.error.URLError, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise FetchError(f"{url}: cannot fetch ({reason})") from None
+
+
+def submit_report(config: Config, store: Store, url: str | None, *, text: str | None = None,
+                  note: str | None = None, reporter: str | None = None) -> ReportResult:
+    """Fetch (unless `text` is given), extract, score and store one citizen report."""
+    if not url and not text:
+        raise UsageError("give the URL of the reported page, or --text with the reported content")
+    if url:
+        check_report_url(url)  # also with --text: the stored url must never be javascript:, file:, ...
+    extra = {k: v for k, v in (("note", note), ("reporter", reporter)) if v}
+    if text is not None:
+        item = CollectedItem(url=url or f"report:text/{sha256(text)[:16]}", kind=REPORT,
+                             title=text.strip().splitlines()[0][:200] if text.strip() else "", text=text)
+    else:
+        assert url is not None
+        body, ctype, final = fetch(url, config.crawler)
+        ex = extract_article(decode_body(body, ctype), final)
+        item = CollectedItem(url=final, kind=REPORT, title=ex.title, text=ex.text, author=ex.author,
+                             published_at=ex.published_at, language=ex.language, raw_hash=sha256(body))
+        if not ex.text and not ex.title:
+            raise FetchError(f"{url}: nothing could be extracted from the page; paste it with --text")
+    item.extra = {**extra, "reported": True}
+    ctx = CrawlContext(config=config, store=store)
+    scorer, bank = load_scorer(config.classifier, store)
+    stages: list[Stage] = [NormalizeStage(), DedupeStage(ctx), ScoreStage(ctx, scorer, bank), StoreStage(ctx)]
+    try:
+        for stage in stages:
+            item = stage.process_item(item)
+    except DropItem:  # the same report was already stored and scored
+        found = store.stored_item(item.canonical_url, item.content_hash)
+        if found is None:
+            raise
+        return ReportResult(found[0], False, item.title, found[1], _entry_id(store, found[0]))
+    assert item.item_id is not None
+    return ReportResult(item.item_id, ctx.items_new == 1, item.title, item.score is not None,
+                        _entry_id(store, item.item_id))
+
+
+def _entry_id(store: Store, item_id: int) -> int | None:
+    with store.session() as s:
+        return s.scalar(select(ReviewEntry.id).where(ReviewEntry.item_id == item_id))

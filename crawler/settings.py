@@ -1,0 +1,55 @@
+"""Scrapy settings for canhgac's crawler: polite and safe by default.
+
+Values that come from canhgac.toml (user agent, size cap, timeouts, redirects, concurrency, redis) are
+applied by `crawler.addon.CanhgacAddon` from the config named by `CANHGAC_CONFIG` (env or `-s`).
+"""
+
+from __future__ import annotations
+
+import os
+
+import certifi
+
+BOT_NAME = "canhgac"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+ADDONS = {"crawler.addon.CanhgacAddon": 0}
+
+# Politeness
+ROBOTSTXT_OBEY = True
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+RETRY_TIMES = 1
+RETRY_HTTP_CODES = [502, 503, 504, 522, 524, 408, 429]
+HTTPERROR_ALLOW_ALL = False
+
+# Safety: only http/https, verified TLS, bounded sizes and redirects
+DOWNLOAD_HANDLERS = {"file": None, "s3": None, "ftp": None, "data": None}
+DOWNLOAD_VERIFY_CERTIFICATES = True
+# Twisted verifies against OpenSSL's default paths; point them at certifi's bundle unless the admin chose.
+os.environ.setdefault("SSL_CERT_FILE", certifi.where())
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+DOWNLOAD_TIMEOUT = 30
+REDIRECT_MAX_TIMES = 5
+METAREFRESH_MAXDELAY = 0
+
+DOWNLOADER_MIDDLEWARES = {"crawler.middlewares.RequestGuard": 60}
+ITEM_PIPELINES = {
+    "crawler.pipelines.normalize.NormalizeStage": 100,
+    "crawler.pipelines.dedupe.DedupeStage": 200,
+    "crawler.pipelines.score.ScoreStage": 300,
+    "crawler.pipelines.store.StoreStage": 400,
+}
+EXTENSIONS = {"crawler.health.HealthRecorder": 500}
+
+# With [crawler] redis_url: the shared queue's keys are CANHGAC_REDIS_PREFIX:<source>:...
+CANHGAC_REDIS_PREFIX = "canhgac"
+
+LOG_LEVEL = "INFO"
+FEED_EXPORT_ENCODING = "utf-8"

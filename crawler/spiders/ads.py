@@ -1,0 +1,63 @@
+"""Classified/ad boards: each listing on the board is one item of kind `ad`, with price and contact.
+
+With `selectors.item` each listing is read on the board itself (title, text, price, contact, link);
+a listing without its own link is identified by the board URL plus a hash of its text. Without
+`selectors.item`, `selectors.link` points at detail pages, read with the same selectors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urljoin
+
+from parsel import Selector
+from scrapy.http import Response
+
+from crawler.extract import decode_body, select_text
+from crawler.items import AD, CollectedItem
+from crawler.spiders.base import sha256
+from crawler.spiders.listing import ListingSpider, hrefs, select
+from crawler.urls import canonical_url
+
+
+class AdsSpider(ListingSpider):
+    name = "ads"
+    kind = "ads"
+
+    def parse_listing(self, response: Response, sel: Selector) -> Iterator[Any]:
+        s = self.cfg.selectors
+        if not s.item:
+            yield from super().parse_listing(response, sel)
+            return
+        for node in select(sel, s.item):
+            item = self.ad_from(node, response.url, fragment=True)
+            if item is not None and self.first_time(item.canonical_url):
+                yield item
+
+    def ad_from(self, node: Selector, page_url: str, *, fragment: bool) -> CollectedItem | None:
+        s = self.cfg.selectors
+        title = select_text(node, s.title) if s.title else ""
+        text = select_text(node, s.text) if s.text else select_text(node, "./descendant-or-self::*")
+        price = select_text(node, s.price) if s.price else ""
+        contact = select_text(node, s.contact) if s.contact else ""
+        if not (title or text):
+            return None
+        links = hrefs(node, s.link) if s.link else []
+        url = urljoin(page_url, links[0]) if links else page_url
+        extra: dict[str, Any] = {k: v for k, v in (("price", price), ("contact", contact)) if v}
+        item = self.new_item(url, kind=AD, title=title, text=text, extra=extra)
+        item.canonical_url = canonical_url(url)
+        if not links and fragment:  # one board URL, many listings: tell them apart by content
+            item.canonical_url += "#ad-" + sha256(f"{title}\x1f{text}")[:16]
+        return item
+
+    def parse_article(self, response: Response) -> Iterator[Any]:
+        ctype = (response.headers.get("Content-Type") or b"").decode("latin-1")
+        sel = Selector(text=decode_body(response.body, ctype) or "<html></html>", base_url=response.url)
+        item = self.ad_from(sel, response.url, fragment=False)
+        if item is None:
+            self.ctx.error(f"{response.url}: empty ad page")
+            return
+        item.raw_hash = sha256(response.body)
+        yield item

@@ -1,0 +1,131 @@
+"""What every source spider shares: its source config, article extraction, and error bookkeeping.
+
+A spider is run as `scrapy crawl <kind> -a source=NAME`. Every failure (HTTP error, timeout, DNS,
+robots.txt, size cap, redirect loop) lands in `on_error`, which records it on the source's health and
+lets the crawl go on; a start URL (feed, sitemap, listing) that fails is remembered so the run can be
+judged failed when none of them worked.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import AsyncIterator, Callable, Iterator
+from typing import Any, ClassVar
+
+import scrapy
+from scrapy.crawler import Crawler
+from scrapy.http import Response
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
+
+from crawler.context import CrawlContext, crawl_context
+from crawler.extract import decode_body, extract_article
+from crawler.items import ARTICLE, POST, CollectedItem
+from review.config import SourceConfig
+from review.errors import UsageError
+
+
+def sha256(data: bytes | str) -> str:
+    return hashlib.sha256(data.encode("utf-8") if isinstance(data, str) else data).hexdigest()
+
+
+def describe_failure(failure: Failure) -> str:
+    exc = failure.value
+    if isinstance(exc, HttpError):
+        return f"HTTP {exc.response.status}"
+    name = type(exc).__name__
+    text = str(exc).strip()
+    return f"{name}: {text[:300]}" if text else name
+
+
+class SourceSpider(scrapy.Spider):
+    kind: ClassVar[str] = ""
+    # Scrapy checks each generator callback for `return value` by reading its source, on every response
+    # (its cache is keyed by short-lived bound methods): ~3 ms per page of reactor time for a warning.
+    custom_settings = {"WARN_ON_GENERATOR_RETURN_VALUE": False}
+    ctx: CrawlContext
+    cfg: SourceConfig
+    # Several workers of one source (`[crawler] redis_url`, crawler.shared.SharedScheduler): only the
+    # round's first worker yields the start URLs, and a URL is claimed by one worker of the round.
+    seeds: bool = True
+    claim: Callable[[str], bool] | None = None
+
+    def __init__(self, source: str = "", *args: Any, **kwargs: Any) -> None:
+        if not source:
+            raise UsageError(f"give the source: scrapy crawl {self.name} -a source=NAME")
+        super().__init__(*args, **kwargs)
+        self.source_name = source
+        self.scheduled: set[str] = set()  # canonical URLs already requested in this run
+
+    def first_time(self, canonical: str) -> bool:
+        """True once per canonical URL per run (a feed and its Atom twin list the same articles)."""
+        if canonical in self.scheduled:
+            return False
+        self.scheduled.add(canonical)
+        return self.claim is None or self.claim(canonical)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> SourceSpider:
+        spider: SourceSpider = super().from_crawler(crawler, *args, **kwargs)
+        spider.ctx = crawl_context(crawler)
+        spider.cfg = spider.ctx.config.source(spider.source_name)
+        if spider.cfg.kind != cls.kind:
+            raise UsageError(f"source {spider.cfg.name!r} is of kind {spider.cfg.kind!r}: "
+                             f"run `scrapy crawl {spider.cfg.kind} -a source={spider.cfg.name}`")
+        spider.ctx.source = spider.cfg
+        spider.ctx.store.ensure_source(spider.cfg)
+        return spider
+
+    async def start(self) -> AsyncIterator[Any]:
+        if not self.seeds:
+            return
+        for url in self.cfg.urls:
+            yield self.start_request(url)
+
+    def start_request(self, url: str) -> scrapy.Request:
+        return scrapy.Request(url, callback=self.parse, errback=self.on_error, meta={"start_url": url},
+                              dont_filter=True)
+
+    def start_succeeded(self, response: Response) -> None:
+        if start := response.meta.get("start_url"):
+            self.ctx.start_ok.add(start)
+
+    def on_error(self, failure: Failure) -> Iterator[Any]:
+        request = failure.request  # type: ignore[attr-defined]
+        self.ctx.error(f"{request.url}: {describe_failure(failure)}")
+        if start := request.meta.get("start_url"):
+            self.ctx.start_failed.add(start)
+        if fallback := request.meta.get("fallback"):
+            yield fallback  # the feed's own title/summary: better than losing the entry
+        return
+
+    # --------------------------------------------------------------------------------- articles
+    def article_request(self, url: str, *, meta: dict[str, Any] | None = None) -> scrapy.Request:
+        # dont_filter: spiders dedupe by canonical URL themselves (`first_time`), and Scrapy's filter would
+        # silently swallow a redirect loop instead of letting REDIRECT_MAX_TIMES report it
+        return scrapy.Request(url, callback=self.parse_article, errback=self.on_error, meta=meta or {},
+                              dont_filter=True)
+
+    def new_item(self, url: str, **fields: Any) -> CollectedItem:
+        fields.setdefault("kind", ARTICLE if self.cfg.official or self.kind in ("rss", "sitemap") else POST)
+        return CollectedItem(url=url, source_name=self.cfg.name, official=self.cfg.official,
+                             locality=(self.cfg.locality,) if self.cfg.locality else (), **fields)
+
+    def parse_article(self, response: Response) -> Iterator[Any]:
+        html = decode_body(response.body, (response.headers.get("Content-Type") or b"").decode("latin-1"))
+        ex = extract_article(html, response.url, self.cfg.selectors)
+        fallback: CollectedItem | None = response.meta.get("fallback")
+        item = self.new_item(response.url, title=ex.title, text=ex.text, author=ex.author,
+                             published_at=ex.published_at, language=ex.language, raw_hash=sha256(response.body),
+                             entry_url=response.meta.get("entry_url"), entry_hash=response.meta.get("entry_hash"))
+        if fallback is not None:  # the feed's fields: its date has a time of day, the page's often not
+            item.kind = fallback.kind
+            item.title = item.title or fallback.title
+            item.published_at = fallback.published_at or item.published_at
+            item.author = item.author or fallback.author
+            if not item.text:
+                item.text = fallback.text
+        if not item.text and not item.title:
+            self.ctx.error(f"{response.url}: empty page (no text extracted)")
+            return
+        yield item

@@ -1,0 +1,54 @@
+"""Listing pages (a ward portal's news list, an ad board): links by configured selectors, pagination
+followed up to `max_pages` pages per start URL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from parsel import Selector, SelectorList
+from scrapy.http import Response
+
+from crawler.extract import decode_body
+from crawler.spiders.base import SourceSpider
+from crawler.urls import canonical_url, is_crawlable
+
+
+def select(sel: Selector | SelectorList[Selector], query: str) -> SelectorList[Selector]:
+    return sel.xpath(query) if query.startswith(("/", "(", "./")) else sel.css(query)
+
+
+def hrefs(sel: Selector | SelectorList[Selector], query: str) -> list[str]:
+    """Link targets of a selector that picks <a> elements or attribute/text nodes."""
+    out = []
+    for node in select(sel, query):
+        value = node.attrib.get("href") if not isinstance(node.root, str) else node.root
+        if value and value.strip():
+            out.append(value.strip())
+    return out
+
+
+class ListingSpider(SourceSpider):
+    def page_selector(self, response: Response) -> Selector:
+        ctype = (response.headers.get("Content-Type") or b"").decode("latin-1")
+        return Selector(text=decode_body(response.body, ctype) or "<html></html>", base_url=response.url)
+
+    def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
+        self.start_succeeded(response)
+        page = response.meta.get("page", 1)
+        sel = self.page_selector(response)
+        yield from self.parse_listing(response, sel)
+        nxt = self.cfg.selectors.next_page
+        if nxt and page < self.cfg.max_pages:
+            for href in hrefs(sel, nxt)[:1]:
+                yield response.follow(href, callback=self.parse, errback=self.on_error,
+                                      meta={"page": page + 1})
+
+    def parse_listing(self, response: Response, sel: Selector) -> Iterator[Any]:
+        links = [response.urljoin(h) for h in hrefs(sel, self.cfg.selectors.link or f"{self.cfg.selectors.item} a")]
+        links = [u for u in links if is_crawlable(u)]
+        known = self.ctx.store.known_urls(canonical_url(u) for u in links)
+        for url in links:
+            canon = canonical_url(url)
+            if canon not in known and self.first_time(canon):
+                yield self.article_request(url)

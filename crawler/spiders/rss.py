@@ -1,0 +1,102 @@
+"""RSS 0.9x/1.0/2.0 and Atom feeds (feedparser, on bytes), fetched with conditional GET.
+
+Each entry has a fingerprint (link, title, summary, dates); an entry whose fingerprint is already
+stored is not fetched again. The feed's ETag/Last-Modified are saved at the end of a run only if every
+changed entry of that feed was collected, so a crash or a failed article never hides an entry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import feedparser
+import scrapy
+from scrapy.http import Response
+
+from crawler.extract import clean_text, parse_date
+from crawler.spiders.base import SourceSpider, sha256
+from crawler.urls import canonical_url, is_crawlable
+
+
+class RssSpider(SourceSpider):
+    name = "rss"
+    kind = "rss"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.validators: dict[str, tuple[str | None, str | None]] = {}
+        self.incomplete_feeds: set[str] = set()
+
+    def start_request(self, url: str) -> scrapy.Request:
+        headers = {}
+        saved = self.ctx.store.feed_validators(url)
+        if saved is not None:
+            if saved.etag:
+                headers["If-None-Match"] = saved.etag
+            if saved.last_modified:
+                headers["If-Modified-Since"] = saved.last_modified
+        return scrapy.Request(url, callback=self.parse, errback=self.on_error, headers=headers, dont_filter=True,
+                              meta={"start_url": url, "feed_url": url, "handle_httpstatus_list": [304]})
+
+    def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
+        feed_url = response.meta["feed_url"]
+        if response.status == 304:
+            self.start_succeeded(response)
+            self.logger.info("feed not modified: %s", feed_url)
+            return
+        parsed = feedparser.parse(response.body, response_headers={
+            "content-type": (response.headers.get("Content-Type") or b"application/xml").decode("latin-1"),
+            "content-location": response.url})
+        if parsed.bozo:
+            self.ctx.error(f"{feed_url}: malformed feed ({type(parsed.bozo_exception).__name__}: "
+                           f"{str(parsed.bozo_exception)[:200]}); kept {len(parsed.entries)} entries")
+            if not parsed.entries:
+                self.ctx.start_failed.add(feed_url)
+                return
+        self.start_succeeded(response)
+        self.validators[feed_url] = (_header(response, b"ETag"), _header(response, b"Last-Modified"))
+        entries = []
+        for entry in parsed.entries:
+            link = (entry.get("link") or entry.get("id") or "").strip()
+            if not link or not is_crawlable(link):
+                continue
+            fingerprint = sha256("\x1f".join(str(entry.get(k, "")).strip() for k in
+                                             ("link", "title", "summary", "updated", "published")))
+            entries.append((link, canonical_url(link), fingerprint, entry))
+        seen = self.ctx.store.entry_hashes(c for _, c, _, _ in entries)
+        for link, canon, fingerprint, entry in entries:
+            if seen.get(canon) == fingerprint or not self.first_time(canon):
+                continue
+            summary = clean_text(_strip_tags(entry.get("summary", "")))
+            fallback = self.new_item(link, title=clean_text(entry.get("title", "")), text=summary,
+                                     author=entry.get("author"), published_at=parse_date(
+                                         entry.get("published") or entry.get("updated")),
+                                     extra={"from_feed_only": True})
+            yield self.article_request(link, meta={"entry_url": canon, "entry_hash": fingerprint,
+                                                   "feed_url": feed_url, "fallback": fallback})
+
+    def on_error(self, failure: Any) -> Iterator[Any]:
+        if feed := failure.request.meta.get("feed_url"):
+            self.incomplete_feeds.add(feed)
+        yield from super().on_error(failure)
+
+    def closed(self, reason: str) -> None:
+        if reason != "finished":
+            return
+        for url, (etag, modified) in self.validators.items():
+            if url not in self.incomplete_feeds and (etag or modified):
+                self.ctx.store.save_feed_validators(url, etag, modified)
+
+
+def _header(response: Response, name: bytes) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None
+
+
+def _strip_tags(html: str) -> str:
+    if "<" not in html:
+        return html
+    from parsel import Selector
+
+    return "\n".join(t.strip() for t in Selector(text=f"<div>{html}</div>").xpath("//text()").getall() if t.strip())

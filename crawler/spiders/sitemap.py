@@ -1,0 +1,74 @@
+"""Sitemaps, sitemap indexes and news sitemaps (also gzipped), parsed without expanding entities.
+
+A URL whose <lastmod> (or news publication date) is unchanged since it was stored is not fetched
+again; a URL without dates is fetched once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from scrapy.http import Response
+from scrapy.utils.gz import gunzip
+from scrapy.utils.sitemap import Sitemap
+
+from crawler.extract import parse_date
+from crawler.spiders.base import SourceSpider
+from crawler.urls import canonical_url, is_crawlable
+
+MAX_SUB_SITEMAPS = 100
+
+
+class SitemapSpider(SourceSpider):
+    name = "sitemap"
+    kind = "sitemap"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.sub_sitemaps = 0
+
+    def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
+        body = response.body
+        if body[:2] == b"\x1f\x8b":
+            try:
+                body = gunzip(body, max_size=self.settings.getint("DOWNLOAD_MAXSIZE"))
+            except Exception as exc:  # noqa: BLE001 - a bad or oversized gzip is one failed sitemap
+                self.ctx.error(f"{response.url}: cannot gunzip sitemap ({type(exc).__name__}: {exc})")
+                self._fail(response)
+                return
+        try:
+            sitemap = Sitemap(body)
+        except Exception as exc:  # noqa: BLE001 - lxml raises several kinds on garbage
+            self.ctx.error(f"{response.url}: not a sitemap ({type(exc).__name__}: {str(exc)[:200]})")
+            self._fail(response)
+            return
+        self.start_succeeded(response)
+        entries = list(sitemap)
+        if sitemap.type == "sitemapindex":
+            for entry in entries:
+                loc = entry.get("loc", "")
+                if is_crawlable(loc) and self.sub_sitemaps < MAX_SUB_SITEMAPS:
+                    self.sub_sitemaps += 1
+                    yield response.follow(loc, callback=self.parse, errback=self.on_error)
+            return
+        urls = []
+        for entry in entries:
+            loc = entry.get("loc", "")
+            if not is_crawlable(loc):
+                continue
+            news = entry.get("news") or {}
+            stamp = entry.get("lastmod") or (news.get("publication_date") if isinstance(news, dict) else "") or ""
+            urls.append((loc, canonical_url(loc), stamp))
+        seen = self.ctx.store.entry_hashes(c for _, c, _ in urls)
+        known = self.ctx.store.known_urls(c for _, c, s in urls if not s)
+        for loc, canon, stamp in urls:
+            if (stamp and seen.get(canon) == stamp) or (not stamp and canon in known) or not self.first_time(canon):
+                continue
+            fallback_date = parse_date(stamp) if stamp else None
+            yield self.article_request(loc, meta={"entry_url": canon, "entry_hash": stamp or None,
+                                                  "sitemap_date": fallback_date})
+
+    def _fail(self, response: Response) -> None:
+        if start := response.meta.get("start_url"):
+            self.ctx.start_failed.add(start)

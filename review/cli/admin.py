@@ -1,0 +1,128 @@
+"""`canhgac init`, `canhgac status`, `canhgac config check`: set up and look at the installation."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from sqlalchemy import func, select
+
+from review.cli.context import Context
+from review.cli.table import age, render, when
+from review.database import make_engine, upgrade
+from review.models import OPEN, DigestSent, ReviewEntry, Setting
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("init", help="create or upgrade the database schema",
+                       description="Create the database schema, or upgrade it to this version (no data is lost).")
+    p.set_defaults(handler=cmd_init)
+
+    p = sub.add_parser("status", help="sources, last crawls, backlog, model in use",
+                       description="Show each source's health, the review backlog, the last digest and the model "
+                                   "in use. Exits 1 when a source has failed [review] failure_alert times in a row.")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(handler=cmd_status)
+
+    p = sub.add_parser("config", help="configuration tools")
+    csub = p.add_subparsers(dest="config_cmd", required=True, metavar="{check}")
+    c = csub.add_parser("check", help="validate the configuration file and print a summary")
+    c.set_defaults(handler=cmd_config_check)
+
+
+def cmd_init(args: argparse.Namespace, ctx: Context) -> int:
+    cfg = ctx.config
+    engine = make_engine(cfg.database.url)
+    try:
+        before, after = upgrade(engine)
+    finally:
+        engine.dispose()
+    ctx.store.sync_sources(cfg.sources)
+    if before == after:
+        ctx.print(f"Database {_safe_url(cfg.database.url)} is up to date (revision {after}).")
+    elif before is None:
+        ctx.print(f"Created database {_safe_url(cfg.database.url)} (revision {after}).")
+    else:
+        ctx.print(f"Upgraded database {_safe_url(cfg.database.url)} from {before} to {after}.")
+    return 0
+
+
+def _safe_url(url: str) -> str:
+    """The URL without a password, for printing."""
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        creds, host = rest.rsplit("@", 1)
+        return f"{scheme}://{creds.split(':', 1)[0]}:***@{host}" if ":" in creds else url
+    return url
+
+
+def active_model_description(ctx: Context) -> str:
+    """The model in use: the one activated by `train --activate`, else the configured, else the default."""
+    with ctx.store.session() as s:
+        row = s.get(Setting, "active_model")
+    if row is not None:
+        return str(row.value.get("version") or row.value.get("path"))
+    return ctx.config.classifier.model or "default (bundled)"
+
+
+def cmd_status(args: argparse.Namespace, ctx: Context) -> int:
+    cfg, store = ctx.config, ctx.store
+    store.sync_sources(cfg.sources)
+    health = store.source_health()
+    configured = {s.name for s in cfg.sources}
+    with store.session() as s:
+        backlog = s.scalar(select(func.count()).select_from(ReviewEntry).where(ReviewEntry.status != "decided")) or 0
+        oldest = s.scalar(select(func.min(ReviewEntry.created_at)).where(ReviewEntry.status == OPEN))
+        last_digest = s.scalar(select(func.max(DigestSent.sent_at)).where(DigestSent.status == "sent"))
+    model = active_model_description(ctx)
+    daemon = _daemon_line(ctx)
+    failing = [h.name for h in health if h.consecutive_failures >= cfg.review.failure_alert]
+    if args.json:
+        ctx.print(json.dumps({
+            "database": _safe_url(cfg.database.url),
+            "sources": [{"name": h.name, "kind": h.kind, "configured": h.name in configured,
+                         "last_run": when(h.last_run_at), "result": h.last_status,
+                         "items_last_run": h.items_last_run, "items_total": h.items_total,
+                         "consecutive_failures": h.consecutive_failures, "last_error": h.last_error,
+                         "next_run": when(h.next_run_at)} for h in health],
+            "backlog": backlog, "oldest_open": when(oldest), "last_digest": when(last_digest),
+            "model": model, "daemon": daemon, "failing": failing}, ensure_ascii=False, indent=2))
+        return 1 if failing else 0
+    ctx.print(f"Cơ sở dữ liệu: {_safe_url(cfg.database.url)}")
+    ctx.print(f"Mô hình đang dùng: {model}")
+    ctx.print(f"Tiến trình nền (canhgac run): {daemon or 'không chạy'}")
+    rows = [(h.name + ("" if h.name in configured else " (bỏ cấu hình)"), h.kind, h.last_run_at,
+             h.last_status or "-", h.items_last_run, h.items_total, h.consecutive_failures,
+             (h.last_error or "")[:50] or "-", h.next_run_at) for h in health]
+    if rows:
+        ctx.print(render(["nguồn", "loại", "lần chạy cuối", "kết quả", "mục mới", "tổng", "lỗi liên tiếp",
+                          "lỗi gần nhất", "lần chạy tới"], rows))
+    else:
+        ctx.print("Chưa cấu hình nguồn nào ([[sources]] trong canhgac.toml).")
+    ctx.print(f"Hàng chờ duyệt: {backlog} mục; mục mở lâu nhất: {age(oldest)}")
+    ctx.print(f"Bản tin tuần gửi gần nhất: {when(last_digest)}")
+    if failing:
+        ctx.print(f"CẢNH BÁO: nguồn lỗi {cfg.review.failure_alert} lần liên tiếp trở lên: {', '.join(failing)}")
+        return 1
+    return 0
+
+
+def _daemon_line(ctx: Context) -> str | None:
+    """Who holds the daemon lease ("host:pid since ..."), or None when no daemon is running."""
+    from review.housekeeping import lease_holder
+
+    lease = lease_holder(ctx.store)
+    return f"{lease.holder}, từ {when(lease.acquired_at)}" if lease is not None else None
+
+
+def cmd_config_check(args: argparse.Namespace, ctx: Context) -> int:
+    cfg = ctx.config
+    ctx.print(f"OK: {cfg.path or '(built-in defaults)'}")
+    ctx.print(f"  database: {_safe_url(cfg.database.url)}")
+    ctx.print(f"  sources: {len(cfg.sources)} ({', '.join(s.name for s in cfg.sources) or 'none'})")
+    ctx.print(f"  moderators: {', '.join(cfg.review.moderators) or 'none'}")
+    ctx.print(f"  digest recipients: {len(cfg.digest.recipients)}; SMTP: {cfg.smtp.host or 'not configured'}")
+    if cfg.classifier.thresholds:
+        ctx.print("  threshold overrides: " + ", ".join(f"{k}={v}" for k, v in cfg.classifier.thresholds.items()))
+    return 0

@@ -1,0 +1,70 @@
+"""What every command handler receives: the parsed config and store, opened lazily, and the streams."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TextIO
+
+from review.config import Config, load_config
+from review.errors import UsageError
+
+if TYPE_CHECKING:
+    from review.store import Store
+
+Handler = Callable[[argparse.Namespace, "Context"], int]
+Subparsers = "argparse._SubParsersAction[argparse.ArgumentParser]"
+
+
+@dataclass
+class Context:
+    config_path: str | None = None
+    moderator_flag: str | None = None
+    out: TextIO = field(default_factory=lambda: sys.stdout)
+    err: TextIO = field(default_factory=lambda: sys.stderr)
+    _config: Config | None = None
+    _store: Store | None = None
+
+    @property
+    def config(self) -> Config:
+        if self._config is None:
+            self._config = load_config(self.config_path)
+        return self._config
+
+    @property
+    def store(self) -> Store:
+        """The database, whose schema must be current (`canhgac init` creates/upgrades it)."""
+        if self._store is None:
+            from review.store import Store
+
+            self._store = Store.open(self.config.database.url)
+        return self._store
+
+    def moderator(self) -> str:
+        """Who is acting: --as, then CANHGAC_MODERATOR, then the OS user; must be a configured moderator."""
+        name = self.moderator_flag or os.environ.get("CANHGAC_MODERATOR") or _os_user()
+        allowed = self.config.review.moderators
+        if name not in allowed:
+            listed = ", ".join(allowed) if allowed else "none configured: add [review] moderators"
+            raise UsageError(f"'{name}' is not a moderator (allowed: {listed}); use --as NAME")
+        return name
+
+    def print(self, *parts: object) -> None:
+        print(*parts, file=self.out)
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+
+def _os_user() -> str:
+    try:
+        import pwd
+
+        return pwd.getpwuid(os.getuid()).pw_name
+    except (ImportError, KeyError):
+        return os.environ.get("USER", "unknown")

@@ -1,0 +1,105 @@
+"""How one review entry reads in the terminal (`show` and the interactive loop): Vietnamese, with the
+evidence marked in the text — «…» when piped, bold red when the output is a terminal. Crawled text
+goes through `printable` before our own highlighting, so it cannot drive the moderator's terminal."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from review.cli.table import age, printable
+from review.listing import EntryDetail, EntryRow
+from review.priority import effective
+from review.vi import STATUS_VI, category_vi, hhmm, verdict_vi
+
+_ANSI_ON, _ANSI_OFF = "\x1b[1;31m", "\x1b[0m"
+_KIND_VI = {"ngram": "từ ngữ", "rule": "quy tắc", "bank": "kho mẫu đã biết", "keyword": "từ khoá"}
+
+
+def spans_in(text: str, evidence: Sequence[dict[str, Any]]) -> list[tuple[int, int]]:
+    """Evidence offsets that fit `text` (else the first occurrence of the evidence text), merged."""
+    spans = []
+    for ev in evidence:
+        start, end, snippet = ev.get("start"), ev.get("end"), printable(str(ev.get("text") or ""))
+        if isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text) \
+                and (not snippet or text[start:end].casefold() == snippet.casefold()):
+            spans.append((start, end))
+        elif snippet:
+            at = text.casefold().find(snippet.casefold())
+            if at >= 0:
+                spans.append((at, at + len(snippet)))
+    merged: list[tuple[int, int]] = []
+    for s, e in sorted(spans):
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
+        else:
+            merged.append((s, e))
+    return merged
+
+
+def highlight(text: str, evidence: Sequence[dict[str, Any]], *, color: bool = False) -> str:
+    """`text` with the evidence marked; control characters in `text` are removed first."""
+    text = printable(text)
+    on, off = (_ANSI_ON, _ANSI_OFF) if color else ("«", "»")
+    out, pos = [], 0
+    for s, e in spans_in(text, evidence):
+        out += [text[pos:s], on, text[s:e], off]
+        pos = e
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def flags_text(row: EntryRow) -> str:
+    return ", ".join(f"{c} {v:.2f}" for c, v in row.flags.items()) or f"{row.top_category} {row.top_score:.2f}"
+
+
+def row_priority(row: EntryRow, now: datetime | None = None) -> str:
+    return f"{effective(row.priority, now or datetime.now(UTC)):.1f}"
+
+
+def format_detail(d: EntryDetail, *, color: bool = False, max_chars: int = 0) -> str:
+    r, item, p = d.row, d.item, printable
+    lines = [f"Mục #{r.id} — {category_vi(r.top_category)} ({r.top_category} {r.top_score:.2f})"
+             + ("  [NGƯỜI DÂN PHẢN ÁNH]" if r.is_report else ""),
+             f"Trạng thái: {STATUS_VI.get(r.status, r.status)}"
+             + (f", {p(r.claimant or '')} giữ đến {hhmm(r.claim_expires_at)}" if r.status == "claimed" else "")
+             + (f", kết luận: {verdict_vi(r.verdict)}" if r.verdict else "")
+             + f"; phiên bản {r.version}; ưu tiên {row_priority(r)}; vào hàng chờ {age(r.created_at)} trước",
+             p(f"Nguồn: {item.source.name if item.source else (r.source or '-')}  {item.url}"),
+             f"Thu thập: {hhmm(item.fetched_at)}" + (f"; đăng: {hhmm(item.published_at)}" if item.published_at else "")
+             + p((f"; tác giả: {item.author}" if item.author else "")
+                 + (f"; địa bàn: {', '.join(map(str, item.locality))}" if item.locality else "")),
+             ""]
+    evidence = list(d.score.evidence) if d.score is not None else []
+    if item.title:
+        lines.append(p(item.title).upper())
+    body = item.text if not max_chars or len(item.text) <= max_chars else item.text[:max_chars] + " …"
+    lines += [highlight(body, evidence, color=color), ""]
+    if d.score is not None:
+        ranked = sorted(d.score.scores.items(), key=lambda kv: -float(kv[1]))
+        lines.append(f"Điểm (mô hình {d.score.model_version}): "
+                     + ", ".join(f"{c} {float(v):.2f}" + ("*" if c in d.score.flags else "") for c, v in ranked[:5])
+                     + "   (* = vượt ngưỡng)")
+    if evidence:
+        lines.append("Căn cứ:")
+        for ev in evidence[:12]:
+            kind = str(ev.get("kind") or "")
+            detail = f" — {ev['detail']}" if ev.get("detail") else ""
+            weight = f" ({float(ev['weight']):+.2f})" if isinstance(ev.get("weight"), int | float) else ""
+            lines.append(p(f"  • [{ev.get('category', '-')}] {_KIND_VI.get(kind, kind)}: «{ev.get('text', '')}»"
+                           f"{weight}{detail}"))
+    if d.copies or d.cluster_size > 1:
+        lines.append(f"Bản sao của tin này: {d.cluster_size} mục")
+        for c in d.copies:
+            lines.append(p(f"  • #{c.item_id} {c.source or '-'} {hhmm(c.fetched_at)} {c.url}"))
+    if d.decisions:
+        lines.append("Lịch sử quyết định:")
+        for dec in d.decisions:
+            line = (f"  • {hhmm(dec.created_at)} {dec.moderator}: {verdict_vi(dec.verdict)}"
+                    f" ({dec.category or '-'})" + (" [hàng loạt]" if dec.bulk else "")
+                    + (f" — {dec.note}" if dec.note else ""))
+            if dec.undone_at is not None:
+                line += f"  ↩ hoàn tác bởi {dec.undone_by} lúc {hhmm(dec.undone_at)}: {dec.undo_reason}"
+            lines.append(p(line))
+    return "\n".join(lines)

@@ -1,0 +1,169 @@
+"""`canhgac review`: the interactive loop. Shows the next entry (claimed for you), one key per action.
+
+Each verdict is committed in its own transaction the moment its key is pressed, with SIGINT held back
+until the commit is done: Ctrl-C at any point stops the loop without losing or half-writing a
+decision; the entry on screen is released back to the queue. Keys are read without Enter when stdin
+is a terminal, one line per key otherwise (scripts, tests).
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import FrameType
+from typing import TextIO
+
+from review.cli.context import Context
+from review.cli.entryview import format_detail
+from review.errors import ConflictError, NotFound
+from review.filters import EntryFilter
+from review.vi import hhmm, verdict_vi
+
+KEYS = {"v": "violation", "b": "dismiss", "e": "escalate", "t": "commend"}
+HELP = ("[v] vi phạm  [b] bỏ qua  [e] chuyển cơ quan chức năng  [t] tôn vinh  "
+        "[s] để sau  [n] ghi chú  [u] hoàn tác mục trước  [q] thoát")
+
+
+class KeyReader:
+    """One key at a time: cbreak mode on a terminal (Ctrl-C still interrupts), else one line per key."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.tty = stream.isatty()
+
+    def key(self) -> str:
+        if not self.tty:
+            line = self.stream.readline()
+            return line.strip()[:1].lower() if line else "q"
+        import termios
+        import tty
+
+        fd = self.stream.fileno()
+        saved = termios.tcgetattr(fd)
+        try:
+            tty.setcbreak(fd)
+            ch = self.stream.read(1)
+        finally:
+            termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+        return (ch or "q").lower()
+
+    def line(self) -> str:
+        return self.stream.readline().strip()
+
+
+@contextmanager
+def interrupts_deferred() -> Iterator[None]:
+    """Hold a Ctrl-C that arrives inside the block until the block is finished, then raise it."""
+    pending: list[int] = []
+
+    def _hold(signum: int, _frame: FrameType | None) -> None:
+        pending.append(signum)
+
+    previous = signal.signal(signal.SIGINT, _hold)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if pending:
+            raise KeyboardInterrupt
+
+
+def run(ctx: Context, flt: EntryFilter, stdin: TextIO | None = None) -> int:
+    me, minutes, store = ctx.moderator(), ctx.config.review.claim_minutes, ctx.store
+    keys = KeyReader(stdin or sys.stdin)
+    color = bool(getattr(ctx.out, "isatty", lambda: False)())
+    skipped: set[int] = set()
+    done: list[int] = []  # entries decided in this session, for [u]
+    current: int | None = None
+    redo: int | None = None  # an entry just undone: show it again first
+
+    def say(text: str) -> None:
+        ctx.out.write(text + "\n")
+        ctx.out.flush()
+
+    say(f"Phiên duyệt của {me}. {HELP}")
+    try:
+        while True:
+            if redo is not None:
+                claim = store.claim(redo, me, minutes)
+                redo = None
+            else:
+                got = store.claim_next(me, minutes, flt, exclude=skipped)
+                if got is None:
+                    say(f"Hết mục chờ duyệt. Đã quyết định {len(done)} mục trong phiên này.")
+                    return 0
+                claim = got
+            current, version = claim.entry_id, claim.version
+            say("\n" + "=" * 72)
+            say(format_detail(store.entry_detail(current), color=color, max_chars=3000))
+            say(f"(giữ đến {hhmm(claim.expires_at)}) {HELP}")
+            note: str | None = None
+            while True:
+                ctx.out.write("> ")
+                ctx.out.flush()
+                k = keys.key()
+                if k in KEYS:
+                    verdict = KEYS[k]
+                    if verdict == "escalate" and not note:
+                        ctx.out.write("Ghi chú (chuyển cho cơ quan nào, vì sao): ")
+                        ctx.out.flush()
+                        note = keys.line() or None
+                        if not note:
+                            say("Chuyển cơ quan chức năng cần ghi chú; chưa ghi.")
+                            continue
+                    try:
+                        with interrupts_deferred():
+                            store.decide(current, me, verdict, note=note, version=version)
+                            done.append(current)
+                            current = None
+                    except ConflictError as exc:
+                        say(f"Không ghi được: {exc}")
+                        current = None
+                        break
+                    say(f"Đã ghi mục #{done[-1]}: {verdict_vi(verdict)}.")
+                    break
+                if k == "s":
+                    skipped.add(current)
+                    store.release(current, me)
+                    current = None
+                    say("Để sau.")
+                    break
+                if k == "n":
+                    ctx.out.write("Ghi chú: ")
+                    ctx.out.flush()
+                    note = keys.line() or None
+                    say("Đã lưu ghi chú cho quyết định sắp tới." if note else "Không có ghi chú.")
+                    continue
+                if k == "u":
+                    if not done:
+                        say("Chưa có quyết định nào trong phiên này để hoàn tác.")
+                        continue
+                    last = done.pop()
+                    try:
+                        with interrupts_deferred():
+                            store.undo(last, me, "hoàn tác trong phiên duyệt")
+                    except (ConflictError, NotFound) as exc:
+                        say(f"Không hoàn tác được: {exc}")
+                        continue
+                    store.release(current, me)
+                    current, redo = None, last
+                    say(f"Đã hoàn tác quyết định trên mục #{last}; xem lại mục đó.")
+                    break
+                if k == "q":
+                    store.release(current, me)
+                    current = None
+                    say(f"Kết thúc. Đã quyết định {len(done)} mục trong phiên này.")
+                    return 0
+                say(HELP)
+    except KeyboardInterrupt:
+        if current is not None:
+            store.release(current, me)
+        say(f"\nĐã dừng (Ctrl-C). {len(done)} quyết định đã ghi được giữ nguyên; mục đang xem trả lại hàng chờ.")
+        return 130
+    except ConflictError as exc:
+        if current is not None:
+            store.release(current, me)
+        say(f"Không nhận được mục: {exc}")
+        return 1

@@ -1,0 +1,210 @@
+"""`canhgac train | classify | evaluate`: the classifier's command group.
+
+None of these commands needs a database; `classify` reads [classifier] from the config when a config
+file exists and otherwise uses the bundled default model and rules.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any, TextIO
+
+from review.cli.context import Context
+from review.errors import UsageError
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("train", help="train a classifier model from labelled CSV/JSONL files")
+    p.add_argument("--data", action="append", metavar="FILE", help="labelled CSV or JSONL (repeatable)")
+    p.add_argument("--text-column", action="append", metavar="C",
+                   help="text column; once for all --data files or once per file, in order (default: text)")
+    p.add_argument("--label-column", action="append", metavar="L",
+                   help="label column; once for all or once per file (default: labels)")
+    p.add_argument("--label-map", action="append", metavar="MAP",
+                   help="e.g. 0=clean,1=offensive,2=hate; once for all or once per file")
+    p.add_argument("--recipe", metavar="FILE", help="model recipe TOML (default: the default recipe's settings)")
+    p.add_argument("--out", metavar="MODEL", help="where to write the model (.skops; card written beside it)")
+    p.add_argument("--no-cv", action="store_true", help="skip cross-validation (no tuned thresholds)")
+    p.add_argument("--from-decisions", action="store_true", help="retrain from moderators' decisions")
+    p.add_argument("--activate", action="store_true", help="with --from-decisions: make the new model active")
+    p.set_defaults(handler=train_cmd)
+
+    p = sub.add_parser("classify", help="score texts: one JSON object per input row")
+    p.add_argument("--model", metavar="MODEL", help="model file (default: config, else the bundled model)")
+    p.add_argument("--rules", metavar="FILE", help="rules file (default: config, else the bundled rules)")
+    p.add_argument("--input", required=True, metavar="FILE|-", help="CSV/JSONL file, or - for one text per line")
+    p.add_argument("--text-column", default="text", metavar="C")
+    p.add_argument("--output", default="-", metavar="FILE|-")
+    p.set_defaults(handler=classify_cmd)
+
+    p = sub.add_parser("evaluate", help="per-class precision/recall/F1, macro-F1, confusion matrix")
+    p.add_argument("--model", metavar="MODEL", help="model file (default: the bundled model)")
+    p.add_argument("--data", required=True, metavar="FILE")
+    p.add_argument("--text-column", default="text", metavar="C")
+    p.add_argument("--label-column", default="labels", metavar="L")
+    p.add_argument("--label-map", metavar="MAP")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(handler=evaluate_cmd)
+
+
+def _per_file(values: list[str] | None, n: int, default: str | None, flag: str) -> list[str | None]:
+    if not values:
+        return [default] * n
+    if len(values) == 1:
+        return [values[0]] * n
+    if len(values) != n:
+        raise UsageError(f"{flag} given {len(values)} times for {n} --data files: give it once or once per file")
+    return list(values)
+
+
+def train_cmd(args: argparse.Namespace, ctx: Context) -> int:
+    if args.from_decisions:
+        try:
+            from review.learning import retrain_from_decisions  # type: ignore[import-not-found, unused-ignore]
+        except ModuleNotFoundError as exc:
+            raise UsageError("train --from-decisions is not available yet") from exc
+        return int(retrain_from_decisions(ctx, activate=bool(args.activate)))
+    if args.activate:
+        raise UsageError("--activate only applies with --from-decisions")
+    from classifier.dataset import DataError, combine, parse_label_map, read_labelled
+    from classifier.model import DEFAULT_RECIPE, ModelError, Recipe
+    from classifier.train import fit, load_recipe_data
+
+    if not args.out:
+        raise UsageError("train needs --out MODEL")
+    try:
+        recipe = Recipe.from_toml(args.recipe or DEFAULT_RECIPE)
+        parts = []
+        if args.data:
+            n = len(args.data)
+            cols = _per_file(args.text_column, n, "text", "--text-column")
+            labs = _per_file(args.label_column, n, "labels", "--label-column")
+            maps = _per_file(args.label_map, n, None, "--label-map")
+            for f, c, lab, m in zip(args.data, cols, labs, maps, strict=True):
+                parts.append(read_labelled(f, c or "text", lab or "labels", parse_label_map(m)))
+        elif args.recipe and recipe.data:
+            from pathlib import Path
+
+            parts = load_recipe_data(recipe, Path(args.recipe))
+        else:
+            raise UsageError("train needs --data FILE (or a --recipe that lists data)")
+    except (DataError, ModelError, FileNotFoundError) as exc:
+        raise UsageError(str(exc)) from exc
+    texts, labels = combine(parts)
+    if not texts:
+        raise UsageError("no rows in the training data")
+    ctx.print(f"training on {len(texts)} rows from {len(parts)} file(s) ...")
+    try:
+        model = fit(texts, labels, recipe=recipe, data_info=[p.info() for p in parts], cv=not args.no_cv,
+                    name=_model_name(args.out))
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
+    card = model.save(args.out)
+    _print_cv(ctx, model.metrics)
+    ctx.print(f"wrote {args.out} ({card['model_bytes'] / 1e6:.1f} MB), version {card['version']}")
+    return 0
+
+
+def _model_name(path: str) -> str:
+    from pathlib import Path
+
+    return Path(path).stem or "model"
+
+
+def _print_cv(ctx: Context, metrics: dict[str, Any]) -> None:
+    if not metrics:
+        ctx.print("cross-validation skipped")
+        return
+    from review.cli.table import render
+
+    rows = [[c, f"{m['precision']:.3f}", f"{m['recall']:.3f}", f"{m['f1']:.3f}", f"{m['roc_auc']:.3f}",
+             str(m["support"]), f"{m['threshold']:.3f}"] for c, m in metrics["per_category"].items()]
+    ctx.print(metrics.get("method", "cross-validation"))
+    ctx.print(render(["category", "precision", "recall", "f1", "roc_auc", "support", "threshold"], rows))
+    ctx.print(f"macro-F1 at thresholds: {metrics['macro_f1_at_thresholds']:.3f}")
+    if "argmax_macro_f1" in metrics:
+        ctx.print(f"macro-F1 of the single most likely class: {metrics['argmax_macro_f1']:.3f}")
+
+
+def _load_scorer(ctx: Context, model: str | None, rules: str | None) -> Any:
+    from classifier.model import ModelError
+    from classifier.rules import RulesError
+    from classifier.scorer import Scorer
+
+    cfg = ctx.config.classifier
+    try:
+        return Scorer.load(model or cfg.model or None, rules or cfg.rules or None, dict(cfg.thresholds))
+    except (ModelError, RulesError) as exc:
+        raise UsageError(str(exc)) from exc
+
+
+def _read_input(path: str, column: str) -> list[str]:
+    from classifier.dataset import DataError, read_texts
+
+    if path == "-":
+        return [line.rstrip("\n") for line in sys.stdin if line.strip()]
+    try:
+        return read_texts(path, column)
+    except DataError as exc:
+        raise UsageError(str(exc)) from exc
+
+
+def classify_cmd(args: argparse.Namespace, ctx: Context) -> int:
+    scorer = _load_scorer(ctx, args.model, args.rules)
+    texts = _read_input(args.input, args.text_column)
+    out: TextIO
+    if args.output == "-":
+        out = ctx.out
+    else:
+        try:
+            out = open(args.output, "w", encoding="utf-8")  # noqa: SIM115 - closed below
+        except OSError as exc:
+            raise UsageError(f"cannot write {args.output}: {exc.strerror}") from exc
+    try:
+        batch = 256
+        for start in range(0, len(texts), batch):
+            for i, res in enumerate(scorer.score_many(texts[start : start + batch]), start):
+                obj = res.to_json()
+                row = {"row": i, "label": obj["label"], "scores": obj["scores"], "flags": obj["flags"],
+                       "evidence": obj["evidence"], "locality": obj["locality"], "language": obj["language"],
+                       "model": obj["model"]}
+                out.write(json.dumps(row, ensure_ascii=False) + "\n")
+    finally:
+        if out is not ctx.out:
+            out.close()
+    return 0
+
+
+def evaluate_cmd(args: argparse.Namespace, ctx: Context) -> int:
+    from classifier.dataset import DataError, parse_label_map, read_labelled
+    from classifier.train import evaluate
+
+    scorer = _load_scorer(ctx, args.model, None)
+    try:
+        data = read_labelled(args.data, args.text_column, args.label_column, parse_label_map(args.label_map))
+    except DataError as exc:
+        raise UsageError(str(exc)) from exc
+    if not data.texts:
+        raise UsageError(f"{args.data}: no rows")
+    report = evaluate(scorer, data.texts, data.labels)
+    if args.json:
+        ctx.print(json.dumps(report, ensure_ascii=False))
+        return 0
+    _print_report(ctx, report)
+    return 0
+
+
+def _print_report(ctx: Context, report: dict[str, Any]) -> None:
+    from review.cli.table import render
+
+    ctx.print(f"model {report['model']}, {report['rows']} rows")
+    rows = [[n, f"{m['precision']:.3f}", f"{m['recall']:.3f}", f"{m['f1']:.3f}", str(m["support"])]
+            for n, m in report["per_class"].items()]
+    ctx.print(render(["class", "precision", "recall", "f1", "support"], rows))
+    ctx.print(f"macro-F1: {report['macro_f1']:.3f}")
+    names: Sequence[str] = report["confusion"]["labels"]
+    ctx.print("confusion matrix (rows: truth, columns: predicted)")
+    ctx.print(render(["", *names], [[n, *map(str, r)] for n, r in zip(names, report["confusion"]["matrix"], strict=True)]))

@@ -1,0 +1,116 @@
+"""`canhgac stats` and `canhgac export`: how the flags perform, and files for other agencies and the
+yearly report."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from review.cli.context import Context
+from review.cli.table import age, render
+from review.errors import UsageError
+from review.export import FORMATS, KINDS, build_export, write_text, write_xlsx
+from review.filters import parse_when
+from review.vi import VN_TZ, category_vi
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("stats", help="per category: flagged, decided, precision, time to decision, backlog")
+    p.add_argument("--since", help="entries that entered the queue since: YYYY-MM-DD or 30d")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_stats)
+
+    p = sub.add_parser("export", help="export decisions, flagged items or the audit log; or the yearly summary",
+                       description="Export for sharing between agencies (csv|jsonl|xlsx), or `export summary "
+                                   "--year Y` for the yearly report workbook.")
+    p.add_argument("kind", choices=[*KINDS, "summary"])
+    p.add_argument("--since", help="from (inclusive): YYYY-MM-DD")
+    p.add_argument("--until", help="to (exclusive): YYYY-MM-DD")
+    p.add_argument("--year", type=int, help="summary: the calendar year (default: this year)")
+    p.add_argument("--format", choices=FORMATS, default="csv")
+    p.add_argument("--output", "-o", metavar="PATH", help="file to write (default: stdout; required name for xlsx "
+                                                          "is generated when omitted)")
+    p.set_defaults(handler=cmd_export)
+
+
+def _duration(seconds: float | None) -> str:
+    if seconds is None:
+        return "-"
+    if seconds < 3600:
+        return f"{int(seconds // 60)}ph"
+    if seconds < 86400:
+        return f"{seconds / 3600:.1f}g"
+    return f"{seconds / 86400:.1f}ng"
+
+
+def cmd_stats(args: argparse.Namespace, ctx: Context) -> int:
+    since = parse_when(args.since) if args.since else None
+    stats = ctx.store.stats(since)
+    now = datetime.now(UTC)
+    if args.json:
+        ctx.print(json.dumps([{
+            "category": s.category, "flagged": s.flagged, "decided": s.decided, "confirmed": s.confirmed,
+            "dismissed": s.dismissed, "precision": s.precision,
+            "median_to_decision_s": s.median_to_decision.total_seconds() if s.median_to_decision else None,
+            "backlog": s.backlog,
+            "oldest_open": s.oldest_open.isoformat() if s.oldest_open else None} for s in stats],
+            ensure_ascii=False, indent=2))
+        return 0
+    if not stats:
+        ctx.print("Chưa có mục nào được gắn cờ" + (" trong khoảng thời gian này." if since else "."))
+        return 0
+    rows = [(s.category, category_vi(s.category), s.flagged, s.decided,
+             f"{s.precision:.0%}" if s.precision is not None else "-",
+             _duration(s.median_to_decision.total_seconds() if s.median_to_decision else None),
+             s.backlog, age(s.oldest_open, now)) for s in stats]
+    ctx.print(render(["nhóm", "tên", "gắn cờ", "đã quyết định", "độ chính xác", "trung vị thời gian xử lý",
+                      "tồn đọng", "mục tồn lâu nhất"], rows, max_col=34))
+    ctx.print("Độ chính xác = vi phạm (kể cả chuyển cơ quan chức năng) ÷ (vi phạm + bỏ qua); "
+              "với nhóm tích cực: tôn vinh ÷ (tôn vinh + bỏ qua).")
+    return 0
+
+
+@contextmanager
+def _writing(path: Path) -> Iterator[None]:
+    """A file that cannot be written (missing folder, no permission, disk full) is a usage error."""
+    try:
+        yield
+    except OSError as exc:
+        raise UsageError(f"không ghi được tệp {path}: {exc.strerror or exc}") from None
+
+
+def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
+    since = parse_when(args.since) if args.since else None
+    until = parse_when(args.until) if args.until else None
+    if args.kind == "summary":
+        from review.yearly import summarize, write_summary, year_window
+
+        year = args.year or datetime.now(VN_TZ).year
+        start, end = year_window(year)
+        summary = summarize(ctx.store, since or start, until or end)
+        path = Path(args.output or f"canhgac-tong-ket-{year}.xlsx")
+        with _writing(path):
+            write_summary(summary, path)
+        ctx.err.write(f"Đã ghi báo cáo tổng kết năm {year}: {path} ({summary.total} mục gắn cờ)\n")
+        return 0
+    export = build_export(ctx.store, args.kind, since, until)
+    if args.format == "xlsx":
+        stamp = datetime.now(VN_TZ).strftime("%Y%m%d")
+        path = Path(args.output or f"canhgac-{args.kind}-{stamp}.xlsx")
+        with _writing(path):
+            n = write_xlsx(export, path)
+        ctx.err.write(f"Đã xuất {n} dòng {args.kind} vào {path}\n")
+        return 0
+    if args.output:
+        with _writing(Path(args.output)), open(args.output, "w", encoding="utf-8", newline="") as f:
+            n = write_text(export, args.format, f)
+        ctx.err.write(f"Đã xuất {n} dòng {args.kind} vào {args.output}\n")
+    else:
+        n = write_text(export, args.format, ctx.out if ctx.out is not None else sys.stdout)
+    return 0

@@ -1,0 +1,73 @@
+"""Plain-text tables for the terminal (no colours: output is often piped or mailed)."""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+# Escape sequences (7-bit and their 8-bit C1 forms): terminated OSC/DCS/APC/PM/SOS strings (an unterminated
+# one loses only its introducer, so it cannot hide the text after it), CSI with its parameters, any other
+# ESC + one character; then every remaining C0/C1 control but \n and \t.
+_ESCAPES = re.compile(r"(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c\n]*(?:\x07|\x1b\\|\x9c)"
+                      r"|(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?"
+                      r"|\x1b[ -/]*[0-~]?")
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_C1 = re.compile(r"[\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """Crawled text made safe for a terminal: escape sequences and control characters (C0, DEL, C1)
+    removed, except newline and tab. Apply it to content before adding our own highlighting."""
+    return _CONTROLS.sub("", _ESCAPES.sub("", text))
+
+
+def json_text(value: object) -> str:
+    """Indented JSON for the terminal: non-ASCII kept readable, but DEL and C1 controls escaped too
+    (json escapes only C0), so the output is the same data and still cannot drive a terminal."""
+    text = json.dumps(value, ensure_ascii=False, indent=2)
+    return _C1.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 0 if unicodedata.combining(ch) else 1
+               for ch in text)
+
+
+def render(headers: Sequence[str], rows: Sequence[Sequence[object]], max_col: int = 60) -> str:
+    cells = [[_cell(v, max_col) for v in row] for row in rows]
+    widths = [max([_width(h)] + [_width(r[i]) for r in cells]) for i, h in enumerate(headers)]
+    lines = ["  ".join(h + " " * (widths[i] - _width(h)) for i, h in enumerate(headers)).rstrip(),
+             "  ".join("-" * w for w in widths)]
+    for r in cells:
+        lines.append("  ".join(c + " " * (widths[i] - _width(c)) for i, c in enumerate(r)).rstrip())
+    return "\n".join(lines)
+
+
+def _cell(value: object, max_col: int) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, datetime):
+        return when(value)
+    text = " ".join(printable(str(value)).split())
+    return text if len(text) <= max_col else text[: max_col - 1] + "…"
+
+
+def when(value: datetime | None) -> str:
+    if value is None:
+        return "-"
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
+
+
+def age(value: datetime | None, now: datetime | None = None) -> str:
+    """Human age in Vietnamese-friendly short units: 5ph, 3g, 2ng (phút, giờ, ngày)."""
+    if value is None:
+        return "-"
+    seconds = int(((now or datetime.now(UTC)) - value).total_seconds())
+    if seconds < 3600:
+        return f"{max(seconds, 0) // 60}ph"
+    if seconds < 86400:
+        return f"{seconds // 3600}g"
+    return f"{seconds // 86400}ng"

@@ -1,0 +1,173 @@
+"""Moderators' verdicts: decide, undo, bulk. The tool flags; only these methods record a verdict.
+
+Deciding needs the entry claimed by me, or claimable (then the claim is implicit). A `version` given
+by the caller (what the moderator saw) must still be current, otherwise the write is refused, like an
+HTTP 409: somebody changed the entry in between. Undo never deletes: the decision is marked undone
+(who, when, why) and the entry goes back to the queue. Each verdict feeds the known-item bank:
+violations, escalations and commendations as confirmed texts, dismissals as the negative bank.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from classifier.categories import CATEGORIES, POSITIVE
+from review.audit import append_audit
+from review.claims import claimable, held_message, lock_for_update
+from review.errors import ConflictError, NotFound, UsageError
+from review.filters import EntryFilter, apply_filter
+from review.models import CLAIMED, DECIDED, OPEN, VERDICTS, BankEntry, Decision, Item, ReviewEntry
+from review.types import utcnow
+from review.vi import verdict_vi
+
+if TYPE_CHECKING:
+    from review.store import StoreBase
+
+    _Base = StoreBase
+else:
+    _Base = object
+
+BULK_MAX = 1000
+_CONFIRMING = ("violation", "escalate", "commend")
+
+
+@dataclass(frozen=True)
+class Decided:
+    entry_id: int
+    decision_id: int
+    verdict: str
+    category: str | None
+    version: int
+
+
+@dataclass(frozen=True)
+class BulkResult:
+    entry_ids: list[int]
+    applied: bool
+
+
+def check_verdict(verdict: str, category: str | None, note: str | None) -> None:
+    if verdict not in VERDICTS:
+        raise UsageError(f"kết luận {verdict!r} không hợp lệ (dùng: {', '.join(VERDICTS)})")
+    if category is not None and category not in CATEGORIES:
+        raise UsageError(f"không có nhóm {category!r} (các nhóm: {', '.join(CATEGORIES)})")
+    if verdict == "escalate" and not (note and note.strip()):
+        raise UsageError("chuyển cơ quan chức năng cần ghi chú (--note): chuyển cho ai, vì sao")
+
+
+def bank_text(item: Item) -> str:
+    return "\n".join(p for p in (item.title.strip(), item.text.strip()) if p)
+
+
+class DecisionsMixin(_Base):
+    def decide(self, entry_id: int, moderator: str, verdict: str, *, category: str | None = None,
+               note: str | None = None, version: int | None = None) -> Decided:
+        """Record a verdict; ConflictError when decided, held by someone else, or `version` is stale."""
+        check_verdict(verdict, category, note)
+        with self.session() as s:
+            entry = s.scalar(lock_for_update(s, select(ReviewEntry).where(ReviewEntry.id == entry_id)))
+            if entry is None:
+                raise NotFound(f"không có mục #{entry_id} trong hàng chờ")
+            if version is not None and version != entry.version:
+                raise ConflictError(f"mục #{entry_id} đã bị thay đổi (phiên bản {version}, hiện tại {entry.version}); "
+                                    f"xem lại bằng `canhgac show {entry_id}` rồi quyết định lại")
+            if entry.status == DECIDED:
+                raise ConflictError(f"mục #{entry_id} đã được {entry.claimant or 'người khác'} quyết định "
+                                    f"({verdict_vi(entry.verdict)}); dùng `canhgac undo {entry_id}` nếu cần sửa")
+            now = utcnow()
+            if entry.status == CLAIMED and entry.claimant != moderator and entry.claim_expires_at is not None \
+                    and entry.claim_expires_at >= now:
+                raise ConflictError(held_message(entry))
+            return self._record_decision(s, entry, moderator, verdict, category, note, bulk=False)
+
+    def _record_decision(self, s: Session, entry: ReviewEntry, moderator: str, verdict: str,
+                         category: str | None, note: str | None, *, bulk: bool) -> Decided:
+        now = utcnow()
+        if category is None:
+            category = POSITIVE if verdict == "commend" else entry.top_category
+        res = s.execute(update(ReviewEntry)
+                        .where(ReviewEntry.id == entry.id, ReviewEntry.version == entry.version,
+                               claimable(now, moderator))
+                        .values(status=DECIDED, verdict=verdict, verdict_category=category, claimant=moderator,
+                                claim_expires_at=None, decided_at=now, updated_at=now,
+                                version=ReviewEntry.version + 1)
+                        .execution_options(synchronize_session=False))
+        if res.rowcount != 1:  # type: ignore[attr-defined]
+            raise ConflictError(f"mục #{entry.id} vừa bị người khác thay đổi; hãy xem lại")
+        decision = Decision(entry_id=entry.id, moderator=moderator, verdict=verdict, category=category,
+                            note=note, created_at=now, bulk=bulk)
+        s.add(decision)
+        s.flush()
+        item = s.get(Item, entry.item_id)
+        if item is not None and bank_text(item):
+            polarity = "confirmed" if verdict in _CONFIRMING else "dismissed"
+            s.add(BankEntry(polarity=polarity, category=category, text=bank_text(item), item_id=item.id,
+                            decision_id=decision.id, active=True, created_at=now))
+        details: dict[str, Any] = {"decision_id": decision.id, "verdict": verdict, "category": category,
+                                   "version": entry.version + 1}
+        if note:
+            details["note"] = note
+        if bulk:
+            details["bulk"] = True
+        append_audit(s, moderator, "decide", entry.id, details)
+        return Decided(entry.id, decision.id, verdict, category, entry.version + 1)
+
+    def undo(self, entry_id: int, moderator: str, reason: str) -> Decision:
+        """Reverse the entry's last decision, keeping it (marked undone) in the history; reopens the entry."""
+        if not reason.strip():
+            raise UsageError("hoàn tác cần lý do (--reason)")
+        with self.session() as s:
+            entry = s.scalar(lock_for_update(s, select(ReviewEntry).where(ReviewEntry.id == entry_id)))
+            if entry is None:
+                raise NotFound(f"không có mục #{entry_id} trong hàng chờ")
+            last = s.scalar(select(Decision).where(Decision.entry_id == entry_id, Decision.undone_at.is_(None))
+                            .order_by(Decision.id.desc()).limit(1))
+            if entry.status != DECIDED or last is None:
+                raise ConflictError(f"mục #{entry_id} chưa có quyết định nào để hoàn tác")
+            now = utcnow()
+            last.undone_at, last.undone_by, last.undo_reason = now, moderator, reason
+            s.execute(update(BankEntry).where(BankEntry.decision_id == last.id).values(active=False))
+            s.execute(update(ReviewEntry).where(ReviewEntry.id == entry_id)
+                      .values(status=OPEN, verdict=None, verdict_category=None, claimant=None,
+                              claim_expires_at=None, decided_at=None, updated_at=now,
+                              version=ReviewEntry.version + 1)
+                      .execution_options(synchronize_session=False))
+            append_audit(s, moderator, "undo", entry_id,
+                         {"decision_id": last.id, "verdict": last.verdict, "category": last.category,
+                          "reason": reason, "version": entry.version + 1})
+            s.flush()
+            return last
+
+    def bulk_candidates(self, flt: EntryFilter, moderator: str, limit: int) -> list[int]:
+        """Ids a bulk verdict would touch: matching, undecided, not held by someone else; priority order."""
+        now = utcnow()
+        with self.session() as s:
+            q = apply_filter(select(ReviewEntry.id), flt).where(claimable(now, moderator))
+            q = q.order_by(ReviewEntry.priority.desc(), ReviewEntry.id).limit(limit)
+            return list(s.scalars(q))
+
+    def bulk(self, flt: EntryFilter, moderator: str, verdict: str, *, limit: int, apply: bool,
+             category: str | None = None, note: str | None = None) -> BulkResult:
+        """One verdict for many entries, in one transaction; a dry run (apply=False) changes nothing."""
+        check_verdict(verdict, category, note)
+        if not 1 <= limit <= BULK_MAX:
+            raise UsageError(f"--limit phải trong khoảng 1..{BULK_MAX}")
+        if not apply:
+            return BulkResult(self.bulk_candidates(flt, moderator, limit), applied=False)
+        now = utcnow()
+        with self.session() as s:
+            q = apply_filter(select(ReviewEntry), flt).where(claimable(now, moderator))
+            q = q.order_by(ReviewEntry.priority.desc(), ReviewEntry.id).limit(limit)
+            entries = list(s.scalars(lock_for_update(s, q, skip_locked=True)))
+            ids = [e.id for e in entries]
+            summary: Mapping[str, Any] = {"verdict": verdict, "category": category, "filter": flt.describe(),
+                                          "count": len(ids), "entry_ids": ids, "note": note}
+            append_audit(s, moderator, "bulk", None, summary)
+            for entry in entries:
+                self._record_decision(s, entry, moderator, verdict, category, note, bulk=True)
+            return BulkResult(ids, applied=True)

@@ -1,0 +1,183 @@
+"""The weekly summary's numbers, computed straight from the tables for one ISO week.
+
+Week boundaries are local (config `digest.timezone`, Asia/Ho_Chi_Minh by default): officials read
+"tuần 47" as Monday 00:00 to Sunday 24:00 their time. Rendering lives in `review.digest_render`, the
+chart in `review.digest_chart`, sending in `review.mailer`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+
+from classifier.categories import CATEGORIES, POSITIVE
+from review.config import Config
+from review.errors import UsageError
+from review.models import DECIDED, OPEN, Decision, Item, ReviewEntry, ReviewFlag, Setting, Source, SourceRun
+from review.store import StoreBase
+from review.types import utcnow
+
+_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
+TOP_CASES = 10
+TOP_COMMEND = 5
+
+
+@dataclass(frozen=True)
+class Case:
+    """One item worth naming in the e-mail. Title, source and URL come from crawled content: escape them."""
+
+    entry_id: int
+    title: str
+    url: str
+    category: str
+    source: str
+    score: float
+
+
+@dataclass(frozen=True)
+class SourceProblem:
+    name: str
+    problem: str  # "failing" | "silent"
+    consecutive_failures: int
+    last_error: str
+
+
+@dataclass(frozen=True)
+class DigestData:
+    iso_week: str
+    start: datetime  # local, aware
+    end: datetime  # local, aware, exclusive
+    days: tuple[date, ...]
+    flags_by_category: dict[str, int]
+    flags_per_day: dict[str, list[int]]  # category -> count per day of `days`
+    decisions_by_verdict: dict[str, int]
+    precision: dict[str, tuple[int, int]]  # category -> (confirmed, decided)
+    backlog: int
+    oldest_open: datetime | None
+    source_problems: list[SourceProblem]
+    top_cases: list[Case]
+    commendations: list[Case]
+    items_collected: int
+    model: str
+    generated_at: datetime = field(default_factory=utcnow)
+
+    @property
+    def total_flags(self) -> int:
+        return sum(self.flags_by_category.values())
+
+
+def parse_week(text: str) -> tuple[int, int]:
+    m = _WEEK.match(text.strip())
+    if not m:
+        raise UsageError(f"bad week {text!r}: expected YYYY-Www, e.g. 2026-W47")
+    year, week = int(m.group(1)), int(m.group(2))
+    try:
+        date.fromisocalendar(year, week, 1)
+    except ValueError:
+        raise UsageError(f"bad week {text!r}: {year} has no week {week}") from None
+    return year, week
+
+
+def week_bounds(iso_week: str, tz: str) -> tuple[datetime, datetime]:
+    """Local Monday 00:00 of `iso_week` and the Monday after, as aware datetimes in `tz`."""
+    year, week = parse_week(iso_week)
+    monday = date.fromisocalendar(year, week, 1)
+    zone = ZoneInfo(tz)
+    start = datetime(monday.year, monday.month, monday.day, tzinfo=zone)
+    return start, start + timedelta(days=7)
+
+
+def last_complete_week(tz: str, now: datetime | None = None) -> str:
+    """The ISO week that ended most recently in `tz` (on a Monday morning: last week)."""
+    local = (now or utcnow()).astimezone(ZoneInfo(tz))
+    year, week, _ = (local.date() - timedelta(days=7)).isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def current_week(tz: str, now: datetime | None = None) -> str:
+    """The ISO week under way in `tz` (the demo's preview: its data is minutes old)."""
+    year, week, _ = (now or utcnow()).astimezone(ZoneInfo(tz)).date().isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def _precision_hit(category: str, verdict: str | None, verdict_category: str | None) -> bool:
+    if category == POSITIVE:
+        return verdict == "commend"
+    return verdict == "violation" and verdict_category in (None, category)
+
+
+def _model(store: StoreBase, cfg: Config) -> str:
+    with store.session() as s:
+        row = s.get(Setting, "active_model")
+    if row is not None:
+        return str(row.value.get("version") or row.value.get("path"))
+    return cfg.classifier.model or "mặc định (kèm theo phần mềm)"
+
+
+def collect_digest(store: StoreBase, cfg: Config, iso_week: str) -> DigestData:
+    start, end = week_bounds(iso_week, cfg.digest.timezone)
+    zone = ZoneInfo(cfg.digest.timezone)
+    days = tuple(start.date() + timedelta(days=i) for i in range(7))
+    per_day: dict[str, list[int]] = defaultdict(lambda: [0] * 7)
+    with store.session() as s:
+        flagged = s.execute(select(ReviewFlag.category, ReviewEntry.created_at)
+                            .join(ReviewEntry, ReviewEntry.id == ReviewFlag.entry_id)
+                            .where(ReviewEntry.created_at >= start, ReviewEntry.created_at < end)).all()
+        for category, created in flagged:
+            per_day[category][(created.astimezone(zone).date() - days[0]).days] += 1
+        verdicts = Counter({v: n for v, n in s.execute(
+            select(Decision.verdict, func.count()).where(Decision.created_at >= start, Decision.created_at < end,
+                                                         Decision.undone_at.is_(None))
+            .group_by(Decision.verdict))})
+
+        decided = s.execute(select(ReviewFlag.category, ReviewEntry.verdict, ReviewEntry.verdict_category)
+                            .join(ReviewEntry, ReviewEntry.id == ReviewFlag.entry_id)
+                            .where(ReviewEntry.status == DECIDED, ReviewEntry.decided_at >= start,
+                                   ReviewEntry.decided_at < end, ReviewEntry.verdict != "escalate")).all()
+        precision: dict[str, tuple[int, int]] = {}
+        for category, verdict, verdict_category in decided:
+            hit, total = precision.get(category, (0, 0))
+            precision[category] = (hit + _precision_hit(category, verdict, verdict_category), total + 1)
+
+        backlog = s.scalar(select(func.count()).select_from(ReviewEntry).where(ReviewEntry.status != DECIDED)) or 0
+        oldest = s.scalar(select(func.min(ReviewEntry.created_at)).where(ReviewEntry.status == OPEN))
+        items = s.scalar(select(func.count()).select_from(Item)
+                         .where(Item.fetched_at >= start, Item.fetched_at < end)) or 0
+
+        def cases(*where: object, order: object, limit: int) -> list[Case]:
+            rows = s.execute(select(ReviewEntry.id, Item.title, Item.url, ReviewEntry.top_category,
+                                    ReviewEntry.verdict_category, ReviewEntry.source_name, ReviewEntry.top_score)
+                             .join(Item, Item.id == ReviewEntry.item_id).where(*where)  # type: ignore[arg-type]
+                             .order_by(order, ReviewEntry.id).limit(limit)).all()  # type: ignore[arg-type]
+            return [Case(r[0], r[1] or "", r[2] or "", r[4] or r[3], r[5] or "", float(r[6] or 0.0)) for r in rows]
+
+        top = cases(ReviewEntry.verdict == "violation", ReviewEntry.decided_at >= start, ReviewEntry.decided_at < end,
+                    order=ReviewEntry.priority.desc(), limit=TOP_CASES)
+        commend_ids = select(ReviewFlag.entry_id).where(ReviewFlag.category == POSITIVE)
+        commend = cases(ReviewEntry.created_at >= start, ReviewEntry.created_at < end,
+                        ReviewEntry.id.in_(commend_ids), ReviewEntry.verdict.is_(None) | (ReviewEntry.verdict == "commend"),
+                        order=ReviewEntry.top_score.desc(), limit=TOP_COMMEND)
+
+        problems: list[SourceProblem] = []
+        configured = [src.name for src in cfg.sources if src.enabled]
+        for src in s.scalars(select(Source).where(Source.name.in_(configured)).order_by(Source.name)):
+            runs = s.execute(select(func.count(), func.coalesce(func.sum(SourceRun.items_new), 0))
+                             .where(SourceRun.source_id == src.id, SourceRun.started_at >= start,
+                                    SourceRun.started_at < end)).one()
+            if src.consecutive_failures >= cfg.review.failure_alert:
+                problems.append(SourceProblem(src.name, "failing", src.consecutive_failures, src.last_error or ""))
+            elif runs[0] == 0 or runs[1] == 0:
+                problems.append(SourceProblem(src.name, "silent", src.consecutive_failures, src.last_error or ""))
+
+    by_category = {c: sum(per_day[c]) for c in CATEGORIES if sum(per_day.get(c, [0]))}
+    return DigestData(
+        iso_week=iso_week, start=start, end=end, days=days, flags_by_category=by_category,
+        flags_per_day={c: list(per_day[c]) for c in by_category}, decisions_by_verdict=dict(verdicts),
+        precision={c: precision[c] for c in CATEGORIES if c in precision}, backlog=backlog, oldest_open=oldest,
+        source_problems=problems, top_cases=top, commendations=commend, items_collected=items,
+        model=_model(store, cfg))

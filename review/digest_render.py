@@ -1,0 +1,149 @@
+"""The weekly summary as officials read it: Vietnamese HTML and the same content as plain text.
+
+Titles, URLs, source names and errors come from crawled content or remote servers: every one goes
+through `html.escape` in the HTML, and only http(s) URLs become links.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from html import escape
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from classifier.categories import VI_LABELS
+from review.digest import Case, DigestData
+
+VERDICT_VI = {"violation": "Xác nhận vi phạm", "dismiss": "Không vi phạm", "escalate": "Chuyển cấp trên",
+              "commend": "Biểu dương"}
+PROBLEM_VI = {"failing": "lỗi liên tiếp", "silent": "không có mục mới trong tuần"}
+
+
+def subject(data: DigestData) -> str:
+    return (f"[canhgac] Bản tin tuần {data.iso_week}: {data.total_flags} mục bị gắn cờ, "
+            f"{data.backlog} mục chờ duyệt")
+
+
+def _label(category: str) -> str:
+    return VI_LABELS.get(category, category)
+
+
+def _day(value: datetime, tz: str) -> str:
+    return value.astimezone(ZoneInfo(tz)).strftime("%d/%m/%Y")
+
+
+def _pct(hit: int, total: int) -> str:
+    return f"{100 * hit / total:.0f}% ({hit}/{total})" if total else "-"
+
+
+def case_link(case: Case, base_url: str) -> str:
+    """The item's own URL when it is http(s), else the configured base URL's entry page, else ""."""
+    if urlsplit(case.url).scheme in ("http", "https"):
+        return case.url
+    return f"{base_url.rstrip('/')}/entries/{case.entry_id}" if base_url else ""
+
+
+def _oldest(data: DigestData, tz: str) -> str:
+    if data.oldest_open is None:
+        return "không có"
+    age = (data.generated_at - data.oldest_open).days
+    return f"từ {_day(data.oldest_open, tz)} ({age} ngày)"
+
+
+def render_text(data: DigestData, tz: str, base_url: str = "") -> str:
+    lines = [f"BẢN TIN TUẦN {data.iso_week} (từ {_day(data.start, tz)} đến hết ngày {_last_day(data)})", "",
+             f"Mục thu thập trong tuần: {data.items_collected}",
+              f"Mục bị gắn cờ mới: {data.total_flags}", ""]
+    lines.append("1. Cờ mới theo loại")
+    lines += [f"   - {_label(c)}: {n}" for c, n in data.flags_by_category.items()] or ["   (không có)"]
+    lines += ["", "2. Quyết định của người duyệt"]
+    lines += [f"   - {VERDICT_VI.get(v, v)}: {n}" for v, n in sorted(data.decisions_by_verdict.items())] \
+        or ["   (chưa có quyết định nào)"]
+    lines += ["", "3. Độ chính xác của cờ (tỷ lệ được xác nhận)"]
+    lines += [f"   - {_label(c)}: {_pct(*hp)}" for c, hp in data.precision.items()] or ["   (chưa đủ dữ liệu)"]
+    lines += ["", f"4. Hàng chờ duyệt: {data.backlog} mục; mục mở lâu nhất: {_oldest(data, tz)}", "",
+              "5. Nguồn có vấn đề"]
+    lines += [f"   - {p.name}: {PROBLEM_VI[p.problem]}"
+              + (f" ({p.consecutive_failures} lần; {p.last_error[:120]})" if p.problem == "failing" else "")
+              for p in data.source_problems] or ["   (tất cả nguồn hoạt động bình thường)"]
+    lines += ["", "6. Các trường hợp vi phạm đã xác nhận nổi bật"]
+    for c in data.top_cases:
+        link = case_link(c, base_url)
+        lines.append(f"   - [{_label(c.category)}] {_one_line(c.title)} ({_one_line(c.source)})" + (f"\n     {link}" if link else ""))
+    if not data.top_cases:
+        lines.append("   (không có)")
+    lines += ["", "7. Đề xuất biểu dương"]
+    for c in data.commendations:
+        link = case_link(c, base_url)
+        lines.append(f"   - {_one_line(c.title)} ({_one_line(c.source)})" + (f"\n     {link}" if link else ""))
+    if not data.commendations:
+        lines.append("   (không có)")
+    lines += ["", f"Mô hình phân loại: {data.model}",
+              "Hệ thống chỉ gắn cờ để hỗ trợ; mọi kết luận do cán bộ quyết định.", ""]
+    return "\n".join(lines)
+
+
+def _one_line(text: str) -> str:
+    """Crawled text on one line: a title with newlines must not forge lines of the summary."""
+    return " ".join(text.split())[:200]
+
+
+def _last_day(data: DigestData) -> str:
+    return data.days[-1].strftime("%d/%m/%Y")
+
+
+def _table(headers: tuple[str, ...], rows: list[tuple[str, ...]], empty: str) -> str:
+    if not rows:
+        return f'<p style="color:#555">{escape(empty)}</p>'
+    head = "".join(f'<th style="text-align:left;padding:4px 8px;border-bottom:1px solid #ccc">{h}</th>'
+                   for h in headers)
+    body = "".join("<tr>" + "".join(f'<td style="padding:4px 8px;border-bottom:1px solid #eee">{c}</td>'
+                                    for c in r) + "</tr>" for r in rows)
+    return f'<table style="border-collapse:collapse;font-size:14px">{head and "<tr>" + head + "</tr>"}{body}</table>'
+
+
+def _case_html(c: Case, base_url: str) -> str:
+    title = escape(c.title or "(không có tiêu đề)")
+    link = case_link(c, base_url)
+    return f'<a href="{escape(link, quote=True)}">{title}</a>' if link else title
+
+
+def render_html(data: DigestData, tz: str, chart_src: str, base_url: str = "") -> str:
+    """The HTML body; `chart_src` is `cid:...` in the e-mail and a data: URI in a preview file."""
+    e = escape
+    flags = _table(("Loại", "Số mục"), [(e(_label(c)), str(n)) for c, n in data.flags_by_category.items()],
+                   "Không có cờ mới.")
+    verdicts = _table(("Quyết định", "Số lượng"),
+                      [(e(VERDICT_VI.get(v, v)), str(n)) for v, n in sorted(data.decisions_by_verdict.items())],
+                      "Chưa có quyết định nào trong tuần.")
+    precision = _table(("Loại", "Tỷ lệ xác nhận"), [(e(_label(c)), _pct(*hp)) for c, hp in data.precision.items()],
+                       "Chưa đủ dữ liệu.")
+    problems = _table(("Nguồn", "Vấn đề", "Lỗi gần nhất"),
+                      [(e(p.name), e(PROBLEM_VI[p.problem]) + (f" ({p.consecutive_failures} lần)"
+                                                              if p.problem == "failing" else ""),
+                        e(p.last_error[:200])) for p in data.source_problems],
+                      "Tất cả nguồn hoạt động bình thường.")
+    cases = _table(("Loại", "Nội dung", "Nguồn"),
+                   [(e(_label(c.category)), _case_html(c, base_url), e(c.source)) for c in data.top_cases],
+                   "Không có.")
+    commend = _table(("Nội dung", "Nguồn"), [(_case_html(c, base_url), e(c.source)) for c in data.commendations],
+                     "Không có.")
+    h2 = 'style="font-size:16px;margin:20px 0 6px"'
+    return f"""<!DOCTYPE html>
+<html lang="vi"><head><meta charset="utf-8"><title>{e(subject(data))}</title></head>
+<body style="font-family:Arial,Helvetica,sans-serif;color:#222;max-width:760px">
+<h1 style="font-size:20px">Bản tin tuần {e(data.iso_week)}</h1>
+<p>Từ {_day(data.start, tz)} đến hết ngày {_last_day(data)}. Mục thu thập: <b>{data.items_collected}</b>;
+mục bị gắn cờ mới: <b>{data.total_flags}</b>; hàng chờ duyệt: <b>{data.backlog}</b>
+(mục mở lâu nhất: {e(_oldest(data, tz))}).</p>
+<img src="{e(chart_src, quote=True)}" alt="Biểu đồ cờ mới theo loại và theo ngày" width="750">
+<h2 {h2}>1. Cờ mới theo loại</h2>{flags}
+<h2 {h2}>2. Quyết định của người duyệt</h2>{verdicts}
+<h2 {h2}>3. Độ chính xác của cờ</h2>{precision}
+<h2 {h2}>4. Nguồn có vấn đề</h2>{problems}
+<h2 {h2}>5. Các trường hợp vi phạm đã xác nhận nổi bật</h2>{cases}
+<h2 {h2}>6. Đề xuất biểu dương</h2>{commend}
+<p style="color:#555;font-size:12px;margin-top:24px">Mô hình phân loại: {e(data.model)}.
+Hệ thống chỉ gắn cờ để hỗ trợ; mọi kết luận do cán bộ quyết định.</p>
+</body></html>
+"""

@@ -1,0 +1,144 @@
+"""Reading the queue: the `queue` table rows and everything `show` prints about one entry.
+
+The listing query is shaped for the indexes: `status` equality plus `ORDER BY priority|created_at`
+walks `ix_review_status_priority` / `ix_review_status_created` and stops after `limit` rows, so it
+stays fast on a million entries (see bench/review_queue.py). Item text is cut to its first line in SQL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from review.errors import NotFound, UsageError
+from review.filters import EntryFilter, apply_filter
+from review.models import OPEN, Cluster, Decision, Item, ReviewEntry, ReviewFlag, Score
+
+if TYPE_CHECKING:
+    from review.store import StoreBase
+
+    _Base = StoreBase
+else:
+    _Base = object
+
+SORTS = ("priority", "oldest", "newest")
+
+
+@dataclass(frozen=True)
+class EntryRow:
+    id: int
+    priority: float  # stored value; `review.priority.effective()` for display
+    status: str
+    top_category: str
+    top_score: float
+    flags: dict[str, float]
+    source: str | None
+    is_report: bool
+    claimant: str | None
+    claim_expires_at: datetime | None
+    verdict: str | None
+    version: int
+    created_at: datetime
+    title: str
+
+
+@dataclass(frozen=True)
+class Copy:
+    item_id: int
+    url: str
+    source: str | None
+    fetched_at: datetime
+
+
+@dataclass(frozen=True)
+class EntryDetail:
+    row: EntryRow
+    item: Item
+    score: Score | None
+    decisions: list[Decision]
+    copies: list[Copy] = field(default_factory=list)
+    cluster_size: int = 1
+
+
+def _ordered(q: Any, sort: str, *, narrow_by_time: bool = False) -> Any:
+    if sort == "priority" and narrow_by_time:
+        # With a time window the (status, created_at) index finds few rows to sort; an expression in
+        # ORDER BY keeps SQLite's planner from walking the whole priority index instead (PG plans it well).
+        return q.order_by((ReviewEntry.priority + 0).desc(), ReviewEntry.id)
+    if sort == "priority":
+        return q.order_by(ReviewEntry.priority.desc(), ReviewEntry.id)
+    if sort == "oldest":
+        return q.order_by(ReviewEntry.created_at, ReviewEntry.id)
+    if sort == "newest":
+        return q.order_by(ReviewEntry.created_at.desc(), ReviewEntry.id.desc())
+    raise UsageError(f"--sort {sort!r} không hợp lệ (dùng: {', '.join(SORTS)})")
+
+
+def _first_line(title: str, text: str) -> str:
+    for candidate in (title, text):
+        line = (candidate or "").strip().split("\n", 1)[0].strip()
+        if line:
+            return line
+    return ""
+
+
+class ListingMixin(_Base):
+    def list_entries(self, flt: EntryFilter | None = None, *, sort: str = "priority", limit: int = 50) -> list[EntryRow]:
+        """Entries matching `flt` (status defaults to open), best first; each with all its flags."""
+        flt = flt or EntryFilter()
+        if flt.status is None:
+            flt = flt.with_(status=OPEN)
+        with self.session() as s:
+            ids_q = _ordered(apply_filter(select(ReviewEntry.id), flt), sort,
+                             narrow_by_time=flt.since is not None).limit(limit)
+            ids = list(s.scalars(ids_q))
+            return self._rows(s, ids)
+
+    def entries_by_id(self, ids: list[int]) -> list[EntryRow]:
+        with self.session() as s:
+            return self._rows(s, ids)
+
+    def _rows(self, s: Session, ids: list[int]) -> list[EntryRow]:
+        if not ids:
+            return []
+        e = ReviewEntry
+        q = (select(e.id, e.priority, e.status, e.top_category, e.top_score, e.source_name, e.is_report,
+                    e.claimant, e.claim_expires_at, e.verdict, e.version, e.created_at,
+                    func.substr(Item.title, 1, 200), func.substr(Item.text, 1, 200))
+             .join(Item, Item.id == e.item_id).where(e.id.in_(ids)))
+        flags: dict[int, dict[str, float]] = {}
+        for entry_id, cat, score in s.execute(select(ReviewFlag.entry_id, ReviewFlag.category, ReviewFlag.score)
+                                              .where(ReviewFlag.entry_id.in_(ids))):
+            flags.setdefault(entry_id, {})[cat] = score
+        by_id = {r[0]: EntryRow(id=r[0], priority=r[1], status=r[2], top_category=r[3], top_score=r[4],
+                                flags=dict(sorted(flags.get(r[0], {}).items(), key=lambda kv: -kv[1])),
+                                source=r[5], is_report=r[6], claimant=r[7], claim_expires_at=r[8],
+                                verdict=r[9], version=r[10], created_at=r[11], title=_first_line(r[12], r[13]))
+                 for r in s.execute(q)}
+        return [by_id[i] for i in ids if i in by_id]
+
+    def entry_detail(self, entry_id: int) -> EntryDetail:
+        """Everything a moderator needs to decide: text, scores with evidence, copies, history."""
+        with self.session() as s:
+            rows = self._rows(s, [entry_id])
+            if not rows:
+                raise NotFound(f"không có mục #{entry_id} trong hàng chờ")
+            entry = s.get(ReviewEntry, entry_id)
+            assert entry is not None
+            item = entry.item
+            score = s.get(Score, entry.score_id) if entry.score_id is not None else None
+            decisions = list(s.scalars(select(Decision).where(Decision.entry_id == entry_id).order_by(Decision.id)))
+            copies: list[Copy] = []
+            size = 1
+            if item.cluster_id is not None:
+                size = s.scalar(select(Cluster.size).where(Cluster.id == item.cluster_id)) or 1
+                for other in s.scalars(select(Item).where(Item.cluster_id == item.cluster_id, Item.id != item.id)
+                                       .order_by(Item.fetched_at).limit(20)):
+                    copies.append(Copy(other.id, other.url, other.source.name if other.source else None,
+                                       other.fetched_at))
+            _ = item.source  # load before the session closes
+            return EntryDetail(rows[0], item, score, decisions, copies, size)

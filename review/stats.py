@@ -1,0 +1,75 @@
+"""How well the flags work and how the backlog looks, per category: what `canhgac stats` prints.
+
+Precision of a category's flags = confirmed ÷ (confirmed + dismissed) over entries flagged for it,
+where "confirmed" is a `violation` or `escalate` verdict (for the positive category: `commend`).
+Entries decided under another category still count as confirmed: the flag led to a real case.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+
+from classifier.categories import CATEGORIES, POSITIVE
+from review.models import DECIDED, ReviewEntry, ReviewFlag
+
+if TYPE_CHECKING:
+    from review.store import StoreBase
+
+    _Base = StoreBase
+else:
+    _Base = object
+
+
+@dataclass(frozen=True)
+class CategoryStats:
+    category: str
+    flagged: int
+    decided: int
+    confirmed: int
+    dismissed: int
+    median_to_decision: timedelta | None
+    backlog: int
+    oldest_open: datetime | None
+
+    @property
+    def precision(self) -> float | None:
+        judged = self.confirmed + self.dismissed
+        return self.confirmed / judged if judged else None
+
+
+class StatsMixin(_Base):
+    def stats(self, since: datetime | None = None) -> list[CategoryStats]:
+        """Per category (only those with entries), flags since `since` (all time when None)."""
+        q = (select(ReviewFlag.category, ReviewEntry.status, ReviewEntry.verdict, ReviewEntry.created_at,
+                    ReviewEntry.decided_at)
+             .join(ReviewEntry, ReviewEntry.id == ReviewFlag.entry_id))
+        if since is not None:
+            q = q.where(ReviewEntry.created_at >= since)
+        acc: dict[str, dict[str, list[object]]] = {}
+        with self.session() as s:
+            for cat, status, verdict, created, decided_at in s.execute(q.execution_options(yield_per=10000)):
+                a = acc.setdefault(cat, {"n": [], "dur": [], "v": [], "open": []})
+                a["n"].append(1)
+                if status == DECIDED:
+                    a["v"].append(verdict)
+                    if decided_at is not None:
+                        a["dur"].append((decided_at - created).total_seconds())
+                else:
+                    a["open"].append(created)
+        out = []
+        for cat in sorted(acc, key=lambda c: CATEGORIES.index(c) if c in CATEGORIES else len(CATEGORIES)):
+            a = acc[cat]
+            good = ("commend",) if cat == POSITIVE else ("violation", "escalate")
+            durations = [float(d) for d in a["dur"]]  # type: ignore[arg-type]
+            opened = [o for o in a["open"] if isinstance(o, datetime)]
+            out.append(CategoryStats(
+                category=cat, flagged=len(a["n"]), decided=len(a["v"]),
+                confirmed=sum(1 for v in a["v"] if v in good), dismissed=sum(1 for v in a["v"] if v == "dismiss"),
+                median_to_decision=timedelta(seconds=statistics.median(durations)) if durations else None,
+                backlog=len(opened), oldest_open=min(opened) if opened else None))
+        return out

@@ -1,0 +1,37 @@
+"""What moderators read: Vietnamese names of verdicts and statuses, and short time formats."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import Final
+
+from classifier.categories import VI_LABELS
+
+#: The office works in Vietnam time; the database keeps UTC.
+VN_TZ: Final = timezone(timedelta(hours=7), "ICT")
+
+VERDICT_VI: Final[dict[str, str]] = {
+    "violation": "vi phạm",
+    "dismiss": "bỏ qua",
+    "escalate": "chuyển cơ quan chức năng",
+    "commend": "tôn vinh",
+}
+
+STATUS_VI: Final[dict[str, str]] = {"open": "chờ duyệt", "claimed": "đang xử lý", "decided": "đã quyết định"}
+
+
+def verdict_vi(verdict: str | None) -> str:
+    return VERDICT_VI.get(verdict or "", verdict or "-")
+
+
+def category_vi(category: str | None) -> str:
+    return VI_LABELS.get(category or "", category or "-")
+
+
+def hhmm(t: datetime | None) -> str:
+    """Clock time in Vietnam time, with the date when it is not today."""
+    if t is None:
+        return "-"
+    local = t.astimezone(VN_TZ)
+    today = datetime.now(VN_TZ).date()
+    return local.strftime("%H:%M") if local.date() == today else local.strftime("%d/%m %H:%M")

@@ -1,0 +1,75 @@
+import json
+from pathlib import Path
+
+import pytest
+
+from crawler.cli import main
+
+FIX = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(autouse=True)
+def _no_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # no canhgac.toml here: built-in defaults
+    monkeypatch.delenv("CANHGAC_CONFIG", raising=False)
+
+
+def test_train_classify_evaluate_exclusive_csv(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    recipe = tmp_path / "r.toml"
+    recipe.write_text("min_df = 1\ncv_folds = 3\ncalibration_folds = 2\nmax_word_features = 3000\n"
+                      "max_char_features = 3000\n", encoding="utf-8")
+    out = tmp_path / "hsd.skops"
+    assert main(["train", "--data", str(FIX / "vihsd_like.csv"), "--text-column", "free_text", "--label-column",
+                 "label_id", "--label-map", "0=clean,1=offensive,2=hate", "--recipe", str(recipe),
+                 "--out", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "offensive" in text and "hate" in text and "macro-F1" in text
+    inp = tmp_path / "in.csv"
+    inp.write_text("text\nĐồ ngu như chó\nHôm nay trời đẹp quá\n", encoding="utf-8")
+    assert main(["classify", "--model", str(out), "--input", str(inp)]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [r["row"] for r in rows] == [0, 1]
+    assert set(rows[0]["scores"]) == {"offensive", "hate"}
+    assert rows[0]["label"] in ("clean", "offensive", "hate")
+    for key in ("flags", "evidence", "locality", "model"):
+        assert key in rows[0]
+    assert main(["evaluate", "--model", str(out), "--data", str(FIX / "vihsd_like.csv"), "--text-column", "free_text",
+                 "--label-column", "label_id", "--label-map", "0=clean,1=offensive,2=hate", "--json"]) == 0
+    rep = json.loads(capsys.readouterr().out)
+    assert rep["macro_f1"] > 0.5 and rep["confusion"]["labels"] == ["clean", "hate", "offensive"]
+    assert main(["evaluate", "--model", str(out), "--data", str(FIX / "vihsd_like.csv"), "--text-column", "free_text",
+                 "--label-column", "label_id", "--label-map", "0=clean,1=offensive,2=hate"]) == 0
+    assert "confusion matrix" in capsys.readouterr().out
+
+
+def test_classify_default_model_to_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    inp = tmp_path / "in.jsonl"
+    inp.write_text(json.dumps({"text": "Trúng thưởng 50 triệu, chuyển khoản trước phí nhận thưởng ở TP.HCM"},
+                              ensure_ascii=False) + "\n", encoding="utf-8")
+    outp = tmp_path / "out.jsonl"
+    assert main(["classify", "--input", str(inp), "--output", str(outp)]) == 0
+    row = json.loads(outp.read_text(encoding="utf-8"))
+    assert row["label"] == "scam" and "scam" in row["flags"]
+    assert "Thành phố Hồ Chí Minh" in row["locality"]
+    assert row["model"].startswith("canhgac-default")
+
+
+@pytest.mark.parametrize("argv,msg", [
+    (["classify", "--input", "nope.csv"], "data file not found"),
+    (["classify", "--model", "nope.skops", "--input", "-"], "model not found"),
+    (["train", "--data", "nope.csv", "--out", "m.skops"], "data file not found"),
+    (["train", "--out", "m.skops"], "needs --data"),
+])
+def test_user_errors_are_one_line(argv: list[str], msg: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert msg in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_malformed_csv_and_missing_column(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text('text,labels\n"unterminated,scam\n', encoding="utf-8")
+    assert main(["train", "--data", str(bad), "--out", str(tmp_path / "m.skops")]) == 2
+    assert "bad.csv" in capsys.readouterr().err
+    assert main(["train", "--data", str(FIX / "vihsd_like.csv"), "--out", str(tmp_path / "m.skops")]) == 2
+    assert "no column 'text'" in capsys.readouterr().err

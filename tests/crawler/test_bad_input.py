@@ -1,0 +1,49 @@
+"""Bad input never stops a crawl nor loses items; each problem is recorded on the source's health."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+from sqlalchemy import select
+
+from review.models import Item, Source
+from tests.crawler.badsite import CP1258_TEXT, NFD_TEXT, install
+
+BAD = ["bad-articles", "bad-truncated", "bad-bomb", "bad-sitemap-bomb", "bad-dns", "bad-500"]
+
+
+def test_each_bad_input_is_recorded_and_the_crawl_goes_on(crawl_env) -> None:  # type: ignore[no-untyped-def]
+    crawl_env.configure(install(crawl_env.site))
+    with ThreadPoolExecutor(max_workers=len(BAD)) as pool:
+        out = dict(zip(BAD, pool.map(crawl_env.run, BAD), strict=True))
+    with crawl_env.store.session() as s:
+        health = {src.name: src for src in s.scalars(select(Source))}
+        items = {i.url.rsplit("/", 1)[-1]: i for i in s.scalars(select(Item))}
+
+    # an article list full of broken links: the good pages are stored, each broken one counted
+    art = out["bad-articles"]
+    assert art.ok, art.message
+    assert art.errors >= 8, art.message  # empty, 404, 500, timeout, redirect loop, DNS, 50 MB, gzip bomb
+    log = (crawl_env.tmp / "crawl-bad-articles.log").read_text(encoding="utf-8")
+    for sign in ("HTTP 404", "HTTP 500", "TimeoutError", "DNS lookup failed", "empty page",
+                 "max redirections", "download max size", "DOWNLOAD_MAXSIZE"):
+        assert sign in log, sign
+    assert CP1258_TEXT in items["cp1258.html"].text  # Windows-1258 without a declared charset
+    assert NFD_TEXT in items["nfd.html"].text  # NFD in, NFC stored
+    assert "bao-ton-dan-ca-vi-giam.html" in items
+    assert health["bad-articles"].last_error and health["bad-articles"].consecutive_failures == 0
+
+    # a truncated feed: the entries before the cut are kept, the damage is on the source's health
+    assert out["bad-truncated"].ok and out["bad-truncated"].items_new == 2
+    assert "malformed feed" in (health["bad-truncated"].last_error or "")
+
+    # XML bombs: entities are never expanded, the crawl finishes
+    for name in ("bad-bomb", "bad-sitemap-bomb"):
+        assert out[name].duration_s < 40, name
+    assert all("lollollol" not in (i.title + i.text) for i in items.values())
+
+    # dead sources: the run fails and the failure streak grows
+    for name, sign in (("bad-dns", "DNS"), ("bad-500", "HTTP 500")):
+        assert not out[name].ok, name
+        assert health[name].consecutive_failures == 1
+        assert sign in (health[name].last_error or ""), health[name].last_error

@@ -1,0 +1,182 @@
+"""`canhgac run` as a real process: crawls the fixture site on a seconds-scale schedule, refuses a
+second daemon on the same database, and stops cleanly on SIGTERM."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from crawler.cli import main
+from crawler.demo_site.server import DemoSite, serve
+from review.models import Lease, SourceRun
+from review.store import Store
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def site() -> Iterator[DemoSite]:
+    s = serve()
+    yield s
+    s.close()
+
+
+def _wait(what: str, cond: Callable[[], bool], timeout: float, proc: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if cond():
+            return
+        if proc.poll() is not None:
+            pytest.fail(f"daemon exited ({proc.returncode}) while waiting for {what}:\n{log.read_text()}")
+        time.sleep(0.3)
+    pytest.fail(f"timed out waiting for {what}:\n{log.read_text()}")
+
+
+def _daemon(cfg: Path, log: Path) -> subprocess.Popen[bytes]:
+    with log.open("wb") as err:
+        return subprocess.Popen([sys.executable, "-m", "crawler.cli", "--config", str(cfg), "run"], cwd=ROOT,
+                                stdout=subprocess.DEVNULL, stderr=err)
+
+
+@pytest.mark.slow
+def test_daemon_crawls_on_schedule_refuses_a_second_and_stops_on_sigterm(
+        site: DemoSite, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = f"sqlite:///{tmp_path / 'canhgac.db'}"
+    cfg = tmp_path / "canhgac.toml"
+    # Scoring is not what this test is about: a missing model turns it off, so each crawl is quick.
+    cfg.write_text(f"""
+[database]
+url = "{db}"
+[crawler]
+crawl_timeout_s = 60
+allow_private_hosts = true
+[classifier]
+model = "{tmp_path / 'khong-co-mo-hinh.skops'}"
+[daemon]
+jitter_s = 0
+stop_grace_s = 10
+[[sources]]
+name = "so-vhttdl-rss"
+kind = "rss"
+urls = ["{site.base_url}/tin-tuc/rss.xml"]
+official = true
+schedule = "every 2s"
+""", encoding="utf-8")
+    assert main(["--config", str(cfg), "init"]) == 0
+    store = Store.open(db)
+
+    def finished_runs() -> int:
+        with store.session() as s:
+            return s.scalar(select(func.count()).select_from(SourceRun).where(SourceRun.status != "running")) or 0
+
+    def lease() -> Lease | None:
+        with store.session() as s:
+            return s.get(Lease, "daemon")
+
+    log = tmp_path / "daemon.log"
+    proc = _daemon(cfg, log)
+    try:
+        _wait("the lease", lambda: lease() is not None, 60, proc, log)
+        second = subprocess.run([sys.executable, "-m", "crawler.cli", "--config", str(cfg), "run"], cwd=ROOT,
+                                capture_output=True, text=True, timeout=60)
+        assert second.returncode == 1
+        assert f"canhgac: another daemon ({lease().holder}) is running on this database since" in second.stderr  # type: ignore[union-attr]
+        assert "Traceback" not in second.stderr
+
+        _wait("two crawls", lambda: finished_runs() >= 2, 80, proc, log)
+        capsys.readouterr()
+        code = main(["--config", str(cfg), "status", "--json"])
+        seen = capsys.readouterr()
+        assert code == 0, (seen.out, seen.err)
+        status = json.loads(seen.out)
+        assert status["sources"][0]["result"] in ("ok", "running") and status["sources"][0]["items_total"] > 0
+        assert status["sources"][0]["next_run"] != "-"  # filled in by the daemon
+        assert status["daemon"] and status["daemon"].startswith(lease().holder)  # type: ignore[union-attr]
+
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=40) == 0, log.read_text()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    text = log.read_text()
+    assert "received SIGTERM: stopping" in text and "daemon stopped" in text
+    assert lease() is None  # released
+    capsys.readouterr()
+    code = main(["--config", str(cfg), "status", "--json"])
+    seen = capsys.readouterr()
+    assert code == 0, (seen.out, seen.err)
+    after = json.loads(seen.out)
+    assert after["daemon"] is None and after["sources"][0]["next_run"] == "-"
+    with store.session() as s:
+        runs = s.execute(select(SourceRun.status, SourceRun.items_new)).all()
+    assert all(status in ("ok", "failed") for status, _ in runs), runs  # nothing left half-written
+    assert sum(1 for status, _ in runs if status == "ok") >= 2 and runs[0][1] > 0
+    store.close()
+
+
+@pytest.mark.slow
+def test_sigterm_kills_a_stuck_crawl_after_the_grace_period(site: DemoSite, tmp_path: Path) -> None:
+    release = threading.Event()
+
+    def stalled(handler: BaseHTTPRequestHandler) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Type", "application/rss+xml")
+        handler.send_header("Content-Length", "100000")
+        handler.end_headers()
+        handler.wfile.write(b"<?xml version='1.0'?><rss><channel>")
+        handler.wfile.flush()
+        release.wait(120)
+
+    site.set_handler("/cham/rss.xml", stalled)
+    db = f"sqlite:///{tmp_path / 'canhgac.db'}"
+    cfg = tmp_path / "canhgac.toml"
+    cfg.write_text(f"""
+[database]
+url = "{db}"
+[crawler]
+crawl_timeout_s = 300
+allow_private_hosts = true
+download_timeout_s = 300
+[classifier]
+model = "{tmp_path / 'khong-co-mo-hinh.skops'}"
+[daemon]
+jitter_s = 0
+stop_grace_s = 2
+[[sources]]
+name = "cham"
+kind = "rss"
+urls = ["{site.base_url}/cham/rss.xml"]
+schedule = "every 1h"
+""", encoding="utf-8")
+    assert main(["--config", str(cfg), "init"]) == 0
+    log = tmp_path / "daemon.log"
+    proc = _daemon(cfg, log)
+    try:
+        _wait("the stuck request", lambda: bool(site.requests_for("/cham/rss.xml")), 80, proc, log)
+        started = time.monotonic()
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=40) == 0, log.read_text()
+        assert time.monotonic() - started < 20
+    finally:
+        release.set()
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert "grace period over: killed 1 crawl subprocess" in log.read_text()
+    store = Store.open(db)
+    with store.session() as s:
+        runs = s.execute(select(SourceRun.status, SourceRun.message)).all()
+        assert s.get(Lease, "daemon") is None
+    store.close()
+    assert len(runs) == 1 and runs[0][0] == "failed" and "-9" in (runs[0][1] or ""), runs

@@ -1,0 +1,121 @@
+"""A wrong configuration fails at start with one line naming file, key and line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from crawler.cli import main
+from review.config import load_config, parse_config
+from review.errors import ConfigError
+
+GOOD = """
+[database]
+url = "sqlite:///x.db"
+
+[review]
+moderators = ["lan", "minh"]
+
+[[sources]]
+name = "bao-tinh"
+kind = "rss"
+urls = ["https://baotinh.example.vn/rss/tin-moi.rss"]
+official = true
+schedule = "every 30m"
+
+[[sources]]
+name = "phuong-portal"
+kind = "html"
+urls = ["https://phuong.example.vn/tin-tuc"]
+schedule = "cron 0 */2 * * *"
+selectors = { link = "article h3 a::attr(href)", next_page = "a.next::attr(href)" }
+
+[classifier.thresholds]
+scam = 0.55
+"""
+
+
+def test_good_config_is_typed() -> None:
+    cfg = parse_config(GOOD, "canhgac.toml")
+    assert cfg.review.moderators == ("lan", "minh")
+    assert [s.name for s in cfg.sources] == ["bao-tinh", "phuong-portal"]
+    assert cfg.sources[0].official is True and cfg.sources[0].interval_seconds == 1800
+    assert cfg.sources[1].cron == "0 */2 * * *" and cfg.sources[1].interval_seconds is None
+    assert cfg.sources[1].selectors.link == "article h3 a::attr(href)"
+    assert cfg.classifier.thresholds == {"scam": 0.55}
+
+
+@pytest.mark.parametrize(
+    ("body", "key", "line", "words"),
+    [
+        ('[review]\nmoderatorz = ["lan"]\n', "review.moderatorz", 2, "unknown key"),
+        ('[database]\nurl = 5\n', "database.url", 2, "expected a string"),
+        ('[database]\nurl = "mysql://x"\n', "database.url", 2, "bad database URL"),
+        ('[[sources]]\nname = "a"\nkind = "rss"\nurls = ["file:///etc/passwd"]\n', "sources[0].urls", 4, "bad URL"),
+        ('[[sources]]\nname = "a"\nkind = "rss"\nurls = ["https://a.vn"]\n\n[[sources]]\nname = "b"\nkind = "ftp"\n'
+         'urls = ["https://b.vn"]\n', "sources[1].kind", 8, "expected one of"),
+        ('[[sources]]\nname = "a"\nkind = "rss"\n', "sources[0].urls", None, "missing required key"),
+        ('[[sources]]\nname = "a"\nkind = "rss"\nurls = ["https://a.vn"]\nschedule = "hourly"\n',
+         "sources[0].schedule", 5, "bad schedule"),
+        ('[classifier.thresholds]\npolitics = 0.5\n', "classifier.thresholds.politics", 2, "unknown category"),
+        ('[review]\nclaim_minutes = "30"\n', "review.claim_minutes", 2, "expected an integer"),
+        ('[smtp]\nhost = "mail.example.vn"\nuser = "canhgac"\npassword_env = "CANHGAC_TEST_NO_SUCH_VAR"\n',
+         "smtp.password_env", 4, "environment variable"),
+        ('[smtp]\npassword = "hunter2"\n', "smtp.password", 2, "never put the password"),
+        ('[digest]\nrecipients = ["not-an-address"]\n', "digest.recipients", 2, "not an e-mail"),
+        ('[digest]\nbase_url = "javascript:alert(1)"\n', "digest.base_url", 2, "bad URL"),
+        ('[digest]\nbase_url = "canhgac.example.vn"\n', "digest.base_url", 2, "bad URL"),
+        ('[unknown]\nx = 1\n', "unknown", None, "unknown section"),
+    ],
+)
+def test_bad_config_names_file_key_and_line(body: str, key: str, line: int | None, words: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        parse_config(body, "canhgac.toml")
+    err = info.value
+    assert err.key == key
+    assert err.file == "canhgac.toml"
+    if line is not None:
+        assert err.line == line
+    assert words in str(err)
+    assert "\n" not in str(err)
+
+
+def test_invalid_toml_reports_line() -> None:
+    with pytest.raises(ConfigError) as info:
+        parse_config('[database]\nurl = "x"\n[review\n', "c.toml")
+    assert info.value.line == 3
+
+
+def test_cli_bad_config_is_one_line_exit_2(write_config, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
+    path = write_config('[review]\nmoderators = "lan"\n')
+    assert main(["--config", str(path), "config", "check"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1
+    assert "review.moderators" in err and str(path) in err and "Traceback" not in err
+
+
+def test_missing_file_is_a_config_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="file not found"):
+        load_config(str(tmp_path / "nope.toml"))
+
+
+def test_env_var_selects_config(write_config, monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+                                capsys: pytest.CaptureFixture[str]) -> None:
+    path = write_config(GOOD)
+    monkeypatch.setenv("CANHGAC_CONFIG", str(path))
+    assert main(["config", "check"]) == 0
+    assert "bao-tinh, phuong-portal" in capsys.readouterr().out
+
+
+def test_example_config_is_valid(monkeypatch: pytest.MonkeyPatch) -> None:
+    example = Path(__file__).resolve().parents[2] / "canhgac.example.toml"
+    monkeypatch.setenv("CANHGAC_SMTP_PASSWORD", "x")
+    cfg = load_config(str(example))
+    assert cfg.sources, "the example documents at least one source"
+
+
+def test_digest_base_url_http_or_empty() -> None:
+    assert parse_config('[digest]\nbase_url = "https://canhgac.example.vn/"\n', "c.toml").digest.base_url \
+        == "https://canhgac.example.vn/"
+    assert parse_config('[digest]\nbase_url = ""\n', "c.toml").digest.base_url == ""
