@@ -9,6 +9,7 @@ violations, escalations and commendations as confirmed texts, dismissals as the 
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -49,6 +50,13 @@ class Decided:
 class BulkResult:
     entry_ids: list[int]
     applied: bool
+    code: str  # names exactly this selection and verdict; a dry run's code confirms the real run
+
+
+def selection_code(entry_ids: list[int], verdict: str, category: str | None) -> str:
+    """A short code for "this verdict on exactly these entries" (order-free)."""
+    key = f"{verdict}|{category or ''}|" + ",".join(str(i) for i in sorted(entry_ids))
+    return hashlib.sha256(key.encode()).hexdigest()[:8]
 
 
 def check_verdict(verdict: str, category: str | None, note: str | None) -> None:
@@ -152,22 +160,32 @@ class DecisionsMixin(_Base):
             return list(s.scalars(q))
 
     def bulk(self, flt: EntryFilter, moderator: str, verdict: str, *, limit: int, apply: bool,
-             category: str | None = None, note: str | None = None) -> BulkResult:
-        """One verdict for many entries, in one transaction; a dry run (apply=False) changes nothing."""
+             category: str | None = None, note: str | None = None, confirm: str | None = None) -> BulkResult:
+        """One verdict for many entries, in one transaction; a dry run (apply=False) changes nothing.
+
+        `confirm` is the code a dry run printed: the real run then acts only if it would touch exactly
+        the entries that dry run listed, otherwise it changes nothing and raises ConflictError.
+        """
         check_verdict(verdict, category, note)
         if not 1 <= limit <= BULK_MAX:
             raise UsageError(f"--limit phải trong khoảng 1..{BULK_MAX}")
         if not apply:
-            return BulkResult(self.bulk_candidates(flt, moderator, limit), applied=False)
+            ids = self.bulk_candidates(flt, moderator, limit)
+            return BulkResult(ids, applied=False, code=selection_code(ids, verdict, category))
         now = utcnow()
         with self.session() as s:
             q = apply_filter(select(ReviewEntry), flt).where(claimable(now, moderator))
             q = q.order_by(ReviewEntry.priority.desc(), ReviewEntry.id).limit(limit)
             entries = list(s.scalars(lock_for_update(s, q, skip_locked=True)))
             ids = [e.id for e in entries]
+            code = selection_code(ids, verdict, category)
+            if confirm is not None and confirm.strip().lower() != code:
+                raise ConflictError(f"danh sách đã khác lần chạy thử (mã {confirm.strip()} ≠ {code}, nay {len(ids)} "
+                                    "mục): không thay đổi gì; chạy thử lại rồi xác nhận mã mới")
             summary: Mapping[str, Any] = {"verdict": verdict, "category": category, "filter": flt.describe(),
-                                          "count": len(ids), "entry_ids": ids, "note": note}
+                                          "count": len(ids), "entry_ids": ids, "note": note,
+                                          "confirmed_code": confirm is not None}
             append_audit(s, moderator, "bulk", None, summary)
             for entry in entries:
                 self._record_decision(s, entry, moderator, verdict, category, note, bulk=True)
-            return BulkResult(ids, applied=True)
+            return BulkResult(ids, applied=True, code=code)

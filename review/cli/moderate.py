@@ -67,6 +67,9 @@ def register(sub: Any) -> None:
     p.add_argument("--category")
     p.add_argument("--note")
     p.add_argument("--yes", action="store_true", help="really do it (otherwise only show what would change)")
+    p.add_argument("--confirm", metavar="CODE",
+                   help="with --yes: act only if the selection is still exactly what the dry run with this code "
+                        "listed")
     p.set_defaults(handler=cmd_bulk)
 
     p = sub.add_parser("review", help="interactive review loop in the terminal")
@@ -197,8 +200,10 @@ def cmd_bulk(args: argparse.Namespace, ctx: Context) -> int:
     flt = parse_where(args.where)
     if not 1 <= args.limit <= BULK_MAX:
         raise UsageError(f"--limit phải trong khoảng 1..{BULK_MAX}")
+    if args.confirm and not args.yes:
+        raise UsageError("--confirm chỉ dùng cùng --yes")
     res = ctx.store.bulk(flt, me, args.verdict, limit=args.limit, apply=args.yes,
-                         category=check_category(args.category), note=args.note)
+                         category=check_category(args.category), note=args.note, confirm=args.confirm)
     what = verdict_vi(args.verdict)
     if not res.applied:
         ctx.print(f"CHẠY THỬ: {len(res.entry_ids)} mục sẽ được ghi «{what}».")
@@ -208,7 +213,8 @@ def cmd_bulk(args: argparse.Namespace, ctx: Context) -> int:
                              [(r.id, flags_text(r), r.source or "-", age(r.created_at), r.title) for r in shown]))
             if len(res.entry_ids) > len(shown):
                 ctx.print(f"… và {len(res.entry_ids) - len(shown)} mục khác")
-        ctx.print("Chưa thay đổi gì. Thêm --yes để thực hiện.")
+        ctx.print(f"Chưa thay đổi gì. Mã xác nhận: {res.code}. Để thực hiện đúng các mục trên, chạy lại với "
+                  f"--yes --confirm {res.code}")
         return 0
     ctx.print(f"Đã ghi «{what}» cho {len(res.entry_ids)} mục (hàng loạt, bởi {me}).")
     return 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -84,6 +85,33 @@ def test_bulk_dry_run_changes_nothing_then_yes_applies(store: Store, cli: CLI) -
     assert code == 2 and "khoá không hỗ trợ" in err
     code, _, err = cli("--as", "lan", "bulk", "--verdict", "dismiss", "--where", "source=fb", "--limit", "5000")
     assert code == 2
+
+
+def test_bulk_confirm_acts_only_on_what_the_dry_run_listed(store: Store, cli: CLI) -> None:
+    first = [flagged(store, f"Lời lẽ thô tục số {i}", "offensive", 0.6, source="fb") for i in range(3)]
+    code, out, _ = cli("--as", "lan", "bulk", "--verdict", "dismiss", "--where", "category=offensive")
+    assert code == 0 and "CHẠY THỬ: 3 mục" in out
+    dry_code = re.search(r"--confirm ([0-9a-f]{8})", out)
+    assert dry_code is not None
+    late = flagged(store, "Lời lẽ thô tục đến sau lần chạy thử", "offensive", 0.6, source="fb")
+    before = _snapshot(store)
+    code, _, err = cli("--as", "lan", "bulk", "--verdict", "dismiss", "--where", "category=offensive",
+                       "--yes", "--confirm", dry_code.group(1))
+    assert code == 1 and "khác lần chạy thử" in err and "nay 4 mục" in err
+    assert _snapshot(store) == before  # refused: nothing decided, nothing audited
+    code, out, _ = cli("--as", "lan", "bulk", "--verdict", "dismiss", "--where", "category=offensive")
+    fresh = re.search(r"--confirm ([0-9a-f]{8})", out)
+    assert fresh is not None and fresh.group(1) != dry_code.group(1)
+    code, out, _ = cli("--as", "lan", "bulk", "--verdict", "dismiss", "--where", "category=offensive",
+                       "--yes", "--confirm", fresh.group(1))
+    assert code == 0 and "4 mục" in out
+    with store.session() as s:
+        decided = dict(s.execute(select(ReviewEntry.id, ReviewEntry.verdict)).all())
+        assert all(decided[i] == "dismiss" for i in [*first, late])
+        assert s.scalar(select(AuditLog.details).where(AuditLog.action == "bulk"))["confirmed_code"] is True
+    code, _, err = cli("--as", "lan", "bulk", "--verdict", "dismiss", "--where", "category=offensive",
+                       "--confirm", fresh.group(1))
+    assert code == 2 and "--yes" in err
 
 
 def test_unknown_id_is_a_usage_error_exit_2(store: Store, cli: CLI) -> None:
