@@ -113,15 +113,18 @@ class SourceSpider(scrapy.Spider):
 
     def parse_article(self, response: Response) -> Iterator[Any]:
         html = decode_body(response.body, (response.headers.get("Content-Type") or b"").decode("latin-1"))
-        ex = extract_article(html, response.url, self.cfg.selectors)
         fallback: CollectedItem | None = response.meta.get("fallback")
+        # the feed entry's or sitemap's date wins over the page's (it has a time of day, the page's often
+        # not), so trafilatura need not search the page for one
+        listed_date = fallback.published_at if fallback is not None else response.meta.get("sitemap_date")
+        ex = extract_article(html, response.url, self.cfg.selectors, date_known=listed_date is not None)
         item = self.new_item(response.url, title=ex.title, text=ex.text, author=ex.author,
-                             published_at=ex.published_at, language=ex.language, raw_hash=sha256(response.body),
-                             entry_url=response.meta.get("entry_url"), entry_hash=response.meta.get("entry_hash"))
-        if fallback is not None:  # the feed's fields: its date has a time of day, the page's often not
+                             published_at=listed_date or ex.published_at, language=ex.language,
+                             raw_hash=sha256(response.body), entry_url=response.meta.get("entry_url"),
+                             entry_hash=response.meta.get("entry_hash"))
+        if fallback is not None:
             item.kind = fallback.kind
             item.title = item.title or fallback.title
-            item.published_at = fallback.published_at or item.published_at
             item.author = item.author or fallback.author
             if not item.text:
                 item.text = fallback.text

@@ -103,3 +103,14 @@ def test_billion_laughs_feed_is_not_expanded() -> None:
     parsed = feedparser.parse(body)
     assert all(len(e.get("title", "")) < 1000 for e in parsed.entries)
     assert len(parsed.feed.get("title", "")) < 1000
+
+
+def test_news_sitemap_publication_dates() -> None:
+    from crawler.demo_site.server import ROOT
+    from crawler.spiders.sitemap import _publication_dates
+
+    body = (ROOT / "tin-tuc" / "sitemap-news.xml").read_bytes()
+    dates = _publication_dates(body)
+    assert dates["{base}/tin-tuc/cong-nhan-di-tich-cap-tinh.html"] == "2026-04-20T09:00:00+07:00"
+    bomb = BOMB.split("]>")[0] + "]><urlset><url><loc>x</loc><publication_date>&lol9;</publication_date></url></urlset>"
+    assert len(str(_publication_dates(bomb.encode()))) < 100  # the entity is not expanded
