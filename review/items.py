@@ -1,8 +1,10 @@
 """Collected items, their revisions, near-duplicate story clusters and feed validators.
 
 Crash safety rests on two rules: an item row is unique on (canonical_url, content_hash), so a re-run
-after a kill cannot store a copy twice; and a feed entry's fingerprint is saved only after the item it
-produced was stored and scored, so "entry already seen" never hides an item that was not.
+after a kill cannot store a copy twice (and on (canonical_url, revision), so two workers storing a
+changed page at once cannot both write revision N+1: the second retries and writes N+2); and a feed
+entry's fingerprint is saved only after the item it produced was stored and scored, so "entry already
+seen" never hides an item that was not.
 """
 
 from __future__ import annotations
@@ -10,14 +12,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from sqlalchemy import Table, exists, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import func, select
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
-from review.models import Cluster, FeedState, Item, ItemBand, Score, Source
+from review.item_writer import CANDIDATES, add_items
+from review.models import Cluster, FeedState, Item, ItemBand, Score
 from review.types import utcnow
 
 if TYPE_CHECKING:
@@ -27,9 +30,15 @@ if TYPE_CHECKING:
 else:
     _Base = object
 
-CLUSTER_THRESHOLD = 0.5  # estimated Jaccard of word 3-shingles: reposts with a changed intro still match
-_CANDIDATES = 50
-_ITEM_BANDS = cast(Table, ItemBand.__table__)  # Core insert: no ORM unit of work for 32 tiny rows
+RETRIES = 4  # a batch that collides with another worker's rows is retried this often; each retry sees them
+
+
+def retryable(exc: DBAPIError) -> bool:
+    """Another worker got there first: a unique row it committed (IntegrityError), or PostgreSQL gave up on
+    one of two transactions waiting for each other (deadlock, serialization failure). Retrying sees its rows."""
+    if isinstance(exc, IntegrityError):
+        return True
+    return getattr(exc.orig, "sqlstate", None) in ("40P01", "40001")
 
 
 @dataclass(frozen=True)
@@ -154,55 +163,21 @@ class ItemsMixin(_Base):
 
     def add_item(self, new: NewItem) -> AddResult:
         """Store one item (a new revision when the URL's text changed) and place it in a story cluster."""
-        try:
-            with self.session() as s:
-                return self._add_item(s, new)
-        except IntegrityError:
-            # another worker stored the same content between our check and insert
-            with self.session() as s:
-                return self._add_item(s, new)
+        return self.add_items([new])[0]
 
-    def _add_item(self, s: Session, new: NewItem) -> AddResult:
-        has_score = exists().where(Score.item_id == Item.id)
-        found = s.execute(select(Item.id, Item.revision, Item.cluster_id, Cluster.size, has_score)
-                          .outerjoin(Cluster, Cluster.id == Item.cluster_id)
-                          .where(Item.canonical_url == new.canonical_url, Item.content_hash == new.content_hash)
-                          .limit(1)).first()
-        if found is not None:
-            iid, revision, cid, csize, scored = found
-            return AddResult(iid, False, revision, cid, (csize or 1) if cid is not None else 1, bool(scored))
-        prev = s.execute(select(Item.id, Item.revision, Item.cluster_id).where(Item.canonical_url == new.canonical_url)
-                         .order_by(Item.revision.desc()).limit(1)).first()
-        source_id = None
-        if new.source_name:
-            source_id = s.scalar(select(Source.id).where(Source.name == new.source_name))
-        now = utcnow()
-        cluster_id: int | None = prev.cluster_id if prev is not None else None
-        if cluster_id is None and new.minhash is not None and new.band_keys:
-            # the item and its bands are not inserted yet, so it cannot match itself
-            cluster_id = _best_cluster(s, new.minhash, list(dict.fromkeys(new.band_keys)))
-        size: int | None = None
-        if cluster_id is not None:
-            size = _join_cluster(s, cluster_id, new.canonical_url, source_id, now,
-                                 page_known=prev is not None and prev.cluster_id == cluster_id)
-        item = Item(source_id=source_id, url=new.url, canonical_url=new.canonical_url, kind=new.kind,
-                    title=new.title, text=new.text, author=new.author, published_at=new.published_at,
-                    fetched_at=now, content_hash=new.content_hash, raw_hash=new.raw_hash,
-                    language=new.language, locality=list(new.locality), official=new.official,
-                    extra=dict(new.extra), minhash=new.minhash,
-                    revision=(prev.revision + 1) if prev else 1, supersedes_id=prev.id if prev else None,
-                    cluster_id=cluster_id if size is not None else None)
-        s.add(item)
-        s.flush()
-        if size is None:  # no similar story (or its cluster was purged meanwhile): a cluster of its own
-            cluster_id = s.execute(insert(Cluster).values(representative_item_id=item.id, size=1, sources=1,
-                                                          first_seen_at=now, last_seen_at=now)
-                                   .returning(Cluster.id)).scalar_one()
-            item.cluster_id, size = cluster_id, 1
-        keys = list(dict.fromkeys(new.band_keys))
-        if keys:
-            s.execute(insert(_ITEM_BANDS), [{"item_id": item.id, "band_key": k} for k in keys])
-        return AddResult(item.id, True, item.revision, cluster_id, size, False)
+    def add_items(self, batch: Sequence[NewItem]) -> list[AddResult]:
+        """`add_item` for a batch, in one transaction (`review.item_writer`); results in batch order."""
+        for attempt in range(RETRIES + 1):
+            try:
+                with self.session() as s:
+                    return self._add_items(s, batch)
+            except DBAPIError as exc:
+                if attempt == RETRIES or not retryable(exc):
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _add_items(self, s: Session, batch: Sequence[NewItem]) -> list[AddResult]:
+        return add_items(s.connection(), batch, utcnow())
 
     def cluster_of(self, item_id: int) -> ClusterInfo | None:
         with self.session() as s:
@@ -249,7 +224,7 @@ def _matches(s: Session, self_id: int | None, minhash: bytes, keys: list[str], *
     if not keys:
         return []
     q = (select(ItemBand.item_id, func.count().label("n")).where(ItemBand.band_key.in_(keys))
-         .group_by(ItemBand.item_id).order_by(func.count().desc()).limit(_CANDIDATES))
+         .group_by(ItemBand.item_id).order_by(func.count().desc()).limit(CANDIDATES))
     if official_only:  # filter before the candidate limit, so unofficial look-alikes cannot crowd out official ones
         q = q.join(Item, Item.id == ItemBand.item_id).where(Item.official.is_(True))
     if self_id is not None:
@@ -268,55 +243,3 @@ def _matches(s: Session, self_id: int | None, minhash: bytes, keys: list[str], *
             out.append(SimilarItem(iid, title, url, float(np.count_nonzero(mine == theirs)) / len(mine)))
     out.sort(key=lambda h: (-h.similarity, h.item_id))
     return out
-
-
-def _best_cluster(s: Session, minhash: bytes, keys: list[str]) -> int | None:
-    """The cluster of the most similar stored item at or above `CLUSTER_THRESHOLD`, or None."""
-    ids = s.scalars(select(ItemBand.item_id).where(ItemBand.band_key.in_(keys)).group_by(ItemBand.item_id)
-                    .order_by(func.count().desc()).limit(_CANDIDATES)).all()
-    if not ids:
-        return None
-    mine = np.frombuffer(minhash, dtype=np.uint64)
-    best: tuple[float, int, int | None] | None = None  # (-similarity, item id, cluster id): the same order as `_matches`
-    for iid, sig, cid in s.execute(select(Item.id, Item.minhash, Item.cluster_id).where(Item.id.in_(ids))):
-        if sig is None:
-            continue
-        theirs = np.frombuffer(sig, dtype=np.uint64)
-        if len(theirs) != len(mine):
-            continue
-        sim = float(np.count_nonzero(mine == theirs)) / len(mine)
-        if sim >= CLUSTER_THRESHOLD and (best is None or (-sim, iid) < best[:2]):
-            best = (-sim, iid, cid)
-    return best[2] if best is not None else None
-
-
-def _join_cluster(s: Session, cluster_id: int, canonical_url: str, source_id: int | None, now: datetime, *,
-                  page_known: bool) -> int | None:
-    """Count an item about to be stored into its cluster, before the item row exists; returns the cluster's new
-    size, or None when the cluster is gone.
-
-    Size is the number of distinct pages (canonical URLs) and sources the number of distinct sources (at least 1)
-    of the cluster's items, kept incrementally instead of recounted. The first UPDATE locks the cluster row
-    (PostgreSQL waits there for a concurrent writer of the same cluster to commit; SQLite has one writer at a
-    time), so the EXISTS check that follows, a new statement, sees that writer's items and no page or source is
-    counted twice or missed."""
-    size = s.execute(update(Cluster).where(Cluster.id == cluster_id).values(last_seen_at=now)
-                     .returning(Cluster.size)).scalar()
-    if size is None:
-        return None
-    in_cluster = Item.cluster_id == cluster_id
-    checks = []
-    if not page_known:
-        checks.append(exists().where(in_cluster, Item.canonical_url == canonical_url))
-    if source_id is not None:
-        checks += [exists().where(in_cluster, Item.source_id == source_id),
-                   exists().where(in_cluster, Item.source_id.is_not(None))]
-    if not checks:
-        return int(size)
-    row = s.execute(select(*checks)).one()
-    new_page = not page_known and not row[0]
-    new_source = source_id is not None and not row[-2] and bool(row[-1])  # a first source keeps sources at 1
-    if new_page or new_source:
-        s.execute(update(Cluster).where(Cluster.id == cluster_id)
-                  .values(size=Cluster.size + int(new_page), sources=Cluster.sources + int(new_source)))
-    return int(size) + int(new_page)

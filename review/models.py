@@ -101,7 +101,7 @@ class Item(Base):
     __tablename__ = "items"
     __table_args__ = (
         UniqueConstraint("canonical_url", "content_hash", name="uq_items_url_content"),
-        Index("ix_items_canonical_rev", "canonical_url", "revision"),
+        Index("uq_items_url_revision", "canonical_url", "revision", unique=True),  # one writer per revision
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id", ondelete="SET NULL"), index=True)

@@ -10,21 +10,23 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Connection, Table, bindparam, insert, select, update
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from review.errors import NotFound
-from review.items import AddResult, NewItem, save_entry_hash
-from review.models import OPEN, BankEntry, Cluster, Item, ReviewEntry, ReviewFlag, Score
+from review.item_writer import add_items
+from review.items import RETRIES, AddResult, NewItem, retryable
+from review.models import OPEN, BankEntry, Cluster, FeedState, Item, ReviewEntry, ReviewFlag, Score, Source
 from review.priority import PriorityInputs, is_local, stored_priority
 from review.types import utcnow
 
 if TYPE_CHECKING:
     from classifier.bank import Bank
-    from review.store import Store, StoreBase
+    from review.store import StoreBase
 
     _Base = StoreBase
 else:
@@ -72,25 +74,36 @@ class ScoringMixin(_Base):
         entry handled, all in one transaction: a crash stores all of the batch or none of it. An item
         already stored (a re-run, another worker) is not stored again; it is scored if it has no score.
         Results are in the order of `batch`; `scored` tells whether the item has a score now."""
-        store = cast("Store", self)
-        for attempt in range(2):
+        for attempt in range(RETRIES + 1):
             try:
                 with self.session() as s:
-                    out = []
-                    for entry in batch:
-                        res = store._add_item(s, entry.item)
-                        if entry.score is not None and not res.scored:
-                            self._record_score(s, res.item_id, entry.score, entry.is_report, office_locality)
-                            res = dataclasses.replace(res, scored=True)
-                        if entry.entry_url and entry.entry_hash:
-                            save_entry_hash(s, entry.entry_url, entry.entry_hash)
-                        out.append(res)
-                    return out
-            except IntegrityError:
+                    return self._add_scored_items(s, batch, office_locality)
+            except DBAPIError as exc:
                 # another process stored one of these items (or its review entry) meanwhile: the retry finds it
-                if attempt:
+                if attempt == RETRIES or not retryable(exc):
                     raise
-        return []  # pragma: no cover
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _add_scored_items(self, s: Session, batch: Sequence[ScoredItem], office_locality: str) -> list[AddResult]:
+        conn = s.connection()
+        now = utcnow()
+        out = add_items(conn, [entry.item for entry in batch], now)
+        fresh: list[tuple[ScoredItem, AddResult]] = []  # new rows: no score, no review entry yet
+        scored_now: set[int] = set()
+        for i, (entry, res) in enumerate(zip(batch, out, strict=True)):
+            if entry.score is None or res.scored or res.item_id in scored_now:
+                out[i] = dataclasses.replace(res, scored=res.scored or res.item_id in scored_now)
+                continue
+            scored_now.add(res.item_id)
+            if res.created:
+                fresh.append((entry, res))
+            else:  # stored by a run that died before scoring it: may have an entry from an earlier score
+                self._record_score(s, res.item_id, entry.score, entry.is_report, office_locality)
+            out[i] = dataclasses.replace(res, scored=True)
+        if fresh:
+            _insert_scores(conn, fresh, office_locality, now)
+        _save_entry_hashes(conn, {e.entry_url: e.entry_hash for e in batch if e.entry_url and e.entry_hash}, now)
+        return out
 
     def record_score(self, item_id: int, result: ScoreLike, *, is_report: bool = False,
                      office_locality: str = "") -> int | None:
@@ -167,3 +180,66 @@ class ScoringMixin(_Base):
                           ref=f"bank:{r.id}" + (f"/item:{r.item_id}" if r.item_id else ""))
                  for r in rows]
         return Bank(texts)
+
+
+_SCORES = cast(Table, Score.__table__)
+_ENTRIES = cast(Table, ReviewEntry.__table__)
+_FLAGS = cast(Table, ReviewFlag.__table__)
+_FEEDS = cast(Table, FeedState.__table__)
+
+
+def _insert_scores(conn: Connection, fresh: Sequence[tuple[ScoredItem, AddResult]], office_locality: str,
+                   now: datetime) -> None:
+    """`_record_score` for items created in this transaction (so without a review entry), a statement per
+    table for the whole batch."""
+    rows: list[dict[str, Any]] = []
+    for entry, res in fresh:
+        result = cast(ScoreLike, entry.score)
+        rows.append({"item_id": res.item_id, "model_version": str(result.model_version),
+                     "scores": {str(k): float(v) for k, v in result.scores.items()}, "flags": list(result.flags),
+                     "evidence": [evidence_dict(e) for e in result.evidence], "label": str(result.label),
+                     "created_at": now})
+    score_ids = conn.scalars(insert(_SCORES).returning(_SCORES.c.id, sort_by_parameter_order=True), rows).all()
+    names = {e.item.source_name for e, _ in fresh if e.item.source_name}
+    known = set(conn.scalars(select(Source.name).where(Source.name.in_(names)))) if names else set()
+    entries, flags = [], []
+    for (entry, res), row, score_id in zip(fresh, rows, score_ids, strict=True):
+        scores: dict[str, float] = row["scores"]
+        flagged = {c: scores.get(c, 0.0) for c in row["flags"]}
+        is_report = entry.is_report or entry.item.kind == "report"
+        if not flagged and not is_report:
+            continue
+        ranked = flagged or scores or {"misinformation": 0.0}
+        top = max(ranked, key=lambda c: (ranked[c], c))
+        result = cast(ScoreLike, entry.score)
+        local = is_local(office_locality, [*entry.item.locality, *getattr(result, "locality", ())])
+        priority = stored_priority(PriorityInputs(top, ranked[top], res.cluster_size, is_report, local), now)
+        entries.append({"item_id": res.item_id, "score_id": score_id, "status": OPEN, "priority": priority,
+                        "top_category": top, "top_score": ranked[top], "is_report": is_report, "version": 1,
+                        "source_name": entry.item.source_name if entry.item.source_name in known else None,
+                        "created_at": now, "updated_at": now})
+        flags.append(flagged)
+    if not entries:
+        return
+    entry_ids = conn.scalars(insert(_ENTRIES).returning(_ENTRIES.c.id, sort_by_parameter_order=True), entries).all()
+    flag_rows = [{"entry_id": eid, "category": c, "score": v} for eid, f in zip(entry_ids, flags, strict=True)
+                 for c, v in f.items()]
+    if flag_rows:
+        conn.execute(insert(_FLAGS), flag_rows)
+
+
+def _save_entry_hashes(conn: Connection, hashes: dict[str, str], now: datetime) -> None:
+    """`save_entry_hash` for many feed entries: one read, one multi-row insert, one multi-row update."""
+    if not hashes:
+        return
+    urls = list(hashes)
+    existing: set[str] = set()
+    for i in range(0, len(urls), 500):
+        existing.update(conn.scalars(select(FeedState.url).where(FeedState.url.in_(urls[i:i + 500]))))
+    new = [{"url": u, "entry_hash": h, "checked_at": now} for u, h in hashes.items() if u not in existing]
+    old = [{"b_url": u, "b_hash": h} for u, h in hashes.items() if u in existing]
+    if new:
+        conn.execute(insert(_FEEDS), new)
+    if old:
+        conn.execute(update(_FEEDS).where(_FEEDS.c.url == bindparam("b_url"))
+                     .values(entry_hash=bindparam("b_hash"), checked_at=now), old)

@@ -1,0 +1,267 @@
+"""Store a batch of collected items in a few statements: their revisions, story clusters and band keys.
+
+What `ItemsMixin.add_item` did for one item with a dozen ORM round trips (look up, flush, insert the
+cluster, update the item) is done here for a whole batch with SQLAlchemy Core: one look-up of what is
+stored under the batch's URLs, one candidate query per item without a previous revision, one lock per
+story cluster joined, then multi-row inserts of clusters, items and band keys. The result is the same
+as adding the items one by one in batch order: an item may be a new revision of, or join the cluster
+of, an item earlier in the same batch.
+
+Concurrency rests on the database: items are unique on (canonical URL, content hash) and on (canonical
+URL, revision), so a concurrent writer of the same page makes this transaction fail with an
+IntegrityError and the caller retries (the retry sees the other writer's rows); a joined cluster's row
+is locked (UPDATE, in id order) before its pages and sources are counted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, cast
+
+import numpy as np
+from sqlalchemy import Connection, Table, bindparam, exists, func, insert, select, update
+
+from review.models import Cluster, Item, ItemBand, Score, Source
+
+if TYPE_CHECKING:
+    from review.items import AddResult, NewItem
+
+CLUSTER_THRESHOLD = 0.5  # estimated Jaccard of word 3-shingles: reposts with a changed intro still match
+CANDIDATES = 50
+
+ITEMS = cast(Table, Item.__table__)
+CLUSTERS = cast(Table, Cluster.__table__)
+ITEM_BANDS = cast(Table, ItemBand.__table__)
+
+
+@dataclass
+class _ClusterState:
+    """A story cluster the batch puts items in: its size and sources as counted so far and what it holds.
+    A stored cluster is locked and read on first use (`loaded`); `id` None: created by this batch."""
+
+    id: int | None
+    size: int = 1
+    sources: int = 1
+    pages: set[str] = field(default_factory=set)
+    source_ids: set[int] = field(default_factory=set)
+    loaded: bool = False
+    gone: bool = False
+    changed: bool = False
+
+
+@dataclass
+class _Row:
+    """An item row of one of the batch's URLs: stored before, or added by this batch (`new`)."""
+
+    id: int | None
+    revision: int
+    cluster: _ClusterState | None
+    scored: bool
+    new: NewItem | None = None
+    source_id: int | None = None
+    prev: _Row | None = None
+
+
+def add_items(conn: Connection, batch: Sequence[NewItem], now: datetime) -> list[AddResult]:
+    """Store the batch in the caller's transaction; one result per item, in order."""
+    from review.items import AddResult
+
+    urls = list(dict.fromkeys(n.canonical_url for n in batch))
+    clusters: dict[int, _ClusterState] = {}
+    stored, latest = _stored_rows(conn, urls, clusters)
+    source_ids = _source_ids(conn, {n.source_name for n in batch if n.source_name})
+    candidates = _candidates(conn, [(pos, n) for pos, n in enumerate(batch) if n.canonical_url not in latest])
+
+    results: list[tuple[_Row, bool, int]] = []  # row, created, its cluster's size then
+    added: list[_Row] = []
+    earlier: list[tuple[np.ndarray, frozenset[str], _Row]] = []  # this batch's new items, as cluster candidates
+    for pos, new in enumerate(batch):
+        key = (new.canonical_url, new.content_hash)
+        if key in stored:  # stored before (a re-run, another worker) or earlier in this batch
+            found = stored[key]
+            results.append((found, False, found.cluster.size if found.cluster is not None else 1))
+            continue
+        prev = latest.get(new.canonical_url)
+        source_id = source_ids.get(new.source_name or "")
+        mine = np.frombuffer(new.minhash, dtype=np.uint64) if new.minhash is not None else None
+        cluster = prev.cluster if prev is not None else None
+        if cluster is None and mine is not None and new.band_keys:
+            cluster = _best_cluster(mine, candidates.get(pos, []), earlier, set(new.band_keys), clusters)
+        if cluster is not None and not _join(conn, cluster, new.canonical_url, source_id, urls, now):
+            cluster = None  # the cluster was purged meanwhile
+        if cluster is None:  # no similar story: a cluster of its own
+            cluster = _ClusterState(None, pages={new.canonical_url},
+                                    source_ids={source_id} if source_id is not None else set(), loaded=True)
+        row = _Row(None, prev.revision + 1 if prev else 1, cluster, False, new, source_id, prev)
+        stored[key] = latest[new.canonical_url] = row
+        if mine is not None:
+            earlier.append((mine, frozenset(new.band_keys), row))
+        added.append(row)
+        results.append((row, True, cluster.size))
+    _write(conn, added, clusters, now)
+    out = []
+    for row, created, size in results:
+        assert row.id is not None
+        out.append(AddResult(row.id, created, row.revision, row.cluster.id if row.cluster is not None else None,
+                             size, row.scored))
+    return out
+
+
+def _stored_rows(conn: Connection, urls: list[str], clusters: dict[int, _ClusterState]
+                 ) -> tuple[dict[tuple[str, str], _Row], dict[str, _Row]]:
+    """Every stored revision of these URLs by (URL, content hash), and the latest revision of each URL."""
+    has_score = exists().where(Score.item_id == Item.id)
+    stored: dict[tuple[str, str], _Row] = {}
+    latest: dict[str, _Row] = {}
+    for i in range(0, len(urls), 200):
+        rows = conn.execute(select(Item.id, Item.canonical_url, Item.content_hash, Item.revision, Item.cluster_id,
+                                   Cluster.size, has_score.label("scored"))
+                            .outerjoin(Cluster, Cluster.id == Item.cluster_id)
+                            .where(Item.canonical_url.in_(urls[i:i + 200])))
+        for iid, url, chash, revision, cid, size, scored in rows:
+            cluster = None
+            if cid is not None:
+                cluster = clusters.setdefault(cid, _ClusterState(cid, size or 1))
+            row = _Row(iid, revision, cluster, bool(scored))
+            stored[(url, chash)] = row
+            if url not in latest or latest[url].revision < revision:
+                latest[url] = row
+    return stored, latest
+
+
+def _source_ids(conn: Connection, names: set[str]) -> dict[str, int]:
+    if not names:
+        return {}
+    return {name: sid for sid, name in conn.execute(select(Source.id, Source.name).where(Source.name.in_(names)))}
+
+
+_Candidate = tuple[int, np.ndarray, int | None]  # a stored item: id, MinHash signature, cluster id
+
+
+def _candidates(conn: Connection, fresh: Sequence[tuple[int, NewItem]]) -> dict[int, list[_Candidate]]:
+    """For each new page (by batch position), the stored items sharing most band keys with it. One grouped
+    query per page, one query for the signatures of all."""
+    q = (select(ItemBand.item_id).where(ItemBand.band_key.in_(bindparam("keys", expanding=True)))
+         .group_by(ItemBand.item_id).order_by(func.count().desc(), ItemBand.item_id).limit(CANDIDATES))
+    ids_by_pos: dict[int, list[int]] = {}
+    for pos, n in fresh:
+        if n.minhash is not None and n.band_keys:
+            ids = list(conn.scalars(q, {"keys": list(dict.fromkeys(n.band_keys))}))
+            if ids:
+                ids_by_pos[pos] = ids
+    wanted = list({i for ids in ids_by_pos.values() for i in ids})
+    sigs: dict[int, tuple[np.ndarray, int | None]] = {}
+    for i in range(0, len(wanted), 500):
+        for iid, sig, cid in conn.execute(select(Item.id, Item.minhash, Item.cluster_id)
+                                          .where(Item.id.in_(wanted[i:i + 500]))):
+            if sig is not None:
+                sigs[iid] = (np.frombuffer(sig, dtype=np.uint64), cid)
+    return {pos: [(iid, *sigs[iid]) for iid in ids if iid in sigs] for pos, ids in ids_by_pos.items()}
+
+
+def _best_cluster(mine: np.ndarray, stored: list[_Candidate], earlier: list[tuple[np.ndarray, frozenset[str], _Row]],
+                  keys: set[str], clusters: dict[int, _ClusterState]) -> _ClusterState | None:
+    """The cluster of the most similar item at or above `CLUSTER_THRESHOLD` (ties: the older item), among the
+    stored candidates and this batch's earlier items sharing a band key, or None."""
+    best: tuple[float, int, int] | None = None
+    found: _ClusterState | None = None
+    options: list[tuple[int, int, np.ndarray, _ClusterState | None]] = []
+    for iid, sig, cid in stored:
+        options.append((0, iid, sig, clusters.setdefault(cid, _ClusterState(cid)) if cid is not None else None))
+    for n, (sig, their_keys, row) in enumerate(earlier):
+        if keys & their_keys:
+            options.append((1, n, sig, row.cluster))
+    for batch_rank, order, sig, cluster in options:
+        if len(sig) != len(mine):
+            continue
+        sim = float(np.count_nonzero(mine == sig)) / len(mine)
+        rank = (-sim, batch_rank, order)
+        if sim >= CLUSTER_THRESHOLD and (best is None or rank < best):
+            best, found = rank, cluster
+    return found
+
+
+def _join(conn: Connection, cluster: _ClusterState, url: str, source_id: int | None, batch_urls: list[str],
+          now: datetime) -> bool:
+    """Count an item into its cluster: a page (canonical URL) not in it yet adds to its size, a source not in
+    it yet to its sources (a first source keeps sources at 1). False when the stored cluster is gone.
+
+    A stored cluster is locked first (the UPDATE: PostgreSQL waits there for a concurrent writer of the same
+    cluster to commit; SQLite has one writer at a time), so the reads that follow see that writer's items and
+    no page or source is counted twice or missed."""
+    if cluster.gone:
+        return False
+    if not cluster.loaded:
+        assert cluster.id is not None
+        row = conn.execute(update(Cluster).where(Cluster.id == cluster.id).values(last_seen_at=now)
+                           .returning(Cluster.size, Cluster.sources)).first()
+        if row is None:
+            cluster.gone = True
+            return False
+        cluster.size, cluster.sources, cluster.loaded = int(row[0]), int(row[1]), True
+        for i in range(0, len(batch_urls), 200):
+            cluster.pages.update(conn.scalars(select(Item.canonical_url).where(
+                Item.cluster_id == cluster.id, Item.canonical_url.in_(batch_urls[i:i + 200]))))
+        cluster.source_ids.update(conn.scalars(select(Item.source_id).distinct().where(
+            Item.cluster_id == cluster.id, Item.source_id.is_not(None))))
+    if url not in cluster.pages:
+        cluster.pages.add(url)
+        cluster.size += 1
+        cluster.changed = True
+    if source_id is not None and source_id not in cluster.source_ids:
+        if cluster.source_ids:
+            cluster.sources += 1
+            cluster.changed = True
+        cluster.source_ids.add(source_id)
+    return True
+
+
+def _write(conn: Connection, added: list[_Row], clusters: dict[int, _ClusterState], now: datetime) -> None:
+    """Insert the batch's new clusters, items and band keys, and update the stored clusters it joined."""
+    if not added:
+        return
+    fresh = list({id(r.cluster): r.cluster for r in added if r.cluster is not None and r.cluster.id is None}.values())
+    if fresh:
+        ids = conn.scalars(insert(CLUSTERS).returning(CLUSTERS.c.id, sort_by_parameter_order=True),
+                           [{"representative_item_id": None, "size": c.size, "sources": c.sources,
+                             "first_seen_at": now, "last_seen_at": now} for c in fresh]).all()
+        for c, cid in zip(fresh, ids, strict=True):
+            c.id = cid
+    rows = []
+    for r in added:
+        new = r.new
+        assert new is not None and r.cluster is not None
+        rows.append({"source_id": r.source_id, "url": new.url, "canonical_url": new.canonical_url, "kind": new.kind,
+                     "title": new.title, "text": new.text, "author": new.author, "published_at": new.published_at,
+                     "fetched_at": now, "content_hash": new.content_hash, "raw_hash": new.raw_hash,
+                     "language": new.language, "locality": list(new.locality), "official": new.official,
+                     "extra": dict(new.extra), "minhash": new.minhash, "revision": r.revision,
+                     "supersedes_id": r.prev.id if r.prev is not None else None, "cluster_id": r.cluster.id})
+    ids = conn.scalars(insert(ITEMS).returning(ITEMS.c.id, sort_by_parameter_order=True), rows).all()
+    for r, iid in zip(added, ids, strict=True):
+        r.id = iid
+    unrepresented = {id(c) for c in fresh}
+    reps = []
+    for r in added:  # a new cluster's representative: its first item
+        assert r.cluster is not None
+        if id(r.cluster) in unrepresented:
+            unrepresented.discard(id(r.cluster))
+            reps.append({"b_id": r.cluster.id, "b_rep": r.id})
+    if reps:
+        conn.execute(update(CLUSTERS).where(CLUSTERS.c.id == bindparam("b_id"))
+                     .values(representative_item_id=bindparam("b_rep")), reps)
+    chained = [{"b_id": r.id, "b_prev": r.prev.id} for r in added
+               if r.prev is not None and r.prev.new is not None]  # a revision of an item earlier in the batch
+    if chained:
+        conn.execute(update(ITEMS).where(ITEMS.c.id == bindparam("b_id"))
+                     .values(supersedes_id=bindparam("b_prev")), chained)
+    grown = [{"b_id": c.id, "b_size": c.size, "b_sources": c.sources} for c in clusters.values() if c.changed]
+    if grown:
+        conn.execute(update(CLUSTERS).where(CLUSTERS.c.id == bindparam("b_id"))
+                     .values(size=bindparam("b_size"), sources=bindparam("b_sources")), grown)
+    bands = [{"item_id": r.id, "band_key": k} for r in added if r.new is not None
+             for k in dict.fromkeys(r.new.band_keys)]
+    if bands:
+        conn.execute(insert(ITEM_BANDS), bands)
