@@ -74,10 +74,30 @@ def _read(path: Path, text: str, label: str, mapping: dict[str, str] | None = No
     return d.texts, [row[0] if row else "clean" for row in d.labels]
 
 
-def _ours(recipe: Any, texts: Sequence[str], labels: Sequence[str]) -> Any:
+def _meta(path: Path, columns: Sequence[str]) -> list[dict[str, str]] | None:
+    """Light metadata per row (the scorer's `meta=`), read from the same CSV; None without columns."""
+    if not columns:
+        return None
+    import csv
+
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return [{c: _bucket(row[c]) for c in columns} for row in csv.DictReader(fh)]
+
+
+def _bucket(value: str) -> str:
+    """Counts (likes, shares ...) → a log2 bucket, so the model sees "about how many", not each number."""
+    try:
+        f = float(value)
+    except ValueError:
+        return value
+    return str(int(np.log2(1 + max(f, 0.0))))
+
+
+def _ours(recipe: Any, texts: Sequence[str], labels: Sequence[str], meta: Sequence[Any] | None = None) -> Any:
     from classifier.train import fit
 
-    return fit(list(texts), [[lab] if lab != "clean" else [] for lab in labels], recipe=recipe, cv=False).scorer()
+    return fit(list(texts), [[lab] if lab != "clean" else [] for lab in labels], recipe=recipe, cv=False,
+               meta=meta).scorer()
 
 
 def _untuned(scorer: Any, texts: Sequence[str]) -> list[str]:
@@ -127,11 +147,14 @@ def victsd(recipe: Any) -> dict[str, float]:
             "ours_argmax": float(f1_score(va_y, _untuned(sc, va_x), pos_label="offensive"))}
 
 
-def five_fold(path: Path, text: str, label: str, category: str, recipe: Any) -> dict[str, float]:
+def five_fold(path: Path, text: str, label: str, category: str, recipe: Any, meta_columns: Sequence[str] = ()
+              ) -> dict[str, float]:
     from sklearn.metrics import f1_score, roc_auc_score
     from sklearn.model_selection import StratifiedKFold
 
     x, y = _read(path, text, label, {"0": "clean", "1": category})
+    meta = _meta(path, meta_columns)
+    m_arr = np.array(meta if meta is not None else [None] * len(x), dtype=object)
     x_arr, y_arr = np.array(x, dtype=object), np.array(y, dtype=object)
     out: dict[str, list[float]] = {"baseline_f1": [], "ours_f1": [], "baseline_auc": [], "ours_auc": []}
     for tr, te in StratifiedKFold(5, shuffle=True, random_state=1).split(x_arr, y_arr):
@@ -141,8 +164,8 @@ def five_fold(path: Path, text: str, label: str, category: str, recipe: Any) -> 
         col = list(base.classes_).index(category)
         out["baseline_auc"].append(float(roc_auc_score([t == category for t in truth],
                                                        base.predict_proba(list(x_arr[te]))[:, col])))
-        sc = _ours(recipe, list(x_arr[tr]), list(y_arr[tr]))
-        res = sc.score_many(list(x_arr[te]))
+        sc = _ours(recipe, list(x_arr[tr]), list(y_arr[tr]), list(m_arr[tr]) if meta else None)
+        res = sc.score_many(list(x_arr[te]), meta=list(m_arr[te]) if meta else None)
         out["ours_f1"].append(float(f1_score(truth, [r.label for r in res], pos_label=category)))
         out["ours_auc"].append(float(roc_auc_score([t == category for t in truth], [r.scores[category] for r in res])))
     return {k: float(np.mean(v)) for k, v in out.items()}

@@ -3,7 +3,7 @@ from an explicit list of trusted types (see classifier.model.TRUSTED_TYPES)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
@@ -13,6 +13,19 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 
 from classifier.analysis import analyze
 from classifier.normalize import strip_accents
+from classifier.shape import meta_tokens, shape_tokens
+
+# Between the words of a feature string and its shape/metadata tokens (never inside normalised words).
+META_SEP = "\t"
+META_BIAS = "shape"  # every row's meta part starts with it, so the block never has an empty vocabulary
+
+
+def model_input(words: str, original: str, *, shape: bool, meta: Mapping[str, object] | None = None) -> str:
+    """What the model's feature blocks read: the feature string of the words and, for models built with
+    `shape`, the shape tokens of the original text and the metadata tokens after META_SEP."""
+    if not shape:
+        return words
+    return f"{words}{META_SEP}{' '.join([META_BIAS, *shape_tokens(original), *meta_tokens(meta)])}"
 
 
 class TextAnalyzer(TransformerMixin, BaseEstimator):
@@ -22,15 +35,23 @@ class TextAnalyzer(TransformerMixin, BaseEstimator):
     evidence) are passed through when they arrive wrapped in `Analyzed`.
     """
 
-    def __init__(self, segment: bool = True) -> None:
+    def __init__(self, segment: bool = True, shape: bool = False) -> None:
         self.segment = segment
+        self.shape = shape
 
     def fit(self, X: Iterable[Any], y: Any = None) -> TextAnalyzer:
         return self
 
     def transform(self, X: Iterable[Any]) -> list[str]:
-        return [x.feature_string if isinstance(x, Analyzed) else analyze(str(x), segment=self.segment).feature_string
-                for x in X]
+        shape = bool(getattr(self, "shape", False))  # models saved before `shape` existed have no such attribute
+        out = []
+        for x in X:
+            if isinstance(x, Analyzed):
+                out.append(x.feature_string)
+            else:
+                text = str(x)
+                out.append(model_input(analyze(text, segment=self.segment).feature_string, text, shape=shape))
+        return out
 
 
 class Analyzed:
@@ -52,28 +73,59 @@ class AccentStripper(TransformerMixin, BaseEstimator):
         return [strip_accents(x) for x in X]
 
 
+class TextPart(TransformerMixin, BaseEstimator):
+    """Model input → the feature string of the words alone (what precedes META_SEP)."""
+
+    def fit(self, X: Iterable[str], y: Any = None) -> TextPart:
+        return self
+
+    def transform(self, X: Iterable[str]) -> list[str]:
+        return [x.partition(META_SEP)[0] for x in X]
+
+
+class MetaPart(TransformerMixin, BaseEstimator):
+    """Model input → its shape and metadata tokens (what follows META_SEP; just META_BIAS when absent)."""
+
+    def fit(self, X: Iterable[str], y: Any = None) -> MetaPart:
+        return self
+
+    def transform(self, X: Iterable[str]) -> list[str]:
+        return [x.partition(META_SEP)[2] or META_BIAS for x in X]
+
+
 def build_features(*, word_ngrams: tuple[int, int] = (1, 2), char_ngrams: tuple[int, int] = (2, 5),
                    min_df: int = 2, max_word_features: int = 60_000, max_char_features: int = 80_000,
-                   chars: bool = True, char_accented: bool = False, char_analyzer: str = "char_wb") -> FeatureUnion:
+                   chars: bool = True, char_accented: bool = False, char_analyzer: str = "char_wb",
+                   shape: bool = False) -> FeatureUnion:
     """Words with accents, words without, character n-grams of the accent-stripped words and, with
-    `char_accented`, character n-grams of the normalised words with their accents ("chars_acc")."""
+    `char_accented`, character n-grams of the normalised words with their accents ("chars_acc"); with
+    `shape`, a block of the shape/metadata tokens ("meta": binary, one L2-normalised block of its own so a
+    handful of tokens is not drowned by thousands of n-grams)."""
 
     def words(max_features: int) -> TfidfVectorizer:
         return CompactTfidfVectorizer(token_pattern=r"\S+", lowercase=False, ngram_range=word_ngrams, min_df=min_df,
                                max_features=max_features, sublinear_tf=True, dtype=np.float32)
 
-    parts: list[tuple[str, Any]] = [
-        ("words", words(max_word_features)),
-        ("plain", Pipeline([("strip", AccentStripper()), ("tfidf", words(max_word_features))])),
-    ]
     def char_grams() -> TfidfVectorizer:
         return CompactTfidfVectorizer(analyzer=char_analyzer, lowercase=False, ngram_range=char_ngrams, min_df=min_df,
                                       max_features=max_char_features, sublinear_tf=True, dtype=np.float32)
 
+    def text(*steps: tuple[str, Any]) -> Any:
+        steps = (("text", TextPart()), *steps) if shape else steps
+        return steps[0][1] if len(steps) == 1 else Pipeline(list(steps))
+
+    parts: list[tuple[str, Any]] = [
+        ("words", text(("tfidf", words(max_word_features)))),
+        ("plain", text(("strip", AccentStripper()), ("tfidf", words(max_word_features)))),
+    ]
     if chars:
-        parts.append(("chars", Pipeline([("strip", AccentStripper()), ("tfidf", char_grams())])))
+        parts.append(("chars", text(("strip", AccentStripper()), ("tfidf", char_grams()))))
     if chars and char_accented:
-        parts.append(("chars_acc", char_grams()))
+        parts.append(("chars_acc", text(("tfidf", char_grams()))))
+    if shape:
+        meta = CompactTfidfVectorizer(token_pattern=r"\S+", lowercase=False, binary=True, use_idf=False,
+                                      dtype=np.float32)
+        parts.append(("meta", Pipeline([("meta", MetaPart()), ("tfidf", meta)])))
     return FeatureUnion(parts)
 
 

@@ -33,6 +33,8 @@ TRUSTED_TYPES: tuple[str, ...] = (
     "classifier.features.TextAnalyzer",
     "classifier.features.AccentStripper",
     "classifier.features.CompactTfidfVectorizer",
+    "classifier.features.MetaPart",
+    "classifier.features.TextPart",
     "numpy.float32",
     "numpy.float64",
     "numpy.int64",
@@ -66,10 +68,12 @@ class Recipe:
     chars: bool = True
     char_accented: bool = False  # also character n-grams of the text WITH its accents
     char_analyzer: str = "char_wb"
+    shape: bool = False  # a block of link/number/layout tokens and caller metadata (classifier.shape)
     min_df: int = 2
     max_word_features: int = 60_000
     max_char_features: int = 80_000
     C: float = 4.0
+    C_grid: tuple[float, ...] = ()  # exclusive labels: pick C from these by out-of-fold macro-F1 on the training data
     class_weight: str | None = "balanced"
     calibration_folds: int = 3
     augment_strip: float = 0.3  # share of training texts also added without diacritics
@@ -94,7 +98,7 @@ class Recipe:
         unknown = set(raw) - known
         if unknown:
             raise ModelError(f"recipe {path}: unknown key(s) {', '.join(sorted(unknown))}")
-        for key in ("word_ngrams", "char_ngrams", "data"):
+        for key in ("word_ngrams", "char_ngrams", "data", "C_grid"):
             if key in raw:
                 raw[key] = tuple(raw[key])
         return cls(**raw)
@@ -113,8 +117,10 @@ def build_pipeline(recipe: Recipe, *, exclusive: bool, min_positives: int) -> Pi
     features = build_features(word_ngrams=recipe.word_ngrams, char_ngrams=recipe.char_ngrams, min_df=recipe.min_df,
                               max_word_features=recipe.max_word_features,
                               max_char_features=recipe.max_char_features, chars=recipe.chars,
-                              char_accented=recipe.char_accented, char_analyzer=recipe.char_analyzer)
-    return Pipeline([("analyze", TextAnalyzer(segment=recipe.segment)), ("features", features), ("clf", clf)])
+                              char_accented=recipe.char_accented, char_analyzer=recipe.char_analyzer,
+                              shape=recipe.shape)
+    return Pipeline([("analyze", TextAnalyzer(segment=recipe.segment, shape=recipe.shape)), ("features", features),
+                     ("clf", clf)])
 
 
 def linear_weights(pipeline: Pipeline, categories: tuple[str, ...]) -> np.ndarray:

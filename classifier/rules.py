@@ -10,6 +10,11 @@ The rules file is TOML:
     weight = 0.4                      # 0..1; combined with the model score by noisy-OR
     description = "asks for a transfer before delivering"
 
+A negative weight (-1..0) makes a counter-rule: where it matches, the category's score is multiplied by
+1 + weight after everything else (like a dismissed bank item), e.g. for text that REPORTS on scams
+("công an khuyến cáo ... thủ đoạn lừa đảo") rather than running one. A counter-rule is evidence against
+the category; it never flags anything.
+
 Keywords are normalised like the text (teencode expanded, tone marks unified) and match on word
 boundaries; a keyword also matches where the text was written without diacritics (the matched stretch
 itself has none), so "chuyen khoan truoc" is caught without "ban" matching "bạn".
@@ -79,8 +84,8 @@ class RuleSet:
             if cat not in CATEGORIES:
                 raise RulesError(f"{where}: unknown category {cat!r}")
             weight = float(r.get("weight", 0.3))
-            if not 0 < weight <= 1:
-                raise RulesError(f"{where}: weight must be in (0, 1]")
+            if not (0 < weight <= 1 or -1 <= weight < 0):
+                raise RulesError(f"{where}: weight must be in (0, 1], or in [-1, 0) for a counter-rule")
             keywords = r.get("keywords", [])
             if isinstance(keywords, str):
                 keywords = [keywords]

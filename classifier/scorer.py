@@ -33,6 +33,7 @@ from classifier.analysis import Doc, analyze
 from classifier.bank import CONFIRMED, Bank
 from classifier.coverage import OfficialCoverage
 from classifier.explain import ngram_evidence
+from classifier.features import model_input
 from classifier.language import detect_language
 from classifier.locality import match_localities
 from classifier.result import Evidence, ScoreResult
@@ -79,6 +80,7 @@ class Scorer:
         # exclusive labels: `label` is the argmax of weight × score, weights tuned on out-of-fold macro-F1
         self.label_weights: dict[str, float] = {c: float(w) for c, w in (card.get("label_weights") or {}).items()}
         self.segment = bool(pipeline.named_steps["analyze"].segment)
+        self.shape = bool(getattr(pipeline.named_steps["analyze"], "shape", False))
         self._features = pipeline.named_steps["features"]
         self._clf = pipeline.named_steps["clf"]
         if not self.exclusive:  # multilabel: one column per category, in order
@@ -99,14 +101,17 @@ class Scorer:
 
     # ------------------------------------------------------------------------------------------ scoring
     def score(self, text: str, *, title: str = "", official: bool | None = None, bank: Bank | None = None,
-              coverage: OfficialCoverage | None = None) -> ScoreResult:
-        return self.score_many([text], titles=[title], official=official, bank=bank, coverage=coverage)[0]
+              coverage: OfficialCoverage | None = None, meta: Mapping[str, object] | None = None) -> ScoreResult:
+        return self.score_many([text], titles=[title], official=official, bank=bank, coverage=coverage,
+                               meta=[meta])[0]
 
     def score_many(self, texts: Sequence[str], *, titles: Sequence[str] | None = None, title: str = "",
                    official: bool | None = None, bank: Bank | None = None,
-                   coverage: OfficialCoverage | None = None) -> list[ScoreResult]:
+                   coverage: OfficialCoverage | None = None,
+                   meta: Sequence[Mapping[str, object] | None] | None = None) -> list[ScoreResult]:
         """One result per text. `titles`: one title per text; `title`: one title for all texts (the older
-        form, kept for compatibility); give at most one of them."""
+        form, kept for compatibility); give at most one of them. `meta`: light metadata per text (the keys
+        the model was trained with, e.g. {"sender_type": "brandname"}); models without `shape` ignore it."""
         if titles is not None:
             if title:
                 raise ValueError("score_many: pass titles= or title=, not both")
@@ -115,8 +120,12 @@ class Scorer:
             heads = [t or "" for t in titles]
         else:
             heads = [title] * len(texts)
+        if meta is not None and len(meta) != len(texts):
+            raise ValueError(f"score_many: {len(meta)} meta for {len(texts)} texts")
+        metas = meta if meta is not None else [None] * len(texts)
         docs = [analyze(combine(h, t), segment=self.segment) for h, t in zip(heads, texts, strict=True)]
-        X = self._features.transform([d.feature_string for d in docs]).tocsr()
+        X = self._features.transform([model_input(d.feature_string, d.original, shape=self.shape, meta=m)
+                                      for d, m in zip(docs, metas, strict=True)]).tocsr()
         P = self._clf.predict_proba(X)
         ptr, ind, val = X.indptr, X.indices, X.data  # row views without building a sparse matrix per text
         return [self._finish(doc, SparseRow(ind[ptr[i]:ptr[i + 1]], val[ptr[i]:ptr[i + 1]]), P[i], texts[i],
@@ -124,7 +133,8 @@ class Scorer:
 
     def model_probabilities(self, texts: Sequence[str]) -> np.ndarray:
         """(n, n_categories) calibrated model probabilities only, for evaluation."""
-        X = self._features.transform([analyze(t, segment=self.segment).feature_string for t in texts])
+        X = self._features.transform([model_input(analyze(t, segment=self.segment).feature_string, t, shape=self.shape)
+                                      for t in texts])
         return np.asarray(self._clf.predict_proba(X))[:, self._columns]
 
     def _finish(self, doc: Doc, row: Any, probs: np.ndarray, text: str, title: str, official: bool | None,

@@ -16,8 +16,8 @@ import json
 import platform
 import subprocess
 import sys
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +32,7 @@ from classifier import model as model_io
 from classifier.analysis import analyze
 from classifier.categories import CATEGORIES
 from classifier.dataset import LabelledData, combine, read_labelled
+from classifier.features import model_input
 from classifier.model import CLEAN, Recipe, build_pipeline
 from classifier.normalize import strip_accents
 
@@ -67,11 +68,16 @@ def _targets(labels: Sequence[Sequence[str]], categories: tuple[str, ...], exclu
     return np.array([[c in row for c in categories] for row in labels], dtype=int)
 
 
-def _feature_strings(texts: Sequence[str], segment: bool) -> list[str]:
-    return [analyze(t, segment=segment).feature_string for t in texts]
+Meta = Sequence[Mapping[str, object] | None] | None
 
 
-def _augment(texts: Sequence[str], strings: list[str], y: Any, idx: np.ndarray, recipe: Recipe
+def _feature_strings(texts: Sequence[str], recipe: Recipe, meta: Meta = None) -> list[str]:
+    metas = meta if meta is not None else [None] * len(texts)
+    return [model_input(analyze(t, segment=recipe.segment).feature_string, t, shape=recipe.shape, meta=m)
+            for t, m in zip(texts, metas, strict=True)]
+
+
+def _augment(texts: Sequence[str], strings: list[str], y: Any, idx: np.ndarray, recipe: Recipe, meta: Meta = None
              ) -> tuple[list[str], Any, np.ndarray]:
     """Training strings for rows `idx`, plus accent-stripped copies of a seeded share of them; also the
     source row of every training string (copies point at their original)."""
@@ -80,16 +86,19 @@ def _augment(texts: Sequence[str], strings: list[str], y: Any, idx: np.ndarray, 
         return base, y[idx], np.asarray(idx)
     rng = np.random.default_rng(recipe.seed)
     pick = idx[rng.random(len(idx)) < recipe.augment_strip]
-    extra = _feature_strings([strip_accents(texts[i]) for i in pick], recipe.segment)
+    extra = _feature_strings([strip_accents(texts[i]) for i in pick], recipe,
+                             None if meta is None else [meta[i] for i in pick])
     return base + extra, np.concatenate([y[idx], y[pick]]), np.concatenate([idx, pick])
 
 
-def _fit_step(strings: list[str], y: Any, recipe: Recipe, exclusive: bool) -> tuple[Pipeline, Any]:
+def _fit_step(strings: list[str], y: Any, recipe: Recipe, exclusive: bool, fit_clf: bool = True
+              ) -> tuple[Pipeline, Any]:
     """The fitted pipeline (its TextAnalyzer is skipped: `strings` are feature strings) and the training matrix."""
     min_pos = int(np.min(np.unique(y, return_counts=True)[1])) if exclusive else int(np.min(y.sum(axis=0)))
     pipe = build_pipeline(recipe, exclusive=exclusive, min_positives=min_pos)
     X = pipe.named_steps["features"].fit_transform(strings)
-    pipe.named_steps["clf"].fit(X, y)
+    if fit_clf:
+        pipe.named_steps["clf"].fit(X, y)
     return pipe, X
 
 
@@ -119,6 +128,27 @@ def _oof_classifier(pipe: Pipeline, X: Any, y: Any, src: np.ndarray, n: int, rec
         clf.fit(X[keep], y[keep])
         oof[te] = _columns(clf, clf.predict_proba(X[te]), categories)
     return oof
+
+
+def _choose_C(texts: Sequence[str], strings: list[str], labels: Sequence[Sequence[str]], y: Any,
+              cats: tuple[str, ...], recipe: Recipe, meta: Meta) -> tuple[Recipe, str]:
+    """The recipe with C set to the value of `recipe.C_grid` whose out-of-fold predictions of the TRAINING
+    rows (classifier step refit per fold, label weights tuned on them when the recipe tunes them) give the
+    best macro-F1; ties go to the smaller C. Exclusive labels only."""
+    n = len(texts)
+    s_all, y_all, src = _augment(texts, strings, y, np.arange(n), recipe, meta)
+    pipe, X = _fit_step(s_all, y_all, recipe, exclusive=True, fit_clf=False)
+    names = [CLEAN, *cats]
+    truth = np.array([names.index(row[0]) if row and row[0] in cats else 0 for row in labels])
+    scores: dict[float, float] = {}
+    for C in sorted(recipe.C_grid):
+        pipe.named_steps["clf"].set_params(estimator__estimator__C=C)
+        P = with_clean(_oof_classifier(pipe, X, y_all, src, n, recipe, cats))
+        scores[C] = tune_label_weights(truth, P)[2] if recipe.tune_label else _macro_f1_idx(truth, P.argmax(1), len(names))
+    best = max(scores, key=lambda c: (round(scores[c], 4), -c))
+    shown = ", ".join(f"{c:g}: {f:.4f}" for c, f in scores.items())
+    return replace(recipe, C=float(best)), (f"chosen from C_grid by macro-F1 of {recipe.label_folds}-fold out-of-fold "
+                                           f"predictions of the training data ({shown})")
 
 
 def with_clean(P: np.ndarray) -> np.ndarray:
@@ -193,10 +223,14 @@ def _git_commit() -> str:
 
 def fit(texts: Sequence[str], labels: Sequence[Sequence[str]], *, categories: Sequence[str] | None = None,
         recipe: Recipe | None = None, data_info: Sequence[dict[str, Any]] | None = None, name: str = "model",
-        cv: bool = True, log: Any = None) -> TrainedModel:
+        cv: bool = True, log: Any = None, meta: Meta = None) -> TrainedModel:
+    """`meta`: light metadata per text (e.g. {"sender_type": "personal_number"}), read only by recipes
+    with `shape`; score with the same keys (Scorer.score_many(meta=...))."""
     recipe = recipe or Recipe()
     if len(texts) != len(labels):
         raise ValueError("texts and labels differ in length")
+    if meta is not None and len(meta) != len(texts):
+        raise ValueError("texts and meta differ in length")
     cats = _categories(labels, categories)
     if not cats:
         raise ValueError("no categories: every row is labelled clean")
@@ -205,8 +239,13 @@ def fit(texts: Sequence[str], labels: Sequence[Sequence[str]], *, categories: Se
     y = _targets(labels, cats, exclusive)
     if not exclusive and int(np.min(y.sum(axis=0))) < 2:
         raise ValueError("every category needs at least 2 positive examples")
-    strings = _feature_strings(texts, recipe.segment)
+    strings = _feature_strings(texts, recipe, meta)
     n = len(texts)
+    c_method = f"fixed by the recipe (C = {recipe.C})"
+    if exclusive and len(recipe.C_grid) > 1:
+        recipe, c_method = _choose_C(texts, strings, labels, y, cats, recipe, meta)
+        if log:
+            log(f"  C = {recipe.C}: {c_method}")
     thresholds = {c: 0.5 for c in cats}
     methods = {c: "default 0.5 (no cross-validation)" for c in cats}
     metrics: dict[str, Any] = {}
@@ -220,7 +259,7 @@ def fit(texts: Sequence[str], labels: Sequence[Sequence[str]], *, categories: Se
         else:
             splitter = KFold(recipe.cv_folds, shuffle=True, random_state=recipe.seed)
         for k, (tr, te) in enumerate(splitter.split(np.zeros(n), y if exclusive else None)):
-            s_tr, y_tr, _ = _augment(texts, strings, y, tr, recipe)
+            s_tr, y_tr, _ = _augment(texts, strings, y, tr, recipe, meta)
             pipe, _ = _fit_step(s_tr, y_tr, recipe, exclusive)
             oof[te] = _proba(pipe, [strings[i] for i in te], cats)
             if log:
@@ -231,7 +270,7 @@ def fit(texts: Sequence[str], labels: Sequence[Sequence[str]], *, categories: Se
                                                        recipe.min_threshold)
         metrics = _metrics(Y, oof, cats, thresholds, exclusive, labels)
         metrics["method"] = f"{recipe.cv_folds}-fold cross-validation, out-of-fold predictions"
-    s_all, y_all, src = _augment(texts, strings, y, np.arange(n), recipe)
+    s_all, y_all, src = _augment(texts, strings, y, np.arange(n), recipe, meta)
     pipeline, X_all = _fit_step(s_all, y_all, recipe, exclusive)
     label_weights: dict[str, float] = {}
     label_method = "argmax of the probabilities (not tuned)"
@@ -260,6 +299,7 @@ def fit(texts: Sequence[str], labels: Sequence[Sequence[str]], *, categories: Se
         "sizes": {"rows": n, "positives": {c: int(sum(c in row for row in labels)) for c in cats},
                   "clean": int(sum(not row for row in labels)), "augmented_rows": len(s_all) - n},
         "recipe": recipe.to_dict(),
+        "C_method": c_method,
         "thresholds": {c: round(t, 4) for c, t in thresholds.items()},
         "threshold_method": methods,
         "label_weights": label_weights,

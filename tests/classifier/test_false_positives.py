@@ -1,0 +1,77 @@
+"""Two false positives of the bundled default model, kept fixed.
+
+(a) An official article WARNING citizens about a scam quotes the scam's words ("việc nhẹ lương cao", "mã
+    OTP"); it used to be flagged `scam` at 0.58 by the rules alone. Reporting on a scam is not a scam.
+(b) A three-word greeting ("Chào bạn nhé") used to be flagged `scam`: in the seed data "chào" only
+    opened scam scripts.
+Real scam messages written for this test (not in the seed data) must still be flagged.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from classifier.analysis import analyze
+from classifier.rules import RuleSet
+from classifier.scorer import Scorer
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SEED = Path(__file__).resolve().parents[2] / "classifier" / "data" / "seed"
+
+GREETINGS = ["Chào bạn nhé", "Chào anh chị", "Chào bạn nha", "Chào em nhé", "Chào chị ạ", "Chào mọi người nhé",
+             "hello cả nhà", "chúc ngủ ngon"]
+SCAMS = [
+    "Chào bạn, bên mình tuyển cộng tác viên làm nhiệm vụ thả tim TikTok, hoa hồng 300k mỗi ngày, chỉ cần nạp "
+    "trước 500k để nhận nhiệm vụ VIP.",
+    "Tài khoản của quý khách bị khóa do chưa cập nhật sinh trắc học. Truy cập https://vcb-mokhoa.top ngay trong "
+    "24h để tránh bị đình chỉ.",
+    "Chúc mừng bạn đã trúng thưởng xe SH, vui lòng chuyển khoản phí nhận quà 2 triệu vào STK 0123456789 trước "
+    "17h hôm nay.",
+]
+
+
+def _seed_texts() -> set[str]:
+    return {json.loads(line)["text"] for f in SEED.glob("*.jsonl") for line in f.read_text("utf-8").splitlines()
+            if line.strip()}
+
+
+def test_examples_here_are_not_training_examples() -> None:
+    seed = _seed_texts()
+    article = json.loads((FIXTURES / "official_scam_warning.json").read_text("utf-8"))
+    assert not seed & {*GREETINGS, *SCAMS, article["text"]}
+    assert not any(article["title"].split("“")[0] in s for s in seed)  # not even a paraphrase with its headline
+
+
+def test_official_scam_warning_is_not_flagged(default_scorer: Scorer) -> None:
+    article = json.loads((FIXTURES / "official_scam_warning.json").read_text("utf-8"))
+    for official in (None, True):
+        res = default_scorer.score(article["text"], title=article["title"], official=official)
+        assert "scam" not in res.flags, res.scores
+        assert res.label == "clean"
+        assert res.scores["scam"] < 0.3, res.scores
+        assert any(e.kind == "rule" and e.category == "scam" and e.weight < 0 for e in res.evidence)
+
+
+@pytest.mark.parametrize("text", GREETINGS)
+def test_short_greeting_is_not_flagged(default_scorer: Scorer, text: str) -> None:
+    res = default_scorer.score(text)
+    assert res.flags == (), (text, res.scores)
+    assert res.label == "clean"
+
+
+@pytest.mark.parametrize("text", SCAMS)
+def test_real_scam_messages_still_flag(default_scorer: Scorer, text: str) -> None:
+    res = default_scorer.score(text)
+    assert "scam" in res.flags and res.label == "scam", res.scores
+
+
+def test_reporting_counter_rule_spares_scam_scripts() -> None:
+    """The counter-rule must not fire on the seed scam scripts (it would halve their scores)."""
+    rules = RuleSet.load()
+    for f in ("scam.jsonl", "illegal_ad.jsonl"):
+        for line in (SEED / f).read_text("utf-8").splitlines():
+            d = analyze(json.loads(line)["text"], segment=False)
+            assert "scam.reporting" not in [h.rule.id for h in rules.match(d.norm_text, d.plain_text)], line
