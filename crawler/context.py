@@ -30,10 +30,12 @@ class CrawlContext:
     start_ok: set[str] = field(default_factory=set)  # start URLs (feeds, listings) fetched successfully
     start_failed: set[str] = field(default_factory=set)
     scoring: bool = False  # a scorer is loaded: stored-but-unscored items are scored, not skipped
+    quiet: bool = False  # a worker process's: its errors are logged by the crawl process it reports them to
 
     def error(self, message: str) -> None:
         """Note a partial error: counted in the run, shown as the source's last error."""
-        log.warning("%s", message)
+        if not self.quiet:
+            log.warning("%s", message)
         self.errors.append(message)
         if self.source is not None:
             try:

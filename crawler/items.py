@@ -25,6 +25,7 @@ class CollectedItem:
     extra: dict[str, Any] = field(default_factory=dict)  # price, contact, reporter, note ...
     entry_url: str | None = None  # the feed entry whose fingerprint is saved together with this item
     entry_hash: str | None = None
+    html: str | None = None  # the downloaded page, until the extract stage has read it (then None)
     # filled by the pipelines
     canonical_url: str = ""
     content_hash: str = ""

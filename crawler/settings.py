@@ -40,12 +40,13 @@ REDIRECT_MAX_TIMES = 5
 METAREFRESH_MAXDELAY = 0
 
 DOWNLOADER_MIDDLEWARES = {"crawler.middlewares.RequestGuard": 60}
+# extract → normalize → dedupe → score run in CANHGAC_WORKERS processes ("auto": one per core beside the
+# crawl's, 0: in the crawl process); storing stays in the crawl process
 ITEM_PIPELINES = {
-    "crawler.pipelines.normalize.NormalizeStage": 100,
-    "crawler.pipelines.dedupe.DedupeStage": 200,
-    "crawler.pipelines.score.ScoreStage": 300,
+    "crawler.pipelines.prepare.PrepareStage": 100,
     "crawler.pipelines.store.StoreStage": 400,
 }
+CANHGAC_WORKERS = "auto"
 EXTENSIONS = {"crawler.health.HealthRecorder": 500}
 
 # With [crawler] redis_url: the shared queue's keys are CANHGAC_REDIS_PREFIX:<source>:...

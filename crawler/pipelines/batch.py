@@ -3,9 +3,10 @@
 Scrapy runs one `process_item` per scraped item, many at once. A stage whose work is far cheaper per
 item in bulk (the classifier's vectorizer and model, one database transaction for several items)
 awaits `Batcher.submit(item)`: the item waits until `size` items are waiting, `delay` seconds have
-passed, or the stage closes; then `handle(batch)` runs in a worker thread, one batch at a time, and
-each caller gets its own result or exception. Items that arrive while a batch runs form the next one,
-so batches grow exactly when the work falls behind.
+passed, or the stage closes; then `handle(batch)` runs in a worker thread (or `run(batch)` is awaited:
+a process pool's future), `parallel` batches at a time, and each caller gets its own result or
+exception. Items that arrive while batches run form the next one, so batches grow exactly when the work
+falls behind.
 
 Nothing is held that a crash could lose: an item waiting here was not stored, so nothing marked it
 seen, and the next run fetches it again.
@@ -14,7 +15,7 @@ seen, and the next run fetches it again.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Generic, Protocol, TypeVar
 
 from crawler.items import CollectedItem
@@ -24,14 +25,17 @@ R = TypeVar("R")
 
 # handle(batch) -> one result or exception per item, in order
 Handler = Callable[[Sequence[T]], Sequence["R | BaseException"]]
+Runner = Callable[[Sequence[T]], Awaitable[Sequence["R | BaseException"]]]
 
 
 class Batcher(Generic[T, R]):
-    def __init__(self, handle: Handler[T, R], *, size: int = 32, delay: float = 0.2) -> None:
-        self.handle, self.size, self.delay = handle, size, delay
+    def __init__(self, handle: Handler[T, R], *, size: int = 32, delay: float = 0.2, parallel: int = 1,
+                 run: Runner[T, R] | None = None) -> None:
+        self.handle, self.size, self.delay, self.parallel = handle, size, delay, max(1, parallel)
+        self.run = run
         self._pending: list[tuple[T, asyncio.Future[R]]] = []
         self._timer: asyncio.TimerHandle | None = None
-        self._lock: asyncio.Lock | None = None
+        self._lock: asyncio.Semaphore | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self._closed = False
 
@@ -71,10 +75,12 @@ class Batcher(Generic[T, R]):
 
     async def _run(self, batch: list[tuple[T, asyncio.Future[R]]]) -> None:
         if self._lock is None:
-            self._lock = asyncio.Lock()
-        async with self._lock:  # one batch at a time: later arrivals make the next, larger batch
+            self._lock = asyncio.Semaphore(self.parallel)
+        async with self._lock:  # `parallel` batches at a time: later arrivals make the next, larger batch
             try:
-                results: Sequence[R | BaseException] = await asyncio.to_thread(self.handle, [x for x, _ in batch])
+                items = [x for x, _ in batch]
+                results: Sequence[R | BaseException] = (await self.run(items) if self.run is not None
+                                                        else await asyncio.to_thread(self.handle, items))
             except Exception as exc:  # noqa: BLE001 - handed to every caller of the batch
                 results = [exc] * len(batch)
         for (_, future), result in zip(batch, results, strict=True):
@@ -99,11 +105,14 @@ def process_one(stage: BatchStage, item: CollectedItem) -> CollectedItem:
 
 
 class BatchedStage:
-    """What Scrapy runs for a batch stage (its `from_crawler` returns one): items wait in a `Batcher`."""
+    """What Scrapy runs for a batch stage (its `from_crawler` returns one): items wait in a `Batcher`.
+    `parallel` and `run` go to the Batcher; the stage's `close()`, if any, runs when the spider closes."""
 
-    def __init__(self, stage: BatchStage, *, size: int, delay: float) -> None:
+    def __init__(self, stage: BatchStage, *, size: int, delay: float, parallel: int = 1,
+                 run: Runner[CollectedItem, CollectedItem] | None = None) -> None:
         self.stage = stage
-        self.batcher: Batcher[CollectedItem, CollectedItem] = Batcher(stage.process_batch, size=size, delay=delay)
+        self.batcher: Batcher[CollectedItem, CollectedItem] = Batcher(stage.process_batch, size=size, delay=delay,
+                                                                      parallel=parallel, run=run)
 
     @staticmethod
     def options(settings: Any) -> dict[str, Any]:
@@ -116,3 +125,6 @@ class BatchedStage:
 
     async def close_spider(self) -> None:
         await self.batcher.close()
+        close = getattr(self.stage, "close", None)
+        if close is not None:
+            close()

@@ -19,7 +19,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawler.context import CrawlContext, crawl_context
-from crawler.extract import decode_body, extract_article
+from crawler.extract import decode_body
 from crawler.items import ARTICLE, POST, CollectedItem
 from review.config import SourceConfig
 from review.errors import UsageError
@@ -112,23 +112,15 @@ class SourceSpider(scrapy.Spider):
                              locality=(self.cfg.locality,) if self.cfg.locality else (), **fields)
 
     def parse_article(self, response: Response) -> Iterator[Any]:
+        """The page as an item for the extract stage (`crawler.pipelines.extract`), which may run in another
+        process. A feed entry's title, summary and author stand in for what the page lacks; its date, or the
+        sitemap's, wins over the page's (it has a time of day, the page's often not)."""
         html = decode_body(response.body, (response.headers.get("Content-Type") or b"").decode("latin-1"))
         fallback: CollectedItem | None = response.meta.get("fallback")
-        # the feed entry's or sitemap's date wins over the page's (it has a time of day, the page's often
-        # not), so trafilatura need not search the page for one
-        listed_date = fallback.published_at if fallback is not None else response.meta.get("sitemap_date")
-        ex = extract_article(html, response.url, self.cfg.selectors, date_known=listed_date is not None)
-        item = self.new_item(response.url, title=ex.title, text=ex.text, author=ex.author,
-                             published_at=listed_date or ex.published_at, language=ex.language,
-                             raw_hash=sha256(response.body), entry_url=response.meta.get("entry_url"),
-                             entry_hash=response.meta.get("entry_hash"))
+        fields: dict[str, Any] = {}
         if fallback is not None:
-            item.kind = fallback.kind
-            item.title = item.title or fallback.title
-            item.author = item.author or fallback.author
-            if not item.text:
-                item.text = fallback.text
-        if not item.text and not item.title:
-            self.ctx.error(f"{response.url}: empty page (no text extracted)")
-            return
-        yield item
+            fields = {"kind": fallback.kind, "title": fallback.title, "text": fallback.text, "author": fallback.author}
+        listed_date = fallback.published_at if fallback is not None else response.meta.get("sitemap_date")
+        yield self.new_item(response.url, html=html, published_at=listed_date, raw_hash=sha256(response.body),
+                            entry_url=response.meta.get("entry_url"), entry_hash=response.meta.get("entry_hash"),
+                            **fields)

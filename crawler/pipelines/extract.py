@@ -1,0 +1,47 @@
+"""Stage 0: a downloaded page's title, main text, author, date and language (`crawler.extract`).
+
+Spiders hand over the decoded page (`item.html`) with whatever the listing already said: a feed
+entry's title, summary and author fill in what the page lacks, and a listed date (feed entry, sitemap)
+wins over the page's, so trafilatura skips its extensive date search. Items without a page (ads read
+on their board, citizen reports) pass through untouched.
+"""
+
+from __future__ import annotations
+
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+
+from crawler.context import CrawlContext, crawl_context
+from crawler.extract import extract_article
+from crawler.items import CollectedItem
+from review.config import Selectors
+
+
+class ExtractStage:
+    def __init__(self, ctx: CrawlContext) -> None:
+        self.ctx = ctx
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ExtractStage:
+        return cls(crawl_context(crawler))
+
+    def selectors(self, item: CollectedItem) -> Selectors | None:
+        source = self.ctx.source
+        if source is None or source.name != item.source_name:
+            source = next((s for s in self.ctx.config.sources if s.name == item.source_name), None)
+        return source.selectors if source is not None else None
+
+    def process_item(self, item: CollectedItem) -> CollectedItem:
+        if item.html is None:
+            return item
+        html, item.html = item.html, None
+        ex = extract_article(html, item.url, self.selectors(item), date_known=item.published_at is not None)
+        item.title = ex.title or item.title
+        item.text = ex.text or item.text
+        item.author = ex.author or item.author
+        item.published_at = item.published_at or ex.published_at
+        item.language = ex.language
+        if not item.text and not item.title:
+            self.ctx.error(f"{item.url}: empty page (no text extracted)")
+            raise DropItem(f"empty page: {item.url}")
+        return item
