@@ -2,9 +2,13 @@
 Scrapy spider that only downloads the same pages, in the same run, from the same local site.
 
     .venv/bin/python bench/crawl.py [--pages 2000] [--latency 0.05] [--concurrency 8] [--no-score]
+                                    [--no-lastmod] [--workers auto|N]
 
 The local site serves N generated Vietnamese article pages (5% near-duplicate reposts) behind a
-sitemap, each response delayed by --latency seconds to stand in for a remote portal. Pages/min is
+sitemap whose entries carry <lastmod> like a news portal's (--no-lastmod: bare <loc>s, so every page is
+searched for its date), each response delayed by --latency seconds to stand in for a remote portal.
+Both crawlers run with the same concurrency, robots.txt and AutoThrottle off, cookies and the telnet
+console off; the pipeline's worker processes are `--workers` (CANHGAC_WORKERS). Pages/min is
 measured over the crawl itself (Scrapy's elapsed time, not process start-up nor model loading);
 the start-up cost is printed separately.
 """
@@ -14,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import resource
 import subprocess
 import sys
 import tempfile
@@ -56,9 +61,11 @@ def article(n: int) -> bytes:
             f"</div></article><footer>© Cổng thông tin điện tử</footer></body></html>").encode()
 
 
-def make_site(pages: int, latency: float) -> DemoSite:
+def make_site(pages: int, latency: float, *, lastmod: bool = True) -> DemoSite:
     site = serve()
-    urls = "".join(f"<url><loc>{site.base_url}/bench/a/{n}.html</loc></url>" for n in range(pages))
+    stamp = (lambda n: f"<lastmod>2026-{1 + n % 12:02d}-{1 + n % 28:02d}T08:{n % 60:02d}:00+07:00</lastmod>") \
+        if lastmod else (lambda n: "")
+    urls = "".join(f"<url><loc>{site.base_url}/bench/a/{n}.html</loc>{stamp(n)}</url>" for n in range(pages))
     site.set("/bench/sitemap.xml", f"<?xml version='1.0'?><urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>"
              f"{urls}</urlset>", "application/xml")
 
@@ -112,9 +119,12 @@ def main() -> int:
     ap.add_argument("--latency", type=float, default=0.05, help="seconds each page response is delayed")
     ap.add_argument("--concurrency", type=int, default=8, help="concurrent requests to the site")
     ap.add_argument("--no-score", action="store_true", help="leave the classifier out")
+    ap.add_argument("--no-lastmod", action="store_true", help="sitemap entries without <lastmod>")
+    ap.add_argument("--workers", default="auto", help="the pipeline's worker processes (CANHGAC_WORKERS)")
     args = ap.parse_args()
+    load_before = _load()
     tmp = Path(tempfile.mkdtemp(prefix="canhgac-bench-"))
-    site = make_site(args.pages, args.latency)
+    site = make_site(args.pages, args.latency, lastmod=not args.no_lastmod)
     db = f"sqlite:///{tmp / 'bench.db'}"
     Store.open(db, create=True).close()
     cfg = tmp / "canhgac.toml"
@@ -125,19 +135,21 @@ def main() -> int:
     try:
         spider = tmp / "plain.py"
         spider.write_text(PLAIN, encoding="utf-8")
-        t0 = time.monotonic()
+        t0, cpu0 = time.monotonic(), _children_cpu()
         subprocess.run([sys.executable, "-m", "scrapy", "runspider", str(spider), "-a",
                         f"url={site.base_url}/bench/sitemap.xml", "-s", f"CONCURRENT_REQUESTS_PER_DOMAIN={args.concurrency}",
                         "-s", "AUTOTHROTTLE_ENABLED=0", "-s", "ROBOTSTXT_OBEY=0", "-s", "LOG_LEVEL=INFO",
+                        "-s", "COOKIES_ENABLED=0", "-s", "TELNETCONSOLE_ENABLED=0",
                         "-s", "LOGSTATS_INTERVAL=0", "--logfile", str(tmp / "plain.log")],
                        cwd=PROJECT_DIR, env=crawl_env(str(cfg)), check=True)
-        plain_wall = time.monotonic() - t0
+        plain_wall, plain_cpu = time.monotonic() - t0, _children_cpu() - cpu0
         plain_s, plain_n = stats_from_log(tmp / "plain.log")
 
-        t0 = time.monotonic()
+        t0, cpu0 = time.monotonic(), _children_cpu()
         out = run_source(str(cfg), "bench", 3600, log_path=tmp / "pipeline.log",
-                         settings={"CANHGAC_SCORE_ENABLED": "0" if args.no_score else "1", "LOGSTATS_INTERVAL": "0"})
-        full_wall = time.monotonic() - t0
+                         settings={"CANHGAC_SCORE_ENABLED": "0" if args.no_score else "1", "LOGSTATS_INTERVAL": "0",
+                                   "CANHGAC_WORKERS": args.workers})
+        full_wall, full_cpu = time.monotonic() - t0, _children_cpu() - cpu0
         full_s, full_n = stats_from_log(tmp / "pipeline.log")
         store = Store.open(db)
         items, clusters = store.item_count(), _multi_clusters(store)
@@ -145,17 +157,34 @@ def main() -> int:
     finally:
         site.close()
     plain_rate, full_rate = plain_n / plain_s * 60, full_n / full_s * 60
-    rows = [("plain Scrapy (download only)", plain_n, plain_s, plain_rate, plain_wall),
-            ("canhgac pipeline" + (" (no score)" if args.no_score else ""), full_n, full_s, full_rate, full_wall)]
-    print(f"{args.pages} pages, latency {args.latency * 1000:.0f} ms, concurrency {args.concurrency}")
-    print(f"{'crawler':<36}{'responses':>10}{'crawl s':>10}{'pages/min':>11}{'wall s':>9}")
-    for name, n, s, rate, wall in rows:
-        print(f"{name:<36}{n:>10}{s:>10.1f}{rate:>11.0f}{wall:>9.1f}")
+    rows = [("plain Scrapy (download only)", plain_n, plain_s, plain_rate, plain_wall, plain_cpu),
+            ("canhgac pipeline" + (" (no score)" if args.no_score else ""), full_n, full_s, full_rate, full_wall,
+             full_cpu)]
+    print(f"{args.pages} pages, latency {args.latency * 1000:.0f} ms, concurrency {args.concurrency}, "
+          f"sitemap {'without' if args.no_lastmod else 'with'} <lastmod>, workers {args.workers}, "
+          f"load average {load_before} before, {_load()} after")
+    # CPU: user + system seconds of the crawl's processes (workers included), start-up included; the
+    # per-page figure does not depend on what else the machine runs, pages/min does
+    print(f"{'crawler':<36}{'responses':>10}{'crawl s':>10}{'pages/min':>11}{'wall s':>9}{'CPU s':>8}{'CPU ms/page':>13}")
+    for name, n, s, rate, wall, cpu in rows:
+        print(f"{name:<36}{n:>10}{s:>10.1f}{rate:>11.0f}{wall:>9.1f}{cpu:>8.1f}{cpu / max(n, 1) * 1000:>13.1f}")
     print(f"ratio pipeline/plain: {full_rate / plain_rate:.2f} (goal >= 0.70); run ok={out.ok}, "
           f"items stored {items}, clusters with reposts {clusters}")
     print(json.dumps({"plain_ppm": round(plain_rate), "pipeline_ppm": round(full_rate),
                       "ratio": round(full_rate / plain_rate, 3)}))
     return 0
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _load() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "?"
 
 
 def _multi_clusters(store: Store) -> int:

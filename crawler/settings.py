@@ -40,8 +40,8 @@ REDIRECT_MAX_TIMES = 5
 METAREFRESH_MAXDELAY = 0
 
 DOWNLOADER_MIDDLEWARES = {"crawler.middlewares.RequestGuard": 60}
-# extract → normalize → dedupe → score run in CANHGAC_WORKERS processes ("auto": one per core beside the
-# crawl's, 0: in the crawl process); storing stays in the crawl process
+# extract → normalize → dedupe → score run in CANHGAC_WORKERS processes ("auto": one per core, up to 4;
+# 0: in the crawl process); storing stays in the crawl process
 ITEM_PIPELINES = {
     "crawler.pipelines.prepare.PrepareStage": 100,
     "crawler.pipelines.store.StoreStage": 400,

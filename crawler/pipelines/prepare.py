@@ -44,8 +44,9 @@ Results = list[CollectedItem | BaseException]
 
 
 def default_workers() -> int:
-    """One process per core beside the crawl's own, at least one (on two cores: one worker)."""
-    return max(1, min(4, (os.cpu_count() or 2) - 1))
+    """One process per core, up to four. The crawl process itself mostly waits (downloads, the database), so
+    on two cores two workers keep both busy where one left the pipeline waiting on it (bench/crawl.py)."""
+    return max(1, min(4, os.cpu_count() or 2))
 
 
 @dataclass
