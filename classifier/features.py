@@ -14,18 +14,26 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from classifier.analysis import analyze
 from classifier.normalize import strip_accents
 from classifier.shape import meta_tokens, shape_tokens
+from classifier.signals import cue_tokens
 
 # Between the words of a feature string and its shape/metadata tokens (never inside normalised words).
 META_SEP = "\t"
 META_BIAS = "shape"  # every row's meta part starts with it, so the block never has an empty vocabulary
 
 
-def model_input(words: str, original: str, *, shape: bool, meta: Mapping[str, object] | None = None) -> str:
+def model_input(words: str, original: str, *, shape: bool, meta: Mapping[str, object] | None = None,
+                cues: bool = False) -> str:
     """What the model's feature blocks read: the feature string of the words and, for models built with
-    `shape`, the shape tokens of the original text and the metadata tokens after META_SEP."""
-    if not shape:
+    `shape`, the shape tokens of the original text and the metadata tokens after META_SEP; for models
+    built with `cues`, the sensational-cue tokens (classifier.signals.cue_tokens) there too."""
+    if not shape and not cues:
         return words
-    return f"{words}{META_SEP}{' '.join([META_BIAS, *shape_tokens(original), *meta_tokens(meta)])}"
+    tokens = [META_BIAS]
+    if shape:
+        tokens += [*shape_tokens(original), *meta_tokens(meta)]
+    if cues:
+        tokens += cue_tokens(original)
+    return f"{words}{META_SEP}{' '.join(tokens)}"
 
 
 class TextAnalyzer(TransformerMixin, BaseEstimator):
@@ -35,22 +43,25 @@ class TextAnalyzer(TransformerMixin, BaseEstimator):
     evidence) are passed through when they arrive wrapped in `Analyzed`.
     """
 
-    def __init__(self, segment: bool = True, shape: bool = False) -> None:
+    def __init__(self, segment: bool = True, shape: bool = False, cues: bool = False) -> None:
         self.segment = segment
         self.shape = shape
+        self.cues = cues
 
     def fit(self, X: Iterable[Any], y: Any = None) -> TextAnalyzer:
         return self
 
     def transform(self, X: Iterable[Any]) -> list[str]:
         shape = bool(getattr(self, "shape", False))  # models saved before `shape` existed have no such attribute
+        cues = bool(getattr(self, "cues", False))
         out = []
         for x in X:
             if isinstance(x, Analyzed):
                 out.append(x.feature_string)
             else:
                 text = str(x)
-                out.append(model_input(analyze(text, segment=self.segment).feature_string, text, shape=shape))
+                out.append(model_input(analyze(text, segment=self.segment).feature_string, text, shape=shape,
+                                       cues=cues))
         return out
 
 
@@ -96,11 +107,12 @@ class MetaPart(TransformerMixin, BaseEstimator):
 def build_features(*, word_ngrams: tuple[int, int] = (1, 2), char_ngrams: tuple[int, int] = (2, 5),
                    min_df: int = 2, max_word_features: int = 60_000, max_char_features: int = 80_000,
                    chars: bool = True, char_accented: bool = False, char_analyzer: str = "char_wb",
-                   shape: bool = False) -> FeatureUnion:
+                   shape: bool = False, cues: bool = False) -> FeatureUnion:
     """Words with accents, words without, character n-grams of the accent-stripped words and, with
     `char_accented`, character n-grams of the normalised words with their accents ("chars_acc"); with
-    `shape`, a block of the shape/metadata tokens ("meta": binary, one L2-normalised block of its own so a
-    handful of tokens is not drowned by thousands of n-grams)."""
+    `shape` (or `cues`), a block of the shape/metadata/cue tokens ("meta": binary, one L2-normalised block
+    of its own so a handful of tokens is not drowned by thousands of n-grams)."""
+    shape = shape or cues  # both read the part after META_SEP
 
     def words(max_features: int) -> TfidfVectorizer:
         return CompactTfidfVectorizer(token_pattern=r"\S+", lowercase=False, ngram_range=word_ngrams, min_df=min_df,

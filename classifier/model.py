@@ -42,6 +42,7 @@ TRUSTED_TYPES: tuple[str, ...] = (
     "builtins.slice",
     "sklearn.calibration._CalibratedClassifier",
     "sklearn.calibration._SigmoidCalibration",
+    "sklearn.calibration._TemperatureScaling",
     "sklearn.calibration.CalibratedClassifierCV",
     "sklearn.feature_extraction.text.TfidfTransformer",
     "sklearn.feature_extraction.text.TfidfVectorizer",
@@ -69,12 +70,14 @@ class Recipe:
     char_accented: bool = False  # also character n-grams of the text WITH its accents
     char_analyzer: str = "char_wb"
     shape: bool = False  # a block of link/number/layout tokens and caller metadata (classifier.shape)
+    cues: bool = False  # sensational-cue tokens as features: the model learns their weight (classifier.signals)
     min_df: int = 2
     max_word_features: int = 60_000
     max_char_features: int = 80_000
     C: float = 4.0
     C_grid: tuple[float, ...] = ()  # exclusive labels: pick C from these by out-of-fold macro-F1 on the training data
     class_weight: str | None = "balanced"
+    multinomial: bool = True  # exclusive labels: one softmax model (False: the older one-vs-rest calibrated models)
     calibration_folds: int = 3
     augment_strip: float = 0.3  # share of training texts also added without diacritics
     tune_label: bool = True  # exclusive labels: per-class weights for `label`, tuned on out-of-fold macro-F1
@@ -108,31 +111,60 @@ class Recipe:
 
 
 def build_pipeline(recipe: Recipe, *, exclusive: bool, min_positives: int) -> Pipeline:
-    # One-vs-rest liblinear for both kinds: fast on wide sparse features. With mutually exclusive labels
-    # the classes include "clean" and OneVsRestClassifier normalises the probabilities across classes.
-    lr = LogisticRegression(C=recipe.C, class_weight=recipe.class_weight, max_iter=3000, solver="liblinear", dual=True,
-                            random_state=recipe.seed)
+    """Multi-label: one-vs-rest liblinear LogisticRegression, each category sigmoid-calibrated on its own
+    (fast on wide sparse features; the categories are not exclusive). Mutually exclusive labels (the
+    classes include "clean"): ONE multinomial LogisticRegression (softmax over the classes, lbfgs; two
+    classes: the binary model) calibrated jointly by temperature scaling, so the probabilities and their
+    argmax come from the same model instead of per-class calibrations normalised afterwards. Recipe
+    `multinomial = false` keeps exclusive labels on the one-vs-rest models (the bundled default model)."""
     folds = min(recipe.calibration_folds, max(2, min_positives))
-    clf = OneVsRestClassifier(CalibratedClassifierCV(lr, method="sigmoid", cv=folds, ensemble=False))
+    clf: Any
+    if exclusive and recipe.multinomial:
+        lr = LogisticRegression(C=recipe.C, class_weight=recipe.class_weight, max_iter=3000, solver="lbfgs",
+                                random_state=recipe.seed)
+        clf = CalibratedClassifierCV(lr, method="temperature", cv=folds, ensemble=False)
+    else:
+        lr = LogisticRegression(C=recipe.C, class_weight=recipe.class_weight, max_iter=3000, solver="liblinear",
+                                dual=True, random_state=recipe.seed)
+        clf = OneVsRestClassifier(CalibratedClassifierCV(lr, method="sigmoid", cv=folds, ensemble=False))
     features = build_features(word_ngrams=recipe.word_ngrams, char_ngrams=recipe.char_ngrams, min_df=recipe.min_df,
                               max_word_features=recipe.max_word_features,
                               max_char_features=recipe.max_char_features, chars=recipe.chars,
                               char_accented=recipe.char_accented, char_analyzer=recipe.char_analyzer,
-                              shape=recipe.shape)
-    return Pipeline([("analyze", TextAnalyzer(segment=recipe.segment, shape=recipe.shape)), ("features", features),
+                              shape=recipe.shape, cues=recipe.cues)
+    analyzer = TextAnalyzer(segment=recipe.segment, shape=recipe.shape, cues=recipe.cues)
+    return Pipeline([("analyze", analyzer), ("features", features),
                      ("clf", clf)])
 
 
+def set_C(clf: Any, C: float) -> None:
+    """Set the LogisticRegression's C inside either kind of classifier step (unfitted)."""
+    if isinstance(clf, OneVsRestClassifier):
+        clf.set_params(estimator__estimator__C=C)
+    else:
+        clf.set_params(estimator__C=C)
+
+
 def linear_weights(pipeline: Pipeline, categories: tuple[str, ...]) -> np.ndarray:
-    """(n_categories, n_features) coefficients of the underlying linear models, for explanations."""
-    clf: OneVsRestClassifier = pipeline.named_steps["clf"]
-    rows = [est.calibrated_classifiers_[0].estimator.coef_[0] for est in clf.estimators_]
+    """(n_categories, n_features) coefficients of the underlying linear models, for explanations.
+
+    Multinomial model: a category's row is its coefficients minus clean's (the log-odds of the category
+    against clean), or minus the mean row when there is no clean class."""
+    clf = pipeline.named_steps["clf"]
     classes = [str(c) for c in clf.classes_]
-    if not set(categories) <= set(classes):  # multilabel: estimators in category order
-        return np.vstack(rows)
-    if len(rows) == 1:  # binary: the single estimator scores classes_[1]
-        return np.vstack([rows[0] if classes.index(c) == 1 else -rows[0] for c in categories])
-    return np.vstack([rows[classes.index(c)] for c in categories])
+    if isinstance(clf, OneVsRestClassifier):
+        rows = [est.calibrated_classifiers_[0].estimator.coef_[0] for est in clf.estimators_]
+        if not set(categories) <= set(classes):  # multilabel: estimators in category order
+            return np.vstack(rows)
+        W = np.vstack(rows)
+        if len(rows) == 1:  # binary: the single estimator scores classes_[1]
+            return np.vstack([W[0] if classes.index(c) == 1 else -W[0] for c in categories])
+        return np.vstack([W[classes.index(c)] for c in categories])
+    W = np.asarray(clf.calibrated_classifiers_[0].estimator.coef_)
+    if W.shape[0] == 1:  # binary: the single row scores classes_[1] against classes_[0]
+        return np.vstack([W[0] if classes.index(c) == 1 else -W[0] for c in categories])
+    ref = W[classes.index(CLEAN)] if CLEAN in classes else W.mean(axis=0)
+    return np.vstack([W[classes.index(c)] - ref for c in categories])
 
 
 def file_sha256(path: str | Path) -> str:

@@ -38,7 +38,7 @@ from classifier.language import detect_language
 from classifier.locality import match_localities
 from classifier.result import Evidence, ScoreResult
 from classifier.rules import RuleSet
-from classifier.signals import MISINFO, coverage_evidence, sensational_cues, source_evidence
+from classifier.signals import MISINFO, coverage_evidence, named_cues, source_evidence
 
 MIN_CONTENT_TOKENS = 3  # fewer normalised syllables than this: no model-only flags
 TITLE_SEP = ".\n"  # between title and text in what the model reads
@@ -81,6 +81,8 @@ class Scorer:
         self.label_weights: dict[str, float] = {c: float(w) for c, w in (card.get("label_weights") or {}).items()}
         self.segment = bool(pipeline.named_steps["analyze"].segment)
         self.shape = bool(getattr(pipeline.named_steps["analyze"], "shape", False))
+        # models built with `cues` weigh the sensational cues themselves (features "meta__cue_<name>")
+        self.cues = bool(getattr(pipeline.named_steps["analyze"], "cues", False))
         self._features = pipeline.named_steps["features"]
         self._clf = pipeline.named_steps["clf"]
         if not self.exclusive:  # multilabel: one column per category, in order
@@ -91,6 +93,8 @@ class Scorer:
             self._clean_column = classes.index(model_io.CLEAN) if model_io.CLEAN in classes else -1
         self._weights = model_io.linear_weights(pipeline, self.categories)
         self._names = feature_names(self._features)
+        self._cue_columns = {str(n)[len("meta__cue_"):]: i for i, n in enumerate(self._names)
+                             if str(n).startswith("meta__cue_")}
 
     @classmethod
     def load(cls, model_path: str | None = None, rules_path: str | None = None,
@@ -124,7 +128,7 @@ class Scorer:
             raise ValueError(f"score_many: {len(meta)} meta for {len(texts)} texts")
         metas = meta if meta is not None else [None] * len(texts)
         docs = [analyze(combine(h, t), segment=self.segment) for h, t in zip(heads, texts, strict=True)]
-        X = self._features.transform([model_input(d.feature_string, d.original, shape=self.shape, meta=m)
+        X = self._features.transform([model_input(d.feature_string, d.original, shape=self.shape, meta=m, cues=self.cues)
                                       for d, m in zip(docs, metas, strict=True)]).tocsr()
         P = self._clf.predict_proba(X)
         ptr, ind, val = X.indptr, X.indices, X.data  # row views without building a sparse matrix per text
@@ -133,8 +137,8 @@ class Scorer:
 
     def model_probabilities(self, texts: Sequence[str]) -> np.ndarray:
         """(n, n_categories) calibrated model probabilities only, for evaluation."""
-        X = self._features.transform([model_input(analyze(t, segment=self.segment).feature_string, t, shape=self.shape)
-                                      for t in texts])
+        X = self._features.transform([model_input(analyze(t, segment=self.segment).feature_string, t, shape=self.shape,
+                                                  cues=self.cues) for t in texts])
         return np.asarray(self._clf.predict_proba(X))[:, self._columns]
 
     def _finish(self, doc: Doc, row: Any, probs: np.ndarray, text: str, title: str, official: bool | None,
@@ -158,7 +162,9 @@ class Scorer:
                             evidence.append(Evidence(c, "bank_negative", entry.text[:200], -1, -1, -m.similarity,
                                                      f"{entry.ref}: giống nội dung đã được bỏ qua (không vi phạm)"))
         if MISINFO in scores:
-            signals = sensational_cues(doc.original)
+            signals, names = named_cues(doc.original)
+            if self.cues:  # learned: shown with the model's own contribution, not added on top (see below)
+                signals = self._learned_cues(signals, names, row)
             src = source_evidence(official)
             if src:
                 signals.append(src)
@@ -167,10 +173,10 @@ class Scorer:
             evidence.extend(signals)
         for e in evidence:
             if e.kind in ("rule", "bank", "sensational", "source", "coverage", "bank_negative"):
-                if e.weight >= 0:
+                if e.weight >= 0 and not (self.cues and e.kind == "sensational"):
                     scores[e.category] = 1 - (1 - scores[e.category]) * (1 - min(e.weight, 0.99))
         for e in evidence:  # down-weighting last, so a dismissed duplicate stays down whatever else matched
-            if e.weight < 0:
+            if e.weight < 0 and not (self.cues and e.kind == "sensational"):
                 scores[e.category] *= 1 + max(e.weight, -1.0)
         short = content_tokens(doc) < MIN_CONTENT_TOKENS
         candidates = [c for c in self.categories if scores[c] >= self.thresholds[c]]
@@ -191,6 +197,18 @@ class Scorer:
         return ScoreResult(scores={c: round(v, 6) for c, v in scores.items()}, flags=flags, label=label,
                            evidence=tuple(evidence), locality=locality, language=detect_language(doc.original),
                            model_version=self.version)
+
+    def _learned_cues(self, signals: list[Evidence], names: list[str], row: Any) -> list[Evidence]:
+        """Cues of a `cues` model: weight = the cue feature's contribution to the misinformation log-odds
+        (value × coefficient), already inside the model's probability, so never added to the score again."""
+        coef = self._weights[self.categories.index(MISINFO)]
+        values = dict(zip(row.indices.tolist(), row.data.tolist(), strict=True))
+        out = []
+        for e, name in zip(signals, names, strict=True):
+            col = self._cue_columns.get(name)
+            w = float(values.get(col, 0.0) * coef[col]) if col is not None else 0.0
+            out.append(replace(e, weight=round(w, 4), detail=f"{e.detail} (trọng số mô hình học)"))
+        return out
 
     def _label(self, scores: dict[str, float], flags: tuple[str, ...], probs: np.ndarray) -> str:
         if self.exclusive:

@@ -73,7 +73,8 @@ Meta = Sequence[Mapping[str, object] | None] | None
 
 def _feature_strings(texts: Sequence[str], recipe: Recipe, meta: Meta = None) -> list[str]:
     metas = meta if meta is not None else [None] * len(texts)
-    return [model_input(analyze(t, segment=recipe.segment).feature_string, t, shape=recipe.shape, meta=m)
+    return [model_input(analyze(t, segment=recipe.segment).feature_string, t, shape=recipe.shape, meta=m,
+                        cues=recipe.cues)
             for t, m in zip(texts, metas, strict=True)]
 
 
@@ -142,7 +143,7 @@ def _choose_C(texts: Sequence[str], strings: list[str], labels: Sequence[Sequenc
     truth = np.array([names.index(row[0]) if row and row[0] in cats else 0 for row in labels])
     scores: dict[float, float] = {}
     for C in sorted(recipe.C_grid):
-        pipe.named_steps["clf"].set_params(estimator__estimator__C=C)
+        model_io.set_C(pipe.named_steps["clf"], C)
         P = with_clean(_oof_classifier(pipe, X, y_all, src, n, recipe, cats))
         scores[C] = tune_label_weights(truth, P)[2] if recipe.tune_label else _macro_f1_idx(truth, P.argmax(1), len(names))
     best = max(scores, key=lambda c: (round(scores[c], 4), -c))
