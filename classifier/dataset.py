@@ -64,6 +64,14 @@ def read_texts(path: str, text_column: str = "text") -> list[str]:
     return [r[0] for r in _rows(path, text_column, None)]
 
 
+def read_meta(path: str, columns: Sequence[str]) -> list[dict[str, str]]:
+    """Per row, the values of `columns` (light metadata for models built with `shape`, e.g. sender_type);
+    rows in the same order as read_texts/read_labelled; a missing/empty cell is ""."""
+    per_column = [[str(v) if v is not None else "" for _, v in _rows(path, c, c)] for c in columns]
+    n = len(per_column[0]) if per_column else 0
+    return [{c: col[i] for c, col in zip(columns, per_column, strict=True)} for i in range(n)]
+
+
 def read_labelled(path: str, text_column: str, label_column: str, label_map: Mapping[str, str] | None = None
                   ) -> LabelledData:
     texts, labels = [], []

@@ -305,6 +305,7 @@ def fit(texts: Sequence[str], labels: Sequence[Sequence[str]], *, categories: Se
         "threshold_method": methods,
         "label_weights": label_weights,
         "label_method": label_method,
+        "meta_keys": sorted({str(k) for m in meta or [] if m for k in m}),
         "metrics": metrics,
         "sklearn_version": sklearn.__version__,
         "python_version": platform.python_version(),
@@ -334,18 +335,19 @@ def _metrics(Y: np.ndarray, P: np.ndarray, cats: tuple[str, ...], thresholds: di
 
 
 # ---------------------------------------------------------------------------------------------- evaluation
-def evaluate(model_or_scorer: Any, texts: Sequence[str], labels: Sequence[Sequence[str]]) -> dict[str, Any]:
+def evaluate(model_or_scorer: Any, texts: Sequence[str], labels: Sequence[Sequence[str]], meta: Meta = None
+             ) -> dict[str, Any]:
     """Per-class precision/recall/F1, macro-F1 and a confusion matrix of `label` against the truth.
 
     Works for a TrainedModel or a Scorer; uses the full scorer (rules included) so old and new models
-    are compared as they would run.
+    are compared as they would run. `meta`: per-text metadata, as given to fit().
     """
     from classifier.scorer import Scorer
 
     scorer = model_or_scorer.scorer() if isinstance(model_or_scorer, TrainedModel) else model_or_scorer
     if not isinstance(scorer, Scorer):
         raise TypeError("evaluate() needs a TrainedModel or a Scorer")
-    results = scorer.score_many(list(texts))
+    results = scorer.score_many(list(texts), meta=meta)
     cats = list(scorer.categories)
     names = [CLEAN, *cats]
     truth = [(row[0] if row[0] in cats else CLEAN) if row else CLEAN for row in labels]

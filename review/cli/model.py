@@ -27,6 +27,8 @@ def register(sub: Any) -> None:
                    help="e.g. 0=clean,1=offensive,2=hate; once for all or once per file")
     p.add_argument("--recipe", metavar="FILE", help="model recipe TOML (default: the default recipe's settings)")
     p.add_argument("--out", metavar="MODEL", help="where to write the model (.skops; card written beside it)")
+    p.add_argument("--meta-column", action="append", default=[], metavar="NAME",
+                   help="pass this column as row metadata to the model (repeatable; e.g. sender_type); needs a model/recipe with shape = true")
     p.add_argument("--no-cv", action="store_true", help="skip cross-validation (no tuned thresholds)")
     p.add_argument("--from-decisions", action="store_true", help="retrain from moderators' decisions")
     p.add_argument("--activate", action="store_true", help="with --from-decisions: make the new model active")
@@ -37,6 +39,8 @@ def register(sub: Any) -> None:
     p.add_argument("--rules", metavar="FILE", help="rules file (default: config, else the bundled rules)")
     p.add_argument("--input", required=True, metavar="FILE|-", help="CSV/JSONL file, or - for one text per line")
     p.add_argument("--text-column", default="text", metavar="C")
+    p.add_argument("--meta-column", action="append", default=[], metavar="NAME",
+                   help="pass this column as row metadata to the model (repeatable; e.g. sender_type); needs a model/recipe with shape = true")
     p.add_argument("--output", default="-", metavar="FILE|-")
     p.set_defaults(handler=classify_cmd)
 
@@ -46,6 +50,8 @@ def register(sub: Any) -> None:
     p.add_argument("--text-column", default="text", metavar="C")
     p.add_argument("--label-column", default="labels", metavar="L")
     p.add_argument("--label-map", metavar="MAP")
+    p.add_argument("--meta-column", action="append", default=[], metavar="NAME",
+                   help="pass this column as row metadata to the model (repeatable; e.g. sender_type); needs a model/recipe with shape = true")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(handler=evaluate_cmd)
 
@@ -69,7 +75,7 @@ def train_cmd(args: argparse.Namespace, ctx: Context) -> int:
         return int(retrain_from_decisions(ctx, activate=bool(args.activate)))
     if args.activate:
         raise UsageError("--activate only applies with --from-decisions")
-    from classifier.dataset import DataError, combine, parse_label_map, read_labelled
+    from classifier.dataset import DataError, combine, parse_label_map, read_labelled, read_meta
     from classifier.model import DEFAULT_RECIPE, ModelError, Recipe
     from classifier.train import fit, load_recipe_data
 
@@ -78,6 +84,9 @@ def train_cmd(args: argparse.Namespace, ctx: Context) -> int:
     try:
         recipe = Recipe.from_toml(args.recipe or DEFAULT_RECIPE)
         parts = []
+        meta: list[dict[str, str]] | None = None
+        if args.meta_column and not recipe.shape:
+            raise UsageError("--meta-column needs a recipe with shape = true (other models read no metadata)")
         if args.data:
             n = len(args.data)
             cols = _per_file(args.text_column, n, "text", "--text-column")
@@ -85,6 +94,10 @@ def train_cmd(args: argparse.Namespace, ctx: Context) -> int:
             maps = _per_file(args.label_map, n, None, "--label-map")
             for f, c, lab, m in zip(args.data, cols, labs, maps, strict=True):
                 parts.append(read_labelled(f, c or "text", lab or "labels", parse_label_map(m)))
+            if args.meta_column:
+                meta = [row for f in args.data for row in read_meta(f, args.meta_column)]
+        elif args.meta_column:
+            raise UsageError("--meta-column applies to --data files")
         elif args.recipe and recipe.data:
             from pathlib import Path
 
@@ -99,7 +112,7 @@ def train_cmd(args: argparse.Namespace, ctx: Context) -> int:
     ctx.print(f"training on {len(texts)} rows from {len(parts)} file(s) ...")
     try:
         model = fit(texts, labels, recipe=recipe, data_info=[p.info() for p in parts], cv=not args.no_cv,
-                    name=_model_name(args.out))
+                    name=_model_name(args.out), meta=meta)
     except ValueError as exc:
         raise UsageError(str(exc)) from exc
     card = model.save(args.out)
@@ -152,9 +165,28 @@ def _read_input(path: str, column: str) -> list[str]:
         raise UsageError(str(exc)) from exc
 
 
+def _read_meta(path: str, columns: list[str], scorer: Any, n: int) -> list[dict[str, str]] | None:
+    """Row metadata for --meta-column, or None without it; refused for models that read none."""
+    if not columns:
+        return None
+    if not scorer.shape:
+        raise UsageError(f"model {scorer.version} was not built with shape = true: it reads no --meta-column")
+    if path == "-":
+        raise UsageError("--meta-column needs a CSV/JSONL --input, not -")
+    from classifier.dataset import DataError, read_meta
+
+    try:
+        meta = read_meta(path, columns)
+    except DataError as exc:
+        raise UsageError(str(exc)) from exc
+    assert len(meta) == n
+    return meta
+
+
 def classify_cmd(args: argparse.Namespace, ctx: Context) -> int:
     scorer = _load_scorer(ctx, args.model, args.rules)
     texts = _read_input(args.input, args.text_column)
+    meta = _read_meta(args.input, args.meta_column, scorer, len(texts))
     out: TextIO
     if args.output == "-":
         out = ctx.out
@@ -166,7 +198,8 @@ def classify_cmd(args: argparse.Namespace, ctx: Context) -> int:
     try:
         batch = 256
         for start in range(0, len(texts), batch):
-            for i, res in enumerate(scorer.score_many(texts[start : start + batch]), start):
+            chunk_meta = meta[start : start + batch] if meta is not None else None
+            for i, res in enumerate(scorer.score_many(texts[start : start + batch], meta=chunk_meta), start):
                 obj = res.to_json()
                 row = {"row": i, "label": obj["label"], "scores": obj["scores"], "flags": obj["flags"],
                        "evidence": obj["evidence"], "locality": obj["locality"], "language": obj["language"],
@@ -189,7 +222,8 @@ def evaluate_cmd(args: argparse.Namespace, ctx: Context) -> int:
         raise UsageError(str(exc)) from exc
     if not data.texts:
         raise UsageError(f"{args.data}: no rows")
-    report = evaluate(scorer, data.texts, data.labels)
+    meta = _read_meta(args.data, args.meta_column, scorer, len(data.texts))
+    report = evaluate(scorer, data.texts, data.labels, meta=meta)
     if args.json:
         ctx.print(json.dumps(report, ensure_ascii=False))
         return 0

@@ -73,3 +73,55 @@ def test_malformed_csv_and_missing_column(tmp_path: Path, capsys: pytest.Capture
     assert "bad.csv" in capsys.readouterr().err
     assert main(["train", "--data", str(FIX / "vihsd_like.csv"), "--out", str(tmp_path / "m.skops")]) == 2
     assert "no column 'text'" in capsys.readouterr().err
+
+
+def _sms_csv(path: Path) -> None:
+    import csv
+
+    # the same words from both senders: only sender_type tells the scam from the bank's notice
+    rows = [(f"Quy khach nhan 50 trieu tai link so {i}", "1", "personal_number") for i in range(6)]
+    rows += [(f"Quy khach nhan 50 trieu tai link so {i}", "0", "brandname") for i in range(6)]
+    rows += [(f"Hen gap ban luc {i} gio nhe", "0", "personal_number") for i in range(6)]
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["content", "label", "sender_type"])
+        w.writerows(rows)
+
+
+def test_meta_column_reaches_the_model(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = tmp_path / "sms.csv"
+    _sms_csv(data)
+    recipe = tmp_path / "r.toml"
+    recipe.write_text("min_df = 1\ncv_folds = 0\ncalibration_folds = 2\nshape = true\nsegment = false\n",
+                      encoding="utf-8")
+    out = tmp_path / "sms.skops"
+    common = ["--text-column", "content", "--meta-column", "sender_type"]
+    assert main(["train", "--data", str(data), "--label-column", "label", "--label-map", "0=clean,1=scam",
+                 "--recipe", str(recipe), "--out", str(out), *common]) == 0
+    card = json.loads(out.with_suffix(".card.json").read_text(encoding="utf-8"))
+    assert card["meta_keys"] == ["sender_type"]
+    capsys.readouterr()
+    inp = tmp_path / "in.csv"
+    inp.write_text("content,sender_type\nQuy khach nhan 50 trieu tai link,personal_number\n"
+                   "Quy khach nhan 50 trieu tai link,brandname\n", encoding="utf-8")
+    assert main(["classify", "--model", str(out), "--input", str(inp), *common]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    # same text, different sender: only the metadata differs, and the model reads it
+    assert rows[0]["scores"]["scam"] > rows[1]["scores"]["scam"]
+    assert main(["classify", "--model", str(out), "--input", str(inp), "--text-column", "content"]) == 0
+    plain = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert plain[0]["scores"] == plain[1]["scores"]  # without --meta-column the model sees no sender
+    assert main(["evaluate", "--model", str(out), "--data", str(data), "--label-column", "label", "--label-map",
+                 "0=clean,1=scam", "--json", *common]) == 0
+    assert json.loads(capsys.readouterr().out)["macro_f1"] > 0.8
+
+
+def test_meta_column_refused_where_the_model_reads_no_metadata(tmp_path: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    data = tmp_path / "sms.csv"
+    _sms_csv(data)
+    assert main(["classify", "--input", str(data), "--text-column", "content", "--meta-column", "sender_type"]) != 0
+    assert "shape" in capsys.readouterr().err
+    assert main(["train", "--data", str(data), "--text-column", "content", "--label-column", "label",
+                 "--meta-column", "sender_type", "--out", str(tmp_path / "m.skops")]) != 0
+    assert "shape" in capsys.readouterr().err

@@ -97,3 +97,16 @@ def test_counter_rule_scales_the_score_down(mini_model, tmp_path: Path) -> None:
     res = Scorer(mini_model.pipeline, mini_model.card, RuleSet.load(p)).score(text)
     assert res.scores["scam"] == pytest.approx(plain * 0.5, rel=1e-4)
     assert "scam" not in {e.category for e in res.evidence if e.kind == "rule" and e.weight > 0}
+
+
+def test_read_meta_csv_and_jsonl(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from classifier.dataset import read_meta, read_texts
+
+    j = tmp_path / "d.jsonl"
+    j.write_text('{"text": "a", "sender_type": "brandname"}\n{"text": "b", "sender_type": null}\n', encoding="utf-8")
+    assert read_meta(str(j), ["sender_type"]) == [{"sender_type": "brandname"}, {"sender_type": ""}]
+    c = tmp_path / "d.csv"
+    c.write_text("text,sender_type,n\na,personal_number,3\nb,,4\n", encoding="utf-8")
+    assert read_meta(str(c), ["sender_type", "n"]) == [{"sender_type": "personal_number", "n": "3"},
+                                                      {"sender_type": "", "n": "4"}]
+    assert len(read_meta(str(c), ["n"])) == len(read_texts(str(c)))
