@@ -146,14 +146,9 @@ def _descendants(pid: int) -> list[int]:
     except OSError:
         return []
     for entry in entries:
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as fh:
-                ppid = int(fh.read().rsplit(")", 1)[1].split()[1])
-        except (OSError, IndexError, ValueError):
-            continue
-        parents.setdefault(ppid, []).append(int(entry))
+        ppid = _parent(int(entry)) if entry.isdigit() else None
+        if ppid is not None:
+            parents.setdefault(ppid, []).append(int(entry))
     out, todo = [], [pid]
     while todo:
         for child in parents.get(todo.pop(), []):
@@ -162,16 +157,31 @@ def _descendants(pid: int) -> list[int]:
     return out
 
 
-def kill_children() -> int:
-    """SIGKILL every subprocess of this daemon (the running crawls); returns how many."""
-    killed = 0
-    for pid in _descendants(os.getpid()):
+def kill_children() -> tuple[int, int]:
+    """SIGKILL every subprocess of this daemon: the running crawls and their worker processes.
+
+    Returns (crawls, processes): how many direct children (one per running crawl) and how many
+    processes in all were killed.
+    """
+    me = os.getpid()
+    crawls = killed = 0
+    for pid in _descendants(me):
+        direct = _parent(pid) == me
         try:
             os.kill(pid, signal.SIGKILL)
-            killed += 1
         except ProcessLookupError:
-            pass
-    return killed
+            continue
+        killed += 1
+        crawls += direct
+    return crawls, killed
+
+
+def _parent(pid: int) -> int | None:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as fh:
+            return int(fh.read().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
 
 
 class JsonFormatter(logging.Formatter):
@@ -285,8 +295,9 @@ class Daemon:
             while self.busy() and time.monotonic() < deadline:
                 self.lock.wait(min(1.0, max(deadline - time.monotonic(), 0.01)))
         if self.busy():
-            killed = kill_children()
-            log.warning("grace period over: killed %d crawl subprocess(es)", killed)
+            crawls, processes = kill_children()
+            log.warning("grace period over: killed %d crawl subprocess(es) (%d processes with their workers)",
+                        crawls, processes)
             with self.lock:
                 end = time.monotonic() + 10
                 while self.busy() and time.monotonic() < end:
