@@ -10,7 +10,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from crawler.runner import RunOutcome, run_source
+from crawler.runner import RunOutcome, run_source, shared_cores_settings
 from review.cli.context import Context
 from review.errors import UsageError
 
@@ -57,10 +57,12 @@ def cmd_crawl(args: argparse.Namespace, ctx: Context) -> int:
     width = max(len(n) for n in names)
     started = time.monotonic()
     outcomes: list[RunOutcome] = []
+    settings = shared_cores_settings(min(args.jobs, len(names)))
     with ThreadPoolExecutor(max_workers=args.jobs) as pool:
         futures: dict[Future[RunOutcome], str] = {}
         for name in names:
-            futures[pool.submit(_run, ctx, cfg.path or None, name, timeout, log_dir / f"{name}.log", width)] = name
+            futures[pool.submit(_run, ctx, cfg.path or None, name, timeout, log_dir / f"{name}.log", width,
+                                settings)] = name
         for fut in futures:
             outcomes.append(fut.result())
     failed = [o for o in outcomes if not o.ok]
@@ -70,9 +72,10 @@ def cmd_crawl(args: argparse.Namespace, ctx: Context) -> int:
     return 1 if failed else 0
 
 
-def _run(ctx: Context, config_path: str | None, name: str, timeout: int, log: Path, width: int) -> RunOutcome:
+def _run(ctx: Context, config_path: str | None, name: str, timeout: int, log: Path, width: int,
+         settings: dict[str, str]) -> RunOutcome:
     _line(ctx, f"  … {name:<{width}}  đang thu thập")
-    out = run_source(config_path, name, timeout, log_path=log)
+    out = run_source(config_path, name, timeout, log_path=log, settings=settings)
     mark = "✓" if out.ok else "✗"
     detail = f"{out.items_new} mục mới, {out.pages} trang, {out.errors} lỗi, {out.duration_s:.1f}s"
     if out.message:

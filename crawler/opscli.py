@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from crawler.demo_site.server import demo_sources_toml, serve
-from crawler.runner import RunOutcome, run_source
+from crawler.runner import RunOutcome, run_source, shared_cores_settings
 from review.cli.context import Context
 from review.config import Config
 from review.database import make_engine, upgrade
@@ -76,8 +76,10 @@ def _crawl_all(cfg_path: Path, cfg: Config, logs: Path, ctx: Context) -> list[Ru
     for group in ([s.name for s in cfg.sources if s.official], [s.name for s in cfg.sources if not s.official]):
         if not group:
             continue
+        settings = shared_cores_settings(len(group))
         with ThreadPoolExecutor(max_workers=len(group)) as pool:
-            for outcome in pool.map(lambda n: run_source(str(cfg_path), n, timeout, logs / f"{n}.log"), group):
+            for outcome in pool.map(lambda n, extra=settings: run_source(str(cfg_path), n, timeout,
+                                                                         logs / f"{n}.log", settings=extra), group):
                 mark = "OK " if outcome.ok else "LỖI"
                 ctx.print(f"  [{mark}] {outcome.name}: {outcome.items_new} mục mới, {outcome.pages} trang, "
                           f"{outcome.duration_s:.1f}s" + ("" if outcome.ok else f" - {outcome.message}"))

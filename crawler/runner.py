@@ -50,6 +50,13 @@ def crawl_env(config_path: str | None) -> dict[str, str]:
     return env
 
 
+def shared_cores_settings(crawls_at_once: int) -> dict[str, str]:
+    """Scrapy settings for one of `crawls_at_once` crawls started together: when they already fill every
+    core, each runs its pipeline in its own process instead of spawning worker processes of its own
+    (spawning and loading the model per worker then costs more than it gains)."""
+    return {"CANHGAC_WORKERS": "0"} if crawls_at_once >= (os.cpu_count() or 1) else {}
+
+
 def start_source(config_path: str | None, name: str, log_path: Path | None = None,
                  settings: Mapping[str, str] | None = None) -> subprocess.Popen[bytes]:
     """Start the crawl of `name` and return the process (for callers that watch it themselves)."""
