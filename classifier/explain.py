@@ -41,7 +41,7 @@ def ngram_evidence(doc: Doc, row: Any, weights: np.ndarray, names: np.ndarray, c
     detail: dict[tuple[int, int], list[str]] = defaultdict(list)
     for c, f in zip(contrib[keep].tolist(), idx[keep].tolist(), strict=True):
         block, _, feat = str(names[f]).partition("__")
-        if block == "meta":  # shape/metadata tokens have no place in the text to point at
+        if block in ("meta", "raw"):  # shape/metadata tokens and raw-text grams: no word of the text to point at
             continue
         if block != "words" and plain_words is None:
             plain_words = [strip_accents(w) for w in doc.words]

@@ -3,6 +3,8 @@ from an explicit list of trusted types (see classifier.model.TRUSTED_TYPES)."""
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -13,27 +15,42 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 
 from classifier.analysis import analyze
 from classifier.normalize import strip_accents
-from classifier.shape import meta_tokens, shape_tokens
+from classifier.shape import meta_tokens, shape_tokens, url_part_tokens
 from classifier.signals import cue_tokens
 
 # Between the words of a feature string and its shape/metadata tokens (never inside normalised words).
 META_SEP = "\t"
 META_BIAS = "shape"  # every row's meta part starts with it, so the block never has an empty vocabulary
+# Before the raw text (NFC, lowercased, whitespace collapsed) that models built with `raw_chars` read.
+RAW_SEP = "\x1e"
+_SPACES = re.compile(r"\s+")
+
+
+def raw_text(original: str) -> str:
+    """The original text as the raw character block reads it: NFC, lowercased, every run of whitespace one space."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", original).replace(RAW_SEP, " ").lower()).strip()
 
 
 def model_input(words: str, original: str, *, shape: bool, meta: Mapping[str, object] | None = None,
-                cues: bool = False) -> str:
+                cues: bool = False, url_parts: bool = False, raw_chars: bool = False) -> str:
     """What the model's feature blocks read: the feature string of the words and, for models built with
     `shape`, the shape tokens of the original text and the metadata tokens after META_SEP; for models
-    built with `cues`, the sensational-cue tokens (classifier.signals.cue_tokens) there too."""
-    if not shape and not cues:
-        return words
-    tokens = [META_BIAS]
-    if shape:
-        tokens += [*shape_tokens(original), *meta_tokens(meta)]
-    if cues:
-        tokens += cue_tokens(original)
-    return f"{words}{META_SEP}{' '.join(tokens)}"
+    built with `cues`, the sensational-cue tokens (classifier.signals.cue_tokens) there too; with
+    `url_parts`, the words inside its links (classifier.shape.url_part_tokens) there too; with `raw_chars`,
+    the raw text (raw_text) after RAW_SEP at the end."""
+    out = words
+    if shape or cues or url_parts:
+        tokens = [META_BIAS]
+        if shape:
+            tokens += [*shape_tokens(original), *meta_tokens(meta)]
+        if cues:
+            tokens += cue_tokens(original)
+        if url_parts:
+            tokens += url_part_tokens(original)
+        out = f"{out}{META_SEP}{' '.join(tokens)}"
+    if raw_chars:
+        out = f"{out}{RAW_SEP}{raw_text(original)}"
+    return out
 
 
 class TextAnalyzer(TransformerMixin, BaseEstimator):
@@ -43,10 +60,13 @@ class TextAnalyzer(TransformerMixin, BaseEstimator):
     evidence) are passed through when they arrive wrapped in `Analyzed`.
     """
 
-    def __init__(self, segment: bool = True, shape: bool = False, cues: bool = False) -> None:
+    def __init__(self, segment: bool = True, shape: bool = False, cues: bool = False, url_parts: bool = False,
+                 raw_chars: bool = False) -> None:
         self.segment = segment
         self.shape = shape
         self.cues = cues
+        self.url_parts = url_parts
+        self.raw_chars = raw_chars
 
     def fit(self, X: Iterable[Any], y: Any = None) -> TextAnalyzer:
         return self
@@ -54,6 +74,7 @@ class TextAnalyzer(TransformerMixin, BaseEstimator):
     def transform(self, X: Iterable[Any]) -> list[str]:
         shape = bool(getattr(self, "shape", False))  # models saved before `shape` existed have no such attribute
         cues = bool(getattr(self, "cues", False))
+        url_parts, raw_chars = bool(getattr(self, "url_parts", False)), bool(getattr(self, "raw_chars", False))
         out = []
         for x in X:
             if isinstance(x, Analyzed):
@@ -61,7 +82,7 @@ class TextAnalyzer(TransformerMixin, BaseEstimator):
             else:
                 text = str(x)
                 out.append(model_input(analyze(text, segment=self.segment).feature_string, text, shape=shape,
-                                       cues=cues))
+                                       cues=cues, url_parts=url_parts, raw_chars=raw_chars))
         return out
 
 
@@ -85,13 +106,13 @@ class AccentStripper(TransformerMixin, BaseEstimator):
 
 
 class TextPart(TransformerMixin, BaseEstimator):
-    """Model input → the feature string of the words alone (what precedes META_SEP)."""
+    """Model input → the feature string of the words alone (what precedes META_SEP and RAW_SEP)."""
 
     def fit(self, X: Iterable[str], y: Any = None) -> TextPart:
         return self
 
     def transform(self, X: Iterable[str]) -> list[str]:
-        return [x.partition(META_SEP)[0] for x in X]
+        return [x.partition(RAW_SEP)[0].partition(META_SEP)[0] for x in X]
 
 
 class MetaPart(TransformerMixin, BaseEstimator):
@@ -101,18 +122,32 @@ class MetaPart(TransformerMixin, BaseEstimator):
         return self
 
     def transform(self, X: Iterable[str]) -> list[str]:
-        return [x.partition(META_SEP)[2] or META_BIAS for x in X]
+        return [x.partition(RAW_SEP)[0].partition(META_SEP)[2] or META_BIAS for x in X]
+
+
+class RawPart(TransformerMixin, BaseEstimator):
+    """Model input → its raw text (what follows RAW_SEP; "" when absent)."""
+
+    def fit(self, X: Iterable[str], y: Any = None) -> RawPart:
+        return self
+
+    def transform(self, X: Iterable[str]) -> list[str]:
+        return [x.partition(RAW_SEP)[2] for x in X]
 
 
 def build_features(*, word_ngrams: tuple[int, int] = (1, 2), char_ngrams: tuple[int, int] = (2, 5),
                    min_df: int = 2, max_word_features: int = 60_000, max_char_features: int = 80_000,
                    chars: bool = True, char_accented: bool = False, char_analyzer: str = "char_wb",
-                   shape: bool = False, cues: bool = False) -> FeatureUnion:
+                   shape: bool = False, cues: bool = False, url_parts: bool = False, raw_chars: bool = False
+                   ) -> FeatureUnion:
     """Words with accents, words without, character n-grams of the accent-stripped words and, with
     `char_accented`, character n-grams of the normalised words with their accents ("chars_acc"); with
     `shape` (or `cues`), a block of the shape/metadata/cue tokens ("meta": binary, one L2-normalised block
-    of its own so a handful of tokens is not drowned by thousands of n-grams)."""
-    shape = shape or cues  # both read the part after META_SEP
+    of its own so a handful of tokens is not drowned by thousands of n-grams); `url_parts` puts the words
+    inside links there too; with `raw_chars`, character n-grams of the raw text ("raw": NFC, lowercased, not
+    normalised, so link domains, numbers and symbols keep their letters)."""
+    split = shape or cues or url_parts or raw_chars  # the words are what precedes META_SEP / RAW_SEP
+    shape = shape or cues or url_parts  # these read the part after META_SEP
 
     def words(max_features: int) -> TfidfVectorizer:
         return CompactTfidfVectorizer(token_pattern=r"\S+", lowercase=False, ngram_range=word_ngrams, min_df=min_df,
@@ -123,7 +158,7 @@ def build_features(*, word_ngrams: tuple[int, int] = (1, 2), char_ngrams: tuple[
                                       max_features=max_char_features, sublinear_tf=True, dtype=np.float32)
 
     def text(*steps: tuple[str, Any]) -> Any:
-        steps = (("text", TextPart()), *steps) if shape else steps
+        steps = (("text", TextPart()), *steps) if split else steps
         return steps[0][1] if len(steps) == 1 else Pipeline(list(steps))
 
     parts: list[tuple[str, Any]] = [
@@ -138,6 +173,8 @@ def build_features(*, word_ngrams: tuple[int, int] = (1, 2), char_ngrams: tuple[
         meta = CompactTfidfVectorizer(token_pattern=r"\S+", lowercase=False, binary=True, use_idf=False,
                                       dtype=np.float32)
         parts.append(("meta", Pipeline([("meta", MetaPart()), ("tfidf", meta)])))
+    if raw_chars:
+        parts.append(("raw", Pipeline([("raw", RawPart()), ("tfidf", char_grams())])))
     return FeatureUnion(parts)
 
 

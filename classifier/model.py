@@ -35,6 +35,7 @@ TRUSTED_TYPES: tuple[str, ...] = (
     "classifier.features.CompactTfidfVectorizer",
     "classifier.features.MetaPart",
     "classifier.features.TextPart",
+    "classifier.features.RawPart",
     "numpy.float32",
     "numpy.float64",
     "numpy.int64",
@@ -71,6 +72,8 @@ class Recipe:
     char_analyzer: str = "char_wb"
     shape: bool = False  # a block of link/number/layout tokens and caller metadata (classifier.shape)
     cues: bool = False  # sensational-cue tokens as features: the model learns their weight (classifier.signals)
+    url_parts: bool = False  # the words inside links ("url_dom:vietcombank") in the shape/metadata block
+    raw_chars: bool = False  # character n-grams of the raw text (NFC + lowercased, not normalised)
     min_df: int = 2
     max_word_features: int = 60_000
     max_char_features: int = 80_000
@@ -81,6 +84,9 @@ class Recipe:
     calibration_folds: int = 3
     augment_strip: float = 0.3  # share of training texts also added without diacritics
     tune_label: bool = True  # exclusive labels: per-class weights for `label`, tuned on out-of-fold macro-F1
+    # what that tuning (and C_grid) maximises: "macro_f1", or "positive_f1" (the F1 of the one category,
+    # for binary data measured by that category's F1; needs exactly one category)
+    tune_for: str = "macro_f1"
     label_folds: int = 3  # folds for those out-of-fold predictions when no cross-validation runs
     target_precision: float = 0.8
     min_threshold: float = 0.3
@@ -131,8 +137,10 @@ def build_pipeline(recipe: Recipe, *, exclusive: bool, min_positives: int) -> Pi
                               max_word_features=recipe.max_word_features,
                               max_char_features=recipe.max_char_features, chars=recipe.chars,
                               char_accented=recipe.char_accented, char_analyzer=recipe.char_analyzer,
-                              shape=recipe.shape, cues=recipe.cues)
-    analyzer = TextAnalyzer(segment=recipe.segment, shape=recipe.shape, cues=recipe.cues)
+                              shape=recipe.shape, cues=recipe.cues, url_parts=recipe.url_parts,
+                              raw_chars=recipe.raw_chars)
+    analyzer = TextAnalyzer(segment=recipe.segment, shape=recipe.shape, cues=recipe.cues, url_parts=recipe.url_parts,
+                            raw_chars=recipe.raw_chars)
     return Pipeline([("analyze", analyzer), ("features", features),
                      ("clf", clf)])
 

@@ -83,6 +83,8 @@ class Scorer:
         self.shape = bool(getattr(pipeline.named_steps["analyze"], "shape", False))
         # models built with `cues` weigh the sensational cues themselves (features "meta__cue_<name>")
         self.cues = bool(getattr(pipeline.named_steps["analyze"], "cues", False))
+        self.url_parts = bool(getattr(pipeline.named_steps["analyze"], "url_parts", False))
+        self.raw_chars = bool(getattr(pipeline.named_steps["analyze"], "raw_chars", False))
         self._features = pipeline.named_steps["features"]
         self._clf = pipeline.named_steps["clf"]
         if not self.exclusive:  # multilabel: one column per category, in order
@@ -128,7 +130,8 @@ class Scorer:
             raise ValueError(f"score_many: {len(meta)} meta for {len(texts)} texts")
         metas = meta if meta is not None else [None] * len(texts)
         docs = [analyze(combine(h, t), segment=self.segment) for h, t in zip(heads, texts, strict=True)]
-        X = self._features.transform([model_input(d.feature_string, d.original, shape=self.shape, meta=m, cues=self.cues)
+        X = self._features.transform([model_input(d.feature_string, d.original, shape=self.shape, meta=m, cues=self.cues,
+                                                  url_parts=self.url_parts, raw_chars=self.raw_chars)
                                       for d, m in zip(docs, metas, strict=True)]).tocsr()
         P = self._clf.predict_proba(X)
         ptr, ind, val = X.indptr, X.indices, X.data  # row views without building a sparse matrix per text
@@ -138,7 +141,8 @@ class Scorer:
     def model_probabilities(self, texts: Sequence[str]) -> np.ndarray:
         """(n, n_categories) calibrated model probabilities only, for evaluation."""
         X = self._features.transform([model_input(analyze(t, segment=self.segment).feature_string, t, shape=self.shape,
-                                                  cues=self.cues) for t in texts])
+                                                  cues=self.cues, url_parts=self.url_parts, raw_chars=self.raw_chars)
+                                      for t in texts])
         return np.asarray(self._clf.predict_proba(X))[:, self._columns]
 
     def _finish(self, doc: Doc, row: Any, probs: np.ndarray, text: str, title: str, official: bool | None,

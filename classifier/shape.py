@@ -105,3 +105,24 @@ def meta_tokens(meta: Mapping[str, object] | None) -> list[str]:
         v = ("1" if value else "0") if isinstance(value, bool) else str(value)
         out.append("meta_" + _TOKEN_SAFE.sub("_", f"{key}_{v}".lower()).strip("_"))
     return out
+
+
+_PART_SPLIT = re.compile(r"[^a-z]+")
+_DOMAIN_FILLER = frozenset({"www", *_COMMON_TLDS})  # "vcb-online.com.vn": the ".com" says nothing
+
+
+def url_part_tokens(text: str) -> list[str]:
+    """The words inside each link of `text`, which normalisation folds into `urltok`: the domain name's parts
+    without its TLD ("https://vietcombank-xacthuc.top/kh" → url_dom:vietcombank, url_dom:xacthuc) and the
+    path's (url_path:kh), split on dots, hyphens, slashes and digits; parts of 1 letter are dropped. A brand's
+    name inside a domain that is not the brand's own is a classic phishing cue (one occurrence per token)."""
+    found: list[str] = []
+    for m in _URL.finditer(text):
+        domain, tld, path = m.group(1), m.group(2), m.group(3)
+        if "." not in domain or tld.lower() not in _TLDS and not m.group(0).lower().startswith(("http", "www")):
+            continue
+        d = re.sub(r"\s", "", domain.lower())
+        name = d[: -len(tld) - 1] if len(d) > len(tld) + 1 else d
+        found += [f"url_dom:{p}" for p in _PART_SPLIT.split(name) if len(p) > 1 and p not in _DOMAIN_FILLER]
+        found += [f"url_path:{p}" for p in _PART_SPLIT.split((path or "").lower()) if len(p) > 1][:8]
+    return list(dict.fromkeys(found))

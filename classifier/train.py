@@ -74,7 +74,7 @@ Meta = Sequence[Mapping[str, object] | None] | None
 def _feature_strings(texts: Sequence[str], recipe: Recipe, meta: Meta = None) -> list[str]:
     metas = meta if meta is not None else [None] * len(texts)
     return [model_input(analyze(t, segment=recipe.segment).feature_string, t, shape=recipe.shape, meta=m,
-                        cues=recipe.cues)
+                        cues=recipe.cues, url_parts=recipe.url_parts, raw_chars=recipe.raw_chars)
             for t, m in zip(texts, metas, strict=True)]
 
 
@@ -145,10 +145,13 @@ def _choose_C(texts: Sequence[str], strings: list[str], labels: Sequence[Sequenc
     for C in sorted(recipe.C_grid):
         model_io.set_C(pipe.named_steps["clf"], C)
         P = with_clean(_oof_classifier(pipe, X, y_all, src, n, recipe, cats))
-        scores[C] = tune_label_weights(truth, P)[2] if recipe.tune_label else _macro_f1_idx(truth, P.argmax(1), len(names))
+        objective = _objective(recipe, len(cats))
+        scores[C] = (tune_label_weights(truth, P, objective=objective)[2] if recipe.tune_label
+                     else objective(truth, P.argmax(1), len(names)))
     best = max(scores, key=lambda c: (round(scores[c], 4), -c))
     shown = ", ".join(f"{c:g}: {f:.4f}" for c, f in scores.items())
-    return replace(recipe, C=float(best)), (f"chosen from C_grid by macro-F1 of {recipe.label_folds}-fold out-of-fold "
+    what = "macro-F1" if recipe.tune_for == "macro_f1" else f"{cats[0]} F1"
+    return replace(recipe, C=float(best)), (f"chosen from C_grid by {what} of {recipe.label_folds}-fold out-of-fold "
                                            f"predictions of the training data ({shown})")
 
 
@@ -166,9 +169,28 @@ def _macro_f1_idx(truth: np.ndarray, pred: np.ndarray, k: int) -> float:
     return float(f1[present].mean()) if present.any() else 0.0
 
 
+def _positive_f1_idx(truth: np.ndarray, pred: np.ndarray, k: int) -> float:
+    """F1 of class 1 (the one category of binary data; k is ignored, kept for the same signature)."""
+    tp = float(np.sum((truth == 1) & (pred == 1)))
+    denom = float(np.sum(truth == 1) + np.sum(pred == 1))
+    return 2 * tp / denom if denom else 0.0
+
+
+TUNE_OBJECTIVES = {"macro_f1": _macro_f1_idx, "positive_f1": _positive_f1_idx}
+
+
+def _objective(recipe: Recipe, n_categories: int) -> Any:
+    if recipe.tune_for not in TUNE_OBJECTIVES:
+        raise ValueError(f"recipe tune_for {recipe.tune_for!r}: expected one of {', '.join(TUNE_OBJECTIVES)}")
+    if recipe.tune_for == "positive_f1" and n_categories != 1:
+        raise ValueError(f"recipe tune_for 'positive_f1' needs exactly one category, not {n_categories}")
+    return TUNE_OBJECTIVES[recipe.tune_for]
+
+
 def tune_label_weights(truth: np.ndarray, P: np.ndarray, *, span: float = 3.0, step: float = 0.1,
-                       passes: int = 3) -> tuple[np.ndarray, float, float]:
-    """Per-class multiplicative weights w (w[0] = 1 for clean) so that argmax(w * P) maximises macro-F1.
+                       passes: int = 3, objective: Any = _macro_f1_idx) -> tuple[np.ndarray, float, float]:
+    """Per-class multiplicative weights w (w[0] = 1 for clean) so that argmax(w * P) maximises macro-F1
+    (or `objective(truth, pred, k)`, e.g. _positive_f1_idx: the F1 of class 1 of binary data).
 
     Coordinate ascent over log-weights in [-span, span] (clean's included, then divided out); a change is
     kept only if it improves macro-F1 by more than 1e-4, so classes that need no shift keep weight 1. Returns (w, F1 before, F1 after).
@@ -177,14 +199,14 @@ def tune_label_weights(truth: np.ndarray, P: np.ndarray, *, span: float = 3.0, s
     logp = np.log(np.clip(P, 1e-9, None))
     b = np.zeros(k)
     grid = np.round(np.arange(-span, span + step / 2, step), 6)
-    base = best = _macro_f1_idx(truth, np.argmax(logp, axis=1), k)
+    base = best = objective(truth, np.argmax(logp, axis=1), k)
     for _ in range(passes):
         changed = False
         for j in range(k):  # clean too: shifting it moves every category at once
             for g in grid:
                 trial = b.copy()
                 trial[j] = g
-                f = _macro_f1_idx(truth, np.argmax(logp + trial, axis=1), k)
+                f = objective(truth, np.argmax(logp + trial, axis=1), k)
                 if f > best + 1e-4:
                     best, b, changed = f, trial, True
         if not changed:
@@ -238,6 +260,8 @@ def fit(texts: Sequence[str], labels: Sequence[Sequence[str]], *, categories: Se
     exclusive = all(len(row) <= 1 for row in labels)
     cats = tuple(c for c in cats if any(c in row for row in labels))  # a model's categories are those it saw
     y = _targets(labels, cats, exclusive)
+    if exclusive and recipe.tune_label:
+        _objective(recipe, len(cats))  # an unknown or unfitting tune_for fails before any training
     if not exclusive and int(np.min(y.sum(axis=0))) < 2:
         raise ValueError("every category needs at least 2 positive examples")
     strings = _feature_strings(texts, recipe, meta)
@@ -281,10 +305,11 @@ def fit(texts: Sequence[str], labels: Sequence[Sequence[str]], *, categories: Se
             oof_method = f"{recipe.label_folds}-fold out-of-fold predictions of the classifier step"
         names = [CLEAN, *cats]
         truth = np.array([names.index(row[0]) if row and row[0] in cats else 0 for row in labels])
-        w, before, after = tune_label_weights(truth, with_clean(oof))
+        w, before, after = tune_label_weights(truth, with_clean(oof), objective=_objective(recipe, len(cats)))
         label_weights = {c: round(float(v), 4) for c, v in zip(names, w, strict=True)}
-        label_method = (f"per-class weights maximising macro-F1 on {oof_method} of the training data "
-                        f"(macro-F1 there {before:.4f} -> {after:.4f}; optimistic, tuned on the same predictions)")
+        what = "macro-F1" if recipe.tune_for == "macro_f1" else f"{cats[0]} F1"
+        label_method = (f"per-class weights maximising {what} on {oof_method} of the training data "
+                        f"({what} there {before:.4f} -> {after:.4f}; optimistic, tuned on the same predictions)")
         if log:
             log(f"  label weights {label_weights}: {label_method}")
     info = list(data_info or [{"source": "inline", "rows": n,
