@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import logging
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -18,13 +19,26 @@ from review.mailer import deliver_due, deliver_week
 from review.store import Store
 
 log = logging.getLogger("canhgac.jobs")
+_running = {"crawls": 0}  # crawls this daemon runs right now (a scheduling hint, nothing to persist)
+_running_lock = threading.Lock()
 
 
 def crawl_source(cfg: Config, store: Store, name: str) -> Any:
-    """One crawl of one source, in a subprocess with the configured timeout (the runner records health)."""
-    from crawler.runner import run_source
+    """One crawl of one source, in a subprocess with the configured timeout (the runner records health).
 
-    outcome = run_source(cfg.path or None, name, cfg.crawler.crawl_timeout_s)
+    A crawl that starts while others already fill the cores runs without worker processes of its own.
+    """
+    from crawler.runner import run_source, shared_cores_settings
+
+    with _running_lock:
+        _running["crawls"] += 1
+        at_once = _running["crawls"]
+    try:
+        outcome = run_source(cfg.path or None, name, cfg.crawler.crawl_timeout_s,
+                             settings=shared_cores_settings(at_once))
+    finally:
+        with _running_lock:
+            _running["crawls"] -= 1
     level = logging.INFO if outcome.ok else logging.WARNING
     log.log(level, "crawl %s %s: %d new items, %d pages, %d errors in %.1fs%s", name,
             "ok" if outcome.ok else "FAILED", outcome.items_new, outcome.pages, outcome.errors, outcome.duration_s,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import unicodedata
 from pathlib import Path
 
@@ -114,3 +115,23 @@ def test_news_sitemap_publication_dates() -> None:
     assert dates["{base}/tin-tuc/cong-nhan-di-tich-cap-tinh.html"] == "2026-04-20T09:00:00+07:00"
     bomb = BOMB.split("]>")[0] + "]><urlset><url><loc>x</loc><publication_date>&lol9;</publication_date></url></urlset>"
     assert len(str(_publication_dates(bomb.encode()))) < 100  # the entity is not expanded
+
+
+def test_crawls_that_fill_the_cores_run_without_their_own_workers() -> None:
+    from crawler.runner import shared_cores_settings
+
+    cores = os.cpu_count() or 1
+    assert shared_cores_settings(cores) == {"CANHGAC_WORKERS": "0"}
+    assert shared_cores_settings(cores + 3) == {"CANHGAC_WORKERS": "0"}
+    if cores > 1:
+        assert shared_cores_settings(1) == {}  # alone: the worker processes use the idle cores
+
+
+def test_daemon_crawls_count_themselves_and_always_uncount(tmp_path: Path) -> None:
+    from crawler import jobs
+    from review.config import ConfigError, parse_config
+
+    cfg = parse_config('[[sources]]\nname = "a"\nkind = "rss"\nurls = ["https://a.example.vn/rss"]\n')
+    with pytest.raises(ConfigError):  # an unknown source fails inside the crawl; the count must not leak
+        jobs.crawl_source(cfg, None, "khong-co")  # type: ignore[arg-type]
+    assert jobs._running["crawls"] == 0
