@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from underthesea import word_tokenize
 
@@ -85,3 +86,21 @@ def analyze(text: str, *, segment: bool = True) -> Doc:
     words = ["_".join(texts[i] for i in g) for g in groups]
     spans = [(sylls[g[0]].start, sylls[g[-1]].end) for g in groups]
     return Doc(text, sylls, words, spans, norm_text, starts)
+
+
+MIN_CONTENT_TOKENS = 3  # fewer normalised syllables than this: "short", no model-only flags below short_thresholds
+
+
+def content_tokens(doc: Doc) -> int:
+    """Normalised syllables (typed tokens included) that carry a letter or digit."""
+    return sum(map(_has_alnum, [syl.text for syl in doc.syllables]))
+
+
+def is_short(doc: Doc) -> bool:
+    """Too little text for the model alone to judge by the ordinary thresholds (see classifier.scorer)."""
+    return content_tokens(doc) < MIN_CONTENT_TOKENS
+
+
+@lru_cache(maxsize=100_000)
+def _has_alnum(text: str) -> bool:  # syllables repeat a lot in long texts: one check per distinct syllable
+    return any(ch.isalnum() for ch in text)

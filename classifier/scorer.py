@@ -9,9 +9,11 @@ Invariants of every result:
 - every flagged category has at least one piece of positive evidence of its own (a rule, a confirmed bank
   item, an indicator, or failing those its top n-gram contributions); a category with none is not flagged;
 - text with fewer than MIN_CONTENT_TOKENS normalised syllables (title included; typed tokens such as
-  `urltok` count, punctuation does not) is too short to judge: scores are still reported, but only
-  categories supported by a matched rule or a confirmed bank item can be flagged, and the label is
-  "clean" unless something is flagged.
+  `urltok` count, punctuation does not) is too short to judge by the ordinary thresholds: scores are still
+  reported, but only categories supported by a matched rule, a confirmed bank item, or a model score at
+  the category's short-text threshold (card `short_thresholds`: tuned on the short training texts'
+  held-out predictions to the target precision; absent when that precision was not shown) can be flagged,
+  and the label is "clean" unless something is flagged.
 
 A title is read together with the text (the model, the rules and the cues see `title + ".\n" + text`).
 Evidence offsets always index the string the evidence was found in: the text, or — for evidence found in
@@ -22,14 +24,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from classifier import model as model_io
-from classifier.analysis import Doc, analyze
+from classifier.analysis import MIN_CONTENT_TOKENS, Doc, analyze, content_tokens
 from classifier.bank import CONFIRMED, Bank
 from classifier.coverage import OfficialCoverage
 from classifier.explain import ngram_evidence
@@ -40,7 +41,6 @@ from classifier.result import Evidence, ScoreResult
 from classifier.rules import RuleSet
 from classifier.signals import MISINFO, coverage_evidence, named_cues, source_evidence
 
-MIN_CONTENT_TOKENS = 3  # fewer normalised syllables than this: no model-only flags
 TITLE_SEP = ".\n"  # between title and text in what the model reads
 TITLE_DETAIL = "title: "  # detail prefix of evidence found in the title (its offsets index the title)
 COVERAGE_FLOOR = 0.15  # only ask the (database-backed) coverage index when misinformation is plausible
@@ -77,6 +77,9 @@ class Scorer:
         for c, t in (thresholds or {}).items():
             if c in self.thresholds:
                 self.thresholds[c] = float(t)
+        # short texts: the model alone flags them only at these probabilities (tuned on short held-out texts)
+        self.short_thresholds: dict[str, float] = {c: float(t) for c, t in (card.get("short_thresholds") or {}).items()
+                                                   if c in self.categories}
         # exclusive labels: `label` is the argmax of weight × score, weights tuned on out-of-fold macro-F1
         self.label_weights: dict[str, float] = {c: float(w) for c, w in (card.get("label_weights") or {}).items()}
         self.segment = bool(pipeline.named_steps["analyze"].segment)
@@ -184,8 +187,10 @@ class Scorer:
                 scores[e.category] *= 1 + max(e.weight, -1.0)
         short = content_tokens(doc) < MIN_CONTENT_TOKENS
         candidates = [c for c in self.categories if scores[c] >= self.thresholds[c]]
-        if short:  # too little text to judge: only a rule or a confirmed bank item can flag
+        if short:  # too little text to judge by the ordinary thresholds: a rule, a confirmed bank item, or the
+            # model at its short-text threshold (where the card has one: precision shown on short held-out texts)
             backed = {e.category for e in evidence if e.kind in ("rule", "bank") and e.weight > 0}
+            backed |= {c for c, t in self.short_thresholds.items() if scores[c] >= t}
             candidates = [c for c in candidates if c in backed]
         for c in candidates:
             evidence.extend(ngram_evidence(doc, row, self._weights[self.categories.index(c)], self._names, c))
@@ -248,13 +253,3 @@ def locate(e: Evidence, title: str, text: str) -> Evidence:
         return replace(e, text=text[:b], start=0, end=b)
     b = min(e.end, len(title))
     return replace(e, text=title[e.start:b], end=b, detail=TITLE_DETAIL + e.detail)
-
-
-def content_tokens(doc: Doc) -> int:
-    """Normalised syllables (typed tokens included) that carry a letter or digit."""
-    return sum(map(_has_alnum, [syl.text for syl in doc.syllables]))
-
-
-@lru_cache(maxsize=100_000)
-def _has_alnum(text: str) -> bool:  # syllables repeat a lot in long texts: one check per distinct syllable
-    return any(ch.isalnum() for ch in text)

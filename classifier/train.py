@@ -29,7 +29,7 @@ from sklearn.model_selection import KFold, StratifiedKFold
 from sklearn.pipeline import Pipeline
 
 from classifier import model as model_io
-from classifier.analysis import analyze
+from classifier.analysis import MIN_CONTENT_TOKENS, analyze, is_short
 from classifier.categories import CATEGORIES
 from classifier.dataset import LabelledData, combine, read_labelled
 from classifier.features import model_input
@@ -214,21 +214,32 @@ def tune_label_weights(truth: np.ndarray, P: np.ndarray, *, span: float = 3.0, s
     return np.exp(b - b[0]), base, best
 
 
+def precision_threshold(y_true: np.ndarray, p: np.ndarray, target_precision: float, min_threshold: float,
+                        min_true_positives: int = 3) -> float | None:
+    """Lowest threshold at which the held-out precision reaches the target with at least
+    `min_true_positives` true positives above it; None when no threshold does."""
+    order = np.argsort(-p)
+    ps, ys = p[order], y_true[order]
+    tp = np.cumsum(ys)
+    precision = tp / np.arange(1, len(ys) + 1)
+    ok = np.where((precision >= target_precision) & (tp >= min_true_positives) & (ps >= min_threshold))[0]
+    return float(max(min_threshold, ps[ok.max()])) if len(ok) else None
+
+
 def tune_threshold(y_true: np.ndarray, p: np.ndarray, target_precision: float, min_threshold: float
                    ) -> tuple[float, str]:
     """Lowest threshold whose held-out precision reaches the target; else the best-F1 one."""
     positives = int(y_true.sum())
     if positives < 5:
         return 0.5, "fallback: fewer than 5 held-out positives"
+    found = precision_threshold(y_true, p, target_precision, min_threshold)
+    if found is not None:
+        return found, f"precision >= {target_precision} on held-out"
     order = np.argsort(-p)
     ps, ys = p[order], y_true[order]
     tp = np.cumsum(ys)
     k = np.arange(1, len(ys) + 1)
     precision, recall = tp / k, tp / positives
-    ok = np.where((precision >= target_precision) & (tp >= 3) & (ps >= min_threshold))[0]
-    if len(ok):
-        i = ok.max()
-        return float(max(min_threshold, ps[i])), f"precision >= {target_precision} on held-out"
     f1 = 2 * precision * recall / np.maximum(precision + recall, 1e-9)
     f1[ps < min_threshold] = 0
     i = int(np.argmax(f1))
@@ -312,6 +323,9 @@ def fit(texts: Sequence[str], labels: Sequence[Sequence[str]], *, categories: Se
                         f"({what} there {before:.4f} -> {after:.4f}; optimistic, tuned on the same predictions)")
         if log:
             log(f"  label weights {label_weights}: {label_method}")
+    short_thresholds, short_method = _short_thresholds(texts, labels, cats, oof, oof_method, recipe)
+    if log:
+        log(f"  short-text thresholds {short_thresholds}: {short_method}")
     info = list(data_info or [{"source": "inline", "rows": n,
                                "sha256": hashlib.sha256(json.dumps([list(texts), [list(r) for r in labels]],
                                                                    ensure_ascii=False).encode()).hexdigest()}])
@@ -328,6 +342,8 @@ def fit(texts: Sequence[str], labels: Sequence[Sequence[str]], *, categories: Se
         "C_method": c_method,
         "thresholds": {c: round(t, 4) for c, t in thresholds.items()},
         "threshold_method": methods,
+        "short_thresholds": short_thresholds,
+        "short_threshold_method": short_method,
         "label_weights": label_weights,
         "label_method": label_method,
         "meta_keys": sorted({str(k) for m in meta or [] if m for k in m}),
@@ -337,6 +353,32 @@ def fit(texts: Sequence[str], labels: Sequence[Sequence[str]], *, categories: Se
         "git_commit": _git_commit(),
     }
     return TrainedModel(pipeline, card, metrics)
+
+
+SHORT_MIN_THRESHOLD = 0.5  # a short text is never flagged by the model alone below this probability
+
+
+def _short_thresholds(texts: Sequence[str], labels: Sequence[Sequence[str]], cats: tuple[str, ...],
+                      oof: np.ndarray | None, oof_method: str, recipe: Recipe) -> tuple[dict[str, float], str]:
+    """Per category, the probability at which the model alone may flag a SHORT text (fewer than
+    MIN_CONTENT_TOKENS content syllables: "đm", "ok", "chuyển khoản"): the lowest threshold whose precision
+    among the short training texts' out-of-fold predictions reaches the recipe's target precision, with at
+    least 3 true positives, and never below SHORT_MIN_THRESHOLD. A category not listed (no held-out
+    predictions, or too few short positives to show that precision) keeps the rule: short texts are flagged
+    in it only by a matched rule or a confirmed bank item."""
+    if oof is None:
+        return {}, "no out-of-fold predictions: short texts are flagged only by a rule or a confirmed bank item"
+    short = np.array([is_short(analyze(t, segment=False)) for t in texts], dtype=bool)
+    Y = np.array([[c in row for c in cats] for row in labels], dtype=int)
+    found = {c: precision_threshold(Y[short, j], oof[short, j], recipe.target_precision,
+                                    max(recipe.min_threshold, SHORT_MIN_THRESHOLD))
+             for j, c in enumerate(cats)} if short.any() else {}
+    out = {c: round(t, 4) for c, t in found.items() if t is not None}
+    counts = ", ".join(f"{c} {int(Y[short, j].sum())}" for j, c in enumerate(cats))
+    return out, (f"lowest threshold (>= {SHORT_MIN_THRESHOLD}) reaching precision >= {recipe.target_precision} with >= 3 "
+                 f"true positives among the {int(short.sum())} short training texts (< {MIN_CONTENT_TOKENS} content "
+                 f"syllables; positives: {counts}) in {oof_method}; a category not listed flags short texts only "
+                 "by a rule or a confirmed bank item")
 
 
 def _metrics(Y: np.ndarray, P: np.ndarray, cats: tuple[str, ...], thresholds: dict[str, float], exclusive: bool,
