@@ -91,6 +91,7 @@ class Recipe:
     target_precision: float = 0.8
     min_threshold: float = 0.3
     cv_folds: int = 5
+    cv_repeats: int = 1  # repeat the cross-validation with other fold splits; thresholds etc. see the pooled predictions
     seed: int = 13
     data: tuple[str, ...] = field(default_factory=tuple)  # seed files (default recipe only), relative to the recipe
 

@@ -287,25 +287,36 @@ def fit(texts: Sequence[str], labels: Sequence[Sequence[str]], *, categories: Se
     metrics: dict[str, Any] = {}
     oof: np.ndarray | None = None
     oof_method = ""
+    oof_labels: Sequence[Sequence[str]] = labels  # the rows behind oof's rows (repeated CV: labels repeated)
+    oof_texts: Sequence[str] = texts
     if cv and recipe.cv_folds >= 2:
-        oof = np.zeros((n, len(cats)))
+        repeats = max(1, recipe.cv_repeats)
+        parts = []
         oof_method = f"{recipe.cv_folds}-fold cross-validation of the whole pipeline"
-        if exclusive:
-            splitter: Any = StratifiedKFold(recipe.cv_folds, shuffle=True, random_state=recipe.seed)
-        else:
-            splitter = KFold(recipe.cv_folds, shuffle=True, random_state=recipe.seed)
-        for k, (tr, te) in enumerate(splitter.split(np.zeros(n), y if exclusive else None)):
-            s_tr, y_tr, _ = _augment(texts, strings, y, tr, recipe, meta)
-            pipe, _ = _fit_step(s_tr, y_tr, recipe, exclusive)
-            oof[te] = _proba(pipe, [strings[i] for i in te], cats)
-            if log:
-                log(f"  fold {k + 1}/{recipe.cv_folds} done")
-        Y = np.array([[c in row for c in cats] for row in labels], dtype=int)
+        if repeats > 1:
+            oof_method = (f"{repeats} x {oof_method} (each row predicted once per repeat, by a model that did not see "
+                          "it; the repeats' predictions pooled)")
+        for r in range(repeats):
+            part = np.zeros((n, len(cats)))
+            if exclusive:
+                splitter: Any = StratifiedKFold(recipe.cv_folds, shuffle=True, random_state=recipe.seed + r)
+            else:
+                splitter = KFold(recipe.cv_folds, shuffle=True, random_state=recipe.seed + r)
+            for k, (tr, te) in enumerate(splitter.split(np.zeros(n), y if exclusive else None)):
+                s_tr, y_tr, _ = _augment(texts, strings, y, tr, recipe, meta)
+                pipe, _ = _fit_step(s_tr, y_tr, recipe, exclusive)
+                part[te] = _proba(pipe, [strings[i] for i in te], cats)
+                if log:
+                    log(f"  repeat {r + 1}/{repeats}, fold {k + 1}/{recipe.cv_folds} done")
+            parts.append(part)
+        oof = np.vstack(parts)
+        oof_labels, oof_texts = list(labels) * repeats, list(texts) * repeats
+        Y = np.array([[c in row for c in cats] for row in oof_labels], dtype=int)
         for j, c in enumerate(cats):
             thresholds[c], methods[c] = tune_threshold(Y[:, j], oof[:, j], recipe.target_precision,
                                                        recipe.min_threshold)
-        metrics = _metrics(Y, oof, cats, thresholds, exclusive, labels)
-        metrics["method"] = f"{recipe.cv_folds}-fold cross-validation, out-of-fold predictions"
+        metrics = _metrics(Y, oof, cats, thresholds, exclusive, oof_labels)
+        metrics["method"] = f"{oof_method}, out-of-fold predictions"
     s_all, y_all, src = _augment(texts, strings, y, np.arange(n), recipe, meta)
     pipeline, X_all = _fit_step(s_all, y_all, recipe, exclusive)
     label_weights: dict[str, float] = {}
@@ -315,7 +326,7 @@ def fit(texts: Sequence[str], labels: Sequence[Sequence[str]], *, categories: Se
             oof = _oof_classifier(pipeline, X_all, y_all, src, n, recipe, cats)
             oof_method = f"{recipe.label_folds}-fold out-of-fold predictions of the classifier step"
         names = [CLEAN, *cats]
-        truth = np.array([names.index(row[0]) if row and row[0] in cats else 0 for row in labels])
+        truth = np.array([names.index(row[0]) if row and row[0] in cats else 0 for row in oof_labels])
         w, before, after = tune_label_weights(truth, with_clean(oof), objective=_objective(recipe, len(cats)))
         label_weights = {c: round(float(v), 4) for c, v in zip(names, w, strict=True)}
         what = "macro-F1" if recipe.tune_for == "macro_f1" else f"{cats[0]} F1"
@@ -323,7 +334,7 @@ def fit(texts: Sequence[str], labels: Sequence[Sequence[str]], *, categories: Se
                         f"({what} there {before:.4f} -> {after:.4f}; optimistic, tuned on the same predictions)")
         if log:
             log(f"  label weights {label_weights}: {label_method}")
-    short_thresholds, short_method = _short_thresholds(texts, labels, cats, oof, oof_method, recipe)
+    short_thresholds, short_method = _short_thresholds(oof_texts, oof_labels, cats, oof, oof_method, recipe)
     if log:
         log(f"  short-text thresholds {short_thresholds}: {short_method}")
     info = list(data_info or [{"source": "inline", "rows": n,
@@ -368,7 +379,9 @@ def _short_thresholds(texts: Sequence[str], labels: Sequence[Sequence[str]], cat
     in it only by a matched rule or a confirmed bank item."""
     if oof is None:
         return {}, "no out-of-fold predictions: short texts are flagged only by a rule or a confirmed bank item"
-    short = np.array([is_short(analyze(t, segment=False)) for t in texts], dtype=bool)
+    judged: dict[str, bool] = {}
+    short = np.array([judged.setdefault(t, is_short(analyze(t, segment=False))) if t not in judged else judged[t]
+                      for t in texts], dtype=bool)
     Y = np.array([[c in row for c in cats] for row in labels], dtype=int)
     found = {c: precision_threshold(Y[short, j], oof[short, j], recipe.target_precision,
                                     max(recipe.min_threshold, SHORT_MIN_THRESHOLD))

@@ -41,11 +41,15 @@ def test_too_short_text_gets_no_model_only_flags(default_scorer: Scorer, text: s
         assert res.label == "clean"
 
 
-def test_default_model_has_no_short_text_thresholds(default_scorer: Scorer) -> None:
-    """The seed data holds no short texts, so no held-out precision shows the model can judge them: the bundled
-    model flags short text only through a rule or a confirmed bank item."""
-    assert default_scorer.short_thresholds == {}
-    assert default_scorer.score("đm").flags == ()
+def test_default_model_flags_short_vulgarity_only_through_its_short_threshold(default_scorer: Scorer) -> None:
+    """The seed data has short vulgar and short ordinary comments (seed/short_comments.jsonl), so the card holds
+    a short-text threshold for offensive (precision shown on short held-out texts) and for no other category."""
+    assert set(default_scorer.short_thresholds) == {"offensive"}
+    for text in ("Đm", "Vãi lồn!", "đéo tin"):  # not seed texts
+        res = default_scorer.score(text)
+        assert res.flags == ("offensive",) and res.label == "offensive", (text, res.scores)
+    for text in ("ok", "Chào bạn", "Con chó", "Lồng đèn", "Tuyệt vời", "Cảm ơn anh"):
+        assert default_scorer.score(text).flags == (), text
 
 
 def test_short_text_can_still_be_flagged_by_a_rule_or_the_bank(default_scorer: Scorer) -> None:
