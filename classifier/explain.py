@@ -15,6 +15,7 @@ import numpy as np
 from classifier.analysis import Doc
 from classifier.normalize import strip_accents
 from classifier.result import Evidence
+from classifier.shape import describe, locate_token
 
 
 def _find_ngram(tokens: list[str], gram: list[str]) -> int:
@@ -63,3 +64,30 @@ def ngram_evidence(doc: Doc, row: Any, weights: np.ndarray, names: np.ndarray, c
     best = sorted(spans.items(), key=lambda kv: -kv[1])[:top]
     return [Evidence(category, "ngram", doc.original[a:b], a, b, w, ", ".join(detail[(a, b)][:4]))
             for (a, b), w in best]
+
+
+def shape_evidence(original: str, row: Any, weights: np.ndarray, names: np.ndarray, category: str,
+                   top: int = 3) -> list[Evidence]:
+    """Top positive contributions of the shape/link/metadata block ("meta__…" features of models built with
+    `shape` or `url_parts`): kind "shape" with the offsets of the link, number or tag that produced the token
+    (-1 for whole-text properties such as "no diacritics"), kind "meta" for caller metadata (never textual).
+    Sensational cues (`cue_…`, shown by the scorer) and the block's constant are left out."""
+    idx = row.indices
+    if len(idx) == 0:
+        return []
+    contrib = row.data * weights[idx]
+    out: list[Evidence] = []
+    for k in np.argsort(-contrib, kind="stable"):
+        if contrib[k] <= 0 or len(out) >= top:
+            break
+        block, _, token = str(names[idx[k]]).partition("__")
+        if block != "meta" or token.startswith("cue_") or token == "shape":
+            continue
+        what = describe(token)
+        if token.startswith("meta_"):
+            out.append(Evidence(category, "meta", what, -1, -1, float(contrib[k]), token))
+            continue
+        a, b = locate_token(token, original)
+        out.append(Evidence(category, "shape", original[a:b] if a >= 0 else what, a, b, float(contrib[k]),
+                            f"{what} ({token})"))
+    return out

@@ -10,7 +10,8 @@ from typing import Any
 class Evidence:
     """Why a category scored: one contributing piece. start/end index the ORIGINAL text (-1: not textual).
 
-    kind: "ngram" | "rule" | "bank" | "bank_negative" | "source" | "sensational" | "coverage" | "locality"
+    kind: "ngram" | "rule" | "bank" | "bank_negative" | "source" | "sensational" | "coverage" | "locality" |
+          "shape" (a link, number or layout trait; models built with `shape`/`url_parts`) | "meta" (caller metadata)
     """
 
     category: str

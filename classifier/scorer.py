@@ -33,7 +33,7 @@ from classifier import model as model_io
 from classifier.analysis import MIN_CONTENT_TOKENS, Doc, analyze, content_tokens
 from classifier.bank import CONFIRMED, Bank
 from classifier.coverage import OfficialCoverage
-from classifier.explain import ngram_evidence
+from classifier.explain import ngram_evidence, shape_evidence
 from classifier.features import model_input
 from classifier.language import detect_language
 from classifier.locality import match_localities
@@ -193,7 +193,10 @@ class Scorer:
             backed |= {c for c, t in self.short_thresholds.items() if scores[c] >= t}
             candidates = [c for c in candidates if c in backed]
         for c in candidates:
-            evidence.extend(ngram_evidence(doc, row, self._weights[self.categories.index(c)], self._names, c))
+            w = self._weights[self.categories.index(c)]
+            evidence.extend(ngram_evidence(doc, row, w, self._names, c))
+            if self.shape or self.url_parts:  # the link/number/metadata tokens that pushed the score up
+                evidence.extend(shape_evidence(doc.original, row, w, self._names, c))
         supported = {e.category for e in evidence if e.weight > 0}
         flags = tuple(c for c in candidates if c in supported)  # invariant: no flag without evidence
         label = self._label(scores, flags, probs)

@@ -12,7 +12,7 @@ reads in a block of its own (see classifier.features.META_SEP); metadata becomes
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 SHORTENERS = frozenset({"bit.ly", "tinyurl.com", "slim.link", "go.link", "onelink.to", "s.id", "t.ly", "rb.gy",
                         "cutt.ly", "shorturl.at", "is.gd", "t.co", "goo.gl", "tiny.cc", "rebrand.ly", "shorten.ee"})
@@ -38,6 +38,15 @@ _EMOJI = re.compile(r"[\U0001F000-\U0001FFFF\u2600-\u27BF]")
 _TOKEN_SAFE = re.compile(r"[^a-z0-9]+")
 
 
+def _urls(text: str) -> Iterator[tuple[re.Match[str], str, str, str | None]]:
+    """Each link of `text` as (match, domain, tld, path); bare "word.word" only when its TLD is a known one."""
+    for m in _URL.finditer(text):
+        domain, tld, path = m.group(1), m.group(2), m.group(3)
+        if "." not in domain or tld.lower() not in _TLDS and not m.group(0).lower().startswith(("http", "www")):
+            continue
+        yield m, domain, tld, path
+
+
 def _domain_tokens(domain: str, tld: str, path: str | None) -> list[str]:
     d = re.sub(r"\s", "", domain.lower())
     out = ["url"]
@@ -61,10 +70,7 @@ def _domain_tokens(domain: str, tld: str, path: str | None) -> list[str]:
 def shape_tokens(text: str) -> list[str]:
     """Tokens describing the links, numbers and layout of `text` (one occurrence per kind)."""
     found: list[str] = []
-    for m in _URL.finditer(text):
-        domain, tld, path = m.group(1), m.group(2), m.group(3)
-        if "." not in domain or tld.lower() not in _TLDS and not m.group(0).lower().startswith(("http", "www")):
-            continue
+    for _, domain, tld, path in _urls(text):
         found.extend(_domain_tokens(domain, tld, path))
     if _IP_URL.search(text):
         found.append("url_ip")
@@ -117,12 +123,72 @@ def url_part_tokens(text: str) -> list[str]:
     path's (url_path:kh), split on dots, hyphens, slashes and digits; parts of 1 letter are dropped. A brand's
     name inside a domain that is not the brand's own is a classic phishing cue (one occurrence per token)."""
     found: list[str] = []
-    for m in _URL.finditer(text):
-        domain, tld, path = m.group(1), m.group(2), m.group(3)
-        if "." not in domain or tld.lower() not in _TLDS and not m.group(0).lower().startswith(("http", "www")):
-            continue
-        d = re.sub(r"\s", "", domain.lower())
-        name = d[: -len(tld) - 1] if len(d) > len(tld) + 1 else d
-        found += [f"url_dom:{p}" for p in _PART_SPLIT.split(name) if len(p) > 1 and p not in _DOMAIN_FILLER]
-        found += [f"url_path:{p}" for p in _PART_SPLIT.split((path or "").lower()) if len(p) > 1][:8]
+    for _, domain, tld, path in _urls(text):
+        found += _part_tokens(domain, tld, path)
     return list(dict.fromkeys(found))
+
+
+def _part_tokens(domain: str, tld: str, path: str | None) -> list[str]:
+    d = re.sub(r"\s", "", domain.lower())
+    name = d[: -len(tld) - 1] if len(d) > len(tld) + 1 else d
+    return ([f"url_dom:{p}" for p in _PART_SPLIT.split(name) if len(p) > 1 and p not in _DOMAIN_FILLER]
+            + [f"url_path:{p}" for p in _PART_SPLIT.split((path or "").lower()) if len(p) > 1][:8])
+
+
+_SHAPE_VI = {
+    "url": "có liên kết", "url_short": "liên kết rút gọn", "url_tld_rare": "tên miền có đuôi ít gặp",
+    "url_tld_other": "tên miền có đuôi lạ", "url_hyphen": "tên miền có gạch nối", "url_digits": "tên miền lẫn chữ số",
+    "url_spaced": "liên kết viết tách để né bộ lọc", "url_path": "liên kết có đường dẫn",
+    "url_ip": "liên kết bằng địa chỉ IP", "phone_mobile": "số điện thoại di động", "phone_landline": "số máy bàn",
+    "phone_free": "tổng đài miễn phí 1800", "phone_paid": "tổng đài thu phí 1900", "shortcode": "đầu số nhắn tin",
+    "digits_code": "dãy mã số", "head_tag": "nhãn ở đầu tin", "head_brand": "tên thương hiệu ở đầu tin",
+    "noaccent": "cả tin viết không dấu", "caps_most": "gần như toàn bộ viết hoa", "caps_some": "nhiều chữ viết hoa",
+    "emoji": "biểu tượng cảm xúc",
+}
+
+
+def describe(token: str) -> str:
+    """A shape/link/metadata token in words a moderator reads (Vietnamese)."""
+    if token.startswith("url_dom:"):
+        return f"tên miền chứa «{token[8:]}»"
+    if token.startswith("url_path:"):
+        return f"đường dẫn liên kết chứa «{token[9:]}»"
+    if token.startswith("url_tld_") and token not in _SHAPE_VI:
+        return f"tên miền đuôi .{token[8:]}"
+    if token.startswith("meta_"):
+        return f"thông tin đi kèm: {token[5:]}"
+    return _SHAPE_VI.get(token, token)
+
+
+def locate_token(token: str, text: str) -> tuple[int, int]:
+    """Where in `text` a shape token comes from (see _locate), without surrounding spaces."""
+    a, b = _locate(token, text)
+    while a >= 0 and b > a and text[b - 1].isspace():
+        b -= 1
+    return a, b
+
+
+def _locate(token: str, text: str) -> tuple[int, int]:
+    """Where in `text` a shape token comes from: the first link, number or tag that produces it; (-1, -1) for
+    properties of the whole text (no accents, capitals) and for metadata."""
+    m: re.Match[str] | None
+    if token.startswith(("url_dom:", "url_path:")) or token == "url" or token.startswith("url_") and token != "url_ip":
+        for link, domain, tld, path in _urls(text):
+            if token in _domain_tokens(domain, tld, path) or token in _part_tokens(domain, tld, path):
+                return link.start(), link.end()
+        return -1, -1
+    if token in ("phone_free", "phone_paid"):
+        m = next((h for h in _HOTLINE.finditer(text) if (h.group(1) == "8") == (token == "phone_free")), None)
+        return (m.start(), m.end()) if m else (-1, -1)
+    if token == "shortcode":
+        m = _SHORTCODE.search(text)
+        return (m.start(1), m.end(1)) if m else (-1, -1)
+    pattern = {"url_ip": _IP_URL, "phone_mobile": _MOBILE, "phone_landline": _LANDLINE, "digits_code": _CODE,
+               "emoji": _EMOJI}.get(token)
+    if pattern is not None:
+        m = pattern.search(text)
+        return (m.start(), m.end()) if m else (-1, -1)
+    if token in ("head_tag", "head_brand"):
+        m = (_HEAD_TAG if token == "head_tag" else _HEAD_BRAND).match(text)
+        return (m.start() + len(m.group(0)) - len(m.group(0).lstrip()), m.end()) if m else (-1, -1)
+    return -1, -1

@@ -14,7 +14,9 @@ from review.priority import effective
 from review.vi import STATUS_VI, category_vi, hhmm, verdict_vi
 
 _ANSI_ON, _ANSI_OFF = "\x1b[1;31m", "\x1b[0m"
-_KIND_VI = {"ngram": "từ ngữ", "rule": "quy tắc", "bank": "kho mẫu đã biết", "keyword": "từ khoá"}
+_KIND_VI = {"ngram": "từ ngữ", "rule": "quy tắc", "bank": "kho mẫu đã biết", "keyword": "từ khoá",
+            "bank_negative": "giống mục đã bỏ qua", "sensational": "dấu hiệu giật gân", "source": "nguồn tin",
+            "coverage": "đối chiếu tin chính thống", "shape": "dấu hiệu hình thức", "meta": "thông tin đi kèm"}
 
 
 def spans_in(text: str, evidence: Sequence[dict[str, Any]]) -> list[tuple[int, int]]:
