@@ -78,6 +78,26 @@ def _paired_ci(truth: Sequence[str], ours: Sequence[str], base: Sequence[str], p
     return float(lo), float(hi)
 
 
+def _calibration(truth: Sequence[str], probs: Sequence[dict[str, float]], bins: int = 10) -> tuple[float, float]:
+    """(ECE, Brier) of per-category probabilities against the truth, averaged over the categories (not clean):
+    ECE = sum over equal-width probability bins of |mean probability - observed rate| x share of rows."""
+    eces, briers = [], []
+    for c in probs[0]:
+        p = np.array([row[c] for row in probs])
+        y = np.array([t == c for t in truth], dtype=float)
+        which = np.minimum((p * bins).astype(int), bins - 1)
+        eces.append(sum(abs(p[which == b].mean() - y[which == b].mean()) * (which == b).mean()
+                        for b in range(bins) if (which == b).any()))
+        briers.append(float(np.mean((p - y) ** 2)))
+    return float(np.mean(eces)), float(np.mean(briers))
+
+
+def _baseline_probs(base: Any, texts: Sequence[str]) -> list[dict[str, float]]:
+    P = base.predict_proba(list(texts))
+    cats = [c for c in base.classes_ if c != "clean"]
+    return [{c: float(P[i, list(base.classes_).index(c)]) for c in cats} for i in range(len(texts))]
+
+
 def _table(headers: list[str], rows: list[list[Any]]) -> None:
     cells = [[f"{v:.3f}" if isinstance(v, float) else str(v) for v in r] for r in rows]
     widths = [max(len(h), *(len(r[i]) for r in cells)) for i, h in enumerate(headers)]
@@ -162,7 +182,10 @@ def vihsd(recipe_seg: Any, recipe_syl: Any) -> dict[str, Any]:
         res[name]["weights"] = sc.label_weights
         res[name]["short_thresholds"] = dict(sc.short_thresholds)
         res[name]["no_short"] = _macro(dv_y, _without_short_thresholds(sc, dv_x))
-        res[name]["ci"] = _paired_ci(dv_y, [r.label for r in sc.score_many(dv_x)], base_pred)
+        scored = sc.score_many(dv_x)
+        res[name]["ci"] = _paired_ci(dv_y, [r.label for r in scored], base_pred)
+        res[name]["calibration"] = _calibration(dv_y, [r.scores for r in scored])
+    res["baseline_calibration"] = _calibration(dv_y, _baseline_probs(base, dv_x))
     res["scorers"] = scorers
     res["dev_texts"] = dv_x
     return res
@@ -176,13 +199,16 @@ def victsd(recipe: Any) -> dict[str, Any]:
     va_x, va_y = _read(DATA / "victsd" / "valid.csv", "Comment", "Toxicity", m)
     base = _baseline().fit(tr_x, tr_y)
     sc = _ours(recipe, tr_x, tr_y)
-    base_pred, ours = list(base.predict(va_x)), [r.label for r in sc.score_many(va_x)]
+    scored = sc.score_many(va_x)
+    base_pred, ours = list(base.predict(va_x)), [r.label for r in scored]
     lo, hi = _paired_ci(va_y, ours, base_pred, positive="offensive")
     return {"baseline": float(f1_score(va_y, base_pred, pos_label="offensive")),
             "ours": float(f1_score(va_y, ours, pos_label="offensive")),
             "ours_argmax": float(f1_score(va_y, _untuned(sc, va_x), pos_label="offensive")),
             "no_short": float(f1_score(va_y, _without_short_thresholds(sc, va_x), pos_label="offensive")),
-            "ci": f"[{lo:+.3f}, {hi:+.3f}]"}
+            "ci": f"[{lo:+.3f}, {hi:+.3f}]",
+            "calibration": _calibration(va_y, [r.scores for r in scored]),
+            "baseline_calibration": _calibration(va_y, _baseline_probs(base, va_x))}
 
 
 def five_fold(path: Path, text: str, label: str, category: str, recipe: Any, meta_columns: Sequence[str] = ()
@@ -289,6 +315,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                   f"weights tuned on out-of-fold train predictions {r[name]['weights']}; without short-text "
                   f"thresholds (short text: rules/bank only) {r[name]['no_short']:.3f}, short-text thresholds "
                   f"{r[name]['short_thresholds']}; ours - baseline, 95 % paired bootstrap [{lo:+.3f}, {hi:+.3f}]")
+        print("Calibration on ViHSD dev (per-category probabilities; lower is better)")
+        _table(["model", "ECE", "Brier"], [["baseline (balanced LR, no calibration)", *r["baseline_calibration"]],
+                                           ["ours, syllables", *r["syllables"]["calibration"]],
+                                           ["ours, segmented", *r["segmented"]["calibration"]]])
         print(f"training time: segmented {r['segmented']['train_s']:.0f}s, syllables {r['syllables']['train_s']:.0f}s\n")
         texts = r["dev_texts"]
         rows = []
@@ -306,6 +336,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         _table(["baseline", "ours (tuned label)", "ours (argmax)", "ours without short thresholds", "ratio",
                 "ours - baseline, 95 % paired bootstrap"],
                [[v["baseline"], v["ours"], v["ours_argmax"], v["no_short"], v["ours"] / v["baseline"], v["ci"]]])
+        print("Calibration of the toxic probability on ViCTSD valid (lower is better)")
+        _table(["model", "ECE", "Brier"], [["baseline (balanced LR, no calibration)", *v["baseline_calibration"]],
+                                           ["ours", *v["calibration"]]])
         summary.append(["ViCTSD toxicity F1", v["baseline"], v["ours"], "> baseline"])
     if "smishing" not in args.skip:
         s = five_fold(DATA / "vi_sms_smishing" / "train.csv", "content", "label", "scam", sms, ["sender_type"])
