@@ -141,22 +141,23 @@ def _ours(recipe: Any, texts: Sequence[str], labels: Sequence[str], meta: Sequen
                meta=meta).scorer()
 
 
-def _untuned(scorer: Any, texts: Sequence[str]) -> list[str]:
-    """`label` with the tuned class weights switched off (plain argmax of the probabilities), for comparison."""
-    weights, scorer.label_weights = scorer.label_weights, {}
+def _labels_without(scorer: Any, texts: Sequence[str], setting: str) -> list[str]:
+    """`label` with one of the scorer's tuned settings emptied, for comparison: "label_weights" (plain argmax
+    of the probabilities) or "short_thresholds" (short text: rules and the bank only, as before they existed)."""
+    kept = getattr(scorer, setting)
+    setattr(scorer, setting, {})
     try:
         return [r.label for r in scorer.score_many(list(texts))]
     finally:
-        scorer.label_weights = weights
+        setattr(scorer, setting, kept)
+
+
+def _untuned(scorer: Any, texts: Sequence[str]) -> list[str]:
+    return _labels_without(scorer, texts, "label_weights")
 
 
 def _without_short_thresholds(scorer: Any, texts: Sequence[str]) -> list[str]:
-    """`label` as before short-text thresholds existed (short text: rules and the bank only), for comparison."""
-    kept, scorer.short_thresholds = scorer.short_thresholds, {}
-    try:
-        return [r.label for r in scorer.score_many(list(texts))]
-    finally:
-        scorer.short_thresholds = kept
+    return _labels_without(scorer, texts, "short_thresholds")
 
 
 def vihsd(recipe_seg: Any, recipe_syl: Any) -> dict[str, Any]:
