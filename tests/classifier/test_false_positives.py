@@ -75,3 +75,36 @@ def test_reporting_counter_rule_spares_scam_scripts() -> None:
         for line in (SEED / f).read_text("utf-8").splitlines():
             d = analyze(json.loads(line)["text"], segment=False)
             assert "scam.reporting" not in [h.rule.id for h in rules.match(d.norm_text, d.plain_text)], line
+
+
+DRESSED_UP = [  # scams written in a warning's words: the counter-rule must not lower them
+    "Công an phường khuyến cáo người dân cập nhật tài khoản định danh mức 2 bằng cách bấm vào link "
+    "https://dichvucong-vneid.top trước 17h hôm nay để tránh bị khóa tài khoản.",
+    "Ngân hàng Nhà nước cảnh báo về thủ đoạn lừa đảo mới. Để bảo vệ tài khoản, quý khách vui lòng đăng nhập tại "
+    "http://sbv-baomat.vip và xác thực mã OTP.",
+    "Cơ quan chức năng khuyến cáo người dân nộp phí 500.000đ vào tài khoản 0123456789 để được xóa tên khỏi danh "
+    "sách điều tra.",
+]
+REAL_WARNINGS = [
+    "Công an phường khuyến cáo người dân tuyệt đối không bấm vào link lạ, không chuyển khoản cho người không quen "
+    "biết và không cung cấp mã OTP cho bất kỳ ai.",
+    "Công an tỉnh cảnh báo về thủ đoạn lừa đảo mạo danh cơ quan thuế, đề nghị người dân không truy cập "
+    "các đường link lạ, đừng chuyển tiền vào tài khoản của người lạ.",
+]
+
+
+@pytest.mark.parametrize("text", DRESSED_UP)
+def test_counter_rule_is_off_for_a_scam_dressed_as_a_warning(default_scorer: Scorer, text: str) -> None:
+    res = default_scorer.score(text)
+    assert not any(e.kind == "rule" and e.weight < 0 for e in res.evidence), res.evidence
+    without = Scorer(default_scorer.pipeline, default_scorer.card,
+                     RuleSet([r for r in default_scorer.rules.rules if r.weight > 0]))
+    assert res.scores["scam"] == pytest.approx(without.score(text).scores["scam"])  # not scaled down
+    assert "scam" in res.flags and res.label == "scam", res.scores
+
+
+@pytest.mark.parametrize("text", REAL_WARNINGS)
+def test_counter_rule_still_lowers_real_warnings(default_scorer: Scorer, text: str) -> None:
+    res = default_scorer.score(text)
+    assert any(e.kind == "rule" and e.category == "scam" and e.weight < 0 for e in res.evidence), res.evidence
+    assert "scam" not in res.flags, res.scores

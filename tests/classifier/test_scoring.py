@@ -43,6 +43,28 @@ def test_unaccented_keyword_does_not_match_different_accented_word(tmp_path: Pat
     assert len(rules.match(d.norm_text, d.plain_text)) == 1
 
 
+def test_unless_switches_a_rule_off_where_it_matches(tmp_path: Path) -> None:
+    from classifier.analysis import analyze
+
+    p = tmp_path / "r.toml"
+    p.write_text('[[rule]]\nid = "x"\ncategory = "scam"\nkeywords = ["trúng thưởng"]\nweight = 0.5\n'
+                 'unless_keywords = ["xổ số kiến thiết"]\nunless_regex = "kết quả (quay|mở) thưởng"\n', encoding="utf-8")
+    rules = RuleSet.load(p)
+
+    def ids(text: str) -> list[str]:
+        d = analyze(text)
+        return [h.rule.id for h in rules.match(d.norm_text, d.plain_text)]
+
+    assert ids("Chúc mừng bạn đã trúng thưởng xe SH") == ["x"]
+    assert ids("Chuc mung ban da trung thuong xe SH") == ["x"]
+    assert ids("Vé trúng thưởng xổ số kiến thiết miền Bắc hôm nay") == []
+    assert ids("Ve trung thuong xo so kien thiet mien Bac") == []  # unless matches unaccented text too
+    assert ids("Kết quả quay thưởng: 3 vé trúng thưởng giải nhất") == []
+    p.write_text('[[rule]]\ncategory = "scam"\nkeywords = ["a"]\nunless_regex = "(("\n', encoding="utf-8")
+    with pytest.raises(RulesError, match="bad unless_regex"):
+        RuleSet.load(p)
+
+
 def test_bad_rules_file_is_a_clear_error(tmp_path: Path) -> None:
     p = tmp_path / "r.toml"
     p.write_text('[[rule]]\ncategory = "politics"\nkeywords = ["x"]\n', encoding="utf-8")
