@@ -84,12 +84,16 @@ DRESSED_UP = [  # scams written in a warning's words: the counter-rule must not 
     "http://sbv-baomat.vip và xác thực mã OTP.",
     "Cơ quan chức năng khuyến cáo người dân nộp phí 500.000đ vào tài khoản 0123456789 để được xóa tên khỏi danh "
     "sách điều tra.",
+    "Công an khuyến cáo người dân đã bị lừa đảo qua mạng hãy nhắn Zalo 0912.345.678 để được hỗ trợ lấy lại tiền "
+    "trong 24 giờ, cam kết hoàn tiền 100%.",
 ]
 REAL_WARNINGS = [
     "Công an phường khuyến cáo người dân tuyệt đối không bấm vào link lạ, không chuyển khoản cho người không quen "
     "biết và không cung cấp mã OTP cho bất kỳ ai.",
     "Công an tỉnh cảnh báo về thủ đoạn lừa đảo mạo danh cơ quan thuế, đề nghị người dân không truy cập "
     "các đường link lạ, đừng chuyển tiền vào tài khoản của người lạ.",
+    "Người dân bị lừa đảo cần trình báo công an nơi gần nhất, không kết bạn Zalo với người lạ và không nhắn Zalo "
+    "số 0912345678 tự xưng là luật sư lấy lại tiền.",
 ]
 
 
