@@ -39,10 +39,14 @@ _TOKEN_SAFE = re.compile(r"[^a-z0-9]+")
 
 
 def _urls(text: str) -> Iterator[tuple[re.Match[str], str, str, str | None]]:
-    """Each link of `text` as (match, domain, tld, path); bare "word.word" only when its TLD is a known one."""
+    """Each link of `text` as (match, domain, tld, path); bare "word.word" only when its TLD is a known one. A
+    domain spaced around its dots ("vietcombank . com", a filter dodge) must be in one case: "nóng. Live" and
+    "lại. To" are a sentence ending and the next sentence's capital, not a link."""
     for m in _URL.finditer(text):
         domain, tld, path = m.group(1), m.group(2), m.group(3)
         if "." not in domain or tld.lower() not in _TLDS and not m.group(0).lower().startswith(("http", "www")):
+            continue
+        if any(ch.isspace() for ch in domain) and domain.lower() != domain and domain.upper() != domain:
             continue
         yield m, domain, tld, path
 

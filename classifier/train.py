@@ -155,6 +155,19 @@ def _choose_C(texts: Sequence[str], strings: list[str], labels: Sequence[Sequenc
                                            f"predictions of the training data ({shown})")
 
 
+def cv_splits(n: int, y: Any, exclusive: bool, recipe: Recipe) -> list[list[tuple[np.ndarray, np.ndarray]]]:
+    """One list of (train, test) index folds per cross-validation repeat; repeat r shuffles with seed + r, so
+    every repeat splits differently (stratified by class for exclusive labels)."""
+    out = []
+    for r in range(max(1, recipe.cv_repeats)):
+        if exclusive:
+            splitter: Any = StratifiedKFold(recipe.cv_folds, shuffle=True, random_state=recipe.seed + r)
+        else:
+            splitter = KFold(recipe.cv_folds, shuffle=True, random_state=recipe.seed + r)
+        out.append(list(splitter.split(np.zeros(n), y if exclusive else None)))
+    return out
+
+
 def with_clean(P: np.ndarray) -> np.ndarray:
     """Exclusive labels: prepend the clean probability (1 - the categories' sum) as column 0."""
     return np.column_stack([np.clip(1 - P.sum(axis=1), 0, None), P])
@@ -226,13 +239,15 @@ def precision_threshold(y_true: np.ndarray, p: np.ndarray, target_precision: flo
     return float(max(min_threshold, ps[ok.max()])) if len(ok) else None
 
 
-def tune_threshold(y_true: np.ndarray, p: np.ndarray, target_precision: float, min_threshold: float
-                   ) -> tuple[float, str]:
-    """Lowest threshold whose held-out precision reaches the target; else the best-F1 one."""
+def tune_threshold(y_true: np.ndarray, p: np.ndarray, target_precision: float, min_threshold: float,
+                   repeats: int = 1) -> tuple[float, str]:
+    """Lowest threshold whose held-out precision reaches the target; else the best-F1 one. `repeats`: the
+    predictions pool that many cross-validation repeats (each text counted `repeats` times), so the minimum
+    counts (5 positives, 3 true positives) are counts of distinct texts."""
     positives = int(y_true.sum())
-    if positives < 5:
+    if positives < 5 * repeats:
         return 0.5, "fallback: fewer than 5 held-out positives"
-    found = precision_threshold(y_true, p, target_precision, min_threshold)
+    found = precision_threshold(y_true, p, target_precision, min_threshold, min_true_positives=3 * repeats)
     if found is not None:
         return found, f"precision >= {target_precision} on held-out"
     order = np.argsort(-p)
@@ -289,6 +304,7 @@ def fit(texts: Sequence[str], labels: Sequence[Sequence[str]], *, categories: Se
     oof_method = ""
     oof_labels: Sequence[Sequence[str]] = labels  # the rows behind oof's rows (repeated CV: labels repeated)
     oof_texts: Sequence[str] = texts
+    repeats = 1  # how many times oof holds each training text
     if cv and recipe.cv_folds >= 2:
         repeats = max(1, recipe.cv_repeats)
         parts = []
@@ -296,13 +312,9 @@ def fit(texts: Sequence[str], labels: Sequence[Sequence[str]], *, categories: Se
         if repeats > 1:
             oof_method = (f"{repeats} x {oof_method} (each row predicted once per repeat, by a model that did not see "
                           "it; the repeats' predictions pooled)")
-        for r in range(repeats):
+        for r, splits in enumerate(cv_splits(n, y, exclusive, recipe)):
             part = np.zeros((n, len(cats)))
-            if exclusive:
-                splitter: Any = StratifiedKFold(recipe.cv_folds, shuffle=True, random_state=recipe.seed + r)
-            else:
-                splitter = KFold(recipe.cv_folds, shuffle=True, random_state=recipe.seed + r)
-            for k, (tr, te) in enumerate(splitter.split(np.zeros(n), y if exclusive else None)):
+            for k, (tr, te) in enumerate(splits):
                 s_tr, y_tr, _ = _augment(texts, strings, y, tr, recipe, meta)
                 pipe, _ = _fit_step(s_tr, y_tr, recipe, exclusive)
                 part[te] = _proba(pipe, [strings[i] for i in te], cats)
@@ -314,8 +326,8 @@ def fit(texts: Sequence[str], labels: Sequence[Sequence[str]], *, categories: Se
         Y = np.array([[c in row for c in cats] for row in oof_labels], dtype=int)
         for j, c in enumerate(cats):
             thresholds[c], methods[c] = tune_threshold(Y[:, j], oof[:, j], recipe.target_precision,
-                                                       recipe.min_threshold)
-        metrics = _metrics(Y, oof, cats, thresholds, exclusive, oof_labels)
+                                                       recipe.min_threshold, repeats)
+        metrics = _metrics(Y, oof, cats, thresholds, exclusive, oof_labels, repeats)
         metrics["method"] = f"{oof_method}, out-of-fold predictions"
     s_all, y_all, src = _augment(texts, strings, y, np.arange(n), recipe, meta)
     pipeline, X_all = _fit_step(s_all, y_all, recipe, exclusive)
@@ -334,7 +346,8 @@ def fit(texts: Sequence[str], labels: Sequence[Sequence[str]], *, categories: Se
                         f"({what} there {before:.4f} -> {after:.4f}; optimistic, tuned on the same predictions)")
         if log:
             log(f"  label weights {label_weights}: {label_method}")
-    short_thresholds, short_method = _short_thresholds(oof_texts, oof_labels, cats, oof, oof_method, recipe)
+    short_thresholds, short_method = _short_thresholds(oof_texts, oof_labels, cats, oof, oof_method, recipe,
+                                                       repeats if oof is not None and len(oof) > n else 1)
     if log:
         log(f"  short-text thresholds {short_thresholds}: {short_method}")
     info = list(data_info or [{"source": "inline", "rows": n,
@@ -370,7 +383,8 @@ SHORT_MIN_THRESHOLD = 0.5  # a short text is never flagged by the model alone be
 
 
 def _short_thresholds(texts: Sequence[str], labels: Sequence[Sequence[str]], cats: tuple[str, ...],
-                      oof: np.ndarray | None, oof_method: str, recipe: Recipe) -> tuple[dict[str, float], str]:
+                      oof: np.ndarray | None, oof_method: str, recipe: Recipe, repeats: int = 1
+                      ) -> tuple[dict[str, float], str]:
     """Per category, the probability at which the model alone may flag a SHORT text (fewer than
     MIN_CONTENT_TOKENS content syllables: "đm", "ok", "chuyển khoản"): the lowest threshold whose precision
     among the short training texts' out-of-fold predictions reaches the recipe's target precision, with at
@@ -384,25 +398,28 @@ def _short_thresholds(texts: Sequence[str], labels: Sequence[Sequence[str]], cat
                       for t in texts], dtype=bool)
     Y = np.array([[c in row for c in cats] for row in labels], dtype=int)
     found = {c: precision_threshold(Y[short, j], oof[short, j], recipe.target_precision,
-                                    max(recipe.min_threshold, SHORT_MIN_THRESHOLD))
+                                    max(recipe.min_threshold, SHORT_MIN_THRESHOLD), min_true_positives=3 * repeats)
              for j, c in enumerate(cats)} if short.any() else {}
     out = {c: round(t, 4) for c, t in found.items() if t is not None}
-    counts = ", ".join(f"{c} {int(Y[short, j].sum())}" for j, c in enumerate(cats))
+    counts = ", ".join(f"{c} {int(Y[short, j].sum()) // repeats}" for j, c in enumerate(cats))
     return out, (f"lowest threshold (>= {SHORT_MIN_THRESHOLD}) reaching precision >= {recipe.target_precision} with >= 3 "
-                 f"true positives among the {int(short.sum())} short training texts (< {MIN_CONTENT_TOKENS} content "
+                 f"true positives among the {int(short.sum()) // repeats} short training texts (< {MIN_CONTENT_TOKENS} content "
                  f"syllables; positives: {counts}) in {oof_method}; a category not listed flags short texts only "
                  "by a rule or a confirmed bank item")
 
 
 def _metrics(Y: np.ndarray, P: np.ndarray, cats: tuple[str, ...], thresholds: dict[str, float], exclusive: bool,
-             labels: Sequence[Sequence[str]]) -> dict[str, Any]:
+             labels: Sequence[Sequence[str]], repeats: int = 1) -> dict[str, Any]:
+    """Per-category metrics of pooled held-out predictions; `support` counts distinct texts (`repeats`: how many
+    times the predictions hold each)."""
     per: dict[str, Any] = {}
     for j, c in enumerate(cats):
         pred = P[:, j] >= thresholds[c]
         p, r, f, _ = precision_recall_fscore_support(Y[:, j], pred, average="binary", zero_division=0)
         auc = float(roc_auc_score(Y[:, j], P[:, j])) if 0 < Y[:, j].sum() < len(Y) else float("nan")
         per[c] = {"precision": round(float(p), 4), "recall": round(float(r), 4), "f1": round(float(f), 4),
-                  "roc_auc": round(auc, 4), "support": int(Y[:, j].sum()), "threshold": round(thresholds[c], 4)}
+                  "roc_auc": round(auc, 4), "support": int(Y[:, j].sum()) // repeats,
+                  "threshold": round(thresholds[c], 4)}
     out: dict[str, Any] = {"per_category": per,
                            "macro_f1_at_thresholds": round(float(np.mean([v["f1"] for v in per.values()])), 4)}
     if exclusive:

@@ -112,3 +112,14 @@ def test_counter_rule_still_lowers_real_warnings(default_scorer: Scorer, text: s
     res = default_scorer.score(text)
     assert any(e.kind == "rule" and e.category == "scam" and e.weight < 0 for e in res.evidence), res.evidence
     assert "scam" not in res.flags, res.scores
+
+
+@pytest.mark.parametrize("text", [
+    "Công an khuyến cáo người dân không nên bấm vào link https://abc-xyz.top khi nhận tin nhắn lạ.",
+    "Công an cảnh báo về thủ đoạn lừa đảo: các đối tượng yêu cầu bị hại chuyển tiền vào tài khoản để xác minh.",
+    "Công an khuyến cáo người dân tránh chuyển tiền vào tài khoản lạ, không được nhắn Zalo số 0912345678.",
+    "Cảnh báo thủ đoạn lừa đảo: đối tượng dụ nạp tiền vào tài khoản rồi chiếm đoạt.",
+])
+def test_counter_rule_holds_for_warnings_that_describe_the_scam(default_scorer: Scorer, text: str) -> None:
+    res = default_scorer.score(text)
+    assert any(e.kind == "rule" and e.category == "scam" and e.weight < 0 for e in res.evidence), (text, res.evidence)

@@ -75,3 +75,14 @@ def test_whole_text_traits_have_no_span() -> None:
     assert {"noaccent", "caps_most"} <= set(shape_tokens(text))
     assert locate_token("noaccent", text) == (-1, -1) and locate_token("caps_most", text) == (-1, -1)
     assert describe("meta_sender_type_personal_number").endswith("sender_type_personal_number")
+
+
+@pytest.mark.parametrize("text", ["Tin nóng. Live stream tối nay lúc 8h", "Hẹn gặp lại. To be continued",
+                                  "Xong rồi. Me đi ngủ đây"])
+def test_a_sentence_break_is_not_a_spaced_link(text: str) -> None:
+    assert not [t for t in shape_tokens(text) + url_part_tokens(text) if t.startswith("url")], shape_tokens(text)
+
+
+@pytest.mark.parametrize("text", ["vao ngay vietcombank . com de nhan", "VAO NGAY VIETCOMBANK . COM DE NHAN"])
+def test_a_spaced_link_in_one_case_is_still_a_link(text: str) -> None:
+    assert "url_spaced" in shape_tokens(text)
