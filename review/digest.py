@@ -3,6 +3,11 @@
 Week boundaries are local (config `digest.timezone`, Asia/Ho_Chi_Minh by default): officials read
 "tuần 47" as Monday 00:00 to Sunday 24:00 their time. Rendering lives in `review.digest_render`, the
 chart in `review.digest_chart`, sending in `review.mailer`.
+
+"Mục" (items) and "cờ" (flags) differ: one item flagged for scam and misinformation is one item and two
+flags. Precision uses `canhgac stats`' definition (`review.stats.confirmed_dismissed`): confirmed ÷
+(confirmed + dismissed), confirmed being violation or escalate (for positive: commend), whatever
+category the verdict was filed under; here over the entries decided during the week.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from classifier.categories import CATEGORIES, POSITIVE
 from review.config import Config
 from review.errors import UsageError
 from review.models import DECIDED, OPEN, Decision, Item, ReviewEntry, ReviewFlag, Setting, Source, SourceRun
+from review.stats import confirmed_dismissed
 from review.store import StoreBase
 from review.types import utcnow
 
@@ -37,6 +43,7 @@ class Case:
     category: str
     source: str
     score: float
+    verdict: str | None = None  # "violation" | "escalate" for confirmed cases; None for suggestions
 
 
 @dataclass(frozen=True)
@@ -53,14 +60,16 @@ class DigestData:
     start: datetime  # local, aware
     end: datetime  # local, aware, exclusive
     days: tuple[date, ...]
-    flags_by_category: dict[str, int]
-    flags_per_day: dict[str, list[int]]  # category -> count per day of `days`
+    flagged_items: int  # distinct items (review entries) flagged during the week
+    items_per_day: list[int]  # distinct flagged items per day of `days`
+    flags_by_category: dict[str, int]  # flags, not items: an item flagged for two categories counts in both
+    flags_per_day: dict[str, list[int]]  # category -> flags per day of `days`
     decisions_by_verdict: dict[str, int]
-    precision: dict[str, tuple[int, int]]  # category -> (confirmed, decided)
+    precision: dict[str, tuple[int, int]]  # category -> (confirmed, confirmed + dismissed), as `canhgac stats`
     backlog: int
     oldest_open: datetime | None
     source_problems: list[SourceProblem]
-    top_cases: list[Case]
+    top_cases: list[Case]  # confirmed: violation or escalate, escalations first
     commendations: list[Case]
     items_collected: int
     model: str
@@ -68,6 +77,7 @@ class DigestData:
 
     @property
     def total_flags(self) -> int:
+        """Flags, not items: see `flagged_items` for the number of items."""
         return sum(self.flags_by_category.values())
 
 
@@ -105,12 +115,6 @@ def current_week(tz: str, now: datetime | None = None) -> str:
     return f"{year}-W{week:02d}"
 
 
-def _precision_hit(category: str, verdict: str | None, verdict_category: str | None) -> bool:
-    if category == POSITIVE:
-        return verdict == "commend"
-    return verdict == "violation" and verdict_category in (None, category)
-
-
 def _model(store: StoreBase, cfg: Config) -> str:
     with store.session() as s:
         row = s.get(Setting, "active_model")
@@ -125,43 +129,58 @@ def collect_digest(store: StoreBase, cfg: Config, iso_week: str) -> DigestData:
     days = tuple(start.date() + timedelta(days=i) for i in range(7))
     per_day: dict[str, list[int]] = defaultdict(lambda: [0] * 7)
     with store.session() as s:
-        flagged = s.execute(select(ReviewFlag.category, ReviewEntry.created_at)
+        flagged = s.execute(select(ReviewFlag.category, ReviewEntry.id, ReviewEntry.created_at)
                             .join(ReviewEntry, ReviewEntry.id == ReviewFlag.entry_id)
                             .where(ReviewEntry.created_at >= start, ReviewEntry.created_at < end)).all()
-        for category, created in flagged:
-            per_day[category][(created.astimezone(zone).date() - days[0]).days] += 1
+        entry_day: dict[int, int] = {}
+        for category, entry_id, created in flagged:
+            day = (created.astimezone(zone).date() - days[0]).days
+            per_day[category][day] += 1
+            entry_day[entry_id] = day
+        items_per_day = [0] * 7
+        for day in entry_day.values():
+            items_per_day[day] += 1
         verdicts = Counter({v: n for v, n in s.execute(
             select(Decision.verdict, func.count()).where(Decision.created_at >= start, Decision.created_at < end,
                                                          Decision.undone_at.is_(None))
             .group_by(Decision.verdict))})
 
-        decided = s.execute(select(ReviewFlag.category, ReviewEntry.verdict, ReviewEntry.verdict_category)
+        decided = s.execute(select(ReviewFlag.category, ReviewEntry.verdict)
                             .join(ReviewEntry, ReviewEntry.id == ReviewFlag.entry_id)
                             .where(ReviewEntry.status == DECIDED, ReviewEntry.decided_at >= start,
-                                   ReviewEntry.decided_at < end, ReviewEntry.verdict != "escalate")).all()
+                                   ReviewEntry.decided_at < end)).all()
+        verdicts_by_category: dict[str, list[str | None]] = defaultdict(list)
+        for category, verdict in decided:
+            verdicts_by_category[category].append(verdict)
         precision: dict[str, tuple[int, int]] = {}
-        for category, verdict, verdict_category in decided:
-            hit, total = precision.get(category, (0, 0))
-            precision[category] = (hit + _precision_hit(category, verdict, verdict_category), total + 1)
+        for category, category_verdicts in verdicts_by_category.items():
+            confirmed, dismissed = confirmed_dismissed(category, category_verdicts)
+            if confirmed + dismissed:
+                precision[category] = (confirmed, confirmed + dismissed)
 
         backlog = s.scalar(select(func.count()).select_from(ReviewEntry).where(ReviewEntry.status != DECIDED)) or 0
         oldest = s.scalar(select(func.min(ReviewEntry.created_at)).where(ReviewEntry.status == OPEN))
         items = s.scalar(select(func.count()).select_from(Item)
                          .where(Item.fetched_at >= start, Item.fetched_at < end)) or 0
 
-        def cases(*where: object, order: object, limit: int) -> list[Case]:
+        def cases(*where: object, order: tuple[object, ...], limit: int, verdict: bool = False) -> list[Case]:
             rows = s.execute(select(ReviewEntry.id, Item.title, Item.url, ReviewEntry.top_category,
-                                    ReviewEntry.verdict_category, ReviewEntry.source_name, ReviewEntry.top_score)
+                                    ReviewEntry.verdict_category, ReviewEntry.source_name, ReviewEntry.top_score,
+                                    ReviewEntry.verdict)
                              .join(Item, Item.id == ReviewEntry.item_id).where(*where)  # type: ignore[arg-type]
-                             .order_by(order, ReviewEntry.id).limit(limit)).all()  # type: ignore[arg-type]
-            return [Case(r[0], r[1] or "", r[2] or "", r[4] or r[3], r[5] or "", float(r[6] or 0.0)) for r in rows]
+                             .order_by(*order, ReviewEntry.id).limit(limit)).all()  # type: ignore[arg-type]
+            return [Case(r[0], r[1] or "", r[2] or "", r[4] or r[3], r[5] or "", float(r[6] or 0.0),
+                         r[7] if verdict else None) for r in rows]
 
-        top = cases(ReviewEntry.verdict == "violation", ReviewEntry.decided_at >= start, ReviewEntry.decided_at < end,
-                    order=ReviewEntry.priority.desc(), limit=TOP_CASES)
+        # Confirmed violations, escalations (referred to the authorities) first, as in the yearly report.
+        top = cases(ReviewEntry.verdict.in_(("violation", "escalate")), ReviewEntry.decided_at >= start,
+                    ReviewEntry.decided_at < end, order=((ReviewEntry.verdict == "escalate").desc(),
+                                                         ReviewEntry.priority.desc()),
+                    limit=TOP_CASES, verdict=True)
         commend_ids = select(ReviewFlag.entry_id).where(ReviewFlag.category == POSITIVE)
         commend = cases(ReviewEntry.created_at >= start, ReviewEntry.created_at < end,
                         ReviewEntry.id.in_(commend_ids), ReviewEntry.verdict.is_(None) | (ReviewEntry.verdict == "commend"),
-                        order=ReviewEntry.top_score.desc(), limit=TOP_COMMEND)
+                        order=(ReviewEntry.top_score.desc(),), limit=TOP_COMMEND)
 
         problems: list[SourceProblem] = []
         configured = [src.name for src in cfg.sources if src.enabled]
@@ -176,7 +195,8 @@ def collect_digest(store: StoreBase, cfg: Config, iso_week: str) -> DigestData:
 
     by_category = {c: sum(per_day[c]) for c in CATEGORIES if sum(per_day.get(c, [0]))}
     return DigestData(
-        iso_week=iso_week, start=start, end=end, days=days, flags_by_category=by_category,
+        iso_week=iso_week, start=start, end=end, days=days, flagged_items=len(entry_day),
+        items_per_day=items_per_day, flags_by_category=by_category,
         flags_per_day={c: list(per_day[c]) for c in by_category}, decisions_by_verdict=dict(verdicts),
         precision={c: precision[c] for c in CATEGORIES if c in precision}, backlog=backlog, oldest_open=oldest,
         source_problems=problems, top_cases=top, commendations=commend, items_collected=items,

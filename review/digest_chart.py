@@ -1,5 +1,8 @@
 """The digest's chart: new flags per category per day, a stacked bar chart as PNG bytes.
 
+The bars count flags ("số cờ"): an item flagged for two categories is in two bars. The number of
+distinct items flagged each day is drawn over them as a line, so "mục" always means items.
+
 Uses matplotlib's object API with the Agg canvas directly (no pyplot): no global state, no display,
 safe inside the daemon's worker threads.
 """
@@ -15,6 +18,7 @@ from matplotlib.ticker import MaxNLocator
 from classifier.categories import CATEGORIES, VI_LABELS
 from review.digest import DigestData
 
+ITEMS_LABEL = "Số mục bị gắn cờ (mỗi mục tính một lần)"
 _WEEKDAYS_VI = ("T2", "T3", "T4", "T5", "T6", "T7", "CN")
 # Colour-blind-safe palette (Okabe-Ito and Tol), one fixed colour per category, in CATEGORIES order,
 # so a category keeps its colour from week to week.
@@ -22,6 +26,13 @@ _PALETTE = ("#E69F00", "#D55E00", "#CC79A7", "#0072B2", "#56B4E9", "#F0E442", "#
 
 
 def flags_chart_png(data: DigestData) -> bytes:
+    fig = flags_chart(data)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", bbox_inches="tight")  # keeps the legend beside the plot
+    return buf.getvalue()
+
+
+def flags_chart(data: DigestData) -> Figure:
     fig = Figure(figsize=(7.5, 3.6), dpi=100)
     FigureCanvasAgg(fig)
     ax = fig.add_subplot(1, 1, 1)
@@ -35,12 +46,14 @@ def flags_chart_png(data: DigestData) -> bytes:
         ax.bar(labels, bottom)
         ax.text(0.5, 0.5, "Không có cờ mới trong tuần", transform=ax.transAxes, ha="center", va="center")
     ax.set_title(f"Cờ mới theo loại và theo ngày, tuần {data.iso_week}", fontsize=11)
-    ax.set_ylabel("số mục")
+    if data.flags_per_day:
+        ax.plot(labels, data.items_per_day, color="#444444", marker="o", linewidth=1, label=ITEMS_LABEL)
+        ax.set_ylabel("số cờ (cột), số mục (đường)")
+    else:
+        ax.set_ylabel("số cờ")
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.spines[["top", "right"]].set_visible(False)
     if data.flags_per_day:
         ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
     fig.tight_layout()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", bbox_inches="tight")  # keeps the legend beside the plot
-    return buf.getvalue()
+    return fig

@@ -2,6 +2,9 @@
 
 Titles, URLs, source names and errors come from crawled content or remote servers: every one goes
 through `html.escape` in the HTML, and only http(s) URLs become links.
+
+Verdicts are named as the moderators' CLI and docs name them (`review.vi.VERDICT_VI`): one mapping.
+"Mục" counts items; per-category counts are flags ("cờ"), since one item may carry several.
 """
 
 from __future__ import annotations
@@ -13,14 +16,13 @@ from zoneinfo import ZoneInfo
 
 from classifier.categories import VI_LABELS
 from review.digest import Case, DigestData
+from review.vi import verdict_vi
 
-VERDICT_VI = {"violation": "Xác nhận vi phạm", "dismiss": "Không vi phạm", "escalate": "Chuyển cấp trên",
-              "commend": "Biểu dương"}
 PROBLEM_VI = {"failing": "lỗi liên tiếp", "silent": "không có mục mới trong tuần"}
 
 
 def subject(data: DigestData) -> str:
-    return (f"[canhgac] Bản tin tuần {data.iso_week}: {data.total_flags} mục bị gắn cờ, "
+    return (f"[canhgac] Bản tin tuần {data.iso_week}: {data.flagged_items} mục bị gắn cờ, "
             f"{data.backlog} mục chờ duyệt")
 
 
@@ -53,11 +55,11 @@ def _oldest(data: DigestData, tz: str) -> str:
 def render_text(data: DigestData, tz: str, base_url: str = "") -> str:
     lines = [f"BẢN TIN TUẦN {data.iso_week} (từ {_day(data.start, tz)} đến hết ngày {_last_day(data)})", "",
              f"Mục thu thập trong tuần: {data.items_collected}",
-              f"Mục bị gắn cờ mới: {data.total_flags}", ""]
-    lines.append("1. Cờ mới theo loại")
+              f"Mục bị gắn cờ mới: {data.flagged_items} (tổng số cờ: {data.total_flags})", ""]
+    lines.append("1. Cờ mới theo loại (số cờ; một mục có thể bị gắn nhiều cờ)")
     lines += [f"   - {_label(c)}: {n}" for c, n in data.flags_by_category.items()] or ["   (không có)"]
     lines += ["", "2. Quyết định của người duyệt"]
-    lines += [f"   - {VERDICT_VI.get(v, v)}: {n}" for v, n in sorted(data.decisions_by_verdict.items())] \
+    lines += [f"   - {verdict_vi(v)}: {n}" for v, n in sorted(data.decisions_by_verdict.items())] \
         or ["   (chưa có quyết định nào)"]
     lines += ["", "3. Độ chính xác của cờ (tỷ lệ được xác nhận)"]
     lines += [f"   - {_label(c)}: {_pct(*hp)}" for c, hp in data.precision.items()] or ["   (chưa đủ dữ liệu)"]
@@ -69,7 +71,8 @@ def render_text(data: DigestData, tz: str, base_url: str = "") -> str:
     lines += ["", "6. Các trường hợp vi phạm đã xác nhận nổi bật"]
     for c in data.top_cases:
         link = case_link(c, base_url)
-        lines.append(f"   - [{_label(c.category)}] {_one_line(c.title)} ({_one_line(c.source)})" + (f"\n     {link}" if link else ""))
+        lines.append(f"   - [{_label(c.category)}]{_escalated(c, ' ')} {_one_line(c.title)} ({_one_line(c.source)})"
+                     + (f"\n     {link}" if link else ""))
     if not data.top_cases:
         lines.append("   (không có)")
     lines += ["", "7. Đề xuất biểu dương"]
@@ -81,6 +84,11 @@ def render_text(data: DigestData, tz: str, base_url: str = "") -> str:
     lines += ["", f"Mô hình phân loại: {data.model}",
               "Hệ thống chỉ gắn cờ để hỗ trợ; mọi kết luận do cán bộ quyết định.", ""]
     return "\n".join(lines)
+
+
+def _escalated(case: Case, sep: str) -> str:
+    """The mark on a confirmed case referred to the authorities (the CLI's word for `escalate`)."""
+    return f"{sep}[{verdict_vi('escalate')}]" if case.verdict == "escalate" else ""
 
 
 def _one_line(text: str) -> str:
@@ -111,10 +119,10 @@ def _case_html(c: Case, base_url: str) -> str:
 def render_html(data: DigestData, tz: str, chart_src: str, base_url: str = "") -> str:
     """The HTML body; `chart_src` is `cid:...` in the e-mail and a data: URI in a preview file."""
     e = escape
-    flags = _table(("Loại", "Số mục"), [(e(_label(c)), str(n)) for c, n in data.flags_by_category.items()],
+    flags = _table(("Loại", "Số cờ"), [(e(_label(c)), str(n)) for c, n in data.flags_by_category.items()],
                    "Không có cờ mới.")
     verdicts = _table(("Quyết định", "Số lượng"),
-                      [(e(VERDICT_VI.get(v, v)), str(n)) for v, n in sorted(data.decisions_by_verdict.items())],
+                      [(e(verdict_vi(v)), str(n)) for v, n in sorted(data.decisions_by_verdict.items())],
                       "Chưa có quyết định nào trong tuần.")
     precision = _table(("Loại", "Tỷ lệ xác nhận"), [(e(_label(c)), _pct(*hp)) for c, hp in data.precision.items()],
                        "Chưa đủ dữ liệu.")
@@ -123,8 +131,9 @@ def render_html(data: DigestData, tz: str, chart_src: str, base_url: str = "") -
                                                               if p.problem == "failing" else ""),
                         e(p.last_error[:200])) for p in data.source_problems],
                       "Tất cả nguồn hoạt động bình thường.")
-    cases = _table(("Loại", "Nội dung", "Nguồn"),
-                   [(e(_label(c.category)), _case_html(c, base_url), e(c.source)) for c in data.top_cases],
+    cases = _table(("Loại", "Kết luận", "Nội dung", "Nguồn"),
+                   [(e(_label(c.category)), e(verdict_vi(c.verdict)), _case_html(c, base_url), e(c.source))
+                    for c in data.top_cases],
                    "Không có.")
     commend = _table(("Nội dung", "Nguồn"), [(_case_html(c, base_url), e(c.source)) for c in data.commendations],
                      "Không có.")
@@ -134,10 +143,11 @@ def render_html(data: DigestData, tz: str, chart_src: str, base_url: str = "") -
 <body style="font-family:Arial,Helvetica,sans-serif;color:#222;max-width:760px">
 <h1 style="font-size:20px">Bản tin tuần {e(data.iso_week)}</h1>
 <p>Từ {_day(data.start, tz)} đến hết ngày {_last_day(data)}. Mục thu thập: <b>{data.items_collected}</b>;
-mục bị gắn cờ mới: <b>{data.total_flags}</b>; hàng chờ duyệt: <b>{data.backlog}</b>
+mục bị gắn cờ mới: <b>{data.flagged_items}</b> (tổng số cờ: {data.total_flags}); hàng chờ duyệt: <b>{data.backlog}</b>
 (mục mở lâu nhất: {e(_oldest(data, tz))}).</p>
 <img src="{e(chart_src, quote=True)}" alt="Biểu đồ cờ mới theo loại và theo ngày" width="750">
-<h2 {h2}>1. Cờ mới theo loại</h2>{flags}
+<h2 {h2}>1. Cờ mới theo loại</h2>
+<p style="color:#555;font-size:12px">Số cờ: một mục có thể bị gắn cờ ở nhiều loại.</p>{flags}
 <h2 {h2}>2. Quyết định của người duyệt</h2>{verdicts}
 <h2 {h2}>3. Độ chính xác của cờ</h2>{precision}
 <h2 {h2}>4. Nguồn có vấn đề</h2>{problems}

@@ -8,6 +8,7 @@ Entries decided under another category still count as confirmed: the flag led to
 from __future__ import annotations
 
 import statistics
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -42,6 +43,19 @@ class CategoryStats:
         return self.confirmed / judged if judged else None
 
 
+def confirmed_dismissed(category: str, verdicts: Iterable[object]) -> tuple[int, int]:
+    """(confirmed, dismissed) among the current verdicts of entries flagged for `category`.
+
+    The one definition of a confirmed flag, shared by `canhgac stats` and the weekly digest.
+    """
+    good = ("commend",) if category == POSITIVE else ("violation", "escalate")
+    confirmed = dismissed = 0
+    for verdict in verdicts:
+        confirmed += verdict in good
+        dismissed += verdict == "dismiss"
+    return confirmed, dismissed
+
+
 class StatsMixin(_Base):
     def stats(self, since: datetime | None = None) -> list[CategoryStats]:
         """Per category (only those with entries), flags since `since` (all time when None)."""
@@ -64,12 +78,12 @@ class StatsMixin(_Base):
         out = []
         for cat in sorted(acc, key=lambda c: CATEGORIES.index(c) if c in CATEGORIES else len(CATEGORIES)):
             a = acc[cat]
-            good = ("commend",) if cat == POSITIVE else ("violation", "escalate")
+            confirmed, dismissed = confirmed_dismissed(cat, a["v"])
             durations = [float(d) for d in a["dur"]]  # type: ignore[arg-type]
             opened = [o for o in a["open"] if isinstance(o, datetime)]
             out.append(CategoryStats(
                 category=cat, flagged=len(a["n"]), decided=len(a["v"]),
-                confirmed=sum(1 for v in a["v"] if v in good), dismissed=sum(1 for v in a["v"] if v == "dismiss"),
+                confirmed=confirmed, dismissed=dismissed,
                 median_to_decision=timedelta(seconds=statistics.median(durations)) if durations else None,
                 backlog=len(opened), oldest_open=min(opened) if opened else None))
         return out
