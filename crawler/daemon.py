@@ -17,7 +17,6 @@ import json
 import logging
 import os
 import random
-import re
 import signal
 import threading
 import time
@@ -43,7 +42,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from crawler.jobs import JOBS, record_thresholds
-from review.config import Config, SourceConfig
+from review.config import Config, SourceConfig, crontab_fields
 from review.database import make_engine
 from review.housekeeping import HEARTBEAT_S, acquire_lease, release_lease, renew_lease, this_process
 from review.store import Store
@@ -52,7 +51,6 @@ from review.types import utcnow
 log = logging.getLogger("canhgac.daemon")
 JOB_FUNC = "crawler.daemon:run_job"
 CRAWL_PREFIX = "crawl:"
-_CRON_DOW = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
 
 
 def run_job(cfg: Config, job: str, *args: str) -> None:
@@ -77,10 +75,7 @@ class JobSpec:
 
 def crontab_trigger(expr: str, tz: ZoneInfo, jitter: int | None) -> CronTrigger:
     """A crontab line with crontab's weekday numbers (0 and 7 = Sunday), which APScheduler 3 does not use."""
-    minute, hour, day, month, dow = expr.split()
-    dow = re.sub(r"(?<![/\d])\d+", lambda m: _CRON_DOW[int(m.group(0)) % 7], dow)
-    return CronTrigger(minute=minute, hour=hour, day=day, month=month, day_of_week=dow, timezone=tz,
-                       jitter=jitter)
+    return CronTrigger(**crontab_fields(expr), timezone=tz, jitter=jitter)  # checked by `schedule_problem`
 
 
 def source_trigger(src: SourceConfig, cfg: Config) -> BaseTrigger:

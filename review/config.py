@@ -26,6 +26,10 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _SCHEDULE = re.compile(r"^every\s+(\d+)\s*([smhd])$")
 _CRON = re.compile(r"^cron\s+(\S+\s+\S+\s+\S+\s+\S+\s+\S+)$")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_\-]{0,62}$")
+_HEADER = re.compile(r"^\s*\[\[?\s*([^\[\]]+?)\s*\]\]?\s*(#.*)?$")
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+_MAX_INTERVAL_S = 366 * 86400
+CRON_DOW = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")  # crontab's day numbers: 0 and 7 = Sunday
 
 
 @dataclass(frozen=True)
@@ -79,7 +83,7 @@ class SourceConfig:
         m = _SCHEDULE.match(self.schedule)
         if not m:
             return None
-        return int(m.group(1)) * {"s": 1, "m": 60, "h": 3600, "d": 86400}[m.group(2)]
+        return int(m.group(1)) * _UNITS[m.group(2)]
 
     @property
     def cron(self) -> str | None:
@@ -166,30 +170,85 @@ class _Reader:
         self.path = path
         self.lines = text.splitlines()
 
-    def line_of(self, section: str, key: str | None, index: int | None = None) -> int | None:
-        """Best-effort line of `key` inside `[section]` (or the index-th `[[section]]`)."""
-        header = re.compile(rf"^\s*\[\[?\s*{re.escape(section)}\s*\]\]?\s*(#.*)?$") if section else None
-        start, seen = (0 if header is None else None), -1
+    def _block(self, section: str, index: int | None) -> tuple[int, int] | None:
+        """Line range [start, end) of `[section]` (or the index-th `[[section]]`), its sub-tables included."""
+        start: int | None = None
+        seen = -1
         for i, raw in enumerate(self.lines):
-            if header is not None and header.match(raw):
-                seen += 1
-                if index is None or seen == index:
-                    start = i
-                    if key is None:
-                        return i + 1
-                    continue
+            m = _HEADER.match(raw)
             if start is None:
+                if m and m.group(1) == section:
+                    seen += 1
+                    if index is None or seen == index:
+                        start = i
                 continue
-            if i > start and re.match(r"^\s*\[", raw) and not raw.strip().startswith(f"[{section}."):
-                if header is not None:
+            if m and not m.group(1).startswith(f"{section}."):
+                return start, i
+        return (start, len(self.lines)) if start is not None else None
+
+    def _top_level_line(self, key: str) -> int | None:
+        """A top-level `key = ...` / `key.x = ...` before any table, or a `[key]`, `[[key]]`, `[key.x]` header."""
+        in_root = True
+        for i, raw in enumerate(self.lines):
+            m = _HEADER.match(raw)
+            if m:
+                in_root = False
+                if m.group(1) == key or m.group(1).startswith(f"{key}."):
+                    return i + 1
+            elif in_root and re.match(rf"^\s*{re.escape(key)}\s*[=.]", raw):
+                return i + 1
+        return None
+
+    def line_of(self, section: str, key: str | None, index: int | None = None) -> int | None:
+        """Best-effort line of `key` inside `[section]` (or the index-th `[[section]]`).
+
+        `key` may be dotted one level (`selectors.link`): then it is found as `selectors.link = ...`, inside
+        an inline table `selectors = { link = ... }`, or under a `[section.selectors]` sub-table."""
+        if not section:
+            return self._top_level_line(key) if key else None
+        block = self._block(section, index)
+        if block is None:  # `[review.x]` alone: the section exists only through its sub-table
+            return self._subtable_line(section, key.partition(".")[0], -1, len(self.lines)) if key else None
+        start, end = block
+        if key is None:
+            return start + 1
+        sub, _, leaf = key.rpartition(".")
+        if not sub:
+            for i in range(start + 1, end):
+                raw = self.lines[i]
+                if _HEADER.match(raw):
                     break
-            if key and re.match(rf"^\s*{re.escape(key)}\s*=", raw):
+                if re.match(rf"^\s*{re.escape(key)}\s*[=.]", raw):
+                    return i + 1
+            return self._subtable_line(section, key, start, end)
+        s_, l_ = re.escape(sub), re.escape(leaf)
+        in_sub = False
+        for i in range(start + 1, end):
+            raw = self.lines[i]
+            m = _HEADER.match(raw)
+            if m:
+                in_sub = m.group(1) == f"{section}.{sub}"
+                continue
+            if in_sub and re.match(rf"^\s*{l_}\s*=", raw):
+                return i + 1
+            if not in_sub and (re.match(rf"^\s*{s_}\s*\.\s*{l_}\s*=", raw)
+                               or re.match(rf"^\s*{s_}\s*=\s*\{{(.*[,{{])?\s*{l_}\s*=", raw)):
+                return i + 1
+        return self.line_of(section, sub, index)
+
+    def _subtable_line(self, section: str, key: str, start: int, end: int) -> int | None:
+        for i in range(start + 1, end):
+            m = _HEADER.match(self.lines[i])
+            if m and (m.group(1) == f"{section}.{key}" or m.group(1).startswith(f"{section}.{key}.")):
                 return i + 1
         return None
 
     def error(self, message: str, section: str, key: str | None, index: int | None = None) -> ConfigError:
         dotted = ".".join(p for p in (section + (f"[{index}]" if index is not None else ""), key) if p)
-        return ConfigError(message, file=self.path, key=dotted or None, line=self.line_of(section, key, index))
+        line = self.line_of(section, key, index)
+        if line is None and section:
+            line = self.line_of(section, None, index)  # at least the table the key belongs in
+        return ConfigError(message, file=self.path, key=dotted or None, line=line)
 
 
 def _typename(t: Any) -> str:
@@ -197,13 +256,15 @@ def _typename(t: Any) -> str:
 
 
 def _check(reader: _Reader, section: str, table: Mapping[str, Any], spec: Mapping[str, type],
-           index: int | None = None) -> dict[str, Any]:
+           index: int | None = None, prefix: str = "") -> dict[str, Any]:
+    """`prefix` names a nested table inside `section` (`selectors.`), for error keys and lines."""
     out: dict[str, Any] = {}
-    for key, value in table.items():
-        if key not in spec:
+    for name, value in table.items():
+        key = prefix + name
+        if name not in spec:
             known = ", ".join(sorted(spec))
             raise reader.error(f"unknown key (known keys: {known})", section, key, index)
-        want = spec[key]
+        want = spec[name]
         if want is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
         if want is tuple:
@@ -215,7 +276,7 @@ def _check(reader: _Reader, section: str, table: Mapping[str, Any], spec: Mappin
                 raise reader.error("expected a table", section, key, index)
         elif not isinstance(value, want) or (want is int and isinstance(value, bool)):
             raise reader.error(f"expected {_typename(want)}, got {type(value).__name__} {value!r}", section, key, index)
-        out[key] = value
+        out[name] = value
     return out
 
 
@@ -242,6 +303,56 @@ def _db_url(reader: _Reader, url: str) -> None:
         raise reader.error("use the psycopg 3 driver: postgresql+psycopg://...", "database", "url")
 
 
+def crontab_fields(expr: str) -> dict[str, str]:
+    """A crontab expression (`M H DOM MON DOW`) as APScheduler `CronTrigger` keyword arguments, with
+    crontab's weekday numbers (0 and 7 = Sunday) turned into names, since APScheduler 3 counts from Monday."""
+    minute, hour, day, month, dow = expr.split()
+    bad = [n for n in re.findall(r"(?<![/\d])\d+", dow) if int(n) > 7]
+    if bad:
+        raise ValueError(f"day of week {bad[0]} is not 0-7")
+    dow = re.sub(r"(?<![/\d])\d+", lambda m: CRON_DOW[int(m.group(0)) % 7], dow)
+    return {"minute": minute, "hour": hour, "day": day, "month": month, "day_of_week": dow}
+
+
+def schedule_problem(schedule: str) -> str | None:
+    """Why `schedule` cannot be run by the daemon, or None when it can."""
+    expected = "expected 'every 30m' (s/m/h/d) or 'cron M H DOM MON DOW'"
+    m = _SCHEDULE.match(schedule)
+    if m:
+        seconds = int(m.group(1)) * _UNITS[m.group(2)]
+        if seconds < 1:
+            return f"bad schedule {schedule!r}: the interval must be at least 1"
+        if seconds > _MAX_INTERVAL_S:
+            return f"bad schedule {schedule!r}: the interval must be at most 366 days"
+        return None
+    m = _CRON.match(schedule)
+    if not m:
+        return f"bad schedule {schedule!r}: {expected}"
+    from datetime import UTC, datetime
+
+    from apscheduler.triggers.cron import CronTrigger
+
+    try:
+        trigger = CronTrigger(timezone=UTC, **crontab_fields(m.group(1)))
+    except ValueError as exc:
+        return f"bad schedule {schedule!r}: {exc}"
+    if trigger.get_next_fire_time(None, datetime.now(UTC)) is None:
+        return f"bad schedule {schedule!r}: never fires"
+    return None
+
+
+def selector_problem(query: str) -> str | None:
+    """Why the spiders could not use `query` (CSS, or XPath when it starts with `/`, `(` or `./`), or None."""
+    from parsel import Selector
+
+    sel = Selector(text="<html><body></body></html>")
+    try:
+        sel.xpath(query) if query.startswith(("/", "(", "./")) else sel.css(query)
+    except (SyntaxError, ValueError) as exc:  # cssselect's SelectorError is a SyntaxError; XPath: ValueError
+        return str(exc) or type(exc).__name__
+    return None
+
+
 def _source(reader: _Reader, raw: Any, index: int, seen: set[str]) -> SourceConfig:
     if not isinstance(raw, dict):
         raise reader.error("expected a [[sources]] table", "sources", None, index)
@@ -263,14 +374,17 @@ def _source(reader: _Reader, raw: Any, index: int, seen: set[str]) -> SourceConf
         raise reader.error("needs at least one URL", "sources", "urls", index)
     for url in values["urls"]:
         _http_url(reader, url, "sources", "urls", index)
-    schedule = values.get("schedule", SourceConfig.schedule)
-    if not (_SCHEDULE.match(schedule) or _CRON.match(schedule)):
-        raise reader.error(f"bad schedule {schedule!r}: expected 'every 30m' (s/m/h/d) or 'cron M H DOM MON DOW'",
-                           "sources", "schedule", index)
+    problem = schedule_problem(values.get("schedule", SourceConfig.schedule))
+    if problem:
+        raise reader.error(problem, "sources", "schedule", index)
     if values.get("max_pages", 1) < 1:
         raise reader.error("must be at least 1", "sources", "max_pages", index)
     sel_raw = values.pop("selectors", {})
-    selectors = Selectors(**_check(reader, "sources.selectors", sel_raw, _spec(Selectors), index))
+    selectors = Selectors(**_check(reader, "sources", sel_raw, _spec(Selectors), index, prefix="selectors."))
+    for key, query in vars(selectors).items():
+        problem = selector_problem(query) if query else None
+        if problem:
+            raise reader.error(f"bad selector {query!r}: {problem}", "sources", f"selectors.{key}", index)
     if values["kind"] in ("html", "ads") and not (selectors.link or selectors.item):
         raise reader.error(f"a {values['kind']} source needs selectors.link or selectors.item",
                            "sources", "selectors", index)
@@ -314,6 +428,8 @@ def parse_config(text: str, path: str = "<string>") -> Config:
     if "thresholds" in cls_values:
         cls_values["thresholds"] = {k: float(v) for k, v in cls_values["thresholds"].items()}
     smtp = built.get("smtp", {})
+    if not 1 <= smtp.get("port", SmtpConfig.port) <= 65535:
+        raise reader.error("expected a port 1-65535", "smtp", "port")
     if smtp.get("security", "starttls") not in ("starttls", "ssl", "none"):
         raise reader.error("expected starttls, ssl or none", "smtp", "security")
     if smtp.get("user") and smtp.get("host"):
@@ -326,6 +442,10 @@ def parse_config(text: str, path: str = "<string>") -> Config:
         raise reader.error(f"expected one of {', '.join(WEEKDAYS)}", "digest", "weekday")
     if not 0 <= digest.get("hour", 8) <= 23:
         raise reader.error("expected an hour 0-23", "digest", "hour")
+    tz = digest.get("timezone", DigestConfig.timezone)
+    if not valid_timezone(tz):
+        raise reader.error(f"unknown time zone {tz!r}: expected an IANA name such as Asia/Ho_Chi_Minh",
+                           "digest", "timezone")
     for addr in digest.get("recipients", ()):
         if not re.match(r"^[^@\s]+@[^@\s]+$", addr):
             raise reader.error(f"not an e-mail address: {addr!r}", "digest", "recipients")
@@ -358,6 +478,16 @@ def parse_config(text: str, path: str = "<string>") -> Config:
     )
 
 
+def valid_timezone(name: str) -> bool:
+    from zoneinfo import ZoneInfo
+
+    try:
+        ZoneInfo(name)
+    except (LookupError, ValueError, OSError):  # ZoneInfoNotFoundError is a KeyError; "Asia" is a directory
+        return False
+    return True
+
+
 def resolve_config_path(explicit: str | None = None) -> Path | None:
     """`--config` wins, then `CANHGAC_CONFIG`, then ./canhgac.toml if present; None means built-in defaults."""
     if explicit:
@@ -367,6 +497,15 @@ def resolve_config_path(explicit: str | None = None) -> Path | None:
         return Path(env)
     default = Path(DEFAULT_CONFIG_NAME)
     return default if default.exists() else None
+
+
+def describe_origin(cfg: Config) -> str:
+    """Where `cfg` came from, for operators: the file, or (in Vietnamese, like the other operator messages)
+    that no file was found and the built-in defaults are in use."""
+    if cfg.path:
+        return cfg.path
+    return (f"không tìm thấy tệp cấu hình ./{DEFAULT_CONFIG_NAME} (và không có --config hay CANHGAC_CONFIG): "
+            "đang dùng cấu hình mặc định")
 
 
 def load_config(explicit: str | None = None) -> Config:

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from review.audit import AuditMixin
 from review.database import ensure_schema_current, make_engine, upgrade
 from review.digest_log import DigestLogMixin
+from review.errors import CanhgacError
 from review.items import ItemsMixin
 from review.queue import QueueMixin
 from review.sources import SourcesMixin
@@ -47,6 +50,12 @@ class Store(SourcesMixin, ItemsMixin, QueueMixin, AuditMixin, DigestLogMixin, St
     @classmethod
     def open(cls, url: str, *, create: bool = False) -> Store:
         """Open the database at `url`; with `create`, create or upgrade the schema first."""
+        if not create and url.startswith("sqlite"):
+            parsed = make_url(url)
+            path = parsed.database or ""
+            # Connecting would create an empty file (a stray ./canhgac.db after a read-only command).
+            if path and path != ":memory:" and "uri" not in parsed.query and not Path(path).exists():
+                raise CanhgacError(f"the database {path} does not exist: run `canhgac init` first")
         engine = make_engine(url)
         if create:
             upgrade(engine)

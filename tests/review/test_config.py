@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from crawler.cli import main
-from review.config import load_config, parse_config
+from review.config import describe_origin, load_config, parse_config
 from review.errors import ConfigError
 
 GOOD = """
@@ -119,3 +119,109 @@ def test_digest_base_url_http_or_empty() -> None:
     assert parse_config('[digest]\nbase_url = "https://canhgac.example.vn/"\n', "c.toml").digest.base_url \
         == "https://canhgac.example.vn/"
     assert parse_config('[digest]\nbase_url = ""\n', "c.toml").digest.base_url == ""
+
+
+# ------------------------------------------------------- values that passed the check, then crashed a command
+
+SRC = '[[sources]]\nname = "a"\nkind = "rss"\nurls = ["https://a.vn"]\n'
+HTML = '[[sources]]\nname = "p"\nkind = "html"\nurls = ["https://p.vn"]\n'
+
+
+@pytest.mark.parametrize(
+    ("body", "key", "line", "words"),
+    [
+        ('[digest]\nhour = 8\ntimezone = "Asia/Hanoi"\n', "digest.timezone", 3, "unknown time zone"),
+        ('[digest]\ntimezone = "Asia"\n', "digest.timezone", 2, "unknown time zone"),
+        ('[digest]\ntimezone = "../etc/passwd"\n', "digest.timezone", 2, "unknown time zone"),
+        (SRC + 'schedule = "cron 99 99 99 99 99"\n', "sources[0].schedule", 5, "bad schedule"),
+        (SRC + 'schedule = "cron 0 25 * * *"\n', "sources[0].schedule", 5, "maximum value (23)"),
+        (SRC + 'schedule = "cron 0 8 * * 9"\n', "sources[0].schedule", 5, "day of week 9"),
+        (SRC + 'schedule = "cron 0 8 30 2 *"\n', "sources[0].schedule", 5, "never fires"),
+        (SRC + 'schedule = "every 0m"\n', "sources[0].schedule", 5, "at least 1"),
+        (SRC + 'schedule = "every 0s"\n', "sources[0].schedule", 5, "at least 1"),
+        (SRC + 'schedule = "every 99999999999d"\n', "sources[0].schedule", 5, "at most 366 days"),
+        ('[smtp]\nport = 99999\n', "smtp.port", 2, "1-65535"),
+        ('[smtp]\nport = 0\n', "smtp.port", 2, "1-65535"),
+        (HTML + 'selectors = { link = "a[[[" }\n', "sources[0].selectors.link", 5, "bad selector"),
+        (HTML + 'selectors = { link = "a", title = "h1 >" }\n', "sources[0].selectors.title", 5, "bad selector"),
+        (HTML + 'selectors = { link = "//a[" }\n', "sources[0].selectors.link", 5, "bad selector"),
+    ],
+)
+def test_values_that_would_crash_later_are_config_errors(body: str, key: str, line: int, words: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        parse_config(body, "canhgac.toml")
+    assert (info.value.key, info.value.line) == (key, line)
+    assert words in str(info.value) and "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize("schedule", ["every 1s", "every 366d", "cron 0 */2 * * *", "cron 30 7 * * 1-5",
+                                      "cron 0 8 * * 0", "cron 0 8 * * 7", "cron 0 8 29 2 *", "cron */15 * * * mon"])
+def test_good_schedules_pass(schedule: str) -> None:
+    assert parse_config(SRC + f'schedule = "{schedule}"\n', "c.toml").sources[0].schedule == schedule
+
+
+def test_selectors_the_spiders_use_pass() -> None:
+    cfg = parse_config(HTML + 'selectors = { item = "div.tin", link = "h3 a::attr(href)", title = "h1::text", '
+                       'date = "(//time/@datetime)[1]", next_page = "a.next::attr(href)" }\n', "c.toml")
+    assert cfg.sources[0].selectors.date == "(//time/@datetime)[1]"
+
+
+def test_bad_config_in_a_file_fails_config_check(write_config, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
+    path = write_config('[digest]\ntimezone = "Asia/Hanoi"\n')
+    assert main(["--config", str(path), "config", "check"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert f"{path}:2" in err and "digest.timezone" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("body", "key", "line"),
+    [
+        # an unknown key inside an inline table: the dotted key as written, and its line
+        (HTML + 'official = true\nselectors = { link = "a", titel = "h1" }\n', "sources[0].selectors.titel", 6),
+        # ... and in a [sources.selectors] sub-table, of the second source
+        (SRC + '\n' + HTML + '\n[sources.selectors]\nlink = "a"\ntitel = "h1"\n', "sources[1].selectors.titel", 13),
+        (SRC + '\n' + HTML + 'selectors.link = "a"\nselectors.titel = "h1"\n', "sources[1].selectors.titel", 11),
+        # a missing key: the [[sources]] table it is missing from
+        (SRC + '\n' + HTML, "sources[1].selectors", 6),
+        (SRC + '\n' + '[[sources]]\nname = "b"\nkind = "rss"\n', "sources[1].urls", 6),
+        # a misspelled section
+        ('[database]\nurl = "sqlite:///x.db"\n\n[databse]\nurl = "x"\n', "databse", 4),
+        ('# c\n[review.thresholds]\nscam = 1\n', "review.thresholds", 2),
+        ('[[source]]\nname = "a"\n', "source", 1),
+    ],
+)
+def test_errors_have_lines(body: str, key: str, line: int) -> None:
+    with pytest.raises(ConfigError) as info:
+        parse_config(body, "canhgac.toml")
+    assert (info.value.key, info.value.line) == (key, line)
+    assert f"canhgac.toml:{line}" in str(info.value)
+
+
+# ---------------------------------------------------------------------------------- which file, if any
+
+
+def test_explicit_missing_file_names_the_path(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    missing = tmp_path / "khong-co.toml"
+    assert main(["--config", str(missing), "config", "check"]) == 2
+    err = capsys.readouterr().err
+    assert str(missing) in err and "file not found" in err
+
+
+def test_no_file_says_defaults_are_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("CANHGAC_CONFIG", raising=False)
+    cfg = load_config(None)
+    assert cfg.path == ""
+    assert "không tìm thấy tệp cấu hình ./canhgac.toml" in describe_origin(cfg)
+    assert "mặc định" in describe_origin(cfg)
+    (tmp_path / "canhgac.toml").write_text("[review]\nmoderators = ['lan']\n", encoding="utf-8")
+    assert describe_origin(load_config(None)) == "canhgac.toml"
+
+
+def test_read_only_command_does_not_create_a_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("CANHGAC_CONFIG", raising=False)
+    assert main(["status"]) == 1
+    assert "canhgac init" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
