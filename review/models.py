@@ -73,7 +73,9 @@ class SourceRun(Base):
 
 
 class FeedState(Base):
-    """Conditional-GET validators and entry fingerprints, so unchanged feeds and entries are not re-fetched."""
+    """Conditional-GET validators (keyed by feed URL) and "already seen" markers of listed entries (keyed
+    "entry:<source>|<canonical URL>": per source, see SourceSpider.entry_key), so unchanged feeds and entries
+    are not re-fetched."""
 
     __tablename__ = "feed_state"
     url: Mapped[str] = mapped_column(String(2048), primary_key=True)

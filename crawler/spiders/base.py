@@ -57,6 +57,12 @@ class SourceSpider(scrapy.Spider):
         self.source_name = source
         self.scheduled: set[str] = set()  # canonical URLs already requested in this run
 
+    def entry_key(self, canonical: str) -> str:
+        """Where this source keeps the "already seen" marker of a listed entry (feed_state): per source, so an
+        RSS feed (entry fingerprints) and a sitemap (lastmod dates) listing the same article, or two feeds
+        listing it with different summaries, do not overwrite each other's marker and re-fetch it each run."""
+        return f"entry:{self.source_name}|{canonical}"
+
     def first_time(self, canonical: str) -> bool:
         """True once per canonical URL per run (a feed and its Atom twin list the same articles)."""
         if canonical in self.scheduled:

@@ -61,19 +61,24 @@ class RssSpider(SourceSpider):
             link = (entry.get("link") or entry.get("id") or "").strip()
             if not link or not is_crawlable(link):
                 continue
-            fingerprint = sha256("\x1f".join(str(entry.get(k, "")).strip() for k in
-                                             ("link", "title", "summary", "updated", "published")))
-            entries.append((link, canonical_url(link), fingerprint, entry))
-        seen = self.ctx.store.entry_hashes(c for _, c, _, _ in entries)
+            canon = canonical_url(link)
+            # what the entry says, not how the feed spells it: an RSS feed and its Atom twin list one article
+            # with other link parameters, date formats and markup, and must give it the same fingerprint
+            date = parse_date(entry.get("published") or entry.get("updated"))
+            fingerprint = sha256("\x1f".join((canon, clean_text(entry.get("title", "")),
+                                              clean_text(_strip_tags(entry.get("summary", ""))),
+                                              date.isoformat() if date else "")))
+            entries.append((link, canon, fingerprint, entry))
+        seen = self.ctx.store.entry_hashes(self.entry_key(c) for _, c, _, _ in entries)
         for link, canon, fingerprint, entry in entries:
-            if seen.get(canon) == fingerprint or not self.first_time(canon):
+            if seen.get(self.entry_key(canon)) == fingerprint or not self.first_time(canon):
                 continue
             summary = clean_text(_strip_tags(entry.get("summary", "")))
             fallback = self.new_item(link, title=clean_text(entry.get("title", "")), text=summary,
                                      author=entry.get("author"), published_at=parse_date(
                                          entry.get("published") or entry.get("updated")),
                                      extra={"from_feed_only": True})
-            yield self.article_request(link, meta={"entry_url": canon, "entry_hash": fingerprint,
+            yield self.article_request(link, meta={"entry_url": self.entry_key(canon), "entry_hash": fingerprint,
                                                    "feed_url": feed_url, "fallback": fallback})
 
     def on_error(self, failure: Any) -> Iterator[Any]:

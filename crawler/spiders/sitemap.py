@@ -64,12 +64,12 @@ class SitemapSpider(SourceSpider):
             news_date = published.get(loc, "")
             stamp = entry.get("lastmod") or news_date
             urls.append((loc, canonical_url(loc), stamp, news_date or stamp))
-        seen = self.ctx.store.entry_hashes(c for _, c, _, _ in urls)
+        seen = self.ctx.store.entry_hashes(self.entry_key(c) for _, c, _, _ in urls)
         known = self.ctx.store.known_urls(c for _, c, s, _ in urls if not s)
         for loc, canon, stamp, date in urls:
-            if (stamp and seen.get(canon) == stamp) or (not stamp and canon in known) or not self.first_time(canon):
+            if (stamp and seen.get(self.entry_key(canon)) == stamp) or (not stamp and canon in known) or not self.first_time(canon):
                 continue
-            yield self.article_request(loc, meta={"entry_url": canon, "entry_hash": stamp or None,
+            yield self.article_request(loc, meta={"entry_url": self.entry_key(canon), "entry_hash": stamp or None,
                                                   "sitemap_date": parse_date(date) if date else None})
 
     def _fail(self, response: Response) -> None:

@@ -50,3 +50,22 @@ def test_rss_atom_once_then_conditional_get_then_revision(crawl_env) -> None:  #
     assert rows[1].supersedes_id == rows[0].id and "5 ngày" in rows[1].text
     assert rows[0].cluster_id == rows[1].cluster_id
     assert crawl_env.store.item_count() == 13 and len(runs) == 3
+
+
+def test_rss_and_sitemap_of_one_site_keep_separate_seen_markers(crawl_env) -> None:  # type: ignore[no-untyped-def]
+    """Both demo sources list the same articles: the sitemap's lastmod dates must not overwrite the feed's
+    entry fingerprints (and back), or every run of one source re-fetches every article the other listed."""
+    assert crawl_env.run("so-vhttdl-rss").ok
+    assert crawl_env.run("so-vhttdl-sitemap").ok
+    # the feed changed (so no 304), but only one of its entries did
+    feed = crawl_env.site.lookup("/tin-tuc/rss.xml").body.decode()
+    crawl_env.site.set("/tin-tuc/rss.xml", feed.replace("Tối 9/2, tại Khu di tích", "Tối 9/2 (cập nhật), tại Khu di tích"),
+                       "application/rss+xml")
+    before = len(crawl_env.site.requests)
+    assert crawl_env.run("so-vhttdl-rss").ok
+    articles = {r.path for r in crawl_env.site.requests[before:] if r.path.endswith(".html")}
+    assert articles == {"/tin-tuc/le-hoi-den-cuong-2026.html"}, sorted(articles)
+    # and the sitemap, run again, fetches nothing it already saw
+    before = len(crawl_env.site.requests)
+    assert crawl_env.run("so-vhttdl-sitemap").ok
+    assert not [r for r in crawl_env.site.requests[before:] if r.path.endswith(".html")]
