@@ -7,12 +7,15 @@ arguments and handler. `main(argv) -> int`: 0 ok, 1 failure, 2 usage or configur
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from types import ModuleType
 
 from review.cli import admin
 from review.cli.context import Context
+from review.cli.parser import ArgError as _ArgError
+from review.cli.parser import Parser as _Parser
 from review.errors import CanhgacError
 
 
@@ -31,16 +34,6 @@ def _command_modules() -> list[ModuleType]:
     return modules
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
-        self.print_usage(sys.stderr)
-        raise _ArgError(message)
-
-
-class _ArgError(Exception):
-    pass
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="canhgac", description="canhgac (cảnh giác): collect, score and review online content "
                      "for a Vietnamese culture/information office. The tool flags; a person decides.")
@@ -57,7 +50,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = parser.parse_args(argv)
     except _ArgError as exc:
-        print(f"canhgac: error: {exc}", file=sys.stderr)
+        print(f"canhgac: lỗi: {exc}", file=sys.stderr)
         return 2
     except SystemExit as exc:  # --help
         return int(exc.code or 0)
@@ -66,15 +59,32 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     ctx = Context(config_path=args.config, moderator_flag=args.moderator)
     try:
-        return int(args.handler(args, ctx))
+        code = int(args.handler(args, ctx))
+        sys.stdout.flush()  # here, where a closed pipe can still be handled, not at interpreter exit
+        return code
+    except BrokenPipeError:
+        return _reader_gone()
     except CanhgacError as exc:
         print(f"canhgac: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
-        print("canhgac: interrupted", file=sys.stderr)
+        print("canhgac: đã dừng (Ctrl-C)", file=sys.stderr)
         return 130
     finally:
         ctx.close()
+
+
+def _reader_gone() -> int:
+    """Whoever read our output went away (`canhgac queue | head -1`): stop quietly like other Unix
+    tools, exit 141 (128 + SIGPIPE). stdout now points at /dev/null, so flushing what is still
+    buffered at interpreter exit cannot fail with a second BrokenPipeError."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # not a real file (captured in tests): nothing will flush to a pipe
+        pass
+    return 141
 
 
 if __name__ == "__main__":

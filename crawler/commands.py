@@ -79,7 +79,7 @@ def _run(ctx: Context, config_path: str | None, name: str, timeout: int, log: Pa
     mark = "✓" if out.ok else "✗"
     detail = f"{out.items_new} mục mới, {out.pages} trang, {out.errors} lỗi, {out.duration_s:.1f}s"
     if out.message:
-        detail += f" — {out.message[:120]}"
+        detail += f" — {out.message}"
     _line(ctx, f"  {mark} {name:<{width}}  {detail}")
     return out
 

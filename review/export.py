@@ -1,11 +1,12 @@
 """Exports for sharing between agencies: decisions, flagged items, the audit log — CSV, JSONL or XLSX.
 
 Rows are streamed from the database in id order (keyset batches), so a year of data never sits in
-memory; XLSX is written in openpyxl's write-only mode. Times are ISO 8601 UTC strings in every format,
-so a file re-imports to the same values (`read_export`). Text cells that a spreadsheet would run as a
-formula (leading = + - @, tab or CR) get a leading apostrophe in CSV and XLSX, undone on read. Items are the *flagged* ones (those with a
-review entry), selected by when they entered the queue; decisions by when they were made; audit rows
-by their time.
+memory; XLSX is written in openpyxl's write-only mode. CSV is UTF-8 with a byte order mark (to a file
+and to stdout alike), so Excel reads Vietnamese correctly. Times are ISO 8601 UTC strings in every
+format, so a file re-imports to the same values (`read_export`). Text cells that a spreadsheet would
+run as a formula (leading = + - @, tab or CR) get a leading apostrophe in CSV and XLSX, undone on read.
+Items are the *flagged* ones (those with a review entry), selected by when they entered the queue;
+decisions by when they were made; audit rows by their time.
 """
 
 from __future__ import annotations
@@ -29,6 +30,9 @@ from review.store import Store
 KINDS = ("decisions", "items", "audit")
 FORMATS = ("csv", "jsonl", "xlsx")
 BATCH = 2000
+#: CSV starts with a UTF-8 byte order mark: without it Excel on Windows reads the file as the ANSI code page
+#: and garbles Vietnamese. Readers that know UTF-8 skip it (`utf-8-sig`).
+BOM = "\ufeff"
 
 
 @dataclass(frozen=True)
@@ -120,6 +124,7 @@ def write_text(export: Export, fmt: str, out: IO[str]) -> int:
     """CSV or JSONL to a text stream; returns the number of rows."""
     n = 0
     if fmt == "csv":
+        out.write(BOM)
         writer = csv.writer(out)
         writer.writerow(export.columns)
         for row in export.rows:
@@ -170,7 +175,7 @@ def read_export(path: Path, fmt: str | None = None) -> list[dict[str, Any]]:
     """Read an export back (CSV, JSONL or XLSX) as a list of dicts keyed by column."""
     fmt = fmt or path.suffix.lstrip(".")
     if fmt == "csv":
-        with path.open(encoding="utf-8", newline="") as f:
+        with path.open(encoding="utf-8-sig", newline="") as f:
             return [{k: _unescape_cell(v) for k, v in r.items()} for r in csv.DictReader(f)]
     if fmt == "jsonl":
         with path.open(encoding="utf-8") as f:

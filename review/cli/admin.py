@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from review.cli.context import Context
-from review.cli.table import age, render, when
+from review.cli.table import age, iso, printable, render, when
 from review.database import make_engine, upgrade
 from review.models import OPEN, DigestSent, ReviewEntry, Setting
 
@@ -76,32 +76,43 @@ def cmd_status(args: argparse.Namespace, ctx: Context) -> int:
         oldest = s.scalar(select(func.min(ReviewEntry.created_at)).where(ReviewEntry.status == OPEN))
         last_digest = s.scalar(select(func.max(DigestSent.sent_at)).where(DigestSent.status == "sent"))
     model = active_model_description(ctx)
-    daemon = _daemon_line(ctx)
     failing = [h.name for h in health if h.consecutive_failures >= cfg.review.failure_alert]
     if args.json:
+        from review.housekeeping import lease_holder
+
+        lease = lease_holder(store)
         ctx.print(json.dumps({
             "database": _safe_url(cfg.database.url),
             "sources": [{"name": h.name, "kind": h.kind, "configured": h.name in configured,
-                         "last_run": when(h.last_run_at), "result": h.last_status,
+                         "last_run": iso(h.last_run_at), "result": h.last_status,
                          "items_last_run": h.items_last_run, "items_total": h.items_total,
                          "consecutive_failures": h.consecutive_failures, "last_error": h.last_error,
-                         "next_run": when(h.next_run_at)} for h in health],
-            "backlog": backlog, "oldest_open": when(oldest), "last_digest": when(last_digest),
-            "model": model, "daemon": daemon, "failing": failing}, ensure_ascii=False, indent=2))
+                         "next_run": iso(h.next_run_at)} for h in health],
+            "backlog": backlog, "oldest_open": iso(oldest), "last_digest": iso(last_digest),
+            "model": model, "daemon": lease.holder if lease is not None else None,
+            "daemon_since": iso(lease.acquired_at) if lease is not None else None,
+            "failing": failing}, ensure_ascii=False, indent=2))
         return 1 if failing else 0
+    daemon = _daemon_line(ctx)
     ctx.print(f"Cơ sở dữ liệu: {_safe_url(cfg.database.url)}")
     ctx.print(f"Mô hình đang dùng: {model}")
     ctx.print(f"Tiến trình nền (canhgac run): {daemon or 'không chạy'}")
     rows = [(h.name + ("" if h.name in configured else " (bỏ cấu hình)"), h.kind, h.last_run_at,
-             h.last_status or "-", h.items_last_run, h.items_total, h.consecutive_failures,
-             (h.last_error or "")[:50] or "-", h.next_run_at) for h in health]
+             h.last_status or "-", h.items_last_run, h.items_total, h.consecutive_failures, h.next_run_at)
+            for h in health]
     if rows:
         ctx.print(render(["nguồn", "loại", "lần chạy cuối", "kết quả", "mục mới", "tổng", "lỗi liên tiếp",
-                          "lỗi gần nhất", "lần chạy tới"], rows))
+                          "lần chạy tới"], rows))
+        errors = [h for h in health if h.last_error]
+        if errors:  # in full, below the table: the end of a reason is often how to fix it
+            ctx.print("Lỗi gần nhất:")
+            for h in errors:
+                ctx.print(f"  • {printable(h.name)}: " + printable(h.last_error or "").strip().replace("\n", "\n    "))
     else:
         ctx.print("Chưa cấu hình nguồn nào ([[sources]] trong canhgac.toml).")
     ctx.print(f"Hàng chờ duyệt: {backlog} mục; mục mở lâu nhất: {age(oldest)}")
     ctx.print(f"Bản tin tuần gửi gần nhất: {when(last_digest)}")
+    ctx.print("Thời gian theo giờ Việt Nam (UTC+7).")
     if failing:
         ctx.print(f"CẢNH BÁO: nguồn lỗi {cfg.review.failure_alert} lần liên tiếp trở lên: {', '.join(failing)}")
         return 1
@@ -109,7 +120,7 @@ def cmd_status(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _daemon_line(ctx: Context) -> str | None:
-    """Who holds the daemon lease ("host:pid since ..."), or None when no daemon is running."""
+    """Who holds the daemon lease ("host:pid, từ ..."), or None when no daemon is running."""
     from review.housekeeping import lease_holder
 
     lease = lease_holder(ctx.store)

@@ -48,8 +48,11 @@ class Context:
         name = self.moderator_flag or os.environ.get("CANHGAC_MODERATOR") or _os_user()
         allowed = self.config.review.moderators
         if name not in allowed:
-            listed = ", ".join(allowed) if allowed else "none configured: add [review] moderators"
-            raise UsageError(f"'{name}' is not a moderator (allowed: {listed}); use --as NAME")
+            if not allowed:
+                raise UsageError(f"'{name}' không phải cán bộ duyệt: chưa cấu hình cán bộ duyệt nào "
+                                 "(thêm [review] moderators vào canhgac.toml)")
+            raise UsageError(f"'{name}' không phải cán bộ duyệt (được phép: {', '.join(allowed)}); "
+                             "dùng --as TÊN để chọn người thực hiện")
         return name
 
     def print(self, *parts: object) -> None:

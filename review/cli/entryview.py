@@ -4,14 +4,20 @@ goes through `printable` before our own highlighting, so it cannot drive the mod
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
 
 from review.cli.table import age, printable
 from review.listing import EntryDetail, EntryRow
+from review.models import ReviewEntry
 from review.priority import effective
 from review.vi import STATUS_VI, category_vi, hhmm, verdict_vi
+
+if TYPE_CHECKING:
+    from review.store import Store
 
 _ANSI_ON, _ANSI_OFF = "\x1b[1;31m", "\x1b[0m"
 _KIND_VI = {"ngram": "từ ngữ", "rule": "quy tắc", "bank": "kho mẫu đã biết", "keyword": "từ khoá",
@@ -60,7 +66,26 @@ def row_priority(row: EntryRow, now: datetime | None = None) -> str:
     return f"{effective(row.priority, now or datetime.now(UTC)):.1f}"
 
 
-def format_detail(d: EntryDetail, *, color: bool = False, max_chars: int = 0) -> str:
+def copy_entries(store: Store, d: EntryDetail) -> dict[int, int]:
+    """Queue numbers (review entry ids, what every command takes) of the entry's copies, by item id.
+    A copy that was never flagged has no queue entry and is missing from the result."""
+    item_ids = [c.item_id for c in d.copies]
+    if not item_ids:
+        return {}
+    with store.session() as s:
+        rows = s.execute(select(ReviewEntry.item_id, ReviewEntry.id).where(ReviewEntry.item_id.in_(item_ids)))
+        return {int(item_id): int(entry_id) for item_id, entry_id in rows}
+
+
+def copy_label(item_id: int, entries: Mapping[int, int]) -> str:
+    """How a copy is named on screen: its queue number like every other "#", else that it is not queued."""
+    entry_id = entries.get(item_id)
+    return f"#{entry_id}" if entry_id is not None else "(không trong hàng chờ)"
+
+
+def format_detail(d: EntryDetail, *, color: bool = False, max_chars: int = 0,
+                  copies: Mapping[int, int] | None = None) -> str:
+    """`copies`: the copies' queue numbers by item id (`copy_entries`)."""
     r, item, p = d.row, d.item, printable
     lines = [f"Mục #{r.id} — {category_vi(r.top_category)} ({r.top_category} {r.top_score:.2f})"
              + ("  [NGƯỜI DÂN PHẢN ÁNH]" if r.is_report else ""),
@@ -92,9 +117,9 @@ def format_detail(d: EntryDetail, *, color: bool = False, max_chars: int = 0) ->
             lines.append(p(f"  • [{ev.get('category', '-')}] {_KIND_VI.get(kind, kind)}: «{ev.get('text', '')}»"
                            f"{weight}{detail}"))
     if d.copies or d.cluster_size > 1:
-        lines.append(f"Bản sao của tin này: {d.cluster_size} mục")
+        lines.append(f"Bản sao của tin này: {d.cluster_size} bản (#: số trong hàng chờ)")
         for c in d.copies:
-            lines.append(p(f"  • #{c.item_id} {c.source or '-'} {hhmm(c.fetched_at)} {c.url}"))
+            lines.append(p(f"  • {copy_label(c.item_id, copies or {})} {c.source or '-'} {hhmm(c.fetched_at)} {c.url}"))
     if d.decisions:
         lines.append("Lịch sử quyết định:")
         for dec in d.decisions:

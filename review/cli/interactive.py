@@ -16,7 +16,7 @@ from types import FrameType
 from typing import TextIO
 
 from review.cli.context import Context
-from review.cli.entryview import format_detail
+from review.cli.entryview import copy_entries, format_detail
 from review.errors import ConflictError, NotFound
 from review.filters import EntryFilter
 from review.vi import hhmm, verdict_vi
@@ -97,7 +97,8 @@ def run(ctx: Context, flt: EntryFilter, stdin: TextIO | None = None) -> int:
                 claim = got
             current, version = claim.entry_id, claim.version
             say("\n" + "=" * 72)
-            say(format_detail(store.entry_detail(current), color=color, max_chars=3000))
+            detail = store.entry_detail(current)
+            say(format_detail(detail, color=color, max_chars=3000, copies=copy_entries(store, detail)))
             say(f"(giữ đến {hhmm(claim.expires_at)}) {HELP}")
             note: str | None = None
             while True:

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from review.cli.context import Context
-from review.cli.entryview import flags_text, format_detail, row_priority
+from review.cli.entryview import copy_entries, flags_text, format_detail, row_priority
 from review.cli.table import age, json_text, render
 from review.decisions import BULK_MAX
 from review.errors import AuditIntegrityError, ConflictError, UsageError
@@ -130,18 +130,20 @@ def _state(r: EntryRow) -> str:
 
 def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
     d = ctx.store.entry_detail(args.id)
+    queued = copy_entries(ctx.store, d)
     if args.json:
         out = row_json(d.row, datetime.now(UTC)) | {
             "url": d.item.url, "text": d.item.text, "scores": d.score.scores if d.score else {},
             "evidence": d.score.evidence if d.score else [], "cluster_size": d.cluster_size,
-            "copies": [{"item_id": c.item_id, "url": c.url, "source": c.source} for c in d.copies],
+            "copies": [{"entry_id": queued.get(c.item_id), "item_id": c.item_id, "url": c.url, "source": c.source}
+                       for c in d.copies],
             "decisions": [{"id": x.id, "moderator": x.moderator, "verdict": x.verdict, "category": x.category,
                            "note": x.note, "at": x.created_at.isoformat(),
                            "undone_at": x.undone_at.isoformat() if x.undone_at else None,
                            "undo_reason": x.undo_reason} for x in d.decisions]}
         ctx.print(json_text(out))
         return 0
-    ctx.print(format_detail(d, color=_isatty(ctx)))
+    ctx.print(format_detail(d, color=_isatty(ctx), copies=queued))
     return 0
 
 

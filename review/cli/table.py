@@ -8,6 +8,8 @@ import unicodedata
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
+from review.vi import VN_TZ
+
 # Escape sequences (7-bit and their 8-bit C1 forms): terminated OSC/DCS/APC/PM/SOS strings (an unterminated
 # one loses only its introducer, so it cannot hide the text after it), CSI with its parameters, any other
 # ESC + one character; then every remaining C0/C1 control but \n and \t.
@@ -56,9 +58,15 @@ def _cell(value: object, max_col: int) -> str:
 
 
 def when(value: datetime | None) -> str:
+    """Date and clock time in Vietnam time, like every time `show` and `claim` print (`review.vi.hhmm`)."""
     if value is None:
         return "-"
-    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
+    return value.astimezone(VN_TZ).strftime("%Y-%m-%d %H:%M")
+
+
+def iso(value: datetime | None) -> str | None:
+    """For --json: ISO 8601 with the offset (UTC, as stored), or null when there is no time."""
+    return value.isoformat() if value is not None else None
 
 
 def age(value: datetime | None, now: datetime | None = None) -> str:

@@ -100,7 +100,7 @@ schedule = "every 2s"
         assert code == 0, (seen.out, seen.err)
         status = json.loads(seen.out)
         assert status["sources"][0]["result"] in ("ok", "running") and status["sources"][0]["items_total"] > 0
-        assert status["sources"][0]["next_run"] != "-"  # filled in by the daemon
+        assert status["sources"][0]["next_run"] is not None  # filled in by the daemon
         assert status["daemon"] and status["daemon"].startswith(lease().holder)  # type: ignore[union-attr]
 
         proc.send_signal(signal.SIGTERM)
@@ -117,7 +117,7 @@ schedule = "every 2s"
     seen = capsys.readouterr()
     assert code == 0, (seen.out, seen.err)
     after = json.loads(seen.out)
-    assert after["daemon"] is None and after["sources"][0]["next_run"] == "-"
+    assert after["daemon"] is None and after["sources"][0]["next_run"] is None
     with store.session() as s:
         runs = s.execute(select(SourceRun.status, SourceRun.items_new)).all()
     assert all(status in ("ok", "failed") for status, _ in runs), runs  # nothing left half-written

@@ -103,7 +103,7 @@ def test_cli_claim_and_decide_with_stale_version_is_refused(store: Store, cli: C
 def test_unknown_moderator_is_refused(store: Store, cli: CLI) -> None:
     flagged(store, "Tin giả")
     code, _, err = cli("--as", "hacker", "claim", "--next")
-    assert code == 2 and "is not a moderator" in err
+    assert code == 2 and "không phải cán bộ duyệt" in err
 
 
 def test_release_command_gives_the_claim_back_audited(store: Store, cli: CLI) -> None:

@@ -37,7 +37,7 @@ def test_export_items_escapes_formulas(store: Store, cli: CLI, tmp_path: Path, f
     code, _, err = cli("export", "items", "--format", fmt, "--output", str(path))
     assert code == 0 and f"{len(FORMULAS)} dòng" in err
     if fmt == "csv":
-        with path.open(encoding="utf-8", newline="") as f:
+        with path.open(encoding="utf-8-sig", newline="") as f:
             raw = [r["title"] for r in csv.DictReader(f)]
     else:
         wb = load_workbook(path, read_only=True)

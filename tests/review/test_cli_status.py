@@ -1,0 +1,47 @@
+"""`canhgac status`: times in Vietnam time like every other screen, ISO 8601 with offset (or null) in
+--json, and a source's failure reason in full, fix hint included."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from review.models import Source
+from review.store import Store
+
+CLI = Callable[..., tuple[int, str, str]]
+LAST_RUN = datetime(2026, 12, 2, 20, 34, tzinfo=UTC)  # 2026-12-03 03:34 in Vietnam
+REASON = "host 127.0.0.1 is private (set [crawler] allow_private_hosts to crawl it)"
+
+
+def _sources(store: Store) -> None:
+    with store.session() as s:
+        s.add(Source(name="bao-tinh", kind="rss", last_run_at=LAST_RUN, last_error=REASON, consecutive_failures=1,
+                     next_run_at=datetime(2026, 12, 2, 21, 4, tzinfo=UTC)))
+        s.add(Source(name="trang-moi", kind="html"))  # never ran, nothing scheduled
+
+
+def test_status_shows_vietnam_time_and_full_reasons(store: Store, cli: CLI) -> None:
+    _sources(store)
+    code, out, _ = cli("status")
+    assert code == 0
+    assert "2026-12-03 03:34" in out and "2026-12-03 04:04" in out, out
+    assert "2026-12-02 20:34" not in out and "2026-12-02 21:04" not in out
+    assert "giờ Việt Nam" in out
+    assert f"bao-tinh: {REASON}" in out, out  # the fix hint at the end survives
+
+
+def test_status_json_times_are_iso_with_offset_or_null(store: Store, cli: CLI) -> None:
+    _sources(store)
+    code, out, _ = cli("status", "--json")
+    assert code == 0
+    status = json.loads(out)
+    by_name = {s["name"]: s for s in status["sources"]}
+    ran = by_name["bao-tinh"]
+    assert datetime.fromisoformat(ran["last_run"]) == LAST_RUN and ran["last_run"].endswith("+00:00")
+    assert datetime.fromisoformat(ran["next_run"]).utcoffset() is not None
+    assert ran["last_error"] == REASON
+    assert by_name["trang-moi"]["last_run"] is None and by_name["trang-moi"]["next_run"] is None
+    assert status["oldest_open"] is None and status["last_digest"] is None
+    assert status["daemon"] is None and status["daemon_since"] is None
