@@ -128,8 +128,10 @@ def _daemon_line(ctx: Context) -> str | None:
 
 
 def cmd_config_check(args: argparse.Namespace, ctx: Context) -> int:
+    from review.config import describe_origin
+
     cfg = ctx.config
-    ctx.print(f"OK: {cfg.path or '(built-in defaults)'}")
+    ctx.print(f"OK: {describe_origin(cfg)}")
     ctx.print(f"  database: {_safe_url(cfg.database.url)}")
     ctx.print(f"  sources: {len(cfg.sources)} ({', '.join(s.name for s in cfg.sources) or 'none'})")
     ctx.print(f"  moderators: {', '.join(cfg.review.moderators) or 'none'}")

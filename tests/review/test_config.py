@@ -225,3 +225,13 @@ def test_read_only_command_does_not_create_a_database(tmp_path: Path, monkeypatc
     assert main(["status"]) == 1
     assert "canhgac init" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_config_check_without_any_file_says_defaults_are_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("CANHGAC_CONFIG", raising=False)
+    assert main(["config", "check"]) == 0
+    out = capsys.readouterr().out
+    assert "không tìm thấy tệp cấu hình ./canhgac.toml" in out and "mặc định" in out
+    assert not (tmp_path / "canhgac.db").exists()
