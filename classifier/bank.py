@@ -59,8 +59,12 @@ class Bank:
         if not self._entries:
             return []
         m = minhash(text)
+        if m.is_empty():  # no words ("", "...", emoji only): like nothing, and every such text alike
+            return []
         out = []
         for entry, em in self._entries:
+            if em.is_empty():
+                continue
             sim = similarity(m, em)
             if sim >= (self.confirmed_min if entry.polarity == CONFIRMED else self.dismissed_min):
                 out.append(BankMatch(entry, sim))

@@ -61,7 +61,7 @@ def split_labels(value: object, label_map: Mapping[str, str]) -> list[str]:
 
 def read_texts(path: str, text_column: str = "text") -> list[str]:
     """Only the texts (for `classify`); "-" is not handled here."""
-    return [r[0] for r in _rows(path, text_column, None)]
+    return [r[0] for r in _rows(path, text_column, None, keep_form=True)]
 
 
 def read_meta(path: str, columns: Sequence[str]) -> list[dict[str, str]]:
@@ -82,7 +82,10 @@ def read_labelled(path: str, text_column: str, label_column: str, label_map: Map
     return LabelledData(texts, labels, Path(path).name, h)
 
 
-def _rows(path: str, text_column: str, label_column: str | None) -> list[tuple[str, object]]:
+def _rows(path: str, text_column: str, label_column: str | None, *, keep_form: bool = False
+          ) -> list[tuple[str, object]]:
+    """(text, label) per row; texts NFC-normalised, unless `keep_form` (classify: the scorer normalises
+    itself and its evidence offsets must index the text exactly as it is in the file)."""
     p = Path(path)
     if not p.is_file():
         raise DataError(f"data file not found: {path}")
@@ -91,8 +94,10 @@ def _rows(path: str, text_column: str, label_column: str | None) -> list[tuple[s
     except UnicodeDecodeError as exc:
         raise DataError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
     if p.suffix.lower() in (".jsonl", ".ndjson", ".json"):
-        return _jsonl_rows(path, raw, text_column, label_column)
-    return _csv_rows(path, raw, text_column, label_column)
+        rows = _jsonl_rows(path, raw, text_column, label_column)
+    else:
+        rows = _csv_rows(path, raw, text_column, label_column)
+    return rows if keep_form else [(nfc(t), v) for t, v in rows]
 
 
 def _jsonl_rows(path: str, raw: str, text_column: str, label_column: str | None) -> list[tuple[str, object]]:
@@ -110,7 +115,7 @@ def _jsonl_rows(path: str, raw: str, text_column: str, label_column: str | None)
             raise DataError(f"{path}:{n}: no field {text_column!r} (have: {', '.join(obj)})")
         if label_column is not None and label_column not in obj:
             raise DataError(f"{path}:{n}: no field {label_column!r} (have: {', '.join(obj)})")
-        rows.append((nfc(str(obj[text_column] or "")), obj.get(label_column) if label_column else None))
+        rows.append((str(obj[text_column] or ""), obj.get(label_column) if label_column else None))
     return rows
 
 
@@ -127,7 +132,7 @@ def _csv_rows(path: str, raw: str, text_column: str, label_column: str | None) -
         for row in reader:
             if None in row:
                 raise DataError(f"{path}:{reader.line_num}: malformed CSV row (more fields than the header)")
-            rows.append((nfc(row[text_column] or ""), row.get(label_column) if label_column else None))
+            rows.append((row[text_column] or "", row.get(label_column) if label_column else None))
     except csv.Error as exc:
         raise DataError(f"{path}:{reader.line_num}: malformed CSV ({exc})") from exc
     return rows

@@ -16,7 +16,7 @@ from collections.abc import Iterator, Mapping
 
 SHORTENERS = frozenset({"bit.ly", "tinyurl.com", "slim.link", "go.link", "onelink.to", "s.id", "t.ly", "rb.gy",
                         "cutt.ly", "shorturl.at", "is.gd", "t.co", "goo.gl", "tiny.cc", "rebrand.ly", "shorten.ee"})
-_URL = re.compile(r"(?:https?:?//|www\.)?((?:[a-z0-9-]+\s?\.\s?)+([a-z]{2,8}))(?=[/\s\]\)\"',;:!?]|$)(/\S*)?",
+_URL = re.compile(r"(?<![a-z0-9.-])(?:https?:?//|www\.)?((?:[a-z0-9-]+\s?\.\s?)+([a-z]{2,8}))(?=[/\s\]\)\"',;:!?]|$)(/\S*)?",
                   re.IGNORECASE)
 _TLDS = frozenset({"com", "vn", "net", "org", "info", "xyz", "top", "club", "site", "online", "shop", "store", "me", "io",
                    "cc", "ly", "link", "app", "live", "vip", "bet", "tk", "ml", "ga", "cf", "gq", "pro", "biz", "asia",

@@ -158,7 +158,8 @@ def _read_input(path: str, column: str) -> list[str]:
     from classifier.dataset import DataError, read_texts
 
     if path == "-":
-        return [line.rstrip("\n") for line in sys.stdin if line.strip()]
+        # every line is a row, blank ones too, so `row` in the output is the input's line number - 1
+        return [line.rstrip("\r\n") for line in sys.stdin]
     try:
         return read_texts(path, column)
     except DataError as exc:

@@ -125,3 +125,31 @@ def test_meta_column_refused_where_the_model_reads_no_metadata(tmp_path: Path,
     assert main(["train", "--data", str(data), "--text-column", "content", "--label-column", "label",
                  "--meta-column", "sender_type", "--out", str(tmp_path / "m.skops")]) != 0
     assert "shape" in capsys.readouterr().err
+
+
+def test_classify_evidence_offsets_index_the_file_text_even_when_nfd(tmp_path: Path,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    import unicodedata
+
+    text = unicodedata.normalize("NFD", "Vui lòng chuyển khoản trước 500k vào tài khoản 0123456789 để nhận quà")
+    inp = tmp_path / "nfd.jsonl"
+    inp.write_text(json.dumps({"text": text}, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert main(["classify", "--input", str(inp)]) == 0
+    row = json.loads(capsys.readouterr().out)
+    spans = [e for e in row["evidence"] if e["end"] > e["start"]]
+    assert spans
+    for e in spans:  # the evidence names what is at its offsets in the text as the file holds it
+        shown = unicodedata.normalize("NFC", text[e["start"]:e["end"]]).lower()
+        assert unicodedata.normalize("NFC", e["text"]).lower() in shown or shown in unicodedata.normalize(
+            "NFC", e["text"]).lower(), (e, shown)
+
+
+def test_classify_stdin_keeps_blank_lines_as_rows(monkeypatch: pytest.MonkeyPatch,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("xin chào\n\nChuyển khoản trước 500k vào tk 0123456789\n"))
+    assert main(["classify", "--input", "-"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [r["row"] for r in rows] == [0, 1, 2]
+    assert rows[1]["flags"] == [] and rows[2]["scores"]["scam"] > rows[0]["scores"]["scam"]

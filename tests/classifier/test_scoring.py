@@ -158,3 +158,30 @@ def test_score_many_matches_score(mini_model: TrainedModel) -> None:
     many = scorer.score_many(texts)
     assert [r.scores for r in many] == [scorer.score(t).scores for t in texts]
     assert many[0].language == "vi"
+
+
+@pytest.mark.parametrize("unit", ["a", "1", "中文", "a.", "1.", "-a", "a@", "ab.c-"])
+def test_long_unbroken_runs_score_like_any_text(default_scorer, unit: str) -> None:  # type: ignore[no-untyped-def]
+    """A 60,000-character run with no space (a pasted blob, a spam wall) once took minutes: regex alternatives
+    that could start at every character of the run. Each now starts only at a token boundary."""
+    text = "Chuyển khoản trước 500k vào tk 0123456789 " + unit * (60_000 // len(unit))
+    result = default_scorer.score(text)
+    assert set(result.scores) == set(default_scorer.categories)
+    assert all(0 <= e.start <= e.end <= len(text) for e in result.evidence)
+
+
+def test_wordless_texts_match_no_bank_entry(default_scorer) -> None:  # type: ignore[no-untyped-def]
+    """Texts without words have no shingles: they are like nothing, not like each other."""
+    bank = Bank([BankText("🔥🔥", "offensive", "confirmed", "item:3"), BankText("👍👍👍", None, "dismissed", "item:4"),
+                 BankText("Đồ lừa đảo, chuyển khoản trước rồi mới giao hàng", "scam", "confirmed", "item:5")])
+    for text in ("", "...", "😡😡😡", "❤️ ❤️"):
+        assert bank.match(text) == []
+        assert not [e for e in default_scorer.score(text, bank=bank).evidence if e.kind.startswith("bank")]
+    assert [m.entry.ref for m in bank.match("Đồ lừa đảo, chuyển khoản trước rồi mới giao hàng!")] == ["item:5"]
+
+
+def test_repeated_letter_abbreviations_in_the_dictionary_are_kept() -> None:
+    from classifier.normalize import normalize_word
+
+    assert normalize_word("cccd") == ("căn", "cước", "công", "dân")
+    assert normalize_word("kooo") == ("không",)  # a stretched letter is still collapsed
