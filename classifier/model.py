@@ -233,4 +233,23 @@ def load(path: str | Path) -> tuple[Pipeline, dict[str, Any]]:
     pipeline = sio.load(path, trusted=[t for t in untrusted])
     if not isinstance(pipeline, Pipeline):
         raise ModelError(f"model {path} does not hold a Pipeline")
+    _check_categories(path, pipeline, card)
     return pipeline, card
+
+
+def _check_categories(path: Path, pipeline: Pipeline, card: dict[str, Any]) -> None:
+    """The card's categories must be the model's outputs: a card edited by hand (a category renamed, removed
+    or added) would otherwise put scores under the wrong names."""
+    cats = card.get("categories")
+    if not isinstance(cats, list) or not cats or not all(isinstance(c, str) and c for c in cats) \
+            or len(set(cats)) != len(cats):
+        raise ModelError(f"model card {card_path(path)}: 'categories' must be a non-empty list of distinct names")
+    classes = [str(c) for c in getattr(pipeline.steps[-1][1], "classes_", [])]
+    if card.get("exclusive", False):
+        missing = [c for c in cats if c not in classes]
+        if missing or len(cats) != len([c for c in classes if c != CLEAN]):
+            raise ModelError(f"model card {card_path(path)} does not match its model: categories "
+                             f"{', '.join(cats)} vs the model's classes {', '.join(classes)}")
+    elif classes and len(classes) != len(cats):
+        raise ModelError(f"model card {card_path(path)} does not match its model: {len(cats)} categories, "
+                         f"the model has {len(classes)} outputs")

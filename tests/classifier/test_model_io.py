@@ -60,3 +60,27 @@ def test_evaluate_returns_report(mini_model: TrainedModel) -> None:
     rep = evaluate(mini_model, ["chuyển khoản trước 1 triệu phí giữ chỗ", "trời đẹp quá"], [["scam"], []])
     assert set(rep) >= {"per_class", "macro_f1", "confusion"}
     assert rep["confusion"]["labels"] == ["clean", "scam", "offensive"]
+
+
+@pytest.mark.parametrize("edit", ["rename", "remove", "missing", "duplicate"])
+def test_card_categories_must_match_the_model(tmp_path: Path, edit: str) -> None:
+    import json
+    import shutil
+
+    from classifier.model import DEFAULT_MODEL, ModelError, card_path, load
+
+    model = tmp_path / "m.skops"
+    shutil.copy(DEFAULT_MODEL, model)
+    card = json.loads(card_path(DEFAULT_MODEL).read_text(encoding="utf-8"))
+    cats = card["categories"]
+    if edit == "rename":
+        card["categories"] = ["tin_gia", *cats[1:]]
+    elif edit == "remove":
+        card["categories"] = cats[:-1]
+    elif edit == "missing":
+        del card["categories"]
+    else:
+        card["categories"] = [cats[0], *cats[:-1]]
+    card_path(model).write_text(json.dumps(card), encoding="utf-8")
+    with pytest.raises(ModelError, match="categories|does not match"):
+        load(model)
