@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
@@ -58,12 +59,23 @@ def _safe_url(url: str) -> str:
 
 
 def active_model_description(ctx: Context) -> str:
-    """The model in use: the one activated by `train --activate`, else the configured, else the default."""
+    """The model in use: the one activated by `train --activate`, else the configured, else the default;
+    a model file that is not there is said so (crawls then store items unscored)."""
     with ctx.store.session() as s:
         row = s.get(Setting, "active_model")
     if row is not None:
-        return str(row.value.get("version") or row.value.get("path"))
-    return ctx.config.classifier.model or "default (bundled)"
+        path = row.value.get("path")
+        name = str(row.value.get("version") or path)
+        if path and not Path(str(path)).is_file():
+            return f"{name} ({MISSING_MODEL_VI}; dùng {ctx.config.classifier.model or 'mô hình mặc định'})"
+        return name
+    configured = ctx.config.classifier.model
+    if configured and not Path(configured).is_file():
+        return f"{configured} ({MISSING_MODEL_VI})"
+    return configured or "default (bundled)"
+
+
+MISSING_MODEL_VI = "KHÔNG TÌM THẤY tệp mô hình: các lượt thu thập sẽ lưu tin mà không chấm điểm"
 
 
 def cmd_status(args: argparse.Namespace, ctx: Context) -> int:
@@ -138,4 +150,9 @@ def cmd_config_check(args: argparse.Namespace, ctx: Context) -> int:
     ctx.print(f"  digest recipients: {len(cfg.digest.recipients)}; SMTP: {cfg.smtp.host or 'not configured'}")
     if cfg.classifier.thresholds:
         ctx.print("  threshold overrides: " + ", ".join(f"{k}={v}" for k, v in cfg.classifier.thresholds.items()))
+    for key in ("model", "rules"):
+        value = getattr(cfg.classifier, key)
+        if value and not Path(value).is_file():  # a warning, not an error: collection still works without it
+            ctx.print(f"  cảnh báo: [classifier] {key} = {value!r}: không tìm thấy tệp (tính từ thư mục "
+                      f"{Path.cwd()}); các lượt thu thập sẽ lưu tin mà không chấm điểm")
     return 0

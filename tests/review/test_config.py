@@ -235,3 +235,18 @@ def test_config_check_without_any_file_says_defaults_are_used(tmp_path: Path, mo
     out = capsys.readouterr().out
     assert "không tìm thấy tệp cấu hình ./canhgac.toml" in out and "mặc định" in out
     assert not (tmp_path / "canhgac.db").exists()
+
+
+def test_missing_model_file_is_a_warning_in_config_check_and_status(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / "canhgac.toml"
+    path.write_text(f'[database]\nurl = "sqlite:///{tmp_path / "c.db"}"\n[classifier]\nmodel = "models/typo.skops"\n',
+                    encoding="utf-8")
+    assert main(["--config", str(path), "init"]) == 0
+    capsys.readouterr()
+    assert main(["--config", str(path), "config", "check"]) == 0
+    out = capsys.readouterr().out
+    assert "cảnh báo: [classifier] model = 'models/typo.skops': không tìm thấy tệp" in out
+    main(["--config", str(path), "status"])
+    assert "KHÔNG TÌM THẤY tệp mô hình" in capsys.readouterr().out
