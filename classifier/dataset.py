@@ -1,9 +1,24 @@
-"""Reading labelled texts from CSV or JSONL files, with label maps and several labels per cell."""
+"""Reading labelled texts from CSV or JSONL files, with label maps and several labels per cell.
+
+Rules (the CLI contract of `canhgac train/classify/evaluate`):
+- A label cell may hold several labels separated by `|` (JSONL: also a list); `clean` means no category;
+  an empty cell (JSONL: null, "" or []) is clean.
+- Without a label map, label names are stripped and lowercased ("Scam" and "scam " are the same category).
+- With a label map (`0=clean,1=offensive`), EVERY label value must be a key of the map (keys match exactly,
+  after stripping); JSON numbers match as written without a fraction (3 and 3.0 both match "3"). The
+  map's labels are lowercased too. Duplicate keys are an error.
+- Texts must be strings (CSV always is; JSONL null counts as empty text only for `classify`, whose row still
+  gets an output line). A labelled row with empty text and a category is an error.
+- CSV: a duplicate header name, a row with fewer or more fields than the header, or a field over
+  FIELD_LIMIT characters is an error naming the file and the line where the row starts.
+Every error is a DataError with one line of text; nothing is dropped silently.
+"""
 
 from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -12,6 +27,7 @@ from pathlib import Path
 from classifier.normalize import nfc
 
 CLEAN = "clean"
+FIELD_LIMIT = 10 * 1024 * 1024  # characters per CSV field (the csv module's own default is 131,072)
 
 
 class DataError(Exception):
@@ -24,68 +40,140 @@ class LabelledData:
     labels: list[list[str]]  # [] = clean
     source: str
     sha256: str
+    lines: tuple[int, ...] = ()  # the line in the file where each row starts (empty: not from a file)
 
     def info(self) -> dict[str, object]:
         return {"source": self.source, "sha256": self.sha256, "rows": len(self.texts)}
 
 
 def parse_label_map(spec: str | None) -> dict[str, str]:
-    """"0=clean,1=offensive,2=hate" → {"0": "clean", ...}."""
+    """"0=clean,1=offensive,2=hate" → {"0": "clean", ...}; labels lowercased, a key given twice is an error."""
     if not spec:
         return {}
-    out = {}
+    out: dict[str, str] = {}
     for part in spec.split(","):
         key, sep, value = part.partition("=")
-        if not sep or not key.strip() or not value.strip():
+        key, value = key.strip(), value.strip()
+        if not sep or not key or not value:
             raise DataError(f"bad --label-map entry {part!r}: expected VALUE=LABEL")
-        out[key.strip()] = value.strip()
+        if key in out:
+            raise DataError(f"--label-map gives {key!r} twice ({key}={out[key]} and {key}={value.lower()})")
+        out[key] = value.lower()
     return out
 
 
-def split_labels(value: object, label_map: Mapping[str, str]) -> list[str]:
+def _where(path: str, line: int) -> str:
+    return f"{path}:{line}"
+
+
+def _type_name(value: object) -> str:
+    return {dict: "object", list: "array", bool: "boolean", int: "number", float: "number",
+            type(None): "null"}.get(type(value), type(value).__name__)
+
+
+def _label_values(value: object, where: str) -> list[str]:
+    """The raw label values of one cell: strings split at `|`, JSON numbers as written without a
+    fraction (3.0 → "3"), lists element by element; stripped, empty ones dropped."""
     if value is None:
         return []
-    cells = [str(v) for v in value] if isinstance(value, list) else str(value).split("|")
-    labels = []
-    for cell in cells:
-        cell = cell.strip()
-        if not cell:
-            continue
-        name = label_map.get(cell, cell) if label_map else cell
+    items = value if isinstance(value, list) else [value]
+    out: list[str] = []
+    for item in items:
+        if isinstance(item, bool) or not isinstance(item, str | int | float):
+            raise DataError(f"{where}: a label must be a string or a number, not {_type_name(item)} ({item!r})")
+        if isinstance(item, float) and item.is_integer():
+            item = int(item)
+        out.extend(v.strip() for v in str(item).split("|") if v.strip())
+    return out
+
+
+def split_labels(value: object, label_map: Mapping[str, str], where: str = "label") -> list[str]:
+    """A cell → its categories ([] = clean). Raises DataError for a value missing from a non-empty map."""
+    labels: list[str] = []
+    for raw in _label_values(value, where):
+        if label_map:
+            if raw not in label_map:
+                raise DataError(f"{where}: label value {raw!r} is not in --label-map")
+            name = label_map[raw]
+        else:
+            name = raw
         for part in name.split("|"):
-            part = part.strip()
-            if part and part.lower() != CLEAN and part not in labels:
+            part = part.strip().lower()
+            if part and part != CLEAN and part not in labels:
                 labels.append(part)
     return labels
 
 
 def read_texts(path: str, text_column: str = "text") -> list[str]:
-    """Only the texts (for `classify`); "-" is not handled here."""
-    return [r[0] for r in _rows(path, text_column, None, keep_form=True)]
+    """Only the texts (for `classify`), as they are in the file (the scorer normalises them itself and its
+    evidence offsets must index the text exactly as it is); JSON null is an empty text. "-" is not handled
+    here."""
+    return [_text(path, line, rec[text_column], text_column, allow_null=True)
+            for line, rec in _records(path, [text_column])]
 
 
 def read_meta(path: str, columns: Sequence[str]) -> list[dict[str, str]]:
     """Per row, the values of `columns` (light metadata for models built with `shape`, e.g. sender_type);
     rows in the same order as read_texts/read_labelled; a missing/empty cell is ""."""
-    per_column = [[str(v) if v is not None else "" for _, v in _rows(path, c, c)] for c in columns]
-    n = len(per_column[0]) if per_column else 0
-    return [{c: col[i] for c, col in zip(columns, per_column, strict=True)} for i in range(n)]
+    if not columns:
+        return []
+    out = []
+    for line, rec in _records(path, list(columns)):
+        row = {}
+        for c in columns:
+            v = rec[c]
+            if isinstance(v, dict | list):
+                raise DataError(f"{_where(path, line)}: field {c!r} must be a string or a number, not {_type_name(v)}")
+            if isinstance(v, float) and v.is_integer():
+                v = int(v)
+            row[c] = "" if v is None else str(v)
+        out.append(row)
+    return out
 
 
 def read_labelled(path: str, text_column: str, label_column: str, label_map: Mapping[str, str] | None = None
                   ) -> LabelledData:
-    texts, labels = [], []
-    for text, value in _rows(path, text_column, label_column):
+    texts: list[str] = []
+    labels: list[list[str]] = []
+    lines: list[int] = []
+    label_map = label_map or {}
+    unmapped: dict[str, None] = {}
+    first_unmapped = 0
+    for line, rec in _records(path, [text_column, label_column]):
+        where = _where(path, line)
+        text = nfc(_text(path, line, rec[text_column], text_column, allow_null=False))
+        raw = _label_values(rec[label_column], f"{where}: column {label_column!r}")
+        missing = [v for v in raw if v not in label_map] if label_map else []
+        if missing:
+            first_unmapped = first_unmapped or line
+            unmapped.update(dict.fromkeys(missing))
+            continue
+        row = split_labels(raw, label_map, where)
+        if row and not text.strip():
+            raise DataError(f"{where}: empty text labelled {'|'.join(row)} (only a clean row may have no text)")
         texts.append(text)
-        labels.append(split_labels(value, label_map or {}))
+        labels.append(row)
+        lines.append(line)
+    if unmapped:
+        shown = ", ".join(repr(v) for v in sorted(unmapped)[:20]) + (" ..." if len(unmapped) > 20 else "")
+        raise DataError(f"{_where(path, first_unmapped)}: label value(s) not in --label-map: {shown} "
+                        f"(the map has: {', '.join(label_map)}); give every value an entry, e.g. "
+                        f"{sorted(unmapped)[0]}=clean")
     h = hashlib.sha256(Path(path).read_bytes()).hexdigest()
-    return LabelledData(texts, labels, Path(path).name, h)
+    return LabelledData(texts, labels, Path(path).name, h, tuple(lines))
 
 
-def _rows(path: str, text_column: str, label_column: str | None, *, keep_form: bool = False
-          ) -> list[tuple[str, object]]:
-    """(text, label) per row; texts NFC-normalised, unless `keep_form` (classify: the scorer normalises
-    itself and its evidence offsets must index the text exactly as it is in the file)."""
+def _text(path: str, line: int, value: object, column: str, *, allow_null: bool) -> str:
+    if isinstance(value, str):
+        return value
+    if value is None and allow_null:
+        return ""
+    raise DataError(f"{_where(path, line)}: text field {column!r} must be a string, not {_type_name(value)}"
+                    + ("" if value is None else f" ({json.dumps(value, ensure_ascii=False)[:40]})"))
+
+
+def _records(path: str, columns: Sequence[str]) -> list[tuple[int, dict[str, object]]]:
+    """(line where the row starts, {column: value}) per row, for the given columns (all required)."""
     p = Path(path)
     if not p.is_file():
         raise DataError(f"data file not found: {path}")
@@ -94,13 +182,11 @@ def _rows(path: str, text_column: str, label_column: str | None, *, keep_form: b
     except UnicodeDecodeError as exc:
         raise DataError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
     if p.suffix.lower() in (".jsonl", ".ndjson", ".json"):
-        rows = _jsonl_rows(path, raw, text_column, label_column)
-    else:
-        rows = _csv_rows(path, raw, text_column, label_column)
-    return rows if keep_form else [(nfc(t), v) for t, v in rows]
+        return _jsonl_records(path, raw, columns)
+    return _csv_records(path, raw, columns)
 
 
-def _jsonl_rows(path: str, raw: str, text_column: str, label_column: str | None) -> list[tuple[str, object]]:
+def _jsonl_records(path: str, raw: str, columns: Sequence[str]) -> list[tuple[int, dict[str, object]]]:
     rows = []
     for n, line in enumerate(raw.splitlines(), 1):
         if not line.strip():
@@ -110,31 +196,44 @@ def _jsonl_rows(path: str, raw: str, text_column: str, label_column: str | None)
         except json.JSONDecodeError as exc:
             raise DataError(f"{path}:{n}: malformed JSON ({exc.msg})") from exc
         if not isinstance(obj, dict):
-            raise DataError(f"{path}:{n}: expected a JSON object per line")
-        if text_column not in obj:
-            raise DataError(f"{path}:{n}: no field {text_column!r} (have: {', '.join(obj)})")
-        if label_column is not None and label_column not in obj:
-            raise DataError(f"{path}:{n}: no field {label_column!r} (have: {', '.join(obj)})")
-        rows.append((str(obj[text_column] or ""), obj.get(label_column) if label_column else None))
+            raise DataError(f"{path}:{n}: expected a JSON object per line, not {_type_name(obj)}")
+        for col in columns:
+            if col not in obj:
+                raise DataError(f"{path}:{n}: no field {col!r} (have: {', '.join(obj) or 'none'})")
+        rows.append((n, {c: obj[c] for c in columns}))
     return rows
 
 
-def _csv_rows(path: str, raw: str, text_column: str, label_column: str | None) -> list[tuple[str, object]]:
-    import io
-
-    reader = csv.DictReader(io.StringIO(raw, newline=""), strict=True)
+def _csv_records(path: str, raw: str, columns: Sequence[str]) -> list[tuple[int, dict[str, object]]]:
+    if csv.field_size_limit() < FIELD_LIMIT:
+        csv.field_size_limit(FIELD_LIMIT)
+    reader = csv.reader(io.StringIO(raw, newline=""), strict=True)
+    start = 1  # the line where the current record starts
     try:
-        header = reader.fieldnames or []
-        for col in (text_column, label_column):
-            if col is not None and col not in header:
+        header = next(reader, None) or []
+        start = reader.line_num + 1
+        seen: dict[str, int] = {}
+        for i, name in enumerate(header, 1):
+            if name.strip() and name in seen:
+                raise DataError(f"{path}:1: column {name!r} appears twice in the header (columns {seen[name]} and {i})")
+            seen.setdefault(name, i)
+        for col in columns:
+            if col not in seen:
                 raise DataError(f"{path}: no column {col!r} (have: {', '.join(h for h in header if h) or 'none'})")
-        rows = []
-        for row in reader:
-            if None in row:
-                raise DataError(f"{path}:{reader.line_num}: malformed CSV row (more fields than the header)")
-            rows.append((row[text_column] or "", row.get(label_column) if label_column else None))
+        index = {c: seen[c] - 1 for c in columns}
+        rows: list[tuple[int, dict[str, object]]] = []
+        for fields in reader:
+            if fields:  # a blank line is no row
+                if len(fields) != len(header):
+                    more = "more" if len(fields) > len(header) else "fewer"
+                    raise DataError(f"{path}:{start}: malformed CSV row ({len(fields)} fields, {more} than the "
+                                    f"header's {len(header)})")
+                rows.append((start, {c: fields[i] for c, i in index.items()}))
+            start = reader.line_num + 1
     except csv.Error as exc:
-        raise DataError(f"{path}:{reader.line_num}: malformed CSV ({exc})") from exc
+        if "field larger than field limit" in str(exc):
+            raise DataError(f"{path}:{start}: a field is longer than {FIELD_LIMIT:,} characters") from exc
+        raise DataError(f"{path}:{start}: malformed CSV ({exc})") from exc
     return rows
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import tomllib
+import typing
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -104,17 +105,80 @@ class Recipe:
         except tomllib.TOMLDecodeError as exc:
             raise ModelError(f"recipe {path}: {exc}") from exc
         raw = raw.get("recipe", raw)
+        if not isinstance(raw, dict):
+            raise ModelError(f"recipe {path}: [recipe] must be a table")
         known = set(cls.__dataclass_fields__)
         unknown = set(raw) - known
         if unknown:
             raise ModelError(f"recipe {path}: unknown key(s) {', '.join(sorted(unknown))}")
-        for key in ("word_ngrams", "char_ngrams", "data", "C_grid"):
-            if key in raw:
-                raw[key] = tuple(raw[key])
-        return cls(**raw)
+        hints = typing.get_type_hints(cls)
+        return cls(**{key: _recipe_value(path, key, value, hints[key]) for key, value in raw.items()})
 
     def to_dict(self) -> dict[str, Any]:
         return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
+
+
+_TYPE_NAMES = {bool: ("true or false", "booleans"), int: ("an integer", "integers"), float: ("a number", "numbers"),
+               str: ("a string", "strings")}
+
+
+def _type_text(tp: Any) -> str:
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if origin is tuple:
+        plural = _TYPE_NAMES.get(args[0], (str(args[0]), str(args[0])))[1]
+        if len(args) == 2 and args[1] is Ellipsis:
+            return f"a list of {plural}"
+        return f"a list of {len(args)} {plural}"
+    if args and type(None) in args:  # X | None: TOML has no null, so only X
+        return " or ".join(_type_text(a) for a in args if a is not type(None))
+    return _TYPE_NAMES.get(tp, (str(tp), ""))[0]
+
+
+def _recipe_value(path: str | Path, key: str, value: Any, tp: Any) -> Any:
+    """`value` from the TOML file as the Recipe field's type (lists → tuples, integers → floats where a
+    float is expected), or ModelError naming the file, the key and the type expected."""
+
+    def bad() -> ModelError:
+        kind = {bool: "boolean", int: "integer", float: "float", str: "string", list: "array", dict: "table"}.get(
+            type(value), type(value).__name__)
+        shown = json.dumps(value, ensure_ascii=False, default=str)
+        return ModelError(f"recipe {path}: {key} must be {_type_text(tp)}, not {shown[:60]} ({kind})")
+
+    def one(v: Any, t: Any) -> Any:
+        args = typing.get_args(t)
+        if typing.get_origin(t) is tuple:
+            if not isinstance(v, list):
+                raise bad()
+            if len(args) == 2 and args[1] is Ellipsis:
+                return tuple(one(x, args[0]) for x in v)
+            if len(v) != len(args):
+                raise bad()
+            return tuple(one(x, a) for x, a in zip(v, args, strict=True))
+        if args and type(None) in args:
+            for a in args:
+                if a is not type(None):
+                    try:
+                        return one(v, a)
+                    except ModelError:
+                        pass
+            raise bad()
+        if t is bool:
+            if isinstance(v, bool):
+                return v
+        elif t is int:
+            if isinstance(v, int) and not isinstance(v, bool):
+                return v
+        elif t is float:
+            if isinstance(v, int | float) and not isinstance(v, bool):
+                return float(v)
+        elif t is str:
+            if isinstance(v, str):
+                return v
+        else:
+            return v
+        raise bad()
+
+    return one(value, tp)
 
 
 def build_pipeline(recipe: Recipe, *, exclusive: bool, min_positives: int) -> Pipeline:

@@ -214,7 +214,7 @@ def classify_cmd(args: argparse.Namespace, ctx: Context) -> int:
 
 def evaluate_cmd(args: argparse.Namespace, ctx: Context) -> int:
     from classifier.dataset import DataError, parse_label_map, read_labelled
-    from classifier.train import evaluate
+    from classifier.train import EvaluationError, evaluate
 
     scorer = _load_scorer(ctx, args.model, None)
     try:
@@ -224,7 +224,10 @@ def evaluate_cmd(args: argparse.Namespace, ctx: Context) -> int:
     if not data.texts:
         raise UsageError(f"{args.data}: no rows")
     meta = _read_meta(args.data, args.meta_column, scorer, len(data.texts))
-    report = evaluate(scorer, data.texts, data.labels, meta=meta)
+    try:
+        report = evaluate(scorer, data.texts, data.labels, meta=meta, lines=data.lines, source=args.data)
+    except EvaluationError as exc:
+        raise UsageError(str(exc)) from exc
     if args.json:
         ctx.print(json.dumps(report, ensure_ascii=False))
         return 0
@@ -236,10 +239,20 @@ def _print_report(ctx: Context, report: dict[str, Any]) -> None:
     from review.cli.table import render
 
     ctx.print(f"model {report['model']}, {report['rows']} rows")
+    ctx.print(report["method"])
+    first = "class" if report["mode"] == "exclusive" else "category"
     rows = [[n, f"{m['precision']:.3f}", f"{m['recall']:.3f}", f"{m['f1']:.3f}", str(m["support"])]
             for n, m in report["per_class"].items()]
-    ctx.print(render(["class", "precision", "recall", "f1", "support"], rows))
-    ctx.print(f"macro-F1: {report['macro_f1']:.3f}")
-    names: Sequence[str] = report["confusion"]["labels"]
-    ctx.print("confusion matrix (rows: truth, columns: predicted)")
-    ctx.print(render(["", *names], [[n, *map(str, r)] for n, r in zip(names, report["confusion"]["matrix"], strict=True)]))
+    ctx.print(render([first, "precision", "recall", "f1", "support"], rows))
+    over = "classes" if report["mode"] == "exclusive" else "categories"
+    ctx.print(f"macro-F1 (over the {over} present in the data): {report['macro_f1']:.3f}")
+    if report["mode"] == "exclusive":
+        names: Sequence[str] = report["confusion"]["labels"]
+        ctx.print("confusion matrix (rows: truth, columns: predicted)")
+        ctx.print(render(["", *names], [[n, *map(str, r)]
+                                        for n, r in zip(names, report["confusion"]["matrix"], strict=True)]))
+        return
+    ctx.print("confusion per category (truth / flagged)")
+    ctx.print(render(["category", "true pos", "false pos", "false neg", "true neg"],
+                     [[c, str(m[1][1]), str(m[0][1]), str(m[1][0]), str(m[0][0])]
+                      for c, m in report["confusion"]["per_category"].items()]))

@@ -122,8 +122,10 @@ def test_meta_column_refused_where_the_model_reads_no_metadata(tmp_path: Path,
     _sms_csv(data)
     assert main(["classify", "--input", str(data), "--text-column", "content", "--meta-column", "sender_type"]) != 0
     assert "shape" in capsys.readouterr().err
+    recipe = tmp_path / "plain.toml"
+    recipe.write_text("min_df = 1\ncv_folds = 0\nshape = false\n", encoding="utf-8")
     assert main(["train", "--data", str(data), "--text-column", "content", "--label-column", "label",
-                 "--meta-column", "sender_type", "--out", str(tmp_path / "m.skops")]) != 0
+                 "--meta-column", "sender_type", "--recipe", str(recipe), "--out", str(tmp_path / "m.skops")]) != 0
     assert "shape" in capsys.readouterr().err
 
 
@@ -153,3 +155,135 @@ def test_classify_stdin_keeps_blank_lines_as_rows(monkeypatch: pytest.MonkeyPatc
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [r["row"] for r in rows] == [0, 1, 2]
     assert rows[1]["flags"] == [] and rows[2]["scores"]["scam"] > rows[0]["scores"]["scam"]
+
+
+# ------------------------------------------------------------------------------------- bad input: one-line errors
+def _one_line_error(argv: list[str], capsys: pytest.CaptureFixture[str], *parts: str) -> str:
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1, err
+    for part in parts:
+        assert part in err, (part, err)
+    return err
+
+
+def test_train_refuses_values_missing_from_the_label_map(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = tmp_path / "d.csv"
+    data.write_text("free_text,label_id\nĐồ ngu như chó,1\nHôm nay trời đẹp,0\nThằng khốn nạn,3\n", encoding="utf-8")
+    out = tmp_path / "m.skops"
+    _one_line_error(["train", "--data", str(data), "--text-column", "free_text", "--label-column", "label_id",
+                     "--label-map", "0=clean,1=offensive,2=hate", "--no-cv", "--out", str(out)], capsys,
+                    f"{data}:4:", "'3'")
+    assert not out.exists()
+    _one_line_error(["train", "--data", str(data), "--text-column", "free_text", "--label-column", "label_id",
+                     "--label-map", "0=clean,0=scam,1=offensive,3=hate", "--out", str(out)], capsys, "'0' twice")
+
+
+def test_card_categories_are_lowercase(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = tmp_path / "d.jsonl"
+    rows = [{"text": t, "labels": "Scam "} for t in ("Chuyển khoản trước 500k phí giữ chỗ", "Trúng thưởng iPhone bấm link",
+                                                       "Nạp tiền trước nhận hoa hồng", "Xác minh tài khoản tại link")]
+    rows += [{"text": t, "labels": "CLEAN"} for t in ("Trời đẹp quá", "Họp phụ huynh lúc 5 giờ", "Quán phở ngon",
+                                                        "Đọc sách mỗi ngày")]
+    data.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    recipe = tmp_path / "r.toml"
+    recipe.write_text("min_df = 1\ncv_folds = 0\ncalibration_folds = 2\n", encoding="utf-8")
+    out = tmp_path / "m.skops"
+    assert main(["train", "--data", str(data), "--recipe", str(recipe), "--out", str(out)]) == 0
+    card = json.loads(out.with_suffix(".card.json").read_text(encoding="utf-8"))
+    assert card["categories"] == ["scam"]
+
+
+@pytest.mark.parametrize("line,message", [
+    ("word_ngrams = 2", "word_ngrams must be a list of 2 integers"),
+    ('cv_folds = "five"', "cv_folds must be an integer"),
+    ("segment = 1", "segment must be true or false"),
+    ('C_grid = [1, "x"]', "C_grid must be a list of numbers"),
+])
+def test_recipe_value_types_are_checked(tmp_path: Path, capsys: pytest.CaptureFixture[str], line: str,
+                                        message: str) -> None:
+    recipe = tmp_path / "r.toml"
+    recipe.write_text(f"min_df = 1\n{line}\n", encoding="utf-8")
+    _one_line_error(["train", "--data", str(FIX / "vihsd_like.csv"), "--text-column", "free_text",
+                     "--label-column", "label_id", "--label-map", "0=clean,1=offensive,2=hate", "--recipe",
+                     str(recipe), "--out", str(tmp_path / "m.skops")], capsys, str(recipe), message)
+
+
+def test_recipe_integers_are_accepted_for_floats(tmp_path: Path) -> None:
+    from classifier.model import Recipe
+
+    recipe = tmp_path / "r.toml"
+    recipe.write_text("C = 2\nC_grid = [1, 0.5]\nword_ngrams = [1, 3]\n", encoding="utf-8")
+    r = Recipe.from_toml(recipe)
+    assert r.C == 2.0 and isinstance(r.C, float) and r.C_grid == (1.0, 0.5) and r.word_ngrams == (1, 3)
+
+
+def test_train_refuses_short_csv_rows_and_empty_positive_texts(tmp_path: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    short = tmp_path / "short.csv"
+    short.write_text("text,labels\nTrúng thưởng bấm link,scam\nChuyển khoản trước\n", encoding="utf-8")
+    _one_line_error(["train", "--data", str(short), "--out", str(tmp_path / "m.skops")], capsys, f"{short}:3:")
+    empty = tmp_path / "empty.csv"
+    empty.write_text("text,labels\nTrúng thưởng bấm link,scam\n,scam\n", encoding="utf-8")
+    _one_line_error(["train", "--data", str(empty), "--out", str(tmp_path / "m.skops")], capsys, f"{empty}:3:",
+                    "empty text")
+    dup = tmp_path / "dup.csv"
+    dup.write_text("text,labels,labels\nTrúng thưởng bấm link,scam,clean\n", encoding="utf-8")
+    _one_line_error(["train", "--data", str(dup), "--out", str(tmp_path / "m.skops")], capsys, "'labels'",
+                    "twice")
+
+
+def test_classify_jsonl_text_types(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    inp = tmp_path / "in.jsonl"
+    inp.write_text('{"text": "xin chào"}\n{"text": null}\n{"text": ""}\n', encoding="utf-8")
+    assert main(["classify", "--input", str(inp)]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [r["row"] for r in rows] == [0, 1, 2] and rows[1]["flags"] == []
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "xin chào"}\n{"text": {"body": "Trúng thưởng"}}\n', encoding="utf-8")
+    _one_line_error(["classify", "--input", str(bad)], capsys, f"{bad}:2:", "object")
+
+
+def test_evaluate_refuses_labels_the_model_does_not_know(tmp_path: Path, mini_model_path: Path,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    data = tmp_path / "d.csv"
+    data.write_text("text,labels\nTrời đẹp quá,clean\nChuyển khoản trước 500k,scam\nĐồ ngu,Offensive\n"
+                    "Tin đồn thất thiệt,misinformation\nNói xấu,hate\n", encoding="utf-8")
+    err = _one_line_error(["evaluate", "--model", str(mini_model_path), "--data", str(data)], capsys,
+                          f"{data}:5:", "hate", "misinformation", "--label-map")
+    assert "offensive" not in err.split("(")[0]  # "Offensive" is the model's "offensive"
+
+
+def test_evaluate_exclusive_model_refuses_a_row_with_several_labels(tmp_path: Path, mini_model_path: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    data = tmp_path / "d.csv"
+    data.write_text("text,labels\nTrời đẹp quá,clean\nChuyển khoản trước đồ ngu,scam|offensive\n", encoding="utf-8")
+    _one_line_error(["evaluate", "--model", str(mini_model_path), "--data", str(data)], capsys, f"{data}:3:",
+                    "exclusive")
+
+
+def test_evaluate_multilabel_model_scores_every_label_per_category(tmp_path: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    mini = (FIX / "mini.jsonl").read_text(encoding="utf-8").splitlines()
+    both = [{"text": "Chuyển khoản trước 500k đi thằng óc chó", "labels": ["scam", "offensive"]},
+            {"text": "Đồ ngu, nạp tiền trước nhận hoa hồng", "labels": "offensive|scam"}]
+    data = tmp_path / "multi.jsonl"
+    data.write_text("\n".join(mini + [json.dumps(r, ensure_ascii=False) for r in both]) + "\n", encoding="utf-8")
+    recipe = tmp_path / "r.toml"
+    recipe.write_text("min_df = 1\ncv_folds = 0\ncalibration_folds = 2\n", encoding="utf-8")
+    out = tmp_path / "multi.skops"
+    assert main(["train", "--data", str(data), "--recipe", str(recipe), "--out", str(out)]) == 0
+    assert json.loads(out.with_suffix(".card.json").read_text(encoding="utf-8"))["exclusive"] is False
+    capsys.readouterr()
+    assert main(["evaluate", "--model", str(out), "--data", str(data), "--json"]) == 0
+    rep = json.loads(capsys.readouterr().out)
+    assert rep["mode"] == "multilabel" and "binary" in rep["method"]
+    # both labels of the two multi-label rows count: 6 + 2 of each category
+    assert {c: m["support"] for c, m in rep["per_class"].items()} == {"scam": 8, "offensive": 8}
+    for c, m in rep["per_class"].items():
+        (tn, fp), (fn, tp) = rep["confusion"]["per_category"][c]
+        assert tp + fn == m["support"] and tn + fp + fn + tp == rep["rows"] == 22
+    assert rep["macro_f1"] == pytest.approx(sum(m["f1"] for m in rep["per_class"].values()) / 2, abs=1e-3)
+    assert main(["evaluate", "--model", str(out), "--data", str(data)]) == 0
+    text = capsys.readouterr().out
+    assert "binary" in text and "true pos" in text
