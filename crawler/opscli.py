@@ -43,7 +43,7 @@ def cmd_run(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _demo_config(base_url: str, workdir: Path) -> str:
-    db = (workdir / "canhgac-demo.db").as_posix()
+    db = (workdir.resolve() / "canhgac-demo.db").as_posix()
     return f"""# Written by `canhgac demo`: the bundled demo site on {base_url}, a fresh SQLite database.
 [database]
 url = "sqlite:///{db}"

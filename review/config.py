@@ -11,7 +11,7 @@ import os
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -508,10 +508,28 @@ def describe_origin(cfg: Config) -> str:
             "đang dùng cấu hình mặc định")
 
 
+def anchor_paths(cfg: Config, base: Path) -> Config:
+    """Relative file paths in the configuration (a SQLite database, the model, the rules) made absolute from
+    `base` — the config file's folder, or the working directory for the built-in defaults — so every process
+    sees the same files: crawls run in subprocesses started in the project's folder, not the caller's."""
+    url = cfg.database.url
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:////") and url != "sqlite:///:memory:":
+        db = url[len("sqlite:///"):]
+        if db and not db.startswith(":"):
+            url = "sqlite:///" + str((base / db).resolve())
+
+    def _abs(value: str) -> str:
+        return str((base / value).resolve()) if value and not Path(value).is_absolute() else value
+
+    return replace(cfg, database=replace(cfg.database, url=url),
+                   classifier=replace(cfg.classifier, model=_abs(cfg.classifier.model),
+                                      rules=_abs(cfg.classifier.rules)))
+
+
 def load_config(explicit: str | None = None) -> Config:
     path = resolve_config_path(explicit)
     if path is None:
-        return Config()
+        return anchor_paths(Config(), Path.cwd())
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -520,4 +538,4 @@ def load_config(explicit: str | None = None) -> Config:
         raise ConfigError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=str(path)) from None
     except OSError as exc:
         raise ConfigError(f"cannot read: {exc.strerror}", file=str(path)) from None
-    return parse_config(text, str(path))
+    return anchor_paths(parse_config(text, str(path)), path.resolve().parent)

@@ -153,6 +153,6 @@ def cmd_config_check(args: argparse.Namespace, ctx: Context) -> int:
     for key in ("model", "rules"):
         value = getattr(cfg.classifier, key)
         if value and not Path(value).is_file():  # a warning, not an error: collection still works without it
-            ctx.print(f"  cảnh báo: [classifier] {key} = {value!r}: không tìm thấy tệp (tính từ thư mục "
-                      f"{Path.cwd()}); các lượt thu thập sẽ lưu tin mà không chấm điểm")
+            ctx.print(f"  cảnh báo: [classifier] {key} = {value!r}: không tìm thấy tệp; "
+                      "các lượt thu thập sẽ lưu tin mà không chấm điểm")
     return 0

@@ -247,6 +247,25 @@ def test_missing_model_file_is_a_warning_in_config_check_and_status(tmp_path: Pa
     capsys.readouterr()
     assert main(["--config", str(path), "config", "check"]) == 0
     out = capsys.readouterr().out
-    assert "cảnh báo: [classifier] model = 'models/typo.skops': không tìm thấy tệp" in out
+    assert f"cảnh báo: [classifier] model = '{tmp_path / 'models' / 'typo.skops'}': không tìm thấy tệp" in out
     main(["--config", str(path), "status"])
     assert "KHÔNG TÌM THẤY tệp mô hình" in capsys.readouterr().out
+
+
+def test_relative_paths_count_from_the_config_files_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Crawls run in subprocesses started in the project's folder: a relative SQLite path or model path must
+    name the same file there as in the operator's shell."""
+    conf_dir = tmp_path / "etc"
+    conf_dir.mkdir()
+    path = conf_dir / "canhgac.toml"
+    path.write_text('[database]\nurl = "sqlite:///data/c.db"\n[classifier]\nmodel = "models/m.skops"\n'
+                    'rules = "/abs/rules.toml"\n', encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    cfg = load_config(str(Path("..") / "etc" / "canhgac.toml"))
+    assert cfg.database.url == f"sqlite:///{conf_dir / 'data' / 'c.db'}"
+    assert cfg.classifier.model == str(conf_dir / "models" / "m.skops")
+    assert cfg.classifier.rules == "/abs/rules.toml"
+    monkeypatch.delenv("CANHGAC_CONFIG", raising=False)
+    assert load_config().database.url == f"sqlite:///{elsewhere / 'canhgac.db'}"  # defaults: the working folder
