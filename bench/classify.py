@@ -111,7 +111,7 @@ def _table(headers: list[str], rows: list[list[Any]]) -> None:
 def _read(path: Path, text: str, label: str, mapping: dict[str, str] | None = None) -> tuple[list[str], list[str]]:
     from classifier.dataset import read_labelled
 
-    d = read_labelled(str(path), text, label, mapping or {})
+    d = read_labelled(str(path), text, label, mapping or {}, skip_empty=True)  # ViHSD train has an empty row
     return d.texts, [row[0] if row else "clean" for row in d.labels]
 
 

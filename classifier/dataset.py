@@ -131,8 +131,10 @@ def read_meta(path: str, columns: Sequence[str]) -> list[dict[str, str]]:
     return out
 
 
-def read_labelled(path: str, text_column: str, label_column: str, label_map: Mapping[str, str] | None = None
-                  ) -> LabelledData:
+def read_labelled(path: str, text_column: str, label_column: str, label_map: Mapping[str, str] | None = None,
+                  *, skip_empty: bool = False) -> LabelledData:
+    """`skip_empty`: drop rows with empty text instead of refusing a labelled one (for third-party research
+    data read by the benchmarks; a user's training data gets the error)."""
     texts: list[str] = []
     labels: list[list[str]] = []
     lines: list[int] = []
@@ -149,6 +151,8 @@ def read_labelled(path: str, text_column: str, label_column: str, label_map: Map
             unmapped.update(dict.fromkeys(missing))
             continue
         row = split_labels(raw, label_map, where)
+        if skip_empty and not text.strip():
+            continue
         if row and not text.strip():
             raise DataError(f"{where}: empty text labelled {'|'.join(row)} (only a clean row may have no text)")
         texts.append(text)
