@@ -6,6 +6,10 @@ Everything here turns such text into one canonical lowercase syllable sequence, 
 the character offsets of the ORIGINAL text it came from, so evidence can point back at what a moderator
 actually sees. URLs, e-mails, phone numbers and money amounts become typed tokens.
 
+A few expansions depend on the words around them: "cc" before a colon is an e-mail carbon copy, not "con
+cặc"; "m" right after a number is metres ("1 m 70"), not "mày"; "Đ.M", "đ m", "d.m" are a dodged "đm" ("địt
+mẹ"). Place abbreviations ("hn", "sg", "đn") are not expanded: classifier/locality.py decides on them.
+
 Module-level functions; no state except cached resources read from classifier/data.
 """
 
@@ -164,10 +168,51 @@ def syllabify(letters: str) -> list[str]:
     return out
 
 
+# Teencode that depends on the words around it (the dictionary itself is context-free):
+_AS_WRITTEN_BEFORE_COLON = frozenset({"cc", "bcc"})  # "cc: anh Nam" is an e-mail carbon copy, not "con cặc"
+_AS_WRITTEN_AFTER_NUMBER = frozenset({"m"})  # "1 m 70", "cao 5 m": metres, not "mày"
+_COLON_AFTER = re.compile(r"[ \t]*:")
+_NUMBER_BEFORE = re.compile(r"\d[ \t]*$")
+# "Đ.M", "đ m", "d.m", "d-m": a dodged "đm" (two letters, so _OBFUSCATED, which needs three, leaves it alone).
+# A bare "d" counts only with punctuation between ("d m" may be anything); "đ" alone is no word.
+_DM_GAP = {"đ": re.compile(r"[ \t.\-_*'·+|/]{1,3}"), "d": re.compile(r"[ \t]{0,2}[.\-_*'·+|/][ \t.\-_*'·+|/]{0,2}")}
+_DM = ("địt", "mẹ")
+
+
+def _as_written(word: str) -> tuple[str, ...]:
+    return (_tone(_deleet(_REPEAT.sub(r"\1", word))),)
+
+
+def _in_context(s: str, m: re.Match[str], nxt: re.Match[str] | None) -> tuple[tuple[str, ...], bool] | None:
+    """Context rules for the word `m` of `s` (`nxt`: the word after it): (syllables, consumed the next word),
+    or None for the ordinary dictionary lookup."""
+    w = m.group(0).lower()
+    if w in _AS_WRITTEN_BEFORE_COLON and _COLON_AFTER.match(s, m.end()):
+        return _as_written(w), False
+    if w in _AS_WRITTEN_AFTER_NUMBER and _NUMBER_BEFORE.search(s, 0, m.start()):
+        return _as_written(w), False
+    if w in _DM_GAP and nxt is not None and nxt.group(0).lower() == "m" and _DM_GAP[w].fullmatch(s, m.end(), nxt.start()):
+        return _DM, True
+    return None
+
+
 def _words(s: str, base: int, out: list[tuple[str, int, int]]) -> None:
-    for m in _WORD.finditer(s):
-        for syl in normalize_word(m.group(0).lower()):
-            out.append((syl, base + m.start(), base + m.end()))
+    words = list(_WORD.finditer(s))
+    i = 0
+    while i < len(words):
+        m = words[i]
+        ctx = _in_context(s, m, words[i + 1] if i + 1 < len(words) else None)
+        end = m.end()
+        if ctx is None:
+            sylls = normalize_word(m.group(0).lower())
+        else:
+            sylls, consumed = ctx
+            if consumed:
+                i += 1
+                end = words[i].end()
+        for syl in sylls:
+            out.append((syl, base + m.start(), base + end))
+        i += 1
 
 
 def _plain_segment(s: str, base: int, out: list[tuple[str, int, int]]) -> None:
@@ -238,5 +283,24 @@ def normalize_tones(text: str) -> str:
 
 
 def expand_teencode(text: str) -> str:
+    """Teencode expanded word by word (with the same context rules as `normalize`), keeping everything else."""
     teen = load_teencode()
-    return _WORD.sub(lambda m: teen.get(m.group(0).lower(), m.group(0)), nfc(text))
+    s = nfc(text)
+    words = list(_WORD.finditer(s))
+    out: list[str] = []
+    pos = i = 0
+    while i < len(words):
+        m = words[i]
+        ctx = _in_context(s, m, words[i + 1] if i + 1 < len(words) else None)
+        out.append(s[pos : m.start()])
+        if ctx is None:
+            out.append(teen.get(m.group(0).lower(), m.group(0)))
+        elif ctx[1]:
+            out.append(" ".join(ctx[0]))
+            i += 1
+        else:
+            out.append(m.group(0))
+        pos = words[i].end()
+        i += 1
+    out.append(s[pos:])
+    return "".join(out)

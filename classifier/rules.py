@@ -22,6 +22,11 @@ match anywhere, e.g. a warning-worded message that nevertheless tells the reader
 Keywords are normalised like the text (teencode expanded, tone marks unified) and match on word
 boundaries; a keyword also matches where the text was written without diacritics (the matched stretch
 itself has none), so "chuyen khoan truoc" is caught without "ban" matching "bạn".
+
+Every problem in the file (not TOML, a key other than `rule` at the top, `[rule]` written for `[[rule]]`, an
+unknown key, a value of the wrong type, an unknown category, a weight out of range, a regex that does not
+compile, a keyword with no letters, a duplicate id) is a RulesError naming the file, the line of the key at
+fault and the rule (its id, or its position when it has none).
 """
 
 from __future__ import annotations
@@ -38,7 +43,15 @@ DEFAULT_RULES = Path(__file__).parent / "data" / "rules.toml"
 
 
 class RulesError(Exception):
-    pass
+    """A rules file that cannot be used. The message names the file, the line and the rule (id, or its
+    position when it has none); the same facts are attributes for callers that want them."""
+
+    def __init__(self, message: str, *, file: str | Path | None = None, line: int | None = None,
+                 rule: str | None = None) -> None:
+        self.problem, self.file, self.line, self.rule = message, file, line, rule
+        where = ", ".join(p for p in (f"rules file {file}" if file else "", f"line {line}" if line else "",
+                                      rule or "") if p)
+        super().__init__(f"{where}: {message}" if where else message)
 
 
 @dataclass(frozen=True)
@@ -59,29 +72,177 @@ class RuleHit:
     end: int
 
 
+_KEYS = ("id", "category", "keywords", "regex", "weight", "description", "unless_keywords", "unless_regex")
+_HEADER = re.compile(r"""^\s*(\[\[?)\s*([^\[\]#]+?)\s*\]\]?\s*(?:#.*)?$""")
+
+
+class _Lines:
+    """Best-effort line numbers (1-based) of keys in the TOML text, for error messages."""
+
+    def __init__(self, text: str) -> None:
+        self.lines = text.splitlines()
+        self.headers: list[tuple[int, str, bool]] = []  # (index, dotted name, is an array table [[...]])
+        self.in_string: list[bool] = []  # the line starts inside a multi-line string (its text, not keys)
+        quote: str | None = None  # inside a multi-line string: its delimiter
+        for i, raw in enumerate(self.lines):
+            self.in_string.append(quote is not None)
+            if quote is None:
+                m = _HEADER.match(raw)
+                if m:
+                    name = ".".join(part.strip().strip("\"'") for part in m.group(2).split("."))
+                    self.headers.append((i, name, m.group(1) == "[["))
+            for delim in ('"""', "'''"):
+                if quote in (None, delim) and raw.count(delim) % 2:
+                    quote = delim if quote is None else None
+
+    def _key_in(self, start: int, end: int, key: str) -> int | None:
+        pat = re.compile(rf"""^\s*(?:{re.escape(key)}|"{re.escape(key)}"|'{re.escape(key)}')\s*[=.]""")
+        for i in range(start, end):
+            if not self.in_string[i] and pat.match(self.lines[i]):
+                return i + 1
+        return None
+
+    def top_level(self, key: str) -> int | None:
+        """`key = ...` before the first table, or the first `[key]` / `[[key]]` / `[key.x]` header."""
+        first = self.headers[0][0] if self.headers else len(self.lines)
+        line = self._key_in(0, first, key)
+        if line is not None:
+            return line
+        for i, name, _ in self.headers:
+            if name == key or name.startswith(key + "."):
+                return i + 1
+        return None
+
+    def rule(self, n: int, key: str | None = None) -> int | None:
+        """Line of `key` in the n-th (1-based) `[[rule]]` table, else of the table's header; None when the rules
+        are not written as `[[rule]]` tables (an inline array: then the line of `rule =`)."""
+        tables = [k for k, (_, name, array) in enumerate(self.headers) if name == "rule" and array]
+        if n > len(tables):
+            return self.top_level("rule")
+        k = tables[n - 1]
+        start = self.headers[k][0]
+        end = len(self.lines)
+        for i, name, _ in self.headers[k + 1:]:
+            if not name.startswith("rule."):
+                end = i
+                break
+        if key is not None:
+            for i, name, _ in self.headers[k + 1:]:  # a sub-table `[rule.key]`
+                if i >= end:
+                    break
+                if name == f"rule.{key}" or name.startswith(f"rule.{key}."):
+                    return i + 1
+            nxt = next((i for i, _, _ in self.headers[k + 1:] if i < end), end)
+            line = self._key_in(start + 1, nxt, key)
+            if line is not None:
+                return line
+        return start + 1
+
+
+def _kind(value: object) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    for t, name in ((str, "a string"), (int, "an integer"), (float, "a number"), (list, "a list"),
+                    (dict, "a table")):
+        if isinstance(value, t):
+            return name
+    return "a date/time"
+
+
 def _keyword_pattern(words: list[str]) -> str:
     return r"(?<!\w)(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")(?!\w)"
 
 
-def _patterns(keywords: str | list[str], regex: str | None, where: str, key: str
-              ) -> tuple[re.Pattern[str], re.Pattern[str]] | None:
-    """(accented, plain) patterns of keywords and/or a regex; None when there are neither."""
-    if isinstance(keywords, str):
-        keywords = [keywords]
-    parts, plain_parts = [], []
-    if keywords:
-        norm = [normalize(k) for k in keywords if normalize(k)]
-        parts.append(_keyword_pattern(norm))
-        plain_parts.append(_keyword_pattern(sorted({strip_accents(k) for k in norm})))
-    if regex:
-        parts.append(f"(?:{regex})")
-        plain_parts.append(f"(?:{strip_accents(regex)})")
-    if not parts:
-        return None
-    try:
-        return re.compile("|".join(parts)), re.compile("|".join(plain_parts))
-    except re.error as exc:
-        raise RulesError(f"{where}: bad {key}: {exc}") from exc
+class _RuleReader:
+    """Checks one `[[rule]]` table, raising RulesError with the file, the line of the key and the rule."""
+
+    def __init__(self, path: Path, lines: _Lines, n: int, table: dict[str, object]) -> None:
+        self.path, self.lines, self.n, self.table = path, lines, n, table
+        rid = table.get("id")
+        self.name = f"rule #{n}" + (f" {rid!r}" if isinstance(rid, str) and rid else " (no id)")
+
+    def error(self, message: str, key: str | None = None) -> RulesError:
+        return RulesError(message, file=self.path, line=self.lines.rule(self.n, key), rule=self.name)
+
+    def string(self, key: str, default: str = "") -> str:
+        value = self.table.get(key, default)
+        if not isinstance(value, str):
+            raise self.error(f"{key} must be a string, not {_kind(value)} ({value!r})", key)
+        return value
+
+    def keywords(self, key: str) -> list[str]:
+        value = self.table.get(key, [])
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list):
+            raise self.error(f"{key} must be a string or a list of strings, not {_kind(value)} ({value!r})", key)
+        out = []
+        for k, word in enumerate(value, 1):
+            if not isinstance(word, str):
+                raise self.error(f"{key}: item {k} must be a string, not {_kind(word)} ({word!r})", key)
+            norm = normalize(word)
+            if not norm:
+                raise self.error(f"{key}: item {k} ({word!r}) has no letters or digits to match", key)
+            out.append(norm)
+        return out
+
+    def regex(self, key: str) -> str | None:
+        value = self.string(key) if key in self.table else None
+        if not value:
+            return None
+        for variant in (value, strip_accents(value)):  # the plain variant is matched on unaccented text
+            try:
+                re.compile(variant)
+            except re.error as exc:
+                raise self.error(f"bad {key} {value!r}: {exc}", key) from exc
+        return value
+
+    def patterns(self, kw_key: str, re_key: str) -> tuple[re.Pattern[str], re.Pattern[str]] | None:
+        """(accented, plain) patterns of keywords and/or a regex; None when there are neither."""
+        words, regex = self.keywords(kw_key), self.regex(re_key)
+        parts, plain_parts = [], []
+        if words:
+            parts.append(_keyword_pattern(words))
+            plain_parts.append(_keyword_pattern(sorted({strip_accents(k) for k in words})))
+        if regex:
+            parts.append(f"(?:{regex})")
+            plain_parts.append(f"(?:{strip_accents(regex)})")
+        if not parts:
+            return None
+        try:
+            return re.compile("|".join(parts)), re.compile("|".join(plain_parts))
+        except re.error as exc:  # each part compiled alone above; kept for safety
+            raise self.error(f"bad {re_key}: {exc}", re_key) from exc
+
+    def rule(self) -> Rule:
+        t = self.table
+        unknown = [k for k in t if k not in _KEYS]
+        if unknown:
+            lines = {k: self.lines.rule(self.n, k) or 0 for k in unknown}
+            first = min(unknown, key=lambda k: lines[k])
+            raise self.error(f"unknown key(s) {', '.join(sorted(unknown))} (a rule has: {', '.join(_KEYS)})", first)
+        rid = self.string("id") if "id" in t else None
+        if rid is not None and not rid.strip():
+            raise self.error("id must not be empty", "id")
+        valid = ", ".join(CATEGORIES)
+        if "category" not in t:
+            raise self.error(f"missing category (one of: {valid})")
+        cat = self.string("category")
+        if cat not in CATEGORIES:
+            raise self.error(f"unknown category {cat!r} (valid: {valid})", "category")
+        weight = t.get("weight", 0.3)
+        if isinstance(weight, bool) or not isinstance(weight, (int, float)):
+            raise self.error(f"weight must be a number in (0, 1] (or in [-1, 0) for a counter-rule), not "
+                             f"{_kind(weight)} ({weight!r})", "weight")
+        weight = float(weight)
+        if not (0 < weight <= 1 or -1 <= weight < 0):
+            raise self.error(f"weight {weight:g}: must be in (0, 1], or in [-1, 0) for a counter-rule", "weight")
+        description = self.string("description")
+        compiled = self.patterns("keywords", "regex")
+        if compiled is None:
+            raise self.error("needs keywords or regex")
+        unless = self.patterns("unless_keywords", "unless_regex")
+        return Rule(rid if rid is not None else f"{cat}.{self.n}", cat, weight, description, *compiled, unless)
 
 
 class RuleSet:
@@ -95,30 +256,40 @@ class RuleSet:
     def load(cls, path: str | Path | None = None) -> RuleSet:
         path = Path(path) if path else DEFAULT_RULES
         try:
-            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+            text = path.read_text(encoding="utf-8")
         except FileNotFoundError as exc:
-            raise RulesError(f"rules file not found: {path}") from exc
+            raise RulesError("rules file not found", file=path) from exc
+        except (OSError, UnicodeDecodeError) as exc:
+            raise RulesError(f"cannot read: {exc}", file=path) from exc
+        try:
+            raw = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
-            raise RulesError(f"rules file {path}: {exc}") from exc
-        rules = []
-        for n, r in enumerate(raw.get("rule", []), 1):
-            where = f"rules file {path}, rule #{n}"
-            unknown = set(r) - {"id", "category", "keywords", "regex", "weight", "description", "unless_keywords",
-                                "unless_regex"}
-            if unknown:
-                raise RulesError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
-            cat = r.get("category", "")
-            if cat not in CATEGORIES:
-                raise RulesError(f"{where}: unknown category {cat!r}")
-            weight = float(r.get("weight", 0.3))
-            if not (0 < weight <= 1 or -1 <= weight < 0):
-                raise RulesError(f"{where}: weight must be in (0, 1], or in [-1, 0) for a counter-rule")
-            compiled = _patterns(r.get("keywords", []), r.get("regex"), where, "regex")
-            if compiled is None:
-                raise RulesError(f"{where}: needs keywords or regex")
-            unless = _patterns(r.get("unless_keywords", []), r.get("unless_regex"), where, "unless_regex")
-            rules.append(Rule(str(r.get("id", f"{cat}.{n}")), cat, weight, str(r.get("description", "")),
-                              *compiled, unless))
+            m = re.search(r"line (\d+)", str(exc))
+            raise RulesError(f"not valid TOML: {exc}", file=path, line=int(m.group(1)) if m else None) from exc
+        lines = _Lines(text)
+        for key in raw:
+            if key != "rule":
+                hint = " (did you mean [[rule]]?)" if key.lower().startswith("rule") else ""
+                raise RulesError(f"unknown top-level key {key!r}{hint}: rules go in [[rule]] tables", file=path,
+                                 line=lines.top_level(key))
+        tables = raw.get("rule", [])
+        if not isinstance(tables, list):
+            raise RulesError(f"'rule' must be an array of tables written [[rule]] (one per rule), not {_kind(tables)}"
+                             + (" written [rule]" if isinstance(tables, dict) else ""), file=path,
+                             line=lines.top_level("rule"))
+        rules: list[Rule] = []
+        seen: dict[str, int] = {}
+        for n, table in enumerate(tables, 1):
+            if not isinstance(table, dict):
+                raise RulesError(f"rule #{n} must be a table ([[rule]] with keys), not {_kind(table)}", file=path,
+                                 line=lines.rule(n))
+            reader = _RuleReader(path, lines, n, table)
+            rule = reader.rule()
+            if rule.id in seen:
+                raise reader.error(f"duplicate id {rule.id!r} (also rule #{seen[rule.id]}, line "
+                                   f"{lines.rule(seen[rule.id], 'id')})", "id")
+            seen[rule.id] = n
+            rules.append(rule)
         return cls(rules)
 
     def match(self, norm_text: str, plain_text: str) -> list[RuleHit]:

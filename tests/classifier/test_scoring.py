@@ -185,3 +185,11 @@ def test_repeated_letter_abbreviations_in_the_dictionary_are_kept() -> None:
 
     assert normalize_word("cccd") == ("căn", "cước", "công", "dân")
     assert normalize_word("kooo") == ("không",)  # a stretched letter is still collapsed
+
+
+def test_scorer_weather_is_no_cue_and_old_province_is_tagged_new(default_scorer: Scorer) -> None:
+    res = default_scorer.score("Trời nắng nóng! Nước sạch đang khan hiếm ở Bình Dương")
+    assert not [e for e in res.evidence if e.kind == "sensational"]
+    assert res.locality == ("Thành phố Hồ Chí Minh",)
+    res = default_scorer.score("hn đi chơi không, cc: anh Nam, lol")
+    assert res.locality == () and "offensive" not in res.flags
