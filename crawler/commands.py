@@ -97,16 +97,47 @@ def _line(ctx: Context, text: str) -> None:
 
 def cmd_report(args: argparse.Namespace, ctx: Context) -> int:
     from crawler.report import submit_report  # pulls Scrapy, trafilatura and datasketch: only when reporting
+    from review.citizen import ALREADY_DECIDED, JOINED
+    from review.vi import category_vi, verdict_vi
 
     if not args.url and args.text is None:
         raise UsageError("give the URL of the reported page, or --text with the reported content")
     ctx.store.sync_sources(ctx.config.sources)
-    result = submit_report(ctx.config, ctx.store, args.url, text=args.text, note=args.note, reporter=args.reporter)
+    result = submit_report(ctx.config, ctx.store, args.url, text=args.text, note=args.note, reporter=args.reporter,
+                           actor=_reporting_user(ctx))
+    title = result.title[:80] or "(không tiêu đề)"
+    if result.outcome == JOINED:
+        state = "đang có người xử lý" if result.status == "claimed" else "đang chờ duyệt"
+        again = " (phản ánh này đã được ghi nhận trước đó)" if result.repeated else ""
+        ctx.print(f"Nội dung này đã có trong hàng chờ: phản ánh được gộp vào mục #{result.entry_id} ({state}), "
+                  f"không tạo mục mới; đã đánh dấu là người dân phản ánh và ghi nhận vào nhật ký{again}: {title}")
+        return 0
+    if result.outcome == ALREADY_DECIDED:
+        verdict = verdict_vi(result.verdict)
+        if result.verdict_category and result.verdict in ("violation", "escalate"):
+            verdict += f", nhóm {category_vi(result.verdict_category)}"
+        again = " (phản ánh này đã được ghi nhận trước đó)" if result.repeated else ""
+        ctx.print(f"Nội dung này đã được xử lý: mục #{result.entry_id}, kết luận «{verdict}». Nội dung không thay "
+                  f"đổi nên không tạo mục mới; phản ánh đã được ghi nhận vào nhật ký{again}: {title}")
+        return 0
     state = "đã lưu" if result.created else "đã có từ trước"
     scored = "đã chấm điểm, vào hàng chờ duyệt" if result.scored else "chưa chấm điểm (bộ phân loại chưa sẵn sàng)"
-    title = result.title[:80] or "(không tiêu đề)"
     if result.entry_id is not None:  # the id show/claim/decide take
         ctx.print(f"Phản ánh #{result.entry_id} {state} (mục dữ liệu {result.item_id}): {title} — {scored}")
     else:
         ctx.print(f"Phản ánh (mục dữ liệu {result.item_id}, chưa vào hàng chờ) {state}: {title} — {scored}")
     return 0
+
+
+def _reporting_user(ctx: Context) -> str:
+    """Who entered the report, for the audit log: --as, CANHGAC_MODERATOR or the OS user. Entering a
+    citizen's report is not a moderator's action, so the name is recorded as given, not checked."""
+    import getpass
+    import os
+
+    if ctx.moderator_flag or os.environ.get("CANHGAC_MODERATOR"):
+        return str(ctx.moderator_flag or os.environ.get("CANHGAC_MODERATOR"))
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return "unknown"

@@ -1,5 +1,6 @@
 """Citizen reports: one URL (or pasted text) someone sent the office, stored as an item of kind
-`report` and scored with report priority.
+`report` and scored with report priority — unless the same content is already in the queue: then the
+report joins that entry (or, when it was decided already, is only recorded), see `review.citizen`.
 
 The page is fetched once, directly (no Scrapy: a single user-requested page), with the crawler's
 safety limits: http/https only, verified TLS, bounded size, redirects and time, private hosts refused
@@ -26,9 +27,10 @@ from crawler.pipelines import Stage
 from crawler.pipelines.dedupe import DedupeStage
 from crawler.pipelines.normalize import NormalizeStage
 from crawler.pipelines.score import ScoreStage, load_scorer
-from crawler.pipelines.store import StoreStage
+from crawler.pipelines.store import to_scored_item
 from crawler.spiders.base import sha256
 from crawler.urls import is_crawlable, is_private_host
+from review.citizen import ALREADY_DECIDED, JOINED, NEW, file_report
 from review.config import Config, CrawlerConfig
 from review.errors import CanhgacError, UsageError
 from review.models import ReviewEntry
@@ -46,6 +48,11 @@ class ReportResult:
     title: str
     scored: bool
     entry_id: int | None = None  # the review-queue entry (what show/claim/decide take); None until scored
+    outcome: str = NEW  # NEW, JOINED (added to an undecided entry) or ALREADY_DECIDED (recorded only)
+    status: str | None = None  # JOINED / ALREADY_DECIDED: the entry's status
+    verdict: str | None = None  # ALREADY_DECIDED: the entry's verdict and category
+    verdict_category: str | None = None
+    repeated: bool = False  # JOINED / ALREADY_DECIDED: this same report had been recorded on it before
 
 
 def tls_context() -> ssl.SSLContext:
@@ -106,8 +113,10 @@ def fetch(url: str, cfg: CrawlerConfig) -> tuple[bytes, str, str]:
 
 
 def submit_report(config: Config, store: Store, url: str | None, *, text: str | None = None,
-                  note: str | None = None, reporter: str | None = None) -> ReportResult:
-    """Fetch (unless `text` is given), extract, score and store one citizen report."""
+                  note: str | None = None, reporter: str | None = None, actor: str = "report") -> ReportResult:
+    """Fetch (unless `text` is given), extract, score and store one citizen report; when its content is
+    already in the queue, join that entry instead (`review.citizen.file_report`). `actor`: who entered
+    it, for the audit row of a joined report."""
     if not url and not text:
         raise UsageError("give the URL of the reported page, or --text with the reported content")
     if url:
@@ -127,7 +136,7 @@ def submit_report(config: Config, store: Store, url: str | None, *, text: str | 
     item.extra = {**extra, "reported": True}
     ctx = CrawlContext(config=config, store=store)
     scorer, bank = load_scorer(config.classifier, store)
-    stages: list[Stage] = [NormalizeStage(), DedupeStage(ctx), ScoreStage(ctx, scorer, bank), StoreStage(ctx)]
+    stages: list[Stage] = [NormalizeStage(), DedupeStage(ctx), ScoreStage(ctx, scorer, bank)]
     try:
         for stage in stages:
             item = stage.process_item(item)
@@ -136,9 +145,12 @@ def submit_report(config: Config, store: Store, url: str | None, *, text: str | 
         if found is None:
             raise
         return ReportResult(found[0], False, item.title, found[1], _entry_id(store, found[0]))
-    assert item.item_id is not None
-    return ReportResult(item.item_id, ctx.items_new == 1, item.title, item.score is not None,
-                        _entry_id(store, item.item_id))
+    filed = file_report(store, to_scored_item(item), actor=actor, office_locality=config.review.locality)
+    if filed.outcome in (JOINED, ALREADY_DECIDED):
+        return ReportResult(filed.item_id, False, item.title, True, filed.entry_id, outcome=filed.outcome,
+                            status=filed.status, verdict=filed.verdict, verdict_category=filed.verdict_category,
+                            repeated=filed.repeated)
+    return ReportResult(filed.item_id, filed.created, item.title, filed.scored, filed.entry_id)
 
 
 def _entry_id(store: Store, item_id: int) -> int | None:

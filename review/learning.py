@@ -1,12 +1,20 @@
-"""Learning from moderators' decisions: `canhgac train --from-decisions [--activate]`.
+"""Learning from moderators' decisions: `canhgac train --from-decisions [--activate [--force]]`.
 
 The known-item bank learns at once (every verdict adds a bank text, see `review.decisions`); the model
 learns here. Decided texts become labelled examples — violation/escalate: their (corrected) category,
-commend: positive, dismiss: clean — and are added to the seed examples the model in use was built
-from. A stable fifth of the decisions (by text hash) and a stable fifth of the seed are held out and
-never trained on; the model in use and the retrained one are evaluated on exactly that held-out set.
-Both models saw the seed part during training, so that part guards against regressions while the
-decision part measures what was learned. Activation needs the new macro-F1 to be at least the old.
+commend: positive, dismiss: clean. A stable fifth of the decisions (by text hash, so the same texts
+every run) is held back; the new model is trained on all the seed examples plus the other decisions.
+
+Old and new are compared only on the held-back decisions, data that NEITHER model was trained on: the
+new model never saw them, the bundled model was built from the seed alone, and a model activated by an
+earlier retrain held back the same texts. Seed rows are never used for the comparison (the model in use
+was trained on them, so it would score ≈1.000 there and the comparison would be a formality), and a
+held-back decision whose text is also a seed row is left out for the same reason.
+
+The comparison needs at least `MIN_HELD_OUT` held-back decisions with both a flagged verdict and a
+dismissal among them; with fewer, the result is reported as too small to judge and `--activate` is
+refused unless `--force` is given. Otherwise `--activate` switches models only if the new macro-F1 on
+the held-back decisions is at least the old one.
 """
 
 from __future__ import annotations
@@ -28,7 +36,9 @@ if TYPE_CHECKING:
     from review.cli.context import Context
     from review.store import Store
 
-HOLDOUT_EVERY = 5  # one text in five is held out
+HOLDOUT_EVERY = 5  # one decided text in five is held back
+MIN_HELD_OUT = 20  # fewer held-back decisions than this: too few to judge old against new
+MIN_EACH = 5  # ... and at least this many flagged and this many dismissed among them
 
 
 def held_out(text: str) -> bool:
@@ -63,7 +73,8 @@ def active_model_path(ctx: Context) -> str | None:
     return ctx.config.classifier.model or None
 
 
-def _split(texts: Sequence[str], labels: Sequence[Sequence[str]]) -> tuple[list[int], list[int]]:
+def _split(texts: Sequence[str]) -> tuple[list[int], list[int]]:
+    """Indexes of the texts to train on and of the held-back ones (`held_out`)."""
     train: list[int] = []
     hold: list[int] = []
     for i, t in enumerate(texts):
@@ -71,9 +82,17 @@ def _split(texts: Sequence[str], labels: Sequence[Sequence[str]]) -> tuple[list[
     return train, hold
 
 
-def retrain_from_decisions(ctx: Context, activate: bool) -> int:
-    """Retrain with decisions added; print old vs new metrics on the same held-out data; activate only
-    if not worse. Returns the exit code (1 when --activate was asked for and refused)."""
+def judgeable(labels: Sequence[Sequence[str]]) -> bool:
+    """Enough held-back decisions to compare two models: `MIN_HELD_OUT` rows, with at least `MIN_EACH`
+    flagged (a category) and `MIN_EACH` clean (dismissed) among them."""
+    flagged = sum(1 for row in labels if row)
+    return len(labels) >= MIN_HELD_OUT and flagged >= MIN_EACH and len(labels) - flagged >= MIN_EACH
+
+
+def retrain_from_decisions(ctx: Context, activate: bool, force: bool = False) -> int:
+    """Retrain with decisions added; print old vs new metrics on the held-back decisions (which neither
+    model was trained on); activate only if not worse, and only when there are enough held-back decisions
+    to judge (or `force`). Returns the exit code (1 when --activate was asked for and refused)."""
     from classifier import model as model_io
     from classifier.model import Recipe
     from classifier.scorer import Scorer
@@ -91,20 +110,34 @@ def retrain_from_decisions(ctx: Context, activate: bool) -> int:
     for part in load_recipe_data(recipe, recipe_path):
         seed_texts += list(part.texts)
         seed_labels += [list(row) for row in part.labels]
-    d_train, d_hold = _split(d_texts, d_labels)
-    _, s_hold = _split(seed_texts, seed_labels)
+    seed_set = set(seed_texts)
+    d_train, d_hold = _split(d_texts)
+    in_seed = [i for i in d_hold if d_texts[i] in seed_set]  # both models trained on these: not held out
+    d_hold = [i for i in d_hold if d_texts[i] not in seed_set]
     train_texts = seed_texts + [d_texts[i] for i in d_train]
     train_labels = seed_labels + [d_labels[i] for i in d_train]
-    hold_texts = [seed_texts[i] for i in s_hold] + [d_texts[i] for i in d_hold]
-    hold_labels = [seed_labels[i] for i in s_hold] + [d_labels[i] for i in d_hold]
-    ctx.print(f"Dữ liệu: {len(seed_texts)} mẫu gốc + {len(d_train)} quyết định để huấn luyện; "
-              f"giữ lại để đánh giá: {len(s_hold)} mẫu gốc + {len(d_hold)} quyết định.")
+    hold_texts = [d_texts[i] for i in d_hold]
+    hold_labels = [d_labels[i] for i in d_hold]
+    n_flagged = sum(1 for row in hold_labels if row)
+    ctx.print(f"Dữ liệu huấn luyện: {len(seed_texts)} mẫu gốc + {len(d_train)} quyết định. "
+              f"Giữ lại để so sánh: {len(d_hold)} quyết định ({n_flagged} vi phạm/tôn vinh, "
+              f"{len(d_hold) - n_flagged} bỏ qua), không mô hình nào được huấn luyện trên chúng; "
+              "mẫu gốc không dùng để so sánh vì mô hình đang dùng đã học chúng."
+              + (f" ({len(in_seed)} quyết định trùng mẫu gốc bị loại khỏi phần giữ lại.)" if in_seed else ""))
 
     old = Scorer.load(active_model_path(ctx), ctx.config.classifier.rules or None)
     new = fit(train_texts, train_labels, categories=None, recipe=recipe, name="canhgac-decisions")
-    old_m = evaluate(old, hold_texts, hold_labels)
-    new_m = evaluate(new.scorer(ctx.config.classifier.rules or None), hold_texts, hold_labels)
-    _print_comparison(ctx, old_m, new_m)
+    enough = judgeable(hold_labels)
+    old_m: dict[str, Any] | None = None
+    new_m: dict[str, Any] | None = None
+    if hold_texts:
+        old_m = evaluate(old, hold_texts, hold_labels)
+        new_m = evaluate(new.scorer(ctx.config.classifier.rules or None), hold_texts, hold_labels)
+        _print_comparison(ctx, old_m, new_m, len(hold_texts))
+    if not enough:
+        ctx.print(f"CHƯA ĐỦ DỮ LIỆU ĐỂ ĐÁNH GIÁ: cần ít nhất {MIN_HELD_OUT} quyết định giữ lại, trong đó ít nhất "
+                  f"{MIN_EACH} vi phạm/tôn vinh và {MIN_EACH} bỏ qua (hiện có {len(d_hold)}: {n_flagged} và "
+                  f"{len(d_hold) - n_flagged}); kết quả so sánh trên chưa đủ tin cậy.")
 
     out_dir = Path(ctx.config.path).parent / "models" if ctx.config.path else Path("models")
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -112,17 +145,22 @@ def retrain_from_decisions(ctx: Context, activate: bool) -> int:
     path = (out_dir / f"canhgac-decisions-{stamp}.skops").resolve()
     card = new.save(path)
     ctx.print(f"Đã lưu mô hình mới: {path}")
-    not_worse = new_m["macro_f1"] >= old_m["macro_f1"]
     if not activate:
         ctx.print("Chưa kích hoạt (thêm --activate để dùng mô hình mới nếu không kém hơn).")
         return 0
-    if not not_worse:
-        ctx.print(f"KHÔNG kích hoạt: macro-F1 mới {new_m['macro_f1']:.3f} < cũ {old_m['macro_f1']:.3f}.")
+    if not enough and not force:
+        ctx.print("KHÔNG kích hoạt: chưa đủ quyết định giữ lại để so sánh công bằng mô hình cũ và mới; "
+                  "chờ thêm quyết định, hoặc thêm --force để vẫn kích hoạt (ghi vào nhật ký kiểm toán).")
+        return 1
+    if enough and old_m is not None and new_m is not None and new_m["macro_f1"] < old_m["macro_f1"]:
+        ctx.print(f"KHÔNG kích hoạt: macro-F1 mới {new_m['macro_f1']:.3f} < cũ {old_m['macro_f1']:.3f} "
+                  f"(trên {len(hold_texts)} quyết định giữ lại).")
         return 1
     me = ctx.moderator()
     value: dict[str, Any] = {"path": str(path), "version": str(card.get("version") or path.stem),
-                             "activated_by": me, "macro_f1": new_m["macro_f1"], "previous_macro_f1": old_m["macro_f1"],
-                             "decisions": len(d_texts)}
+                             "activated_by": me, "macro_f1": new_m["macro_f1"] if new_m else None,
+                             "previous_macro_f1": old_m["macro_f1"] if old_m else None,
+                             "decisions": len(d_texts), "held_out": len(hold_texts), "forced": not enough}
     with store.session() as s:
         row = s.get(Setting, "active_model")
         previous = dict(row.value) if row is not None else {}
@@ -131,11 +169,16 @@ def retrain_from_decisions(ctx: Context, activate: bool) -> int:
         else:
             row.value, row.updated_at = value, utcnow()
         append_audit(s, me, "model_activate", None, {"model": value, "previous": previous.get("path")})
-    ctx.print(f"Đã kích hoạt mô hình mới (macro-F1 {new_m['macro_f1']:.3f} ≥ {old_m['macro_f1']:.3f}).")
+    if not enough:
+        ctx.print("Đã kích hoạt mô hình mới theo --force, CHƯA được so sánh đủ dữ liệu (đã ghi nhật ký kiểm toán).")
+    else:
+        assert old_m is not None and new_m is not None
+        ctx.print(f"Đã kích hoạt mô hình mới (macro-F1 {new_m['macro_f1']:.3f} ≥ {old_m['macro_f1']:.3f} "
+                  f"trên {len(hold_texts)} quyết định giữ lại).")
     return 0
 
 
-def _print_comparison(ctx: Context, old: dict[str, Any], new: dict[str, Any]) -> None:
+def _print_comparison(ctx: Context, old: dict[str, Any], new: dict[str, Any], rows_held: int) -> None:
     from review.cli.table import render
 
     rows: list[tuple[object, ...]] = [("macro-F1", f"{old['macro_f1']:.3f}", f"{new['macro_f1']:.3f}")]
@@ -144,4 +187,4 @@ def _print_comparison(ctx: Context, old: dict[str, Any], new: dict[str, Any]) ->
         rows.append((f"{cat}: độ chính xác / độ phủ",
                      f"{o.get('precision', 0):.2f} / {o.get('recall', 0):.2f}" if o else "-",
                      f"{n.get('precision', 0):.2f} / {n.get('recall', 0):.2f}" if n else "-"))
-    ctx.print(render(["chỉ số (trên cùng dữ liệu giữ lại)", f"cũ ({old['model']})", f"mới ({new['model']})"], rows))
+    ctx.print(render([f"chỉ số (trên {rows_held} quyết định giữ lại)", f"cũ ({old['model']})", f"mới ({new['model']})"], rows))

@@ -31,7 +31,12 @@ def register(sub: Any) -> None:
                    help="pass this column as row metadata to the model (repeatable; e.g. sender_type); needs a model/recipe with shape = true")
     p.add_argument("--no-cv", action="store_true", help="skip cross-validation (no tuned thresholds)")
     p.add_argument("--from-decisions", action="store_true", help="retrain from moderators' decisions")
-    p.add_argument("--activate", action="store_true", help="with --from-decisions: make the new model active")
+    p.add_argument("--activate", action="store_true",
+                   help="with --from-decisions: make the new model active if it is not worse on the held-back "
+                        "decisions")
+    p.add_argument("--force", action="store_true",
+                   help="with --from-decisions --activate: activate even when too few held-back decisions "
+                        "to judge (audited)")
     p.set_defaults(handler=train_cmd)
 
     p = sub.add_parser("classify", help="score texts: one JSON object per input row")
@@ -72,9 +77,11 @@ def train_cmd(args: argparse.Namespace, ctx: Context) -> int:
             from review.learning import retrain_from_decisions  # type: ignore[import-not-found, unused-ignore]
         except ModuleNotFoundError as exc:
             raise UsageError("train --from-decisions is not available yet") from exc
-        return int(retrain_from_decisions(ctx, activate=bool(args.activate)))
-    if args.activate:
-        raise UsageError("--activate only applies with --from-decisions")
+        if args.force and not args.activate:
+            raise UsageError("--force only applies with --from-decisions --activate")
+        return int(retrain_from_decisions(ctx, activate=bool(args.activate), force=bool(args.force)))
+    if args.activate or args.force:
+        raise UsageError("--activate and --force only apply with --from-decisions")
     from classifier.dataset import DataError, combine, parse_label_map, read_labelled, read_meta
     from classifier.model import DEFAULT_RECIPE, ModelError, Recipe
     from classifier.train import fit, load_recipe_data
