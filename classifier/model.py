@@ -90,6 +90,10 @@ class Recipe:
     tune_for: str = "macro_f1"
     label_folds: int = 3  # folds for those out-of-fold predictions when no cross-validation runs
     target_precision: float = 0.8
+    # categories whose thresholds are tuned to `strict_precision` instead (e.g. `positive`: commendation
+    # candidates are not harms, and the office wants a short list of strong ones)
+    strict_categories: tuple[str, ...] = ()
+    strict_precision: float = 0.9
     min_threshold: float = 0.3
     cv_folds: int = 5
     cv_repeats: int = 1  # repeat the cross-validation with other fold splits; thresholds etc. see the pooled predictions
@@ -113,6 +117,9 @@ class Recipe:
             raise ModelError(f"recipe {path}: unknown key(s) {', '.join(sorted(unknown))}")
         hints = typing.get_type_hints(cls)
         return cls(**{key: _recipe_value(path, key, value, hints[key]) for key, value in raw.items()})
+
+    def precision_for(self, category: str) -> float:
+        return self.strict_precision if category in self.strict_categories else self.target_precision
 
     def to_dict(self) -> dict[str, Any]:
         return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}

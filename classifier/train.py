@@ -325,7 +325,7 @@ def fit(texts: Sequence[str], labels: Sequence[Sequence[str]], *, categories: Se
         oof_labels, oof_texts = list(labels) * repeats, list(texts) * repeats
         Y = np.array([[c in row for c in cats] for row in oof_labels], dtype=int)
         for j, c in enumerate(cats):
-            thresholds[c], methods[c] = tune_threshold(Y[:, j], oof[:, j], recipe.target_precision,
+            thresholds[c], methods[c] = tune_threshold(Y[:, j], oof[:, j], recipe.precision_for(c),
                                                        recipe.min_threshold, repeats)
         metrics = _metrics(Y, oof, cats, thresholds, exclusive, oof_labels, repeats)
         metrics["method"] = f"{oof_method}, out-of-fold predictions"
@@ -397,7 +397,7 @@ def _short_thresholds(texts: Sequence[str], labels: Sequence[Sequence[str]], cat
     short = np.array([judged.setdefault(t, is_short(analyze(t, segment=False))) if t not in judged else judged[t]
                       for t in texts], dtype=bool)
     Y = np.array([[c in row for c in cats] for row in labels], dtype=int)
-    found = {c: precision_threshold(Y[short, j], oof[short, j], recipe.target_precision,
+    found = {c: precision_threshold(Y[short, j], oof[short, j], recipe.precision_for(c),
                                     max(recipe.min_threshold, SHORT_MIN_THRESHOLD), min_true_positives=3 * repeats)
              for j, c in enumerate(cats)} if short.any() else {}
     out = {c: round(t, 4) for c, t in found.items() if t is not None}

@@ -120,10 +120,15 @@ def test_meta_column_refused_where_the_model_reads_no_metadata(tmp_path: Path,
                                                                capsys: pytest.CaptureFixture[str]) -> None:
     data = tmp_path / "sms.csv"
     _sms_csv(data)
-    assert main(["classify", "--input", str(data), "--text-column", "content", "--meta-column", "sender_type"]) != 0
-    assert "shape" in capsys.readouterr().err
     recipe = tmp_path / "plain.toml"
     recipe.write_text("min_df = 1\ncv_folds = 0\nshape = false\n", encoding="utf-8")
+    plain = tmp_path / "plain.skops"
+    assert main(["train", "--data", str(data), "--text-column", "content", "--label-column", "label",
+                 "--recipe", str(recipe), "--out", str(plain)]) == 0
+    capsys.readouterr()
+    assert main(["classify", "--model", str(plain), "--input", str(data), "--text-column", "content",
+                 "--meta-column", "sender_type"]) != 0
+    assert "shape" in capsys.readouterr().err
     assert main(["train", "--data", str(data), "--text-column", "content", "--label-column", "label",
                  "--meta-column", "sender_type", "--recipe", str(recipe), "--out", str(tmp_path / "m.skops")]) != 0
     assert "shape" in capsys.readouterr().err
