@@ -12,6 +12,7 @@ reads in a block of its own (see classifier.features.META_SEP); metadata becomes
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator, Mapping
 
 SHORTENERS = frozenset({"bit.ly", "tinyurl.com", "slim.link", "go.link", "onelink.to", "s.id", "t.ly", "rb.gy",
@@ -72,7 +73,9 @@ def _domain_tokens(domain: str, tld: str, path: str | None) -> list[str]:
 
 
 def shape_tokens(text: str) -> list[str]:
-    """Tokens describing the links, numbers and layout of `text` (one occurrence per kind)."""
+    """Tokens describing the links, numbers and layout of `text` (one occurrence per kind). Kinds, not
+    offsets: read on the NFC form, so decomposed (NFD) Vietnamese is not taken for text without diacritics."""
+    text = unicodedata.normalize("NFC", text)
     found: list[str] = []
     for _, domain, tld, path in _urls(text):
         found.extend(_domain_tokens(domain, tld, path))

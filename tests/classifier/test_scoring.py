@@ -193,3 +193,12 @@ def test_scorer_weather_is_no_cue_and_old_province_is_tagged_new(default_scorer:
     assert res.locality == ("Thành phố Hồ Chí Minh",)
     res = default_scorer.score("hn đi chơi không, cc: anh Nam, lol")
     assert res.locality == () and "offensive" not in res.flags
+
+
+def test_shape_tokens_read_nfd_like_nfc() -> None:
+    from classifier.shape import shape_tokens
+
+    text = "Quý khách vui lòng gửi mã xác nhận tới số 0912345678 trong hôm nay, xem tại https://vietcombank-xacthuc.top"
+    nfd = unicodedata.normalize("NFD", text)
+    assert shape_tokens(nfd) == shape_tokens(text)
+    assert "noaccent" not in shape_tokens(nfd)
