@@ -26,6 +26,21 @@ def _find_ngram(tokens: list[str], gram: list[str]) -> int:
     return -1
 
 
+def _find_char_gram(words: list[str], feat: str) -> int:
+    """The first word a character n-gram comes from. char_wb pads each word with a space, so a gram with a
+    leading space is a word's start, with a trailing one its end (" kh" is from "khoản", "k " from a word
+    ending in k, not from "khoản")."""
+    piece = feat.strip()
+    if not piece:
+        return -1
+    start, end = feat.startswith(" "), feat.endswith(" ")
+    for k, w in enumerate(words):
+        if (w == piece if start and end else w.startswith(piece) if start else w.endswith(piece) if end
+                else piece in w):
+            return k
+    return -1
+
+
 def ngram_evidence(doc: Doc, row: Any, weights: np.ndarray, names: np.ndarray, category: str,
                    top: int = 5) -> list[Evidence]:
     """Top positive contributions of `row` (anything with the `.indices`/`.data` of a CSR row) under `weights`."""
@@ -49,8 +64,7 @@ def ngram_evidence(doc: Doc, row: Any, weights: np.ndarray, names: np.ndarray, c
         words = doc.words if block in ("words", "chars_acc") else plain_words
         assert words is not None
         if block in ("chars", "chars_acc"):
-            piece = feat.strip()
-            i = next((k for k, w in enumerate(words) if piece and piece in w), -1)
+            i = _find_char_gram(words, feat)
             j = i
         else:
             gram = feat.split(" ")

@@ -202,3 +202,14 @@ def test_shape_tokens_read_nfd_like_nfc() -> None:
     nfd = unicodedata.normalize("NFD", text)
     assert shape_tokens(nfd) == shape_tokens(text)
     assert "noaccent" not in shape_tokens(nfd)
+
+
+def test_char_gram_evidence_respects_word_edges() -> None:
+    from classifier.explain import _find_char_gram
+
+    words = ["chuyển", "khoản", "moneytok", "ngay"]
+    assert _find_char_gram(words, "k ") == 2  # a word ending in k, not "khoản"
+    assert _find_char_gram(words, " kh") == 1
+    assert _find_char_gram(words, " ngay ") == 3
+    assert _find_char_gram(words, "oả") == 1
+    assert _find_char_gram(words, " oả") == -1
