@@ -208,6 +208,14 @@ def match_localities(plain_syllables: Sequence[str], original_text: str = "",
     """Localities in an accent-stripped, normalised syllable sequence, provinces in order of first mention, then
     wards. `original_text` is the text the syllables came from (for the upper-case / capitalisation guards);
     `spans`, the offsets of each syllable in it, are recomputed from it when needed and not given."""
+    return localities_with_old(plain_syllables, original_text, spans)[0]
+
+
+def localities_with_old(plain_syllables: Sequence[str], original_text: str = "",
+                        spans: Sequence[tuple[int, int]] | None = None) -> tuple[tuple[str, ...], list[Evidence]]:
+    """`match_localities`, plus evidence (kind "locality", no category, weight 0) for each OLD province name the
+    text used: the reader sees that "Bình Dương" was counted as Thành phố Hồ Chí Minh, and why. Offsets index
+    `original_text`; a mention whose syllables cannot be located in it gets none (-1, -1)."""
     toks = list(plain_syllables)
     cache: list[Sequence[tuple[int, int]] | None] = []
 
@@ -219,7 +227,18 @@ def match_localities(plain_syllables: Sequence[str], original_text: str = "",
             cache.append(s if s is not None and len(s) == len(toks) else None)
         return cache[0]
 
-    return _names(_scan(toks, original_text, get_spans))
+    hits = _scan(toks, original_text, get_spans)
+    evidence = []
+    for name, a, b, old in sorted((h for h in hits if h[3]), key=lambda h: h[1]):
+        located = get_spans()
+        start, end = (located[a][0], located[b - 1][1]) if located else (-1, -1)
+        written = original_text[start:end] if located else old
+        evidence.append(Evidence("", "locality", written, start, end, 0.0, _old_detail(old, name)))
+    return _names(hits), evidence
+
+
+def _old_detail(old: str, name: str) -> str:
+    return f"{old} (tỉnh cũ, sáp nhập theo {MERGER}) → {name}"
 
 
 def locality_mentions(text: str) -> list[LocalityMention]:
@@ -240,7 +259,7 @@ def locality_evidence(text: str) -> list[Evidence]:
     old province name the detail says which province it is now part of."""
     out = []
     for m in locality_mentions(text):
-        detail = (f"{m.old_province} (tỉnh cũ, sáp nhập theo {MERGER}) → {m.name}" if m.old_province else m.name)
+        detail = _old_detail(m.old_province, m.name) if m.old_province else m.name
         out.append(Evidence("", "locality", m.text, m.start, m.end, 0.0, detail))
     return out
 

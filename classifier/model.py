@@ -316,6 +316,10 @@ def _check_categories(path: Path, pipeline: Pipeline, card: dict[str, Any]) -> N
             or len(set(cats)) != len(cats):
         raise ModelError(f"model card {card_path(path)}: 'categories' must be a non-empty list of distinct names")
     classes = [str(c) for c in getattr(pipeline.steps[-1][1], "classes_", [])]
+    names = getattr(pipeline.steps[-1][1], "category_names_", None)  # models built before it was stored: none
+    if names is not None and list(names) != cats:
+        raise ModelError(f"model card {card_path(path)} does not match its model: categories {', '.join(cats)} "
+                         f"vs the model's {', '.join(map(str, names))} (in this order)")
     if card.get("exclusive", False):
         missing = [c for c in cats if c not in classes]
         if missing or len(cats) != len([c for c in classes if c != CLEAN]):

@@ -36,7 +36,7 @@ from classifier.coverage import OfficialCoverage
 from classifier.explain import ngram_evidence, shape_evidence
 from classifier.features import model_input
 from classifier.language import detect_language
-from classifier.locality import match_localities
+from classifier.locality import localities_with_old
 from classifier.result import Evidence, ScoreResult
 from classifier.rules import RuleSet
 from classifier.signals import MISINFO, coverage_evidence, named_cues, source_evidence
@@ -202,10 +202,11 @@ class Scorer:
         label = self._label(scores, flags, probs)
         if label != model_io.CLEAN and label not in flags and (short or label in candidates):
             label = max(flags, key=lambda c: scores[c]) if flags else model_io.CLEAN
+        locality, places = localities_with_old(doc.plain_text.split(), doc.original)
         evidence.sort(key=lambda e: (e.category not in flags, e.category, -abs(e.weight)))
+        evidence.extend(places)  # old province names: where the text named them, after the categories' evidence
         if title:
             evidence = [locate(e, title, text) for e in evidence]
-        locality = match_localities(doc.plain_text.split(), doc.original)
         return ScoreResult(scores={c: round(v, 6) for c, v in scores.items()}, flags=flags, label=label,
                            evidence=tuple(evidence), locality=locality, language=detect_language(doc.original),
                            model_version=self.version)

@@ -331,6 +331,9 @@ def fit(texts: Sequence[str], labels: Sequence[Sequence[str]], *, categories: Se
         metrics["method"] = f"{oof_method}, out-of-fold predictions"
     s_all, y_all, src = _augment(texts, strings, y, np.arange(n), recipe, meta)
     pipeline, X_all = _fit_step(s_all, y_all, recipe, exclusive)
+    # the names of the outputs, inside the model file (the one-vs-rest outputs are only numbered): a card whose
+    # categories were reordered or renamed by hand is refused on load instead of scoring under the wrong names
+    pipeline.named_steps["clf"].category_names_ = list(cats)
     label_weights: dict[str, float] = {}
     label_method = "argmax of the probabilities (not tuned)"
     if exclusive and recipe.tune_label and (oof is not None or recipe.label_folds >= 2):

@@ -22,7 +22,8 @@ if TYPE_CHECKING:
 _ANSI_ON, _ANSI_OFF = "\x1b[1;31m", "\x1b[0m"
 _KIND_VI = {"ngram": "từ ngữ", "rule": "quy tắc", "bank": "kho mẫu đã biết", "keyword": "từ khoá",
             "bank_negative": "giống mục đã bỏ qua", "sensational": "dấu hiệu giật gân", "source": "nguồn tin",
-            "coverage": "đối chiếu tin chính thống", "shape": "dấu hiệu hình thức", "meta": "thông tin đi kèm"}
+            "coverage": "đối chiếu tin chính thống", "shape": "dấu hiệu hình thức", "meta": "thông tin đi kèm",
+            "locality": "địa danh"}
 
 
 def spans_in(text: str, evidence: Sequence[dict[str, Any]]) -> list[tuple[int, int]]:
@@ -114,7 +115,7 @@ def format_detail(d: EntryDetail, *, color: bool = False, max_chars: int = 0,
             kind = str(ev.get("kind") or "")
             detail = f" — {ev['detail']}" if ev.get("detail") else ""
             weight = f" ({float(ev['weight']):+.2f})" if isinstance(ev.get("weight"), int | float) else ""
-            lines.append(p(f"  • [{ev.get('category', '-')}] {_KIND_VI.get(kind, kind)}: «{ev.get('text', '')}»"
+            lines.append(p(f"  • [{ev.get('category') or '-'}] {_KIND_VI.get(kind, kind)}: «{ev.get('text', '')}»"
                            f"{weight}{detail}"))
     if d.copies or d.cluster_size > 1:
         lines.append(f"Bản sao của tin này: {d.cluster_size} bản (#: số trong hàng chờ)")

@@ -90,3 +90,22 @@ def test_scorer_style_call_handles_old_names_and_guards() -> None:
     for text, want in [("Hòa Bình có lũ", ("Phú Thọ",)), ("hòa bình có lũ", ()), ("Sóc Trăng", (CT,))]:
         d = analyze(text, segment=False)
         assert match_localities(d.plain_text.split(), d.original) == want, text
+
+
+def test_scorer_shows_old_province_names_as_evidence() -> None:
+    from classifier.scorer import Scorer
+
+    scorer = Scorer.load()
+    text = "Công an Bình Dương cảnh báo mưa lớn ở TP.HCM"
+    res = scorer.score(text)
+    assert res.locality == (HCM,)
+    places = [e for e in res.evidence if e.kind == "locality"]
+    assert len(places) == 1  # TP.HCM is a current name: the locality list says enough
+    ev = places[0]
+    assert (ev.category, ev.weight, ev.text) == ("", 0.0, "Bình Dương")
+    assert text[ev.start:ev.end] == "Bình Dương" and "tỉnh cũ" in ev.detail and HCM in ev.detail
+    # in a title, the offsets index the title and the detail says so, as for every evidence found there
+    res = scorer.score("Mưa lớn kéo dài", title="Tin Sóc Trăng")
+    [ev] = [e for e in res.evidence if e.kind == "locality"]
+    assert ev.text == "Sóc Trăng" and "Tin Sóc Trăng"[ev.start:ev.end] == "Sóc Trăng" and ev.detail.startswith("title: ")
+    assert not [e for e in scorer.score("Mưa lớn ở Hà Nội").evidence if e.kind == "locality"]

@@ -62,7 +62,7 @@ def test_evaluate_returns_report(mini_model: TrainedModel) -> None:
     assert rep["confusion"]["labels"] == ["clean", "scam", "offensive"]
 
 
-@pytest.mark.parametrize("edit", ["rename", "remove", "missing", "duplicate"])
+@pytest.mark.parametrize("edit", ["rename", "remove", "missing", "duplicate", "reorder"])
 def test_card_categories_must_match_the_model(tmp_path: Path, edit: str) -> None:
     import json
     import shutil
@@ -79,8 +79,22 @@ def test_card_categories_must_match_the_model(tmp_path: Path, edit: str) -> None
         card["categories"] = cats[:-1]
     elif edit == "missing":
         del card["categories"]
+    elif edit == "reorder":  # one-vs-rest outputs are numbered: only the stored names catch a swap
+        card["categories"] = [cats[1], cats[0], *cats[2:]]
     else:
         card["categories"] = [cats[0], *cats[:-1]]
     card_path(model).write_text(json.dumps(card), encoding="utf-8")
     with pytest.raises(ModelError, match="categories|does not match"):
         load(model)
+
+
+def test_user_model_card_reordered_by_hand_is_refused(mini_model_path: Path, tmp_path: Path) -> None:
+    m = tmp_path / "m.skops"
+    m.write_bytes(mini_model_path.read_bytes())
+    card = json.loads(card_path(mini_model_path).read_text(encoding="utf-8"))
+    card_path(m).write_text(json.dumps(card), encoding="utf-8")
+    load(m)  # unchanged: loads
+    card["categories"] = card["categories"][::-1]  # ["offensive", "scam"]: scam's scores would show as offensive
+    card_path(m).write_text(json.dumps(card), encoding="utf-8")
+    with pytest.raises(ModelError, match="in this order"):
+        load(m)
