@@ -13,25 +13,30 @@ transaction what a scored report becomes:
   a new revision and gets an entry of its own;
 * otherwise it is stored like a crawled item (`ScoringMixin._add_scored_items`), as before.
 
-Nothing is kept in process memory. Two reports of the same page are serialized by the database (SQLite:
-BEGIN IMMEDIATE; PostgreSQL: a transaction-scoped advisory lock on the canonical URL, and the entry row
-locked before it is changed), so the second one sees the first one's entry and joins it.
+The other way round, a crawled page whose visible content is that of a citizen report already stored
+under the same URL (`reported_entries`) is stored as a revision of it, but opens no review entry: the
+report's entry is the page's entry, undecided or decided.
+
+Nothing is kept in process memory. A report and any other writer of the same page (another report, a
+crawler worker storing it) are serialized by the database (`review.page_locks`: SQLite BEGIN IMMEDIATE;
+PostgreSQL a transaction-scoped advisory lock on the canonical URL, and the entry row locked before it is
+changed), so whichever comes second sees the first one's item and entry.
 """
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import Connection, func, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from review.audit import append_audit
 from review.items import RETRIES, retryable
 from review.models import DECIDED, AuditLog, Item, ItemBand, ReviewEntry
+from review.page_locks import lock_pages
 from review.priority import REPORT_BONUS
 from review.types import utcnow
 
@@ -40,7 +45,7 @@ if TYPE_CHECKING:
     from review.store import Store
 
 TEXT_REPORT_PREFIX = "report:text/"  # canonical URL of a report pasted without a URL
-_PG_REPORT_LOCK = 0x72707274  # "rprt": namespace of the per-URL advisory locks (two-int form)
+REPORT_KIND = "report"  # Item.kind of a citizen report
 _CANDIDATES = 50
 
 NEW, JOINED, ALREADY_DECIDED = "new", "joined", "decided"
@@ -74,9 +79,7 @@ def file_report(store: Store, report: ScoredItem, *, actor: str, office_locality
 
 def _file_report(store: Store, s: Session, report: ScoredItem, actor: str, office_locality: str) -> FiledReport:
     new = report.item
-    if s.get_bind().dialect.name == "postgresql":
-        key = int.from_bytes(hashlib.sha256(new.canonical_url.encode()).digest()[:4], "big", signed=True)
-        s.execute(text("SELECT pg_advisory_xact_lock(:ns, :k)"), {"ns": _PG_REPORT_LOCK, "k": key})
+    lock_pages(s.connection(), [new.canonical_url])  # the lock a crawl of this page takes too
     entry = _matching_entry(s, new.canonical_url, new.title, new.text, new.raw_hash, new.band_keys)
     if entry is None:
         [res] = store._add_scored_items(s, [report], office_locality)
@@ -128,6 +131,30 @@ def _matching_entry(s: Session, canonical_url: str, title: str, body: str, raw_h
     entries = list(s.scalars(q))
     undecided = [e for e in entries if e.status != DECIDED]
     return (undecided or entries)[0] if entries else None
+
+
+def reported_entries(conn: Connection, pages: Iterable[tuple[int, str, str, str, str | None]]) -> dict[int, int]:
+    """For each page (item id, canonical URL, title, text, raw hash) being stored by a crawl: the review entry
+    of a citizen report of the same URL and the same content (`_same_content`), when there is one (an
+    undecided one first, else the newest); pages without one are left out. The caller holds the pages'
+    locks (`review.page_locks`), so a report being filed meanwhile is either seen here or waits."""
+    wanted = list(pages)
+    urls = list(dict.fromkeys(url for _, url, _, _, _ in wanted))
+    reports: dict[str, list[tuple[int, str, str, str | None, int, bool]]] = {}
+    for i in range(0, len(urls), 200):
+        rows = conn.execute(select(Item.id, Item.canonical_url, Item.title, Item.text, Item.raw_hash, ReviewEntry.id,
+                                   ReviewEntry.status)
+                            .join(ReviewEntry, ReviewEntry.item_id == Item.id)
+                            .where(Item.canonical_url.in_(urls[i:i + 200]), Item.kind == REPORT_KIND))
+        for iid, url, title, body, raw, eid, status in rows:
+            reports.setdefault(url, []).append((iid, title, body, raw, eid, status != DECIDED))
+    out: dict[int, int] = {}
+    for item_id, url, title, body, raw in wanted:
+        same = [(undecided, eid) for iid, t, b, r, eid, undecided in reports.get(url, ())
+                if iid != item_id and _same_content(title, body, raw, t, b, r)]
+        if same:
+            out[item_id] = max(same)[1]
+    return out
 
 
 def _same_content(title: str, body: str, raw_hash: str | None, their_title: str, their_body: str,

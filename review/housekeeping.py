@@ -21,6 +21,7 @@ from sqlalchemy import delete, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from review.audit import append_audit
+from review.claims import lock_for_update
 from review.config import Config
 from review.errors import DaemonLockedError
 from review.models import CLAIMED, OPEN, Cluster, DigestSent, Item, Lease, ReviewEntry, Source, SourceRun
@@ -104,11 +105,17 @@ def lease_holder(store: Store, *, name: str = DAEMON_LEASE) -> Lease | None:
 
 
 def expire_claims(store: Store, now: datetime | None = None) -> int:
-    """Give expired claims back to the queue; each one audited. Returns how many."""
+    """Give expired claims back to the queue; each one audited. Returns how many.
+
+    The lapsed entries are locked before the first audit row is appended (PostgreSQL: FOR UPDATE SKIP
+    LOCKED, so one a moderator is deciding right now is left to that moderator and, if still lapsed, to
+    the next run). Waiting for an entry's row lock while holding the audit lock would deadlock with a
+    moderator who holds that row and waits for the audit lock."""
     now = now or utcnow()
     with store.session() as s:
-        rows = s.execute(select(ReviewEntry.id, ReviewEntry.claimant)
-                         .where(ReviewEntry.status == CLAIMED, ReviewEntry.claim_expires_at < now)).all()
+        rows = s.execute(lock_for_update(s, select(ReviewEntry.id, ReviewEntry.claimant)
+                                         .where(ReviewEntry.status == CLAIMED, ReviewEntry.claim_expires_at < now)
+                                         .order_by(ReviewEntry.id), skip_locked=True)).all()
         count = 0
         for entry_id, claimant in rows:
             res = s.execute(update(ReviewEntry)

@@ -7,10 +7,13 @@ story cluster joined, then multi-row inserts of clusters, items and band keys. T
 as adding the items one by one in batch order: an item may be a new revision of, or join the cluster
 of, an item earlier in the same batch.
 
-Concurrency rests on the database: items are unique on (canonical URL, content hash) and on (canonical
-URL, revision), so a concurrent writer of the same page makes this transaction fail with an
-IntegrityError and the caller retries (the retry sees the other writer's rows); a joined cluster's row
-is locked (UPDATE, in id order) before its pages and sources are counted.
+Concurrency rests on the database: the batch first takes the per-page lock of each of its URLs
+(`review.page_locks`, the lock a citizen report of the same page takes too), so a concurrent writer of
+the same page (another crawler worker, a report) waits for this transaction and then sees its rows. Items
+are also unique on (canonical URL, content hash) and on (canonical URL, revision): should two writers of
+one page still collide, the transaction fails with an IntegrityError and the caller retries (the retry
+sees the other writer's rows). A joined cluster's row is locked (UPDATE, in id order) before its pages and
+sources are counted.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import numpy as np
 from sqlalchemy import Connection, Table, bindparam, exists, func, insert, select, update
 
 from review.models import Cluster, Item, ItemBand, Score, Source
+from review.page_locks import lock_pages
 
 if TYPE_CHECKING:
     from review.items import AddResult, NewItem
@@ -69,6 +73,7 @@ def add_items(conn: Connection, batch: Sequence[NewItem], now: datetime) -> list
     from review.items import AddResult
 
     urls = list(dict.fromkeys(n.canonical_url for n in batch))
+    lock_pages(conn, urls)  # before reading what is stored under them: one writer per page at a time
     clusters: dict[int, _ClusterState] = {}
     stored, latest = _stored_rows(conn, urls, clusters)
     source_ids = _source_ids(conn, {n.source_name for n in batch if n.source_name})

@@ -17,10 +17,12 @@ from sqlalchemy import Connection, Table, bindparam, insert, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
+from review.citizen import REPORT_KIND, reported_entries
 from review.errors import NotFound
 from review.item_writer import add_items
 from review.items import RETRIES, AddResult, NewItem, retryable
 from review.models import OPEN, BankEntry, Cluster, FeedState, Item, ReviewEntry, ReviewFlag, Score, Source
+from review.page_locks import lock_pages
 from review.priority import PriorityInputs, is_local, stored_priority
 from review.types import utcnow
 
@@ -73,7 +75,10 @@ class ScoringMixin(_Base):
         """Store each item (placed in its story cluster), its score and review entry, and mark its feed
         entry handled, all in one transaction: a crash stores all of the batch or none of it. An item
         already stored (a re-run, another worker) is not stored again; it is scored if it has no score.
-        Results are in the order of `batch`; `scored` tells whether the item has a score now."""
+        A crawled page with the content of a citizen report of the same URL opens no entry of its own: the
+        report's entry stands for it (`review.citizen.reported_entries`; the pages are locked first,
+        `review.page_locks`). Results are in the order of `batch`; `scored` tells whether the item has a
+        score now."""
         for attempt in range(RETRIES + 1):
             try:
                 with self.session() as s:
@@ -109,7 +114,8 @@ class ScoringMixin(_Base):
                      office_locality: str = "") -> int | None:
         """Store `result` for the item; when it flags anything (or a citizen reported it), create or
         update the item's review entry and return its id, else None. Re-scoring never duplicates an
-        entry; it keeps the entry's status, decisions and waiting time.
+        entry; it keeps the entry's status, decisions and waiting time. A crawled item with the content of
+        a citizen report of the same URL gets no entry of its own: the report's entry id is returned.
 
         `office_locality` is `[review] locality` of the config: items about it rank higher.
         """
@@ -128,6 +134,7 @@ class ScoringMixin(_Base):
         item = s.get(Item, item_id)
         if item is None:
             raise NotFound(f"không có mục #{item_id}")
+        lock_pages(s.connection(), [item.canonical_url])  # a report of this page waits, or is seen below
         now = utcnow()
         scores = {str(k): float(v) for k, v in result.scores.items()}
         score = Score(item_id=item_id, model_version=str(result.model_version), scores=scores,
@@ -145,11 +152,15 @@ class ScoringMixin(_Base):
             cluster_size = s.scalar(select(Cluster.size).where(Cluster.id == item.cluster_id)) or 1
         source_name = item.source.name if item.source is not None else None
         entry = s.scalar(select(ReviewEntry).where(ReviewEntry.item_id == item_id))
+        if entry is None and not is_report and item.kind != REPORT_KIND:
+            page = (item.id, item.canonical_url, item.title, item.text, item.raw_hash)
+            if (reported := reported_entries(s.connection(), [page]).get(item.id)) is not None:
+                return reported  # the page's entry is the citizen report's
         if entry is None:
             entry = ReviewEntry(item_id=item_id, status=OPEN, version=1, created_at=now, updated_at=now,
                                 is_report=False, top_category=top_category, priority=0.0)
             s.add(entry)
-        entry.is_report = bool(entry.is_report or is_report or item.kind == "report")
+        entry.is_report = bool(entry.is_report or is_report or item.kind == REPORT_KIND)
         entry.score_id = score.id
         entry.top_category = top_category
         entry.top_score = ranked[top_category]
@@ -202,12 +213,16 @@ def _insert_scores(conn: Connection, fresh: Sequence[tuple[ScoredItem, AddResult
     score_ids = conn.scalars(insert(_SCORES).returning(_SCORES.c.id, sort_by_parameter_order=True), rows).all()
     names = {e.item.source_name for e, _ in fresh if e.item.source_name}
     known = set(conn.scalars(select(Source.name).where(Source.name.in_(names)))) if names else set()
+    crawled = [(res.item_id, e.item.canonical_url, e.item.title, e.item.text, e.item.raw_hash)
+               for (e, res), row in zip(fresh, rows, strict=True)
+               if row["flags"] and not (e.is_report or e.item.kind == REPORT_KIND)]
+    reported = reported_entries(conn, crawled) if crawled else {}  # pages whose entry is a citizen report's
     entries, flags = [], []
     for (entry, res), row, score_id in zip(fresh, rows, score_ids, strict=True):
         scores: dict[str, float] = row["scores"]
         flagged = {c: scores.get(c, 0.0) for c in row["flags"]}
-        is_report = entry.is_report or entry.item.kind == "report"
-        if not flagged and not is_report:
+        is_report = entry.is_report or entry.item.kind == REPORT_KIND
+        if (not flagged and not is_report) or res.item_id in reported:
             continue
         ranked = flagged or scores or {"misinformation": 0.0}
         top = max(ranked, key=lambda c: (ranked[c], c))

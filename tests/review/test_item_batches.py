@@ -123,26 +123,34 @@ def test_a_revision_written_meanwhile_by_another_worker_is_not_duplicated(store:
 
 
 def test_two_workers_storing_a_changed_page_at_once(db_url: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    """PostgreSQL, for real: both workers read revision 1, then both insert revision 2; the second waits for
-    the first's commit on the unique index, fails, retries and stores revision 3. (SQLite has one writer at a
-    time, so there the two cannot interleave.)"""
+    """PostgreSQL, for real: the first worker reads revision 1 and, inside its transaction, waits for the
+    other to read too. The other cannot: it waits for the page's lock (`review.page_locks`) until the first
+    commits revision 2, then reads that and stores revision 3, without colliding or retrying. (Without the
+    lock both read revision 1 and the unique index makes the second retry, see the test above. SQLite has
+    one writer at a time, so there the two cannot interleave.)"""
     if db_url.startswith("sqlite"):
         pytest.skip("SQLite serialises writers (BEGIN IMMEDIATE): no race to test")
     url = "https://a.vn/tin"
     seed = Store.open(db_url, create=True)
     seed.add_item(item(url, "Bản tin buổi sáng: hội nghị văn hóa tỉnh khai mạc"))
-    both_read = threading.Barrier(2, timeout=30)
-    real, first_reads = writer._stored_rows, threading.local()
+    read = threading.Condition()
+    real, reads, readers = writer._stored_rows, threading.local(), []
+    waited: list[str] = []
 
     def read_then_wait(conn, urls, clusters):  # type: ignore[no-untyped-def]
         out = real(conn, urls, clusters)
-        if not getattr(first_reads, "done", False):
-            first_reads.done = True
-            both_read.wait()
+        reads.n = getattr(reads, "n", 0) + 1
+        if reads.n == 1:
+            with read:
+                readers.append(threading.current_thread().name)
+                read.notify_all()
+                if len(readers) == 1 and not read.wait_for(lambda: len(readers) == 2, timeout=3):
+                    waited.append(readers[0])  # the other one never got to read: the lock kept it out
         return out
 
     monkeypatch.setattr(writer, "_stored_rows", read_then_wait)
     results: dict[str, Any] = {}
+    read_counts: dict[str, int] = {}
 
     def worker(name: str, text: str) -> None:
         store = Store.open(db_url)
@@ -151,15 +159,18 @@ def test_two_workers_storing_a_changed_page_at_once(db_url: str, monkeypatch) ->
         except Exception as exc:  # noqa: BLE001 - reported by the assertion below
             results[name] = exc
         finally:
+            read_counts[name] = getattr(reads, "n", 0)
             store.close()
 
-    threads = [threading.Thread(target=worker, args=(n, f"Bản tin buổi sáng: hội nghị văn hóa, bản {n}"))
+    threads = [threading.Thread(target=worker, name=n, args=(n, f"Bản tin buổi sáng: hội nghị văn hóa, bản {n}"))
                for n in ("a", "b")]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     assert sorted(r.revision for r in results.values()) == [2, 3], results
+    assert read_counts == {"a": 1, "b": 1}  # neither had to retry
+    assert len(waited) == 1  # the first reader waited in vain while it held the page
     with seed.session() as s:
         revisions = s.scalars(select(Item.revision).where(Item.canonical_url == url).order_by(Item.revision)).all()
     assert revisions == [1, 2, 3]

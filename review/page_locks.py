@@ -1,0 +1,41 @@
+"""One writer per page at a time: the lock every path that stores an item or files a report takes first.
+
+A crawled item (`review.item_writer.add_items`, under `Store.add_scored_items` and `Store.add_items`) and a
+citizen report (`review.citizen.file_report`) of the same canonical URL must not both decide "nothing of
+this page is stored yet": each would open a review entry of its own. So both take the same per-URL lock
+before they read what is stored under the URL, and whichever comes second waits for the first to commit,
+then sees its item and entry.
+
+* PostgreSQL: a transaction-scoped advisory lock per canonical URL (two-int form: a namespace and 32 bits
+  of the URL's SHA-256; two URLs sharing a key only wait for each other). A batch takes its keys in one
+  statement, in ascending order, so two workers with overlapping batches cannot deadlock on them. The lock
+  is re-entrant within a transaction and released at commit or rollback.
+* SQLite: nothing to take. Every transaction starts with BEGIN IMMEDIATE (`review.database.make_engine`),
+  which already excludes every other writer until commit.
+
+Nothing is kept in process memory, so the lock holds across threads, processes and machines.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+
+from sqlalchemy import Connection, text
+
+PG_PAGE_LOCK = 0x72707274  # "rprt": the namespace of the per-URL advisory locks (kept from the first version)
+
+
+def page_key(canonical_url: str) -> int:
+    """The advisory lock key of a canonical URL: its SHA-256's first 4 bytes, as a signed 32-bit int."""
+    return int.from_bytes(hashlib.sha256(canonical_url.encode()).digest()[:4], "big", signed=True)
+
+
+def lock_pages(conn: Connection, canonical_urls: Iterable[str]) -> None:
+    """Hold the per-page lock of each URL until the caller's transaction ends (see the module doc)."""
+    if conn.dialect.name != "postgresql":
+        return  # SQLite: BEGIN IMMEDIATE already holds the database's only write lock
+    keys = sorted({page_key(u) for u in canonical_urls})
+    if keys:
+        conn.execute(text("SELECT pg_advisory_xact_lock(:ns, k) FROM unnest(CAST(:keys AS integer[])) AS k"),
+                     {"ns": PG_PAGE_LOCK, "keys": keys})
