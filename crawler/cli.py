@@ -35,11 +35,12 @@ def _command_modules() -> list[ModuleType]:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="canhgac", description="canhgac (cảnh giác): collect, score and review online content "
-                     "for a Vietnamese culture/information office. The tool flags; a person decides.")
-    parser.add_argument("--config", metavar="PATH", help="configuration file (default: $CANHGAC_CONFIG or ./canhgac.toml)")
-    parser.add_argument("--as", dest="moderator", metavar="NAME", help="act as this moderator")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    parser = _Parser(prog="canhgac", description="canhgac (cảnh giác): thu thập, chấm điểm và duyệt nội dung trên "
+                     "mạng cho cơ quan văn hóa - thông tin. Phần mềm chỉ gắn cờ; con người quyết định.")
+    parser.add_argument("--config", metavar="PATH",
+                        help="tệp cấu hình (mặc định: $CANHGAC_CONFIG hoặc ./canhgac.toml)")
+    parser.add_argument("--as", dest="moderator", metavar="NAME", help="thực hiện với tư cách cán bộ duyệt này")
+    sub = parser.add_subparsers(title="lệnh", dest="command", metavar="COMMAND", parser_class=_Parser)
     for module in _command_modules():
         module.register(sub)
     return parser

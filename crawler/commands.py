@@ -16,31 +16,31 @@ from review.errors import UsageError
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser("crawl", help="crawl configured sources now",
-                       description="Crawl the named sources (default: every enabled source) now, each in its "
-                                   "own process, and show a line per source as it starts and finishes. "
-                                   "Exits 1 when a source failed.")
-    p.add_argument("names", nargs="*", metavar="NAME", help="source names from the configuration")
-    p.add_argument("-j", "--jobs", type=int, default=4, help="sources crawled at the same time (default 4)")
+    p = sub.add_parser("crawl", help="thu thập ngay từ các nguồn đã cấu hình",
+                       description="Thu thập ngay từ các nguồn được nêu tên (mặc định: mọi nguồn đang bật), mỗi "
+                                   "nguồn một tiến trình riêng; mỗi nguồn in một dòng khi bắt đầu và khi xong. "
+                                   "Trả mã 1 khi có nguồn lỗi.")
+    p.add_argument("names", nargs="*", metavar="NAME", help="tên nguồn trong tệp cấu hình")
+    p.add_argument("-j", "--jobs", type=int, default=4, help="số nguồn thu thập cùng lúc (mặc định 4)")
     p.add_argument("--timeout", type=int, metavar="SECONDS",
-                   help="kill a crawl after this long (default: [crawler] crawl_timeout_s)")
-    p.add_argument("--log-dir", metavar="DIR", help="keep each crawl's Scrapy log here")
+                   help="dừng hẳn một lượt thu thập sau chừng này giây (mặc định: [crawler] crawl_timeout_s)")
+    p.add_argument("--log-dir", metavar="DIR", help="lưu nhật ký Scrapy của từng lượt thu thập vào thư mục này")
     p.set_defaults(handler=cmd_crawl)
 
-    p = sub.add_parser("report", help="store a citizen report (URL or pasted text) for review",
-                       description="Fetch the reported page (or take --text), extract it, score it and put it "
-                                   "in the review queue with report priority.")
-    p.add_argument("url", nargs="?", help="the reported page (http/https)")
-    p.add_argument("--text", help="the reported content, pasted (when the page cannot be fetched)")
-    p.add_argument("--note", help="what the reporter said")
-    p.add_argument("--reporter", help="who reported it (name, phone, e-mail)")
+    p = sub.add_parser("report", help="ghi nhận phản ánh của người dân (đường dẫn hoặc nội dung dán vào) để duyệt",
+                       description="Tải trang bị phản ánh (hoặc lấy nội dung từ --text), trích nội dung, chấm điểm "
+                                   "và đưa vào hàng chờ duyệt với mức ưu tiên của phản ánh.")
+    p.add_argument("url", nargs="?", help="địa chỉ trang bị phản ánh (http/https)")
+    p.add_argument("--text", help="nội dung bị phản ánh, dán vào (khi không tải được trang)")
+    p.add_argument("--note", help="nội dung người phản ánh trình bày")
+    p.add_argument("--reporter", help="người phản ánh (họ tên, số điện thoại, e-mail)")
     p.set_defaults(handler=cmd_report)
 
 
 def cmd_crawl(args: argparse.Namespace, ctx: Context) -> int:
     cfg = ctx.config
     if args.jobs < 1:
-        raise UsageError("--jobs must be at least 1")
+        raise UsageError("--jobs phải từ 1 trở lên")
     names = list(dict.fromkeys(args.names)) or [s.name for s in cfg.sources if s.enabled]
     for name in names:
         cfg.source(name)  # unknown: ConfigError, exit 2
@@ -101,7 +101,7 @@ def cmd_report(args: argparse.Namespace, ctx: Context) -> int:
     from review.vi import category_vi, verdict_vi
 
     if not args.url and args.text is None:
-        raise UsageError("give the URL of the reported page, or --text with the reported content")
+        raise UsageError("cần địa chỉ trang bị phản ánh, hoặc --text kèm nội dung bị phản ánh")
     ctx.store.sync_sources(ctx.config.sources)
     result = submit_report(ctx.config, ctx.store, args.url, text=args.text, note=args.note, reporter=args.reporter,
                            actor=_reporting_user(ctx))

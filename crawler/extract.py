@@ -1,12 +1,13 @@
 """From downloaded bytes to title, main text, author, date and language.
 
 trafilatura finds the main text and metadata; a source's configured selectors override any field.
-Pages that declare no charset and are not UTF-8 are decoded as Windows-1258 (what older Vietnamese
-portals use); every string comes out NFC-normalised, since Vietnamese text arrives in NFD too.
+Pages are read as UTF-8 when they are (whatever a Western charset they declare says), else in their
+declared charset, else as Windows-1258 (what older Vietnamese portals use); every string comes out NFC-normalised, since Vietnamese text arrives in NFD too.
 """
 
 from __future__ import annotations
 
+import codecs
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from datetime import UTC, datetime
 import trafilatura
 from parsel import Selector
 from trafilatura.settings import set_date_params
-from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding
+from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom
 
 from review.config import Selectors
 
@@ -42,20 +43,77 @@ def clean_text(text: str) -> str:
     return _NL.sub("\n\n", "\n".join(lines)).strip()
 
 
-def decode_body(body: bytes, content_type: str | None) -> str:
-    """Declared charset first (header, then <meta>), else UTF-8, else Windows-1258."""
-    declared = http_content_type_encoding(content_type or "") or html_body_declared_encoding(body[:4096])
-    if declared:
-        try:
-            return nfc(body.decode(declared, errors="replace"))
-        except LookupError:
-            pass
-    if body.startswith(b"\xef\xbb\xbf"):
-        body = body[3:]
+def _legacy_bytes(err: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: bytes that are not UTF-8 inside a UTF-8 page are read as Windows-1258 (a page
+    assembled from a UTF-8 template and old Windows-1258 content) instead of becoming U+FFFD."""
+    if not isinstance(err, UnicodeDecodeError):
+        raise err
+    return err.object[err.start:err.end].decode("cp1258", errors="replace"), err.end
+
+
+codecs.register_error("canhgac-cp1258", _legacy_bytes)
+# Charsets a server or template declares by default (Apache's ISO-8859-1, an editor's Windows-1252) while the
+# page is really UTF-8: a body that is valid UTF-8 is read as UTF-8 whatever one of these says.
+_ASCII_COMPATIBLE = {"utf-8", "ascii", "cp1250", "cp1252", "cp1258", "latin-1", "iso8859-15", "cp874"}
+_XML_ENCODING = re.compile(rb"""\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""")
+
+
+def _codec(label: str | None) -> str | None:
+    if not label:
+        return None
     try:
-        return nfc(body.decode("utf-8"))
+        return codecs.lookup(label).name
+    except LookupError:
+        return None
+
+
+def decode_html(body: bytes, content_type: str | None) -> tuple[str, str | None]:
+    """The page's text (NFC) and, when its bytes were damaged, a note saying how they were read.
+
+    A byte-order mark wins; then a body that is valid UTF-8 is UTF-8 (whatever a Western charset declared);
+    then a declared charset (header, then <meta>); else a page mostly in UTF-8 is UTF-8 with its stray
+    bytes read as Windows-1258, and anything else is Windows-1258 (what older Vietnamese portals use)."""
+    bom, bom_bytes = read_bom(body)
+    if bom and bom_bytes:
+        return nfc(body[len(bom_bytes):].decode(bom, errors="replace")), None
+    declared = _codec(http_content_type_encoding(content_type or "") or html_body_declared_encoding(body[:4096]))
+    if declared is None or declared in _ASCII_COMPATIBLE:
+        try:
+            return nfc(body.decode("utf-8")), None
+        except UnicodeDecodeError:
+            pass
+    if declared is not None and declared != "utf-8":
+        return nfc(body.decode(declared, errors="replace")), None
+    loose = body.decode("utf-8", errors="replace")
+    bad = loose.count("\ufffd")
+    if sum(1 for ch in loose if ch > "\x7f") - bad > bad:  # more good multi-byte characters than broken ones
+        return (nfc(body.decode("utf-8", errors="canhgac-cp1258")),
+                f"{bad} byte sequence(s) that are not UTF-8, read as Windows-1258")
+    note = "declared UTF-8 but is not: read as Windows-1258" if declared == "utf-8" else None
+    return nfc(body.decode("cp1258", errors="replace")), note
+
+
+def decode_body(body: bytes, content_type: str | None) -> str:
+    """`decode_html` without the note."""
+    return decode_html(body, content_type)[0]
+
+
+def repair_utf8(body: bytes) -> tuple[bytes, str | None]:
+    """An XML document (a feed) that declares UTF-8, or no encoding, but is not valid UTF-8: re-encoded as UTF-8
+    the way `decode_html` reads it, with its note; anything else unchanged. Without this feedparser reads the
+    whole feed, links included, in a Western charset because of one bad byte."""
+    if read_bom(body)[0]:
+        return body, None
+    m = _XML_ENCODING.match(body[:200])
+    if m and _codec(m.group(1).decode("ascii")) != "utf-8":
+        return body, None
+    try:
+        body.decode("utf-8")
+        return body, None
     except UnicodeDecodeError:
-        return nfc(body.decode("cp1258", errors="replace"))
+        pass
+    text, note = decode_html(body, "application/xml; charset=utf-8")
+    return text.encode("utf-8"), note
 
 
 def guess_language(text: str) -> str | None:

@@ -13,6 +13,7 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
+from twisted.python.failure import Failure
 
 from crawler.context import CrawlContext, crawl_context
 
@@ -32,6 +33,8 @@ class HealthRecorder:
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(ext.response_received, signal=signals.response_received)
+        crawler.signals.connect(ext.spider_error, signal=signals.spider_error)
+        crawler.signals.connect(ext.item_error, signal=signals.item_error)
         return ext
 
     def spider_opened(self, spider: Spider) -> None:
@@ -43,6 +46,17 @@ class HealthRecorder:
     def response_received(self, response: Response) -> None:
         if not response.url.endswith("/robots.txt"):
             self.ctx.pages += 1
+
+    def spider_error(self, failure: Failure, response: Response, spider: Spider) -> None:
+        """A callback raised: what it had not yielded yet is lost for this run, so it must show on the run."""
+        exc = failure.value
+        self.ctx.error(f"{response.url}: reading the page failed ({type(exc).__name__}: {str(exc)[:200]})")
+
+    def item_error(self, item: object, response: Response | None, spider: Spider, failure: Failure) -> None:
+        """A pipeline stage raised (the database refused a batch ...): the item was not stored."""
+        exc = failure.value
+        url = getattr(item, "url", None) or (response.url if response is not None else "?")
+        self.ctx.error(f"{url}: not stored ({type(exc).__name__}: {str(exc)[:200]})")
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         ctx = self.ctx

@@ -18,19 +18,21 @@ from review.digest import current_week
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser("run", help="run the daemon: crawls, housekeeping and the weekly digest on schedule",
-                       description="Run every source on its schedule (each crawl in a subprocess with a "
-                                   "timeout), expire claims, purge old data, check for stale sources and send "
-                                   "the weekly digest. One daemon per database. Stop with SIGTERM or Ctrl-C.")
-    p.add_argument("--log-json", action="store_true", help="log JSON lines (also [daemon] log_json)")
+    p = sub.add_parser("run", help="chạy tiến trình nền: thu thập, dọn dẹp và gửi bản tin tuần theo lịch",
+                       description="Thu thập từng nguồn theo lịch (mỗi lượt một tiến trình con, có giới hạn thời "
+                                   "gian), thu hồi các mục nhận quá hạn, xoá dữ liệu cũ, phát hiện nguồn lâu không "
+                                   "có tin và gửi bản tin tuần. Mỗi cơ sở dữ liệu chỉ một tiến trình nền. Dừng bằng "
+                                   "SIGTERM hoặc Ctrl-C.")
+    p.add_argument("--log-json", action="store_true", help="ghi nhật ký dạng dòng JSON (hoặc [daemon] log_json)")
     p.set_defaults(handler=cmd_run)
 
-    p = sub.add_parser("demo", help="see the whole system work: local demo site, crawl, score, queue, digest",
-                       description="Start the bundled demo site on 127.0.0.1, create a fresh SQLite database, "
-                                   "crawl every demo source, score, print the top of the review queue and the "
-                                   "status table, and write a digest preview. Works offline.")
-    p.add_argument("--dir", metavar="DIR", help="keep the database, config and preview here (default: a temp dir)")
-    p.add_argument("--top", type=int, default=10, metavar="N", help="queue entries to show (default 10)")
+    p = sub.add_parser("demo", help="chạy thử toàn bộ hệ thống: trang mẫu, thu thập, chấm điểm, hàng chờ, bản tin",
+                       description="Bật trang mẫu kèm theo phần mềm trên 127.0.0.1, tạo cơ sở dữ liệu SQLite mới, "
+                                   "thu thập mọi nguồn mẫu, chấm điểm, in các mục đầu hàng chờ duyệt và bảng tình "
+                                   "trạng, rồi ghi bản xem trước bản tin tuần. Không cần mạng Internet.")
+    p.add_argument("--dir", metavar="DIR",
+                   help="lưu cơ sở dữ liệu, cấu hình và bản xem trước tại đây (mặc định: thư mục tạm)")
+    p.add_argument("--top", type=int, default=10, metavar="N", help="số mục hàng chờ cần hiện (mặc định 10)")
     p.set_defaults(handler=cmd_demo)
 
 

@@ -64,7 +64,7 @@ def tls_context() -> ssl.SSLContext:
 def check_report_url(url: str) -> None:
     """UsageError unless `url` is one the crawler would fetch (http/https with a host)."""
     if not is_crawlable(url):
-        raise UsageError(f"only http:// and https:// URLs can be reported, not {url!r}")
+        raise UsageError(f"chỉ nhận phản ánh địa chỉ http:// hoặc https://, không nhận {url!r}")
 
 
 def _private_host(url: str) -> str | None:
@@ -83,9 +83,9 @@ class RedirectGuard(urllib.request.HTTPRedirectHandler):
 
     def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
         if not is_crawlable(newurl):
-            raise FetchError(f"redirect to a non-http(s) URL refused: {newurl}")
+            raise FetchError(f"từ chối chuyển hướng tới địa chỉ không phải http(s): {newurl}")
         if not self.allow_private_hosts and (host := _private_host(newurl)):
-            raise FetchError(f"redirect to private address {host} refused ([crawler] allow_private_hosts is off)")
+            raise FetchError(f"từ chối chuyển hướng tới địa chỉ nội bộ {host} ([crawler] allow_private_hosts đang tắt)")
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
@@ -93,7 +93,7 @@ def fetch(url: str, cfg: CrawlerConfig) -> tuple[bytes, str, str]:
     """(body, content type, final URL) of `url`, within the crawler's limits."""
     check_report_url(url)
     if not cfg.allow_private_hosts and (host := _private_host(url)):
-        raise UsageError(f"{host} is a private address ([crawler] allow_private_hosts is off)")
+        raise UsageError(f"{host} là địa chỉ nội bộ ([crawler] allow_private_hosts đang tắt)")
     redirects = RedirectGuard(cfg.max_redirects, cfg.allow_private_hosts)
     opener = urllib.request.build_opener(redirects, urllib.request.HTTPSHandler(context=tls_context()))
     ua = cfg.user_agent + (f" (+{cfg.contact})" if cfg.contact else "")
@@ -103,13 +103,13 @@ def fetch(url: str, cfg: CrawlerConfig) -> tuple[bytes, str, str]:
         with opener.open(request, timeout=cfg.download_timeout_s) as resp:
             body = resp.read(limit + 1)
             if len(body) > limit:
-                raise FetchError(f"{url}: page larger than {cfg.download_maxsize_mb} MB")
+                raise FetchError(f"{url}: trang lớn hơn {cfg.download_maxsize_mb} MB")
             return body, resp.headers.get("Content-Type", ""), resp.geturl()
     except urllib.error.HTTPError as exc:
         raise FetchError(f"{url}: HTTP {exc.code}") from None
     except (urllib.error.URLError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
-        raise FetchError(f"{url}: cannot fetch ({reason})") from None
+        raise FetchError(f"{url}: không tải được trang ({reason})") from None
 
 
 def submit_report(config: Config, store: Store, url: str | None, *, text: str | None = None,
@@ -118,7 +118,7 @@ def submit_report(config: Config, store: Store, url: str | None, *, text: str | 
     already in the queue, join that entry instead (`review.citizen.file_report`). `actor`: who entered
     it, for the audit row of a joined report."""
     if not url and not text:
-        raise UsageError("give the URL of the reported page, or --text with the reported content")
+        raise UsageError("cần địa chỉ trang bị phản ánh, hoặc --text kèm nội dung bị phản ánh")
     if url:
         check_report_url(url)  # also with --text: the stored url must never be javascript:, file:, ...
     extra = {k: v for k, v in (("note", note), ("reporter", reporter)) if v}
@@ -132,7 +132,7 @@ def submit_report(config: Config, store: Store, url: str | None, *, text: str | 
         item = CollectedItem(url=final, kind=REPORT, title=ex.title, text=ex.text, author=ex.author,
                              published_at=ex.published_at, language=ex.language, raw_hash=sha256(body))
         if not ex.text and not ex.title:
-            raise FetchError(f"{url}: nothing could be extracted from the page; paste it with --text")
+            raise FetchError(f"{url}: không trích được nội dung nào từ trang; hãy dán nội dung bằng --text")
     item.extra = {**extra, "reported": True}
     ctx = CrawlContext(config=config, store=store)
     scorer, bank = load_scorer(config.classifier, store)

@@ -97,10 +97,10 @@ def run_source(config_path: str | None, name: str, timeout_s: int, log_path: Pat
         if fresh and run is not None and run.status in ("ok", "failed") and not timed_out:
             return RunOutcome(name, run.status == "ok", run.items_new, run.pages, run.errors, run.message or "",
                               returncode, duration)
-        message = (f"timed out after {timeout_s}s and was killed" if timed_out
-                   else f"crawl process exited with code {returncode} without finishing its run")
+        message = (f"quá thời gian {timeout_s}s nên đã bị dừng" if timed_out
+                   else f"tiến trình thu thập kết thúc với mã {returncode} khi chưa xong lượt chạy")
         if log_path and not timed_out:
-            message += f" (log: {log_path})"
+            message += f" (nhật ký: {log_path})"
         if fresh and run is not None and run.status == "running":
             store.finish_run(run.id, ok=False, items_new=run.items_new, pages=run.pages, errors=run.errors + 1,
                              message=message)

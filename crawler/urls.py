@@ -8,8 +8,9 @@ often serve only one of http/https, and the stored `url` is what was actually fe
 from __future__ import annotations
 
 import ipaddress
+import re
 import socket
-from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
 ALLOWED_SCHEMES = ("http", "https")
 _TRACKING_PREFIXES = ("utm_", "mc_", "pk_", "hsa_")
@@ -33,8 +34,28 @@ def canonical_url(url: str) -> str:
 
 
 def is_crawlable(url: str) -> bool:
-    parts = urlsplit(url)
+    """An absolute http(s) URL with a host and a usable port. A malformed one (`http://[x`, a port out of
+    range) is not: urllib raises on it, and one such link must not stop the feed or page that lists it."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number 0-65535
+    except ValueError:
+        return False
     return parts.scheme.lower() in ALLOWED_SCHEMES and bool(parts.hostname)
+
+
+def looks_like_web_link(href: str) -> bool:
+    """Meant as an http(s) link (absolute, or relative to the page), as opposed to mailto:, javascript:, tel: ..."""
+    scheme = href.partition(":")[0].lower() if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", href) else ""
+    return scheme in ("", *ALLOWED_SCHEMES)
+
+
+def join_url(base: str, href: str) -> str | None:
+    """`href` made absolute against `base`, or None when it is malformed (urljoin raises on `http://[x`)."""
+    try:
+        return urljoin(base, href.strip())
+    except ValueError:
+        return None
 
 
 def is_private_host(host: str) -> bool:

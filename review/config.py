@@ -156,7 +156,7 @@ class Config:
         for s in self.sources:
             if s.name == name:
                 return s
-        raise ConfigError(f"no source named {name!r} (known: {', '.join(s.name for s in self.sources) or 'none'})",
+        raise ConfigError(f"không có nguồn tên {name!r} (các nguồn: {', '.join(s.name for s in self.sources) or 'chưa có'})",
                           file=self.path or None, key="sources")
 
 
@@ -252,7 +252,7 @@ class _Reader:
 
 
 def _typename(t: Any) -> str:
-    return {str: "a string", int: "an integer", bool: "true or false", float: "a number"}.get(t, str(t))
+    return {str: "chuỗi ký tự", int: "số nguyên", bool: "true hoặc false", float: "số"}.get(t, str(t))
 
 
 def _check(reader: _Reader, section: str, table: Mapping[str, Any], spec: Mapping[str, type],
@@ -263,19 +263,19 @@ def _check(reader: _Reader, section: str, table: Mapping[str, Any], spec: Mappin
         key = prefix + name
         if name not in spec:
             known = ", ".join(sorted(spec))
-            raise reader.error(f"unknown key (known keys: {known})", section, key, index)
+            raise reader.error(f"khoá không xác định (các khoá hợp lệ: {known})", section, key, index)
         want = spec[name]
         if want is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
         if want is tuple:
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                raise reader.error("expected a list of strings", section, key, index)
+                raise reader.error("cần một danh sách chuỗi ký tự", section, key, index)
             value = tuple(value)
         elif want is dict:
             if not isinstance(value, dict):
-                raise reader.error("expected a table", section, key, index)
+                raise reader.error("cần một bảng", section, key, index)
         elif not isinstance(value, want) or (want is int and isinstance(value, bool)):
-            raise reader.error(f"expected {_typename(want)}, got {type(value).__name__} {value!r}", section, key, index)
+            raise reader.error(f"cần {_typename(want)}, nhận được {type(value).__name__} {value!r}", section, key, index)
         out[name] = value
     return out
 
@@ -290,17 +290,22 @@ def _spec(cls: type) -> dict[str, type]:
 
 
 def _http_url(reader: _Reader, url: str, section: str, key: str, index: int | None) -> None:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise reader.error(f"bad URL {url!r}: only absolute http:// or https:// URLs are allowed", section, key, index)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number 0-65535
+    except ValueError as exc:  # `http://[x`, `http://a.vn:99999`
+        raise reader.error(f"địa chỉ URL không hợp lệ {url!r}: {exc}", section, key, index) from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise reader.error(f"địa chỉ URL không hợp lệ {url!r}: chỉ nhận địa chỉ đầy đủ http:// hoặc https://",
+                           section, key, index)
 
 
 def _db_url(reader: _Reader, url: str) -> None:
     if not re.match(r"^(sqlite|postgresql(\+psycopg)?)://", url):
-        raise reader.error(f"bad database URL {url!r}: expected sqlite:///PATH or postgresql+psycopg://...",
+        raise reader.error(f"địa chỉ cơ sở dữ liệu không hợp lệ {url!r}: cần sqlite:///PATH hoặc postgresql+psycopg://...",
                            "database", "url")
     if url.startswith("postgresql://"):
-        raise reader.error("use the psycopg 3 driver: postgresql+psycopg://...", "database", "url")
+        raise reader.error("hãy dùng trình điều khiển psycopg 3: postgresql+psycopg://...", "database", "url")
 
 
 def crontab_fields(expr: str) -> dict[str, str]:
@@ -309,25 +314,25 @@ def crontab_fields(expr: str) -> dict[str, str]:
     minute, hour, day, month, dow = expr.split()
     bad = [n for n in re.findall(r"(?<![/\d])\d+", dow) if int(n) > 7]
     if bad:
-        raise ValueError(f"day of week {bad[0]} is not 0-7")
+        raise ValueError(f"thứ trong tuần {bad[0]} không nằm trong 0-7")
     dow = re.sub(r"(?<![/\d])\d+", lambda m: CRON_DOW[int(m.group(0)) % 7], dow)
     return {"minute": minute, "hour": hour, "day": day, "month": month, "day_of_week": dow}
 
 
 def schedule_problem(schedule: str) -> str | None:
     """Why `schedule` cannot be run by the daemon, or None when it can."""
-    expected = "expected 'every 30m' (s/m/h/d) or 'cron M H DOM MON DOW'"
+    expected = "cần dạng 'every 30m' (s/m/h/d) hoặc 'cron M H DOM MON DOW'"
     m = _SCHEDULE.match(schedule)
     if m:
         seconds = int(m.group(1)) * _UNITS[m.group(2)]
         if seconds < 1:
-            return f"bad schedule {schedule!r}: the interval must be at least 1"
+            return f"lịch chạy không hợp lệ {schedule!r}: khoảng cách phải từ 1 trở lên"
         if seconds > _MAX_INTERVAL_S:
-            return f"bad schedule {schedule!r}: the interval must be at most 366 days"
+            return f"lịch chạy không hợp lệ {schedule!r}: khoảng cách tối đa 366 ngày"
         return None
     m = _CRON.match(schedule)
     if not m:
-        return f"bad schedule {schedule!r}: {expected}"
+        return f"lịch chạy không hợp lệ {schedule!r}: {expected}"
     from datetime import UTC, datetime
 
     from apscheduler.triggers.cron import CronTrigger
@@ -335,9 +340,9 @@ def schedule_problem(schedule: str) -> str | None:
     try:
         trigger = CronTrigger(timezone=UTC, **crontab_fields(m.group(1)))
     except ValueError as exc:
-        return f"bad schedule {schedule!r}: {exc}"
+        return f"lịch chạy không hợp lệ {schedule!r}: {exc}"
     if trigger.get_next_fire_time(None, datetime.now(UTC)) is None:
-        return f"bad schedule {schedule!r}: never fires"
+        return f"lịch chạy không hợp lệ {schedule!r}: không bao giờ đến lượt chạy"
     return None
 
 
@@ -355,38 +360,39 @@ def selector_problem(query: str) -> str | None:
 
 def _source(reader: _Reader, raw: Any, index: int, seen: set[str]) -> SourceConfig:
     if not isinstance(raw, dict):
-        raise reader.error("expected a [[sources]] table", "sources", None, index)
+        raise reader.error("cần một bảng [[sources]]", "sources", None, index)
     spec = _spec(SourceConfig)
     values = _check(reader, "sources", raw, spec, index)
     for required in ("name", "kind", "urls"):
         if required not in values:
-            raise reader.error("missing required key", "sources", required, index)
+            raise reader.error("thiếu khoá bắt buộc", "sources", required, index)
     name = values["name"]
     if not _NAME.match(name):
-        raise reader.error(f"bad source name {name!r}: use lowercase letters, digits, '-' and '_'",
+        raise reader.error(f"tên nguồn không hợp lệ {name!r}: chỉ dùng chữ thường không dấu, chữ số, '-' và '_'",
                            "sources", "name", index)
     if name in seen:
-        raise reader.error(f"duplicate source name {name!r}", "sources", "name", index)
+        raise reader.error(f"trùng tên nguồn {name!r}", "sources", "name", index)
     seen.add(name)
     if values["kind"] not in SOURCE_KINDS:
-        raise reader.error(f"expected one of {', '.join(SOURCE_KINDS)}, got {values['kind']!r}", "sources", "kind", index)
+        raise reader.error(f"cần một trong {', '.join(SOURCE_KINDS)}, nhận được {values['kind']!r}", "sources", "kind",
+                           index)
     if not values["urls"]:
-        raise reader.error("needs at least one URL", "sources", "urls", index)
+        raise reader.error("cần ít nhất một địa chỉ URL", "sources", "urls", index)
     for url in values["urls"]:
         _http_url(reader, url, "sources", "urls", index)
     problem = schedule_problem(values.get("schedule", SourceConfig.schedule))
     if problem:
         raise reader.error(problem, "sources", "schedule", index)
     if values.get("max_pages", 1) < 1:
-        raise reader.error("must be at least 1", "sources", "max_pages", index)
+        raise reader.error("phải từ 1 trở lên", "sources", "max_pages", index)
     sel_raw = values.pop("selectors", {})
     selectors = Selectors(**_check(reader, "sources", sel_raw, _spec(Selectors), index, prefix="selectors."))
     for key, query in vars(selectors).items():
         problem = selector_problem(query) if query else None
         if problem:
-            raise reader.error(f"bad selector {query!r}: {problem}", "sources", f"selectors.{key}", index)
+            raise reader.error(f"bộ chọn không hợp lệ {query!r}: {problem}", "sources", f"selectors.{key}", index)
     if values["kind"] in ("html", "ads") and not (selectors.link or selectors.item):
-        raise reader.error(f"a {values['kind']} source needs selectors.link or selectors.item",
+        raise reader.error(f"nguồn loại {values['kind']} cần selectors.link hoặc selectors.item",
                            "sources", "selectors", index)
     return SourceConfig(**values, selectors=selectors)
 
@@ -397,7 +403,7 @@ def parse_config(text: str, path: str = "<string>") -> Config:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"line (\d+)", str(exc))
-        raise ConfigError(f"not valid TOML: {exc}", file=path, line=int(m.group(1)) if m else None) from None
+        raise ConfigError(f"không phải TOML hợp lệ: {exc}", file=path, line=int(m.group(1)) if m else None) from None
     sections: dict[str, type] = {"database": DatabaseConfig, "crawler": CrawlerConfig, "classifier": ClassifierConfig,
                                  "review": ReviewConfig, "smtp": SmtpConfig, "digest": DigestConfig,
                                  "daemon": DaemonConfig}
@@ -405,16 +411,16 @@ def parse_config(text: str, path: str = "<string>") -> Config:
     for key, value in data.items():
         if key == "sources":
             if not isinstance(value, list):
-                raise reader.error("expected [[sources]] tables", "", "sources")
+                raise reader.error("cần các bảng [[sources]]", "", "sources")
             seen: set[str] = set()
             built["sources"] = tuple(_source(reader, raw, i, seen) for i, raw in enumerate(value))
             continue
         if key not in sections:
-            raise reader.error(f"unknown section (known: {', '.join(sorted([*sections, 'sources']))})", "", key)
+            raise reader.error(f"mục không xác định (các mục hợp lệ: {', '.join(sorted([*sections, 'sources']))})", "", key)
         if not isinstance(value, dict):
-            raise reader.error("expected a table", "", key)
+            raise reader.error("cần một bảng", "", key)
         if key == "smtp" and "password" in value:
-            raise reader.error("never put the password in the file; set password_env", "smtp", "password")
+            raise reader.error("không ghi mật khẩu vào tệp cấu hình; hãy dùng password_env", "smtp", "password")
         built[key] = _check(reader, key, value, _spec(sections[key]))
 
     if "database" in built:
@@ -422,48 +428,50 @@ def parse_config(text: str, path: str = "<string>") -> Config:
     cls_values = built.get("classifier", {})
     for cat, thr in cls_values.get("thresholds", {}).items():
         if cat not in CATEGORIES:
-            raise reader.error(f"unknown category (known: {', '.join(CATEGORIES)})", "classifier.thresholds", cat)
+            raise reader.error(f"nhóm không xác định (các nhóm: {', '.join(CATEGORIES)})", "classifier.thresholds", cat)
         if isinstance(thr, bool) or not isinstance(thr, int | float) or not 0.0 < float(thr) <= 1.0:
-            raise reader.error(f"expected a number in (0, 1], got {thr!r}", "classifier.thresholds", cat)
+            raise reader.error(f"cần một số trong khoảng (0, 1], nhận được {thr!r}", "classifier.thresholds", cat)
     if "thresholds" in cls_values:
         cls_values["thresholds"] = {k: float(v) for k, v in cls_values["thresholds"].items()}
     smtp = built.get("smtp", {})
     if not 1 <= smtp.get("port", SmtpConfig.port) <= 65535:
-        raise reader.error("expected a port 1-65535", "smtp", "port")
+        raise reader.error("cần số cổng 1-65535", "smtp", "port")
     if smtp.get("security", "starttls") not in ("starttls", "ssl", "none"):
-        raise reader.error("expected starttls, ssl or none", "smtp", "security")
+        raise reader.error("cần starttls, ssl hoặc none", "smtp", "security")
     if smtp.get("user") and smtp.get("host"):
         env = smtp.get("password_env", SmtpConfig.password_env)
         if not env or env not in os.environ:
-            raise reader.error(f"SMTP user is set but the environment variable {env!r} holding the password is not",
+            raise reader.error(f"đã khai báo tài khoản SMTP nhưng chưa đặt biến môi trường {env!r} chứa mật khẩu",
                                "smtp", "password_env")
     digest = built.get("digest", {})
     if digest.get("weekday", "mon") not in WEEKDAYS:
-        raise reader.error(f"expected one of {', '.join(WEEKDAYS)}", "digest", "weekday")
+        raise reader.error(f"cần một trong {', '.join(WEEKDAYS)}", "digest", "weekday")
     if not 0 <= digest.get("hour", 8) <= 23:
-        raise reader.error("expected an hour 0-23", "digest", "hour")
+        raise reader.error("cần giờ trong khoảng 0-23", "digest", "hour")
     tz = digest.get("timezone", DigestConfig.timezone)
     if not valid_timezone(tz):
-        raise reader.error(f"unknown time zone {tz!r}: expected an IANA name such as Asia/Ho_Chi_Minh",
+        raise reader.error(f"múi giờ không xác định {tz!r}: cần tên IANA, ví dụ Asia/Ho_Chi_Minh",
                            "digest", "timezone")
     for addr in digest.get("recipients", ()):
         if not re.match(r"^[^@\s]+@[^@\s]+$", addr):
-            raise reader.error(f"not an e-mail address: {addr!r}", "digest", "recipients")
+            raise reader.error(f"không phải địa chỉ e-mail: {addr!r}", "digest", "recipients")
     if digest.get("base_url"):
         _http_url(reader, digest["base_url"], "digest", "base_url", None)
     review = built.get("review", {})
     for mod in review.get("moderators", ()):
         if not mod.strip():
-            raise reader.error("empty moderator name", "review", "moderators")
+            raise reader.error("tên cán bộ duyệt bị để trống", "review", "moderators")
     for key in ("claim_minutes", "retention_days", "failure_alert"):
         if review.get(key, 1) < 1:
-            raise reader.error("must be at least 1", "review", key)
+            raise reader.error("phải từ 1 trở lên", "review", key)
     crawler = built.get("crawler", {})
     for key in ("download_maxsize_mb", "download_timeout_s", "concurrent_per_domain", "crawl_timeout_s"):
         if crawler.get(key, 1) < 1:
-            raise reader.error("must be at least 1", "crawler", key)
+            raise reader.error("phải từ 1 trở lên", "crawler", key)
+    if crawler.get("max_redirects", 0) < 0:
+        raise reader.error("phải từ 0 trở lên (0: không đi theo chuyển hướng nào)", "crawler", "max_redirects")
     if crawler.get("redis_url") and not crawler["redis_url"].startswith(("redis://", "rediss://")):
-        raise reader.error("expected redis://HOST:PORT/DB", "crawler", "redis_url")
+        raise reader.error("cần dạng redis://HOST:PORT/DB", "crawler", "redis_url")
 
     return Config(
         database=DatabaseConfig(**built.get("database", {})),
@@ -533,9 +541,9 @@ def load_config(explicit: str | None = None) -> Config:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ConfigError("file not found", file=str(path)) from None
+        raise ConfigError("không tìm thấy tệp", file=str(path)) from None
     except UnicodeDecodeError as exc:
-        raise ConfigError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=str(path)) from None
+        raise ConfigError(f"không phải văn bản UTF-8 ({exc.reason} ở byte {exc.start})", file=str(path)) from None
     except OSError as exc:
-        raise ConfigError(f"cannot read: {exc.strerror}", file=str(path)) from None
+        raise ConfigError(f"không đọc được: {exc.strerror}", file=str(path)) from None
     return anchor_paths(parse_config(text, str(path)), path.resolve().parent)

@@ -92,7 +92,7 @@ def upgrade(engine: Engine) -> tuple[str | None, str | None]:
         before = current_revision(engine)
         command.upgrade(_alembic_config(engine), "head")
     except OperationalError as exc:
-        raise CanhgacError(f"cannot reach the database: {exc.orig}") from None
+        raise CanhgacError(f"không kết nối được cơ sở dữ liệu: {exc.orig}") from None
     return before, current_revision(engine)
 
 
@@ -101,9 +101,10 @@ def ensure_schema_current(engine: Engine) -> None:
     try:
         current = current_revision(engine)
     except OperationalError as exc:
-        raise CanhgacError(f"cannot reach the database: {exc.orig}") from None
+        raise CanhgacError(f"không kết nối được cơ sở dữ liệu: {exc.orig}") from None
     head = head_revision()
     if current != head:
         tables = inspect(engine).get_table_names()
-        what = "has no canhgac schema" if not tables or current is None else f"is at revision {current}, not {head}"
-        raise CanhgacError(f"the database {what}: run `canhgac init` first")
+        what = ("chưa được khởi tạo cho canhgac" if not tables or current is None
+                else f"đang ở phiên bản {current}, cần {head}")
+        raise CanhgacError(f"cơ sở dữ liệu {what}: hãy chạy `canhgac init` trước")

@@ -84,12 +84,12 @@ class DigestData:
 def parse_week(text: str) -> tuple[int, int]:
     m = _WEEK.match(text.strip())
     if not m:
-        raise UsageError(f"bad week {text!r}: expected YYYY-Www, e.g. 2026-W47")
+        raise UsageError(f"tuần không hợp lệ {text!r}: cần dạng YYYY-Www, ví dụ 2026-W47")
     year, week = int(m.group(1)), int(m.group(2))
     try:
         date.fromisocalendar(year, week, 1)
     except ValueError:
-        raise UsageError(f"bad week {text!r}: {year} has no week {week}") from None
+        raise UsageError(f"tuần không hợp lệ {text!r}: năm {year} không có tuần {week}") from None
     return year, week
 
 

@@ -32,8 +32,8 @@ class ConfigError(UsageError):
         if file:
             where.append(f"{file}:{line}" if line else file)
         if key:
-            where.append(f"key '{key}'")
-        super().__init__(f"config error: {', '.join(where)}: {message}" if where else f"config error: {message}")
+            where.append(f"khoá '{key}'")
+        super().__init__(f"lỗi cấu hình: {', '.join(where)}: {message}" if where else f"lỗi cấu hình: {message}")
 
 
 class NotFound(UsageError):

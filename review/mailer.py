@@ -67,7 +67,7 @@ def smtp_send(smtp: SmtpConfig, msg: EmailMessage, tls_context: ssl.SSLContext |
     test with a self-signed certificate) passes its own.
     """
     if not smtp.host:
-        raise UsageError("SMTP is not configured: set [smtp] host in the configuration")
+        raise UsageError("chưa cấu hình máy chủ thư: khai báo [smtp] host trong tệp cấu hình")
     context = tls_context or ssl.create_default_context()
     server: smtplib.SMTP
     if smtp.security == "ssl":

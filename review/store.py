@@ -55,7 +55,7 @@ class Store(SourcesMixin, ItemsMixin, QueueMixin, AuditMixin, DigestLogMixin, St
             path = parsed.database or ""
             # Connecting would create an empty file (a stray ./canhgac.db after a read-only command).
             if path and path != ":memory:" and "uri" not in parsed.query and not Path(path).exists():
-                raise CanhgacError(f"the database {path} does not exist: run `canhgac init` first")
+                raise CanhgacError(f"chưa có cơ sở dữ liệu {path}: hãy chạy `canhgac init` trước")
         engine = make_engine(url)
         if create:
             upgrade(engine)

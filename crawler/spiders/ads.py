@@ -9,16 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import urljoin
 
 from parsel import Selector
 from scrapy.http import Response
 
-from crawler.extract import decode_body, select_text
+from crawler.extract import select_text
 from crawler.items import AD, CollectedItem
 from crawler.spiders.base import sha256
 from crawler.spiders.listing import ListingSpider, hrefs, select
-from crawler.urls import canonical_url
+from crawler.urls import canonical_url, is_crawlable, join_url
 
 
 class AdsSpider(ListingSpider):
@@ -43,8 +42,9 @@ class AdsSpider(ListingSpider):
         contact = select_text(node, s.contact) if s.contact else ""
         if not (title or text):
             return None
-        links = hrefs(node, s.link) if s.link else []
-        url = urljoin(page_url, links[0]) if links else page_url
+        joined = [join_url(page_url, h) for h in (hrefs(node, s.link) if s.link else [])]
+        links = [u for u in joined if u is not None and is_crawlable(u)]  # a malformed link: as if it had none
+        url = links[0] if links else page_url
         extra: dict[str, Any] = {k: v for k, v in (("price", price), ("contact", contact)) if v}
         item = self.new_item(url, kind=AD, title=title, text=text, extra=extra)
         item.canonical_url = canonical_url(url)
@@ -53,8 +53,7 @@ class AdsSpider(ListingSpider):
         return item
 
     def parse_article(self, response: Response) -> Iterator[Any]:
-        ctype = (response.headers.get("Content-Type") or b"").decode("latin-1")
-        sel = Selector(text=decode_body(response.body, ctype) or "<html></html>", base_url=response.url)
+        sel = Selector(text=self.page_text(response) or "<html></html>", base_url=response.url)
         item = self.ad_from(sel, response.url, fragment=False)
         if item is None:
             self.ctx.error(f"{response.url}: empty ad page")

@@ -14,12 +14,13 @@ from typing import Any, ClassVar
 
 import scrapy
 from scrapy.crawler import Crawler
+from scrapy.exceptions import DownloadCancelledError
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawler.context import CrawlContext, crawl_context
-from crawler.extract import decode_body
+from crawler.extract import decode_html
 from crawler.items import ARTICLE, POST, CollectedItem
 from review.config import SourceConfig
 from review.errors import UsageError
@@ -29,12 +30,21 @@ def sha256(data: bytes | str) -> str:
     return hashlib.sha256(data.encode("utf-8") if isinstance(data, str) else data).hexdigest()
 
 
-def describe_failure(failure: Failure) -> str:
+def describe_failure(failure: Failure, maxsize: int = 0) -> str:
+    """One line for the source's health. `maxsize`: the download size cap (DOWNLOAD_MAXSIZE) in bytes."""
     exc = failure.value
     if isinstance(exc, HttpError):
-        return f"HTTP {exc.response.status}"
+        status = exc.response.status
+        location = exc.response.headers.get(b"Location")
+        if 300 <= status < 400 and location:  # RedirectMiddleware would not follow it (file://, mailto:, ...)
+            return f"HTTP {status}: redirect to {location.decode('latin-1')[:200]!r} not followed"
+        return f"HTTP {status}"
     name = type(exc).__name__
     text = str(exc).strip()
+    if isinstance(exc, DownloadCancelledError) and not text and maxsize:
+        # Scrapy cancels a body without Content-Length silently once it passes the cap (it only logs it)
+        return (f"{name}: page larger than the download size cap ({maxsize / 1024 / 1024:g} MB, "
+                f"[crawler] download_maxsize_mb): not downloaded")
     return f"{name}: {text[:300]}" if text else name
 
 
@@ -98,7 +108,8 @@ class SourceSpider(scrapy.Spider):
 
     def on_error(self, failure: Failure) -> Iterator[Any]:
         request = failure.request  # type: ignore[attr-defined]
-        self.ctx.error(f"{request.url}: {describe_failure(failure)}")
+        maxsize = request.meta.get("download_maxsize", self.settings.getint("DOWNLOAD_MAXSIZE"))
+        self.ctx.error(f"{request.url}: {describe_failure(failure, maxsize)}")
         if start := request.meta.get("start_url"):
             self.ctx.start_failed.add(start)
         if fallback := request.meta.get("fallback"):
@@ -112,6 +123,13 @@ class SourceSpider(scrapy.Spider):
         return scrapy.Request(url, callback=self.parse_article, errback=self.on_error, meta=meta or {},
                               dont_filter=True)
 
+    def page_text(self, response: Response) -> str:
+        """The page decoded (`crawler.extract.decode_html`); damaged bytes are recorded, not hidden."""
+        text, note = decode_html(response.body, (response.headers.get("Content-Type") or b"").decode("latin-1"))
+        if note:
+            self.ctx.error(f"{response.url}: {note}")
+        return text
+
     def new_item(self, url: str, **fields: Any) -> CollectedItem:
         fields.setdefault("kind", ARTICLE if self.cfg.official or self.kind in ("rss", "sitemap") else POST)
         return CollectedItem(url=url, source_name=self.cfg.name, official=self.cfg.official,
@@ -121,7 +139,7 @@ class SourceSpider(scrapy.Spider):
         """The page as an item for the extract stage (`crawler.pipelines.extract`), which may run in another
         process. A feed entry's title, summary and author stand in for what the page lacks; its date, or the
         sitemap's, wins over the page's (it has a time of day, the page's often not)."""
-        html = decode_body(response.body, (response.headers.get("Content-Type") or b"").decode("latin-1"))
+        html = self.page_text(response)
         fallback: CollectedItem | None = response.meta.get("fallback")
         fields: dict[str, Any] = {}
         if fallback is not None:

@@ -6,12 +6,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+import scrapy
 from parsel import Selector, SelectorList
 from scrapy.http import Response
 
 from crawler.extract import decode_body
 from crawler.spiders.base import SourceSpider
-from crawler.urls import canonical_url, is_crawlable
+from crawler.urls import canonical_url, is_crawlable, join_url, looks_like_web_link
 
 
 def select(sel: Selector | SelectorList[Selector], query: str) -> SelectorList[Selector]:
@@ -40,13 +41,29 @@ class ListingSpider(SourceSpider):
         yield from self.parse_listing(response, sel)
         nxt = self.cfg.selectors.next_page
         if nxt and page < self.cfg.max_pages:
-            for href in hrefs(sel, nxt)[:1]:
-                yield response.follow(href, callback=self.parse, errback=self.on_error,
-                                      meta={"page": page + 1})
+            for url in self.crawlable_links(response, hrefs(sel, nxt)[:1]):
+                yield scrapy.Request(url, callback=self.parse, errback=self.on_error, meta={"page": page + 1})
+
+    def crawlable_links(self, response: Response, found: list[str]) -> list[str]:
+        """The http(s) links among `found`, made absolute; a malformed web link is skipped and recorded, a
+        mailto:/javascript: link skipped quietly."""
+        try:
+            base = response.urljoin("")  # the page's <base href>, else its URL
+        except ValueError:
+            base = response.url
+        links, bad = [], []
+        for href in found:
+            url = join_url(base, href)
+            if url is not None and is_crawlable(url):
+                links.append(url)
+            elif looks_like_web_link(href):
+                bad.append(href)
+        if bad:
+            self.ctx.error(f"{response.url}: {len(bad)} malformed link(s) skipped (first: {bad[0][:200]!r})")
+        return links
 
     def parse_listing(self, response: Response, sel: Selector) -> Iterator[Any]:
-        links = [response.urljoin(h) for h in hrefs(sel, self.cfg.selectors.link or f"{self.cfg.selectors.item} a")]
-        links = [u for u in links if is_crawlable(u)]
+        links = self.crawlable_links(response, hrefs(sel, self.cfg.selectors.link or f"{self.cfg.selectors.item} a"))
         known = self.ctx.store.known_urls(canonical_url(u) for u in links)
         for url in links:
             canon = canonical_url(url)

@@ -12,11 +12,28 @@ from typing import Any
 
 import feedparser
 import scrapy
+from scrapy import signals
+from scrapy.crawler import Crawler
 from scrapy.http import Response
 
-from crawler.extract import clean_text, parse_date
+from crawler.extract import clean_text, parse_date, repair_utf8
 from crawler.spiders.base import SourceSpider, sha256
 from crawler.urls import canonical_url, is_crawlable
+
+
+def _harmless(exc: Exception, body: bytes) -> bool:
+    """feedparser's complaints about the Content-Type header rather than the feed: a UTF-8 feed served as text/xml
+    (which RFC 3023 makes US-ASCII), or served as text/html. (Bytes that were not UTF-8 are repaired and recorded
+    before parsing, and a truncated feed's parse error replaces these.)"""
+    if isinstance(exc, feedparser.NonXMLContentType):
+        return True
+    if isinstance(exc, feedparser.CharacterEncodingOverride):
+        try:
+            body.decode("utf-8")
+        except UnicodeDecodeError:
+            return False
+        return True
+    return False
 
 
 class RssSpider(SourceSpider):
@@ -45,10 +62,21 @@ class RssSpider(SourceSpider):
             self.start_succeeded(response)
             self.logger.info("feed not modified: %s", feed_url)
             return
-        parsed = feedparser.parse(response.body, response_headers={
-            "content-type": (response.headers.get("Content-Type") or b"application/xml").decode("latin-1"),
-            "content-location": response.url})
-        if parsed.bozo:
+        ctype = (response.headers.get("Content-Type") or b"application/xml").decode("latin-1")
+        body, note = repair_utf8(response.body)
+        if note:
+            self.ctx.error(f"{feed_url}: {note}")
+            ctype = "application/xml; charset=utf-8"
+        parsed = feedparser.parse(body, response_headers={"content-type": ctype, "content-location": response.url})
+        if not parsed.get("version") and not parsed.entries:  # an empty body, an error page, a JSON answer ...
+            problem = "empty response" if not body.strip() else "no RSS or Atom feed in the response"
+            self.ctx.error(f"{feed_url}: not a feed ({problem})")
+            self.ctx.start_failed.add(feed_url)
+            return
+        if parsed.bozo and _harmless(parsed.bozo_exception, body):
+            # served as text/xml or text/html, as many portals do; the entries parsed: not worth an error a run
+            self.logger.info("feed %s: %s", feed_url, parsed.bozo_exception)
+        elif parsed.bozo:
             self.ctx.error(f"{feed_url}: malformed feed ({type(parsed.bozo_exception).__name__}: "
                            f"{str(parsed.bozo_exception)[:200]}); kept {len(parsed.entries)} entries")
             if not parsed.entries:
@@ -56,10 +84,11 @@ class RssSpider(SourceSpider):
                 return
         self.start_succeeded(response)
         self.validators[feed_url] = (_header(response, b"ETag"), _header(response, b"Last-Modified"))
-        entries = []
+        entries, unusable = [], []
         for entry in parsed.entries:
             link = (entry.get("link") or entry.get("id") or "").strip()
             if not link or not is_crawlable(link):
+                unusable.append(link or clean_text(entry.get("title", ""))[:80] or "?")
                 continue
             canon = canonical_url(link)
             # what the entry says, not how the feed spells it: an RSS feed and its Atom twin list one article
@@ -69,6 +98,10 @@ class RssSpider(SourceSpider):
                                               clean_text(_strip_tags(entry.get("summary", ""))),
                                               date.isoformat() if date else "")))
             entries.append((link, canon, fingerprint, entry))
+        malformed = parsed.bozo and not _harmless(parsed.bozo_exception, body)
+        if unusable and not malformed:  # in a malformed feed, the entry it was cut in: already said
+            self.ctx.error(f"{feed_url}: {len(unusable)} entr{'y' if len(unusable) == 1 else 'ies'} without a usable "
+                           f"http(s) link skipped (first: {unusable[0][:200]!r})")
         seen = self.ctx.store.entry_hashes(self.entry_key(c) for _, c, _, _ in entries)
         for link, canon, fingerprint, entry in entries:
             if seen.get(self.entry_key(canon)) == fingerprint or not self.first_time(canon):
@@ -80,6 +113,19 @@ class RssSpider(SourceSpider):
                                      extra={"from_feed_only": True})
             yield self.article_request(link, meta={"entry_url": self.entry_key(canon), "entry_hash": fingerprint,
                                                    "feed_url": feed_url, "fallback": fallback})
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> RssSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        assert isinstance(spider, RssSpider)
+        crawler.signals.connect(spider.item_failed, signal=signals.item_error)
+        return spider
+
+    def item_failed(self, item: Any, response: Response | None, spider: Any, failure: Any) -> None:
+        """An entry's item could not be stored, so its entry is not marked seen; the feed must not answer 304 next
+        run either, or the entry would not be listed again until the feed changes."""
+        feed = response.meta.get("feed_url") if response is not None else None
+        self.incomplete_feeds.update([feed] if feed else self.cfg.urls)
 
     def on_error(self, failure: Any) -> Iterator[Any]:
         if feed := failure.request.meta.get("feed_url"):

@@ -48,6 +48,12 @@ class SitemapSpider(SourceSpider):
             self.ctx.error(f"{response.url}: not a sitemap ({type(exc).__name__}: {str(exc)[:200]})")
             self._fail(response)
             return
+        if sitemap.type not in ("urlset", "sitemapindex"):  # an HTML page, a feed, a soft-404 ...
+            self.ctx.error(f"{response.url}: not a sitemap (root element <{sitemap.type}>)")
+            self._fail(response)
+            return
+        if damage := _xml_damage(body):  # lxml recovers what it can: keep that, but say the rest was lost
+            self.ctx.error(f"{response.url}: malformed sitemap ({damage}); kept {len(entries)} entries")
         self.start_succeeded(response)
         if sitemap.type == "sitemapindex":
             for entry in entries:
@@ -56,14 +62,18 @@ class SitemapSpider(SourceSpider):
                     self.sub_sitemaps += 1
                     yield response.follow(loc, callback=self.parse, errback=self.on_error)
             return
-        urls = []
+        urls, unusable = [], []
         for entry in entries:
             loc = entry.get("loc", "")
             if not is_crawlable(loc):
+                unusable.append(loc)
                 continue
             news_date = published.get(loc, "")
             stamp = entry.get("lastmod") or news_date
             urls.append((loc, canonical_url(loc), stamp, news_date or stamp))
+        if unusable:
+            self.ctx.error(f"{response.url}: {len(unusable)} <loc> without a usable http(s) URL skipped "
+                           f"(first: {unusable[0][:200]!r})")
         seen = self.ctx.store.entry_hashes(self.entry_key(c) for _, c, _, _ in urls)
         known = self.ctx.store.known_urls(c for _, c, s, _ in urls if not s)
         for loc, canon, stamp, date in urls:
@@ -75,6 +85,21 @@ class SitemapSpider(SourceSpider):
     def _fail(self, response: Response) -> None:
         if start := response.meta.get("start_url"):
             self.ctx.start_failed.add(start)
+
+
+def _xml_damage(body: bytes) -> str:
+    """The first error lxml recovered from in `body` (truncated, broken markup), or "" for a well-formed document.
+    Parsed as `Sitemap` parses it: no entities, no network."""
+    parser = lxml.etree.XMLParser(recover=True, remove_comments=True, resolve_entities=False, no_network=True,
+                                  huge_tree=False)
+    try:
+        lxml.etree.fromstring(body, parser=parser)
+    except lxml.etree.XMLSyntaxError as exc:
+        return str(exc)[:200]
+    for err in parser.error_log:
+        if err.level_name in ("ERROR", "FATAL"):
+            return f"line {err.line}: {err.message.strip()[:200]}"
+    return ""
 
 
 def _publication_dates(body: bytes) -> dict[str, str]:

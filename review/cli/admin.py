@@ -16,19 +16,19 @@ from review.models import OPEN, DigestSent, ReviewEntry, Setting
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser("init", help="create or upgrade the database schema",
-                       description="Create the database schema, or upgrade it to this version (no data is lost).")
+    p = sub.add_parser("init", help="tạo hoặc nâng cấp cơ sở dữ liệu",
+                       description="Tạo cấu trúc cơ sở dữ liệu, hoặc nâng cấp lên phiên bản này (không mất dữ liệu).")
     p.set_defaults(handler=cmd_init)
 
-    p = sub.add_parser("status", help="sources, last crawls, backlog, model in use",
-                       description="Show each source's health, the review backlog, the last digest and the model "
-                                   "in use. Exits 1 when a source has failed [review] failure_alert times in a row.")
-    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p = sub.add_parser("status", help="tình trạng nguồn, lần thu thập gần nhất, hàng chờ, mô hình đang dùng",
+                       description="Xem tình trạng từng nguồn, số mục chờ duyệt, bản tin tuần gửi gần nhất và mô hình "
+                                   "đang dùng. Trả mã 1 khi có nguồn lỗi liên tiếp từ [review] failure_alert lần.")
+    p.add_argument("--json", action="store_true", help="xuất dạng JSON cho máy đọc")
     p.set_defaults(handler=cmd_status)
 
-    p = sub.add_parser("config", help="configuration tools")
-    csub = p.add_subparsers(dest="config_cmd", required=True, metavar="{check}")
-    c = csub.add_parser("check", help="validate the configuration file and print a summary")
+    p = sub.add_parser("config", help="công cụ cấu hình")
+    csub = p.add_subparsers(title="lệnh", dest="config_cmd", required=True, metavar="{check}")
+    c = csub.add_parser("check", help="kiểm tra tệp cấu hình và in tóm tắt")
     c.set_defaults(handler=cmd_config_check)
 
 
@@ -41,11 +41,11 @@ def cmd_init(args: argparse.Namespace, ctx: Context) -> int:
         engine.dispose()
     ctx.store.sync_sources(cfg.sources)
     if before == after:
-        ctx.print(f"Database {_safe_url(cfg.database.url)} is up to date (revision {after}).")
+        ctx.print(f"Cơ sở dữ liệu {_safe_url(cfg.database.url)} đã ở phiên bản mới nhất ({after}).")
     elif before is None:
-        ctx.print(f"Created database {_safe_url(cfg.database.url)} (revision {after}).")
+        ctx.print(f"Đã tạo cơ sở dữ liệu {_safe_url(cfg.database.url)} (phiên bản {after}).")
     else:
-        ctx.print(f"Upgraded database {_safe_url(cfg.database.url)} from {before} to {after}.")
+        ctx.print(f"Đã nâng cấp cơ sở dữ liệu {_safe_url(cfg.database.url)} từ phiên bản {before} lên {after}.")
     return 0
 
 
@@ -72,7 +72,7 @@ def active_model_description(ctx: Context) -> str:
     configured = ctx.config.classifier.model
     if configured and not Path(configured).is_file():
         return f"{configured} ({MISSING_MODEL_VI})"
-    return configured or "default (bundled)"
+    return configured or "mô hình mặc định (kèm theo phần mềm)"
 
 
 MISSING_MODEL_VI = "KHÔNG TÌM THẤY tệp mô hình: các lượt thu thập sẽ lưu tin mà không chấm điểm"
@@ -143,13 +143,13 @@ def cmd_config_check(args: argparse.Namespace, ctx: Context) -> int:
     from review.config import describe_origin
 
     cfg = ctx.config
-    ctx.print(f"OK: {describe_origin(cfg)}")
-    ctx.print(f"  database: {_safe_url(cfg.database.url)}")
-    ctx.print(f"  sources: {len(cfg.sources)} ({', '.join(s.name for s in cfg.sources) or 'none'})")
-    ctx.print(f"  moderators: {', '.join(cfg.review.moderators) or 'none'}")
-    ctx.print(f"  digest recipients: {len(cfg.digest.recipients)}; SMTP: {cfg.smtp.host or 'not configured'}")
+    ctx.print(f"Cấu hình hợp lệ: {describe_origin(cfg)}")
+    ctx.print(f"  cơ sở dữ liệu: {_safe_url(cfg.database.url)}")
+    ctx.print(f"  nguồn: {len(cfg.sources)} ({', '.join(s.name for s in cfg.sources) or 'chưa có'})")
+    ctx.print(f"  cán bộ duyệt: {', '.join(cfg.review.moderators) or 'chưa có'}")
+    ctx.print(f"  người nhận bản tin tuần: {len(cfg.digest.recipients)}; SMTP: {cfg.smtp.host or 'chưa cấu hình'}")
     if cfg.classifier.thresholds:
-        ctx.print("  threshold overrides: " + ", ".join(f"{k}={v}" for k, v in cfg.classifier.thresholds.items()))
+        ctx.print("  ngưỡng tự đặt: " + ", ".join(f"{k}={v}" for k, v in cfg.classifier.thresholds.items()))
     for key in ("model", "rules"):
         value = getattr(cfg.classifier, key)
         if value and not Path(value).is_file():  # a warning, not an error: collection still works without it

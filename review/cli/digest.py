@@ -16,23 +16,25 @@ from review.mailer import deliver_week
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser("digest", help="preview or send the weekly summary e-mail",
-                       description="Build the weekly summary (Vietnamese) for one ISO week. Without --preview "
-                                   "or --send, prints the plain-text version. --send delivers it to [digest] "
-                                   "recipients, at most once per week and recipient.")
-    p.add_argument("--week", metavar="YYYY-Www", help="ISO week, e.g. 2026-W47 (default: the last complete week)")
-    p.add_argument("--preview", metavar="FILE.html", help="write the HTML (chart embedded) to this file")
-    p.add_argument("--send", action="store_true", help="send it to the configured recipients")
+    p = sub.add_parser("digest", help="xem trước hoặc gửi thư bản tin tuần",
+                       description="Lập bản tin tổng hợp của một tuần (theo tuần ISO). Không có --preview hay "
+                                   "--send thì in bản văn bản thuần. --send gửi tới những người nhận trong [digest] "
+                                   "recipients, mỗi người nhận tối đa một lần cho mỗi tuần.")
+    p.add_argument("--week", metavar="YYYY-Www",
+                   help="tuần ISO, ví dụ 2026-W47 (mặc định: tuần trọn vẹn gần nhất)")
+    p.add_argument("--preview", metavar="FILE.html", help="ghi bản HTML (kèm biểu đồ) vào tệp này")
+    p.add_argument("--send", action="store_true", help="gửi tới những người nhận đã cấu hình")
     p.add_argument("--retry-uncertain", action="store_true",
-                   help="with --send: also resend rows left in 'sending' by a crash (may duplicate an e-mail)")
-    p.add_argument("--log", action="store_true", help="show who was sent which week and when")
+                   help="dùng với --send: gửi lại cả những thư bị gián đoạn ở trạng thái 'sending' "
+                        "(người nhận có thể nhận trùng)")
+    p.add_argument("--log", action="store_true", help="xem đã gửi tuần nào cho ai, lúc nào")
     p.set_defaults(handler=cmd_digest)
 
 
 def cmd_digest(args: argparse.Namespace, ctx: Context) -> int:
     cfg = ctx.config
     if args.retry_uncertain and not args.send:
-        raise UsageError("--retry-uncertain only makes sense with --send")
+        raise UsageError("--retry-uncertain chỉ dùng cùng --send")
     week = args.week or last_complete_week(cfg.digest.timezone)
     parse_week(week)
     if args.log:
@@ -52,16 +54,16 @@ def cmd_digest(args: argparse.Namespace, ctx: Context) -> int:
             try:
                 path.write_text(html, encoding="utf-8")
             except OSError as exc:
-                raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+                raise UsageError(f"không ghi được tệp {path}: {exc.strerror or exc}") from None
             ctx.print(f"Đã ghi bản xem trước tuần {week}: {path}")
         elif not args.send:
             ctx.print(printable(render_text(data, cfg.digest.timezone, cfg.digest.base_url)))
     if not args.send:
         return 0
     if not cfg.digest.recipients:
-        raise UsageError("no recipients: set [digest] recipients in the configuration")
+        raise UsageError("chưa có người nhận: khai báo [digest] recipients trong tệp cấu hình")
     if not cfg.smtp.host:
-        raise UsageError("SMTP is not configured: set [smtp] host in the configuration")
+        raise UsageError("chưa cấu hình máy chủ thư: khai báo [smtp] host trong tệp cấu hình")
     report = deliver_week(store, cfg, week, retry_uncertain=args.retry_uncertain)
     for r in report.sent:
         ctx.print(f"Đã gửi bản tin tuần {week} tới {r}")
@@ -72,5 +74,5 @@ def cmd_digest(args: argparse.Namespace, ctx: Context) -> int:
             row.status, f"chờ thử lại lúc {when(row.next_attempt_at)}")
         ctx.print(f"Bỏ qua {r}: {reason}")
     for r, error in report.failed:
-        ctx.err.write(f"canhgac: sending to {r} failed: {error}\n")
+        ctx.err.write(f"canhgac: gửi tới {r} không thành công: {error}\n")
     return 1 if report.failed else 0

@@ -15,49 +15,55 @@ from typing import Any, TextIO
 from review.cli.context import Context
 from review.errors import UsageError
 
+_META_HELP = ("đưa cột này vào mô hình làm thông tin đi kèm của từng dòng (dùng nhiều lần được; ví dụ sender_type); "
+              "cần mô hình/công thức có shape = true")
+
 
 def register(sub: Any) -> None:
-    p = sub.add_parser("train", help="train a classifier model from labelled CSV/JSONL files")
-    p.add_argument("--data", action="append", metavar="FILE", help="labelled CSV or JSONL (repeatable)")
+    p = sub.add_parser("train", help="huấn luyện mô hình phân loại từ tệp CSV/JSONL đã gán nhãn")
+    p.add_argument("--data", action="append", metavar="FILE", help="tệp CSV hoặc JSONL đã gán nhãn (dùng nhiều lần được)")
     p.add_argument("--text-column", action="append", metavar="C",
-                   help="text column; once for all --data files or once per file, in order (default: text)")
+                   help="cột văn bản; ghi một lần cho mọi tệp --data hoặc mỗi tệp một lần, theo thứ tự (mặc định: text)")
     p.add_argument("--label-column", action="append", metavar="L",
-                   help="label column; once for all or once per file (default: labels)")
+                   help="cột nhãn; một lần cho mọi tệp hoặc mỗi tệp một lần (mặc định: labels)")
     p.add_argument("--label-map", action="append", metavar="MAP",
-                   help="e.g. 0=clean,1=offensive,2=hate; once for all or once per file")
-    p.add_argument("--recipe", metavar="FILE", help="model recipe TOML (default: the default recipe's settings)")
-    p.add_argument("--out", metavar="MODEL", help="where to write the model (.skops; card written beside it)")
+                   help="ví dụ 0=clean,1=offensive,2=hate; một lần cho mọi tệp hoặc mỗi tệp một lần")
+    p.add_argument("--recipe", metavar="FILE", help="tệp TOML công thức mô hình (mặc định: công thức mặc định)")
+    p.add_argument("--out", metavar="MODEL", help="nơi ghi mô hình (.skops; thẻ mô tả mô hình ghi bên cạnh)")
     p.add_argument("--meta-column", action="append", default=[], metavar="NAME",
-                   help="pass this column as row metadata to the model (repeatable; e.g. sender_type); needs a model/recipe with shape = true")
-    p.add_argument("--no-cv", action="store_true", help="skip cross-validation (no tuned thresholds)")
-    p.add_argument("--from-decisions", action="store_true", help="retrain from moderators' decisions")
+                   help=_META_HELP)
+    p.add_argument("--no-cv", action="store_true", help="bỏ qua kiểm định chéo (không tinh chỉnh ngưỡng)")
+    p.add_argument("--from-decisions", action="store_true", help="huấn luyện lại từ quyết định của cán bộ duyệt")
     p.add_argument("--activate", action="store_true",
-                   help="with --from-decisions: make the new model active if it is not worse on the held-back "
-                        "decisions")
+                   help="dùng với --from-decisions: đưa mô hình mới vào sử dụng nếu không kém hơn trên các quyết "
+                        "định giữ lại để so sánh")
     p.add_argument("--force", action="store_true",
-                   help="with --from-decisions --activate: activate even when too few held-back decisions "
-                        "to judge (audited)")
+                   help="dùng với --from-decisions --activate: vẫn đưa vào sử dụng dù quá ít quyết định giữ lại "
+                        "để đánh giá (có ghi nhật ký kiểm toán)")
     p.set_defaults(handler=train_cmd)
 
-    p = sub.add_parser("classify", help="score texts: one JSON object per input row")
-    p.add_argument("--model", metavar="MODEL", help="model file (default: config, else the bundled model)")
-    p.add_argument("--rules", metavar="FILE", help="rules file (default: config, else the bundled rules)")
-    p.add_argument("--input", required=True, metavar="FILE|-", help="CSV/JSONL file, or - for one text per line")
-    p.add_argument("--text-column", default="text", metavar="C")
+    p = sub.add_parser("classify", help="chấm điểm văn bản: mỗi dòng đầu vào ra một đối tượng JSON")
+    p.add_argument("--model", metavar="MODEL", help="tệp mô hình (mặc định: theo cấu hình, không có thì dùng mô hình "
+                                                    "kèm theo phần mềm)")
+    p.add_argument("--rules", metavar="FILE", help="tệp quy tắc (mặc định: theo cấu hình, không có thì dùng bộ quy "
+                                                   "tắc kèm theo phần mềm)")
+    p.add_argument("--input", required=True, metavar="FILE|-",
+                   help="tệp CSV/JSONL, hoặc - để đọc từ đầu vào chuẩn, mỗi dòng một văn bản")
+    p.add_argument("--text-column", default="text", metavar="C", help="cột văn bản (mặc định: text)")
     p.add_argument("--meta-column", action="append", default=[], metavar="NAME",
-                   help="pass this column as row metadata to the model (repeatable; e.g. sender_type); needs a model/recipe with shape = true")
-    p.add_argument("--output", default="-", metavar="FILE|-")
+                   help=_META_HELP)
+    p.add_argument("--output", default="-", metavar="FILE|-", help="tệp kết quả, hoặc - để in ra màn hình (mặc định)")
     p.set_defaults(handler=classify_cmd)
 
-    p = sub.add_parser("evaluate", help="per-class precision/recall/F1, macro-F1, confusion matrix")
-    p.add_argument("--model", metavar="MODEL", help="model file (default: the bundled model)")
-    p.add_argument("--data", required=True, metavar="FILE")
-    p.add_argument("--text-column", default="text", metavar="C")
-    p.add_argument("--label-column", default="labels", metavar="L")
-    p.add_argument("--label-map", metavar="MAP")
+    p = sub.add_parser("evaluate", help="đánh giá mô hình: độ chính xác/độ phủ/F1 từng nhóm, macro-F1, ma trận nhầm lẫn")
+    p.add_argument("--model", metavar="MODEL", help="tệp mô hình (mặc định: mô hình kèm theo phần mềm)")
+    p.add_argument("--data", required=True, metavar="FILE", help="tệp CSV/JSONL đã gán nhãn")
+    p.add_argument("--text-column", default="text", metavar="C", help="cột văn bản (mặc định: text)")
+    p.add_argument("--label-column", default="labels", metavar="L", help="cột nhãn (mặc định: labels)")
+    p.add_argument("--label-map", metavar="MAP", help="ví dụ 0=clean,1=offensive,2=hate")
     p.add_argument("--meta-column", action="append", default=[], metavar="NAME",
-                   help="pass this column as row metadata to the model (repeatable; e.g. sender_type); needs a model/recipe with shape = true")
-    p.add_argument("--json", action="store_true", help="machine-readable output")
+                   help=_META_HELP)
+    p.add_argument("--json", action="store_true", help="xuất dạng JSON cho máy đọc")
     p.set_defaults(handler=evaluate_cmd)
 
 
@@ -67,7 +73,7 @@ def _per_file(values: list[str] | None, n: int, default: str | None, flag: str) 
     if len(values) == 1:
         return [values[0]] * n
     if len(values) != n:
-        raise UsageError(f"{flag} given {len(values)} times for {n} --data files: give it once or once per file")
+        raise UsageError(f"{flag} được ghi {len(values)} lần cho {n} tệp --data: hãy ghi một lần, hoặc mỗi tệp một lần")
     return list(values)
 
 
@@ -76,24 +82,24 @@ def train_cmd(args: argparse.Namespace, ctx: Context) -> int:
         try:
             from review.learning import retrain_from_decisions  # type: ignore[import-not-found, unused-ignore]
         except ModuleNotFoundError as exc:
-            raise UsageError("train --from-decisions is not available yet") from exc
+            raise UsageError("train --from-decisions chưa có trong phiên bản này") from exc
         if args.force and not args.activate:
-            raise UsageError("--force only applies with --from-decisions --activate")
+            raise UsageError("--force chỉ dùng cùng --from-decisions --activate")
         return int(retrain_from_decisions(ctx, activate=bool(args.activate), force=bool(args.force)))
     if args.activate or args.force:
-        raise UsageError("--activate and --force only apply with --from-decisions")
+        raise UsageError("--activate và --force chỉ dùng cùng --from-decisions")
     from classifier.dataset import DataError, combine, parse_label_map, read_labelled, read_meta
     from classifier.model import DEFAULT_RECIPE, ModelError, Recipe
     from classifier.train import fit, load_recipe_data
 
     if not args.out:
-        raise UsageError("train needs --out MODEL")
+        raise UsageError("train cần --out MODEL (nơi ghi mô hình)")
     try:
         recipe = Recipe.from_toml(args.recipe or DEFAULT_RECIPE)
         parts = []
         meta: list[dict[str, str]] | None = None
         if args.meta_column and not recipe.shape:
-            raise UsageError("--meta-column needs a recipe with shape = true (other models read no metadata)")
+            raise UsageError("--meta-column cần công thức có shape = true (các mô hình khác không đọc thông tin đi kèm)")
         if args.data:
             n = len(args.data)
             cols = _per_file(args.text_column, n, "text", "--text-column")
@@ -104,19 +110,19 @@ def train_cmd(args: argparse.Namespace, ctx: Context) -> int:
             if args.meta_column:
                 meta = [row for f in args.data for row in read_meta(f, args.meta_column)]
         elif args.meta_column:
-            raise UsageError("--meta-column applies to --data files")
+            raise UsageError("--meta-column chỉ dùng với các tệp --data")
         elif args.recipe and recipe.data:
             from pathlib import Path
 
             parts = load_recipe_data(recipe, Path(args.recipe))
         else:
-            raise UsageError("train needs --data FILE (or a --recipe that lists data)")
+            raise UsageError("train cần --data FILE (hoặc một --recipe có liệt kê dữ liệu)")
     except (DataError, ModelError, FileNotFoundError) as exc:
         raise UsageError(str(exc)) from exc
     texts, labels = combine(parts)
     if not texts:
-        raise UsageError("no rows in the training data")
-    ctx.print(f"training on {len(texts)} rows from {len(parts)} file(s) ...")
+        raise UsageError("dữ liệu huấn luyện không có dòng nào")
+    ctx.print(f"Đang huấn luyện trên {len(texts)} dòng từ {len(parts)} tệp ...")
     try:
         model = fit(texts, labels, recipe=recipe, data_info=[p.info() for p in parts], cv=not args.no_cv,
                     name=_model_name(args.out), meta=meta)
@@ -124,7 +130,7 @@ def train_cmd(args: argparse.Namespace, ctx: Context) -> int:
         raise UsageError(str(exc)) from exc
     card = model.save(args.out)
     _print_cv(ctx, model.metrics)
-    ctx.print(f"wrote {args.out} ({card['model_bytes'] / 1e6:.1f} MB), version {card['version']}")
+    ctx.print(f"Đã ghi {args.out} ({card['model_bytes'] / 1e6:.1f} MB), phiên bản {card['version']}")
     return 0
 
 
@@ -136,17 +142,17 @@ def _model_name(path: str) -> str:
 
 def _print_cv(ctx: Context, metrics: dict[str, Any]) -> None:
     if not metrics:
-        ctx.print("cross-validation skipped")
+        ctx.print("Đã bỏ qua kiểm định chéo")
         return
     from review.cli.table import render
 
     rows = [[c, f"{m['precision']:.3f}", f"{m['recall']:.3f}", f"{m['f1']:.3f}", f"{m['roc_auc']:.3f}",
              str(m["support"]), f"{m['threshold']:.3f}"] for c, m in metrics["per_category"].items()]
-    ctx.print(metrics.get("method", "cross-validation"))
-    ctx.print(render(["category", "precision", "recall", "f1", "roc_auc", "support", "threshold"], rows))
-    ctx.print(f"macro-F1 at thresholds: {metrics['macro_f1_at_thresholds']:.3f}")
+    ctx.print(f"Phương pháp: {metrics.get('method', 'cross-validation')}")
+    ctx.print(render(["nhóm", "độ chính xác", "độ phủ", "f1", "roc_auc", "số mẫu", "ngưỡng"], rows))
+    ctx.print(f"macro-F1 theo ngưỡng: {metrics['macro_f1_at_thresholds']:.3f}")
     if "argmax_macro_f1" in metrics:
-        ctx.print(f"macro-F1 of the single most likely class: {metrics['argmax_macro_f1']:.3f}")
+        ctx.print(f"macro-F1 khi chỉ lấy nhóm có xác suất cao nhất: {metrics['argmax_macro_f1']:.3f}")
 
 
 def _load_scorer(ctx: Context, model: str | None, rules: str | None) -> Any:
@@ -178,9 +184,9 @@ def _read_meta(path: str, columns: list[str], scorer: Any, n: int) -> list[dict[
     if not columns:
         return None
     if not scorer.shape:
-        raise UsageError(f"model {scorer.version} was not built with shape = true: it reads no --meta-column")
+        raise UsageError(f"mô hình {scorer.version} không được huấn luyện với shape = true: không đọc --meta-column")
     if path == "-":
-        raise UsageError("--meta-column needs a CSV/JSONL --input, not -")
+        raise UsageError("--meta-column cần --input là tệp CSV/JSONL, không dùng được với -")
     from classifier.dataset import DataError, read_meta
 
     try:
@@ -202,7 +208,7 @@ def classify_cmd(args: argparse.Namespace, ctx: Context) -> int:
         try:
             out = open(args.output, "w", encoding="utf-8")  # noqa: SIM115 - closed below
         except OSError as exc:
-            raise UsageError(f"cannot write {args.output}: {exc.strerror}") from exc
+            raise UsageError(f"không ghi được tệp {args.output}: {exc.strerror}") from exc
     try:
         batch = 256
         for start in range(0, len(texts), batch):
@@ -229,7 +235,7 @@ def evaluate_cmd(args: argparse.Namespace, ctx: Context) -> int:
     except DataError as exc:
         raise UsageError(str(exc)) from exc
     if not data.texts:
-        raise UsageError(f"{args.data}: no rows")
+        raise UsageError(f"{args.data}: không có dòng nào")
     meta = _read_meta(args.data, args.meta_column, scorer, len(data.texts))
     try:
         report = evaluate(scorer, data.texts, data.labels, meta=meta, lines=data.lines, source=args.data)
@@ -245,21 +251,21 @@ def evaluate_cmd(args: argparse.Namespace, ctx: Context) -> int:
 def _print_report(ctx: Context, report: dict[str, Any]) -> None:
     from review.cli.table import render
 
-    ctx.print(f"model {report['model']}, {report['rows']} rows")
-    ctx.print(report["method"])
-    first = "class" if report["mode"] == "exclusive" else "category"
+    ctx.print(f"Mô hình {report['model']}, {report['rows']} dòng")
+    ctx.print(f"Phương pháp: {report['method']}")
+    first = "lớp" if report["mode"] == "exclusive" else "nhóm"
     rows = [[n, f"{m['precision']:.3f}", f"{m['recall']:.3f}", f"{m['f1']:.3f}", str(m["support"])]
             for n, m in report["per_class"].items()]
-    ctx.print(render([first, "precision", "recall", "f1", "support"], rows))
-    over = "classes" if report["mode"] == "exclusive" else "categories"
-    ctx.print(f"macro-F1 (over the {over} present in the data): {report['macro_f1']:.3f}")
+    ctx.print(render([first, "độ chính xác", "độ phủ", "f1", "số mẫu"], rows))
+    over = "các lớp" if report["mode"] == "exclusive" else "các nhóm"
+    ctx.print(f"macro-F1 (trên {over} có trong dữ liệu): {report['macro_f1']:.3f}")
     if report["mode"] == "exclusive":
         names: Sequence[str] = report["confusion"]["labels"]
-        ctx.print("confusion matrix (rows: truth, columns: predicted)")
+        ctx.print("Ma trận nhầm lẫn (hàng: nhãn đúng, cột: dự đoán)")
         ctx.print(render(["", *names], [[n, *map(str, r)]
                                         for n, r in zip(names, report["confusion"]["matrix"], strict=True)]))
         return
-    ctx.print("confusion per category (truth / flagged)")
-    ctx.print(render(["category", "true pos", "false pos", "false neg", "true neg"],
+    ctx.print("Nhầm lẫn theo từng nhóm (nhãn đúng / gắn cờ)")
+    ctx.print(render(["nhóm", "gắn cờ đúng", "gắn cờ nhầm", "bỏ sót", "không gắn cờ, đúng"],
                      [[c, str(m[1][1]), str(m[0][1]), str(m[1][0]), str(m[0][0])]
                       for c, m in report["confusion"]["per_category"].items()]))

@@ -23,70 +23,73 @@ from review.vi import STATUS_VI, category_vi, hhmm, verdict_vi
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser("queue", help="list review entries, highest priority first",
-                       description="List review entries (default: open ones, by priority; see docs/review.md).")
+    p = sub.add_parser("queue", help="xem hàng chờ duyệt, mục ưu tiên cao nhất trước",
+                       description="Liệt kê các mục trong hàng chờ duyệt (mặc định: các mục chờ duyệt, theo mức "
+                                   "ưu tiên; xem docs/review.md).")
     _filter_args(p)
-    p.add_argument("--sort", choices=SORTS, default="priority")
-    p.add_argument("--limit", type=int, default=50)
-    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument("--sort", choices=SORTS, default="priority", help="cách sắp xếp (mặc định: priority)")
+    p.add_argument("--limit", type=int, default=50, help="số mục tối đa (mặc định 50)")
+    p.add_argument("--json", action="store_true", help="xuất dạng JSON cho máy đọc")
     p.set_defaults(handler=cmd_queue)
 
-    p = sub.add_parser("show", help="one entry: text with evidence, scores, copies, history")
-    p.add_argument("id", type=int)
-    p.add_argument("--json", action="store_true")
+    p = sub.add_parser("show", help="xem một mục: nội dung kèm căn cứ, điểm, bản sao, lịch sử")
+    p.add_argument("id", type=int, help="mã mục")
+    p.add_argument("--json", action="store_true", help="xuất dạng JSON cho máy đọc")
     p.set_defaults(handler=cmd_show)
 
-    p = sub.add_parser("claim", help="claim an entry (or the next one) so nobody else decides it meanwhile")
-    p.add_argument("id", type=int, nargs="?")
-    p.add_argument("--next", action="store_true", help="the highest-priority claimable entry")
-    p.add_argument("--category", help="with --next: only entries flagged for this category")
+    p = sub.add_parser("claim", help="nhận xử lý một mục (hoặc mục kế tiếp) để người khác không quyết định trùng")
+    p.add_argument("id", type=int, nargs="?", help="mã mục")
+    p.add_argument("--next", action="store_true", help="nhận mục ưu tiên cao nhất còn nhận được")
+    p.add_argument("--category", help="dùng với --next: chỉ các mục bị gắn cờ nhóm này")
     p.set_defaults(handler=cmd_claim)
 
-    p = sub.add_parser("release", help="give back an entry you claimed, undecided, to the queue")
-    p.add_argument("id", type=int)
+    p = sub.add_parser("release", help="trả mục đang nhận (chưa quyết định) về hàng chờ")
+    p.add_argument("id", type=int, help="mã mục")
     p.set_defaults(handler=cmd_release)
 
-    p = sub.add_parser("decide", help="record a verdict on an entry")
-    p.add_argument("id", type=int)
-    p.add_argument("--verdict", required=True, choices=VERDICTS)
-    p.add_argument("--category", help="correct the category (violation/commend)")
-    p.add_argument("--note", help="a note; required for escalate (to whom, why)")
-    p.add_argument("--version", type=int, help="the version you saw; refused if the entry changed since")
+    p = sub.add_parser("decide", help="ghi kết luận cho một mục")
+    p.add_argument("id", type=int, help="mã mục")
+    p.add_argument("--verdict", required=True, choices=VERDICTS,
+                   help="kết luận: violation (vi phạm), dismiss (bỏ qua), escalate (chuyển cơ quan chức năng), "
+                        "commend (tôn vinh)")
+    p.add_argument("--category", help="sửa lại nhóm (khi vi phạm/tôn vinh)")
+    p.add_argument("--note", help="ghi chú; bắt buộc khi escalate (chuyển cho ai, vì sao)")
+    p.add_argument("--version", type=int,
+                   help="phiên bản mục bạn đã xem; bị từ chối nếu mục đã thay đổi từ đó")
     p.set_defaults(handler=cmd_decide)
 
-    p = sub.add_parser("undo", help="reverse an entry's last decision (both stay in the history)")
-    p.add_argument("id", type=int)
-    p.add_argument("--reason", required=True)
+    p = sub.add_parser("undo", help="hoàn tác quyết định gần nhất của một mục (lịch sử vẫn giữ cả hai)")
+    p.add_argument("id", type=int, help="mã mục")
+    p.add_argument("--reason", required=True, help="lý do hoàn tác")
     p.set_defaults(handler=cmd_undo)
 
-    p = sub.add_parser("bulk", help="one verdict for many entries (dry run unless --yes)")
-    p.add_argument("--verdict", required=True, choices=VERDICTS)
+    p = sub.add_parser("bulk", help="một kết luận cho nhiều mục (chỉ chạy thử nếu không có --yes)")
+    p.add_argument("--verdict", required=True, choices=VERDICTS, help="kết luận ghi cho các mục")
     p.add_argument("--where", required=True, metavar="FILTERS",
-                   help="e.g. 'category=offensive source=fb score<0.6 since=7d report=no'")
-    p.add_argument("--limit", type=int, default=100, help=f"at most this many entries (≤ {BULK_MAX})")
-    p.add_argument("--category")
-    p.add_argument("--note")
-    p.add_argument("--yes", action="store_true", help="really do it (otherwise only show what would change)")
+                   help="điều kiện chọn mục, ví dụ 'category=offensive source=fb score<0.6 since=7d report=no'")
+    p.add_argument("--limit", type=int, default=100, help=f"số mục tối đa (≤ {BULK_MAX})")
+    p.add_argument("--category", help="sửa lại nhóm cho các mục")
+    p.add_argument("--note", help="ghi chú kèm quyết định")
+    p.add_argument("--yes", action="store_true", help="thực hiện thật (nếu không chỉ hiện những gì sẽ thay đổi)")
     p.add_argument("--confirm", metavar="CODE",
-                   help="with --yes: act only if the selection is still exactly what the dry run with this code "
-                        "listed")
+                   help="dùng với --yes: chỉ thực hiện nếu danh sách mục vẫn đúng như lần chạy thử có mã này")
     p.set_defaults(handler=cmd_bulk)
 
-    p = sub.add_parser("review", help="interactive review loop in the terminal")
-    p.add_argument("--category", help="only entries flagged for this category")
+    p = sub.add_parser("review", help="duyệt lần lượt từng mục ngay trên màn hình")
+    p.add_argument("--category", help="chỉ các mục bị gắn cờ nhóm này")
     p.set_defaults(handler=cmd_review)
 
-    p = sub.add_parser("audit", help="audit log tools")
-    asub = p.add_subparsers(dest="audit_cmd", required=True, metavar="{verify}")
-    v = asub.add_parser("verify", help="check the hash chain of the audit log")
+    p = sub.add_parser("audit", help="công cụ nhật ký kiểm toán")
+    asub = p.add_subparsers(title="lệnh", dest="audit_cmd", required=True, metavar="{verify}")
+    v = asub.add_parser("verify", help="kiểm tra chuỗi mã băm của nhật ký kiểm toán")
     v.set_defaults(handler=cmd_audit_verify)
 
 
 def _filter_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--category", help="flagged for this category")
-    p.add_argument("--status", help="open (default), claimed or decided")
-    p.add_argument("--source", help="source name")
-    p.add_argument("--since", help="entered the queue since: YYYY-MM-DD or 7d/36h")
+    p.add_argument("--category", help="bị gắn cờ nhóm này")
+    p.add_argument("--status", help="open (chờ duyệt, mặc định), claimed (đang xử lý) hoặc decided (đã quyết định)")
+    p.add_argument("--source", help="tên nguồn")
+    p.add_argument("--since", help="vào hàng chờ từ: YYYY-MM-DD hoặc 7d/36h")
 
 
 def filter_from(args: argparse.Namespace) -> EntryFilter:

@@ -1,8 +1,9 @@
 """The `canhgac` argument parser, speaking Vietnamese to moderators when a command line is wrong.
 
-argparse words its errors in English ("the following arguments are required: --reason"); `Parser`
-translates the common ones and the "usage:" prefix. Option names, choices and values are kept as
-typed, so the message still says exactly what to change. A message we do not know passes unchanged.
+argparse words its errors and its help in English ("the following arguments are required: --reason",
+"options:", "show this help message and exit"); `Parser` translates the common errors, the "usage:"
+prefix, the section titles and the `-h` help. Option names, choices and values are kept as typed, so
+the message still says exactly what to change. A message we do not know passes unchanged.
 """
 
 from __future__ import annotations
@@ -11,9 +12,12 @@ import argparse
 import re
 import sys
 from collections.abc import Callable
-from typing import NoReturn
+from typing import Any, NoReturn
 
 USAGE_VI = "cách dùng: "
+POSITIONALS_VI = "tham số"
+OPTIONALS_VI = "tùy chọn"
+HELP_VI = "xem hướng dẫn này rồi thoát"
 
 
 class ArgError(Exception):
@@ -21,7 +25,16 @@ class ArgError(Exception):
 
 
 class Parser(argparse.ArgumentParser):
-    """Errors raise `ArgError` (after printing the usage line) instead of exiting, in Vietnamese."""
+    """Errors raise `ArgError` (after printing the usage line) instead of exiting, in Vietnamese; help
+    sections and the `-h` line are Vietnamese too."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._positionals.title = POSITIONALS_VI
+        self._optionals.title = OPTIONALS_VI
+        for action in self._actions:
+            if isinstance(action, argparse._HelpAction):
+                action.help = HELP_VI
 
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)

@@ -21,21 +21,21 @@ from review.vi import VN_TZ, category_vi
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser("stats", help="per category: flagged, decided, precision, time to decision, backlog")
-    p.add_argument("--since", help="entries that entered the queue since: YYYY-MM-DD or 30d")
-    p.add_argument("--json", action="store_true")
+    p = sub.add_parser("stats", help="theo từng nhóm: số gắn cờ, đã quyết định, độ chính xác, thời gian xử lý, tồn đọng")
+    p.add_argument("--since", help="các mục vào hàng chờ từ: YYYY-MM-DD hoặc 30d")
+    p.add_argument("--json", action="store_true", help="xuất dạng JSON cho máy đọc")
     p.set_defaults(handler=cmd_stats)
 
-    p = sub.add_parser("export", help="export decisions, flagged items or the audit log; or the yearly summary",
-                       description="Export for sharing between agencies (csv|jsonl|xlsx), or `export summary "
-                                   "--year Y` for the yearly report workbook.")
-    p.add_argument("kind", choices=[*KINDS, "summary"])
-    p.add_argument("--since", help="from (inclusive): YYYY-MM-DD")
-    p.add_argument("--until", help="to (exclusive): YYYY-MM-DD")
-    p.add_argument("--year", type=int, help="summary: the calendar year (default: this year)")
-    p.add_argument("--format", choices=FORMATS, default="csv")
-    p.add_argument("--output", "-o", metavar="PATH", help="file to write (default: stdout; required name for xlsx "
-                                                          "is generated when omitted)")
+    p = sub.add_parser("export", help="xuất quyết định, mục bị gắn cờ hoặc nhật ký kiểm toán; hoặc báo cáo tổng kết năm",
+                       description="Xuất dữ liệu để chia sẻ giữa các cơ quan (csv|jsonl|xlsx), hoặc `export summary "
+                                   "--year Y` để lập sổ báo cáo tổng kết năm.")
+    p.add_argument("kind", choices=[*KINDS, "summary"], help="loại dữ liệu cần xuất")
+    p.add_argument("--since", help="từ ngày (tính cả ngày này): YYYY-MM-DD")
+    p.add_argument("--until", help="đến ngày (không tính ngày này): YYYY-MM-DD")
+    p.add_argument("--year", type=int, help="với summary: năm cần tổng kết (mặc định: năm nay)")
+    p.add_argument("--format", choices=FORMATS, default="csv", help="định dạng (mặc định: csv)")
+    p.add_argument("--output", "-o", metavar="PATH",
+                   help="tệp cần ghi (mặc định: in ra màn hình; với xlsx, không ghi thì tự đặt tên tệp)")
     p.set_defaults(handler=cmd_export)
 
 

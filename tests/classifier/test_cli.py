@@ -39,7 +39,7 @@ def test_train_classify_evaluate_exclusive_csv(tmp_path: Path, capsys: pytest.Ca
     assert rep["macro_f1"] > 0.5 and rep["confusion"]["labels"] == ["clean", "hate", "offensive"]
     assert main(["evaluate", "--model", str(out), "--data", str(FIX / "vihsd_like.csv"), "--text-column", "free_text",
                  "--label-column", "label_id", "--label-map", "0=clean,1=offensive,2=hate"]) == 0
-    assert "confusion matrix" in capsys.readouterr().out
+    assert "Ma trận nhầm lẫn" in capsys.readouterr().out
 
 
 def test_classify_default_model_to_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -58,7 +58,7 @@ def test_classify_default_model_to_file(tmp_path: Path, capsys: pytest.CaptureFi
     (["classify", "--input", "nope.csv"], "data file not found"),
     (["classify", "--model", "nope.skops", "--input", "-"], "model not found"),
     (["train", "--data", "nope.csv", "--out", "m.skops"], "data file not found"),
-    (["train", "--out", "m.skops"], "needs --data"),
+    (["train", "--out", "m.skops"], "cần --data"),
 ])
 def test_user_errors_are_one_line(argv: list[str], msg: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(argv) == 2
@@ -291,4 +291,4 @@ def test_evaluate_multilabel_model_scores_every_label_per_category(tmp_path: Pat
     assert rep["macro_f1"] == pytest.approx(sum(m["f1"] for m in rep["per_class"].values()) / 2, abs=1e-3)
     assert main(["evaluate", "--model", str(out), "--data", str(data)]) == 0
     text = capsys.readouterr().out
-    assert "binary" in text and "true pos" in text
+    assert "binary" in text and "gắn cờ đúng" in text

@@ -83,9 +83,9 @@ def test_timeout_kills_the_crawl_and_records_a_failure(crawl_env) -> None:  # ty
     cfg = crawl_env.configure()
     out = run_source(str(cfg), "so-vhttdl-rss", 8, log_path=crawl_env.tmp / "timeout.log",
                      settings={"DOWNLOAD_TIMEOUT": "60", "CANHGAC_SCORE_ENABLED": "0"})
-    assert not out.ok and "timed out" in out.message  # the feed would answer only after 30 s
+    assert not out.ok and "quá thời gian" in out.message  # the feed would answer only after 30 s
     with crawl_env.store.session() as s:
         src = s.scalars(select(Source).where(Source.name == "so-vhttdl-rss")).one()
         runs = list(s.scalars(select(SourceRun)))
-    assert src.consecutive_failures == 1 and "timed out" in (src.last_error or "")
+    assert src.consecutive_failures == 1 and "quá thời gian" in (src.last_error or "")
     assert [r.status for r in runs] == ["failed"]

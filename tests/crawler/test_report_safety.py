@@ -47,7 +47,7 @@ def test_report_of_a_private_host_is_refused_by_default(site: DemoSite, db_url: 
     cfg.write_text(f'[database]\nurl = "{db_url}"\n{NO_MODEL}', encoding="utf-8")  # allow_private_hosts unset
     assert main(["--config", str(cfg), "report", site.base_url + ARTICLE]) == 2
     err = capsys.readouterr().err.strip()
-    assert len(err.splitlines()) == 1 and "127.0.0.1 is a private address" in err and "allow_private_hosts" in err
+    assert len(err.splitlines()) == 1 and "127.0.0.1 là địa chỉ nội bộ" in err and "allow_private_hosts" in err
     assert site.requests_for(ARTICLE) == [] and _items(db_url) == 0
 
 
@@ -67,7 +67,7 @@ def test_redirect_guard_refuses_a_redirect_to_a_private_host(site: DemoSite, tar
     # private address is refused before the second request is made.
     site.set_handler("/chuyen", _redirect_to(target if target.startswith("http") else site.base_url + target))
     opener = urllib.request.build_opener(RedirectGuard(5, allow_private_hosts=False))
-    with pytest.raises(FetchError, match=r"redirect to private address (169\.254\.169\.254|127\.0\.0\.1) refused"):
+    with pytest.raises(FetchError, match=r"từ chối chuyển hướng tới địa chỉ nội bộ (169\.254\.169\.254|127\.0\.0\.1)"):
         opener.open(site.base_url + "/chuyen", timeout=3)
     assert site.requests_for("/khac") == []
 
@@ -76,7 +76,7 @@ def test_redirect_guard_refuses_a_redirect_to_a_private_host(site: DemoSite, tar
 def test_report_with_text_still_refuses_a_non_http_url(crawl_env, capsys, url: str) -> None:  # type: ignore[no-untyped-def]
     cfg = str(crawl_env.configure(NO_MODEL))
     assert main(["--config", cfg, "report", url, "--text", "Tin nhắn: bạn trúng thưởng 50 triệu"]) == 2
-    assert "only http:// and https:// URLs" in capsys.readouterr().err
+    assert "chỉ nhận phản ánh địa chỉ http:// hoặc https://" in capsys.readouterr().err
     with crawl_env.store.session() as s:
         assert s.scalar(select(func.count()).select_from(Item)) == 0
 

@@ -49,24 +49,24 @@ def test_good_config_is_typed() -> None:
 @pytest.mark.parametrize(
     ("body", "key", "line", "words"),
     [
-        ('[review]\nmoderatorz = ["lan"]\n', "review.moderatorz", 2, "unknown key"),
-        ('[database]\nurl = 5\n', "database.url", 2, "expected a string"),
-        ('[database]\nurl = "mysql://x"\n', "database.url", 2, "bad database URL"),
-        ('[[sources]]\nname = "a"\nkind = "rss"\nurls = ["file:///etc/passwd"]\n', "sources[0].urls", 4, "bad URL"),
+        ('[review]\nmoderatorz = ["lan"]\n', "review.moderatorz", 2, "khoá không xác định"),
+        ('[database]\nurl = 5\n', "database.url", 2, "cần chuỗi ký tự"),
+        ('[database]\nurl = "mysql://x"\n', "database.url", 2, "địa chỉ cơ sở dữ liệu không hợp lệ"),
+        ('[[sources]]\nname = "a"\nkind = "rss"\nurls = ["file:///etc/passwd"]\n', "sources[0].urls", 4, "địa chỉ URL không hợp lệ"),
         ('[[sources]]\nname = "a"\nkind = "rss"\nurls = ["https://a.vn"]\n\n[[sources]]\nname = "b"\nkind = "ftp"\n'
-         'urls = ["https://b.vn"]\n', "sources[1].kind", 8, "expected one of"),
-        ('[[sources]]\nname = "a"\nkind = "rss"\n', "sources[0].urls", None, "missing required key"),
+         'urls = ["https://b.vn"]\n', "sources[1].kind", 8, "cần một trong"),
+        ('[[sources]]\nname = "a"\nkind = "rss"\n', "sources[0].urls", None, "thiếu khoá bắt buộc"),
         ('[[sources]]\nname = "a"\nkind = "rss"\nurls = ["https://a.vn"]\nschedule = "hourly"\n',
-         "sources[0].schedule", 5, "bad schedule"),
-        ('[classifier.thresholds]\npolitics = 0.5\n', "classifier.thresholds.politics", 2, "unknown category"),
-        ('[review]\nclaim_minutes = "30"\n', "review.claim_minutes", 2, "expected an integer"),
+         "sources[0].schedule", 5, "lịch chạy không hợp lệ"),
+        ('[classifier.thresholds]\npolitics = 0.5\n', "classifier.thresholds.politics", 2, "nhóm không xác định"),
+        ('[review]\nclaim_minutes = "30"\n', "review.claim_minutes", 2, "cần số nguyên"),
         ('[smtp]\nhost = "mail.example.vn"\nuser = "canhgac"\npassword_env = "CANHGAC_TEST_NO_SUCH_VAR"\n',
-         "smtp.password_env", 4, "environment variable"),
-        ('[smtp]\npassword = "hunter2"\n', "smtp.password", 2, "never put the password"),
-        ('[digest]\nrecipients = ["not-an-address"]\n', "digest.recipients", 2, "not an e-mail"),
-        ('[digest]\nbase_url = "javascript:alert(1)"\n', "digest.base_url", 2, "bad URL"),
-        ('[digest]\nbase_url = "canhgac.example.vn"\n', "digest.base_url", 2, "bad URL"),
-        ('[unknown]\nx = 1\n', "unknown", None, "unknown section"),
+         "smtp.password_env", 4, "biến môi trường"),
+        ('[smtp]\npassword = "hunter2"\n', "smtp.password", 2, "không ghi mật khẩu vào tệp cấu hình"),
+        ('[digest]\nrecipients = ["not-an-address"]\n', "digest.recipients", 2, "không phải địa chỉ e-mail"),
+        ('[digest]\nbase_url = "javascript:alert(1)"\n', "digest.base_url", 2, "địa chỉ URL không hợp lệ"),
+        ('[digest]\nbase_url = "canhgac.example.vn"\n', "digest.base_url", 2, "địa chỉ URL không hợp lệ"),
+        ('[unknown]\nx = 1\n', "unknown", None, "mục không xác định"),
     ],
 )
 def test_bad_config_names_file_key_and_line(body: str, key: str, line: int | None, words: str) -> None:
@@ -96,7 +96,7 @@ def test_cli_bad_config_is_one_line_exit_2(write_config, capsys: pytest.CaptureF
 
 
 def test_missing_file_is_a_config_error(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="file not found"):
+    with pytest.raises(ConfigError, match="không tìm thấy tệp"):
         load_config(str(tmp_path / "nope.toml"))
 
 
@@ -130,21 +130,21 @@ HTML = '[[sources]]\nname = "p"\nkind = "html"\nurls = ["https://p.vn"]\n'
 @pytest.mark.parametrize(
     ("body", "key", "line", "words"),
     [
-        ('[digest]\nhour = 8\ntimezone = "Asia/Hanoi"\n', "digest.timezone", 3, "unknown time zone"),
-        ('[digest]\ntimezone = "Asia"\n', "digest.timezone", 2, "unknown time zone"),
-        ('[digest]\ntimezone = "../etc/passwd"\n', "digest.timezone", 2, "unknown time zone"),
-        (SRC + 'schedule = "cron 99 99 99 99 99"\n', "sources[0].schedule", 5, "bad schedule"),
+        ('[digest]\nhour = 8\ntimezone = "Asia/Hanoi"\n', "digest.timezone", 3, "múi giờ không xác định"),
+        ('[digest]\ntimezone = "Asia"\n', "digest.timezone", 2, "múi giờ không xác định"),
+        ('[digest]\ntimezone = "../etc/passwd"\n', "digest.timezone", 2, "múi giờ không xác định"),
+        (SRC + 'schedule = "cron 99 99 99 99 99"\n', "sources[0].schedule", 5, "lịch chạy không hợp lệ"),
         (SRC + 'schedule = "cron 0 25 * * *"\n', "sources[0].schedule", 5, "maximum value (23)"),
-        (SRC + 'schedule = "cron 0 8 * * 9"\n', "sources[0].schedule", 5, "day of week 9"),
-        (SRC + 'schedule = "cron 0 8 30 2 *"\n', "sources[0].schedule", 5, "never fires"),
-        (SRC + 'schedule = "every 0m"\n', "sources[0].schedule", 5, "at least 1"),
-        (SRC + 'schedule = "every 0s"\n', "sources[0].schedule", 5, "at least 1"),
-        (SRC + 'schedule = "every 99999999999d"\n', "sources[0].schedule", 5, "at most 366 days"),
+        (SRC + 'schedule = "cron 0 8 * * 9"\n', "sources[0].schedule", 5, "thứ trong tuần 9"),
+        (SRC + 'schedule = "cron 0 8 30 2 *"\n', "sources[0].schedule", 5, "không bao giờ đến lượt chạy"),
+        (SRC + 'schedule = "every 0m"\n', "sources[0].schedule", 5, "phải từ 1 trở lên"),
+        (SRC + 'schedule = "every 0s"\n', "sources[0].schedule", 5, "phải từ 1 trở lên"),
+        (SRC + 'schedule = "every 99999999999d"\n', "sources[0].schedule", 5, "tối đa 366 ngày"),
         ('[smtp]\nport = 99999\n', "smtp.port", 2, "1-65535"),
         ('[smtp]\nport = 0\n', "smtp.port", 2, "1-65535"),
-        (HTML + 'selectors = { link = "a[[[" }\n', "sources[0].selectors.link", 5, "bad selector"),
-        (HTML + 'selectors = { link = "a", title = "h1 >" }\n', "sources[0].selectors.title", 5, "bad selector"),
-        (HTML + 'selectors = { link = "//a[" }\n', "sources[0].selectors.link", 5, "bad selector"),
+        (HTML + 'selectors = { link = "a[[[" }\n', "sources[0].selectors.link", 5, "bộ chọn không hợp lệ"),
+        (HTML + 'selectors = { link = "a", title = "h1 >" }\n', "sources[0].selectors.title", 5, "bộ chọn không hợp lệ"),
+        (HTML + 'selectors = { link = "//a[" }\n', "sources[0].selectors.link", 5, "bộ chọn không hợp lệ"),
     ],
 )
 def test_values_that_would_crash_later_are_config_errors(body: str, key: str, line: int, words: str) -> None:
@@ -204,7 +204,7 @@ def test_explicit_missing_file_names_the_path(tmp_path: Path, capsys: pytest.Cap
     missing = tmp_path / "khong-co.toml"
     assert main(["--config", str(missing), "config", "check"]) == 2
     err = capsys.readouterr().err
-    assert str(missing) in err and "file not found" in err
+    assert str(missing) in err and "không tìm thấy tệp" in err
 
 
 def test_no_file_says_defaults_are_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -109,9 +109,9 @@ def test_cli_init_then_status_prints_a_table(db_url: str, write_config, capsys) 
     assert main(["--config", str(path), "status"]) == 1  # not initialised yet
     assert "canhgac init" in capsys.readouterr().err
     assert main(["--config", str(path), "init"]) == 0
-    assert "revision" in capsys.readouterr().out
+    assert "Đã tạo cơ sở dữ liệu" in capsys.readouterr().out
     assert main(["--config", str(path), "init"]) == 0
-    assert "up to date" in capsys.readouterr().out
+    assert "đã ở phiên bản mới nhất" in capsys.readouterr().out
     assert main(["--config", str(path), "status"]) == 0
     out = capsys.readouterr().out
     assert "nguồn" in out and "bao-tinh" in out and "Hàng chờ duyệt: 0" in out
