@@ -200,6 +200,9 @@ class Scorer:
         supported = {e.category for e in evidence if e.weight > 0}
         flags = tuple(c for c in candidates if c in supported)  # invariant: no flag without evidence
         label = self._label(scores, flags, probs)
+        lifted = {e.category for e in evidence if e.kind in ("rule", "bank") and e.weight > 0} & set(flags)
+        if label == model_io.CLEAN and lifted:  # the model alone said clean; a rule or confirmed item lifted a
+            label = max(lifted, key=lambda c: scores[c])  # category over its threshold: not labelled "clean"
         if label != model_io.CLEAN and label not in flags and (short or label in candidates):
             label = max(flags, key=lambda c: scores[c]) if flags else model_io.CLEAN
         locality, places = localities_with_old(doc.plain_text.split(), doc.original)

@@ -88,8 +88,8 @@ def decode_html(body: bytes, content_type: str | None) -> tuple[str, str | None]
     bad = loose.count("\ufffd")
     if sum(1 for ch in loose if ch > "\x7f") - bad > bad:  # more good multi-byte characters than broken ones
         return (nfc(body.decode("utf-8", errors="canhgac-cp1258")),
-                f"{bad} byte sequence(s) that are not UTF-8, read as Windows-1258")
-    note = "declared UTF-8 but is not: read as Windows-1258" if declared == "utf-8" else None
+                f"{bad} chuỗi byte không phải UTF-8, đã đọc theo Windows-1258")
+    note = "khai báo UTF-8 nhưng không phải UTF-8, đã đọc theo Windows-1258" if declared == "utf-8" else None
     return nfc(body.decode("cp1258", errors="replace")), note
 
 

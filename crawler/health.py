@@ -50,13 +50,13 @@ class HealthRecorder:
     def spider_error(self, failure: Failure, response: Response, spider: Spider) -> None:
         """A callback raised: what it had not yielded yet is lost for this run, so it must show on the run."""
         exc = failure.value
-        self.ctx.error(f"{response.url}: reading the page failed ({type(exc).__name__}: {str(exc)[:200]})")
+        self.ctx.error(f"{response.url}: lỗi khi đọc trang ({type(exc).__name__}: {str(exc)[:200]})")
 
     def item_error(self, item: object, response: Response | None, spider: Spider, failure: Failure) -> None:
         """A pipeline stage raised (the database refused a batch ...): the item was not stored."""
         exc = failure.value
         url = getattr(item, "url", None) or (response.url if response is not None else "?")
-        self.ctx.error(f"{url}: not stored ({type(exc).__name__}: {str(exc)[:200]})")
+        self.ctx.error(f"{url}: không lưu được ({type(exc).__name__}: {str(exc)[:200]})")
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         ctx = self.ctx
@@ -65,11 +65,11 @@ class HealthRecorder:
         dead = bool(ctx.start_failed) and not ctx.start_ok
         ok = reason == "finished" and not dead
         if reason != "finished":
-            message: str | None = f"crawl ended early ({reason})"
+            message: str | None = f"lượt thu thập dừng giữa chừng ({reason})"
         elif dead:
-            message = "no start URL could be fetched: " + "; ".join(ctx.errors[:3])
+            message = "không tải được địa chỉ nào trong urls của nguồn: " + "; ".join(ctx.errors[:3])
         elif ctx.errors:
-            message = f"{len(ctx.errors)} partial error(s); last: {ctx.errors[-1]}"
+            message = f"{len(ctx.errors)} lỗi trong lượt chạy, lỗi cuối: {ctx.errors[-1]}"
         else:
             message = None
         ctx.store.finish_run(self.run_id, ok=ok, items_new=ctx.items_new, pages=ctx.pages,

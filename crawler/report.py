@@ -3,8 +3,9 @@
 report joins that entry (or, when it was decided already, is only recorded), see `review.citizen`.
 
 The page is fetched once, directly (no Scrapy: a single user-requested page), with the crawler's
-safety limits: http/https only, verified TLS, bounded size, redirects and time, private hosts refused
-unless allowed. It then goes through the same pipeline stages as crawled items.
+safety limits: http/https only, verified TLS, bounded size, redirects and time, private addresses refused
+unless allowed — checked on the address each connection is made to (`crawler.netguard`). It then goes
+through the same pipeline stages as crawled items.
 """
 
 from __future__ import annotations
@@ -23,13 +24,14 @@ from sqlalchemy import select
 from crawler.context import CrawlContext
 from crawler.extract import decode_body, extract_article
 from crawler.items import REPORT, CollectedItem
+from crawler.netguard import PrivateAddressError, PublicHTTPHandler, PublicHTTPSHandler, proxy_hosts
 from crawler.pipelines import Stage
 from crawler.pipelines.dedupe import DedupeStage
 from crawler.pipelines.normalize import NormalizeStage
 from crawler.pipelines.score import ScoreStage, load_scorer
 from crawler.pipelines.store import to_scored_item
 from crawler.spiders.base import sha256
-from crawler.urls import is_crawlable, is_private_host
+from crawler.urls import is_crawlable, is_private_address, literal_address
 from review.citizen import ALREADY_DECIDED, JOINED, NEW, file_report
 from review.config import Config, CrawlerConfig
 from review.errors import CanhgacError, UsageError
@@ -67,15 +69,16 @@ def check_report_url(url: str) -> None:
         raise UsageError(f"chỉ nhận phản ánh địa chỉ http:// hoặc https://, không nhận {url!r}")
 
 
-def _private_host(url: str) -> str | None:
-    host = urlsplit(url).hostname or ""
-    return host if is_private_host(host) else None
+def _refused_redirect(host: str, address: str) -> FetchError:
+    where = host if literal_address(host) else f"{host} ({address})"
+    return FetchError(f"từ chối chuyển hướng tới địa chỉ nội bộ {where} ([crawler] allow_private_hosts đang tắt)")
 
 
 class RedirectGuard(urllib.request.HTTPRedirectHandler):
     """Follows at most `max_redirects` redirects, each to an http(s) URL and, unless
-    `allow_private_hosts`, to a public host (a public page must not bounce us to 127.0.0.1 or
-    169.254.169.254)."""
+    `allow_private_hosts`, not to a private address (a public page must not bounce us to 127.0.0.1 or
+    169.254.169.254). Literal addresses are refused here, before the request; a name is checked where
+    its connection is made (`crawler.netguard`), on the address connected to."""
 
     def __init__(self, max_redirects: int, allow_private_hosts: bool) -> None:
         self.max_redirections = max_redirects  # type: ignore[misc]  # a ClassVar in typeshed; urllib reads self.
@@ -84,18 +87,27 @@ class RedirectGuard(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
         if not is_crawlable(newurl):
             raise FetchError(f"từ chối chuyển hướng tới địa chỉ không phải http(s): {newurl}")
-        if not self.allow_private_hosts and (host := _private_host(newurl)):
-            raise FetchError(f"từ chối chuyển hướng tới địa chỉ nội bộ {host} ([crawler] allow_private_hosts đang tắt)")
+        host = urlsplit(newurl).hostname or ""
+        if not self.allow_private_hosts and (address := literal_address(host)) and is_private_address(address):
+            raise _refused_redirect(host, address)
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
-def fetch(url: str, cfg: CrawlerConfig) -> tuple[bytes, str, str]:
-    """(body, content type, final URL) of `url`, within the crawler's limits."""
+def fetch(url: str, cfg: CrawlerConfig, *, allowed_hosts: frozenset[str] | None = None) -> tuple[bytes, str, str]:
+    """(body, content type, final URL) of `url`, within the crawler's limits.
+
+    Unless `cfg.allow_private_hosts`, every connection (the first and each redirect) is made only to
+    addresses checked as public when the name was resolved for it (`crawler.netguard`); `allowed_hosts`
+    (default: the configured proxies' hosts) are connected to whatever their address."""
     check_report_url(url)
-    if not cfg.allow_private_hosts and (host := _private_host(url)):
-        raise UsageError(f"{host} là địa chỉ nội bộ ([crawler] allow_private_hosts đang tắt)")
     redirects = RedirectGuard(cfg.max_redirects, cfg.allow_private_hosts)
-    opener = urllib.request.build_opener(redirects, urllib.request.HTTPSHandler(context=tls_context()))
+    handlers: list[urllib.request.BaseHandler]
+    if cfg.allow_private_hosts:
+        handlers = [urllib.request.HTTPSHandler(context=tls_context())]
+    else:
+        allowed = proxy_hosts() if allowed_hosts is None else allowed_hosts
+        handlers = [PublicHTTPHandler(allowed), PublicHTTPSHandler(tls_context(), allowed)]
+    opener = urllib.request.build_opener(redirects, *handlers)
     ua = cfg.user_agent + (f" (+{cfg.contact})" if cfg.contact else "")
     request = urllib.request.Request(url, headers={"User-Agent": ua, "Accept-Encoding": "identity"})
     limit = cfg.download_maxsize_mb * 1024 * 1024
@@ -105,11 +117,22 @@ def fetch(url: str, cfg: CrawlerConfig) -> tuple[bytes, str, str]:
             if len(body) > limit:
                 raise FetchError(f"{url}: trang lớn hơn {cfg.download_maxsize_mb} MB")
             return body, resp.headers.get("Content-Type", ""), resp.geturl()
+    except PrivateAddressError as exc:  # checked before a proxy: not wrapped by urllib
+        raise _refused(url, exc) from None
     except urllib.error.HTTPError as exc:
         raise FetchError(f"{url}: HTTP {exc.code}") from None
     except (urllib.error.URLError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
+        if isinstance(reason, PrivateAddressError):
+            raise _refused(url, reason) from None
         raise FetchError(f"{url}: không tải được trang ({reason})") from None
+
+
+def _refused(url: str, exc: PrivateAddressError) -> CanhgacError:
+    """The reported address itself is private: a usage error; a redirect's target: the fetch failed."""
+    if exc.host.lower() == (urlsplit(url).hostname or "").lower():
+        return UsageError(str(exc))
+    return _refused_redirect(exc.host, exc.address)
 
 
 def submit_report(config: Config, store: Store, url: str | None, *, text: str | None = None,

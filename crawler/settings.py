@@ -40,6 +40,9 @@ REDIRECT_MAX_TIMES = 5
 METAREFRESH_MAXDELAY = 0
 
 DOWNLOADER_MIDDLEWARES = {"crawler.middlewares.RequestGuard": 60}
+# Private addresses are refused where a download's address is resolved, so a name cannot look public when
+# checked and be 127.0.0.1 when connected to (DNS rebinding); see crawler/netguard.py
+TWISTED_DNS_RESOLVER = "crawler.netguard.PublicOnlyResolver"
 # extract → normalize → dedupe → score run in CANHGAC_WORKERS processes ("auto": one per core, up to 4;
 # 0: in the crawl process); storing stays in the crawl process
 ITEM_PIPELINES = {

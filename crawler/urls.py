@@ -58,14 +58,37 @@ def join_url(base: str, href: str) -> str | None:
         return None
 
 
+def is_private_address(address: str) -> bool:
+    """True for an IP address a crawl must not connect to unless private hosts are allowed: loopback,
+    private, link-local (169.254.169.254, the cloud metadata service), shared (100.64/10), reserved,
+    unspecified and multicast addresses, also written as IPv4-mapped IPv6 (::ffff:127.0.0.1). A string that
+    is not an address counts as private: refusing is the safe answer."""
+    try:
+        addr = ipaddress.ip_address(address.split("%", 1)[0])  # an IPv6 zone (fe80::1%eth0) is not part of it
+    except ValueError:
+        return True
+    if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped is not None:
+        addr = addr.ipv4_mapped
+    return (not addr.is_global or addr.is_private or addr.is_loopback or addr.is_link_local or addr.is_reserved
+            or addr.is_multicast or addr.is_unspecified)
+
+
+def literal_address(host: str) -> str | None:
+    """`host` itself when it is an IP address as written in a URL (127.0.0.1, ::1), else None. Other spellings
+    the resolver accepts (127.1, 2130706433) are names here; the resolver turns them into addresses."""
+    try:
+        return str(ipaddress.ip_address(host.strip("[]")))
+    except ValueError:
+        return None
+
+
 def is_private_host(host: str) -> bool:
-    """True for loopback, private, link-local and reserved addresses (resolving names first)."""
+    """True when `host` (a name or an address) resolves to an address `is_private_address` refuses.
+
+    Only an early check: a name can resolve differently when the connection is made (DNS rebinding). What
+    protects a download is the check on the address actually connected to, `crawler.netguard`."""
     try:
         infos = socket.getaddrinfo(host, None)
     except (OSError, UnicodeError):
         return False  # unresolvable: the download itself will fail and be recorded
-    for info in infos:
-        addr = ipaddress.ip_address(info[4][0])
-        if addr.is_private or addr.is_loopback or addr.is_link_local or addr.is_reserved or addr.is_multicast:
-            return True
-    return False
+    return any(is_private_address(str(info[4][0])) for info in infos)

@@ -80,7 +80,7 @@ def acquire_lease(store: Store, holder: str, *, name: str = DAEMON_LEASE, ttl: t
         current = s.get(Lease, name)
     who = current.holder if current else "?"
     since = current.acquired_at.astimezone().strftime("%Y-%m-%d %H:%M:%S %Z") if current else "?"
-    raise DaemonLockedError(f"another daemon ({who}) is running on this database since {since}")
+    raise DaemonLockedError(f"một tiến trình nền khác ({who}) đang chạy trên cơ sở dữ liệu này từ {since}")
 
 
 def renew_lease(store: Store, holder: str, *, name: str = DAEMON_LEASE, ttl: timedelta = LEASE_TTL) -> bool:

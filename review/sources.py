@@ -97,7 +97,7 @@ class SourcesMixin(_Base):
                 src.last_success_at, src.consecutive_failures = now, 0
             else:
                 src.consecutive_failures = (src.consecutive_failures or 0) + 1
-                src.last_error, src.last_error_at = (message or "failed")[:2000], now
+                src.last_error, src.last_error_at = (message or "thất bại")[:2000], now
 
     def record_source_error(self, name: str, message: str) -> None:
         """Note an error seen mid-run (a dead URL, a malformed feed) without ending the run."""
@@ -122,7 +122,7 @@ class SourcesMixin(_Base):
                                         src.items_total, src.next_run_at, last))
             return out
 
-    def close_stale_runs(self, name: str, message: str = "killed: the crawl process ended without finishing") -> int:
+    def close_stale_runs(self, name: str, message: str = "bị dừng: tiến trình thu thập kết thúc khi chưa xong lượt chạy") -> int:
         """Mark runs of `name` still 'running' as killed (their process died); returns how many."""
         now = utcnow()
         with self.session() as s:

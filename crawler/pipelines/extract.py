@@ -42,6 +42,6 @@ class ExtractStage:
         item.published_at = item.published_at or ex.published_at
         item.language = ex.language
         if not item.text and not item.title:
-            self.ctx.error(f"{item.url}: empty page (no text extracted)")
+            self.ctx.error(f"{item.url}: trang trống (không lấy được tiêu đề hay nội dung)")
             raise DropItem(f"empty page: {item.url}")
         return item

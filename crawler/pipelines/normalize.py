@@ -38,7 +38,7 @@ class NormalizeStage:
                 item.extra[key] = clean_text(item.extra[key])[:500]
         if not item.text and not item.title:
             if self.ctx is not None:
-                self.ctx.error(f"{item.url}: empty item dropped")
+                self.ctx.error(f"{item.url}: bỏ mục trống (không có tiêu đề hay nội dung)")
             raise DropItem(f"empty: no title and no text at {item.url}")
         item.canonical_url = item.canonical_url or canonical_url(item.url)
         item.content_hash = content_hash(item)

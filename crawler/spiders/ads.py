@@ -56,7 +56,7 @@ class AdsSpider(ListingSpider):
         sel = Selector(text=self.page_text(response) or "<html></html>", base_url=response.url)
         item = self.ad_from(sel, response.url, fragment=False)
         if item is None:
-            self.ctx.error(f"{response.url}: empty ad page")
+            self.ctx.error(f"{response.url}: trang tin rao không có nội dung")
             return
         item.raw_hash = sha256(response.body)
         yield item

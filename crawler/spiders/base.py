@@ -14,7 +14,15 @@ from typing import Any, ClassVar
 
 import scrapy
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DownloadCancelledError
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadCancelledError,
+    DownloadConnectionRefusedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+    ResponseDataLossError,
+    UnsupportedURLSchemeError,
+)
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
@@ -30,22 +38,49 @@ def sha256(data: bytes | str) -> str:
     return hashlib.sha256(data.encode("utf-8") if isinstance(data, str) else data).hexdigest()
 
 
+# What a failed download means, in the words officers read under "Lỗi gần nhất" (`canhgac status`); the
+# exception's own (English, technical) text follows in parentheses for whoever fixes it.
+_FAILURES_VI: tuple[tuple[type[BaseException], str], ...] = (
+    (CannotResolveHostError, "không tìm thấy tên miền (DNS)"),
+    (DownloadTimeoutError, "quá thời gian chờ ([crawler] download_timeout_s)"),
+    (DownloadConnectionRefusedError, "máy chủ từ chối kết nối"),
+    (ResponseDataLossError, "kết nối bị ngắt khi đang tải, trang không đầy đủ"),
+    (UnsupportedURLSchemeError, "kiểu địa chỉ không được hỗ trợ"),
+    (DownloadCancelledError, "việc tải trang bị huỷ"),
+)
+_IGNORED_VI = {
+    "Forbidden by robots.txt": "robots.txt của trang không cho phép tải",
+    "max redirections reached": "chuyển hướng quá số lần cho phép ([crawler] max_redirects)",
+}
+
+
 def describe_failure(failure: Failure, maxsize: int = 0) -> str:
-    """One line for the source's health. `maxsize`: the download size cap (DOWNLOAD_MAXSIZE) in bytes."""
+    """One line for the source's health, in Vietnamese. `maxsize`: the download size cap (DOWNLOAD_MAXSIZE) in
+    bytes."""
     exc = failure.value
     if isinstance(exc, HttpError):
         status = exc.response.status
         location = exc.response.headers.get(b"Location")
         if 300 <= status < 400 and location:  # RedirectMiddleware would not follow it (file://, mailto:, ...)
-            return f"HTTP {status}: redirect to {location.decode('latin-1')[:200]!r} not followed"
-        return f"HTTP {status}"
+            return (f"máy chủ trả về HTTP {status}: không đi theo chuyển hướng tới "
+                    f"{location.decode('latin-1')[:200]!r}")
+        return f"máy chủ trả về HTTP {status}"
     name = type(exc).__name__
     text = str(exc).strip()
-    if isinstance(exc, DownloadCancelledError) and not text and maxsize:
-        # Scrapy cancels a body without Content-Length silently once it passes the cap (it only logs it)
-        return (f"{name}: page larger than the download size cap ({maxsize / 1024 / 1024:g} MB, "
-                f"[crawler] download_maxsize_mb): not downloaded")
-    return f"{name}: {text[:300]}" if text else name
+    detail = f" ({name}: {text[:300]})" if text else f" ({name})"
+    says_cap = "max size" in text or "DOWNLOAD_MAXSIZE" in text
+    if maxsize and (isinstance(exc, DownloadCancelledError) and (not text or says_cap)
+                    or isinstance(exc, IgnoreRequest) and says_cap):
+        # over the cap: Scrapy cancels a body with a larger Content-Length outright, one without it once it passes
+        # the cap (and then only logs it, so the exception says nothing), and ignores one that inflates past it
+        return (f"trang lớn hơn giới hạn tải về ({maxsize / 1024 / 1024:g} MB, [crawler] download_maxsize_mb): "
+                f"không tải{detail}")
+    if isinstance(exc, IgnoreRequest):
+        return f"{_IGNORED_VI.get(text, 'không tải trang này')}{detail}"
+    gist = next((vi for cls, vi in _FAILURES_VI if isinstance(exc, cls)), None)
+    if gist is None and name in ("TimeoutError", "TCPTimedOutError"):  # Twisted's, at connect time
+        gist = "quá thời gian chờ ([crawler] download_timeout_s)"
+    return f"{gist or 'không tải được trang'}{detail}"
 
 
 class SourceSpider(scrapy.Spider):
@@ -62,7 +97,7 @@ class SourceSpider(scrapy.Spider):
 
     def __init__(self, source: str = "", *args: Any, **kwargs: Any) -> None:
         if not source:
-            raise UsageError(f"give the source: scrapy crawl {self.name} -a source=NAME")
+            raise UsageError(f"cần chỉ rõ nguồn: scrapy crawl {self.name} -a source=NAME")
         super().__init__(*args, **kwargs)
         self.source_name = source
         self.scheduled: set[str] = set()  # canonical URLs already requested in this run
@@ -86,8 +121,8 @@ class SourceSpider(scrapy.Spider):
         spider.ctx = crawl_context(crawler)
         spider.cfg = spider.ctx.config.source(spider.source_name)
         if spider.cfg.kind != cls.kind:
-            raise UsageError(f"source {spider.cfg.name!r} is of kind {spider.cfg.kind!r}: "
-                             f"run `scrapy crawl {spider.cfg.kind} -a source={spider.cfg.name}`")
+            raise UsageError(f"nguồn {spider.cfg.name!r} thuộc loại {spider.cfg.kind!r}: "
+                             f"hãy chạy `scrapy crawl {spider.cfg.kind} -a source={spider.cfg.name}`")
         spider.ctx.source = spider.cfg
         spider.ctx.store.ensure_source(spider.cfg)
         return spider

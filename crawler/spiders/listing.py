@@ -59,7 +59,7 @@ class ListingSpider(SourceSpider):
             elif looks_like_web_link(href):
                 bad.append(href)
         if bad:
-            self.ctx.error(f"{response.url}: {len(bad)} malformed link(s) skipped (first: {bad[0][:200]!r})")
+            self.ctx.error(f"{response.url}: bỏ qua {len(bad)} liên kết sai định dạng (đầu tiên: {bad[0][:200]!r})")
         return links
 
     def parse_listing(self, response: Response, sel: Selector) -> Iterator[Any]:

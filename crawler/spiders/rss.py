@@ -69,16 +69,16 @@ class RssSpider(SourceSpider):
             ctype = "application/xml; charset=utf-8"
         parsed = feedparser.parse(body, response_headers={"content-type": ctype, "content-location": response.url})
         if not parsed.get("version") and not parsed.entries:  # an empty body, an error page, a JSON answer ...
-            problem = "empty response" if not body.strip() else "no RSS or Atom feed in the response"
-            self.ctx.error(f"{feed_url}: not a feed ({problem})")
+            problem = "phản hồi rỗng" if not body.strip() else "phản hồi không chứa RSS hay Atom"
+            self.ctx.error(f"{feed_url}: không phải kênh RSS/Atom ({problem})")
             self.ctx.start_failed.add(feed_url)
             return
         if parsed.bozo and _harmless(parsed.bozo_exception, body):
             # served as text/xml or text/html, as many portals do; the entries parsed: not worth an error a run
             self.logger.info("feed %s: %s", feed_url, parsed.bozo_exception)
         elif parsed.bozo:
-            self.ctx.error(f"{feed_url}: malformed feed ({type(parsed.bozo_exception).__name__}: "
-                           f"{str(parsed.bozo_exception)[:200]}); kept {len(parsed.entries)} entries")
+            self.ctx.error(f"{feed_url}: kênh RSS/Atom sai cấu trúc ({type(parsed.bozo_exception).__name__}: "
+                           f"{str(parsed.bozo_exception)[:200]}); giữ {len(parsed.entries)} mục")
             if not parsed.entries:
                 self.ctx.start_failed.add(feed_url)
                 return
@@ -100,8 +100,8 @@ class RssSpider(SourceSpider):
             entries.append((link, canon, fingerprint, entry))
         malformed = parsed.bozo and not _harmless(parsed.bozo_exception, body)
         if unusable and not malformed:  # in a malformed feed, the entry it was cut in: already said
-            self.ctx.error(f"{feed_url}: {len(unusable)} entr{'y' if len(unusable) == 1 else 'ies'} without a usable "
-                           f"http(s) link skipped (first: {unusable[0][:200]!r})")
+            self.ctx.error(f"{feed_url}: bỏ qua {len(unusable)} mục không có liên kết http(s) dùng được "
+                           f"(đầu tiên: {unusable[0][:200]!r})")
         seen = self.ctx.store.entry_hashes(self.entry_key(c) for _, c, _, _ in entries)
         for link, canon, fingerprint, entry in entries:
             if seen.get(self.entry_key(canon)) == fingerprint or not self.first_time(canon):

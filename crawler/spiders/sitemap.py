@@ -37,7 +37,7 @@ class SitemapSpider(SourceSpider):
             try:
                 body = gunzip(body, max_size=self.settings.getint("DOWNLOAD_MAXSIZE"))
             except Exception as exc:  # noqa: BLE001 - a bad or oversized gzip is one failed sitemap
-                self.ctx.error(f"{response.url}: cannot gunzip sitemap ({type(exc).__name__}: {exc})")
+                self.ctx.error(f"{response.url}: không giải nén được sitemap ({type(exc).__name__}: {exc})")
                 self._fail(response)
                 return
         try:
@@ -45,15 +45,22 @@ class SitemapSpider(SourceSpider):
             entries = list(sitemap)
             published = _publication_dates(body) if b"publication_date" in body else {}
         except Exception as exc:  # noqa: BLE001 - lxml raises several kinds on garbage
-            self.ctx.error(f"{response.url}: not a sitemap ({type(exc).__name__}: {str(exc)[:200]})")
+            self.ctx.error(f"{response.url}: không phải sitemap ({type(exc).__name__}: {str(exc)[:200]})")
             self._fail(response)
             return
         if sitemap.type not in ("urlset", "sitemapindex"):  # an HTML page, a feed, a soft-404 ...
-            self.ctx.error(f"{response.url}: not a sitemap (root element <{sitemap.type}>)")
+            self.ctx.error(f"{response.url}: không phải sitemap (phần tử gốc là <{sitemap.type}>)")
             self._fail(response)
             return
         if damage := _xml_damage(body):  # lxml recovers what it can: keep that, but say the rest was lost
-            self.ctx.error(f"{response.url}: malformed sitemap ({damage}); kept {len(entries)} entries")
+            # lxml closes what a truncated file left open, so the <loc> it was cut in reads as a whole URL
+            # (".../tin-tuc/bai-viet-123.ht", ".../tin-tuc/"): followed, it fetches and stores the wrong page
+            cut = _cut_entries(entries, body)
+            entries, dropped = entries[:len(entries) - cut], entries[len(entries) - cut:]
+            note = f"{response.url}: sitemap sai cấu trúc ({damage}); giữ {len(entries)} mục"
+            if dropped:
+                note += f", bỏ mục bị cắt dở ở cuối tệp: {dropped[0].get('loc', '')[:200]!r}"
+            self.ctx.error(note)
         self.start_succeeded(response)
         if sitemap.type == "sitemapindex":
             for entry in entries:
@@ -72,8 +79,8 @@ class SitemapSpider(SourceSpider):
             stamp = entry.get("lastmod") or news_date
             urls.append((loc, canonical_url(loc), stamp, news_date or stamp))
         if unusable:
-            self.ctx.error(f"{response.url}: {len(unusable)} <loc> without a usable http(s) URL skipped "
-                           f"(first: {unusable[0][:200]!r})")
+            self.ctx.error(f"{response.url}: bỏ qua {len(unusable)} <loc> không có địa chỉ http(s) dùng được "
+                           f"(đầu tiên: {unusable[0][:200]!r})")
         seen = self.ctx.store.entry_hashes(self.entry_key(c) for _, c, _, _ in urls)
         known = self.ctx.store.known_urls(c for _, c, s, _ in urls if not s)
         for loc, canon, stamp, date in urls:
@@ -100,6 +107,53 @@ def _xml_damage(body: bytes) -> str:
         if err.level_name in ("ERROR", "FATAL"):
             return f"line {err.line}: {err.message.strip()[:200]}"
     return ""
+
+
+class _OpenEntries:
+    """lxml parser target: the <loc> text of each <url>/<sitemap> entry still open where the document ended. A
+    parser target sees an element's end only where the document closes it (its end tag began), not where
+    recovery closes it at the end of a truncated file, as `Sitemap`'s tree parser does."""
+
+    def __init__(self) -> None:
+        # per element not yet closed: [local name, text]; an entry's text is its (last) <loc>'s, as `Sitemap` keeps
+        # it; a <loc>'s is None once a child element began (`Sitemap` keeps the text before it)
+        self.open: list[list[Any]] = []
+
+    def start(self, tag: str, attrib: Any, nsmap: Any = None) -> None:
+        name = tag.rpartition("}")[2] if isinstance(tag, str) else ""
+        if self.open and self.open[-1][0] == "loc":
+            self.open[-1][1] = None
+        elif name == "loc" and self.open:
+            self.open[-1][1] = ""
+        self.open.append([name, ""])
+
+    def data(self, text: str) -> None:
+        if len(self.open) >= 2 and self.open[-1][0] == "loc" and self.open[-1][1] is not None:
+            self.open[-2][1] = (self.open[-2][1] or "") + text
+
+    def end(self, tag: str) -> None:
+        if self.open:
+            self.open.pop()
+
+    def close(self) -> list[str]:
+        return [(text or "").strip() for name, text in self.open if name in ("url", "sitemap")]
+
+
+def _cut_entries(entries: list[dict[str, Any]], body: bytes) -> int:
+    """How many of `entries` (last first) a truncated sitemap was cut in: `Sitemap` yields them last, with
+    whatever text their <loc> had where the file ended. Parsed as safely as `Sitemap` does: no entities, no
+    network."""
+    parser = lxml.etree.XMLParser(target=_OpenEntries(), recover=True, remove_comments=True, remove_pis=True,
+                                  resolve_entities=False, no_network=True, huge_tree=False)
+    try:
+        open_locs: list[str] = lxml.etree.fromstring(body, parser=parser)
+    except lxml.etree.XMLSyntaxError:
+        return 0
+    cut = 0
+    for loc in reversed(open_locs):  # innermost first, as recovery closes them
+        if cut < len(entries) and entries[len(entries) - 1 - cut].get("loc") == loc:
+            cut += 1
+    return cut
 
 
 def _publication_dates(body: bytes) -> dict[str, str]:

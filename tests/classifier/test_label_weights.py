@@ -31,3 +31,16 @@ def test_weights_are_stored_in_the_card_and_used_by_label(mini_model: TrainedMod
     assert scorer.score(text).label == "clean"
     scorer.label_weights = {"clean": 1e-6, "scam": 1e6}
     assert scorer.score(text).label == "scam"
+
+
+def test_a_rule_lifted_flag_is_never_labelled_clean(mini_model: TrainedModel) -> None:
+    """Label weights may make "clean" the weighted argmax of the MODEL's probabilities; when a rule then lifts a
+    category over its threshold, the item is flagged and its label says so (not "clean" next to a flag)."""
+    from classifier.rules import DEFAULT_RULES
+
+    scorer = mini_model.scorer(str(DEFAULT_RULES))
+    text = "Anh chị chuyển khoản trước phí giữ chỗ, cọc trước rồi mới nhận hàng"
+    scorer.label_weights = {"clean": 1e6}
+    res = scorer.score(text)
+    assert any(e.kind == "rule" and e.category == "scam" for e in res.evidence), res.evidence
+    assert "scam" in res.flags and res.label == "scam", (res.flags, res.label, res.scores)

@@ -25,9 +25,13 @@ def test_each_bad_input_is_recorded_and_the_crawl_goes_on(crawl_env) -> None:  #
     assert art.ok, art.message
     assert art.errors >= 8, art.message  # empty, 404, 500, timeout, redirect loop, DNS, 50 MB, gzip bomb
     log = (crawl_env.tmp / "crawl-bad-articles.log").read_text(encoding="utf-8")
-    for sign in ("HTTP 404", "HTTP 500", "TimeoutError", "DNS lookup failed", "empty page",
-                 "max redirections", "download max size", "DOWNLOAD_MAXSIZE"):
+    for sign in ("máy chủ trả về HTTP 404", "máy chủ trả về HTTP 500", "quá thời gian chờ", "TimeoutError",
+                 "không tìm thấy tên miền (DNS)", "DNS lookup failed", "trang trống",
+                 "chuyển hướng quá số lần cho phép ([crawler] max_redirects)", "max redirections",
+                 "trang lớn hơn giới hạn tải về (2 MB, [crawler] download_maxsize_mb)", "download max size",
+                 "DOWNLOAD_MAXSIZE"):
         assert sign in log, sign
+    assert "gzip-bomb.html: trang lớn hơn giới hạn tải về (2 MB, [crawler] download_maxsize_mb)" in log
     assert CP1258_TEXT in items["cp1258.html"].text  # Windows-1258 without a declared charset
     assert NFD_TEXT in items["nfd.html"].text  # NFD in, NFC stored
     assert "bao-ton-dan-ca-vi-giam.html" in items
@@ -35,7 +39,7 @@ def test_each_bad_input_is_recorded_and_the_crawl_goes_on(crawl_env) -> None:  #
 
     # a truncated feed: the entries before the cut are kept, the damage is on the source's health
     assert out["bad-truncated"].ok and out["bad-truncated"].items_new == 2
-    assert "malformed feed" in (health["bad-truncated"].last_error or "")
+    assert "kênh RSS/Atom sai cấu trúc" in (health["bad-truncated"].last_error or "")
 
     # XML bombs: entities are never expanded, the crawl finishes
     for name in ("bad-bomb", "bad-sitemap-bomb"):

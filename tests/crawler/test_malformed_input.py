@@ -5,13 +5,26 @@ the database refused is fetched again next run."""
 
 from __future__ import annotations
 
+import re
 from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler
 
 import pytest
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadCancelledError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+)
+from scrapy.http import Request, Response
+from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.sitemap import Sitemap
 from sqlalchemy import select, text
+from twisted.python.failure import Failure
 
 from crawler.extract import decode_html, repair_utf8
+from crawler.spiders.base import describe_failure
+from crawler.spiders.sitemap import _cut_entries
 from review.config import ConfigError, parse_config
 from review.models import Item, Source
 from tests.crawler.badsite import GOOD_ARTICLE, _redirect, encode_cp1258
@@ -137,33 +150,35 @@ def test_malformed_input_is_recorded_and_loses_nothing_else(crawl_env) -> None: 
     for name, page in (("m-feed", GOOD_ARTICLE), ("m-list", LIST_ARTICLE), ("m-sitemap", OTHER_ARTICLE)):
         assert out[name].ok and out[name].items_new == 1, (name, out[name])
         assert (name, page.rsplit("/", 1)[-1]) in stored, name
-    assert "without a usable http(s) link skipped (first: 'http://tin.example.vn:99999/a.html')" in log("m-feed")
-    assert "1 malformed link(s) skipped (first: 'http://[tin-loi/a.html')" in log("m-list")  # mailto: is quiet
-    assert "<loc> without a usable http(s) URL skipped (first: 'http://[tin-loi/')" in log("m-sitemap")
+    assert "bỏ qua 1 mục không có liên kết http(s) dùng được (đầu tiên: 'http://tin.example.vn:99999/a.html')" in log(
+        "m-feed")
+    assert "bỏ qua 1 liên kết sai định dạng (đầu tiên: 'http://[tin-loi/a.html')" in log("m-list")  # mailto: is quiet
+    assert "bỏ qua 1 <loc> không có địa chỉ http(s) dùng được (đầu tiên: 'http://[tin-loi/')" in log("m-sitemap")
     for name in ("m-feed", "m-list", "m-sitemap"):
         assert "Traceback" not in log(name), name
 
     # a body over the cap without Content-Length, a redirect to file://: each says what happened
-    assert "page larger than the download size cap (2 MB, [crawler] download_maxsize_mb)" in log("m-list")
-    assert "redirect to 'file:///etc/passwd' not followed" in log("m-list")
+    assert "trang lớn hơn giới hạn tải về (2 MB, [crawler] download_maxsize_mb): không tải" in log("m-list")
+    assert "máy chủ trả về HTTP 302: không đi theo chuyển hướng tới 'file:///etc/passwd'" in log("m-list")
     assert out["m-list"].errors == 3, out["m-list"].message
 
     # not a sitemap, not a feed: the run fails and says why
-    assert not out["m-html-sitemap"].ok and "not a sitemap (root element <html>)" in out["m-html-sitemap"].message
-    assert not out["m-empty-feed"].ok and "not a feed (empty response)" in out["m-empty-feed"].message
+    assert not out["m-html-sitemap"].ok
+    assert "không phải sitemap (phần tử gốc là <html>)" in out["m-html-sitemap"].message
+    assert not out["m-empty-feed"].ok and "không phải kênh RSS/Atom (phản hồi rỗng)" in out["m-empty-feed"].message
     assert health["m-html-sitemap"].consecutive_failures == 1 and health["m-empty-feed"].consecutive_failures == 1
 
     # a sitemap cut off: what it listed before the cut is collected, the damage is on the source's health
     cut = out["m-cut-sitemap"]
     assert cut.ok and ("m-cut-sitemap", CUT_ARTICLE.rsplit("/", 1)[-1]) in stored
-    assert "malformed sitemap" in (health["m-cut-sitemap"].last_error or ""), health["m-cut-sitemap"].last_error
+    assert "sitemap sai cấu trúc" in (health["m-cut-sitemap"].last_error or ""), health["m-cut-sitemap"].last_error
 
     # one stray byte in a UTF-8 feed: the feed is still read as UTF-8, so the non-ASCII link is right
     bad_byte = out["m-bad-byte"]
     assert bad_byte.ok and bad_byte.items_new == 1, bad_byte
     item = stored[("m-bad-byte", "%C4%91oi-thoai-nhan-dan.html")]
     assert item.title == VI and "extra" not in item.text and not (item.extra or {}).get("from_feed_only")
-    assert "1 byte sequence(s) that are not UTF-8" in (health["m-bad-byte"].last_error or "")
+    assert "1 chuỗi byte không phải UTF-8, đã đọc theo Windows-1258" in (health["m-bad-byte"].last_error or "")
 
     # a healthy UTF-8 feed served as text/xml is not an error on every run
     assert out["m-text-xml"].ok and out["m-text-xml"].items_new == 1 and out["m-text-xml"].errors == 0
@@ -184,13 +199,54 @@ def test_an_item_the_database_refused_is_fetched_again(crawl_env, db_url: str) -
     assert first.items_new == 1 and first.errors == 1, first
     with crawl_env.store.session() as s:
         last_error = s.scalar(select(Source.last_error).where(Source.name == "m-two")) or ""
-    assert "le-hoi-den-cuong-2026.html: not stored" in last_error and "disk I/O error" in last_error
+    assert "le-hoi-den-cuong-2026.html: không lưu được" in last_error and "disk I/O error" in last_error
 
     with crawl_env.store.engine.begin() as conn:
         conn.execute(text("DROP TRIGGER refuse"))
     second = crawl_env.run("m-two")  # the feed is not answered 304: the refused entry is listed and stored
     assert second.ok and second.items_new == 1, second
     assert crawl_env.store.item_count() == 2
+
+
+
+def test_the_entry_a_sitemap_was_cut_in_is_not_followed(crawl_env) -> None:  # type: ignore[no-untyped-def]
+    """A sitemap cut off inside a <loc>: lxml recovers the cut text as if it were a whole URL. Followed, it
+    fetches another page (here the news index) and stores it as an article; the cut entry must be dropped."""
+    b = crawl_env.site.base_url
+    index = "/tin-tuc/"  # what is left of CUT_AT where the file ends
+    urlset = ("<?xml version='1.0'?><urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>"
+              f"<url><loc>{b}{CUT_ARTICLE}</loc><lastmod>2026-01-02</lastmod></url><url><loc>{b}{CUT_AT}</loc></url>")
+    crawl_env.site.set("/m/cut-in-loc.xml", urlset[:urlset.index(CUT_AT) + len(index)], "application/xml")
+    # a sitemap index cut the same way: the cut sub-sitemap URL is not requested either
+    sub = f"<urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'><url><loc>{b}{OTHER_ARTICLE}</loc></url></urlset>"
+    crawl_env.site.set("/m/sub-one.xml", sub, "application/xml")
+    sitemaps = ("<sitemapindex xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>"
+                f"<sitemap><loc>{b}/m/sub-one.xml</loc></sitemap><sitemap><loc>{b}/m/sub-two.xml</loc></sitemap>")
+    crawl_env.site.set("/m/cut-index.xml", sitemaps[:sitemaps.index("/m/sub-two.xml") + len("/m/sub")],
+                       "application/xml")
+    crawl_env.configure(f'''
+[[sources]]
+name = "m-cut-loc"
+kind = "sitemap"
+urls = ["{b}/m/cut-in-loc.xml"]
+
+[[sources]]
+name = "m-cut-index"
+kind = "sitemap"
+urls = ["{b}/m/cut-index.xml"]
+''', demo=False)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        cut, cut_index = pool.map(crawl_env.run, ["m-cut-loc", "m-cut-index"])
+    with crawl_env.store.session() as s:
+        stored = sorted(i.url.removeprefix(b) for i in s.scalars(select(Item)))
+        health = {src.name: src.last_error or "" for src in s.scalars(select(Source))}
+
+    assert cut.ok and cut.items_new == 1 and cut_index.ok and cut_index.items_new == 1, (cut, cut_index)
+    assert stored == sorted([CUT_ARTICLE, OTHER_ARTICLE]), stored  # not the news index, not the cut page
+    assert not crawl_env.site.requests_for(index) and not crawl_env.site.requests_for("/m/sub")
+    # the note says what was kept and which cut entry was left out
+    assert f"giữ 1 mục, bỏ mục bị cắt dở ở cuối tệp: '{b}{index}'" in health["m-cut-loc"], health["m-cut-loc"]
+    assert f"bỏ mục bị cắt dở ở cuối tệp: '{b}/m/sub'" in health["m-cut-index"], health["m-cut-index"]
 
 
 # ------------------------------------------------------------------------------------------ no network
@@ -208,14 +264,14 @@ def test_utf8_served_with_a_western_charset_is_read_as_utf8() -> None:
 
 def test_windows_1258_declared_as_utf8_is_read_and_noted() -> None:
     text, note = decode_html(encode_cp1258(VI), "text/html; charset=utf-8")
-    assert text == VI and note == "declared UTF-8 but is not: read as Windows-1258"
+    assert text == VI and note == "khai báo UTF-8 nhưng không phải UTF-8, đã đọc theo Windows-1258"
 
 
 def test_stray_bytes_in_a_utf8_page_do_not_garble_the_page() -> None:
     # a UTF-8 page with one piece of old Windows-1258 content: the UTF-8 stays UTF-8, the old piece is read too
     body = (VI + ". " + VI + ". ").encode() + encode_cp1258("Phường") + b" \xff"
     text, note = decode_html(body, "text/html")
-    assert text == f"{VI}. {VI}. Phường ÿ" and note == "4 byte sequence(s) that are not UTF-8, read as Windows-1258"
+    assert text == f"{VI}. {VI}. Phường ÿ" and note == "4 chuỗi byte không phải UTF-8, đã đọc theo Windows-1258"
 
 
 def test_a_feed_with_a_stray_byte_is_repaired_to_utf8() -> None:
@@ -244,3 +300,57 @@ def test_negative_max_redirects_is_a_config_error() -> None:
     with pytest.raises(ConfigError, match=r"canhgac.toml:2, khoá 'crawler.max_redirects': phải từ 0 trở lên"):
         parse_config("[crawler]\nmax_redirects = -1\n", "canhgac.toml")
     assert parse_config("[crawler]\nmax_redirects = 0\n").crawler.max_redirects == 0
+
+
+URLSET = "<urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'><url><loc>http://a.vn/1.html</loc></url>"
+
+
+@pytest.mark.parametrize(("tail", "cut"), [
+    ("<url><loc>http://a.vn/tin-tuc/bai-viet-123.ht", 1),  # in the <loc> text: the case that fetched a wrong page
+    ("<url><loc>http://a.vn/2.html</lo", 1),  # in its end tag: the entry as a whole is still cut
+    ("<url><loc>http://a.vn/2.html</loc><lastmod>2026-01-0", 1),  # in its date
+    ("<url><loc>http://a.vn/2.html</loc></u", 0),  # its end tag begun: whole
+    ("<url><lastmod>2026-01-02", 0),  # no <loc> yet: `Sitemap` does not list it, nothing to drop
+    ("<url><loc>http://a.vn/2.html</loc></url>", 0),  # cut between entries
+    ("<url><loc>http://a.vn/2.html</loc></url></urlset>", 0),  # whole
+])
+def test_the_entry_a_sitemap_was_cut_in_is_counted(tail: str, cut: int) -> None:
+    body = (URLSET + tail).encode()
+    entries = list(Sitemap(body))
+    assert _cut_entries(entries, body) == cut
+    assert entries[0] == {"loc": "http://a.vn/1.html"}  # what comes before the cut is never dropped
+
+
+def _failure(exc: Exception) -> Failure:
+    try:
+        raise exc
+    except Exception:  # noqa: BLE001 - a Failure of what was just raised
+        return Failure()
+
+
+def test_download_failures_are_described_in_vietnamese_with_their_technical_detail() -> None:
+    not_found = Response("http://a.vn/x", status=404, request=Request("http://a.vn/x"))
+    moved = Response("http://a.vn/x", status=302, headers={"Location": "file:///etc/passwd"},
+                     request=Request("http://a.vn/x"))
+    cases = [
+        (HttpError(not_found, "Ignoring non-200 response"), "máy chủ trả về HTTP 404"),
+        (HttpError(moved, "Ignoring non-200 response"),
+         "máy chủ trả về HTTP 302: không đi theo chuyển hướng tới 'file:///etc/passwd'"),
+        (CannotResolveHostError("DNS lookup failed: tin.invalid"),
+         "không tìm thấy tên miền (DNS) (CannotResolveHostError: DNS lookup failed: tin.invalid)"),
+        (DownloadTimeoutError("Getting http://a.vn/x took longer than 3 seconds."),
+         "quá thời gian chờ ([crawler] download_timeout_s) (DownloadTimeoutError: Getting http://a.vn/x took "
+         "longer than 3 seconds.)"),
+        (DownloadCancelledError(), "trang lớn hơn giới hạn tải về (2 MB, [crawler] download_maxsize_mb): không tải "
+                                   "(DownloadCancelledError)"),
+        (IgnoreRequest("Forbidden by robots.txt"),
+         "robots.txt của trang không cho phép tải (IgnoreRequest: Forbidden by robots.txt)"),
+        (IgnoreRequest("max redirections reached"),
+         "chuyển hướng quá số lần cho phép ([crawler] max_redirects) (IgnoreRequest: max redirections reached)"),
+        (ValueError("something new"), "không tải được trang (ValueError: something new)"),
+    ]
+    for exc, said in cases:
+        assert describe_failure(_failure(exc), maxsize=2 * 1024 * 1024) == said
+        # what comes before the technical detail reads as Vietnamese: no English word outside the parentheses
+        lead = re.sub(r"\(.*?\)|'.*?'", "", said)
+        assert not re.search(r"\b(the|not|page|than|larger|redirect|failed|lookup|of|to)\b", lead), said

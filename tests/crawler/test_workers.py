@@ -66,5 +66,5 @@ def test_a_failed_pool_leaves_the_work_to_the_crawl_process(tmp_path: Path) -> N
     assert stage.pool is None
     assert isinstance(done[0], CollectedItem) and done[0].title == "Cảnh báo lừa đảo tuyển dụng"
     assert done[0].minhash is not None and done[0].content_hash and done[0].html is None
-    assert "empty page" in str(done[1]) and ctx.errors == ["http://x.vn/b: empty page (no text extracted)"]
+    assert "empty page" in str(done[1]) and ctx.errors == ["http://x.vn/b: trang trống (không lấy được tiêu đề hay nội dung)"]
     store.close()

@@ -90,7 +90,7 @@ schedule = "every 2s"
         second = subprocess.run([sys.executable, "-m", "crawler.cli", "--config", str(cfg), "run"], cwd=ROOT,
                                 capture_output=True, text=True, timeout=60)
         assert second.returncode == 1
-        assert f"canhgac: another daemon ({lease().holder}) is running on this database since" in second.stderr  # type: ignore[union-attr]
+        assert f"canhgac: một tiến trình nền khác ({lease().holder}) đang chạy trên cơ sở dữ liệu này từ" in second.stderr  # type: ignore[union-attr]
         assert "Traceback" not in second.stderr
 
         _wait("two crawls", lambda: finished_runs() >= 2, 80, proc, log)

@@ -29,7 +29,7 @@ NOW = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
 
 def test_lease_is_exclusive_until_it_expires(store: Store) -> None:
     acquire_lease(store, "may-chu-1:100", now=NOW)
-    with pytest.raises(DaemonLockedError, match=r"another daemon \(may-chu-1:100\) is running on this database since"):
+    with pytest.raises(DaemonLockedError, match=r"một tiến trình nền khác \(may-chu-1:100\) đang chạy trên cơ sở dữ liệu này từ"):
         acquire_lease(store, "may-chu-2:200", now=NOW + timedelta(seconds=30))
     acquire_lease(store, "may-chu-1:100", now=NOW + timedelta(seconds=30))  # the holder itself may re-acquire
     acquire_lease(store, "may-chu-2:200", now=NOW + timedelta(minutes=5))  # expired: taken over

@@ -1,0 +1,205 @@
+"""Private addresses are refused where the connection is made, on the address actually connected to.
+
+A check that resolves a name and a download that resolves it again can get two answers: a name can
+resolve to a public address when it is checked and to 127.0.0.1 or 169.254.169.254 (the cloud metadata
+service) a moment later, when the download connects (DNS rebinding). So the address is checked where it is
+used:
+
+- crawls (Scrapy): `PublicOnlyResolver` is Twisted's resolver (`TWISTED_DNS_RESOLVER`). Every address a
+  download connects to comes from it, literal addresses included (Twisted's HostnameEndpoint resolves
+  `127.0.0.1` too), and it checks the address it returns on every call, also when Scrapy's DNS cache
+  answers. Start URLs, links to other hosts, redirects and robots.txt all connect through it;
+- citizen reports (urllib): `PublicHTTPHandler`/`PublicHTTPSHandler` resolve a name once, check every
+  address and connect to those addresses (TLS still verifies the name).
+
+Allowed: every address with `[crawler] allow_private_hosts = true`; the hosts of the proxies configured in
+the environment (`http_proxy`, `https_proxy`: the admin chose them, they may be on the office network).
+Behind a proxy the proxy resolves the pages' names, so canhgac can only check them beforehand: refuse
+private addresses on the proxy itself.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.client
+import logging
+import socket
+import urllib.request
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from scrapy.resolver import CachingThreadedResolver
+from twisted.internet.error import DNSLookupError
+from twisted.internet.interfaces import IResolverSimple
+from zope.interface import implementer
+
+from crawler.urls import is_private_address, literal_address
+
+if TYPE_CHECKING:
+    from twisted.internet.base import ReactorBase
+    from twisted.internet.defer import Deferred
+
+logger = logging.getLogger(__name__)
+
+ALLOW_SETTING = "CANHGAC_ALLOW_PRIVATE_HOSTS"
+# name -> private address the resolver refused for it in this process, so that the crawl records why
+# (Twisted turns any failed lookup into "no results for hostname lookup")
+REFUSED: dict[str, str] = {}
+
+
+def refusal(host: str, address: str) -> str:
+    """Why `host` is not fetched, in one line."""
+    what = f"{host} là địa chỉ nội bộ" if literal_address(host) else f"{host} trỏ tới địa chỉ nội bộ {address}"
+    return f"{what} ([crawler] allow_private_hosts đang tắt)"
+
+
+class PrivateAddressError(DNSLookupError):
+    """`host` resolved to the private `address`. An OSError (urllib reports it as the reason of its
+    URLError) and a DNSLookupError (Twisted fails the connection with it)."""
+
+    def __init__(self, host: str, address: str) -> None:
+        self.host, self.address = host, address
+        super().__init__(refusal(host, address))
+
+    def __str__(self) -> str:  # Twisted's would add "DNS lookup failed: "
+        return refusal(self.host, self.address)
+
+
+def proxy_hosts() -> frozenset[str]:
+    """The hosts of the proxies configured in the environment, which Scrapy and urllib connect to."""
+    hosts = set()
+    for scheme, url in urllib.request.getproxies().items():
+        if scheme == "no":
+            continue
+        try:
+            host = urlsplit(url if "://" in url else f"//{url}").hostname
+        except ValueError:
+            continue
+        if host:
+            hosts.add(host.lower())
+    return frozenset(hosts)
+
+
+# ------------------------------------------------------------------------------------------- Scrapy
+def allow_private_setting(settings: Any) -> bool:
+    """`allow_private_hosts` as the crawl sees it: `-s CANHGAC_ALLOW_PRIVATE_HOSTS=…`, else the config file.
+    The resolver is built from the process's settings, which the addon (`crawler.addon`) does not update."""
+    if settings.getpriority(ALLOW_SETTING) is not None:
+        return bool(settings.getbool(ALLOW_SETTING))
+    from crawler.addon import config_from_settings  # the addon imports Scrapy's settings machinery
+
+    return config_from_settings(settings).crawler.allow_private_hosts
+
+
+@implementer(IResolverSimple)
+class PublicOnlyResolver(CachingThreadedResolver):
+    """Scrapy's default resolver (IPv4, cached, DNS_TIMEOUT) that fails the lookup of a name whose address
+    is private, unless private hosts are allowed or the name is an allowed one (a configured proxy)."""
+
+    def __init__(self, reactor: ReactorBase, cache_size: int, timeout: float, *, allow_private: bool = False,
+                 allowed_hosts: frozenset[str] = frozenset()) -> None:
+        super().__init__(reactor, cache_size, timeout)
+        self.allow_private = allow_private
+        self.allowed_hosts = allowed_hosts
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, reactor: ReactorBase) -> PublicOnlyResolver:
+        settings = crawler.settings
+        cache_size = settings.getint("DNSCACHE_SIZE") if settings.getbool("DNSCACHE_ENABLED") else 0
+        return cls(reactor, cache_size, settings.getfloat("DNS_TIMEOUT"),
+                   allow_private=allow_private_setting(settings), allowed_hosts=proxy_hosts())
+
+    def getHostByName(self, name: str, timeout: Sequence[int] = ()) -> Deferred[str]:  # noqa: N802 - Twisted's
+        d = super().getHostByName(name, timeout)
+        if self.allow_private or name.lower() in self.allowed_hosts:
+            return d
+        return d.addCallback(self._refuse_private, name)
+
+    @staticmethod
+    def _refuse_private(address: str, name: str) -> str:
+        if is_private_address(address):
+            REFUSED[name.lower()] = address
+            logger.warning("not connecting: %s", refusal(name, address))
+            raise PrivateAddressError(name, address)
+        return address
+
+
+# ---------------------------------------------------------------------------------------------- urllib
+def public_addresses(host: str, port: int) -> list[tuple[Any, ...]]:
+    """`socket.getaddrinfo(host, port)` for TCP, or PrivateAddressError when any address is private."""
+    infos = socket.getaddrinfo(host, port, 0, socket.SOCK_STREAM)
+    for info in infos:
+        if is_private_address(str(info[4][0])):
+            raise PrivateAddressError(host, str(info[4][0]))
+    return infos
+
+
+def public_connection(address: tuple[str, int], timeout: Any = None, source_address: Any = None, *,
+                      allowed_hosts: frozenset[str] = frozenset()) -> socket.socket:
+    """`socket.create_connection`, resolving the name once and connecting only to checked addresses."""
+    host, port = address
+    if host.lower() in allowed_hosts:
+        return socket.create_connection(address, timeout, source_address)
+    error: OSError | None = None
+    for family, kind, proto, _, sockaddr in public_addresses(host, port):
+        sock = socket.socket(family, kind, proto)
+        try:
+            if timeout is None or isinstance(timeout, (int, float)):  # not socket's "default timeout" marker
+                sock.settimeout(timeout)
+            if source_address:
+                sock.bind(source_address)
+            sock.connect(sockaddr)
+            return sock
+        except OSError as exc:
+            error = exc
+            sock.close()
+    raise error or OSError(f"không tìm thấy địa chỉ nào của {host}")
+
+
+# http.client connects through `self._create_connection` (socket.create_connection, set in __init__), and
+# HTTPSConnection wraps that socket in TLS for the name: replacing it checks plain and TLS connections alike.
+class PublicHTTPConnection(http.client.HTTPConnection):
+    def __init__(self, *args: Any, allowed_hosts: frozenset[str] = frozenset(), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._create_connection = functools.partial(public_connection, allowed_hosts=allowed_hosts)
+
+
+class PublicHTTPSConnection(http.client.HTTPSConnection):
+    def __init__(self, *args: Any, allowed_hosts: frozenset[str] = frozenset(), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._create_connection = functools.partial(public_connection, allowed_hosts=allowed_hosts)
+
+
+def _check_proxied_target(req: urllib.request.Request) -> None:
+    """Through a proxy the connection goes to the proxy, which resolves the page's name itself: check
+    the page's host beforehand, the best that can be done here (the proxy's own host is not exempt)."""
+    if req.has_proxy() or getattr(req, "_tunnel_host", None):
+        host = urlsplit(req.full_url).hostname or ""
+        try:
+            public_addresses(host, 0)
+        except PrivateAddressError:
+            raise
+        except (OSError, UnicodeError):
+            pass  # the proxy will say it cannot resolve it
+
+
+class PublicHTTPHandler(urllib.request.HTTPHandler):
+    def __init__(self, allowed_hosts: frozenset[str] = frozenset()) -> None:
+        super().__init__()
+        self.allowed_hosts = allowed_hosts
+
+    def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        _check_proxied_target(req)
+        return self.do_open(PublicHTTPConnection, req, allowed_hosts=self.allowed_hosts)  # type: ignore[arg-type]
+
+
+class PublicHTTPSHandler(urllib.request.HTTPSHandler):
+    def __init__(self, context: Any, allowed_hosts: frozenset[str] = frozenset()) -> None:
+        super().__init__(context=context)
+        self.allowed_hosts = allowed_hosts
+
+    def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        _check_proxied_target(req)
+        return self.do_open(PublicHTTPSConnection, req, context=self._context,  # type: ignore[arg-type, attr-defined]
+                            allowed_hosts=self.allowed_hosts)
