@@ -86,7 +86,8 @@ def decode_html(body: bytes, content_type: str | None) -> tuple[str, str | None]
         return nfc(body.decode(declared, errors="replace")), None
     loose = body.decode("utf-8", errors="replace")
     bad = loose.count("\ufffd")
-    if sum(1 for ch in loose if ch > "\x7f") - bad > bad:  # more good multi-byte characters than broken ones
+    non_ascii = len(loose) - len(loose.encode("ascii", "ignore"))  # counted in C: a 10 MB page stays fast
+    if non_ascii - bad > bad:  # more good multi-byte characters than broken ones
         return (nfc(body.decode("utf-8", errors="canhgac-cp1258")),
                 f"{bad} chuỗi byte không phải UTF-8, đã đọc theo Windows-1258")
     note = "khai báo UTF-8 nhưng không phải UTF-8, đã đọc theo Windows-1258" if declared == "utf-8" else None
@@ -98,11 +99,15 @@ def decode_body(body: bytes, content_type: str | None) -> str:
     return decode_html(body, content_type)[0]
 
 
-def repair_utf8(body: bytes) -> tuple[bytes, str | None]:
+def repair_utf8(body: bytes, content_type: str | None = None) -> tuple[bytes, str | None]:
     """An XML document (a feed) that declares UTF-8, or no encoding, but is not valid UTF-8: re-encoded as UTF-8
     the way `decode_html` reads it, with its note; anything else unchanged. Without this feedparser reads the
-    whole feed, links included, in a Western charset because of one bad byte."""
+    whole feed, links included, in a Western charset because of one bad byte. A charset in the HTTP
+    `content_type` other than UTF-8 (feedparser honours it, RFC 3023) leaves the body to feedparser too."""
     if read_bom(body)[0]:
+        return body, None
+    header = _codec(http_content_type_encoding(content_type or ""))
+    if header is not None and header != "utf-8":
         return body, None
     m = _XML_ENCODING.match(body[:200])
     if m and _codec(m.group(1).decode("ascii")) != "utf-8":

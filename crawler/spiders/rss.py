@@ -63,7 +63,7 @@ class RssSpider(SourceSpider):
             self.logger.info("feed not modified: %s", feed_url)
             return
         ctype = (response.headers.get("Content-Type") or b"application/xml").decode("latin-1")
-        body, note = repair_utf8(response.body)
+        body, note = repair_utf8(response.body, ctype)
         if note:
             self.ctx.error(f"{feed_url}: {note}")
             ctype = "application/xml; charset=utf-8"

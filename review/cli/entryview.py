@@ -103,7 +103,8 @@ def format_detail(d: EntryDetail, *, color: bool = False, max_chars: int = 0,
     if item.title:
         lines.append(p(item.title).upper())
     body = item.text if not max_chars or len(item.text) <= max_chars else item.text[:max_chars] + " …"
-    lines += [highlight(body, evidence, color=color), ""]
+    marked = [ev for ev in evidence if ev.get("kind") != "locality"]  # place names are context, not grounds
+    lines += [highlight(body, marked, color=color), ""]
     if d.score is not None:
         ranked = sorted(d.score.scores.items(), key=lambda kv: -float(kv[1]))
         lines.append(f"Điểm (mô hình {d.score.model_version}): "

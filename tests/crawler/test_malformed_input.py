@@ -283,6 +283,22 @@ def test_a_feed_with_a_stray_byte_is_repaired_to_utf8() -> None:
     assert repair_utf8(cp1258) == (cp1258, None)  # declares its own charset: left to feedparser
 
 
+@pytest.mark.parametrize("charset,text", [("windows-1251", "Новости дня"), ("iso-8859-2", "Zażółć gęślą"),
+                                          ("windows-1258", "Tin tức")])
+def test_a_feed_whose_charset_is_only_in_the_http_header_is_left_to_feedparser(charset: str, text: str) -> None:
+    import unicodedata
+
+    import feedparser
+
+
+    body = _rss([(text, "http://tin.example.vn/a.html")]).replace(' encoding="utf-8"', "")
+    raw = encode_cp1258(body) if charset == "windows-1258" else body.encode(charset)
+    ctype = f"application/rss+xml; charset={charset}"
+    assert repair_utf8(raw, ctype) == (raw, None)  # no false "not UTF-8" note, bytes untouched
+    parsed = feedparser.parse(raw, response_headers={"content-type": ctype})
+    assert unicodedata.normalize("NFC", parsed.entries[0].title) == text  # Windows-1258 decodes to NFD; we NFC it
+
+
 @pytest.mark.parametrize(("url", "reason"), [
     ("http://tin.example.vn:99999/rss", "Port out of range"),
     ("http://[tin-loi/rss", "Invalid IPv6 URL"),

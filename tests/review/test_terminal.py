@@ -85,3 +85,19 @@ def test_interactive_loop_strips_control_sequences(cfg: Path, evil: int) -> None
     text = out.getvalue()
     assert f"Mục #{evil}" in text and "TRÚNG THƯỞNG" in text and "\x1b[1;31mChuyển\x1b[0m" in text
     assert "\x1b" not in _without_ours(text) and "\x07" not in text and "\x9b" not in text
+
+
+def test_show_lists_old_province_names_without_marking_them(cli: CLI, store: Store) -> None:
+    """A place name is context (evidence kind "locality", no category), not grounds: `show` lists it under
+    "địa danh" with what it now belongs to, and does not mark it in the text like a violation."""
+    from classifier.scorer import Scorer
+    from tests.review.factory import add_item
+
+    text = "Chuyển khoản trước phí giữ chỗ, cọc trước rồi nhận hàng ở Bình Dương"
+    result = Scorer.load().score(text)
+    assert result.flags and any(e.kind == "locality" for e in result.evidence)
+    entry_id = store.record_score(add_item(store, text), result)
+    code, out, _ = cli("show", str(entry_id))
+    assert code == 0
+    assert "Bình Dương" in out and "«Bình Dương»" not in out.split("\n\n")[1]  # the body: not marked
+    assert "[-] địa danh: «Bình Dương»" in out and "tỉnh cũ" in out and "Thành phố Hồ Chí Minh" in out
