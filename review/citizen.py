@@ -150,8 +150,9 @@ def reported_entries(conn: Connection, pages: Iterable[tuple[int, str, str, str,
             reports.setdefault(url, []).append((iid, title, body, raw, eid, status != DECIDED))
     out: dict[int, int] = {}
     for item_id, url, title, body, raw in wanted:
+        # a headline changed since the report (both have one) is a changed page, even with the same body
         same = [(undecided, eid) for iid, t, b, r, eid, undecided in reports.get(url, ())
-                if iid != item_id and _same_content(title, body, raw, t, b, r)]
+                if iid != item_id and _same_content(title, body, raw, t, b, r) and (not title or not t or title == t)]
         if same:
             out[item_id] = max(same)[1]
     return out

@@ -177,3 +177,15 @@ def test_a_changed_page_after_a_report_opens_its_own_entry(store: Store) -> None
     [res] = store.add_scored_items([changed])
     assert res.created and res.revision == 2
     assert [e[1] for e in _entries(store)] == [filed.item_id, res.item_id]
+
+
+def test_a_changed_headline_after_a_report_opens_its_own_entry(store: Store) -> None:
+    """The body is the same but the crawled page's headline changed since the report: a changed page (maybe
+    flagged for the new headline) gets its own entry instead of hiding behind the report's, decided or not."""
+    filed = file_report(store, reported(), actor="lan")
+    assert filed.entry_id is not None
+    store.decide(filed.entry_id, "minh", "dismiss")
+    changed = _prepared(CollectedItem(url=URL, kind=ARTICLE, title="NÓNG: " + TITLE + " — rút tiền ngay", text=TEXT))
+    [res] = store.add_scored_items([changed])
+    assert res.created and res.revision == 2
+    assert [e[1] for e in _entries(store)] == [filed.item_id, res.item_id]
