@@ -8,7 +8,6 @@ system's resolver (/etc/hosts), real crawls in subprocesses, real urllib fetches
 from __future__ import annotations
 
 import urllib.parse
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -18,6 +17,7 @@ from crawler.report import fetch
 from crawler.runner import RunOutcome, run_source
 from review.config import CrawlerConfig
 from review.errors import CanhgacError, UsageError
+from tests.crawler.badsite import _redirect
 
 ARTICLE = "/dien-dan/bai/trung-thuong-xe-sh.html"
 STRICT = CrawlerConfig(download_timeout_s=3, max_redirects=3)  # allow_private_hosts = false, the default
@@ -26,15 +26,6 @@ STRICT = CrawlerConfig(download_timeout_s=3, max_redirects=3)  # allow_private_h
 def _on(site: DemoSite, host: str) -> str:
     """The demo site's base URL spelled with `host` (a name or address of 127.0.0.1)."""
     return site.base_url.replace("127.0.0.1", host)
-
-
-def _redirect_to(location: str):  # type: ignore[no-untyped-def]
-    def handler(h: BaseHTTPRequestHandler) -> None:
-        h.send_response(302)
-        h.send_header("Location", location)
-        h.send_header("Content-Length", "0")
-        h.end_headers()
-    return handler
 
 
 def _strict_crawl(crawl_env, host: str, settings: dict[str, str]) -> RunOutcome:  # type: ignore[no-untyped-def]
@@ -78,7 +69,7 @@ def test_report_connects_to_no_private_address_even_when_the_name_looked_public(
 def test_report_refuses_a_redirect_to_a_name_of_a_private_address(site: DemoSite) -> None:
     # 127.0.0.1 stands for a public page (allowed explicitly, as a configured proxy is); it redirects to
     # `localhost`, which must be refused where the second connection is made
-    site.set_handler("/chuyen", _redirect_to(_on(site, "localhost") + "/khac"))
+    site.set_handler("/chuyen", _redirect(_on(site, "localhost") + "/khac"))
     with pytest.raises(CanhgacError, match=r"từ chối chuyển hướng tới địa chỉ nội bộ localhost \(127\.0\.0\.1\)"):
         fetch(site.base_url + "/chuyen", STRICT, allowed_hosts=frozenset({"127.0.0.1"}))
     assert [r.path for r in site.requests] == ["/chuyen"]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import urllib.request
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -16,19 +15,11 @@ from crawler.demo_site.server import DemoSite
 from crawler.report import FetchError, RedirectGuard
 from review.models import Item
 from review.store import Store
+from tests.crawler.badsite import _redirect
 from tests.review.factory import add_item
 
 ARTICLE = "/dien-dan/bai/trung-thuong-xe-sh.html"
 NO_MODEL = '\n[classifier]\nmodel = "no-model-here.skops"\n'
-
-
-def _redirect_to(location: str):  # type: ignore[no-untyped-def]
-    def handler(h: BaseHTTPRequestHandler) -> None:
-        h.send_response(302)
-        h.send_header("Location", location)
-        h.send_header("Content-Length", "0")
-        h.end_headers()
-    return handler
 
 
 def _items(db_url: str) -> int:
@@ -53,7 +44,7 @@ def test_report_of_a_private_host_is_refused_by_default(site: DemoSite, db_url: 
 
 def test_report_follows_a_redirect_when_private_hosts_are_allowed(crawl_env, capsys) -> None:  # type: ignore[no-untyped-def]
     cfg = str(crawl_env.configure(NO_MODEL))  # FAST_CRAWLER: allow_private_hosts = true
-    crawl_env.site.set_handler("/chuyen", _redirect_to(crawl_env.site.base_url + ARTICLE))
+    crawl_env.site.set_handler("/chuyen", _redirect(crawl_env.site.base_url + ARTICLE))
     assert main(["--config", cfg, "report", crawl_env.site.base_url + "/chuyen"]) == 0, capsys.readouterr().err
     with crawl_env.store.session() as s:
         item = s.scalars(select(Item).where(Item.kind == "report")).one()
@@ -65,7 +56,7 @@ def test_redirect_guard_refuses_a_redirect_to_a_private_host(site: DemoSite, tar
     # The first hop is 127.0.0.1 (the only server a test can run); `fetch` refuses that itself, so the
     # opener is built with the guard alone to prove the *redirect* check: a public page bouncing to a
     # private address is refused before the second request is made.
-    site.set_handler("/chuyen", _redirect_to(target if target.startswith("http") else site.base_url + target))
+    site.set_handler("/chuyen", _redirect(target if target.startswith("http") else site.base_url + target))
     opener = urllib.request.build_opener(RedirectGuard(5, allow_private_hosts=False))
     with pytest.raises(FetchError, match=r"từ chối chuyển hướng tới địa chỉ nội bộ (169\.254\.169\.254|127\.0\.0\.1)"):
         opener.open(site.base_url + "/chuyen", timeout=3)
