@@ -23,6 +23,8 @@ from pathlib import Path
 
 from underthesea import text_normalize
 
+from classifier.legacy_encoding import to_unicode_with_map
+
 DATA_DIR = Path(__file__).parent / "data"
 TEENCODE_PATH = DATA_DIR / "teencode.tsv"
 
@@ -55,7 +57,17 @@ def nfc(text: str) -> str:
 
 
 def _nfc_with_map(text: str) -> tuple[str, list[int] | None]:
-    """NFC text plus, when it differs from the input, pos[i] = original offset of NFC char i (len+1 long)."""
+    """NFC text plus, when it differs from the input, pos[i] = original offset of NFC char i (len+1 long).
+    Text typed in a legacy font encoding (TCVN3, VNI: "Céng hoµ") is converted to Unicode first."""
+    legacy = to_unicode_with_map(text)
+    if legacy is not None:
+        converted, legacy_pos = legacy
+        s, pos = _nfc_only_with_map(converted)
+        return s, legacy_pos if pos is None else [legacy_pos[p] for p in pos]
+    return _nfc_only_with_map(text)
+
+
+def _nfc_only_with_map(text: str) -> tuple[str, list[int] | None]:
     if unicodedata.is_normalized("NFC", text):
         return text, None
     out: list[str] = []

@@ -12,12 +12,14 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from html.entities import name2codepoint
 
 import trafilatura
 from parsel import Selector
 from trafilatura.settings import set_date_params
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom
 
+from classifier import legacy_encoding
 from review.config import Selectors
 
 _VI_LETTERS = set("ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹáàãéèíìóòõúùýđ")
@@ -72,7 +74,55 @@ def decode_html(body: bytes, content_type: str | None) -> tuple[str, str | None]
 
     A byte-order mark wins; then a body that is valid UTF-8 is UTF-8 (whatever a Western charset declared);
     then a declared charset (header, then <meta>); else a page mostly in UTF-8 is UTF-8 with its stray
-    bytes read as Windows-1258, and anything else is Windows-1258 (what older Vietnamese portals use)."""
+    bytes read as Windows-1258, and anything else is Windows-1258 (what older Vietnamese portals use).
+    Vietnamese typed in a legacy font encoding (TCVN3 ".VnTime", VNI "VNI-Times") is converted to Unicode."""
+    text, note = _decode_html(body, content_type)
+    hint = legacy_encoding.font_hint(text)  # a page styled with a .Vn* / VNI-* font: a strong hint
+    if not text.isascii() and (read_bom(body)[0] is None and _single_byte(body, content_type)):
+        # the legacy bytes as the font's author saw them (Windows-1252), not as Windows-1258 re-read them
+        western = body.decode("cp1252", errors="canhgac-latin1")
+        if legacy_encoding.detect(western, hint=hint):
+            return nfc(legacy_encoding.to_unicode(_latin1_references(western), hint=hint)), note
+    if legacy_encoding.detect(text, hint=hint):
+        return nfc(legacy_encoding.to_unicode(_latin1_references(text), hint=hint)), note
+    return text, note
+
+
+_REFERENCE = re.compile(r"&(?:#(\d{2,3})|#[xX]([0-9a-fA-F]{2})|([A-Za-z]{2,8}));")
+
+
+def _latin1_references(html: str) -> str:
+    """Character references to Latin-1 letters and signs ("&#181;", "&micro;") in a legacy-encoded page stand
+    for legacy codes too: written out, so they are converted with the rest."""
+    def char(m: re.Match[str]) -> str:
+        cp = int(m[1]) if m[1] else int(m[2], 16) if m[2] else name2codepoint.get(m[3], -1)
+        return chr(cp) if 0xA1 <= cp <= 0xFF else m[0]
+    return _REFERENCE.sub(char, html)
+
+
+def _single_byte(body: bytes, content_type: str | None) -> bool:
+    """The page was read in a Western single-byte charset (declared, or the Windows-1258 fallback)."""
+    declared = _codec(http_content_type_encoding(content_type or "") or html_body_declared_encoding(body[:4096]))
+    if declared is not None and declared not in _ASCII_COMPATIBLE:
+        return False
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return False
+
+
+def _latin1_bytes(err: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: the five bytes Windows-1252 leaves undefined read as Latin-1."""
+    if not isinstance(err, UnicodeDecodeError):
+        raise err
+    return err.object[err.start:err.end].decode("latin-1"), err.end
+
+
+codecs.register_error("canhgac-latin1", _latin1_bytes)
+
+
+def _decode_html(body: bytes, content_type: str | None) -> tuple[str, str | None]:
     bom, bom_bytes = read_bom(body)
     if bom and bom_bytes:
         return nfc(body[len(bom_bytes):].decode(bom, errors="replace")), None
@@ -191,6 +241,7 @@ def extract_article(html: str, url: str, selectors: Selectors | None = None, *,
         text = select_text(sel, selectors.text) or text
         author = select_text(sel, selectors.author) or author
         date = sel_date or date
-    text, title = clean_text(text), clean_text(title)
+    # legacy font encodings the page's bytes did not show (character references such as "&#181;")
+    text, title = clean_text(legacy_encoding.to_unicode(text)), clean_text(legacy_encoding.to_unicode(title))
     return Extracted(title=title, text=text, author=clean_text(author) if author else None,
                      published_at=parse_date(date), language=guess_language(f"{title}\n{text}"))
