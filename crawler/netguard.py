@@ -12,10 +12,11 @@ used:
 - citizen reports (urllib): `PublicHTTPHandler`/`PublicHTTPSHandler` resolve a name once, check every
   address and connect to those addresses (TLS still verifies the name).
 
-Allowed: every address with `[crawler] allow_private_hosts = true`; the hosts of the proxies configured in
-the environment (`http_proxy`, `https_proxy`: the admin chose them, they may be on the office network).
-Behind a proxy the proxy resolves the pages' names, so canhgac can only check them beforehand: refuse
-private addresses on the proxy itself.
+Allowed: every address with `[crawler] allow_private_hosts = true`; the proxies configured in the
+environment (`http_proxy`, `https_proxy`: the admin chose them, they may be on the office network), each on
+its own host *and port* only: with the proxy at 127.0.0.1:3128, a page at http://127.0.0.1:8080/admin is
+still refused. Behind a proxy the proxy resolves the pages' names, so canhgac can only check them
+beforehand: refuse private addresses on the proxy itself.
 """
 
 from __future__ import annotations
@@ -26,12 +27,19 @@ import logging
 import socket
 import urllib.request
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
 
 from scrapy.resolver import CachingThreadedResolver
+from twisted.internet._resolver import SimpleResolverComplexifier
 from twisted.internet.error import DNSLookupError
-from twisted.internet.interfaces import IResolverSimple
+from twisted.internet.interfaces import (
+    IAddress,
+    IHostnameResolver,
+    IHostResolution,
+    IResolutionReceiver,
+    IResolverSimple,
+)
 from zope.interface import implementer
 
 from crawler.urls import is_private_address, literal_address
@@ -66,18 +74,49 @@ class PrivateAddressError(DNSLookupError):
         return refusal(self.host, self.address)
 
 
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def endpoint(host: str, port: int) -> str:
+    """`host:port` as `proxy_hosts()` names it: the host lowercased, an IPv6 address in brackets."""
+    host = host.lower().strip("[]")
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
+def endpoint_host(entry: str) -> str:
+    """The host of an `endpoint()` (or of a bare host name)."""
+    if entry.startswith("["):
+        return entry[1:].partition("]")[0]
+    host, _, port = entry.rpartition(":")
+    return host if host and port.isdigit() and ":" not in host else entry
+
+
+def is_allowed(allowed: frozenset[str], host: str, port: int) -> bool:
+    """Whether a connection to `host`:`port` is exempt: `allowed` names that endpoint (`proxy_hosts()`), or the
+    host alone (every port: only for callers that mean it; `proxy_hosts()` always names the port)."""
+    return endpoint(host, port) in allowed or host.lower().strip("[]") in allowed
+
+
 def proxy_hosts() -> frozenset[str]:
-    """The hosts of the proxies configured in the environment, which Scrapy and urllib connect to."""
-    hosts = set()
+    """The proxies configured in the environment, as the `host:port` endpoints Scrapy and urllib connect to.
+
+    Without a port in its URL, a proxy is on its scheme's default port (http://proxy.local: 80, as both
+    Scrapy and urllib assume; https://: 443; no scheme: the requests' scheme, as both assume). urllib
+    tunnels https requests through a port-less proxy on 443 whatever its scheme (it connects with
+    HTTPSConnection's default port), so a port-less `https_proxy` is allowed on 443 too."""
+    hosts: set[str] = set()
     for scheme, url in urllib.request.getproxies().items():
         if scheme == "no":
             continue
         try:
-            host = urlsplit(url if "://" in url else f"//{url}").hostname
+            parts = urlsplit(url if "://" in url else f"//{url}")
+            host, port = parts.hostname, parts.port
         except ValueError:
             continue
-        if host:
-            hosts.add(host.lower())
+        if not host:
+            continue
+        ports = {port} if port else {DEFAULT_PORTS.get(parts.scheme or scheme)} | ({443} if scheme == "https" else set())
+        hosts.update(endpoint(host, p) for p in ports if p)
     return frozenset(hosts)
 
 
@@ -95,13 +134,22 @@ def allow_private_setting(settings: Any) -> bool:
 @implementer(IResolverSimple)
 class PublicOnlyResolver(CachingThreadedResolver):
     """Scrapy's default resolver (IPv4, cached, DNS_TIMEOUT) that fails the lookup of a name whose address
-    is private, unless private hosts are allowed or the name is an allowed one (a configured proxy)."""
+    is private, unless private hosts are allowed or the connection goes to an allowed endpoint (a configured
+    proxy's host and port).
+
+    Installed twice on the reactor. As its name resolver (`reactor.nameResolver`, through
+    `_PortAwareNameResolver`), which Twisted's HostnameEndpoint asks with the port it connects to: every
+    download's connection (Scrapy's Agent, its proxy agent for http) is checked on (name, port) there. As its
+    simple resolver (`reactor.resolver`), which `reactor.connectTCP` asks with the name alone: in Scrapy only
+    the tunnel to the proxy of https requests connects that way (to the proxy's own host and port, taken
+    from the environment), so a name asked without a port is exempt when it is a proxy's host."""
 
     def __init__(self, reactor: ReactorBase, cache_size: int, timeout: float, *, allow_private: bool = False,
                  allowed_hosts: frozenset[str] = frozenset()) -> None:
         super().__init__(reactor, cache_size, timeout)
         self.allow_private = allow_private
-        self.allowed_hosts = allowed_hosts
+        self.allowed_hosts = allowed_hosts  # endpoints, `proxy_hosts()`
+        self.allowed_names = frozenset(endpoint_host(e) for e in allowed_hosts)
 
     @classmethod
     def from_crawler(cls, crawler: Any, reactor: ReactorBase) -> PublicOnlyResolver:
@@ -110,9 +158,22 @@ class PublicOnlyResolver(CachingThreadedResolver):
         return cls(reactor, cache_size, settings.getfloat("DNS_TIMEOUT"),
                    allow_private=allow_private_setting(settings), allowed_hosts=proxy_hosts())
 
+    def install_on_reactor(self) -> None:
+        # (mypy does not know zope interfaces: the casts say what @implementer declares)
+        self.reactor.installNameResolver(cast("IHostnameResolver", _PortAwareNameResolver(self)))
+        self.reactor.resolver = cast("IResolverSimple", self)  # what installResolver sets, without replacing the name resolver
+
     def getHostByName(self, name: str, timeout: Sequence[int] = ()) -> Deferred[str]:  # noqa: N802 - Twisted's
+        """A lookup without a port (`reactor.resolve`, `connectTCP`): see the class."""
+        return self.lookup(name, None, timeout)
+
+    def lookup(self, name: str, port: int | None, timeout: Sequence[int] = ()) -> Deferred[str]:
+        """The address of `name` for a connection to `port` (None: unknown), failed when it is private and
+        not allowed."""
         d = super().getHostByName(name, timeout)
-        if self.allow_private or name.lower() in self.allowed_hosts:
+        if self.allow_private:
+            return d
+        if (name.lower() in self.allowed_names) if port is None else is_allowed(self.allowed_hosts, name, port):
             return d
         return d.addCallback(self._refuse_private, name)
 
@@ -123,6 +184,32 @@ class PublicOnlyResolver(CachingThreadedResolver):
             logger.warning("not connecting: %s", refusal(name, address))
             raise PrivateAddressError(name, address)
         return address
+
+
+@implementer(IResolverSimple)
+class _AtPort:
+    """`resolver`'s lookups for a connection to `port`."""
+
+    def __init__(self, resolver: PublicOnlyResolver, port: int) -> None:
+        self.resolver, self.port = resolver, port
+
+    def getHostByName(self, name: str, timeout: Sequence[int] = ()) -> Deferred[str]:  # noqa: N802 - Twisted's
+        return self.resolver.lookup(name, self.port, timeout)
+
+
+@implementer(IHostnameResolver)
+class _PortAwareNameResolver:
+    """`reactor.nameResolver`: what Twisted makes of a simple resolver (`installResolver`), except that the
+    lookup knows the port the connection is for."""
+
+    def __init__(self, resolver: PublicOnlyResolver) -> None:
+        self.resolver = resolver
+
+    def resolveHostName(self, resolutionReceiver: IResolutionReceiver, hostName: str,  # noqa: N802, N803
+                        portNumber: int = 0, addressTypes: Sequence[type[IAddress]] | None = None,  # noqa: N803
+                        transportSemantics: str = "TCP") -> IHostResolution:  # noqa: N803
+        return SimpleResolverComplexifier(cast("IResolverSimple", _AtPort(self.resolver, portNumber))).resolveHostName(
+            resolutionReceiver, hostName, portNumber, addressTypes, transportSemantics)
 
 
 # ---------------------------------------------------------------------------------------------- urllib
@@ -139,7 +226,7 @@ def public_connection(address: tuple[str, int], timeout: Any = None, source_addr
                       allowed_hosts: frozenset[str] = frozenset()) -> socket.socket:
     """`socket.create_connection`, resolving the name once and connecting only to checked addresses."""
     host, port = address
-    if host.lower() in allowed_hosts:
+    if is_allowed(allowed_hosts, host, port):
         return socket.create_connection(address, timeout, source_address)
     error: OSError | None = None
     for family, kind, proto, _, sockaddr in public_addresses(host, port):

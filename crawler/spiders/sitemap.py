@@ -7,6 +7,7 @@ sitemap's <news:publication_date>, else <lastmod>), so the page itself is not se
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from io import BytesIO
 from typing import Any
@@ -40,6 +41,9 @@ class SitemapSpider(SourceSpider):
                 self.ctx.error(f"{response.url}: không giải nén được sitemap ({type(exc).__name__}: {exc})")
                 self._fail(response)
                 return
+        body, repaired = repair_ampersands(body)
+        if repaired:  # a common publisher mistake, not damage: nothing of it is lost, so no note on the source
+            self.logger.info("%s: read %d bare '&' as '&amp;'", response.url, repaired)
         try:
             sitemap = Sitemap(body)
             entries = list(sitemap)
@@ -52,10 +56,12 @@ class SitemapSpider(SourceSpider):
             self.ctx.error(f"{response.url}: không phải sitemap (phần tử gốc là <{sitemap.type}>)")
             self._fail(response)
             return
+        undated: dict[int, set[str]] = {}
         if damage := _xml_damage(body):  # lxml recovers what it can: keep that, but say the rest was lost
             # lxml closes what a truncated file left open, so the <loc> it was cut in reads as a whole URL
-            # (".../tin-tuc/bai-viet-123.ht", ".../tin-tuc/"): followed, it fetches and stores the wrong page
-            cut = _cut_entries(entries, body)
+            # (".../tin-tuc/bai-viet-123.ht", ".../tin-tuc/"): followed, it fetches and stores the wrong page.
+            # An entry cut after its </loc> is kept, without the date it was cut in ("2026-")
+            cut, undated = _cut_entries(entries, body)
             entries, dropped = entries[:len(entries) - cut], entries[len(entries) - cut:]
             note = f"{response.url}: sitemap sai cấu trúc ({damage}); giữ {len(entries)} mục"
             if dropped:
@@ -70,13 +76,14 @@ class SitemapSpider(SourceSpider):
                     yield response.follow(loc, callback=self.parse, errback=self.on_error)
             return
         urls, unusable = [], []
-        for entry in entries:
+        for index, entry in enumerate(entries):
             loc = entry.get("loc", "")
             if not is_crawlable(loc):
                 unusable.append(loc)
                 continue
-            news_date = published.get(loc, "")
-            stamp = entry.get("lastmod") or news_date
+            cut_dates = undated.get(index, set())
+            news_date = "" if "publication_date" in cut_dates else published.get(loc, "")
+            stamp = ("" if "lastmod" in cut_dates else entry.get("lastmod")) or news_date
             urls.append((loc, canonical_url(loc), stamp, news_date or stamp))
         if unusable:
             self.ctx.error(f"{response.url}: bỏ qua {len(unusable)} <loc> không có địa chỉ http(s) dùng được "
@@ -92,6 +99,33 @@ class SitemapSpider(SourceSpider):
     def _fail(self, response: Response) -> None:
         if start := response.meta.get("start_url"):
             self.ctx.start_failed.add(start)
+
+
+# what XML lets follow "&": a reference (name or character) ended by ";". Any other "&" is a bare one, which
+# lxml's recovery drops with the text up to the next separator ("?id=5&cat=2" reads "?id=5=2"). CDATA sections
+# and comments, where "&" is plain text, are matched first and kept as they are (also when the file ends in one)
+_AMPERSAND = re.compile(rb"(<!\[CDATA\[.*?(?:\]\]>|\Z)|<!--.*?(?:-->|\Z))|&(?!(?:[A-Za-z_:][\w.:-]*|#[0-9]+|#x[0-9A-Fa-f]+);)",
+                        re.DOTALL)
+
+
+def repair_ampersands(body: bytes) -> tuple[bytes, int]:
+    """(`body` with each bare "&" written as "&amp;", how many). Publishers often leave the "&" of a URL's
+    query bare (`<loc>https://a.vn/tin?id=5&cat=2</loc>`): read as meant, the URL comes out whole. A reference
+    ("&amp;", "&#38;", "&lol9;") is left to the parser, which does not expand entities. Only for encodings in
+    which "&" is the byte 0x26 (not UTF-16/32: a NUL byte at the start)."""
+    if b"&" not in body or b"\x00" in body[:4] or body[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return body, 0
+    count = 0
+
+    def fix(match: re.Match[bytes]) -> bytes:
+        nonlocal count
+        if match.group(1) is not None:
+            return match.group(1)
+        count += 1
+        return b"&amp;"
+
+    repaired = _AMPERSAND.sub(fix, body)
+    return repaired, count
 
 
 def _xml_damage(body: bytes) -> str:
@@ -110,14 +144,16 @@ def _xml_damage(body: bytes) -> str:
 
 
 class _OpenEntries:
-    """lxml parser target: the <loc> text of each <url>/<sitemap> entry still open where the document ended. A
-    parser target sees an element's end only where the document closes it (its end tag began), not where
-    recovery closes it at the end of a truncated file, as `Sitemap`'s tree parser does."""
+    """lxml parser target: the <url>/<sitemap> entries still open where the document ended, outermost first. A
+    parser target sees an element's end only where the document closes it (its end tag began: its text is
+    then whole), not where recovery closes it at the end of a truncated file, as `Sitemap`'s tree parser does."""
 
     def __init__(self) -> None:
-        # per element not yet closed: [local name, text]; an entry's text is its (last) <loc>'s, as `Sitemap` keeps
-        # it; a <loc>'s is None once a child element began (`Sitemap` keeps the text before it)
+        # per element not yet closed: [local name, text, names of the children whose end tag began]; an entry's
+        # text is its (last) <loc>'s, as `Sitemap` keeps it; a <loc>'s is None once a child element began
+        # (`Sitemap` keeps the text before it)
         self.open: list[list[Any]] = []
+        self.entries: list[list[Any]] = []  # the entries among `open`
 
     def start(self, tag: str, attrib: Any, nsmap: Any = None) -> None:
         name = tag.rpartition("}")[2] if isinstance(tag, str) else ""
@@ -125,35 +161,56 @@ class _OpenEntries:
             self.open[-1][1] = None
         elif name == "loc" and self.open:
             self.open[-1][1] = ""
-        self.open.append([name, ""])
+            self.open[-1][2].discard("loc")  # a second <loc>: `Sitemap` keeps it, so it is the one that counts
+        self.open.append([name, "", set()])
+        if name in ("url", "sitemap"):
+            self.entries.append(self.open[-1])
 
     def data(self, text: str) -> None:
         if len(self.open) >= 2 and self.open[-1][0] == "loc" and self.open[-1][1] is not None:
             self.open[-2][1] = (self.open[-2][1] or "") + text
 
     def end(self, tag: str) -> None:
-        if self.open:
-            self.open.pop()
+        if not self.open:
+            return
+        closed = self.open.pop()
+        if self.entries and self.entries[-1] is closed:
+            self.entries.pop()
+        for entry in self.entries:  # a date is nested (<news:news><news:publication_date>): every open entry
+            entry[2].add(closed[0])
 
-    def close(self) -> list[str]:
-        return [(text or "").strip() for name, text in self.open if name in ("url", "sitemap")]
+    def close(self) -> list[tuple[str, frozenset[str]]]:
+        """(loc text, names of the elements closed inside) of each entry still open, outermost first."""
+        return [((text or "").strip(), frozenset(closed)) for _, text, closed in self.entries]
 
 
-def _cut_entries(entries: list[dict[str, Any]], body: bytes) -> int:
-    """How many of `entries` (last first) a truncated sitemap was cut in: `Sitemap` yields them last, with
-    whatever text their <loc> had where the file ended. Parsed as safely as `Sitemap` does: no entities, no
-    network."""
+DATES = ("lastmod", "publication_date")
+
+
+def _cut_entries(entries: list[dict[str, Any]], body: bytes) -> tuple[int, dict[int, set[str]]]:
+    """(n, undated) for a truncated sitemap: `Sitemap` yields the entries the file ended in last, with whatever
+    text their elements had where it ended. The last n of `entries` were cut inside their <loc> (its end tag
+    not begun), so their URL may be cut: drop them. `undated` maps the index of each entry cut after its <loc>
+    was whole (kept) to the dates (`lastmod`, `publication_date`) that had not ended there, whose text may be
+    cut ("2026-"): not to be used. Parsed as safely as `Sitemap` does: no entities, no network."""
     parser = lxml.etree.XMLParser(target=_OpenEntries(), recover=True, remove_comments=True, remove_pis=True,
                                   resolve_entities=False, no_network=True, huge_tree=False)
     try:
-        open_locs: list[str] = lxml.etree.fromstring(body, parser=parser)
+        open_entries: list[tuple[str, frozenset[str]]] = lxml.etree.fromstring(body, parser=parser)
     except lxml.etree.XMLSyntaxError:
-        return 0
-    cut = 0
-    for loc in reversed(open_locs):  # innermost first, as recovery closes them
-        if cut < len(entries) and entries[len(entries) - 1 - cut].get("loc") == loc:
-            cut += 1
-    return cut
+        return 0, {}
+    matched = cut = 0
+    undated: dict[int, set[str]] = {}
+    for loc, closed in reversed(open_entries):  # innermost first, as recovery closes them
+        index = len(entries) - 1 - matched
+        if index < 0 or entries[index].get("loc") != loc:
+            continue
+        matched += 1
+        if "loc" not in closed:
+            cut = matched  # this one and the (inner) ones after it
+        else:
+            undated[index] = {d for d in DATES if d not in closed}
+    return cut, {i: d for i, d in undated.items() if i < len(entries) - cut}
 
 
 def _publication_dates(body: bytes) -> dict[str, str]:

@@ -321,19 +321,28 @@ def test_negative_max_redirects_is_a_config_error() -> None:
 URLSET = "<urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'><url><loc>http://a.vn/1.html</loc></url>"
 
 
-@pytest.mark.parametrize(("tail", "cut"), [
-    ("<url><loc>http://a.vn/tin-tuc/bai-viet-123.ht", 1),  # in the <loc> text: the case that fetched a wrong page
-    ("<url><loc>http://a.vn/2.html</lo", 1),  # in its end tag: the entry as a whole is still cut
-    ("<url><loc>http://a.vn/2.html</loc><lastmod>2026-01-0", 1),  # in its date
-    ("<url><loc>http://a.vn/2.html</loc></u", 0),  # its end tag begun: whole
-    ("<url><lastmod>2026-01-02", 0),  # no <loc> yet: `Sitemap` does not list it, nothing to drop
-    ("<url><loc>http://a.vn/2.html</loc></url>", 0),  # cut between entries
-    ("<url><loc>http://a.vn/2.html</loc></url></urlset>", 0),  # whole
+@pytest.mark.parametrize(("tail", "cut", "undated"), [
+    ("<url><loc>http://a.vn/tin-tuc/bai-viet-123.ht", 1, None),  # in the <loc> text: the case that fetched a wrong page
+    ("<url><loc>http://a.vn/2.html", 1, None),  # at the end of its text: "<" not read, the URL may go on
+    # after its <loc>'s text ended (its end tag begun): the URL is whole, the entry is kept ...
+    ("<url><loc>http://a.vn/2.html</lo", 0, {"lastmod", "publication_date"}),
+    ("<url><loc>http://a.vn/2.html</loc>", 0, {"lastmod", "publication_date"}),
+    # ... but a date it was cut in is not used ("2026-" is no date, and no fingerprint to compare next run)
+    ("<url><loc>http://a.vn/2.html</loc><lastmod>2026-", 0, {"lastmod", "publication_date"}),
+    ("<url><loc>http://a.vn/2.html</loc><lastmod>2026-01-0", 0, {"lastmod", "publication_date"}),
+    ("<url><loc>http://a.vn/2.html</loc><lastmod>2026-01-02</lastmod>", 0, {"publication_date"}),  # whole date
+    ("<url><loc>http://a.vn/2.html</loc><lastmod>2026-01-02</lastmod><news:news><news:publication_date>2026-01",
+     0, {"publication_date"}),
+    ("<url><loc>http://a.vn/2.html</loc></u", 0, None),  # its end tag begun: whole
+    ("<url><lastmod>2026-01-02", 0, None),  # no <loc> yet: `Sitemap` does not list it, nothing to drop
+    ("<url><loc>http://a.vn/2.html</loc></url>", 0, None),  # cut between entries
+    ("<url><loc>http://a.vn/2.html</loc></url></urlset>", 0, None),  # whole
 ])
-def test_the_entry_a_sitemap_was_cut_in_is_counted(tail: str, cut: int) -> None:
-    body = (URLSET + tail).encode()
+def test_the_entry_a_sitemap_was_cut_in_is_counted(tail: str, cut: int, undated: set[str] | None) -> None:
+    body = (URLSET.replace("<urlset ", "<urlset xmlns:news='http://www.google.com/schemas/sitemap-news/0.9' ")
+            + tail).encode()
     entries = list(Sitemap(body))
-    assert _cut_entries(entries, body) == cut
+    assert _cut_entries(entries, body) == (cut, {} if undated is None else {1: undated})
     assert entries[0] == {"loc": "http://a.vn/1.html"}  # what comes before the cut is never dropped
 
 
