@@ -98,7 +98,8 @@ def fetch(url: str, cfg: CrawlerConfig, *, allowed_hosts: frozenset[str] | None 
 
     Unless `cfg.allow_private_hosts`, every connection (the first and each redirect) is made only to
     addresses checked as public when the name was resolved for it (`crawler.netguard`); `allowed_hosts`
-    (default: the configured proxies' hosts) are connected to whatever their address."""
+    ("host:port" endpoints; default: the configured proxies', `proxy_hosts()`) are connected to whatever their
+    address."""
     check_report_url(url)
     redirects = RedirectGuard(cfg.max_redirects, cfg.allow_private_hosts)
     handlers: list[urllib.request.BaseHandler]
