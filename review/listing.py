@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from review.citizen import CRAWL_JOIN, REPORT_KIND, TEXT_REPORT_PREFIX
 from review.errors import NotFound, UsageError
 from review.filters import EntryFilter, apply_filter
-from review.models import OPEN, Cluster, Decision, Item, ReviewEntry, ReviewFlag, Score
+from review.models import OPEN, AuditLog, Cluster, Decision, Item, ReviewEntry, ReviewFlag, Score
 
 if TYPE_CHECKING:
     from review.store import StoreBase
@@ -55,6 +56,29 @@ class Copy:
 
 
 @dataclass(frozen=True)
+class Reporter:
+    """A citizen report standing behind an entry: the one stored as its item, or one that joined it later."""
+
+    reporter: str | None
+    note: str | None
+    url: str | None  # None: pasted as text
+    at: datetime
+
+
+@dataclass(frozen=True)
+class JoinedPage:
+    """A crawled page with the content of the entry's citizen report, which joined the entry instead of
+    opening its own (audit `crawl_join`)."""
+
+    item_id: int
+    url: str
+    source: str | None
+    match: str  # review.citizen SAME_PAGE, SAME_TEXT or NEAR_COPY
+    similarity: float | None
+    at: datetime
+
+
+@dataclass(frozen=True)
 class EntryDetail:
     row: EntryRow
     item: Item
@@ -62,6 +86,8 @@ class EntryDetail:
     decisions: list[Decision]
     copies: list[Copy] = field(default_factory=list)
     cluster_size: int = 1
+    reporters: list[Reporter] = field(default_factory=list)
+    joined: list[JoinedPage] = field(default_factory=list)
 
 
 def _ordered(q: Any, sort: str, *, narrow_by_time: bool = False) -> Any:
@@ -141,4 +167,29 @@ class ListingMixin(_Base):
                     copies.append(Copy(other.id, other.url, other.source.name if other.source else None,
                                        other.fetched_at))
             _ = item.source  # load before the session closes
-            return EntryDetail(rows[0], item, score, decisions, copies, size)
+            reporters, joined = _reports_of(s, entry_id, item)
+            return EntryDetail(rows[0], item, score, decisions, copies, size, reporters, joined)
+
+
+def _reports_of(s: Session, entry_id: int, item: Item) -> tuple[list[Reporter], list[JoinedPage]]:
+    """Who reported the entry's content (its own item when that is a report, then the reports that joined
+    it) and the crawled pages that joined it, in the order they came (audit rows `report`, `crawl_join`)."""
+    def _url(url: object) -> str | None:
+        return None if not url or str(url).startswith(TEXT_REPORT_PREFIX) else str(url)
+
+    reporters: list[Reporter] = []
+    if item.kind == REPORT_KIND:
+        extra = item.extra or {}
+        reporters.append(Reporter(extra.get("reporter"), extra.get("note"), _url(item.url), item.fetched_at))
+    joined: list[JoinedPage] = []
+    for at, action, details in s.execute(select(AuditLog.at, AuditLog.action, AuditLog.details)
+                                         .where(AuditLog.entry_id == entry_id, AuditLog.action.in_(("report", CRAWL_JOIN)))
+                                         .order_by(AuditLog.id)):
+        d = details or {}
+        if action == "report":
+            reporters.append(Reporter(d.get("reporter"), d.get("note"), _url(d.get("url")), at))
+        elif isinstance(d.get("item_id"), int):
+            sim = d.get("similarity")
+            joined.append(JoinedPage(d["item_id"], str(d.get("url") or ""), d.get("source"), str(d.get("match") or ""),
+                                     float(sim) if isinstance(sim, int | float) else None, at))
+    return reporters, joined

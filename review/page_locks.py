@@ -13,6 +13,15 @@ then sees its item and entry.
 * SQLite: nothing to take. Every transaction starts with BEGIN IMMEDIATE (`review.database.make_engine`),
   which already excludes every other writer until commit.
 
+A citizen report pasted as text (canonical URL "report:text/...", `review.citizen.TEXT_REPORT_PREFIX`) has
+no page to lock: the crawled copies it must meet live under other URLs, found by their content. So every
+writer that takes page locks first holds the *text-report lock* shared (`lock_pages` takes it), and filing
+a pasted-text report holds it exclusively (`lock_text_reports`), before anything is read. A pasted-text
+report therefore waits for the crawls already storing pages to commit (and sees their items and entries),
+and a crawl arriving meanwhile waits for the report to commit (and sees it); crawls never wait for one
+another on it. PostgreSQL's lock queue is fair: a waiting report is not starved by a stream of crawls.
+SQLite needs nothing here either.
+
 Nothing is kept in process memory, so the lock holds across threads, processes and machines.
 """
 
@@ -24,6 +33,7 @@ from collections.abc import Iterable
 from sqlalchemy import Connection, text
 
 PG_PAGE_LOCK = 0x72707274  # "rprt": the namespace of the per-URL advisory locks (kept from the first version)
+PG_TEXT_REPORT_LOCK = 0x74787472  # "txtr": the namespace of the text-report lock (one key, 0, in it)
 
 
 def page_key(canonical_url: str) -> int:
@@ -35,7 +45,16 @@ def lock_pages(conn: Connection, canonical_urls: Iterable[str]) -> None:
     """Hold the per-page lock of each URL until the caller's transaction ends (see the module doc)."""
     if conn.dialect.name != "postgresql":
         return  # SQLite: BEGIN IMMEDIATE already holds the database's only write lock
+    # always first, before any page key: every transaction takes the two kinds in the same order
+    conn.execute(text("SELECT pg_advisory_xact_lock_shared(:ns, 0)"), {"ns": PG_TEXT_REPORT_LOCK})
     keys = sorted({page_key(u) for u in canonical_urls})
     if keys:
         conn.execute(text("SELECT pg_advisory_xact_lock(:ns, k) FROM unnest(CAST(:keys AS integer[])) AS k"),
                      {"ns": PG_PAGE_LOCK, "keys": keys})
+
+
+def lock_text_reports(conn: Connection) -> None:
+    """Hold the text-report lock exclusively until the caller's transaction ends: no crawl stores a page
+    meanwhile (see the module doc). Take it before `lock_pages` (which then takes nothing more of it)."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:ns, 0)"), {"ns": PG_TEXT_REPORT_LOCK})

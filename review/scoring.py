@@ -17,11 +17,22 @@ from sqlalchemy import Connection, Table, bindparam, insert, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
-from review.citizen import REPORT_KIND, reported_entries
+from review.citizen import REPORT_KIND, CrawledPage, record_joins, reported_entries
 from review.errors import NotFound
 from review.item_writer import add_items
 from review.items import RETRIES, AddResult, NewItem, retryable
-from review.models import OPEN, BankEntry, Cluster, FeedState, Item, ReviewEntry, ReviewFlag, Score, Source
+from review.models import (
+    OPEN,
+    BankEntry,
+    Cluster,
+    FeedState,
+    Item,
+    ItemBand,
+    ReviewEntry,
+    ReviewFlag,
+    Score,
+    Source,
+)
 from review.page_locks import lock_pages
 from review.priority import PriorityInputs, is_local, stored_priority
 from review.types import utcnow
@@ -75,8 +86,9 @@ class ScoringMixin(_Base):
         """Store each item (placed in its story cluster), its score and review entry, and mark its feed
         entry handled, all in one transaction: a crash stores all of the batch or none of it. An item
         already stored (a re-run, another worker) is not stored again; it is scored if it has no score.
-        A crawled page with the content of a citizen report of the same URL opens no entry of its own: the
-        report's entry stands for it (`review.citizen.reported_entries`; the pages are locked first,
+        A crawled page with the content of a citizen report (of the same URL, or a pasted text it is the same
+        text or a near copy of) opens no entry of its own: the report's entry stands for it, and the join is
+        audited (`review.citizen.reported_entries`, `record_joins`; the pages are locked first,
         `review.page_locks`). Results are in the order of `batch`; `scored` tells whether the item has a
         score now."""
         for attempt in range(RETRIES + 1):
@@ -106,7 +118,7 @@ class ScoringMixin(_Base):
                 self._record_score(s, res.item_id, entry.score, entry.is_report, office_locality)
             out[i] = dataclasses.replace(res, scored=True)
         if fresh:
-            _insert_scores(conn, fresh, office_locality, now)
+            _insert_scores(s, fresh, office_locality, now)
         _save_entry_hashes(conn, {e.entry_url: e.entry_hash for e in batch if e.entry_url and e.entry_hash}, now)
         return out
 
@@ -153,9 +165,12 @@ class ScoringMixin(_Base):
         source_name = item.source.name if item.source is not None else None
         entry = s.scalar(select(ReviewEntry).where(ReviewEntry.item_id == item_id))
         if entry is None and not is_report and item.kind != REPORT_KIND:
-            page = (item.id, item.canonical_url, item.title, item.text, item.raw_hash)
-            if (reported := reported_entries(s.connection(), [page]).get(item.id)) is not None:
-                return reported  # the page's entry is the citizen report's
+            keys = list(s.scalars(select(ItemBand.band_key).where(ItemBand.item_id == item.id)))
+            page = CrawledPage(item.id, item.canonical_url, item.title, item.text, item.raw_hash, item.minhash, keys,
+                               item.url, source_name)
+            joined = record_joins(s, reported_entries(s.connection(), [page]), [page])
+            if item.id in joined:
+                return joined[item.id].entry_id  # the page's entry is the citizen report's
         if entry is None:
             entry = ReviewEntry(item_id=item_id, status=OPEN, version=1, created_at=now, updated_at=now,
                                 is_report=False, top_category=top_category, priority=0.0)
@@ -199,10 +214,11 @@ _FLAGS = cast(Table, ReviewFlag.__table__)
 _FEEDS = cast(Table, FeedState.__table__)
 
 
-def _insert_scores(conn: Connection, fresh: Sequence[tuple[ScoredItem, AddResult]], office_locality: str,
+def _insert_scores(s: Session, fresh: Sequence[tuple[ScoredItem, AddResult]], office_locality: str,
                    now: datetime) -> None:
     """`_record_score` for items created in this transaction (so without a review entry), a statement per
     table for the whole batch."""
+    conn = s.connection()
     rows: list[dict[str, Any]] = []
     for entry, res in fresh:
         result = cast(ScoreLike, entry.score)
@@ -213,10 +229,12 @@ def _insert_scores(conn: Connection, fresh: Sequence[tuple[ScoredItem, AddResult
     score_ids = conn.scalars(insert(_SCORES).returning(_SCORES.c.id, sort_by_parameter_order=True), rows).all()
     names = {e.item.source_name for e, _ in fresh if e.item.source_name}
     known = set(conn.scalars(select(Source.name).where(Source.name.in_(names)))) if names else set()
-    crawled = [(res.item_id, e.item.canonical_url, e.item.title, e.item.text, e.item.raw_hash)
+    crawled = [CrawledPage(res.item_id, e.item.canonical_url, e.item.title, e.item.text, e.item.raw_hash,
+                           e.item.minhash, e.item.band_keys, e.item.url, e.item.source_name)
                for (e, res), row in zip(fresh, rows, strict=True)
                if row["flags"] and not (e.is_report or e.item.kind == REPORT_KIND)]
-    reported = reported_entries(conn, crawled) if crawled else {}  # pages whose entry is a citizen report's
+    # pages whose entry is a citizen report's
+    reported = record_joins(s, reported_entries(conn, crawled), crawled) if crawled else {}
     entries, flags = [], []
     for (entry, res), row, score_id in zip(fresh, rows, score_ids, strict=True):
         scores: dict[str, float] = row["scores"]

@@ -84,6 +84,16 @@ def copy_label(item_id: int, entries: Mapping[int, int]) -> str:
     return f"#{entry_id}" if entry_id is not None else "(không trong hàng chờ)"
 
 
+_MATCH_VI = {"same_page": "cùng địa chỉ, cùng nội dung", "same_text": "trùng nội dung"}
+
+
+def match_vi(match: str, similarity: float | None) -> str:
+    """How a joined page matched the report, for the moderator: the same page, the same text, a near copy."""
+    if match == "near_copy":
+        return "gần trùng" + (f", giống {similarity:.0%}" if similarity is not None else "")
+    return _MATCH_VI.get(match, match)
+
+
 def format_detail(d: EntryDetail, *, color: bool = False, max_chars: int = 0,
                   copies: Mapping[int, int] | None = None) -> str:
     """`copies`: the copies' queue numbers by item id (`copy_entries`)."""
@@ -118,10 +128,22 @@ def format_detail(d: EntryDetail, *, color: bool = False, max_chars: int = 0,
             weight = f" ({float(ev['weight']):+.2f})" if isinstance(ev.get("weight"), int | float) else ""
             lines.append(p(f"  • [{ev.get('category') or '-'}] {_KIND_VI.get(kind, kind)}: «{ev.get('text', '')}»"
                            f"{weight}{detail}"))
+    if d.reporters:
+        lines.append(f"Người dân phản ánh ({len(d.reporters)}):")
+        for rep in d.reporters:
+            lines.append(p(f"  • {hhmm(rep.at)} {rep.reporter or '(không rõ người phản ánh)'}"
+                           + (f" — {rep.note}" if rep.note else "")
+                           + (f" — {rep.url}" if rep.url else " — (dán nội dung, không có địa chỉ)")))
+    if d.joined:
+        lines.append("Trang thu thập được có cùng nội dung (gộp vào mục này):")
+        for page in d.joined:
+            lines.append(p(f"  • {hhmm(page.at)} {page.source or '-'} {page.url} ({match_vi(page.match, page.similarity)})"))
+    joined = {page.item_id for page in d.joined}
     if d.copies or d.cluster_size > 1:
         lines.append(f"Bản sao của tin này: {d.cluster_size} bản (#: số trong hàng chờ)")
         for c in d.copies:
-            lines.append(p(f"  • {copy_label(c.item_id, copies or {})} {c.source or '-'} {hhmm(c.fetched_at)} {c.url}"))
+            label = "(gộp vào mục này)" if c.item_id in joined else copy_label(c.item_id, copies or {})
+            lines.append(p(f"  • {label} {c.source or '-'} {hhmm(c.fetched_at)} {c.url}"))
     if d.decisions:
         lines.append("Lịch sử quyết định:")
         for dec in d.decisions:

@@ -140,6 +140,10 @@ def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
             "evidence": d.score.evidence if d.score else [], "cluster_size": d.cluster_size,
             "copies": [{"entry_id": queued.get(c.item_id), "item_id": c.item_id, "url": c.url, "source": c.source}
                        for c in d.copies],
+            "reporters": [{"reporter": x.reporter, "note": x.note, "url": x.url, "at": x.at.isoformat()}
+                          for x in d.reporters],
+            "joined_pages": [{"item_id": x.item_id, "url": x.url, "source": x.source, "match": x.match,
+                              "similarity": x.similarity, "at": x.at.isoformat()} for x in d.joined],
             "decisions": [{"id": x.id, "moderator": x.moderator, "verdict": x.verdict, "category": x.category,
                            "note": x.note, "at": x.created_at.isoformat(),
                            "undone_at": x.undone_at.isoformat() if x.undone_at else None,
