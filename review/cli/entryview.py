@@ -110,8 +110,8 @@ def format_detail(d: EntryDetail, *, color: bool = False, max_chars: int = 0,
                  + (f"; địa bàn: {', '.join(map(str, item.locality))}" if item.locality else "")),
              ""]
     evidence = list(d.score.evidence) if d.score is not None else []
-    if item.title:
-        lines.append(p(item.title).upper())
+    if item.title and not item.text.lstrip().startswith(item.title.strip()):  # a pasted report's first line is
+        lines.append(p(item.title).upper())  # its headline: printed once, in the text
     body = item.text if not max_chars or len(item.text) <= max_chars else item.text[:max_chars] + " …"
     marked = [ev for ev in evidence if ev.get("kind") != "locality"]  # place names are context, not grounds
     lines += [highlight(body, marked, color=color), ""]

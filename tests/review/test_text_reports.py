@@ -137,6 +137,9 @@ def test_a_crawled_copy_of_a_pasted_report_joins_its_entry(store: Store, cli: CL
     assert code == 0
     assert "Người dân phản ánh (1):" in out and "Trần Thị B — mẹ tôi nhận được tin này" in out
     assert "gộp vào mục này" in out and f"{SOURCE} {PAGE} (trùng nội dung)" in out
+    first_line = pasted_text.strip().splitlines()[0][:200]
+    # the headline is the text's first line: printed once, in the text, not also above it in capitals
+    assert out.count(first_line) == 1 and out.count(first_line.upper()) == (first_line == first_line.upper())
     code, out, _ = cli("show", str(filed.entry_id), "--json")
     shown = json.loads(out)
     assert [r["reporter"] for r in shown["reporters"]] == ["Trần Thị B"] and shown["reporters"][0]["url"] is None
