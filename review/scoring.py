@@ -22,6 +22,7 @@ from review.errors import NotFound
 from review.item_writer import add_items
 from review.items import RETRIES, AddResult, NewItem, retryable
 from review.models import (
+    DECIDED,
     OPEN,
     BankEntry,
     Cluster,
@@ -175,6 +176,11 @@ class ScoringMixin(_Base):
             entry = ReviewEntry(item_id=item_id, status=OPEN, version=1, created_at=now, updated_at=now,
                                 is_report=False, top_category=top_category, priority=0.0)
             s.add(entry)
+        elif entry.status != DECIDED and ({f.category for f in entry.flags} != set(flagged)
+                                          or entry.top_category != top_category):
+            # what a moderator holding the entry saw is no longer what it says: a decision made with the old
+            # version is refused (decide's compare-and-set on `version`); a re-score that changes nothing is not
+            entry.version += 1
         entry.is_report = bool(entry.is_report or is_report or item.kind == REPORT_KIND)
         entry.score_id = score.id
         entry.top_category = top_category

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select, update
 
+from review.errors import ConflictError
 from review.models import BankEntry, Cluster, ReviewEntry, ReviewFlag, Score
 from review.priority import PriorityInputs, base_priority, effective, stored_priority
 from review.store import Store
@@ -86,3 +88,22 @@ def test_load_bank_builds_the_classifier_bank_from_decisions(store: Store) -> No
     assert len(store.load_bank()) == 1
     with store.session() as s:
         s.execute(update(BankEntry).values(active=True))
+
+
+def test_rescoring_that_changes_the_flags_makes_a_held_view_stale(store: Store) -> None:
+    """A moderator who claimed the entry saw its flags; a re-score (new model, rules, bank) that changes them
+    bumps the version, so a decision made on the old view is refused; one that changes nothing does not."""
+    item = add_item(store, "Chuyển khoản ngay để nhận quà", source="fb-hn")
+    entry_id = store.record_score(item, FakeResult({"scam": 0.8}, ("scam",)))
+    assert entry_id is not None
+    seen = store.claim(entry_id, "lan", 30).version
+    store.record_score(item, FakeResult({"scam": 0.85, "hate": 0.1}, ("scam",), model_version="test-2"))
+    assert store.entry_detail(entry_id).row.version == seen  # same flags, same top category: the view holds
+    store.record_score(item, FakeResult({"scam": 0.7, "hate": 0.75}, ("scam", "hate"), model_version="test-3"))
+    now = store.entry_detail(entry_id).row.version
+    assert now == seen + 1
+    with pytest.raises(ConflictError, match="đã bị thay đổi"):
+        store.decide(entry_id, "lan", "dismiss", note="không vi phạm", version=seen)
+    decided = store.decide(entry_id, "lan", "dismiss", note="không vi phạm", version=now)
+    store.record_score(item, FakeResult({"scam": 0.1}, (), model_version="test-4"))  # decided: left as decided
+    assert store.entry_detail(entry_id).row.version == decided.version
