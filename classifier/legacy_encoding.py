@@ -9,8 +9,9 @@ Detection is conservative. A word counts for an encoding when converting it chan
 Vietnamese syllable as written but IS one after conversion ("héi" → "hội"); a word that converts into something
 that is no syllable counts against ("café" → "cafộ"). Words already in Unicode Vietnamese (ư, ơ, ệ ...) count
 against too. An encoding is detected only when its good words are several, dominate its bad ones and are not
-outnumbered by Unicode Vietnamese words. Lines already in Unicode Vietnamese are never converted (a UTF-8
-template around a legacy article).
+outnumbered by Unicode Vietnamese words. Then each line is converted only when it has a good word and no more
+bad ones: lines already in Unicode Vietnamese (a UTF-8 template around a legacy article: "Xem thêm", whose
+"ê" TCVN3 would read as "ờ") are kept.
 
 TCVN3 maps one byte to one precomposed letter. Capitals with tone marks that TCVN 5712 keeps in the control
 range (Ú Ụ Ừ Ử Ữ Ứ Ự Ỳ Ỷ Ỹ Ý Ỵ) are typed with the lower-case code in practice (an all-caps ".VnTimeH" font
@@ -21,7 +22,7 @@ a valid syllable. The combining marks at 0xB0-0xB4 ("°" ...) are not converted.
 VNI writes a base letter followed by a mark byte: "aù" = á, "aâ" = â, "aá" = ấ, "aê" = ă, "aé" = ắ; "ô"/"ö" are
 ơ/ư, "ñ" is đ, and i/ỵ are single bytes ("í ì æ ó ò", "î").
 
-Imports nothing else of canhgac (the crawler uses it too).
+Imports nothing outside `classifier` (the crawler uses it too).
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+
+from classifier.nfc_map import nfc_with_map
 
 TCVN3, VNI = "tcvn3", "vni"
 ENCODINGS = (TCVN3, VNI)
@@ -313,27 +316,42 @@ def _convert_line(line: str, encoding: str) -> tuple[str, list[int] | None]:
     return _TOKEN.sub(lambda m: _tcvn3_word(m.group(0)), line), None
 
 
+def _line_is_legacy(line: str, encoding: str) -> bool:
+    """A line of a text detected as legacy-encoded that is legacy itself: at least one of its words only makes
+    sense converted, and no more of them become nonsense. A Unicode line without the letters only Unicode has
+    ("Xem thêm", "Café sáng" in a UTF-8 template around a TCVN3 article) converts into no syllables or into
+    other valid ones ("thêm" → "thờm"): kept as it is."""
+    good = bad = 0
+    for word in _TOKEN.findall(line):
+        g, b, _ = _judge(word, encoding)
+        good, bad = good + g, bad + b
+    return good >= 1 and good >= bad
+
+
 def to_unicode_with_map(text: str, *, hint: str | None = None) -> tuple[str, list[int]] | None:
-    """None when `text` is not legacy-encoded; else the converted text (not NFC-normalised) and, for each of its
-    characters, the offset in `text` it came from (one more entry: len(text)). Lines already holding Unicode
-    Vietnamese letters are kept as they are."""
+    """None when `text` is not legacy-encoded; else the converted text and, for each of its characters,
+    the offset in `text` it came from (one more entry: len(text)). Lines already holding Unicode Vietnamese
+    letters, or none of the encoding's words, are kept as they are."""
     encoding = detect(text, hint=hint)
     if encoding is None:
         return None
+    composed, composed_pos = nfc_with_map(text)  # decomposed input ("a" + U+0308 for "ä") read as typed
     out: list[str] = []
     pos: list[int] = []
-    for m in re.finditer(r"[^\n]*\n?", text):
+    for m in re.finditer(r"[^\n]*\n?", composed):
         line = m.group(0)
         if not line:
             continue
-        if _UNICODE_VI_RE.search(line):
+        if _UNICODE_VI_RE.search(line) or not _line_is_legacy(line, encoding):
             out.append(line)
             pos.extend(range(m.start(), m.end()))
             continue
         converted, cpos = _convert_line(line, encoding)
         out.append(converted)
         pos.extend(range(m.start(), m.end()) if cpos is None else [m.start() + p for p in cpos[:-1]])
-    pos.append(len(text))
+    pos.append(len(composed))
+    if composed_pos is not None:
+        pos = [composed_pos[p] for p in pos]
     return "".join(out), pos
 
 

@@ -24,6 +24,7 @@ from pathlib import Path
 from underthesea import text_normalize
 
 from classifier.legacy_encoding import to_unicode_with_map
+from classifier.nfc_map import nfc_with_map
 
 DATA_DIR = Path(__file__).parent / "data"
 TEENCODE_PATH = DATA_DIR / "teencode.tsv"
@@ -62,27 +63,9 @@ def _nfc_with_map(text: str) -> tuple[str, list[int] | None]:
     legacy = to_unicode_with_map(text)
     if legacy is not None:
         converted, legacy_pos = legacy
-        s, pos = _nfc_only_with_map(converted)
+        s, pos = nfc_with_map(converted)
         return s, legacy_pos if pos is None else [legacy_pos[p] for p in pos]
-    return _nfc_only_with_map(text)
-
-
-def _nfc_only_with_map(text: str) -> tuple[str, list[int] | None]:
-    if unicodedata.is_normalized("NFC", text):
-        return text, None
-    out: list[str] = []
-    pos: list[int] = []
-    i, n = 0, len(text)
-    while i < n:
-        j = i + 1
-        while j < n and unicodedata.combining(text[j]):
-            j += 1
-        piece = unicodedata.normalize("NFC", text[i:j])
-        out.append(piece)
-        pos.extend([i] * len(piece))
-        i = j
-    pos.append(n)
-    return "".join(out), pos
+    return nfc_with_map(text)
 
 
 # ------------------------------------------------------------------------------------------ teencode

@@ -101,17 +101,19 @@ class SitemapSpider(SourceSpider):
             self.ctx.start_failed.add(start)
 
 
-# what XML lets follow "&": a reference (name or character) ended by ";". Any other "&" is a bare one, which
-# lxml's recovery drops with the text up to the next separator ("?id=5&cat=2" reads "?id=5=2"). CDATA sections
-# and comments, where "&" is plain text, are matched first and kept as they are (also when the file ends in one)
-_AMPERSAND = re.compile(rb"(<!\[CDATA\[.*?(?:\]\]>|\Z)|<!--.*?(?:-->|\Z))|&(?!(?:[A-Za-z_:][\w.:-]*|#[0-9]+|#x[0-9A-Fa-f]+);)",
+# what a sitemap (no DTD) lets follow "&": one of XML's five predefined entities or a character reference,
+# ended by ";". Any other "&" is a bare one, which lxml's recovery drops with the text up to the next separator
+# ("?id=5&cat=2" reads "?id=5=2"; an undefined "&copy;b=2" cuts the URL there). CDATA sections and comments,
+# where "&" is plain text, are matched first and kept as they are (also when the file ends in one)
+_AMPERSAND = re.compile(rb"(<!\[CDATA\[.*?(?:\]\]>|\Z)|<!--.*?(?:-->|\Z))|&(?!(?:amp|lt|gt|quot|apos|#[0-9]+|#x[0-9A-Fa-f]+);)",
                         re.DOTALL)
 
 
 def repair_ampersands(body: bytes) -> tuple[bytes, int]:
     """(`body` with each bare "&" written as "&amp;", how many). Publishers often leave the "&" of a URL's
-    query bare (`<loc>https://a.vn/tin?id=5&cat=2</loc>`): read as meant, the URL comes out whole. A reference
-    ("&amp;", "&#38;", "&lol9;") is left to the parser, which does not expand entities. Only for encodings in
+    query bare (`<loc>https://a.vn/tin?id=5&cat=2</loc>`): read as meant, the URL comes out whole. A predefined
+    entity or character reference ("&amp;", "&#38;", "&#x26;") is left to the parser; any other name
+    ("&copy;", "&lol9;": undefined without a DTD, and no sitemap has one) is text too. Only for encodings in
     which "&" is the byte 0x26 (not UTF-16/32: a NUL byte at the start)."""
     if b"&" not in body or b"\x00" in body[:4] or body[:2] in (b"\xff\xfe", b"\xfe\xff"):
         return body, 0

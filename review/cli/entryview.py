@@ -94,6 +94,14 @@ def match_vi(match: str, similarity: float | None) -> str:
     return _MATCH_VI.get(match, match)
 
 
+def _headline_is_first_line(title: str, text: str) -> bool:
+    """The text's first line is its headline (a pasted report's headline is its first line, cut at 200
+    characters): printed once, in the text. A body that merely begins with the headline's words is not."""
+    title, lines = title.strip(), text.strip().splitlines()
+    first = lines[0].strip() if lines else ""
+    return bool(title) and (first == title or (len(title) >= 200 and first.startswith(title)))
+
+
 def format_detail(d: EntryDetail, *, color: bool = False, max_chars: int = 0,
                   copies: Mapping[int, int] | None = None) -> str:
     """`copies`: the copies' queue numbers by item id (`copy_entries`)."""
@@ -110,8 +118,8 @@ def format_detail(d: EntryDetail, *, color: bool = False, max_chars: int = 0,
                  + (f"; địa bàn: {', '.join(map(str, item.locality))}" if item.locality else "")),
              ""]
     evidence = list(d.score.evidence) if d.score is not None else []
-    if item.title and not item.text.lstrip().startswith(item.title.strip()):  # a pasted report's first line is
-        lines.append(p(item.title).upper())  # its headline: printed once, in the text
+    if item.title and not _headline_is_first_line(item.title, item.text):
+        lines.append(p(item.title).upper())
     body = item.text if not max_chars or len(item.text) <= max_chars else item.text[:max_chars] + " …"
     marked = [ev for ev in evidence if ev.get("kind") != "locality"]  # place names are context, not grounds
     lines += [highlight(body, marked, color=color), ""]

@@ -189,6 +189,28 @@ def test_unicode_lines_around_a_legacy_article_are_kept() -> None:
                                 "tiêu kế hoạch")
 
 
+@pytest.mark.parametrize("encode", [encode_tcvn3, encode_vni], ids=["tcvn3", "vni"])
+def test_unicode_lines_without_unicode_only_letters_are_kept(encode: object) -> None:
+    """Template lines in Unicode that use only letters Windows-1252 also has (ê, á, é ...): TCVN3 would read
+    "thêm" as "thờm" and "Café" as "Cafộ"; they are not converted with the article they surround."""
+    article = "Cộng hòa xã hội chủ nghĩa Việt Nam. Độc lập - Tự do - Hạnh phúc. Ủy ban nhân dân huyện quyết định"
+    page = "Xem thêm\n" + encode(article) + "\nCó phải bác là ông Tâm?\nCafé sáng"  # type: ignore[operator]
+    assert to_unicode(page) == f"Xem thêm\n{article}\nCó phải bác là ông Tâm?\nCafé sáng"
+
+
+def test_decomposed_vni_is_converted_with_offsets_into_the_original() -> None:
+    """VNI pasted in NFD ("a" + U+0308 for "ä", as some keyboards and macOS give it) converts like NFC VNI."""
+    motto = "Cộng hòa xã hội chủ nghĩa Việt Nam, Độc lập Tự do Hạnh phúc"
+    typed = unicodedata.normalize("NFD", encode_vni(motto))
+    assert typed != encode_vni(motto) and detect(typed) == VNI
+    assert to_unicode(typed) == motto
+    converted = to_unicode_with_map(typed)
+    assert converted is not None
+    text, pos = converted
+    start = text.index("Việt")
+    assert typed[pos[start]:pos[start + len("Việt")]] == unicodedata.normalize("NFD", "Vieät")
+
+
 def test_quotes_and_dashes_stay_punctuation_in_tcvn3() -> None:
     assert to_unicode("“Hµ Néi” — thñ ®« ngh×n n¨m v¨n hiÕn") == "“Hà Nội” — thủ đô nghìn năm văn hiến"
 

@@ -87,9 +87,12 @@ urls = ["{b}/s/cut.xml"]
     (b"<loc>https://a.vn/?a=1&b=2&c=3&</loc>", b"<loc>https://a.vn/?a=1&amp;b=2&amp;c=3&amp;</loc>", 3),
     (b"<loc>https://a.vn/a&b</loc>", b"<loc>https://a.vn/a&amp;b</loc>", 1),
     (b"<loc>https://a.vn/a&#;</loc>", b"<loc>https://a.vn/a&amp;#;</loc>", 1),
-    # references are the parser's (not expanded: resolve_entities is off), whole or not
-    (b"<loc>https://a.vn/?a=1&amp;b=2&#38;c=3&#x26;d&lt;</loc>", None, 0),
-    (b"<title>&lol9;</title>", None, 0),
+    # XML's predefined entities and character references are the parser's
+    (b"<loc>https://a.vn/?a=1&amp;b=2&#38;c=3&#x26;d&lt;&gt;&quot;&apos;</loc>", None, 0),
+    # any other name is undefined in a sitemap (no DTD): text, not a reference that cuts the URL
+    (b"<loc>https://a.vn/?a=1&copy;b=2</loc>", b"<loc>https://a.vn/?a=1&amp;copy;b=2</loc>", 1),
+    (b"<loc>https://a.vn/?q=1&nbsp;</loc>", b"<loc>https://a.vn/?q=1&amp;nbsp;</loc>", 1),
+    (b"<title>&lol9;</title>", b"<title>&amp;lol9;</title>", 1),
     # "&" is text in CDATA sections and comments, also where the file ends in one
     (b"<loc><![CDATA[https://a.vn/?a=1&b=2]]></loc><!-- a & b -->", None, 0),
     (b"<loc><![CDATA[https://a.vn/?a=1&b", None, 0),
@@ -107,3 +110,11 @@ def test_lxml_alone_loses_the_text_after_a_bare_ampersand() -> None:
     assert [e["loc"] for e in Sitemap(body)] == ["https://a.vn/tin?id=5=2"] and _xml_damage(body)
     fixed, _ = repair_ampersands(body)
     assert [e["loc"] for e in Sitemap(fixed)] == ["https://a.vn/tin?id=5&cat=2"] and not _xml_damage(fixed)
+
+
+def test_an_undefined_entity_name_in_a_url_is_read_as_text() -> None:
+    """"&copy;" in a query has no meaning in a sitemap: lxml alone cuts the URL there ("?a=1")."""
+    body = f"{NS}<url><loc>https://a.vn/?a=1&copy;b=2</loc></url></urlset>".encode()
+    assert [e["loc"] for e in Sitemap(body)] == ["https://a.vn/?a=1"] and _xml_damage(body)
+    fixed, _ = repair_ampersands(body)
+    assert [e["loc"] for e in Sitemap(fixed)] == ["https://a.vn/?a=1&copy;b=2"] and not _xml_damage(fixed)

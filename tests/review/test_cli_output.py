@@ -105,3 +105,16 @@ def test_output_piped_into_head_ends_quietly(store: Store, cfg: Path, args: tupl
     assert head.returncode == 0 and head.stdout.strip()
     assert "Traceback" not in err and "BrokenPipe" not in err and "Exception ignored" not in err, err
     assert code in (0, 141), (code, err)  # 141 = 128 + SIGPIPE when the reader left before the end
+
+
+@pytest.mark.parametrize(("title", "text", "printed"), [
+    ("Bão số 5", "Bão số 5 đổ bộ vào đất liền, chuyển khoản ngay để nhận hỗ trợ", True),  # body opens with its words
+    ("A", "Anh ấy nhắn chuyển khoản ngay", True),
+    ("Chuyển khoản ngay nhận quà", "Chuyển khoản ngay nhận quà\nLiên hệ 0987654321", False),  # first line = headline
+])
+def test_show_prints_the_headline_unless_it_is_the_texts_first_line(store: Store, cli: CLI, title: str, text: str,
+                                                                    printed: bool) -> None:
+    entry = flagged(store, text, "scam", 0.9, title=title, source="fb")
+    code, out, _ = cli("show", str(entry))
+    assert code == 0
+    assert (title.upper() in out.splitlines()) is printed, out
