@@ -55,9 +55,9 @@ def parse_label_map(spec: str | None) -> dict[str, str]:
         key, sep, value = part.partition("=")
         key, value = key.strip(), value.strip()
         if not sep or not key or not value:
-            raise DataError(f"bad --label-map entry {part!r}: expected VALUE=LABEL")
+            raise DataError(f"mục {part!r} trong --label-map không hợp lệ: cần dạng GIÁ_TRỊ=NHÃN, ví dụ 0=clean")
         if key in out:
-            raise DataError(f"--label-map gives {key!r} twice ({key}={out[key]} and {key}={value.lower()})")
+            raise DataError(f"--label-map ghi {key!r} hai lần ({key}={out[key]} và {key}={value.lower()})")
         out[key] = value.lower()
     return out
 
@@ -67,7 +67,8 @@ def _where(path: str, line: int) -> str:
 
 
 def _type_name(value: object) -> str:
-    return {dict: "object", list: "array", bool: "boolean", int: "number", float: "number",
+    """The JSON type of `value`, in words the user reads."""
+    return {dict: "đối tượng", list: "mảng", bool: "true/false", int: "số", float: "số",
             type(None): "null"}.get(type(value), type(value).__name__)
 
 
@@ -80,20 +81,20 @@ def _label_values(value: object, where: str) -> list[str]:
     out: list[str] = []
     for item in items:
         if isinstance(item, bool) or not isinstance(item, str | int | float):
-            raise DataError(f"{where}: a label must be a string or a number, not {_type_name(item)} ({item!r})")
+            raise DataError(f"{where}: nhãn phải là chuỗi hoặc số, không phải {_type_name(item)} ({item!r})")
         if isinstance(item, float) and item.is_integer():
             item = int(item)
         out.extend(v.strip() for v in str(item).split("|") if v.strip())
     return out
 
 
-def split_labels(value: object, label_map: Mapping[str, str], where: str = "label") -> list[str]:
+def split_labels(value: object, label_map: Mapping[str, str], where: str = "nhãn") -> list[str]:
     """A cell → its categories ([] = clean). Raises DataError for a value missing from a non-empty map."""
     labels: list[str] = []
     for raw in _label_values(value, where):
         if label_map:
             if raw not in label_map:
-                raise DataError(f"{where}: label value {raw!r} is not in --label-map")
+                raise DataError(f"{where}: giá trị nhãn {raw!r} không có trong --label-map")
             name = label_map[raw]
         else:
             name = raw
@@ -123,7 +124,7 @@ def read_meta(path: str, columns: Sequence[str]) -> list[dict[str, str]]:
         for c in columns:
             v = rec[c]
             if isinstance(v, dict | list):
-                raise DataError(f"{_where(path, line)}: field {c!r} must be a string or a number, not {_type_name(v)}")
+                raise DataError(f"{_where(path, line)}: trường {c!r} phải là chuỗi hoặc số, không phải {_type_name(v)}")
             if isinstance(v, float) and v.is_integer():
                 v = int(v)
             row[c] = "" if v is None else str(v)
@@ -144,7 +145,7 @@ def read_labelled(path: str, text_column: str, label_column: str, label_map: Map
     for line, rec in _records(path, [text_column, label_column]):
         where = _where(path, line)
         text = nfc(_text(path, line, rec[text_column], text_column, allow_null=False))
-        raw = _label_values(rec[label_column], f"{where}: column {label_column!r}")
+        raw = _label_values(rec[label_column], f"{where}: cột {label_column!r}")
         missing = [v for v in raw if v not in label_map] if label_map else []
         if missing:
             first_unmapped = first_unmapped or line
@@ -154,14 +155,15 @@ def read_labelled(path: str, text_column: str, label_column: str, label_map: Map
         if skip_empty and not text.strip():
             continue
         if row and not text.strip():
-            raise DataError(f"{where}: empty text labelled {'|'.join(row)} (only a clean row may have no text)")
+            raise DataError(f"{where}: văn bản trống nhưng có nhãn {'|'.join(row)} (chỉ dòng clean mới được để trống "
+                            "văn bản)")
         texts.append(text)
         labels.append(row)
         lines.append(line)
     if unmapped:
         shown = ", ".join(repr(v) for v in sorted(unmapped)[:20]) + (" ..." if len(unmapped) > 20 else "")
-        raise DataError(f"{_where(path, first_unmapped)}: label value(s) not in --label-map: {shown} "
-                        f"(the map has: {', '.join(label_map)}); give every value an entry, e.g. "
+        raise DataError(f"{_where(path, first_unmapped)}: giá trị nhãn không có trong --label-map: {shown} "
+                        f"(--label-map chỉ có: {', '.join(label_map)}); hãy khai báo mọi giá trị, ví dụ "
                         f"{sorted(unmapped)[0]}=clean")
     h = hashlib.sha256(Path(path).read_bytes()).hexdigest()
     return LabelledData(texts, labels, Path(path).name, h, tuple(lines))
@@ -172,7 +174,7 @@ def _text(path: str, line: int, value: object, column: str, *, allow_null: bool)
         return value
     if value is None and allow_null:
         return ""
-    raise DataError(f"{_where(path, line)}: text field {column!r} must be a string, not {_type_name(value)}"
+    raise DataError(f"{_where(path, line)}: trường văn bản {column!r} phải là chuỗi, không phải {_type_name(value)}"
                     + ("" if value is None else f" ({json.dumps(value, ensure_ascii=False)[:40]})"))
 
 
@@ -180,11 +182,11 @@ def _records(path: str, columns: Sequence[str]) -> list[tuple[int, dict[str, obj
     """(line where the row starts, {column: value}) per row, for the given columns (all required)."""
     p = Path(path)
     if not p.is_file():
-        raise DataError(f"data file not found: {path}")
+        raise DataError(f"không tìm thấy tệp dữ liệu: {path}")
     try:
         raw = p.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise DataError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+        raise DataError(f"{path}: không phải văn bản UTF-8 ({exc.reason} ở byte {exc.start})") from exc
     if p.suffix.lower() in (".jsonl", ".ndjson", ".json"):
         return _jsonl_records(path, raw, columns)
     return _csv_records(path, raw, columns)
@@ -198,12 +200,13 @@ def _jsonl_records(path: str, raw: str, columns: Sequence[str]) -> list[tuple[in
         try:
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise DataError(f"{path}:{n}: malformed JSON ({exc.msg})") from exc
+            raise DataError(f"{path}:{n}: JSON không hợp lệ ({exc.msg})") from exc
         if not isinstance(obj, dict):
-            raise DataError(f"{path}:{n}: expected a JSON object per line, not {_type_name(obj)}")
+            raise DataError(f"{path}:{n}: mỗi dòng phải là một đối tượng JSON, không phải {_type_name(obj)}")
         for col in columns:
             if col not in obj:
-                raise DataError(f"{path}:{n}: no field {col!r} (have: {', '.join(obj) or 'none'})")
+                have = f"dòng này có: {', '.join(obj)}" if obj else "dòng này không có trường nào"
+                raise DataError(f"{path}:{n}: không có trường {col!r} ({have})")
         rows.append((n, {c: obj[c] for c in columns}))
     return rows
 
@@ -219,25 +222,28 @@ def _csv_records(path: str, raw: str, columns: Sequence[str]) -> list[tuple[int,
         seen: dict[str, int] = {}
         for i, name in enumerate(header, 1):
             if name.strip() and name in seen:
-                raise DataError(f"{path}:1: column {name!r} appears twice in the header (columns {seen[name]} and {i})")
+                raise DataError(f"{path}:1: cột {name!r} xuất hiện hai lần ở dòng tiêu đề (cột thứ {seen[name]} và {i})")
             seen.setdefault(name, i)
         for col in columns:
             if col not in seen:
-                raise DataError(f"{path}: no column {col!r} (have: {', '.join(h for h in header if h) or 'none'})")
+                names = ", ".join(h for h in header if h)
+                have = f"tệp có các cột: {names}" if names else "dòng tiêu đề của tệp không có tên cột nào"
+                raise DataError(f"{path}: không có cột {col!r} ({have})")
         index = {c: seen[c] - 1 for c in columns}
         rows: list[tuple[int, dict[str, object]]] = []
         for fields in reader:
             if fields:  # a blank line is no row
                 if len(fields) != len(header):
-                    more = "more" if len(fields) > len(header) else "fewer"
-                    raise DataError(f"{path}:{start}: malformed CSV row ({len(fields)} fields, {more} than the "
-                                    f"header's {len(header)})")
+                    more = "nhiều hơn" if len(fields) > len(header) else "ít hơn"
+                    raise DataError(f"{path}:{start}: dòng CSV sai cấu trúc: có {len(fields)} ô, {more} dòng tiêu "
+                                    f"đề ({len(header)} ô)")
                 rows.append((start, {c: fields[i] for c, i in index.items()}))
             start = reader.line_num + 1
     except csv.Error as exc:
         if "field larger than field limit" in str(exc):
-            raise DataError(f"{path}:{start}: a field is longer than {FIELD_LIMIT:,} characters") from exc
-        raise DataError(f"{path}:{start}: malformed CSV ({exc})") from exc
+            limit = f"{FIELD_LIMIT:,}".replace(",", ".")  # Vietnamese digit grouping: 10.485.760
+            raise DataError(f"{path}:{start}: có ô dài quá {limit} ký tự") from exc
+        raise DataError(f"{path}:{start}: CSV không hợp lệ ({exc})") from exc
     return rows
 
 

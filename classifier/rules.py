@@ -49,7 +49,7 @@ class RulesError(Exception):
     def __init__(self, message: str, *, file: str | Path | None = None, line: int | None = None,
                  rule: str | None = None) -> None:
         self.problem, self.file, self.line, self.rule = message, file, line, rule
-        where = ", ".join(p for p in (f"rules file {file}" if file else "", f"line {line}" if line else "",
+        where = ", ".join(p for p in (f"tệp quy tắc {file}" if file else "", f"dòng {line}" if line else "",
                                       rule or "") if p)
         super().__init__(f"{where}: {message}" if where else message)
 
@@ -140,13 +140,14 @@ class _Lines:
 
 
 def _kind(value: object) -> str:
+    """The TOML type of `value`, in words the user reads."""
     if isinstance(value, bool):
         return "true/false"
-    for t, name in ((str, "a string"), (int, "an integer"), (float, "a number"), (list, "a list"),
-                    (dict, "a table")):
+    for t, name in ((str, "chuỗi"), (int, "số nguyên"), (float, "số thực"), (list, "danh sách"),
+                    (dict, "bảng")):
         if isinstance(value, t):
             return name
-    return "a date/time"
+    return "ngày giờ"
 
 
 def _keyword_pattern(words: list[str]) -> str:
@@ -159,7 +160,7 @@ class _RuleReader:
     def __init__(self, path: Path, lines: _Lines, n: int, table: dict[str, object]) -> None:
         self.path, self.lines, self.n, self.table = path, lines, n, table
         rid = table.get("id")
-        self.name = f"rule #{n}" + (f" {rid!r}" if isinstance(rid, str) and rid else " (no id)")
+        self.name = f"quy tắc #{n}" + (f" {rid!r}" if isinstance(rid, str) and rid else " (không có id)")
 
     def error(self, message: str, key: str | None = None) -> RulesError:
         return RulesError(message, file=self.path, line=self.lines.rule(self.n, key), rule=self.name)
@@ -167,7 +168,7 @@ class _RuleReader:
     def string(self, key: str, default: str = "") -> str:
         value = self.table.get(key, default)
         if not isinstance(value, str):
-            raise self.error(f"{key} must be a string, not {_kind(value)} ({value!r})", key)
+            raise self.error(f"{key} phải là chuỗi, không phải {_kind(value)} ({value!r})", key)
         return value
 
     def keywords(self, key: str) -> list[str]:
@@ -175,14 +176,14 @@ class _RuleReader:
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list):
-            raise self.error(f"{key} must be a string or a list of strings, not {_kind(value)} ({value!r})", key)
+            raise self.error(f"{key} phải là chuỗi hoặc danh sách chuỗi, không phải {_kind(value)} ({value!r})", key)
         out = []
         for k, word in enumerate(value, 1):
             if not isinstance(word, str):
-                raise self.error(f"{key}: item {k} must be a string, not {_kind(word)} ({word!r})", key)
+                raise self.error(f"{key}: phần tử thứ {k} phải là chuỗi, không phải {_kind(word)} ({word!r})", key)
             norm = normalize(word)
             if not norm:
-                raise self.error(f"{key}: item {k} ({word!r}) has no letters or digits to match", key)
+                raise self.error(f"{key}: phần tử thứ {k} ({word!r}) không có chữ cái hay chữ số nào để so khớp", key)
             out.append(norm)
         return out
 
@@ -194,7 +195,7 @@ class _RuleReader:
             try:
                 re.compile(variant)
             except re.error as exc:
-                raise self.error(f"bad {key} {value!r}: {exc}", key) from exc
+                raise self.error(f"{key} không hợp lệ {value!r}: {exc}", key) from exc
         return value
 
     def patterns(self, kw_key: str, re_key: str) -> tuple[re.Pattern[str], re.Pattern[str]] | None:
@@ -212,7 +213,7 @@ class _RuleReader:
         try:
             return re.compile("|".join(parts)), re.compile("|".join(plain_parts))
         except re.error as exc:  # each part compiled alone above; kept for safety
-            raise self.error(f"bad {re_key}: {exc}", re_key) from exc
+            raise self.error(f"{re_key} không hợp lệ: {exc}", re_key) from exc
 
     def rule(self) -> Rule:
         t = self.table
@@ -220,27 +221,29 @@ class _RuleReader:
         if unknown:
             lines = {k: self.lines.rule(self.n, k) or 0 for k in unknown}
             first = min(unknown, key=lambda k: lines[k])
-            raise self.error(f"unknown key(s) {', '.join(sorted(unknown))} (a rule has: {', '.join(_KEYS)})", first)
+            raise self.error(f"khoá không xác định: {', '.join(sorted(unknown))} (các khoá hợp lệ của một quy tắc: "
+                             f"{', '.join(_KEYS)})", first)
         rid = self.string("id") if "id" in t else None
         if rid is not None and not rid.strip():
-            raise self.error("id must not be empty", "id")
+            raise self.error("id không được để trống", "id")
         valid = ", ".join(CATEGORIES)
         if "category" not in t:
-            raise self.error(f"missing category (one of: {valid})")
+            raise self.error(f"thiếu khoá category (chọn một trong các nhóm: {valid})")
         cat = self.string("category")
         if cat not in CATEGORIES:
-            raise self.error(f"unknown category {cat!r} (valid: {valid})", "category")
+            raise self.error(f"nhóm không xác định {cat!r} (các nhóm hợp lệ: {valid})", "category")
         weight = t.get("weight", 0.3)
         if isinstance(weight, bool) or not isinstance(weight, (int, float)):
-            raise self.error(f"weight must be a number in (0, 1] (or in [-1, 0) for a counter-rule), not "
-                             f"{_kind(weight)} ({weight!r})", "weight")
+            raise self.error(f"weight phải là số trong khoảng (0, 1] (hoặc trong [-1, 0) với quy tắc giảm điểm), "
+                             f"không phải {_kind(weight)} ({weight!r})", "weight")
         weight = float(weight)
         if not (0 < weight <= 1 or -1 <= weight < 0):
-            raise self.error(f"weight {weight:g}: must be in (0, 1], or in [-1, 0) for a counter-rule", "weight")
+            raise self.error(f"weight {weight:g}: phải nằm trong khoảng (0, 1], hoặc trong [-1, 0) với quy tắc giảm điểm",
+                             "weight")
         description = self.string("description")
         compiled = self.patterns("keywords", "regex")
         if compiled is None:
-            raise self.error("needs keywords or regex")
+            raise self.error("cần có keywords hoặc regex")
         unless = self.patterns("unless_keywords", "unless_regex")
         return Rule(rid if rid is not None else f"{cat}.{self.n}", cat, weight, description, *compiled, unless)
 
@@ -258,35 +261,37 @@ class RuleSet:
         try:
             text = path.read_text(encoding="utf-8")
         except FileNotFoundError as exc:
-            raise RulesError("rules file not found", file=path) from exc
-        except (OSError, UnicodeDecodeError) as exc:
-            raise RulesError(f"cannot read: {exc}", file=path) from exc
+            raise RulesError("không tìm thấy tệp", file=path) from exc
+        except UnicodeDecodeError as exc:
+            raise RulesError(f"không phải văn bản UTF-8 ({exc.reason} ở byte {exc.start})", file=path) from exc
+        except OSError as exc:
+            raise RulesError(f"không đọc được: {exc.strerror or exc}", file=path) from exc
         try:
             raw = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             m = re.search(r"line (\d+)", str(exc))
-            raise RulesError(f"not valid TOML: {exc}", file=path, line=int(m.group(1)) if m else None) from exc
+            raise RulesError(f"không phải TOML hợp lệ: {exc}", file=path, line=int(m.group(1)) if m else None) from exc
         lines = _Lines(text)
         for key in raw:
             if key != "rule":
-                hint = " (did you mean [[rule]]?)" if key.lower().startswith("rule") else ""
-                raise RulesError(f"unknown top-level key {key!r}{hint}: rules go in [[rule]] tables", file=path,
-                                 line=lines.top_level(key))
+                hint = " (có lẽ là [[rule]] viết nhầm)" if key.lower().startswith("rule") else ""
+                raise RulesError(f"khoá không xác định {key!r} ở cấp trên cùng{hint}: mỗi quy tắc phải viết trong "
+                                 "một bảng [[rule]]", file=path, line=lines.top_level(key))
         tables = raw.get("rule", [])
         if not isinstance(tables, list):
-            raise RulesError(f"'rule' must be an array of tables written [[rule]] (one per rule), not {_kind(tables)}"
-                             + (" written [rule]" if isinstance(tables, dict) else ""), file=path,
+            raise RulesError(f"'rule' phải là các bảng viết dạng [[rule]] (mỗi quy tắc một bảng), không phải "
+                             f"{_kind(tables)}" + (" viết dạng [rule]" if isinstance(tables, dict) else ""), file=path,
                              line=lines.top_level("rule"))
         rules: list[Rule] = []
         seen: dict[str, int] = {}
         for n, table in enumerate(tables, 1):
             if not isinstance(table, dict):
-                raise RulesError(f"rule #{n} must be a table ([[rule]] with keys), not {_kind(table)}", file=path,
+                raise RulesError(f"quy tắc #{n} phải là bảng ([[rule]] có các khoá), không phải {_kind(table)}", file=path,
                                  line=lines.rule(n))
             reader = _RuleReader(path, lines, n, table)
             rule = reader.rule()
             if rule.id in seen:
-                raise reader.error(f"duplicate id {rule.id!r} (also rule #{seen[rule.id]}, line "
+                raise reader.error(f"trùng id {rule.id!r} với quy tắc #{seen[rule.id]} (dòng "
                                    f"{lines.rule(seen[rule.id], 'id')})", "id")
             seen[rule.id] = n
             rules.append(rule)

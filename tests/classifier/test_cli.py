@@ -55,9 +55,9 @@ def test_classify_default_model_to_file(tmp_path: Path, capsys: pytest.CaptureFi
 
 
 @pytest.mark.parametrize("argv,msg", [
-    (["classify", "--input", "nope.csv"], "data file not found"),
+    (["classify", "--input", "nope.csv"], "không tìm thấy tệp dữ liệu: nope.csv"),
     (["classify", "--model", "nope.skops", "--input", "-"], "model not found"),
-    (["train", "--data", "nope.csv", "--out", "m.skops"], "data file not found"),
+    (["train", "--data", "nope.csv", "--out", "m.skops"], "không tìm thấy tệp dữ liệu: nope.csv"),
     (["train", "--out", "m.skops"], "cần --data"),
 ])
 def test_user_errors_are_one_line(argv: list[str], msg: str, capsys: pytest.CaptureFixture[str]) -> None:
@@ -72,7 +72,7 @@ def test_malformed_csv_and_missing_column(tmp_path: Path, capsys: pytest.Capture
     assert main(["train", "--data", str(bad), "--out", str(tmp_path / "m.skops")]) == 2
     assert "bad.csv" in capsys.readouterr().err
     assert main(["train", "--data", str(FIX / "vihsd_like.csv"), "--out", str(tmp_path / "m.skops")]) == 2
-    assert "no column 'text'" in capsys.readouterr().err
+    assert "không có cột 'text' (tệp có các cột: free_text, label_id)" in capsys.readouterr().err
 
 
 def _sms_csv(path: Path) -> None:
@@ -181,7 +181,7 @@ def test_train_refuses_values_missing_from_the_label_map(tmp_path: Path, capsys:
                     f"{data}:4:", "'3'")
     assert not out.exists()
     _one_line_error(["train", "--data", str(data), "--text-column", "free_text", "--label-column", "label_id",
-                     "--label-map", "0=clean,0=scam,1=offensive,3=hate", "--out", str(out)], capsys, "'0' twice")
+                     "--label-map", "0=clean,0=scam,1=offensive,3=hate", "--out", str(out)], capsys, "--label-map ghi '0' hai lần")
 
 
 def test_card_categories_are_lowercase(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -231,11 +231,11 @@ def test_train_refuses_short_csv_rows_and_empty_positive_texts(tmp_path: Path,
     empty = tmp_path / "empty.csv"
     empty.write_text("text,labels\nTrúng thưởng bấm link,scam\n,scam\n", encoding="utf-8")
     _one_line_error(["train", "--data", str(empty), "--out", str(tmp_path / "m.skops")], capsys, f"{empty}:3:",
-                    "empty text")
+                    "văn bản trống nhưng có nhãn scam")
     dup = tmp_path / "dup.csv"
     dup.write_text("text,labels,labels\nTrúng thưởng bấm link,scam,clean\n", encoding="utf-8")
-    _one_line_error(["train", "--data", str(dup), "--out", str(tmp_path / "m.skops")], capsys, "'labels'",
-                    "twice")
+    _one_line_error(["train", "--data", str(dup), "--out", str(tmp_path / "m.skops")], capsys, f"{dup}:1:",
+                    "cột 'labels' xuất hiện hai lần")
 
 
 def test_classify_jsonl_text_types(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -246,7 +246,7 @@ def test_classify_jsonl_text_types(tmp_path: Path, capsys: pytest.CaptureFixture
     assert [r["row"] for r in rows] == [0, 1, 2] and rows[1]["flags"] == []
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"text": "xin chào"}\n{"text": {"body": "Trúng thưởng"}}\n', encoding="utf-8")
-    _one_line_error(["classify", "--input", str(bad)], capsys, f"{bad}:2:", "object")
+    _one_line_error(["classify", "--input", str(bad)], capsys, f"{bad}:2:", "trường văn bản 'text'", "đối tượng")
 
 
 def test_evaluate_refuses_labels_the_model_does_not_know(tmp_path: Path, mini_model_path: Path,

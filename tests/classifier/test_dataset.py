@@ -28,7 +28,7 @@ def test_values_missing_from_the_map_are_an_error_naming_file_line_and_values(tm
     with pytest.raises(DataError) as exc:
         read_labelled(f, "text", "label", parse_label_map("0=clean,1=offensive,2=hate"))
     msg = str(exc.value)
-    assert f"{f}:4:" in msg and "'3'" in msg and "'4'" in msg and "'0'" not in msg.split("(the map")[0]
+    assert f"{f}:4:" in msg and "'3'" in msg and "'4'" in msg and "'0'" not in msg.split("(--label-map chỉ có")[0]
     assert "\n" not in msg
 
 
@@ -47,13 +47,13 @@ def test_a_non_integral_float_does_not_match_an_integer_key(tmp_path: Path) -> N
 
 def test_without_a_map_every_value_must_be_known_only_to_the_map_it_is_given(tmp_path: Path) -> None:
     f = _jsonl(tmp_path / "d.jsonl", [{"text": "a", "y": "clean"}, {"text": "b", "y": "scam"}])
-    with pytest.raises(DataError, match="not in --label-map: 'clean', 'scam'"):
+    with pytest.raises(DataError, match="không có trong --label-map: 'clean', 'scam'"):
         read_labelled(f, "text", "y", parse_label_map("0=clean,1=scam"))
 
 
 @pytest.mark.parametrize("spec", ["0=clean,0=scam", "0=clean,1=scam, 0 =clean"])
 def test_duplicate_map_keys_are_an_error(spec: str) -> None:
-    with pytest.raises(DataError, match="'0' twice"):
+    with pytest.raises(DataError, match="--label-map ghi '0' hai lần"):
         parse_label_map(spec)
 
 
@@ -67,7 +67,7 @@ def test_without_a_map_names_are_stripped_and_lowercased(tmp_path: Path) -> None
 
 def test_a_label_of_another_type_is_an_error(tmp_path: Path) -> None:
     f = _jsonl(tmp_path / "d.jsonl", [{"text": "a", "labels": {"x": 1}}])
-    with pytest.raises(DataError, match=r"d\.jsonl:1: .*object"):
+    with pytest.raises(DataError, match=r"d\.jsonl:1: cột 'labels': nhãn phải là chuỗi hoặc số, không phải đối tượng"):
         read_labelled(f, "text", "labels")
 
 
@@ -75,7 +75,7 @@ def test_a_label_of_another_type_is_an_error(tmp_path: Path) -> None:
 def test_a_csv_row_with_fewer_fields_than_the_header_is_an_error(tmp_path: Path) -> None:
     f = tmp_path / "d.csv"
     f.write_text("text,labels\nxin chào,clean\nchuyển khoản trước\n", encoding="utf-8")
-    with pytest.raises(DataError, match=r"d\.csv:3: .*fewer"):
+    with pytest.raises(DataError, match=r"d\.csv:3: dòng CSV sai cấu trúc: có 1 ô, ít hơn dòng tiêu đề \(2 ô\)"):
         read_labelled(str(f), "text", "labels")
     with pytest.raises(DataError, match=r"d\.csv:3: "):
         read_texts(str(f))
@@ -84,13 +84,13 @@ def test_a_csv_row_with_fewer_fields_than_the_header_is_an_error(tmp_path: Path)
 def test_a_csv_row_with_more_fields_names_the_line_where_it_starts(tmp_path: Path) -> None:
     f = tmp_path / "d.csv"
     f.write_text('text,labels\n"two\nlines",scam\n"a\nb",scam,extra\n', encoding="utf-8")
-    with pytest.raises(DataError, match=r"d\.csv:4: .*more"):
+    with pytest.raises(DataError, match=r"d\.csv:4: dòng CSV sai cấu trúc: có 3 ô, nhiều hơn dòng tiêu đề \(2 ô\)"):
         read_labelled(str(f), "text", "labels")
 
 
 def test_empty_text_with_a_category_is_an_error(tmp_path: Path) -> None:
     f = _csv(tmp_path / "d.csv", [["text", "labels"], ["ok", "clean"], ["", "clean"], ["  ", "scam"]])
-    with pytest.raises(DataError, match=r"d\.csv:4: empty text labelled scam"):
+    with pytest.raises(DataError, match=r"d\.csv:4: văn bản trống nhưng có nhãn scam"):
         read_labelled(f, "text", "labels")
     g = _csv(tmp_path / "g.csv", [["text", "labels"], ["ok", "scam"], ["", "clean"]])
     assert read_labelled(g, "text", "labels").texts == ["ok", ""]  # an empty clean row is kept, nothing lost
@@ -98,7 +98,7 @@ def test_empty_text_with_a_category_is_an_error(tmp_path: Path) -> None:
 
 def test_a_duplicate_header_name_is_an_error_naming_the_column(tmp_path: Path) -> None:
     f = _csv(tmp_path / "d.csv", [["text", "labels", "text"], ["a", "scam", "b"]])
-    with pytest.raises(DataError, match=r"column 'text' appears twice"):
+    with pytest.raises(DataError, match=r"d\.csv:1: cột 'text' xuất hiện hai lần ở dòng tiêu đề \(cột thứ 1 và 3\)"):
         read_labelled(f, "text", "labels")
 
 
@@ -117,20 +117,20 @@ def test_long_csv_fields_are_read_and_too_long_ones_name_their_line(tmp_path: Pa
                                   ["x" * (FIELD_LIMIT + 10), "scam"], ["b", "clean"]])
     with pytest.raises(DataError) as exc:
         read_labelled(g, "text", "labels")
-    assert str(exc.value).startswith(f"{g}:5: ") and "longer than" in str(exc.value)
+    assert str(exc.value).startswith(f"{g}:5: ") and "có ô dài quá 10.485.760 ký tự" in str(exc.value)
 
 
 # ------------------------------------------------------------------------------------------------ JSONL texts
-@pytest.mark.parametrize("value,kind", [({"a": 1}, "object"), (["a"], "array"), (0, "number"), (None, "null"),
-                                        (True, "boolean")])
+@pytest.mark.parametrize("value,kind", [({"a": 1}, "đối tượng"), (["a"], "mảng"), (0, "số"), (None, "null"),
+                                        (True, "true/false")])
 def test_a_jsonl_text_must_be_a_string(tmp_path: Path, value: object, kind: str) -> None:
     f = _jsonl(tmp_path / "d.jsonl", [{"text": "ok", "labels": []}, {"text": value, "labels": []}])
-    with pytest.raises(DataError, match=rf"d\.jsonl:2: .*must be a string, not {kind}"):
+    with pytest.raises(DataError, match=rf"d\.jsonl:2: trường văn bản 'text' phải là chuỗi, không phải {kind}"):
         read_labelled(f, "text", "labels")
     if value is None:  # classify: null is an empty text, and the row is kept
         assert read_texts(f) == ["ok", ""]
     else:
-        with pytest.raises(DataError, match=rf"d\.jsonl:2: .*not {kind}"):
+        with pytest.raises(DataError, match=rf"d\.jsonl:2: .*không phải {kind}"):
             read_texts(f)
 
 

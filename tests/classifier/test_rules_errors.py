@@ -22,25 +22,25 @@ def _error(tmp_path: Path, text: str) -> RulesError:
         RuleSet.load(p)
     msg = str(info.value)
     assert str(p) in msg and info.value.file == p
-    assert re.search(rf"\bline {info.value.line}\b", msg), msg
+    assert msg.startswith(f"tệp quy tắc {p}, ") and re.search(rf"\bdòng {info.value.line}\b", msg), msg
     return info.value
 
 
 @pytest.mark.parametrize("body,line,words", [
-    ('[[rule]]\nid = "b"\ncategory = "scam"\nkeywords = ["abc"]\nweight = "high"\n', 12, "weight must be a number"),
-    ('[[rule]]\nid = "b"\ncategory = "scam"\nkeywords = 5\n', 11, "keywords must be a string or a list of strings"),
-    ('[[rule]]\nid = "b"\ncategory = "scam"\nkeywords = ["abc",\n    5]\n', 11, "item 2 must be a string"),
-    ('[[rule]]\nid = "b"\ncategory = "scam"\nregex = 5\n', 11, "regex must be a string"),
-    ('[[rule]]\nid = "b"\ncategory = "scam"\nkeywords = ["a"]\nunless_regex = ["x"]\n', 12, "unless_regex must be a string"),
-    ('[[rule]]\nid = "b"\ncategory = "scam"\nkeywords = ["a"]\ndescription = 3\n', 12, "description must be a string"),
-    ('[[rule]]\nid = "b"\ncategory = "scam"\nkeywords = ["a"]\nweight = true\n', 12, "weight must be a number"),
-    ('[[rule]]\nid = "b"\ncategory = "scam"\nkeywords = ["a"]\nweight = 2\n', 12, "must be in (0, 1]"),
-    ('[[rule]]\nid = "b"\n\ncategory = "scam"\nregex = "chuyển (khoản"\n', 12, "bad regex"),
-    ('[[rule]]\nid = "b"\ncategory = "scam"\nkeywords = ["a"]\nunless_regex = "[a-"\n', 12, "bad unless_regex"),
-    ('[[rule]]\nid = "b"\ncategory = "scam"\nkeywords = ["a"]\nweigth = 0.3\n', 12, "unknown key(s) weigth"),
-    ('[[rule]]\nid = "b"\ncategory = "scam"\n', 8, "needs keywords or regex"),
-    ('[[rule]]\nid = "scam.ok"\ncategory = "scam"\nkeywords = ["a"]\n', 9, "duplicate id 'scam.ok'"),
-    ('[[rule]]\nid = "b"\ncategory = "scam"\nkeywords = ["!!!"]\n', 11, "no letters or digits"),
+    ('[[rule]]\nid = "b"\ncategory = "scam"\nkeywords = ["abc"]\nweight = "high"\n', 12, "weight phải là số"),
+    ('[[rule]]\nid = "b"\ncategory = "scam"\nkeywords = 5\n', 11, "keywords phải là chuỗi hoặc danh sách chuỗi"),
+    ('[[rule]]\nid = "b"\ncategory = "scam"\nkeywords = ["abc",\n    5]\n', 11, "keywords: phần tử thứ 2 phải là chuỗi"),
+    ('[[rule]]\nid = "b"\ncategory = "scam"\nregex = 5\n', 11, "regex phải là chuỗi"),
+    ('[[rule]]\nid = "b"\ncategory = "scam"\nkeywords = ["a"]\nunless_regex = ["x"]\n', 12, "unless_regex phải là chuỗi"),
+    ('[[rule]]\nid = "b"\ncategory = "scam"\nkeywords = ["a"]\ndescription = 3\n', 12, "description phải là chuỗi"),
+    ('[[rule]]\nid = "b"\ncategory = "scam"\nkeywords = ["a"]\nweight = true\n', 12, "weight phải là số"),
+    ('[[rule]]\nid = "b"\ncategory = "scam"\nkeywords = ["a"]\nweight = 2\n', 12, "weight 2: phải nằm trong khoảng (0, 1]"),
+    ('[[rule]]\nid = "b"\n\ncategory = "scam"\nregex = "chuyển (khoản"\n', 12, "regex không hợp lệ 'chuyển (khoản'"),
+    ('[[rule]]\nid = "b"\ncategory = "scam"\nkeywords = ["a"]\nunless_regex = "[a-"\n', 12, "unless_regex không hợp lệ '[a-'"),
+    ('[[rule]]\nid = "b"\ncategory = "scam"\nkeywords = ["a"]\nweigth = 0.3\n', 12, "khoá không xác định: weigth"),
+    ('[[rule]]\nid = "b"\ncategory = "scam"\n', 8, "cần có keywords hoặc regex"),
+    ('[[rule]]\nid = "scam.ok"\ncategory = "scam"\nkeywords = ["a"]\n', 9, "trùng id 'scam.ok' với quy tắc #1 (dòng 3)"),
+    ('[[rule]]\nid = "b"\ncategory = "scam"\nkeywords = ["!!!"]\n', 11, "keywords: phần tử thứ 1 ('!!!') không có chữ cái hay chữ số"),
 ])
 def test_each_bad_value_names_file_rule_and_line(tmp_path: Path, body: str, line: int, words: str) -> None:
     err = _error(tmp_path, GOOD + body)
@@ -48,20 +48,20 @@ def test_each_bad_value_names_file_rule_and_line(tmp_path: Path, body: str, line
     assert words in str(err), str(err)
     rid = re.search(r'id = "([^"]+)"', body)
     assert rid is not None and f"'{rid.group(1)}'" in str(err)  # the rule's id
-    assert "rule #2" in str(err)
+    assert "quy tắc #2" in str(err)
 
 
 def test_rule_without_id_is_named_by_position(tmp_path: Path) -> None:
     err = _error(tmp_path, GOOD + '[[rule]]\ncategory = "scam"\nkeywords = ["abc", 5]\n')
-    assert err.line == 10 and "rule #2 (no id)" in str(err)
+    assert err.line == 10 and "quy tắc #2 (không có id)" in str(err)
 
 
 def test_unknown_category_lists_the_valid_ones(tmp_path: Path) -> None:
     err = _error(tmp_path, GOOD + '[[rule]]\nid = "p"\ncategory = "politics"\nkeywords = ["x"]\n')
-    assert err.line == 10 and "unknown category 'politics'" in str(err)
+    assert err.line == 10 and "nhóm không xác định 'politics'" in str(err)
     assert all(c in str(err) for c in CATEGORIES)
     err = _error(tmp_path, GOOD + '[[rule]]\nid = "p"\nkeywords = ["x"]\n')
-    assert err.line == 8 and "missing category" in str(err) and "scam" in str(err)
+    assert err.line == 8 and "thiếu khoá category" in str(err) and "scam" in str(err)
 
 
 def test_a_single_rule_table_is_not_read_as_its_keys(tmp_path: Path) -> None:
@@ -78,12 +78,12 @@ def test_a_single_rule_table_is_not_read_as_its_keys(tmp_path: Path) -> None:
 ])
 def test_an_unknown_top_level_key_is_an_error_not_zero_rules(tmp_path: Path, text: str, line: int) -> None:
     err = _error(tmp_path, text)
-    assert err.line == line and "unknown top-level key" in str(err)
+    assert err.line == line and "khoá không xác định" in str(err) and "ở cấp trên cùng" in str(err)
 
 
 def test_a_rule_that_is_not_a_table(tmp_path: Path) -> None:
     err = _error(tmp_path, 'rule = ["scam"]\n')
-    assert err.line == 1 and "rule #1 must be a table" in str(err)
+    assert err.line == 1 and "quy tắc #1 phải là bảng" in str(err)
 
 
 def test_line_lookup_skips_multiline_strings_and_inline_rules(tmp_path: Path) -> None:
@@ -91,12 +91,12 @@ def test_line_lookup_skips_multiline_strings_and_inline_rules(tmp_path: Path) ->
                   'keywords = ["a"]\nweight = 3\n'
     assert _error(tmp_path, text).line == 16
     err = _error(tmp_path, 'rule = [{category = "scam", keywords = ["a"]},\n        {category = "x", keywords = ["a"]}]\n')
-    assert err.line == 1 and "rule #2" in str(err)  # inline tables: the line of `rule =`
+    assert err.line == 1 and "quy tắc #2" in str(err)  # inline tables: the line of `rule =`
 
 
 def test_invalid_toml_gives_its_line(tmp_path: Path) -> None:
     err = _error(tmp_path, GOOD + '[[rule]]\nid = "b"\ncategory = scam\n')
-    assert err.line == 10 and "not valid TOML" in str(err)
+    assert err.line == 10 and "không phải TOML hợp lệ" in str(err)
 
 
 def test_the_default_rules_still_load(tmp_path: Path) -> None:

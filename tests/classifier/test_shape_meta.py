@@ -84,7 +84,7 @@ def test_counter_rule_weights(tmp_path: Path) -> None:
     p.write_text('[[rule]]\ncategory = "scam"\nkeywords = ["khuyến cáo"]\nweight = -0.5\n', encoding="utf-8")
     assert RuleSet.load(p).rules[0].weight == -0.5
     p.write_text('[[rule]]\ncategory = "scam"\nkeywords = ["x"]\nweight = -1.5\n', encoding="utf-8")
-    with pytest.raises(RulesError, match="counter-rule"):
+    with pytest.raises(RulesError, match=r"weight -1\.5: .*quy tắc giảm điểm"):
         RuleSet.load(p)
 
 
