@@ -21,6 +21,7 @@ from classifier.signals import cue_tokens
 # Between the words of a feature string and its shape/metadata tokens (never inside normalised words).
 META_SEP = "\t"
 META_BIAS = "shape"  # every row's meta part starts with it, so the block never has an empty vocabulary
+META_NONE = "meta_none"  # the `meta_words` block's prefix for rows without metadata
 # Before the raw text (NFC, lowercased, whitespace collapsed) that models built with `raw_chars` read.
 RAW_SEP = "\x1e"
 _SPACES = re.compile(r"\s+")
@@ -125,6 +126,26 @@ class MetaPart(TransformerMixin, BaseEstimator):
         return [x.partition(RAW_SEP)[0].partition(META_SEP)[2] or META_BIAS for x in X]
 
 
+class MetaWords(TransformerMixin, BaseEstimator):
+    """Model input → its accent-stripped words and adjacent word pairs, each prefixed by every caller-metadata
+    token of the row ("meta_sender_type_brandname|vay", "meta_sender_type_brandname|vay+tien"); rows without
+    metadata use META_NONE. Lets a linear model weigh the same words differently by, e.g., the SMS sender type:
+    "chuyển khoản" from a personal number is not what it is from a bank's brandname."""
+
+    def fit(self, X: Iterable[str], y: Any = None) -> MetaWords:
+        return self
+
+    def transform(self, X: Iterable[str]) -> list[str]:
+        out = []
+        for x in X:
+            words, _, meta = x.partition(RAW_SEP)[0].partition(META_SEP)
+            prefixes = [t for t in meta.split() if t.startswith("meta_")] or [META_NONE]
+            w = strip_accents(words).split()
+            grams = w + [f"{a}+{b}" for a, b in zip(w, w[1:], strict=False)]
+            out.append(" ".join(f"{p}|{g}" for p in prefixes for g in grams))
+        return out
+
+
 class RawPart(TransformerMixin, BaseEstimator):
     """Model input → its raw text (what follows RAW_SEP; "" when absent)."""
 
@@ -138,15 +159,16 @@ class RawPart(TransformerMixin, BaseEstimator):
 def build_features(*, word_ngrams: tuple[int, int] = (1, 2), char_ngrams: tuple[int, int] = (2, 5),
                    min_df: int = 2, max_word_features: int = 60_000, max_char_features: int = 80_000,
                    chars: bool = True, char_accented: bool = False, char_analyzer: str = "char_wb",
-                   shape: bool = False, cues: bool = False, url_parts: bool = False, raw_chars: bool = False
-                   ) -> FeatureUnion:
+                   shape: bool = False, cues: bool = False, url_parts: bool = False, raw_chars: bool = False,
+                   meta_words: bool = False) -> FeatureUnion:
     """Words with accents, words without, character n-grams of the accent-stripped words and, with
     `char_accented`, character n-grams of the normalised words with their accents ("chars_acc"); with
     `shape` (or `cues`), a block of the shape/metadata/cue tokens ("meta": binary, one L2-normalised block
     of its own so a handful of tokens is not drowned by thousands of n-grams); `url_parts` puts the words
     inside links there too; with `raw_chars`, character n-grams of the raw text ("raw": NFC, lowercased, not
-    normalised, so link domains, numbers and symbols keep their letters)."""
-    split = shape or cues or url_parts or raw_chars  # the words are what precedes META_SEP / RAW_SEP
+    normalised, so link domains, numbers and symbols keep their letters); with `meta_words`, the accent-stripped
+    words and word pairs crossed with the caller-metadata tokens ("meta_words", see MetaWords; min_df >= 2)."""
+    split = shape or cues or url_parts or raw_chars or meta_words  # the words precede META_SEP / RAW_SEP
     shape = shape or cues or url_parts  # these read the part after META_SEP
 
     def words(max_features: int) -> TfidfVectorizer:
@@ -175,6 +197,10 @@ def build_features(*, word_ngrams: tuple[int, int] = (1, 2), char_ngrams: tuple[
         parts.append(("meta", Pipeline([("meta", MetaPart()), ("tfidf", meta)])))
     if raw_chars:
         parts.append(("raw", Pipeline([("raw", RawPart()), ("tfidf", char_grams())])))
+    if meta_words:
+        crossed = CompactTfidfVectorizer(token_pattern=r"\S+", lowercase=False, min_df=max(2, min_df),
+                                         sublinear_tf=True, dtype=np.float32)
+        parts.append(("meta_words", Pipeline([("cross", MetaWords()), ("tfidf", crossed)])))
     return FeatureUnion(parts)
 
 

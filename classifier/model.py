@@ -35,6 +35,7 @@ TRUSTED_TYPES: tuple[str, ...] = (
     "classifier.features.AccentStripper",
     "classifier.features.CompactTfidfVectorizer",
     "classifier.features.MetaPart",
+    "classifier.features.MetaWords",
     "classifier.features.TextPart",
     "classifier.features.RawPart",
     "numpy.float32",
@@ -75,6 +76,9 @@ class Recipe:
     cues: bool = False  # sensational-cue tokens as features: the model learns their weight (classifier.signals)
     url_parts: bool = False  # the words inside links ("url_dom:vietcombank") in the shape/metadata block
     raw_chars: bool = False  # character n-grams of the raw text (NFC + lowercased, not normalised)
+    # words and word pairs crossed with the caller's metadata ("meta_sender_type_brandname|vay"): the same words
+    # weigh differently by, e.g., SMS sender type; needs `shape` (metadata is only read with it)
+    meta_words: bool = False
     min_df: int = 2
     max_word_features: int = 60_000
     max_char_features: int = 80_000
@@ -105,16 +109,16 @@ class Recipe:
         try:
             raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
         except FileNotFoundError as exc:
-            raise ModelError(f"recipe not found: {path}") from exc
+            raise ModelError(f"không tìm thấy tệp công thức (recipe): {path}") from exc
         except tomllib.TOMLDecodeError as exc:
-            raise ModelError(f"recipe {path}: {exc}") from exc
+            raise ModelError(f"tệp công thức {path}: không phải TOML hợp lệ: {exc}") from exc
         raw = raw.get("recipe", raw)
         if not isinstance(raw, dict):
-            raise ModelError(f"recipe {path}: [recipe] must be a table")
+            raise ModelError(f"tệp công thức {path}: [recipe] phải là một bảng")
         known = set(cls.__dataclass_fields__)
         unknown = set(raw) - known
         if unknown:
-            raise ModelError(f"recipe {path}: unknown key(s) {', '.join(sorted(unknown))}")
+            raise ModelError(f"tệp công thức {path}: khoá không xác định {', '.join(sorted(unknown))}")
         hints = typing.get_type_hints(cls)
         return cls(**{key: _recipe_value(path, key, value, hints[key]) for key, value in raw.items()})
 
@@ -125,8 +129,8 @@ class Recipe:
         return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
 
 
-_TYPE_NAMES = {bool: ("true or false", "booleans"), int: ("an integer", "integers"), float: ("a number", "numbers"),
-               str: ("a string", "strings")}
+_TYPE_NAMES = {bool: ("true hoặc false", "giá trị true/false"), int: ("số nguyên", "số nguyên"), float: ("số", "số"),
+               str: ("chuỗi", "chuỗi")}
 
 
 def _type_text(tp: Any) -> str:
@@ -134,10 +138,10 @@ def _type_text(tp: Any) -> str:
     if origin is tuple:
         plural = _TYPE_NAMES.get(args[0], (str(args[0]), str(args[0])))[1]
         if len(args) == 2 and args[1] is Ellipsis:
-            return f"a list of {plural}"
-        return f"a list of {len(args)} {plural}"
+            return f"danh sách {plural}"
+        return f"danh sách {len(args)} {plural}"
     if args and type(None) in args:  # X | None: TOML has no null, so only X
-        return " or ".join(_type_text(a) for a in args if a is not type(None))
+        return " hoặc ".join(_type_text(a) for a in args if a is not type(None))
     return _TYPE_NAMES.get(tp, (str(tp), ""))[0]
 
 
@@ -146,10 +150,10 @@ def _recipe_value(path: str | Path, key: str, value: Any, tp: Any) -> Any:
     float is expected), or ModelError naming the file, the key and the type expected."""
 
     def bad() -> ModelError:
-        kind = {bool: "boolean", int: "integer", float: "float", str: "string", list: "array", dict: "table"}.get(
+        kind = {bool: "true/false", int: "số nguyên", float: "số thực", str: "chuỗi", list: "mảng", dict: "bảng"}.get(
             type(value), type(value).__name__)
         shown = json.dumps(value, ensure_ascii=False, default=str)
-        return ModelError(f"recipe {path}: {key} must be {_type_text(tp)}, not {shown[:60]} ({kind})")
+        return ModelError(f"tệp công thức {path}: {key} phải là {_type_text(tp)}, không phải {shown[:60]} ({kind})")
 
     def one(v: Any, t: Any) -> Any:
         args = typing.get_args(t)
@@ -195,6 +199,8 @@ def build_pipeline(recipe: Recipe, *, exclusive: bool, min_positives: int) -> Pi
     classes: the binary model) calibrated jointly by temperature scaling, so the probabilities and their
     argmax come from the same model instead of per-class calibrations normalised afterwards. Recipe
     `multinomial = false` keeps exclusive labels on the one-vs-rest models (the bundled default model)."""
+    if recipe.meta_words and not recipe.shape:
+        raise ValueError("công thức: meta_words cần shape = true (siêu dữ liệu chỉ được đọc khi có shape)")
     folds = min(recipe.calibration_folds, max(2, min_positives))
     clf: Any
     if exclusive and recipe.multinomial:
@@ -210,7 +216,7 @@ def build_pipeline(recipe: Recipe, *, exclusive: bool, min_positives: int) -> Pi
                               max_char_features=recipe.max_char_features, chars=recipe.chars,
                               char_accented=recipe.char_accented, char_analyzer=recipe.char_analyzer,
                               shape=recipe.shape, cues=recipe.cues, url_parts=recipe.url_parts,
-                              raw_chars=recipe.raw_chars)
+                              raw_chars=recipe.raw_chars, meta_words=recipe.meta_words)
     analyzer = TextAnalyzer(segment=recipe.segment, shape=recipe.shape, cues=recipe.cues, url_parts=recipe.url_parts,
                             raw_chars=recipe.raw_chars)
     return Pipeline([("analyze", analyzer), ("features", features),
@@ -277,33 +283,33 @@ def load(path: str | Path) -> tuple[Pipeline, dict[str, Any]]:
 
     path = Path(path)
     if not path.exists():
-        raise ModelError(f"model not found: {path}")
+        raise ModelError(f"không tìm thấy mô hình: {path}")
     cpath = card_path(path)
     try:
         card = json.loads(cpath.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
-        raise ModelError(f"model card not found: {cpath} (a model without its card is refused)") from exc
+        raise ModelError(f"không tìm thấy thẻ mô hình (model card): {cpath} (mô hình không có thẻ bị từ chối)") from exc
     except json.JSONDecodeError as exc:
-        raise ModelError(f"model card {cpath} is not valid JSON: {exc}") from exc
+        raise ModelError(f"thẻ mô hình {cpath} không phải JSON hợp lệ: {exc}") from exc
     if card.get("format") != CARD_FORMAT:
-        raise ModelError(f"model card {cpath}: unknown format {card.get('format')!r}")
+        raise ModelError(f"thẻ mô hình {cpath}: định dạng không xác định {card.get('format')!r}")
     if card.get("model_sha256") != file_sha256(path):
-        raise ModelError(f"model {path} does not match its card (SHA-256 differs): refusing to load")
+        raise ModelError(f"mô hình {path} không khớp với thẻ của nó (SHA-256 khác): từ chối nạp")
     want = ".".join(str(card.get("sklearn_version", "")).split(".")[:2])
     have = ".".join(sklearn.__version__.split(".")[:2])
     if want != have:
-        raise ModelError(f"model {path} was built with scikit-learn {want}, this is {have}: rebuild it "
-                         "(python -m classifier.train --default, or canhgac train)")
+        raise ModelError(f"mô hình {path} được xây bằng scikit-learn {want}, máy này có {have}: hãy xây lại "
+                         "(python -m classifier.train --default, hoặc canhgac train)")
     try:
         untrusted = sio.get_untrusted_types(file=path)
     except Exception as exc:  # a corrupt zip or a foreign format: skops raises many kinds
-        raise ModelError(f"model {path} is not a readable skops file: {exc}") from exc
+        raise ModelError(f"mô hình {path} không phải tệp skops đọc được: {exc}") from exc
     extra = sorted(set(untrusted) - set(TRUSTED_TYPES))
     if extra:
-        raise ModelError(f"model {path} contains untrusted types: {', '.join(extra)}")
+        raise ModelError(f"mô hình {path} chứa kiểu dữ liệu không tin cậy (untrusted): {', '.join(extra)}")
     pipeline = sio.load(path, trusted=[t for t in untrusted])
     if not isinstance(pipeline, Pipeline):
-        raise ModelError(f"model {path} does not hold a Pipeline")
+        raise ModelError(f"mô hình {path} không chứa một Pipeline")
     _check_categories(path, pipeline, card)
     return pipeline, card
 
@@ -314,17 +320,17 @@ def _check_categories(path: Path, pipeline: Pipeline, card: dict[str, Any]) -> N
     cats = card.get("categories")
     if not isinstance(cats, list) or not cats or not all(isinstance(c, str) and c for c in cats) \
             or len(set(cats)) != len(cats):
-        raise ModelError(f"model card {card_path(path)}: 'categories' must be a non-empty list of distinct names")
+        raise ModelError(f"thẻ mô hình {card_path(path)}: 'categories' phải là danh sách tên không rỗng, không trùng nhau")
     classes = [str(c) for c in getattr(pipeline.steps[-1][1], "classes_", [])]
     names = getattr(pipeline.steps[-1][1], "category_names_", None)  # models built before it was stored: none
     if names is not None and list(names) != cats:
-        raise ModelError(f"model card {card_path(path)} does not match its model: categories {', '.join(cats)} "
-                         f"vs the model's {', '.join(map(str, names))} (in this order)")
+        raise ModelError(f"thẻ mô hình {card_path(path)} không khớp với mô hình: nhóm {', '.join(cats)} "
+                         f"so với của mô hình {', '.join(map(str, names))} (đúng thứ tự này)")
     if card.get("exclusive", False):
         missing = [c for c in cats if c not in classes]
         if missing or len(cats) != len([c for c in classes if c != CLEAN]):
-            raise ModelError(f"model card {card_path(path)} does not match its model: categories "
-                             f"{', '.join(cats)} vs the model's classes {', '.join(classes)}")
+            raise ModelError(f"thẻ mô hình {card_path(path)} không khớp với mô hình: nhóm "
+                             f"{', '.join(cats)} so với các lớp của mô hình {', '.join(classes)}")
     elif classes and len(classes) != len(cats):
-        raise ModelError(f"model card {card_path(path)} does not match its model: {len(cats)} categories, "
-                         f"the model has {len(classes)} outputs")
+        raise ModelError(f"thẻ mô hình {card_path(path)} không khớp với mô hình: {len(cats)} nhóm, "
+                         f"mô hình có {len(classes)} đầu ra")

@@ -194,9 +194,9 @@ TUNE_OBJECTIVES = {"macro_f1": _macro_f1_idx, "positive_f1": _positive_f1_idx}
 
 def _objective(recipe: Recipe, n_categories: int) -> Any:
     if recipe.tune_for not in TUNE_OBJECTIVES:
-        raise ValueError(f"recipe tune_for {recipe.tune_for!r}: expected one of {', '.join(TUNE_OBJECTIVES)}")
+        raise ValueError(f"công thức: tune_for {recipe.tune_for!r} không hợp lệ (dùng một trong: {', '.join(TUNE_OBJECTIVES)})")
     if recipe.tune_for == "positive_f1" and n_categories != 1:
-        raise ValueError(f"recipe tune_for 'positive_f1' needs exactly one category, not {n_categories}")
+        raise ValueError(f"công thức: tune_for 'positive_f1' cần đúng một nhóm, dữ liệu có {n_categories}")
     return TUNE_OBJECTIVES[recipe.tune_for]
 
 
@@ -282,14 +282,14 @@ def fit(texts: Sequence[str], labels: Sequence[Sequence[str]], *, categories: Se
         raise ValueError("texts and meta differ in length")
     cats = _categories(labels, categories)
     if not cats:
-        raise ValueError("no categories: every row is labelled clean")
+        raise ValueError("không có nhóm nào: mọi dòng đều gán nhãn clean")
     exclusive = all(len(row) <= 1 for row in labels)
     cats = tuple(c for c in cats if any(c in row for row in labels))  # a model's categories are those it saw
     y = _targets(labels, cats, exclusive)
     if exclusive and recipe.tune_label:
         _objective(recipe, len(cats))  # an unknown or unfitting tune_for fails before any training
     if not exclusive and int(np.min(y.sum(axis=0))) < 2:
-        raise ValueError("every category needs at least 2 positive examples")
+        raise ValueError("mỗi nhóm cần ít nhất 2 ví dụ thuộc nhóm đó")
     strings = _feature_strings(texts, recipe, meta)
     n = len(texts)
     c_method = f"fixed by the recipe (C = {recipe.C})"
@@ -329,6 +329,7 @@ def fit(texts: Sequence[str], labels: Sequence[Sequence[str]], *, categories: Se
                                                        recipe.min_threshold, repeats)
         metrics = _metrics(Y, oof, cats, thresholds, exclusive, oof_labels, repeats)
         metrics["method"] = f"{oof_method}, out-of-fold predictions"
+        metrics["cv_folds"], metrics["cv_repeats"] = recipe.cv_folds, repeats
     s_all, y_all, src = _augment(texts, strings, y, np.arange(n), recipe, meta)
     pipeline, X_all = _fit_step(s_all, y_all, recipe, exclusive)
     # the names of the outputs, inside the model file (the one-vs-rest outputs are only numbered): a card whose
@@ -444,8 +445,8 @@ def _check_labels(scorer: Any, labels: Sequence[Sequence[str]], lines: Sequence[
                   ) -> None:
     def where(i: int) -> str:
         if lines is not None and i < len(lines):
-            return f"{source}:{lines[i]}" if source else f"line {lines[i]}"
-        return f"{source}: row {i + 1}" if source else f"row {i + 1}"
+            return f"{source}:{lines[i]}" if source else f"dòng {lines[i]}"
+        return f"{source}: dòng dữ liệu {i + 1}" if source else f"dòng dữ liệu {i + 1}"
 
     cats = set(scorer.categories)
     unknown: dict[str, None] = {}
@@ -457,14 +458,14 @@ def _check_labels(scorer: Any, labels: Sequence[Sequence[str]], lines: Sequence[
             unknown.update(dict.fromkeys(bad))
     if unknown:
         raise EvaluationError(
-            f"{where(first)}: label(s) unknown to model {scorer.version}: {', '.join(sorted(unknown))} (it knows: "
-            f"{', '.join(scorer.categories)}; clean = no category); map your labels to these with --label-map")
+            f"{where(first)}: nhãn mà mô hình {scorer.version} không biết: {', '.join(sorted(unknown))} (mô hình biết: "
+            f"{', '.join(scorer.categories)}; clean = không thuộc nhóm nào); hãy ánh xạ nhãn của bạn bằng --label-map")
     if scorer.exclusive:
         for i, row in enumerate(labels):
             if len(row) > 1:
                 raise EvaluationError(
-                    f"{where(i)}: {len(row)} labels ({'|'.join(row)}) but model {scorer.version} is exclusive "
-                    "(one label per row): evaluate it on single-label data")
+                    f"{where(i)}: {len(row)} nhãn ({'|'.join(row)}) nhưng mô hình {scorer.version} chỉ nhận một nhãn "
+                    "mỗi dòng: hãy đánh giá nó trên dữ liệu một nhãn")
 
 
 def evaluate(model_or_scorer: Any, texts: Sequence[str], labels: Sequence[Sequence[str]], meta: Meta = None,
@@ -547,7 +548,7 @@ def load_recipe_data(recipe: Recipe, recipe_path: Path) -> list[LabelledData]:
     for pattern in recipe.data:
         files = sorted(recipe_path.parent.glob(pattern))
         if not files:
-            raise FileNotFoundError(f"recipe {recipe_path}: no file matches {pattern!r}")
+            raise FileNotFoundError(f"tệp công thức {recipe_path}: không có tệp nào khớp {pattern!r}")
         for f in files:
             d = read_labelled(str(f), "text", "labels")
             parts.append(LabelledData(d.texts, d.labels, str(f.relative_to(recipe_path.parent)), d.sha256))

@@ -140,6 +140,24 @@ def _model_name(path: str) -> str:
     return Path(path).stem or "model"
 
 
+def _cv_method_vi(metrics: dict[str, Any]) -> str:
+    """The card's cross-validation method (English, for the record) told in Vietnamese: folds and repeats."""
+    folds, repeats = metrics.get("cv_folds"), metrics.get("cv_repeats", 1)
+    if not folds:
+        return str(metrics.get("method", "kiểm định chéo"))
+    text = f"kiểm định chéo {folds} phần trên toàn bộ quy trình"
+    if repeats and repeats > 1:
+        text += f", lặp {repeats} lần với các cách chia khác (gộp các dự đoán)"
+    return text + "; mỗi dòng được dự đoán bởi mô hình không thấy dòng đó khi huấn luyện"
+
+
+_EVAL_METHOD_VI = {
+    "exclusive": "mô hình một nhãn: nhãn dự đoán so với nhãn duy nhất của mỗi dòng (clean = không thuộc nhóm nào)",
+    "multilabel": "mô hình nhiều nhãn: mỗi nhóm chấm như một bài toán hai lớp (gắn cờ hay không, so với mọi nhãn "
+                  "của dòng); macro-F1 tính trên các nhóm",
+}
+
+
 def _print_cv(ctx: Context, metrics: dict[str, Any]) -> None:
     if not metrics:
         ctx.print("Đã bỏ qua kiểm định chéo")
@@ -148,7 +166,7 @@ def _print_cv(ctx: Context, metrics: dict[str, Any]) -> None:
 
     rows = [[c, f"{m['precision']:.3f}", f"{m['recall']:.3f}", f"{m['f1']:.3f}", f"{m['roc_auc']:.3f}",
              str(m["support"]), f"{m['threshold']:.3f}"] for c, m in metrics["per_category"].items()]
-    ctx.print(f"Phương pháp: {metrics.get('method', 'cross-validation')}")
+    ctx.print(f"Phương pháp: {_cv_method_vi(metrics)}")
     ctx.print(render(["nhóm", "độ chính xác", "độ phủ", "f1", "roc_auc", "số mẫu", "ngưỡng"], rows))
     ctx.print(f"macro-F1 theo ngưỡng: {metrics['macro_f1_at_thresholds']:.3f}")
     if "argmax_macro_f1" in metrics:
@@ -252,7 +270,7 @@ def _print_report(ctx: Context, report: dict[str, Any]) -> None:
     from review.cli.table import render
 
     ctx.print(f"Mô hình {report['model']}, {report['rows']} dòng")
-    ctx.print(f"Phương pháp: {report['method']}")
+    ctx.print("Phương pháp: " + (_EVAL_METHOD_VI.get(report["mode"]) or report["method"]))
     first = "lớp" if report["mode"] == "exclusive" else "nhóm"
     rows = [[n, f"{m['precision']:.3f}", f"{m['recall']:.3f}", f"{m['f1']:.3f}", str(m["support"])]
             for n, m in report["per_class"].items()]

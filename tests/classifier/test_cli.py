@@ -24,6 +24,7 @@ def test_train_classify_evaluate_exclusive_csv(tmp_path: Path, capsys: pytest.Ca
                  "--out", str(out)]) == 0
     text = capsys.readouterr().out
     assert "offensive" in text and "hate" in text and "macro-F1" in text
+    assert "Phương pháp: kiểm định chéo 3 phần trên toàn bộ quy trình;" in text  # told in Vietnamese
     inp = tmp_path / "in.csv"
     inp.write_text("text\nĐồ ngu như chó\nHôm nay trời đẹp quá\n", encoding="utf-8")
     assert main(["classify", "--model", str(out), "--input", str(inp)]) == 0
@@ -39,7 +40,8 @@ def test_train_classify_evaluate_exclusive_csv(tmp_path: Path, capsys: pytest.Ca
     assert rep["macro_f1"] > 0.5 and rep["confusion"]["labels"] == ["clean", "hate", "offensive"]
     assert main(["evaluate", "--model", str(out), "--data", str(FIX / "vihsd_like.csv"), "--text-column", "free_text",
                  "--label-column", "label_id", "--label-map", "0=clean,1=offensive,2=hate"]) == 0
-    assert "Ma trận nhầm lẫn" in capsys.readouterr().out
+    shown = capsys.readouterr().out
+    assert "Ma trận nhầm lẫn" in shown and "Phương pháp: mô hình một nhãn: nhãn dự đoán so với nhãn duy nhất" in shown
 
 
 def test_classify_default_model_to_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -56,7 +58,7 @@ def test_classify_default_model_to_file(tmp_path: Path, capsys: pytest.CaptureFi
 
 @pytest.mark.parametrize("argv,msg", [
     (["classify", "--input", "nope.csv"], "không tìm thấy tệp dữ liệu: nope.csv"),
-    (["classify", "--model", "nope.skops", "--input", "-"], "model not found"),
+    (["classify", "--model", "nope.skops", "--input", "-"], "không tìm thấy mô hình"),
     (["train", "--data", "nope.csv", "--out", "m.skops"], "không tìm thấy tệp dữ liệu: nope.csv"),
     (["train", "--out", "m.skops"], "cần --data"),
 ])
@@ -200,10 +202,10 @@ def test_card_categories_are_lowercase(tmp_path: Path, capsys: pytest.CaptureFix
 
 
 @pytest.mark.parametrize("line,message", [
-    ("word_ngrams = 2", "word_ngrams must be a list of 2 integers"),
-    ('cv_folds = "five"', "cv_folds must be an integer"),
-    ("segment = 1", "segment must be true or false"),
-    ('C_grid = [1, "x"]', "C_grid must be a list of numbers"),
+    ("word_ngrams = 2", "word_ngrams phải là danh sách 2 số nguyên"),
+    ('cv_folds = "five"', "cv_folds phải là số nguyên"),
+    ("segment = 1", "segment phải là true hoặc false"),
+    ('C_grid = [1, "x"]', "C_grid phải là danh sách số"),
 ])
 def test_recipe_value_types_are_checked(tmp_path: Path, capsys: pytest.CaptureFixture[str], line: str,
                                         message: str) -> None:
@@ -291,4 +293,4 @@ def test_evaluate_multilabel_model_scores_every_label_per_category(tmp_path: Pat
     assert rep["macro_f1"] == pytest.approx(sum(m["f1"] for m in rep["per_class"].values()) / 2, abs=1e-3)
     assert main(["evaluate", "--model", str(out), "--data", str(data)]) == 0
     text = capsys.readouterr().out
-    assert "binary" in text and "gắn cờ đúng" in text
+    assert "bài toán hai lớp" in text and "gắn cờ đúng" in text

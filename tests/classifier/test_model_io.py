@@ -26,14 +26,14 @@ def test_tampered_file_is_refused(mini_model_path: Path, tmp_path: Path) -> None
     data[-10] ^= 0xFF
     bad.write_bytes(bytes(data))
     card_path(bad).write_text(card_path(mini_model_path).read_text(encoding="utf-8"), encoding="utf-8")
-    with pytest.raises(ModelError, match="does not match its card"):
+    with pytest.raises(ModelError, match="không khớp với thẻ của nó"):
         load(bad)
 
 
 def test_tampered_card_or_missing_card_is_refused(mini_model_path: Path, tmp_path: Path) -> None:
     m = tmp_path / "m.skops"
     m.write_bytes(mini_model_path.read_bytes())
-    with pytest.raises(ModelError, match="card not found"):
+    with pytest.raises(ModelError, match="không tìm thấy thẻ mô hình"):
         load(m)
     card = json.loads(card_path(mini_model_path).read_text(encoding="utf-8"))
     card["sklearn_version"] = "0.1.0"
@@ -52,7 +52,7 @@ def test_untrusted_type_is_refused(tmp_path: Path) -> None:
     p = tmp_path / "evil.skops"
     save(Pipeline([("f", FunctionTransformer(print))]), {"sklearn_version": __import__("sklearn").__version__}, p)
     assert sio.get_untrusted_types(file=p)
-    with pytest.raises(ModelError, match="untrusted"):
+    with pytest.raises(ModelError, match="không tin cậy"):
         load(p)
 
 
@@ -84,7 +84,7 @@ def test_card_categories_must_match_the_model(tmp_path: Path, edit: str) -> None
     else:
         card["categories"] = [cats[0], *cats[:-1]]
     card_path(model).write_text(json.dumps(card), encoding="utf-8")
-    with pytest.raises(ModelError, match="categories|does not match"):
+    with pytest.raises(ModelError, match="không khớp với mô hình|'categories' phải là danh sách"):
         load(model)
 
 
@@ -96,5 +96,5 @@ def test_user_model_card_reordered_by_hand_is_refused(mini_model_path: Path, tmp
     load(m)  # unchanged: loads
     card["categories"] = card["categories"][::-1]  # ["offensive", "scam"]: scam's scores would show as offensive
     card_path(m).write_text(json.dumps(card), encoding="utf-8")
-    with pytest.raises(ModelError, match="in this order"):
+    with pytest.raises(ModelError, match="đúng thứ tự này"):
         load(m)

@@ -95,5 +95,5 @@ def test_tune_for_is_recorded_and_checked() -> None:
     with pytest.raises(ValueError, match="tune_for"):
         fit(texts, labels, recipe=replace(SMALL, tune_for="accuracy"), cv=False)
     two = [["scam"] if i % 3 == 0 else ["spam"] if i % 3 == 1 else [] for i in range(len(texts))]
-    with pytest.raises(ValueError, match="exactly one category"):
+    with pytest.raises(ValueError, match="cần đúng một nhóm"):
         fit(texts, two, recipe=replace(SMALL, tune_for="positive_f1"), cv=False)
