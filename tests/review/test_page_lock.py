@@ -13,8 +13,6 @@ waiting by the lock).
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -31,8 +29,8 @@ from review.models import DECIDED, Item, ReviewEntry
 from review.scoring import ScoredItem
 from review.store import Store
 from tests.review.factory import FakeResult
+from tests.review.race import race
 
-WAIT = 3.0  # how long the first writer waits for the second (which the lock keeps out) before committing
 URL = "https://dien-dan.vn/bai/dau-tu-tien-ao-lai-30.html"
 TITLE = "Đầu tư tiền ảo lãi 30% mỗi tháng"
 TEXT = "Đầu tư tiền ảo lãi cố định 30% mỗi tháng, chuyển khoản trước để giữ suất, liên hệ Zalo 0912345678."
@@ -66,59 +64,12 @@ def _entries(store: Store) -> list[tuple[int, int, str, bool]]:
 
 
 def _race(db_url: str, monkeypatch: pytest.MonkeyPatch, first: str) -> dict[str, Any]:
-    """Run the report and the crawl in two threads; `first` ("report" or "crawl") reads first and then stops
-    inside its transaction until the other one has committed (or `WAIT` seconds passed). Returns each
-    thread's result (or exception) and whether the first one's wait ran out."""
-    read = {"report": threading.Event(), "crawl": threading.Event()}
-    done = {"report": threading.Event(), "crawl": threading.Event()}
-    second = "crawl" if first == "report" else "report"
-    timed_out: list[bool] = []
-
-    def after_read(who: str) -> None:
-        if threading.current_thread().name == who == first and not read[who].is_set():
-            read[who].set()
-            timed_out.append(not done[second].wait(WAIT))
-
-    real_match, real_rows = citizen._matching_entry, writer._stored_rows
-
-    def matching_entry(*args: Any, **kw: Any) -> Any:  # the report's read: is this page stored?
-        out = real_match(*args, **kw)
-        after_read("report")
-        return out
-
-    def stored_rows(*args: Any, **kw: Any) -> Any:  # the crawl's read: what is stored under the URL?
-        out = real_rows(*args, **kw)
-        after_read("crawl")
-        return out
-
-    monkeypatch.setattr(citizen, "_matching_entry", matching_entry)
-    monkeypatch.setattr(writer, "_stored_rows", stored_rows)
-    results: dict[str, Any] = {}
-
-    def run(who: str, job: Callable[[Store], Any]) -> None:
-        if who == second:
-            assert read[first].wait(30), f"the {first} never got to its read"
-        store = Store.open(db_url)
-        try:
-            results[who] = job(store)
-        except Exception as exc:  # noqa: BLE001 - reported by the caller's assertions
-            results[who] = exc
-        finally:
-            done[who].set()
-            store.close()
-
-    jobs: dict[str, Callable[[Store], Any]] = {
-        "report": lambda st: file_report(st, reported(), actor="lan"),
-        "crawl": lambda st: st.add_scored_items([crawled()])[0]}
-    threads = [threading.Thread(target=run, name=who, args=(who, jobs[who])) for who in (first, second)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    assert not any(t.is_alive() for t in threads)
-    for who in ("report", "crawl"):
-        assert not isinstance(results.get(who), BaseException), results
-    return {**results, "timed_out": timed_out}
+    """The report of the page and its crawl; the report pauses after "is this page stored?", the crawl after
+    "what is stored under the URL?" (tests/review/race.py)."""
+    return race(db_url, monkeypatch, first,
+                {"report": lambda st: file_report(st, reported(), actor="lan"),
+                 "crawl": lambda st: st.add_scored_items([crawled()])[0]},
+                {"report": (citizen, "_matching_entry"), "crawl": (writer, "_stored_rows")})
 
 
 def test_a_crawl_racing_a_report_of_the_same_page_joins_the_report(store: Store, db_url: str,

@@ -13,7 +13,6 @@ threads with a `Store` each, as two processes would (the pattern of test_page_lo
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Callable
 from hashlib import sha256
 from typing import Any
@@ -33,9 +32,9 @@ from review.models import DECIDED, AuditLog, Item, ReviewEntry, Source
 from review.scoring import ScoredItem
 from review.store import Store
 from tests.review.factory import FakeResult
+from tests.review.race import race
 
 CLI = Callable[..., tuple[int, str, str]]
-WAIT = 3.0
 SCAM = FakeResult({"scam": 0.91, "misinformation": 0.2}, ("scam",))
 SOURCE = "tin-nhanh"
 PAGE = "https://tin-nhanh.vn/xa-hoi/canh-bao-lua-dao-qua-zalo.html"
@@ -216,60 +215,14 @@ def test_different_content_on_the_same_topic_does_not_join(store: Store) -> None
 
 
 def _race(db_url: str, monkeypatch: pytest.MonkeyPatch, first: str, body: str) -> dict[str, Any]:
-    """The pasted report and the crawl in two threads; `first` reads first, then stops inside its
-    transaction until the other has committed or `WAIT` seconds passed (test_page_lock.py's `_race`)."""
-    read = {"report": threading.Event(), "crawl": threading.Event()}
-    done = {"report": threading.Event(), "crawl": threading.Event()}
-    second = "crawl" if first == "report" else "report"
-    timed_out: list[bool] = []
-
-    def after_read(who: str) -> None:
-        if threading.current_thread().name == who == first and not read[who].is_set():
-            read[who].set()
-            timed_out.append(not done[second].wait(WAIT))
-
-    real_match, real_reported = citizen._matching_entry, citizen.reported_entries
-
-    def matching_entry(*args: Any, **kw: Any) -> Any:  # the report's read: is this content queued?
-        out = real_match(*args, **kw)
-        after_read("report")
-        return out
-
-    def reported_entries(*args: Any, **kw: Any) -> Any:  # the crawl's read: was this content reported?
-        out = real_reported(*args, **kw)
-        after_read("crawl")
-        return out
-
+    """The pasted report and the crawl of `body`; the report pauses after "is this content queued?", the crawl
+    after "was this content reported?" (tests/review/race.py)."""
     import review.scoring as scoring
 
-    monkeypatch.setattr(citizen, "_matching_entry", matching_entry)
-    monkeypatch.setattr(scoring, "reported_entries", reported_entries)
-    results: dict[str, Any] = {}
-
-    def run(who: str, job: Callable[[Store], Any]) -> None:
-        if who == second:
-            assert read[first].wait(30), f"the {first} never got to its read"
-        store = Store.open(db_url)
-        try:
-            results[who] = job(store)
-        except Exception as exc:  # noqa: BLE001 - reported by the caller's assertions
-            results[who] = exc
-        finally:
-            done[who].set()
-            store.close()
-
-    jobs: dict[str, Callable[[Store], Any]] = {
-        "report": lambda st: file_report(st, pasted(BODY), actor="lan"),
-        "crawl": lambda st: st.add_scored_items([crawled(body)])[0]}
-    threads = [threading.Thread(target=run, name=who, args=(who, jobs[who])) for who in (first, second)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    assert not any(t.is_alive() for t in threads)
-    for who in ("report", "crawl"):
-        assert not isinstance(results.get(who), BaseException), results
-    return {**results, "timed_out": timed_out}
+    return race(db_url, monkeypatch, first,
+                {"report": lambda st: file_report(st, pasted(BODY), actor="lan"),
+                 "crawl": lambda st: st.add_scored_items([crawled(body)])[0]},
+                {"report": (citizen, "_matching_entry"), "crawl": (scoring, "reported_entries")})
 
 
 @pytest.mark.parametrize("body", [BODY, NEAR_BODY], ids=["exact", "near"])
