@@ -288,8 +288,14 @@ def record_joins(s: Session, joins: dict[int, ReportJoin], pages: Iterable[Crawl
         if _already_joined(s, join.entry_id, item_id):
             held[item_id] = join
             continue
+        # the UPDATE locks the entry and says whether it is still undecided. A near copy (its own intro, sign-off
+        # ...) is more than the moderator saw: it bumps the version, so a decision on the old view is refused. An
+        # exact copy adds a source, not content: no bump, or a flood of reposts would refuse every decision
+        changes: dict[str, Any] = {"updated_at": now}
+        if join.match == NEAR_COPY:
+            changes["version"] = ReviewEntry.version + 1
         undecided = s.scalar(update(ReviewEntry).where(ReviewEntry.id == join.entry_id, ReviewEntry.status != DECIDED)
-                             .values(version=ReviewEntry.version + 1, updated_at=now)
+                             .values(**changes)
                              .returning(ReviewEntry.status).execution_options(synchronize_session=False))
         if undecided is None and join.match == NEAR_COPY:
             continue  # decided since it was read (PostgreSQL: the UPDATE waited for the decision)

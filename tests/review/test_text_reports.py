@@ -27,6 +27,7 @@ from crawler.items import ARTICLE, REPORT, CollectedItem
 from crawler.pipelines.normalize import NormalizeStage
 from crawler.pipelines.store import to_scored_item
 from review.citizen import ALREADY_DECIDED, CRAWL_JOIN, JOINED, NEAR_COPY, NEW, SAME_TEXT, file_report
+from review.errors import ConflictError
 from review.item_writer import CLUSTER_THRESHOLD
 from review.models import DECIDED, AuditLog, Item, ReviewEntry, Source
 from review.scoring import ScoredItem
@@ -128,7 +129,8 @@ def test_a_crawled_copy_of_a_pasted_report_joins_its_entry(store: Store, cli: CL
     assert entry_id == filed.entry_id
     assert details["item_id"] == res.item_id and details["url"] == PAGE and details["source"] == SOURCE
     assert details["match"] == SAME_TEXT and details["outcome"] == "joined"
-    assert store.entry_detail(filed.entry_id).row.version == version_before + 1  # a claim's view is now stale
+    # the same text from one more source: nothing new to decide, a claimed view stays valid (no version bump)
+    assert store.entry_detail(filed.entry_id).row.version == version_before
     [again] = store.add_scored_items([crawled(BODY)])  # the next crawl finds the stored page: nothing new
     assert not again.created and len(_audit(store, CRAWL_JOIN)) == 1
 
@@ -148,7 +150,12 @@ def test_a_crawled_copy_of_a_pasted_report_joins_its_entry(store: Store, cli: CL
 
 def test_a_near_copy_joins_an_undecided_report_entry(store: Store, cli: CLI) -> None:
     filed = file_report(store, pasted(BODY), actor="lan")
+    seen = store.claim(filed.entry_id, "lan", 30).version
     [res] = store.add_scored_items([crawled(NEAR_BODY, url=COPY_PAGE, title="")])
+    # more text than the moderator saw: the claimed view is stale, a decision on it is refused
+    assert store.entry_detail(filed.entry_id).row.version == seen + 1
+    with pytest.raises(ConflictError, match="đã bị thay đổi"):
+        store.decide(filed.entry_id, "lan", "violation", category="scam", version=seen)
     assert res.created
     assert [e[0] for e in _entries(store)] == [filed.entry_id]
     [(_, details)] = _audit(store, CRAWL_JOIN)
