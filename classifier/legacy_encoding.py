@@ -15,7 +15,9 @@ bad ones: lines already in Unicode Vietnamese (a UTF-8 template around a legacy 
 
 TCVN3 maps one byte to one precomposed letter. Capitals with tone marks that TCVN 5712 keeps in the control
 range (Ú Ụ Ừ Ử Ữ Ứ Ự Ỳ Ỷ Ỹ Ý Ỵ) are typed with the lower-case code in practice (an all-caps ".VnTimeH" font
-draws lower-case codes as capitals), so they come back lower-case. The codes 0x80-0x9F hold other capitals, but
+draws lower-case codes as capitals): a converted letter is upper-cased when its word is written in capitals
+(its ASCII letters all upper-case: two or more of them, or any number in a line in capitals), so "THø" comes
+back "THỨ"; in a mixed-case line a lone toned capital ("ý kiến" typed for "Ý kiến") stays lower-case. The codes 0x80-0x9F hold other capitals, but
 as Windows-1252 they are quotes and dashes ("“", "—"): they are read as letters only inside a word that is then
 a valid syllable. The combining marks at 0xB0-0xB4 ("°" ...) are not converted.
 
@@ -313,7 +315,26 @@ def _convert_line(line: str, encoding: str) -> tuple[str, list[int] | None]:
     """The converted line and its offsets (None: TCVN3, one character for one, the same offsets)."""
     if encoding == VNI:
         return _vni_convert(line)
-    return _TOKEN.sub(lambda m: _tcvn3_word(m.group(0)), line), None
+    caps = _caps_line(line)
+    return _TOKEN.sub(lambda m: _tcvn3_capitals(m.group(0), _tcvn3_word(m.group(0)), caps), line), None
+
+
+def _caps_line(line: str) -> bool:
+    """A line typed in capitals: at least 4 ASCII letters, 80 % of them upper-case."""
+    letters = [c for c in line if "a" <= c.lower() <= "z"]
+    return len(letters) >= 4 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+
+
+def _tcvn3_capitals(word: str, converted: str, caps_line: bool) -> str:
+    """`converted` with the letters conversion produced upper-cased when the word is written in capitals: its
+    ASCII letters are all upper-case and there are two of them, or the whole line is in capitals ("THø" → "THỨ";
+    in an all-caps headline "Hµ" → "HÀ", "ý" → "Ý"). TCVN3 has no codes of its own for Ú Ụ Ừ Ử Ữ Ứ Ự Ỳ Ỷ Ỹ Ý Ỵ, and an
+    all-caps ".VnTimeH" text is typed with lower-case codes, so without this they come back lower-case. One
+    character for one: offsets are unchanged."""
+    ascii_letters = [c for c in word if "a" <= c.lower() <= "z"]
+    if not all(c.isupper() for c in ascii_letters) or (len(ascii_letters) < 2 and not caps_line):
+        return converted
+    return "".join(u.upper() if len(u.upper()) == 1 else u for u in converted)
 
 
 def _line_is_legacy(line: str, encoding: str) -> bool:

@@ -142,9 +142,41 @@ def test_the_test_tables_encode_every_letter() -> None:
 def test_tcvn3_round_trip(sentence: str) -> None:
     encoded = encode_tcvn3(sentence)
     assert detect(encoded) == TCVN3, encoded
-    # capitals TCVN3 writes with the lower-case code come back lower-case
-    expected = "".join(ch.lower() if ch in TCVN3_SHARED else ch for ch in sentence)
+    if sentence.isupper():  # capitals TCVN3 writes with the lower-case code: upper-cased again in a line in capitals
+        assert to_unicode(encoded) == sentence
+        return
+    # in a mixed-case line, a word with two or more ASCII capitals ("THø") is upper-cased; a lone capital is not
+    expected = "".join(ch.lower() if ch in TCVN3_SHARED and not _in_caps_word(sentence, i) else ch
+                       for i, ch in enumerate(sentence))
     assert to_unicode(encoded) == expected
+
+
+def _in_caps_word(text: str, i: int) -> bool:
+    """Whether text[i] sits in a word whose ASCII letters are two or more, all capitals."""
+    start = max(text.rfind(" ", 0, i) + 1, 0)
+    end = text.find(" ", i)
+    word = text[start:] if end < 0 else text[start:end]
+    ascii_letters = [c for c in word if "a" <= c.lower() <= "z"]
+    return len(ascii_letters) >= 2 and all(c.isupper() for c in ascii_letters)
+
+
+def encode_tcvn3_h(text: str) -> str:
+    """Unicode → TCVN3 typed for an all-caps ".VnTimeH" font: every letter with its lower-case code, the ASCII
+    ones shifted where the text has a capital."""
+    return "".join(e.upper() if ch.isupper() and e.isascii() else e
+                   for ch, e in zip(text, encode_tcvn3(text.lower()), strict=True))
+
+
+@pytest.mark.parametrize("unicode", [
+    "THỨ HAI, NGÀY HỘI ĐẠI ĐOÀN KẾT TOÀN DÂN TỘC",  # Ứ has no TCVN3 code of its own
+    "HÀ NỘI TỔ CHỨC LỄ HỘI, Ý KIẾN CỦA NGƯỜI DÂN",  # a line in capitals: one-letter words too
+    "Thông báo ý kiến của người dân về THỨ tự ưu tiên ở Hà Nội",  # mixed case: the lone "ý" stays
+])
+def test_tcvn3_capitals_typed_with_lower_case_codes(unicode: str) -> None:
+    legacy = encode_tcvn3_h(unicode)
+    assert to_unicode(legacy, hint=TCVN3) == unicode
+    converted, offsets = to_unicode_with_map(legacy, hint=TCVN3) or ("", [])
+    assert len(converted) == len(legacy) and offsets == list(range(len(legacy) + 1))  # one character for one
 
 
 @pytest.mark.parametrize("sentence", SENTENCES + [s.upper() for s in SENTENCES])
