@@ -11,11 +11,12 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, exists, select
+from sqlalchemy import Select, and_, exists, or_, select
 
 from classifier.categories import CATEGORIES
+from review.citizen import CRAWL_JOIN
 from review.errors import UsageError
-from review.models import ENTRY_STATUSES, ReviewEntry, ReviewFlag
+from review.models import ENTRY_STATUSES, AuditLog, ReviewEntry, ReviewFlag
 from review.vi import VN_TZ
 
 SelectT = TypeVar("SelectT", bound=Select)  # type: ignore[type-arg]
@@ -49,7 +50,11 @@ def apply_filter(q: SelectT, f: EntryFilter) -> SelectT:
     if f.category is not None:
         q = q.where(exists().where(ReviewFlag.entry_id == e.id, ReviewFlag.category == f.category))
     if f.source is not None:
-        q = q.where(e.source_name == f.source)
+        # its own source, or a crawled page of that source that joined it (a citizen report's entry: the page's
+        # content was reported first, so the page opened no entry of its own; review.citizen.record_joins)
+        joined = exists().where(AuditLog.entry_id == e.id, AuditLog.action == CRAWL_JOIN,
+                                AuditLog.details["source"].as_string() == f.source)
+        q = q.where(or_(e.source_name == f.source, and_(e.is_report.is_(True), joined)))
     if f.since is not None:
         q = q.where(e.created_at >= f.since)
     if f.until is not None:

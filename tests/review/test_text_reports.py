@@ -252,3 +252,18 @@ def test_a_pasted_report_racing_a_crawl_of_its_text_opens_one_entry(store: Store
         assert crawl.item_id == item_id and filed.outcome == JOINED and filed.entry_id == entry_id
         assert [e for e, _ in _audit(store, "report")] == [entry_id]
     assert out["timed_out"] == [True]  # the second one was kept out until the first committed
+
+
+def test_queue_by_source_finds_a_report_entry_a_page_of_that_source_joined(store: Store, cli: CLI) -> None:
+    """`queue --source S` (and claim/bulk, which share the filter) lists a citizen report's entry once a page of
+    S has joined it, as it would list the entry that page would have opened on its own."""
+    filed = file_report(store, pasted(BODY), actor="lan")
+    other = file_report(store, pasted(QUESTION), actor="lan")  # nothing of SOURCE joined this one
+    assert filed.entry_id is not None and other.entry_id is not None
+    code, out, _ = cli("queue", "--source", SOURCE, "--json")
+    assert code == 0 and json.loads(out) == []
+    store.add_scored_items([crawled(BODY)])
+    code, out, _ = cli("queue", "--source", SOURCE, "--json")
+    assert code == 0 and [row["id"] for row in json.loads(out)] == [filed.entry_id]
+    code, out, _ = cli("queue", "--source", "nguon-khac", "--json")
+    assert code == 0 and json.loads(out) == []
