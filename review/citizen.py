@@ -283,9 +283,10 @@ def record_joins(s: Session, joins: dict[int, ReportJoin], pages: Iterable[Crawl
     known = set(s.scalars(select(Source.name).where(Source.name.in_(names)))) if names else set()
     now = utcnow()
     held: dict[int, ReportJoin] = {}
+    already = _already_joined(s, {j.entry_id for j in joins.values()})
     for item_id, join in sorted(joins.items(), key=lambda kv: (kv[1].entry_id, kv[0])):  # rows in one order
         page = by_id[item_id]
-        if _already_joined(s, join.entry_id, item_id):
+        if (join.entry_id, item_id) in already:
             held[item_id] = join
             continue
         # the UPDATE locks the entry and says whether it is still undecided. A near copy (its own intro, sign-off
@@ -311,12 +312,12 @@ def record_joins(s: Session, joins: dict[int, ReportJoin], pages: Iterable[Crawl
     return held
 
 
-def _already_joined(s: Session, entry_id: int, item_id: int) -> bool:
-    for details in s.scalars(select(AuditLog.details).where(AuditLog.entry_id == entry_id,
-                                                            AuditLog.action == CRAWL_JOIN)):
-        if (details or {}).get("item_id") == item_id:
-            return True
-    return False
+def _already_joined(s: Session, entry_ids: set[int]) -> set[tuple[int, int]]:
+    """(entry id, page item id) of the pages that have joined these entries before: one query for the batch."""
+    rows = s.execute(select(AuditLog.entry_id, AuditLog.details)
+                     .where(AuditLog.entry_id.in_(sorted(entry_ids)), AuditLog.action == CRAWL_JOIN))
+    return {(entry_id, d["item_id"]) for entry_id, d in rows
+            if entry_id is not None and isinstance(d, dict) and isinstance(d.get("item_id"), int)}
 
 
 def _folded(text: str) -> str:
