@@ -173,7 +173,7 @@ def _tcvn3_word(word: str) -> str:
     full = word.translate(_TCVN3_ALL_TT)
     if full == word or _TCVN3_AMBIGUOUS.isdisjoint(word):
         return full
-    if (len(word) > 1 or word == "™") and _is_syllable(full):  # "™" alone: "Ở" starting a sentence
+    if (len(word) > 1 or word == "™") and is_syllable(full):  # "™" alone: "Ở" starting a sentence
         return full
     return word.translate(_TCVN3_SURE_TT)
 
@@ -199,7 +199,7 @@ _TONE_MARKS = frozenset(_TONES[1:])
 
 
 @lru_cache(maxsize=100_000)
-def _is_syllable(word: str) -> bool:
+def is_syllable(word: str) -> bool:
     """A valid Vietnamese syllable (any case, one tone mark at most; c/ch/p/t only with acute or dot below)."""
     decomposed = unicodedata.normalize("NFD", word.lower())
     tones = [c for c in decomposed if c in _TONE_MARKS]
@@ -241,9 +241,9 @@ def _judge(word: str, encoding: str) -> tuple[bool, bool, bool]:
     converted = _convert_word(word, encoding)
     if converted == word:
         return False, False, False
-    if not _is_syllable(converted):
+    if not is_syllable(converted):
         return False, True, False
-    if _is_syllable(word) or not any("a" <= c.lower() <= "z" for c in word):
+    if is_syllable(word) or not any("a" <= c.lower() <= "z" for c in word):
         return False, False, False
     telling = len(converted) < len(word) if encoding == VNI else not _TCVN3_TELLING.isdisjoint(word)
     return True, False, telling

@@ -24,6 +24,7 @@ from pathlib import Path
 from underthesea import text_normalize
 
 from classifier.legacy_encoding import to_unicode_with_map
+from classifier.mojibake import repair_with_map
 from classifier.nfc_map import nfc_with_map
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -59,7 +60,13 @@ def nfc(text: str) -> str:
 
 def _nfc_with_map(text: str) -> tuple[str, list[int] | None]:
     """NFC text plus, when it differs from the input, pos[i] = original offset of NFC char i (len+1 long).
-    Text typed in a legacy font encoding (TCVN3, VNI: "Céng hoµ") is converted to Unicode first."""
+    Text typed in a legacy font encoding (TCVN3, VNI: "Céng hoµ") is converted to Unicode first, and UTF-8 read
+    as a Windows code page before it reached us ("Cáº£nh bÃ¡o") is repaired before that (classifier.mojibake)."""
+    repaired = repair_with_map(text)
+    if repaired is not None:
+        fixed, fixed_pos = repaired
+        s, pos = _nfc_with_map(fixed)
+        return s, fixed_pos if pos is None else [fixed_pos[p] for p in pos]
     legacy = to_unicode_with_map(text)
     if legacy is not None:
         converted, legacy_pos = legacy

@@ -19,7 +19,7 @@ from parsel import Selector
 from trafilatura.settings import set_date_params
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom
 
-from classifier import legacy_encoding
+from classifier import legacy_encoding, mojibake
 from review.config import Selectors
 
 _VI_LETTERS = set("ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹáàãéèíìóòõúùýđ")
@@ -41,7 +41,9 @@ def nfc(text: str) -> str:
 
 
 def clean_text(text: str) -> str:
-    lines = [_WS.sub(" ", line).strip() for line in nfc(text).splitlines()]
+    """NFC text, spaces collapsed, at most one blank line between paragraphs; UTF-8 that was read as a Windows
+    code page before it reached us ("Cáº£nh bÃ¡o" for "Cảnh báo") repaired first (classifier.mojibake)."""
+    lines = [_WS.sub(" ", line).strip() for line in nfc(mojibake.repair(text)).splitlines()]
     return _NL.sub("\n\n", "\n".join(lines)).strip()
 
 
