@@ -22,9 +22,10 @@ from classifier.signals import cue_tokens
 META_SEP = "\t"
 META_BIAS = "shape"  # every row's meta part starts with it, so the block never has an empty vocabulary
 META_NONE = "meta_none"  # the `meta_words` block's prefix for rows without metadata
-# Before the raw text (NFC, lowercased, whitespace collapsed) that models built with `raw_chars` read.
+# Before the raw text (NFC, lowercased, whitespace collapsed) that models built with `raw_chars` or `raw_words` read.
 RAW_SEP = "\x1e"
 _SPACES = re.compile(r"\s+")
+RAW_WORD_NGRAMS = (1, 2)  # the `raw_words` block: word unigrams and bigrams of the raw text
 
 
 def raw_text(original: str) -> str:
@@ -38,7 +39,8 @@ def model_input(words: str, original: str, *, shape: bool, meta: Mapping[str, ob
     `shape`, the shape tokens of the original text and the metadata tokens after META_SEP; for models
     built with `cues`, the sensational-cue tokens (classifier.signals.cue_tokens) there too; with
     `url_parts`, the words inside its links (classifier.shape.url_part_tokens) there too; with `raw_chars`,
-    the raw text (raw_text) after RAW_SEP at the end."""
+    the raw text (raw_text) after RAW_SEP at the end. `raw_chars` here means "carry the raw text": recipes with
+    `raw_words` pass it too (see TextAnalyzer)."""
     out = words
     if shape or cues or url_parts:
         tokens = [META_BIAS]
@@ -59,6 +61,9 @@ class TextAnalyzer(TransformerMixin, BaseEstimator):
 
     Strings that are already feature strings (the Scorer analyses once and reuses the result for
     evidence) are passed through when they arrive wrapped in `Analyzed`.
+
+    `raw_chars`: append the raw text after RAW_SEP. It is true whenever the recipe has a block that reads the
+    raw text (`raw_chars` or `raw_words`): the Scorer reads this attribute to decide whether to append it.
     """
 
     def __init__(self, segment: bool = True, shape: bool = False, cues: bool = False, url_parts: bool = False,
@@ -160,15 +165,23 @@ def build_features(*, word_ngrams: tuple[int, int] = (1, 2), char_ngrams: tuple[
                    min_df: int = 2, max_word_features: int = 60_000, max_char_features: int = 80_000,
                    chars: bool = True, char_accented: bool = False, char_analyzer: str = "char_wb",
                    shape: bool = False, cues: bool = False, url_parts: bool = False, raw_chars: bool = False,
-                   meta_words: bool = False) -> FeatureUnion:
+                   raw_words: bool = False, meta_words: bool = False) -> FeatureUnion:
     """Words with accents, words without, character n-grams of the accent-stripped words and, with
     `char_accented`, character n-grams of the normalised words with their accents ("chars_acc"); with
     `shape` (or `cues`), a block of the shape/metadata/cue tokens ("meta": binary, one L2-normalised block
     of its own so a handful of tokens is not drowned by thousands of n-grams); `url_parts` puts the words
     inside links there too; with `raw_chars`, character n-grams of the raw text ("raw": NFC, lowercased, not
-    normalised, so link domains, numbers and symbols keep their letters); with `meta_words`, the accent-stripped
-    words and word pairs crossed with the caller-metadata tokens ("meta_words", see MetaWords; min_df >= 2)."""
-    split = shape or cues or url_parts or raw_chars or meta_words  # the words precede META_SEP / RAW_SEP
+    normalised, so link domains, numbers and symbols keep their letters); with `raw_words`, word 1-2-grams of
+    the raw text (scikit-learn's default token pattern: runs of 2+ letters/digits, so "vietcombank-xacthuc.top"
+    gives vietcombank, xacthuc, top and "0912.345.678" its digit groups, which normalisation types away); with
+    `meta_words`, the accent-stripped words and word pairs crossed with the caller-metadata tokens ("meta_words",
+    see MetaWords; min_df >= 2).
+
+    Both raw blocks sit under the one block name "raw" (with `raw_words`: a FeatureUnion inside it, features
+    "raw__chars__…" and "raw__words__…"; `raw_chars` alone keeps the older flat "raw__…"), so evidence
+    (classifier.explain) leaves them out like the raw character grams: their tokens index the raw text, not
+    the normalised words whose offsets evidence reports."""
+    split = shape or cues or url_parts or raw_chars or raw_words or meta_words  # words precede META_SEP / RAW_SEP
     shape = shape or cues or url_parts  # these read the part after META_SEP
 
     def words(max_features: int) -> TfidfVectorizer:
@@ -195,7 +208,13 @@ def build_features(*, word_ngrams: tuple[int, int] = (1, 2), char_ngrams: tuple[
         meta = CompactTfidfVectorizer(token_pattern=r"\S+", lowercase=False, binary=True, use_idf=False,
                                       dtype=np.float32)
         parts.append(("meta", Pipeline([("meta", MetaPart()), ("tfidf", meta)])))
-    if raw_chars:
+    if raw_words:
+        raw_grams: list[tuple[str, Any]] = [("chars", char_grams())] if raw_chars else []
+        raw_grams.append(("words", CompactTfidfVectorizer(lowercase=False, ngram_range=RAW_WORD_NGRAMS, min_df=min_df,
+                                                          max_features=max_word_features, sublinear_tf=True,
+                                                          dtype=np.float32)))
+        parts.append(("raw", Pipeline([("raw", RawPart()), ("grams", FeatureUnion(raw_grams))])))
+    elif raw_chars:
         parts.append(("raw", Pipeline([("raw", RawPart()), ("tfidf", char_grams())])))
     if meta_words:
         crossed = CompactTfidfVectorizer(token_pattern=r"\S+", lowercase=False, min_df=max(2, min_df),

@@ -76,6 +76,9 @@ class Recipe:
     cues: bool = False  # sensational-cue tokens as features: the model learns their weight (classifier.signals)
     url_parts: bool = False  # the words inside links ("url_dom:vietcombank") in the shape/metadata block
     raw_chars: bool = False  # character n-grams of the raw text (NFC + lowercased, not normalised)
+    # word 1-2-grams of that raw text (default token pattern: link words, digit groups, spellings normalisation
+    # rewrites); carries the raw text with or without raw_chars
+    raw_words: bool = False
     # words and word pairs crossed with the caller's metadata ("meta_sender_type_brandname|vay"): the same words
     # weigh differently by, e.g., SMS sender type; needs `shape` (metadata is only read with it)
     meta_words: bool = False
@@ -216,9 +219,11 @@ def build_pipeline(recipe: Recipe, *, exclusive: bool, min_positives: int) -> Pi
                               max_char_features=recipe.max_char_features, chars=recipe.chars,
                               char_accented=recipe.char_accented, char_analyzer=recipe.char_analyzer,
                               shape=recipe.shape, cues=recipe.cues, url_parts=recipe.url_parts,
-                              raw_chars=recipe.raw_chars, meta_words=recipe.meta_words)
+                              raw_chars=recipe.raw_chars, raw_words=recipe.raw_words,
+                              meta_words=recipe.meta_words)
+    # the analyzer's `raw_chars` = "append the raw text": also for `raw_words` (the Scorer reads that attribute)
     analyzer = TextAnalyzer(segment=recipe.segment, shape=recipe.shape, cues=recipe.cues, url_parts=recipe.url_parts,
-                            raw_chars=recipe.raw_chars)
+                            raw_chars=recipe.raw_chars or recipe.raw_words)
     return Pipeline([("analyze", analyzer), ("features", features),
                      ("clf", clf)])
 

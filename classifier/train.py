@@ -74,7 +74,8 @@ Meta = Sequence[Mapping[str, object] | None] | None
 def _feature_strings(texts: Sequence[str], recipe: Recipe, meta: Meta = None) -> list[str]:
     metas = meta if meta is not None else [None] * len(texts)
     return [model_input(analyze(t, segment=recipe.segment).feature_string, t, shape=recipe.shape, meta=m,
-                        cues=recipe.cues, url_parts=recipe.url_parts, raw_chars=recipe.raw_chars)
+                        cues=recipe.cues, url_parts=recipe.url_parts,
+                        raw_chars=recipe.raw_chars or recipe.raw_words)  # either block reads the raw text
             for t, m in zip(texts, metas, strict=True)]
 
 
