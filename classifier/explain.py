@@ -54,7 +54,7 @@ def ngram_evidence(doc: Doc, row: Any, weights: np.ndarray, names: np.ndarray, c
     keep = positive[np.argsort(-contrib[positive], kind="stable")[: top * 8]]
     plain_words: list[str] | None = None
     spans: dict[tuple[int, int], float] = defaultdict(float)
-    detail: dict[tuple[int, int], list[str]] = defaultdict(list)
+    detail: dict[tuple[int, int], list[tuple[bool, str]]] = defaultdict(list)
     for c, f in zip(contrib[keep].tolist(), idx[keep].tolist(), strict=True):
         block, _, feat = str(names[f]).partition("__")
         if block in ("meta", "raw"):  # shape/metadata tokens and raw-text grams: no word of the text to point at
@@ -74,10 +74,20 @@ def ngram_evidence(doc: Doc, row: Any, weights: np.ndarray, names: np.ndarray, c
             continue
         span = (doc.word_spans[i][0], doc.word_spans[j][1])
         spans[span] += c
-        detail[span].append(feat)
+        detail[span].append((block in ("chars", "chars_acc"), feat))
     best = sorted(spans.items(), key=lambda kv: -kv[1])[:top]
-    return [Evidence(category, "ngram", doc.original[a:b], a, b, w, ", ".join(detail[(a, b)][:4]))
-            for (a, b), w in best]
+    return [Evidence(category, "ngram", doc.original[a:b], a, b, w, _detail(detail[(a, b)])) for (a, b), w in best]
+
+
+def _detail(features: list[tuple[bool, str]]) -> str:
+    """What a moderator reads about one piece of n-gram evidence: the word forms the model weighed (with and
+    without accents) and how many character n-grams of it counted too: "sẽ / se (+2 đoạn ký tự)"."""
+    words = list(dict.fromkeys(f for is_chars, f in features if not is_chars))
+    chars = sum(is_chars for is_chars, _ in features)
+    text = " / ".join(words[:3])
+    if chars:
+        text = f"{text} (+{chars} đoạn ký tự)" if text else f"{chars} đoạn ký tự"
+    return text
 
 
 def shape_evidence(original: str, row: Any, weights: np.ndarray, names: np.ndarray, category: str,

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from classifier.bank import Bank, BankText
+from classifier.normalize import strip_accents
 from classifier.result import ScoreResult
 from classifier.scorer import MIN_CONTENT_TOKENS, TITLE_DETAIL, Scorer
 
@@ -104,3 +105,16 @@ def test_score_many_takes_one_title_per_text(default_scorer: Scorer) -> None:
         default_scorer.score_many(texts, titles=titles[:2])
     with pytest.raises(ValueError):
         default_scorer.score_many(texts, titles=titles, title="x")
+
+
+def test_ngram_evidence_says_which_word_forms_counted_not_the_model_internals(default_scorer: Scorer) -> None:
+    """A moderator reads "lừa đảo / lua dao (+7 đoạn ký tự)", not the raw character n-grams (" lu", "ua d" ...)."""
+    res = default_scorer.score("Cảnh giác lừa đảo: chuyển khoản ngay để nhận quà trúng thưởng, kẻo mất phần")
+    grams = [e for e in res.evidence if e.kind == "ngram"]
+    assert grams
+    for e in grams:
+        words, _, chars = e.detail.partition(" (+")
+        forms = words.split(" / ") if words and not words.endswith("đoạn ký tự") else []
+        for form in forms:  # each named form is the evidence's words, with or without accents
+            assert form == form.strip() and form.lower() in (e.text.lower(), strip_accents(e.text.lower())), e
+        assert not chars or chars.endswith(" đoạn ký tự)"), e
