@@ -48,10 +48,18 @@ class Case:
 
 @dataclass(frozen=True)
 class SourceProblem:
+    """A configured source that needs a look. Not a problem: successful runs that found no new items (an
+    official feed whose articles another source stored first, a quiet week): only errors are.
+
+    "failing": `consecutive_failures` reached `[review] failure_alert`; "errors": some runs of the week
+    failed or reported errors (`error_runs` of `runs`); "silent": not one run during the week."""
+
     name: str
-    problem: str  # "failing" | "silent"
+    problem: str  # "failing" | "errors" | "silent"
     consecutive_failures: int
     last_error: str
+    runs: int = 0  # runs started during the week
+    error_runs: int = 0  # of which failed, were killed or reported errors
 
 
 @dataclass(frozen=True)
@@ -185,13 +193,23 @@ def collect_digest(store: StoreBase, cfg: Config, iso_week: str) -> DigestData:
         problems: list[SourceProblem] = []
         configured = [src.name for src in cfg.sources if src.enabled]
         for src in s.scalars(select(Source).where(Source.name.in_(configured)).order_by(Source.name)):
-            runs = s.execute(select(func.count(), func.coalesce(func.sum(SourceRun.items_new), 0))
-                             .where(SourceRun.source_id == src.id, SourceRun.started_at >= start,
-                                    SourceRun.started_at < end)).one()
+            week_runs = s.execute(select(SourceRun.status, SourceRun.errors, SourceRun.message)
+                                  .where(SourceRun.source_id == src.id, SourceRun.started_at >= start,
+                                         SourceRun.started_at < end).order_by(SourceRun.started_at, SourceRun.id)
+                                  ).all()
+            bad = [(status, message) for status, errors, message in week_runs
+                   if status in ("failed", "killed") or (errors or 0) > 0]
+            last_error = next((m for _, m in reversed(bad) if m), None) or src.last_error or ""
             if src.consecutive_failures >= cfg.review.failure_alert:
-                problems.append(SourceProblem(src.name, "failing", src.consecutive_failures, src.last_error or ""))
-            elif runs[0] == 0 or runs[1] == 0:
-                problems.append(SourceProblem(src.name, "silent", src.consecutive_failures, src.last_error or ""))
+                problem = "failing"
+            elif bad:
+                problem = "errors"
+            elif not week_runs:
+                problem = "silent"
+            else:  # successful runs, new items or not: items already stored by another source are no fault
+                continue
+            problems.append(SourceProblem(src.name, problem, src.consecutive_failures, last_error,
+                                          len(week_runs), len(bad)))
 
     by_category = {c: sum(per_day[c]) for c in CATEGORIES if sum(per_day.get(c, [0]))}
     return DigestData(

@@ -6,6 +6,11 @@ daemon and a manual `canhgac digest --send`, or a re-run can never both send: th
 matches no row. A row left in `sending` (the process died between the SMTP server accepting the
 message and the row being marked) is never retried automatically: a duplicate e-mail to officials is
 worse than a missing one, and `canhgac digest --send --retry-uncertain` exists for a person to decide.
+
+The backoff paces the daemon's automatic retries only. A person running `canhgac digest --send` wants
+the digest now: `claim_digest(..., manual=True)` takes a pending or failed row whatever its next attempt
+time, even after MAX_ATTEMPTS. It is the same conditional UPDATE from pending/failed, so a row already
+sent, or being sent by another process, is still never taken.
 """
 
 from __future__ import annotations
@@ -73,12 +78,18 @@ class DigestLogMixin(_Base):
             except IntegrityError:
                 pass  # another process planned it at the same moment: the unique constraint decided
 
-    def claim_digest(self, delivery_id: int, now: datetime | None = None, *, uncertain: bool = False) -> bool:
-        """Atomically take a due delivery for sending; False if it is not due or someone else took it."""
+    def claim_digest(self, delivery_id: int, now: datetime | None = None, *, uncertain: bool = False,
+                     manual: bool = False) -> bool:
+        """Atomically take a due delivery for sending; False if it is not due or someone else took it.
+
+        `manual`: a person asked to send now: a pending or failed row is taken without waiting for its
+        backoff (a sent row, or one another process is sending, is not)."""
         now = now or utcnow()
         stmt = update(DigestSent).where(DigestSent.id == delivery_id)
         if uncertain:  # a person decided: a row stuck in `sending` may be sent again
             stmt = stmt.where(or_(DigestSent.status == SENDING, DigestSent.status.in_((PENDING, FAILED))))
+        elif manual:
+            stmt = stmt.where(DigestSent.status.in_((PENDING, FAILED)))
         else:
             stmt = stmt.where(DigestSent.status.in_((PENDING, FAILED)), DigestSent.next_attempt_at <= now)
         with self.session() as s:

@@ -15,10 +15,20 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from classifier.categories import VI_LABELS
-from review.digest import Case, DigestData
+from review.digest import Case, DigestData, SourceProblem
 from review.vi import verdict_vi
 
-PROBLEM_VI = {"failing": "lỗi liên tiếp", "silent": "không có mục mới trong tuần"}
+PROBLEM_VI = {"failing": "lỗi liên tiếp", "errors": "có lượt thu thập bị lỗi",
+              "silent": "không có lượt thu thập nào trong tuần"}
+
+
+def _problem_detail(p: SourceProblem) -> str:
+    """How often it went wrong: the failure streak, or the week's runs with errors."""
+    if p.problem == "failing":
+        return f"{p.consecutive_failures} lần"
+    if p.problem == "errors":
+        return f"{p.error_runs}/{p.runs} lượt trong tuần"
+    return ""
 
 
 def subject(data: DigestData) -> str:
@@ -66,7 +76,7 @@ def render_text(data: DigestData, tz: str, base_url: str = "") -> str:
     lines += ["", f"4. Hàng chờ duyệt: {data.backlog} mục; mục mở lâu nhất: {_oldest(data, tz)}", "",
               "5. Nguồn có vấn đề"]
     lines += [f"   - {p.name}: {PROBLEM_VI[p.problem]}"
-              + (f" ({p.consecutive_failures} lần; {p.last_error[:120]})" if p.problem == "failing" else "")
+              + (f" ({_problem_detail(p)}; {_one_line(p.last_error)[:120]})" if _problem_detail(p) else "")
               for p in data.source_problems] or ["   (tất cả nguồn hoạt động bình thường)"]
     lines += ["", "6. Các trường hợp vi phạm đã xác nhận nổi bật"]
     for c in data.top_cases:
@@ -127,8 +137,8 @@ def render_html(data: DigestData, tz: str, chart_src: str, base_url: str = "") -
     precision = _table(("Loại", "Tỷ lệ xác nhận"), [(e(_label(c)), _pct(*hp)) for c, hp in data.precision.items()],
                        "Chưa đủ dữ liệu.")
     problems = _table(("Nguồn", "Vấn đề", "Lỗi gần nhất"),
-                      [(e(p.name), e(PROBLEM_VI[p.problem]) + (f" ({p.consecutive_failures} lần)"
-                                                              if p.problem == "failing" else ""),
+                      [(e(p.name), e(PROBLEM_VI[p.problem]) + (f" ({e(_problem_detail(p))})"
+                                                              if _problem_detail(p) else ""),
                         e(p.last_error[:200])) for p in data.source_problems],
                       "Tất cả nguồn hoạt động bình thường.")
     cases = _table(("Loại", "Kết luận", "Nội dung", "Nguồn"),

@@ -27,6 +27,7 @@ from review.errors import DaemonLockedError
 from review.models import CLAIMED, OPEN, Cluster, DigestSent, Item, Lease, ReviewEntry, Source, SourceRun
 from review.store import Store
 from review.types import utcnow
+from review.vi import VN_TZ
 
 log = logging.getLogger("canhgac.housekeeping")
 
@@ -79,7 +80,7 @@ def acquire_lease(store: Store, holder: str, *, name: str = DAEMON_LEASE, ttl: t
             return
         current = s.get(Lease, name)
     who = current.holder if current else "?"
-    since = current.acquired_at.astimezone().strftime("%Y-%m-%d %H:%M:%S %Z") if current else "?"
+    since = current.acquired_at.astimezone(VN_TZ).strftime("%Y-%m-%d %H:%M") if current else "?"  # as `status`
     raise DaemonLockedError(f"một tiến trình nền khác ({who}) đang chạy trên cơ sở dữ liệu này từ {since}")
 
 

@@ -4,7 +4,13 @@ The message is `multipart/alternative` (plain text, then `multipart/related` HTM
 inline PNG referenced by `cid:`). Delivery goes recipient by recipient through `DigestLogMixin`: claim
 the row (one conditional UPDATE), send, mark sent immediately after the server accepted it; a failure
 is recorded with an exponential backoff and retried by `deliver_due` (the daemon runs it every few
-minutes and at start).
+minutes and at start). A manual `canhgac digest --send` (`deliver_week(manual=True)`) retries a failed
+delivery at once instead of waiting for its backoff.
+
+The error recorded for a failed attempt (`describe_error`) is Vietnamese, with the server's or the
+system's own words in parentheses: officers read it in `canhgac digest` and `digest --log`. The
+module's log lines are for the daemon's log (English, like the rest of it); a NullHandler keeps them off
+the terminal of a CLI command, which prints its own Vietnamese lines instead.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from review.store import Store
 from review.types import utcnow
 
 log = logging.getLogger("canhgac.digest")
+log.addHandler(logging.NullHandler())  # no "last resort" stderr output in the CLI; the daemon's root handler logs
 
 
 @dataclass(frozen=True)
@@ -84,14 +91,43 @@ def smtp_send(smtp: SmtpConfig, msg: EmailMessage, tls_context: ssl.SSLContext |
             raise smtplib.SMTPRecipientsRefused(refused)
 
 
+def describe_error(exc: BaseException, smtp: SmtpConfig) -> str:
+    """A failed attempt in Vietnamese for the officers, the technical detail kept in parentheses."""
+    server = f"{smtp.host}:{smtp.port}"
+    detail = f"{type(exc).__name__}: {exc}"
+    if isinstance(exc, smtplib.SMTPAuthenticationError):
+        what = f"máy chủ thư {server} từ chối đăng nhập (kiểm tra [smtp] user và mật khẩu)"
+    elif isinstance(exc, smtplib.SMTPRecipientsRefused):
+        what = f"máy chủ thư {server} từ chối địa chỉ người nhận"
+    elif isinstance(exc, smtplib.SMTPSenderRefused):
+        what = f"máy chủ thư {server} từ chối địa chỉ người gửi ([smtp] sender)"
+    elif isinstance(exc, ssl.SSLError):
+        what = f"không thiết lập được kết nối mã hoá (TLS) với máy chủ thư {server}"
+    elif isinstance(exc, TimeoutError):
+        what = f"máy chủ thư {server} không trả lời trong {smtp.timeout_s} giây"
+    elif isinstance(exc, smtplib.SMTPServerDisconnected | ConnectionError):
+        what = f"không kết nối được máy chủ thư {server}"
+    elif isinstance(exc, smtplib.SMTPException):
+        what = f"máy chủ thư {server} báo lỗi"
+    elif isinstance(exc, OSError):
+        what = f"không kết nối được máy chủ thư {server}"
+    else:
+        what = "lỗi khi lập hoặc gửi bản tin"
+    return f"{what} ({detail})"
+
+
 def deliver_week(store: Store, cfg: Config, iso_week: str, *, now: datetime | None = None,
-                 retry_uncertain: bool = False, tls_context: ssl.SSLContext | None = None) -> DeliveryReport:
-    """Send `iso_week`'s summary to every configured recipient who has not had it; never twice."""
+                 retry_uncertain: bool = False, manual: bool = False,
+                 tls_context: ssl.SSLContext | None = None) -> DeliveryReport:
+    """Send `iso_week`'s summary to every configured recipient who has not had it; never twice.
+
+    `manual` (a person running `canhgac digest --send`): a failed delivery is retried now, not when its
+    backoff ends; the daemon's weekly run leaves it False."""
     now = now or utcnow()
     store.plan_digest(iso_week, cfg.digest.recipients, now)
     return _deliver(store, cfg, iso_week, [d.recipient for d in store.digest_deliveries(iso_week)
                                            if d.recipient in cfg.digest.recipients],
-                    now, retry_uncertain, tls_context)
+                    now, retry_uncertain, tls_context, manual=manual)
 
 
 def deliver_due(store: Store, cfg: Config, *, now: datetime | None = None,
@@ -105,7 +141,7 @@ def deliver_due(store: Store, cfg: Config, *, now: datetime | None = None,
 
 
 def _deliver(store: Store, cfg: Config, iso_week: str, recipients: list[str], now: datetime,
-             retry_uncertain: bool, tls_context: ssl.SSLContext | None) -> DeliveryReport:
+             retry_uncertain: bool, tls_context: ssl.SSLContext | None, *, manual: bool = False) -> DeliveryReport:
     rows = {d.recipient: d for d in store.digest_deliveries(iso_week)}
     data: DigestData | None = None
     chart = b""
@@ -114,7 +150,8 @@ def _deliver(store: Store, cfg: Config, iso_week: str, recipients: list[str], no
     skipped: list[str] = []
     for recipient in recipients:
         row = rows[recipient]
-        if not store.claim_digest(row.id, now, uncertain=retry_uncertain and row.status == "sending"):
+        if not store.claim_digest(row.id, now, uncertain=retry_uncertain and row.status == "sending",
+                                  manual=manual):
             skipped.append(recipient)
             continue
         try:
@@ -125,7 +162,7 @@ def _deliver(store: Store, cfg: Config, iso_week: str, recipients: list[str], no
                 chart = flags_chart_png(data)
             smtp_send(cfg.smtp, build_message(data, cfg, recipient, chart), tls_context)
         except Exception as exc:  # noqa: BLE001 - any failure of this attempt is recorded and retried
-            error = f"{type(exc).__name__}: {exc}"
+            error = describe_error(exc, cfg.smtp)
             after = store.mark_digest_failed(row.id, error, now)
             log.warning("digest %s to %s failed (attempt %d, next %s): %s", iso_week, recipient, after.attempts,
                         after.next_attempt_at.isoformat() if after.next_attempt_at else "never", error)

@@ -3,6 +3,11 @@
 Precision of a category's flags = confirmed ÷ (confirmed + dismissed) over entries flagged for it,
 where "confirmed" is a `violation` or `escalate` verdict (for the positive category: `commend`).
 Entries decided under another category still count as confirmed: the flag led to a real case.
+
+Citizen reports received (`citizen_reports`) are counted as `canhgac show` lists an entry's reporters
+(`review.listing._reports_of`): a report that opened an entry (its item is a report) plus every report
+that joined an existing entry, undecided or already decided (audit rows `report`). A report sent again
+word for word is recorded once, so it is counted once.
 """
 
 from __future__ import annotations
@@ -14,9 +19,11 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from classifier.categories import CATEGORIES, POSITIVE
-from review.models import DECIDED, ReviewEntry, ReviewFlag
+from review.citizen import REPORT_KIND
+from review.models import DECIDED, AuditLog, Item, ReviewEntry, ReviewFlag
 
 if TYPE_CHECKING:
     from review.store import StoreBase
@@ -54,6 +61,43 @@ def confirmed_dismissed(category: str, verdicts: Iterable[object]) -> tuple[int,
         confirmed += verdict in good
         dismissed += verdict == "dismiss"
     return confirmed, dismissed
+
+
+@dataclass(frozen=True)
+class CitizenReport:
+    """One citizen report received: the entry it opened or joined, and when it arrived."""
+
+    entry_id: int
+    at: datetime
+    opened: bool  # True: the report opened the entry; False: it joined an existing one
+
+
+def citizen_reports(s: Session, since: datetime, until: datetime) -> list[CitizenReport]:
+    """Citizen reports received in [since, until), oldest first (see the module doc)."""
+    opened = s.execute(select(ReviewEntry.id, ReviewEntry.created_at).join(Item, Item.id == ReviewEntry.item_id)
+                       .where(Item.kind == REPORT_KIND, ReviewEntry.created_at >= since,
+                              ReviewEntry.created_at < until))
+    joined = s.execute(select(AuditLog.entry_id, AuditLog.at)
+                       .where(AuditLog.action == "report", AuditLog.entry_id.is_not(None), AuditLog.at >= since,
+                              AuditLog.at < until))
+    out = [CitizenReport(eid, at, True) for eid, at in opened]
+    out += [CitizenReport(eid, at, False) for eid, at in joined if eid is not None]
+    return sorted(out, key=lambda r: (r.at, r.entry_id))
+
+
+def reported_entry_ids(s: Session, entry_ids: Iterable[int]) -> set[int]:
+    """Those of `entry_ids` that any citizen reported, at any time (opened by a report, or joined by one)."""
+    ids = list(dict.fromkeys(entry_ids))
+    out: set[int] = set()
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        out.update(s.scalars(select(ReviewEntry.id).join(Item, Item.id == ReviewEntry.item_id)
+                             .where(ReviewEntry.id.in_(chunk),
+                                    (Item.kind == REPORT_KIND) | ReviewEntry.is_report.is_(True))))
+        out.update(eid for eid in s.scalars(select(AuditLog.entry_id)
+                                            .where(AuditLog.action == "report", AuditLog.entry_id.in_(chunk)))
+                   if eid is not None)
+    return out
 
 
 class StatsMixin(_Base):

@@ -2,14 +2,21 @@
 
 Sheets: Tổng hợp (flags and verdicts per category), Theo nguồn (per source), Theo tháng (per month,
 Vietnam time), Vụ việc nổi bật (escalations and the highest-priority confirmed violations), Ghi chú
-(period and definitions). Undone decisions are not counted: the entry's current verdict is.
+(period, totals and definitions). Undone decisions are not counted: the entry's current verdict is.
+
+Citizen reports (the year-end report is about the citizens' report channels) are counted as they were
+received in the period (`review.stats.citizen_reports`): reports that opened an entry plus reports that
+joined an existing one, whenever that entry was flagged. Tổng hợp has, per category, the entries
+flagged in the period that any citizen reported and the reports received; Theo tháng the reports
+received per month; Ghi chú the total, split into opened/joined and by the entry's current outcome.
+A report counts under its entry's category and verdict (the confirmed category when there is one).
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +25,7 @@ from sqlalchemy import select
 from classifier.categories import CATEGORIES, VI_LABELS
 from review.export import sheet_safe
 from review.models import VERDICTS, Cluster, Item, ReviewEntry
+from review.stats import citizen_reports, reported_entry_ids
 from review.store import Store
 from review.vi import VERDICT_VI, VN_TZ
 
@@ -33,6 +41,17 @@ class Summary:
     by_month: Counter[tuple[str, str]] = field(default_factory=Counter)  # (YYYY-MM, verdict|"")
     notable: list[tuple[Any, ...]] = field(default_factory=list)
     total: int = 0
+    reported_by_category: Counter[str] = field(default_factory=Counter)  # flagged entries a citizen reported
+    reports_by_category: Counter[str] = field(default_factory=Counter)  # citizen reports received in the period
+    reports_by_month: Counter[str] = field(default_factory=Counter)  # YYYY-MM (Vietnam time) received
+    reports_by_verdict: Counter[str] = field(default_factory=Counter)  # the entry's current verdict|""
+    reports_opened: int = 0  # reports that opened an entry
+    reports_joined: int = 0  # reports that joined an existing entry
+
+    @property
+    def reports(self) -> int:
+        """Citizen reports received in the period."""
+        return self.reports_opened + self.reports_joined
 
 
 def year_window(year: int) -> tuple[datetime, datetime]:
@@ -44,15 +63,17 @@ def summarize(store: Store, since: datetime, until: datetime) -> Summary:
     out = Summary(since, until)
     e = ReviewEntry
     q = (select(e.id, e.top_category, e.verdict, e.verdict_category, e.source_name, e.created_at, e.priority,
-                e.top_score, e.is_report, Item.title, Item.text, Item.url, Cluster.size)
+                e.top_score, Item.title, Item.text, Item.url, Cluster.size)
          .join(Item, Item.id == e.item_id).outerjoin(Cluster, Cluster.id == Item.cluster_id)
          .where(e.created_at >= since, e.created_at < until))
     candidates: list[tuple[Any, ...]] = []
+    categories: dict[int, str] = {}
     with store.session() as s:
-        for (eid, top, verdict, vcat, source, created, priority, score, report, title, text, url,
+        for (eid, top, verdict, vcat, source, created, priority, score, title, text, url,
              size) in s.execute(q.execution_options(yield_per=5000)):
             out.total += 1
             cat = vcat or top
+            categories[eid] = cat
             v = verdict or ""
             out.by_category[(cat, v)] += 1
             out.by_source[(source or "(phản ánh/không rõ)", v)] += 1
@@ -62,19 +83,43 @@ def summarize(store: Store, since: datetime, until: datetime) -> Summary:
                 rank = (verdict == "escalate", priority)
                 candidates.append((rank, eid, created.astimezone(VN_TZ).strftime("%Y-%m-%d"), VI_LABELS.get(cat, cat),
                                    VERDICT_VI.get(verdict, verdict), source or "", size or 1,
-                                   "có" if report else "", round(score, 2), first, url))
+                                   round(score, 2), first, url))
+        reported = reported_entry_ids(s, categories)
+        for eid in reported:
+            out.reported_by_category[categories[eid]] += 1
+        received = citizen_reports(s, since, until)
+        outcome = {eid: (vcat or top, verdict or "") for eid, top, vcat, verdict in s.execute(
+            select(e.id, e.top_category, e.verdict_category, e.verdict)
+            .where(e.id.in_(list({r.entry_id for r in received}))))} if received else {}
+        for r in received:
+            cat, v = outcome.get(r.entry_id, ("", ""))
+            out.reports_by_category[cat] += 1
+            out.reports_by_verdict[v] += 1
+            out.reports_by_month[r.at.astimezone(VN_TZ).strftime("%Y-%m")] += 1
+            if r.opened:
+                out.reports_opened += 1
+            else:
+                out.reports_joined += 1
     candidates.sort(key=lambda c: c[0], reverse=True)
-    out.notable = [c[1:] for c in candidates[:NOTABLE_MAX]]
+    out.notable = [(*c[1:7], "có" if c[1] in reported else "", *c[7:]) for c in candidates[:NOTABLE_MAX]]
     return out
 
 
-def _matrix(counter: Counter[tuple[str, str]], keys: list[str]) -> list[list[Any]]:
+def _matrix(counter: Counter[tuple[str, str]], keys: list[str], *extra: Counter[str]) -> list[list[Any]]:
+    """A row per key: total, one column per verdict, undecided, then each of `extra` for the key."""
     rows = []
     for k in keys:
         counts = [counter[(k, v)] for v in VERDICTS]
         open_ = counter[(k, "")]
-        rows.append([k, sum(counts) + open_, *counts, open_])
+        rows.append([k, sum(counts) + open_, *counts, open_, *(x[k] for x in extra)])
     return rows
+
+
+def period_text(since: datetime, until: datetime) -> str:
+    """"01/01/2026 – 31/12/2026": the first and the last day of [since, until), both included, Vietnam time."""
+    fmt = "%d/%m/%Y"
+    last = (until - timedelta(microseconds=1)) if until > since else until
+    return f"{since.astimezone(VN_TZ).strftime(fmt)} – {last.astimezone(VN_TZ).strftime(fmt)}"
 
 
 def write_summary(summary: Summary, path: Path) -> None:
@@ -96,22 +141,34 @@ def write_summary(summary: Summary, path: Path) -> None:
             ws.append([sheet_safe(v) for v in r])  # titles, sources and URLs are crawled: never formulas
         ws.column_dimensions["A"].width = 38
 
-    cats = sorted({c for c, _ in summary.by_category},
+    reported_head, received_head = "Mục có người dân phản ánh", "Phản ánh của người dân nhận được"
+    cats = sorted({c for c, _ in summary.by_category} | {c for c in summary.reports_by_category if c},
                   key=lambda c: CATEGORIES.index(c) if c in CATEGORIES else len(CATEGORIES))
-    cat_rows = [[VI_LABELS.get(r[0], r[0]), *r[1:]] for r in _matrix(summary.by_category, cats)]
-    sheet("Tổng hợp", ["Nhóm nội dung", *header[1:]], cat_rows, first=True)
+    cat_rows = [[VI_LABELS.get(r[0], r[0]), *r[1:]]
+                for r in _matrix(summary.by_category, cats, summary.reported_by_category, summary.reports_by_category)]
+    sheet("Tổng hợp", ["Nhóm nội dung", *header[1:], reported_head, received_head], cat_rows, first=True)
     sources = sorted({s for s, _ in summary.by_source})
     sheet("Theo nguồn", ["Nguồn", *header[1:]], _matrix(summary.by_source, sources))
-    months = sorted({m for m, _ in summary.by_month})
-    sheet("Theo tháng", ["Tháng", *header[1:]], _matrix(summary.by_month, months))
+    months = sorted({m for m, _ in summary.by_month} | set(summary.reports_by_month))
+    sheet("Theo tháng", ["Tháng", *header[1:], received_head],
+          _matrix(summary.by_month, months, summary.reports_by_month))
     sheet("Vụ việc nổi bật", ["Mã", "Ngày", "Nhóm", "Kết luận", "Nguồn", "Số bản sao", "Người dân phản ánh",
                               "Điểm", "Dòng đầu", "Đường dẫn"], [list(r) for r in summary.notable])
-    fmt = "%d/%m/%Y"
-    notes: list[list[Any]] = [["Kỳ báo cáo", f"{summary.since.astimezone(VN_TZ).strftime(fmt)} – "
-                            f"{summary.until.astimezone(VN_TZ).strftime(fmt)} (không gồm ngày cuối)"],
-             ["Tổng số mục gắn cờ", summary.total],
-             ["Lập lúc", datetime.now(VN_TZ).strftime("%d/%m/%Y %H:%M")],
-             ["Ghi chú", "Công cụ chỉ gắn cờ; mọi kết luận do cán bộ kiểm duyệt đưa ra. "
-                         "Quyết định đã hoàn tác không được tính; nhóm là nhóm đã được cán bộ xác nhận nếu có."]]
+    by_outcome = "; ".join(f"{VERDICT_VI[v]}: {summary.reports_by_verdict[v]}" for v in VERDICTS)
+    notes: list[list[Any]] = [
+        ["Kỳ báo cáo", period_text(summary.since, summary.until)],
+        ["Tổng số mục gắn cờ", summary.total],
+        ["Tổng số phản ánh của người dân nhận được", summary.reports],
+        ["Trong đó: phản ánh tạo mục mới", summary.reports_opened],
+        ["Trong đó: phản ánh bổ sung vào mục đã có", summary.reports_joined],
+        ["Phản ánh theo kết luận hiện tại của mục", f"{by_outcome}; chưa quyết định: {summary.reports_by_verdict['']}"],
+        ["Số mục gắn cờ có người dân phản ánh", sum(summary.reported_by_category.values())],
+        ["Lập lúc", datetime.now(VN_TZ).strftime("%d/%m/%Y %H:%M")],
+        ["Ghi chú", "Công cụ chỉ gắn cờ; mọi kết luận do cán bộ kiểm duyệt đưa ra. "
+                    "Quyết định đã hoàn tác không được tính; nhóm là nhóm đã được cán bộ xác nhận nếu có."],
+        ["Cách đếm phản ánh", "Mỗi phản ánh nhận được trong kỳ được đếm một lần, gồm phản ánh tạo mục mới và phản "
+                              "ánh trùng nội dung một mục đã có (kể cả mục đã quyết định); phản ánh gửi lại y hệt "
+                              "không đếm lại. Phản ánh được tính theo nhóm và kết luận của mục mà nó thuộc về, kể cả "
+                              "mục gắn cờ trước kỳ báo cáo."]]
     sheet("Ghi chú", ["Mục", "Nội dung"], notes)
     wb.save(path)

@@ -10,6 +10,7 @@ from typing import Any
 from review.cli.context import Context
 from review.cli.table import printable, render, when
 from review.digest import collect_digest, last_complete_week, parse_week
+from review.digest_log import FAILED, PENDING, SENDING, SENT, DigestDelivery
 from review.digest_render import render_html, render_text
 from review.errors import UsageError
 from review.mailer import deliver_week
@@ -19,11 +20,13 @@ def register(sub: Any) -> None:
     p = sub.add_parser("digest", help="xem trước hoặc gửi thư bản tin tuần",
                        description="Lập bản tin tổng hợp của một tuần (theo tuần ISO). Không có --preview hay "
                                    "--send thì in bản văn bản thuần. --send gửi tới những người nhận trong [digest] "
-                                   "recipients, mỗi người nhận tối đa một lần cho mỗi tuần.")
+                                   "recipients, mỗi người nhận tối đa một lần cho mỗi tuần; "
+                                   "thư gửi lỗi trước đó được gửi lại ngay, không chờ lượt tự thử lại.")
     p.add_argument("--week", metavar="YYYY-Www",
                    help="tuần ISO, ví dụ 2026-W47 (mặc định: tuần trọn vẹn gần nhất)")
     p.add_argument("--preview", metavar="FILE.html", help="ghi bản HTML (kèm biểu đồ) vào tệp này")
-    p.add_argument("--send", action="store_true", help="gửi tới những người nhận đã cấu hình")
+    p.add_argument("--send", action="store_true",
+                   help="gửi tới những người nhận chưa nhận bản tin tuần này (thư lỗi trước đó được gửi lại ngay)")
     p.add_argument("--retry-uncertain", action="store_true",
                    help="dùng với --send: gửi lại cả những thư bị gián đoạn ở trạng thái 'sending' "
                         "(người nhận có thể nhận trùng)")
@@ -39,9 +42,11 @@ def cmd_digest(args: argparse.Namespace, ctx: Context) -> int:
     parse_week(week)
     if args.log:
         rows = ctx.store.digest_deliveries(args.week)
-        ctx.print(render(["tuần", "người nhận", "trạng thái", "lần thử", "gửi lúc", "thử lại lúc", "lỗi"],
-                         [(d.iso_week, d.recipient, d.status, d.attempts, when(d.sent_at),
-                           when(d.next_attempt_at), (d.last_error or "-")[:60]) for d in rows]))
+        ctx.print(render(["tuần", "người nhận", "trạng thái", "lần thử", "gửi lúc", "lỗi"],
+                         [(d.iso_week, d.recipient, status_vi(d), d.attempts, when(d.sent_at),
+                           (d.last_error or "-")[:80]) for d in rows], max_col=80))
+        ctx.print("Giờ Việt Nam. Thư lỗi được tiến trình nền tự gửi lại; `canhgac digest --week TUẦN --send` "
+                  "gửi lại ngay.")
         return 0
     store = ctx.store
     if args.preview or not args.send:
@@ -64,15 +69,37 @@ def cmd_digest(args: argparse.Namespace, ctx: Context) -> int:
         raise UsageError("chưa có người nhận: khai báo [digest] recipients trong tệp cấu hình")
     if not cfg.smtp.host:
         raise UsageError("chưa cấu hình máy chủ thư: khai báo [smtp] host trong tệp cấu hình")
-    report = deliver_week(store, cfg, week, retry_uncertain=args.retry_uncertain)
+    # A person asked for it: a failed delivery is retried now (the backoff paces the daemon only); one
+    # already sent, or being sent by another process, is still never sent again (`review.digest_log`).
+    report = deliver_week(store, cfg, week, retry_uncertain=args.retry_uncertain, manual=True)
+    deliveries = {d.recipient: d for d in store.digest_deliveries(week)}
     for r in report.sent:
         ctx.print(f"Đã gửi bản tin tuần {week} tới {r}")
     for r in report.skipped:
-        row = next(d for d in store.digest_deliveries(week) if d.recipient == r)
-        reason = {"sent": f"đã gửi lúc {when(row.sent_at)}",
-                  "sending": "đang gửi ở tiến trình khác hoặc bị gián đoạn (xem --retry-uncertain)"}.get(
-            row.status, f"chờ thử lại lúc {when(row.next_attempt_at)}")
+        row = deliveries[r]
+        reason = {SENT: f"đã gửi lúc {when(row.sent_at)}",
+                  SENDING: "đang gửi ở tiến trình khác hoặc bị gián đoạn (xem --retry-uncertain)"}.get(
+            row.status, status_vi(row))
         ctx.print(f"Bỏ qua {r}: {reason}")
     for r, error in report.failed:
-        ctx.err.write(f"canhgac: gửi tới {r} không thành công: {error}\n")
+        row = deliveries[r]
+        later = (f"Tiến trình nền sẽ tự gửi lại lúc {when(row.next_attempt_at)} (giờ Việt Nam)"
+                 if row.next_attempt_at is not None else "Đã hết lượt tự gửi lại")
+        ctx.err.write(f"canhgac: gửi bản tin tuần {week} tới {r} không thành công (lần thử {row.attempts}): "
+                      f"{error}. {later}; chạy lại lệnh này để gửi ngay.\n")
     return 1 if report.failed else 0
+
+
+def status_vi(d: DigestDelivery) -> str:
+    """A delivery's state as `digest --log` shows it, times in Vietnam time."""
+    if d.status == SENT:
+        return "đã gửi"
+    if d.status == SENDING:
+        return "đang gửi hoặc bị gián đoạn (xem --retry-uncertain)"
+    if d.status == PENDING:
+        return "chờ gửi"
+    if d.status == FAILED:
+        if d.next_attempt_at is None:
+            return "lỗi, hết lượt tự gửi lại"
+        return f"lỗi, thử lại lúc {when(d.next_attempt_at)}"
+    return d.status
