@@ -7,6 +7,9 @@ Rules (the CLI contract of `canhgac train/classify/evaluate`):
 - With a label map (`0=clean,1=offensive`), EVERY label value must be a key of the map (keys match exactly,
   after stripping); JSON numbers match as written without a fraction (3 and 3.0 both match "3"). The
   map's labels are lowercased too. Duplicate keys are an error.
+- `canhgac train` accepts only canhgac's categories (classifier.categories) and clean, checked by
+  check_label_map/check_known_labels: a typo ("sacm") is an error naming file, line and the closest name,
+  not a new category. The library (read_labelled, classifier.train.fit) takes any names (benchmarks do).
 - Texts must be strings (CSV always is; JSONL null counts as empty text only for `classify`, whose row still
   gets an output line). A labelled row with empty text and a category is an error.
 - CSV: a duplicate header name, a row with fewer or more fields than the header, or a field over
@@ -17,6 +20,7 @@ Every error is a DataError with one line of text; nothing is dropped silently.
 from __future__ import annotations
 
 import csv
+import difflib
 import hashlib
 import io
 import json
@@ -103,6 +107,49 @@ def split_labels(value: object, label_map: Mapping[str, str], where: str = "nhã
             if part and part != CLEAN and part not in labels:
                 labels.append(part)
     return labels
+
+
+def _closest(name: str, allowed: Sequence[str]) -> str:
+    """" — có phải 'scam'?" for the allowed name closest to `name`, or "" when none is close."""
+    found = difflib.get_close_matches(name, list(allowed), n=1, cutoff=0.6)
+    return f" — có phải {found[0]!r}?" if found else ""
+
+
+def _allowed_text(allowed: Sequence[str]) -> str:
+    return ", ".join([*allowed, CLEAN])
+
+
+def check_label_map(label_map: Mapping[str, str], allowed: Sequence[str]) -> None:
+    """Every label a --label-map maps to must be one of `allowed` (or clean): `0=clean,1=ofensive` is refused,
+    naming the map entry and the closest allowed name."""
+    for key, value in label_map.items():
+        for part in (p.strip().lower() for p in value.split("|")):
+            if part and part != CLEAN and part not in allowed:
+                raise DataError(f"--label-map {key}={value}: {part!r} không phải nhóm hợp lệ{_closest(part, allowed)} "
+                                f"(các nhóm hợp lệ: {_allowed_text(allowed)})")
+
+
+def check_known_labels(data: LabelledData, path: str, allowed: Sequence[str]) -> None:
+    """Every label of `data` (read from `path`) must be one of `allowed` (clean is already []): a typo such as
+    `sacm` would otherwise become a category of its own. The error names the file and line of the first unknown
+    label, the closest allowed name, every other unknown label, and the allowed names."""
+    first: dict[str, int] = {}
+    for i, row in enumerate(data.labels):
+        for lab in row:
+            if lab not in allowed and lab not in first:
+                first[lab] = data.lines[i] if i < len(data.lines) else i + 1
+    if not first:
+        return
+    (label, line), *others = sorted(first.items(), key=lambda kv: kv[1])
+    more = ""
+    if others:
+        shown = ", ".join(f"{lab!r} (dòng {n}){_closest(lab, allowed)}" for lab, n in others[:10])
+        more = f"; các nhãn lạ khác: {shown}" + (" ..." if len(others) > 10 else "")
+    guess = (difflib.get_close_matches(label, list(allowed), n=1, cutoff=0.6) or [CLEAN])[0]
+    how = (f"sửa nhãn trong tệp, hoặc ánh xạ mọi giá trị nhãn sang nhóm hợp lệ bằng --label-map (ví dụ --label-map "
+           f"{label}={guess},...; có --label-map thì mọi giá trị nhãn trong tệp đều phải được ánh xạ)")
+    raise DataError(f"{_where(path, line)}: nhãn {label!r} không phải nhóm hợp lệ{_closest(label, allowed)}{more} "
+                    f"(các nhóm hợp lệ: {_allowed_text(allowed)}); {how}")
 
 
 def read_texts(path: str, text_column: str = "text") -> list[str]:

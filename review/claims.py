@@ -22,7 +22,7 @@ from review.errors import ConflictError, NotFound
 from review.filters import EntryFilter, SelectT, apply_filter
 from review.models import CLAIMED, DECIDED, OPEN, ReviewEntry
 from review.types import utcnow
-from review.vi import hhmm
+from review.vi import hhmm, verdict_vi
 
 if TYPE_CHECKING:
     from review.store import StoreBase
@@ -70,7 +70,7 @@ class ClaimsMixin(_Base):
             if entry is None:
                 raise NotFound(f"không có mục #{entry_id} trong hàng chờ")
             if entry.status == DECIDED:
-                raise ConflictError(f"mục #{entry_id} đã được quyết định ({entry.verdict}); "
+                raise ConflictError(f"mục #{entry_id} đã được quyết định ({verdict_vi(entry.verdict)}); "
                                     f"dùng `canhgac undo {entry_id}` nếu cần xem lại")
             if (entry.status == CLAIMED and entry.claimant != moderator and entry.claim_expires_at is not None
                     and entry.claim_expires_at >= now):

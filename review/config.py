@@ -486,6 +486,36 @@ def parse_config(text: str, path: str = "<string>") -> Config:
     )
 
 
+def check_model_card(cfg: Config) -> None:
+    """The configured model's card must list only canhgac's categories: a model trained on a typo'd label
+    (`sacm`) would flag items in a category the queue, the digest and the statistics do not know. ConfigError
+    naming the file, `classifier.model` and its line; a missing model file is only a warning elsewhere."""
+    import difflib
+    import json
+
+    from classifier.model import card_path
+
+    model = cfg.classifier.model
+    if not model or not Path(model).is_file():
+        return
+    reader = _Reader(cfg.path or "<mặc định>", Path(cfg.path).read_text(encoding="utf-8") if cfg.path else "")
+    card = card_path(model)
+    try:
+        cats = json.loads(card.read_text(encoding="utf-8")).get("categories")
+    except (OSError, ValueError, AttributeError):
+        raise reader.error(f"không đọc được thẻ mô hình {card} của {model} (mô hình không có thẻ hợp lệ bị từ chối)",
+                           "classifier", "model") from None
+    if not isinstance(cats, list):
+        raise reader.error(f"thẻ mô hình {card} không có danh sách 'categories'", "classifier", "model")
+    unknown = [str(c) for c in cats if c not in CATEGORIES]
+    if unknown:
+        shown = ", ".join(repr(c) + (f" (có phải {close[0]!r}?)" if (close := difflib.get_close_matches(
+            c, list(CATEGORIES), n=1, cutoff=0.6)) else "") for c in unknown)
+        raise reader.error(f"mô hình {model} có nhóm không thuộc canhgac: {shown} (các nhóm hợp lệ: "
+                           f"{', '.join(CATEGORIES)}); hãy huấn luyện lại bằng `canhgac train` với nhãn hợp lệ "
+                           "hoặc bỏ khoá này để dùng mô hình mặc định", "classifier", "model")
+
+
 def valid_timezone(name: str) -> bool:
     from zoneinfo import ZoneInfo
 

@@ -24,7 +24,7 @@ from review.errors import ConflictError, NotFound, UsageError
 from review.filters import EntryFilter, apply_filter
 from review.models import CLAIMED, DECIDED, OPEN, VERDICTS, BankEntry, Decision, Item, ReviewEntry
 from review.types import utcnow
-from review.vi import verdict_vi
+from review.vi import category_vi, verdict_vi
 
 if TYPE_CHECKING:
     from review.store import StoreBase
@@ -66,6 +66,33 @@ def check_verdict(verdict: str, category: str | None, note: str | None) -> None:
         raise UsageError(f"không có nhóm {category!r} (các nhóm: {', '.join(CATEGORIES)})")
     if verdict == "escalate" and not (note and note.strip()):
         raise UsageError("chuyển cơ quan chức năng cần ghi chú (--note): chuyển cho ai, vì sao")
+    if category is not None:
+        check_verdict_category(verdict, category)
+
+
+#: Verdicts that confirm a harm: never in the positive (commendation) category.
+_HARM_VERDICTS = ("violation", "escalate")
+
+
+def check_verdict_category(verdict: str, category: str, entry_id: int | None = None) -> None:
+    """`commend` only in the positive category; `violation`/`escalate` never in it (stats, the digest and the
+    yearly report count a commended scam or a positive violation as nonsense). `entry_id`: the category was
+    not given but taken from that entry's top flag."""
+    if verdict == "commend" and category != POSITIVE:
+        raise UsageError(f"kết luận «{verdict_vi(verdict)}» chỉ dùng với nhóm {POSITIVE} ({category_vi(POSITIVE)}), "
+                         f"không dùng với {category} ({category_vi(category)}); nội dung vi phạm thì dùng --verdict "
+                         "violation")
+    if verdict in _HARM_VERDICTS and category == POSITIVE:
+        if entry_id is not None:
+            raise UsageError(f"mục #{entry_id} được gắn nhóm {POSITIVE} ({category_vi(POSITIVE)}): kết luận "
+                             f"«{verdict_vi(verdict)}» cần --category NHÓM_VI_PHẠM (một trong: {', '.join(_harms())}); "
+                             "nội dung đáng tôn vinh thì dùng --verdict commend")
+        raise UsageError(f"kết luận «{verdict_vi(verdict)}» không dùng với nhóm {POSITIVE} ({category_vi(POSITIVE)}): "
+                         f"chọn nhóm vi phạm (một trong: {', '.join(_harms())}), hoặc dùng --verdict commend")
+
+
+def _harms() -> list[str]:
+    return [c for c in CATEGORIES if c != POSITIVE]
 
 
 def bank_text(item: Item) -> str:
@@ -98,6 +125,7 @@ class DecisionsMixin(_Base):
         now = utcnow()
         if category is None:
             category = POSITIVE if verdict == "commend" else entry.top_category
+            check_verdict_category(verdict, category, entry.id)
         res = s.execute(update(ReviewEntry)
                         .where(ReviewEntry.id == entry.id, ReviewEntry.version == entry.version,
                                claimable(now, moderator))
@@ -171,6 +199,10 @@ class DecisionsMixin(_Base):
             raise UsageError(f"--limit phải trong khoảng 1..{BULK_MAX}")
         if not apply:
             ids = self.bulk_candidates(flt, moderator, limit)
+            if category is None and verdict in _HARM_VERDICTS:
+                with self.session() as s:
+                    _refuse_positive(verdict, list(s.scalars(select(ReviewEntry.id).where(
+                        ReviewEntry.id.in_(ids), ReviewEntry.top_category == POSITIVE).order_by(ReviewEntry.id))))
             return BulkResult(ids, applied=False, code=selection_code(ids, verdict, category))
         now = utcnow()
         with self.session() as s:
@@ -185,7 +217,18 @@ class DecisionsMixin(_Base):
             summary: Mapping[str, Any] = {"verdict": verdict, "category": category, "filter": flt.describe(),
                                           "count": len(ids), "entry_ids": ids, "note": note,
                                           "confirmed_code": confirm is not None}
+            if category is None and verdict in _HARM_VERDICTS:  # before anything is written
+                _refuse_positive(verdict, [e.id for e in entries if e.top_category == POSITIVE])
             append_audit(s, moderator, "bulk", None, summary)
             for entry in entries:
                 self._record_decision(s, entry, moderator, verdict, category, note, bulk=True)
             return BulkResult(ids, applied=True, code=code)
+
+
+def _refuse_positive(verdict: str, positive_ids: list[int]) -> None:
+    """A bulk `violation`/`escalate` without --category would record it in the positive category for these."""
+    if positive_ids:
+        shown = ", ".join(f"#{i}" for i in positive_ids[:20]) + (" ..." if len(positive_ids) > 20 else "")
+        raise UsageError(f"{len(positive_ids)} mục được gắn nhóm {POSITIVE} ({category_vi(POSITIVE)}): {shown}; "
+                         f"kết luận «{verdict_vi(verdict)}» cho các mục này cần --category NHÓM_VI_PHẠM (một trong: "
+                         f"{', '.join(_harms())}); không thay đổi gì")

@@ -140,9 +140,10 @@ def _daemon_line(ctx: Context) -> str | None:
 
 
 def cmd_config_check(args: argparse.Namespace, ctx: Context) -> int:
-    from review.config import describe_origin
+    from review.config import check_model_card, describe_origin
 
     cfg = ctx.config
+    check_model_card(cfg)  # a model scoring categories canhgac does not know is an error, not a warning
     ctx.print(f"Cấu hình hợp lệ: {describe_origin(cfg)}")
     ctx.print(f"  cơ sở dữ liệu: {_safe_url(cfg.database.url)}")
     ctx.print(f"  nguồn: {len(cfg.sources)} ({', '.join(s.name for s in cfg.sources) or 'chưa có'})")

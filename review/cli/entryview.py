@@ -63,6 +63,11 @@ def flags_text(row: EntryRow) -> str:
     return ", ".join(f"{c} {v:.2f}" for c, v in row.flags.items()) or f"{row.top_category} {row.top_score:.2f}"
 
 
+def short_category_vi(category: str | None) -> str:
+    """The first clause of a category's Vietnamese name, for narrow table columns: "Lừa đảo", "Tin giả"."""
+    return category_vi(category).split(",")[0]
+
+
 def row_priority(row: EntryRow, now: datetime | None = None) -> str:
     return f"{effective(row.priority, now or datetime.now(UTC)):.1f}"
 

@@ -15,12 +15,15 @@ from contextlib import contextmanager
 from types import FrameType
 from typing import TextIO
 
+from classifier.categories import CATEGORIES, POSITIVE
 from review.cli.context import Context
 from review.cli.entryview import copy_entries, format_detail
-from review.errors import ConflictError, NotFound
+from review.errors import ConflictError, NotFound, UsageError
 from review.filters import EntryFilter
 from review.vi import hhmm, verdict_vi
 
+HARM_VERDICTS = ("violation", "escalate")
+HARMS = tuple(c for c in CATEGORIES if c != POSITIVE)
 KEYS = {"v": "violation", "b": "dismiss", "e": "escalate", "t": "commend"}
 HELP = ("[v] vi phạm  [b] bỏ qua  [e] chuyển cơ quan chức năng  [t] tôn vinh  "
         "[s] để sau  [n] ghi chú  [u] hoàn tác mục trước  [q] thoát")
@@ -114,15 +117,29 @@ def run(ctx: Context, flt: EntryFilter, stdin: TextIO | None = None) -> int:
                         if not note:
                             say("Chuyển cơ quan chức năng cần ghi chú; chưa ghi.")
                             continue
+                    category: str | None = None
+                    if verdict in HARM_VERDICTS and detail.row.top_category == POSITIVE:
+                        # the entry's own category would make a "positive violation": ask for the harm
+                        ctx.out.write(f"Mục này được gắn nhóm {POSITIVE}; nhóm vi phạm ({', '.join(HARMS)}): ")
+                        ctx.out.flush()
+                        category = keys.line().strip().lower() or None
+                        if category not in HARMS:
+                            say("Chưa ghi: cần một nhóm vi phạm" + (f" (không có nhóm {category!r})" if category else "")
+                                + ". Nội dung đáng tôn vinh thì bấm [t].")
+                            continue
                     try:
                         with interrupts_deferred():
-                            store.decide(current, me, verdict, note=note, version=version)
+                            store.decide(current, me, verdict, category=category, note=note, version=version)
                             done.append(current)
                             current = None
                     except ConflictError as exc:
                         say(f"Không ghi được: {exc}")
                         current = None
                         break
+                    except UsageError as exc:  # nothing written; the entry stays claimed, choose again
+                        assert current is not None  # decide() raised before anything was recorded
+                        say(f"Không ghi được: {exc}")
+                        continue
                     say(f"Đã ghi mục #{done[-1]}: {verdict_vi(verdict)}.")
                     break
                 if k == "s":

@@ -88,9 +88,18 @@ def train_cmd(args: argparse.Namespace, ctx: Context) -> int:
         return int(retrain_from_decisions(ctx, activate=bool(args.activate), force=bool(args.force)))
     if args.activate or args.force:
         raise UsageError("--activate và --force chỉ dùng cùng --from-decisions")
-    from classifier.dataset import DataError, combine, parse_label_map, read_labelled, read_meta
+    from classifier.categories import CATEGORIES
+    from classifier.dataset import (
+        DataError,
+        check_known_labels,
+        check_label_map,
+        combine,
+        parse_label_map,
+        read_labelled,
+        read_meta,
+    )
     from classifier.model import DEFAULT_RECIPE, ModelError, Recipe
-    from classifier.train import fit, load_recipe_data
+    from classifier.train import TrainingDataError, check_trainable, fit, load_recipe_data
 
     if not args.out:
         raise UsageError("train cần --out MODEL (nơi ghi mô hình)")
@@ -106,7 +115,11 @@ def train_cmd(args: argparse.Namespace, ctx: Context) -> int:
             labs = _per_file(args.label_column, n, "labels", "--label-column")
             maps = _per_file(args.label_map, n, None, "--label-map")
             for f, c, lab, m in zip(args.data, cols, labs, maps, strict=True):
-                parts.append(read_labelled(f, c or "text", lab or "labels", parse_label_map(m)))
+                label_map = parse_label_map(m)
+                check_label_map(label_map, CATEGORIES)  # a model of canhgac scores canhgac's categories only
+                part = read_labelled(f, c or "text", lab or "labels", label_map)
+                check_known_labels(part, f, CATEGORIES)
+                parts.append(part)
             if args.meta_column:
                 meta = [row for f in args.data for row in read_meta(f, args.meta_column)]
         elif args.meta_column:
@@ -115,6 +128,8 @@ def train_cmd(args: argparse.Namespace, ctx: Context) -> int:
             from pathlib import Path
 
             parts = load_recipe_data(recipe, Path(args.recipe))
+            for part in parts:
+                check_known_labels(part, str(Path(args.recipe).parent / part.source), CATEGORIES)
         else:
             raise UsageError("train cần --data FILE (hoặc một --recipe có liệt kê dữ liệu)")
     except (DataError, ModelError, FileNotFoundError) as exc:
@@ -122,6 +137,10 @@ def train_cmd(args: argparse.Namespace, ctx: Context) -> int:
     texts, labels = combine(parts)
     if not texts:
         raise UsageError("dữ liệu huấn luyện không có dòng nào")
+    try:
+        check_trainable(labels, recipe, cv=not args.no_cv)  # before any fitting, in words the user can act on
+    except TrainingDataError as exc:
+        raise UsageError(str(exc)) from exc
     ctx.print(f"Đang huấn luyện trên {len(texts)} dòng từ {len(parts)} tệp ...")
     try:
         model = fit(texts, labels, recipe=recipe, data_info=[p.info() for p in parts], cv=not args.no_cv,

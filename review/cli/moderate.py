@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from review.cli.context import Context
-from review.cli.entryview import copy_entries, flags_text, format_detail, row_priority
+from review.cli.entryview import copy_entries, flags_text, format_detail, row_priority, short_category_vi
 from review.cli.table import age, json_text, render
 from review.decisions import BULK_MAX
 from review.errors import AuditIntegrityError, ConflictError, UsageError
@@ -110,17 +110,53 @@ def cmd_queue(args: argparse.Namespace, ctx: Context) -> int:
         raise UsageError("--limit phải trong khoảng 1..10000")
     rows = ctx.store.list_entries(filter_from(args), sort=args.sort, limit=args.limit)
     now = datetime.now(UTC)
+    unknown = _unknown_source(ctx, args.source)
     if args.json:
+        if unknown:
+            ctx.err.write(unknown + "\n")  # stdout stays the JSON list (empty) for scripts
         ctx.print(json_text([row_json(r, now) for r in rows]))
         return 0
     if not rows:
-        ctx.print("Không có mục nào phù hợp.")
+        ctx.print(unknown or "Không có mục nào phù hợp.")
         return 0
-    table = [(r.id, row_priority(r, now), flags_text(r) + (" [PA]" if r.is_report else ""), r.source or "-",
-              age(r.created_at, now), _state(r), r.title) for r in rows]
-    ctx.print(render(["mã", "ưu tiên", "nhóm (điểm)", "nguồn", "tuổi", "trạng thái", "dòng đầu"], table))
+    table = [(r.id, row_priority(r, now), flags_text(r) + (" [PA]" if r.is_report else ""),
+              short_category_vi(r.top_category), r.source or "-", age(r.created_at, now), _state(r), r.title)
+             for r in rows]
+    ctx.print(render(["mã", "ưu tiên", "nhóm (điểm)", "nhóm chính", "nguồn", "tuổi", "trạng thái", "dòng đầu"],
+                     table))
     ctx.print(f"{len(rows)} mục. [PA] = người dân phản ánh. Xem chi tiết: canhgac show MÃ")
     return 0
+
+
+def known_sources(ctx: Context, wanted: str | None = None) -> list[str]:
+    """Every source name a queue entry can be filtered by: configured sources, those in the sources table
+    (kept when removed from the configuration) and those named by entries or by pages that joined a report.
+    With `wanted`, stops as soon as it is found (the audit log is read only when it is not)."""
+    from sqlalchemy import select
+
+    from review.citizen import CRAWL_JOIN
+    from review.models import AuditLog, ReviewEntry, Source
+
+    names = {s.name for s in ctx.config.sources}
+    queries = (select(Source.name), select(ReviewEntry.source_name).distinct(),
+               select(AuditLog.details["source"].as_string()).where(AuditLog.action == CRAWL_JOIN).distinct())
+    with ctx.store.session() as s:
+        for q in queries:
+            if wanted is not None and wanted in names:
+                break
+            names.update(n for n in s.scalars(q) if n)
+    return sorted(names)
+
+
+def _unknown_source(ctx: Context, source: str | None) -> str | None:
+    """A message when `source` names no source canhgac knows (a typo lists nothing, not an empty queue)."""
+    if source is None:
+        return None
+    known = known_sources(ctx, source)
+    if source in known:
+        return None
+    return (f"Không có nguồn {source!r}: chưa nguồn nào tên như vậy trong cấu hình hay dữ liệu đã thu thập ("
+            + (f"các nguồn đã biết: {', '.join(known)}" if known else "chưa có nguồn nào") + ").")
 
 
 def _state(r: EntryRow) -> str:
@@ -214,6 +250,9 @@ def cmd_bulk(args: argparse.Namespace, ctx: Context) -> int:
     res = ctx.store.bulk(flt, me, args.verdict, limit=args.limit, apply=args.yes,
                          category=check_category(args.category), note=args.note, confirm=args.confirm)
     what = verdict_vi(args.verdict)
+    unknown = _unknown_source(ctx, flt.source)
+    if unknown:
+        ctx.print(unknown)
     if not res.applied:
         ctx.print(f"CHẠY THỬ: {len(res.entry_ids)} mục sẽ được ghi «{what}».")
         shown = ctx.store.entries_by_id(res.entry_ids[:30])

@@ -33,7 +33,8 @@ def register(sub: Any) -> None:
     p.add_argument("--since", help="từ ngày (tính cả ngày này): YYYY-MM-DD")
     p.add_argument("--until", help="đến ngày (không tính ngày này): YYYY-MM-DD")
     p.add_argument("--year", type=int, help="với summary: năm cần tổng kết (mặc định: năm nay)")
-    p.add_argument("--format", choices=FORMATS, default="csv", help="định dạng (mặc định: csv)")
+    p.add_argument("--format", choices=FORMATS,
+                   help="định dạng (mặc định: theo đuôi tệp --output .csv/.jsonl/.xlsx; không có thì csv)")
     p.add_argument("--output", "-o", metavar="PATH",
                    help="tệp cần ghi (mặc định: in ra màn hình; với xlsx, không ghi thì tự đặt tên tệp)")
     p.set_defaults(handler=cmd_export)
@@ -85,9 +86,37 @@ def _writing(path: Path) -> Iterator[None]:
         raise UsageError(f"không ghi được tệp {path}: {exc.strerror or exc}") from None
 
 
+#: The format an output file's extension names.
+SUFFIX_FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".xlsx": "xlsx"}
+
+
+def export_format(fmt: str | None, output: str | None, kind: str) -> str:
+    """The format to write: --format, else the one --output's extension names, else csv. A --format that
+    contradicts the extension, or an extension that names no format we write, is a usage error (a .xlsx
+    file holding CSV opens as garbage)."""
+    suffix = Path(output).suffix.lower() if output else ""
+    if kind == "summary":
+        if fmt not in (None, "xlsx"):
+            raise UsageError(f"báo cáo tổng kết năm chỉ xuất được dạng xlsx, không phải --format {fmt}")
+        if suffix and suffix != ".xlsx":
+            raise UsageError(f"báo cáo tổng kết năm là tệp xlsx: hãy đặt tên tệp --output đuôi .xlsx (không phải {suffix})")
+        return "xlsx"
+    named = SUFFIX_FORMATS.get(suffix)
+    if fmt is None:
+        if suffix and named is None:
+            raise UsageError(f"không biết xuất tệp {output} theo định dạng nào (đuôi {suffix}): dùng đuôi "
+                             f"{', '.join(SUFFIX_FORMATS)} hoặc ghi rõ --format ({', '.join(FORMATS)})")
+        return named or "csv"
+    if named is not None and named != fmt:
+        raise UsageError(f"--format {fmt} mâu thuẫn với đuôi tệp {output} ({named}): bỏ --format để xuất theo đuôi "
+                         f"tệp, hoặc đổi tên tệp cho khớp")
+    return fmt
+
+
 def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
     since = parse_when(args.since) if args.since else None
     until = parse_when(args.until) if args.until else None
+    args.format = export_format(args.format, args.output, args.kind)
     if args.kind == "summary":
         from review.yearly import summarize, write_summary, year_window
 

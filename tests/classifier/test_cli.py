@@ -126,7 +126,7 @@ def test_meta_column_refused_where_the_model_reads_no_metadata(tmp_path: Path,
     recipe.write_text("min_df = 1\ncv_folds = 0\nshape = false\n", encoding="utf-8")
     plain = tmp_path / "plain.skops"
     assert main(["train", "--data", str(data), "--text-column", "content", "--label-column", "label",
-                 "--recipe", str(recipe), "--out", str(plain)]) == 0
+                 "--label-map", "0=clean,1=scam", "--recipe", str(recipe), "--out", str(plain)]) == 0
     capsys.readouterr()
     assert main(["classify", "--model", str(plain), "--input", str(data), "--text-column", "content",
                  "--meta-column", "sender_type"]) != 0
