@@ -20,6 +20,7 @@ from typing import Any
 
 from scrapy.crawler import Crawler
 
+from classifier.categories import CATEGORIES
 from classifier.fingerprint import band_keys, minhash, signature_bytes
 from crawler.context import CrawlContext, crawl_context
 from crawler.items import CollectedItem
@@ -60,6 +61,11 @@ def load_scorer(cfg: ClassifierConfig, store: Store) -> tuple[Any, Any]:
                              thresholds=dict(cfg.thresholds) or None)
     except Exception as exc:  # noqa: BLE001 - any model problem (missing, corrupt) must not stop collection
         log.error("scoring is off: cannot load the model: %s", exc)
+        return None, None
+    unknown = [c for c in scorer.categories if c not in CATEGORIES]
+    if unknown:  # a model trained on a typo'd label: its flags would land in a category nothing else knows
+        log.error("scoring is off: the model has categories canhgac does not know (%s); run `canhgac config check`",
+                  ", ".join(unknown))
         return None, None
     bank = store.load_bank() if hasattr(store, "load_bank") else None
     return scorer, bank

@@ -106,3 +106,28 @@ def test_batch_coverage_answers_titled_items_from_the_batch_query(ctx: CrawlCont
         assert calls == [1]
     finally:
         del ctx.store.similar_items
+
+
+def test_a_model_with_categories_canhgac_does_not_know_turns_scoring_off(db_url: str, tmp_path: Path,
+                                                                         caplog: pytest.LogCaptureFixture) -> None:
+    """A model trained on a typo'd label ("sacm") would put flags in a category the queue, digest and statistics
+    do not know: the crawler stores items unscored instead, and says why (config check refuses it too)."""
+    from dataclasses import replace
+
+    from classifier.model import Recipe
+    from classifier.train import fit
+
+    scams = [f"Chuyển khoản {n} triệu vào tài khoản lạ để nhận quà trúng thưởng số {n}" for n in range(12)]
+    typos = [f"Bán hàng xách tay giá rẻ số {n}, liên hệ ngay kẻo hết hàng" for n in range(12)]
+    clean = [f"Phường tổ chức họp dân lần thứ {n} về vệ sinh môi trường" for n in range(12)]
+    recipe = replace(Recipe(), segment=False, cv_folds=0, min_df=1)
+    fitted = fit(scams + typos + clean, [["scam"]] * 12 + [["sacm"]] * 12 + [[]] * 12, recipe=recipe, cv=False)
+    fitted.save(tmp_path / "m.skops")
+    cfg = parse_config(f'[database]\nurl = "{db_url}"\n\n[classifier]\nmodel = "{tmp_path / "m.skops"}"\n')
+    store = Store.open(db_url, create=True)
+    try:
+        with caplog.at_level("ERROR"):
+            assert load_scorer(cfg.classifier, store) == (None, None)
+        assert "sacm" in caplog.text
+    finally:
+        store.close()
