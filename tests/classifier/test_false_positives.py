@@ -123,3 +123,50 @@ def test_counter_rule_still_lowers_real_warnings(default_scorer: Scorer, text: s
 def test_counter_rule_holds_for_warnings_that_describe_the_scam(default_scorer: Scorer, text: str) -> None:
     res = default_scorer.score(text)
     assert any(e.kind == "rule" and e.category == "scam" and e.weight < 0 for e in res.evidence), (text, res.evidence)
+
+
+# Ordinary words the seed data had only in one harmful category (feature-weight audit, ordinary_words_clean.jsonl):
+# "khan hiếm" only in a panic-buying hoax (misinformation 0.68-0.90 on a plain shortage remark), "mày ... đâu
+# đấy" mostly in insults (harassment 0.43 on a friend's question). Phrasings here are not seed texts.
+ORDINARY_WORDS = [
+    "Nước sạch đang khan hiếm",
+    "Gạo đang khan hiếm ở chợ",
+    "Giáo viên mầm non đang khan hiếm ở các tỉnh Tây Nguyên",
+    "Mấy hôm nay xăng khan hiếm ở vài cây xăng ngoại thành",
+    "Cuối năm vé máy bay về Tết khan hiếm quá",
+    "mày đi đâu đấy",
+    "mày đi học về chưa",
+    "ê mày ở đâu thế",
+]
+SAME_WORDS_HARMFUL = [  # the same words in real harm: still flagged, with the right category
+    ("Tin nội bộ: xăng sắp khan hiếm trên toàn quốc, từ tối nay các cây xăng đóng cửa hết, ai cần thì đổ đầy "
+     "bình ngay kẻo không kịp", "misinformation"),
+    ("KHẨN: gạo sắp khan hiếm vì Nhà nước cấm xuất bán từ tuần sau, bà con mua tích trữ ngay vài bao kẻo hết, "
+     "share cho người thân", "misinformation"),
+    ("mày đi đâu đấy thằng ngu, cút về cái xó nhà mày đi", "harassment"),
+]
+
+
+def test_ordinary_word_examples_are_not_training_examples() -> None:
+    seed = _seed_texts()
+    texts = [*ORDINARY_WORDS, *(t for t, _ in SAME_WORDS_HARMFUL)]
+    assert not any(t in s for t in texts for s in seed)
+
+
+@pytest.mark.parametrize("text", ORDINARY_WORDS)
+def test_ordinary_words_are_not_flagged(default_scorer: Scorer, text: str) -> None:
+    res = default_scorer.score(text)
+    assert res.flags == (), (text, res.scores)
+    assert res.label == "clean"
+
+
+@pytest.mark.parametrize(("text", "category"), SAME_WORDS_HARMFUL)
+def test_same_words_in_harmful_text_still_flag(default_scorer: Scorer, text: str, category: str) -> None:
+    res = default_scorer.score(text)
+    assert category in res.flags and res.label == category, res.scores
+
+
+@pytest.mark.xfail(strict=True, reason="still flagged harassment (0.55 at threshold 0.30): 'mày' + 'làm gì' "
+                   "stays an insult pattern after ordinary_words_clean.jsonl; a known false positive")
+def test_friendly_question_with_lam_gi_is_not_flagged(default_scorer: Scorer) -> None:
+    assert default_scorer.score("mày đang làm gì đấy").flags == ()
