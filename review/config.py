@@ -455,6 +455,9 @@ def parse_config(text: str, path: str = "<string>") -> Config:
     for addr in digest.get("recipients", ()):
         if not re.match(r"^[^@\s]+@[^@\s]+$", addr):
             raise reader.error(f"không phải địa chỉ e-mail: {addr!r}", "digest", "recipients")
+        if not _MAIL_DOMAIN.match(addr.rpartition("@")[2]):  # "lanhdao@sovhtt": a domain cut short
+            raise reader.error(f"địa chỉ e-mail {addr!r} thiếu tên miền đầy đủ (ví dụ lanhdao@sovhtt.gov.vn)",
+                               "digest", "recipients")
     if digest.get("base_url"):
         _http_url(reader, digest["base_url"], "digest", "base_url", None)
     review = built.get("review", {})
@@ -484,6 +487,10 @@ def parse_config(text: str, path: str = "<string>") -> Config:
         daemon=DaemonConfig(**built.get("daemon", {})),
         path=path,
     )
+
+
+# the domain of a recipient: dotted labels (letters, digits, hyphens; IDN in Unicode too), or localhost
+_MAIL_DOMAIN = re.compile(r"^(?:localhost|(?:[^\W_](?:[\w-]*[^\W_])?\.)+[^\W\d_]{2,})$")
 
 
 def check_model_card(cfg: Config) -> None:
