@@ -139,8 +139,8 @@ def format_detail(d: EntryDetail, *, color: bool = False, max_chars: int = 0,
             kind = str(ev.get("kind") or "")
             detail = f" — {ev['detail']}" if ev.get("detail") else ""
             weight = f" ({float(ev['weight']):+.2f})" if isinstance(ev.get("weight"), int | float) else ""
-            lines.append(p(f"  • [{ev.get('category') or '-'}] {_KIND_VI.get(kind, kind)}: «{ev.get('text', '')}»"
-                           f"{weight}{detail}"))
+            quoted = f": «{ev['text']}»" if ev.get("text") else ""  # source/coverage signals quote no text
+            lines.append(p(f"  • [{ev.get('category') or '-'}] {_KIND_VI.get(kind, kind)}{quoted}{weight}{detail}"))
     if d.reporters:
         lines.append(f"Người dân phản ánh ({len(d.reporters)}):")
         for rep in d.reporters:

@@ -14,7 +14,7 @@ import pytest
 
 from review.models import Cluster, Item, ReviewEntry
 from review.store import Store
-from tests.review.factory import add_item, bulk_entries, flagged
+from tests.review.factory import FakeEvidence, FakeResult, add_item, bulk_entries, flagged
 
 CLI = Callable[..., tuple[int, str, str]]
 ROOT = Path(__file__).resolve().parents[2]
@@ -118,3 +118,16 @@ def test_show_prints_the_headline_unless_it_is_the_texts_first_line(store: Store
     code, out, _ = cli("show", str(entry))
     assert code == 0
     assert (title.upper() in out.splitlines()) is printed, out
+
+
+def test_show_quotes_no_empty_text_for_signals_without_one(store: Store, cli: CLI) -> None:
+    """Source credibility and "no official coverage" are signals about the item, not words of it: listed with
+    their reason, without an empty «»."""
+    item_id = add_item(store, "Tin khẩn: nước máy nhiễm độc, chia sẻ gấp", source="fb")
+    result = FakeResult({"misinformation": 0.8}, ("misinformation",), label="misinformation", evidence=(
+        FakeEvidence("misinformation", "ngram", "nhiễm độc", 18, 27, 1.1, "nhiễm độc / nhiem doc"),
+        FakeEvidence("misinformation", "source", "", -1, -1, 0.05, "nguồn không chính thống, chưa xác minh")))
+    entry = store.record_score(item_id, result)
+    code, out, _ = cli("show", str(entry))
+    assert code == 0 and "«»" not in out
+    assert "«nhiễm độc»" in out and "nguồn không chính thống, chưa xác minh" in out
