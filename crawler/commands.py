@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 import tempfile
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from crawler.runner import RunOutcome, run_source, shared_cores_settings
+from crawler.runner import (
+    CTRL_C_GRACE_S,
+    CrawlInterrupted,
+    CrawlStop,
+    RunOutcome,
+    run_source,
+    run_sources,
+    shared_cores_settings,
+)
 from review.cli.context import Context
 from review.errors import UsageError
 
@@ -52,30 +60,82 @@ def cmd_crawl(args: argparse.Namespace, ctx: Context) -> int:
     for ch in ctx.store.sync_thresholds(actor="config", thresholds=dict(cfg.classifier.thresholds)):
         ctx.print(f"Ngưỡng {ch.category}: {_fmt(ch.old)} → {_fmt(ch.new)} (theo cấu hình, đã ghi nhật ký kiểm toán)")
     timeout = args.timeout or cfg.crawler.crawl_timeout_s
+    temp_logs = not args.log_dir  # a folder of our own: removed again when every crawl went well
     log_dir = Path(args.log_dir) if args.log_dir else Path(tempfile.mkdtemp(prefix="canhgac-crawl-"))
     log_dir.mkdir(parents=True, exist_ok=True)
     width = max(len(n) for n in names)
     started = time.monotonic()
-    outcomes: list[RunOutcome] = []
     settings = shared_cores_settings(min(args.jobs, len(names)))
-    with ThreadPoolExecutor(max_workers=args.jobs) as pool:
-        futures: dict[Future[RunOutcome], str] = {}
-        for name in names:
-            futures[pool.submit(_run, ctx, cfg.path or None, name, timeout, log_dir / f"{name}.log", width,
-                                settings)] = name
-        for fut in futures:
-            outcomes.append(fut.result())
+
+    def one(name: str, stop: CrawlStop) -> RunOutcome:
+        return _run(ctx, cfg.path or None, name, timeout, log_dir / f"{name}.log", width, settings, stop)
+
+    grace = min(cfg.daemon.stop_grace_s, CTRL_C_GRACE_S)
+
+    def stopping(running: list[str]) -> None:
+        _eprint(ctx, f"Đang dừng (Ctrl-C): không bắt đầu thêm nguồn nào; đã báo dừng {', '.join(running)}, chờ tối đa "
+                     f"{grace}s để lưu nốt phần đã tải (bấm Ctrl-C lần nữa để dừng ngay)…")
+
+    try:
+        outcomes = run_sources(names, args.jobs, one, grace_s=grace, on_stopping=stopping)
+    except CrawlInterrupted as stop:
+        _print_interrupted(ctx, stop, log_dir)
+        return 130
     failed = [o for o in outcomes if not o.ok]
     total_new = sum(o.items_new for o in outcomes)
+    if temp_logs and not failed:
+        shutil.rmtree(log_dir, ignore_errors=True)
+        logs = ""
+    else:
+        logs = f" Nhật ký: {log_dir}" + (" (giữ lại vì có nguồn lỗi)" if temp_logs else "")
     ctx.print(f"Xong {len(outcomes)} nguồn trong {time.monotonic() - started:.1f}s: {total_new} mục mới, "
-              f"{len(failed)} nguồn lỗi. Nhật ký: {log_dir}")
+              f"{len(failed)} nguồn lỗi.{logs}")
+    _queue_waiting_reports(ctx)
     return 1 if failed else 0
 
 
+def _print_interrupted(ctx: Context, stop: CrawlInterrupted, log_dir: Path) -> None:
+    """What a Ctrl-C stopped, for the officer (stderr; the caller exits 130)."""
+    _eprint(ctx, "Đã dừng theo yêu cầu (Ctrl-C).")
+    if stop.stopped:
+        forced = f" (buộc dừng ngay: {', '.join(stop.killed)})" if stop.killed else ""
+        _eprint(ctx, f"  Dừng giữa chừng: {', '.join(stop.stopped)}{forced}. Lượt sau sẽ thu thập tiếp phần chưa lưu, "
+                   "không lưu trùng.")
+    if stop.not_started:
+        _eprint(ctx, f"  Chưa bắt đầu: {', '.join(stop.not_started)}")
+    if stop.finished:
+        _eprint(ctx, f"  Đã xong trước khi dừng: {', '.join(o.name for o in stop.finished)}")
+    _eprint(ctx, f"  Nhật ký: {log_dir}")
+
+
+def _queue_waiting_reports(ctx: Context) -> None:
+    """Citizen reports stored while the classifier could not be loaded: into the queue now, if it can be."""
+    if not ctx.store.waiting_reports(limit=1):
+        return
+    from crawler.report import queue_waiting_reports  # Scrapy, trafilatura: only when a report waits
+
+    try:
+        done = queue_waiting_reports(ctx.config, ctx.store)
+    except Exception as exc:  # noqa: BLE001 - the crawl itself went through; the reports wait for the next one
+        ctx.print(f"Chưa đưa được các phản ánh chờ chấm điểm vào hàng chờ, sẽ thử lại ở lượt thu thập sau "
+                  f"({type(exc).__name__}: {str(exc)[:200]})")
+        return
+    if done.queued:
+        ctx.print(f"{len(done.queued)} phản ánh của người dân chờ chấm điểm từ trước đã được chấm điểm và đưa vào hàng "
+                  f"chờ duyệt: " + ", ".join(f"#{e}" for e in done.queued))
+    if done.joined:
+        ctx.print(f"{len(done.joined)} phản ánh chờ chấm điểm trùng nội dung đã có trong hàng chờ, đã gộp vào mục: "
+                  + ", ".join(f"#{e}" for e in done.joined))
+    if done.still_waiting:
+        why = f" (chi tiết: {done.scoring_off})" if done.scoring_off else ""
+        ctx.print(f"Còn {done.still_waiting} phản ánh của người dân chưa vào hàng chờ vì chưa chấm điểm được — kiểm tra "
+                  f"[classifier] model trong tệp cấu hình{why}.")
+
+
 def _run(ctx: Context, config_path: str | None, name: str, timeout: int, log: Path, width: int,
-         settings: dict[str, str]) -> RunOutcome:
+         settings: dict[str, str], stop: CrawlStop | None = None) -> RunOutcome:
     _line(ctx, f"  … {name:<{width}}  đang thu thập")
-    out = run_source(config_path, name, timeout, log_path=log, settings=settings)
+    out = run_source(config_path, name, timeout, log_path=log, settings=settings, stop=stop)
     mark = "✓" if out.ok else "✗"
     detail = f"{out.items_new} mục mới, {out.pages} trang, {out.errors} lỗi, {out.duration_s:.1f}s"
     if out.message:
@@ -88,6 +148,10 @@ def _fmt(threshold: float | None) -> str:
     return "mặc định của mô hình" if threshold is None else f"{threshold:g}"
 
 
+def _eprint(ctx: Context, text: str) -> None:
+    print(text, file=ctx.err, flush=True)
+
+
 def _line(ctx: Context, text: str) -> None:
     ctx.print(text)
     flush = getattr(ctx.out, "flush", None)
@@ -96,12 +160,12 @@ def _line(ctx: Context, text: str) -> None:
 
 
 def cmd_report(args: argparse.Namespace, ctx: Context) -> int:
-    from crawler.report import submit_report  # pulls Scrapy, trafilatura and datasketch: only when reporting
+    # pulls Scrapy, trafilatura and datasketch: only when reporting
+    from crawler.report import check_report_input, submit_report
     from review.citizen import ALREADY_DECIDED, JOINED
     from review.vi import category_vi, verdict_vi
 
-    if not args.url and args.text is None:
-        raise UsageError("cần địa chỉ trang bị phản ánh, hoặc --text kèm nội dung bị phản ánh")
+    check_report_input(args.url, args.text)  # before the database is touched
     ctx.store.sync_sources(ctx.config.sources)
     result = submit_report(ctx.config, ctx.store, args.url, text=args.text, note=args.note, reporter=args.reporter,
                            actor=_reporting_user(ctx))
@@ -121,11 +185,18 @@ def cmd_report(args: argparse.Namespace, ctx: Context) -> int:
                   f"đổi nên không tạo mục mới; phản ánh đã được ghi nhận vào nhật ký{again}: {title}")
         return 0
     state = "đã lưu" if result.created else "đã có từ trước"
-    scored = "đã chấm điểm, vào hàng chờ duyệt" if result.scored else "chưa chấm điểm (bộ phân loại chưa sẵn sàng)"
     if result.entry_id is not None:  # the id show/claim/decide take
+        scored = "đã chấm điểm, vào hàng chờ duyệt" if result.scored else "chưa chấm điểm"
         ctx.print(f"Phản ánh #{result.entry_id} {state} (mục dữ liệu {result.item_id}): {title} — {scored}")
-    else:
-        ctx.print(f"Phản ánh (mục dữ liệu {result.item_id}, chưa vào hàng chờ) {state}: {title} — {scored}")
+        return 0
+    if result.scored:  # scored, flagged nothing and not a report entry: should not happen for a report
+        ctx.print(f"Phản ánh (mục dữ liệu {result.item_id}) {state}: {title} — đã chấm điểm")
+        return 0
+    why = f" (chi tiết: {result.scoring_off})" if result.scoring_off else ""
+    ctx.print(f"Phản ánh (mục dữ liệu {result.item_id}) {state} nhưng CHƯA vào hàng chờ duyệt: {title}")
+    ctx.print(f"  Chưa chấm điểm được vì không nạp được bộ phân loại — kiểm tra [classifier] model trong tệp cấu "
+              f"hình{why}. Phản ánh không bị mất: lượt thu thập tới (canhgac crawl hoặc tiến trình nền canhgac "
+              f"run) sẽ chấm điểm và đưa phản ánh vào hàng chờ khi bộ phân loại dùng được.")
     return 0
 
 

@@ -203,6 +203,31 @@ def parse_date(value: str | None) -> datetime | None:
     return None
 
 
+_YMD = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+def _dated_page(date: str, html: str, url: str) -> bool:
+    """Whether a date trafilatura found can be believed. When a page has no date of its own, trafilatura (htmldate)
+    falls back on a year alone, the copyright footer's ("© 2026") first, and dates the page January 1 of that year:
+    a forum post would show "đăng: 01/01". So January 1 is kept only when the page or its URL writes that very day
+    (2026-01-01, 01/01/2026, 1.1.2026, 20260101, "1 tháng 1 năm 2026", "January 1, 2026" ...)."""
+    m = _YMD.match(date)
+    if m is None or (m[2], m[3]) != ("01", "01"):
+        return True
+    year = m[1]
+    day = r"0?1(?:st)?"
+    patterns = (
+        rf"{year}\s*[-/.]\s*0?1\s*[-/.]\s*0?1(?!\d)",  # 2026-01-01, 2026/1/1, /2026/01/01/
+        rf"(?<!\d)0?1\s*[-/.]\s*0?1\s*[-/.]\s*{year}",  # 01/01/2026, 1.1.2026, 01-01-2026
+        rf"(?<!\d){year}0101(?!\d)",  # 20260101 (URLs, compact datetimes)
+        rf"(?<!\d){day}\s+tháng\s+0?1(?!\d)[\s,/-]*(?:năm\s*)?{year}",  # 1 tháng 1 năm 2026, 01 tháng 01, 2026
+        rf"(?<!\d){day}\s+jan(?:uary|\.)?,?\s+{year}",  # 1 January 2026, 1 Jan 2026
+        rf"jan(?:uary|\.)?\s+{day},?\s+{year}",  # January 1, 2026, Jan 1st 2026
+    )
+    page = f"{url}\n{html}"
+    return any(re.search(p, page, re.IGNORECASE) for p in patterns)
+
+
 def select_text(sel: Selector, query: str) -> str:
     """Text of a CSS or XPath (starting with / or ( ) selector; blocks joined by newlines."""
     if not query:
@@ -237,6 +262,8 @@ def extract_article(html: str, url: str, selectors: Selectors | None = None, *,
     text = getattr(doc, "text", None) or ""
     author = getattr(doc, "author", None)
     date = getattr(doc, "date", None)
+    if date and not _dated_page(date, html, url):
+        date = None
     if any((selectors.title, selectors.text, selectors.author, selectors.date)) or not title:
         sel = sel or Selector(text=html or "<html></html>")
         title = select_text(sel, selectors.title) or title or select_text(sel, "title")

@@ -43,7 +43,34 @@ def crawl_source(cfg: Config, store: Store, name: str) -> Any:
     log.log(level, "crawl %s %s: %d new items, %d pages, %d errors in %.1fs%s", name,
             "ok" if outcome.ok else "FAILED", outcome.items_new, outcome.pages, outcome.errors, outcome.duration_s,
             f" ({outcome.message})" if outcome.message and not outcome.ok else "")
+    queue_waiting_reports(cfg, store)
     return outcome
+
+
+_reports_lock = threading.Lock()
+
+
+def queue_waiting_reports(cfg: Config, store: Store) -> None:
+    """Citizen reports stored while the classifier could not be loaded (`crawler.report.queue_waiting_reports`):
+    scored and queued after a crawl once scoring works again. One thread at a time; never fails the crawl job."""
+    if not _reports_lock.acquire(blocking=False):
+        return  # another crawl's thread is doing it
+    try:
+        if not store.waiting_reports(limit=1):
+            return
+        from crawler.report import queue_waiting_reports as queue
+
+        done = queue(cfg, store)
+        if done.queued or done.joined:
+            log.info("queued %d citizen report(s) stored unscored earlier (entries %s); %d joined entries %s",
+                     len(done.queued), done.queued, len(done.joined), done.joined)
+        if done.still_waiting:
+            log.warning("%d citizen report(s) still wait for scoring: %s", done.still_waiting,
+                        done.scoring_off or "scoring failed")
+    except Exception:  # noqa: BLE001 - the crawl itself went through; the reports wait for the next one
+        log.exception("could not queue the citizen reports waiting for scoring")
+    finally:
+        _reports_lock.release()
 
 
 def record_thresholds(cfg: Config, store: Store) -> None:

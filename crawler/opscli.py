@@ -5,12 +5,19 @@ from __future__ import annotations
 import argparse
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from crawler.demo_site.server import demo_sources_toml, serve
-from crawler.runner import RunOutcome, run_source, shared_cores_settings
+from crawler.runner import (
+    CTRL_C_GRACE_S,
+    CrawlInterrupted,
+    CrawlStop,
+    RunOutcome,
+    run_source,
+    run_sources,
+    shared_cores_settings,
+)
 from review.cli.context import Context
 from review.config import Config
 from review.database import make_engine, upgrade
@@ -72,20 +79,33 @@ def _fresh_dir(path: str | None) -> Path:
 
 def _crawl_all(cfg_path: Path, cfg: Config, logs: Path, ctx: Context) -> list[RunOutcome]:
     """Official sources first (the others are compared against them), each group all at once: the
-    crawls are mostly model loading and CPU-bound, so running them together keeps every core busy."""
+    crawls are mostly model loading and CPU-bound, so running them together keeps every core busy.
+    Ctrl-C: CrawlInterrupted once the running crawls stopped (`run_sources`), the later group counted as not
+    started."""
     timeout = cfg.crawler.crawl_timeout_s
     outcomes: list[RunOutcome] = []
-    for group in ([s.name for s in cfg.sources if s.official], [s.name for s in cfg.sources if not s.official]):
+
+    def show(outcome: RunOutcome) -> None:
+        mark = "OK " if outcome.ok else "LỖI"
+        ctx.print(f"  [{mark}] {outcome.name}: {outcome.items_new} mục mới, {outcome.pages} trang, "
+                  f"{outcome.duration_s:.1f}s" + ("" if outcome.ok else f" - {outcome.message}"))
+
+    groups = [[s.name for s in cfg.sources if s.official], [s.name for s in cfg.sources if not s.official]]
+    for i, group in enumerate(groups):
         if not group:
             continue
         settings = shared_cores_settings(len(group))
-        with ThreadPoolExecutor(max_workers=len(group)) as pool:
-            for outcome in pool.map(lambda n, extra=settings: run_source(str(cfg_path), n, timeout,
-                                                                         logs / f"{n}.log", settings=extra), group):
-                mark = "OK " if outcome.ok else "LỖI"
-                ctx.print(f"  [{mark}] {outcome.name}: {outcome.items_new} mục mới, {outcome.pages} trang, "
-                          f"{outcome.duration_s:.1f}s" + ("" if outcome.ok else f" - {outcome.message}"))
-                outcomes.append(outcome)
+
+        def one(name: str, stop: CrawlStop, extra: dict[str, str] = settings) -> RunOutcome:
+            return run_source(str(cfg_path), name, timeout, logs / f"{name}.log", settings=extra, stop=stop)
+
+        try:
+            outcomes.extend(run_sources(group, len(group), one, grace_s=min(cfg.daemon.stop_grace_s, CTRL_C_GRACE_S),
+                                        on_outcome=show))
+        except CrawlInterrupted as stop:
+            stop.finished = outcomes + stop.finished
+            stop.not_started += [n for later in groups[i + 1:] for n in later]
+            raise
     return outcomes
 
 
@@ -111,7 +131,16 @@ def cmd_demo(args: argparse.Namespace, ctx: Context) -> int:
             upgrade_engine.dispose()
         demo.store.sync_sources(cfg.sources)
         ctx.print(f"== Thu thập {len(cfg.sources)} nguồn (mỗi nguồn một tiến trình, nhật ký trong {logs})")
-        outcomes = _crawl_all(cfg_path, cfg, logs, ctx)
+        try:
+            outcomes = _crawl_all(cfg_path, cfg, logs, ctx)
+        except CrawlInterrupted as stop:
+            parts = ["Đã dừng bản chạy thử (Ctrl-C)"]
+            if stop.stopped:
+                parts.append(f"dừng giữa chừng: {', '.join(stop.stopped)}")
+            if stop.not_started:
+                parts.append(f"chưa bắt đầu: {', '.join(stop.not_started)}")
+            print("; ".join(parts) + f". Thư mục: {workdir}", file=ctx.err, flush=True)
+            return 130
 
         parser = build_parser()
         ctx.print(f"\n== Hàng chờ duyệt ({args.top} mục ưu tiên cao nhất)")

@@ -10,11 +10,15 @@ through the same pipeline stages as crawled items.
 
 from __future__ import annotations
 
+import logging
 import os
 import ssl
 import urllib.error
 import urllib.request
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import cast
 from urllib.parse import urlsplit
 
 import certifi
@@ -32,7 +36,7 @@ from crawler.pipelines.score import ScoreStage, load_scorer
 from crawler.pipelines.store import to_scored_item
 from crawler.spiders.base import sha256
 from crawler.urls import is_crawlable, is_private_address, literal_address
-from review.citizen import ALREADY_DECIDED, JOINED, NEW, file_report
+from review.citizen import ALREADY_DECIDED, CRAWL_ACTOR, JOINED, NEW, file_report
 from review.config import Config, CrawlerConfig
 from review.errors import CanhgacError, UsageError
 from review.models import ReviewEntry
@@ -55,6 +59,7 @@ class ReportResult:
     verdict: str | None = None  # ALREADY_DECIDED: the entry's verdict and category
     verdict_category: str | None = None
     repeated: bool = False  # JOINED / ALREADY_DECIDED: this same report had been recorded on it before
+    scoring_off: str | None = None  # not scored: why no scorer could be loaded (its log line, English)
 
 
 def tls_context() -> ssl.SSLContext:
@@ -63,10 +68,33 @@ def tls_context() -> ssl.SSLContext:
     return ssl.create_default_context(cafile=os.environ.get("SSL_CERT_FILE") or certifi.where())
 
 
+def user_agent_header(cfg: CrawlerConfig) -> bytes:
+    """The User-Agent header sent with a report's fetch: `[crawler] user_agent` and contact, as UTF-8 bytes.
+
+    The same bytes a crawl sends (Scrapy encodes header strings as UTF-8), so a Vietnamese user agent such as
+    "canhgac/0.1 (giám sát nội dung, Sở VHTTDL)" reaches the site as written; urllib on its own would encode
+    the header as Latin-1 and fail."""
+    ua = cfg.user_agent + (f" (+{cfg.contact})" if cfg.contact else "")
+    return ua.encode("utf-8")
+
+
 def check_report_url(url: str) -> None:
     """UsageError unless `url` is one the crawler would fetch (http/https with a host)."""
     if not is_crawlable(url):
         raise UsageError(f"chỉ nhận phản ánh địa chỉ http:// hoặc https://, không nhận {url!r}")
+
+
+def check_report_input(url: str | None, text: str | None) -> None:
+    """UsageError unless there is a URL or a `--text` with something in it: a text of only spaces would be
+    stored as an empty item (dropped by the pipeline), so it is refused like no text at all."""
+    if text is not None and not text.strip():
+        if url:
+            raise UsageError("nội dung --text đang để trống: hãy dán nội dung bị phản ánh, hoặc bỏ --text để tải "
+                             "trang")
+        raise UsageError("cần địa chỉ trang bị phản ánh, hoặc --text kèm nội dung bị phản ánh (nội dung --text "
+                         "đang để trống)")
+    if not url and not text:
+        raise UsageError("cần địa chỉ trang bị phản ánh, hoặc --text kèm nội dung bị phản ánh")
 
 
 def _refused_redirect(host: str, address: str) -> FetchError:
@@ -109,8 +137,9 @@ def fetch(url: str, cfg: CrawlerConfig, *, allowed_hosts: frozenset[str] | None 
         allowed = proxy_hosts() if allowed_hosts is None else allowed_hosts
         handlers = [PublicHTTPHandler(allowed), PublicHTTPSHandler(tls_context(), allowed)]
     opener = urllib.request.build_opener(redirects, *handlers)
-    ua = cfg.user_agent + (f" (+{cfg.contact})" if cfg.contact else "")
-    request = urllib.request.Request(url, headers={"User-Agent": ua, "Accept-Encoding": "identity"})
+    request = urllib.request.Request(url, headers={"Accept-Encoding": "identity"})
+    # bytes: http.client would encode a str as Latin-1 and fail on "giám sát nội dung"
+    request.add_header("User-Agent", cast(str, user_agent_header(cfg)))
     limit = cfg.download_maxsize_mb * 1024 * 1024
     try:
         with opener.open(request, timeout=cfg.download_timeout_s) as resp:
@@ -141,8 +170,7 @@ def submit_report(config: Config, store: Store, url: str | None, *, text: str | 
     """Fetch (unless `text` is given), extract, score and store one citizen report; when its content is
     already in the queue, join that entry instead (`review.citizen.file_report`). `actor`: who entered
     it, for the audit row of a joined report."""
-    if not url and not text:
-        raise UsageError("cần địa chỉ trang bị phản ánh, hoặc --text kèm nội dung bị phản ánh")
+    check_report_input(url, text)
     if url:
         check_report_url(url)  # also with --text: the stored url must never be javascript:, file:, ...
     extra = {k: v for k, v in (("note", note), ("reporter", reporter)) if v}
@@ -159,22 +187,99 @@ def submit_report(config: Config, store: Store, url: str | None, *, text: str | 
             raise FetchError(f"{url}: không trích được nội dung nào từ trang; hãy dán nội dung bằng --text")
     item.extra = {**extra, "reported": True}
     ctx = CrawlContext(config=config, store=store)
-    scorer, bank = load_scorer(config.classifier, store)
+    with scoring_off_reasons() as why:
+        scorer, bank = load_scorer(config.classifier, store)
+    off = "; ".join(why) if scorer is None else None  # "": off, no reason given
     stages: list[Stage] = [NormalizeStage(), DedupeStage(ctx), ScoreStage(ctx, scorer, bank)]
     try:
         for stage in stages:
             item = stage.process_item(item)
-    except DropItem:  # the same report was already stored and scored
+    except DropItem:  # the same report was already stored (and scored, unless scoring is off)
         found = store.stored_item(item.canonical_url, item.content_hash)
         if found is None:
             raise
-        return ReportResult(found[0], False, item.title, found[1], _entry_id(store, found[0]))
+        return ReportResult(found[0], False, item.title, found[1], _entry_id(store, found[0]),
+                            scoring_off=None if found[1] else off)
     filed = file_report(store, to_scored_item(item), actor=actor, office_locality=config.review.locality)
     if filed.outcome in (JOINED, ALREADY_DECIDED):
         return ReportResult(filed.item_id, False, item.title, True, filed.entry_id, outcome=filed.outcome,
                             status=filed.status, verdict=filed.verdict, verdict_category=filed.verdict_category,
                             repeated=filed.repeated)
-    return ReportResult(filed.item_id, filed.created, item.title, filed.scored, filed.entry_id)
+    return ReportResult(filed.item_id, filed.created, item.title, filed.scored, filed.entry_id,
+                        scoring_off=None if filed.scored else off)
+
+
+@contextmanager
+def scoring_off_reasons() -> Iterator[list[str]]:
+    """Collect, instead of logging, why `load_scorer` turns scoring off (its "scoring is off: ..." lines), so a
+    command can tell the officer in Vietnamese rather than print an English log line; other lines pass."""
+    logger = logging.getLogger(load_scorer.__module__)
+    seen: list[str] = []
+
+    def keep(record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if message.startswith("scoring is off"):
+            seen.append(message.removeprefix("scoring is off").lstrip(": "))
+            return False
+        return True
+
+    logger.addFilter(keep)
+    try:
+        yield seen
+    finally:
+        logger.removeFilter(keep)
+
+
+@dataclass
+class WaitingReports:
+    """What `queue_waiting_reports` did: entries opened, entries joined, reports still waiting and why."""
+
+    queued: list[int] = field(default_factory=list)  # review entries opened for waiting reports
+    joined: list[int] = field(default_factory=list)  # entries of the same content the reports joined
+    still_waiting: int = 0  # not scored this time either (scoring still off, or a scoring error)
+    scoring_off: str | None = None
+
+
+def queue_waiting_reports(config: Config, store: Store, *, actor: str = CRAWL_ACTOR) -> WaitingReports:
+    """Score and file the citizen reports stored while no scorer could be loaded (`Store.waiting_reports`):
+    each gets its review entry as if it had been scored when it came (report priority), or joins the entry of
+    the same content that reached the queue meanwhile (`review.citizen.file_report`). Called after a
+    `canhgac crawl` and after each daemon crawl; costs one query when nothing waits."""
+    waiting = store.waiting_reports()
+    done = WaitingReports()
+    if not waiting:
+        return done
+    with scoring_off_reasons() as why:
+        scorer, bank = load_scorer(config.classifier, store)
+    if scorer is None:
+        done.still_waiting, done.scoring_off = len(waiting), "; ".join(why) or None
+        return done
+    stage = ScoreStage(CrawlContext(config=config, store=store), scorer, bank)
+    for item_id, stored in waiting:
+        item = CollectedItem(url=stored.url, kind=REPORT, title=stored.title, text=stored.text, author=stored.author,
+                             published_at=stored.published_at, language=stored.language, raw_hash=stored.raw_hash,
+                             source_name=stored.source_name, official=stored.official,
+                             locality=tuple(stored.locality), extra=dict(stored.extra),
+                             canonical_url=stored.canonical_url, content_hash=stored.content_hash,
+                             minhash=stored.minhash, band_keys=list(stored.band_keys), existing_item_id=item_id)
+        try:
+            item = stage.process_item(item)
+        except Exception:  # noqa: BLE001 - this report's scoring error: it waits for the next run
+            logging.getLogger(__name__).exception("could not score waiting report item %d", item_id)
+            done.still_waiting += 1
+            continue
+        again = store.stored_item(stored.canonical_url, stored.content_hash)
+        if again is None or again[1]:  # purged, or scored by another process meanwhile
+            continue
+        filed = file_report(store, to_scored_item(item), actor=actor, office_locality=config.review.locality)
+        if filed.outcome == NEW:
+            if filed.entry_id is not None:
+                done.queued.append(filed.entry_id)
+        else:  # the same content reached the queue meanwhile: the report joined that entry
+            store.mark_report_filed(item_id, filed.entry_id)
+            if filed.entry_id is not None:
+                done.joined.append(filed.entry_id)
+    return done
 
 
 def _entry_id(store: Store, item_id: int) -> int | None:

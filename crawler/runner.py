@@ -4,6 +4,13 @@
 -a source=NAME` with the config passed through the environment, kills it when it overruns its
 timeout, and reads the outcome from the run the crawl recorded in the database. A crawl that was
 killed, crashed or never started is recorded as a failed run, so `canhgac status` shows it.
+
+`run_sources` runs several, a few at a time, for the commands (`canhgac crawl`, `canhgac demo`), and
+stops them on Ctrl-C: each crawl runs in a session of its own (a Ctrl-C typed in the terminal does not reach
+it), so no source still waiting is started, and each running crawl is sent SIGINT, which Scrapy takes as
+"stop gracefully" (no new request, the items in hand stored, the run recorded). A crawl still running after
+the grace period (or at a second Ctrl-C) is killed with its workers: crawls are crash-safe, the next run
+fetches what this one had not stored, nothing is stored twice.
 """
 
 from __future__ import annotations
@@ -12,9 +19,11 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from review.config import Config, load_config
@@ -70,11 +79,148 @@ def start_source(config_path: str | None, name: str, log_path: Path | None = Non
             out.close()  # type: ignore[union-attr]
 
 
+# Ctrl-C in a command: how long running crawls get to stop gracefully (at most [daemon] stop_grace_s) before they
+# are killed. Someone waits at the terminal, and a killed crawl loses nothing (the next run fetches what it had not
+# stored); Scrapy's graceful stop waits for the downloads in flight, up to [crawler] download_timeout_s.
+CTRL_C_GRACE_S = 10
+STOPPED_VI = "đã dừng theo yêu cầu (Ctrl-C) khi chưa xong lượt chạy"
+
+
+class CrawlStop:
+    """The crawl subprocesses of one command, to stop them all at once (`run_sources`). Thread-safe."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._running: dict[str, subprocess.Popen[bytes]] = {}
+        self.requested = False
+        self.stopped: list[str] = []  # sources whose running crawl was told to stop
+        self.skipped: list[str] = []  # sources not started because the stop came first
+
+    def may_start(self, name: str) -> bool:
+        """False (and `name` noted as not started) once a stop was requested."""
+        with self._lock:
+            if self.requested:
+                self.skipped.append(name)
+            return not self.requested
+
+    def started(self, name: str, proc: subprocess.Popen[bytes]) -> None:
+        with self._lock:
+            self._running[name] = proc
+            if self.requested:  # the stop came while this crawl was being started
+                self._interrupt(name, proc)
+
+    def finished(self, name: str) -> None:
+        with self._lock:
+            self._running.pop(name, None)
+
+    def was_stopped(self, name: str) -> bool:
+        with self._lock:
+            return name in self.stopped
+
+    def request(self) -> list[str]:
+        """No crawl starts from now on; the running ones are sent SIGINT (Scrapy: stop gracefully). Returns
+        their names."""
+        with self._lock:
+            self.requested = True
+            for name, proc in self._running.items():
+                self._interrupt(name, proc)
+            return list(self._running)
+
+    def force(self) -> list[str]:
+        """SIGKILL the crawls still running, with their worker processes; returns their names."""
+        with self._lock:
+            for proc in self._running.values():
+                _kill(proc)
+            return list(self._running)
+
+    def _interrupt(self, name: str, proc: subprocess.Popen[bytes]) -> None:
+        # the crawl's main process only: it shuts its worker processes down itself once the spider closed
+        if proc.poll() is None:
+            try:
+                os.kill(proc.pid, signal.SIGINT)
+            except ProcessLookupError:
+                pass
+        if name not in self.stopped:
+            self.stopped.append(name)
+
+
+@dataclass
+class CrawlInterrupted(Exception):  # noqa: N818 - what happened, not an error
+    """Ctrl-C during `run_sources`: what had finished, what was stopped and what never started."""
+
+    finished: list[RunOutcome] = field(default_factory=list)  # before the Ctrl-C, in the order of the names
+    stopped: list[str] = field(default_factory=list)
+    not_started: list[str] = field(default_factory=list)
+    killed: list[str] = field(default_factory=list)  # stopped ones still running after the grace period
+
+
+def run_sources(names: Sequence[str], jobs: int, run_one: Callable[[str, CrawlStop], RunOutcome], *,
+                grace_s: float, on_outcome: Callable[[RunOutcome], None] | None = None,
+                on_stopping: Callable[[list[str]], None] | None = None) -> list[RunOutcome]:
+    """`run_one(name, stop)` (which calls `run_source(..., stop=stop)`) for each name, `jobs` at a time; the
+    outcomes in the order of `names`, each also given to `on_outcome` as soon as it and those before it are in.
+
+    On Ctrl-C (KeyboardInterrupt in the calling thread): no source still waiting starts, the running crawls are
+    sent SIGINT (`on_stopping` is told which) and given `grace_s` seconds to stop (a second Ctrl-C: none), then
+    killed; then CrawlInterrupted is raised."""
+    stop = CrawlStop()
+    pool = ThreadPoolExecutor(max_workers=max(1, jobs))
+
+    def guarded(name: str) -> RunOutcome | None:
+        return run_one(name, stop) if stop.may_start(name) else None
+
+    futures: list[tuple[str, Future[RunOutcome | None]]] = []
+    outcomes: list[RunOutcome] = []
+    try:
+        for name in names:
+            futures.append((name, pool.submit(guarded, name)))
+        for _, fut in futures:
+            outcome = fut.result()
+            if outcome is not None:
+                outcomes.append(outcome)
+                if on_outcome is not None:
+                    on_outcome(outcome)
+        return outcomes
+    except KeyboardInterrupt:
+        raise _interrupted(futures, [n for n in names if n not in {m for m, _ in futures}], stop, grace_s,
+                           on_stopping) from None
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _interrupted(futures: list[tuple[str, Future[RunOutcome | None]]], unsubmitted: list[str], stop: CrawlStop,
+                 grace_s: float, on_stopping: Callable[[list[str]], None] | None) -> CrawlInterrupted:
+    running = stop.request()
+    cancelled = [name for name, fut in futures if fut.cancel()]
+    pending = [fut for _, fut in futures if not fut.done()]
+    if on_stopping is not None and running:
+        on_stopping(running)
+    try:
+        wait(pending, timeout=grace_s)
+    except KeyboardInterrupt:
+        pass  # a second Ctrl-C: kill them now
+    killed: list[str] = []
+    if any(not fut.done() for fut in pending):
+        killed = stop.force()
+        try:
+            wait(pending, timeout=15)
+        except KeyboardInterrupt:
+            pass
+    results = {name: fut.result() for name, fut in futures
+               if fut.done() and not fut.cancelled() and fut.exception() is None}
+    finished = [out for name, out in results.items() if out is not None and (out.ok or name not in stop.stopped)]
+    done_ok = {out.name for out in finished}
+    return CrawlInterrupted(finished=finished, stopped=[n for n in stop.stopped if n not in done_ok],
+                            not_started=cancelled + [n for n in stop.skipped if n not in cancelled] + unsubmitted,
+                            killed=killed)
+
+
 def run_source(config_path: str | None, name: str, timeout_s: int, log_path: Path | None = None, *,
-               settings: Mapping[str, str] | None = None) -> RunOutcome:
+               settings: Mapping[str, str] | None = None, stop: CrawlStop | None = None) -> RunOutcome:
     """Crawl one source now, in a subprocess; never raises for a failed crawl (see RunOutcome.ok).
 
-    `log_path` keeps the crawl's log; `settings` are extra Scrapy `-s` settings.
+    `log_path` keeps the crawl's log; `settings` are extra Scrapy `-s` settings; `stop` lets `run_sources`
+    stop the crawl on Ctrl-C.
     """
     config = load_config(config_path)
     source = config.source(name)  # unknown name: ConfigError now, not a dead subprocess
@@ -84,6 +230,8 @@ def run_source(config_path: str | None, name: str, timeout_s: int, log_path: Pat
         store.ensure_source(source)
         before = store.last_run(name)
         proc = start_source(config_path, name, log_path, settings)
+        if stop is not None:
+            stop.started(name, proc)
         timed_out = False
         try:
             returncode = proc.wait(timeout=timeout_s)
@@ -91,15 +239,23 @@ def run_source(config_path: str | None, name: str, timeout_s: int, log_path: Pat
             timed_out = True
             _kill(proc)
             returncode = proc.wait()
+        finally:
+            if stop is not None:
+                stop.finished(name)
+        stopped = stop is not None and stop.was_stopped(name)
         duration = time.monotonic() - started
         run = store.last_run(name)
         fresh = run is not None and (before is None or run.id != before.id)
         if fresh and run is not None and run.status in ("ok", "failed") and not timed_out:
-            return RunOutcome(name, run.status == "ok", run.items_new, run.pages, run.errors, run.message or "",
+            message = run.message or ""
+            if stopped and run.status != "ok":
+                message = STOPPED_VI + (f": {message}" if message else "")
+            return RunOutcome(name, run.status == "ok", run.items_new, run.pages, run.errors, message,
                               returncode, duration)
         message = (f"quá thời gian {timeout_s}s nên đã bị dừng" if timed_out
+                   else STOPPED_VI if stopped
                    else f"tiến trình thu thập kết thúc với mã {returncode} khi chưa xong lượt chạy")
-        if log_path and not timed_out:
+        if log_path and not timed_out and not stopped:
             message += f" (nhật ký: {log_path})"
         if fresh and run is not None and run.status == "running":
             store.finish_run(run.id, ok=False, items_new=run.items_new, pages=run.pages, errors=run.errors + 1,

@@ -29,7 +29,10 @@ class AdsSpider(ListingSpider):
         if not s.item:
             yield from super().parse_listing(response, sel)
             return
-        for node in select(sel, s.item):
+        nodes = select(sel, s.item)
+        if not nodes:
+            self.nothing_matched(response, "item", s.item, "tin rao")
+        for node in nodes:
             item = self.ad_from(node, response.url, fragment=True)
             if item is not None and self.first_time(item.canonical_url):
                 yield item

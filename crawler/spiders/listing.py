@@ -62,8 +62,20 @@ class ListingSpider(SourceSpider):
             self.ctx.error(f"{response.url}: bỏ qua {len(bad)} liên kết sai định dạng (đầu tiên: {bad[0][:200]!r})")
         return links
 
+    def nothing_matched(self, response: Response, key: str, query: str, what: str) -> None:
+        """A configured selector found nothing on a listing page: a typo or a redesigned site, which would
+        otherwise look like a quiet day (0 new items, run ok). Recorded on the run and the source's health."""
+        self.ctx.error(f"{response.url}: bộ chọn selectors.{key} = {query!r} không khớp {what} nào trên trang danh "
+                       f"sách (sai bộ chọn, hoặc trang đã đổi giao diện?) — kiểm tra [[sources]] {self.cfg.name} "
+                       "trong tệp cấu hình")
+
     def parse_listing(self, response: Response, sel: Selector) -> Iterator[Any]:
-        links = self.crawlable_links(response, hrefs(sel, self.cfg.selectors.link or f"{self.cfg.selectors.item} a"))
+        s = self.cfg.selectors
+        query, key = (s.link, "link") if s.link else (f"{s.item} a", "item")
+        found = hrefs(sel, query)
+        if not found:
+            self.nothing_matched(response, key, s.link or s.item, "liên kết")
+        links = self.crawlable_links(response, found)
         known = self.ctx.store.known_urls(canonical_url(u) for u in links)
         for url in links:
             canon = canonical_url(url)
