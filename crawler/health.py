@@ -72,8 +72,9 @@ class HealthRecorder:
             message = f"{len(ctx.errors)} lỗi trong lượt chạy, lỗi cuối: {ctx.errors[-1]}"
         else:
             message = None
+        # "shutdown": Scrapy was told to stop (Ctrl-C on `canhgac crawl`, the daemon stopping): not the source's fault
         ctx.store.finish_run(self.run_id, ok=ok, items_new=ctx.items_new, pages=ctx.pages,
-                             errors=len(ctx.errors), message=message)
+                             errors=len(ctx.errors), message=message, stopped=reason == "shutdown")
         log.info("run %s of %s: %s, %d new items, %d pages, %d errors", self.run_id, ctx.source.name if ctx.source
-                 else "?", "ok" if ok else "failed", ctx.items_new, ctx.pages, len(ctx.errors))
+                 else "?", "ok" if ok else "stopped" if reason == "shutdown" else "failed", ctx.items_new, ctx.pages, len(ctx.errors))
         ctx.store.close()

@@ -246,7 +246,7 @@ def run_source(config_path: str | None, name: str, timeout_s: int, log_path: Pat
         duration = time.monotonic() - started
         run = store.last_run(name)
         fresh = run is not None and (before is None or run.id != before.id)
-        if fresh and run is not None and run.status in ("ok", "failed") and not timed_out:
+        if fresh and run is not None and run.status in ("ok", "failed", "stopped") and not timed_out:
             message = run.message or ""
             if stopped and run.status != "ok":
                 message = STOPPED_VI + (f": {message}" if message else "")
@@ -258,11 +258,11 @@ def run_source(config_path: str | None, name: str, timeout_s: int, log_path: Pat
         if log_path and not timed_out and not stopped:
             message += f" (nhật ký: {log_path})"
         if fresh and run is not None and run.status == "running":
-            store.finish_run(run.id, ok=False, items_new=run.items_new, pages=run.pages, errors=run.errors + 1,
-                             message=message)
+            store.finish_run(run.id, ok=False, items_new=run.items_new, pages=run.pages,
+                             errors=run.errors + (not stopped), message=message, stopped=stopped)
         else:
             run_id = store.start_run(name)
-            store.finish_run(run_id, ok=False, items_new=0, errors=1, message=message)
+            store.finish_run(run_id, ok=False, items_new=0, errors=int(not stopped), message=message, stopped=stopped)
         return RunOutcome(name, False, 0, 0, 1, message, returncode, duration)
     finally:
         store.close()

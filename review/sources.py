@@ -83,18 +83,22 @@ class SourcesMixin(_Base):
             return run.id
 
     def finish_run(self, run_id: int, *, ok: bool, items_new: int, pages: int = 0, errors: int = 0,
-                   message: str | None = None) -> None:
-        """Close a run and update the source's health: success resets the failure streak."""
+                   message: str | None = None, stopped: bool = False) -> None:
+        """Close a run and update the source's health: success resets the failure streak. A run `stopped` on
+        request (Ctrl-C, the daemon shutting down) that did not finish is "stopped": not a failure of the source,
+        so neither its failure streak nor its last error changes (the next run resumes it)."""
         now = utcnow()
         with self.session() as s:
             run = s.get_one(SourceRun, run_id)
-            run.finished_at, run.status = now, "ok" if ok else "failed"
+            run.finished_at, run.status = now, "ok" if ok else "stopped" if stopped else "failed"
             run.items_new, run.pages, run.errors, run.message = items_new, pages, errors, message
             src = s.get_one(Source, run.source_id)
             src.items_last_run = items_new
             src.items_total = (src.items_total or 0) + items_new
             if ok:
                 src.last_success_at, src.consecutive_failures = now, 0
+            elif stopped:
+                pass
             else:
                 src.consecutive_failures = (src.consecutive_failures or 0) + 1
                 src.last_error, src.last_error_at = (message or "thất bại")[:2000], now

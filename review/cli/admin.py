@@ -110,7 +110,7 @@ def cmd_status(args: argparse.Namespace, ctx: Context) -> int:
     ctx.print(f"Mô hình đang dùng: {model}")
     ctx.print(f"Tiến trình nền (canhgac run): {daemon or 'không chạy'}")
     rows = [(h.name + ("" if h.name in configured else " (bỏ cấu hình)"), h.kind, h.last_run_at,
-             h.last_status or "-", h.items_last_run, h.items_total, h.consecutive_failures, h.next_run_at)
+             RUN_STATUS_VI.get(h.last_status or "", h.last_status or "-"), h.items_last_run, h.items_total, h.consecutive_failures, h.next_run_at)
             for h in health]
     if rows:
         ctx.print(render(["nguồn", "loại", "lần chạy cuối", "kết quả", "mục mới", "tổng", "lỗi liên tiếp",
@@ -129,6 +129,11 @@ def cmd_status(args: argparse.Namespace, ctx: Context) -> int:
         ctx.print(f"CẢNH BÁO: nguồn lỗi {cfg.review.failure_alert} lần liên tiếp trở lên: {', '.join(failing)}")
         return 1
     return 0
+
+
+# a run's status (SourceRun.status; `status --json` keeps these codes) as the status table shows it
+RUN_STATUS_VI = {"ok": "thành công", "failed": "lỗi", "killed": "bị ngắt (quá giờ hoặc tiến trình chết)",
+                 "running": "đang chạy", "stopped": "đã dừng theo yêu cầu"}
 
 
 def _daemon_line(ctx: Context) -> str | None:

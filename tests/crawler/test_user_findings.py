@@ -304,4 +304,7 @@ selectors = {{ link = "a.post-link" }}
     with crawl_env.store.session() as s:
         runs = {name: status for name, status in s.execute(
             select(Source.name, SourceRun.status).join(Source, Source.id == SourceRun.source_id))}
-    assert runs.get("cham-a") in ("failed", "killed") and "cham-b" not in runs and "cham-c" not in runs, runs
+        streak = s.scalar(select(Source.consecutive_failures).where(Source.name == "cham-a"))
+    # stopped on request: not a failure of the source (its failure streak and last error stay as they were)
+    assert runs.get("cham-a") == "stopped" and "cham-b" not in runs and "cham-c" not in runs, runs
+    assert not streak, streak

@@ -120,7 +120,8 @@ schedule = "every 2s"
     assert after["daemon"] is None and after["sources"][0]["next_run"] is None
     with store.session() as s:
         runs = s.execute(select(SourceRun.status, SourceRun.items_new)).all()
-    assert all(status in ("ok", "failed") for status, _ in runs), runs  # nothing left half-written
+    # nothing left half-written; a crawl the SIGTERM cut short is "stopped", not a failure of its source
+    assert all(status in ("ok", "failed", "stopped") for status, _ in runs), runs
     assert sum(1 for status, _ in runs if status == "ok") >= 2 and runs[0][1] > 0
     store.close()
 

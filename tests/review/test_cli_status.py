@@ -45,3 +45,21 @@ def test_status_json_times_are_iso_with_offset_or_null(store: Store, cli: CLI) -
     assert by_name["trang-moi"]["last_run"] is None and by_name["trang-moi"]["next_run"] is None
     assert status["oldest_open"] is None and status["last_digest"] is None
     assert status["daemon"] is None and status["daemon_since"] is None
+
+
+def test_a_run_stopped_on_request_is_not_a_failure_and_results_read_in_vietnamese(store: Store, cli: CLI) -> None:
+    """Ctrl-C on `canhgac crawl` or the daemon stopping ends a run "stopped": the source's failure streak and
+    last error stay as they were, and the status table says what each last run did in Vietnamese."""
+    _sources(store)
+    stopped = store.start_run("bao-tinh")
+    store.finish_run(stopped, ok=False, items_new=2, message="đã dừng theo yêu cầu (Ctrl-C)", stopped=True)
+    ok = store.start_run("trang-moi")
+    store.finish_run(ok, ok=True, items_new=3)
+    with store.session() as s:
+        src = s.query(Source).filter_by(name="bao-tinh").one()
+        assert src.consecutive_failures == 1 and src.last_error == REASON and src.items_total == 2
+    code, out, _ = cli("status")
+    assert code == 0
+    assert "đã dừng theo yêu cầu" in out and "thành công" in out, out
+    code, out, _ = cli("status", "--json")
+    assert {s["name"]: s["result"] for s in json.loads(out)["sources"]} == {"bao-tinh": "stopped", "trang-moi": "ok"}
