@@ -38,6 +38,7 @@ from pathlib import Path
 
 from classifier.categories import CATEGORIES
 from classifier.normalize import normalize, strip_accents
+from classifier.os_errors import reason_vi
 
 DEFAULT_RULES = Path(__file__).parent / "data" / "rules.toml"
 
@@ -265,7 +266,7 @@ class RuleSet:
         except UnicodeDecodeError as exc:
             raise RulesError(f"không phải văn bản UTF-8 ({exc.reason} ở byte {exc.start})", file=path) from exc
         except OSError as exc:
-            raise RulesError(f"không đọc được: {exc.strerror or exc}", file=path) from exc
+            raise RulesError(f"không đọc được: {reason_vi(exc)}", file=path) from exc
         try:
             raw = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:

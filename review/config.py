@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from classifier.categories import CATEGORIES
+from classifier.os_errors import reason_vi
 from review.errors import ConfigError
 
 DEFAULT_CONFIG_NAME = "canhgac.toml"
@@ -582,5 +583,5 @@ def load_config(explicit: str | None = None) -> Config:
     except UnicodeDecodeError as exc:
         raise ConfigError(f"không phải văn bản UTF-8 ({exc.reason} ở byte {exc.start})", file=str(path)) from None
     except OSError as exc:
-        raise ConfigError(f"không đọc được: {exc.strerror}", file=str(path)) from None
+        raise ConfigError(f"không đọc được: {reason_vi(exc)}", file=str(path)) from None
     return anchor_paths(parse_config(text, str(path)), path.resolve().parent)

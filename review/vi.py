@@ -29,9 +29,12 @@ def category_vi(category: str | None) -> str:
 
 
 def hhmm(t: datetime | None) -> str:
-    """Clock time in Vietnam time, with the date when it is not today."""
+    """Clock time in Vietnam time, with the date when it is not today and the year when it is not this year
+    (an old rumour posted again is judged by its year)."""
     if t is None:
         return "-"
     local = t.astimezone(VN_TZ)
     today = datetime.now(VN_TZ).date()
-    return local.strftime("%H:%M") if local.date() == today else local.strftime("%d/%m %H:%M")
+    if local.date() == today:
+        return local.strftime("%H:%M")
+    return local.strftime("%d/%m %H:%M") if local.year == today.year else local.strftime("%d/%m/%Y %H:%M")

@@ -7,6 +7,7 @@ import base64
 from pathlib import Path
 from typing import Any
 
+from classifier.os_errors import reason_vi
 from review.cli.context import Context
 from review.cli.table import printable, render, when
 from review.digest import collect_digest, last_complete_week, parse_week
@@ -59,7 +60,7 @@ def cmd_digest(args: argparse.Namespace, ctx: Context) -> int:
             try:
                 path.write_text(html, encoding="utf-8")
             except OSError as exc:
-                raise UsageError(f"không ghi được tệp {path}: {exc.strerror or exc}") from None
+                raise UsageError(f"không ghi được tệp {path}: {reason_vi(exc)}") from None
             ctx.print(f"Đã ghi bản xem trước tuần {week}: {path}")
         elif not args.send:
             ctx.print(printable(render_text(data, cfg.digest.timezone, cfg.digest.base_url)))

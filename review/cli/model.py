@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
 
+from classifier.os_errors import reason_vi
 from review.cli.context import Context
 from review.errors import UsageError
 
@@ -245,7 +246,7 @@ def classify_cmd(args: argparse.Namespace, ctx: Context) -> int:
         try:
             out = open(args.output, "w", encoding="utf-8")  # noqa: SIM115 - closed below
         except OSError as exc:
-            raise UsageError(f"không ghi được tệp {args.output}: {exc.strerror}") from exc
+            raise UsageError(f"không ghi được tệp {args.output}: {reason_vi(exc)}") from exc
     try:
         batch = 256
         for start in range(0, len(texts), batch):

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from classifier.os_errors import reason_vi
 from review.cli.context import Context
 from review.cli.table import age, render
 from review.errors import UsageError
@@ -83,7 +84,7 @@ def _writing(path: Path) -> Iterator[None]:
     try:
         yield
     except OSError as exc:
-        raise UsageError(f"không ghi được tệp {path}: {exc.strerror or exc}") from None
+        raise UsageError(f"không ghi được tệp {path}: {reason_vi(exc)}") from None
 
 
 #: The format an output file's extension names.
