@@ -13,7 +13,11 @@ Invariants of every result:
   reported, but only categories supported by a matched rule, a confirmed bank item, or a model score at
   the category's short-text threshold (card `short_thresholds`: tuned on the short training texts'
   held-out predictions to the target precision; absent when that precision was not shown) can be flagged,
-  and the label is "clean" unless something is flagged.
+  and the label is "clean" unless something is flagged;
+- text shorter than a category's `min_tokens` (card: for the recipe's strict categories, half the content
+  syllables of the category's shortest training example, listed where above MIN_CONTENT_TOKENS) is flagged in that category only by a matched rule
+  or a confirmed bank item, and not labelled with it: the model has not seen the category on text that short
+  (the `positive` seeds are 17+-word stories; "Cảm ơn anh đã giúp" is no commendation candidate).
 
 A title is read together with the text (the model, the rules and the cues see `title + ".\n" + text`).
 Evidence offsets always index the string the evidence was found in: the text, or — for evidence found in
@@ -80,6 +84,10 @@ class Scorer:
         # short texts: the model alone flags them only at these probabilities (tuned on short held-out texts)
         self.short_thresholds: dict[str, float] = {c: float(t) for c, t in (card.get("short_thresholds") or {}).items()
                                                    if c in self.categories}
+        # per category, the content syllables a text needs before the model alone may flag it there (shorter than
+        # half the category's shortest training example: extrapolation); cards from before it have none
+        self.min_tokens: dict[str, int] = {c: int(n) for c, n in (card.get("min_tokens") or {}).items()
+                                           if c in self.categories}
         # exclusive labels: `label` is the argmax of weight × score, weights tuned on out-of-fold macro-F1
         self.label_weights: dict[str, float] = {c: float(w) for c, w in (card.get("label_weights") or {}).items()}
         self.segment = bool(pipeline.named_steps["analyze"].segment)
@@ -185,13 +193,16 @@ class Scorer:
         for e in evidence:  # down-weighting last, so a dismissed duplicate stays down whatever else matched
             if e.weight < 0 and not (self.cues and e.kind == "sensational"):
                 scores[e.category] *= 1 + max(e.weight, -1.0)
-        short = content_tokens(doc) < MIN_CONTENT_TOKENS
+        n_tokens = content_tokens(doc)
+        short = n_tokens < MIN_CONTENT_TOKENS
         candidates = [c for c in self.categories if scores[c] >= self.thresholds[c]]
+        ruled = {e.category for e in evidence if e.kind in ("rule", "bank") and e.weight > 0}
         if short:  # too little text to judge by the ordinary thresholds: a rule, a confirmed bank item, or the
             # model at its short-text threshold (where the card has one: precision shown on short held-out texts)
-            backed = {e.category for e in evidence if e.kind in ("rule", "bank") and e.weight > 0}
-            backed |= {c for c, t in self.short_thresholds.items() if scores[c] >= t}
+            backed = ruled | {c for c, t in self.short_thresholds.items() if scores[c] >= t}
             candidates = [c for c in candidates if c in backed]
+        # shorter than anything the category was learnt from (card `min_tokens`): only a rule or a bank item flags it
+        candidates = [c for c in candidates if n_tokens >= self.min_tokens.get(c, 0) or c in ruled]
         for c in candidates:
             w = self._weights[self.categories.index(c)]
             evidence.extend(ngram_evidence(doc, row, w, self._names, c))
@@ -203,7 +214,8 @@ class Scorer:
         lifted = {e.category for e in evidence if e.kind in ("rule", "bank") and e.weight > 0} & set(flags)
         if label == model_io.CLEAN and lifted:  # the model alone said clean; a rule or confirmed item lifted a
             label = max(lifted, key=lambda c: scores[c])  # category over its threshold: not labelled "clean"
-        if label != model_io.CLEAN and label not in flags and (short or label in candidates):
+        if label != model_io.CLEAN and label not in flags and (short or label in candidates
+                                                              or n_tokens < self.min_tokens.get(label, 0)):
             label = max(flags, key=lambda c: scores[c]) if flags else model_io.CLEAN
         locality, places = localities_with_old(doc.plain_text.split(), doc.original)
         evidence.sort(key=lambda e: (e.category not in flags, e.category, -abs(e.weight)))

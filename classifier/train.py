@@ -30,7 +30,7 @@ from sklearn.model_selection import KFold, StratifiedKFold
 from sklearn.pipeline import Pipeline
 
 from classifier import model as model_io
-from classifier.analysis import MIN_CONTENT_TOKENS, analyze, is_short
+from classifier.analysis import MIN_CONTENT_TOKENS, analyze, content_tokens, is_short
 from classifier.categories import CATEGORIES
 from classifier.dataset import LabelledData, combine, read_labelled
 from classifier.features import model_input
@@ -361,6 +361,9 @@ def fit(texts: Sequence[str], labels: Sequence[Sequence[str]], *, categories: Se
                                                        repeats if oof is not None and len(oof) > n else 1)
     if log:
         log(f"  short-text thresholds {short_thresholds}: {short_method}")
+    min_tokens = _min_tokens(texts, labels, tuple(c for c in cats if c in recipe.strict_categories))
+    if log and min_tokens:
+        log(f"  minimum text length per category {min_tokens}: {MIN_TOKENS_METHOD}")
     info = list(data_info or [{"source": "inline", "rows": n,
                                "sha256": hashlib.sha256(json.dumps([list(texts), [list(r) for r in labels]],
                                                                    ensure_ascii=False).encode()).hexdigest()}])
@@ -379,6 +382,8 @@ def fit(texts: Sequence[str], labels: Sequence[Sequence[str]], *, categories: Se
         "threshold_method": methods,
         "short_thresholds": short_thresholds,
         "short_threshold_method": short_method,
+        "min_tokens": min_tokens,
+        "min_tokens_method": MIN_TOKENS_METHOD,
         "label_weights": label_weights,
         "label_method": label_method,
         "meta_keys": sorted({str(k) for m in meta or [] if m for k in m}),
@@ -520,6 +525,30 @@ def check_trainable(labels: Sequence[Sequence[str]], recipe: Recipe, *, cv: bool
 
 
 SHORT_MIN_THRESHOLD = 0.5  # a short text is never flagged by the model alone below this probability
+
+
+MIN_TOKENS_METHOD = (f"for the recipe's strict categories (a short list of strong candidates wanted): half the content "
+                     f"syllables of the category's shortest training example, where that is more than "
+                     f"{MIN_CONTENT_TOKENS}; the model alone does not flag the category on shorter text (a rule or a "
+                     "confirmed bank item still can). Harm categories have no such floor: a short harmful text "
+                     "missed costs more than a short one flagged")
+
+
+def _min_tokens(texts: Sequence[str], labels: Sequence[Sequence[str]], cats: tuple[str, ...]) -> dict[str, int]:
+    """Per category of `cats` (the recipe's strict categories), the fewest content syllables a text needs for the
+    model alone to flag it there: half those of the category's shortest training example, listed only when
+    above MIN_CONTENT_TOKENS (which every category already has). The model has not seen the category on
+    anything shorter, so it only extrapolates there: the `positive` seeds are stories of 17+ words, and
+    "Cảm ơn anh đã giúp" scored 0.86 `positive`."""
+    shortest: dict[str, int] = {}
+    for text, row in zip(texts, labels, strict=True):
+        if not row:
+            continue
+        n = content_tokens(analyze(text, segment=False))
+        for c in row:
+            if c in cats and n < shortest.get(c, 1 << 30):
+                shortest[c] = n
+    return {c: n // 2 for c, n in sorted(shortest.items()) if n // 2 > MIN_CONTENT_TOKENS}
 
 
 def _short_thresholds(texts: Sequence[str], labels: Sequence[Sequence[str]], cats: tuple[str, ...],
