@@ -7,7 +7,10 @@ character n-grams) are summed into one piece of evidence.
 
 from __future__ import annotations
 
+import unicodedata
 from collections import defaultdict
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -76,18 +79,34 @@ def ngram_evidence(doc: Doc, row: Any, weights: np.ndarray, names: np.ndarray, c
         spans[span] += c
         detail[span].append((block in ("chars", "chars_acc"), feat))
     best = sorted(spans.items(), key=lambda kv: -kv[1])[:top]
-    return [Evidence(category, "ngram", doc.original[a:b], a, b, w, _detail(detail[(a, b)])) for (a, b), w in best]
+    return [Evidence(category, "ngram", doc.original[a:b], a, b, w, _detail(detail[(a, b)], doc.original[a:b]))
+            for (a, b), w in best]
 
 
-def _detail(features: list[tuple[bool, str]]) -> str:
+FUNCTION_WORDS_PATH = Path(__file__).resolve().parent / "data" / "function_words.txt"
+WEAK = "từ thông dụng, căn cứ yếu"  # appended to the detail of evidence made only of grammatical words
+
+
+@lru_cache(maxsize=1)
+def function_words() -> frozenset[str]:
+    """Vietnamese grammatical words (classifier/data/function_words.txt): "sẽ", "bị", "không", "của" ..."""
+    lines = FUNCTION_WORDS_PATH.read_text(encoding="utf-8").splitlines()
+    return frozenset(w.strip() for w in lines if w.strip() and not w.startswith("#"))
+
+
+def _detail(features: list[tuple[bool, str]], text: str) -> str:
     """What a moderator reads about one piece of n-gram evidence: the word forms the model weighed (with and
-    without accents) and how many character n-grams of it counted too: "sẽ / se (+2 đoạn ký tự)"."""
+    without accents), how many character n-grams of it counted too, and, when `text` is only grammatical words,
+    that it is weak evidence: "sẽ / se (+2 đoạn ký tự; từ thông dụng, căn cứ yếu)"."""
     words = list(dict.fromkeys(f for is_chars, f in features if not is_chars))
     chars = sum(is_chars for is_chars, _ in features)
-    text = " / ".join(words[:3])
-    if chars:
-        text = f"{text} (+{chars} đoạn ký tự)" if text else f"{chars} đoạn ký tự"
-    return text
+    notes = [f"+{chars} đoạn ký tự"] if chars else []
+    syllables = unicodedata.normalize("NFC", text).lower().split()
+    if syllables and all(w in function_words() for w in syllables):
+        notes.append(WEAK)
+    head = " / ".join(words[:3])
+    tail = "; ".join(notes)
+    return f"{head} ({tail})" if head and tail else head or tail
 
 
 def shape_evidence(original: str, row: Any, weights: np.ndarray, names: np.ndarray, category: str,

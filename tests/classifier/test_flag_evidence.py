@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from classifier.bank import Bank, BankText
+from classifier.explain import WEAK
 from classifier.normalize import strip_accents
 from classifier.result import ScoreResult
 from classifier.scorer import MIN_CONTENT_TOKENS, TITLE_DETAIL, Scorer
@@ -113,8 +114,17 @@ def test_ngram_evidence_says_which_word_forms_counted_not_the_model_internals(de
     grams = [e for e in res.evidence if e.kind == "ngram"]
     assert grams
     for e in grams:
-        words, _, chars = e.detail.partition(" (+")
-        forms = words.split(" / ") if words and not words.endswith("đoạn ký tự") else []
-        for form in forms:  # each named form is the evidence's words, with or without accents
+        words, _, notes = e.detail.partition(" (")
+        for form in words.split(" / "):  # each named form is the evidence's words, with or without accents
             assert form == form.strip() and form.lower() in (e.text.lower(), strip_accents(e.text.lower())), e
-        assert not chars or chars.endswith(" đoạn ký tự)"), e
+        for note in notes.rstrip(")").split("; ") if notes else []:
+            assert note.endswith(" đoạn ký tự") or note == WEAK, e
+
+
+def test_evidence_made_only_of_grammatical_words_is_marked_weak(default_scorer: Scorer) -> None:
+    """«sẽ», «bị», «nếu không» may carry weight in a small seed set; the moderator is told they are weak grounds."""
+    res = default_scorer.score("Anh sẽ bị phạt nếu không chuyển khoản ngay cho tôi")
+    grams = [e for e in res.evidence if e.kind == "ngram"]
+    weak = {e.text.lower() for e in grams if e.detail.endswith(WEAK + ")")}
+    assert weak and weak <= {"sẽ", "bị", "sẽ bị", "nếu không", "không", "cho", "tôi", "cho tôi", "nếu"}, grams
+    assert all(not e.detail.endswith(WEAK + ")") for e in grams if e.text.lower() in ("chuyển", "khoản", "phạt")), grams
