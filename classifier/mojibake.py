@@ -21,10 +21,12 @@ Imports nothing outside `classifier` (the crawler uses it too).
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -77,12 +79,21 @@ def _pair_pattern(table: dict[str, int]) -> re.Pattern[str]:
 
 
 _PAIRS = {cp: _pair_pattern(table) for cp, table in _TABLES.items()}
+# what each code page alone reads its bytes as (C3 "Ã" in Windows-1252, "Ă" in Windows-1258; D0 "Ð"/"Đ" ...)
+_READS = {cp: frozenset(bytes([b]).decode(cp) for b in range(0x80, 0x100) if _defined(b, cp)) for cp in CODE_PAGES}
+_OWN = {cp: _READS[cp] - frozenset().union(*(_READS[o] for o in CODE_PAGES if o != cp)) for cp in CODE_PAGES}
+# every lead character (a byte C2-F4 as the code page shows it): where a damaged run can start
+_LEADS = {cp: re.compile("[" + re.escape("".join(sorted(ch for ch, b in table.items() if 0xC2 <= b <= 0xF4))) + "]")
+          for cp, table in _TABLES.items()}
 # Bytes a damaged text may have lost: those the code page leaves undefined (they became U+FFFD, "?" or nothing)
 # and the no-break space (it became a plain space, or nothing).
 _UNDEFINED = {cp: tuple(b for b in range(0x80, 0x100) if not _defined(b, cp)) for cp in CODE_PAGES}
 _NBSP = 0xA0
 _PLACEHOLDERS = frozenset("\ufffd?")
 _PRIOR = "ờềọỏốđáíýàạơỡởẻẽ"  # when nothing else decides: the more frequent letter first
+# lost bytes ranked by their words per text at most (each costs ~0.1 ms); the rest take the most frequent letter,
+# so a huge damaged page costs seconds, not minutes
+MAX_RANKED = 20_000
 
 
 @lru_cache(maxsize=1)
@@ -105,6 +116,7 @@ def _needs(lead: int) -> int:
     return 1 if 0xC2 <= lead <= 0xDF else 2 if 0xE0 <= lead <= 0xEF else 3 if 0xF0 <= lead <= 0xF4 else 0
 
 
+@lru_cache(maxsize=4096)
 def _decode(data: bytes) -> str | None:
     try:
         ch = data.decode("utf-8")
@@ -113,11 +125,13 @@ def _decode(data: bytes) -> str | None:
     return ch if ch in _ACCEPT else None
 
 
+@lru_cache(maxsize=4096)
 def _lost(data: bytes, lost: tuple[int, ...]) -> list[str]:
     """The Vietnamese letters and typographic signs (the closing quote ” is E2 80 9D) `data` + one of the `lost`
     bytes can be."""
-    return sorted({ch for b in lost if (ch := _decode(data + bytes([b]))) is not None
-                   and (ch in VI_LETTERS or ch in _TYPOGRAPHIC)})
+    found = {ch for b in lost if (ch := _decode(data + bytes([b]))) is not None
+             and (ch in VI_LETTERS or ch in _TYPOGRAPHIC)}
+    return sorted(found, key=lambda ch: (_PRIOR.find(ch.lower()) % 100, ch))  # the more frequent letter first
 
 
 # One repaired run: its options (text, offsets into the damaged text), the first the most likely.
@@ -125,8 +139,9 @@ _Option = tuple[str, list[int]]
 
 
 def _run_at(text: str, i: int, table: dict[str, int], undefined: tuple[int, ...]
-            ) -> tuple[list[_Option], int] | None:
-    """The readings of the UTF-8 sequence starting at text[i] and where it ends, or None."""
+            ) -> tuple[list[_Option], int, bool] | None:
+    """The readings of the UTF-8 sequence starting at text[i], where it ends, and whether it is complete (no
+    byte lost), or None."""
     lead = table.get(text[i])
     if lead is None or not (need := _needs(lead)):
         return None
@@ -137,13 +152,13 @@ def _run_at(text: str, i: int, table: dict[str, int], undefined: tuple[int, ...]
         j += 1
     if len(data) == need + 1:
         ch = _decode(bytes(data))
-        return ([(ch, [i])], j) if ch is not None else None
+        return ([(ch, [i])], j, True) if ch is not None else None
     if need + 1 - len(data) != 1:
         return None
     nxt = text[j] if j < len(text) else ""
     if nxt in _PLACEHOLDERS:  # an undefined byte that became U+FFFD or "?"
         options = [(ch, [i]) for ch in _lost(bytes(data), undefined)]
-        return (options, j + 1) if options else None
+        return (options, j + 1, False) if options else None
     if nxt == " ":
         # a no-break space that became a plain space (it ended the word, or it did not), or a dropped byte
         nbsp = [(ch, [i]) for ch in _lost(bytes(data), (_NBSP,))]
@@ -152,45 +167,67 @@ def _run_at(text: str, i: int, table: dict[str, int], undefined: tuple[int, ...]
             options = nbsp + dropped
         else:
             options = nbsp + [(ch + " ", [i, j]) for ch, _ in nbsp] + dropped
-        return (options, j + 1) if options else None
+        return (options, j + 1, False) if options else None
     options = [(ch, [i]) for ch in _lost(bytes(data), (*undefined, _NBSP))]  # the byte was dropped
-    return (options, j) if options else None
+    return (options, j, False) if options else None
 
 
 def _repair(text: str, code_page: str) -> tuple[str, list[int], int]:
-    """(repaired text, offsets, number of runs that became Vietnamese letters). Where a lost byte leaves more
+    """(repaired text, offsets, number of complete runs that became Vietnamese letters). Where a lost byte leaves more
     than one reading, the one that makes its word a Vietnamese syllable is taken (the most frequent letter
-    first); else the first."""
+    first); else the first. Only the lead characters are visited one by one; the text between them is copied
+    as it is (a 1 MB damaged page: a few seconds)."""
     table, undefined = _TABLES[code_page], _UNDEFINED[code_page]
-    pieces: list[list[_Option]] = []
+    pieces: list[list[tuple[str, Sequence[int]]]] = []  # per piece its readings (text, offsets), likeliest first
+    guesses: list[tuple[int, int, int]] = []  # (piece, start, end) of the runs that lost a byte
+    newlines = [m.start() for m in re.finditer("\n", text)]
+    sure_lines: set[int] = set()  # lines holding a complete run that became a Vietnamese letter
     vi = 0
-    i, n = 0, len(text)
-    while i < n:
-        run = _run_at(text, i, table, undefined) if text[i] in table else None
-        if run is None:
-            pieces.append([(text[i], [i])])
-            i += 1
+    i = 0
+    for m in _LEADS[code_page].finditer(text):
+        j = m.start()
+        if j < i:  # inside the run just taken
             continue
-        options, j = run
-        vi += options[0][0].strip() in VI_LETTERS
-        pieces.append(options)
-        i = j
+        run = _run_at(text, j, table, undefined)
+        if run is None:
+            continue
+        if j > i:
+            pieces.append([(text[i:j], range(i, j))])
+        options, end, complete = run
+        if complete and options[0][0] in VI_LETTERS:
+            vi += 1
+            sure_lines.add(bisect.bisect(newlines, j))
+        elif not complete:
+            guesses.append((len(pieces), j, end))
+        pieces.append([(o, p) for o, p in options])  # a new list: typed as the pieces' readings
+        i = end
+    if i < len(text):
+        pieces.append([(text[i:], range(i, len(text)))])
+    # a run that lost a byte is only a guess ("XÃ ĐÃ" is genuine capitals, not "xà đà" damaged): taken on lines
+    # that hold complete damaged runs too, else left as written
+    for k, start, end in guesses:
+        if bisect.bisect(newlines, start) not in sure_lines:
+            pieces[k] = [(text[start:end], range(start, end))]
     out: list[str] = []
     pos: list[int] = []
-    for k, options in enumerate(pieces):
-        chosen = options[0]
-        if len(options) > 1:
-            before, after = "".join(out[-12:]), "".join(p[0][0] for p in pieces[k + 1:k + 13])
+    ranked = 0
+    for k, readings in enumerate(pieces):
+        chosen = readings[0]
+        if len(readings) > 1 and ranked < MAX_RANKED:
+            ranked += 1
+            before = "".join(out[-12:])[-12:]
+            after = "".join(p[0][0] for p in pieces[k + 1:k + 13])[:12]
             letters = [c for c in before + after if c.isalpha()]
             upper = len(letters) >= 2 and sum(c.isupper() for c in letters) * 2 > len(letters)
             left, right = _word_end(before), _word_start(after)
-            chosen = min(options, key=lambda o: _rank(o[0], left, right, upper))
+            chosen = min(readings, key=lambda o: _rank(o[0], left, right, upper))
         out.append(chosen[0])
         pos.extend(chosen[1])
-    pos.append(n)
+    pos.append(len(text))
     return "".join(out), pos, vi
 
 
+@lru_cache(maxsize=65536)
 def _rank(option: str, left: str, right: str, upper: bool) -> tuple[bool, bool, bool, bool, int, int]:
     """Sort key of a reading of a lost byte, best first: the words it makes are Vietnamese syllables (the letters
     before it, the option and the letters after it; or, when the option ends its word with a space, the two
@@ -226,8 +263,12 @@ def repair_with_map(text: str) -> tuple[str, list[int]] | None:
     characters, the offset in `text` it came from (one more entry: len(text))."""
     if text.isascii():
         return None
+    chars = set(text)
+    # a code page whose own characters ("Ã" is Windows-1252's C3, "Ă" Windows-1258's) appear while the other's
+    # do not is the one: the other is not tried (a large damaged page is read once, not twice)
+    own = [cp for cp in CODE_PAGES if not chars.isdisjoint(_OWN[cp])]
     best: tuple[int, str, list[int]] | None = None
-    for code_page in CODE_PAGES:
+    for code_page in own if len(own) == 1 else CODE_PAGES:
         if not _PAIRS[code_page].search(text):
             continue
         repaired, pos, vi = _repair(text, code_page)

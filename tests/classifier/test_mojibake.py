@@ -92,10 +92,23 @@ def test_letters_come_back_in_most_of_a_text_that_lost_bytes() -> None:
     "Ảnh: Hà Nội ©2024 · Đà Nẵng ®",
     "Ã, Ä, Å, Æ: tiếng Thụy Điển và tiếng Đức — Ägypten, Århus, Ærø",
     "Tôi yêu Hà Nội! À ừ, ở đây có bán phở không?",
+    # capitals "Ã"/"Ă" before a space or a letter look like a damaged "à" that lost its no-break space, and a
+    # vowel before a curly quote like a damaged run: guesses, never taken without complete damaged runs
+    "ÔNG NÓI “CÓ”, XÃ ĐÃ BÁO CÁO",
+    "TĂNG GIÁ XĂNG TỪ HÔM NAY, “KHÔNG CÓ” CHUYỆN GIẢM",
+    "Anh ấy nói quá” rồi bỏ đi. XÃ ĐÃ họp.",
+    "XÃ ĐÃ HỌP BÀN VIỆC ĐÀO AO\nSáng nay XÃ Tân Hiệp họp dân",
 ])
 def test_text_that_is_not_damaged_is_left_alone(text: str) -> None:
     assert repair_with_map(text) is None
     assert repair(text) == text
+
+
+def test_genuine_lines_around_damaged_ones_keep_their_capitals() -> None:
+    """A page with a damaged paragraph and a genuine one in capitals: only the damaged line is repaired."""
+    genuine = "XÃ ĐÃ HỌP BÀN VIỆC ĐÀO AO"
+    broken = damage("Người dân đã về quê, họ bảo vệ rừng và các con suối", "cp1252").replace("\ufffd", "?")
+    assert repair(f"{genuine}\n{broken}") == f"{genuine}\nNgười dân đã về quê, họ bảo vệ rừng và các con suối"
 
 
 def test_the_classifier_reads_damaged_text_with_offsets_into_it() -> None:
