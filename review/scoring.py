@@ -210,14 +210,15 @@ class ScoringMixin(_Base):
         daemon crawl) once scoring works again. A waiting report found then to be the content of another entry
         joins that entry and is marked `FILED_IN` (`mark_report_filed`), so it is not taken up again."""
         with self.session() as s:
+            # joined ones are left out in SQL, before the limit: else the oldest joined report would hide every
+            # later waiting one from `waiting_reports(limit=1)` (JSON path: NULL when absent, SQLite and PostgreSQL)
             rows = s.scalars(select(Item).where(Item.kind == REPORT_KIND, ~exists().where(Score.item_id == Item.id),
-                                                ~exists().where(ReviewEntry.item_id == Item.id))
+                                                ~exists().where(ReviewEntry.item_id == Item.id),
+                                                Item.extra[FILED_IN].as_integer().is_(None))
                              .order_by(Item.id).limit(limit)).all()
             out: list[tuple[int, NewItem]] = []
             for it in rows:
                 extra = dict(it.extra or {})
-                if FILED_IN in extra:
-                    continue
                 keys = list(s.scalars(select(ItemBand.band_key).where(ItemBand.item_id == it.id)))
                 out.append((it.id, NewItem(
                     url=it.url, canonical_url=it.canonical_url, kind=it.kind, title=it.title, text=it.text,
@@ -232,7 +233,7 @@ class ScoringMixin(_Base):
         with self.session() as s:
             item = s.get(Item, item_id)
             if item is not None:
-                item.extra = {**(item.extra or {}), FILED_IN: entry_id}
+                item.extra = {**(item.extra or {}), FILED_IN: entry_id if entry_id is not None else 0}  # never null
 
     def load_bank(self) -> Bank:
         """The known-item bank for the classifier: confirmed violations and dismissed false positives."""
