@@ -81,7 +81,7 @@ def smtp_send(smtp: SmtpConfig, msg: EmailMessage, tls_context: ssl.SSLContext |
         server = smtplib.SMTP_SSL(smtp.host, smtp.port, timeout=smtp.timeout_s, context=context)
     else:
         server = smtplib.SMTP(smtp.host, smtp.port, timeout=smtp.timeout_s)
-    with server:
+    try:
         if smtp.security == "starttls":
             server.starttls(context=context)
         if smtp.user:
@@ -89,6 +89,15 @@ def smtp_send(smtp: SmtpConfig, msg: EmailMessage, tls_context: ssl.SSLContext |
         refused = server.send_message(msg)
         if refused:
             raise smtplib.SMTPRecipientsRefused(refused)
+    except BaseException:
+        server.close()
+        raise
+    # the server has accepted the message: a bad or missing reply to QUIT must not make it a failed attempt
+    # (it would be sent again)
+    try:
+        server.quit()
+    except (smtplib.SMTPException, OSError):
+        server.close()
 
 
 def describe_error(exc: BaseException, smtp: SmtpConfig) -> str:
