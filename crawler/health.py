@@ -20,6 +20,12 @@ from crawler.context import CrawlContext, crawl_context
 log = logging.getLogger(__name__)
 
 
+# Scrapy's reasons for closing a spider early, as `status` and the digest show them
+_CLOSE_REASON_VI = {"shutdown": "được yêu cầu dừng", "cancelled": "bị huỷ",
+                    "closespider_timeout": "hết thời gian cho phép", "closespider_errorcount": "quá nhiều lỗi",
+                    "closespider_pagecount": "đủ số trang giới hạn", "closespider_itemcount": "đủ số mục giới hạn"}
+
+
 class HealthRecorder:
     def __init__(self, ctx: CrawlContext) -> None:
         self.ctx = ctx
@@ -65,7 +71,7 @@ class HealthRecorder:
         dead = bool(ctx.start_failed) and not ctx.start_ok
         ok = reason == "finished" and not dead
         if reason != "finished":
-            message: str | None = f"lượt thu thập dừng giữa chừng ({reason})"
+            message: str | None = f"lượt thu thập dừng giữa chừng ({_CLOSE_REASON_VI.get(reason, reason)})"
         elif dead:
             message = "không tải được địa chỉ nào trong urls của nguồn: " + "; ".join(ctx.errors[:3])
         elif ctx.errors:

@@ -219,7 +219,7 @@ def scoring_off_reasons() -> Iterator[list[str]]:
     def keep(record: logging.LogRecord) -> bool:
         message = record.getMessage()
         if message.startswith("scoring is off"):
-            seen.append(message.removeprefix("scoring is off").lstrip(": "))
+            seen.append(_scoring_off_vi(message.removeprefix("scoring is off").lstrip(": ")))
             return False
         return True
 
@@ -228,6 +228,20 @@ def scoring_off_reasons() -> Iterator[list[str]]:
         yield seen
     finally:
         logger.removeFilter(keep)
+
+
+# `load_scorer`'s reasons (English, for the daemon's log) as the officer reads them
+_SCORING_OFF_VI = (("cannot load the model: ", "không tải được mô hình: "),
+                   ("the classifier is not available", "bộ phân loại không dùng được"),
+                   ("this store cannot record scores yet", "cơ sở dữ liệu này chưa ghi được điểm"),
+                   ("the model has categories canhgac does not know", "mô hình có nhóm canhgac không biết"),
+                   ("; items are stored unscored", ""), ("; run `canhgac config check`", "; hãy chạy `canhgac config check`"))
+
+
+def _scoring_off_vi(reason: str) -> str:
+    for english, vietnamese in _SCORING_OFF_VI:
+        reason = reason.replace(english, vietnamese)
+    return reason
 
 
 @dataclass

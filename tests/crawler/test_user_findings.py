@@ -85,6 +85,7 @@ def test_report_made_while_the_model_cannot_load_reaches_the_queue_once(  # type
     assert main(["--config", str(cfg), "--as", "lan", "report", "--text", SCAM, "--reporter", "chị Hoa"]) == 0
     out = capsys.readouterr().out
     assert "CHƯA vào hàng chờ" in out and "không bị mất" in out and "khong-co.skops" in out, out
+    assert "không tải được mô hình" in out and "cannot load" not in out, out  # the reason in Vietnamese too
     assert not [r for r in caplog.records if "scoring is off" in r.getMessage()]  # said in Vietnamese instead
     with crawl_env.store.session() as s:
         assert s.scalar(select(func.count()).select_from(ReviewEntry)) == 0
@@ -305,6 +306,8 @@ selectors = {{ link = "a.post-link" }}
         runs = {name: status for name, status in s.execute(
             select(Source.name, SourceRun.status).join(Source, Source.id == SourceRun.source_id))}
         streak = s.scalar(select(Source.consecutive_failures).where(Source.name == "cham-a"))
+        messages = list(s.scalars(select(SourceRun.message)))
     # stopped on request: not a failure of the source (its failure streak and last error stay as they were)
     assert runs.get("cham-a") == "stopped" and "cham-b" not in runs and "cham-c" not in runs, runs
     assert not streak, streak
+    assert messages and all("shutdown" not in (m or "") for m in messages), messages  # Scrapy's word, translated
