@@ -7,6 +7,7 @@ character n-grams) are summed into one piece of evidence.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections import defaultdict
 from functools import lru_cache
@@ -84,6 +85,7 @@ def ngram_evidence(doc: Doc, row: Any, weights: np.ndarray, names: np.ndarray, c
 
 
 FUNCTION_WORDS_PATH = Path(__file__).resolve().parent / "data" / "function_words.txt"
+_WORDS = re.compile(r"[^\W\d_]+")
 WEAK = "từ thông dụng, căn cứ yếu"  # appended to the detail of evidence made only of grammatical words
 
 
@@ -101,7 +103,7 @@ def _detail(features: list[tuple[bool, str]], text: str) -> str:
     words = list(dict.fromkeys(f for is_chars, f in features if not is_chars))
     chars = sum(is_chars for is_chars, _ in features)
     notes = [f"+{chars} đoạn ký tự"] if chars else []
-    syllables = unicodedata.normalize("NFC", text).lower().split()
+    syllables = _WORDS.findall(unicodedata.normalize("NFC", text).lower())  # "sẽ," is "sẽ"
     if syllables and all(w in function_words() for w in syllables):
         notes.append(WEAK)
     head = " / ".join(words[:3])

@@ -128,3 +128,11 @@ def test_evidence_made_only_of_grammatical_words_is_marked_weak(default_scorer: 
     weak = {e.text.lower() for e in grams if e.detail.endswith(WEAK + ")")}
     assert weak and weak <= {"sẽ", "bị", "sẽ bị", "nếu không", "không", "cho", "tôi", "cho tôi", "nếu"}, grams
     assert all(not e.detail.endswith(WEAK + ")") for e in grams if e.text.lower() in ("chuyển", "khoản", "phạt")), grams
+
+
+@pytest.mark.parametrize(("text", "weak"), [("sẽ,", True), ("Sẽ bị!", True), ("“không”", True), ("lừa đảo", False),
+                                            ("sẽ lừa", False), ("", False)])
+def test_the_weak_mark_reads_words_not_punctuation_or_case(text: str, weak: bool) -> None:
+    from classifier.explain import _detail
+
+    assert _detail([(False, "x")], text).endswith(WEAK + ")") is weak
