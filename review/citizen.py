@@ -115,6 +115,13 @@ def _file_report(store: Store, s: Session, report: ScoredItem, actor: str, offic
         entry_id = s.scalar(select(ReviewEntry.id).where(ReviewEntry.item_id == res.item_id))
         return FiledReport(NEW, res.item_id, entry_id, created=res.created, scored=res.scored)
     entry, match, similarity = found
+    own = s.execute(select(Item.canonical_url, Item.content_hash).where(Item.id == entry.item_id)).one_or_none()
+    if own is not None and tuple(own) == (new.canonical_url, new.content_hash):
+        # the entry's item IS this report (same address, reporter, note and text): filed before, by another
+        # process queueing the same waiting report or by sending it again word for word; nothing new to record
+        return FiledReport(ALREADY_DECIDED if entry.status == DECIDED else JOINED, entry.item_id, entry.id,
+                           scored=True, status=entry.status, verdict=entry.verdict,
+                           verdict_category=entry.verdict_category, repeated=True)
     now = utcnow()
     details: dict[str, Any] = {"item_id": entry.item_id, "url": new.url, "reporter": new.extra.get("reporter"),
                                "note": new.extra.get("note"), "report_hash": new.content_hash,

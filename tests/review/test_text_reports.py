@@ -267,3 +267,18 @@ def test_queue_by_source_finds_a_report_entry_a_page_of_that_source_joined(store
     assert code == 0 and [row["id"] for row in json.loads(out)] == [filed.entry_id]
     code, out, _ = cli("queue", "--source", "nguon-khac", "--json")
     assert code == 0 and json.loads(out) == []
+
+
+def test_filing_the_same_stored_report_again_records_nothing_new(store: Store) -> None:
+    """Two processes queueing the same waiting report (or a report re-sent word for word): the second finds the
+    report's own entry; it records no second "report" audit row and does not bump the entry's version (a
+    moderator's decision in progress stays valid)."""
+    report = pasted(BODY)
+    first = file_report(store, report, actor="lan")
+    assert first.outcome == NEW and first.entry_id is not None
+    version = store.entry_detail(first.entry_id).row.version
+    again = file_report(store, report, actor="canhgac-crawler")
+    assert again.entry_id == first.entry_id and again.repeated
+    assert _audit(store, "report") == []
+    assert store.entry_detail(first.entry_id).row.version == version
+    assert [e[0] for e in _entries(store)] == [first.entry_id]
