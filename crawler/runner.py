@@ -93,6 +93,7 @@ class CrawlStop:
         self._lock = threading.Lock()
         self._running: dict[str, subprocess.Popen[bytes]] = {}
         self.requested = False
+        self.forced = False  # past the grace period: a crawl starting now is killed at once
         self.stopped: list[str] = []  # sources whose running crawl was told to stop
         self.skipped: list[str] = []  # sources not started because the stop came first
 
@@ -106,7 +107,10 @@ class CrawlStop:
     def started(self, name: str, proc: subprocess.Popen[bytes]) -> None:
         with self._lock:
             self._running[name] = proc
-            if self.requested:  # the stop came while this crawl was being started
+            if self.forced:  # the stop and its grace period passed while this crawl was being started
+                self._interrupt(name, proc)
+                _kill(proc)
+            elif self.requested:  # the stop came while this crawl was being started
                 self._interrupt(name, proc)
 
     def finished(self, name: str) -> None:
@@ -129,17 +133,20 @@ class CrawlStop:
     def force(self) -> list[str]:
         """SIGKILL the crawls still running, with their worker processes; returns their names."""
         with self._lock:
+            self.forced = True
             for proc in self._running.values():
                 _kill(proc)
             return list(self._running)
 
     def _interrupt(self, name: str, proc: subprocess.Popen[bytes]) -> None:
-        # the crawl's main process only: it shuts its worker processes down itself once the spider closed
-        if proc.poll() is None:
-            try:
-                os.kill(proc.pid, signal.SIGINT)
-            except ProcessLookupError:
-                pass
+        # the crawl's main process only: it shuts its worker processes down itself once the spider closed. A crawl
+        # that had already ended (finished, or crashed) was not stopped: its own outcome stands
+        if proc.poll() is not None:
+            return
+        try:
+            os.kill(proc.pid, signal.SIGINT)
+        except ProcessLookupError:
+            return
         if name not in self.stopped:
             self.stopped.append(name)
 

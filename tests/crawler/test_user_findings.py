@@ -311,3 +311,24 @@ selectors = {{ link = "a.post-link" }}
     assert runs.get("cham-a") == "stopped" and "cham-b" not in runs and "cham-c" not in runs, runs
     assert not streak, streak
     assert messages and all("shutdown" not in (m or "") for m in messages), messages  # Scrapy's word, translated
+
+
+def test_crawl_stop_marks_only_crawls_it_stopped_and_kills_one_started_after_the_grace() -> None:
+    """A crawl that had already ended when Ctrl-C came keeps its own outcome (not "stopped"); one that starts
+    after the grace period ran out is killed at once instead of outliving the command."""
+    from crawler.runner import CrawlStop
+
+    stop = CrawlStop()
+    done = subprocess.Popen([sys.executable, "-c", "pass"], start_new_session=True)
+    done.wait(timeout=30)
+    stop.started("da-xong", done)
+    stop.request()
+    assert not stop.was_stopped("da-xong")
+    stop.force()
+    late = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"], start_new_session=True)
+    try:
+        stop.started("bat-dau-muon", late)
+        assert late.wait(timeout=10) != 0 and stop.was_stopped("bat-dau-muon")
+    finally:
+        if late.poll() is None:
+            late.kill()
