@@ -2,7 +2,8 @@
 
 The listing query is shaped for the indexes: `status` equality plus `ORDER BY priority|created_at`
 walks `ix_review_status_priority` / `ix_review_status_created` and stops after `limit` rows, so it
-stays fast on a million entries (see bench/review_queue.py). Item text is cut to its first line in SQL.
+stays fast on a million entries (see bench/review_queue.py). `--source` is a union of two such reads
+(`_ids_query`). Item text is cut to its first line in SQL.
 """
 
 from __future__ import annotations
@@ -11,12 +12,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, union
 from sqlalchemy.orm import Session
 
 from review.citizen import CRAWL_JOIN, REPORT_KIND, TEXT_REPORT_PREFIX
 from review.errors import NotFound, UsageError
-from review.filters import EntryFilter, apply_filter
+from review.filters import EntryFilter, apply_filter, joined_report_ids
 from review.models import OPEN, AuditLog, Cluster, Decision, Item, ReviewEntry, ReviewFlag, Score
 
 if TYPE_CHECKING:
@@ -90,18 +91,46 @@ class EntryDetail:
     joined: list[JoinedPage] = field(default_factory=list)
 
 
-def _ordered(q: Any, sort: str, *, narrow_by_time: bool = False) -> Any:
+def _order_terms(sort: str, priority: Any, created_at: Any, id_: Any, *, narrow_by_time: bool = False) -> list[Any]:
     if sort == "priority" and narrow_by_time:
         # With a time window the (status, created_at) index finds few rows to sort; an expression in
         # ORDER BY keeps SQLite's planner from walking the whole priority index instead (PG plans it well).
-        return q.order_by((ReviewEntry.priority + 0).desc(), ReviewEntry.id)
+        return [(priority + 0).desc(), id_]
     if sort == "priority":
-        return q.order_by(ReviewEntry.priority.desc(), ReviewEntry.id)
+        return [priority.desc(), id_]
     if sort == "oldest":
-        return q.order_by(ReviewEntry.created_at, ReviewEntry.id)
+        return [created_at, id_]
     if sort == "newest":
-        return q.order_by(ReviewEntry.created_at.desc(), ReviewEntry.id.desc())
+        return [created_at.desc(), id_.desc()]
     raise UsageError(f"--sort {sort!r} không hợp lệ (dùng: {', '.join(SORTS)})")
+
+
+def _ordered(q: Any, sort: str, *, narrow_by_time: bool = False) -> Any:
+    e = ReviewEntry
+    return q.order_by(*_order_terms(sort, e.priority, e.created_at, e.id, narrow_by_time=narrow_by_time))
+
+
+def _ids_query(flt: EntryFilter, sort: str, limit: int) -> Any:
+    """The ids of the first `limit` entries matching `flt` in `sort` order.
+
+    With a source, the entries of its own source and the report entries its pages joined are each read in order
+    through their own index, `limit` of each at most, and the union cut to `limit` again: one OR (or IN) over
+    both would have the database collect every entry of the source, or walk the whole status, before sorting."""
+    narrow = flt.since is not None
+    if flt.source is None:
+        return _ordered(apply_filter(select(ReviewEntry.id), flt), sort, narrow_by_time=narrow).limit(limit)
+    e, rest, cols = ReviewEntry, flt.with_(source=None), (ReviewEntry.id, ReviewEntry.priority, ReviewEntry.created_at)
+    own = apply_filter(select(*cols).where(e.source_name == flt.source), rest)
+    # from the few crawl_join rows to their entries by primary key. The status is compared as an expression, which
+    # no index answers: given `status = ?` SQLite's planner would rather walk that status's entries in index order
+    # and test each one against the list
+    joined = apply_filter(select(*cols).where(e.is_report.is_(True), e.id.in_(joined_report_ids(flt.source))),
+                          rest.with_(status=None))
+    if rest.status is not None:
+        joined = joined.where(e.status.concat("") == rest.status)
+    branches = [_ordered(q, sort, narrow_by_time=narrow).limit(limit).subquery() for q in (own, joined)]
+    both = union(*(select(b.c.id, b.c.priority, b.c.created_at) for b in branches)).subquery()  # each once
+    return select(both.c.id).order_by(*_order_terms(sort, both.c.priority, both.c.created_at, both.c.id)).limit(limit)
 
 
 def _first_line(title: str, text: str) -> str:
@@ -119,9 +148,7 @@ class ListingMixin(_Base):
         if flt.status is None:
             flt = flt.with_(status=OPEN)
         with self.session() as s:
-            ids_q = _ordered(apply_filter(select(ReviewEntry.id), flt), sort,
-                             narrow_by_time=flt.since is not None).limit(limit)
-            ids = list(s.scalars(ids_q))
+            ids = list(s.scalars(_ids_query(flt, sort, limit)))
             return self._rows(s, ids)
 
     def entries_by_id(self, ids: list[int]) -> list[EntryRow]:

@@ -236,6 +236,7 @@ class AuditLog(Base):
     """Append-only, hash-chained. No code path updates or deletes these rows."""
 
     __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_action_entry", "action", "entry_id"),)  # queue --source: crawl_join rows
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime())
     actor: Mapped[str] = mapped_column(String(64))
