@@ -17,7 +17,10 @@ TCVN3 maps one byte to one precomposed letter. Capitals with tone marks that TCV
 range (Ú Ụ Ừ Ử Ữ Ứ Ự Ỳ Ỷ Ỹ Ý Ỵ) are typed with the lower-case code in practice (an all-caps ".VnTimeH" font
 draws lower-case codes as capitals): a converted letter is upper-cased when its word is written in capitals
 (its ASCII letters all upper-case: two or more of them, or any number in a line in capitals), so "THø" comes
-back "THỨ"; in a mixed-case line a lone toned capital ("ý kiến" typed for "Ý kiến") stays lower-case. The codes 0x80-0x9F hold other capitals, but
+back "THỨ"; in a mixed-case line a lone toned capital ("ý kiến" typed for "Ý kiến") is upper-cased where it starts
+a sentence (after ". ", "! ", "? " or the text's first letter) of a text whose other sentences start with
+capitals, and stays lower-case elsewhere (proper names and the line after a heading cannot be told from a
+lower-case word or a hard-wrapped line). The codes 0x80-0x9F hold other capitals, but
 as Windows-1252 they are quotes and dashes ("“", "—"): they are read as letters only inside a word that is then
 a valid syllable. The combining marks at 0xB0-0xB4 ("°" ...) are not converted.
 
@@ -29,6 +32,7 @@ Imports nothing outside `classifier` (the crawler uses it too).
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections import Counter
@@ -36,6 +40,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from classifier.nfc_map import nfc_with_map
+from classifier.sentence_case import AFTER_STOP, capitalising_kinds, sentence_starts
 
 TCVN3, VNI = "tcvn3", "vni"
 ENCODINGS = (TCVN3, VNI)
@@ -359,6 +364,8 @@ def to_unicode_with_map(text: str, *, hint: str | None = None) -> tuple[str, lis
     composed, composed_pos = nfc_with_map(text)  # decomposed input ("a" + U+0308 for "ä") read as typed
     out: list[str] = []
     pos: list[int] = []
+    converted_lines: list[tuple[int, int]] = []  # where the converted lines are in the output
+    size = 0
     for m in re.finditer(r"[^\n]*\n?", composed):
         line = m.group(0)
         if not line:
@@ -366,14 +373,42 @@ def to_unicode_with_map(text: str, *, hint: str | None = None) -> tuple[str, lis
         if _UNICODE_VI_RE.search(line) or not _line_is_legacy(line, encoding):
             out.append(line)
             pos.extend(range(m.start(), m.end()))
-            continue
-        converted, cpos = _convert_line(line, encoding)
-        out.append(converted)
-        pos.extend(range(m.start(), m.end()) if cpos is None else [m.start() + p for p in cpos[:-1]])
+        else:
+            converted, cpos = _convert_line(line, encoding)
+            out.append(converted)
+            pos.extend(range(m.start(), m.end()) if cpos is None else [m.start() + p for p in cpos[:-1]])
+            converted_lines.append((size, size + len(converted)))
+        size += len(out[-1])
     pos.append(len(composed))
     if composed_pos is not None:
         pos = [composed_pos[p] for p in pos]
-    return "".join(out), pos
+    result = "".join(out)
+    if encoding == TCVN3 and converted_lines:
+        result = _tcvn3_sentence_capitals(result, converted_lines)
+    return result, pos
+
+
+# the capitals TCVN3 has no code for, typed with the lower-case one
+_TCVN3_SHARED_LOWER = frozenset("úụừửữứựỳỷỹýỵ")
+
+
+def _tcvn3_sentence_capitals(text: str, converted_lines: list[tuple[int, int]]) -> str:
+    """`text` with the letters TCVN3 writes alike in both cases (ý for Ý ...) upper-cased where they start a
+    sentence of a converted line (after ".", "!" or "?", or the text's first letter) in a text whose other
+    sentences start with capitals: "... vÒ quª. ý kiÕn" → "... về quê. Ý kiến". A line that starts without
+    the line before ending a sentence is left as written: a heading's next line and a hard-wrapped line that
+    goes on mid-sentence ("lÊy\ný kiÕn") look alike. One character for one: offsets are unchanged."""
+    starts = [(k, kind) for k, kind in sentence_starts(text)
+              if kind == AFTER_STOP and text[k] in _TCVN3_SHARED_LOWER
+              and any(a <= k < b for a, b in converted_lines[max(bisect.bisect(converted_lines, (k, k)) - 1, 0):][:2])]
+    if not starts:
+        return text
+    if AFTER_STOP not in capitalising_kinds(text, {k for k, _ in starts}):
+        return text
+    chars = list(text)
+    for k, _ in starts:
+        chars[k] = chars[k].upper()
+    return "".join(chars)
 
 
 def to_unicode(text: str, *, hint: str | None = None) -> str:

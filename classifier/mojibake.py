@@ -12,9 +12,15 @@ runs give Vietnamese letters (one for a text of five words or fewer), and the co
 Bytes the damage lost are restored: the no-break space A0 that an HTML cleaner turned into a plain space or
 dropped ("vÃ  cÃ¡c" → "và các", "bÃ o" → "bào"), and the bytes the code page leaves undefined that became U+FFFD,
 "?" or nothing ("Ä?" → "Đ", "ngÆ°á»?i" → "người"). Where a lost byte allows several letters ("vá»?": về, vờ, vọ,
-vỏ), the reading whose word is a Vietnamese syllable, in the case of the text around it, and most frequent in the
-seed examples shipped with the classifier is taken: on the test sentences 99.9 % of the characters come back right
-(99.3 % for text in capitals read as Windows-1258, where "BÊN" and "BÁN" lose the same byte).
+vỏ), the reading whose word is a Vietnamese syllable, in the case of the text around it (a capital at a sentence
+start when the text's other sentences start with capitals: "Ã kiáº¿n" after ". " is "Ý kiến", not "à kiến"), and
+most frequent in the seed examples shipped with the classifier is taken: on the test sentences 99.9 % of the
+characters come back right (99.3 % for text in capitals read as Windows-1258, where "BÊN" and "BÁN" lose the same
+byte).
+
+Cost: whether a text is damaged, and in which code page, is decided on its complete runs, found by one regex; only
+a damaged text is then read run by run, each kind of run decoded once, at most MAX_RANKED lost bytes ranked by
+their words. A 1 MB page takes well under a second, even one made only of runs that lost a byte.
 
 Imports nothing outside `classifier` (the crawler uses it too).
 """
@@ -26,11 +32,11 @@ import json
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
 from classifier.legacy_encoding import is_syllable
+from classifier.sentence_case import capitalising_kinds, start_kind
 
 SEED_DIR = Path(__file__).resolve().parent / "data" / "seed"
 _WORD = re.compile(r"[^\W\d_]+")
@@ -79,6 +85,18 @@ def _pair_pattern(table: dict[str, int]) -> re.Pattern[str]:
 
 
 _PAIRS = {cp: _pair_pattern(table) for cp, table in _TABLES.items()}
+
+
+def _sequence_pattern(table: dict[str, int]) -> re.Pattern[str]:
+    """A lead character followed by exactly as many continuation characters as its byte needs: a complete run."""
+    def chars(lo: int, hi: int) -> str:
+        return re.escape("".join(sorted(ch for ch, b in table.items() if lo <= b <= hi)))
+
+    cont = f"[{chars(0x80, 0xBF)}]"
+    return re.compile(f"[{chars(0xC2, 0xDF)}]{cont}|[{chars(0xE0, 0xEF)}]{cont}{{2}}|[{chars(0xF0, 0xF4)}]{cont}{{3}}")
+
+
+_SEQUENCES = {cp: _sequence_pattern(table) for cp, table in _TABLES.items()}
 # what each code page alone reads its bytes as (C3 "Ã" in Windows-1252, "Ă" in Windows-1258; D0 "Ð"/"Đ" ...)
 _READS = {cp: frozenset(bytes([b]).decode(cp) for b in range(0x80, 0x100) if _defined(b, cp)) for cp in CODE_PAGES}
 _OWN = {cp: _READS[cp] - frozenset().union(*(_READS[o] for o in CODE_PAGES if o != cp)) for cp in CODE_PAGES}
@@ -91,8 +109,7 @@ _UNDEFINED = {cp: tuple(b for b in range(0x80, 0x100) if not _defined(b, cp)) fo
 _NBSP = 0xA0
 _PLACEHOLDERS = frozenset("\ufffd?")
 _PRIOR = "ờềọỏốđáíýàạơỡởẻẽ"  # when nothing else decides: the more frequent letter first
-# lost bytes ranked by their words per text at most (each costs ~0.1 ms); the rest take the most frequent letter,
-# so a huge damaged page costs seconds, not minutes
+# lost bytes ranked by their words per text at most (each costs ~0.02 ms); the rest take the most frequent letter
 MAX_RANKED = 20_000
 
 
@@ -134,8 +151,20 @@ def _lost(data: bytes, lost: tuple[int, ...]) -> list[str]:
     return sorted(found, key=lambda ch: (_PRIOR.find(ch.lower()) % 100, ch))  # the more frequent letter first
 
 
+def _complete_letters(text: str, code_page: str) -> int:
+    """How many complete runs of `text` decode into Vietnamese letters: what decides whether a text is damaged,
+    and in which code page; found by one regex, each kind of run decoded once."""
+    table = _TABLES[code_page]
+    found = Counter(_SEQUENCES[code_page].findall(text))
+    return sum(n for run, n in found.items() if _decode(bytes(table[c] for c in run)) in VI_LETTERS)
+
+
 # One repaired run: its options (text, offsets into the damaged text), the first the most likely.
 _Option = tuple[str, list[int]]
+# One run found in the damaged text: start, end, its readings (text, offsets from start; likeliest first), and
+# whether it is complete.
+_Reading = tuple[str, tuple[int, ...]]
+_Run = tuple[int, int, tuple[_Reading, ...], bool]
 
 
 def _run_at(text: str, i: int, table: dict[str, int], undefined: tuple[int, ...]
@@ -172,68 +201,167 @@ def _run_at(text: str, i: int, table: dict[str, int], undefined: tuple[int, ...]
     return (options, j, False) if options else None
 
 
-def _repair(text: str, code_page: str) -> tuple[str, list[int], int]:
-    """(repaired text, offsets, number of complete runs that became Vietnamese letters). Where a lost byte leaves more
-    than one reading, the one that makes its word a Vietnamese syllable is taken (the most frequent letter
-    first); else the first. Only the lead characters are visited one by one; the text between them is copied
-    as it is (a 1 MB damaged page: a few seconds)."""
-    table, undefined = _TABLES[code_page], _UNDEFINED[code_page]
-    pieces: list[list[tuple[str, Sequence[int]]]] = []  # per piece its readings (text, offsets), likeliest first
-    guesses: list[tuple[int, int, int]] = []  # (piece, start, end) of the runs that lost a byte
-    newlines = [m.start() for m in re.finditer("\n", text)]
-    sure_lines: set[int] = set()  # lines holding a complete run that became a Vietnamese letter
-    vi = 0
-    i = 0
-    for m in _LEADS[code_page].finditer(text):
-        j = m.start()
-        if j < i:  # inside the run just taken
-            continue
-        run = _run_at(text, j, table, undefined)
-        if run is None:
-            continue
-        if j > i:
-            pieces.append([(text[i:j], range(i, j))])
-        options, end, complete = run
-        if complete and options[0][0] in VI_LETTERS:
-            vi += 1
-            sure_lines.add(bisect.bisect(newlines, j))
-        elif not complete:
-            guesses.append((len(pieces), j, end))
-        pieces.append([(o, p) for o, p in options])  # a new list: typed as the pieces' readings
-        i = end
-    if i < len(text):
-        pieces.append([(text[i:], range(i, len(text)))])
-    # a run that lost a byte is only a guess ("XÃ ĐÃ" is genuine capitals, not "xà đà" damaged): taken on lines
-    # that hold complete damaged runs too, else left as written
-    for k, start, end in guesses:
-        if bisect.bisect(newlines, start) not in sure_lines:
-            pieces[k] = [(text[start:end], range(start, end))]
-    out: list[str] = []
-    pos: list[int] = []
-    ranked = 0
-    for k, readings in enumerate(pieces):
-        chosen = readings[0]
-        if len(readings) > 1 and ranked < MAX_RANKED:
-            ranked += 1
-            before = "".join(out[-12:])[-12:]
-            after = "".join(p[0][0] for p in pieces[k + 1:k + 13])[:12]
-            letters = [c for c in before + after if c.isalpha()]
-            upper = len(letters) >= 2 and sum(c.isupper() for c in letters) * 2 > len(letters)
-            left, right = _word_end(before), _word_start(after)
-            chosen = min(readings, key=lambda o: _rank(o[0], left, right, upper))
-        out.append(chosen[0])
-        pos.extend(chosen[1])
-    pos.append(len(text))
-    return "".join(out), pos, vi
+def _runs_pattern(table: dict[str, int]) -> re.Pattern[str]:
+    """A complete run (a lead character and as many continuation characters as its byte needs), or one that
+    lost its last byte (then what follows tells how: U+FFFD, "?", a space or nothing); found by one regex."""
+    def chars(lo: int, hi: int) -> str:
+        return "[" + re.escape("".join(sorted(ch for ch, b in table.items() if lo <= b <= hi))) + "]"
+
+    cont, l2, l3, l4 = chars(0x80, 0xBF), chars(0xC2, 0xDF), chars(0xE0, 0xEF), chars(0xF0, 0xF4)
+    return re.compile(f"(?P<whole>{l2}{cont}|{l3}{cont}{{2}}|{l4}{cont}{{3}})|(?P<lost>{l2}|{l3}{cont}|{l4}{cont}{{2}})")
+
+
+_RUNS = {cp: _runs_pattern(table) for cp, table in _TABLES.items()}
 
 
 @lru_cache(maxsize=65536)
-def _rank(option: str, left: str, right: str, upper: bool) -> tuple[bool, bool, bool, bool, int, int]:
+def _whole_run(run: str, code_page: str) -> tuple[_Reading, ...] | None:
+    """The reading of a complete run ("á»?" → "ờ"), or None when it decodes into nothing a text would hold."""
+    ch = _decode(bytes(_TABLES[code_page][c] for c in run))
+    return None if ch is None else ((ch, (0,)),)
+
+
+@lru_cache(maxsize=65536)
+def _lost_run(window: str, code_page: str) -> tuple[tuple[_Reading, ...], int] | None:
+    """The readings of the run that lost a byte at the start of `window` (the run and the two characters after
+    it) and where it ends, offsets relative to it: a page repeats its runs, each is read once."""
+    run = _run_at(window, 0, _TABLES[code_page], _UNDEFINED[code_page])
+    if run is None or run[2]:
+        return None
+    options, end, _ = run
+    return tuple((o, tuple(p)) for o, p in options), end
+
+
+def _runs(text: str, code_page: str) -> list[_Run]:
+    """The damaged runs of `text`; those that lost a byte only on lines that hold complete runs becoming
+    Vietnamese letters ("XÃ ĐÃ" is genuine capitals, not "xà đà" damaged)."""
+    runs: list[_Run] = []
+    newlines = [m.start() for m in re.finditer("\n", text)]
+    sure_lines: set[int] = set()  # lines holding a complete run that became a Vietnamese letter
+    line_end = -1  # where the line of the last such run ends
+    lost = False
+    whole_run, lost_run, append = _whole_run, _lost_run, runs.append  # (a huge page: millions of runs)
+    for m in _RUNS[code_page].finditer(text):
+        j, end = m.span()
+        if (whole := m.group(1)) is not None:
+            if (options := whole_run(whole, code_page)) is None:
+                continue
+            if j > line_end and options[0][0] in VI_LETTERS:
+                line = bisect.bisect(newlines, j)
+                sure_lines.add(line)
+                line_end = newlines[line] if line < len(newlines) else len(text)
+            append((j, end, options, True))
+        elif (found := lost_run(text[j:end + 2], code_page)) is not None:
+            append((j, j + found[1], found[0], False))
+            lost = True
+    if lost:
+        runs = [r for r in runs if r[3] or bisect.bisect(newlines, r[0]) in sure_lines]
+    return runs
+
+
+def _following(text: str, runs: list[_Run], k: int, n: int = 12) -> str:
+    """The `n` characters after run k, the runs after it read as their likeliest reading."""
+    parts: list[str] = []
+    got = 0
+    p = runs[k][1]
+    for start, end, options, _ in runs[k + 1:k + 1 + n]:
+        if start > p:
+            parts.append(text[p:min(start, p + n - got)])
+            got += len(parts[-1])
+        if got >= n:
+            break
+        parts.append(options[0][0])
+        got += len(parts[-1])
+        p = end
+        if got >= n:
+            break
+    else:
+        parts.append(text[p:p + n - got])
+    return "".join(parts)[:n]
+
+
+def _draft(text: str, runs: list[_Run]) -> tuple[str, set[int]]:
+    """`text` with each run read as its likeliest reading, and the offsets there of the runs that lost a byte
+    (their case is what is to be decided)."""
+    parts: list[str] = []
+    guessed: set[int] = set()
+    size = p = 0
+    for start, end, options, complete in runs:
+        parts.append(text[p:start])
+        size += start - p
+        if not complete:
+            guessed.add(size)
+        parts.append(options[0][0])
+        size += len(options[0][0])
+        p = end
+    parts.append(text[p:])
+    return "".join(parts), guessed
+
+
+def _repair(text: str, code_page: str) -> tuple[str, list[int]]:
+    """(repaired text, offsets). Where a lost byte leaves more than one reading, the one that makes its word a
+    Vietnamese syllable, in the case expected there, is taken (the most frequent letter first); else the first
+    (after MAX_RANKED of them). The text between runs is copied as it is: the cost grows with the runs."""
+    runs = _runs(text, code_page)
+    out: list[str] = []
+    pos: list[int] = []
+    prev = ranked = 0
+    capitalising: list[frozenset[str]] = []  # (once known) the kinds of sentence start written in capitals
+    for k, (start, end, readings, _) in enumerate(runs):
+        if start > prev:
+            out.append(text[prev:start])
+            pos.extend(range(prev, start))
+        chosen = readings[0]
+        if len(readings) > 1 and ranked < MAX_RANKED:
+            ranked += 1
+            chosen = _choose(text, runs, k, out, capitalising)
+        out.append(chosen[0])
+        if len(chosen[1]) == 1:
+            pos.append(start)
+        else:
+            pos.extend([start + r for r in chosen[1]])
+        prev = end
+    out.append(text[prev:])
+    pos.extend(range(prev, len(text) + 1))
+    return "".join(out), pos
+
+
+def _choose(text: str, runs: list[_Run], k: int, out: list[str], capitalising: list[frozenset[str]]) -> _Reading:
+    """The likeliest reading of run k, which lost a byte, given the repaired text before it (`out`) and the
+    text after it. `capitalising` holds, once a sentence start asked for it, the kinds of sentence start the
+    text writes in capitals."""
+    before = "".join(out[-12:])[-12:]
+    at_text_start = len(out) <= 12 and sum(map(len, out)) == len(before)
+    left, right, upper, kind = _context(before, _following(text, runs, k), at_text_start)
+    if kind is not None:
+        # the first letter of a sentence, in a text that writes those in capitals: "Ã kiáº¿n" after ". " is
+        # "Ý kiến" (C3 9D, the 9D lost), not "à kiến" (C3 A0, the no-break space became a space)
+        if not capitalising:
+            capitalising.append(capitalising_kinds(*_draft(text, runs)))
+        upper = kind in capitalising[0]
+    return min(runs[k][2], key=lambda o: _rank(o[0], left, right, upper))
+
+
+@lru_cache(maxsize=16384)
+def _context(before: str, after: str, at_text_start: bool) -> tuple[str, str, bool, str | None]:
+    """What decides between the readings of a lost byte with `before` and `after` around it: the letters of its
+    word before and after it, whether the text around it is in capitals, and (when it is not, and the letter
+    starts its word) the kind of sentence start it is at, or None."""
+    letters = [c for c in before + after if c.isalpha()]
+    upper = len(letters) >= 2 and sum(c.isupper() for c in letters) * 2 > len(letters)
+    left, right = _word_end(before), _word_start(after)
+    kind = None if upper or left else start_kind(before, at_text_start)
+    return left, right, upper, kind
+
+
+@lru_cache(maxsize=65536)
+def _rank(option: str, left: str, right: str, upper: bool) -> tuple[bool, bool, bool, bool, int, int, int]:
     """Sort key of a reading of a lost byte, best first: the words it makes are Vietnamese syllables (the letters
     before it, the option and the letters after it; or, when the option ends its word with a space, the two
     words either side of that space); its case is the case of the text around it; they occur in the seed
     examples; the reading keeps the word whole ("bÃ o": "bào" rather than "bà o"); they are frequent there (the
-    rarer of two); the letter is frequent."""
+    rarer of two, then the word the letter ends: "Ã nghÄ©a" is "Ý nghĩa" rather than "Á nghĩa"); the letter is
+    frequent."""
     letter = option.strip()
     counts = _syllable_counts()
     split = option.endswith(" ")
@@ -241,7 +369,7 @@ def _rank(option: str, left: str, right: str, upper: bool) -> tuple[bool, bool, 
     seen = min(counts[w.lower()] for w in words)
     prior = _PRIOR.find(letter.lower())
     return (not all(is_syllable(w) for w in words), letter.isupper() != upper, not seen, split, -seen,
-            prior if prior >= 0 else 99)
+            -counts[words[0].lower()], prior if prior >= 0 else 99)
 
 
 def _word_end(text: str) -> str:
@@ -267,19 +395,19 @@ def repair_with_map(text: str) -> tuple[str, list[int]] | None:
     # a code page whose own characters ("Ã" is Windows-1252's C3, "Ă" Windows-1258's) appear while the other's
     # do not is the one: the other is not tried (a large damaged page is read once, not twice)
     own = [cp for cp in CODE_PAGES if not chars.isdisjoint(_OWN[cp])]
-    best: tuple[int, str, list[int]] | None = None
+    best: tuple[int, str] | None = None
     for code_page in own if len(own) == 1 else CODE_PAGES:
         if not _PAIRS[code_page].search(text):
             continue
-        repaired, pos, vi = _repair(text, code_page)
+        vi = _complete_letters(text, code_page)
         if best is None or vi > best[0]:
-            best = (vi, repaired, pos)
+            best = (vi, code_page)
     if best is None:
         return None
-    vi, repaired, pos = best
+    vi, code_page = best
     if vi < 2 and not (vi == 1 and len(text.split()) <= 5):
-        return None
-    return repaired, pos
+        return None  # decided on the complete runs alone: a text that is not repaired is not read run by run
+    return _repair(text, code_page)
 
 
 def repair(text: str) -> str:

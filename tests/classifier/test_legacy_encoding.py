@@ -179,6 +179,26 @@ def test_tcvn3_capitals_typed_with_lower_case_codes(unicode: str) -> None:
     assert len(converted) == len(legacy) and offsets == list(range(len(legacy) + 1))  # one character for one
 
 
+@pytest.mark.parametrize(("unicode", "expected"), [
+    # a sentence start in a text whose sentences start with capitals: "ý" typed for "Ý", "ø" for "Ứ"
+    ("Người dân đã về quê. Ý kiến của họ là bảo vệ rừng. Ủy ban nhân dân huyện quyết định.", None),
+    ("Ý kiến của người dân về quy hoạch. Quyết định của huyện đã ban hành.", None),
+    ("Quyết định thành lập Ban chỉ đạo.\nỨng dụng khoa học kỹ thuật vào sản xuất nông nghiệp!", None),
+    # not a sentence start, or a text that does not start its sentences with capitals: as typed
+    ("Thông báo ý kiến của người dân về việc quy hoạch. Người dân đồng ý.", None),
+    ("người dân đã về quê. Ý kiến của họ là bảo vệ rừng. ủy ban nhân dân huyện quyết định.",
+     "người dân đã về quê. ý kiến của họ là bảo vệ rừng. ủy ban nhân dân huyện quyết định."),
+    # a line that does not follow a sentence end: a heading's next line or a hard-wrapped one, left as typed
+    ("Ủy ban nhân dân tỉnh thông báo việc lấy\nÝ kiến nhân dân về quy hoạch. Người dân đồng tình.",
+     "Ủy ban nhân dân tỉnh thông báo việc lấy\ný kiến nhân dân về quy hoạch. Người dân đồng tình."),
+])
+def test_tcvn3_capitals_without_codes_at_a_sentence_start(unicode: str, expected: str | None) -> None:
+    legacy = encode_tcvn3(unicode)
+    assert to_unicode(legacy, hint=TCVN3) == (expected or unicode), legacy
+    converted, offsets = to_unicode_with_map(legacy, hint=TCVN3) or ("", [])
+    assert len(converted) == len(legacy) and offsets == list(range(len(legacy) + 1))  # one character for one
+
+
 @pytest.mark.parametrize("sentence", SENTENCES + [s.upper() for s in SENTENCES])
 def test_vni_round_trip(sentence: str) -> None:
     encoded = encode_vni(sentence)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from classifier import mojibake
 from classifier.mojibake import repair, repair_with_map
 from classifier.normalize import normalize, syllables
 from crawler.extract import clean_text
@@ -143,3 +144,52 @@ def test_real_texts_are_repaired_only_where_damaged() -> None:
                     if repair_with_map(text) is not None:
                         repaired.append(repair(text))
     assert repaired == ["Xin chia buồn"]
+
+
+@pytest.mark.parametrize("code_page", ["cp1252", "cp1258"])
+@pytest.mark.parametrize(("sentence", "loss"), [
+    # "Ý" is C3 9D: with the 9D dropped, "Ã kiáº¿n" reads as "Ý kiến" or as "à kiến" (C3 A0, the no-break space
+    # turned into a space); at a sentence start, in a text that writes its sentences with capitals, "Ý"
+    ("Người dân đã về quê. Ý kiến của họ là bảo vệ rừng.", "undefined byte dropped"),
+    # "Ở" is E1 BB 9E, 9E undefined in Windows-1258: "á»?" is "Ở", "ờ", "ọ" ... the capital starts the text
+    ("Ở Huế mưa nhiều. Người dân đã về quê.", "undefined byte became ?"),
+    ("Cảnh báo lừa đảo\nỞ đây người dân đã về quê", "undefined byte became U+FFFD"),
+])
+def test_a_lost_byte_that_decides_case_is_a_capital_at_a_sentence_start(sentence: str, loss: str,
+                                                                         code_page: str) -> None:
+    broken = LOSSES[loss](damage(sentence, code_page))
+    assert repair(broken) == sentence, broken
+
+
+@pytest.mark.parametrize("sentence", [
+    "Người dân đã về quê, à mà họ bảo vệ rừng.",  # inside a sentence: the lower-case reading
+    "người dân đã về quê rồi. à mà thôi, ở đây cũng vui",  # a text that does not capitalise its sentences
+])
+def test_a_lost_byte_that_decides_case_stays_lower_case_elsewhere(sentence: str) -> None:
+    broken = damage(sentence, "cp1252").replace("\xa0", " ")
+    assert repair(broken) == sentence, broken
+
+
+def test_a_text_its_complete_runs_do_not_make_damaged_is_not_read_run_by_run(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Runs that lost a byte ("á»" with no third byte) are guesses, and a text is repaired only on complete runs:
+    a page made of nothing but such runs (1 MB of them took ~20 s) is decided without visiting them."""
+    calls = []
+    real = mojibake._repair
+    monkeypatch.setattr(mojibake, "_repair", lambda *a: calls.append(a) or real(*a))
+    assert repair_with_map("á»" * 50_000) is None
+    assert repair_with_map("Xin chia buá»“n") is not None
+    assert len(calls) == 1
+
+
+def test_each_kind_of_lost_byte_run_is_read_once(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A damaged page repeating the same runs costs one reading per kind of run, not one per run (the lost
+    bytes ranked by their words are MAX_RANKED at most, the rest take the likeliest letter)."""
+    reads = []
+    real = mojibake._run_at
+    monkeypatch.setattr(mojibake, "_run_at", lambda *a: reads.append(a[0][:4]) or real(*a))
+    for cached in (getattr(mojibake, "_lost_run", None), mojibake._lost):
+        if cached is not None:
+            cached.cache_clear()
+    fixed = repair("Ä‘á»" * 20_000)
+    assert fixed.startswith("đ") and len(fixed) == 40_000
+    assert len(reads) <= 4
