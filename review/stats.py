@@ -7,7 +7,8 @@ Entries decided under another category still count as confirmed: the flag led to
 Citizen reports received (`citizen_reports`) are counted as `canhgac show` lists an entry's reporters
 (`review.listing._reports_of`): a report that opened an entry (its item is a report) plus every report
 that joined an existing entry, undecided or already decided (audit rows `report`). A report sent again
-word for word is recorded once, so it is counted once.
+word for word is recorded once, so it is counted once. Each counts when it was received, also one that waited
+for a model to be scored and was filed later.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from classifier.categories import CATEGORIES, POSITIVE
@@ -73,16 +74,40 @@ class CitizenReport:
 
 
 def citizen_reports(s: Session, since: datetime, until: datetime) -> list[CitizenReport]:
-    """Citizen reports received in [since, until), oldest first (see the module doc)."""
-    opened = s.execute(select(ReviewEntry.id, ReviewEntry.created_at).join(Item, Item.id == ReviewEntry.item_id)
-                       .where(Item.kind == REPORT_KIND, ReviewEntry.created_at >= since,
-                              ReviewEntry.created_at < until))
-    joined = s.execute(select(AuditLog.entry_id, AuditLog.at)
-                       .where(AuditLog.action == "report", AuditLog.entry_id.is_not(None), AuditLog.at >= since,
-                              AuditLog.at < until))
+    """Citizen reports received in [since, until), oldest first (see the module doc).
+
+    Received is when the report reached canhgac: its item's `fetched_at`, not when it opened or joined an
+    entry. The two differ for a report that waited (stored unscored while no model could be loaded, filed by
+    a later crawl, `crawler.report.queue_waiting_reports`): its entry's `created_at`, or the time of the audit
+    row of its joining another entry, is the day it was filed. A report received on 31 December and filed on
+    2 January belongs to the year it was received."""
+    opened = s.execute(select(ReviewEntry.id, Item.fetched_at).join(Item, Item.id == ReviewEntry.item_id)
+                       .where(Item.kind == REPORT_KIND, Item.fetched_at >= since, Item.fetched_at < until))
+    # a report joins when it is filed, never before it was received: the audit rows from `since` on, any later
+    joined = [(eid, at, (details or {}).get("report_hash")) for eid, at, details in s.execute(
+        select(AuditLog.entry_id, AuditLog.at, AuditLog.details)
+        .where(AuditLog.action == "report", AuditLog.entry_id.is_not(None), AuditLog.at >= since))]
+    stored = _reports_stored_at(s, {h for _, _, h in joined if isinstance(h, str)})
     out = [CitizenReport(eid, at, True) for eid, at in opened]
-    out += [CitizenReport(eid, at, False) for eid, at in joined if eid is not None]
+    for eid, at, report_hash in joined:
+        # the report's own item exists only for one that waited: stored when received, joined when filed
+        received = min(at, stored.get(report_hash, at)) if isinstance(report_hash, str) else at
+        if eid is not None and since <= received < until:
+            out.append(CitizenReport(eid, received, False))
     return sorted(out, key=lambda r: (r.at, r.entry_id))
+
+
+def _reports_stored_at(s: Session, report_hashes: set[str]) -> dict[str, datetime]:
+    """When the stored citizen reports with these content hashes were received (a joining report is stored only
+    when it waited for the model)."""
+    hashes = sorted(report_hashes)
+    out: dict[str, datetime] = {}
+    for start in range(0, len(hashes), 500):
+        out.update({h: at for h, at in s.execute(
+            select(Item.content_hash, func.min(Item.fetched_at))
+            .where(Item.kind == REPORT_KIND, Item.content_hash.in_(hashes[start:start + 500]))
+            .group_by(Item.content_hash)) if at is not None})
+    return out
 
 
 def reported_entry_ids(s: Session, entry_ids: Iterable[int]) -> set[int]:

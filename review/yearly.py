@@ -6,7 +6,9 @@ Vietnam time), Vụ việc nổi bật (escalations and the highest-priority con
 
 Citizen reports (the year-end report is about the citizens' report channels) are counted as they were
 received in the period (`review.stats.citizen_reports`): reports that opened an entry plus reports that
-joined an existing one, whenever that entry was flagged. Tổng hợp has, per category, the entries
+joined an existing one, whenever that entry was flagged. Received, not filed: a report that waited for the
+model (stored unscored, queued by a later crawl) counts in the period it was received, though its entry (or
+its joining one) dates from when it was queued. Tổng hợp has, per category, the entries
 flagged in the period that any citizen reported and the reports received; Theo tháng the reports
 received per month; Ghi chú the total, split into opened/joined and by the entry's current outcome.
 A report counts under its entry's category and verdict (the confirmed category when there is one).
@@ -169,6 +171,7 @@ def write_summary(summary: Summary, path: Path) -> None:
         ["Cách đếm phản ánh", "Mỗi phản ánh nhận được trong kỳ được đếm một lần, gồm phản ánh tạo mục mới và phản "
                               "ánh trùng nội dung một mục đã có (kể cả mục đã quyết định); phản ánh gửi lại y hệt "
                               "không đếm lại. Phản ánh được tính theo nhóm và kết luận của mục mà nó thuộc về, kể cả "
-                              "mục gắn cờ trước kỳ báo cáo."]]
+                              "mục gắn cờ trước kỳ báo cáo. Phản ánh được tính theo ngày nhận, kể cả phản ánh phải chờ chấm "
+                              "điểm (chưa tải được mô hình) và được đưa vào hàng chờ sau đó."]]
     sheet("Ghi chú", ["Mục", "Nội dung"], notes)
     wb.save(path)
