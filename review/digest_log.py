@@ -6,6 +6,13 @@ daemon and a manual `canhgac digest --send`, or a re-run can never both send: th
 matches no row. A row left in `sending` (the process died between the SMTP server accepting the
 message and the row being marked) is never retried automatically: a duplicate e-mail to officials is
 worse than a missing one, and `canhgac digest --send --retry-uncertain` exists for a person to decide.
+An attempt interrupted before the message could reach the server (Ctrl-C or a stop signal while the
+digest is built, or before the DATA command) is not such a row: `release_digest` puts it back to failed,
+due at once, for the next ordinary send.
+
+A row the server may have accepted without saying so (no reply to the message, the connection lost before
+it) is left in `sending` the same way, its `last_error` saying why (`mark_digest_uncertain`):
+`DigestDelivery.uncertain`.
 
 The backoff paces the daemon's automatic retries only. A person running `canhgac digest --send` wants
 the digest now: `claim_digest(..., manual=True)` takes a pending or failed row whatever its next attempt
@@ -19,7 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import case, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from review.models import DigestSent
@@ -48,6 +55,12 @@ class DigestDelivery:
     last_error: str | None
     sent_at: datetime | None
     next_attempt_at: datetime | None
+
+    @property
+    def uncertain(self) -> bool:
+        """Left in `sending` by an attempt that may or may not have delivered it (`mark_digest_uncertain`); a row
+        being sent has no error (`claim_digest` clears it)."""
+        return self.status == SENDING and self.last_error is not None
 
 
 def backoff(attempts: int) -> timedelta:
@@ -102,6 +115,27 @@ class DigestLogMixin(_Base):
         with self.session() as s:
             s.execute(update(DigestSent).where(DigestSent.id == delivery_id, DigestSent.status == SENDING)
                       .values(status=SENT, sent_at=now or utcnow(), next_attempt_at=None)
+                      .execution_options(synchronize_session=False))
+
+    def release_digest(self, delivery_id: int, reason: str, now: datetime | None = None) -> bool:
+        """An attempt stopped before its message could reach the server (Ctrl-C, the daemon stopped while the
+        digest was being built or before the DATA command): the row goes back to failed, due at once and the
+        attempt not counted, so the next ordinary send (the daemon's retry, `digest --send`) sends it. Left in
+        `sending` it would wait for `--retry-uncertain`, although nobody can have received it. False if the
+        row was not ours in `sending`."""
+        with self.session() as s:
+            result = s.execute(update(DigestSent).where(DigestSent.id == delivery_id, DigestSent.status == SENDING)
+                               .values(status=FAILED, last_error=reason[:2000], next_attempt_at=now or utcnow(),
+                                       attempts=case((DigestSent.attempts > 0, DigestSent.attempts - 1), else_=0))
+                               .execution_options(synchronize_session=False))
+            return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
+    def mark_digest_uncertain(self, delivery_id: int, why: str) -> None:
+        """The message may have reached the server, but it did not say it accepted it: the row stays `sending`
+        (never retried automatically), with why for the officer."""
+        with self.session() as s:
+            s.execute(update(DigestSent).where(DigestSent.id == delivery_id, DigestSent.status == SENDING)
+                      .values(last_error=why[:2000], next_attempt_at=None)
                       .execution_options(synchronize_session=False))
 
     def mark_digest_failed(self, delivery_id: int, error: str, now: datetime | None = None) -> DigestDelivery:

@@ -11,6 +11,17 @@ The error recorded for a failed attempt (`describe_error`) is Vietnamese, with t
 system's own words in parentheses: officers read it in `canhgac digest` and `digest --log`. The
 module's log lines are for the daemon's log (English, like the rest of it); a NullHandler keeps them off
 the terminal of a CLI command, which prints its own Vietnamese lines instead.
+
+Once the DATA command is sent the server may accept the message, and only its reply says whether it did.
+A clear refusal (a 4xx/5xx reply to DATA or to the message) is a failed attempt like any other. Any other
+failure from there until the server's positive reply is read (no reply within the timeout, the connection
+closed or reset, a garbled reply) leaves the delivery uncertain: the row stays `sending`, with why in
+`last_error` (`describe_uncertain`, starting with `UNCERTAIN`), and is never retried automatically; a
+digest sent twice is worse than one a person re-sends with `canhgac digest --send --retry-uncertain`.
+
+An attempt stopped by Ctrl-C or a signal (KeyboardInterrupt, SystemExit) is stopped, never swallowed. Until
+the DATA command is sent the server cannot have the message: the row is released (`release_digest`) and the
+next ordinary send sends it. From DATA on it is uncertain, as above.
 """
 
 from __future__ import annotations
@@ -18,10 +29,12 @@ from __future__ import annotations
 import logging
 import smtplib
 import ssl
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
+from typing import TYPE_CHECKING
 
 from review.config import Config, SmtpConfig
 from review.digest import DigestData, collect_digest
@@ -30,8 +43,13 @@ from review.errors import UsageError
 from review.store import Store
 from review.types import utcnow
 
+if TYPE_CHECKING:
+    from _typeshed import ReadableBuffer
+
 log = logging.getLogger("canhgac.digest")
 log.addHandler(logging.NullHandler())  # no "last resort" stderr output in the CLI; the daemon's root handler logs
+
+UNCERTAIN = "chưa rõ đã gửi được hay chưa"  # how the error of an uncertain delivery begins
 
 
 @dataclass(frozen=True)
@@ -40,6 +58,7 @@ class DeliveryReport:
     sent: tuple[str, ...] = ()
     failed: tuple[tuple[str, str], ...] = ()  # (recipient, error)
     skipped: tuple[str, ...] = ()  # already sent, sending elsewhere, or waiting for backoff
+    uncertain: tuple[tuple[str, str], ...] = ()  # (recipient, why): the server may have it; left `sending`
 
 
 def build_message(data: DigestData, cfg: Config, recipient: str, chart_png: bytes | None = None) -> EmailMessage:
@@ -67,20 +86,38 @@ def build_message(data: DigestData, cfg: Config, recipient: str, chart_png: byte
     return msg
 
 
-def smtp_send(smtp: SmtpConfig, msg: EmailMessage, tls_context: ssl.SSLContext | None = None) -> None:
+class _SMTP(smtplib.SMTP):
+    """`data` tells `handing_over` first: from the DATA command on, the server may accept the message."""
+
+    handing_over: Callable[[], None] | None = None
+
+    def data(self, msg: ReadableBuffer | str) -> tuple[int, bytes]:
+        if self.handing_over is not None:
+            self.handing_over()
+        return super().data(msg)
+
+
+class _SMTPSSL(_SMTP, smtplib.SMTP_SSL):
+    pass
+
+
+def smtp_send(smtp: SmtpConfig, msg: EmailMessage, tls_context: ssl.SSLContext | None = None,
+              handing_over: Callable[[], None] | None = None) -> None:
     """Hand one message to the configured server; raises on any refusal.
 
     `tls_context` defaults to the system's CAs with hostname checking; a site with a private CA (or a
-    test with a self-signed certificate) passes its own.
+    test with a self-signed certificate) passes its own. `handing_over` is called just before the DATA
+    command: until then the server cannot have the message.
     """
     if not smtp.host:
         raise UsageError("chưa cấu hình máy chủ thư: khai báo [smtp] host trong tệp cấu hình")
     context = tls_context or ssl.create_default_context()
-    server: smtplib.SMTP
+    server: _SMTP | _SMTPSSL
     if smtp.security == "ssl":
-        server = smtplib.SMTP_SSL(smtp.host, smtp.port, timeout=smtp.timeout_s, context=context)
+        server = _SMTPSSL(smtp.host, smtp.port, timeout=smtp.timeout_s, context=context)
     else:
-        server = smtplib.SMTP(smtp.host, smtp.port, timeout=smtp.timeout_s)
+        server = _SMTP(smtp.host, smtp.port, timeout=smtp.timeout_s)
+    server.handing_over = handing_over
     try:
         if smtp.security == "starttls":
             server.starttls(context=context)
@@ -125,6 +162,42 @@ def describe_error(exc: BaseException, smtp: SmtpConfig) -> str:
     return f"{what} ({detail})"
 
 
+def refused_by_server(exc: BaseException) -> bool:
+    """A clear 4xx/5xx reply of the server to the DATA command or to the message: it was not accepted. Any other
+    failure after DATA (no reply, the connection lost, a garbled reply) says nothing about whether it was."""
+    return isinstance(exc, smtplib.SMTPDataError) and 400 <= exc.smtp_code < 600
+
+
+def describe_uncertain(exc: BaseException, smtp: SmtpConfig) -> str:
+    """Why a delivery may or may not have reached the server, for `digest --log` (its first 80 characters) and
+    the officer's `digest --send`: starts with `UNCERTAIN`."""
+    server = f"{smtp.host}:{smtp.port}"
+    detail = f"{type(exc).__name__}: {exc}"
+    if isinstance(exc, TimeoutError) or isinstance(exc.__context__, TimeoutError):
+        what = f"máy chủ thư {server} không trả lời trong {smtp.timeout_s} giây khi đang nhận thư"
+    elif isinstance(exc, smtplib.SMTPServerDisconnected | ConnectionError):
+        what = f"máy chủ thư {server} ngắt kết nối khi đang nhận thư, chưa xác nhận đã nhận"
+    elif isinstance(exc, Exception):
+        what = f"lỗi khi máy chủ thư {server} đang nhận thư, chưa xác nhận đã nhận"
+    else:
+        what = "bị ngắt khi thư đang được gửi tới máy chủ thư"
+    return f"{UNCERTAIN}: {what} ({detail})"
+
+
+def describe_interruption(exc: BaseException) -> str:
+    """Why an attempt stopped (Ctrl-C, a stop signal) before its message reached the server, for `digest --log`
+    (which shows the first 80 characters)."""
+    return f"bị ngắt trước khi thư tới máy chủ thư: chưa được gửi, lần gửi sau sẽ gửi lại ({type(exc).__name__})"
+
+
+@dataclass
+class _Attempt:
+    handed_over: bool = False  # the DATA command was sent: the server may have the message
+
+    def hand_over(self) -> None:
+        self.handed_over = True
+
+
 def deliver_week(store: Store, cfg: Config, iso_week: str, *, now: datetime | None = None,
                  retry_uncertain: bool = False, manual: bool = False,
                  tls_context: ssl.SSLContext | None = None) -> DeliveryReport:
@@ -157,28 +230,61 @@ def _deliver(store: Store, cfg: Config, iso_week: str, recipients: list[str], no
     sent: list[str] = []
     failed: list[tuple[str, str]] = []
     skipped: list[str] = []
+    uncertain: list[tuple[str, str]] = []
     for recipient in recipients:
         row = rows[recipient]
         if not store.claim_digest(row.id, now, uncertain=retry_uncertain and row.status == "sending",
                                   manual=manual):
             skipped.append(recipient)
             continue
+        attempt = _Attempt()
         try:
             if data is None:
                 from review.digest_chart import flags_chart_png
 
                 data = collect_digest(store, cfg, iso_week)
                 chart = flags_chart_png(data)
-            smtp_send(cfg.smtp, build_message(data, cfg, recipient, chart), tls_context)
-        except Exception as exc:  # noqa: BLE001 - any failure of this attempt is recorded and retried
+            smtp_send(cfg.smtp, build_message(data, cfg, recipient, chart), tls_context, attempt.hand_over)
+        except Exception as exc:  # noqa: BLE001 - any failure of this attempt is recorded: retried, or uncertain
+            if attempt.handed_over and not refused_by_server(exc):
+                why = describe_uncertain(exc, cfg.smtp)
+                store.mark_digest_uncertain(row.id, why)
+                log.warning("digest %s to %s: no answer after the message was sent, it may have been delivered: "
+                            "left as sending, not retried (`canhgac digest --send --retry-uncertain` to send it "
+                            "again): %s", iso_week, recipient, why)
+                uncertain.append((recipient, why))
+                continue
             error = describe_error(exc, cfg.smtp)
             after = store.mark_digest_failed(row.id, error, now)
             log.warning("digest %s to %s failed (attempt %d, next %s): %s", iso_week, recipient, after.attempts,
                         after.next_attempt_at.isoformat() if after.next_attempt_at else "never", error)
             failed.append((recipient, error))
             continue
+        except BaseException as exc:  # Ctrl-C, SystemExit from a signal handler: stop, with the row right
+            if not attempt.handed_over:
+                _release(store, row.id, exc, now)
+            else:
+                log.warning("digest %s to %s interrupted after the server may have accepted it: left as sending "
+                            "(`canhgac digest --send --retry-uncertain` to send it again)", iso_week, recipient)
+                _note_uncertain(store, row.id, exc, cfg.smtp)
+            raise
         store.mark_digest_sent(row.id)
         log.info("digest %s sent to %s", iso_week, recipient)
         sent.append(recipient)
-    return DeliveryReport(iso_week, tuple(sent), tuple(failed), tuple(skipped))
+    return DeliveryReport(iso_week, tuple(sent), tuple(failed), tuple(skipped), tuple(uncertain))
 
+
+def _release(store: Store, delivery_id: int, exc: BaseException, now: datetime) -> None:
+    """Put a delivery interrupted before DATA back for the next ordinary send; the interruption goes on."""
+    try:
+        store.release_digest(delivery_id, describe_interruption(exc), now)
+    except Exception:  # noqa: BLE001 - the row stays `sending` (a person decides); the interruption matters more
+        log.exception("could not release interrupted digest delivery %d", delivery_id)
+
+
+def _note_uncertain(store: Store, delivery_id: int, exc: BaseException, smtp: SmtpConfig) -> None:
+    """Say in the row why a delivery interrupted after DATA is uncertain; the interruption goes on."""
+    try:
+        store.mark_digest_uncertain(delivery_id, describe_uncertain(exc, smtp))
+    except Exception:  # noqa: BLE001 - the row stays `sending` without the note; the interruption matters more
+        log.exception("could not note interrupted digest delivery %d as uncertain", delivery_id)

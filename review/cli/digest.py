@@ -48,6 +48,8 @@ def cmd_digest(args: argparse.Namespace, ctx: Context) -> int:
                            (d.last_error or "-")[:80]) for d in rows], max_col=80))
         ctx.print("Giờ Việt Nam. Thư lỗi được tiến trình nền tự gửi lại; `canhgac digest --week TUẦN --send` "
                   "gửi lại ngay.")
+        if any(d.uncertain for d in rows):
+            ctx.print("Thư chưa rõ đã tới người nhận chưa: " + UNCERTAIN_HELP.format(week="TUẦN"))
         return 0
     store = ctx.store
     if args.preview or not args.send:
@@ -81,6 +83,8 @@ def cmd_digest(args: argparse.Namespace, ctx: Context) -> int:
         reason = {SENT: f"đã gửi lúc {when(row.sent_at)}",
                   SENDING: "đang gửi ở tiến trình khác hoặc bị gián đoạn (xem --retry-uncertain)"}.get(
             row.status, status_vi(row))
+        if row.uncertain:
+            reason = f"{printable(row.last_error or '')} — {UNCERTAIN_HELP.format(week=week)}"
         ctx.print(f"Bỏ qua {r}: {reason}")
     for r, error in report.failed:
         row = deliveries[r]
@@ -88,13 +92,23 @@ def cmd_digest(args: argparse.Namespace, ctx: Context) -> int:
                  if row.next_attempt_at is not None else "Đã hết lượt tự gửi lại")
         ctx.err.write(f"canhgac: gửi bản tin tuần {week} tới {r} không thành công (lần thử {row.attempts}): "
                       f"{error}. {later}; chạy lại lệnh này để gửi ngay.\n")
-    return 1 if report.failed else 0
+    for r, why in report.uncertain:
+        ctx.err.write(f"canhgac: bản tin tuần {week} tới {r}: {why} — {UNCERTAIN_HELP.format(week=week)}\n")
+    return 1 if report.failed or report.uncertain else 0
+
+
+# after why a delivery is uncertain (`review.mailer.describe_uncertain`): what it means and what to do
+UNCERTAIN_HELP = ("có thể người nhận đã nhận được, cũng có thể chưa; thư này không tự gửi lại để người nhận không "
+                  "nhận trùng. Hãy hỏi người nhận; nếu chưa nhận được, chạy "
+                  "`canhgac digest --week {week} --send --retry-uncertain` để gửi lại.")
 
 
 def status_vi(d: DigestDelivery) -> str:
     """A delivery's state as `digest --log` shows it, times in Vietnam time."""
     if d.status == SENT:
         return "đã gửi"
+    if d.uncertain:
+        return "chưa rõ đã tới người nhận chưa, không tự gửi lại (xem --retry-uncertain)"
     if d.status == SENDING:
         return "đang gửi hoặc bị gián đoạn (xem --retry-uncertain)"
     if d.status == PENDING:
