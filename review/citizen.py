@@ -7,8 +7,9 @@ transaction what a scored report becomes:
 * it matches an item (same canonical URL, same visible text or the same downloaded bytes; a pasted
   text without a URL: the same content anywhere, see "Pasted texts" below) whose entry is still undecided
   (open or claimed): that entry is marked as a citizen report (`is_report`, +15 priority once, version
-  bumped) and the report is recorded in the audit log (action `report`: reporter, note, URL, time, how it
-  matched). No item or entry is added;
+  bumped) and the report is recorded in the audit log (action `report`: reporter, note, URL, when it was
+  received, how it matched; a report that waited for a model was received when it was stored, not when a
+  later crawl filed it). No item or entry is added;
 * it matches an item whose entry is already decided: nothing changes but the audit row; the reporter is
   told the entry's number and verdict. A page whose text changed since is not a match: it is stored as
   a new revision and gets an entry of its own;
@@ -48,6 +49,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -123,9 +125,10 @@ def _file_report(store: Store, s: Session, report: ScoredItem, actor: str, offic
                            scored=True, status=entry.status, verdict=entry.verdict,
                            verdict_category=entry.verdict_category, repeated=True)
     now = utcnow()
+    received = _stored_report_at(s, new.canonical_url, new.content_hash) or now
     details: dict[str, Any] = {"item_id": entry.item_id, "url": new.url, "reporter": new.extra.get("reporter"),
                                "note": new.extra.get("note"), "report_hash": new.content_hash,
-                               "received_at": now.isoformat(timespec="seconds"), "match": match}
+                               "received_at": received.isoformat(timespec="seconds"), "match": match}
     if similarity is not None:
         details["similarity"] = round(similarity, 3)
     repeated = _already_recorded(s, entry.id, new.content_hash)
@@ -357,6 +360,14 @@ def _same_content(title: str, body: str, raw_hash: str | None, their_title: str,
     if body or their_body:
         return body == their_body
     return title == their_title
+
+
+def _stored_report_at(s: Session, canonical_url: str, report_hash: str) -> datetime | None:
+    """When this very report was received, if it was stored before being filed: a report that waited for a model
+    (`Store.waiting_reports`) is filed by a later crawl, but it was received when its item was stored."""
+    return s.scalar(select(func.min(Item.fetched_at)).where(Item.canonical_url == canonical_url,
+                                                            Item.content_hash == report_hash,
+                                                            Item.kind == REPORT_KIND))
 
 
 def _already_recorded(s: Session, entry_id: int, report_hash: str) -> bool:
