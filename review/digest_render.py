@@ -160,9 +160,11 @@ mục bị gắn cờ mới: <b>{data.flagged_items}</b> (tổng số cờ: {dat
 <p style="color:#555;font-size:12px">Số cờ: một mục có thể bị gắn cờ ở nhiều loại.</p>{flags}
 <h2 {h2}>2. Quyết định của người duyệt</h2>{verdicts}
 <h2 {h2}>3. Độ chính xác của cờ</h2>{precision}
-<h2 {h2}>4. Nguồn có vấn đề</h2>{problems}
-<h2 {h2}>5. Các trường hợp vi phạm đã xác nhận nổi bật</h2>{cases}
-<h2 {h2}>6. Đề xuất biểu dương</h2>{commend}
+<h2 {h2}>4. Hàng chờ duyệt</h2>
+<p>{data.backlog} mục; mục mở lâu nhất: {e(_oldest(data, tz))}.</p>
+<h2 {h2}>5. Nguồn có vấn đề</h2>{problems}
+<h2 {h2}>6. Các trường hợp vi phạm đã xác nhận nổi bật</h2>{cases}
+<h2 {h2}>7. Đề xuất biểu dương</h2>{commend}
 <p style="color:#555;font-size:12px;margin-top:24px">Mô hình phân loại: {e(data.model)}.
 Hệ thống chỉ gắn cờ để hỗ trợ; mọi kết luận do cán bộ quyết định.</p>
 </body></html>

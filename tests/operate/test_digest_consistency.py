@@ -141,3 +141,17 @@ def test_verdicts_are_named_as_the_cli_names_them(store: Store, db_url: str) -> 
         assert f">{VERDICT_VI[verdict]}</td>" in html
     for other in ("Chuyển cấp trên", "Không vi phạm", "Xác nhận vi phạm"):
         assert other not in text and other not in html
+
+
+def test_the_text_and_html_parts_have_the_same_numbered_sections(store: Store, db_url: str) -> None:
+    """A recipient reading the plain-text part and one reading the HTML part find "mục 5" under the same heading."""
+    import re
+
+    add_flagged(store, title="Tin đồn dịch bệnh", category="misinformation", at=MONDAY)
+    data = collect_digest(store, config(25, db_url), WEEK)
+    text_sections = re.findall(r"^(\d)\. ([^:(\n]+)", render_text(data, TZ), flags=re.M)
+    html_sections = re.findall(r"<h2[^>]*>(\d)\. ([^<:(]+)", render_html(data, TZ, "cid:chart"))
+    assert [n for n, _ in html_sections] == [n for n, _ in text_sections] == [str(i) for i in range(1, 8)]
+    for (_, t), (_, h) in zip(text_sections, html_sections, strict=True):
+        assert t.strip().startswith(h.strip()) or h.strip().startswith(t.strip()), (t, h)
+    assert f"{data.backlog} mục" in render_html(data, TZ, "cid:chart").split("4. Hàng chờ duyệt")[1]

@@ -54,5 +54,5 @@ def test_only_sources_with_errors_are_problems(store: Store, db_url: str) -> Non
     assert "dien-dan: có lượt thu thập bị lỗi (1/2 lượt trong tuần" in section
     assert "trang-cham: không có lượt thu thập nào trong tuần" in section
     html = render_html(data, cfg.digest.timezone, "cid:chart")
-    problems_html = html.split("4. Nguồn có vấn đề")[1].split("5. ")[0]
+    problems_html = html.split("5. Nguồn có vấn đề")[1].split("6. ")[0]
     assert "cong-thong-tin" not in problems_html and "1/2 lượt trong tuần" in problems_html
