@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from types import ModuleType
@@ -68,9 +69,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CanhgacError as exc:
         print(f"canhgac: {exc}", file=sys.stderr)
         return exc.exit_code
-    except KeyboardInterrupt:
-        print("canhgac: đã dừng (Ctrl-C)", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:  # also SIGTERM/SIGHUP while crawls run (`crawler.runner.Terminated`)
+        signum = int(getattr(exc, "signum", signal.SIGINT))
+        why = "Ctrl-C" if signum == signal.SIGINT else f"tín hiệu {signal.Signals(signum).name}"
+        try:
+            print(f"canhgac: đã dừng ({why})", file=sys.stderr)
+        except OSError:  # the terminal is gone
+            pass
+        return 128 + signum
     finally:
         ctx.close()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import signal
 import sys
 import tempfile
 import time
@@ -15,9 +16,11 @@ from crawler.runner import (
     CrawlInterrupted,
     CrawlStop,
     RunOutcome,
+    internal_error,
     run_source,
     run_sources,
     shared_cores_settings,
+    stop_reason_vi,
 )
 from review.cli.context import Context
 from review.errors import UsageError
@@ -72,15 +75,16 @@ def cmd_crawl(args: argparse.Namespace, ctx: Context) -> int:
 
     grace = min(cfg.daemon.stop_grace_s, CTRL_C_GRACE_S)
 
-    def stopping(running: list[str]) -> None:
-        _eprint(ctx, f"Đang dừng (Ctrl-C): không bắt đầu thêm nguồn nào; đã báo dừng {', '.join(running)}, chờ tối đa "
-                     f"{grace}s để lưu nốt phần đã tải (bấm Ctrl-C lần nữa để dừng ngay)…")
+    def stopping(running: list[str], signum: int) -> None:
+        again = "bấm Ctrl-C lần nữa" if signum == signal.SIGINT else "gửi lại tín hiệu"
+        _eprint(ctx, f"Đang dừng ({stop_reason_vi(signum)}): không bắt đầu thêm nguồn nào; đã báo dừng "
+                     f"{', '.join(running)}, chờ tối đa {grace}s để lưu nốt phần đã tải ({again} để dừng ngay)…")
 
     try:
         outcomes = run_sources(names, args.jobs, one, grace_s=grace, on_stopping=stopping)
     except CrawlInterrupted as stop:
         _print_interrupted(ctx, stop, log_dir)
-        return 130
+        return 128 + stop.signum  # 130 for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP
     failed = [o for o in outcomes if not o.ok]
     total_new = sum(o.items_new for o in outcomes)
     if temp_logs and not failed:
@@ -95,8 +99,8 @@ def cmd_crawl(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _print_interrupted(ctx: Context, stop: CrawlInterrupted, log_dir: Path) -> None:
-    """What a Ctrl-C stopped, for the officer (stderr; the caller exits 130)."""
-    _eprint(ctx, "Đã dừng theo yêu cầu (Ctrl-C).")
+    """What a Ctrl-C (or SIGTERM, SIGHUP) stopped, for the officer (stderr; the caller exits 128 + the signal)."""
+    _eprint(ctx, f"Đã dừng theo yêu cầu ({stop_reason_vi(stop.signum)}).")
     if stop.stopped:
         forced = f" (buộc dừng ngay: {', '.join(stop.killed)})" if stop.killed else ""
         _eprint(ctx, f"  Dừng giữa chừng: {', '.join(stop.stopped)}{forced}. Lượt sau sẽ thu thập tiếp phần chưa lưu, "
@@ -105,6 +109,8 @@ def _print_interrupted(ctx: Context, stop: CrawlInterrupted, log_dir: Path) -> N
         _eprint(ctx, f"  Chưa bắt đầu: {', '.join(stop.not_started)}")
     if stop.finished:
         _eprint(ctx, f"  Đã xong trước khi dừng: {', '.join(o.name for o in stop.finished)}")
+    for out in stop.errors:
+        _eprint(ctx, f"  Lỗi: {out.name} — {out.message}")
     _eprint(ctx, f"  Nhật ký: {log_dir}")
 
 
@@ -135,7 +141,11 @@ def _queue_waiting_reports(ctx: Context) -> None:
 def _run(ctx: Context, config_path: str | None, name: str, timeout: int, log: Path, width: int,
          settings: dict[str, str], stop: CrawlStop | None = None) -> RunOutcome:
     _line(ctx, f"  … {name:<{width}}  đang thu thập")
-    out = run_source(config_path, name, timeout, log_path=log, settings=settings, stop=stop)
+    started = time.monotonic()
+    try:
+        out = run_source(config_path, name, timeout, log_path=log, settings=settings, stop=stop)
+    except Exception as exc:  # noqa: BLE001 - this source's error, told on its line; the others go on
+        out = internal_error(name, exc, time.monotonic() - started)
     mark = "✓" if out.ok else "✗"
     detail = f"{out.items_new} mục mới, {out.pages} trang, {out.errors} lỗi, {out.duration_s:.1f}s"
     if out.message:
@@ -149,7 +159,10 @@ def _fmt(threshold: float | None) -> str:
 
 
 def _eprint(ctx: Context, text: str) -> None:
-    print(text, file=ctx.err, flush=True)
+    try:
+        print(text, file=ctx.err, flush=True)
+    except OSError:  # the terminal is gone (SIGHUP): stopping the crawls matters, not this line
+        pass
 
 
 def _line(ctx: Context, text: str) -> None:

@@ -6,7 +6,7 @@ the same database (table `apscheduler_jobs`, APScheduler's own), referenced by t
 once (coalesced) if within `misfire_grace_s`. Each start reconciles the stored jobs with the
 configuration. One daemon per database, enforced by the "daemon" lease (`review.housekeeping`).
 
-Stopping (SIGTERM/SIGINT): no new job starts; running crawls get `stop_grace_s` to finish, then their
+Stopping (SIGTERM, SIGINT or SIGHUP): no new job starts; running crawls get `stop_grace_s` to finish, then their
 subprocesses are killed (the crawler commits item by item, so nothing is left half-written); the
 lease is released and the process exits 0.
 """
@@ -51,10 +51,16 @@ from review.types import utcnow
 log = logging.getLogger("canhgac.daemon")
 JOB_FUNC = "crawler.daemon:run_job"
 CRAWL_PREFIX = "crawl:"
+# Set once the daemon stops: a job still waiting in an executor's queue (more crawls due than run at once) does
+# not start then; APScheduler's shutdown leaves such jobs queued, and they would run after the crawls were killed.
+_stopping = threading.Event()
 
 
 def run_job(cfg: Config, job: str, *args: str) -> None:
     """What APScheduler calls: open the store, run one plain job function, close the store."""
+    if _stopping.is_set():
+        log.info("job %s %s not started: the daemon is stopping", job, " ".join(args))
+        return
     store = Store.open(cfg.database.url)
     try:
         JOBS[job](cfg, store, *args)
@@ -256,9 +262,14 @@ class Daemon:
 
     def run(self) -> int:
         acquire_lease(self.store, self.holder)
+        _stopping.clear()
         try:
             for sig in (signal.SIGTERM, signal.SIGINT):
                 signal.signal(sig, self._signal)
+            # SIGHUP (the terminal it was started from closed) would end it at once, leaving its crawls (each in a
+            # session of its own) running; under `nohup` it stays ignored
+            if signal.getsignal(signal.SIGHUP) is not signal.SIG_IGN:
+                signal.signal(signal.SIGHUP, self._signal)
             self.store.sync_sources(self.cfg.sources)
             record_thresholds(self.cfg, self.store)
             self.scheduler.start(paused=True)
@@ -281,6 +292,7 @@ class Daemon:
         return 0
 
     def _shutdown(self) -> None:
+        _stopping.set()
         self.scheduler.shutdown(wait=False)
         grace = self.cfg.daemon.stop_grace_s
         deadline = time.monotonic() + grace

@@ -17,6 +17,7 @@ from crawler.runner import (
     run_source,
     run_sources,
     shared_cores_settings,
+    stop_reason_vi,
 )
 from review.cli.context import Context
 from review.config import Config
@@ -80,8 +81,8 @@ def _fresh_dir(path: str | None) -> Path:
 def _crawl_all(cfg_path: Path, cfg: Config, logs: Path, ctx: Context) -> list[RunOutcome]:
     """Official sources first (the others are compared against them), each group all at once: the
     crawls are mostly model loading and CPU-bound, so running them together keeps every core busy.
-    Ctrl-C: CrawlInterrupted once the running crawls stopped (`run_sources`), the later group counted as not
-    started."""
+    Ctrl-C (SIGTERM, SIGHUP): CrawlInterrupted once the running crawls stopped (`run_sources`), the later group
+    counted as not started."""
     timeout = cfg.crawler.crawl_timeout_s
     outcomes: list[RunOutcome] = []
 
@@ -134,13 +135,17 @@ def cmd_demo(args: argparse.Namespace, ctx: Context) -> int:
         try:
             outcomes = _crawl_all(cfg_path, cfg, logs, ctx)
         except CrawlInterrupted as stop:
-            parts = ["Đã dừng bản chạy thử (Ctrl-C)"]
+            parts = [f"Đã dừng bản chạy thử ({stop_reason_vi(stop.signum)})"]
             if stop.stopped:
                 parts.append(f"dừng giữa chừng: {', '.join(stop.stopped)}")
             if stop.not_started:
                 parts.append(f"chưa bắt đầu: {', '.join(stop.not_started)}")
-            print("; ".join(parts) + f". Thư mục: {workdir}", file=ctx.err, flush=True)
-            return 130
+            parts += [f"lỗi ở {out.name}: {out.message}" for out in stop.errors]
+            try:
+                print("; ".join(parts) + f". Thư mục: {workdir}", file=ctx.err, flush=True)
+            except OSError:  # the terminal is gone (SIGHUP)
+                pass
+            return 128 + stop.signum
 
         parser = build_parser()
         ctx.print(f"\n== Hàng chờ duyệt ({args.top} mục ưu tiên cao nhất)")

@@ -6,11 +6,13 @@ timeout, and reads the outcome from the run the crawl recorded in the database. 
 killed, crashed or never started is recorded as a failed run, so `canhgac status` shows it.
 
 `run_sources` runs several, a few at a time, for the commands (`canhgac crawl`, `canhgac demo`), and
-stops them on Ctrl-C: each crawl runs in a session of its own (a Ctrl-C typed in the terminal does not reach
-it), so no source still waiting is started, and each running crawl is sent SIGINT, which Scrapy takes as
+stops them on Ctrl-C, SIGTERM or SIGHUP (`kill`, systemd stopping the command, the terminal closed): each crawl
+runs in a session of its own (a Ctrl-C typed in the terminal does not reach it, nor does the end of the
+terminal), so no source still waiting is started, and each running crawl is sent SIGINT, which Scrapy takes as
 "stop gracefully" (no new request, the items in hand stored, the run recorded). A crawl still running after
-the grace period (or at a second Ctrl-C) is killed with its workers: crawls are crash-safe, the next run
-fetches what this one had not stored, nothing is stored twice.
+the grace period (or at a second signal) is killed with its workers: crawls are crash-safe, the next run
+fetches what this one had not stored, nothing is stored twice. An exception in canhgac's own code while running
+one source is that source's error (`internal_error`), never the end of the others.
 """
 
 from __future__ import annotations
@@ -21,10 +23,12 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import FrameType
 
 from review.config import Config, load_config
 from review.store import Store
@@ -42,6 +46,13 @@ class RunOutcome:
     message: str
     returncode: int
     duration_s: float
+    internal_error: bool = False  # canhgac's own code raised (see `internal_error`), not a failed crawl
+
+
+def internal_error(name: str, exc: Exception, duration_s: float = 0.0) -> RunOutcome:
+    """The outcome of a source whose run raised `exc` in canhgac's own code (not a failed crawl)."""
+    return RunOutcome(name, False, 0, 0, 1, f"lỗi nội bộ của canhgac, không phải lỗi của nguồn "
+                      f"({type(exc).__name__}: {str(exc)[:300]})", -1, duration_s, internal_error=True)
 
 
 def crawl_command(config: Config, name: str, settings: Mapping[str, str] | None = None) -> list[str]:
@@ -83,7 +94,48 @@ def start_source(config_path: str | None, name: str, log_path: Path | None = Non
 # are killed. Someone waits at the terminal, and a killed crawl loses nothing (the next run fetches what it had not
 # stored); Scrapy's graceful stop waits for the downloads in flight, up to [crawler] download_timeout_s.
 CTRL_C_GRACE_S = 10
-STOPPED_VI = "đã dừng theo yêu cầu (Ctrl-C) khi chưa xong lượt chạy"
+STOPPED_VI = "đã dừng theo yêu cầu ({why}) khi chưa xong lượt chạy"
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)  # handled like Ctrl-C while `run_sources` runs
+
+
+def stop_reason_vi(signum: int) -> str:
+    """What stopped the command, for the officer: "Ctrl-C" or the signal."""
+    if signum == signal.SIGINT:
+        return "Ctrl-C"
+    if signum == signal.SIGHUP:
+        return "nhận tín hiệu SIGHUP, thường do cửa sổ dòng lệnh bị đóng"
+    return f"nhận tín hiệu {signal.Signals(signum).name}"
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM or SIGHUP while `run_sources` runs, raised in the main thread and taken like Ctrl-C."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+def _raise_terminated(signum: int, _frame: FrameType | None) -> None:
+    raise Terminated(signum)
+
+
+@contextmanager
+def _stop_signals() -> Iterator[None]:
+    """SIGTERM and SIGHUP raise Terminated in the main thread while this lasts, instead of ending the process at
+    once and leaving its crawls (each in a session of its own) running. A signal that is ignored (`nohup`)
+    stays ignored; the handlers found are put back."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous: dict[signal.Signals, Callable[[int, FrameType | None], object] | int | None] = {}
+    for sig in STOP_SIGNALS:
+        if signal.getsignal(sig) is not signal.SIG_IGN:
+            previous[sig] = signal.signal(sig, _raise_terminated)
+    try:
+        yield
+    finally:
+        for restored, handler in previous.items():
+            signal.signal(restored, signal.SIG_DFL if handler is None else handler)
 
 
 class CrawlStop:
@@ -93,6 +145,7 @@ class CrawlStop:
         self._lock = threading.Lock()
         self._running: dict[str, subprocess.Popen[bytes]] = {}
         self.requested = False
+        self.why = stop_reason_vi(signal.SIGINT)  # what stopped the crawls, for their runs' message
         self.forced = False  # past the grace period: a crawl starting now is killed at once
         self.stopped: list[str] = []  # sources whose running crawl was told to stop
         self.skipped: list[str] = []  # sources not started because the stop came first
@@ -121,11 +174,12 @@ class CrawlStop:
         with self._lock:
             return name in self.stopped
 
-    def request(self) -> list[str]:
+    def request(self, signum: int = signal.SIGINT) -> list[str]:
         """No crawl starts from now on; the running ones are sent SIGINT (Scrapy: stop gracefully). Returns
-        their names."""
+        their names. `signum`: what asked for the stop (Ctrl-C unless told)."""
         with self._lock:
             self.requested = True
+            self.why = stop_reason_vi(signum)
             for name, proc in self._running.items():
                 self._interrupt(name, proc)
             return list(self._running)
@@ -153,28 +207,46 @@ class CrawlStop:
 
 @dataclass
 class CrawlInterrupted(Exception):  # noqa: N818 - what happened, not an error
-    """Ctrl-C during `run_sources`: what had finished, what was stopped and what never started."""
+    """Ctrl-C (or SIGTERM, SIGHUP) during `run_sources`: what had finished, what was stopped, what never started
+    and whose run raised."""
 
     finished: list[RunOutcome] = field(default_factory=list)  # before the Ctrl-C, in the order of the names
     stopped: list[str] = field(default_factory=list)
     not_started: list[str] = field(default_factory=list)
     killed: list[str] = field(default_factory=list)  # stopped ones still running after the grace period
+    errors: list[RunOutcome] = field(default_factory=list)  # canhgac's own code raised (`internal_error`)
+    signum: int = signal.SIGINT  # what stopped the command; it exits 128 + signum
 
 
 def run_sources(names: Sequence[str], jobs: int, run_one: Callable[[str, CrawlStop], RunOutcome], *,
                 grace_s: float, on_outcome: Callable[[RunOutcome], None] | None = None,
-                on_stopping: Callable[[list[str]], None] | None = None) -> list[RunOutcome]:
+                on_stopping: Callable[[list[str], int], None] | None = None) -> list[RunOutcome]:
     """`run_one(name, stop)` (which calls `run_source(..., stop=stop)`) for each name, `jobs` at a time; the
     outcomes in the order of `names`, each also given to `on_outcome` as soon as it and those before it are in.
+    A `run_one` that raised gives that source's `internal_error` outcome.
 
-    On Ctrl-C (KeyboardInterrupt in the calling thread): no source still waiting starts, the running crawls are
-    sent SIGINT (`on_stopping` is told which) and given `grace_s` seconds to stop (a second Ctrl-C: none), then
-    killed; then CrawlInterrupted is raised."""
+    On Ctrl-C (KeyboardInterrupt in the calling thread), or SIGTERM or SIGHUP when called in the main thread: no
+    source still waiting starts, the running crawls are sent SIGINT (`on_stopping` is told which, and the
+    signal) and given `grace_s` seconds to stop (a second signal: none), then killed; then CrawlInterrupted is
+    raised."""
+    with _stop_signals():
+        return _run_sources(names, jobs, run_one, grace_s, on_outcome, on_stopping)
+
+
+def _run_sources(names: Sequence[str], jobs: int, run_one: Callable[[str, CrawlStop], RunOutcome], grace_s: float,
+                 on_outcome: Callable[[RunOutcome], None] | None,
+                 on_stopping: Callable[[list[str], int], None] | None) -> list[RunOutcome]:
     stop = CrawlStop()
     pool = ThreadPoolExecutor(max_workers=max(1, jobs))
 
     def guarded(name: str) -> RunOutcome | None:
-        return run_one(name, stop) if stop.may_start(name) else None
+        if not stop.may_start(name):
+            return None
+        started = time.monotonic()
+        try:
+            return run_one(name, stop)
+        except Exception as exc:  # noqa: BLE001 - this source's error, the others go on
+            return internal_error(name, exc, time.monotonic() - started)
 
     futures: list[tuple[str, Future[RunOutcome | None]]] = []
     outcomes: list[RunOutcome] = []
@@ -188,24 +260,26 @@ def run_sources(names: Sequence[str], jobs: int, run_one: Callable[[str, CrawlSt
                 if on_outcome is not None:
                     on_outcome(outcome)
         return outcomes
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
+        signum = exc.signum if isinstance(exc, Terminated) else signal.SIGINT
         raise _interrupted(futures, [n for n in names if n not in {m for m, _ in futures}], stop, grace_s,
-                           on_stopping) from None
+                           on_stopping, signum) from None
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _interrupted(futures: list[tuple[str, Future[RunOutcome | None]]], unsubmitted: list[str], stop: CrawlStop,
-                 grace_s: float, on_stopping: Callable[[list[str]], None] | None) -> CrawlInterrupted:
-    running = stop.request()
+                 grace_s: float, on_stopping: Callable[[list[str], int], None] | None,
+                 signum: int) -> CrawlInterrupted:
+    running = stop.request(signum)
     cancelled = [name for name, fut in futures if fut.cancel()]
     pending = [fut for _, fut in futures if not fut.done()]
     if on_stopping is not None and running:
-        on_stopping(running)
+        on_stopping(running, signum)
     try:
         wait(pending, timeout=grace_s)
     except KeyboardInterrupt:
-        pass  # a second Ctrl-C: kill them now
+        pass  # a second Ctrl-C (or signal): kill them now
     killed: list[str] = []
     if any(not fut.done() for fut in pending):
         killed = stop.force()
@@ -215,11 +289,13 @@ def _interrupted(futures: list[tuple[str, Future[RunOutcome | None]]], unsubmitt
             pass
     results = {name: fut.result() for name, fut in futures
                if fut.done() and not fut.cancelled() and fut.exception() is None}
-    finished = [out for name, out in results.items() if out is not None and (out.ok or name not in stop.stopped)]
-    done_ok = {out.name for out in finished}
-    return CrawlInterrupted(finished=finished, stopped=[n for n in stop.stopped if n not in done_ok],
+    errors = [out for out in results.values() if out is not None and out.internal_error]
+    finished = [out for name, out in results.items() if out is not None and not out.internal_error
+                and (out.ok or name not in stop.stopped)]
+    told = {out.name for out in finished + errors}
+    return CrawlInterrupted(finished=finished, stopped=[n for n in stop.stopped if n not in told],
                             not_started=cancelled + [n for n in stop.skipped if n not in cancelled] + unsubmitted,
-                            killed=killed)
+                            killed=killed, errors=errors, signum=signum)
 
 
 def run_source(config_path: str | None, name: str, timeout_s: int, log_path: Path | None = None, *,
@@ -250,17 +326,18 @@ def run_source(config_path: str | None, name: str, timeout_s: int, log_path: Pat
             if stop is not None:
                 stop.finished(name)
         stopped = stop is not None and stop.was_stopped(name)
+        stopped_vi = STOPPED_VI.format(why=stop.why if stop is not None else "")
         duration = time.monotonic() - started
         run = store.last_run(name)
         fresh = run is not None and (before is None or run.id != before.id)
         if fresh and run is not None and run.status in ("ok", "failed", "stopped") and not timed_out:
             message = run.message or ""
             if stopped and run.status != "ok":
-                message = STOPPED_VI + (f": {message}" if message else "")
+                message = stopped_vi + (f": {message}" if message else "")
             return RunOutcome(name, run.status == "ok", run.items_new, run.pages, run.errors, message,
                               returncode, duration)
         message = (f"quá thời gian {timeout_s}s nên đã bị dừng" if timed_out
-                   else STOPPED_VI if stopped
+                   else stopped_vi if stopped
                    else f"tiến trình thu thập kết thúc với mã {returncode} khi chưa xong lượt chạy")
         if log_path and not timed_out and not stopped:
             message += f" (nhật ký: {log_path})"
