@@ -23,6 +23,7 @@ from sqlalchemy import func, select
 from classifier.categories import CATEGORIES, POSITIVE
 from review.config import Config
 from review.errors import UsageError
+from review.filters import YEAR_MIN, max_year
 from review.models import DECIDED, OPEN, Decision, Item, ReviewEntry, ReviewFlag, Setting, Source, SourceRun
 from review.stats import confirmed_dismissed
 from review.store import StoreBase
@@ -89,11 +90,15 @@ class DigestData:
         return sum(self.flags_by_category.values())
 
 
-def parse_week(text: str) -> tuple[int, int]:
+def parse_week(text: str, *, now: datetime | None = None) -> tuple[int, int]:
+    """`2026-W47` as (2026, 47); a malformed week, or a year outside 2000 .. next year, is a usage error."""
     m = _WEEK.match(text.strip())
     if not m:
         raise UsageError(f"tuần không hợp lệ {text!r}: cần dạng YYYY-Www, ví dụ 2026-W47")
     year, week = int(m.group(1)), int(m.group(2))
+    last = max_year(now or utcnow())
+    if not YEAR_MIN <= year <= last:
+        raise UsageError(f"tuần không hợp lệ {text!r}: cần một tuần từ năm {YEAR_MIN} đến {last}")
     try:
         date.fromisocalendar(year, week, 1)
     except ValueError:
@@ -121,6 +126,29 @@ def current_week(tz: str, now: datetime | None = None) -> str:
     """The ISO week under way in `tz` (the demo's preview: its data is minutes old)."""
     year, week, _ = (now or utcnow()).astimezone(ZoneInfo(tz)).date().isocalendar()
     return f"{year}-W{week:02d}"
+
+
+@dataclass(frozen=True)
+class WeekProgress:
+    """Where `now` stands against one ISO week, all local: before it, during it or after its end."""
+
+    start: datetime
+    end: datetime  # exclusive: the Monday after, 00:00
+    now: datetime
+
+    @property
+    def started(self) -> bool:
+        return self.now >= self.start
+
+    @property
+    def over(self) -> bool:
+        """The week has ended: its digest holds all its data and may be sent (once per recipient, ever)."""
+        return self.now >= self.end
+
+
+def week_progress(iso_week: str, tz: str, now: datetime | None = None) -> WeekProgress:
+    start, end = week_bounds(iso_week, tz)
+    return WeekProgress(start, end, (now or utcnow()).astimezone(ZoneInfo(tz)))
 
 
 def _model(store: StoreBase, cfg: Config) -> str:

@@ -23,6 +23,12 @@ from review.vi import VN_TZ
 SelectT = TypeVar("SelectT", bound=Select)  # type: ignore[type-arg]
 _TERM = re.compile(r"^([a-z_]+)\s*(<=|>=|=|<|>)\s*(.+)$")
 _REL = re.compile(r"^(\d+)\s*([hdw])$")
+_VN_DATE = re.compile(r"^(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})(?:\s+(?P<H>\d{1,2}):(?P<M>\d{2}))?$")
+#: The first year a date, week or report may be about: canhgac holds nothing older.
+YEAR_MIN = 2000
+#: The last year the end of a window (`--until`) may name: far enough to mean "no end", and clear of year 9999,
+#: which overflows once moved between zones.
+END_YEAR_MAX = 9000
 
 
 @dataclass(frozen=True)
@@ -86,20 +92,77 @@ def entry_ids_query(f: EntryFilter) -> Select[Any]:
     return apply_filter(select(ReviewEntry.id), f)
 
 
-def parse_when(value: str, *, now: datetime | None = None) -> datetime:
-    """`2025-03-01`, `2025-03-01T08:00`, or relative `36h`, `7d`, `2w` (that long ago), as a UTC instant.
-    A date or time without a zone is Vietnam time, where the office works: `2026-11-22` is local midnight."""
+def parse_when(value: str, *, now: datetime | None = None, end: bool = False) -> datetime:
+    """`2025-03-01`, `2025-03-01T08:00`, the Vietnamese `01/03/2025` (`01/03/2025 08:00`), or relative `36h`,
+    `7d`, `2w` (that long ago), as a UTC instant. A date or time without a zone is Vietnam time, where the
+    office works: `2026-11-22` and `22/11/2026` are local midnight.
+
+    Years before `YEAR_MIN` are a usage error (canhgac holds nothing older; year 1 overflows once moved to
+    UTC), and so are years after next year (`max_year`), except for the end of a window (`end`, an
+    `--until`), which may be as late as `END_YEAR_MAX`: `--until 2100-01-01` means "no end"."""
     value = value.strip()
+    now = now or datetime.now(UTC)
     m = _REL.match(value)
     if m:
         n, unit = int(m.group(1)), m.group(2)
-        delta = {"h": timedelta(hours=n), "d": timedelta(days=n), "w": timedelta(weeks=n)}[unit]
-        return (now or datetime.now(UTC)) - delta
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        raise UsageError(f"ngày không hợp lệ {value!r}: dùng YYYY-MM-DD, YYYY-MM-DDTHH:MM hoặc 7d/36h/2w") from None
+        try:
+            delta = {"h": timedelta(hours=n), "d": timedelta(days=n), "w": timedelta(weeks=n)}[unit]
+            instant = now - delta
+        except OverflowError:
+            raise _out_of_range(value, max_year(now)) from None
+        if instant.astimezone(VN_TZ).year < YEAR_MIN:
+            raise _out_of_range(value, max_year(now))
+        return instant
+    parsed = _parse_date(value)
+    last = END_YEAR_MAX if end else max_year(now)
+    # the written year first: moving year 1 or 9999 to another zone overflows
+    if not YEAR_MIN <= parsed.year <= last or (
+            parsed.tzinfo is not None and not YEAR_MIN <= parsed.astimezone(VN_TZ).year <= last):
+        raise _out_of_range(value, last)
     return (parsed.replace(tzinfo=VN_TZ) if parsed.tzinfo is None else parsed).astimezone(UTC)
+
+
+def _parse_date(value: str) -> datetime:
+    m = _VN_DATE.match(value)
+    try:
+        if m:
+            day, month, year = int(m["d"]), int(m["m"]), int(m["y"])
+            hour, minute = (int(m["H"]), int(m["M"])) if m["H"] else (0, 0)
+            return datetime(year, month, day, hour, minute)
+        return datetime.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"ngày không hợp lệ {value!r}: dùng DD/MM/YYYY (ví dụ 04/12/2026), YYYY-MM-DD, "
+                         "YYYY-MM-DDTHH:MM hoặc 7d/36h/2w") from None
+
+
+def max_year(now: datetime | None = None) -> int:
+    """The last year a date may fall in: next year, Vietnam time."""
+    return (now or datetime.now(UTC)).astimezone(VN_TZ).year + 1
+
+
+def check_year(year: int, *, now: datetime | None = None) -> int:
+    """`year` itself when within `YEAR_MIN` .. next year, else a usage error (`--year 0` is no "this year")."""
+    if not YEAR_MIN <= year <= max_year(now):
+        raise UsageError(f"năm {year} không hợp lệ: cần một năm từ {YEAR_MIN} đến {max_year(now)}")
+    return year
+
+
+def check_window(since: datetime | None, until: datetime | None,
+                 names: tuple[str, str] = ("--since", "--until")) -> None:
+    """A window that holds nothing (since at or after until, until being excluded) is a usage error: an
+    empty export that looks like a quiet period would mislead whoever reads it."""
+    if since is not None and until is not None and since >= until:
+        raise UsageError(f"{names[0]} ({_local(since)}) phải trước {names[1]} ({_local(until)}): không có ngày nào "
+                         f"từ {names[0]} đến trước {names[1]} ({names[1]} không tính chính ngày đó)")
+
+
+def _local(t: datetime) -> str:
+    local = t.astimezone(VN_TZ)
+    return local.strftime("%d/%m/%Y") if (local.hour, local.minute) == (0, 0) else local.strftime("%d/%m/%Y %H:%M")
+
+
+def _out_of_range(value: str, last: int) -> UsageError:
+    return UsageError(f"ngày {value!r} nằm ngoài khoảng cho phép: cần một ngày từ năm {YEAR_MIN} đến {last}")
 
 
 def check_category(category: str | None) -> str | None:
@@ -140,13 +203,14 @@ def parse_where(expr: str) -> EntryFilter:
         elif key == "since":
             f = f.with_(since=parse_when(value))
         elif key == "until":
-            f = f.with_(until=parse_when(value))
+            f = f.with_(until=parse_when(value, end=True))
         elif key == "report":
             if value not in ("yes", "no"):
                 raise UsageError(f"report=yes hoặc report=no, không phải {value!r}")
             f = f.with_(is_report=value == "yes")
         else:
             raise UsageError(f"khoá không hỗ trợ {key!r} (dùng: category, status, source, since, until, score, report)")
+    check_window(f.since, f.until, ("since", "until"))
     return f
 
 

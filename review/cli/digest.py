@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import argparse
 import base64
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from classifier.os_errors import reason_vi
 from review.cli.context import Context
 from review.cli.table import printable, render, when
-from review.digest import collect_digest, last_complete_week, parse_week
+from review.digest import WeekProgress, collect_digest, last_complete_week, parse_week, week_progress
 from review.digest_log import FAILED, PENDING, SENDING, SENT, DigestDelivery
 from review.digest_render import render_html, render_text
 from review.errors import UsageError
+from review.filters import YEAR_MIN
 from review.mailer import deliver_week
 
 
@@ -22,12 +24,14 @@ def register(sub: Any) -> None:
                        description="Lập bản tin tổng hợp của một tuần (theo tuần ISO). Không có --preview hay "
                                    "--send thì in bản văn bản thuần. --send gửi tới những người nhận trong [digest] "
                                    "recipients, mỗi người nhận tối đa một lần cho mỗi tuần; "
-                                   "thư gửi lỗi trước đó được gửi lại ngay, không chờ lượt tự thử lại.")
+                                   "thư gửi lỗi trước đó được gửi lại ngay, không chờ lượt tự thử lại. Tuần chưa "
+                                   "kết thúc thì chỉ xem trước được (số liệu chưa đầy đủ), không gửi được.")
     p.add_argument("--week", metavar="YYYY-Www",
-                   help="tuần ISO, ví dụ 2026-W47 (mặc định: tuần trọn vẹn gần nhất)")
+                   help=f"tuần ISO, ví dụ 2026-W47, năm từ {YEAR_MIN} đến năm sau (mặc định: tuần trọn vẹn gần nhất)")
     p.add_argument("--preview", metavar="FILE.html", help="ghi bản HTML (kèm biểu đồ) vào tệp này")
     p.add_argument("--send", action="store_true",
-                   help="gửi tới những người nhận chưa nhận bản tin tuần này (thư lỗi trước đó được gửi lại ngay)")
+                   help="gửi tới những người nhận chưa nhận bản tin tuần này (thư lỗi trước đó được gửi lại ngay); "
+                        "chỉ gửi được tuần đã kết thúc theo giờ Việt Nam")
     p.add_argument("--retry-uncertain", action="store_true",
                    help="dùng với --send: gửi lại cả những thư bị gián đoạn ở trạng thái 'sending' "
                         "(người nhận có thể nhận trùng)")
@@ -51,9 +55,14 @@ def cmd_digest(args: argparse.Namespace, ctx: Context) -> int:
         if any(d.uncertain for d in rows):
             ctx.print("Thư chưa rõ đã tới người nhận chưa: " + UNCERTAIN_HELP.format(week="TUẦN"))
         return 0
+    progress = week_progress(week, cfg.digest.timezone)
+    if args.send and not progress.over:
+        raise UsageError(unfinished_send(week, progress))
     store = ctx.store
     if args.preview or not args.send:
         data = collect_digest(store, cfg, week)
+        if not progress.over:  # a preview records nothing: allowed, but its numbers are not the week's
+            ctx.print(partial_note(week, progress))
         if args.preview:
             from review.digest_chart import flags_chart_png  # matplotlib only when drawing
             chart = base64.b64encode(flags_chart_png(data)).decode("ascii")
@@ -95,6 +104,28 @@ def cmd_digest(args: argparse.Namespace, ctx: Context) -> int:
     for r, why in report.uncertain:
         ctx.err.write(f"canhgac: bản tin tuần {week} tới {r}: {why} — {UNCERTAIN_HELP.format(week=week)}\n")
     return 1 if report.failed or report.uncertain else 0
+
+
+def unfinished_send(week: str, progress: WeekProgress) -> str:
+    """Why `--send` refuses a week that has not ended, and what to run instead."""
+    last_day = (progress.end - timedelta(days=1)).strftime("%d/%m/%Y")
+    if progress.started:
+        why = f"tuần {week} chưa kết thúc (hết Chủ nhật {last_day}, giờ Việt Nam)"
+    else:
+        why = f"tuần {week} chưa bắt đầu (từ thứ Hai {progress.start:%d/%m/%Y} đến hết Chủ nhật {last_day})"
+    data = "Số liệu của tuần chưa đầy đủ" if progress.started else "Tuần chưa có số liệu"
+    return (f"{why}: không gửi được. {data}, mà mỗi người nhận chỉ nhận bản tin mỗi tuần một lần: gửi bây giờ "
+            f"thì bản tin đủ cả tuần sẽ không bao giờ được gửi. Bản tin được gửi tự động sau khi "
+            f"tuần kết thúc. Muốn xem trước (không gửi, không ghi nhận gì): chạy `canhgac digest --week {week}` "
+            f"(không có --send), hoặc thêm --preview TỆP.html.")
+
+
+def partial_note(week: str, progress: WeekProgress) -> str:
+    """The line a preview of a week that has not ended starts with."""
+    if not progress.started:
+        return f"Lưu ý: tuần {week} chưa bắt đầu: chưa có số liệu, bản xem trước này chưa đầy đủ."
+    return (f"Lưu ý: tuần {week} chưa kết thúc: số liệu mới tính đến {progress.now:%d/%m/%Y %H:%M} (giờ Việt Nam), "
+            f"chưa đầy đủ. Đây chỉ là bản xem trước, không gửi cho ai.")
 
 
 # after why a delivery is uncertain (`review.mailer.describe_uncertain`): what it means and what to do

@@ -17,13 +17,13 @@ from review.cli.context import Context
 from review.cli.table import age, render
 from review.errors import UsageError
 from review.export import FORMATS, KINDS, build_export, write_text, write_xlsx
-from review.filters import parse_when
+from review.filters import YEAR_MIN, check_window, check_year, parse_when
 from review.vi import VN_TZ, category_vi
 
 
 def register(sub: Any) -> None:
     p = sub.add_parser("stats", help="theo từng nhóm: số gắn cờ, đã quyết định, độ chính xác, thời gian xử lý, tồn đọng")
-    p.add_argument("--since", help="các mục vào hàng chờ từ: YYYY-MM-DD hoặc 30d")
+    p.add_argument("--since", help="các mục vào hàng chờ từ: DD/MM/YYYY, YYYY-MM-DD (giờ Việt Nam) hoặc 30d")
     p.add_argument("--json", action="store_true", help="xuất dạng JSON cho máy đọc")
     p.set_defaults(handler=cmd_stats)
 
@@ -31,9 +31,10 @@ def register(sub: Any) -> None:
                        description="Xuất dữ liệu để chia sẻ giữa các cơ quan (csv|jsonl|xlsx), hoặc `export summary "
                                    "--year Y` để lập sổ báo cáo tổng kết năm.")
     p.add_argument("kind", choices=[*KINDS, "summary"], help="loại dữ liệu cần xuất")
-    p.add_argument("--since", help="từ ngày (tính cả ngày này): YYYY-MM-DD")
-    p.add_argument("--until", help="đến ngày (không tính ngày này): YYYY-MM-DD")
-    p.add_argument("--year", type=int, help="với summary: năm cần tổng kết (mặc định: năm nay)")
+    p.add_argument("--since", help="từ ngày (tính cả ngày này): DD/MM/YYYY hoặc YYYY-MM-DD, giờ Việt Nam")
+    p.add_argument("--until", help="đến ngày (không tính ngày này, phải sau --since): DD/MM/YYYY hoặc YYYY-MM-DD")
+    p.add_argument("--year", type=int,
+                   help=f"với summary: năm cần tổng kết, từ {YEAR_MIN} đến năm sau (mặc định: năm nay)")
     p.add_argument("--format", choices=FORMATS,
                    help="định dạng (mặc định: theo đuôi tệp --output .csv/.jsonl/.xlsx; không có thì csv)")
     p.add_argument("--output", "-o", metavar="PATH",
@@ -116,13 +117,17 @@ def export_format(fmt: str | None, output: str | None, kind: str) -> str:
 
 def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
     since = parse_when(args.since) if args.since else None
-    until = parse_when(args.until) if args.until else None
+    until = parse_when(args.until, end=True) if args.until else None
+    check_window(since, until)
     args.format = export_format(args.format, args.output, args.kind)
     if args.kind == "summary":
         from review.yearly import summarize, write_summary, year_window
 
-        year = args.year or datetime.now(VN_TZ).year
+        year = check_year(args.year) if args.year is not None else datetime.now(VN_TZ).year
         start, end = year_window(year)
+        if (since or start) >= (until or end):  # one of --since/--until given, beyond the other end of the year
+            raise UsageError(f"kỳ báo cáo không có ngày nào: --since phải trước ngày hết năm {year}, --until phải sau "
+                             f"ngày đầu năm {year} (hoặc ghi cả --since và --until)")
         summary = summarize(ctx.store, since or start, until or end)
         path = Path(args.output or f"canhgac-tong-ket-{year}.xlsx")
         with _writing(path):
