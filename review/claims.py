@@ -71,7 +71,7 @@ class ClaimsMixin(_Base):
                 raise NotFound(f"không có mục #{entry_id} trong hàng chờ")
             if entry.status == DECIDED:
                 raise ConflictError(f"mục #{entry_id} đã được quyết định ({verdict_vi(entry.verdict)}); "
-                                    f"dùng `canhgac undo {entry_id}` nếu cần xem lại")
+                                    f"dùng `canhgac undo {entry_id} --reason \"…\"` nếu cần xem lại")
             if (entry.status == CLAIMED and entry.claimant != moderator and entry.claim_expires_at is not None
                     and entry.claim_expires_at >= now):
                 raise ConflictError(held_message(entry))

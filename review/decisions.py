@@ -91,6 +91,20 @@ def check_verdict_category(verdict: str, category: str, entry_id: int | None = N
                          f"chọn nhóm vi phạm (một trong: {', '.join(_harms())}), hoặc dùng --verdict commend")
 
 
+def bulk_category(verdict: str, category: str | None, selected: str | None) -> str | None:
+    """The category a bulk verdict is recorded under, when the same for every entry: the one named (--category),
+    else, but for `commend` (always `positive`), the category the entries were selected on (--where
+    category=C: every entry selected has that flag); None: each entry's own (`_record_decision`)."""
+    if category is not None:
+        return category
+    return None if verdict == "commend" else selected
+
+
+def recorded_category(verdict: str, category: str | None, selected: str | None, top_category: str) -> str:
+    """The category `bulk` records for an entry whose top category is `top_category` (shown by its dry run)."""
+    return bulk_category(verdict, category, selected) or (POSITIVE if verdict == "commend" else top_category)
+
+
 def _harms() -> list[str]:
     return [c for c in CATEGORIES if c != POSITIVE]
 
@@ -113,7 +127,8 @@ class DecisionsMixin(_Base):
                                     f"xem lại bằng `canhgac show {entry_id}` rồi quyết định lại")
             if entry.status == DECIDED:
                 raise ConflictError(f"mục #{entry_id} đã được {entry.claimant or 'người khác'} quyết định "
-                                    f"({verdict_vi(entry.verdict)}); dùng `canhgac undo {entry_id}` nếu cần sửa")
+                                    f"({verdict_vi(entry.verdict)}); dùng `canhgac undo {entry_id} --reason \"…\"` "
+                                    "nếu cần sửa")
             now = utcnow()
             if entry.status == CLAIMED and entry.claimant != moderator and entry.claim_expires_at is not None \
                     and entry.claim_expires_at >= now:
@@ -191,9 +206,17 @@ class DecisionsMixin(_Base):
              category: str | None = None, note: str | None = None, confirm: str | None = None) -> BulkResult:
         """One verdict for many entries, in one transaction; a dry run (apply=False) changes nothing.
 
-        `confirm` is the code a dry run printed: the real run then acts only if it would touch exactly
-        the entries that dry run listed, otherwise it changes nothing and raises ConflictError.
+        Each decision is recorded under `category` when given, else under the category the filter selects on
+        (`flt.category`: every entry selected is flagged for it, maybe not as its top flag), else under the
+        entry's top category (`recorded_category`). `confirm` is the code a dry run printed: the real run then
+        acts only if it would touch exactly the entries that dry run listed, with the same verdict and category,
+        otherwise it changes nothing and raises ConflictError.
         """
+        if category is None and flt.category == POSITIVE and verdict in _HARM_VERDICTS:
+            raise UsageError(f"các mục chọn theo nhóm {POSITIVE} ({category_vi(POSITIVE)}): kết luận "
+                             f"«{verdict_vi(verdict)}» cần --category NHÓM_VI_PHẠM (một trong: {', '.join(_harms())}); "
+                             "không thay đổi gì")
+        category = bulk_category(verdict, category, flt.category)
         check_verdict(verdict, category, note)
         if not 1 <= limit <= BULK_MAX:
             raise UsageError(f"--limit phải trong khoảng 1..{BULK_MAX}")

@@ -15,6 +15,10 @@ The comparison needs at least `MIN_HELD_OUT` held-back decisions with both a fla
 dismissal among them; with fewer, the result is reported as too small to judge and `--activate` is
 refused unless `--force` is given. Otherwise `--activate` switches models only if the new macro-F1 on
 the held-back decisions is at least the old one.
+
+The new model is written to `--out` when given (what `--activate` then activates), else to
+`models/canhgac-decisions-<UTC time>.skops` beside the config file; never over the model in use.
+`--no-cv` skips the cross-validation that tunes the new model's thresholds, as for `canhgac train`.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from sqlalchemy import select
 
 from review.audit import append_audit
 from review.decisions import bank_text
+from review.errors import UsageError
 from review.models import Decision, Item, ReviewEntry, Setting
 from review.types import utcnow
 
@@ -89,16 +94,38 @@ def judgeable(labels: Sequence[Sequence[str]]) -> bool:
     return len(labels) >= MIN_HELD_OUT and flagged >= MIN_EACH and len(labels) - flagged >= MIN_EACH
 
 
-def retrain_from_decisions(ctx: Context, activate: bool, force: bool = False) -> int:
+def output_path(ctx: Context, out: str | None) -> Path:
+    """Where the retrained model goes: `out` (absolute, so an activated path works from any directory), else a
+    new time-stamped file under models/ beside the config. Never the model in use: a refused activation
+    would leave the office scoring with a model nobody chose."""
+    if out:
+        path = Path(out).expanduser().resolve()
+        if path.is_dir():
+            raise UsageError(f"--out {out} là một thư mục: hãy ghi tên tệp mô hình .skops")
+    else:
+        out_dir = Path(ctx.config.path).parent / "models" if ctx.config.path else Path("models")
+        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+        path = (out_dir / f"canhgac-decisions-{stamp}.skops").resolve()
+    active = active_model_path(ctx)
+    if active and Path(active).expanduser().resolve() == path:
+        raise UsageError(f"--out {out}: đây là mô hình đang được sử dụng; hãy ghi mô hình mới ra tệp khác")
+    return path
+
+
+def retrain_from_decisions(ctx: Context, activate: bool, force: bool = False, out: str | None = None,
+                           cv: bool = True) -> int:
     """Retrain with decisions added; print old vs new metrics on the held-back decisions (which neither
     model was trained on); activate only if not worse, and only when there are enough held-back decisions
-    to judge (or `force`). Returns the exit code (1 when --activate was asked for and refused)."""
+    to judge (or `force`). The model is saved to `output_path(ctx, out)`; `cv=False` skips the threshold
+    cross-validation. Returns the exit code (1 when --activate was asked for and refused)."""
     from classifier import model as model_io
     from classifier.model import Recipe
     from classifier.scorer import Scorer
     from classifier.train import evaluate, fit, load_recipe_data
 
     store = ctx.store
+    me = ctx.moderator() if activate else None  # who activates must be a moderator: refused before training
+    path = output_path(ctx, out)  # a bad --out is refused before minutes of training
     d_texts, d_labels = decision_examples(store)
     if not d_texts:
         ctx.print("Chưa có quyết định nào để học; không huấn luyện lại.")
@@ -126,7 +153,7 @@ def retrain_from_decisions(ctx: Context, activate: bool, force: bool = False) ->
               + (f" ({len(in_seed)} quyết định trùng mẫu gốc bị loại khỏi phần giữ lại.)" if in_seed else ""))
 
     old = Scorer.load(active_model_path(ctx), ctx.config.classifier.rules or None)
-    new = fit(train_texts, train_labels, categories=None, recipe=recipe, name="canhgac-decisions")
+    new = fit(train_texts, train_labels, categories=None, recipe=recipe, name="canhgac-decisions", cv=cv)
     enough = judgeable(hold_labels)
     old_m: dict[str, Any] | None = None
     new_m: dict[str, Any] | None = None
@@ -139,10 +166,7 @@ def retrain_from_decisions(ctx: Context, activate: bool, force: bool = False) ->
                   f"{MIN_EACH} vi phạm/tôn vinh và {MIN_EACH} bỏ qua (hiện có {len(d_hold)}: {n_flagged} và "
                   f"{len(d_hold) - n_flagged}); kết quả so sánh trên chưa đủ tin cậy.")
 
-    out_dir = Path(ctx.config.path).parent / "models" if ctx.config.path else Path("models")
-    out_dir.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-    path = (out_dir / f"canhgac-decisions-{stamp}.skops").resolve()
+    path.parent.mkdir(parents=True, exist_ok=True)
     card = new.save(path)
     ctx.print(f"Đã lưu mô hình mới: {path}")
     if not activate:
@@ -156,7 +180,7 @@ def retrain_from_decisions(ctx: Context, activate: bool, force: bool = False) ->
         ctx.print(f"KHÔNG kích hoạt: macro-F1 mới {new_m['macro_f1']:.3f} < cũ {old_m['macro_f1']:.3f} "
                   f"(trên {len(hold_texts)} quyết định giữ lại).")
         return 1
-    me = ctx.moderator()
+    assert me is not None
     value: dict[str, Any] = {"path": str(path), "version": str(card.get("version") or path.stem),
                              "activated_by": me, "macro_f1": new_m["macro_f1"] if new_m else None,
                              "previous_macro_f1": old_m["macro_f1"] if old_m else None,

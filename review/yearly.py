@@ -12,6 +12,13 @@ its joining one) dates from when it was queued. Tổng hợp has, per category, 
 flagged in the period that any citizen reported and the reports received; Theo tháng the reports
 received per month; Ghi chú the total, split into opened/joined and by the entry's current outcome.
 A report counts under its entry's category and verdict (the confirmed category when there is one).
+
+Flags and unflagged reports. "Tổng số gắn cờ" counts only entries the model flagged (a `ReviewFlag`: a score
+over its category's threshold). A citizen report opens an entry even when it is over no threshold (a report
+"thử" scored misinformation 0.15): that is not a flag and is never counted as one. Such entries are counted
+in their own column, "Phản ánh không gắn cờ": on the row "Phản ánh chưa xác định nhóm" (`UNASSIGNED`) while
+undecided, and on the row of the category a moderator's decision recorded once decided. In every row of
+Tổng hợp, Theo nguồn and Theo tháng: flagged + unflagged = the verdict columns + undecided.
 """
 
 from __future__ import annotations
@@ -22,28 +29,38 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 
 from classifier.categories import CATEGORIES, VI_LABELS
 from review.export import sheet_safe
-from review.models import VERDICTS, Cluster, Item, ReviewEntry
+from review.models import VERDICTS, Cluster, Item, ReviewEntry, ReviewFlag
 from review.stats import citizen_reports, reported_entry_ids
 from review.store import Store
 from review.vi import VERDICT_VI, VN_TZ
 
 NOTABLE_MAX = 100
+UNASSIGNED = ""  # the category of an unflagged report no decision has given one yet
+UNASSIGNED_VI = "Phản ánh chưa xác định nhóm"
+FLAGGED_VI, UNFLAGGED_VI = "Tổng số gắn cờ", "Phản ánh không gắn cờ"
 
 
 @dataclass
 class Summary:
     since: datetime
     until: datetime
-    by_category: Counter[tuple[str, str]] = field(default_factory=Counter)  # (category, verdict|"")
+    # flagged entries (a score over a threshold): (category, verdict|""), (source, verdict|""), (YYYY-MM, verdict|"")
+    by_category: Counter[tuple[str, str]] = field(default_factory=Counter)
     by_source: Counter[tuple[str, str]] = field(default_factory=Counter)
-    by_month: Counter[tuple[str, str]] = field(default_factory=Counter)  # (YYYY-MM, verdict|"")
+    by_month: Counter[tuple[str, str]] = field(default_factory=Counter)
+    # entries a citizen report opened with no flag; category: the decision's, or UNASSIGNED while undecided
+    unflagged_by_category: Counter[tuple[str, str]] = field(default_factory=Counter)
+    unflagged_by_source: Counter[tuple[str, str]] = field(default_factory=Counter)
+    unflagged_by_month: Counter[tuple[str, str]] = field(default_factory=Counter)
     notable: list[tuple[Any, ...]] = field(default_factory=list)
-    total: int = 0
-    reported_by_category: Counter[str] = field(default_factory=Counter)  # flagged entries a citizen reported
+    total: int = 0  # flagged entries
+    unflagged: int = 0  # unflagged report entries
+    reported_flagged: int = 0  # flagged entries a citizen reported
+    reported_by_category: Counter[str] = field(default_factory=Counter)  # entries (of the row) a citizen reported
     reports_by_category: Counter[str] = field(default_factory=Counter)  # citizen reports received in the period
     reports_by_month: Counter[str] = field(default_factory=Counter)  # YYYY-MM (Vietnam time) received
     reports_by_verdict: Counter[str] = field(default_factory=Counter)  # the entry's current verdict|""
@@ -61,25 +78,46 @@ def year_window(year: int) -> tuple[datetime, datetime]:
     return (datetime(year, 1, 1, tzinfo=VN_TZ).astimezone(UTC), datetime(year + 1, 1, 1, tzinfo=VN_TZ).astimezone(UTC))
 
 
+def _has_flag() -> Any:
+    """True for an entry the model flagged for at least one category (portable EXISTS)."""
+    return exists().where(ReviewFlag.entry_id == ReviewEntry.id).label("has_flag")
+
+
+def row_category(has_flag: bool, top: str, verdict_category: str | None) -> str:
+    """The Tổng hợp row an entry counts in: the decision's category, else the top flag; an unflagged report
+    without a decision has no category yet (its top score passed no threshold): UNASSIGNED."""
+    return verdict_category or (top if has_flag else UNASSIGNED)
+
+
 def summarize(store: Store, since: datetime, until: datetime) -> Summary:
     out = Summary(since, until)
     e = ReviewEntry
     q = (select(e.id, e.top_category, e.verdict, e.verdict_category, e.source_name, e.created_at, e.priority,
-                e.top_score, Item.title, Item.text, Item.url, Cluster.size)
+                e.top_score, Item.title, Item.text, Item.url, Cluster.size, _has_flag())
          .join(Item, Item.id == e.item_id).outerjoin(Cluster, Cluster.id == Item.cluster_id)
          .where(e.created_at >= since, e.created_at < until))
     candidates: list[tuple[Any, ...]] = []
     categories: dict[int, str] = {}
+    flagged: set[int] = set()
     with store.session() as s:
         for (eid, top, verdict, vcat, source, created, priority, score, title, text, url,
-             size) in s.execute(q.execution_options(yield_per=5000)):
-            out.total += 1
-            cat = vcat or top
+             size, has_flag) in s.execute(q.execution_options(yield_per=5000)):
+            cat = row_category(bool(has_flag), top, vcat)
             categories[eid] = cat
             v = verdict or ""
-            out.by_category[(cat, v)] += 1
-            out.by_source[(source or "(phản ánh/không rõ)", v)] += 1
-            out.by_month[(created.astimezone(VN_TZ).strftime("%Y-%m"), v)] += 1
+            month = created.astimezone(VN_TZ).strftime("%Y-%m")
+            source_key = source or "(phản ánh/không rõ)"
+            if has_flag:
+                flagged.add(eid)
+                out.total += 1
+                out.by_category[(cat, v)] += 1
+                out.by_source[(source_key, v)] += 1
+                out.by_month[(month, v)] += 1
+            else:
+                out.unflagged += 1
+                out.unflagged_by_category[(cat, v)] += 1
+                out.unflagged_by_source[(source_key, v)] += 1
+                out.unflagged_by_month[(month, v)] += 1
             if verdict in ("escalate", "violation"):
                 first = (title or text or "").strip().split("\n", 1)[0][:200]
                 rank = (verdict == "escalate", priority)
@@ -89,12 +127,14 @@ def summarize(store: Store, since: datetime, until: datetime) -> Summary:
         reported = reported_entry_ids(s, categories)
         for eid in reported:
             out.reported_by_category[categories[eid]] += 1
+            out.reported_flagged += eid in flagged
         received = citizen_reports(s, since, until)
-        outcome = {eid: (vcat or top, verdict or "") for eid, top, vcat, verdict in s.execute(
-            select(e.id, e.top_category, e.verdict_category, e.verdict)
-            .where(e.id.in_(list({r.entry_id for r in received}))))} if received else {}
+        outcome = {eid: (row_category(bool(has_flag), top, vcat), verdict or "")
+                   for eid, top, vcat, verdict, has_flag in s.execute(
+                       select(e.id, e.top_category, e.verdict_category, e.verdict, _has_flag())
+                       .where(e.id.in_(list({r.entry_id for r in received}))))} if received else {}
         for r in received:
-            cat, v = outcome.get(r.entry_id, ("", ""))
+            cat, v = outcome.get(r.entry_id, (UNASSIGNED, ""))
             out.reports_by_category[cat] += 1
             out.reports_by_verdict[v] += 1
             out.reports_by_month[r.at.astimezone(VN_TZ).strftime("%Y-%m")] += 1
@@ -107,14 +147,22 @@ def summarize(store: Store, since: datetime, until: datetime) -> Summary:
     return out
 
 
-def _matrix(counter: Counter[tuple[str, str]], keys: list[str], *extra: Counter[str]) -> list[list[Any]]:
-    """A row per key: total, one column per verdict, undecided, then each of `extra` for the key."""
+def _matrix(flagged: Counter[tuple[str, str]], unflagged: Counter[tuple[str, str]], keys: list[str],
+            *extra: Counter[str]) -> list[list[Any]]:
+    """A row per key: flagged entries, unflagged report entries, one column per verdict and undecided (both
+    kinds of entry), then each of `extra` for the key."""
     rows = []
     for k in keys:
-        counts = [counter[(k, v)] for v in VERDICTS]
-        open_ = counter[(k, "")]
-        rows.append([k, sum(counts) + open_, *counts, open_, *(x[k] for x in extra)])
+        counts = [flagged[(k, v)] + unflagged[(k, v)] for v in VERDICTS]
+        open_ = flagged[(k, "")] + unflagged[(k, "")]
+        n_flagged = sum(n for (key, _), n in flagged.items() if key == k)
+        n_unflagged = sum(n for (key, _), n in unflagged.items() if key == k)
+        rows.append([k, n_flagged, n_unflagged, *counts, open_, *(x[k] for x in extra)])
     return rows
+
+
+def _keys(*counters: Counter[tuple[str, str]]) -> set[str]:
+    return {k for c in counters for k, _ in c}
 
 
 def period_text(since: datetime, until: datetime) -> str:
@@ -129,7 +177,7 @@ def write_summary(summary: Summary, path: Path) -> None:
     from openpyxl.styles import Font
 
     wb = Workbook()
-    header = ["", "Tổng số gắn cờ", *[VERDICT_VI[v] for v in VERDICTS], "Chưa quyết định"]
+    header = ["", FLAGGED_VI, UNFLAGGED_VI, *[VERDICT_VI[v] for v in VERDICTS], "Chưa quyết định"]
     bold = Font(bold=True)
 
     def sheet(title: str, head: list[str], rows: list[list[Any]], first: bool = False) -> None:
@@ -144,30 +192,37 @@ def write_summary(summary: Summary, path: Path) -> None:
         ws.column_dimensions["A"].width = 38
 
     reported_head, received_head = "Mục có người dân phản ánh", "Phản ánh của người dân nhận được"
-    cats = sorted({c for c, _ in summary.by_category} | {c for c in summary.reports_by_category if c},
-                  key=lambda c: CATEGORIES.index(c) if c in CATEGORIES else len(CATEGORIES))
-    cat_rows = [[VI_LABELS.get(r[0], r[0]), *r[1:]]
-                for r in _matrix(summary.by_category, cats, summary.reported_by_category, summary.reports_by_category)]
+    cats = sorted(_keys(summary.by_category, summary.unflagged_by_category) | set(summary.reports_by_category),
+                  key=lambda c: CATEGORIES.index(c) if c in CATEGORIES else len(CATEGORIES) + (c == UNASSIGNED))
+    cat_rows = [[UNASSIGNED_VI if r[0] == UNASSIGNED else VI_LABELS.get(r[0], r[0]), *r[1:]]
+                for r in _matrix(summary.by_category, summary.unflagged_by_category, cats,
+                                 summary.reported_by_category, summary.reports_by_category)]
     sheet("Tổng hợp", ["Nhóm nội dung", *header[1:], reported_head, received_head], cat_rows, first=True)
-    sources = sorted({s for s, _ in summary.by_source})
-    sheet("Theo nguồn", ["Nguồn", *header[1:]], _matrix(summary.by_source, sources))
-    months = sorted({m for m, _ in summary.by_month} | set(summary.reports_by_month))
+    sources = sorted(_keys(summary.by_source, summary.unflagged_by_source))
+    sheet("Theo nguồn", ["Nguồn", *header[1:]], _matrix(summary.by_source, summary.unflagged_by_source, sources))
+    months = sorted(_keys(summary.by_month, summary.unflagged_by_month) | set(summary.reports_by_month))
     sheet("Theo tháng", ["Tháng", *header[1:], received_head],
-          _matrix(summary.by_month, months, summary.reports_by_month))
+          _matrix(summary.by_month, summary.unflagged_by_month, months, summary.reports_by_month))
     sheet("Vụ việc nổi bật", ["Mã", "Ngày", "Nhóm", "Kết luận", "Nguồn", "Số bản sao", "Người dân phản ánh",
                               "Điểm", "Dòng đầu", "Đường dẫn"], [list(r) for r in summary.notable])
     by_outcome = "; ".join(f"{VERDICT_VI[v]}: {summary.reports_by_verdict[v]}" for v in VERDICTS)
     notes: list[list[Any]] = [
         ["Kỳ báo cáo", period_text(summary.since, summary.until)],
         ["Tổng số mục gắn cờ", summary.total],
+        ["Số mục từ phản ánh không gắn cờ (dưới mọi ngưỡng)", summary.unflagged],
         ["Tổng số phản ánh của người dân nhận được", summary.reports],
         ["Trong đó: phản ánh tạo mục mới", summary.reports_opened],
         ["Trong đó: phản ánh bổ sung vào mục đã có", summary.reports_joined],
         ["Phản ánh theo kết luận hiện tại của mục", f"{by_outcome}; chưa quyết định: {summary.reports_by_verdict['']}"],
-        ["Số mục gắn cờ có người dân phản ánh", sum(summary.reported_by_category.values())],
+        ["Số mục gắn cờ có người dân phản ánh", summary.reported_flagged],
         ["Lập lúc", datetime.now(VN_TZ).strftime("%d/%m/%Y %H:%M")],
         ["Ghi chú", "Công cụ chỉ gắn cờ; mọi kết luận do cán bộ kiểm duyệt đưa ra. "
                     "Quyết định đã hoàn tác không được tính; nhóm là nhóm đã được cán bộ xác nhận nếu có."],
+        ["Cách đếm gắn cờ", f"«{FLAGGED_VI}» chỉ gồm các mục có điểm vượt ngưỡng của ít nhất một nhóm. Phản ánh của "
+                            "người dân luôn vào hàng chờ, kể cả khi không vượt ngưỡng nào: các mục đó không phải là "
+                            f"gắn cờ, được đếm riêng ở cột «{UNFLAGGED_VI}», ở dòng «{UNASSIGNED_VI}» khi chưa có "
+                            "quyết định và ở dòng nhóm mà cán bộ đã quyết định khi đã có quyết định. Ở mỗi dòng: gắn "
+                            "cờ + phản ánh không gắn cờ = tổng các cột kết luận + chưa quyết định."],
         ["Cách đếm phản ánh", "Mỗi phản ánh nhận được trong kỳ được đếm một lần, gồm phản ánh tạo mục mới và phản "
                               "ánh trùng nội dung một mục đã có (kể cả mục đã quyết định); phản ánh gửi lại y hệt "
                               "không đếm lại. Phản ánh được tính theo nhóm và kết luận của mục mà nó thuộc về, kể cả "

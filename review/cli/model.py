@@ -30,7 +30,9 @@ def register(sub: Any) -> None:
     p.add_argument("--label-map", action="append", metavar="MAP",
                    help="ví dụ 0=clean,1=offensive,2=hate; một lần cho mọi tệp hoặc mỗi tệp một lần")
     p.add_argument("--recipe", metavar="FILE", help="tệp TOML công thức mô hình (mặc định: công thức mặc định)")
-    p.add_argument("--out", metavar="MODEL", help="nơi ghi mô hình (.skops; thẻ mô tả mô hình ghi bên cạnh)")
+    p.add_argument("--out", metavar="MODEL",
+                   help="nơi ghi mô hình (.skops; thẻ mô tả mô hình ghi bên cạnh); với --from-decisions: mặc định "
+                        "models/canhgac-decisions-<thời điểm>.skops cạnh tệp cấu hình")
     p.add_argument("--meta-column", action="append", default=[], metavar="NAME",
                    help=_META_HELP)
     p.add_argument("--no-cv", action="store_true", help="bỏ qua kiểm định chéo (không tinh chỉnh ngưỡng)")
@@ -86,7 +88,15 @@ def train_cmd(args: argparse.Namespace, ctx: Context) -> int:
             raise UsageError("train --from-decisions chưa có trong phiên bản này") from exc
         if args.force and not args.activate:
             raise UsageError("--force chỉ dùng cùng --from-decisions --activate")
-        return int(retrain_from_decisions(ctx, activate=bool(args.activate), force=bool(args.force)))
+        data_flags = [flag for flag, value in (("--data", args.data), ("--text-column", args.text_column),
+                                               ("--label-column", args.label_column), ("--label-map", args.label_map),
+                                               ("--recipe", args.recipe), ("--meta-column", args.meta_column))
+                      if value]
+        if data_flags:
+            raise UsageError(f"{', '.join(data_flags)} không dùng cùng --from-decisions: huấn luyện lại dùng dữ liệu "
+                             "gốc của mô hình mặc định cộng các quyết định của cán bộ duyệt")
+        return int(retrain_from_decisions(ctx, activate=bool(args.activate), force=bool(args.force),
+                                          out=args.out, cv=not args.no_cv))
     if args.activate or args.force:
         raise UsageError("--activate và --force chỉ dùng cùng --from-decisions")
     from classifier.categories import CATEGORIES

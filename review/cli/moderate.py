@@ -14,7 +14,7 @@ from typing import Any
 from review.cli.context import Context
 from review.cli.entryview import copy_entries, flags_text, format_detail, row_priority, short_category_vi
 from review.cli.table import age, json_text, render
-from review.decisions import BULK_MAX
+from review.decisions import BULK_MAX, bulk_category, recorded_category
 from review.errors import AuditIntegrityError, ConflictError, UsageError
 from review.filters import EntryFilter, check_category, check_status, parse_when, parse_where
 from review.listing import SORTS, EntryRow
@@ -68,7 +68,9 @@ def register(sub: Any) -> None:
     p.add_argument("--where", required=True, metavar="FILTERS",
                    help="điều kiện chọn mục, ví dụ 'category=offensive source=fb score<0.6 since=7d report=no'")
     p.add_argument("--limit", type=int, default=100, help=f"số mục tối đa (≤ {BULK_MAX})")
-    p.add_argument("--category", help="sửa lại nhóm cho các mục")
+    p.add_argument("--category",
+                   help="ghi quyết định vào nhóm này cho mọi mục (mặc định: nhóm trong --where category=..., nếu "
+                        "không có thì nhóm chính của từng mục)")
     p.add_argument("--note", help="ghi chú kèm quyết định")
     p.add_argument("--yes", action="store_true", help="thực hiện thật (nếu không chỉ hiện những gì sẽ thay đổi)")
     p.add_argument("--confirm", metavar="CODE",
@@ -237,6 +239,9 @@ def cmd_undo(args: argparse.Namespace, ctx: Context) -> int:
     dec = ctx.store.undo(args.id, me, args.reason)
     ctx.print(f"Đã hoàn tác quyết định «{verdict_vi(dec.verdict)}» của {dec.moderator} trên mục #{args.id}; "
               "mục trở lại hàng chờ.")
+    if dec.moderator != me:  # allowed (any listed moderator may undo), and audited: say so plainly
+        ctx.print(f"Lưu ý: {me} đã hoàn tác quyết định của người khác ({dec.moderator}) trên mục #{args.id}; "
+                  "việc này đã được ghi vào nhật ký kiểm toán.")
     return 0
 
 
@@ -247,9 +252,11 @@ def cmd_bulk(args: argparse.Namespace, ctx: Context) -> int:
         raise UsageError(f"--limit phải trong khoảng 1..{BULK_MAX}")
     if args.confirm and not args.yes:
         raise UsageError("--confirm chỉ dùng cùng --yes")
+    category = check_category(args.category)
     res = ctx.store.bulk(flt, me, args.verdict, limit=args.limit, apply=args.yes,
-                         category=check_category(args.category), note=args.note, confirm=args.confirm)
+                         category=category, note=args.note, confirm=args.confirm)
     what = verdict_vi(args.verdict)
+    into = bulk_category(args.verdict, category, flt.category)
     unknown = _unknown_source(ctx, flt.source)
     if unknown:
         ctx.print(unknown)
@@ -257,14 +264,18 @@ def cmd_bulk(args: argparse.Namespace, ctx: Context) -> int:
         ctx.print(f"CHẠY THỬ: {len(res.entry_ids)} mục sẽ được ghi «{what}».")
         shown = ctx.store.entries_by_id(res.entry_ids[:30])
         if shown:
-            ctx.print(render(["mã", "nhóm (điểm)", "nguồn", "tuổi", "dòng đầu"],
-                             [(r.id, flags_text(r), r.source or "-", age(r.created_at), r.title) for r in shown]))
+            ctx.print(render(["mã", "nhóm (điểm)", "ghi vào nhóm", "nguồn", "tuổi", "dòng đầu"],
+                             [(r.id, flags_text(r),
+                               short_category_vi(recorded_category(args.verdict, category, flt.category,
+                                                                   r.top_category)),
+                               r.source or "-", age(r.created_at), r.title) for r in shown]))
             if len(res.entry_ids) > len(shown):
                 ctx.print(f"… và {len(res.entry_ids) - len(shown)} mục khác")
         ctx.print(f"Chưa thay đổi gì. Mã xác nhận: {res.code}. Để thực hiện đúng các mục trên, chạy lại với "
                   f"--yes --confirm {res.code}")
         return 0
-    ctx.print(f"Đã ghi «{what}» cho {len(res.entry_ids)} mục (hàng loạt, bởi {me}).")
+    ctx.print(f"Đã ghi «{what}» cho {len(res.entry_ids)} mục (hàng loạt, bởi {me})"
+              + (f", vào nhóm {into} ({category_vi(into)})." if into else ", mỗi mục vào nhóm chính của nó."))
     return 0
 
 
