@@ -91,7 +91,7 @@ def _filter_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--category", help="bị gắn cờ nhóm này")
     p.add_argument("--status", help="open (chờ duyệt, mặc định), claimed (đang xử lý) hoặc decided (đã quyết định)")
     p.add_argument("--source", help="tên nguồn")
-    p.add_argument("--since", help="vào hàng chờ từ: YYYY-MM-DD hoặc 7d/36h")
+    p.add_argument("--since", help="vào hàng chờ từ: DD/MM/YYYY, YYYY-MM-DD (giờ Việt Nam) hoặc 7d/36h")
 
 
 def filter_from(args: argparse.Namespace) -> EntryFilter:
