@@ -12,6 +12,9 @@ Rules (the CLI contract of `canhgac train/classify/evaluate`):
   not a new category. The library (read_labelled, classifier.train.fit) takes any names (benchmarks do).
 - Texts must be strings (CSV always is; JSONL null counts as empty text only for `classify`, whose row still
   gets an output line). A labelled row with empty text and a category is an error.
+- CSV: fields are separated by ',', or by ';' or a tab when only that split of the header has the wanted
+  columns (Excel in a Vietnamese locale saves ';'). A missing column is an error listing a few of the header's
+  names, shortened, and saying when the file looks like plain text or like another separator.
 - CSV: a duplicate header name, a row with fewer or more fields than the header, or a field over
   FIELD_LIMIT characters is an error naming the file and the line where the row starts.
 Every error is a DataError with one line of text; nothing is dropped silently.
@@ -24,6 +27,7 @@ import difflib
 import hashlib
 import io
 import json
+import shlex
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +36,11 @@ from classifier.normalize import nfc
 
 CLEAN = "clean"
 FIELD_LIMIT = 10 * 1024 * 1024  # characters per CSV field (the csv module's own default is 131,072)
+SEPARATORS = (",", ";", "\t")  # CSV field separators read: ',' first; ';' is Excel's in a Vietnamese locale
+SEPARATOR_VI = {",": "','", ";": "';'", "\t": "tab"}
+HEADER_SCAN = 64 * 1024  # characters of the file's start searched for the header
+SHOWN_COLUMNS = 8  # column names an error lists at most ...
+SHOWN_NAME_CHARS = 40  # ... each cut to this many characters
 
 
 class DataError(Exception):
@@ -156,8 +165,9 @@ def read_texts(path: str, text_column: str = "text") -> list[str]:
     """Only the texts (for `classify`), as they are in the file (the scorer normalises them itself and its
     evidence offsets must index the text exactly as it is); JSON null is an empty text. "-" is not handled
     here."""
+    hint = f"để chấm mỗi dòng của tệp văn bản thường như một văn bản, hãy dùng --input -: canhgac classify --input - < {shlex.quote(path)}"
     return [_text(path, line, rec[text_column], text_column, allow_null=True)
-            for line, rec in _records(path, [text_column])]
+            for line, rec in _records(path, [text_column], hint)]
 
 
 def read_meta(path: str, columns: Sequence[str]) -> list[dict[str, str]]:
@@ -225,8 +235,9 @@ def _text(path: str, line: int, value: object, column: str, *, allow_null: bool)
                     + ("" if value is None else f" ({json.dumps(value, ensure_ascii=False)[:40]})"))
 
 
-def _records(path: str, columns: Sequence[str]) -> list[tuple[int, dict[str, object]]]:
-    """(line where the row starts, {column: value}) per row, for the given columns (all required)."""
+def _records(path: str, columns: Sequence[str], plain_hint: str = "") -> list[tuple[int, dict[str, object]]]:
+    """(line where the row starts, {column: value}) per row, for the given columns (all required). `plain_hint`
+    ends the error for a plain text file given instead of a CSV (what the caller can do with one)."""
     p = Path(path)
     if not p.is_file():
         raise DataError(f"không tìm thấy tệp dữ liệu: {path}")
@@ -236,7 +247,7 @@ def _records(path: str, columns: Sequence[str]) -> list[tuple[int, dict[str, obj
         raise DataError(f"{path}: không phải văn bản UTF-8 ({exc.reason} ở byte {exc.start})") from exc
     if p.suffix.lower() in (".jsonl", ".ndjson", ".json"):
         return _jsonl_records(path, raw, columns)
-    return _csv_records(path, raw, columns)
+    return _csv_records(path, raw, columns, plain_hint)
 
 
 def _jsonl_records(path: str, raw: str, columns: Sequence[str]) -> list[tuple[int, dict[str, object]]]:
@@ -258,24 +269,81 @@ def _jsonl_records(path: str, raw: str, columns: Sequence[str]) -> list[tuple[in
     return rows
 
 
-def _csv_records(path: str, raw: str, columns: Sequence[str]) -> list[tuple[int, dict[str, object]]]:
+def _first_record(raw: str, separator: str) -> list[str]:
+    """The header as `separator` would split it ([] when it is not even CSV that way), from the file's start
+    only: a header longer than HEADER_SCAN characters is no header."""
+    try:
+        return next(csv.reader(io.StringIO(raw[:HEADER_SCAN], newline=""), delimiter=separator, strict=True), [])
+    except csv.Error:
+        return []
+
+
+def _separator(raw: str, columns: Sequence[str]) -> tuple[str, dict[str, list[str]]]:
+    """The field separator: ',' when its header has every wanted column, else the one other of SEPARATORS whose
+    header has them (Excel in a Vietnamese locale saves ';'); ',' when none (or more than one) does, for the
+    error. Also each separator's header, for that error."""
+    headers = {sep: _first_record(raw, sep) for sep in SEPARATORS}
+    fits = [sep for sep, header in headers.items() if all(c in header for c in columns)]
+    return (fits[0] if fits and (fits[0] == "," or len(fits) == 1) else ","), headers
+
+
+def _short(name: str, limit: int = SHOWN_NAME_CHARS) -> str:
+    name = " ".join(name.split())
+    return name if len(name) <= limit else name[:limit - 1].rstrip() + "…"
+
+
+def _column_list(header: Sequence[str]) -> str:
+    names = [h for h in header if h]
+    shown = ", ".join(_short(h) for h in names[:SHOWN_COLUMNS])
+    return shown + (f", … (tổng cộng {len(names)} cột)" if len(names) > SHOWN_COLUMNS else "")
+
+
+def _looks_like_text(path: str, headers: Mapping[str, list[str]]) -> bool:
+    """Whether the "header" is rather a line of prose: a .txt file, a column name that is a sentence (six words,
+    or over SHOWN_NAME_CHARS characters with spaces), or one column of four words or more whatever the
+    separator."""
+    if Path(path).suffix.lower() == ".txt":
+        return True
+    names = [n.strip() for n in headers[","]]
+    if any(len(n.split()) >= 6 or (len(n) > SHOWN_NAME_CHARS and " " in n) for n in names):
+        return True
+    return all(len(h) <= 1 for h in headers.values()) and len(names) == 1 and len(names[0].split()) >= 4
+
+
+def _missing_column(path: str, raw: str, column: str, headers: Mapping[str, list[str]], plain_hint: str) -> DataError:
+    header = headers[","]
+    if not any(header):
+        return DataError(f"{path}: không có cột {column!r} (dòng tiêu đề của tệp không có tên cột nào)")
+    if _looks_like_text(path, headers):
+        first = _short(raw[:HEADER_SCAN].lstrip().split("\n", 1)[0])
+        return DataError(f"{path}: không có cột {column!r}: tệp có vẻ là văn bản thường, không phải CSV/JSONL (dòng "
+                         f"đầu: {first!r}); tệp CSV cần dòng tiêu đề ghi tên cột (ví dụ: {column}), mỗi dòng sau là "
+                         f"một văn bản" + (f"; {plain_hint}" if plain_hint else ""))
+    other = max((s for s in SEPARATORS if s != ","), key=lambda s: len(headers[s]))
+    if len(headers[other]) > max(len(header), 1):
+        return DataError(f"{path}: không có cột {column!r} (có vẻ tệp dùng dấu {SEPARATOR_VI[other]} làm dấu phân "
+                         f"cách; tệp có các cột: {_column_list(headers[other])})")
+    return DataError(f"{path}: không có cột {column!r} (tệp có các cột: {_column_list(header)})")
+
+
+def _csv_records(path: str, raw: str, columns: Sequence[str], plain_hint: str = "") -> list[tuple[int, dict[str, object]]]:
     if csv.field_size_limit() < FIELD_LIMIT:
         csv.field_size_limit(FIELD_LIMIT)
-    reader = csv.reader(io.StringIO(raw, newline=""), strict=True)
+    separator, headers = _separator(raw, columns)
+    reader = csv.reader(io.StringIO(raw, newline=""), delimiter=separator, strict=True)
     start = 1  # the line where the current record starts
     try:
         header = next(reader, None) or []
         start = reader.line_num + 1
+        for col in columns:
+            if col not in header:
+                raise _missing_column(path, raw, col, headers, plain_hint)
         seen: dict[str, int] = {}
         for i, name in enumerate(header, 1):
             if name.strip() and name in seen:
-                raise DataError(f"{path}:1: cột {name!r} xuất hiện hai lần ở dòng tiêu đề (cột thứ {seen[name]} và {i})")
+                raise DataError(f"{path}:1: cột {_short(name)!r} xuất hiện hai lần ở dòng tiêu đề (cột thứ "
+                                f"{seen[name]} và {i})")
             seen.setdefault(name, i)
-        for col in columns:
-            if col not in seen:
-                names = ", ".join(h for h in header if h)
-                have = f"tệp có các cột: {names}" if names else "dòng tiêu đề của tệp không có tên cột nào"
-                raise DataError(f"{path}: không có cột {col!r} ({have})")
         index = {c: seen[c] - 1 for c in columns}
         rows: list[tuple[int, dict[str, object]]] = []
         for fields in reader:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -106,6 +107,19 @@ class ReviewConfig:
     locality: str = ""  # the office's own province/ward: items mentioning it rank higher
     retention_days: int = 730
     failure_alert: int = 3  # `status` exits non-zero when a source failed this many times in a row
+
+    def moderator(self, name: str) -> str | None:
+        """The configured spelling of moderator `name`, or None when `name` is nobody configured. Names match
+        NFC-normalised, stripped and ignoring case, so "Lan", " lan" and an NFD "Hùng" (Unikey's "Unicode tổ
+        hợp", macOS terminals) are the configured "lan" and "Hùng": one person, one spelling in the records."""
+        key = moderator_key(name)
+        found = next((m for m in self.moderators if moderator_key(m) == key), None)
+        return None if found is None else unicodedata.normalize("NFC", found).strip()
+
+
+def moderator_key(name: str) -> str:
+    """What two spellings of one moderator's name have in common: NFC, stripped, case-folded."""
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", name).strip().casefold())
 
 
 @dataclass(frozen=True)
@@ -236,6 +250,22 @@ class _Reader:
                                or re.match(rf"^\s*{s_}\s*=\s*\{{(.*[,{{])?\s*{l_}\s*=", raw)):
                 return i + 1
         return self.line_of(section, sub, index)
+
+    def value_line(self, section: str, key: str, value: str, skip: int = 0) -> int | None:
+        """The line of string `value` (quoted as written) in the array `key` of `[section]`, after `skip` earlier
+        occurrences of the same string; None when it cannot be found (an escaped string, say)."""
+        first = self.line_of(section, key)
+        if first is None:
+            return None
+        quoted = re.compile(rf"""(["']){re.escape(value)}\1""")
+        for i in range(first - 1, len(self.lines)):
+            if i >= first and _HEADER.match(self.lines[i]):
+                break
+            for _ in quoted.finditer(self.lines[i]):
+                if skip == 0:
+                    return i + 1
+                skip -= 1
+        return None
 
     def _subtable_line(self, section: str, key: str, start: int, end: int) -> int | None:
         for i in range(start + 1, end):
@@ -398,7 +428,29 @@ def _source(reader: _Reader, raw: Any, index: int, seen: set[str]) -> SourceConf
     return SourceConfig(**values, selectors=selectors)
 
 
+def _moderators(reader: _Reader, names: tuple[str, ...]) -> tuple[str, ...]:
+    """The [review] moderators in NFC without surrounding spaces (as they are recorded); a name given twice,
+    even in another case or normal form, is an error naming the line of the second one."""
+    out: dict[str, str] = {}  # moderator_key -> the name as configured
+    written: list[str] = []
+    for raw in names:
+        name = unicodedata.normalize("NFC", raw).strip()
+        if not name:
+            raise reader.error("tên cán bộ duyệt bị để trống", "review", "moderators")
+        key = moderator_key(name)
+        if key in out:
+            err = reader.error(f"trùng tên cán bộ duyệt: {name!r} và {out[key]!r} là một người (tên được so sánh "
+                               "không phân biệt chữ hoa/thường, khoảng trắng ở đầu/cuối và kiểu gõ dấu dựng sẵn/tổ "
+                               "hợp); hãy chỉ ghi mỗi người một lần", "review", "moderators")
+            line = reader.value_line("review", "moderators", raw, written.count(raw))
+            raise ConfigError(err.reason, file=err.file, key=err.key, line=line or err.line)
+        out[key] = name
+        written.append(raw)
+    return tuple(out.values())
+
+
 def parse_config(text: str, path: str = "<string>") -> Config:
+    text = text.removeprefix("\ufeff")  # a UTF-8 byte order mark (Windows Notepad): not part of the TOML
     reader = _Reader(path, text)
     try:
         data = tomllib.loads(text)
@@ -462,9 +514,8 @@ def parse_config(text: str, path: str = "<string>") -> Config:
     if digest.get("base_url"):
         _http_url(reader, digest["base_url"], "digest", "base_url", None)
     review = built.get("review", {})
-    for mod in review.get("moderators", ()):
-        if not mod.strip():
-            raise reader.error("tên cán bộ duyệt bị để trống", "review", "moderators")
+    if "moderators" in review:
+        review["moderators"] = _moderators(reader, review["moderators"])
     for key in ("claim_minutes", "retention_days", "failure_alert"):
         if review.get(key, 1) < 1:
             raise reader.error("phải từ 1 trở lên", "review", key)
@@ -506,7 +557,7 @@ def check_model_card(cfg: Config) -> None:
     model = cfg.classifier.model
     if not model or not Path(model).is_file():
         return
-    reader = _Reader(cfg.path or "<mặc định>", Path(cfg.path).read_text(encoding="utf-8") if cfg.path else "")
+    reader = _Reader(cfg.path or "<mặc định>", read_config_text(Path(cfg.path)) if cfg.path else "")
     card = card_path(model)
     try:
         cats = json.loads(card.read_text(encoding="utf-8")).get("categories")
@@ -576,12 +627,25 @@ def load_config(explicit: str | None = None) -> Config:
     path = resolve_config_path(explicit)
     if path is None:
         return anchor_paths(Config(), Path.cwd())
+    return anchor_paths(parse_config(read_config_text(path), str(path)), path.resolve().parent)
+
+
+def read_config_text(path: Path) -> str:
+    """The text of a config file: UTF-8, a leading byte order mark dropped (Windows Notepad writes one), so
+    line numbers are the editor's; UTF-16 (Notepad's "Unicode") and other encodings are refused, saying how to
+    save the file."""
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except FileNotFoundError:
         raise ConfigError("không tìm thấy tệp", file=str(path)) from None
-    except UnicodeDecodeError as exc:
-        raise ConfigError(f"không phải văn bản UTF-8 ({exc.reason} ở byte {exc.start})", file=str(path)) from None
     except OSError as exc:
         raise ConfigError(f"không đọc được: {reason_vi(exc)}", file=str(path)) from None
-    return anchor_paths(parse_config(text, str(path)), path.resolve().parent)
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data:  # a BOM, or the zero bytes of ASCII
+        raise ConfigError("tệp được lưu với bảng mã UTF-16 (Notepad gọi là \"Unicode\"), không phải UTF-8: hãy lưu "
+                          "lại tệp với bảng mã UTF-8 (Notepad: File > Save As..., mục Encoding chọn UTF-8)",
+                          file=str(path))
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"không phải văn bản UTF-8 (byte không hợp lệ ở vị trí {exc.start}): hãy lưu lại tệp với "
+                          "bảng mã UTF-8", file=str(path)) from None

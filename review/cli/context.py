@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TextIO
@@ -44,10 +45,13 @@ class Context:
         return self._store
 
     def moderator(self) -> str:
-        """Who is acting: --as, then CANHGAC_MODERATOR, then the OS user; must be a configured moderator."""
-        name = self.moderator_flag or os.environ.get("CANHGAC_MODERATOR") or _os_user()
-        allowed = self.config.review.moderators
-        if name not in allowed:
+        """Who is acting: --as, then CANHGAC_MODERATOR, then the OS user; must be a configured moderator.
+        Returned (and so recorded) as configured, however it was typed: NFD, another case, spaces around."""
+        typed = self.moderator_flag or os.environ.get("CANHGAC_MODERATOR") or _os_user()
+        name = self.config.review.moderator(typed)
+        if name is None:
+            name = unicodedata.normalize("NFC", typed).strip()
+            allowed = self.config.review.moderators
             if not allowed:
                 raise UsageError(f"'{name}' không phải cán bộ duyệt: chưa cấu hình cán bộ duyệt nào "
                                  "(thêm [review] moderators vào canhgac.toml)")
