@@ -42,7 +42,11 @@ def register(sub: Any) -> None:
                        description="Tải trang bị phản ánh (hoặc lấy nội dung từ --text), trích nội dung, chấm điểm "
                                    "và đưa vào hàng chờ duyệt với mức ưu tiên của phản ánh.")
     p.add_argument("url", nargs="?", help="địa chỉ trang bị phản ánh (http/https)")
-    p.add_argument("--text", help="nội dung bị phản ánh, dán vào (khi không tải được trang)")
+    given = p.add_mutually_exclusive_group()
+    given.add_argument("--text", help="nội dung bị phản ánh, dán vào (khi không tải được trang); - : đọc từ stdin "
+                                      "(UTF-8), cho nội dung dài")
+    given.add_argument("--text-file", metavar="FILE",
+                       help="đọc nội dung bị phản ánh từ tệp văn bản UTF-8 (- : từ stdin)")
     p.add_argument("--note", help="nội dung người phản ánh trình bày")
     p.add_argument("--reporter", help="người phản ánh (họ tên, số điện thoại, e-mail)")
     p.set_defaults(handler=cmd_report)
@@ -178,9 +182,10 @@ def cmd_report(args: argparse.Namespace, ctx: Context) -> int:
     from review.citizen import ALREADY_DECIDED, JOINED
     from review.vi import category_vi, verdict_vi
 
-    check_report_input(args.url, args.text)  # before the database is touched
+    text, where = _report_text(args, ctx)
+    check_report_input(args.url, text, where)  # before the database is touched
     ctx.store.sync_sources(ctx.config.sources)
-    result = submit_report(ctx.config, ctx.store, args.url, text=args.text, note=args.note, reporter=args.reporter,
+    result = submit_report(ctx.config, ctx.store, args.url, text=text, note=args.note, reporter=args.reporter,
                            actor=_reporting_user(ctx))
     title = result.title[:80] or "(không tiêu đề)"
     if result.outcome == JOINED:
@@ -211,6 +216,39 @@ def cmd_report(args: argparse.Namespace, ctx: Context) -> int:
               f"hình{why}. Phản ánh không bị mất: lượt thu thập tới (canhgac crawl hoặc tiến trình nền canhgac "
               f"run) sẽ chấm điểm và đưa phản ánh vào hàng chờ khi bộ phân loại dùng được.")
     return 0
+
+
+def _report_text(args: argparse.Namespace, ctx: Context) -> tuple[str | None, str]:
+    """The pasted text (`--text`, `--text -` / `--text-file -`: stdin, `--text-file FILE`) and how it was given,
+    for messages. UTF-8 (a leading BOM dropped), at most `[crawler] download_maxsize_mb`, like a fetched page."""
+    source = args.text_file if args.text_file is not None else ("-" if args.text == "-" else None)
+    if source is None:
+        return args.text, "--text"
+    limit_mb = ctx.config.crawler.download_maxsize_mb
+    if source == "-":
+        where = "stdin"
+        stream = getattr(sys.stdin, "buffer", None)
+        if stream is None:  # no standard input at all
+            return "", where
+        if sys.stdin.isatty():
+            _eprint(ctx, "Dán nội dung bị phản ánh rồi bấm Enter và Ctrl-D (Ctrl-Z rồi Enter trên Windows)…")
+        raw = stream.read(limit_mb * 1024 * 1024 + 1)
+    else:
+        where = f"tệp {source}"
+        try:
+            with open(source, "rb") as fh:
+                raw = fh.read(limit_mb * 1024 * 1024 + 1)
+        except OSError as exc:
+            from classifier.os_errors import reason_vi
+
+            raise UsageError(f"không đọc được {where}: {reason_vi(exc)}") from None
+    if len(raw) > limit_mb * 1024 * 1024:
+        raise UsageError(f"nội dung phản ánh ({where}) dài hơn {limit_mb} MB ([crawler] download_maxsize_mb)")
+    try:
+        return raw.decode("utf-8-sig"), where
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"nội dung phản ánh đọc từ {where} không phải văn bản UTF-8 (byte lỗi ở vị trí {exc.start}): "
+                         "hãy lưu nội dung dưới dạng UTF-8 rồi gửi lại") from None
 
 
 def _reporting_user(ctx: Context) -> str:

@@ -26,7 +26,9 @@ _running_lock = threading.Lock()
 def crawl_source(cfg: Config, store: Store, name: str) -> Any:
     """One crawl of one source, in a subprocess with the configured timeout (the runner records health).
 
-    A crawl that starts while others already fill the cores runs without worker processes of its own.
+    A crawl that starts while others already fill the cores runs without worker processes of its own. The crawl
+    is started and waited for in this (executor) thread: on Linux it is sent SIGTERM if the thread, or the whole
+    daemon, dies first (`crawler.runner.die_with_parent`), so a daemon killed with SIGKILL orphans no crawl.
     """
     from crawler.runner import run_source, shared_cores_settings
 

@@ -23,6 +23,7 @@ from review.cli.context import Context
 from review.config import Config
 from review.database import make_engine, upgrade
 from review.digest import current_week
+from review.errors import UsageError
 
 
 def register(sub: Any) -> None:
@@ -52,9 +53,13 @@ def cmd_run(args: argparse.Namespace, ctx: Context) -> int:
     return Daemon(cfg, ctx.store).run()
 
 
+DEMO_MARKER = "# Written by `canhgac demo`"  # the first line of every config the demo writes
+DEMO_DB = "canhgac-demo.db"
+
+
 def _demo_config(base_url: str, workdir: Path) -> str:
-    db = (workdir.resolve() / "canhgac-demo.db").as_posix()
-    return f"""# Written by `canhgac demo`: the bundled demo site on {base_url}, a fresh SQLite database.
+    db = (workdir.resolve() / DEMO_DB).as_posix()
+    return f"""{DEMO_MARKER}: the bundled demo site on {base_url}, a fresh SQLite database.
 [database]
 url = "sqlite:///{db}"
 
@@ -69,13 +74,39 @@ locality = "Nghệ An"
 
 
 def _fresh_dir(path: str | None) -> Path:
+    """The demo's folder: a new temporary one, or DIR. The demo rewrites only what an earlier demo wrote there (its
+    canhgac.toml starts with DEMO_MARKER; its database is DEMO_DB beside that config): a folder holding the
+    office's own canhgac.toml, or a DEMO_DB with no demo config beside it, is refused before anything is written."""
     if not path:
         return Path(tempfile.mkdtemp(prefix="canhgac-demo-"))
     workdir = Path(path)
-    workdir.mkdir(parents=True, exist_ok=True)
-    for old in workdir.glob("canhgac-demo.db*"):  # a fresh database every time
-        old.unlink()
+    config = workdir / "canhgac.toml"
+    other = " Hãy chọn thư mục khác cho --dir, hoặc bỏ --dir để chạy thử trong một thư mục tạm."
+    if config.exists() or config.is_symlink():
+        if not _written_by_demo(config):
+            raise UsageError(f"thư mục {workdir} đã có canhgac.toml không do `canhgac demo` ghi (có thể là cấu hình "
+                             f"thật của đơn vị): bản chạy thử không ghi đè lên tệp này.{other}")
+    elif old := sorted(p.name for p in workdir.glob(f"{DEMO_DB}*")):
+        raise UsageError(f"thư mục {workdir} đã có {', '.join(old)} mà bên cạnh không có canhgac.toml do `canhgac "
+                         f"demo` ghi: bản chạy thử không xoá cơ sở dữ liệu không biết của ai.{other}")
+    try:
+        workdir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        from classifier.os_errors import reason_vi
+
+        raise UsageError(f"không tạo được thư mục {workdir}: {reason_vi(exc)}") from None
+    for old_db in workdir.glob(f"{DEMO_DB}*"):  # the earlier demo's: a fresh database every time
+        old_db.unlink()
     return workdir
+
+
+def _written_by_demo(config: Path) -> bool:
+    marker = DEMO_MARKER.encode("utf-8")
+    try:
+        with open(config, "rb") as fh:
+            return fh.read(len(marker)) == marker
+    except OSError:  # a folder, unreadable: not the demo's
+        return False
 
 
 def _crawl_all(cfg_path: Path, cfg: Config, logs: Path, ctx: Context) -> list[RunOutcome]:

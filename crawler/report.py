@@ -84,17 +84,24 @@ def check_report_url(url: str) -> None:
         raise UsageError(f"chỉ nhận phản ánh địa chỉ http:// hoặc https://, không nhận {url!r}")
 
 
-def check_report_input(url: str | None, text: str | None) -> None:
-    """UsageError unless there is a URL or a `--text` with something in it: a text of only spaces would be
-    stored as an empty item (dropped by the pipeline), so it is refused like no text at all."""
-    if text is not None and not text.strip():
+def check_report_input(url: str | None, text: str | None, where: str = "--text") -> None:
+    """UsageError unless there is a URL or a text with something in it: a text without a single letter or digit
+    ("-", "...", only spaces) says nothing a moderator could judge, and would be filed (and counted) as a report.
+    `where`: how the text was given, named in the message ("--text", "stdin", a file)."""
+    if text is not None and not has_words(text):
         if url:
-            raise UsageError("nội dung --text đang để trống: hãy dán nội dung bị phản ánh, hoặc bỏ --text để tải "
-                             "trang")
-        raise UsageError("cần địa chỉ trang bị phản ánh, hoặc --text kèm nội dung bị phản ánh (nội dung --text "
-                         "đang để trống)")
+            raise UsageError(f"nội dung phản ánh ({where}) không có chữ hay số nào: hãy đưa nội dung bị phản ánh, "
+                             "hoặc chỉ đưa địa chỉ để tải trang")
+        raise UsageError(f"nội dung phản ánh ({where}) không có chữ hay số nào: cần địa chỉ trang bị phản ánh, "
+                         "hoặc nội dung bị phản ánh (--text, --text - từ stdin, --text-file TỆP)")
     if not url and not text:
-        raise UsageError("cần địa chỉ trang bị phản ánh, hoặc --text kèm nội dung bị phản ánh")
+        raise UsageError("cần địa chỉ trang bị phản ánh, hoặc nội dung bị phản ánh (--text, --text - từ stdin, "
+                         "--text-file TỆP)")
+
+
+def has_words(text: str) -> bool:
+    """At least one letter or digit, in any script ("lừa đảo" and "0987654321" are texts, "..." is not)."""
+    return any(ch.isalnum() for ch in text)
 
 
 def _refused_redirect(host: str, address: str) -> FetchError:

@@ -12,11 +12,15 @@ terminal), so no source still waiting is started, and each running crawl is sent
 "stop gracefully" (no new request, the items in hand stored, the run recorded). A crawl still running after
 the grace period (or at a second signal) is killed with its workers: crawls are crash-safe, the next run
 fetches what this one had not stored, nothing is stored twice. An exception in canhgac's own code while running
-one source is that source's error (`internal_error`), never the end of the others.
+one source is that source's error (`internal_error`), never the end of the others. On Linux a crawl is also sent
+SIGTERM by the kernel when the thread that started it ends (`die_with_parent`): a command or daemon killed outright
+(SIGKILL, the OOM killer), which can stop nothing itself, leaves no crawl running.
 """
 
 from __future__ import annotations
 
+import ctypes
+import functools
 import os
 import signal
 import subprocess
@@ -79,15 +83,54 @@ def shared_cores_settings(crawls_at_once: int) -> dict[str, str]:
 
 def start_source(config_path: str | None, name: str, log_path: Path | None = None,
                  settings: Mapping[str, str] | None = None) -> subprocess.Popen[bytes]:
-    """Start the crawl of `name` and return the process (for callers that watch it themselves)."""
+    """Start the crawl of `name` and return the process (for callers that watch it themselves).
+
+    On Linux the crawl is sent SIGTERM (Scrapy: stop gracefully) when the thread that started it ends, the whole
+    command or daemon killed outright (SIGKILL, the OOM killer) included, so no crawl is left orphaned in its
+    session: the calling thread must live as long as the crawl, as `run_source`'s does (it waits for it)."""
     config = load_config(config_path)
     out = open(log_path, "ab") if log_path else subprocess.DEVNULL  # noqa: SIM115 - handed to the child
     try:
         return subprocess.Popen(crawl_command(config, name, settings), cwd=PROJECT_DIR, env=crawl_env(config_path),
-                                stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+                                stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+                                preexec_fn=die_with_parent())
     finally:
         if log_path:
             out.close()  # type: ignore[union-attr]
+
+
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
+@functools.cache
+def _prctl() -> Callable[..., int] | None:
+    """libc's prctl, looked up once in the parent (never between fork and exec); None where there is none."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
+    prctl.restype = ctypes.c_int
+    return prctl  # type: ignore[no-any-return]
+
+
+def die_with_parent() -> Callable[[], None] | None:
+    """A `preexec_fn` making the child receive SIGTERM when the thread calling Popen ends (PR_SET_PDEATHSIG, which
+    holds across exec); None (no change) where prctl is not available."""
+    prctl = _prctl()
+    if prctl is None:
+        return None
+    parent, sigterm = os.getpid(), int(signal.SIGTERM)
+
+    def set_death_signal() -> None:  # in the child, between fork and exec: no import, no lock
+        if prctl(PR_SET_PDEATHSIG, sigterm, 0, 0, 0) != 0:
+            return  # as before: the crawl then outlives a killed parent
+        if os.getppid() != parent:  # the parent died before the signal was set: nobody would send it
+            os._exit(128 + sigterm)
+
+    return set_death_signal
 
 
 # Ctrl-C in a command: how long running crawls get to stop gracefully (at most [daemon] stop_grace_s) before they
