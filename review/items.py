@@ -9,6 +9,7 @@ seen" never hides an item that was not.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -20,7 +21,16 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from review.item_writer import CANDIDATES, add_items
-from review.models import Cluster, FeedState, Item, ItemBand, Score
+from review.models import (
+    ETAG_LENGTH,
+    FEED_STATE_KEY_LENGTH,
+    LAST_MODIFIED_LENGTH,
+    Cluster,
+    FeedState,
+    Item,
+    ItemBand,
+    Score,
+)
 from review.types import utcnow
 
 if TYPE_CHECKING:
@@ -95,14 +105,32 @@ class ClusterInfo:
     representative_item_id: int | None
 
 
+def feed_state_key(key: str) -> str:
+    """The feed_state row of `key` (a feed URL, an entry marker "entry:<source>|<URL>"): the key itself, or,
+    when it is longer than the column, its part before the first "|" (or ":") and the SHA-256 of the whole."""
+    if len(key) <= FEED_STATE_KEY_LENGTH:
+        return key
+    head = key[:key.index("|") + 1] if "|" in key[:100] else ""
+    return f"{head}sha256:{hashlib.sha256(key.encode('utf-8')).hexdigest()}"
+
+
+def storable_validators(etag: str | None, last_modified: str | None) -> tuple[str | None, str | None]:
+    """The validators that fit their columns; a longer one is left out (the feed is then fetched in full)."""
+    return (etag if etag is None or len(etag) <= ETAG_LENGTH else None,
+            last_modified if last_modified is None or len(last_modified) <= LAST_MODIFIED_LENGTH else None)
+
+
 class ItemsMixin(_Base):
     # ------------------------------------------------------------------ feed validators and entry hashes
     def feed_validators(self, url: str) -> FeedValidators | None:
         with self.session() as s:
-            row = s.get(FeedState, url)
+            row = s.get(FeedState, feed_state_key(url))
             return None if row is None else FeedValidators(row.etag, row.last_modified)
 
     def save_feed_validators(self, url: str, etag: str | None, last_modified: str | None) -> None:
+        """Save what fits (`storable_validators`); the caller says when something was left out."""
+        etag, last_modified = storable_validators(etag, last_modified)
+        url = feed_state_key(url)
         with self.session() as s:
             row = s.get(FeedState, url)
             if row is None:

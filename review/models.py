@@ -33,6 +33,15 @@ ENTRY_STATUSES = (OPEN, CLAIMED, DECIDED)
 VERDICTS = ("violation", "dismiss", "escalate", "commend")
 ITEM_KINDS = ("article", "post", "ad", "report")
 
+# The longest URL an item may have (items.url, items.canonical_url; the crawler's own limit, see
+# crawler.spiders.base). Above Scrapy's and old browsers' 2083, which real percent-encoded Vietnamese slugs
+# exceed, and below what PostgreSQL's btree indexes on (canonical_url, content_hash) can hold (an index
+# entry is at most 2704 bytes; URLs are percent-encoded ASCII, one byte a character).
+MAX_URL_LENGTH = 2500
+FEED_STATE_KEY_LENGTH = 2048  # feed_state.url: longer keys are stored as a hash (review.items.feed_state_key)
+ETAG_LENGTH = 512  # feed_state.etag: a longer ETag is not stored (the feed is then fetched unconditionally)
+LAST_MODIFIED_LENGTH = 128
+
 
 class Base(DeclarativeBase):
     type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
@@ -75,12 +84,12 @@ class SourceRun(Base):
 class FeedState(Base):
     """Conditional-GET validators (keyed by feed URL) and "already seen" markers of listed entries (keyed
     "entry:<source>|<canonical URL>": per source, see SourceSpider.entry_key), so unchanged feeds and entries
-    are not re-fetched."""
+    are not re-fetched. A key longer than the column is stored as its hash (review.items.feed_state_key)."""
 
     __tablename__ = "feed_state"
-    url: Mapped[str] = mapped_column(String(2048), primary_key=True)
-    etag: Mapped[str | None] = mapped_column(String(512))
-    last_modified: Mapped[str | None] = mapped_column(String(128))
+    url: Mapped[str] = mapped_column(String(FEED_STATE_KEY_LENGTH), primary_key=True)
+    etag: Mapped[str | None] = mapped_column(String(ETAG_LENGTH))
+    last_modified: Mapped[str | None] = mapped_column(String(LAST_MODIFIED_LENGTH))
     entry_hash: Mapped[str | None] = mapped_column(String(64))  # for feed entries: hash of the entry as listed
     checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
@@ -107,8 +116,8 @@ class Item(Base):
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id", ondelete="SET NULL"), index=True)
-    url: Mapped[str] = mapped_column(String(2048))
-    canonical_url: Mapped[str] = mapped_column(String(2048))
+    url: Mapped[str] = mapped_column(String(MAX_URL_LENGTH))
+    canonical_url: Mapped[str] = mapped_column(String(MAX_URL_LENGTH))
     kind: Mapped[str] = mapped_column(String(16), default="article")
     title: Mapped[str] = mapped_column(Text, default="")
     text: Mapped[str] = mapped_column(Text, default="")

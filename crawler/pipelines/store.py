@@ -13,14 +13,41 @@ import logging
 from collections.abc import Sequence
 
 from scrapy.crawler import Crawler
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from crawler.context import CrawlContext, crawl_context
 from crawler.items import REPORT, CollectedItem
 from crawler.pipelines.batch import BatchedStage, process_one
 from review.items import AddResult, NewItem
+from review.models import MAX_URL_LENGTH
 from review.scoring import ScoredItem
 
 log = logging.getLogger(__name__)
+
+
+class NotStored(Exception):
+    """Why an item was not stored, in words an officer may read (the run's errors, `canhgac status`): never
+    the SQL statement and parameters a database error carries (its cause, in the log, has them)."""
+
+
+def not_stored(exc: Exception) -> Exception:
+    if not isinstance(exc, SQLAlchemyError):
+        return exc
+    cause = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
+    first = (str(cause).strip().splitlines() or [type(cause).__name__])[0]
+    if isinstance(exc, DBAPIError):  # SQLAlchemy's own text ends in "[SQL: ...]": the driver's first line only
+        first = first.split("[SQL:")[0].strip()
+    out = NotStored(f"cơ sở dữ liệu từ chối ghi: {first[:200]}")
+    out.__cause__ = exc
+    return out
+
+
+def too_long(item: CollectedItem) -> NotStored | None:
+    """An item whose URL no item may have (`review.models.MAX_URL_LENGTH`), on any database alike."""
+    longest = max(len(item.url), len(item.canonical_url or ""))
+    if longest <= MAX_URL_LENGTH:
+        return None
+    return NotStored(f"địa chỉ dài {longest} ký tự, quá giới hạn {MAX_URL_LENGTH} ký tự")
 
 
 def to_new_item(item: CollectedItem) -> NewItem:
@@ -49,26 +76,32 @@ class StoreStage:
 
     def process_batch(self, items: Sequence[CollectedItem]) -> list[CollectedItem | BaseException]:
         """One transaction for the batch; if it fails, one per item, so a bad item fails alone."""
-        office = self.ctx.config.review.locality
-        try:
-            results: list[AddResult | BaseException] = list(
-                self.ctx.store.add_scored_items([to_scored_item(it) for it in items], office_locality=office))
-        except Exception:
-            if len(items) == 1:
-                raise
-            log.warning("storing a batch of %d items failed; storing them one by one", len(items), exc_info=True)
-            results = []
-            for item in items:
-                try:
-                    results.extend(self.ctx.store.add_scored_items([to_scored_item(item)], office_locality=office))
-                except Exception as exc:  # noqa: BLE001 - this item's error, raised in its process_item
-                    results.append(exc)
+        refused = {i: err for i, it in enumerate(items) if (err := too_long(it)) is not None}
+        storable = [it for i, it in enumerate(items) if i not in refused]
+        stored = iter(self._store(storable) if storable else [])
         out: list[CollectedItem | BaseException] = []
-        for item, result in zip(items, results, strict=True):
+        for i, item in enumerate(items):
+            result = refused.get(i) or next(stored)
             if isinstance(result, BaseException):
-                out.append(result)
+                out.append(not_stored(result) if isinstance(result, Exception) else result)
                 continue
             item.item_id = result.item_id
             self.ctx.items_new += result.created
             out.append(item)
         return out
+
+    def _store(self, items: Sequence[CollectedItem]) -> list[AddResult | BaseException]:
+        office = self.ctx.config.review.locality
+        try:
+            return list(self.ctx.store.add_scored_items([to_scored_item(it) for it in items], office_locality=office))
+        except Exception as exc:  # noqa: BLE001 - a batch of one: this item's error
+            if len(items) == 1:
+                return [exc]
+            log.warning("storing a batch of %d items failed; storing them one by one", len(items), exc_info=True)
+        results: list[AddResult | BaseException] = []
+        for item in items:
+            try:
+                results.extend(self.ctx.store.add_scored_items([to_scored_item(item)], office_locality=office))
+            except Exception as exc:  # noqa: BLE001 - this item's error, raised in its process_item
+                results.append(exc)
+        return results

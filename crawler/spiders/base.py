@@ -32,6 +32,8 @@ from crawler.extract import decode_html
 from crawler.items import ARTICLE, POST, CollectedItem
 from review.config import SourceConfig
 from review.errors import UsageError
+from review.items import feed_state_key
+from review.models import MAX_URL_LENGTH
 
 
 def sha256(data: bytes | str) -> str:
@@ -87,7 +89,10 @@ class SourceSpider(scrapy.Spider):
     kind: ClassVar[str] = ""
     # Scrapy checks each generator callback for `return value` by reading its source, on every response
     # (its cache is keyed by short-lived bound methods): ~3 ms per page of reactor time for a warning.
-    custom_settings = {"WARN_ON_GENERATOR_RETURN_VALUE": False}
+    # URLLENGTH_LIMIT off: Scrapy's filter drops a long link with an INFO line only; instead a link longer than
+    # an item's URL may be (review.models.MAX_URL_LENGTH, 2500) is refused as an error of the run
+    # (`article_request`), and the store stage refuses any other item URL over it (a redirect's target)
+    custom_settings = {"WARN_ON_GENERATOR_RETURN_VALUE": False, "URLLENGTH_LIMIT": 0}
     ctx: CrawlContext
     cfg: SourceConfig
     # Several workers of one source (`[crawler] redis_url`, crawler.shared.SharedScheduler): only the
@@ -105,8 +110,9 @@ class SourceSpider(scrapy.Spider):
     def entry_key(self, canonical: str) -> str:
         """Where this source keeps the "already seen" marker of a listed entry (feed_state): per source, so an
         RSS feed (entry fingerprints) and a sitemap (lastmod dates) listing the same article, or two feeds
-        listing it with different summaries, do not overwrite each other's marker and re-fetch it each run."""
-        return f"entry:{self.source_name}|{canonical}"
+        listing it with different summaries, do not overwrite each other's marker and re-fetch it each run.
+        A key too long for its column is a hash (`review.items.feed_state_key`)."""
+        return feed_state_key(f"entry:{self.source_name}|{canonical}")
 
     def first_time(self, canonical: str) -> bool:
         """True once per canonical URL per run (a feed and its Atom twin list the same articles)."""
@@ -152,11 +158,21 @@ class SourceSpider(scrapy.Spider):
         return
 
     # --------------------------------------------------------------------------------- articles
-    def article_request(self, url: str, *, meta: dict[str, Any] | None = None) -> scrapy.Request:
+    def too_long(self, url: str) -> bool:
+        """A URL no item may have (`review.models.MAX_URL_LENGTH`): recorded as an error of the run."""
+        if len(url) <= MAX_URL_LENGTH:
+            return False
+        self.ctx.error(f"{url[:200]}…: địa chỉ dài {len(url)} ký tự, quá giới hạn {MAX_URL_LENGTH} ký tự: không tải "
+                       "và không lưu bài này")
+        return True
+
+    def article_request(self, url: str, *, meta: dict[str, Any] | None = None) -> scrapy.Request | None:
+        """The request for an article, or None (Scrapy ignores it) when its URL, percent-encoded, is `too_long`."""
         # dont_filter: spiders dedupe by canonical URL themselves (`first_time`), and Scrapy's filter would
         # silently swallow a redirect loop instead of letting REDIRECT_MAX_TIMES report it
-        return scrapy.Request(url, callback=self.parse_article, errback=self.on_error, meta=meta or {},
-                              dont_filter=True)
+        request = scrapy.Request(url, callback=self.parse_article, errback=self.on_error, meta=meta or {},
+                                 dont_filter=True)
+        return None if self.too_long(request.url) else request
 
     def page_text(self, response: Response) -> str:
         """The page decoded (`crawler.extract.decode_html`); damaged bytes are recorded, not hidden."""

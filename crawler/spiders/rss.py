@@ -2,7 +2,10 @@
 
 Each entry has a fingerprint (link, title, summary, dates); an entry whose fingerprint is already
 stored is not fetched again. The feed's ETag/Last-Modified are saved at the end of a run only if every
-changed entry of that feed was collected, so a crash or a failed article never hides an entry.
+entry of that fetch now has its fingerprint stored (the "seen" marker written with its item), so a crash
+or a failed article never hides an entry. The check reads the database, not this process's memory: with
+several workers sharing a queue, an entry taken by a worker that was killed, or whose article failed
+there, is as unstored as one that failed here.
 """
 
 from __future__ import annotations
@@ -12,13 +15,12 @@ from typing import Any
 
 import feedparser
 import scrapy
-from scrapy import signals
-from scrapy.crawler import Crawler
 from scrapy.http import Response
 
 from crawler.extract import clean_text, parse_date, repair_utf8
 from crawler.spiders.base import SourceSpider, sha256
 from crawler.urls import canonical_url, is_crawlable
+from review.items import storable_validators
 
 
 def _harmless(exc: Exception, body: bytes) -> bool:
@@ -43,7 +45,7 @@ class RssSpider(SourceSpider):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.validators: dict[str, tuple[str | None, str | None]] = {}
-        self.incomplete_feeds: set[str] = set()
+        self.listed: dict[str, dict[str, str]] = {}  # feed URL -> {entry key: fingerprint} it must have stored
 
     def start_request(self, url: str) -> scrapy.Request:
         headers = {}
@@ -103,41 +105,52 @@ class RssSpider(SourceSpider):
             self.ctx.error(f"{feed_url}: bỏ qua {len(unusable)} mục không có liên kết http(s) dùng được "
                            f"(đầu tiên: {unusable[0][:200]!r})")
         seen = self.ctx.store.entry_hashes(self.entry_key(c) for _, c, _, _ in entries)
+        listed = self.listed.setdefault(feed_url, {})
         for link, canon, fingerprint, entry in entries:
-            if seen.get(self.entry_key(canon)) == fingerprint or not self.first_time(canon):
+            key = self.entry_key(canon)
+            if seen.get(key) == fingerprint:
+                continue
+            if not self.first_time(canon):  # requested by another feed or worker: its marker still counts
+                listed.setdefault(key, fingerprint)
                 continue
             summary = clean_text(_strip_tags(entry.get("summary", "")))
             fallback = self.new_item(link, title=clean_text(entry.get("title", "")), text=summary,
                                      author=entry.get("author"), published_at=parse_date(
                                          entry.get("published") or entry.get("updated")),
                                      extra={"from_feed_only": True})
-            yield self.article_request(link, meta={"entry_url": self.entry_key(canon), "entry_hash": fingerprint,
-                                                   "feed_url": feed_url, "fallback": fallback})
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> RssSpider:
-        spider = super().from_crawler(crawler, *args, **kwargs)
-        assert isinstance(spider, RssSpider)
-        crawler.signals.connect(spider.item_failed, signal=signals.item_error)
-        return spider
-
-    def item_failed(self, item: Any, response: Response | None, spider: Any, failure: Any) -> None:
-        """An entry's item could not be stored, so its entry is not marked seen; the feed must not answer 304 next
-        run either, or the entry would not be listed again until the feed changes."""
-        feed = response.meta.get("feed_url") if response is not None else None
-        self.incomplete_feeds.update([feed] if feed else self.cfg.urls)
-
-    def on_error(self, failure: Any) -> Iterator[Any]:
-        if feed := failure.request.meta.get("feed_url"):
-            self.incomplete_feeds.add(feed)
-        yield from super().on_error(failure)
+            request = self.article_request(link, meta={"entry_url": key, "entry_hash": fingerprint,
+                                                       "feed_url": feed_url, "fallback": fallback})
+            if request is not None:  # else a URL too long to store: an error of this run, not a pending entry
+                listed[key] = fingerprint
+                yield request
 
     def closed(self, reason: str) -> None:
         if reason != "finished":
             return
         for url, (etag, modified) in self.validators.items():
-            if url not in self.incomplete_feeds and (etag or modified):
-                self.ctx.store.save_feed_validators(url, etag, modified)
+            try:
+                self.save_validators(url, etag, modified)
+            except Exception as exc:  # noqa: BLE001 - one feed's state must not keep the next feed's unsaved
+                self.logger.exception("saving the validators of %s failed", url)
+                self.ctx.error(f"{url}: không lưu được ETag/Last-Modified của kênh, lượt sau tải lại toàn bộ kênh "
+                               f"({type(exc).__name__})")
+
+    def save_validators(self, url: str, etag: str | None, modified: str | None) -> None:
+        """Save the feed's validators if every entry of this fetch is stored, whichever worker stored it."""
+        listed = self.listed.get(url, {})
+        stored = self.ctx.store.entry_hashes(listed)
+        missing = [key for key, fingerprint in listed.items() if stored.get(key) != fingerprint]
+        if missing:
+            self.logger.info("feed %s: %d entries not stored (first: %s); validators not saved", url,
+                             len(missing), missing[0][:200])
+            return
+        fitting = storable_validators(etag, modified)
+        if fitting != (etag, modified):
+            self.logger.warning("feed %s: ETag/Last-Modified longer than the database keeps (%d/%d characters); "
+                                "left out, so this feed is fetched in full each run", url, len(etag or ""),
+                                len(modified or ""))
+        if any(fitting):
+            self.ctx.store.save_feed_validators(url, *fitting)
 
 
 def _header(response: Response, name: bytes) -> str | None:
