@@ -2,7 +2,9 @@
 
 trafilatura finds the main text and metadata; a source's configured selectors override any field.
 Pages are read as UTF-8 when they are (whatever a Western charset they declare says), else in their
-declared charset, else as Windows-1258 (what older Vietnamese portals use); every string comes out NFC-normalised, since Vietnamese text arrives in NFD too.
+declared charset (unless a Western one is declared over Windows-1258 Vietnamese), else as Windows-1258 (what
+older Vietnamese portals use); every string comes out NFC-normalised, since Vietnamese text arrives in NFD too.
+Dates come out as aware UTC datetimes; a time of day written without a zone is Vietnam time (UTC+7).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import codecs
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from html.entities import name2codepoint
 
 import trafilatura
@@ -75,8 +77,10 @@ def decode_html(body: bytes, content_type: str | None) -> tuple[str, str | None]
     """The page's text (NFC) and, when its bytes were damaged, a note saying how they were read.
 
     A byte-order mark wins; then a body that is valid UTF-8 is UTF-8 (whatever a Western charset declared);
-    then a declared charset (header, then <meta>); else a page mostly in UTF-8 is UTF-8 with its stray
-    bytes read as Windows-1258, and anything else is Windows-1258 (what older Vietnamese portals use).
+    then a declared charset (header, then <meta>), except that Windows-1258 Vietnamese declared as
+    ISO-8859-1/15 or Windows-1252 (Apache's default) is read as Windows-1258, with a note; else a page mostly
+    in UTF-8 is UTF-8 with its stray bytes read as Windows-1258, and anything else is Windows-1258 (what older
+    Vietnamese portals use).
     Vietnamese typed in a legacy font encoding (TCVN3 ".VnTime", VNI "VNI-Times") is converted to Unicode."""
     text, note = _decode_html(body, content_type)
     hint = legacy_encoding.font_hint(text)  # a page styled with a .Vn* / VNI-* font: a strong hint
@@ -134,6 +138,9 @@ def _decode_html(body: bytes, content_type: str | None) -> tuple[str, str | None
             return nfc(body.decode("utf-8")), None
         except UnicodeDecodeError:
             pass
+    if declared in _WESTERN and _reads_as_vietnamese(body, declared):
+        return (nfc(body.decode("cp1258", errors="replace")),
+                f"khai báo {_WESTERN[declared]} nhưng nội dung là tiếng Việt Windows-1258, đã đọc theo Windows-1258")
     if declared is not None and declared != "utf-8":
         return nfc(body.decode(declared, errors="replace")), None
     loose = body.decode("utf-8", errors="replace")
@@ -144,6 +151,64 @@ def _decode_html(body: bytes, content_type: str | None) -> tuple[str, str | None
                 f"{bad} chuỗi byte không phải UTF-8, đã đọc theo Windows-1258")
     note = "khai báo UTF-8 nhưng không phải UTF-8, đã đọc theo Windows-1258" if declared == "utf-8" else None
     return nfc(body.decode("cp1258", errors="replace")), note
+
+
+# Western charsets a server or template declares by default over old Windows-1258 Vietnamese pages (w3lib reads
+# ISO-8859-1 and ASCII labels as Windows-1252), with the name an officer knows them by
+_WESTERN = {"cp1252": "ISO-8859-1/Windows-1252", "iso8859-1": "ISO-8859-1", "iso8859-15": "ISO-8859-15"}
+_WORD = re.compile(r"[A-Za-z\x8a\x8c\x8e\x9a\x9c\x9e\x9f\xc0-\xd6\xd8-\xf6\xf8-\xff]+")  # letters, in latin-1
+_TONES = "\u0300\u0301\u0303\u0309\u0323"
+_VOWELS = set("aăâeêioôơuưy")
+# a Vietnamese syllable without its tone: initial consonant, then a rhyme (vowels and a final consonant). c, g, ng
+# are not written before e ê (c, ng not before i either: k, gh, ngh are, and only there); p starts loanwords only.
+_SYLLABLE = re.compile(r"""
+    (?: (?:c|ng)(?![eêi]) | g(?![eê]) | (?:k|gh|ngh)(?=[eêiy]) | ch|gi|kh|nh|ph|qu|th|tr|[bdđhlmnrstvx] )?
+    (?: a(?:ch|nh|ng|[cmnptiouy])? | ă(?:ng|[cmnpt]) | â(?:ng|[cmnptuy]) | e(?:ng|[cmnpto])? | ê(?:ch|nh|[cmnptu])?
+      | i(?:ch|nh|[cmnptua]|ê(?:ng|[cmnptu]))? | o(?:ng|[cmnpti]|a(?:ch|nh|ng|[cmnptiouy])?|ă(?:ng|[cmnpt])|e(?:[cmnpto])?
+      |o(?:ng|[cmnpt]))? | ô(?:ng|[cmnpti])? | ơ(?:[cmnpti])?
+      | u(?:ng|[cmnptia]|ô(?:ng|[cmnpti])|y(?:ch|nh|[cntau]|ê(?:[nt]))?|â(?:ng|[cmnpty])|ơ|ê(?:ch|nh|[cmnpt])?|e)?
+      | ư(?:ng|[cmnptiua]|ơ(?:ng|[cmnptiu]))? | y(?:ê(?:ng|[cmnptu]))? )
+    """, re.VERBOSE)
+
+
+def _vietnamese_syllable(word: str) -> bool:
+    """A word Vietnamese spelling allows: one syllable, at most one tone mark, on a vowel."""
+    tones = 0
+    previous = ""
+    for ch in unicodedata.normalize("NFD", word.lower()):
+        if ch in _TONES:
+            tones += 1
+            if unicodedata.normalize("NFC", previous) not in _VOWELS:
+                return False
+        elif unicodedata.combining(ch):
+            previous += ch
+        else:
+            previous = ch
+    bare = unicodedata.normalize("NFC", "".join(ch for ch in unicodedata.normalize("NFD", word.lower())
+                                                if ch not in _TONES))
+    return tones <= 1 and _SYLLABLE.fullmatch(bare) is not None
+
+
+def _reads_as_vietnamese(body: bytes, declared: str) -> bool:
+    """Whether a page declared in a Western charset is Windows-1258 Vietnamese: the two code pages differ in a
+    few bytes only (Windows-1258's tone marks 0xCC 0xD2 0xDE 0xEC 0xF2 and ă ơ ư đ ₫ where Windows-1252 has
+    Ì Ò Þ ì ò ã õ ý ð þ ...), so the words holding such bytes decide: read as Windows-1258, nearly all of them
+    must be Vietnamese syllables (Portuguese "não", Italian "può", Icelandic "það" are not)."""
+    table = bytes(range(0x80, 0x100))
+    differ = {chr(b) for b, x, y in zip(table, table.decode("cp1258", "replace"), table.decode(declared, "replace"),
+                                        strict=True) if x != y}
+    vietnamese = other = 0
+    seen: set[str] = set()
+    for m in _WORD.finditer(body[:1 << 19].decode("latin-1")):  # half a megabyte is evidence enough
+        word = m[0]
+        if word in seen or differ.isdisjoint(word):
+            continue
+        seen.add(word)
+        if _vietnamese_syllable(word.encode("latin-1").decode("cp1258", errors="replace")):
+            vietnamese += 1
+        else:
+            other += 1
+    return vietnamese >= 2 and vietnamese >= 3 * other
 
 
 def decode_body(body: bytes, content_type: str | None) -> str:
@@ -181,26 +246,74 @@ def guess_language(text: str) -> str | None:
     return "vi" if vi / len(letters) > 0.03 else "en" if all(ord(ch) < 128 for ch in letters) else None
 
 
+#: Where the collected sites are: a time of day written without a zone is Vietnam time.
+VN_TZ = timezone(timedelta(hours=7), "ICT")
+_ZONE = re.compile(r"\(?(?<![A-Za-z])(GMT|UTC|ICT)\s*(?:([+-])\s*(\d{1,2})(?::?(\d{2}))?)?\)?", re.IGNORECASE)
+_DMY = re.compile(r"(?<!\d)(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})(?!\d)"
+                  r"|(?<!\d)(\d{1,2})\s+tháng\s+(\d{1,2})\s*(?:,|năm|/)?\s*(\d{4})(?!\d)", re.IGNORECASE)
+_TIME = re.compile(r"(?<!\d)(\d{1,2})\s*[:hH]\s*(\d{2})(?:\s*:\s*(\d{2}))?(?!\d)(?:\s*(AM|PM|SA|CH)(?![A-Za-z]))?"
+                   r"(?:\s*([+-])(\d{2}):?(\d{2})(?!\d))?", re.IGNORECASE)
+
+
 def parse_date(value: str | None) -> datetime | None:
-    if not value:
+    """A published date as an aware UTC datetime. ISO 8601 and RFC 2822 keep the zone they write; a time of day
+    without one is Vietnam time (UTC+7), as is Vietnamese "Thứ Hai, 02/12/2026 - 08:15", "08:15 02/12/2026",
+    "02/12/2026 08:15 GMT+7". A date without a time ("ngày 2/12/2026", "2026-12-02") is that day at 00:00 UTC,
+    so its date reads as written. Relative dates ("2 giờ trước") and impossible dates give None."""
+    if not value or not value.strip():
         return None
     from email.utils import parsedate_to_datetime
 
     value = value.strip()
-    for attempt in (lambda v: datetime.fromisoformat(v.replace("Z", "+00:00")), parsedate_to_datetime,
-                    lambda v: datetime.strptime(v, "%d/%m/%Y %H:%M"), lambda v: datetime.strptime(v, "%d/%m/%Y")):
-        try:
-            dt = attempt(value)
-        except (ValueError, TypeError, IndexError):
-            continue
-        return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
-    m = re.search(r"(\d{1,2})/(\d{1,2})/(\d{4})", value)
-    if m:
-        try:
-            return datetime(int(m.group(3)), int(m.group(2)), int(m.group(1)), tzinfo=UTC)
-        except ValueError:
-            return None
-    return None
+    try:
+        iso = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        pass
+    else:
+        has_time = len(value) > 10
+        return _to_utc(iso, VN_TZ if has_time else UTC)
+    try:
+        rfc = parsedate_to_datetime(value)
+    except (ValueError, TypeError, IndexError):
+        pass
+    else:  # "-0000" is UTC of unknown origin; no zone at all is a Vietnamese site's local time
+        return _to_utc(rfc, UTC if re.search(r"-0000\s*$", value) else VN_TZ)
+    return _vietnamese_date(value)
+
+
+def _to_utc(dt: datetime, zone: tzinfo) -> datetime:
+    return (dt.replace(tzinfo=zone) if dt.tzinfo is None else dt).astimezone(UTC)
+
+
+def _vietnamese_date(value: str) -> datetime | None:
+    """dd/mm/yyyy (or "2 tháng 12 năm 2026") with an optional time of day before or after it and an optional
+    zone ("GMT+7", "(UTC+07:00)", "+07:00"); AM/PM and SA/CH (sáng/chiều) after the time."""
+    zone: tzinfo = VN_TZ
+    z = _ZONE.search(value)
+    if z:
+        name, sign, hours, minutes = z.groups()
+        offset = timedelta(hours=7) if name.upper() == "ICT" and not sign else timedelta(
+            hours=int(hours or 0), minutes=int(minutes or 0)) * (-1 if sign == "-" else 1)
+        zone = timezone(offset)
+        value = value[:z.start()] + " " + value[z.end():]
+    d = _DMY.search(value)
+    if d is None:
+        return None
+    day, month, year = (int(g) for g in (d.groups()[:3] if d[1] else d.groups()[3:]))
+    t = _TIME.search(value[:d.start()] + " " + value[d.end():])
+    try:
+        if t is None:
+            return datetime(year, month, day, tzinfo=UTC)
+        hour, minute, second = int(t[1]), int(t[2]), int(t[3] or 0)
+        if t[4] and t[4].upper() in ("PM", "CH") and hour < 12:
+            hour += 12
+        elif t[4] and t[4].upper() in ("AM", "SA") and hour == 12:
+            hour = 0
+        if t[5]:
+            zone = timezone(timedelta(hours=int(t[6]), minutes=int(t[7])) * (-1 if t[5] == "-" else 1))
+        return datetime(year, month, day, hour, minute, second, tzinfo=zone).astimezone(UTC)
+    except ValueError:
+        return None
 
 
 _YMD = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
@@ -226,6 +339,27 @@ def _dated_page(date: str, html: str, url: str) -> bool:
     )
     page = f"{url}\n{html}"
     return any(re.search(p, page, re.IGNORECASE) for p in patterns)
+
+
+_ISO_TIME = re.compile(r"(\d{4}-\d{2}-\d{2})[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?")
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _timed(day: str, html: str) -> datetime | None:
+    """The time of the day trafilatura dated a page by (htmldate gives the day alone): the page's first ISO
+    datetime of that day (a meta tag's, JSON-LD's), else the first short line of its text writing that day with
+    a time ("Thứ Hai, 02/12/2026 - 08:15"). A line is a text node: a long paragraph's times are events'."""
+    for m in _ISO_TIME.finditer(html):
+        if m[1] == day:
+            return parse_date(m[0])
+    year, month, date = (int(x) for x in day.split("-"))
+    for line in _TAG.sub("\n", html).splitlines():
+        if len(line) > 100 or not _TIME.search(line):
+            continue
+        for d in _DMY.finditer(line):
+            if tuple(int(g) for g in (d.groups()[:3] if d[1] else d.groups()[3:])) == (date, month, year):
+                return parse_date(line)
+    return None
 
 
 def select_text(sel: Selector, query: str) -> str:
@@ -272,5 +406,8 @@ def extract_article(html: str, url: str, selectors: Selectors | None = None, *,
         date = sel_date or date
     # legacy font encodings the page's bytes did not show (character references such as "&#181;")
     text, title = clean_text(legacy_encoding.to_unicode(text)), clean_text(legacy_encoding.to_unicode(title))
+    published = parse_date(date)
+    if published is not None and date and not sel_date and _YMD.fullmatch(date):
+        published = _timed(date, html) or published  # trafilatura's date is a day: the page may write its time
     return Extracted(title=title, text=text, author=clean_text(author) if author else None,
-                     published_at=parse_date(date), language=guess_language(f"{title}\n{text}"))
+                     published_at=published, language=guess_language(f"{title}\n{text}"))
