@@ -4,6 +4,7 @@ CANHGAC_TEST_DATABASE_URL is set), config files, the shared labelled data."""
 from __future__ import annotations
 
 import os
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +17,18 @@ SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 PG_URL = os.environ.get("CANHGAC_TEST_DATABASE_URL", "")
 
 _BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Tests that stop `canhgac crawl` / `canhgac run` with Ctrl-C or SIGHUP need those signals to have their
+    default meaning in the subprocess. A test run started in the background (`make test &`, `nohup`, a CI runner
+    without a terminal) inherits SIGINT and/or SIGHUP ignored, and an ignored signal stays ignored across exec —
+    which canhgac honours on purpose (`nohup canhgac crawl`). Give the test process, and so every subprocess it
+    starts, the defaults back."""
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    if signal.getsignal(signal.SIGHUP) is signal.SIG_IGN:
+        signal.signal(signal.SIGHUP, signal.SIG_DFL)
 
 
 def _reset_postgres(url: str) -> None:
