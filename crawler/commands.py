@@ -253,13 +253,17 @@ def _report_text(args: argparse.Namespace, ctx: Context) -> tuple[str | None, st
 
 def _reporting_user(ctx: Context) -> str:
     """Who entered the report, for the audit log: --as, CANHGAC_MODERATOR or the OS user. Entering a
-    citizen's report is not a moderator's action, so the name is recorded as given, not checked."""
+    citizen's report is not a moderator's action, so the name is not checked; but a configured moderator's name
+    is recorded in its configured spelling however it was typed (NFD, other case, spaces), any other name NFC
+    and stripped, so one person has one spelling in the audit log."""
     import getpass
     import os
+    import unicodedata
 
-    if ctx.moderator_flag or os.environ.get("CANHGAC_MODERATOR"):
-        return str(ctx.moderator_flag or os.environ.get("CANHGAC_MODERATOR"))
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError):
-        return "unknown"
+    typed = str(ctx.moderator_flag or os.environ.get("CANHGAC_MODERATOR") or "").strip()
+    if not typed:
+        try:
+            typed = getpass.getuser()
+        except (OSError, KeyError):
+            return "unknown"
+    return ctx.config.review.moderator(typed) or unicodedata.normalize("NFC", typed).strip() or "unknown"

@@ -3,11 +3,18 @@
 A run fails when Scrapy did not finish normally or when none of the source's start URLs (feeds,
 sitemaps, listing pages) could be fetched (a dead host, DNS error, 500s); errors inside a run that
 still collected (a 404 article, a malformed entry) are counted on an OK run.
+
+The run recorded is the crawl's own: the one its runner created for it (`-s CANHGAC_RUN_ID=<id>`, see
+`crawler.runner`), or, for a crawl started directly (`scrapy crawl`), a new one. While the crawl runs, a thread
+renews the run's lease and saves its counters every RUN_HEARTBEAT_S (`review.sources`), so a crawl of the same
+source started meanwhile, here or on another machine, leaves this run alone, and a crawl killed from outside
+is closed as `killed` with what it had stored.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
@@ -16,6 +23,7 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from crawler.context import CrawlContext, crawl_context
+from review.sources import RUN_HEARTBEAT_S
 
 log = logging.getLogger(__name__)
 
@@ -27,15 +35,18 @@ _CLOSE_REASON_VI = {"shutdown": "được yêu cầu dừng", "cancelled": "bị
 
 
 class HealthRecorder:
-    def __init__(self, ctx: CrawlContext) -> None:
+    def __init__(self, ctx: CrawlContext, given_run_id: int | None = None) -> None:
         self.ctx = ctx
+        self.given_run_id = given_run_id  # the run the runner recorded for this crawl
         self.run_id: int | None = None
+        self._beating = threading.Event()  # set: the heartbeat thread stops
+        self._heartbeat: threading.Thread | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> HealthRecorder:
         if not crawler.settings.getbool("CANHGAC_HEALTH_ENABLED", True):
             raise NotConfigured("health recording switched off")
-        ext = cls(crawl_context(crawler))
+        ext = cls(crawl_context(crawler), crawler.settings.getint("CANHGAC_RUN_ID") or None)
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(ext.response_received, signal=signals.response_received)
@@ -46,8 +57,32 @@ class HealthRecorder:
     def spider_opened(self, spider: Spider) -> None:
         if self.ctx.source is None:
             return
-        self.ctx.store.close_stale_runs(self.ctx.source.name)
-        self.run_id = self.ctx.store.start_run(self.ctx.source.name)
+        store, name = self.ctx.store, self.ctx.source.name
+        store.close_stale_runs(name)  # runs whose crawl is gone; a live one (another worker's) stays running
+        if self.given_run_id is not None and store.adopt_run(self.given_run_id):
+            self.run_id = self.given_run_id
+        else:
+            if self.given_run_id is not None:
+                log.warning("run %s of %s is no longer running; recording this crawl as a new run",
+                            self.given_run_id, name)
+            self.run_id = store.start_run(name)
+        self._heartbeat = threading.Thread(target=self._beat, args=(self.run_id,), name="canhgac-run-heartbeat",
+                                           daemon=True)
+        self._heartbeat.start()
+
+    def _beat(self, run_id: int) -> None:
+        """Renew the run's lease and save its counters until the spider closes."""
+        ctx = self.ctx
+        while not self._beating.wait(RUN_HEARTBEAT_S):
+            try:
+                ctx.store.heartbeat_run(run_id, items_new=ctx.items_new, pages=ctx.pages, errors=len(ctx.errors))
+            except Exception:  # noqa: BLE001 - the database unreachable for a while: try again next beat
+                log.warning("could not renew the lease of run %s", run_id, exc_info=True)
+
+    def _stop_heartbeat(self) -> None:
+        self._beating.set()
+        if self._heartbeat is not None:
+            self._heartbeat.join(timeout=60)
 
     def response_received(self, response: Response) -> None:
         if not response.url.endswith("/robots.txt"):
@@ -68,6 +103,7 @@ class HealthRecorder:
         ctx = self.ctx
         if self.run_id is None:
             return
+        self._stop_heartbeat()
         dead = bool(ctx.start_failed) and not ctx.start_ok
         ok = reason == "finished" and not dead
         if reason != "finished":

@@ -1,9 +1,11 @@
 """Runs one source's crawl in its own process (Scrapy's reactor cannot restart within a process).
 
-`run_source` is what `canhgac crawl` and the daemon call: it starts `python -m scrapy crawl <kind>
--a source=NAME` with the config passed through the environment, kills it when it overruns its
-timeout, and reads the outcome from the run the crawl recorded in the database. A crawl that was
-killed, crashed or never started is recorded as a failed run, so `canhgac status` shows it.
+`run_source` is what `canhgac crawl` and the daemon call: it records a run of its own, starts `python -m scrapy
+crawl <kind> -a source=NAME -s CANHGAC_RUN_ID=<run>` with the config passed through the environment, kills it
+when it overruns its timeout, and reads the outcome from that run once the crawl recorded it. A crawl that ended
+without recording it is closed by `run_source`, with what it had stored, so `canhgac status` shows it: `killed`
+when its process was killed from outside (kill -9, the OOM killer; its worker processes are then killed too),
+`failed` when it overran its timeout, crashed or never started, `stopped` when it was stopped on request.
 
 `run_sources` runs several, a few at a time, for the commands (`canhgac crawl`, `canhgac demo`), and
 stops them on Ctrl-C, SIGTERM or SIGHUP (`kill`, systemd stopping the command, the terminal closed): each crawl
@@ -35,6 +37,7 @@ from pathlib import Path
 from types import FrameType
 
 from review.config import Config, load_config
+from review.sources import RUN_HEARTBEAT_S
 from review.store import Store
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent  # holds scrapy.cfg
@@ -59,9 +62,12 @@ def internal_error(name: str, exc: Exception, duration_s: float = 0.0) -> RunOut
                       f"({type(exc).__name__}: {str(exc)[:300]})", -1, duration_s, internal_error=True)
 
 
-def crawl_command(config: Config, name: str, settings: Mapping[str, str] | None = None) -> list[str]:
+def crawl_command(config: Config, name: str, settings: Mapping[str, str] | None = None,
+                  run_id: int | None = None) -> list[str]:
+    """`scrapy crawl` of `name`; `run_id`: the run recorded for it, which the crawl takes over (crawler.health)."""
     kind = config.source(name).kind
-    extra = [arg for k, v in (settings or {}).items() for arg in ("-s", f"{k}={v}")]
+    given = {**(settings or {}), **({"CANHGAC_RUN_ID": str(run_id)} if run_id is not None else {})}
+    extra = [arg for k, v in given.items() for arg in ("-s", f"{k}={v}")]
     return [sys.executable, "-m", "scrapy", "crawl", kind, "-a", f"source={name}", "--loglevel", "INFO", *extra]
 
 
@@ -82,8 +88,9 @@ def shared_cores_settings(crawls_at_once: int) -> dict[str, str]:
 
 
 def start_source(config_path: str | None, name: str, log_path: Path | None = None,
-                 settings: Mapping[str, str] | None = None) -> subprocess.Popen[bytes]:
-    """Start the crawl of `name` and return the process (for callers that watch it themselves).
+                 settings: Mapping[str, str] | None = None, *, run_id: int | None = None) -> subprocess.Popen[bytes]:
+    """Start the crawl of `name` and return the process (for callers that watch it themselves). `run_id`: the
+    run recorded for it (`Store.start_run`), which the crawl records its outcome on; None: it records a new one.
 
     On Linux the crawl is sent SIGTERM (Scrapy: stop gracefully) when the thread that started it ends, the whole
     command or daemon killed outright (SIGKILL, the OOM killer) included, so no crawl is left orphaned in its
@@ -91,7 +98,7 @@ def start_source(config_path: str | None, name: str, log_path: Path | None = Non
     config = load_config(config_path)
     out = open(log_path, "ab") if log_path else subprocess.DEVNULL  # noqa: SIM115 - handed to the child
     try:
-        return subprocess.Popen(crawl_command(config, name, settings), cwd=PROJECT_DIR, env=crawl_env(config_path),
+        return subprocess.Popen(crawl_command(config, name, settings, run_id), cwd=PROJECT_DIR, env=crawl_env(config_path),
                                 stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
                                 preexec_fn=die_with_parent())
     finally:
@@ -347,6 +354,14 @@ def run_source(config_path: str | None, name: str, timeout_s: int, log_path: Pat
 
     `log_path` keeps the crawl's log; `settings` are extra Scrapy `-s` settings; `stop` lets `run_sources`
     stop the crawl on Ctrl-C.
+
+    The run is this call's own: recorded here before the crawl starts, handed to it (`-s CANHGAC_RUN_ID`), read
+    back and reported by its id, so crawls of the same source running at the same time (the daemon and a
+    manual `canhgac crawl`, scrapy-redis workers) never report or close each other's runs. While the crawl
+    runs, this thread renews the run's lease. A crawl whose process ended without closing its run is closed
+    here with what it stored: `failed` when it overran its timeout (it was killed here) or exited with an
+    error, `stopped` when stopped on request, `killed` when killed from outside (kill -9, the OOM killer); a
+    crawl that did not exit normally has its whole process group killed (worker processes included).
     """
     config = load_config(config_path)
     source = config.source(name)  # unknown name: ConfigError now, not a dead subprocess
@@ -354,16 +369,20 @@ def run_source(config_path: str | None, name: str, timeout_s: int, log_path: Pat
     store = Store.open(config.database.url)
     try:
         store.ensure_source(source)
-        before = store.last_run(name)
-        proc = start_source(config_path, name, log_path, settings)
+        run_id = store.start_run(name)
+        try:
+            proc = start_source(config_path, name, log_path, settings, run_id=run_id)
+        except BaseException as exc:
+            store.finish_run(run_id, ok=False, items_new=0, errors=1,
+                             message=f"không khởi động được tiến trình thu thập ({type(exc).__name__}: {exc})"[:2000])
+            raise
         if stop is not None:
             stop.started(name, proc)
-        timed_out = False
         try:
-            returncode = proc.wait(timeout=timeout_s)
-        except subprocess.TimeoutExpired:
-            timed_out = True
-            _kill(proc)
+            exit_status = _wait_exit(proc, timeout_s, functools.partial(_renew, store, run_id))
+            timed_out = exit_status is None
+            if exit_status != 0:  # overran, crashed or killed: its worker processes would outlive it
+                _kill(proc)
             returncode = proc.wait()
         finally:
             if stop is not None:
@@ -371,33 +390,84 @@ def run_source(config_path: str | None, name: str, timeout_s: int, log_path: Pat
         stopped = stop is not None and stop.was_stopped(name)
         stopped_vi = STOPPED_VI.format(why=stop.why if stop is not None else "")
         duration = time.monotonic() - started
-        run = store.last_run(name)
-        fresh = run is not None and (before is None or run.id != before.id)
-        if fresh and run is not None and run.status in ("ok", "failed", "stopped") and not timed_out:
+        run = store.get_run(run_id)
+        if run is not None and run.status != "running":  # the crawl recorded its run
             message = run.message or ""
             if stopped and run.status != "ok":
                 message = stopped_vi + (f": {message}" if message else "")
             return RunOutcome(name, run.status == "ok", run.items_new, run.pages, run.errors, message,
                               returncode, duration)
+        killed = not timed_out and not stopped and returncode < 0
         message = (f"quá thời gian {timeout_s}s nên đã bị dừng" if timed_out
                    else stopped_vi if stopped
+                   else KILLED_VI.format(signal=_signal_name(-returncode)) if killed
                    else f"tiến trình thu thập kết thúc với mã {returncode} khi chưa xong lượt chạy")
         if log_path and not timed_out and not stopped:
             message += f" (nhật ký: {log_path})"
-        if fresh and run is not None and run.status == "running":
-            store.finish_run(run.id, ok=False, items_new=run.items_new, pages=run.pages,
-                             errors=run.errors + (not stopped), message=message, stopped=stopped)
-        else:
-            run_id = store.start_run(name)
-            store.finish_run(run_id, ok=False, items_new=0, errors=int(not stopped), message=message, stopped=stopped)
-        return RunOutcome(name, False, 0, 0, 1, message, returncode, duration)
+        counts = store.run_counts(run_id)
+        errors = counts.errors + (not stopped)
+        store.finish_run(run_id, ok=False, items_new=counts.items_new, pages=counts.pages, errors=errors,
+                         message=message, stopped=stopped, killed=killed)
+        return RunOutcome(name, False, counts.items_new, counts.pages, errors, message, returncode, duration)
     finally:
         store.close()
 
 
+KILLED_VI = ("tiến trình thu thập bị dừng đột ngột từ bên ngoài (tín hiệu {signal}, ví dụ kill -9 hoặc máy hết bộ nhớ) "
+             "khi chưa xong lượt chạy")
+
+
+def _signal_name(signum: int) -> str:
+    try:
+        return signal.Signals(signum).name
+    except ValueError:
+        return f"tín hiệu {signum}"
+
+
+def _renew(store: Store, run_id: int) -> None:
+    """Renew the lease of run `run_id` (its crawl may not have taken it over yet)."""
+    try:
+        store.heartbeat_run(run_id)
+    except Exception:  # noqa: BLE001 - the database unreachable for a while: the crawl itself goes on
+        pass
+
+
+def _wait_exit(proc: subprocess.Popen[bytes], timeout_s: float, beat: Callable[[], None]) -> int | None:
+    """Wait up to `timeout_s` for the crawl to exit, calling `beat` every RUN_HEARTBEAT_S; its exit status
+    (-signal when killed by one), or None when it is still running. The exited process is left unreaped (a
+    zombie), so its pid, its process group's id, cannot be reused before `_kill` reaches what is left of the
+    group."""
+    deadline = time.monotonic() + timeout_s
+    next_beat = time.monotonic() + RUN_HEARTBEAT_S
+    pause = 0.05
+    while True:
+        status = _exit_status(proc)
+        now = time.monotonic()
+        if status is not None or now >= deadline:
+            return status
+        if now >= next_beat:
+            beat()
+            next_beat = time.monotonic() + RUN_HEARTBEAT_S
+        time.sleep(max(0.0, min(pause, deadline - now)))
+        pause = min(pause * 2, 0.5)
+
+
+def _exit_status(proc: subprocess.Popen[bytes]) -> int | None:
+    if proc.returncode is not None:  # already reaped (`CrawlStop` polls it)
+        return proc.returncode
+    try:
+        info = os.waitid(os.P_PID, proc.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT)
+    except ChildProcessError:  # reaped meanwhile by another thread's poll
+        return proc.poll() if proc.returncode is None else proc.returncode
+    if info is None:
+        return None
+    return info.si_status if info.si_code == os.CLD_EXITED else -info.si_status
+
+
 def _kill(proc: subprocess.Popen[bytes]) -> None:
-    """SIGKILL the crawl's whole process group: the crawl is crash-safe, so no graceful stop is needed,
-    and the run stays 'running' for `run_source` to close as failed with the reason."""
+    """SIGKILL the crawl's whole process group (its worker processes, resource tracker ...), also what is left
+    of it once the crawl's own process died: the crawl is crash-safe, so no graceful stop is needed, and the
+    run stays 'running' for `run_source` to close with the reason."""
     try:
         os.killpg(proc.pid, signal.SIGKILL)
     except ProcessLookupError:

@@ -1,17 +1,27 @@
-"""Sources and their health: what `canhgac status` and the stale-source check read."""
+"""Sources and their health: what `canhgac status` and the stale-source check read.
+
+Each crawl records its own run (a `source_runs` row) and holds a lease on it while it runs: a row in `leases`
+named "run:<id>" whose holder is "host:pid" of the process running the crawl, renewed every RUN_HEARTBEAT_S.
+Several crawls of one source may run at once (scrapy-redis workers on several machines, the daemon and a manual
+`canhgac crawl`): a run still "running" is closed as killed only when nobody renews its lease any more (it
+expired, or its holder is a process on this host that has exited), never because another crawl started.
+"""
 
 from __future__ import annotations
 
+import os
+import socket
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from review.config import SourceConfig
-from review.models import Source, SourceRun
+from review.models import Item, Lease, Source, SourceRun
 from review.types import utcnow
 
 if TYPE_CHECKING:
@@ -35,6 +45,45 @@ class SourceHealth:
     items_total: int
     next_run_at: datetime | None
     last_status: str | None
+
+
+RUN_HEARTBEAT_S = 10  # how often a running crawl renews its run's lease (and saves its counters)
+RUN_LEASE_TTL = timedelta(seconds=90)  # a run whose lease was not renewed for this long is taken for dead
+KILLED_VI = "bị ngắt: tiến trình thu thập kết thúc khi chưa xong lượt chạy"
+
+
+def this_process() -> str:
+    """The holder of a run's lease: "host:pid"."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def run_lease(run_id: int) -> str:
+    return f"run:{run_id}"
+
+
+def holder_is_gone(holder: str) -> bool:
+    """True when `holder` ("host:pid") is a process on this host that no longer exists. A process on another
+    host is never taken for gone here: only its lease expiring tells."""
+    host, _, pid = holder.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except (PermissionError, OverflowError):
+        return False
+    return False
+
+
+@dataclass(frozen=True)
+class RunCounts:
+    """What a run that ended without recording it stored: its last saved counters, its items counted in the
+    database when no other run of the source overlapped it (otherwise their items could not be told apart)."""
+
+    items_new: int
+    pages: int
+    errors: int
 
 
 class SourcesMixin(_Base):
@@ -71,8 +120,9 @@ class SourcesMixin(_Base):
             raise KeyError(name)
         return sid
 
-    def start_run(self, name: str) -> int:
-        """Record that a crawl of `name` started; returns the run id."""
+    def start_run(self, name: str, holder: str | None = None) -> int:
+        """Record that a crawl of `name` started, with its lease held by `holder` (default: this process);
+        returns the run id."""
         now = utcnow()
         with self.session() as s:
             src = s.scalars(select(Source).where(Source.name == name)).one()
@@ -80,21 +130,69 @@ class SourcesMixin(_Base):
             run = SourceRun(source_id=src.id, started_at=now, status="running")
             s.add(run)
             s.flush()
+            s.add(Lease(name=run_lease(run.id), holder=holder or this_process(), acquired_at=now,
+                        expires_at=now + RUN_LEASE_TTL))
             return run.id
 
-    def finish_run(self, run_id: int, *, ok: bool, items_new: int, pages: int = 0, errors: int = 0,
-                   message: str | None = None, stopped: bool = False) -> None:
-        """Close a run and update the source's health: success resets the failure streak. A run `stopped` on
-        request (Ctrl-C, the daemon shutting down) that did not finish is "stopped": not a failure of the source,
-        so neither its failure streak nor its last error changes (the next run resumes it)."""
+    def adopt_run(self, run_id: int, holder: str | None = None) -> bool:
+        """The crawl process takes over the lease of the run its runner recorded for it (`start_run`); False
+        when that run is no longer running (or does not exist)."""
+        now, holder = utcnow(), holder or this_process()
+        with self.session() as s:
+            run = s.get(SourceRun, run_id)
+            if run is None or run.status != "running":
+                return False
+            lease = s.get(Lease, run_lease(run_id))
+            if lease is None:
+                s.add(Lease(name=run_lease(run_id), holder=holder, acquired_at=now, expires_at=now + RUN_LEASE_TTL))
+            else:
+                lease.holder, lease.expires_at = holder, now + RUN_LEASE_TTL
+            return True
+
+    def heartbeat_run(self, run_id: int, *, items_new: int | None = None, pages: int | None = None,
+                      errors: int | None = None) -> bool:
+        """Renew a running run's lease and save its counters so far (what a killed run is closed with);
+        False when the run is no longer running."""
+        now = utcnow()
+        counters = {k: v for k, v in (("items_new", items_new), ("pages", pages), ("errors", errors))
+                    if v is not None}
+        with self.session() as s:
+            s.execute(update(Lease).where(Lease.name == run_lease(run_id)).values(expires_at=now + RUN_LEASE_TTL)
+                      .execution_options(synchronize_session=False))
+            if counters:
+                s.execute(update(SourceRun).where(SourceRun.id == run_id, SourceRun.status == "running")
+                          .values(**counters).execution_options(synchronize_session=False))
+            return s.scalar(select(SourceRun.status).where(SourceRun.id == run_id)) == "running"
+
+    def get_run(self, run_id: int) -> SourceRun | None:
+        """Run `run_id` (detached), or None."""
+        with self.session() as s:
+            return s.get(SourceRun, run_id)
+
+    def run_counts(self, run_id: int) -> RunCounts:
+        """What run `run_id`, which ended without recording it (killed), had stored: see RunCounts."""
         now = utcnow()
         with self.session() as s:
             run = s.get_one(SourceRun, run_id)
-            run.finished_at, run.status = now, "ok" if ok else "stopped" if stopped else "failed"
+            return _run_counts(s, run, now)
+
+    def finish_run(self, run_id: int, *, ok: bool, items_new: int, pages: int = 0, errors: int = 0,
+                   message: str | None = None, stopped: bool = False, killed: bool = False) -> None:
+        """Close a run and update the source's health: success resets the failure streak. A run `stopped` on
+        request (Ctrl-C, the daemon shutting down) that did not finish is "stopped": not a failure of the source,
+        so neither its failure streak nor its last error changes (the next run resumes it). A run whose crawl
+        process was `killed` from outside (kill -9, the OOM killer) is "killed", counted as a failure."""
+        now = utcnow()
+        with self.session() as s:
+            run = s.get_one(SourceRun, run_id)
+            counted = 0 if run.status == "running" else run.items_new or 0  # closed as killed meanwhile
+            run.finished_at = now
+            run.status = "ok" if ok else "stopped" if stopped else "killed" if killed else "failed"
             run.items_new, run.pages, run.errors, run.message = items_new, pages, errors, message
+            s.execute(delete(Lease).where(Lease.name == run_lease(run_id)))
             src = s.get_one(Source, run.source_id)
             src.items_last_run = items_new
-            src.items_total = (src.items_total or 0) + items_new
+            src.items_total = (src.items_total or 0) + items_new - counted
             if ok:
                 src.last_success_at, src.consecutive_failures = now, 0
             elif stopped:
@@ -126,21 +224,52 @@ class SourcesMixin(_Base):
                                         src.items_total, src.next_run_at, last))
             return out
 
-    def close_stale_runs(self, name: str, message: str = "bị dừng: tiến trình thu thập kết thúc khi chưa xong lượt chạy") -> int:
-        """Mark runs of `name` still 'running' as killed (their process died); returns how many."""
+    def close_stale_runs(self, name: str, message: str = KILLED_VI) -> int:
+        """Mark runs of `name` still 'running' whose process is gone as killed, with what they had stored;
+        returns how many. Gone: nobody renewed the run's lease for RUN_LEASE_TTL (or there is none: a run
+        recorded before leases), or its holder is a process on this host that has exited. A run another crawl
+        is still running (on this host or any other sharing the database) is left alone."""
         now = utcnow()
         with self.session() as s:
             src = s.scalars(select(Source).where(Source.name == name)).one_or_none()
             if src is None:
                 return 0
-            runs = list(s.scalars(select(SourceRun).where(SourceRun.source_id == src.id,
-                                                          SourceRun.status == "running")))
-            for run in runs:
+            running = list(s.scalars(select(SourceRun).where(SourceRun.source_id == src.id,
+                                                             SourceRun.status == "running")))
+            leases = {lease.name: lease for lease in s.scalars(select(Lease).where(
+                Lease.name.in_([run_lease(run.id) for run in running])))} if running else {}
+            stale: list[SourceRun] = []
+            for run in running:
+                lease = leases.get(run_lease(run.id))
+                if lease is not None and lease.expires_at >= now and not holder_is_gone(lease.holder):
+                    continue
+                # it stored nothing after its last heartbeat, give or take one
+                until = now if lease is None else min(now, lease.expires_at - RUN_LEASE_TTL
+                                                      + timedelta(seconds=2 * RUN_HEARTBEAT_S))
+                counts = _run_counts(s, run, until)
                 run.status, run.finished_at, run.message = "killed", now, message
-            return len(runs)
+                run.items_new, run.pages, run.errors = counts.items_new, counts.pages, counts.errors
+                src.items_total = (src.items_total or 0) + counts.items_new
+                stale.append(run)
+            if stale:
+                s.execute(delete(Lease).where(Lease.name.in_([run_lease(run.id) for run in stale])))
+            return len(stale)
 
     def last_run(self, name: str) -> SourceRun | None:
         """The newest run of `name` (detached), or None."""
         with self.session() as s:
             return s.scalars(select(SourceRun).join(Source, Source.id == SourceRun.source_id)
                              .where(Source.name == name).order_by(SourceRun.id.desc()).limit(1)).first()
+
+
+def _run_counts(s: Session, run: SourceRun, until: datetime) -> RunCounts:
+    """RunCounts of `run`, which stored nothing after `until` (see there)."""
+    overlapped = s.scalar(select(func.count()).select_from(SourceRun).where(
+        SourceRun.source_id == run.source_id, SourceRun.id != run.id, SourceRun.started_at <= until,
+        or_(SourceRun.finished_at.is_(None), SourceRun.finished_at >= run.started_at)))
+    items = run.items_new or 0
+    if not overlapped:
+        stored = s.scalar(select(func.count()).select_from(Item).where(
+            Item.source_id == run.source_id, Item.fetched_at >= run.started_at, Item.fetched_at <= until)) or 0
+        items = max(items, stored)
+    return RunCounts(items, run.pages or 0, run.errors or 0)

@@ -132,7 +132,7 @@ def cmd_status(args: argparse.Namespace, ctx: Context) -> int:
 
 
 # a run's status (SourceRun.status; `status --json` keeps these codes) as the status table shows it
-RUN_STATUS_VI = {"ok": "thành công", "failed": "lỗi", "killed": "bị ngắt (quá giờ hoặc tiến trình chết)",
+RUN_STATUS_VI = {"ok": "thành công", "failed": "lỗi", "killed": "bị ngắt (tiến trình bị dừng từ bên ngoài hoặc chết)",
                  "running": "đang chạy", "stopped": "đã dừng theo yêu cầu"}
 
 

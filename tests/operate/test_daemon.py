@@ -178,4 +178,4 @@ schedule = "every 1h"
         runs = s.execute(select(SourceRun.status, SourceRun.message)).all()
         assert s.get(Lease, "daemon") is None
     store.close()
-    assert len(runs) == 1 and runs[0][0] == "failed" and "-9" in (runs[0][1] or ""), runs
+    assert len(runs) == 1 and runs[0][0] == "killed" and "SIGKILL" in (runs[0][1] or ""), runs
