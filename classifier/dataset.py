@@ -17,7 +17,11 @@ Rules (the CLI contract of `canhgac train/classify/evaluate`):
   names, shortened, and saying when the file looks like plain text or like another separator.
 - CSV: a duplicate header name, a row with fewer or more fields than the header, or a field over
   FIELD_LIMIT characters is an error naming the file and the line where the row starts.
-Every error is a DataError with one line of text; nothing is dropped silently.
+- Texts are kept exactly as the file holds them (no newline translation: a CRLF inside a quoted CSV field stays
+  CRLF; a CSV row's own terminator is never part of a field); JSONL lines are split at LF only (U+2028, U+0085 ...
+  inside a JSON string are text). A leading UTF-8 byte order mark is dropped; another encoding is an error
+  naming the line of the first bad byte.
+Every error is a DataError with one line of Vietnamese text naming file and line; nothing is dropped silently.
 """
 
 from __future__ import annotations
@@ -41,6 +45,24 @@ SEPARATOR_VI = {",": "','", ";": "';'", "\t": "tab"}
 HEADER_SCAN = 64 * 1024  # characters of the file's start searched for the header
 SHOWN_COLUMNS = 8  # column names an error lists at most ...
 SHOWN_NAME_CHARS = 40  # ... each cut to this many characters
+SAVE_AS_UTF8 = "hãy lưu lại tệp với bảng mã UTF-8 (Excel: CSV UTF-8; Notepad: mục Encoding chọn UTF-8)"
+# json's error messages (the start of JSONDecodeError.msg) in the words the user reads
+JSON_ERRORS_VI = (
+    ("Expecting value", "thiếu giá trị hoặc giá trị không hợp lệ (chuỗi phải nằm trong dấu \" \")"),
+    ("Expecting property name", "cần tên trường đặt trong dấu \" \""),
+    ("Expecting ':'", "thiếu dấu ':' sau tên trường"),
+    ("Expecting ','", "thiếu dấu ',' giữa hai phần tử"),
+    ("Unterminated string", "chuỗi bắt đầu ở đây không được đóng (thiếu dấu \" cuối chuỗi)"),
+    ("Invalid control character", "ký tự điều khiển (tab, ...) phải được viết dạng \\t hoặc \\uXXXX trong chuỗi"),
+    ("Invalid \\uXXXX", "mã \\uXXXX không hợp lệ"),
+    ("Invalid \\escape", "sau dấu \\ không phải ký tự thoát hợp lệ (muốn viết dấu \\ thì viết \\\\)"),
+    ("Extra data", "còn dữ liệu thừa sau đối tượng JSON (mỗi dòng chỉ được có một đối tượng)"),
+)
+# the csv module's error messages (their start) in the user's words
+CSV_ERRORS_VI = (
+    ("unexpected end of data", "tệp kết thúc khi một ô mở bằng dấu \" chưa được đóng"),
+    ("' expected after '", "sau dấu \" đóng ô phải là dấu phân cách hoặc hết dòng (dấu \" trong ô phải viết là \"\")"),
+)
 
 
 class DataError(Exception):
@@ -241,24 +263,44 @@ def _records(path: str, columns: Sequence[str], plain_hint: str = "") -> list[tu
     p = Path(path)
     if not p.is_file():
         raise DataError(f"không tìm thấy tệp dữ liệu: {path}")
-    try:
-        raw = p.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise DataError(f"{path}: không phải văn bản UTF-8 ({exc.reason} ở byte {exc.start})") from exc
+    raw = _decode(path, p.read_bytes())
     if p.suffix.lower() in (".jsonl", ".ndjson", ".json"):
         return _jsonl_records(path, raw, columns)
     return _csv_records(path, raw, columns, plain_hint)
 
 
+def _decode(path: str, data: bytes) -> str:
+    """The file's text exactly as it holds it (no newline translation: a CRLF inside a quoted CSV field stays
+    CRLF, so evidence offsets index the file's text), a leading UTF-8 byte order mark dropped. Not UTF-8: an
+    error naming the line of the first bad byte."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise DataError(f"{path}:1: tệp được lưu với bảng mã UTF-16 (Notepad gọi là \"Unicode\"), không phải UTF-8: "
+                        f"{SAVE_AS_UTF8}")
+    data = data.removeprefix(b"\xef\xbb\xbf")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        what = ("tệp kết thúc giữa một ký tự" if exc.reason == "unexpected end of data"
+                else f"byte thứ {column} của dòng (0x{data[exc.start]:02X}) không hợp lệ")
+        raise DataError(f"{path}:{line}: không phải văn bản UTF-8 ({what}; có thể tệp được lưu với bảng mã cũ như "
+                        f"Windows-1258 hoặc TCVN3): {SAVE_AS_UTF8}") from None
+
+
 def _jsonl_records(path: str, raw: str, columns: Sequence[str]) -> list[tuple[int, dict[str, object]]]:
+    """Lines are split at LF only (a CR before it dropped): U+2028, U+0085, a form feed ... are ordinary characters
+    of a JSON string, whatever str.splitlines thinks."""
     rows = []
-    for n, line in enumerate(raw.splitlines(), 1):
+    for n, line in enumerate(raw.split("\n"), 1):
+        line = line.removesuffix("\r")
         if not line.strip():
             continue
         try:
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise DataError(f"{path}:{n}: JSON không hợp lệ ({exc.msg})") from exc
+            what = next((vi for en, vi in JSON_ERRORS_VI if exc.msg.startswith(en)), "sai cú pháp")
+            raise DataError(f"{path}:{n}: JSON không hợp lệ ở cột {exc.colno}: {what}") from exc
         if not isinstance(obj, dict):
             raise DataError(f"{path}:{n}: mỗi dòng phải là một đối tượng JSON, không phải {_type_name(obj)}")
         for col in columns:
@@ -358,7 +400,8 @@ def _csv_records(path: str, raw: str, columns: Sequence[str], plain_hint: str = 
         if "field larger than field limit" in str(exc):
             limit = f"{FIELD_LIMIT:,}".replace(",", ".")  # Vietnamese digit grouping: 10.485.760
             raise DataError(f"{path}:{start}: có ô dài quá {limit} ký tự") from exc
-        raise DataError(f"{path}:{start}: CSV không hợp lệ ({exc})") from exc
+        what = next((vi for en, vi in CSV_ERRORS_VI if en in str(exc)), "sai cú pháp")
+        raise DataError(f"{path}:{start}: CSV không hợp lệ: {what}") from exc
     return rows
 
 
