@@ -2,13 +2,15 @@
 
 The fitted Pipeline is stored with skops (no pickle code execution); loading accepts only the types in
 TRUSTED_TYPES and only a file whose SHA-256 matches the card written next to it (`X.skops` →
-`X.card.json`). A card from another scikit-learn minor version is refused too: rebuild instead.
+`X.card.json`; a model not named `.skops`: its whole name + `.card.json`). A card from another scikit-learn minor version is refused too: rebuild instead.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import math
+import os
 import tomllib
 import typing
 from dataclasses import asdict, dataclass, field
@@ -22,7 +24,9 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import Pipeline
 
+from classifier.atomic_file import discard, sync, temp_beside
 from classifier.features import TextAnalyzer, build_features
+from classifier.os_errors import reason_vi
 
 DATA_DIR = Path(__file__).parent / "data"
 DEFAULT_MODEL = DATA_DIR / "default_model.skops"
@@ -266,19 +270,91 @@ def file_sha256(path: str | Path) -> str:
     return h.hexdigest()
 
 
+CARD_SUFFIX = ".card.json"
+
+
+def card_target(model_path: str | Path) -> Path:
+    """Where save() writes the card: `X.skops` → `X.card.json` (as always); any other name → the whole name +
+    `.card.json` (`mv.1` → `mv.1.card.json`), so `mv.1` and `mv.2` do not share `mv.card.json`."""
+    p = Path(model_path)
+    if p.suffix.lower() == ".skops":
+        return p.with_suffix(CARD_SUFFIX)
+    return p.with_name(p.name + CARD_SUFFIX)
+
+
 def card_path(model_path: str | Path) -> Path:
-    return Path(model_path).with_suffix(".card.json")
+    """The card of a model: card_target(); for a model not named `.skops` that was saved while cards were named
+    `with_suffix(".card.json")` (`mv.1` → `mv.card.json`), that older card when only it exists. Either way load()
+    accepts a card only when its SHA-256 is the model file's, so a card another model wrote is refused."""
+    p = Path(model_path)
+    target = card_target(p)
+    try:
+        older = p.with_suffix(CARD_SUFFIX)
+    except ValueError:  # a name with no stem ("" or "/")
+        return target
+    if older != target and not target.exists() and older.is_file():
+        return older
+    return target
+
+
+def _cannot_write(path: Path, why: str) -> ModelError:
+    return ModelError(f"không ghi được mô hình {path}: {why}")
+
+
+def check_out(path: str | Path) -> None:
+    """Before any training: ModelError (one Vietnamese line) when a model and its card could not be written at
+    `path`: its folder must already exist (it is not created) and be writable, and neither the model's nor the
+    card's name may be a folder or another non-file."""
+    path = Path(path)
+    if not path.name or path.name.lower().endswith(CARD_SUFFIX):
+        raise _cannot_write(path, f"tên tệp mô hình không được kết thúc bằng {CARD_SUFFIX} (đó là tên của thẻ mô hình); "
+                                  "hãy đặt tên dạng TÊN.skops")
+    folder = path.parent
+    if not folder.exists():
+        raise _cannot_write(path, f"thư mục {folder} không tồn tại (hãy tạo thư mục trước)")
+    if not folder.is_dir():
+        raise _cannot_write(path, f"{folder} không phải thư mục")
+    for p, what in ((path, "tệp mô hình"), (card_target(path), "thẻ mô hình")):
+        if p.is_dir():
+            raise _cannot_write(path, f"{what} {p} đã có và là một thư mục, không phải tệp")
+        if p.exists() and not p.is_file():
+            raise _cannot_write(path, f"{what} {p} đã có và không phải tệp thường")
+    try:
+        discard(temp_beside(path))  # a real write: permissions, a read-only file system, root or not
+    except OSError as exc:
+        raise _cannot_write(path, f"thư mục {folder}: {reason_vi(exc)}") from None
 
 
 def save(pipeline: Pipeline, card: dict[str, Any], path: str | Path) -> dict[str, Any]:
+    """Write the model and its card as a pair: both to temporary files beside them, then rename the model, then
+    the card. Stopped before the renames, the previous pair stays; stopped between them, the new model sits next
+    to the previous card, whose SHA-256 no longer matches, so load() refuses it (never a mismatched pair
+    accepted). The folder is not created. ModelError (Vietnamese) when something cannot be written."""
     import skops.io as sio
 
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    sio.dump(pipeline, path, compression=8)  # ZIP_DEFLATED
-    card = dict(card, format=CARD_FORMAT, model_file=path.name, model_sha256=file_sha256(path),
-                model_bytes=path.stat().st_size)
-    card_path(path).write_text(json.dumps(card, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    check_out(path)
+    cpath = card_target(path)
+    temps: list[Path] = []
+    try:
+        tmp_model = temp_beside(path)
+        temps.append(tmp_model)
+        with open(tmp_model, "wb") as fh:
+            sio.dump(pipeline, fh, compression=8)  # ZIP_DEFLATED
+            sync(fh)
+        card = dict(card, format=CARD_FORMAT, model_file=path.name, model_sha256=file_sha256(tmp_model),
+                    model_bytes=tmp_model.stat().st_size)
+        tmp_card = temp_beside(cpath)
+        temps.append(tmp_card)
+        with open(tmp_card, "w", encoding="utf-8") as text:
+            text.write(json.dumps(card, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
+            sync(text)
+        os.replace(tmp_model, path)
+        os.replace(tmp_card, cpath)
+    except OSError as exc:
+        raise _cannot_write(path, reason_vi(exc)) from None
+    finally:
+        discard(*temps)  # renamed ones are gone already
     return card
 
 
@@ -296,10 +372,21 @@ def load(path: str | Path) -> tuple[Pipeline, dict[str, Any]]:
         raise ModelError(f"không tìm thấy thẻ mô hình (model card): {cpath} (mô hình không có thẻ bị từ chối)") from exc
     except json.JSONDecodeError as exc:
         raise ModelError(f"thẻ mô hình {cpath} không phải JSON hợp lệ: {exc}") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        why = reason_vi(exc) if isinstance(exc, OSError) else "không phải văn bản UTF-8"
+        raise ModelError(f"không đọc được thẻ mô hình {cpath}: {why}") from None
+    if not isinstance(card, dict):
+        raise ModelError(f"thẻ mô hình {cpath}: phải là một đối tượng JSON")
     if card.get("format") != CARD_FORMAT:
         raise ModelError(f"thẻ mô hình {cpath}: định dạng không xác định {card.get('format')!r}")
-    if card.get("model_sha256") != file_sha256(path):
-        raise ModelError(f"mô hình {path} không khớp với thẻ của nó (SHA-256 khác): từ chối nạp")
+    try:
+        digest = file_sha256(path)
+    except OSError as exc:
+        raise ModelError(f"không đọc được mô hình {path}: {reason_vi(exc)}") from None
+    if card.get("model_sha256") != digest:
+        hint = (f" (thẻ {cpath} mang tên cũ, có thể là của một mô hình khác cùng tên gốc: hãy huấn luyện lại)"
+                if cpath != card_target(path) else "")
+        raise ModelError(f"mô hình {path} không khớp với thẻ của nó (SHA-256 khác): từ chối nạp{hint}")
     want = ".".join(str(card.get("sklearn_version", "")).split(".")[:2])
     have = ".".join(sklearn.__version__.split(".")[:2])
     if want != have:
@@ -316,6 +403,7 @@ def load(path: str | Path) -> tuple[Pipeline, dict[str, Any]]:
     if not isinstance(pipeline, Pipeline):
         raise ModelError(f"mô hình {path} không chứa một Pipeline")
     _check_categories(path, pipeline, card)
+    check_card_values(cpath, card)
     return pipeline, card
 
 
@@ -339,3 +427,47 @@ def _check_categories(path: Path, pipeline: Pipeline, card: dict[str, Any]) -> N
     elif classes and len(classes) != len(cats):
         raise ModelError(f"thẻ mô hình {card_path(path)} không khớp với mô hình: {len(cats)} nhóm, "
                          f"mô hình có {len(classes)} đầu ra")
+
+
+def _shown(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str)[:60]
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def check_card_values(cpath: Path, card: dict[str, Any]) -> None:
+    """The values operators edit by hand in a card (thresholds, label weights, minimum lengths, version) must be
+    of the kind the scorer reads: ModelError naming the card file and the key otherwise, instead of a traceback
+    while scoring, or a NaN threshold that silently never flags. Categories themselves: _check_categories."""
+
+    def bad(key: str, what: str, value: Any) -> ModelError:
+        return ModelError(f"thẻ mô hình {cpath}: '{key}' {what}, không phải {_shown(value)}")
+
+    if "version" in card and not (isinstance(card["version"], str) and card["version"].strip()):
+        raise bad("version", "phải là chuỗi không rỗng (tên phiên bản ghi vào mỗi kết quả)", card["version"])
+    if "exclusive" in card and not isinstance(card["exclusive"], bool):
+        raise bad("exclusive", "phải là true hoặc false", card["exclusive"])
+    cats = card.get("categories")
+    known = [c for c in cats if isinstance(c, str)] if isinstance(cats, list) else []
+    tables = (("thresholds", False, known), ("short_thresholds", True, known), ("min_tokens", True, known),
+              ("label_weights", True, [CLEAN, *known]))
+    for key, may_be_null, names in tables:
+        if key not in card or (may_be_null and card[key] is None):
+            continue
+        table = card[key]
+        if not isinstance(table, dict):
+            raise bad(key, "phải là một bảng (nhóm → giá trị)", table)
+        for name, value in table.items():
+            where = f"{key}.{name}"
+            if known and name not in names:
+                raise bad(where, f"'{name}' không phải nhóm của mô hình (các nhóm: {', '.join(names)})", value)
+            if key == "min_tokens":
+                if not (isinstance(value, int) and not isinstance(value, bool) and value >= 0):
+                    raise bad(where, "phải là số nguyên không âm (số âm tiết)", value)
+            elif key == "label_weights":
+                if not (_number(value) and value > 0):
+                    raise bad(where, "phải là một số dương", value)
+            elif not (_number(value) and 0 < value <= 1):
+                raise bad(where, "phải là một số trong khoảng (0, 1]", value)

@@ -7,14 +7,16 @@ file exists and otherwise uses the bundled default model and rules.
 from __future__ import annotations
 
 import argparse
+import errno
 import json
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
 
 from classifier.os_errors import reason_vi
 from review.cli.context import Context
-from review.errors import UsageError
+from review.errors import CanhgacError, UsageError
 
 _META_HELP = ("đưa cột này vào mô hình làm thông tin đi kèm của từng dòng (dùng nhiều lần được; ví dụ sender_type); "
               "cần mô hình/công thức có shape = true")
@@ -109,12 +111,13 @@ def train_cmd(args: argparse.Namespace, ctx: Context) -> int:
         read_labelled,
         read_meta,
     )
-    from classifier.model import DEFAULT_RECIPE, ModelError, Recipe
+    from classifier.model import DEFAULT_RECIPE, ModelError, Recipe, check_out
     from classifier.train import TrainingDataError, check_trainable, fit, load_recipe_data
 
     if not args.out:
         raise UsageError("train cần --out MODEL (nơi ghi mô hình)")
     try:
+        check_out(args.out)  # a folder that is missing, a file, or not writable: said now, not after the training
         recipe = Recipe.from_toml(args.recipe or DEFAULT_RECIPE)
         parts = []
         meta: list[dict[str, str]] | None = None
@@ -158,16 +161,21 @@ def train_cmd(args: argparse.Namespace, ctx: Context) -> int:
                     name=_model_name(args.out), meta=meta)
     except ValueError as exc:
         raise UsageError(str(exc)) from exc
-    card = model.save(args.out)
+    try:
+        card = model.save(args.out)
+    except ModelError as exc:  # the place changed during the training, or the disk filled up
+        raise CanhgacError(str(exc)) from None
     _print_cv(ctx, model.metrics)
     ctx.print(f"Đã ghi {args.out} ({card['model_bytes'] / 1e6:.1f} MB), phiên bản {card['version']}")
     return 0
 
 
 def _model_name(path: str) -> str:
+    """`x.skops` → "x"; other names whole (`mv.1` → "mv.1"), so such models keep distinct versions."""
     from pathlib import Path
 
-    return Path(path).stem or "model"
+    name = Path(path).name
+    return (name[: -len(".skops")] if name.lower().endswith(".skops") else name) or "model"
 
 
 def _cv_method_vi(metrics: dict[str, Any]) -> str:
@@ -249,28 +257,39 @@ def classify_cmd(args: argparse.Namespace, ctx: Context) -> int:
     scorer = _load_scorer(ctx, args.model, args.rules)
     texts = _read_input(args.input, args.text_column)
     meta = _read_meta(args.input, args.meta_column, scorer, len(texts))
-    out: TextIO
     if args.output == "-":
-        out = ctx.out
-    else:
-        try:
-            out = open(args.output, "w", encoding="utf-8")  # noqa: SIM115 - closed below
-        except OSError as exc:
-            raise UsageError(f"không ghi được tệp {args.output}: {reason_vi(exc)}") from exc
+        _write_scores(ctx.out, scorer, texts, meta)
+        return 0
+    from pathlib import Path
+
+    from classifier.atomic_file import replaceable, replacing_text
+
+    target = Path(args.output)
     try:
-        batch = 256
-        for start in range(0, len(texts), batch):
-            chunk_meta = meta[start : start + batch] if meta is not None else None
-            for i, res in enumerate(scorer.score_many(texts[start : start + batch], meta=chunk_meta), start):
-                obj = res.to_json()
-                row = {"row": i, "label": obj["label"], "scores": obj["scores"], "flags": obj["flags"],
-                       "evidence": obj["evidence"], "locality": obj["locality"], "language": obj["language"],
-                       "model": obj["model"]}
-                out.write(json.dumps(row, ensure_ascii=False) + "\n")
-    finally:
-        if out is not ctx.out:
-            out.close()
+        if target.is_dir():
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(target))
+        if not replaceable(target):  # a device or a pipe (/dev/full, a FIFO): written in place
+            with open(target, "w", encoding="utf-8") as out:
+                _write_scores(out, scorer, texts, meta)
+            return 0
+        # FILE is replaced only once every row is written: Ctrl-C or an error leaves the previous results
+        with replacing_text(target) as out:
+            _write_scores(out, scorer, texts, meta)
+    except OSError as exc:  # missing folder, disk full ...: not the user's typing, so exit 1 (not a usage error)
+        raise CanhgacError(f"không ghi được tệp {args.output}: {reason_vi(exc)}") from None
     return 0
+
+
+def _write_scores(out: TextIO, scorer: Any, texts: list[str], meta: list[dict[str, str]] | None) -> None:
+    batch = 256
+    for start in range(0, len(texts), batch):
+        chunk_meta = meta[start : start + batch] if meta is not None else None
+        for i, res in enumerate(scorer.score_many(texts[start : start + batch], meta=chunk_meta), start):
+            obj = res.to_json()
+            row = {"row": i, "label": obj["label"], "scores": obj["scores"], "flags": obj["flags"],
+                   "evidence": obj["evidence"], "locality": obj["locality"], "language": obj["language"],
+                   "model": obj["model"]}
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
 def evaluate_cmd(args: argparse.Namespace, ctx: Context) -> int:
