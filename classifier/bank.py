@@ -1,7 +1,11 @@
 """Known items: confirmed violations raise the score of near-duplicates; dismissed texts suppress them.
 
-Matching is MinHash similarity (classifier.fingerprint, word 3-shingles of accent-folded text), so a
-repost with different punctuation, casing or no diacritics still matches.
+Matching is MinHash similarity (classifier.fingerprint, word 3-shingles of accent-folded text) of the text
+after the same dodge-undoing as the model's features (classifier.normalize: look-alike letters, dotted and
+spaced spellings, leet, teencode, tone placement; links, phones and amounts as typed tokens), for stored and
+incoming texts alike, so a repost with different punctuation, casing, no diacritics, "t.r.ú.n.g t.h.ư.ở.n.g",
+"𝐭𝐫ú𝐧𝐠" or another phone number still matches. The bank is built from entry texts (review/ stores texts, not
+signatures), so nothing stored needs recomputing when this canonical form changes.
 """
 
 from __future__ import annotations
@@ -12,8 +16,14 @@ from dataclasses import dataclass
 from datasketch import MinHash
 
 from classifier.fingerprint import minhash, similarity
+from classifier.normalize import normalize
 
 CONFIRMED, DISMISSED = "confirmed", "dismissed"
+
+
+def bank_minhash(text: str) -> MinHash:
+    """The fingerprint a bank compares: MinHash of the canonical (dodges undone) text."""
+    return minhash(normalize(text))
 
 
 @dataclass(frozen=True)
@@ -46,7 +56,7 @@ class Bank:
             raise ValueError(f"polarity must be {CONFIRMED!r} or {DISMISSED!r}, not {entry.polarity!r}")
         if entry.polarity == CONFIRMED and not entry.category:
             raise ValueError("a confirmed bank entry needs a category")
-        self._entries.append((entry, minhash(entry.text)))
+        self._entries.append((entry, bank_minhash(entry.text)))
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -58,7 +68,7 @@ class Bank:
         """Entries similar enough to `text` (by their polarity's threshold), most similar first."""
         if not self._entries:
             return []
-        m = minhash(text)
+        m = bank_minhash(text)
         if m.is_empty():  # no words ("", "...", emoji only): like nothing, and every such text alike
             return []
         out = []

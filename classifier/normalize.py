@@ -24,11 +24,13 @@ from pathlib import Path
 from underthesea import text_normalize
 
 from classifier.legacy_encoding import to_unicode_with_map
+from classifier.lookalikes import fold_lookalikes
 from classifier.mojibake import repair_with_map
 from classifier.nfc_map import nfc_with_map
 
 DATA_DIR = Path(__file__).parent / "data"
 TEENCODE_PATH = DATA_DIR / "teencode.tsv"
+ALTERNATIVES_PATH = DATA_DIR / "teencode_alternatives.tsv"  # second readings of ambiguous abbreviations (rules)
 
 URL_TOKEN, EMAIL_TOKEN, PHONE_TOKEN, MONEY_TOKEN = "urltok", "emailtok", "phonetok", "moneytok"
 TYPED_TOKENS = frozenset({URL_TOKEN, EMAIL_TOKEN, PHONE_TOKEN, MONEY_TOKEN})
@@ -61,11 +63,17 @@ def nfc(text: str) -> str:
 def _nfc_with_map(text: str) -> tuple[str, list[int] | None]:
     """NFC text plus, when it differs from the input, pos[i] = original offset of NFC char i (len+1 long).
     Text typed in a legacy font encoding (TCVN3, VNI: "Céng hoµ") is converted to Unicode first, and UTF-8 read
-    as a Windows code page before it reached us ("Cáº£nh bÃ¡o") is repaired before that (classifier.mojibake)."""
+    as a Windows code page before it reached us ("Cáº£nh bÃ¡o") is repaired before that (classifier.mojibake).
+    Look-alike letters ("𝐂𝐡𝐮𝐲ể𝐧", "ＣＨＵＹỂＮ") are folded first (classifier.lookalikes: one code point for one, so
+    offsets do not move; a folded letter followed by combining marks composes in the NFC step)."""
+    return _repaired_nfc_with_map(fold_lookalikes(text))
+
+
+def _repaired_nfc_with_map(text: str) -> tuple[str, list[int] | None]:
     repaired = repair_with_map(text)
     if repaired is not None:
         fixed, fixed_pos = repaired
-        s, pos = _nfc_with_map(fixed)
+        s, pos = _repaired_nfc_with_map(fixed)
         return s, fixed_pos if pos is None else [fixed_pos[p] for p in pos]
     legacy = to_unicode_with_map(text)
     if legacy is not None:
@@ -100,6 +108,8 @@ _VOWELS = "".join(sorted(c for c in map(chr, range(0x61, 0x1F00)) if c.islower()
 _SYLLABLE = re.compile(
     rf"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnpqrstvxfjwz])?[{_VOWELS}]+(?:(?:ch|ng|nh|[cmnpt])(?![{_VOWELS}]))?"
 )
+_MONEY_PATTERN = (r"(?:\$\s?\d[\d.,]*|(?<![\d.,])\d[\d.,]*\s?(?:k|tr|triệu|trieu|củ|nghìn|nghin|ngàn|ngan|tỷ|tỉ|ty|đồng|dong|"
+                  r"đ|vnd|vnđ|usd|\$|usdt)(?!\w))")
 # Every alternative starts at a token boundary (a lookbehind), so a long unbroken run of letters or digits is
 # scanned once, not once per character (quadratic: minutes for a 40k-character run).
 _TYPED = re.compile(
@@ -108,10 +118,11 @@ _TYPED = re.compile(
     r"store|me|io|cc|ly|link|app|live|vip|bet|tk|ml|ga|cf|gq|pro|biz|asia|win|fun|tech|icu|bid|cyou|sbs|cfd|buzz|click|"
     r"mobi|work|rest|bond|monster|today|cloud)\b(?:/[^\s<>\"]*)?)"
     r"|(?P<phone>(?<![\w.])(?:\+?84|0)(?:[\s.\-]?\d){8,10}(?![\d])|\b1[89]00[\s.]?\d{2,4}[\s.]?\d{0,4}\b)"
-    r"|(?P<money>(?:\$\s?\d[\d.,]*|(?<![\d.,])\d[\d.,]*\s?(?:k|tr|triệu|trieu|củ|nghìn|nghin|ngàn|ngan|tỷ|tỉ|ty|đồng|dong|đ|vnd|vnđ|"
-    r"usd|\$|usdt)(?!\w)))",
+    rf"|(?P<money>{_MONEY_PATTERN})",
     re.IGNORECASE,
 )
+# money spelled out by de-obfuscated letters ("85 t.r.i.ệ.u"): looked for again once the dots are undone
+_MONEY = re.compile(_MONEY_PATTERN, re.IGNORECASE)
 # a run of >= 3 single characters separated by dots/dashes/stars/spaces: "l.ừ.a", "c h u y ể n"
 _OBFUSCATED = re.compile(r"(?<![\w])(?:[^\W_][ \t.\-_*·'+|/]{1,3}){2,}[^\W_](?![\w])")
 _WORD = re.compile(r"[^\W_]+(?:[@$][^\W_]+)*")
@@ -217,23 +228,72 @@ def _words(s: str, base: int, out: list[tuple[str, int, int]]) -> None:
         i += 1
 
 
-def _plain_segment(s: str, base: int, out: list[tuple[str, int, int]]) -> None:
-    """Words of a stretch without typed tokens, undoing spaced/dotted spellings first."""
-    pos = 0
+_Run = tuple[int, int, list[tuple[str, int]]]  # a dodged spelling: start, end, its letters with their offsets
+
+
+def _runs(s: str) -> list[_Run]:
+    """The spaced/dotted spellings of `s` ("l.ừ.a", "c h u y ể n"): offsets into `s`, and their letters."""
+    out = []
     for m in _OBFUSCATED.finditer(s):
-        chars = [(c, base + m.start() + k) for k, c in enumerate(m.group(0)) if c.isalnum()]
+        chars = [(c, m.start() + k) for k, c in enumerate(m.group(0)) if c.isalnum()]
         only_spaces = all(c in " \t" for c in m.group(0) if not c.isalnum())
         if len(chars) < (4 if only_spaces else 3) or not any(c.isalpha() for c, _ in chars):
             continue
-        _words(s[pos : m.start()], base + pos, out)
-        joined = _deleet("".join(c for c, _ in chars).lower())
-        k = 0
-        for syl in syllabify(joined):
-            start, end = chars[k][1], chars[k + len(syl) - 1][1] + 1
-            k += len(syl)
-            for piece in normalize_word(syl):
-                out.append((piece, start, end))
-        pos = m.end()
+        out.append((m.start(), m.end(), chars))
+    return out
+
+
+def _dodged_money(s: str, runs: list[_Run]) -> list[tuple[int, int]]:
+    """Spans of `s` that are money once the dodged spellings are undone ("85 t.r.i.ệ.u", "5 0 0 k"): matches
+    of the money pattern in the undone text that take in at least one dodged spelling, each one whole."""
+    parts: list[str] = []
+    where: list[int] = []  # offset in `s` of each character of the undone text
+    bounds: list[tuple[int, int]] = []  # each run's span in the undone text
+    pos = 0
+    for start, end, chars in runs:
+        parts.append(s[pos:start])
+        where.extend(range(pos, start))
+        at = len(where)
+        parts.append(_deleet("".join(c for c, _ in chars)))  # one character for one: `where` stays aligned
+        where.extend(k for _, k in chars)
+        bounds.append((at, len(where)))
+        pos = end
+    parts.append(s[pos:])
+    where.extend(range(pos, len(s)))
+    undone = "".join(parts)
+    out = []
+    for m in _MONEY.finditer(undone):
+        a, b = m.span()
+        touched = [(x, y) for x, y in bounds if x < b and a < y]
+        if touched and all(a <= x and y <= b for x, y in touched):
+            out.append((where[a], where[b - 1] + 1))
+    return out
+
+
+def _plain_segment(s: str, base: int, out: list[tuple[str, int, int]]) -> None:
+    """Words of a stretch without typed tokens, undoing spaced/dotted spellings first (and reading money that
+    only shows once they are undone)."""
+    runs = _runs(s)
+    if not runs:
+        _words(s, base, out)
+        return
+    money = _dodged_money(s, runs)
+    pieces: list[tuple[int, int, list[tuple[str, int]] | None]] = [(a, b, None) for a, b in money]
+    pieces += [r for r in runs if not any(a <= r[0] and r[1] <= b for a, b in money)]
+    pos = 0
+    for start, end, chars in sorted(pieces, key=lambda p: p[0]):
+        _words(s[pos:start], base + pos, out)
+        if chars is None:
+            out.append((MONEY_TOKEN, base + start, base + end))
+        else:
+            joined = _deleet("".join(c for c, _ in chars).lower())
+            k = 0
+            for syl in syllabify(joined):
+                a, b = base + chars[k][1], base + chars[k + len(syl) - 1][1] + 1
+                k += len(syl)
+                for piece in normalize_word(syl):
+                    out.append((piece, a, b))
+        pos = end
     _words(s[pos:], base + pos, out)
 
 
@@ -255,6 +315,39 @@ def syllables(text: str) -> list[Syllable]:
     if pos_map is None:
         return [Syllable(t, a, b) for t, a, b in raw]
     return [Syllable(t, pos_map[a], pos_map[b]) for t, a, b in raw]
+
+
+@lru_cache(maxsize=4)
+def _abbreviation_finder(words: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(r"(?<![^\W_])(?:" + "|".join(map(re.escape, words)) + r")(?![^\W_])", re.IGNORECASE)
+
+
+def alternative_reading(text: str, sylls: list[Syllable] | None = None) -> list[Syllable] | None:
+    """`syllables(text)` with every ambiguous abbreviation read the other way (teencode_alternatives.tsv: "ck"
+    → "chuyển khoản" instead of "chồng"), each new syllable keeping the abbreviation's span; None when the text
+    has none. For rules, which match either reading; the model's features always use the first one."""
+    alternatives = load_teencode(str(ALTERNATIVES_PATH))
+    if not alternatives or not _abbreviation_finder(tuple(alternatives)).search(nfc(fold_lookalikes(text))):
+        return None  # the common case, without normalising the text again
+    sylls = syllables(text) if sylls is None else sylls
+    teen = load_teencode()
+    out: list[Syllable] = []
+    changed = False
+    i = 0
+    while i < len(sylls):
+        a, b = sylls[i].start, sylls[i].end
+        j = i
+        while j < len(sylls) and (sylls[j].start, sylls[j].end) == (a, b):
+            j += 1
+        written = nfc(fold_lookalikes(text[a:b])).lower()
+        other = alternatives.get(written)
+        if other and teen.get(written) == " ".join(s.text for s in sylls[i:j]):
+            out.extend(Syllable(_tone(w), a, b) for w in other.split())
+            changed = True
+        else:
+            out.extend(sylls[i:j])
+        i = j
+    return out if changed else None
 
 
 def normalize(text: str) -> str:

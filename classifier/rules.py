@@ -21,7 +21,11 @@ match anywhere, e.g. a warning-worded message that nevertheless tells the reader
 
 Keywords are normalised like the text (teencode expanded, tone marks unified) and match on word
 boundaries; a keyword also matches where the text was written without diacritics (the matched stretch
-itself has none), so "chuyen khoan truoc" is caught without "ban" matching "bạn".
+itself has none), so "chuyen khoan truoc" is caught without "ban" matching "bạn". A keyword matches both
+spellings of the i/y variant ("bắc kỳ" / "bắc kì", "lý" / "lí", "mỹ" / "mĩ": i or y, same tone, alone after
+h, k, l, m, s, t or qu); a regex matches as written (write "k[ìỳ]" there). Given the original text, rules also
+match the second reading of ambiguous abbreviations (classifier/data/teencode_alternatives.tsv: "ck trước"
+is "chồng trước" and also "chuyển khoản trước").
 
 Every problem in the file (not TOML, a key other than `rule` at the top, `[rule]` written for `[[rule]]`, an
 unknown key, a value of the wrong type, an unknown category, a weight out of range, a regex that does not
@@ -33,11 +37,12 @@ from __future__ import annotations
 
 import re
 import tomllib
+from bisect import bisect_right
 from dataclasses import dataclass
 from pathlib import Path
 
 from classifier.categories import CATEGORIES
-from classifier.normalize import normalize, strip_accents
+from classifier.normalize import Syllable, alternative_reading, normalize, strip_accents, syllables
 from classifier.os_errors import reason_vi
 
 DEFAULT_RULES = Path(__file__).parent / "data" / "rules.toml"
@@ -151,6 +156,22 @@ def _kind(value: object) -> str:
     return "ngày giờ"
 
 
+_IY = re.compile(r"(?<!\w)(h|k|l|m|s|t|qu)([iíìỉĩịyýỳỷỹỵ])(?!\w)")
+_SWAP_IY = str.maketrans("iíìỉĩịyýỳỷỹỵ", "yýỳỷỹỵiíìỉĩị")
+_MAX_VARIANTS = 16
+
+
+def spelling_variants(keyword: str) -> list[str]:
+    """`keyword` (normalised) with each i/y-variant syllable spelt both ways ("bắc kỳ" → also "bắc kì")."""
+    out = [keyword]
+    for m in _IY.finditer(keyword):
+        if len(out) * 2 > _MAX_VARIANTS:
+            break
+        swapped = m.group(2).translate(_SWAP_IY)
+        out += [v[:m.start(2)] + swapped + v[m.end(2):] for v in out]
+    return out
+
+
 def _keyword_pattern(words: list[str]) -> str:
     return r"(?<!\w)(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")(?!\w)"
 
@@ -185,7 +206,7 @@ class _RuleReader:
             norm = normalize(word)
             if not norm:
                 raise self.error(f"{key}: phần tử thứ {k} ({word!r}) không có chữ cái hay chữ số nào để so khớp", key)
-            out.append(norm)
+            out.extend(spelling_variants(norm))
         return out
 
     def regex(self, key: str) -> str | None:
@@ -298,17 +319,66 @@ class RuleSet:
             rules.append(rule)
         return cls(rules)
 
-    def match(self, norm_text: str, plain_text: str) -> list[RuleHit]:
+    def match(self, norm_text: str, plain_text: str, original: str | None = None) -> list[RuleHit]:
         """First hit of each rule: accented match, else an accent-stripped match on unaccented text; none for a
-        rule whose `unless` patterns match the text (the same way)."""
+        rule whose `unless` patterns match the text (the same way). With `original` (the text `norm_text` was
+        normalised from), a rule that does not match also tries the second reading of ambiguous abbreviations
+        ("ck" = "chồng" / "chuyển khoản"); such a hit's offsets are still offsets into `norm_text`."""
         hits = []
+        missed = []
         for rule in self.rules:
             if rule.unless is not None and _search(*rule.unless, norm_text, plain_text) is not None:
                 continue
             span = _search(rule.accented, rule.plain, norm_text, plain_text)
             if span is not None:
                 hits.append(RuleHit(rule, *span))
+            else:
+                missed.append(rule)
+        if missed and original:
+            hits += _alternative_hits(missed, original)
+            hits.sort(key=lambda h: self.rules.index(h.rule))
         return hits
+
+
+def _alternative_hits(rules: list[Rule], original: str) -> list[RuleHit]:
+    """Hits of `rules` on the second reading of `original`, as offsets into its first reading's norm_text."""
+    first = syllables(original)
+    second = alternative_reading(original, first)
+    if second is None:
+        return []
+    alt_text = " ".join(s.text for s in second)
+    alt_plain = strip_accents(alt_text)
+    alt_starts = _starts(second)
+    norm_at = dict(zip(((s.start, s.end) for s in first), _starts(first), strict=True))  # span → first-reading offset
+    norm_end = {}
+    for s, at in zip(first, _starts(first), strict=True):
+        norm_end[s.end] = at + len(s.text)
+    hits = []
+    for rule in rules:
+        if rule.unless is not None and _search(*rule.unless, alt_text, alt_plain) is not None:
+            continue
+        span = _search(rule.accented, rule.plain, alt_text, alt_plain)
+        if span is None:
+            continue
+        i = _index_at(alt_starts, span[0])
+        j = _index_at(alt_starts, max(span[0], span[1] - 1))
+        a = norm_at.get((second[i].start, second[i].end))
+        b = norm_end.get(second[j].end)
+        if a is not None and b is not None and b > a:
+            hits.append(RuleHit(rule, a, b))
+    return hits
+
+
+def _starts(sylls: list[Syllable]) -> list[int]:
+    out, pos = [], 0
+    for s in sylls:
+        out.append(pos)
+        pos += len(s.text) + 1
+    return out
+
+
+def _index_at(starts: list[int], offset: int) -> int:
+    return max(0, bisect_right(starts, offset) - 1)
 
 
 def _search(accented: re.Pattern[str], plain: re.Pattern[str] | None, norm_text: str, plain_text: str

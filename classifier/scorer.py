@@ -160,7 +160,7 @@ class Scorer:
                 bank: Bank | None, coverage: OfficialCoverage | None) -> ScoreResult:
         scores = {c: float(probs[col]) for c, col in zip(self.categories, self._columns, strict=True)}
         evidence: list[Evidence] = []
-        for hit in self.rules.match(doc.norm_text, doc.plain_text):
+        for hit in self.rules.match(doc.norm_text, doc.plain_text, doc.original):
             if hit.rule.category in scores:
                 a, b = doc.span_of(hit.start, hit.end)
                 evidence.append(Evidence(hit.rule.category, "rule", doc.original[a:b], a, b, hit.rule.weight,
