@@ -33,7 +33,7 @@ from sqlalchemy import select
 
 from review.audit import append_audit
 from review.decisions import bank_text
-from review.errors import UsageError
+from review.errors import CanhgacError, UsageError
 from review.models import Decision, Item, ReviewEntry, Setting
 from review.types import utcnow
 
@@ -98,6 +98,8 @@ def output_path(ctx: Context, out: str | None) -> Path:
     """Where the retrained model goes: `out` (absolute, so an activated path works from any directory), else a
     new time-stamped file under models/ beside the config. Never the model in use: a refused activation
     would leave the office scoring with a model nobody chose."""
+    from classifier.model import ModelError, check_out
+
     if out:
         path = Path(out).expanduser().resolve()
         if path.is_dir():
@@ -106,6 +108,11 @@ def output_path(ctx: Context, out: str | None) -> Path:
         out_dir = Path(ctx.config.path).parent / "models" if ctx.config.path else Path("models")
         stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
         path = (out_dir / f"canhgac-decisions-{stamp}.skops").resolve()
+        path.parent.mkdir(parents=True, exist_ok=True)  # our own models/ folder; a folder named by --out must exist
+    try:
+        check_out(path)
+    except ModelError as exc:
+        raise UsageError(f"--out: {exc}") from None
     active = active_model_path(ctx)
     if active and Path(active).expanduser().resolve() == path:
         raise UsageError(f"--out {out}: đây là mô hình đang được sử dụng; hãy ghi mô hình mới ra tệp khác")
@@ -119,7 +126,7 @@ def retrain_from_decisions(ctx: Context, activate: bool, force: bool = False, ou
     to judge (or `force`). The model is saved to `output_path(ctx, out)`; `cv=False` skips the threshold
     cross-validation. Returns the exit code (1 when --activate was asked for and refused)."""
     from classifier import model as model_io
-    from classifier.model import Recipe
+    from classifier.model import ModelError, Recipe
     from classifier.scorer import Scorer
     from classifier.train import evaluate, fit, load_recipe_data
 
@@ -166,8 +173,10 @@ def retrain_from_decisions(ctx: Context, activate: bool, force: bool = False, ou
                   f"{MIN_EACH} vi phạm/tôn vinh và {MIN_EACH} bỏ qua (hiện có {len(d_hold)}: {n_flagged} và "
                   f"{len(d_hold) - n_flagged}); kết quả so sánh trên chưa đủ tin cậy.")
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    card = new.save(path)
+    try:
+        card = new.save(path)
+    except ModelError as exc:  # the folder changed during the training, or the disk filled up
+        raise CanhgacError(str(exc)) from None
     ctx.print(f"Đã lưu mô hình mới: {path}")
     if not activate:
         ctx.print("Chưa kích hoạt (thêm --activate để dùng mô hình mới nếu không kém hơn).")

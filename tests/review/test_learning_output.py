@@ -95,3 +95,18 @@ def test_activation_by_someone_not_a_moderator_is_refused_before_training(
     code = main(["--config", str(cfg), "--as", "khach", "train", "--from-decisions", "--activate", "--force"])
     assert code == 2 and "không phải cán bộ duyệt" in capsys.readouterr().err
     assert spy.calls == []
+
+
+def test_out_in_a_missing_folder_is_refused_before_training(store: Store, cfg: Path, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """Like `train --data`: a folder that does not exist is not created, and no minutes of training are spent
+    on a model that cannot be saved; a folder where the card goes is refused as well."""
+    spy = _FastFit(monkeypatch)
+    _decisions(store)
+    code, _, err = _run(cfg, capsys, "--out", str(tmp_path / "khong-co" / "fd.skops"))
+    assert code == 2 and "không tồn tại" in err and "Traceback" not in err, err
+    assert not (tmp_path / "khong-co").exists() and spy.calls == []
+    (tmp_path / "fd.card.json").mkdir()
+    code, _, err = _run(cfg, capsys, "--out", str(tmp_path / "fd.skops"))
+    assert code == 2 and "thư mục" in err and spy.calls == [], err
