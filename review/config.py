@@ -11,7 +11,7 @@ import os
 import re
 import tomllib
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -481,7 +481,8 @@ def parse_config(text: str, path: str = "<string>") -> Config:
     cls_values = built.get("classifier", {})
     for cat, thr in cls_values.get("thresholds", {}).items():
         if cat not in CATEGORIES:
-            raise reader.error(f"nhóm không xác định (các nhóm: {', '.join(CATEGORIES)})", "classifier.thresholds", cat)
+            raise _threshold_error(reader, f"nhóm không xác định{_closest(cat, CATEGORIES)} (các nhóm: "
+                                           f"{', '.join(CATEGORIES)})", cat)
         if isinstance(thr, bool) or not isinstance(thr, int | float) or not 0.0 < float(thr) <= 1.0:
             raise reader.error(f"cần một số trong khoảng (0, 1], nhận được {thr!r}", "classifier.thresholds", cat)
     if "thresholds" in cls_values:
@@ -548,8 +549,9 @@ _MAIL_DOMAIN = re.compile(r"^(?:localhost|(?:[^\W_](?:[\w-]*[^\W_])?\.)+[^\W\d_]
 def check_model_card(cfg: Config) -> None:
     """The configured model's card must list only canhgac's categories: a model trained on a typo'd label
     (`sacm`) would flag items in a category the queue, the digest and the statistics do not know. ConfigError
-    naming the file, `classifier.model` and its line; a missing model file is only a warning elsewhere."""
-    import difflib
+    naming the file, `classifier.model` and its line; a missing model file is only a warning elsewhere. A threshold
+    override (`classifier.thresholds.X`) must name a category of the card too: one for a category the model does
+    not score would silently do nothing."""
     import json
 
     from classifier.model import card_path
@@ -568,11 +570,31 @@ def check_model_card(cfg: Config) -> None:
         raise reader.error(f"thẻ mô hình {card} không có danh sách 'categories'", "classifier", "model")
     unknown = [str(c) for c in cats if c not in CATEGORIES]
     if unknown:
-        shown = ", ".join(repr(c) + (f" (có phải {close[0]!r}?)" if (close := difflib.get_close_matches(
-            c, list(CATEGORIES), n=1, cutoff=0.6)) else "") for c in unknown)
+        shown = ", ".join(repr(c) + _closest(c, CATEGORIES) for c in unknown)
         raise reader.error(f"mô hình {model} có nhóm không thuộc canhgac: {shown} (các nhóm hợp lệ: "
                            f"{', '.join(CATEGORIES)}); hãy huấn luyện lại bằng `canhgac train` với nhãn hợp lệ "
                            "hoặc bỏ khoá này để dùng mô hình mặc định", "classifier", "model")
+    for cat in cfg.classifier.thresholds:  # parse_config allowed canhgac's categories: this model may score fewer
+        if cat not in cats:
+            raise _threshold_error(reader, f"mô hình {model} không chấm nhóm {cat!r}{_closest(cat, [str(c) for c in cats])}"
+                                   f" (các nhóm của mô hình: {', '.join(map(str, cats))}); hãy bỏ ngưỡng này hoặc "
+                                   "dùng mô hình có nhóm đó", cat)
+
+
+def _threshold_error(reader: _Reader, message: str, cat: str) -> ConfigError:
+    """The error of `classifier.thresholds.<cat>` at its line: under a `[classifier.thresholds]` table, or written
+    `thresholds.<cat> = ...` / `thresholds = { <cat> = ... }` in `[classifier]`."""
+    if reader.line_of("classifier.thresholds", cat) is not None:
+        return reader.error(message, "classifier.thresholds", cat)
+    return reader.error(message, "classifier", f"thresholds.{cat}")
+
+
+def _closest(name: str, choices: Sequence[str]) -> str:
+    """" (có phải 'scam'?)" after a misspelt category name, naming the closest of `choices`; "" when none is close."""
+    import difflib
+
+    close = difflib.get_close_matches(name, list(choices), n=1, cutoff=0.6)
+    return f" (có phải {close[0]!r}?)" if close else ""
 
 
 def valid_timezone(name: str) -> bool:

@@ -16,8 +16,18 @@ from typing import Any
 import feedparser
 import scrapy
 from scrapy.http import Response
+from w3lib.encoding import http_content_type_encoding, read_bom
 
-from crawler.extract import clean_text, parse_date, repair_utf8
+from crawler.extract import (  # the private names: extract's charset decision, shared with pages
+    _WESTERN,
+    _XML_ENCODING,
+    _codec,
+    _reads_as_vietnamese,
+    clean_text,
+    nfc,
+    parse_date,
+    repair_utf8,
+)
 from crawler.spiders.base import SourceSpider, sha256
 from crawler.urls import canonical_url, is_crawlable
 from review.items import storable_validators
@@ -36,6 +46,30 @@ def _harmless(exc: Exception, body: bytes) -> bool:
             return False
         return True
     return False
+
+
+def _vietnamese_declared_western(body: bytes, ctype: str) -> tuple[bytes, str | None]:
+    """A feed that declares ISO-8859-1/15 or Windows-1252 (the HTTP header's charset, as feedparser reads it, else
+    its XML declaration) but whose bytes are Windows-1258 Vietnamese (`crawler.extract._reads_as_vietnamese`):
+    re-encoded as UTF-8, its XML declaration saying so, with a note. Anything else, a genuine Latin-1 feed
+    included, is returned unchanged (note None) for feedparser to read in its declared charset."""
+    if read_bom(body)[0]:
+        return body, None
+    decl = _XML_ENCODING.match(body[:200])
+    declared = _codec(http_content_type_encoding(ctype)) or (_codec(decl.group(1).decode("ascii")) if decl else None)
+    if declared not in _WESTERN:
+        return body, None
+    try:
+        body.decode("utf-8")  # UTF-8 under a Western label: not this repair's case
+        return body, None
+    except UnicodeDecodeError:
+        pass
+    if not _reads_as_vietnamese(body, declared):
+        return body, None
+    if decl:
+        body = body[:decl.start(1)] + b"utf-8" + body[decl.end(1):]
+    return (nfc(body.decode("cp1258", errors="replace")).encode("utf-8"),
+            f"khai báo {_WESTERN[declared]} nhưng nội dung là tiếng Việt Windows-1258, đã đọc theo Windows-1258")
 
 
 class RssSpider(SourceSpider):
@@ -65,7 +99,9 @@ class RssSpider(SourceSpider):
             self.logger.info("feed not modified: %s", feed_url)
             return
         ctype = (response.headers.get("Content-Type") or b"application/xml").decode("latin-1")
-        body, note = repair_utf8(response.body, ctype)
+        body, note = _vietnamese_declared_western(response.body, ctype)
+        if not note:
+            body, note = repair_utf8(body, ctype)
         if note:
             self.ctx.error(f"{feed_url}: {note}")
             ctype = "application/xml; charset=utf-8"
