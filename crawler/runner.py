@@ -15,7 +15,8 @@ terminal), so no source still waiting is started, and each running crawl is sent
 the grace period (or at a second signal) is killed with its workers: crawls are crash-safe, the next run
 fetches what this one had not stored, nothing is stored twice. An exception in canhgac's own code while running
 one source is that source's error (`internal_error`), never the end of the others. On Linux a crawl is also sent
-SIGTERM by the kernel when the thread that started it ends (`die_with_parent`): a command or daemon killed outright
+a signal by the kernel when the thread that started it ends (`die_with_parent`, `crawler.parent_gone`: one graceful
+stop however often it comes): a command or daemon killed outright
 (SIGKILL, the OOM killer), which can stop nothing itself, leaves no crawl running.
 """
 
@@ -36,6 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
 
+from crawler.parent_gone import PARENT_GONE_SIGNAL
 from review.config import Config, load_config
 from review.sources import RUN_HEARTBEAT_S
 from review.store import Store
@@ -92,7 +94,8 @@ def start_source(config_path: str | None, name: str, log_path: Path | None = Non
     """Start the crawl of `name` and return the process (for callers that watch it themselves). `run_id`: the
     run recorded for it (`Store.start_run`), which the crawl records its outcome on; None: it records a new one.
 
-    On Linux the crawl is sent SIGTERM (Scrapy: stop gracefully) when the thread that started it ends, the whole
+    On Linux the crawl is sent PARENT_GONE_SIGNAL (`crawler.parent_gone`: stop gracefully, once) when the thread
+    that started it ends, the whole
     command or daemon killed outright (SIGKILL, the OOM killer) included, so no crawl is left orphaned in its
     session: the calling thread must live as long as the crawl, as `run_source`'s does (it waits for it)."""
     config = load_config(config_path)
@@ -124,12 +127,13 @@ def _prctl() -> Callable[..., int] | None:
 
 
 def die_with_parent() -> Callable[[], None] | None:
-    """A `preexec_fn` making the child receive SIGTERM when the thread calling Popen ends (PR_SET_PDEATHSIG, which
-    holds across exec); None (no change) where prctl is not available."""
+    """A `preexec_fn` making the child receive PARENT_GONE_SIGNAL when the thread calling Popen ends
+    (PR_SET_PDEATHSIG, which holds across exec; `crawler.parent_gone` turns it into one graceful stop, however many
+    times the kernel sends it); None (no change) where prctl is not available."""
     prctl = _prctl()
     if prctl is None:
         return None
-    parent, sigterm = os.getpid(), int(signal.SIGTERM)
+    parent, sigterm = os.getpid(), int(PARENT_GONE_SIGNAL)
 
     def set_death_signal() -> None:  # in the child, between fork and exec: no import, no lock
         if prctl(PR_SET_PDEATHSIG, sigterm, 0, 0, 0) != 0:

@@ -50,7 +50,7 @@ ITEM_PIPELINES = {
     "crawler.pipelines.store.StoreStage": 400,
 }
 CANHGAC_WORKERS = "auto"
-EXTENSIONS = {"crawler.health.HealthRecorder": 500}
+EXTENSIONS = {"crawler.health.HealthRecorder": 500, "crawler.parent_gone.ParentGoneStop": 510}
 
 # With [crawler] redis_url: the shared queue's keys are CANHGAC_REDIS_PREFIX:<source>:...
 CANHGAC_REDIS_PREFIX = "canhgac"

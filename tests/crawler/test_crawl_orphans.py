@@ -1,10 +1,12 @@
 """`canhgac crawl` killed with SIGKILL (no handler runs: the OOM killer, `kill -9`) leaves no crawl running: each
-crawl subprocess (in a session of its own) is sent SIGTERM by the kernel when its parent dies (Linux
-PR_SET_PDEATHSIG), stops gracefully and records its run as stopped. A real site on 127.0.0.1 whose pages answer
+crawl subprocess (in a session of its own) is sent SIGUSR2 by the kernel when its parent dies (Linux
+PR_SET_PDEATHSIG), stops gracefully (crawler.parent_gone, once however often the signal comes) and records its
+run as stopped. A real site on 127.0.0.1 whose pages answer
 slowly and never run out, a real database, `canhgac crawl` and its crawl in real subprocesses."""
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -15,11 +17,12 @@ from http.server import BaseHTTPRequestHandler
 import pytest
 from sqlalchemy import select
 
+from crawler.parent_gone import PARENT_GONE_SIGNAL
 from crawler.runner import PROJECT_DIR
 from crawler.runner import crawl_env as subprocess_env
 from review.models import Source, SourceRun
 from tests.crawler.conftest import FAST_CRAWLER
-from tests.crawler.processes import descendants, kill_all, survivors_of
+from tests.crawler.processes import _processes, descendants, kill_all, survivors_of
 
 NO_MODEL = '\n[classifier]\nmodel = "models/khong-co.skops"\n'
 ARTICLES = 3000  # at one slow answer each, far more than the crawl could fetch while the test waits
@@ -98,5 +101,43 @@ def test_sigkilled_crawl_command_leaves_no_crawl_running(crawl_env, db_url: str)
     with crawl_env.store.session() as s:
         statuses = list(s.scalars(select(SourceRun.status).join(Source, Source.id == SourceRun.source_id)
                                   .where(Source.name == "cham")))
-    assert statuses == ["stopped"], (statuses, log[-2000:])  # stopped gracefully (SIGTERM), not killed
+    assert statuses == ["stopped"], (statuses, log[-2000:])  # stopped gracefully (crawler.parent_gone), not killed
 
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_the_parent_gone_signal_twice_is_still_one_graceful_stop(crawl_env, db_url: str) -> None:  # type: ignore[no-untyped-def]
+    """The kernel sends the parent-death signal again each time the orphaned crawl is handed to another exiting
+    thread of the killed command: two in a row (as a SIGKILLed multi-threaded `canhgac crawl` may give) must still
+    be one graceful stop — Scrapy takes a second SIGTERM as "stop uncleanly", which left the run `running`."""
+    closing = threading.Event()
+    cfg = crawl_env.tmp / "canhgac.toml"
+    cfg.write_text(f'[database]\nurl = "{db_url}"\n' + FAST_CRAWLER + NO_MODEL + _endless_source(crawl_env.site, closing),
+                   encoding="utf-8")
+    logs = crawl_env.tmp / "logs"
+    proc = subprocess.Popen([sys.executable, "-m", "crawler.cli", "--config", str(cfg), "crawl", "--log-dir", str(logs),
+                             "cham"], cwd=PROJECT_DIR, env=subprocess_env(None) | {"CANHGAC_CONFIG": str(cfg)},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 120
+        while _articles_requested(crawl_env.site) < 3:
+            assert proc.poll() is None, f"`canhgac crawl` ended ({proc.returncode}) before its crawl got going"
+            assert time.monotonic() < deadline, "the crawl never fetched an article"
+            time.sleep(0.1)
+        [crawl] = [pid for pid, (ppid, *_) in _processes().items() if ppid == proc.pid]
+        os.kill(crawl, PARENT_GONE_SIGNAL)
+        time.sleep(0.5)  # apart, so the two are not merged into one pending signal
+        os.kill(crawl, PARENT_GONE_SIGNAL)
+        proc.wait(timeout=120)  # the crawl stops, and `canhgac crawl` with it
+    finally:
+        closing.set()
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        kill_all(survivors_of(descendants(proc.pid)))
+    log = (logs / "cham.log").read_text("utf-8", errors="replace")
+    assert "forcing unclean shutdown" not in log, log[-2000:]
+    with crawl_env.store.session() as s:
+        statuses = list(s.scalars(select(SourceRun.status).join(Source, Source.id == SourceRun.source_id)
+                                  .where(Source.name == "cham")))
+    assert statuses == ["stopped"], (statuses, log[-2000:])
