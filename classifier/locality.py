@@ -21,6 +21,15 @@ name right after a surname is a person's ("Trương Hòa Bình"); after "đườ
 street, a brand or a prize; a bare "Hồ Chí Minh" is the city only after "ở/tại/về/..." ("tư tưởng Hồ Chí Minh"
 is not). Ward names written with diacritics in a text that uses capitals must be capitalised ("xã tân tiến" is
 a progressive commune).
+
+A name of two syllables or more may carry a wrong tone mark on ONE syllable when it is written as a name among
+ordinary words ("Đã Nẳng", "Hà Nôi": each syllable capitalised, the words around it not; letters such as đ, ă, ô
+must be right), so "Giá Lại", "Cả Màu" and a text that capitalises every word stay ordinary words. People and
+things named after places are not the places: "HN" followed by a capitalised name ("HN Thu Nguyên"), a name that
+is also a given name after "anh", "chị", "cô"... ("chị Hà Giang"; not "quê em Nam Định"), a name followed by a
+surname ("Hà Giang Nguyễn"), and longer names that begin with a province's ("Điện Biên Phủ", a street in most
+towns and the 1954 victory; the province only after "thành phố"/"TP"). The word lists are in
+`classifier/data/locality_context.toml`.
 """
 
 from __future__ import annotations
@@ -60,6 +69,7 @@ _MAX_N = 6
 _SAME_PHRASE = re.compile(r"[ \t\u00a0]*(?:[-\u2013\u2014][ \t\u00a0]*)?")
 _ABBREV_DOT = re.compile(r"\.[ \t\u00a0]*")  # "TP.HCM", "TP. HCM", "p. Bến Thành": after a short abbreviation
 _ABBREV = re.compile(r"[^\W\d_]{1,3}")
+_SPACES = re.compile(r"[ \t\u00a0]+")
 
 Key = tuple[str, ...]
 
@@ -92,6 +102,15 @@ def _fold(syllable: str) -> str:
     if syllable.isascii():
         return syllable
     return unicodedata.normalize("NFC", unicodedata.normalize("NFD", syllable).replace("\u0309", "\u0303"))
+
+
+_TONE_MARKS = dict.fromkeys(map(ord, "\u0300\u0301\u0303\u0309\u0323"))  # huyền, sắc, ngã, hỏi, nặng
+
+
+@lru_cache(maxsize=50_000)
+def _toneless(syllable: str) -> str:
+    """A syllable without its tone mark, its letters kept ("nội" → "nôi", "đã" → "đa"; "đ", "ă", "ơ" stay)."""
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFD", syllable).translate(_TONE_MARKS))
 
 
 @lru_cache(maxsize=20_000)
@@ -190,6 +209,11 @@ class _Context:
     hcm_before: frozenset[Key]
     hcm_after: frozenset[Key]
     type_words: frozenset[Key]
+    longer_names: frozenset[Key]
+    person_titles: frozenset[Key]
+    person_names: frozenset[Key]  # accent-stripped
+    home_before: frozenset[Key]
+    ordinary_phrases: frozenset[Key]
 
 
 @lru_cache(maxsize=1)
@@ -205,7 +229,9 @@ def _context() -> _Context:
         surnames_unaccented=frozenset(data["surnames_unaccented"]),
         named_after=phrases("named_after"), street_not_after=phrases("street_not_after"),
         place_before=phrases("place_before"), phrase_final=frozenset(_key(w) for w in data["phrase_final"]), hcm_before=phrases("ho_chi_minh_before"), hcm_after=phrases("ho_chi_minh_after"),
-        type_words=phrases("type_words"),
+        type_words=phrases("type_words"), longer_names=phrases("longer_names"),
+        person_titles=phrases("person_titles"), person_names=frozenset(_key(w) for w in data["person_names"]),
+        home_before=phrases("home_before"), ordinary_phrases=phrases("ordinary_phrases"),
     )
 
 
@@ -246,9 +272,10 @@ class _Text:
         """Syllable k is written without diacritics (or how it was written is unknown)."""
         return self.acc is None or self.acc[k] == self.toks[k]
 
-    def fit(self, i: int, j: int, forms: Iterable[Key]) -> str:
+    def fit(self, i: int, j: int, forms: Iterable[Key], slips: bool = False) -> str:
         """How syllables i..j-1 match one of `forms` (a name with diacritics): "exact" with its diacritics,
-        "bare" with diacritics left out, "" when they carry the diacritics of other words ("diễn biến")."""
+        "bare" with diacritics left out, "" when they carry the diacritics of other words ("diễn biến").
+        With `slips`, one capitalised syllable may carry a wrong tone mark ("Đã Nẳng", "Hà Nôi"): "misspelt"."""
         acc = self.acc
         if acc is None:
             return "exact"  # only the stripped syllables are known: as before
@@ -256,17 +283,24 @@ class _Text:
         for form in forms:
             if len(form) != j - i:
                 continue
-            left_out = False
+            left_out, slipped = False, 0
             for k, f in zip(range(i, j), form, strict=True):
                 if _fold(acc[k]) == f:
                     continue
                 if not self.bare(k):  # diacritics of another word: "diễn biến", "giá lại", "cả màu"
+                    if slips and _toneless(acc[k]) == _toneless(f) and self.title_case(k, k + 1):
+                        slipped += 1  # same letters, another tone: a slip, when only one syllable has one
+                        if slipped == 1:
+                            continue
                     break
                 left_out = True  # written without them: "Ha Noi", "sai gòn"
             else:
-                if not left_out:
+                if slipped:
+                    best = best or "misspelt"
+                elif not left_out:
                     return "exact"
-                best = "bare"
+                else:
+                    best = "bare"
         return best
 
     def is_word(self, k: int, word: Key) -> bool:
@@ -301,6 +335,12 @@ class _Text:
         """Syllables i..j-1 are written capitalised as a name, in a text not written all in capitals."""
         w = self.written(i, j)
         return w is not None and _capitalised(w) and not self.shouting
+
+    def title_case(self, i: int, j: int) -> bool:
+        """Syllables i..j-1 are each written with a capital and then small letters ("Hà Nôi", not "HÀ NÔI")."""
+        return not self.shouting and all(
+            (w := self.written(k, k + 1)) is not None and w[:1].isupper() and (len(w) == 1 or w[1:].islower())
+            for k in range(i, j))
 
     def initial_capital(self, k: int) -> bool:
         w = self.written(k, k + 1)
@@ -384,10 +424,14 @@ def _province(t: _Text, i: int, size: int, key: Key, forms: frozenset[Key], floo
                 return None
         elif as_written != form:
             return None
-    fit = t.fit(i, i + size, forms)
+        if _name_goes_on(t, i + 1):  # "HN Thu Nguyên", "Nguyễn Quang HN Huy": part of a person's name
+            return False
+    bare = key[1:] if key[0] == "tinh" and size > 1 else key
+    fit = t.fit(i, i + size, forms, slips=len(bare) > 1)
     if not fit:
         return None
-    bare = key[1:] if key[0] == "tinh" and size > 1 else key
+    if fit == "misspelt" and not _stands_out(t, i + size - len(bare), i + size):
+        return None
     typed = bare is not key or t.before(i, ctx.type_words)
     if bare in _NOT_NEXT_TO:
         before, after = _NOT_NEXT_TO[bare]
@@ -402,6 +446,8 @@ def _province(t: _Text, i: int, size: int, key: Key, forms: frozenset[Key], floo
         unaccented = fit == "bare" or all(t.bare(k) for k in range(i, i + size))  # "gia lai": or "giá lại"
         if unaccented and bare in ctx.bare_ambiguous:
             return None
+        if _in_ordinary_phrase(t, i, i + size, bare, ctx):  # "công nghệ an toàn" (safety technology)
+            return None
     if not typed and _named_after(t, i, size, bare, ctx, floor):
         return False
     is_old = old is not None and _key(old.merged_into) != _key(old.name) and bare not in _current_keys()
@@ -415,16 +461,91 @@ def _named_after(t: _Text, i: int, size: int, bare: Key, ctx: _Context, floor: i
         return True
     if bare == _HCM_BARE and not (t.before(i, ctx.hcm_before) or t.after(i + size, ctx.hcm_after)):
         return True
+    if any(_plain(longer[:size]) == bare and t.after(i + size, [longer[size:]]) for longer in ctx.longer_names):
+        return True  # "Điện Biên Phủ": the 1954 victory or a street in most towns, not the province
+    if bare in ctx.person_names and (t.initial_capital(i) or not t.uses_capitals) and _after_title(t, i, ctx):
+        return True  # "anh Bình Dương", "chị Hà Giang"
+    if _surname_follows(t, i + size, ctx):
+        return True  # a name written given name first, as on Facebook: "Hà Giang Nguyễn", "Thu Hà Tinh Nguyen"
     if t.spans is None or t.shouting or not t.initial_capital(i):
         return False
     for k in (i - 1, i - 2):  # a capitalised surname, then maybe a capitalised middle name
         if k < floor or not t.joined(k, i + 1) or not t.initial_capital(k):
             return False
-        if t.bare(k) and t.toks[k] in ctx.surnames_unaccented:
-            return True
-        if not t.bare(k) and t.acc is not None and _fold(t.acc[k]) in ctx.surnames:
+        if _is_surname(t, k, ctx):
             return True
     return False
+
+
+@lru_cache(maxsize=1_000)
+def _plain(phrase: Key) -> Key:
+    """A phrase of the word lists (normalised syllables) without its diacritics."""
+    return tuple(strip_accents(w) for w in phrase)
+
+
+def _in_ordinary_phrase(t: _Text, i: int, j: int, bare: Key, ctx: _Context) -> bool:
+    """Syllables i..j-1 (the name `bare`) are the middle of one of the ordinary phrases around them."""
+    for phrase in ctx.ordinary_phrases:
+        for o in range(len(phrase) - len(bare) + 1):
+            if _plain(phrase[o : o + len(bare)]) != bare:
+                continue
+            head, tail = phrase[:o], phrase[o + len(bare) :]
+            if (not head or t.before(i, [head])) and (not tail or t.after(j, [tail])):
+                return True
+    return False
+
+
+def _stands_out(t: _Text, i: int, j: int) -> bool:
+    """Syllables i..j-1 are written as a name among ordinary words: each capitalised ("Hà nôi", "ĐA NANG" are
+    not), and neither the word before (unless it starts the phrase) nor the one after is ("Nam Đỉnh Thực Sự",
+    "Để Não Thành Hoá Thạch": a text that capitalises every word says nothing by its capitals)."""
+    if not t.title_case(i, j):
+        return False
+    k = i - 1
+    if k > 0 and t.joined(k, i + 1) and t.title_case(k, k + 1) and t.joined(k - 1, k + 1):
+        return False
+    return not (j < len(t.toks) and t.joined(j - 1, j + 1) and t.title_case(j, j + 1))
+
+
+def _is_surname(t: _Text, k: int, ctx: _Context) -> bool:
+    if t.bare(k):
+        return t.toks[k] in ctx.surnames_unaccented
+    assert t.acc is not None
+    return _fold(t.acc[k]) in ctx.surnames
+
+
+def _name_goes_on(t: _Text, k: int) -> bool:
+    """Syllables k and k+1 follow syllable k-1 after a space, capitalised like a name ("Thu Nguyên"; not an
+    abbreviation, not a place): the syllables before them are part of a person's name."""
+    if t.spans is None or k + 1 >= len(t.toks) or not t.title_case(k, k + 2):
+        return False
+    if any(not _SPACES.fullmatch(t.original[t.spans[m - 1][1] : t.spans[m][0]]) for m in (k, k + 1)):
+        return False  # "HN-Vinh", "ở HN. Ở SG": no name goes on across a hyphen or a full stop
+    provinces = _gazetteer()[0]
+    return not any(tuple(t.toks[m : m + n]) in provinces for m in (k, k + 1) for n in range(1, _MAX_N + 1))
+
+
+def _after_title(t: _Text, i: int, ctx: _Context) -> bool:
+    """A kinship or address word ("anh", "chị", "cô" ...) stands right before syllable i, as a word of its own
+    (not the end of a capitalised name such as "Đông Anh")."""
+    for title in ctx.person_titles:
+        k = i - len(title)
+        if k < 0 or not t.before(i, [title]):
+            continue
+        if t.initial_capital(k) and k > 0 and t.joined(k - 1, k + 1) and t.initial_capital(k - 1):
+            continue
+        if t.before(k, ctx.home_before):  # "quê em Nam Định": the place someone is from
+            continue
+        return True
+    return False
+
+
+def _surname_follows(t: _Text, j: int, ctx: _Context) -> bool:
+    """A capitalised surname follows syllable j-1 in its phrase, and starts no place name."""
+    if t.spans is None or t.shouting or j >= len(t.toks) or not t.initial_capital(j - 1):
+        return False
+    return (t.joined(j - 1, j + 1) and t.initial_capital(j) and _is_surname(t, j, ctx)
+            and not any(tuple(t.toks[j : j + n]) in _gazetteer()[0] for n in range(1, _MAX_N + 1)))
 
 
 @lru_cache(maxsize=1)
