@@ -168,8 +168,10 @@ class DecisionsMixin(_Base):
         append_audit(s, moderator, "decide", entry.id, details)
         return Decided(entry.id, decision.id, verdict, category, entry.version + 1)
 
-    def undo(self, entry_id: int, moderator: str, reason: str) -> Decision:
-        """Reverse the entry's last decision, keeping it (marked undone) in the history; reopens the entry."""
+    def undo(self, entry_id: int, moderator: str, reason: str, *, decision_id: int | None = None) -> Decision:
+        """Reverse the entry's last decision, keeping it (marked undone) in the history; reopens the entry.
+        `decision_id`: only if that is still the entry's last decision (the interactive loop's "undo my previous
+        one" must not undo a colleague's newer decision on the same entry); ConflictError otherwise."""
         if not reason.strip():
             raise UsageError("hoàn tác cần lý do (--reason)")
         with self.session() as s:
@@ -178,6 +180,8 @@ class DecisionsMixin(_Base):
                 raise NotFound(f"không có mục #{entry_id} trong hàng chờ")
             last = s.scalar(select(Decision).where(Decision.entry_id == entry_id, Decision.undone_at.is_(None))
                             .order_by(Decision.id.desc()).limit(1))
+            if decision_id is not None and (entry.status != DECIDED or last is None or last.id != decision_id):
+                raise ConflictError(_superseded(s, entry_id, decision_id, last if entry.status == DECIDED else None))
             if entry.status != DECIDED or last is None:
                 raise ConflictError(f"mục #{entry_id} chưa có quyết định nào để hoàn tác")
             now = utcnow()
@@ -246,6 +250,16 @@ class DecisionsMixin(_Base):
             for entry in entries:
                 self._record_decision(s, entry, moderator, verdict, category, note, bulk=True)
             return BulkResult(ids, applied=True, code=code)
+
+
+def _superseded(s: Session, entry_id: int, decision_id: int, current: Decision | None) -> str:
+    """Why the decision `decision_id` is no longer the one to undo: someone undid it, maybe decided again."""
+    mine = s.get(Decision, decision_id)
+    by = f" đã được {mine.undone_by} hoàn tác" if mine is not None and mine.undone_by else " không còn là quyết định hiện tại"
+    now = (f"; quyết định hiện tại là «{verdict_vi(current.verdict)}» của {current.moderator}" if current is not None
+           else "; mục đang chờ duyệt lại")
+    return (f"quyết định trước của bạn trên mục #{entry_id}{by}{now}: không hoàn tác gì; xem `canhgac show {entry_id}`, "
+            f"dùng `canhgac undo {entry_id} --reason \"…\"` nếu vẫn cần")
 
 
 def _refuse_positive(verdict: str, positive_ids: list[int]) -> None:

@@ -5,6 +5,8 @@ memory; XLSX is written in openpyxl's write-only mode. CSV is UTF-8 with a byte 
 and to stdout alike), so Excel reads Vietnamese correctly. Times are ISO 8601 UTC strings in every
 format, so a file re-imports to the same values (`read_export`). Text cells that a spreadsheet would
 run as a formula (leading = + - @, tab or CR) get a leading apostrophe in CSV and XLSX, undone on read.
+XLSX cannot hold everything CSV and JSONL do: control characters XML cannot carry become U+FFFD, and a text
+longer than an Excel cell's 32767 characters is cut, marked in the cell (`xlsx_cell`).
 Items are the *flagged* ones (those with a review entry), selected by when they entered the queue;
 decisions by when they were made; audit rows by their time.
 """
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -139,18 +142,63 @@ def write_text(export: Export, fmt: str, out: IO[str]) -> int:
     return n
 
 
-def write_xlsx(export: Export, path: Path) -> int:
+@dataclass(frozen=True)
+class XlsxWritten:
+    rows: int
+    cut: int  # cells cut to Excel's limit (`XLSX_CELL_MAX`)
+
+
+def write_xlsx(export: Export, path: Path) -> XlsxWritten:
     from openpyxl import Workbook
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(export.kind)
     ws.append(list(export.columns))
-    n = 0
-    for row in export.rows:
-        ws.append([sheet_safe(v) for v in row])
-        n += 1
+    n, cut = 0, [0]
+    try:
+        for row in export.rows:
+            ws.append([xlsx_cell(sheet_safe(v), cut) for v in row])
+            n += 1
+    except BaseException:
+        _abandon(ws)
+        raise
     wb.save(path)
-    return n
+    return XlsxWritten(n, cut[0])
+
+
+#: The most characters (UTF-16 units) an Excel cell holds: with a longer text Excel calls the whole file damaged
+#: ("We found a problem with some content") and cuts it itself.
+XLSX_CELL_MAX = 32767
+XLSX_CUT_MARK = " … [đã cắt bớt: một ô Excel chứa tối đa 32767 ký tự; bản đầy đủ: --format csv hoặc jsonl]"
+# C0 controls but tab, newline and CR: XML cannot hold them, openpyxl refuses the whole cell (crawled text has them)
+_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def xlsx_cell(value: Any, cut: list[int] | None = None) -> Any:
+    """`value` as an XLSX cell can hold it: control characters XML cannot carry become U+FFFD; a text longer than
+    Excel's limit is cut, marked so (`cut[0]` counts those)."""
+    if not isinstance(value, str):
+        return value
+    value = _XML_ILLEGAL.sub("\ufffd", value)
+    if len(value) + sum(ord(ch) > 0xFFFF for ch in value) <= XLSX_CELL_MAX:
+        return value
+    if cut is not None:
+        cut[0] += 1
+    keep, units, end = XLSX_CELL_MAX - len(XLSX_CUT_MARK), 0, 0
+    for end, ch in enumerate(value):  # noqa: B007 - `end` is where the loop stopped
+        units += 2 if ord(ch) > 0xFFFF else 1  # a character beyond the BMP is two UTF-16 units
+        if units > keep:
+            break
+    return value[:end] + XLSX_CUT_MARK
+
+
+def _abandon(ws: Any) -> None:
+    """Finish a write-only sheet left half written (Ctrl-C, a database error), so its streams are closed now, in
+    order: collected at interpreter exit instead, they print lxml tracebacks under the one-line message."""
+    try:
+        ws.close()
+    except Exception:  # noqa: BLE001, S110 - it is being abandoned; the original error is what matters
+        pass
 
 
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")

@@ -78,7 +78,7 @@ def run(ctx: Context, flt: EntryFilter, stdin: TextIO | None = None) -> int:
     keys = KeyReader(stdin or sys.stdin)
     color = bool(getattr(ctx.out, "isatty", lambda: False)())
     skipped: set[int] = set()
-    done: list[int] = []  # entries decided in this session, for [u]
+    done: list[tuple[int, int]] = []  # (entry, decision) decided in this session, for [u]
     current: int | None = None
     redo: int | None = None  # an entry just undone: show it again first
 
@@ -89,10 +89,14 @@ def run(ctx: Context, flt: EntryFilter, stdin: TextIO | None = None) -> int:
     say(f"Phiên duyệt của {me}. {HELP}")
     try:
         while True:
+            claim = None
             if redo is not None:
-                claim = store.claim(redo, me, minutes)
+                try:  # mine still (a changed entry) or open (undone); decided or taken meanwhile: the next one
+                    claim = store.claim(redo, me, minutes)
+                except (ConflictError, NotFound) as exc:
+                    say(f"Không nhận lại được mục #{redo}: {exc}")
                 redo = None
-            else:
+            if claim is None:
                 got = store.claim_next(me, minutes, flt, exclude=skipped)
                 if got is None:
                     say(f"Hết mục chờ duyệt. Đã quyết định {len(done)} mục trong phiên này.")
@@ -129,18 +133,21 @@ def run(ctx: Context, flt: EntryFilter, stdin: TextIO | None = None) -> int:
                             continue
                     try:
                         with interrupts_deferred():
-                            store.decide(current, me, verdict, category=category, note=note, version=version)
-                            done.append(current)
+                            decided = store.decide(current, me, verdict, category=category, note=note,
+                                                   version=version)
+                            done.append((current, decided.decision_id))
                             current = None
                     except ConflictError as exc:
+                        # changed since shown (re-scored, a report joined): still mine, shown again as it is now;
+                        # decided by someone else (my claim had lapsed): not mine, the claim below says so
                         say(f"Không ghi được: {exc}")
-                        current = None
+                        current, redo = None, current
                         break
                     except UsageError as exc:  # nothing written; the entry stays claimed, choose again
                         assert current is not None  # decide() raised before anything was recorded
                         say(f"Không ghi được: {exc}")
                         continue
-                    say(f"Đã ghi mục #{done[-1]}: {verdict_vi(verdict)}.")
+                    say(f"Đã ghi mục #{done[-1][0]}: {verdict_vi(verdict)}.")
                     break
                 if k == "s":
                     skipped.add(current)
@@ -158,10 +165,10 @@ def run(ctx: Context, flt: EntryFilter, stdin: TextIO | None = None) -> int:
                     if not done:
                         say("Chưa có quyết định nào trong phiên này để hoàn tác.")
                         continue
-                    last = done.pop()
+                    last, decision_id = done.pop()
                     try:
-                        with interrupts_deferred():
-                            store.undo(last, me, "hoàn tác trong phiên duyệt")
+                        with interrupts_deferred():  # only my decision: a colleague may have redone it since
+                            store.undo(last, me, "hoàn tác trong phiên duyệt", decision_id=decision_id)
                     except (ConflictError, NotFound) as exc:
                         say(f"Không hoàn tác được: {exc}")
                         continue

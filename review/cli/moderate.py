@@ -11,15 +11,31 @@ import argparse
 from datetime import UTC, datetime
 from typing import Any
 
+from classifier.categories import POSITIVE
 from review.cli.context import Context
 from review.cli.entryview import copy_entries, flags_text, format_detail, row_priority, short_category_vi
-from review.cli.table import age, json_text, render
+from review.cli.table import age, json_text, render, terminal_width
 from review.decisions import BULK_MAX, bulk_category, recorded_category
 from review.errors import AuditIntegrityError, ConflictError, UsageError
 from review.filters import EntryFilter, check_category, check_status, parse_when, parse_where
 from review.listing import SORTS, EntryRow
 from review.models import VERDICTS
 from review.vi import STATUS_VI, category_vi, hhmm, verdict_vi
+
+#: The largest queue number there can be: review entry ids are 32-bit integers on PostgreSQL (SQLite's reach 2**63).
+ENTRY_ID_MAX = 2**31 - 1
+
+
+def entry_id(value: str) -> int:
+    """A queue number as typed (`show 60000000000`): beyond what an id can be, no query is made (the database would
+    refuse the number with a traceback rather than find no entry)."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"không phải số nguyên: {value!r}") from None
+    if not 1 <= number <= ENTRY_ID_MAX:
+        raise argparse.ArgumentTypeError(f"không có mục #{number} (mã mục là số nguyên từ 1 đến {ENTRY_ID_MAX})")
+    return number
 
 
 def register(sub: Any) -> None:
@@ -33,22 +49,24 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=cmd_queue)
 
     p = sub.add_parser("show", help="xem một mục: nội dung kèm căn cứ, điểm, bản sao, lịch sử")
-    p.add_argument("id", type=int, help="mã mục")
+    p.add_argument("id", type=entry_id, help="mã mục")
     p.add_argument("--json", action="store_true", help="xuất dạng JSON cho máy đọc")
     p.set_defaults(handler=cmd_show)
 
     p = sub.add_parser("claim", help="nhận xử lý một mục (hoặc mục kế tiếp) để người khác không quyết định trùng")
-    p.add_argument("id", type=int, nargs="?", help="mã mục")
+    p.add_argument("id", type=entry_id, nargs="?", help="mã mục")
     p.add_argument("--next", action="store_true", help="nhận mục ưu tiên cao nhất còn nhận được")
     p.add_argument("--category", help="dùng với --next: chỉ các mục bị gắn cờ nhóm này")
+    _acting_as(p)
     p.set_defaults(handler=cmd_claim)
 
     p = sub.add_parser("release", help="trả mục đang nhận (chưa quyết định) về hàng chờ")
-    p.add_argument("id", type=int, help="mã mục")
+    p.add_argument("id", type=entry_id, help="mã mục")
+    _acting_as(p)
     p.set_defaults(handler=cmd_release)
 
     p = sub.add_parser("decide", help="ghi kết luận cho một mục")
-    p.add_argument("id", type=int, help="mã mục")
+    p.add_argument("id", type=entry_id, help="mã mục")
     p.add_argument("--verdict", required=True, choices=VERDICTS,
                    help="kết luận: violation (vi phạm), dismiss (bỏ qua), escalate (chuyển cơ quan chức năng), "
                         "commend (tôn vinh)")
@@ -56,11 +74,13 @@ def register(sub: Any) -> None:
     p.add_argument("--note", help="ghi chú; bắt buộc khi escalate (chuyển cho ai, vì sao)")
     p.add_argument("--version", type=int,
                    help="phiên bản mục bạn đã xem; bị từ chối nếu mục đã thay đổi từ đó")
+    _acting_as(p)
     p.set_defaults(handler=cmd_decide)
 
     p = sub.add_parser("undo", help="hoàn tác quyết định gần nhất của một mục (lịch sử vẫn giữ cả hai)")
-    p.add_argument("id", type=int, help="mã mục")
+    p.add_argument("id", type=entry_id, help="mã mục")
     p.add_argument("--reason", required=True, help="lý do hoàn tác")
+    _acting_as(p)
     p.set_defaults(handler=cmd_undo)
 
     p = sub.add_parser("bulk", help="một kết luận cho nhiều mục (chỉ chạy thử nếu không có --yes)")
@@ -75,16 +95,25 @@ def register(sub: Any) -> None:
     p.add_argument("--yes", action="store_true", help="thực hiện thật (nếu không chỉ hiện những gì sẽ thay đổi)")
     p.add_argument("--confirm", metavar="CODE",
                    help="dùng với --yes: chỉ thực hiện nếu danh sách mục vẫn đúng như lần chạy thử có mã này")
+    _acting_as(p)
     p.set_defaults(handler=cmd_bulk)
 
     p = sub.add_parser("review", help="duyệt lần lượt từng mục ngay trên màn hình")
     p.add_argument("--category", help="chỉ các mục bị gắn cờ nhóm này")
+    _acting_as(p)
     p.set_defaults(handler=cmd_review)
 
     p = sub.add_parser("audit", help="công cụ nhật ký kiểm toán")
     asub = p.add_subparsers(title="lệnh", dest="audit_cmd", required=True, metavar="{verify}")
     v = asub.add_parser("verify", help="kiểm tra chuỗi mã băm của nhật ký kiểm toán")
     v.set_defaults(handler=cmd_audit_verify)
+
+
+def _acting_as(p: argparse.ArgumentParser) -> None:
+    """`--as NAME` after the command too (`canhgac decide 12 --verdict dismiss --as lan`), as before it; given in
+    both places, the one after the command counts."""
+    p.add_argument("--as", dest="moderator", metavar="NAME", default=argparse.SUPPRESS,
+                   help="thực hiện với tư cách cán bộ duyệt này (như --as đặt trước lệnh)")
 
 
 def _filter_args(p: argparse.ArgumentParser) -> None:
@@ -125,7 +154,7 @@ def cmd_queue(args: argparse.Namespace, ctx: Context) -> int:
               short_category_vi(r.top_category), r.source or "-", age(r.created_at, now), _state(r), r.title)
              for r in rows]
     ctx.print(render(["mã", "ưu tiên", "nhóm (điểm)", "nhóm chính", "nguồn", "tuổi", "trạng thái", "dòng đầu"],
-                     table))
+                     table, width=terminal_width(ctx.out)))
     ctx.print(f"{len(rows)} mục. [PA] = người dân phản ánh. Xem chi tiết: canhgac show MÃ")
     return 0
 
@@ -256,7 +285,7 @@ def cmd_bulk(args: argparse.Namespace, ctx: Context) -> int:
     res = ctx.store.bulk(flt, me, args.verdict, limit=args.limit, apply=args.yes,
                          category=category, note=args.note, confirm=args.confirm)
     what = verdict_vi(args.verdict)
-    into = bulk_category(args.verdict, category, flt.category)
+    into = bulk_category(args.verdict, category, flt.category) or (POSITIVE if args.verdict == "commend" else None)
     unknown = _unknown_source(ctx, flt.source)
     if unknown:
         ctx.print(unknown)
@@ -268,7 +297,8 @@ def cmd_bulk(args: argparse.Namespace, ctx: Context) -> int:
                              [(r.id, flags_text(r),
                                short_category_vi(recorded_category(args.verdict, category, flt.category,
                                                                    r.top_category)),
-                               r.source or "-", age(r.created_at), r.title) for r in shown]))
+                               r.source or "-", age(r.created_at), r.title) for r in shown],
+                             width=terminal_width(ctx.out)))
             if len(res.entry_ids) > len(shown):
                 ctx.print(f"… và {len(res.entry_ids) - len(shown)} mục khác")
         ctx.print(f"Chưa thay đổi gì. Mã xác nhận: {res.code}. Để thực hiện đúng các mục trên, chạy lại với "

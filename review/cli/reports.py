@@ -4,7 +4,10 @@ yearly report."""
 from __future__ import annotations
 
 import argparse
+import errno
 import json
+import os
+import stat
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,7 +19,7 @@ from classifier.os_errors import reason_vi
 from review.cli.context import Context
 from review.cli.table import age, render
 from review.errors import UsageError
-from review.export import FORMATS, KINDS, build_export, write_text, write_xlsx
+from review.export import FORMATS, KINDS, XLSX_CELL_MAX, build_export, write_text, write_xlsx
 from review.filters import YEAR_MIN, check_window, check_year, parse_when
 from review.vi import VN_TZ, category_vi
 
@@ -88,6 +91,55 @@ def _writing(path: Path) -> Iterator[None]:
         raise UsageError(f"không ghi được tệp {path}: {reason_vi(exc)}") from None
 
 
+@contextmanager
+def _replacing(path: Path) -> Iterator[Path]:
+    """The file to write `path`'s new content into: a new file beside it, put in its place only once complete.
+    Ctrl-C or a failed write (disk full, a database error) midway then keeps the previous file and leaves no
+    partial one, which would look like a whole export to whoever receives it. A path that is not a regular file
+    (`/dev/stdout`, a named pipe), or a writable file in a folder we may not add files to, is written in place;
+    a symbolic link's target is replaced, not the link."""
+    try:
+        st: os.stat_result | None = os.stat(path)
+    except FileNotFoundError:
+        st = None
+    if st is not None and stat.S_ISDIR(st.st_mode):
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+    target = Path(os.path.realpath(path))
+    in_place = st is not None and not stat.S_ISREG(st.st_mode)
+    if st is not None and not in_place and not os.access(target, os.W_OK):  # replacing it would get round them
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
+    tmp = target.with_name(f".{target.stem}-{os.getpid()}.tmp{target.suffix}")
+    if not in_place:
+        try:
+            os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666))  # umask applies, as for a new file
+        except PermissionError:
+            if st is None:
+                raise
+            in_place = True
+    if in_place:
+        yield path
+        return
+    try:
+        if st is not None:
+            os.chmod(tmp, stat.S_IMODE(st.st_mode))
+        yield tmp
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _not_the_database(ctx: Context, path: Path) -> None:
+    """Refuse to write an export over the SQLite database it is read from (`--format csv -o canhgac.db`)."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(ctx.config.database.url)
+    db = url.database if url.get_backend_name() == "sqlite" else None
+    if db and db != ":memory:" and path.exists() and Path(db).exists() and os.path.samefile(path, db):
+        raise UsageError(f"không ghi được tệp {path}: đó là cơ sở dữ liệu của canhgac ([database] url); "
+                         "hãy chọn tên tệp khác")
+
+
 #: The format an output file's extension names.
 SUFFIX_FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".xlsx": "xlsx"}
 
@@ -128,24 +180,38 @@ def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
         if (since or start) >= (until or end):  # one of --since/--until given, beyond the other end of the year
             raise UsageError(f"kỳ báo cáo không có ngày nào: --since phải trước ngày hết năm {year}, --until phải sau "
                              f"ngày đầu năm {year} (hoặc ghi cả --since và --until)")
-        summary = summarize(ctx.store, since or start, until or end)
         path = Path(args.output or f"canhgac-tong-ket-{year}.xlsx")
-        with _writing(path):
-            write_summary(summary, path)
+        _not_the_database(ctx, path)
+        summary = summarize(ctx.store, since or start, until or end)
+        with _writing(path), _replacing(path) as tmp:
+            write_summary(summary, tmp)
         ctx.err.write(f"Đã ghi báo cáo tổng kết năm {year}: {path} ({summary.total} mục gắn cờ)\n")
         return 0
     export = build_export(ctx.store, args.kind, since, until)
     if args.format == "xlsx":
         stamp = datetime.now(VN_TZ).strftime("%Y%m%d")
         path = Path(args.output or f"canhgac-{args.kind}-{stamp}.xlsx")
-        with _writing(path):
-            n = write_xlsx(export, path)
-        ctx.err.write(f"Đã xuất {n} dòng {args.kind} vào {path}\n")
+        _not_the_database(ctx, path)
+        with _writing(path), _replacing(path) as tmp:
+            written = write_xlsx(export, tmp)
+        ctx.err.write(f"Đã xuất {written.rows} dòng {args.kind} vào {path}\n")
+        if written.cut:
+            ctx.err.write(f"Lưu ý: {written.cut} ô dài hơn {XLSX_CELL_MAX} ký tự (giới hạn của Excel) đã bị cắt bớt và "
+                          "ghi rõ trong ô; xuất --format csv hoặc jsonl để có nội dung đầy đủ.\n")
         return 0
     if args.output:
-        with _writing(Path(args.output)), open(args.output, "w", encoding="utf-8", newline="") as f:
+        _not_the_database(ctx, Path(args.output))
+        with _writing(Path(args.output)), _replacing(Path(args.output)) as tmp, \
+                open(tmp, "w", encoding="utf-8", newline="") as f:
             n = write_text(export, args.format, f)
         ctx.err.write(f"Đã xuất {n} dòng {args.kind} vào {args.output}\n")
     else:
-        n = write_text(export, args.format, ctx.out if ctx.out is not None else sys.stdout)
+        out = ctx.out if ctx.out is not None else sys.stdout
+        try:
+            n = write_text(export, args.format, out)
+            out.flush()  # here, so a full disk behind `> file.csv` is told like one behind -o
+        except BrokenPipeError:
+            raise  # the reader stopped (`| head`): exit 141, quietly
+        except OSError as exc:
+            raise UsageError(f"không ghi được kết quả xuất ra đầu ra chuẩn: {reason_vi(exc)}") from None
     return 0

@@ -38,9 +38,22 @@ def _width(text: str) -> int:
                for ch in text)
 
 
-def render(headers: Sequence[str], rows: Sequence[Sequence[object]], max_col: int = 60) -> str:
+#: The narrowest the last column (a first line of text) gets to fit a terminal: narrower tells nothing.
+LAST_MIN = 16
+
+
+def render(headers: Sequence[str], rows: Sequence[Sequence[object]], max_col: int = 60,
+           width: int | None = None) -> str:
+    """`width`: the terminal's, when printing to one: the last column (the text) is cut so that no line wraps,
+    which would break every row in two. The other columns are never cut; when even `LAST_MIN` characters of the
+    last one would not fit beside them, the lines wrap anyway and nothing is cut."""
     cells = [[_cell(v, max_col) for v in row] for row in rows]
     widths = [max([_width(h)] + [_width(r[i]) for r in cells]) for i, h in enumerate(headers)]
+    if width is not None and headers and sum(widths) + 2 * (len(widths) - 1) > width:
+        last = width - sum(widths[:-1]) - 2 * (len(widths) - 1)
+        if LAST_MIN <= last < widths[-1]:
+            cells = [[*r[:-1], _fit(r[-1], last)] for r in cells]
+            widths[-1] = max([_width(headers[-1])] + [_width(r[-1]) for r in cells])
     lines = ["  ".join(h + " " * (widths[i] - _width(h)) for i, h in enumerate(headers)).rstrip(),
              "  ".join("-" * w for w in widths)]
     for r in cells:
@@ -53,8 +66,31 @@ def _cell(value: object, max_col: int) -> str:
         return "-"
     if isinstance(value, datetime):
         return when(value)
-    text = " ".join(printable(str(value)).split())
-    return text if len(text) <= max_col else text[: max_col - 1] + "…"
+    return _fit(" ".join(printable(str(value)).split()), max_col)
+
+
+def _fit(text: str, width: int) -> str:
+    """`text` cut to `width` terminal columns, "…" included; a letter keeps its combining marks (decomposed text)."""
+    if _width(text) <= width:
+        return text
+    out, used = [], 0
+    for ch in text:
+        w = _width(ch)
+        if w and used + w > width - 1:
+            break
+        out.append(ch)
+        used += w
+    return "".join(out) + "…"
+
+
+def terminal_width(out: object) -> int | None:
+    """The width of the terminal `out` prints to, or None when it is no terminal (a pipe, a file: nothing is cut)."""
+    import shutil
+
+    isatty = getattr(out, "isatty", None)
+    if not (isatty and isatty()):
+        return None
+    return shutil.get_terminal_size().columns
 
 
 def when(value: datetime | None) -> str:
