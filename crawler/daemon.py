@@ -3,12 +3,16 @@
 The jobs are plain functions in `crawler.jobs`; here they are scheduled in APScheduler's job store in
 the same database (table `apscheduler_jobs`, APScheduler's own), referenced by the textual path
 `crawler.daemon:run_job` so they survive restarts: a job that was due while the daemon was down runs
-once (coalesced) if within `misfire_grace_s`. Each start reconciles the stored jobs with the
-configuration. One daemon per database, enforced by the "daemon" lease (`review.housekeeping`).
+once (coalesced) if within `misfire_grace_s` (a weekly digest missed for longer is sent by the retry job,
+`crawler.jobs.catch_up_weekly_digest`). Each start, and each edit of the configuration file while it runs
+(checked at every heartbeat), reconciles the stored jobs with the configuration. One daemon per database,
+enforced by the "daemon" lease (`review.housekeeping`).
 
-Stopping (SIGTERM, SIGINT or SIGHUP): no new job starts; running crawls get `stop_grace_s` to finish, then their
-subprocesses are killed (the crawler commits item by item, so nothing is left half-written); the
-lease is released and the process exits 0.
+Stopping (SIGTERM, SIGINT or SIGHUP): no new job starts; running crawls get `stop_grace_s` to finish, then are
+told to stop and, a few seconds later, killed (the crawler commits item by item, so nothing is left
+half-written; their runs are recorded as stopped, not failed); the lease is released and the process exits 0.
+The database out of reach for a while is waited for; a lease lost to another daemon, or APScheduler's thread
+ending, stops the daemon with exit status 1, so a service manager (systemd `Restart=on-failure`) restarts it.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import random
 import signal
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from types import FrameType
@@ -38,19 +43,31 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.combining import OrTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy.exc import SQLAlchemyError
 
-from crawler.jobs import JOBS, record_thresholds
-from review.config import Config, SourceConfig, crontab_fields
+from crawler.jobs import JOBS, record_thresholds, stop_running_crawls
+from review.config import Config, SourceConfig, crontab_fields, load_config
 from review.database import make_engine
-from review.housekeeping import HEARTBEAT_S, acquire_lease, release_lease, renew_lease, this_process
+from review.errors import CanhgacError, ConfigError
+from review.housekeeping import (
+    HEARTBEAT_S,
+    LEASE_TTL,
+    acquire_lease,
+    release_lease,
+    renew_lease,
+    this_process,
+)
 from review.store import Store
 from review.types import utcnow
 
 log = logging.getLogger("canhgac.daemon")
 JOB_FUNC = "crawler.daemon:run_job"
 CRAWL_PREFIX = "crawl:"
+STOP_CRAWLS_S = 3  # after stop_grace_s: how long crawls told to stop get to close before they are killed
+LOST, FAILED = "lost", "failed"  # why the daemon stopped on its own (`Daemon._heartbeat`)
 # Set once the daemon stops: a job still waiting in an executor's queue (more crawls due than run at once) does
 # not start then; APScheduler's shutdown leaves such jobs queued, and they would run after the crawls were killed.
 _stopping = threading.Event()
@@ -61,11 +78,46 @@ def run_job(cfg: Config, job: str, *args: str) -> None:
     if _stopping.is_set():
         log.info("job %s %s not started: the daemon is stopping", job, " ".join(args))
         return
-    store = Store.open(cfg.database.url)
+    try:
+        store = Store.open(cfg.database.url)
+    except CanhgacError as exc:  # the database out of reach: one line, not a traceback; the next run tries again
+        log.error("job %s %s not run: %s", job, " ".join(args), exc)
+        return
     try:
         JOBS[job](cfg, store, *args)
     finally:
         store.close()
+
+
+class PatientJobStore(SQLAlchemyJobStore):
+    """APScheduler's job store in our database, waiting for the database when it is out of reach (PostgreSQL
+    restarting, SQLite locked by a long write) instead of raising: APScheduler 3 lets an error of `update_job` or
+    `get_next_run_time` end its scheduler thread, after which the daemon would hold its lease and run nothing.
+    Gives up (raises) only once the daemon is stopping."""
+
+    def _patiently(self, what: str, call: Callable[[], Any]) -> Any:
+        pause = 1.0
+        while True:
+            try:
+                return call()
+            except SQLAlchemyError as exc:
+                if _stopping.is_set():
+                    raise
+                log.warning("schedule store unreachable (%s), retrying in %.0fs: %s", what, pause,
+                            str(exc).splitlines()[0])
+                if _stopping.wait(pause):
+                    raise
+                pause = min(pause * 2, 15.0)
+
+    def update_job(self, job: Any) -> None:
+        self._patiently("update_job", lambda: super(PatientJobStore, self).update_job(job))
+
+    def remove_job(self, job_id: str) -> None:
+        self._patiently("remove_job", lambda: super(PatientJobStore, self).remove_job(job_id))
+
+    def get_next_run_time(self) -> datetime | None:
+        return self._patiently("get_next_run_time",  # type: ignore[no-any-return]
+                               lambda: super(PatientJobStore, self).get_next_run_time())
 
 
 @dataclass(frozen=True)
@@ -79,9 +131,13 @@ class JobSpec:
     at_start: bool = False  # also run at every daemon start (retries that must not wait an interval)
 
 
-def crontab_trigger(expr: str, tz: ZoneInfo, jitter: int | None) -> CronTrigger:
-    """A crontab line with crontab's weekday numbers (0 and 7 = Sunday), which APScheduler 3 does not use."""
-    return CronTrigger(**crontab_fields(expr), timezone=tz, jitter=jitter)  # checked by `schedule_problem`
+def crontab_trigger(expr: str, tz: ZoneInfo, jitter: int | None) -> BaseTrigger:
+    """A crontab line as crontab means it (weekdays 0 and 7 = Sunday; a restricted day of month and day of week:
+    either day), which APScheduler 3's `CronTrigger` alone does not (`review.config.crontab_fields`)."""
+    alternatives = crontab_fields(expr)  # checked by `schedule_problem`
+    if len(alternatives) == 1:
+        return CronTrigger(**alternatives[0], timezone=tz, jitter=jitter)
+    return OrTrigger([CronTrigger(**fields, timezone=tz) for fields in alternatives], jitter=jitter)
 
 
 def source_trigger(src: SourceConfig, cfg: Config) -> BaseTrigger:
@@ -137,6 +193,17 @@ def sync_jobs(scheduler: BackgroundScheduler, cfg: Config) -> None:
             first["next_run_time"] = now + timedelta(seconds=random.uniform(0, min(cfg.daemon.jitter_s, 60)))
         scheduler.add_job(JOB_FUNC, spec.trigger, args=args, id=spec.id, name=spec.id, executor=spec.executor,
                           replace_existing=True, **first)
+
+
+def config_stamp(path: str) -> tuple[int, int] | None:
+    """What changes when the configuration file is edited or replaced: its modification time and size."""
+    if not path:
+        return None
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_mtime_ns, st.st_size
 
 
 def _descendants(pid: int) -> list[int]:
@@ -211,13 +278,15 @@ class Daemon:
     def __init__(self, cfg: Config, store: Store) -> None:
         self.cfg, self.store = cfg, store
         self.holder = this_process()
+        self.config_stamp = config_stamp(cfg.path)  # the file as `cfg` was read (see `_reload_if_changed`)
         self.stop = threading.Event()
+        self.signum = int(signal.SIGTERM)  # what stopped the daemon, for the message of a crawl it stops
         self.in_flight = 0
         self.lock = threading.Condition()
         engine = make_engine(cfg.database.url)
         crawl_workers = max(1, min(2, os.cpu_count() or 1))
         self.scheduler = BackgroundScheduler(
-            jobstores={"default": SQLAlchemyJobStore(engine=engine)},
+            jobstores={"default": PatientJobStore(engine=engine)},
             executors={"default": ThreadPoolExecutor(2), "crawl": ThreadPoolExecutor(crawl_workers)},
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": cfg.daemon.misfire_grace_s},
             timezone=ZoneInfo(cfg.digest.timezone))
@@ -256,8 +325,45 @@ class Daemon:
         except Exception:  # noqa: BLE001 - a status column must never take the daemon down
             log.exception("could not record next run times")
 
+    def _reload_if_changed(self) -> None:
+        """Apply an edited configuration file (sources added, removed or rescheduled, thresholds, recipients ...)
+        without a restart, checked at every heartbeat. A file that does not load is reported once (file, key,
+        line) and the running configuration kept; a new database URL needs a restart."""
+        stamp, previous = config_stamp(self.cfg.path), self.config_stamp
+        if stamp == previous:
+            return
+        self.config_stamp = stamp
+        try:
+            new = load_config(self.cfg.path)
+        except ConfigError as exc:
+            log.error("the configuration file changed but cannot be used, still running with the previous one: %s",
+                      exc)
+            return
+        if new.database.url != self.cfg.database.url:
+            log.error("the configuration file changed [database] url: restart the daemon to use it; still running "
+                      "with the previous configuration")
+            return
+        try:
+            self.store.sync_sources(new.sources)
+            record_thresholds(new, self.store)
+            sync_jobs(self.scheduler, new)
+            scheduled = {s.name for s in new.sources if s.enabled}
+            for src in self.cfg.sources:  # no longer scheduled: `status` must not show a next run
+                if src.name not in scheduled:
+                    self.store.set_next_run(src.name, None)
+        except Exception:  # noqa: BLE001 - the daemon goes on with what it has; the next heartbeat tries again
+            log.exception("could not apply the changed configuration file; trying again")
+            self.config_stamp = previous
+            return
+        old_names = {s.name for s in self.cfg.sources if s.enabled}
+        self.cfg = new
+        self._publish_next_runs()
+        log.info("configuration reloaded from %s: %d sources (added: %s; removed: %s)", new.path, len(scheduled),
+                 ", ".join(sorted(scheduled - old_names)) or "-", ", ".join(sorted(old_names - scheduled)) or "-")
+
     def _signal(self, signum: int, _frame: FrameType | None) -> None:
         log.info("received %s: stopping", signal.Signals(signum).name)
+        self.signum = signum
         self.stop.set()
 
     def run(self) -> int:
@@ -278,18 +384,57 @@ class Daemon:
             self._publish_next_runs()
             log.info("daemon %s started: %d sources, %d jobs", self.holder,
                      sum(1 for s in self.cfg.sources if s.enabled), len(self.scheduler.get_jobs()))
-            while not self.stop.wait(HEARTBEAT_S):
-                if not renew_lease(self.store, self.holder):
-                    log.error("lost the daemon lease (database unreachable too long?): stopping")
-                    self.stop.set()
-                    break
+            ended = self._heartbeat()
             self._shutdown()
-            for src in self.cfg.sources:  # nothing is scheduled while no daemon runs: say so in `status`
-                self.store.set_next_run(src.name, None)
+            if ended != LOST:  # nothing is scheduled while no daemon runs: say so in `status` (unless another
+                # daemon took over: the next runs are its own)
+                self._publish_no_next_runs()
         finally:
-            release_lease(self.store, self.holder)
+            try:
+                release_lease(self.store, self.holder)
+            except SQLAlchemyError as exc:  # the database is gone: the lease expires by itself
+                log.warning("could not release the daemon lease (%s); it expires in %ds", exc,
+                            LEASE_TTL.total_seconds())
         log.info("daemon stopped")
-        return 0
+        # a lost lease or a dead scheduler is a failure: under systemd (Restart=on-failure) the daemon comes back,
+        # and takes the lease again once the database is reachable and no other daemon holds it
+        return 0 if ended is None else 1
+
+    def _publish_no_next_runs(self) -> None:
+        try:
+            for src in self.cfg.sources:
+                self.store.set_next_run(src.name, None)
+        except SQLAlchemyError:
+            log.exception("could not clear the next run times")
+
+    def _heartbeat(self) -> str | None:
+        """Renew the lease every HEARTBEAT_S until asked to stop; None when asked to stop, LOST when
+        the lease was lost, FAILED when the scheduler thread died. The database out
+        of reach for a moment (PostgreSQL restarted, SQLite locked by a long write) is retried; only once the lease
+        may have expired and been taken by another daemon (LEASE_TTL without renewal) does this daemon stop."""
+        renewed = time.monotonic()
+        while not self.stop.wait(HEARTBEAT_S):
+            try:
+                held = renew_lease(self.store, self.holder)
+            except SQLAlchemyError as exc:
+                if time.monotonic() - renewed < LEASE_TTL.total_seconds():
+                    log.warning("could not renew the daemon lease, retrying (database unreachable?): %s",
+                                str(exc).splitlines()[0])
+                    continue
+                log.error("could not renew the daemon lease for %ds (database unreachable): stopping; another "
+                          "daemon may take over", LEASE_TTL.total_seconds())
+                return LOST
+            if not held:
+                log.error("lost the daemon lease (database unreachable too long, another daemon took over): stopping")
+                return LOST
+            renewed = time.monotonic()
+            thread = getattr(self.scheduler, "_thread", None)  # APScheduler's own; None in other versions
+            if thread is not None and not thread.is_alive():
+                log.error("the scheduler thread ended unexpectedly (see the error above): stopping so that the "
+                          "service manager starts the daemon again")
+                return FAILED
+            self._reload_if_changed()
+        return None
 
     def _shutdown(self) -> None:
         _stopping.set()
@@ -301,6 +446,16 @@ class Daemon:
         with self.lock:
             while self.busy() and time.monotonic() < deadline:
                 self.lock.wait(min(1.0, max(deadline - time.monotonic(), 0.01)))
+        if self.busy():
+            # told to stop first, so their runs are recorded as stopped with the daemon, not as crawls killed from
+            # outside (a failure of the source, listed in the weekly digest); a few seconds to close cleanly
+            told = stop_running_crawls(self.signum)
+            if told:
+                log.info("asked %d crawl(s) to stop: %s", len(told), ", ".join(told))
+                with self.lock:
+                    end = time.monotonic() + STOP_CRAWLS_S
+                    while self.busy() and time.monotonic() < end:
+                        self.lock.wait(0.2)
         if self.busy():
             crawls, processes = kill_children()
             log.warning("grace period over: killed %d crawl subprocess(es) (%d processes with their workers)",

@@ -9,18 +9,27 @@ import io
 import logging
 import threading
 from collections.abc import Callable
-from typing import Any
+from datetime import datetime, timedelta
+from datetime import time as dtime
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from review.cli.context import Context
-from review.config import Config
+from review.config import WEEKDAYS, Config
 from review.digest import last_complete_week
+from review.errors import ConfigError
 from review.housekeeping import expire_claims, purge_retention, stale_sources
 from review.mailer import deliver_due, deliver_week
 from review.store import Store
+from review.types import utcnow
+
+if TYPE_CHECKING:
+    from crawler.runner import CrawlStop
 
 log = logging.getLogger("canhgac.jobs")
 _running = {"crawls": 0}  # crawls this daemon runs right now (a scheduling hint, nothing to persist)
 _running_lock = threading.Lock()
+_crawl_stops: set[CrawlStop] = set()  # one per running crawl, to stop them when the daemon stops
 
 
 def crawl_source(cfg: Config, store: Store, name: str) -> Any:
@@ -30,23 +39,38 @@ def crawl_source(cfg: Config, store: Store, name: str) -> Any:
     is started and waited for in this (executor) thread: on Linux it is sent SIGTERM if the thread, or the whole
     daemon, dies first (`crawler.runner.die_with_parent`), so a daemon killed with SIGKILL orphans no crawl.
     """
-    from crawler.runner import run_source, shared_cores_settings
+    from crawler.runner import CrawlStop, run_source, shared_cores_settings
 
+    stop = CrawlStop()
     with _running_lock:
         _running["crawls"] += 1
         at_once = _running["crawls"]
+        _crawl_stops.add(stop)
     try:
         outcome = run_source(cfg.path or None, name, cfg.crawler.crawl_timeout_s,
-                             settings=shared_cores_settings(at_once))
+                             settings=shared_cores_settings(at_once), stop=stop)
+    except ConfigError as exc:  # the file was edited since the daemon read it (a source removed, a typo)
+        log.warning("crawl %s not started: the configuration file cannot be used for it: %s", name, exc)
+        return None
     finally:
         with _running_lock:
             _running["crawls"] -= 1
+            _crawl_stops.discard(stop)
     level = logging.INFO if outcome.ok else logging.WARNING
     log.log(level, "crawl %s %s: %d new items, %d pages, %d errors in %.1fs%s", name,
             "ok" if outcome.ok else "FAILED", outcome.items_new, outcome.pages, outcome.errors, outcome.duration_s,
             f" ({outcome.message})" if outcome.message and not outcome.ok else "")
     queue_waiting_reports(cfg, store)
     return outcome
+
+
+def stop_running_crawls(signum: int) -> list[str]:
+    """Ask this daemon's running crawls to stop (SIGINT: Scrapy's graceful stop), each run then recorded as
+    stopped on request, not as a failure of its source; a crawl starting now is stopped as it starts. Returns the
+    names of the crawls told to stop."""
+    with _running_lock:
+        stops = list(_crawl_stops)
+    return [name for stop in stops for name in stop.request(signum)]
 
 
 _reports_lock = threading.Lock()
@@ -102,22 +126,53 @@ def check_stale_sources(cfg: Config, store: Store) -> list[str]:
     return stale
 
 
-def weekly_digest(cfg: Config, store: Store) -> None:
+def weekly_digest(cfg: Config, store: Store, now: datetime | None = None) -> None:
     """Send last week's summary (the daemon calls this on [digest] weekday/hour)."""
     if not cfg.digest.recipients or not cfg.smtp.host:
         log.info("weekly digest skipped: no [digest] recipients or no [smtp] host configured")
         return
-    week = last_complete_week(cfg.digest.timezone)
-    report = deliver_week(store, cfg, week)
+    week = last_complete_week(cfg.digest.timezone, now)
+    report = deliver_week(store, cfg, week, now=now)
     log.info("weekly digest %s: sent to %d, failed %d, skipped %d", week, len(report.sent), len(report.failed),
              len(report.skipped))
 
 
-def retry_digests(cfg: Config, store: Store) -> None:
-    """Retry failed deliveries whose backoff has passed (also run once at daemon start)."""
+def last_digest_slot(cfg: Config, now: datetime | None = None) -> datetime:
+    """The most recent time ([digest] weekday/hour, local) the weekly digest was due, at or before `now`."""
+    zone = ZoneInfo(cfg.digest.timezone)
+    local = (now or utcnow()).astimezone(zone)
+    monday = local.date() - timedelta(days=local.weekday())
+    slot = datetime.combine(monday + timedelta(days=WEEKDAYS.index(cfg.digest.weekday)), dtime(cfg.digest.hour),
+                            tzinfo=zone)
+    return slot - timedelta(days=7) if slot > local else slot
+
+
+def catch_up_weekly_digest(cfg: Config, store: Store, now: datetime | None = None) -> None:
+    """The weekly digest whose time passed while no daemon ran (APScheduler drops a run missed by more than
+    `misfire_grace_s`: a daemon down at Monday 08:00 would never send that week): sent now, when nobody has had
+    that week yet. A week already planned (sent, failing, sent by hand) is left to `deliver_due` and the CLI."""
+    if not cfg.digest.recipients or not cfg.smtp.host:
+        return
+    now = now or utcnow()
+    slot = last_digest_slot(cfg, now)
+    if now - slot <= timedelta(seconds=cfg.daemon.misfire_grace_s):
+        return  # the scheduled run itself (also when started late, within the grace time) sends it
+    week = last_complete_week(cfg.digest.timezone, slot)
+    if store.digest_deliveries(week):
+        return
+    log.info("weekly digest %s was not sent at its time (no daemon running then): sending it now", week)
+    report = deliver_week(store, cfg, week, now=now)
+    log.info("weekly digest %s: sent to %d, failed %d, skipped %d", week, len(report.sent), len(report.failed),
+             len(report.skipped))
+
+
+def retry_digests(cfg: Config, store: Store, now: datetime | None = None) -> None:
+    """Retry failed deliveries whose backoff has passed, and send a weekly digest missed while the daemon was
+    down (also run once at daemon start)."""
     if not cfg.smtp.host:
         return
-    for report in deliver_due(store, cfg):
+    catch_up_weekly_digest(cfg, store, now)
+    for report in deliver_due(store, cfg, now=now):
         log.info("digest retry %s: sent to %d, failed %d", report.iso_week, len(report.sent), len(report.failed))
 
 

@@ -222,8 +222,12 @@ class _Reader:
         if not section:
             return self._top_level_line(key) if key else None
         block = self._block(section, index)
-        if block is None:  # `[review.x]` alone: the section exists only through its sub-table
-            return self._subtable_line(section, key.partition(".")[0], -1, len(self.lines)) if key else None
+        if block is None:  # `[review.x]` alone: the section exists only through its sub-table, or it is written
+            # at the top (`crawler.timeout = 5`, `sources = [{ ... }]`)
+            found = self._subtable_line(section, key.partition(".")[0], -1, len(self.lines)) if key else None
+            if found is None and key:
+                found = self._top_level_line(f"{section}.{key.partition('.')[0]}")
+            return found if found is not None else self._top_level_line(section)
         start, end = block
         if key is None:
             return start + 1
@@ -294,7 +298,8 @@ def _check(reader: _Reader, section: str, table: Mapping[str, Any], spec: Mappin
         key = prefix + name
         if name not in spec:
             known = ", ".join(sorted(spec))
-            raise reader.error(f"khoá không xác định (các khoá hợp lệ: {known})", section, key, index)
+            raise reader.error(f"khoá không xác định{_closest(name, sorted(spec))} (các khoá hợp lệ: {known})", section,
+                               key, index)
         want = spec[name]
         if want is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
@@ -339,15 +344,63 @@ def _db_url(reader: _Reader, url: str) -> None:
         raise reader.error("hãy dùng trình điều khiển psycopg 3: postgresql+psycopg://...", "database", "url")
 
 
-def crontab_fields(expr: str) -> dict[str, str]:
-    """A crontab expression (`M H DOM MON DOW`) as APScheduler `CronTrigger` keyword arguments, with
-    crontab's weekday numbers (0 and 7 = Sunday) turned into names, since APScheduler 3 counts from Monday."""
+def crontab_fields(expr: str) -> list[dict[str, str]]:
+    """A crontab expression (`M H DOM MON DOW`) as APScheduler `CronTrigger` keyword arguments: one set, or two
+    whose union is the schedule. APScheduler 3 counts weekdays from Monday and ANDs the day of month with the
+    day of week; crontab numbers them from Sunday (0 and 7), and runs on either day when both fields are
+    restricted (`0 8 1 * 1`: the 1st of each month and every Monday). Raises ValueError for a bad day of week."""
     minute, hour, day, month, dow = expr.split()
-    bad = [n for n in re.findall(r"(?<![/\d])\d+", dow) if int(n) > 7]
-    if bad:
-        raise ValueError(f"thứ trong tuần {bad[0]} không nằm trong 0-7")
-    dow = re.sub(r"(?<![/\d])\d+", lambda m: CRON_DOW[int(m.group(0)) % 7], dow)
-    return {"minute": minute, "hour": hour, "day": day, "month": month, "day_of_week": dow}
+    days = crontab_weekdays(dow)
+    base = {"minute": minute, "hour": hour, "month": month}
+    if day.startswith("*") or dow.startswith("*"):  # crontab: the restricted field alone decides
+        return [{**base, "day": day, "day_of_week": days}]
+    return [{**base, "day": day, "day_of_week": "*"}, {**base, "day": "*", "day_of_week": days}]
+
+
+_DOW_TERM = re.compile(r"^(\*|\w+)(?:-(\w+))?(?:/(\d+))?$")
+
+
+def crontab_weekdays(field_text: str) -> str:
+    """Crontab's day-of-week field (numbers 0-7 from Sunday, names, lists, ranges, steps) as APScheduler's
+    names, Monday first (`0-4` -> `mon-thu,sun`); `*` for every day. Raises ValueError (Vietnamese)."""
+    chosen: set[int] = set()  # crontab numbers, 0 = Sunday
+    for term in field_text.lower().split(","):
+        m = _DOW_TERM.match(term)
+        if not m:
+            raise ValueError(f"thứ trong tuần {term!r} không hợp lệ (cần số 0-7, tên như mon, khoảng 1-5, bước */2)")
+        first, last, step = m.group(1), m.group(2), int(m.group(3) or 1)
+        if step < 1:
+            raise ValueError(f"bước {step} trong thứ trong tuần {term!r} phải từ 1 trở lên")
+        if first == "*":
+            if last is not None:
+                raise ValueError(f"thứ trong tuần {term!r} không hợp lệ")
+            lo, hi = 0, 6
+        else:
+            lo = _crontab_day(first)
+            hi = _crontab_day(last) if last is not None else (7 if m.group(3) else lo)  # `1/2`: from 1 on
+            if hi < lo:
+                raise ValueError(f"khoảng thứ trong tuần {term!r} phải đi từ nhỏ đến lớn (0 và 7 = Chủ nhật)")
+        chosen.update(d % 7 for d in range(lo, hi + 1, step))
+    if len(chosen) == 7:
+        return "*"
+    order = [d for d in (1, 2, 3, 4, 5, 6, 0) if d in chosen]  # APScheduler's week: Monday first
+    runs: list[list[int]] = []
+    for d in order:
+        if runs and (runs[-1][-1] + 1) % 7 == d and runs[-1][-1] != 0:
+            runs[-1].append(d)
+        else:
+            runs.append([d])
+    return ",".join(CRON_DOW[r[0]] if len(r) == 1 else f"{CRON_DOW[r[0]]}-{CRON_DOW[r[-1]]}" for r in runs)
+
+
+def _crontab_day(text: str) -> int:
+    if text.isdigit():
+        if int(text) > 7:
+            raise ValueError(f"thứ trong tuần {text} không nằm trong 0-7")
+        return int(text)
+    if text in CRON_DOW:
+        return CRON_DOW.index(text)
+    raise ValueError(f"thứ trong tuần {text!r} không hợp lệ (cần số 0-7 hoặc tên: {', '.join(CRON_DOW)})")
 
 
 def schedule_problem(schedule: str) -> str | None:
@@ -369,10 +422,11 @@ def schedule_problem(schedule: str) -> str | None:
     from apscheduler.triggers.cron import CronTrigger
 
     try:
-        trigger = CronTrigger(timezone=UTC, **crontab_fields(m.group(1)))
+        triggers = [CronTrigger(timezone=UTC, **fields) for fields in crontab_fields(m.group(1))]
     except ValueError as exc:
         return f"lịch chạy không hợp lệ {schedule!r}: {exc}"
-    if trigger.get_next_fire_time(None, datetime.now(UTC)) is None:
+    now = datetime.now(UTC)
+    if all(trigger.get_next_fire_time(None, now) is None for trigger in triggers):
         return f"lịch chạy không hợp lệ {schedule!r}: không bao giờ đến lượt chạy"
     return None
 
@@ -492,6 +546,11 @@ def parse_config(text: str, path: str = "<string>") -> Config:
         raise reader.error("cần số cổng 1-65535", "smtp", "port")
     if smtp.get("security", "starttls") not in ("starttls", "ssl", "none"):
         raise reader.error("cần starttls, ssl hoặc none", "smtp", "security")
+    if "sender" in smtp:
+        _, addr = recipient_address(smtp["sender"])
+        if not re.match(r"^[^@\s\"<>,]+@[^@\s\"<>,]+$", addr) or not _mail_header_address(addr):
+            raise reader.error(f"không phải địa chỉ e-mail: {smtp['sender']!r} (cần dạng canhgac@sovhtt.gov.vn hoặc "
+                               "Sở VHTTDL <canhgac@sovhtt.gov.vn>)", "smtp", "sender")
     if smtp.get("user") and smtp.get("host"):
         env = smtp.get("password_env", SmtpConfig.password_env)
         if not env or env not in os.environ:
@@ -506,12 +565,21 @@ def parse_config(text: str, path: str = "<string>") -> Config:
     if not valid_timezone(tz):
         raise reader.error(f"múi giờ không xác định {tz!r}: cần tên IANA, ví dụ Asia/Ho_Chi_Minh",
                            "digest", "timezone")
-    for addr in digest.get("recipients", ()):
-        if not re.match(r"^[^@\s]+@[^@\s]+$", addr):
-            raise reader.error(f"không phải địa chỉ e-mail: {addr!r}", "digest", "recipients")
+    addresses: dict[str, str] = {}  # address, case-folded -> the recipient as written
+    for written in digest.get("recipients", ()):
+        _, addr = recipient_address(written)
+        if not re.match(r"^[^@\s\"<>,]+@[^@\s\"<>,]+$", addr) or not _mail_header_address(addr):
+            raise reader.error(f"không phải địa chỉ e-mail: {written!r} (cần dạng lanhdao@sovhtt.gov.vn hoặc "
+                               "Nguyễn Văn A <lanhdao@sovhtt.gov.vn>)", "digest", "recipients")
         if not _MAIL_DOMAIN.match(addr.rpartition("@")[2]):  # "lanhdao@sovhtt": a domain cut short
-            raise reader.error(f"địa chỉ e-mail {addr!r} thiếu tên miền đầy đủ (ví dụ lanhdao@sovhtt.gov.vn)",
+            raise reader.error(f"địa chỉ e-mail {written!r} thiếu tên miền đầy đủ (ví dụ lanhdao@sovhtt.gov.vn)",
                                "digest", "recipients")
+        if len(written) > RECIPIENT_MAX:  # the length of `digests_sent.recipient`
+            raise reader.error(f"người nhận {written[:40]!r}... dài quá {RECIPIENT_MAX} ký tự", "digest", "recipients")
+        if addr.casefold() in addresses:  # two rows of `digests_sent`: the same person would get every digest twice
+            raise reader.error(f"trùng người nhận: {written!r} và {addresses[addr.casefold()]!r} là một địa chỉ",
+                               "digest", "recipients")
+        addresses[addr.casefold()] = written
     if digest.get("base_url"):
         _http_url(reader, digest["base_url"], "digest", "base_url", None)
     review = built.get("review", {})
@@ -540,6 +608,35 @@ def parse_config(text: str, path: str = "<string>") -> Config:
         daemon=DaemonConfig(**built.get("daemon", {})),
         path=path,
     )
+
+
+RECIPIENT_MAX = 256
+_NAMED = re.compile(r"^(?P<name>[^<>]*?)\s*<(?P<addr>[^<>]*)>$")
+
+
+def recipient_address(recipient: str) -> tuple[str, str]:
+    """(display name, address) of a `[digest] recipients` entry: `lan@so.gov.vn` or, with a name to show in the
+    mail's To line, `Nguyễn Thị Lan <lan@so.gov.vn>` (quotes around the name optional)."""
+    m = _NAMED.match(recipient.strip())
+    if not m:
+        return "", recipient.strip()
+    name = m.group("name").strip()
+    if len(name) >= 2 and name[0] == name[-1] == '"':
+        name = name[1:-1].replace('\\"', '"').strip()
+    return unicodedata.normalize("NFC", name), m.group("addr").strip()
+
+
+def _mail_header_address(addr: str) -> bool:
+    """Whether `addr` can be written in a mail's To line (`a..b@x.vn`, `a;b@x.vn` cannot): the digest is addressed
+    with it, and a refusal then would only show up as failed deliveries, week after week."""
+    from email.errors import HeaderParseError
+    from email.headerregistry import Address
+
+    try:
+        Address(addr_spec=addr)
+    except (ValueError, HeaderParseError):
+        return False
+    return True
 
 
 # the domain of a recipient: dotted labels (letters, digits, hyphens; IDN in Unicode too), or localhost

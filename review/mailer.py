@@ -32,11 +32,12 @@ import ssl
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from typing import TYPE_CHECKING
 
-from review.config import Config, SmtpConfig
+from review.config import Config, SmtpConfig, recipient_address
 from review.digest import DigestData, collect_digest
 from review.digest_render import render_html, render_text, subject
 from review.errors import UsageError
@@ -67,12 +68,14 @@ def build_message(data: DigestData, cfg: Config, recipient: str, chart_png: byte
 
         chart_png = flags_chart_png(data)
     chart = chart_png
-    domain = cfg.smtp.sender.rsplit("@", 1)[-1] or "localhost"
+    sender_name, sender = recipient_address(cfg.smtp.sender)  # "Sở VHTTDL <canhgac@...>" may name the office
+    domain = sender.rsplit("@", 1)[-1] or "localhost"
     cid = make_msgid("chart", domain=domain)
     msg = EmailMessage()
     msg["Subject"] = subject(data)
-    msg["From"] = cfg.smtp.sender
-    msg["To"] = recipient
+    msg["From"] = Address(display_name=sender_name, addr_spec=sender)
+    name, addr = recipient_address(recipient)
+    msg["To"] = Address(display_name=name, addr_spec=addr)  # quoted as needed: "Trần, Văn B" stays one person
     msg["Date"] = formatdate(localtime=False)
     msg["Message-ID"] = make_msgid("digest", domain=domain)
     msg["X-Canhgac-Week"] = data.iso_week
@@ -216,9 +219,13 @@ def deliver_due(store: Store, cfg: Config, *, now: datetime | None = None,
                 tls_context: ssl.SSLContext | None = None) -> list[DeliveryReport]:
     """Retry every failed or pending delivery whose backoff has passed, week by week."""
     now = now or utcnow()
+    # a recipient taken off [digest] recipients (someone who left the office) is not written to any more, even for
+    # a week that was failing for them
+    configured = {recipient_address(r)[1].casefold() for r in cfg.digest.recipients}
     weeks: dict[str, list[str]] = {}
     for d in store.due_digest_deliveries(now):
-        weeks.setdefault(d.iso_week, []).append(d.recipient)
+        if recipient_address(d.recipient)[1].casefold() in configured:
+            weeks.setdefault(d.iso_week, []).append(d.recipient)
     return [_deliver(store, cfg, week, recipients, now, False, tls_context) for week, recipients in weeks.items()]
 
 

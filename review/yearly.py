@@ -66,6 +66,7 @@ class Summary:
     reports_by_verdict: Counter[str] = field(default_factory=Counter)  # the entry's current verdict|""
     reports_opened: int = 0  # reports that opened an entry
     reports_joined: int = 0  # reports that joined an existing entry
+    counted_at: datetime = field(default_factory=lambda: datetime.now(UTC))  # the data is as of this instant
 
     @property
     def reports(self) -> int:
@@ -172,6 +173,15 @@ def period_text(since: datetime, until: datetime) -> str:
     return f"{since.astimezone(VN_TZ).strftime(fmt)} – {last.astimezone(VN_TZ).strftime(fmt)}"
 
 
+def as_of_note(summary: Summary) -> list[list[Any]]:
+    """A report made before its period ends (the year's report is due before 10 December) holds the data up to
+    the moment it was made, not to the period's last day: say so next to the period."""
+    if summary.counted_at >= summary.until:
+        return []
+    at = summary.counted_at.astimezone(VN_TZ).strftime("%H:%M ngày %d/%m/%Y")
+    return [["Số liệu tính đến", f"{at} (kỳ báo cáo chưa kết thúc: số liệu từ sau thời điểm này chưa được tính)"]]
+
+
 def write_summary(summary: Summary, path: Path) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Font
@@ -208,6 +218,7 @@ def write_summary(summary: Summary, path: Path) -> None:
     by_outcome = "; ".join(f"{VERDICT_VI[v]}: {summary.reports_by_verdict[v]}" for v in VERDICTS)
     notes: list[list[Any]] = [
         ["Kỳ báo cáo", period_text(summary.since, summary.until)],
+        *as_of_note(summary),
         ["Tổng số mục gắn cờ", summary.total],
         ["Số mục từ phản ánh không gắn cờ (dưới mọi ngưỡng)", summary.unflagged],
         ["Tổng số phản ánh của người dân nhận được", summary.reports],
