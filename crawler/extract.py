@@ -4,7 +4,8 @@ trafilatura finds the main text and metadata; a source's configured selectors ov
 Pages are read as UTF-8 when they are (whatever a Western charset they declare says), else in their
 declared charset (unless a Western one is declared over Windows-1258 Vietnamese), else as Windows-1258 (what
 older Vietnamese portals use); every string comes out NFC-normalised, since Vietnamese text arrives in NFD too.
-Dates come out as aware UTC datetimes; a time of day written without a zone is Vietnam time (UTC+7).
+Dates come out as aware UTC datetimes; a time of day written without a zone is Vietnam time (UTC+7), and a day
+written without a time is 00:00 that day in Vietnam.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ class Extracted:
     author: str | None
     published_at: datetime | None
     language: str | None
+    navigation_only: bool = False  # the page's text was only its menus and link lists (`_without_navigation`)
 
 
 def nfc(text: str) -> str:
@@ -254,31 +256,59 @@ _DMY = re.compile(r"(?<!\d)(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})(?!\d)
 _TIME = re.compile(r"(?<!\d)(\d{1,2})\s*[:hH]\s*(\d{2})(?:\s*:\s*(\d{2}))?(?!\d)(?:\s*(AM|PM|SA|CH)(?![A-Za-z]))?"
                    r"(?:\s*([+-])(\d{2}):?(\d{2})(?!\d))?", re.IGNORECASE)
 
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTH = (r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t|tember)?"
+          r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)(?![a-z])\.?")
+_EN_DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
+# "4 Dec 2026", "04 December, 2026", "Dec 4, 2026", "December 4th 2026": an RFC 2822 pubDate without its time,
+# which email.utils refuses, or an English byline
+_EN_DATE = re.compile(rf"(?<![\d\w]){_EN_DAY}\s+{_MONTH},?\s+(\d{{4}})(?!\d)"
+                      rf"|(?<![\w]){_MONTH}\s+{_EN_DAY},?\s+(\d{{4}})(?!\d)", re.IGNORECASE)
+
+
+def _numeric_months(value: str) -> str:
+    """English month names written as numbers ("04 Dec 2026" -> "04/12/2026"), for `_vietnamese_date`."""
+    def numeric(m: re.Match[str]) -> str:
+        day, month, year = (m[1], m[2], m[3]) if m[1] else (m[5], m[4], m[6])
+        return f"{day}/{_MONTHS.index(month[:3].lower()) + 1}/{year}"
+    return _EN_DATE.sub(numeric, value)
+
 
 def parse_date(value: str | None) -> datetime | None:
     """A published date as an aware UTC datetime. ISO 8601 and RFC 2822 keep the zone they write; a time of day
     without one is Vietnam time (UTC+7), as is Vietnamese "Thứ Hai, 02/12/2026 - 08:15", "08:15 02/12/2026",
-    "02/12/2026 08:15 GMT+7". A date without a time ("ngày 2/12/2026", "2026-12-02") is that day at 00:00 UTC,
-    so its date reads as written. Relative dates ("2 giờ trước") and impossible dates give None."""
+    "02/12/2026 08:15 GMT+7". A date without a time ("ngày 2/12/2026", "2026-12-02", an RFC 2822 pubDate without
+    its time "Wed, 02 Dec 2026") is that calendar day in Vietnam: 00:00 Vietnam time (17:00 UTC the day before),
+    which moderators are shown as the date alone (`review.vi.hhmm`). Relative dates ("2 giờ trước") and
+    impossible dates give None, as do dates that leave the calendar when moved to UTC (.NET's "no date",
+    DateTime.MinValue, "0001-01-01T00:00:00" in a feed or on a page, is before year 1 in UTC)."""
     if not value or not value.strip():
         return None
+    try:
+        return _parse_date(value.strip())
+    except OverflowError:
+        return None
+
+
+def _parse_date(value: str) -> datetime | None:
     from email.utils import parsedate_to_datetime
 
-    value = value.strip()
     try:
         iso = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         pass
-    else:
-        has_time = len(value) > 10
-        return _to_utc(iso, VN_TZ if has_time else UTC)
+    else:  # a date alone is a naive midnight: Vietnam's, like a time without a zone
+        return _to_utc(iso, VN_TZ)
     try:
         rfc = parsedate_to_datetime(value)
     except (ValueError, TypeError, IndexError):
         pass
     else:  # "-0000" is UTC of unknown origin; no zone at all is a Vietnamese site's local time
+        year = re.search(r"(?<![\d+-])(\d{4})(?!\d)", value)
+        if year and int(year[1]) != rfc.year:  # email.utils reads year "0001" as 2001
+            return None
         return _to_utc(rfc, UTC if re.search(r"-0000\s*$", value) else VN_TZ)
-    return _vietnamese_date(value)
+    return _vietnamese_date(_numeric_months(value))
 
 
 def _to_utc(dt: datetime, zone: tzinfo) -> datetime:
@@ -302,8 +332,8 @@ def _vietnamese_date(value: str) -> datetime | None:
     day, month, year = (int(g) for g in (d.groups()[:3] if d[1] else d.groups()[3:]))
     t = _TIME.search(value[:d.start()] + " " + value[d.end():])
     try:
-        if t is None:
-            return datetime(year, month, day, tzinfo=UTC)
+        if t is None:  # a day: that calendar day in Vietnam, whatever zone the line names
+            return datetime(year, month, day, tzinfo=VN_TZ).astimezone(UTC)
         hour, minute, second = int(t[1]), int(t[2]), int(t[3] or 0)
         if t[4] and t[4].upper() in ("PM", "CH") and hour < 12:
             hour += 12
@@ -398,16 +428,52 @@ def extract_article(html: str, url: str, selectors: Selectors | None = None, *,
     date = getattr(doc, "date", None)
     if date and not _dated_page(date, html, url):
         date = None
+    sel_text = ""
     if any((selectors.title, selectors.text, selectors.author, selectors.date)) or not title:
         sel = sel or Selector(text=html or "<html></html>")
         title = select_text(sel, selectors.title) or title or select_text(sel, "title")
-        text = select_text(sel, selectors.text) or text
+        sel_text = select_text(sel, selectors.text)
+        text = sel_text or text
         author = select_text(sel, selectors.author) or author
         date = sel_date or date
     # legacy font encodings the page's bytes did not show (character references such as "&#181;")
     text, title = clean_text(legacy_encoding.to_unicode(text)), clean_text(legacy_encoding.to_unicode(title))
+    navigation_only = False
+    if text and not sel_text:  # what the operator's selector picked is content by definition
+        kept = _without_navigation(text, html, sel)
+        navigation_only, text = kept != text, kept
     published = parse_date(date)
     if published is not None and date and not sel_date and _YMD.fullmatch(date):
         published = _timed(date, html) or published  # trafilatura's date is a day: the page may write its time
     return Extracted(title=title, text=text, author=clean_text(author) if author else None,
-                     published_at=published, language=guess_language(f"{title}\n{text}"))
+                     published_at=published, language=guess_language(f"{title}\n{text}"),
+                     navigation_only=navigation_only)
+
+
+_LINK_LINE = 150  # longer lines are paragraphs, not the text of a link
+_NAV_LINES = 5  # a menu has more entries than that; a short post's few short paragraphs are not worth a parse
+_NAV_SHARE = 0.8
+_NAV_KEEP = 200  # a paragraph's worth
+
+
+def _without_navigation(text: str, html: str, sel: Selector | None) -> str:
+    """`text` without the page's menus and link lists when they are nearly all of it.
+
+    On a page whose content is not in its HTML (drawn by JavaScript, shown in a PDF viewer or an iframe),
+    trafilatura falls back on the whole page's text: its menus, "Tin mới" titles, footer links. Every page of
+    such a site then reads alike and is grouped as copies of one story, the classifier scores menus, and a
+    feed entry's own summary is discarded for them. When at least 80% of the text is in lines that are the
+    text of a link on the page, those lines are dropped and the rest is kept only if it is a paragraph's worth
+    (200 characters); otherwise the text is empty and the caller falls back on the feed's summary, or the title
+    alone."""
+    lines = [line for line in text.splitlines() if line]
+    total = sum(map(len, lines))
+    if len(lines) < _NAV_LINES or sum(len(line) for line in lines if len(line) <= _LINK_LINE) < _NAV_SHARE * total:
+        return text  # paragraphs: no need to read the page's links (a second parse of the page)
+    sel = sel or Selector(text=html or "<html></html>")
+    anchors = {clean_text(a) for a in sel.xpath("//a").xpath("normalize-space(string())").getall()}
+    anchors.discard("")
+    if sum(len(line) for line in lines if line in anchors) < _NAV_SHARE * total:
+        return text
+    rest = clean_text("\n".join(line for line in text.splitlines() if line not in anchors))
+    return rest if len(rest) >= _NAV_KEEP else ""

@@ -28,12 +28,18 @@ def category_vi(category: str | None) -> str:
     return VI_LABELS.get(category or "", category or "-")
 
 
-def hhmm(t: datetime | None) -> str:
+def hhmm(t: datetime | None, *, day_if_midnight: bool = False) -> str:
     """Clock time in Vietnam time, with the date when it is not today and the year when it is not this year
-    (an old rumour posted again is judged by its year)."""
+    (an old rumour posted again is judged by its year).
+
+    `day_if_midnight`: for a published date, which a site may write without a time ("04/12/2026"), stored as
+    00:00 Vietnam time (`crawler.extract.parse_date`): exactly 00:00:00 in Vietnam is shown as the date alone,
+    dd/mm/yyyy, rather than a time the site never wrote."""
     if t is None:
         return "-"
     local = t.astimezone(VN_TZ)
+    if day_if_midnight and (local.hour, local.minute, local.second, local.microsecond) == (0, 0, 0, 0):
+        return local.strftime("%d/%m/%Y")
     today = datetime.now(VN_TZ).date()
     if local.date() == today:
         return local.strftime("%H:%M")

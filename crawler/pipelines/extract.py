@@ -2,8 +2,10 @@
 
 Spiders hand over the decoded page (`item.html`) with whatever the listing already said: a feed
 entry's title, summary and author fill in what the page lacks, and a listed date (feed entry, sitemap)
-wins over the page's, so trafilatura skips its extensive date search. Items without a page (ads read
-on their board, citizen reports) pass through untouched.
+wins over the page's, so trafilatura skips its extensive date search. A page whose text is only its menus
+and link lists (`crawler.extract._without_navigation`) gives none: the feed's summary stands in, else the title
+alone is kept and the run notes it. Items without a page (ads read on their board, citizen reports) pass through
+untouched.
 """
 
 from __future__ import annotations
@@ -44,4 +46,7 @@ class ExtractStage:
         if not item.text and not item.title:
             self.ctx.error(f"{item.url}: trang trống (không lấy được tiêu đề hay nội dung)")
             raise DropItem(f"empty page: {item.url}")
+        if ex.navigation_only and not item.text:  # nor a feed summary in its place: the officer should know
+            self.ctx.error(f"{item.url}: trang chỉ có trình đơn và liên kết, không có nội dung chính (nội dung hiện "
+                           "bằng JavaScript, hoặc nằm trong tệp, khung nhúng): chỉ lưu tiêu đề")
         return item

@@ -32,12 +32,15 @@ class AdsSpider(ListingSpider):
         nodes = select(sel, s.item)
         if not nodes:
             self.nothing_matched(response, "item", s.item, "tin rao")
+        base = self.base_url(response)
         for node in nodes:
-            item = self.ad_from(node, response.url, fragment=True)
+            item = self.ad_from(node, response.url, fragment=True, base=base)
             if item is not None and self.first_time(item.canonical_url):
                 yield item
 
-    def ad_from(self, node: Selector, page_url: str, *, fragment: bool) -> CollectedItem | None:
+    def ad_from(self, node: Selector, page_url: str, *, fragment: bool, base: str | None = None) -> CollectedItem | None:
+        """The listing in `node` of the page at `page_url`; its link is relative to `base` (the page's <base href>,
+        `ListingSpider.base_url`), else to `page_url`."""
         s = self.cfg.selectors
         title = select_text(node, s.title) if s.title else ""
         text = select_text(node, s.text) if s.text else select_text(node, "./descendant-or-self::*")
@@ -45,7 +48,7 @@ class AdsSpider(ListingSpider):
         contact = select_text(node, s.contact) if s.contact else ""
         if not (title or text):
             return None
-        joined = [join_url(page_url, h) for h in (hrefs(node, s.link) if s.link else [])]
+        joined = [join_url(base or page_url, h) for h in (hrefs(node, s.link) if s.link else [])]
         links = [u for u in joined if u is not None and is_crawlable(u)]  # a malformed link: as if it had none
         url = links[0] if links else page_url
         extra: dict[str, Any] = {k: v for k, v in (("price", price), ("contact", contact)) if v}
@@ -57,9 +60,10 @@ class AdsSpider(ListingSpider):
 
     def parse_article(self, response: Response) -> Iterator[Any]:
         sel = Selector(text=self.page_text(response) or "<html></html>", base_url=response.url)
-        item = self.ad_from(sel, response.url, fragment=False)
+        item = self.ad_from(sel, response.url, fragment=False, base=self.base_url(response))
         if item is None:
             self.ctx.error(f"{response.url}: trang tin rao không có nội dung")
             return
         item.raw_hash = sha256(response.body)
+        item.entry_url, item.entry_hash = response.meta.get("entry_url"), response.meta.get("entry_hash")
         yield item

@@ -35,6 +35,11 @@ from review.errors import UsageError
 from review.items import feed_state_key
 from review.models import MAX_URL_LENGTH
 
+#: The "already seen" marker (`SourceSpider.entry_key`) of a page listed without a change signal (a listing
+#: page's link, a sitemap <loc> without <lastmod>): saved with its item, so a link that redirects elsewhere
+#: (http to https, /?p=123 to its slug) is not fetched again each run although no item has its URL.
+LISTED = "listed"
+
 
 def sha256(data: bytes | str) -> str:
     return hashlib.sha256(data.encode("utf-8") if isinstance(data, str) else data).hexdigest()

@@ -11,7 +11,7 @@ from parsel import Selector, SelectorList
 from scrapy.http import Response
 
 from crawler.extract import decode_body
-from crawler.spiders.base import SourceSpider
+from crawler.spiders.base import LISTED, SourceSpider
 from crawler.urls import canonical_url, is_crawlable, join_url, looks_like_web_link
 
 
@@ -44,13 +44,18 @@ class ListingSpider(SourceSpider):
             for url in self.crawlable_links(response, hrefs(sel, nxt)[:1]):
                 yield scrapy.Request(url, callback=self.parse, errback=self.on_error, meta={"page": page + 1})
 
+    @staticmethod
+    def base_url(response: Response) -> str:
+        """What the page's relative links are relative to: its <base href>, else its URL."""
+        try:
+            return response.urljoin("")
+        except ValueError:
+            return response.url
+
     def crawlable_links(self, response: Response, found: list[str]) -> list[str]:
         """The http(s) links among `found`, made absolute; a malformed web link is skipped and recorded, a
         mailto:/javascript: link skipped quietly."""
-        try:
-            base = response.urljoin("")  # the page's <base href>, else its URL
-        except ValueError:
-            base = response.url
+        base = self.base_url(response)
         links, bad = [], []
         for href in found:
             url = join_url(base, href)
@@ -75,9 +80,10 @@ class ListingSpider(SourceSpider):
         found = hrefs(sel, query)
         if not found:
             self.nothing_matched(response, key, s.link or s.item, "liên kết")
-        links = self.crawlable_links(response, found)
-        known = self.ctx.store.known_urls(canonical_url(u) for u in links)
-        for url in links:
-            canon = canonical_url(url)
-            if canon not in known and self.first_time(canon):
-                yield self.article_request(url)
+        links = [(url, canonical_url(url)) for url in self.crawlable_links(response, found)]
+        known = self.ctx.store.known_urls(canon for _, canon in links)
+        listed = self.ctx.store.entry_hashes(self.entry_key(canon) for _, canon in links)
+        for url, canon in links:
+            key = self.entry_key(canon)
+            if canon not in known and listed.get(key) != LISTED and self.first_time(canon):
+                yield self.article_request(url, meta={"entry_url": key, "entry_hash": LISTED})

@@ -18,7 +18,7 @@ from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap
 
 from crawler.extract import parse_date
-from crawler.spiders.base import SourceSpider
+from crawler.spiders.base import LISTED, SourceSpider
 from crawler.urls import canonical_url, is_crawlable
 
 MAX_SUB_SITEMAPS = 100
@@ -91,9 +91,10 @@ class SitemapSpider(SourceSpider):
         seen = self.ctx.store.entry_hashes(self.entry_key(c) for _, c, _, _ in urls)
         known = self.ctx.store.known_urls(c for _, c, s, _ in urls if not s)
         for loc, canon, stamp, date in urls:
-            if (stamp and seen.get(self.entry_key(canon)) == stamp) or (not stamp and canon in known) or not self.first_time(canon):
+            key = self.entry_key(canon)
+            if (seen.get(key) == (stamp or LISTED)) or (not stamp and canon in known) or not self.first_time(canon):
                 continue
-            yield self.article_request(loc, meta={"entry_url": self.entry_key(canon), "entry_hash": stamp or None,
+            yield self.article_request(loc, meta={"entry_url": key, "entry_hash": stamp or LISTED,
                                                   "sitemap_date": parse_date(date) if date else None})
 
     def _fail(self, response: Response) -> None:

@@ -118,7 +118,7 @@ def format_detail(d: EntryDetail, *, color: bool = False, max_chars: int = 0,
              + (f", kết luận: {verdict_vi(r.verdict)}" if r.verdict else "")
              + f"; phiên bản {r.version}; ưu tiên {row_priority(r)}; vào hàng chờ {age(r.created_at)} trước",
              p(f"Nguồn: {item.source.name if item.source else (r.source or '-')}  {item.url}"),
-             f"Thu thập: {hhmm(item.fetched_at)}" + (f"; đăng: {hhmm(item.published_at)}" if item.published_at else "")
+             f"Thu thập: {hhmm(item.fetched_at)}" + (f"; đăng: {hhmm(item.published_at, day_if_midnight=True)}" if item.published_at else "")
              + p((f"; tác giả: {item.author}" if item.author else "")
                  + (f"; địa bàn: {', '.join(map(str, item.locality))}" if item.locality else "")),
              ""]

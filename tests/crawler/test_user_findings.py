@@ -20,7 +20,7 @@ import pytest
 from sqlalchemy import func, select
 
 from crawler.cli import main
-from crawler.extract import extract_article
+from crawler.extract import VN_TZ, extract_article
 from crawler.runner import PROJECT_DIR
 from crawler.runner import crawl_env as subprocess_env
 from review.models import AuditLog, Item, ReviewEntry, Score, Source, SourceRun
@@ -183,7 +183,7 @@ def test_a_page_dated_only_by_its_footer_has_no_date(footer: str) -> None:
 ])
 def test_a_page_with_a_real_date_keeps_it(page: str, url: str, day: str) -> None:
     got = extract_article(page, url).published_at
-    assert got is not None and got.date().isoformat() == day
+    assert got is not None and got.astimezone(VN_TZ).date().isoformat() == day
 
 
 def test_forum_post_without_a_date_is_stored_without_one(crawl_env) -> None:  # type: ignore[no-untyped-def]

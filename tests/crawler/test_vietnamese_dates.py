@@ -12,7 +12,7 @@ from review.config import Selectors
 from review.models import Item
 
 VN_0815 = datetime(2026, 12, 2, 1, 15, tzinfo=UTC)  # 02/12/2026 08:15 in Vietnam
-DAY = datetime(2026, 12, 2, tzinfo=UTC)  # a date without a time: the day, as before
+DAY = datetime(2026, 12, 1, 17, tzinfo=UTC)  # a date without a time: that day in Vietnam, 00:00 UTC+7
 
 
 @pytest.mark.parametrize(("value", "expected"), [
