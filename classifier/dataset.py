@@ -2,7 +2,7 @@
 
 Rules (the CLI contract of `canhgac train/classify/evaluate`):
 - A label cell may hold several labels separated by `|` (JSONL: also a list); `clean` means no category;
-  an empty cell (JSONL: null, "" or []) is clean.
+  an empty cell (JSONL: null, "" or []) is clean; `clean` together with a category in one cell is an error.
 - Without a label map, label names are stripped and lowercased ("Scam" and "scam " are the same category).
 - With a label map (`0=clean,1=offensive`), EVERY label value must be a key of the map (keys match exactly,
   after stripping); JSON numbers match as written without a fraction (3 and 3.0 both match "3"). The
@@ -126,6 +126,7 @@ def _label_values(value: object, where: str) -> list[str]:
 def split_labels(value: object, label_map: Mapping[str, str], where: str = "nhãn") -> list[str]:
     """A cell → its categories ([] = clean). Raises DataError for a value missing from a non-empty map."""
     labels: list[str] = []
+    clean_given: str | None = None  # the value that said clean
     for raw in _label_values(value, where):
         if label_map:
             if raw not in label_map:
@@ -135,8 +136,13 @@ def split_labels(value: object, label_map: Mapping[str, str], where: str = "nhã
             name = raw
         for part in name.split("|"):
             part = part.strip().lower()
-            if part and part != CLEAN and part not in labels:
+            if part == CLEAN:
+                clean_given = raw
+            elif part and part not in labels:
                 labels.append(part)
+    if labels and clean_given is not None:  # "clean|scam": an annotation slip, not a scam row to train on silently
+        raise DataError(f"{where}: nhãn {clean_given!r} (clean = không thuộc nhóm nào) ghi cùng nhóm "
+                        f"{'|'.join(labels)} trong một ô; hãy bỏ một trong hai")
     return labels
 
 

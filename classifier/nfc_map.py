@@ -7,7 +7,12 @@ import unicodedata
 
 
 def nfc_with_map(text: str) -> tuple[str, list[int] | None]:
-    """NFC text plus, when it differs from the input, pos[i] = original offset of NFC char i (len+1 long)."""
+    """NFC text plus, when it differs from the input, pos[i] = original offset of NFC char i (len+1 long).
+
+    Each base character and the combining marks after it are composed together. Marks that do not compose
+    (a stray tilde on "c", a second tone mark) stay in the NFC text as their own characters; they map to the
+    cluster's last offsets, not its first, so a span that ends on the base letter ("c" of "c" + U+0303) still
+    ends after it in the original, never on its start (an empty span)."""
     if unicodedata.is_normalized("NFC", text):
         return text, None
     out: list[str] = []
@@ -19,7 +24,11 @@ def nfc_with_map(text: str) -> tuple[str, list[int] | None]:
             j += 1
         piece = unicodedata.normalize("NFC", text[i:j])
         out.append(piece)
-        pos.extend([i] * len(piece))
+        if piece == text[i:j]:
+            pos.extend(range(i, j))
+        else:  # composed: the first character stands for the base and the marks it took in; leftovers come last
+            pos.append(i)
+            pos.extend(max(i, j - (len(piece) - k)) for k in range(1, len(piece)))
         i = j
     pos.append(n)
     return "".join(out), pos

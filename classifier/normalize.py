@@ -23,6 +23,8 @@ from pathlib import Path
 
 from underthesea import text_normalize
 
+from classifier.entities import decode_entities
+from classifier.invisible import compose, drop_invisible, drop_stray_marks
 from classifier.legacy_encoding import to_unicode_with_map
 from classifier.lookalikes import fold_lookalikes
 from classifier.mojibake import repair_with_map
@@ -65,8 +67,15 @@ def _nfc_with_map(text: str) -> tuple[str, list[int] | None]:
     Text typed in a legacy font encoding (TCVN3, VNI: "Céng hoµ") is converted to Unicode first, and UTF-8 read
     as a Windows code page before it reached us ("Cáº£nh bÃ¡o") is repaired before that (classifier.mojibake).
     Look-alike letters ("𝐂𝐡𝐮𝐲ể𝐧", "ＣＨＵＹỂＮ") are folded first (classifier.lookalikes: one code point for one, so
-    offsets do not move; a folded letter followed by combining marks composes in the NFC step)."""
-    return _repaired_nfc_with_map(fold_lookalikes(text))
+    offsets do not move; a folded letter followed by combining marks composes in the NFC step). Then HTML
+    character references are decoded ("Vi&#7879;c", classifier.entities), invisible characters between letters
+    ("lừ" + U+200B + "a") dropped, and after NFC the accent marks that compose with nothing ("l̴ừ̴a̴")
+    (classifier.invisible), so none of them splits a word."""
+    decoded, decoded_pos = decode_entities(fold_lookalikes(text))
+    shown, shown_pos = drop_invisible(decoded)
+    s, pos = _repaired_nfc_with_map(shown)
+    s, marks_pos = drop_stray_marks(s)
+    return s, compose(compose(compose(decoded_pos, shown_pos), pos), marks_pos)
 
 
 def _repaired_nfc_with_map(text: str) -> tuple[str, list[int] | None]:
@@ -286,7 +295,8 @@ def _plain_segment(s: str, base: int, out: list[tuple[str, int, int]]) -> None:
         if chars is None:
             out.append((MONEY_TOKEN, base + start, base + end))
         else:
-            joined = _deleet("".join(c for c, _ in chars).lower())
+            # one character for one, so `chars` still gives each letter's offset ("İ".lower() is "i" + U+0307)
+            joined = _deleet("".join(c.lower()[0] for c, _ in chars))
             k = 0
             for syl in syllabify(joined):
                 a, b = base + chars[k][1], base + chars[k + len(syl) - 1][1] + 1
@@ -312,9 +322,20 @@ def syllables(text: str) -> list[Syllable]:
         raw.append((token, m.start(), end))
         pos = m.end()
     _plain_segment(s[pos:], pos, raw)
-    if pos_map is None:
-        return [Syllable(t, a, b) for t, a, b in raw]
-    return [Syllable(t, pos_map[a], pos_map[b]) for t, a, b in raw]
+    if pos_map is not None:
+        raw = [(t, pos_map[a], pos_map[b]) for t, a, b in raw]
+    return [Syllable(t, a, _past_marks(text, b)) for t, a, b in raw]
+
+
+def _past_marks(text: str, end: int) -> int:
+    """`end` moved past the combining marks that follow it. Marks left over by NFC on a Latin letter are dropped
+    (classifier.invisible) and the offsets already pass them; on other letters (Cyrillic "е" + U+0308 + U+0301
+    keeps the acute) the word stops before the mark, but the mark is drawn on the syllable's last letter, and
+    evidence that cut it off would show the moderator another letter than the text has."""
+    n = len(text)
+    while end < n and unicodedata.combining(text[end]):
+        end += 1
+    return end
 
 
 @lru_cache(maxsize=4)
@@ -327,7 +348,7 @@ def alternative_reading(text: str, sylls: list[Syllable] | None = None) -> list[
     → "chuyển khoản" instead of "chồng"), each new syllable keeping the abbreviation's span; None when the text
     has none. For rules, which match either reading; the model's features always use the first one."""
     alternatives = load_teencode(str(ALTERNATIVES_PATH))
-    if not alternatives or not _abbreviation_finder(tuple(alternatives)).search(nfc(fold_lookalikes(text))):
+    if not alternatives or not _abbreviation_finder(tuple(alternatives)).search(_nfc_with_map(text)[0]):
         return None  # the common case, without normalising the text again
     sylls = syllables(text) if sylls is None else sylls
     teen = load_teencode()
@@ -339,7 +360,7 @@ def alternative_reading(text: str, sylls: list[Syllable] | None = None) -> list[
         j = i
         while j < len(sylls) and (sylls[j].start, sylls[j].end) == (a, b):
             j += 1
-        written = nfc(fold_lookalikes(text[a:b])).lower()
+        written = _nfc_with_map(text[a:b])[0].lower()
         other = alternatives.get(written)
         if other and teen.get(written) == " ".join(s.text for s in sylls[i:j]):
             out.extend(Syllable(_tone(w), a, b) for w in other.split())

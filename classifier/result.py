@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 from typing import Any
+
+# A lone surrogate (an invalid byte read from stdin, a "\ud800" escape in JSONL cut from an emoji pair) cannot be
+# written as UTF-8: one in an evidence text stopped `canhgac classify` with a traceback. JSON gets U+FFFD in its
+# place, one code point for one, so the offsets still count the same characters.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -25,6 +31,7 @@ class Evidence:
     def to_json(self) -> dict[str, Any]:
         d = asdict(self)
         d["weight"] = round(float(self.weight), 4)
+        d["text"], d["detail"] = _SURROGATE.sub("\ufffd", self.text), _SURROGATE.sub("\ufffd", self.detail)
         return d
 
 

@@ -29,8 +29,10 @@ is "chồng trước" and also "chuyển khoản trước").
 
 Every problem in the file (not TOML, a key other than `rule` at the top, `[rule]` written for `[[rule]]`, an
 unknown key, a value of the wrong type, an unknown category, a weight out of range, a regex that does not
-compile, a keyword with no letters, a duplicate id) is a RulesError naming the file, the line of the key at
-fault and the rule (its id, or its position when it has none).
+compile, a keyword with no letters, a keyword that is a phone number, link or e-mail address (normalised to
+`phonetok`/`urltok`/`emailtok` like the text, it would match every one), a duplicate id) is a RulesError naming
+the file, the line of the key at fault and the rule (its id, or its position when it has none). Flags written
+at the start of a regex ("(?i)…") apply to that regex only.
 """
 
 from __future__ import annotations
@@ -42,7 +44,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from classifier.categories import CATEGORIES
-from classifier.normalize import Syllable, alternative_reading, normalize, strip_accents, syllables
+from classifier.normalize import (
+    EMAIL_TOKEN,
+    PHONE_TOKEN,
+    URL_TOKEN,
+    Syllable,
+    alternative_reading,
+    normalize,
+    strip_accents,
+    syllables,
+)
 from classifier.os_errors import reason_vi
 
 DEFAULT_RULES = Path(__file__).parent / "data" / "rules.toml"
@@ -156,6 +167,9 @@ def _kind(value: object) -> str:
     return "ngày giờ"
 
 
+# typed tokens a keyword must not be made of: each stands for every phone number / link / e-mail address
+_IDENTIFIERS = {PHONE_TOKEN: "số điện thoại", URL_TOKEN: "đường link", EMAIL_TOKEN: "địa chỉ e-mail"}
+_GLOBAL_FLAGS = re.compile(r"(?:\(\?[aiLmsux]+\))+")  # "(?i)" at a regex's start: flags for the whole pattern
 _IY = re.compile(r"(?<!\w)(h|k|l|m|s|t|qu)([iíìỉĩịyýỳỷỹỵ])(?!\w)")
 _SWAP_IY = str.maketrans("iíìỉĩịyýỳỷỹỵ", "yýỳỷỹỵiíìỉĩị")
 _MAX_VARIANTS = 16
@@ -206,19 +220,35 @@ class _RuleReader:
             norm = normalize(word)
             if not norm:
                 raise self.error(f"{key}: phần tử thứ {k} ({word!r}) không có chữ cái hay chữ số nào để so khớp", key)
+            typed = [_IDENTIFIERS[t] for t in norm.split() if t in _IDENTIFIERS]
+            if typed:  # "0912345678" normalises to "phonetok": the rule would match every phone number
+                raise self.error(f"{key}: phần tử thứ {k} ({word!r}) là {typed[0]}; từ khóa được chuẩn hóa như văn bản, "
+                                 f"mọi {typed[0]} đều thành cùng một ký hiệu, nên quy tắc sẽ khớp MỌI {typed[0]} chứ "
+                                 f"không riêng {word!r} (quy tắc chưa so khớp được một {typed[0]} cụ thể)", key)
             out.extend(spelling_variants(norm))
         return out
 
     def regex(self, key: str) -> str | None:
+        """The regex as it will be used: inside a group, next to the keywords, so flags written at its start for
+        the whole pattern ("(?i)…", valid on its own) are scoped to it ("(?i:…)") instead of being refused."""
         value = self.string(key) if key in self.table else None
         if not value:
             return None
-        for variant in (value, strip_accents(value)):  # the plain variant is matched on unaccented text
+        scoped = value
+        flags = _GLOBAL_FLAGS.match(value)
+        if flags:
+            letters = "".join(dict.fromkeys(re.findall(r"[aiLmsux]", flags.group(0))))
+            rest = value[flags.end():] + ("\n" if "x" in letters else "")  # a verbose comment ends before ")"
+            scoped = f"(?{letters}:{rest})"
+        for variant in (scoped, strip_accents(scoped)):  # the plain variant is matched on unaccented text
             try:
-                re.compile(variant)
+                re.compile(variant)  # alone first: an error's position is then the one in what the operator wrote
+                re.compile(f"(?:{variant})")
             except re.error as exc:
                 raise self.error(f"{key} không hợp lệ {value!r}: {exc}", key) from exc
-        return value
+            except (OverflowError, RecursionError, ValueError) as exc:  # "a{99999999999}", nesting too deep
+                raise self.error(f"{key} không hợp lệ {value!r}: {type(exc).__name__}: {exc}", key) from exc
+        return scoped
 
     def patterns(self, kw_key: str, re_key: str) -> tuple[re.Pattern[str], re.Pattern[str]] | None:
         """(accented, plain) patterns of keywords and/or a regex; None when there are neither."""
@@ -385,9 +415,9 @@ def _search(accented: re.Pattern[str], plain: re.Pattern[str] | None, norm_text:
             ) -> tuple[int, int] | None:
     """Span of the first accented match, else of an accent-stripped match whose stretch of the text itself has
     no diacritics (so "ban" does not match "bạn")."""
-    m = accented.search(norm_text)
-    if m and m.end() > m.start():
-        return m.start(), m.end()
+    for m in accented.finditer(norm_text):  # the first match that takes in some text: "(lừa)?" matches "" first
+        if m.end() > m.start():
+            return m.start(), m.end()
     if plain is None:
         return None
     for m in plain.finditer(plain_text):
