@@ -160,6 +160,8 @@ def catch_up_weekly_digest(cfg: Config, store: Store, now: datetime | None = Non
     week = last_complete_week(cfg.digest.timezone, slot)
     if store.digest_deliveries(week):
         return
+    if not store.in_use_before(slot):  # a new install: no digest was due yet, nor one of the week before it
+        return
     log.info("weekly digest %s was not sent at its time (no daemon running then): sending it now", week)
     report = deliver_week(store, cfg, week, now=now)
     log.info("weekly digest %s: sent to %d, failed %d, skipped %d", week, len(report.sent), len(report.failed),

@@ -255,6 +255,13 @@ class SourcesMixin(_Base):
                 s.execute(delete(Lease).where(Lease.name.in_([run_lease(run.id) for run in stale])))
             return len(stale)
 
+    def in_use_before(self, when: datetime) -> bool:
+        """Anything was crawled (a run started or an item fetched) before `when`: the office already used canhgac
+        then (a brand-new install has no past week to report)."""
+        with self.session() as s:
+            return (s.scalar(select(SourceRun.id).where(SourceRun.started_at < when).limit(1)) is not None
+                    or s.scalar(select(Item.id).where(Item.fetched_at < when).limit(1)) is not None)
+
     def last_run(self, name: str) -> SourceRun | None:
         """The newest run of `name` (detached), or None."""
         with self.session() as s:

@@ -82,6 +82,17 @@ def test_due_week_is_local_across_the_week_boundary() -> None:
 
 def test_missed_digest_after_a_new_year(store: Store, db_url: str, smtp: tuple[Inbox, int]) -> None:
     inbox, port = smtp
+    add_flagged(store, title="Lừa đảo trúng thưởng", category="scam", at=datetime(2026, 12, 30, 3, tzinfo=UTC))
     retry_digests(_config(port, db_url), store, now=datetime(2027, 1, 5, 3, 0, tzinfo=UTC))  # Tue 5 Jan 2027
     assert {m["X-Canhgac-Week"] for m in inbox.parsed()} == {"2026-W53"}  # 28 Dec 2026 .. 3 Jan 2027
     assert store.digest_deliveries(W47) == []
+
+
+def test_a_new_install_does_not_mail_a_week_before_it_existed(store: Store, db_url: str,
+                                                              smtp: tuple[Inbox, int]) -> None:
+    inbox, port = smtp
+    cfg = _config(port, db_url)
+    # first crawl after Monday 08:00 (installed on Tuesday): last week's digest was never due for this office
+    add_flagged(store, title="Lừa đảo trúng thưởng", category="scam", at=TUESDAY.replace(hour=2))
+    retry_digests(cfg, store, now=TUESDAY)
+    assert inbox.messages == [] and store.digest_deliveries(W48) == []
