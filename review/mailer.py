@@ -209,10 +209,28 @@ def deliver_week(store: Store, cfg: Config, iso_week: str, *, now: datetime | No
     `manual` (a person running `canhgac digest --send`): a failed delivery is retried now, not when its
     backoff ends; the daemon's weekly run leaves it False."""
     now = now or utcnow()
-    store.plan_digest(iso_week, cfg.digest.recipients, now)
+    # one row per ADDRESS: writing a recipient's name in the config later ("Lan <lan@so.gov.vn>") or changing its
+    # case must not mail a week they already had
+    configured = _configured(cfg)
+    planned = {_key(d.recipient) for d in store.digest_deliveries(iso_week)}
+    store.plan_digest(iso_week, [addr for key, addr in configured.items() if key not in planned], now)
     return _deliver(store, cfg, iso_week, [d.recipient for d in store.digest_deliveries(iso_week)
-                                           if d.recipient in cfg.digest.recipients],
+                                           if _key(d.recipient) in configured],
                     now, retry_uncertain, tls_context, manual=manual)
+
+
+def _key(recipient: str) -> str:
+    return recipient_address(recipient)[1].casefold()
+
+
+def _configured(cfg: Config) -> dict[str, str]:
+    """Each configured recipient's address, keyed by the address case-folded."""
+    return {_key(r): recipient_address(r)[1] for r in cfg.digest.recipients}
+
+
+def _as_configured(cfg: Config, recipient: str) -> str:
+    """The config's entry for a stored recipient (with the name to show in the To line, if the config gives one)."""
+    return next((r for r in cfg.digest.recipients if _key(r) == _key(recipient)), recipient)
 
 
 def deliver_due(store: Store, cfg: Config, *, now: datetime | None = None,
@@ -221,10 +239,10 @@ def deliver_due(store: Store, cfg: Config, *, now: datetime | None = None,
     now = now or utcnow()
     # a recipient taken off [digest] recipients (someone who left the office) is not written to any more, even for
     # a week that was failing for them
-    configured = {recipient_address(r)[1].casefold() for r in cfg.digest.recipients}
+    configured = _configured(cfg)
     weeks: dict[str, list[str]] = {}
     for d in store.due_digest_deliveries(now):
-        if recipient_address(d.recipient)[1].casefold() in configured:
+        if _key(d.recipient) in configured:
             weeks.setdefault(d.iso_week, []).append(d.recipient)
     return [_deliver(store, cfg, week, recipients, now, False, tls_context) for week, recipients in weeks.items()]
 
@@ -251,7 +269,7 @@ def _deliver(store: Store, cfg: Config, iso_week: str, recipients: list[str], no
 
                 data = collect_digest(store, cfg, iso_week)
                 chart = flags_chart_png(data)
-            smtp_send(cfg.smtp, build_message(data, cfg, recipient, chart), tls_context, attempt.hand_over)
+            smtp_send(cfg.smtp, build_message(data, cfg, _as_configured(cfg, recipient), chart), tls_context, attempt.hand_over)
         except Exception as exc:  # noqa: BLE001 - any failure of this attempt is recorded: retried, or uncertain
             if attempt.handed_over and not refused_by_server(exc):
                 why = describe_uncertain(exc, cfg.smtp)

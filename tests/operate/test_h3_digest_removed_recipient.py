@@ -63,4 +63,4 @@ def test_retries_skip_a_recipient_no_longer_configured(store: Store, db_url: str
         controller.stop()
     assert [rcpts for rcpts, _ in inbox.messages] == [["lan@so.example.vn"]]
     status = {d.recipient: d.status for d in store.digest_deliveries(WEEK)}
-    assert status == {"Trần Văn Cũ <cu@so.example.vn>": "failed", "Nguyễn Thị Lan <lan@so.example.vn>": "sent"}
+    assert status == {"cu@so.example.vn": "failed", "lan@so.example.vn": "sent"}  # rows by address

@@ -45,7 +45,8 @@ def test_named_recipients_get_the_digest(store: Store, db_url: str, smtputf8: bo
         report = deliver_week(store, cfg, WEEK, now=AFTER)
     finally:
         controller.stop()
-    assert sorted(report.sent) == sorted(cfg.digest.recipients) and not report.failed
+    assert sorted(report.sent) == ["binh@so.example.vn", "lan@so.example.vn", "vanthu@so.example.vn"]  # by address
+    assert not report.failed
     envelopes = sorted(rcpt for rcpts, _ in inbox.messages for rcpt in rcpts)
     assert envelopes == ["binh@so.example.vn", "lan@so.example.vn", "vanthu@so.example.vn"]
     to = {}
@@ -102,3 +103,19 @@ def test_sender_that_is_no_address_names_the_key() -> None:
     with pytest.raises(ConfigError) as info:
         parse_config('[smtp]\nhost = "mail.so.example.vn"\nsender = "Sở VHTTDL"\n', "canhgac.toml")
     assert (info.value.key, info.value.line) == ("smtp.sender", 3)
+
+
+def test_naming_a_recipient_later_does_not_resend_the_week(store: Store, db_url: str) -> None:
+    port, inbox = free_port(), Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        deliver_week(store, parse_config(_toml(port, db_url, '["lan@so.example.vn"]'), "canhgac.toml"), WEEK, now=AFTER)
+        named = parse_config(_toml(port, db_url, '["Nguyễn Thị Lan <LAN@so.example.vn>", "vanthu@so.example.vn"]'),
+                             "canhgac.toml")
+        report = deliver_week(store, named, WEEK, now=AFTER)
+    finally:
+        controller.stop()
+    assert list(report.skipped) == ["lan@so.example.vn"] and list(report.sent) == ["vanthu@so.example.vn"]
+    assert sorted(r for rcpts, _ in inbox.messages for r in rcpts) == ["lan@so.example.vn", "vanthu@so.example.vn"]
+    assert sorted(d.recipient for d in store.digest_deliveries(WEEK)) == ["lan@so.example.vn", "vanthu@so.example.vn"]
