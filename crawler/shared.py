@@ -9,16 +9,20 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import time
 import uuid
+from collections import deque
 from typing import Any
 
+from redis.exceptions import RedisError, WatchError
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DontCloseSpider
+from scrapy.exceptions import CloseSpider, DontCloseSpider
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet.task import LoopingCall
 
+from crawler.context import crawl_context
 from crawler.spiders.base import SourceSpider
 
 logger = logging.getLogger(__name__)
@@ -32,26 +36,66 @@ class SharedScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis is untyp
     reactor. Instead, the workers of one source form a *round*, with keys `PREFIX:SOURCE:...`:
 
     - the first worker of a round yields the start URLs (`seeded`); a worker joining while the round runs
-      only takes requests from the shared queue (`requests`);
+      only takes requests from the shared queue (`requests`). Should the seeder die before it is first idle
+      (i.e. before it read the start URLs), an idle worker seeds the round again once the dead seeder's key
+      expired (`_reseed`);
     - each canonical URL is claimed once per round across workers (`seen`, through `spider.first_time`);
     - a worker with nothing left waits while another worker is still busy (it may queue more), then ends;
     - the last worker to leave deletes the round, so the next crawl starts fresh. Every key expires
       `LIVE_S` after the last live worker refreshed it, so a killed round does not linger.
+
+    Redis unreachable (restarted, the network down): the worker goes on alone with what it holds. Requests
+    it queues meanwhile stay in its own memory and it fetches them itself; a URL it cannot claim is fetched
+    (the database stores it once whoever else fetches it). Redis is tried again at most every `RETRY_S`;
+    back within `DOWN_S`, the worker rejoins the round; still unreachable when the worker has nothing left
+    to do after `DOWN_S`, it ends its run as failed, saying so (`REDIS_DOWN`), instead of waiting forever.
+    What the round's queue held is fetched by the next crawl (nothing unstored was marked seen).
     """
 
     LIVE_S = 30
+    DOWN_S = 30.0
+    RETRY_S = 2.0
+    DONE = "done"  # `seeded` once the seeder has fetched and read the start URLs
+    REDIS_DOWN = "mất kết nối Redis, xem [crawler] redis_url"  # the close reason, as `canhgac status` shows it
 
     prefix: str
     base: str
     worker: str
     seeder: bool
+    crawler: Crawler
+    local: deque[Request]
+    down_since: float | None  # Redis unreachable since (monotonic clock)
+    last_try: float
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SharedScheduler:
         instance: SharedScheduler = super().from_crawler(crawler)
         instance.prefix = crawler.settings["CANHGAC_REDIS_PREFIX"]
+        instance.crawler = crawler
+        instance.local = deque()  # queued while Redis was unreachable: this worker's own
+        instance.down_since = None
+        instance.last_try = 0.0
+        instance.DOWN_S = crawler.settings.getfloat("CANHGAC_REDIS_DOWN_S", cls.DOWN_S)
         crawler.signals.connect(instance.spider_idle, signal=signals.spider_idle)
         return instance
+
+    def _reachable(self) -> bool:
+        """False while Redis is known to be down and the last try is under `RETRY_S` old (a connection
+        attempt blocks the reactor: not on every call)."""
+        return self.down_since is None or time.monotonic() - self.last_try >= self.RETRY_S
+
+    def _failed(self, exc: RedisError) -> None:
+        self.last_try = time.monotonic()
+        if self.down_since is None:
+            self.down_since = self.last_try
+            logger.warning("shared queue %s: Redis unreachable (%s); going on alone and retrying", self.base, exc)
+
+    def _ok(self) -> None:
+        if self.down_since is not None:
+            logger.info("shared queue %s: Redis reachable again after %.0f s", self.base,
+                        time.monotonic() - self.down_since)
+            self.down_since = None
+            self._state(self.state)  # our worker key expired meanwhile, or Redis restarted empty
 
     def _key(self, name: str) -> str:
         return f"{self.base}:{name}"
@@ -76,9 +120,16 @@ class SharedScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis is untyp
         self.server.set(self._key(f"worker:{self.worker}"), state, ex=self.LIVE_S)
 
     def _refresh(self) -> None:
-        self._state(self.state)
-        for name in ("seeded", "requests", "dupefilter", "seen"):
-            self.server.expire(self._key(name), self.LIVE_S)
+        if not self._reachable():
+            return
+        try:
+            self._state(self.state)
+            for name in ("seeded", "requests", "dupefilter", "seen"):
+                self.server.expire(self._key(name), self.LIVE_S)
+        except RedisError as exc:
+            self._failed(exc)
+            return
+        self._ok()
 
     def _others(self) -> list[str]:
         mine = self._key(f"worker:{self.worker}").encode()
@@ -89,36 +140,130 @@ class SharedScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis is untyp
 
     def claim(self, url: str) -> bool:
         """True for the one worker of the round that first claims `url`."""
+        if not self._reachable():
+            return True
         key = self._key("seen")
-        added = bool(self.server.sadd(key, url))
-        self.server.expire(key, self.LIVE_S)
+        try:
+            added = bool(self.server.sadd(key, url))
+            self.server.expire(key, self.LIVE_S)
+        except RedisError as exc:  # fetched, maybe by another worker too: the database stores it once
+            self._failed(exc)
+            return True
+        self._ok()
         return added
 
     # scrapy-redis's own two methods pass `spider=` to the stats, which Scrapy deprecated
     def enqueue_request(self, request: Request) -> bool:
-        if not request.dont_filter and self.df.request_seen(request):
-            self.df.log(request, self.spider)
-            return False
-        self.stats.inc_value("scheduler/enqueued/redis")
-        self.queue.push(request)
+        if self._reachable():
+            try:
+                if not request.dont_filter and self.df.request_seen(request):
+                    self.df.log(request, self.spider)
+                    return False
+                self.queue.push(request)
+                # a queue created since the last heartbeat expires too, should every worker die before the next
+                self.server.expire(self.queue_key, self.LIVE_S)
+            except RedisError as exc:
+                self._failed(exc)
+            else:
+                self._ok()
+                self.stats.inc_value("scheduler/enqueued/redis")
+                return True
+        self.local.append(request)  # Redis unreachable: this worker fetches it itself
+        self.stats.inc_value("scheduler/enqueued/local")
         return True
 
+    def has_pending_requests(self) -> bool:
+        if self.local:
+            return True
+        if not self._reachable():
+            return False
+        try:
+            pending = len(self.queue) > 0
+        except RedisError as exc:
+            self._failed(exc)
+            return False
+        self._ok()
+        return pending
+
     def next_request(self) -> Request | None:
-        request: Request | None = self.queue.pop()
+        if self.local:
+            self.stats.inc_value("scheduler/dequeued/local")
+            return self.local.popleft()
+        if not self._reachable():
+            return None
+        try:
+            request: Request | None = self.queue.pop()
+            if request is not None and self.state != "busy":
+                self._state("busy")
+        except RedisError as exc:
+            self._failed(exc)
+            return None
+        self._ok()
         if request is not None:
             self.stats.inc_value("scheduler/dequeued/redis")
-            if self.state != "busy":
-                self._state("busy")
         return request
 
+    def _reseed(self) -> bool:
+        """The round's seeder is done seeding when it is first idle (`seeded` then says DONE). A seeder that
+        died before (kill -9 while fetching the feeds) left the round without its start URLs: once its worker
+        key has expired, the first idle worker to notice seeds the round again. True: it did."""
+        key = self._key("seeded")
+        if self.seeder:
+            self.server.set(key, self.DONE, ex=self.LIVE_S)
+            return False
+        holder = self.server.get(key)
+        holder = holder.decode() if isinstance(holder, bytes) else holder
+        if holder in (None, self.DONE) or self.server.exists(self._key(f"worker:{holder}")):
+            return False
+        with self.server.pipeline() as pipe:
+            try:
+                pipe.watch(key)
+                if pipe.get(key) not in (holder, holder.encode()):
+                    return False  # another worker took it over first
+                pipe.multi()
+                pipe.set(key, self.worker, ex=self.LIVE_S)
+                pipe.execute()
+            except WatchError:
+                return False
+        spider = self.spider
+        logger.warning("shared queue %s: the round's seeder %s is gone before it finished seeding; seeding it again",
+                       self.base, holder)
+        self.seeder = True
+        if isinstance(spider, SourceSpider):
+            for url in spider.cfg.urls:
+                self.enqueue_request(spider.start_request(url))
+        return True
+
     def spider_idle(self, spider: Spider) -> None:
-        self._state("idle")
-        if len(self.queue) or "busy" in self._others():
-            raise DontCloseSpider  # more may come: Scrapy asks again in a few seconds
+        self.state = "idle"
+        if self._reachable():
+            try:
+                self._state("idle")
+                more = bool(len(self.queue)) or "busy" in self._others() or self._reseed()
+            except RedisError as exc:
+                self._failed(exc)
+            else:
+                self._ok()
+                if more:
+                    raise DontCloseSpider  # more may come: Scrapy asks again in a few seconds
+                return
+        assert self.down_since is not None
+        down = time.monotonic() - self.down_since
+        if down < self.DOWN_S:
+            raise DontCloseSpider  # Redis may be back soon (a restart): the round may still have work
+        crawl_context(self.crawler).error(f"không kết nối được Redis trong {down:.0f} giây: dừng lượt này; các trang "
+                                          "còn trong hàng đợi chung sẽ được thu thập ở lượt sau")
+        raise CloseSpider(self.REDIS_DOWN)
 
     def close(self, reason: str) -> None:
         if self.heartbeat.running:
             self.heartbeat.stop()
-        self.server.delete(self._key(f"worker:{self.worker}"))
-        if not self._others():  # the last one out ends the round (others may still be pulling from it)
-            self.server.delete(*(self._key(n) for n in ("requests", "dupefilter", "seen", "seeded")))
+        if self.down_since is not None and not self._reachable():
+            return  # its keys expire by themselves
+        try:
+            self.server.delete(self._key(f"worker:{self.worker}"))
+            if not self._others():  # the last one out ends the round (others may still be pulling from it)
+                self.server.delete(*(self._key(n) for n in ("requests", "dupefilter", "seen", "seeded")))
+        except RedisError as exc:
+            logger.warning("shared queue %s: could not leave the round (%s); its keys expire in %d s", self.base,
+                           exc, self.LIVE_S)

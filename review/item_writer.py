@@ -12,7 +12,9 @@ Concurrency rests on the database: the batch first takes the per-page lock of ea
 the same page (another crawler worker, a report) waits for this transaction and then sees its rows. Items
 are also unique on (canonical URL, content hash) and on (canonical URL, revision): should two writers of
 one page still collide, the transaction fails with an IntegrityError and the caller retries (the retry
-sees the other writer's rows). A joined cluster's row is locked (UPDATE, in id order) before its pages and
+sees the other writer's rows). New pages then take the story locks of their band keys (`lock_stories`), so
+two writers storing copies of one story under different URLs take turns and the second joins the first's
+cluster. A joined cluster's row is locked (UPDATE, in id order) before its pages and
 sources are counted.
 """
 
@@ -27,7 +29,7 @@ import numpy as np
 from sqlalchemy import Connection, Table, bindparam, exists, func, insert, select, update
 
 from review.models import Cluster, Item, ItemBand, Score, Source
-from review.page_locks import lock_pages
+from review.page_locks import lock_pages, lock_stories
 
 if TYPE_CHECKING:
     from review.items import AddResult, NewItem
@@ -77,6 +79,9 @@ def add_items(conn: Connection, batch: Sequence[NewItem], now: datetime) -> list
     clusters: dict[int, _ClusterState] = {}
     stored, latest = _stored_rows(conn, urls, clusters)
     source_ids = _source_ids(conn, {n.source_name for n in batch if n.source_name})
+    # new pages look for stored copies of their story: a copy another writer is storing now must be seen
+    lock_stories(conn, [k for n in batch if n.canonical_url not in latest and n.minhash is not None
+                        for k in n.band_keys])
     candidates = _candidates(conn, [(pos, n) for pos, n in enumerate(batch) if n.canonical_url not in latest])
 
     results: list[tuple[_Row, bool, int]] = []  # row, created, its cluster's size then

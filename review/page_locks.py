@@ -22,6 +22,15 @@ and a crawl arriving meanwhile waits for the report to commit (and sees it); cra
 another on it. PostgreSQL's lock queue is fair: a waiting report is not starved by a stream of crawls.
 SQLite needs nothing here either.
 
+Pages of *different* URLs with the same story meet through their LSH band keys, not their address: two
+workers each storing a copy of one story at the same moment would each look for stored copies, find none
+(the other's is not committed yet) and open two story clusters. So a writer about to place new pages in
+clusters first takes the *story locks* of their band keys (`lock_stories`, after its page locks): two
+copies sharing a band key take turns, and the second finds the first's item among its candidates.
+A batch with many band keys (more than `MAX_STORY_KEYS`) takes the story namespace's one lock exclusively
+instead of one lock per key, so a transaction never fills PostgreSQL's shared lock table; every other
+writer holds that one lock shared before its per-key locks.
+
 Nothing is kept in process memory, so the lock holds across threads, processes and machines.
 """
 
@@ -34,6 +43,9 @@ from sqlalchemy import Connection, text
 
 PG_PAGE_LOCK = 0x72707274  # "rprt": the namespace of the per-URL advisory locks (kept from the first version)
 PG_TEXT_REPORT_LOCK = 0x74787472  # "txtr": the namespace of the text-report lock (one key, 0, in it)
+PG_STORY_LOCK = 0x73747279  # "stry": the namespace of the per-band-key story locks
+PG_ALL_STORIES_LOCK = 0x73747261  # "stra": the all-stories lock (one key, 0, in it)
+MAX_STORY_KEYS = 512  # more band keys than this in one transaction: the all-stories lock instead
 
 
 def page_key(canonical_url: str) -> int:
@@ -51,6 +63,27 @@ def lock_pages(conn: Connection, canonical_urls: Iterable[str]) -> None:
     if keys:
         conn.execute(text("SELECT pg_advisory_xact_lock(:ns, k) FROM unnest(CAST(:keys AS integer[])) AS k"),
                      {"ns": PG_PAGE_LOCK, "keys": keys})
+
+
+def story_key(band_key: str) -> int:
+    """The advisory lock key of an LSH band key, as `page_key` (two band keys sharing one only wait)."""
+    return page_key(band_key)
+
+
+def lock_stories(conn: Connection, band_keys: Iterable[str]) -> None:
+    """Hold the story lock of each band key until the caller's transaction ends (see the module doc). Take it
+    after `lock_pages`, before looking for stored copies of the pages' stories."""
+    if conn.dialect.name != "postgresql":
+        return  # SQLite: BEGIN IMMEDIATE already holds the database's only write lock
+    keys = sorted({story_key(k) for k in band_keys})
+    if not keys:
+        return
+    if len(keys) > MAX_STORY_KEYS:
+        conn.execute(text("SELECT pg_advisory_xact_lock(:ns, 0)"), {"ns": PG_ALL_STORIES_LOCK})
+        return
+    conn.execute(text("SELECT pg_advisory_xact_lock_shared(:ns, 0)"), {"ns": PG_ALL_STORIES_LOCK})
+    conn.execute(text("SELECT pg_advisory_xact_lock(:ns, k) FROM unnest(CAST(:keys AS integer[])) AS k"),
+                 {"ns": PG_STORY_LOCK, "keys": keys})
 
 
 def lock_text_reports(conn: Connection) -> None:

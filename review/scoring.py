@@ -98,8 +98,10 @@ class ScoringMixin(_Base):
                 with self.session() as s:
                     return self._add_scored_items(s, batch, office_locality)
             except DBAPIError as exc:
-                # another process stored one of these items (or its review entry) meanwhile: the retry finds it
-                if attempt == RETRIES or not retryable(exc):
+                # another process stored one of these items (or its review entry) meanwhile: the retry finds it;
+                # or the connection was lost (the server restarted, the backend terminated): the retry runs on a
+                # new one, and finds the batch stored if the lost commit had gone through (unique rows)
+                if attempt == RETRIES or not (retryable(exc) or exc.connection_invalidated):
                     raise
         raise AssertionError("unreachable")  # pragma: no cover
 
