@@ -49,6 +49,10 @@ def register(sub: Any) -> None:
                        help="đọc nội dung bị phản ánh từ tệp văn bản UTF-8 (- : từ stdin)")
     p.add_argument("--note", help="nội dung người phản ánh trình bày")
     p.add_argument("--reporter", help="người phản ánh (họ tên, số điện thoại, e-mail)")
+    # `--as NAME` after the command too, like claim/decide/review (`canhgac report URL --as lan`); given in both
+    # places, the one after the command counts
+    p.add_argument("--as", dest="moderator", metavar="NAME", default=argparse.SUPPRESS,
+                   help="người nhập phản ánh, ghi vào nhật ký (như --as đặt trước lệnh)")
     p.set_defaults(handler=cmd_report)
 
 

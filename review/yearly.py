@@ -32,7 +32,7 @@ from typing import Any
 from sqlalchemy import exists, select
 
 from classifier.categories import CATEGORIES, VI_LABELS
-from review.export import sheet_safe
+from review.export import sheet_safe, xlsx_cell
 from review.models import VERDICTS, Cluster, Item, ReviewEntry, ReviewFlag
 from review.stats import citizen_reports, reported_entry_ids
 from review.store import Store
@@ -197,8 +197,8 @@ def write_summary(summary: Summary, path: Path) -> None:
         ws.append(head)
         for cell in ws[1]:
             cell.font = bold
-        for r in rows:
-            ws.append([sheet_safe(v) for v in r])  # titles, sources and URLs are crawled: never formulas
+        for r in rows:  # titles, sources and URLs are crawled: never formulas, nor control characters XML cannot hold
+            ws.append([xlsx_cell(sheet_safe(v)) for v in r])
         ws.column_dimensions["A"].width = 38
 
     reported_head, received_head = "Mục có người dân phản ánh", "Phản ánh của người dân nhận được"

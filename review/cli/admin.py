@@ -161,4 +161,7 @@ def cmd_config_check(args: argparse.Namespace, ctx: Context) -> int:
         if value and not Path(value).is_file():  # a warning, not an error: collection still works without it
             ctx.print(f"  cảnh báo: [classifier] {key} = {value!r}: không tìm thấy tệp; "
                       "các lượt thu thập sẽ lưu tin mà không chấm điểm")
+    if cfg.digest.recipients and not cfg.smtp.host:  # the daemon skips the digest then, with only an info log line
+        ctx.print(f"  cảnh báo: [digest] recipients có {len(cfg.digest.recipients)} người nhận nhưng [smtp] host chưa "
+                  "cấu hình: bản tin tuần sẽ không được gửi cho ai; hãy điền [smtp] host (máy chủ gửi thư)")
     return 0
