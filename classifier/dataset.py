@@ -21,6 +21,8 @@ Rules (the CLI contract of `canhgac train/classify/evaluate`):
   CRLF; a CSV row's own terminator is never part of a field); JSONL lines are split at LF only (U+2028, U+0085 ...
   inside a JSON string are text). A leading UTF-8 byte order mark is dropped; another encoding is an error
   naming the line of the first bad byte.
+- `iter_texts` (for `classify`) reads the same rows, by the same rules and with the same errors, one at a time as
+  it reads the file (memory does not grow with the file); an error in a row is raised only when that row is reached.
 Every error is a DataError with one line of Vietnamese text naming file and line; nothing is dropped silently.
 """
 
@@ -31,8 +33,9 @@ import difflib
 import hashlib
 import io
 import json
+import re
 import shlex
-from collections.abc import Mapping, Sequence
+from collections.abc import Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,6 +46,7 @@ FIELD_LIMIT = 10 * 1024 * 1024  # characters per CSV field (the csv module's own
 SEPARATORS = (",", ";", "\t")  # CSV field separators read: ',' first; ';' is Excel's in a Vietnamese locale
 SEPARATOR_VI = {",": "','", ";": "';'", "\t": "tab"}
 HEADER_SCAN = 64 * 1024  # characters of the file's start searched for the header
+_AFTER_LONE_CR = re.compile(r"(?<=\r)(?!\n)")  # where a CR that is no CRLF ends a line (universal newlines)
 SHOWN_COLUMNS = 8  # column names an error lists at most ...
 SHOWN_NAME_CHARS = 40  # ... each cut to this many characters
 SAVE_AS_UTF8 = "hãy lưu lại tệp với bảng mã UTF-8 (Excel: CSV UTF-8; Notepad: mục Encoding chọn UTF-8)"
@@ -189,13 +193,28 @@ def check_known_labels(data: LabelledData, path: str, allowed: Sequence[str]) ->
                     f"(các nhóm hợp lệ: {_allowed_text(allowed)}); {how}")
 
 
+def _classify_hint(path: str) -> str:
+    return ("để chấm mỗi dòng của tệp văn bản thường như một văn bản, hãy dùng --input -: canhgac classify "
+            f"--input - < {shlex.quote(path)}")
+
+
 def read_texts(path: str, text_column: str = "text") -> list[str]:
     """Only the texts (for `classify`), as they are in the file (the scorer normalises them itself and its
     evidence offsets must index the text exactly as it is); JSON null is an empty text. "-" is not handled
     here."""
-    hint = f"để chấm mỗi dòng của tệp văn bản thường như một văn bản, hãy dùng --input -: canhgac classify --input - < {shlex.quote(path)}"
     return [_text(path, line, rec[text_column], text_column, allow_null=True)
-            for line, rec in _records(path, [text_column], hint)]
+            for line, rec in _records(path, [text_column], _classify_hint(path))]
+
+
+def iter_texts(path: str, text_column: str = "text",
+               meta_columns: Sequence[str] = ()) -> Iterator[tuple[str, dict[str, str] | None]]:
+    """What read_texts (and read_meta for `meta_columns`) return, one row at a time while the file is read:
+    (text, its metadata or None without meta_columns). Same rules and messages; a bad row is raised when it is
+    reached, after the rows before it were yielded. A missing file or column is raised by the first next()."""
+    columns = [text_column, *(c for c in meta_columns if c != text_column)]
+    for line, rec in _iter_records(path, columns, _classify_hint(path)):
+        text = _text(path, line, rec[text_column], text_column, allow_null=True)
+        yield text, (_meta_row(path, line, rec, meta_columns) if meta_columns else None)
 
 
 def read_meta(path: str, columns: Sequence[str]) -> list[dict[str, str]]:
@@ -203,18 +222,19 @@ def read_meta(path: str, columns: Sequence[str]) -> list[dict[str, str]]:
     rows in the same order as read_texts/read_labelled; a missing/empty cell is ""."""
     if not columns:
         return []
-    out = []
-    for line, rec in _records(path, list(columns)):
-        row = {}
-        for c in columns:
-            v = rec[c]
-            if isinstance(v, dict | list):
-                raise DataError(f"{_where(path, line)}: trường {c!r} phải là chuỗi hoặc số, không phải {_type_name(v)}")
-            if isinstance(v, float) and v.is_integer():
-                v = int(v)
-            row[c] = "" if v is None else str(v)
-        out.append(row)
-    return out
+    return [_meta_row(path, line, rec, columns) for line, rec in _records(path, list(columns))]
+
+
+def _meta_row(path: str, line: int, rec: Mapping[str, object], columns: Sequence[str]) -> dict[str, str]:
+    row = {}
+    for c in columns:
+        v = rec[c]
+        if isinstance(v, dict | list):
+            raise DataError(f"{_where(path, line)}: trường {c!r} phải là chuỗi hoặc số, không phải {_type_name(v)}")
+        if isinstance(v, float) and v.is_integer():
+            v = int(v)
+        row[c] = "" if v is None else str(v)
+    return row
 
 
 def read_labelled(path: str, text_column: str, label_column: str, label_map: Mapping[str, str] | None = None,
@@ -270,35 +290,95 @@ def _records(path: str, columns: Sequence[str], plain_hint: str = "") -> list[tu
     if not p.is_file():
         raise DataError(f"không tìm thấy tệp dữ liệu: {path}")
     raw = _decode(path, p.read_bytes())
-    if p.suffix.lower() in (".jsonl", ".ndjson", ".json"):
-        return _jsonl_records(path, raw, columns)
-    return _csv_records(path, raw, columns, plain_hint)
+    if _is_jsonl(p):
+        return list(_jsonl_rows(path, enumerate(raw.split("\n"), 1), columns))
+    return list(_csv_rows(path, raw[:HEADER_SCAN], io.StringIO(raw, newline=""), columns, plain_hint))
+
+
+def _is_jsonl(p: Path) -> bool:
+    return p.suffix.lower() in (".jsonl", ".ndjson", ".json")
+
+
+def _iter_records(path: str, columns: Sequence[str], plain_hint: str = "") -> Iterator[tuple[int, dict[str, object]]]:
+    """_records one row at a time, reading the file line by line (so a bad byte or row far down is raised when
+    it is reached, not before the first row)."""
+    p = Path(path)
+    if not p.is_file():
+        raise DataError(f"không tìm thấy tệp dữ liệu: {path}")
+    if _is_jsonl(p):
+        yield from _jsonl_rows(path, ((n, line.removesuffix("\n")) for n, line in enumerate(_file_lines(path), 1)),
+                               columns)
+        return
+    head: list[str] = []
+    size = 0
+    start = _file_lines(path)
+    try:
+        for line in start:  # the header is looked for in the file's first HEADER_SCAN characters
+            head.append(line)
+            size += len(line)
+            if size >= HEADER_SCAN:
+                break
+    finally:
+        start.close()
+    yield from _csv_rows(path, "".join(head)[:HEADER_SCAN], _universal_lines(_file_lines(path)), columns, plain_hint)
+
+
+def _file_lines(path: str) -> Generator[str, None, None]:
+    """The file's text as _decode gives it (same errors, same line numbers), one LF-ended line at a time."""
+    with open(path, "rb") as fh:
+        for n, data in enumerate(fh, 1):
+            if n == 1:
+                _check_not_utf16(path, data)
+                data = data.removeprefix(b"\xef\xbb\xbf")
+            try:
+                yield data.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise _not_utf8(path, data, exc, n, exc.start + 1) from None
+
+
+def _universal_lines(lines: Iterable[str]) -> Iterator[str]:
+    """LF-ended lines cut also after a lone CR: the lines io.StringIO(text, newline="") gives, which the csv
+    module reads (its line numbers count them)."""
+    for line in lines:
+        if "\r" in line:
+            yield from (part for part in _AFTER_LONE_CR.split(line) if part)
+        else:
+            yield line
 
 
 def _decode(path: str, data: bytes) -> str:
     """The file's text exactly as it holds it (no newline translation: a CRLF inside a quoted CSV field stays
     CRLF, so evidence offsets index the file's text), a leading UTF-8 byte order mark dropped. Not UTF-8: an
     error naming the line of the first bad byte."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise DataError(f"{path}:1: tệp được lưu với bảng mã UTF-16 (Notepad gọi là \"Unicode\"), không phải UTF-8: "
-                        f"{SAVE_AS_UTF8}")
+    _check_not_utf16(path, data)
     data = data.removeprefix(b"\xef\xbb\xbf")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        what = ("tệp kết thúc giữa một ký tự" if exc.reason == "unexpected end of data"
-                else f"byte thứ {column} của dòng (0x{data[exc.start]:02X}) không hợp lệ")
-        raise DataError(f"{path}:{line}: không phải văn bản UTF-8 ({what}; có thể tệp được lưu với bảng mã cũ như "
-                        f"Windows-1258 hoặc TCVN3): {SAVE_AS_UTF8}") from None
+        raise _not_utf8(path, data, exc, line, column) from None
 
 
-def _jsonl_records(path: str, raw: str, columns: Sequence[str]) -> list[tuple[int, dict[str, object]]]:
-    """Lines are split at LF only (a CR before it dropped): U+2028, U+0085, a form feed ... are ordinary characters
-    of a JSON string, whatever str.splitlines thinks."""
-    rows = []
-    for n, line in enumerate(raw.split("\n"), 1):
+def _check_not_utf16(path: str, start: bytes) -> None:
+    if start.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise DataError(f"{path}:1: tệp được lưu với bảng mã UTF-16 (Notepad gọi là \"Unicode\"), không phải UTF-8: "
+                        f"{SAVE_AS_UTF8}")
+
+
+def _not_utf8(path: str, data: bytes, exc: UnicodeDecodeError, line: int, column: int) -> DataError:
+    """The error for the first byte of `data` that is not UTF-8 (`exc`), at `line` and byte `column` of it."""
+    what = ("tệp kết thúc giữa một ký tự" if exc.reason == "unexpected end of data"
+            else f"byte thứ {column} của dòng (0x{data[exc.start]:02X}) không hợp lệ")
+    return DataError(f"{path}:{line}: không phải văn bản UTF-8 ({what}; có thể tệp được lưu với bảng mã cũ như "
+                     f"Windows-1258 hoặc TCVN3): {SAVE_AS_UTF8}")
+
+
+def _jsonl_rows(path: str, lines: Iterable[tuple[int, str]],
+                columns: Sequence[str]) -> Iterator[tuple[int, dict[str, object]]]:
+    """`lines`: (number, text) of the lines split at LF only (a CR before it dropped here): U+2028, U+0085, a form
+    feed ... are ordinary characters of a JSON string, whatever str.splitlines thinks."""
+    for n, line in lines:
         line = line.removesuffix("\r")
         if not line.strip():
             continue
@@ -313,8 +393,7 @@ def _jsonl_records(path: str, raw: str, columns: Sequence[str]) -> list[tuple[in
             if col not in obj:
                 have = f"dòng này có: {', '.join(obj)}" if obj else "dòng này không có trường nào"
                 raise DataError(f"{path}:{n}: không có trường {col!r} ({have})")
-        rows.append((n, {c: obj[c] for c in columns}))
-    return rows
+        yield n, {c: obj[c] for c in columns}
 
 
 def _first_record(raw: str, separator: str) -> list[str]:
@@ -374,18 +453,21 @@ def _missing_column(path: str, raw: str, column: str, headers: Mapping[str, list
     return DataError(f"{path}: không có cột {column!r} (tệp có các cột: {_column_list(header)})")
 
 
-def _csv_records(path: str, raw: str, columns: Sequence[str], plain_hint: str = "") -> list[tuple[int, dict[str, object]]]:
+def _csv_rows(path: str, head: str, lines: Iterable[str], columns: Sequence[str],
+              plain_hint: str = "") -> Iterator[tuple[int, dict[str, object]]]:
+    """`head`: the file's first HEADER_SCAN characters; `lines`: all its lines as io.StringIO(newline="") cuts
+    them. `plain_hint` ends the error for the first of `columns` only (the one the caller reads the file for)."""
     if csv.field_size_limit() < FIELD_LIMIT:
         csv.field_size_limit(FIELD_LIMIT)
-    separator, headers = _separator(raw, columns)
-    reader = csv.reader(io.StringIO(raw, newline=""), delimiter=separator, strict=True)
+    separator, headers = _separator(head, columns)
+    reader = csv.reader(lines, delimiter=separator, strict=True)
     start = 1  # the line where the current record starts
     try:
         header = next(reader, None) or []
         start = reader.line_num + 1
         for col in columns:
             if col not in header:
-                raise _missing_column(path, raw, col, headers, plain_hint)
+                raise _missing_column(path, head, col, headers, plain_hint if col == columns[0] else "")
         seen: dict[str, int] = {}
         for i, name in enumerate(header, 1):
             if name.strip() and name in seen:
@@ -393,14 +475,13 @@ def _csv_records(path: str, raw: str, columns: Sequence[str], plain_hint: str = 
                                 f"{seen[name]} và {i})")
             seen.setdefault(name, i)
         index = {c: seen[c] - 1 for c in columns}
-        rows: list[tuple[int, dict[str, object]]] = []
         for fields in reader:
             if fields:  # a blank line is no row
                 if len(fields) != len(header):
                     more = "nhiều hơn" if len(fields) > len(header) else "ít hơn"
                     raise DataError(f"{path}:{start}: dòng CSV sai cấu trúc: có {len(fields)} ô, {more} dòng tiêu "
                                     f"đề ({len(header)} ô)")
-                rows.append((start, {c: fields[i] for c, i in index.items()}))
+                yield start, {c: fields[i] for c, i in index.items()}
             start = reader.line_num + 1
     except csv.Error as exc:
         if "field larger than field limit" in str(exc):
@@ -408,7 +489,6 @@ def _csv_records(path: str, raw: str, columns: Sequence[str], plain_hint: str = 
             raise DataError(f"{path}:{start}: có ô dài quá {limit} ký tự") from exc
         what = next((vi for en, vi in CSV_ERRORS_VI if en in str(exc)), "sai cú pháp")
         raise DataError(f"{path}:{start}: CSV không hợp lệ: {what}") from exc
-    return rows
 
 
 def combine(parts: Sequence[LabelledData]) -> tuple[list[str], list[list[str]]]:
