@@ -28,10 +28,23 @@ from review.sources import RUN_HEARTBEAT_S
 log = logging.getLogger(__name__)
 
 
-# Scrapy's reasons for closing a spider early, as `status` and the digest show them
+# canhgac's own reasons for closing a spider (crawler.shared: Redis, the queue several workers share)
+REDIS_UNREACHABLE = "redis_unreachable"  # at the start: nothing was fetched
+REDIS_LOST = "redis_lost"  # mid-crawl, for longer than CANHGAC_REDIS_DOWN_S
+
+# Scrapy's reasons for closing a spider early, and ours, as `status` and the digest show them
 _CLOSE_REASON_VI = {"shutdown": "được yêu cầu dừng", "cancelled": "bị huỷ",
                     "closespider_timeout": "hết thời gian cho phép", "closespider_errorcount": "quá nhiều lỗi",
-                    "closespider_pagecount": "đủ số trang giới hạn", "closespider_itemcount": "đủ số mục giới hạn"}
+                    "closespider_pagecount": "đủ số trang giới hạn", "closespider_itemcount": "đủ số mục giới hạn",
+                    REDIS_UNREACHABLE: "không kết nối được Redis, xem [crawler] redis_url",
+                    REDIS_LOST: "mất kết nối Redis, xem [crawler] redis_url"}
+# reasons that end a crawl before it fetched anything: the error noted on the run (what, where) is its message
+_NOT_STARTED = {REDIS_UNREACHABLE}
+
+
+def close_reason_vi(reason: str) -> str:
+    """A spider's close reason as `canhgac status` shows it (an unknown one as it is)."""
+    return _CLOSE_REASON_VI.get(reason, reason)
 
 
 class HealthRecorder:
@@ -106,8 +119,10 @@ class HealthRecorder:
         self._stop_heartbeat()
         dead = bool(ctx.start_failed) and not ctx.start_ok
         ok = reason == "finished" and not dead
-        if reason != "finished":
-            message: str | None = f"lượt thu thập dừng giữa chừng ({_CLOSE_REASON_VI.get(reason, reason)})"
+        if reason in _NOT_STARTED:
+            message: str | None = ctx.errors[-1] if ctx.errors else close_reason_vi(reason)
+        elif reason != "finished":
+            message = f"lượt thu thập dừng giữa chừng ({close_reason_vi(reason)})"
         elif dead:
             message = "không tải được địa chỉ nào trong urls của nguồn: " + "; ".join(ctx.errors[:3])
         elif ctx.errors:

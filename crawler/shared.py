@@ -23,6 +23,7 @@ from scrapy_redis.scheduler import Scheduler
 from twisted.internet.task import LoopingCall
 
 from crawler.context import crawl_context
+from crawler.health import REDIS_LOST, REDIS_UNREACHABLE, close_reason_vi
 from crawler.spiders.base import SourceSpider
 
 logger = logging.getLogger(__name__)
@@ -50,13 +51,16 @@ class SharedScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis is untyp
     back within `DOWN_S`, the worker rejoins the round; still unreachable when the worker has nothing left
     to do after `DOWN_S`, it ends its run as failed, saying so (`REDIS_DOWN`), instead of waiting forever.
     What the round's queue held is fetched by the next crawl (nothing unstored was marked seen).
+
+    Redis unreachable as the worker starts: it fetches nothing (alone it would fetch what the others fetch) and
+    ends its run as failed, naming Redis and `[crawler] redis_url` (close reason `REDIS_UNREACHABLE`).
     """
 
     LIVE_S = 30
     DOWN_S = 30.0
     RETRY_S = 2.0
     DONE = "done"  # `seeded` once the seeder has fetched and read the start URLs
-    REDIS_DOWN = "mất kết nối Redis, xem [crawler] redis_url"  # the close reason, as `canhgac status` shows it
+    REDIS_DOWN = close_reason_vi(REDIS_LOST)  # the close reason `REDIS_LOST`, as `canhgac status` shows it
 
     prefix: str
     base: str
@@ -66,10 +70,20 @@ class SharedScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis is untyp
     local: deque[Request]
     down_since: float | None  # Redis unreachable since (monotonic clock)
     last_try: float
+    refused: bool  # Redis unreachable as the worker started: the spider is closed as soon as it is open
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SharedScheduler:
-        instance: SharedScheduler = super().from_crawler(crawler)
+        instance: SharedScheduler
+        try:
+            instance = super().from_crawler(crawler)  # scrapy-redis pings Redis first
+            unreachable: RedisError | None = None
+        except RedisError as exc:
+            instance, unreachable = cls(server=None), exc
+            instance.stats = crawler.stats
+        instance.refused = False
+        if unreachable is not None:
+            instance._refuse(crawler, unreachable)
         instance.prefix = crawler.settings["CANHGAC_REDIS_PREFIX"]
         instance.crawler = crawler
         instance.local = deque()  # queued while Redis was unreachable: this worker's own
@@ -77,7 +91,20 @@ class SharedScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis is untyp
         instance.last_try = 0.0
         instance.DOWN_S = crawler.settings.getfloat("CANHGAC_REDIS_DOWN_S", cls.DOWN_S)
         crawler.signals.connect(instance.spider_idle, signal=signals.spider_idle)
+        crawler.signals.connect(instance.spider_opened, signal=signals.spider_opened)
         return instance
+
+    def _refuse(self, crawler: Crawler, exc: RedisError) -> None:
+        """Redis unreachable as the worker starts: note it on the run; `spider_opened` closes the spider."""
+        self.refused = True
+        crawl_context(crawler).error(f"không kết nối được Redis ([crawler] redis_url = "
+                                     f"{redis_url_shown(crawler.settings['REDIS_URL'])}): "
+                                     f"{str(exc)[:300].rstrip('. ')}; lượt này chưa thu thập trang nào")
+
+    def spider_opened(self, spider: Spider) -> None:
+        # closed here rather than in `open`: every other component (pipelines, the run's record) is open by now
+        if self.refused:
+            raise CloseSpider(REDIS_UNREACHABLE)
 
     def _reachable(self) -> bool:
         """False while Redis is known to be down and the last try is under `RETRY_S` old (a connection
@@ -103,10 +130,16 @@ class SharedScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis is untyp
     def open(self, spider: Spider) -> Any:
         self.base = f"{self.prefix}:{getattr(spider, 'source_name', spider.name)}"
         self.worker = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        if self.refused:
+            return None
         self.queue_key = self._key("requests")
         self.df = RFPDupeFilter(self.server, key=self._key("dupefilter"), debug=False)
-        self._state("busy")
-        self.seeder = bool(self.server.set(self._key("seeded"), self.worker, nx=True, ex=self.LIVE_S))
+        try:
+            self._state("busy")
+            self.seeder = bool(self.server.set(self._key("seeded"), self.worker, nx=True, ex=self.LIVE_S))
+        except RedisError as exc:  # gone since scrapy-redis's ping
+            self._refuse(self.crawler, exc)
+            return None
         if isinstance(spider, SourceSpider):
             spider.seeds, spider.claim = self.seeder, self.claim
         self.heartbeat = LoopingCall(self._refresh)
@@ -251,11 +284,15 @@ class SharedScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis is untyp
         down = time.monotonic() - self.down_since
         if down < self.DOWN_S:
             raise DontCloseSpider  # Redis may be back soon (a restart): the round may still have work
-        crawl_context(self.crawler).error(f"không kết nối được Redis trong {down:.0f} giây: dừng lượt này; các trang "
-                                          "còn trong hàng đợi chung sẽ được thu thập ở lượt sau")
-        raise CloseSpider(self.REDIS_DOWN)
+        url = redis_url_shown(self.crawler.settings["REDIS_URL"])
+        crawl_context(self.crawler).error(f"không kết nối được Redis ([crawler] redis_url = {url}) trong {down:.0f} "
+                                          "giây: dừng lượt này; các trang còn trong hàng đợi chung sẽ được thu thập "
+                                          "ở lượt sau")
+        raise CloseSpider(REDIS_LOST)
 
     def close(self, reason: str) -> None:
+        if self.refused:
+            return  # never joined the round
         if self.heartbeat.running:
             self.heartbeat.stop()
         if self.down_since is not None and not self._reachable():
@@ -267,3 +304,12 @@ class SharedScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis is untyp
         except RedisError as exc:
             logger.warning("shared queue %s: could not leave the round (%s); its keys expire in %d s", self.base,
                            exc, self.LIVE_S)
+
+
+def redis_url_shown(url: str) -> str:
+    """`[crawler] redis_url` without its password, for a message."""
+    scheme, sep, rest = url.partition("://")
+    creds, at, host = rest.rpartition("@")
+    if not sep or not at or ":" not in creds:
+        return url
+    return f"{scheme}://{creds.split(':', 1)[0]}:***@{host}"

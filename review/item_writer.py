@@ -14,8 +14,10 @@ are also unique on (canonical URL, content hash) and on (canonical URL, revision
 one page still collide, the transaction fails with an IntegrityError and the caller retries (the retry
 sees the other writer's rows). New pages then take the story locks of their band keys (`lock_stories`), so
 two writers storing copies of one story under different URLs take turns and the second joins the first's
-cluster. A joined cluster's row is locked (UPDATE, in id order) before its pages and
-sources are counted.
+cluster. Every stored cluster the batch may join is locked before any is counted into, all at once and in id
+order (`_lock_clusters`): two batches joining the same clusters, in whatever order their items come, take
+turns instead of each holding one and waiting for the other's (a deadlock, which PostgreSQL ends by failing
+one of them).
 """
 
 from __future__ import annotations
@@ -83,6 +85,7 @@ def add_items(conn: Connection, batch: Sequence[NewItem], now: datetime) -> list
     lock_stories(conn, [k for n in batch if n.canonical_url not in latest and n.minhash is not None
                         for k in n.band_keys])
     candidates = _candidates(conn, [(pos, n) for pos, n in enumerate(batch) if n.canonical_url not in latest])
+    _lock_clusters(conn, batch, stored, latest, candidates)
 
     results: list[tuple[_Row, bool, int]] = []  # row, created, its cluster's size then
     added: list[_Row] = []
@@ -193,14 +196,40 @@ def _best_cluster(mine: np.ndarray, stored: list[_Candidate], earlier: list[tupl
     return found
 
 
+def _lock_clusters(conn: Connection, batch: Sequence[NewItem], stored: dict[tuple[str, str], _Row],
+                   latest: dict[str, _Row], candidates: dict[int, list[_Candidate]]) -> None:
+    """Lock, in id order, every stored cluster the batch may join: that of each page it stores a new revision
+    of, and that of each stored copy similar enough for a new page to join (`_best_cluster` picks among
+    those). `_join` would otherwise lock them one by one in batch order, and two batches joining clusters X
+    and Y in opposite orders would each hold one and wait for the other. SQLite: nothing to take (BEGIN
+    IMMEDIATE already excludes every other writer)."""
+    if conn.dialect.name != "postgresql":
+        return
+    ids: set[int] = set()
+    for pos, new in enumerate(batch):
+        if (new.canonical_url, new.content_hash) in stored:
+            continue  # stored already: joins nothing
+        prev = latest.get(new.canonical_url)
+        if prev is not None and prev.cluster is not None and prev.cluster.id is not None:
+            ids.add(prev.cluster.id)
+        if new.minhash is not None:
+            mine = np.frombuffer(new.minhash, dtype=np.uint64)
+            ids.update(cid for _, sig, cid in candidates.get(pos, ()) if cid is not None and len(sig) == len(mine)
+                       and np.count_nonzero(mine == sig) / len(mine) >= CLUSTER_THRESHOLD)
+    ordered = sorted(ids)
+    for i in range(0, len(ordered), 500):  # FOR UPDATE takes the rows as the ORDER BY yields them
+        conn.execute(select(Cluster.id).where(Cluster.id.in_(ordered[i:i + 500])).order_by(Cluster.id)
+                     .with_for_update())
+
+
 def _join(conn: Connection, cluster: _ClusterState, url: str, source_id: int | None, batch_urls: list[str],
           now: datetime) -> bool:
     """Count an item into its cluster: a page (canonical URL) not in it yet adds to its size, a source not in
     it yet to its sources (a first source keeps sources at 1). False when the stored cluster is gone.
 
-    A stored cluster is locked first (the UPDATE: PostgreSQL waits there for a concurrent writer of the same
-    cluster to commit; SQLite has one writer at a time), so the reads that follow see that writer's items and
-    no page or source is counted twice or missed."""
+    A stored cluster is locked first (on PostgreSQL by `_lock_clusters`, which waits for a concurrent writer of
+    the same cluster to commit, and again by the UPDATE; SQLite has one writer at a time), so the reads that
+    follow see that writer's items and no page or source is counted twice or missed."""
     if cluster.gone:
         return False
     if not cluster.loaded:
