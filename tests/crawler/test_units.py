@@ -46,7 +46,8 @@ def test_extract_article_with_selectors_override() -> None:
     ex = extract_article(html, "http://x.vn/a", Selectors(title="h2.t", text="div.nd", date="span.d"))
     assert ex.title == "Khai mạc hội chợ"
     assert ex.text == "Hội chợ thương mại tỉnh khai mạc sáng nay với 200 gian hàng."
-    assert ex.published_at is not None and (ex.published_at.astimezone(VN_TZ).day, ex.published_at.month) == (5, 4)
+    local = ex.published_at.astimezone(VN_TZ) if ex.published_at else None
+    assert local is not None and (local.day, local.month) == (5, 4)
     assert ex.language == "vi"
 
 
