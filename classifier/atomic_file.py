@@ -5,6 +5,7 @@ temporary file is removed and the target is left as it was. Imports nothing else
 from __future__ import annotations
 
 import os
+import re
 import stat
 import tempfile
 from collections.abc import Iterator
@@ -50,6 +51,32 @@ def sync(fh: IO[Any]) -> None:
     """Flush a file object and its data to the disk."""
     fh.flush()
     os.fsync(fh.fileno())
+
+
+def sync_path(path: Path) -> None:
+    """Flush a closed file's data to the disk (written by a library that takes a file name)."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+#: Names of this process's own descriptors: /dev/stdout, /dev/stderr, /dev/fd/N, /proc/self/fd/N.
+_OWN_FD = re.compile(r"/dev/std(out|err|in)|/dev/fd/(\d+)|/proc/self/fd/(\d+)")
+_STD_FD = {"in": 0, "out": 1, "err": 2}
+
+
+def open_in_place(target: Path, mode: str = "w", **kwargs: Any) -> IO[Any]:
+    """`target` opened to be written where it is (a path `replaceable` says no to). A name of one of this
+    process's descriptors (`/dev/stdout`, `/dev/fd/N`, `/proc/self/fd/N`) gives a duplicate of that descriptor:
+    opening the name anew would open the file behind a shell redirection (`>> log.csv`) afresh, from its start,
+    truncated, losing what it held."""
+    m = _OWN_FD.fullmatch(os.path.abspath(target))
+    if m is None:
+        return open(target, mode, **kwargs)
+    fd = _STD_FD[m[1]] if m[1] else int(m[2] or m[3])
+    return os.fdopen(os.dup(fd), mode, **kwargs)
 
 
 def replaceable(target: Path) -> bool:

@@ -298,14 +298,14 @@ def classify_cmd(args: argparse.Namespace, ctx: Context) -> int:
         return 0
     from pathlib import Path
 
-    from classifier.atomic_file import replaceable, replacing_text
+    from classifier.atomic_file import open_in_place, replaceable, replacing_text
 
     target = Path(args.output)
     try:
         if target.is_dir():
             raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(target))
         if not replaceable(target):  # a device or a pipe (/dev/full, a FIFO): written in place
-            with open(target, "w", encoding="utf-8") as out:
+            with open_in_place(target, "w", encoding="utf-8") as out:
                 _write_scores(out, scorer, rows)
             return 0
         # FILE is replaced only once every row is written: Ctrl-C or a bad input row leaves the previous results

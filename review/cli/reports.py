@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from classifier.atomic_file import discard, open_in_place, replaceable, sync_path, temp_beside
 from classifier.os_errors import reason_vi
 from review.cli.context import Context
 from review.cli.table import age, render
@@ -93,39 +94,37 @@ def _writing(path: Path) -> Iterator[None]:
 
 @contextmanager
 def _replacing(path: Path) -> Iterator[Path]:
-    """The file to write `path`'s new content into: a new file beside it, put in its place only once complete.
-    Ctrl-C or a failed write (disk full, a database error) midway then keeps the previous file and leaves no
-    partial one, which would look like a whole export to whoever receives it. A path that is not a regular file
-    (`/dev/stdout`, a named pipe), or a writable file in a folder we may not add files to, is written in place;
-    a symbolic link's target is replaced, not the link."""
+    """The file to write `path`'s new content into: a new file beside it, put in its place only once complete
+    and on the disk. Ctrl-C or a failed write (disk full, a database error) midway then keeps the previous file
+    and leaves no partial one, which would look like a whole export to whoever receives it. A path that is not a
+    regular file (`/dev/stdout`, a named pipe), or a writable file in a folder we may not add files to, is written
+    in place (open it with `open_in_place`); a symbolic link's target is replaced, not the link. The temporary
+    file gets a name nobody can guess and is created anew (never through a symlink planted in the folder)."""
     try:
         st: os.stat_result | None = os.stat(path)
     except FileNotFoundError:
         st = None
     if st is not None and stat.S_ISDIR(st.st_mode):
         raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+    if not replaceable(path):  # a device or a pipe, also /dev/stdout redirected to a file
+        yield path
+        return
     target = Path(os.path.realpath(path))
-    in_place = st is not None and not stat.S_ISREG(st.st_mode)
-    if st is not None and not in_place and not os.access(target, os.W_OK):  # replacing it would get round them
+    if st is not None and not os.access(target, os.W_OK):  # replacing it would get round them
         raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
-    tmp = target.with_name(f".{target.stem}-{os.getpid()}.tmp{target.suffix}")
-    if not in_place:
-        try:
-            os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666))  # umask applies, as for a new file
-        except PermissionError:
-            if st is None:
-                raise
-            in_place = True
-    if in_place:
+    try:
+        tmp = temp_beside(target)  # the permissions of the file it replaces; a new one's: umask applies
+    except PermissionError:
+        if st is None:
+            raise
         yield path
         return
     try:
-        if st is not None:
-            os.chmod(tmp, stat.S_IMODE(st.st_mode))
         yield tmp
+        sync_path(tmp)
         os.replace(tmp, target)
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        discard(tmp)
         raise
 
 
@@ -202,7 +201,7 @@ def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
     if args.output:
         _not_the_database(ctx, Path(args.output))
         with _writing(Path(args.output)), _replacing(Path(args.output)) as tmp, \
-                open(tmp, "w", encoding="utf-8", newline="") as f:
+                open_in_place(tmp, "w", encoding="utf-8", newline="") as f:
             n = write_text(export, args.format, f)
         ctx.err.write(f"Đã xuất {n} dòng {args.kind} vào {args.output}\n")
     else:
