@@ -28,7 +28,9 @@ must be right), so "Giá Lại", "Cả Màu" and a text that capitalises every w
 things named after places are not the places: "HN" followed by a capitalised name ("HN Thu Nguyên"), a name that
 is also a given name after "anh", "chị", "cô"... ("chị Hà Giang"; not "quê em Nam Định"), a name followed by a
 surname ("Hà Giang Nguyễn"), and longer names that begin with a province's ("Điện Biên Phủ", a street in most
-towns and the 1954 victory; the province only after "thành phố"/"TP"). The word lists are in
+towns and the 1954 victory; the province only after "thành phố"/"TP"). A name with a wrong tone mark is a
+person's after any of those titles ("Gặp anh Lâm Đông") and, when it is also a given name, before "ơi" ("Thanh
+Hòa ơi, về ăn cơm"). The word lists are in
 `classifier/data/locality_context.toml`.
 """
 
@@ -214,6 +216,8 @@ class _Context:
     person_names: frozenset[Key]  # accent-stripped
     home_before: frozenset[Key]
     ordinary_phrases: frozenset[Key]
+    vocatives: frozenset[Key]
+    vocatives_opening: frozenset[Key]
 
 
 @lru_cache(maxsize=1)
@@ -232,6 +236,7 @@ def _context() -> _Context:
         type_words=phrases("type_words"), longer_names=phrases("longer_names"),
         person_titles=phrases("person_titles"), person_names=frozenset(_key(w) for w in data["person_names"]),
         home_before=phrases("home_before"), ordinary_phrases=phrases("ordinary_phrases"),
+        vocatives=phrases("vocatives"), vocatives_opening=phrases("vocatives_opening"),
     )
 
 
@@ -450,6 +455,8 @@ def _province(t: _Text, i: int, size: int, key: Key, forms: frozenset[Key], floo
             return None
     if not typed and _named_after(t, i, size, bare, ctx, floor):
         return False
+    if fit == "misspelt" and not typed and _addressed(t, i, i + size, bare, ctx):
+        return False  # "anh Lâm Đông", "Thanh Hòa ơi": a person's name, not "Lâm Đồng" with a slip
     is_old = old is not None and _key(old.merged_into) != _key(old.name) and bare not in _current_keys()
     return old.name if is_old and old is not None else ""
 
@@ -525,12 +532,28 @@ def _name_goes_on(t: _Text, k: int) -> bool:
     return not any(tuple(t.toks[m : m + n]) in provinces for m in (k, k + 1) for n in range(1, _MAX_N + 1))
 
 
-def _after_title(t: _Text, i: int, ctx: _Context) -> bool:
+def _addressed(t: _Text, i: int, j: int, bare: Key, ctx: _Context) -> bool:
+    """Syllables i..j-1, a name with a slip in its tone marks, are a person spoken of or to: after any title
+    written with its diacritics ("Gặp anh Lâm Đông"; not "hèn chi Hà Nối", "chi" is no "chị"), or, for a name
+    that is also a given name (`person_names`), before a vocative ("Thanh Hòa ơi"; "à", "ạ" only when the name
+    opens its phrase: "Thanh Hòa à, ..." but "Em ở Thanh Hòa à?"). "Sài Gón ơi!" still calls out to the city."""
+    if _after_title(t, i, ctx, as_written=True):
+        return True
+    if bare not in ctx.person_names:
+        return False
+    opens = i == 0 or not t.joined(i - 1, i + 1)
+    return t.after(j, ctx.vocatives) or (opens and t.after(j, ctx.vocatives_opening))
+
+
+def _after_title(t: _Text, i: int, ctx: _Context, as_written: bool = False) -> bool:
     """A kinship or address word ("anh", "chị", "cô" ...) stands right before syllable i, as a word of its own
-    (not the end of a capitalised name such as "Đông Anh")."""
+    (not the end of a capitalised name such as "Đông Anh"); `as_written`: with its own diacritics ("chi" written
+    without them is not "chị" then)."""
     for title in ctx.person_titles:
         k = i - len(title)
         if k < 0 or not t.before(i, [title]):
+            continue
+        if as_written and any(t.bare(k + n) and t.toks[k + n] != w for n, w in enumerate(title)):
             continue
         if t.initial_capital(k) and k > 0 and t.joined(k - 1, k + 1) and t.initial_capital(k - 1):
             continue

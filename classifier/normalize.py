@@ -66,13 +66,13 @@ def _nfc_with_map(text: str) -> tuple[str, list[int] | None]:
     """NFC text plus, when it differs from the input, pos[i] = original offset of NFC char i (len+1 long).
     Text typed in a legacy font encoding (TCVN3, VNI: "Céng hoµ") is converted to Unicode first, and UTF-8 read
     as a Windows code page before it reached us ("Cáº£nh bÃ¡o") is repaired before that (classifier.mojibake).
-    Look-alike letters ("𝐂𝐡𝐮𝐲ể𝐧", "ＣＨＵＹỂＮ") are folded first (classifier.lookalikes: one code point for one, so
-    offsets do not move; a folded letter followed by combining marks composes in the NFC step). Then HTML
-    character references are decoded ("Vi&#7879;c", classifier.entities), invisible characters between letters
-    ("lừ" + U+200B + "a") dropped, and after NFC the accent marks that compose with nothing ("l̴ừ̴a̴")
-    (classifier.invisible), so none of them splits a word."""
-    decoded, decoded_pos = decode_entities(fold_lookalikes(text))
-    shown, shown_pos = drop_invisible(decoded)
+    HTML character references are decoded first ("Vi&#7879;c", classifier.entities), then look-alike letters
+    ("𝐂𝐡𝐮𝐲ể𝐧", "ＣＨＵＹỂＮ", also those a reference spells: "&#119810;&#119841;") folded (classifier.lookalikes:
+    one code point for one, so offsets do not move; a folded letter followed by combining marks composes in the
+    NFC step). Then invisible characters between letters ("lừ" + U+200B + "a") are dropped, and after NFC the
+    accent marks that compose with nothing ("l̴ừ̴a̴") (classifier.invisible), so none of them splits a word."""
+    decoded, decoded_pos = decode_entities(text)
+    shown, shown_pos = drop_invisible(fold_lookalikes(decoded))
     s, pos = _repaired_nfc_with_map(shown)
     s, marks_pos = drop_stray_marks(s)
     return s, compose(compose(compose(decoded_pos, shown_pos), pos), marks_pos)
