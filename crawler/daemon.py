@@ -167,6 +167,13 @@ def job_specs(cfg: Config) -> list[JobSpec]:
     return specs
 
 
+def trigger_key(trigger: BaseTrigger) -> tuple[Any, ...]:
+    """What makes two triggers fire alike: `str(trigger)` leaves out the time zone and the jitter."""
+    parts = tuple(trigger_key(t) for t in getattr(trigger, "triggers", ()))  # OrTrigger's alternatives
+    return (type(trigger).__name__, str(trigger), str(getattr(trigger, "timezone", None)),
+            getattr(trigger, "jitter", None), parts)
+
+
 def sync_jobs(scheduler: BackgroundScheduler, cfg: Config) -> None:
     """Make the stored jobs match the configuration; unchanged jobs keep their next run time."""
     wanted = {spec.id: spec for spec in job_specs(cfg)}
@@ -179,8 +186,12 @@ def sync_jobs(scheduler: BackgroundScheduler, cfg: Config) -> None:
     for spec in wanted.values():
         old = stored.get(spec.id)
         args = (cfg, spec.job, *spec.args)
-        if old is not None and str(old.trigger) == str(spec.trigger) and tuple(old.args[1:]) == args[1:]:
+        grace = cfg.daemon.misfire_grace_s
+        if (old is not None and trigger_key(old.trigger) == trigger_key(spec.trigger)
+                and tuple(old.args[1:]) == args[1:]):
             changes: dict[str, Any] = {"args": args} if old.args[0] != cfg else {}  # keeps the next run time
+            if old.misfire_grace_time != grace:
+                changes["misfire_grace_time"] = grace
             if spec.at_start:
                 changes["next_run_time"] = now
             if changes:
@@ -192,7 +203,7 @@ def sync_jobs(scheduler: BackgroundScheduler, cfg: Config) -> None:
         elif spec.start_soon and old is None:
             first["next_run_time"] = now + timedelta(seconds=random.uniform(0, min(cfg.daemon.jitter_s, 60)))
         scheduler.add_job(JOB_FUNC, spec.trigger, args=args, id=spec.id, name=spec.id, executor=spec.executor,
-                          replace_existing=True, **first)
+                          misfire_grace_time=grace, replace_existing=True, **first)
 
 
 def config_stamp(path: str) -> tuple[int, int] | None:

@@ -118,11 +118,19 @@ class SharedScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis is untyp
             logger.warning("shared queue %s: Redis unreachable (%s); going on alone and retrying", self.base, exc)
 
     def _ok(self) -> None:
-        if self.down_since is not None:
-            logger.info("shared queue %s: Redis reachable again after %.0f s", self.base,
-                        time.monotonic() - self.down_since)
-            self.down_since = None
-            self._state(self.state)  # our worker key expired meanwhile, or Redis restarted empty
+        """A Redis call just worked: back from an outage once our worker key is written again (it expired
+        meanwhile, or Redis restarted empty). Redis answering reads but refusing writes (maxmemory reached, a
+        read-only replica) is still down: the caller keeps what its own call returned."""
+        if self.down_since is None:
+            return
+        try:
+            self._state(self.state)
+        except RedisError as exc:
+            self._failed(exc)
+            return
+        logger.info("shared queue %s: Redis reachable again after %.0f s", self.base,
+                    time.monotonic() - self.down_since)
+        self.down_since = None
 
     def _key(self, name: str) -> str:
         return f"{self.base}:{name}"
@@ -237,12 +245,13 @@ class SharedScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis is untyp
         return request
 
     def _reseed(self) -> bool:
-        """The round's seeder is done seeding when it is first idle (`seeded` then says DONE). A seeder that
-        died before (kill -9 while fetching the feeds) left the round without its start URLs: once its worker
-        key has expired, the first idle worker to notice seeds the round again. True: it did."""
+        """The round's seeder is done seeding when it is first idle (`spider_idle` then sets `seeded` to DONE
+        before anything else, so a seeder that leaves while others still work does not get its round seeded
+        again). A seeder that died before (kill -9 while fetching the feeds) left the round without its start
+        URLs: once its worker key has expired, the first idle worker to notice seeds the round again. True: it
+        did."""
         key = self._key("seeded")
         if self.seeder:
-            self.server.set(key, self.DONE, ex=self.LIVE_S)
             return False
         holder = self.server.get(key)
         holder = holder.decode() if isinstance(holder, bytes) else holder
@@ -272,6 +281,8 @@ class SharedScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis is untyp
         if self._reachable():
             try:
                 self._state("idle")
+                if self.seeder:  # it has read the start URLs: done seeding, whether or not others still work
+                    self.server.set(self._key("seeded"), self.DONE, ex=self.LIVE_S)
                 more = bool(len(self.queue)) or "busy" in self._others() or self._reseed()
             except RedisError as exc:
                 self._failed(exc)
