@@ -274,6 +274,9 @@ def _numeric_months(value: str) -> str:
     return _EN_DATE.sub(numeric, value)
 
 
+_FIRST_YEAR = 1900  # earlier "publication" dates are placeholders: .NET's DateTime.MinValue, a CMS's zero date
+
+
 def parse_date(value: str | None) -> datetime | None:
     """A published date as an aware UTC datetime. ISO 8601 and RFC 2822 keep the zone they write; a time of day
     without one is Vietnam time (UTC+7), as is Vietnamese "Thứ Hai, 02/12/2026 - 08:15", "08:15 02/12/2026",
@@ -281,13 +284,15 @@ def parse_date(value: str | None) -> datetime | None:
     its time "Wed, 02 Dec 2026") is that calendar day in Vietnam: 00:00 Vietnam time (17:00 UTC the day before),
     which moderators are shown as the date alone (`review.vi.hhmm`). Relative dates ("2 giờ trước") and
     impossible dates give None, as do dates that leave the calendar when moved to UTC (.NET's "no date",
-    DateTime.MinValue, "0001-01-01T00:00:00" in a feed or on a page, is before year 1 in UTC)."""
+    DateTime.MinValue, "0001-01-01T00:00:00" in a feed or on a page, is before year 1 in UTC) and any date
+    before 1900 ("0001-01-01T00:00:00Z", the same "no date" with a zone): a placeholder, not a publication."""
     if not value or not value.strip():
         return None
     try:
-        return _parse_date(value.strip())
+        parsed = _parse_date(value.strip())
     except OverflowError:
         return None
+    return parsed if parsed is None or parsed.year >= _FIRST_YEAR else None
 
 
 def _parse_date(value: str) -> datetime | None:

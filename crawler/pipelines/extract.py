@@ -2,21 +2,31 @@
 
 Spiders hand over the decoded page (`item.html`) with whatever the listing already said: a feed
 entry's title, summary and author fill in what the page lacks, and a listed date (feed entry, sitemap)
-wins over the page's, so trafilatura skips its extensive date search. A page whose text is only its menus
-and link lists (`crawler.extract._without_navigation`) gives none: the feed's summary stands in, else the title
-alone is kept and the run notes it. Items without a page (ads read on their board, citizen reports) pass through
-untouched.
+wins over the page's, so trafilatura skips its extensive date search. A listed date that is a day alone
+(00:00:00 Vietnam time: "Wed, 02 Dec 2026", a sitemap's "2026-12-02") does not: the page is searched for its
+date, and the page's wins when it falls on that day in Vietnam ("02/12/2026 - 08:15"). A page whose text is
+only its menus and link lists (`crawler.extract._without_navigation`) gives none: the feed's summary stands in,
+else the title alone is kept and the run notes it. Items without a page (ads read on their board, citizen
+reports) pass through untouched.
 """
 
 from __future__ import annotations
+
+from datetime import UTC, date, datetime
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from crawler.context import CrawlContext, crawl_context
-from crawler.extract import extract_article
+from crawler.extract import VN_TZ, extract_article
 from crawler.items import CollectedItem
 from review.config import Selectors
+
+
+def _vn_day(when: datetime) -> tuple[date, bool]:
+    """`when`'s calendar day in Vietnam, and whether it is that day's 00:00:00 (a day written without a time)."""
+    local = (when if when.tzinfo is not None else when.replace(tzinfo=UTC)).astimezone(VN_TZ)
+    return local.date(), local.time() == datetime.min.time()
 
 
 class ExtractStage:
@@ -37,11 +47,14 @@ class ExtractStage:
         if item.html is None:
             return item
         html, item.html = item.html, None
-        ex = extract_article(html, item.url, self.selectors(item), date_known=item.published_at is not None)
+        listed = item.published_at
+        day, day_only = _vn_day(listed) if listed is not None else (None, False)
+        ex = extract_article(html, item.url, self.selectors(item), date_known=listed is not None and not day_only)
         item.title = ex.title or item.title
         item.text = ex.text or item.text
         item.author = ex.author or item.author
-        item.published_at = item.published_at or ex.published_at
+        if listed is None or (day_only and ex.published_at is not None and _vn_day(ex.published_at)[0] == day):
+            item.published_at = ex.published_at  # the page's own date, or its time of the listed day
         item.language = ex.language
         if not item.text and not item.title:
             self.ctx.error(f"{item.url}: trang trống (không lấy được tiêu đề hay nội dung)")

@@ -13,7 +13,7 @@ import os
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import chain
-from typing import Any, TextIO
+from typing import Any, TextIO, cast
 
 from classifier.os_errors import reason_vi
 from review.cli.context import Context
@@ -306,7 +306,7 @@ def classify_cmd(args: argparse.Namespace, ctx: Context) -> int:
             raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(target))
         if not replaceable(target):  # a device or a pipe (/dev/full, a FIFO): written in place
             with open_in_place(target, "w", encoding="utf-8") as out:
-                _write_scores(out, scorer, rows)
+                _write_scores(cast(TextIO, out), scorer, rows)
             return 0
         # FILE is replaced only once every row is written: Ctrl-C or a bad input row leaves the previous results
         with replacing_text(target) as out:
