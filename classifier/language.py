@@ -15,6 +15,7 @@ settle short texts and tell English from the rest.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from classifier.normalize import nfc, strip_accents
 
@@ -54,6 +55,7 @@ def _is_syllable(word: str, onsets: tuple[str, ...] = _ONSETS) -> bool:
     return any(word.startswith(o) and word[len(o):] in _RHYMES for o in onsets)
 
 
+@lru_cache(maxsize=50_000)  # a pure function of the word; chat repeats the same few thousand words
 def _kind(word: str) -> str:
     """"vi!" (a letter only Vietnamese writes), "foreign" (a letter it never writes), "vi" (a Vietnamese syllable
     once diacritics are stripped; "vi*" when it had some), "no" (not one), or "neutral" (teencode, an abbreviation,

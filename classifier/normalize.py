@@ -307,8 +307,25 @@ def _plain_segment(s: str, base: int, out: list[tuple[str, int, int]]) -> None:
     _words(s[pos:], base + pos, out)
 
 
+_CACHED_CHARS = 20_000  # longer texts are not kept: a batch of huge pages must not pin their syllables
+
+
 def syllables(text: str) -> list[Syllable]:
-    """The canonical syllable sequence of `text`, each with its offsets in `text` itself."""
+    """The canonical syllable sequence of `text`, each with its offsets in `text` itself.
+
+    A pure function of `text`; the scorer asks for the same text's syllables up to three times (features, rules'
+    second readings, locality), so recent results are cached (a fresh list each call: callers may change theirs)."""
+    if len(text) > _CACHED_CHARS:
+        return _syllables(text)
+    return list(_cached_syllables(text))
+
+
+@lru_cache(maxsize=1024)
+def _cached_syllables(text: str) -> tuple[Syllable, ...]:
+    return tuple(_syllables(text))
+
+
+def _syllables(text: str) -> list[Syllable]:
     s, pos_map = _nfc_with_map(text)
     raw: list[tuple[str, int, int]] = []
     pos = 0
