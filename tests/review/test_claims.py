@@ -18,10 +18,12 @@ from tests.review.factory import bulk_entries, flagged
 CLI = Callable[..., tuple[int, str, str]]
 
 
-def _claim_all(url: str, name: str, go: multiprocessing.synchronize.Event, out: multiprocessing.Queue) -> None:
+def _claim_all(url: str, name: str, go: multiprocessing.synchronize.Barrier, out: multiprocessing.Queue) -> None:
     store = Store.open(url)
     got: list[int] = []
-    go.wait()
+    # Both workers (and the test) meet here once their stores are open, so neither can
+    # drain the queue while the other is still importing: the race is a real one.
+    go.wait(timeout=120)
     while (claim := store.claim_next(name, 30)) is not None:
         got.append(claim.entry_id)
     store.close()
@@ -31,11 +33,11 @@ def _claim_all(url: str, name: str, go: multiprocessing.synchronize.Event, out: 
 def test_two_processes_racing_claim_next_never_claim_one_twice(store: Store, db_url: str) -> None:
     bulk_entries(store, 1000)
     ctx = multiprocessing.get_context("spawn")
-    go, out = ctx.Event(), ctx.Queue()
+    go, out = ctx.Barrier(3), ctx.Queue()
     procs = [ctx.Process(target=_claim_all, args=(db_url, name, go, out)) for name in ("lan", "minh")]
     for p in procs:
         p.start()
-    go.set()
+    go.wait(timeout=120)
     results = dict(out.get(timeout=120) for _ in procs)
     for p in procs:
         p.join(timeout=30)
