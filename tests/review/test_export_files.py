@@ -86,7 +86,7 @@ def test_ctrl_c_mid_xlsx_export_prints_one_line(store: Store, cfg: Path, tmp_pat
     bulk_entries(store, BATCH + 50)
     script = ("import os, signal, sys\n"
               "from sqlalchemy import Engine, event\n"
-              "from tests.review.test_h2_export_files import _ctrl_c_at_second_batch as hook\n"
+              "from tests.review.test_export_files import _ctrl_c_at_second_batch as hook\n"
               "from crawler.cli import main\n"
               "hook.seen = 0\n"
               "event.listen(Engine, 'before_cursor_execute', hook)\n"
