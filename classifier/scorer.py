@@ -17,7 +17,10 @@ Invariants of every result:
 - text shorter than a category's `min_tokens` (card: for the recipe's strict categories, half the content
   syllables of the category's shortest training example, listed where above MIN_CONTENT_TOKENS) is flagged in that category only by a matched rule
   or a confirmed bank item, and not labelled with it: the model has not seen the category on text that short
-  (the `positive` seeds are 17+-word stories; "Cảm ơn anh đã giúp" is no commendation candidate).
+  (the `positive` seeds are 17+-word stories; "Cảm ơn anh đã giúp" is no commendation candidate);
+- a per-category model's label (multi-label, or exclusive with `multinomial = false`: the bundled default) is
+  one of its flags, or "clean" when there is none; a joint exclusive model (one softmax over the classes) keeps
+  its tuned argmax label, flagged or not: the benchmarks measure that label.
 
 A title is read together with the text (the model, the rules and the cues see `title + ".\n" + text`).
 Evidence offsets always index the string the evidence was found in: the text, or — for evidence found in
@@ -32,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from sklearn.multiclass import OneVsRestClassifier
 
 from classifier import model as model_io
 from classifier.analysis import MIN_CONTENT_TOKENS, Doc, analyze, content_tokens
@@ -98,6 +102,11 @@ class Scorer:
         self.raw_chars = bool(getattr(pipeline.named_steps["analyze"], "raw_chars", False))
         self._features = pipeline.named_steps["features"]
         self._clf = pipeline.named_steps["clf"]
+        # ONE model over the exclusive classes (softmax, clean included): `label` is its tuned argmax, what the
+        # benchmarks measure, and may name a class under its threshold. Per-category models (multi-label, or
+        # exclusive labels with `multinomial = false` such as the bundled default) score each category on its
+        # own against a precision-tuned threshold: there `label` is read from the flags, never contradicting them.
+        self.joint_label = self.exclusive and not isinstance(self._clf, OneVsRestClassifier)
         if not self.exclusive:  # multilabel: one column per category, in order
             self._columns, self._clean_column = list(range(len(self.categories))), -1
         else:
@@ -211,12 +220,13 @@ class Scorer:
         supported = {e.category for e in evidence if e.weight > 0}
         flags = tuple(c for c in candidates if c in supported)  # invariant: no flag without evidence
         label = self._label(scores, flags, probs)
-        lifted = {e.category for e in evidence if e.kind in ("rule", "bank") and e.weight > 0} & set(flags)
-        if label == model_io.CLEAN and lifted:  # the model alone said clean; a rule or confirmed item lifted a
-            label = max(lifted, key=lambda c: scores[c])  # category over its threshold: not labelled "clean"
-        if label != model_io.CLEAN and label not in flags and (short or label in candidates
-                                                              or n_tokens < self.min_tokens.get(label, 0)):
-            label = max(flags, key=lambda c: scores[c]) if flags else model_io.CLEAN
+        if self.joint_label:
+            lifted = {e.category for e in evidence if e.kind in ("rule", "bank") and e.weight > 0} & set(flags)
+            if label == model_io.CLEAN and lifted:  # the model alone said clean; a rule or confirmed item lifted
+                label = max(lifted, key=lambda c: scores[c])  # a category over its threshold: not "clean"
+            if label != model_io.CLEAN and label not in flags and (short or label in candidates
+                                                                  or n_tokens < self.min_tokens.get(label, 0)):
+                label = max(flags, key=lambda c: scores[c]) if flags else model_io.CLEAN
         locality, places = localities_with_old(doc.plain_text.split(), doc.original)
         evidence.sort(key=lambda e: (e.category not in flags, e.category, -abs(e.weight)))
         evidence.extend(places)  # old province names: where the text named them, after the categories' evidence
@@ -239,8 +249,11 @@ class Scorer:
         return out
 
     def _label(self, scores: dict[str, float], flags: tuple[str, ...], probs: np.ndarray) -> str:
-        if self.exclusive:
-            w = self.label_weights
+        """Joint exclusive model: the class with the largest weight × score, flagged or not. Otherwise the
+        flagged category with the largest weight × score (weights from the card, 1 where none; so the tuned
+        label whenever it is flagged), "clean" when nothing is flagged."""
+        w = self.label_weights
+        if self.joint_label:
             best = model_io.CLEAN
             p_best = float(probs[self._clean_column]) * w.get(best, 1.0) if self._clean_column >= 0 else 0.0
             for c, v in scores.items():
@@ -249,7 +262,7 @@ class Scorer:
             return best
         if not flags:
             return model_io.CLEAN
-        return max(flags, key=lambda c: scores[c])
+        return max(flags, key=lambda c: scores[c] * w.get(c, 1.0))
 
 
 def combine(title: str, text: str) -> str:

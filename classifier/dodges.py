@@ -1,0 +1,122 @@
+"""Filter dodges undone: spaced, dotted and leet spellings ("l.ừ.a đ.ả.o", "c h u y ể n k h o ả n", "l0a").
+
+A dodged spelling's letters are joined and cut again into Vietnamese syllables by a syllabifier, each syllable
+keeping the offsets of its first and last letter; money that only shows once the dots are undone ("85
+t.r.i.ệ.u") becomes a money token.
+"""
+
+from __future__ import annotations
+
+import re
+
+from classifier.canonical_unicode import nfc, strip_accents
+from classifier.teencode import WORD, deleet, normalize_word, read_words
+from classifier.typed_tokens import MONEY, MONEY_TOKEN
+
+_VOWELS = "".join(sorted(c for c in map(chr, range(0x61, 0x1F00)) if c.islower() and strip_accents(c) in "aeiouy"))
+_SYLLABLE = re.compile(
+    rf"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnpqrstvxfjwz])?[{_VOWELS}]+(?:(?:ch|ng|nh|[cmnpt])(?![{_VOWELS}]))?"
+)
+# a run of >= 3 single characters separated by dots/dashes/stars/spaces: "l.ừ.a", "c h u y ể n"
+_OBFUSCATED = re.compile(r"(?<![\w])(?:[^\W_][ \t.\-_*·'+|/]{1,3}){2,}[^\W_](?![\w])")
+
+
+def syllabify(letters: str) -> list[str]:
+    """Split letters written without spaces ("chuyểnkhoản") into Vietnamese syllables."""
+    out: list[str] = []
+    pos = 0
+    for m in _SYLLABLE.finditer(letters):
+        if m.start() > pos:
+            out.append(letters[pos : m.start()])
+        out.append(m.group(0))
+        pos = m.end()
+    if pos < len(letters):
+        out.append(letters[pos:])
+    return out
+
+
+_Run = tuple[int, int, list[tuple[str, int]]]  # a dodged spelling: start, end, its letters with their offsets
+
+
+def _runs(s: str) -> list[_Run]:
+    """The spaced/dotted spellings of `s` ("l.ừ.a", "c h u y ể n"): offsets into `s`, and their letters."""
+    out = []
+    for m in _OBFUSCATED.finditer(s):
+        chars = [(c, m.start() + k) for k, c in enumerate(m.group(0)) if c.isalnum()]
+        only_spaces = all(c in " \t" for c in m.group(0) if not c.isalnum())
+        if len(chars) < (4 if only_spaces else 3) or not any(c.isalpha() for c, _ in chars):
+            continue
+        out.append((m.start(), m.end(), chars))
+    return out
+
+
+def _dodged_money(s: str, runs: list[_Run]) -> list[tuple[int, int]]:
+    """Spans of `s` that are money once the dodged spellings are undone ("85 t.r.i.ệ.u", "5 0 0 k"): matches
+    of the money pattern in the undone text that take in at least one dodged spelling, each one whole."""
+    parts: list[str] = []
+    where: list[int] = []  # offset in `s` of each character of the undone text
+    bounds: list[tuple[int, int]] = []  # each run's span in the undone text
+    pos = 0
+    for start, end, chars in runs:
+        parts.append(s[pos:start])
+        where.extend(range(pos, start))
+        at = len(where)
+        parts.append(deleet("".join(c for c, _ in chars)))  # one character for one: `where` stays aligned
+        where.extend(k for _, k in chars)
+        bounds.append((at, len(where)))
+        pos = end
+    parts.append(s[pos:])
+    where.extend(range(pos, len(s)))
+    undone = "".join(parts)
+    out = []
+    for m in MONEY.finditer(undone):
+        a, b = m.span()
+        touched = [(x, y) for x, y in bounds if x < b and a < y]
+        if touched and all(a <= x and y <= b for x, y in touched):
+            out.append((where[a], where[b - 1] + 1))
+    return out
+
+
+def plain_segment(s: str, base: int, out: list[tuple[str, int, int]]) -> None:
+    """Words of a stretch without typed tokens, undoing spaced/dotted spellings first (and reading money that
+    only shows once they are undone)."""
+    runs = _runs(s)
+    if not runs:
+        read_words(s, base, out)
+        return
+    money = _dodged_money(s, runs)
+    pieces: list[tuple[int, int, list[tuple[str, int]] | None]] = [(a, b, None) for a, b in money]
+    pieces += [r for r in runs if not any(a <= r[0] and r[1] <= b for a, b in money)]
+    pos = 0
+    for start, end, chars in sorted(pieces, key=lambda p: p[0]):
+        read_words(s[pos:start], base + pos, out)
+        if chars is None:
+            out.append((MONEY_TOKEN, base + start, base + end))
+        else:
+            # one character for one, so `chars` still gives each letter's offset ("İ".lower() is "i" + U+0307)
+            joined = deleet("".join(c.lower()[0] for c, _ in chars))
+            k = 0
+            for syl in syllabify(joined):
+                a, b = base + chars[k][1], base + chars[k + len(syl) - 1][1] + 1
+                k += len(syl)
+                for piece in normalize_word(syl):
+                    out.append((piece, a, b))
+        pos = end
+    read_words(s[pos:], base + pos, out)
+
+
+def deobfuscate(text: str) -> str:
+    """Only undo spaced/dotted/leet spellings, keeping everything else: "l.ừ.a đ.ả.o" → "lừa đảo"."""
+    s = nfc(text)
+    out: list[str] = []
+    pos = 0
+    for m in _OBFUSCATED.finditer(s):
+        chars = [c for c in m.group(0) if c.isalnum()]
+        only_spaces = all(c in " \t" for c in m.group(0) if not c.isalnum())
+        if len(chars) < (4 if only_spaces else 3) or not any(c.isalpha() for c in chars):
+            continue
+        out.append(s[pos : m.start()])
+        out.append(" ".join(syllabify(deleet("".join(chars)))))
+        pos = m.end()
+    out.append(s[pos:])
+    return WORD.sub(lambda m: deleet(m.group(0)), "".join(out))
