@@ -1,0 +1,210 @@
+"""Context rules that tell a place name from the same words meaning something else: a person ("Trương Hòa
+Bình", "anh Bình Dương", "Hà Giang Nguyễn", "Gặp anh Lâm Đông"), a street, brand or prize ("đường Nguyễn
+Huệ", "bia Sài Gòn", "Nobel Hòa Bình", "laptop HP"), President Hồ Chí Minh ("tư tưởng Hồ Chí Minh", "yêu
+HCM"), the 1954 victory ("Điện Biên Phủ") or an ordinary phrase ("công nghệ an toàn"). The word lists are in
+`classifier/data/locality_context.toml`."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from classifier.locality_gazetteer import MAX_N, Key, accented, fold, gazetteer, name_key
+from classifier.locality_text import SPACES, WrittenText
+from classifier.normalize import strip_accents
+
+CONTEXT_PATH = Path(__file__).parent / "data" / "locality_context.toml"
+# (previous token, next token) that make a name something else: "Thái Bình Dương" is the Pacific Ocean
+NOT_NEXT_TO = {("thai", "binh"): (None, "duong"), ("binh", "duong"): ("thai", None)}
+HCM_BARE = ("ho", "chi", "minh")
+
+
+@dataclass(frozen=True)
+class Context:
+    """The word lists of `classifier/data/locality_context.toml`, folded for comparison."""
+
+    bare_ambiguous: frozenset[Key]  # accent-stripped
+    surnames: frozenset[str]
+    surnames_unaccented: frozenset[str]
+    named_after: frozenset[Key]
+    street_not_after: frozenset[Key]
+    place_before: frozenset[Key]
+    phrase_final: frozenset[Key]  # accent-stripped
+    hcm_before: frozenset[Key]
+    hcm_after: frozenset[Key]
+    type_words: frozenset[Key]
+    longer_names: frozenset[Key]
+    person_titles: frozenset[Key]
+    person_names: frozenset[Key]  # accent-stripped
+    home_before: frozenset[Key]
+    ordinary_phrases: frozenset[Key]
+    vocatives: frozenset[Key]
+    vocatives_opening: frozenset[Key]
+    short_form_person: dict[str, frozenset[Key]]  # short form -> words after which it is a person's initials
+    hp_before: frozenset[Key]
+    compass_before: frozenset[Key]
+    beer_names: frozenset[Key]  # accent-stripped
+    beer_after: frozenset[Key]
+    colour_goes_on: frozenset[Key]
+
+
+@lru_cache(maxsize=1)
+def context() -> Context:
+    data = tomllib.loads(CONTEXT_PATH.read_text(encoding="utf-8"))
+
+    def phrases(name: str) -> frozenset[Key]:
+        return frozenset(accented(w) for w in data[name])
+
+    return Context(
+        bare_ambiguous=frozenset(name_key(w) for w in data["bare_ambiguous"]),
+        surnames=frozenset(fold(w) for w in data["surnames"]),
+        surnames_unaccented=frozenset(data["surnames_unaccented"]),
+        named_after=phrases("named_after"), street_not_after=phrases("street_not_after"),
+        place_before=phrases("place_before"),
+        phrase_final=frozenset(name_key(w) for w in data["phrase_final"]),
+        hcm_before=phrases("ho_chi_minh_before"), hcm_after=phrases("ho_chi_minh_after"),
+        type_words=phrases("type_words"), longer_names=phrases("longer_names"),
+        person_titles=phrases("person_titles"), person_names=frozenset(name_key(w) for w in data["person_names"]),
+        home_before=phrases("home_before"), ordinary_phrases=phrases("ordinary_phrases"),
+        vocatives=phrases("vocatives"), vocatives_opening=phrases("vocatives_opening"),
+        short_form_person={"hcm": phrases("hcm_person_before"), "hn": phrases("initials_compared"),
+                           "sg": phrases("initials_compared"), "dn": phrases("initials_compared")},
+        hp_before=phrases("hp_before"), compass_before=phrases("compass_before"),
+        beer_names=frozenset(name_key(w) for w in data["beer_names"]), beer_after=phrases("beer_after"),
+        colour_goes_on=phrases("colour_goes_on"),
+    )
+
+
+def short_form_elsewhere(t: WrittenText, i: int, short: str, ctx: Context) -> bool:
+    """The upper-case short form at syllable i ("HN", "HP", "ĐN", "HCM") means something else here: President
+    Hồ Chí Minh ("yêu HCM", "tư tưởng HCM"), a singer's initials ("vocal như HN"), a compass direction ("hướng
+    ĐN" = south-east), or "HP" anywhere but after a word that leads to a place ("ở HP", "ngoại thành HP") and
+    before no capitalised word: it is far more often the brand ("laptop HP", "HP Fashion") or horsepower
+    ("1.5 HP")."""
+    if t.before(i, ctx.short_form_person.get(short, ())):
+        return True
+    if short == "dn" and t.before(i, ctx.compass_before):
+        return True
+    if short != "hp":
+        return False
+    if not t.before(i, ctx.hp_before):
+        return True
+    # "từ HP Fashion", "ở HP Envy": a capitalised word right after it makes a product or shop name
+    return (t.spans is not None and i + 1 < len(t.toks) and t.initial_capital(i + 1) and not t.shouting
+            and SPACES.fullmatch(t.original[t.spans[i][1] : t.spans[i + 1][0]]) is not None)
+
+
+def named_after(t: WrittenText, i: int, size: int, bare: Key, ctx: Context, floor: int) -> bool:
+    """The name at syllable i names something else: a person ("Trương Hòa Bình"), a street ("đường Nguyễn
+    Huệ", "phố Huế"), a brand or a prize ("bia Sài Gòn", "Nobel Hòa Bình"), President Hồ Chí Minh."""
+    if t.before(i, ctx.named_after) and not (t.before(i, [("phố",)]) and t.before(i - 1, ctx.street_not_after)):
+        return True
+    if (bare in ctx.beer_names and t.after(i + size, ctx.beer_after)
+            and not t.after(i + size + 1, ctx.colour_goes_on)):
+        return True  # "Saigon đỏ", "Sài Gòn Special": the beer; "Sài Gòn đỏ rực cờ hoa" is the city
+    if bare == HCM_BARE and not (t.before(i, ctx.hcm_before) or t.after(i + size, ctx.hcm_after)):
+        return True
+    if any(plain(longer[:size]) == bare and t.after(i + size, [longer[size:]]) for longer in ctx.longer_names):
+        return True  # "Điện Biên Phủ": the 1954 victory or a street in most towns, not the province
+    if bare in ctx.person_names and (t.initial_capital(i) or not t.uses_capitals) and after_title(t, i, ctx):
+        return True  # "anh Bình Dương", "chị Hà Giang"
+    if surname_follows(t, i + size, ctx):
+        return True  # a name written given name first, as on Facebook: "Hà Giang Nguyễn", "Thu Hà Tinh Nguyen"
+    if t.spans is None or t.shouting or not t.initial_capital(i):
+        return False
+    for k in (i - 1, i - 2):  # a capitalised surname, then maybe a capitalised middle name
+        if k < floor or not t.joined(k, i + 1) or not t.initial_capital(k):
+            return False
+        if is_surname(t, k, ctx):
+            return True
+    return False
+
+
+@lru_cache(maxsize=1_000)
+def plain(phrase: Key) -> Key:
+    """A phrase of the word lists (normalised syllables) without its diacritics."""
+    return tuple(strip_accents(w) for w in phrase)
+
+
+def in_ordinary_phrase(t: WrittenText, i: int, j: int, bare: Key, ctx: Context) -> bool:
+    """Syllables i..j-1 (the name `bare`) are the middle of one of the ordinary phrases around them."""
+    for phrase in ctx.ordinary_phrases:
+        for o in range(len(phrase) - len(bare) + 1):
+            if plain(phrase[o : o + len(bare)]) != bare:
+                continue
+            head, tail = phrase[:o], phrase[o + len(bare) :]
+            if (not head or t.before(i, [head])) and (not tail or t.after(j, [tail])):
+                return True
+    return False
+
+
+def stands_out(t: WrittenText, i: int, j: int) -> bool:
+    """Syllables i..j-1 are written as a name among ordinary words: each capitalised ("Hà nôi", "ĐA NANG" are
+    not), and neither the word before (unless it starts the phrase) nor the one after is ("Nam Đỉnh Thực Sự",
+    "Để Não Thành Hoá Thạch": a text that capitalises every word says nothing by its capitals)."""
+    if not t.title_case(i, j):
+        return False
+    k = i - 1
+    if k > 0 and t.joined(k, i + 1) and t.title_case(k, k + 1) and t.joined(k - 1, k + 1):
+        return False
+    return not (j < len(t.toks) and t.joined(j - 1, j + 1) and t.title_case(j, j + 1))
+
+
+def is_surname(t: WrittenText, k: int, ctx: Context) -> bool:
+    if t.bare(k):
+        return t.toks[k] in ctx.surnames_unaccented
+    assert t.acc is not None
+    return fold(t.acc[k]) in ctx.surnames
+
+
+def name_goes_on(t: WrittenText, k: int) -> bool:
+    """Syllables k and k+1 follow syllable k-1 after a space, capitalised like a name ("Thu Nguyên"; not an
+    abbreviation, not a place): the syllables before them are part of a person's name."""
+    if t.spans is None or k + 1 >= len(t.toks) or not t.title_case(k, k + 2):
+        return False
+    if any(not SPACES.fullmatch(t.original[t.spans[m - 1][1] : t.spans[m][0]]) for m in (k, k + 1)):
+        return False  # "HN-Vinh", "ở HN. Ở SG": no name goes on across a hyphen or a full stop
+    provinces = gazetteer()[0]
+    return not any(tuple(t.toks[m : m + n]) in provinces for m in (k, k + 1) for n in range(1, MAX_N + 1))
+
+
+def addressed(t: WrittenText, i: int, j: int, bare: Key, ctx: Context) -> bool:
+    """Syllables i..j-1, a name with a slip in its tone marks, are a person spoken of or to: after any title
+    written with its diacritics ("Gặp anh Lâm Đông"; not "hèn chi Hà Nối", "chi" is no "chị"), or, for a name
+    that is also a given name (`person_names`), before a vocative ("Thanh Hòa ơi"; "à", "ạ" only when the name
+    opens its phrase: "Thanh Hòa à, ..." but "Em ở Thanh Hòa à?"). "Sài Gón ơi!" still calls out to the city."""
+    if after_title(t, i, ctx, as_written=True):
+        return True
+    if bare not in ctx.person_names:
+        return False
+    opens = i == 0 or not t.joined(i - 1, i + 1)
+    return t.after(j, ctx.vocatives) or (opens and t.after(j, ctx.vocatives_opening))
+
+
+def after_title(t: WrittenText, i: int, ctx: Context, as_written: bool = False) -> bool:
+    """A kinship or address word ("anh", "chị", "cô" ...) stands right before syllable i, as a word of its own
+    (not the end of a capitalised name such as "Đông Anh"); `as_written`: with its own diacritics ("chi" written
+    without them is not "chị" then)."""
+    for title in ctx.person_titles:
+        k = i - len(title)
+        if k < 0 or not t.before(i, [title]):
+            continue
+        if as_written and any(t.bare(k + n) and t.toks[k + n] != w for n, w in enumerate(title)):
+            continue
+        if t.initial_capital(k) and k > 0 and t.joined(k - 1, k + 1) and t.initial_capital(k - 1):
+            continue
+        if t.before(k, ctx.home_before):  # "quê em Nam Định": the place someone is from
+            continue
+        return True
+    return False
+
+
+def surname_follows(t: WrittenText, j: int, ctx: Context) -> bool:
+    """A capitalised surname follows syllable j-1 in its phrase, and starts no place name."""
+    if t.spans is None or t.shouting or j >= len(t.toks) or not t.initial_capital(j - 1):
+        return False
+    return (t.joined(j - 1, j + 1) and t.initial_capital(j) and is_surname(t, j, ctx)
+            and not any(tuple(t.toks[j : j + n]) in gazetteer()[0] for n in range(1, MAX_N + 1)))
+
