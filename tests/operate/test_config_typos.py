@@ -14,7 +14,7 @@ from review.errors import ConfigError
     ('# canhgac\ncrawler.crawl_timeout = 60\n\n[database]\nurl = "sqlite:///x.db"\n', "crawler.crawl_timeout", 2,
      "crawl_timeout_s"),
     ('sources = [\n  { name = "a", kind = "rss", urls = ["https://a.vn"], shedule = "every 5m" },\n]\n',
-     "sources[0].shedule", 1, "schedule"),
+     "sources[0].shedule", 2, "schedule"),
     ('[[sources]]\nname = "a"\nkind = "html"\nurls = ["https://a.vn"]\n[sources.selectors]\nitem = "div"\ntitel = "h1"\n',
      "sources[0].selectors.titel", 7, "title"),
     ('[crawler]\nredis.url = "redis://127.0.0.1:6379/0"\n', "crawler.redis", 2, "redis_url"),

@@ -147,6 +147,15 @@ HTML = '[[sources]]\nname = "p"\nkind = "html"\nurls = ["https://p.vn"]\n'
         (HTML + 'selectors = { link = "a[[[" }\n', "sources[0].selectors.link", 5, "bộ chọn không hợp lệ"),
         (HTML + 'selectors = { link = "a", title = "h1 >" }\n', "sources[0].selectors.title", 5, "bộ chọn không hợp lệ"),
         (HTML + 'selectors = { link = "//a[" }\n', "sources[0].selectors.link", 5, "bộ chọn không hợp lệ"),
+        # APScheduler refuses a job whose misfire grace is not positive: the daemon stopped at start
+        ('[daemon]\nlog_json = true\nmisfire_grace_s = 0\n', "daemon.misfire_grace_s", 3, "phải từ 1 trở lên"),
+        ('[daemon]\nmisfire_grace_s = -300\n', "daemon.misfire_grace_s", 2, "phải từ 1 trở lên"),
+        # a negative jitter runs crawls before their time, a negative stop grace gives running crawls none
+        ('[daemon]\njitter_s = -5\n', "daemon.jitter_s", 2, "phải từ 0 trở lên"),
+        ('[daemon]\nstop_grace_s = -1\n', "daemon.stop_grace_s", 2, "phải từ 0 trở lên"),
+        # smtplib: "Non-blocking socket (timeout=0) is not supported", every digest delivery failed
+        ('[smtp]\nhost = "mail.example.vn"\ntimeout_s = 0\n', "smtp.timeout_s", 3, "phải từ 1 trở lên"),
+        ('[smtp]\ntimeout_s = -30\n', "smtp.timeout_s", 2, "phải từ 1 trở lên"),
     ],
 )
 def test_values_that_would_crash_later_are_config_errors(body: str, key: str, line: int, words: str) -> None:
@@ -160,6 +169,11 @@ def test_values_that_would_crash_later_are_config_errors(body: str, key: str, li
                                       "cron 0 8 * * 0", "cron 0 8 * * 7", "cron 0 8 29 2 *", "cron */15 * * * mon"])
 def test_good_schedules_pass(schedule: str) -> None:
     assert parse_config(SRC + f'schedule = "{schedule}"\n', "c.toml").sources[0].schedule == schedule
+
+
+def test_the_smallest_daemon_and_smtp_numbers_that_work_pass() -> None:
+    cfg = parse_config('[daemon]\njitter_s = 0\nstop_grace_s = 0\nmisfire_grace_s = 1\n[smtp]\ntimeout_s = 1\n', "c.toml")
+    assert (cfg.daemon.jitter_s, cfg.daemon.stop_grace_s, cfg.daemon.misfire_grace_s, cfg.smtp.timeout_s) == (0, 0, 1, 1)
 
 
 def test_selectors_the_spiders_use_pass() -> None:
