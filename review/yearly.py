@@ -19,6 +19,10 @@ over its category's threshold). A citizen report opens an entry even when it is 
 in their own column, "Phản ánh không gắn cờ": on the row "Phản ánh chưa xác định nhóm" (`UNASSIGNED`) while
 undecided, and on the row of the category a moderator's decision recorded once decided. In every row of
 Tổng hợp, Theo nguồn and Theo tháng: flagged + unflagged = the verdict columns + undecided.
+
+Those sheets go by the day an entry was flagged; Xử lý trong kỳ (what was handled: decided in the period, whenever
+flagged) and Nội dung được tôn vinh (the content commended, with its author) go by the day of the decision
+(`review.yearly_decisions`). Ghi chú opens with what the regular review covered (`review.yearly_coverage`).
 """
 
 from __future__ import annotations
@@ -37,6 +41,18 @@ from review.models import VERDICTS, Cluster, Item, ReviewEntry, ReviewFlag
 from review.stats import citizen_reports, reported_entry_ids
 from review.store import Store
 from review.vi import VERDICT_VI, VN_TZ
+from review.yearly_coverage import Coverage, coverage_in, coverage_notes
+from review.yearly_decisions import (
+    COMMENDED_HEAD,
+    COMMENDED_SHEET,
+    HANDLED_SHEET,
+    Handled,
+    decision_notes,
+    handled_in,
+    handled_notes,
+    handled_rows,
+    page_address,
+)
 
 NOTABLE_MAX = 100
 UNASSIGNED = ""  # the category of an unflagged report no decision has given one yet
@@ -58,6 +74,7 @@ class Summary:
     unflagged_by_month: Counter[tuple[str, str]] = field(default_factory=Counter)
     notable: list[tuple[Any, ...]] = field(default_factory=list)
     total: int = 0  # flagged entries
+    stories: int = 0  # distinct stories among them: copies of a story and a page's revisions share a cluster
     unflagged: int = 0  # unflagged report entries
     reported_flagged: int = 0  # flagged entries a citizen reported
     reported_by_category: Counter[str] = field(default_factory=Counter)  # entries (of the row) a citizen reported
@@ -66,6 +83,8 @@ class Summary:
     reports_by_verdict: Counter[str] = field(default_factory=Counter)  # the entry's current verdict|""
     reports_opened: int = 0  # reports that opened an entry
     reports_joined: int = 0  # reports that joined an existing entry
+    coverage: Coverage = Coverage(0, 0, 0)  # what the regular review collected (review.yearly_coverage)
+    handled: Handled = field(default_factory=Handled)  # decisions made in the period (review.yearly_decisions)
     counted_at: datetime = field(default_factory=lambda: datetime.now(UTC))  # the data is as of this instant
 
     @property
@@ -94,22 +113,25 @@ def summarize(store: Store, since: datetime, until: datetime) -> Summary:
     out = Summary(since, until)
     e = ReviewEntry
     q = (select(e.id, e.top_category, e.verdict, e.verdict_category, e.source_name, e.created_at, e.priority,
-                e.top_score, Item.title, Item.text, Item.url, Cluster.size, _has_flag())
+                e.top_score, Item.title, Item.text, Item.url, Cluster.size, Item.cluster_id, _has_flag())
          .join(Item, Item.id == e.item_id).outerjoin(Cluster, Cluster.id == Item.cluster_id)
          .where(e.created_at >= since, e.created_at < until))
     candidates: list[tuple[Any, ...]] = []
     categories: dict[int, str] = {}
     flagged: set[int] = set()
+    stories: set[tuple[str, int]] = set()
     with store.session() as s:
         for (eid, top, verdict, vcat, source, created, priority, score, title, text, url,
-             size, has_flag) in s.execute(q.execution_options(yield_per=5000)):
+             size, cluster, has_flag) in s.execute(q.execution_options(yield_per=5000)):
             cat = row_category(bool(has_flag), top, vcat)
             categories[eid] = cat
             v = verdict or ""
             month = created.astimezone(VN_TZ).strftime("%Y-%m")
             source_key = source or "(phản ánh/không rõ)"
+            story = ("cluster", cluster) if cluster is not None else ("entry", eid)
             if has_flag:
                 flagged.add(eid)
+                stories.add(story)
                 out.total += 1
                 out.by_category[(cat, v)] += 1
                 out.by_source[(source_key, v)] += 1
@@ -122,9 +144,9 @@ def summarize(store: Store, since: datetime, until: datetime) -> Summary:
             if verdict in ("escalate", "violation"):
                 first = (title or text or "").strip().split("\n", 1)[0][:200]
                 rank = (verdict == "escalate", priority)
-                candidates.append((rank, eid, created.astimezone(VN_TZ).strftime("%Y-%m-%d"), VI_LABELS.get(cat, cat),
+                candidates.append((rank, story, eid, created.astimezone(VN_TZ).strftime("%d/%m/%Y"), VI_LABELS.get(cat, cat),
                                    VERDICT_VI.get(verdict, verdict), source or "", size or 1,
-                                   round(score, 2), first, url))
+                                   round(score, 2), first, page_address(url)))
         reported = reported_entry_ids(s, categories)
         for eid in reported:
             out.reported_by_category[categories[eid]] += 1
@@ -143,8 +165,18 @@ def summarize(store: Store, since: datetime, until: datetime) -> Summary:
                 out.reports_opened += 1
             else:
                 out.reports_joined += 1
+        out.handled = handled_in(s, since, until)
+        out.coverage = coverage_in(s, since, until)
+    out.stories = len(stories)
     candidates.sort(key=lambda c: c[0], reverse=True)
-    out.notable = [(*c[1:7], "có" if c[1] in reported else "", *c[7:]) for c in candidates[:NOTABLE_MAX]]
+    listed: set[tuple[str, int]] = set()
+    for c in candidates:  # a story once, by its highest-ranked copy (its copies are in "Số bản sao")
+        if c[1] not in listed and len(out.notable) < NOTABLE_MAX:
+            listed.add(c[1])
+            out.notable.append((*c[2:8], "có" if c[2] in reported else "", *c[8:]))
+    with store.session() as s:
+        notes = decision_notes(s, [n[0] for n in out.notable])  # whom an escalation went to, what was done
+    out.notable = [(*n, notes.get(n[0], "")) for n in out.notable]
     return out
 
 
@@ -171,6 +203,23 @@ def period_text(since: datetime, until: datetime) -> str:
     fmt = "%d/%m/%Y"
     last = (until - timedelta(microseconds=1)) if until > since else until
     return f"{since.astimezone(VN_TZ).strftime(fmt)} – {last.astimezone(VN_TZ).strftime(fmt)}"
+
+
+MONTHS_FILLED_MAX = 24  # a longer period (--since 2000) lists only the months with something in them
+
+
+def period_months(summary: Summary) -> set[str]:
+    """Every month (YYYY-MM, Vietnam time) of the period up to when the data was counted, so a month with
+    nothing in it shows zeros rather than a gap; months still to come are not shown (not yet zero)."""
+    first = summary.since.astimezone(VN_TZ)
+    last = (min(summary.until, summary.counted_at) - timedelta(microseconds=1)).astimezone(VN_TZ)
+    if last < first or (last.year - first.year) * 12 + last.month - first.month >= MONTHS_FILLED_MAX:
+        return set()
+    out, y, m = set(), first.year, first.month
+    while (y, m) <= (last.year, last.month):
+        out.add(f"{y:04d}-{m:02d}")
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
 
 
 def as_of_note(summary: Summary) -> list[list[Any]]:
@@ -202,7 +251,9 @@ def write_summary(summary: Summary, path: Path) -> None:
         ws.column_dimensions["A"].width = 38
 
     reported_head, received_head = "Mục có người dân phản ánh", "Phản ánh của người dân nhận được"
-    cats = sorted(_keys(summary.by_category, summary.unflagged_by_category) | set(summary.reports_by_category),
+    # every category has its line, zeros included: a missing line reads as "not reported", not as none
+    cats = sorted(set(CATEGORIES) | _keys(summary.by_category, summary.unflagged_by_category)
+                  | set(summary.reports_by_category),
                   key=lambda c: CATEGORIES.index(c) if c in CATEGORIES else len(CATEGORIES) + (c == UNASSIGNED))
     cat_rows = [[UNASSIGNED_VI if r[0] == UNASSIGNED else VI_LABELS.get(r[0], r[0]), *r[1:]]
                 for r in _matrix(summary.by_category, summary.unflagged_by_category, cats,
@@ -210,22 +261,29 @@ def write_summary(summary: Summary, path: Path) -> None:
     sheet("Tổng hợp", ["Nhóm nội dung", *header[1:], reported_head, received_head], cat_rows, first=True)
     sources = sorted(_keys(summary.by_source, summary.unflagged_by_source))
     sheet("Theo nguồn", ["Nguồn", *header[1:]], _matrix(summary.by_source, summary.unflagged_by_source, sources))
-    months = sorted(_keys(summary.by_month, summary.unflagged_by_month) | set(summary.reports_by_month))
-    sheet("Theo tháng", ["Tháng", *header[1:], received_head],
-          _matrix(summary.by_month, summary.unflagged_by_month, months, summary.reports_by_month))
+    months = sorted(_keys(summary.by_month, summary.unflagged_by_month) | set(summary.reports_by_month)
+                    | period_months(summary))
+    month_rows = _matrix(summary.by_month, summary.unflagged_by_month, months, summary.reports_by_month)
+    sheet("Theo tháng", ["Tháng", *header[1:], received_head],  # "12/2026": Vietnamese order, as the period
+          [[f"{r[0][5:]}/{r[0][:4]}", *r[1:]] for r in month_rows])
     sheet("Vụ việc nổi bật", ["Mã", "Ngày", "Nhóm", "Kết luận", "Nguồn", "Số bản sao", "Người dân phản ánh",
-                              "Điểm", "Dòng đầu", "Đường dẫn"], [list(r) for r in summary.notable])
+                              "Điểm", "Dòng đầu", "Đường dẫn", "Ghi chú của cán bộ"], [list(r) for r in summary.notable])
+    sheet(HANDLED_SHEET, *handled_rows(summary.handled))
+    sheet(COMMENDED_SHEET, COMMENDED_HEAD, [list(r) for r in summary.handled.commended])
     by_outcome = "; ".join(f"{VERDICT_VI[v]}: {summary.reports_by_verdict[v]}" for v in VERDICTS)
     notes: list[list[Any]] = [
         ["Kỳ báo cáo", period_text(summary.since, summary.until)],
         *as_of_note(summary),
+        *coverage_notes(summary.coverage),
         ["Tổng số mục gắn cờ", summary.total],
+        ["Trong đó: số tin khác nhau (gộp bản sao, bài sửa lại)", summary.stories],
         ["Số mục từ phản ánh không gắn cờ (dưới mọi ngưỡng)", summary.unflagged],
         ["Tổng số phản ánh của người dân nhận được", summary.reports],
         ["Trong đó: phản ánh tạo mục mới", summary.reports_opened],
         ["Trong đó: phản ánh bổ sung vào mục đã có", summary.reports_joined],
         ["Phản ánh theo kết luận hiện tại của mục", f"{by_outcome}; chưa quyết định: {summary.reports_by_verdict['']}"],
         ["Số mục gắn cờ có người dân phản ánh", summary.reported_flagged],
+        *handled_notes(summary.handled),
         ["Lập lúc", datetime.now(VN_TZ).strftime("%d/%m/%Y %H:%M")],
         ["Ghi chú", "Công cụ chỉ gắn cờ; mọi kết luận do cán bộ kiểm duyệt đưa ra. "
                     "Quyết định đã hoàn tác không được tính; nhóm là nhóm đã được cán bộ xác nhận nếu có."],

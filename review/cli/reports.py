@@ -38,7 +38,8 @@ def register(sub: Any) -> None:
     p.add_argument("--since", help="từ ngày (tính cả ngày này): DD/MM/YYYY hoặc YYYY-MM-DD, giờ Việt Nam")
     p.add_argument("--until", help="đến ngày (không tính ngày này, phải sau --since): DD/MM/YYYY hoặc YYYY-MM-DD")
     p.add_argument("--year", type=int,
-                   help=f"với summary: năm cần tổng kết, từ {YEAR_MIN} đến năm sau (mặc định: năm nay)")
+                   help=f"với summary: năm cần tổng kết, từ {YEAR_MIN} đến năm sau (mặc định: năm nay); --since/--until "
+                        "chỉ được thu hẹp trong năm đó")
     p.add_argument("--format", choices=FORMATS,
                    help="định dạng (mặc định: theo đuôi tệp --output .csv/.jsonl/.xlsx; không có thì csv)")
     p.add_argument("--output", "-o", metavar="PATH",
@@ -172,10 +173,17 @@ def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
     check_window(since, until)
     args.format = export_format(args.format, args.output, args.kind)
     if args.kind == "summary":
-        from review.yearly import summarize, write_summary, year_window
+        from review.yearly import period_text, summarize, write_summary, year_window
 
         year = check_year(args.year) if args.year is not None else datetime.now(VN_TZ).year
         start, end = year_window(year)
+        if args.year is not None:  # the report says "năm Y": a period reaching outside that year is not its report
+            for name, when, outside in (("--since", since, since is not None and since < start),
+                                        ("--until", until, until is not None and until > end)):
+                if outside and when is not None:
+                    day = when.astimezone(VN_TZ).strftime("%d/%m/%Y")
+                    raise UsageError(f"{name} {day} nằm ngoài năm {year} (01/01/{year} – 31/12/{year}): bỏ --year để "
+                                     "lập báo cáo cho một kỳ tùy chọn, hoặc chọn ngày trong năm đó")
         if (since or start) >= (until or end):  # one of --since/--until given, beyond the other end of the year
             raise UsageError(f"kỳ báo cáo không có ngày nào: --since phải trước ngày hết năm {year}, --until phải sau "
                              f"ngày đầu năm {year} (hoặc ghi cả --since và --until)")
@@ -184,7 +192,8 @@ def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
         summary = summarize(ctx.store, since or start, until or end)
         with _writing(path), _replacing(path) as tmp:
             write_summary(summary, tmp)
-        ctx.err.write(f"Đã ghi báo cáo tổng kết năm {year}: {path} ({summary.total} mục gắn cờ)\n")
+        period = period_text(summary.since, summary.until)  # a --since/--until period is no calendar year
+        ctx.err.write(f"Đã ghi báo cáo tổng kết năm {year} (kỳ {period}): {path} ({summary.total} mục gắn cờ)\n")
         return 0
     export = build_export(ctx.store, args.kind, since, until)
     if args.format == "xlsx":
