@@ -1,4 +1,4 @@
-"""Sending the weekly summary: the MIME message, SMTP, and the exactly-once bookkeeping.
+"""Sending the weekly summary: the MIME message and the exactly-once bookkeeping (SMTP itself: review.smtp).
 
 The message is `multipart/alternative` (plain text, then `multipart/related` HTML with the chart as an
 inline PNG referenced by `cid:`). Delivery goes recipient by recipient through `DigestLogMixin`: claim
@@ -7,8 +7,8 @@ is recorded with an exponential backoff and retried by `deliver_due` (the daemon
 minutes and at start). A manual `canhgac digest --send` (`deliver_week(manual=True)`) retries a failed
 delivery at once instead of waiting for its backoff.
 
-The error recorded for a failed attempt (`describe_error`) is Vietnamese, with the server's or the
-system's own words in parentheses: officers read it in `canhgac digest` and `digest --log`. The
+The error recorded for a failed attempt (`review.smtp.describe_error`) is Vietnamese, with the server's
+or the system's own words in parentheses: officers read it in `canhgac digest` and `digest --log`. The
 module's log lines are for the daemon's log (English, like the rest of it); a NullHandler keeps them off
 the terminal of a CLI command, which prints its own Vietnamese lines instead.
 
@@ -16,7 +16,7 @@ Once the DATA command is sent the server may accept the message, and only its re
 A clear refusal (a 4xx/5xx reply to DATA or to the message) is a failed attempt like any other. Any other
 failure from there until the server's positive reply is read (no reply within the timeout, the connection
 closed or reset, a garbled reply) leaves the delivery uncertain: the row stays `sending`, with why in
-`last_error` (`describe_uncertain`, starting with `UNCERTAIN`), and is never retried automatically; a
+`last_error` (`review.smtp.describe_uncertain`, starting with `UNCERTAIN`), and is never retried automatically; a
 digest sent twice is worse than one a person re-sends with `canhgac digest --send --retry-uncertain`.
 
 An attempt stopped by Ctrl-C or a signal (KeyboardInterrupt, SystemExit) is stopped, never swallowed. Until
@@ -27,30 +27,32 @@ next ordinary send sends it. From DATA on it is uncertain, as above.
 from __future__ import annotations
 
 import logging
-import smtplib
 import ssl
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
-from typing import TYPE_CHECKING
 
 from review.config import Config, SmtpConfig, recipient_address
 from review.digest import DigestData, collect_digest
 from review.digest_render import render_html, render_text, subject
-from review.errors import UsageError
+from review.smtp import (
+    UNCERTAIN,
+    describe_error,
+    describe_interruption,
+    describe_uncertain,
+    refused_by_server,
+    smtp_send,
+)
 from review.store import Store
 from review.types import utcnow
 
-if TYPE_CHECKING:
-    from _typeshed import ReadableBuffer
+__all__ = ["UNCERTAIN", "DeliveryReport", "build_message", "deliver_due", "deliver_week", "describe_error",
+           "describe_interruption", "describe_uncertain", "refused_by_server", "smtp_send"]
 
 log = logging.getLogger("canhgac.digest")
 log.addHandler(logging.NullHandler())  # no "last resort" stderr output in the CLI; the daemon's root handler logs
-
-UNCERTAIN = "chưa rõ đã gửi được hay chưa"  # how the error of an uncertain delivery begins
 
 
 @dataclass(frozen=True)
@@ -87,110 +89,6 @@ def build_message(data: DigestData, cfg: Config, recipient: str, chart_png: byte
     html_part.add_related(chart, maintype="image", subtype="png", cid=cid, filename="bieu-do-tuan.png",
                           disposition="inline")
     return msg
-
-
-class _SMTP(smtplib.SMTP):
-    """`data` tells `handing_over` first: from the DATA command on, the server may accept the message."""
-
-    handing_over: Callable[[], None] | None = None
-
-    def data(self, msg: ReadableBuffer | str) -> tuple[int, bytes]:
-        if self.handing_over is not None:
-            self.handing_over()
-        return super().data(msg)
-
-
-class _SMTPSSL(_SMTP, smtplib.SMTP_SSL):
-    pass
-
-
-def smtp_send(smtp: SmtpConfig, msg: EmailMessage, tls_context: ssl.SSLContext | None = None,
-              handing_over: Callable[[], None] | None = None) -> None:
-    """Hand one message to the configured server; raises on any refusal.
-
-    `tls_context` defaults to the system's CAs with hostname checking; a site with a private CA (or a
-    test with a self-signed certificate) passes its own. `handing_over` is called just before the DATA
-    command: until then the server cannot have the message.
-    """
-    if not smtp.host:
-        raise UsageError("chưa cấu hình máy chủ thư: khai báo [smtp] host trong tệp cấu hình")
-    context = tls_context or ssl.create_default_context()
-    server: _SMTP | _SMTPSSL
-    if smtp.security == "ssl":
-        server = _SMTPSSL(smtp.host, smtp.port, timeout=smtp.timeout_s, context=context)
-    else:
-        server = _SMTP(smtp.host, smtp.port, timeout=smtp.timeout_s)
-    server.handing_over = handing_over
-    try:
-        if smtp.security == "starttls":
-            server.starttls(context=context)
-        if smtp.user:
-            server.login(smtp.user, smtp.password)
-        refused = server.send_message(msg)
-        if refused:
-            raise smtplib.SMTPRecipientsRefused(refused)
-    except BaseException:
-        server.close()
-        raise
-    # the server has accepted the message: a bad or missing reply to QUIT must not make it a failed attempt
-    # (it would be sent again)
-    try:
-        server.quit()
-    except (smtplib.SMTPException, OSError):
-        server.close()
-
-
-def describe_error(exc: BaseException, smtp: SmtpConfig) -> str:
-    """A failed attempt in Vietnamese for the officers, the technical detail kept in parentheses."""
-    server = f"{smtp.host}:{smtp.port}"
-    detail = f"{type(exc).__name__}: {exc}"
-    if isinstance(exc, smtplib.SMTPAuthenticationError):
-        what = f"máy chủ thư {server} từ chối đăng nhập (kiểm tra [smtp] user và mật khẩu)"
-    elif isinstance(exc, smtplib.SMTPRecipientsRefused):
-        what = f"máy chủ thư {server} từ chối địa chỉ người nhận"
-    elif isinstance(exc, smtplib.SMTPSenderRefused):
-        what = f"máy chủ thư {server} từ chối địa chỉ người gửi ([smtp] sender)"
-    elif isinstance(exc, ssl.SSLError):
-        what = f"không thiết lập được kết nối mã hoá (TLS) với máy chủ thư {server}"
-    elif isinstance(exc, TimeoutError):
-        what = f"máy chủ thư {server} không trả lời trong {smtp.timeout_s} giây"
-    elif isinstance(exc, smtplib.SMTPServerDisconnected | ConnectionError):
-        what = f"không kết nối được máy chủ thư {server}"
-    elif isinstance(exc, smtplib.SMTPException):
-        what = f"máy chủ thư {server} báo lỗi"
-    elif isinstance(exc, OSError):
-        what = f"không kết nối được máy chủ thư {server}"
-    else:
-        what = "lỗi khi lập hoặc gửi bản tin"
-    return f"{what} ({detail})"
-
-
-def refused_by_server(exc: BaseException) -> bool:
-    """A clear 4xx/5xx reply of the server to the DATA command or to the message: it was not accepted. Any other
-    failure after DATA (no reply, the connection lost, a garbled reply) says nothing about whether it was."""
-    return isinstance(exc, smtplib.SMTPDataError) and 400 <= exc.smtp_code < 600
-
-
-def describe_uncertain(exc: BaseException, smtp: SmtpConfig) -> str:
-    """Why a delivery may or may not have reached the server, for `digest --log` (its first 80 characters) and
-    the officer's `digest --send`: starts with `UNCERTAIN`."""
-    server = f"{smtp.host}:{smtp.port}"
-    detail = f"{type(exc).__name__}: {exc}"
-    if isinstance(exc, TimeoutError) or isinstance(exc.__context__, TimeoutError):
-        what = f"máy chủ thư {server} không trả lời trong {smtp.timeout_s} giây khi đang nhận thư"
-    elif isinstance(exc, smtplib.SMTPServerDisconnected | ConnectionError):
-        what = f"máy chủ thư {server} ngắt kết nối khi đang nhận thư, chưa xác nhận đã nhận"
-    elif isinstance(exc, Exception):
-        what = f"lỗi khi máy chủ thư {server} đang nhận thư, chưa xác nhận đã nhận"
-    else:
-        what = "bị ngắt khi thư đang được gửi tới máy chủ thư"
-    return f"{UNCERTAIN}: {what} ({detail})"
-
-
-def describe_interruption(exc: BaseException) -> str:
-    """Why an attempt stopped (Ctrl-C, a stop signal) before its message reached the server, for `digest --log`
-    (which shows the first 80 characters)."""
-    return f"bị ngắt trước khi thư tới máy chủ thư: chưa được gửi, lần gửi sau sẽ gửi lại ({type(exc).__name__})"
 
 
 @dataclass

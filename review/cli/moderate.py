@@ -3,24 +3,30 @@
 Every command that changes something acts as the moderator named by `--as`, `CANHGAC_MODERATOR` or the
 OS user, who must be listed in `[review] moderators`. Conflicts (someone else holds the entry, a stale
 version, already decided) exit 1 with a one-line Vietnamese message.
+
+This module holds the group's arguments and the commands that act on entries; `queue` and `show`, which
+only look, are review.cli.queue_view.
 """
 
 from __future__ import annotations
 
 import argparse
-from datetime import UTC, datetime
 from typing import Any
 
 from classifier.categories import POSITIVE
 from review.cli.context import Context
-from review.cli.entryview import copy_entries, flags_text, format_detail, row_priority, short_category_vi
-from review.cli.table import age, json_text, render, terminal_width
+from review.cli.entryview import flags_text, short_category_vi
+from review.cli.queue_view import cmd_queue, cmd_show, unknown_source
+from review.cli.table import age, render, terminal_width
 from review.decisions import BULK_MAX, bulk_category, recorded_category
 from review.errors import AuditIntegrityError, ConflictError, UsageError
-from review.filters import EntryFilter, check_category, check_status, parse_when, parse_where
-from review.listing import SORTS, EntryRow
+from review.filters import EntryFilter, check_category, parse_where
+from review.listing import SORTS
 from review.models import VERDICTS
-from review.vi import STATUS_VI, category_vi, hhmm, verdict_vi
+from review.vi import category_vi, hhmm, verdict_vi
+
+__all__ = ["ENTRY_ID_MAX", "cmd_audit_verify", "cmd_bulk", "cmd_claim", "cmd_decide", "cmd_queue", "cmd_release",
+           "cmd_review", "cmd_show", "cmd_undo", "entry_id", "register"]
 
 #: The largest queue number there can be: review entry ids are 32-bit integers on PostgreSQL (SQLite's reach 2**63).
 ENTRY_ID_MAX = 2**31 - 1
@@ -117,113 +123,12 @@ def _acting_as(p: argparse.ArgumentParser) -> None:
 
 
 def _filter_args(p: argparse.ArgumentParser) -> None:
+    """`queue`'s filters; read back by `review.cli.queue_view.filter_from`."""
     p.add_argument("--category", help="bị gắn cờ nhóm này")
     p.add_argument("--status", help="open (chờ duyệt, mặc định), claimed (đang xử lý) hoặc decided (đã quyết định)")
     p.add_argument("--source", help="tên nguồn")
     p.add_argument("--since", help="vào hàng chờ từ: DD/MM/YYYY, YYYY-MM-DD (giờ Việt Nam) hoặc 7d/36h")
 
-
-def filter_from(args: argparse.Namespace) -> EntryFilter:
-    return EntryFilter(category=check_category(args.category), status=check_status(args.status),
-                       source=args.source, since=parse_when(args.since) if args.since else None)
-
-
-def row_json(r: EntryRow, now: datetime) -> dict[str, Any]:
-    return {"id": r.id, "priority": round(float(row_priority(r, now)), 2), "status": r.status,
-            "top_category": r.top_category, "top_score": r.top_score, "flags": r.flags, "source": r.source,
-            "is_report": r.is_report, "claimant": r.claimant,
-            "claim_expires_at": r.claim_expires_at.isoformat() if r.claim_expires_at else None,
-            "verdict": r.verdict, "version": r.version, "created_at": r.created_at.isoformat(), "title": r.title}
-
-
-def cmd_queue(args: argparse.Namespace, ctx: Context) -> int:
-    if not 1 <= args.limit <= 10000:
-        raise UsageError("--limit phải trong khoảng 1..10000")
-    rows = ctx.store.list_entries(filter_from(args), sort=args.sort, limit=args.limit)
-    now = datetime.now(UTC)
-    unknown = _unknown_source(ctx, args.source)
-    if args.json:
-        if unknown:
-            ctx.err.write(unknown + "\n")  # stdout stays the JSON list (empty) for scripts
-        ctx.print(json_text([row_json(r, now) for r in rows]))
-        return 0
-    if not rows:
-        ctx.print(unknown or "Không có mục nào phù hợp.")
-        return 0
-    table = [(r.id, row_priority(r, now), flags_text(r) + (" [PA]" if r.is_report else ""),
-              short_category_vi(r.top_category), r.source or "-", age(r.created_at, now), _state(r), r.title)
-             for r in rows]
-    ctx.print(render(["mã", "ưu tiên", "nhóm (điểm)", "nhóm chính", "nguồn", "tuổi", "trạng thái", "dòng đầu"],
-                     table, width=terminal_width(ctx.out)))
-    ctx.print(f"{len(rows)} mục. [PA] = người dân phản ánh. Xem chi tiết: canhgac show MÃ")
-    return 0
-
-
-def known_sources(ctx: Context, wanted: str | None = None) -> list[str]:
-    """Every source name a queue entry can be filtered by: configured sources, those in the sources table
-    (kept when removed from the configuration) and those named by entries or by pages that joined a report.
-    With `wanted`, stops as soon as it is found (the audit log is read only when it is not)."""
-    from sqlalchemy import select
-
-    from review.citizen import CRAWL_JOIN
-    from review.models import AuditLog, ReviewEntry, Source
-
-    names = {s.name for s in ctx.config.sources}
-    queries = (select(Source.name), select(ReviewEntry.source_name).distinct(),
-               select(AuditLog.details["source"].as_string()).where(AuditLog.action == CRAWL_JOIN).distinct())
-    with ctx.store.session() as s:
-        for q in queries:
-            if wanted is not None and wanted in names:
-                break
-            names.update(n for n in s.scalars(q) if n)
-    return sorted(names)
-
-
-def _unknown_source(ctx: Context, source: str | None) -> str | None:
-    """A message when `source` names no source canhgac knows (a typo lists nothing, not an empty queue)."""
-    if source is None:
-        return None
-    known = known_sources(ctx, source)
-    if source in known:
-        return None
-    return (f"Không có nguồn {source!r}: chưa nguồn nào tên như vậy trong cấu hình hay dữ liệu đã thu thập ("
-            + (f"các nguồn đã biết: {', '.join(known)}" if known else "chưa có nguồn nào") + ").")
-
-
-def _state(r: EntryRow) -> str:
-    if r.status == "claimed":
-        return f"{r.claimant} đến {hhmm(r.claim_expires_at)}"
-    if r.status == "decided":
-        return verdict_vi(r.verdict)
-    return STATUS_VI[r.status]
-
-
-def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
-    d = ctx.store.entry_detail(args.id)
-    queued = copy_entries(ctx.store, d)
-    if args.json:
-        out = row_json(d.row, datetime.now(UTC)) | {
-            "url": d.item.url, "text": d.item.text, "scores": d.score.scores if d.score else {},
-            "evidence": d.score.evidence if d.score else [], "cluster_size": d.cluster_size,
-            "copies": [{"entry_id": queued.get(c.item_id), "item_id": c.item_id, "url": c.url, "source": c.source}
-                       for c in d.copies],
-            "reporters": [{"reporter": x.reporter, "note": x.note, "url": x.url, "at": x.at.isoformat()}
-                          for x in d.reporters],
-            "joined_pages": [{"item_id": x.item_id, "url": x.url, "source": x.source, "match": x.match,
-                              "similarity": x.similarity, "at": x.at.isoformat()} for x in d.joined],
-            "decisions": [{"id": x.id, "moderator": x.moderator, "verdict": x.verdict, "category": x.category,
-                           "note": x.note, "at": x.created_at.isoformat(),
-                           "undone_at": x.undone_at.isoformat() if x.undone_at else None,
-                           "undo_reason": x.undo_reason} for x in d.decisions]}
-        ctx.print(json_text(out))
-        return 0
-    ctx.print(format_detail(d, color=_isatty(ctx), copies=queued))
-    return 0
-
-
-def _isatty(ctx: Context) -> bool:
-    isatty = getattr(ctx.out, "isatty", None)
-    return bool(isatty and isatty())
 
 
 def cmd_claim(args: argparse.Namespace, ctx: Context) -> int:
@@ -286,7 +191,7 @@ def cmd_bulk(args: argparse.Namespace, ctx: Context) -> int:
                          category=category, note=args.note, confirm=args.confirm)
     what = verdict_vi(args.verdict)
     into = bulk_category(args.verdict, category, flt.category) or (POSITIVE if args.verdict == "commend" else None)
-    unknown = _unknown_source(ctx, flt.source)
+    unknown = unknown_source(ctx, flt.source)
     if unknown:
         ctx.print(unknown)
     if not res.applied:

@@ -1,0 +1,122 @@
+"""Looking at the queue without changing it: `canhgac queue` (the list) and `canhgac show` (one entry).
+
+Both print tables or, with --json, objects for scripts (`row_json`). A `--source` that names no source canhgac
+knows is said as such rather than shown as an empty queue (`unknown_source`; `bulk --where source=` says it too).
+"""
+
+from __future__ import annotations
+
+import argparse
+from datetime import UTC, datetime
+from typing import Any
+
+from review.cli.context import Context
+from review.cli.entryview import copy_entries, flags_text, format_detail, row_priority, short_category_vi
+from review.cli.table import age, json_text, render, terminal_width
+from review.errors import UsageError
+from review.filters import EntryFilter, check_category, check_status, parse_when
+from review.listing import EntryRow
+from review.vi import STATUS_VI, hhmm, verdict_vi
+
+
+def filter_from(args: argparse.Namespace) -> EntryFilter:
+    return EntryFilter(category=check_category(args.category), status=check_status(args.status),
+                       source=args.source, since=parse_when(args.since) if args.since else None)
+
+
+def row_json(r: EntryRow, now: datetime) -> dict[str, Any]:
+    return {"id": r.id, "priority": round(float(row_priority(r, now)), 2), "status": r.status,
+            "top_category": r.top_category, "top_score": r.top_score, "flags": r.flags, "source": r.source,
+            "is_report": r.is_report, "claimant": r.claimant,
+            "claim_expires_at": r.claim_expires_at.isoformat() if r.claim_expires_at else None,
+            "verdict": r.verdict, "version": r.version, "created_at": r.created_at.isoformat(), "title": r.title}
+
+
+def cmd_queue(args: argparse.Namespace, ctx: Context) -> int:
+    if not 1 <= args.limit <= 10000:
+        raise UsageError("--limit phải trong khoảng 1..10000")
+    rows = ctx.store.list_entries(filter_from(args), sort=args.sort, limit=args.limit)
+    now = datetime.now(UTC)
+    unknown = unknown_source(ctx, args.source)
+    if args.json:
+        if unknown:
+            ctx.err.write(unknown + "\n")  # stdout stays the JSON list (empty) for scripts
+        ctx.print(json_text([row_json(r, now) for r in rows]))
+        return 0
+    if not rows:
+        ctx.print(unknown or "Không có mục nào phù hợp.")
+        return 0
+    table = [(r.id, row_priority(r, now), flags_text(r) + (" [PA]" if r.is_report else ""),
+              short_category_vi(r.top_category), r.source or "-", age(r.created_at, now), _state(r), r.title)
+             for r in rows]
+    ctx.print(render(["mã", "ưu tiên", "nhóm (điểm)", "nhóm chính", "nguồn", "tuổi", "trạng thái", "dòng đầu"],
+                     table, width=terminal_width(ctx.out)))
+    ctx.print(f"{len(rows)} mục. [PA] = người dân phản ánh. Xem chi tiết: canhgac show MÃ")
+    return 0
+
+
+def known_sources(ctx: Context, wanted: str | None = None) -> list[str]:
+    """Every source name a queue entry can be filtered by: configured sources, those in the sources table
+    (kept when removed from the configuration) and those named by entries or by pages that joined a report.
+    With `wanted`, stops as soon as it is found (the audit log is read only when it is not)."""
+    from sqlalchemy import select
+
+    from review.citizen import CRAWL_JOIN
+    from review.models import AuditLog, ReviewEntry, Source
+
+    names = {s.name for s in ctx.config.sources}
+    queries = (select(Source.name), select(ReviewEntry.source_name).distinct(),
+               select(AuditLog.details["source"].as_string()).where(AuditLog.action == CRAWL_JOIN).distinct())
+    with ctx.store.session() as s:
+        for q in queries:
+            if wanted is not None and wanted in names:
+                break
+            names.update(n for n in s.scalars(q) if n)
+    return sorted(names)
+
+
+def unknown_source(ctx: Context, source: str | None) -> str | None:
+    """A message when `source` names no source canhgac knows (a typo lists nothing, not an empty queue)."""
+    if source is None:
+        return None
+    known = known_sources(ctx, source)
+    if source in known:
+        return None
+    return (f"Không có nguồn {source!r}: chưa nguồn nào tên như vậy trong cấu hình hay dữ liệu đã thu thập ("
+            + (f"các nguồn đã biết: {', '.join(known)}" if known else "chưa có nguồn nào") + ").")
+
+
+def _state(r: EntryRow) -> str:
+    if r.status == "claimed":
+        return f"{r.claimant} đến {hhmm(r.claim_expires_at)}"
+    if r.status == "decided":
+        return verdict_vi(r.verdict)
+    return STATUS_VI[r.status]
+
+
+def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
+    d = ctx.store.entry_detail(args.id)
+    queued = copy_entries(ctx.store, d)
+    if args.json:
+        out = row_json(d.row, datetime.now(UTC)) | {
+            "url": d.item.url, "text": d.item.text, "scores": d.score.scores if d.score else {},
+            "evidence": d.score.evidence if d.score else [], "cluster_size": d.cluster_size,
+            "copies": [{"entry_id": queued.get(c.item_id), "item_id": c.item_id, "url": c.url, "source": c.source}
+                       for c in d.copies],
+            "reporters": [{"reporter": x.reporter, "note": x.note, "url": x.url, "at": x.at.isoformat()}
+                          for x in d.reporters],
+            "joined_pages": [{"item_id": x.item_id, "url": x.url, "source": x.source, "match": x.match,
+                              "similarity": x.similarity, "at": x.at.isoformat()} for x in d.joined],
+            "decisions": [{"id": x.id, "moderator": x.moderator, "verdict": x.verdict, "category": x.category,
+                           "note": x.note, "at": x.created_at.isoformat(),
+                           "undone_at": x.undone_at.isoformat() if x.undone_at else None,
+                           "undo_reason": x.undo_reason} for x in d.decisions]}
+        ctx.print(json_text(out))
+        return 0
+    ctx.print(format_detail(d, color=_isatty(ctx), copies=queued))
+    return 0
+
+
+def _isatty(ctx: Context) -> bool:
+    isatty = getattr(ctx.out, "isatty", None)
+    return bool(isatty and isatty())
