@@ -133,8 +133,10 @@ def _filter_args(p: argparse.ArgumentParser) -> None:
 
 def cmd_claim(args: argparse.Namespace, ctx: Context) -> int:
     me, minutes = ctx.moderator(), ctx.config.review.claim_minutes
-    if args.next == (args.id is not None):
+    if args.next and args.id is not None:
         raise UsageError("dùng `claim MÃ` hoặc `claim --next`, không cả hai")
+    if not args.next and args.id is None:
+        raise UsageError("cần cho biết mục nào: `claim MÃ` hoặc `claim --next` (mục ưu tiên cao nhất)")
     if args.id is not None:
         if args.category:
             raise UsageError("--category chỉ dùng với --next")

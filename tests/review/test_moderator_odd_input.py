@@ -61,3 +61,12 @@ def test_as_after_the_command_acts_as_that_moderator(store: Store, cli: CLI) -> 
     assert code == 2 and "'ai-do' không phải cán bộ duyệt" in err
     with store.session() as s:
         assert [(d.moderator, d.undone_at) for d in s.scalars(select(Decision))] == [("lan", None)]
+
+
+def test_claim_without_an_entry_or_next_says_what_is_missing(store: Store, cli: CLI) -> None:
+    flagged(store, "Chuyển khoản ngay để nhận quà tri ân", "scam", 0.9)
+    code, out, err = cli("--as", "lan", "claim")
+    assert code == 2 and not out
+    assert "cần cho biết mục nào" in err and "không cả hai" not in err
+    code, _, err = cli("--as", "lan", "claim", "1", "--next")
+    assert code == 2 and "không cả hai" in err
