@@ -36,3 +36,19 @@ def start_smtp(port: int, inbox: Inbox, tls_context: ssl.SSLContext | None = Non
     controller = Controller(inbox, hostname="127.0.0.1", port=port, **kwargs)
     controller.start()
     return controller
+
+
+def mail_toml(port: int, db_url: str, recipients: str) -> str:
+    """A configuration's [database], [smtp] (plain SMTP to the test server on `port`) and [digest] recipients
+    (`recipients`: a TOML array), for a digest test to add its own keys and tables to."""
+    return f"""[database]
+url = "{db_url}"
+[smtp]
+host = "127.0.0.1"
+port = {port}
+security = "none"
+sender = "canhgac@so.example.vn"
+timeout_s = 5
+[digest]
+recipients = {recipients}
+"""

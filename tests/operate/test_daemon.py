@@ -8,9 +8,7 @@ import signal
 import subprocess
 import sys
 import threading
-import time
-from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,8 +18,14 @@ from crawler.cli import main
 from crawler.demo_site.server import DemoSite, serve
 from review.models import Lease, SourceRun
 from review.store import Store
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.operate.daemon_process import (
+    ROOT,
+    daemon_toml,
+    stalled_config,
+    stalled_feed,
+    start_daemon,
+    wait_for,
+)
 
 
 @pytest.fixture
@@ -31,40 +35,13 @@ def site() -> Iterator[DemoSite]:
     s.close()
 
 
-def _wait(what: str, cond: Callable[[], bool], timeout: float, proc: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if cond():
-            return
-        if proc.poll() is not None:
-            pytest.fail(f"daemon exited ({proc.returncode}) while waiting for {what}:\n{log.read_text()}")
-        time.sleep(0.3)
-    pytest.fail(f"timed out waiting for {what}:\n{log.read_text()}")
-
-
-def _daemon(cfg: Path, log: Path) -> subprocess.Popen[bytes]:
-    with log.open("wb") as err:
-        return subprocess.Popen([sys.executable, "-m", "crawler.cli", "--config", str(cfg), "run"], cwd=ROOT,
-                                stdout=subprocess.DEVNULL, stderr=err)
-
-
 @pytest.mark.slow
 def test_daemon_crawls_on_schedule_refuses_a_second_and_stops_on_sigterm(
         site: DemoSite, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db = f"sqlite:///{tmp_path / 'canhgac.db'}"
     cfg = tmp_path / "canhgac.toml"
     # Scoring is not what this test is about: a missing model turns it off, so each crawl is quick.
-    cfg.write_text(f"""
-[database]
-url = "{db}"
-[crawler]
-crawl_timeout_s = 60
-allow_private_hosts = true
-[classifier]
-model = "{tmp_path / 'khong-co-mo-hinh.skops'}"
-[daemon]
-jitter_s = 0
-stop_grace_s = 10
+    cfg.write_text(daemon_toml(tmp_path, crawl_timeout_s=60, stop_grace_s=10) + f"""\
 [[sources]]
 name = "so-vhttdl-rss"
 kind = "rss"
@@ -84,16 +61,16 @@ schedule = "every 2s"
             return s.get(Lease, "daemon")
 
     log = tmp_path / "daemon.log"
-    proc = _daemon(cfg, log)
+    proc = start_daemon(cfg, log)
     try:
-        _wait("the lease", lambda: lease() is not None, 60, proc, log)
+        wait_for("the lease", lambda: lease() is not None, proc, log, 60)
         second = subprocess.run([sys.executable, "-m", "crawler.cli", "--config", str(cfg), "run"], cwd=ROOT,
                                 capture_output=True, text=True, timeout=60)
         assert second.returncode == 1
         assert f"canhgac: một tiến trình nền khác ({lease().holder}) đang chạy trên cơ sở dữ liệu này từ" in second.stderr  # type: ignore[union-attr]
         assert "Traceback" not in second.stderr
 
-        _wait("two crawls", lambda: finished_runs() >= 2, 80, proc, log)
+        wait_for("two crawls", lambda: finished_runs() >= 2, proc, log, 80)
         capsys.readouterr()
         code = main(["--config", str(cfg), "status", "--json"])
         seen = capsys.readouterr()
@@ -129,42 +106,12 @@ schedule = "every 2s"
 @pytest.mark.slow
 def test_sigterm_kills_a_stuck_crawl_after_the_grace_period(site: DemoSite, tmp_path: Path) -> None:
     release = threading.Event()
-
-    def stalled(handler: BaseHTTPRequestHandler) -> None:
-        handler.send_response(200)
-        handler.send_header("Content-Type", "application/rss+xml")
-        handler.send_header("Content-Length", "100000")
-        handler.end_headers()
-        handler.wfile.write(b"<?xml version='1.0'?><rss><channel>")
-        handler.wfile.flush()
-        release.wait(120)
-
-    site.set_handler("/cham/rss.xml", stalled)
-    db = f"sqlite:///{tmp_path / 'canhgac.db'}"
-    cfg = tmp_path / "canhgac.toml"
-    cfg.write_text(f"""
-[database]
-url = "{db}"
-[crawler]
-crawl_timeout_s = 300
-allow_private_hosts = true
-download_timeout_s = 300
-[classifier]
-model = "{tmp_path / 'khong-co-mo-hinh.skops'}"
-[daemon]
-jitter_s = 0
-stop_grace_s = 2
-[[sources]]
-name = "cham"
-kind = "rss"
-urls = ["{site.base_url}/cham/rss.xml"]
-schedule = "every 1h"
-""", encoding="utf-8")
-    assert main(["--config", str(cfg), "init"]) == 0
+    site.set_handler("/cham/rss.xml", stalled_feed(release))
+    cfg, db = stalled_config(tmp_path, site.base_url, ["cham"])
     log = tmp_path / "daemon.log"
-    proc = _daemon(cfg, log)
+    proc = start_daemon(cfg, log)
     try:
-        _wait("the stuck request", lambda: bool(site.requests_for("/cham/rss.xml")), 80, proc, log)
+        wait_for("the stuck request", lambda: bool(site.requests_for("/cham/rss.xml")), proc, log, 80)
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=40) == 0, log.read_text()  # not the 300 s crawl timeout: the grace kill below
     finally:

@@ -5,10 +5,6 @@ the daemon keeps running with what it had."""
 from __future__ import annotations
 
 import signal
-import subprocess
-import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -17,9 +13,8 @@ from sqlalchemy import select, text
 from crawler.cli import main
 from review.models import Lease, Source
 from review.store import Store
+from tests.operate.daemon_process import start_daemon, wait_for
 from tests.operate.smtp import free_port
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def _source(name: str, port: int) -> str:
@@ -40,17 +35,6 @@ model = "{tmp_path / 'khong-co-mo-hinh.skops'}"
 jitter_s = 0
 stop_grace_s = 5
 {extra}""" + "".join(sources)
-
-
-def _wait(what: str, cond: Callable[[], bool], proc: subprocess.Popen[bytes], log: Path, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if cond():
-            return
-        if proc.poll() is not None:
-            pytest.fail(f"daemon exited ({proc.returncode}) while waiting for {what}:\n{log.read_text()}")
-        time.sleep(0.3)
-    pytest.fail(f"timed out waiting for {what}:\n{log.read_text()}")
 
 
 def _replace(path: Path, body: str) -> None:
@@ -82,23 +66,21 @@ def test_sources_added_and_removed_while_the_daemon_runs(tmp_path: Path) -> None
             return {src.name: src.next_run_at for src in s.scalars(select(Source))}
 
     log = tmp_path / "daemon.log"
-    with log.open("wb") as err:
-        proc = subprocess.Popen([sys.executable, "-m", "crawler.cli", "--config", str(cfg), "run"], cwd=ROOT,
-                                stdout=subprocess.DEVNULL, stderr=err)
+    proc = start_daemon(cfg, log)
     try:
-        _wait("the first schedule", lambda: "crawl:bao-tinh" in jobs() and next_runs().get("bao-tinh") is not None,
-              proc, log)
+        wait_for("the first schedule", lambda: "crawl:bao-tinh" in jobs() and next_runs().get("bao-tinh") is not None,
+                 proc, log, 60)
         # a typo in a nested key: reported with file, key and line; the daemon keeps its schedule
         _replace(cfg, _config(tmp_path, _source("bao-tinh", port), _source("cong-phuong", port)
                               .replace('kind = "rss"', 'kind = "rss"\nselectors = { lnk = "a" }')))
-        _wait("the error", lambda: "still running with the previous one" in log.read_text(), proc, log)
+        wait_for("the error", lambda: "still running with the previous one" in log.read_text(), proc, log, 60)
         reported = next(line for line in log.read_text().splitlines() if "still running with the previous" in line)
         assert f"{cfg}:19, khoá 'sources[1].selectors.lnk': khoá không xác định" in reported
         assert jobs() >= {"crawl:bao-tinh"} and "crawl:cong-phuong" not in jobs()
 
         _replace(cfg, _config(tmp_path, _source("cong-phuong", port)))  # one added, one removed
-        _wait("the new schedule", lambda: "crawl:cong-phuong" in jobs() and "crawl:bao-tinh" not in jobs()
-              and next_runs().get("cong-phuong") is not None and next_runs().get("bao-tinh") is None, proc, log)
+        wait_for("the new schedule", lambda: "crawl:cong-phuong" in jobs() and "crawl:bao-tinh" not in jobs()
+                 and next_runs().get("cong-phuong") is not None and next_runs().get("bao-tinh") is None, proc, log, 60)
         with store.session() as s:
             lease = s.get(Lease, "daemon")
         assert lease is not None  # the same daemon, still running

@@ -5,72 +5,32 @@ from __future__ import annotations
 
 import signal
 import subprocess
-import sys
 import threading
-import time
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from crawler.cli import main
 from crawler.demo_site.server import serve
 from review.models import Lease, SourceRun
 from review.store import Store
 from tests.crawler.processes import descendants, kill_all, survivors_of
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.operate.daemon_process import stalled_config, stalled_feed, start_daemon, wait_for
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
 def test_daemon_stopped_by_a_signal_leaves_no_crawl_running(tmp_path: Path, signum: int) -> None:
     release = threading.Event()
-
-    def stalled(handler: BaseHTTPRequestHandler) -> None:
-        handler.send_response(200)
-        handler.send_header("Content-Type", "application/rss+xml")
-        handler.send_header("Content-Length", "100000")
-        handler.end_headers()
-        handler.wfile.write(b"<?xml version='1.0'?><rss><channel>")
-        handler.wfile.flush()
-        release.wait(120)
-
     site = serve()
-    site.set_handler("/cham/rss.xml", stalled)
-    db = f"sqlite:///{tmp_path / 'canhgac.db'}"
-    cfg = tmp_path / "canhgac.toml"
-    cfg.write_text(f"""
-[database]
-url = "{db}"
-[crawler]
-crawl_timeout_s = 300
-allow_private_hosts = true
-download_timeout_s = 300
-[classifier]
-model = "{tmp_path / 'khong-co-mo-hinh.skops'}"
-[daemon]
-jitter_s = 0
-stop_grace_s = 2
-[[sources]]
-name = "cham"
-kind = "rss"
-urls = ["{site.base_url}/cham/rss.xml"]
-schedule = "every 1h"
-""", encoding="utf-8")
-    assert main(["--config", str(cfg), "init"]) == 0
+    site.set_handler("/cham/rss.xml", stalled_feed(release))
+    cfg, db = stalled_config(tmp_path, site.base_url, ["cham"])
     log = tmp_path / "daemon.log"
-    with log.open("wb") as err:
-        proc = subprocess.Popen([sys.executable, "-m", "crawler.cli", "--config", str(cfg), "run"], cwd=ROOT,
-                                stdout=subprocess.DEVNULL, stderr=err)
+    proc = start_daemon(cfg, log)
     seen: dict[int, str] = {}
     survivors: list[int] = []
     try:
-        deadline = time.monotonic() + 80
-        while not site.requests_for("/cham/rss.xml"):
-            assert proc.poll() is None and time.monotonic() < deadline, log.read_text()
-            time.sleep(0.2)
+        wait_for("the stuck request", lambda: bool(site.requests_for("/cham/rss.xml")), proc, log, 80)
         seen = descendants(proc.pid)
         assert seen, "the crawl subprocess was not found"
         proc.send_signal(signum)
@@ -100,56 +60,21 @@ def test_crawls_waiting_for_a_free_slot_do_not_start_after_sigterm(tmp_path: Pat
     """More sources due than the daemon crawls at once: the ones still waiting when SIGTERM comes never start
     (they would start once the running crawls are killed, and hold the daemon's exit up for their whole crawl)."""
     release = threading.Event()
-
-    def stalled(handler: BaseHTTPRequestHandler) -> None:
-        handler.send_response(200)
-        handler.send_header("Content-Type", "application/rss+xml")
-        handler.send_header("Content-Length", "100000")
-        handler.end_headers()
-        handler.wfile.write(b"<?xml version='1.0'?><rss><channel>")
-        handler.wfile.flush()
-        release.wait(120)
-
     site = serve()
     names = ["cham-a", "cham-b", "cham-c"]
     for name in names:
-        site.set_handler(f"/{name}/rss.xml", stalled)
-    db = f"sqlite:///{tmp_path / 'canhgac.db'}"
-    cfg = tmp_path / "canhgac.toml"
-    cfg.write_text(f"""
-[database]
-url = "{db}"
-[crawler]
-crawl_timeout_s = 300
-allow_private_hosts = true
-download_timeout_s = 300
-[classifier]
-model = "{tmp_path / 'khong-co-mo-hinh.skops'}"
-[daemon]
-jitter_s = 0
-stop_grace_s = 2
-""" + "".join(f"""
-[[sources]]
-name = "{name}"
-kind = "rss"
-urls = ["{site.base_url}/{name}/rss.xml"]
-schedule = "every 1h"
-""" for name in names), encoding="utf-8")
-    assert main(["--config", str(cfg), "init"]) == 0
+        site.set_handler(f"/{name}/rss.xml", stalled_feed(release))
+    cfg, db = stalled_config(tmp_path, site.base_url, names)
     log = tmp_path / "daemon.log"
-    with log.open("wb") as err:
-        proc = subprocess.Popen([sys.executable, "-m", "crawler.cli", "--config", str(cfg), "run"], cwd=ROOT,
-                                stdout=subprocess.DEVNULL, stderr=err)
+    proc = start_daemon(cfg, log)
 
     def asked() -> list[str]:
         return [n for n in names if site.requests_for(f"/{n}/rss.xml")]
 
     seen: dict[int, str] = {}
     try:
-        deadline = time.monotonic() + 80
-        while not asked():  # the first crawl runs; the others run beside it or wait for a free slot
-            assert proc.poll() is None and time.monotonic() < deadline, log.read_text()
-            time.sleep(0.2)
+        # the first crawl runs; the others run beside it or wait for a free slot
+        wait_for("a stuck request", lambda: bool(asked()), proc, log, 80)
         first = asked()
         seen = descendants(proc.pid)
         proc.send_signal(signal.SIGTERM)

@@ -5,73 +5,32 @@ so the failure streak, `status` and the weekly digest's "Nguồn có vấn đề
 from __future__ import annotations
 
 import signal
-import subprocess
-import sys
 import threading
-import time
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from crawler.cli import main
 from crawler.demo_site.server import serve
 from review.config import load_config
 from review.digest import collect_digest, current_week
 from review.models import Source, SourceRun
 from review.store import Store
 from tests.crawler.processes import descendants, kill_all, survivors_of
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.operate.daemon_process import stalled_config, stalled_feed, start_daemon, wait_for
 
 
 @pytest.mark.slow
 def test_daemon_stopped_mid_crawl_records_a_stopped_run(tmp_path: Path) -> None:
     release = threading.Event()
-
-    def stalled(handler: BaseHTTPRequestHandler) -> None:
-        handler.send_response(200)
-        handler.send_header("Content-Type", "application/rss+xml")
-        handler.send_header("Content-Length", "100000")
-        handler.end_headers()
-        handler.wfile.write(b"<?xml version='1.0'?><rss><channel>")
-        handler.wfile.flush()
-        release.wait(120)
-
     site = serve()
-    site.set_handler("/cham/rss.xml", stalled)
-    db = f"sqlite:///{tmp_path / 'canhgac.db'}"
-    cfg = tmp_path / "canhgac.toml"
-    cfg.write_text(f"""
-[database]
-url = "{db}"
-[crawler]
-crawl_timeout_s = 300
-allow_private_hosts = true
-download_timeout_s = 300
-[classifier]
-model = "{tmp_path / 'khong-co-mo-hinh.skops'}"
-[daemon]
-jitter_s = 0
-stop_grace_s = 2
-[[sources]]
-name = "cham"
-kind = "rss"
-urls = ["{site.base_url}/cham/rss.xml"]
-schedule = "every 1h"
-""", encoding="utf-8")
-    assert main(["--config", str(cfg), "init"]) == 0
+    site.set_handler("/cham/rss.xml", stalled_feed(release))
+    cfg, db = stalled_config(tmp_path, site.base_url, ["cham"])
     log = tmp_path / "daemon.log"
-    with log.open("wb") as err:
-        proc = subprocess.Popen([sys.executable, "-m", "crawler.cli", "--config", str(cfg), "run"], cwd=ROOT,
-                                stdout=subprocess.DEVNULL, stderr=err)
+    proc = start_daemon(cfg, log)
     seen: dict[int, str] = {}
     try:
-        deadline = time.monotonic() + 80
-        while not site.requests_for("/cham/rss.xml"):
-            assert proc.poll() is None and time.monotonic() < deadline, log.read_text()
-            time.sleep(0.2)
+        wait_for("the stuck request", lambda: bool(site.requests_for("/cham/rss.xml")), proc, log, 80)
         seen = descendants(proc.pid)
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=60) == 0, log.read_text()

@@ -13,23 +13,14 @@ from crawler.jobs import last_digest_slot, retry_digests, weekly_digest
 from review.config import Config, parse_config
 from review.store import Store
 from tests.operate.seed import add_flagged
-from tests.operate.smtp import Inbox, free_port, start_smtp
+from tests.operate.smtp import Inbox, free_port, mail_toml, start_smtp
 
 W47, W48 = "2026-W47", "2026-W48"  # W48: Mon 23 Nov .. Sun 29 Nov 2026, Asia/Ho_Chi_Minh
 TUESDAY = datetime(2026, 12, 1, 3, 0, tzinfo=UTC)  # Tue 1 Dec 10:00 in Hà Nội: Monday 08:00 was missed
 
 
 def _config(port: int, db_url: str) -> Config:
-    return parse_config(f"""[database]
-url = "{db_url}"
-[smtp]
-host = "127.0.0.1"
-port = {port}
-security = "none"
-sender = "canhgac@so.example.vn"
-timeout_s = 5
-[digest]
-recipients = ["Nguyễn Thị Lan <lan@so.example.vn>", "vanthu@so.example.vn"]
+    return parse_config(mail_toml(port, db_url, '["Nguyễn Thị Lan <lan@so.example.vn>", "vanthu@so.example.vn"]') + """\
 weekday = "mon"
 hour = 8
 [daemon]

@@ -21,27 +21,14 @@ from review.models import ReviewFlag
 from review.store import Store
 from review.vi import VERDICT_VI
 from tests.operate.seed import add_flagged
-from tests.operate.smtp import Inbox, free_port, start_smtp
+from tests.operate.smtp import Inbox, free_port, mail_toml, start_smtp
 from tests.operate.test_digest_mail import MONDAY, WEEK, config
 
 TZ = "Asia/Ho_Chi_Minh"
 
 
 def _toml(db_url: str, port: int = 25) -> str:
-    return f"""
-[database]
-url = "{db_url}"
-[review]
-moderators = ["lan"]
-[smtp]
-host = "127.0.0.1"
-port = {port}
-security = "none"
-sender = "canhgac@so.example.vn"
-timeout_s = 5
-[digest]
-recipients = ["vanhoa@so.example.vn"]
-"""
+    return "\n" + mail_toml(port, db_url, '["vanhoa@so.example.vn"]') + '[review]\nmoderators = ["lan"]\n'
 
 
 def _also_flag(store: Store, entry_id: int, category: str, score: float = 0.8) -> None:

@@ -15,7 +15,7 @@ from review.digest import collect_digest, last_complete_week, week_bounds
 from review.mailer import deliver_due, deliver_week
 from review.store import Store
 from tests.operate.seed import add_flagged, add_run
-from tests.operate.smtp import Inbox, free_port, start_smtp
+from tests.operate.smtp import Inbox, free_port, mail_toml, start_smtp
 
 WEEK = "2026-W47"  # Mon 16 Nov 2026 .. Sun 22 Nov 2026, Asia/Ho_Chi_Minh
 MONDAY = datetime(2026, 11, 16, 3, 0, tzinfo=UTC)  # 10:00 in Hà Nội
@@ -24,17 +24,7 @@ EVIL = '<script>alert("x")</script><img src=x onerror=alert(1)> Lừa đảo tr�
 
 def _toml(port: int, db_url: str, recipients: tuple[str, ...] = ("vanhoa@so.example.vn",)) -> str:
     quoted = ", ".join(f'"{r}"' for r in recipients)
-    return f"""
-[database]
-url = "{db_url}"
-[smtp]
-host = "127.0.0.1"
-port = {port}
-security = "none"
-sender = "canhgac@so.example.vn"
-timeout_s = 5
-[digest]
-recipients = [{quoted}]
+    return "\n" + mail_toml(port, db_url, f"[{quoted}]") + """\
 [[sources]]
 name = "bao-tinh"
 kind = "rss"
@@ -43,7 +33,7 @@ urls = ["https://baotinh.example.vn/rss"]
 name = "cho-rao"
 kind = "ads"
 urls = ["https://chorao.example.vn/"]
-selectors = {{ item = "div.ad" }}
+selectors = { item = "div.ad" }
 """
 
 

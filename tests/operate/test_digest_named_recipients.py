@@ -14,7 +14,7 @@ from review.config import parse_config
 from review.errors import ConfigError
 from review.mailer import deliver_week
 from review.store import Store
-from tests.operate.smtp import Inbox, free_port
+from tests.operate.smtp import Inbox, free_port, mail_toml
 
 WEEK = "2026-W47"
 AFTER = datetime(2026, 11, 30, 3, 0, tzinfo=UTC)
@@ -22,17 +22,7 @@ RECIPIENTS = '["Nguyễn Thị Lan <lan@so.example.vn>", \'"Trần, Văn Bình" 
 
 
 def _toml(port: int, db_url: str, recipients: str = RECIPIENTS) -> str:
-    return f"""[database]
-url = "{db_url}"
-[smtp]
-host = "127.0.0.1"
-port = {port}
-security = "none"
-sender = "canhgac@so.example.vn"
-timeout_s = 5
-[digest]
-recipients = {recipients}
-"""
+    return mail_toml(port, db_url, recipients)
 
 
 @pytest.mark.parametrize("smtputf8", [True, False])

@@ -11,7 +11,7 @@ from aiosmtpd.controller import Controller
 from review.config import parse_config
 from review.mailer import deliver_due, deliver_week
 from review.store import Store
-from tests.operate.smtp import Inbox, free_port
+from tests.operate.smtp import Inbox, free_port, mail_toml
 
 WEEK = "2026-W47"
 T0 = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
@@ -33,17 +33,7 @@ class Picky(Inbox):
 
 
 def _cfg(port: int, db_url: str, recipients: str) -> Any:
-    return parse_config(f"""[database]
-url = "{db_url}"
-[smtp]
-host = "127.0.0.1"
-port = {port}
-security = "none"
-sender = "canhgac@so.example.vn"
-timeout_s = 5
-[digest]
-recipients = {recipients}
-""", "canhgac.toml")
+    return parse_config(mail_toml(port, db_url, recipients), "canhgac.toml")
 
 
 def test_retries_skip_a_recipient_no_longer_configured(store: Store, db_url: str) -> None:
