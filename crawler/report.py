@@ -2,49 +2,51 @@
 `report` and scored with report priority — unless the same content is already in the queue: then the
 report joins that entry (or, when it was decided already, is only recorded), see `review.citizen`.
 
-The page is fetched once, directly (no Scrapy: a single user-requested page), with the crawler's
-safety limits: http/https only, verified TLS, bounded size, redirects and time, private addresses refused
-unless allowed — checked on the address each connection is made to (`crawler.netguard`). It then goes
-through the same pipeline stages as crawled items.
+The page is fetched once, directly, with the crawler's safety limits (`crawler.report_fetch`), then goes
+through the same pipeline stages as crawled items. A pasted text that cannot be filed (the database locked
+or gone, Ctrl-C) is kept in a file the officer can send again (`crawler.report_kept`), never lost.
 """
 
 from __future__ import annotations
 
 import logging
-import os
-import ssl
-import urllib.error
-import urllib.request
+import re
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import cast
-from urllib.parse import urlsplit
 
-import certifi
 from scrapy.exceptions import DropItem
 from sqlalchemy import select
 
 from crawler.context import CrawlContext
-from crawler.extract import decode_body, extract_article
+from crawler.extract import decode_html, extract_article
 from crawler.items import REPORT, CollectedItem
-from crawler.netguard import PrivateAddressError, PublicHTTPHandler, PublicHTTPSHandler, proxy_hosts
 from crawler.pipelines import Stage
 from crawler.pipelines.dedupe import DedupeStage
 from crawler.pipelines.normalize import NormalizeStage
 from crawler.pipelines.score import ScoreStage, load_scorer
-from crawler.pipelines.store import to_scored_item
+from crawler.pipelines.store import to_scored_item, too_long
+from crawler.report_fetch import (
+    PASTE_INSTEAD,
+    TOO_LONG_INSTEAD,
+    check_not_login_wall,
+    check_page_type,
+    request_url,
+)
+from crawler.report_fetch import FetchError as FetchError  # re-exported: callers import them from here
+from crawler.report_fetch import RedirectGuard as RedirectGuard
+from crawler.report_fetch import check_report_url as check_report_url
+from crawler.report_fetch import fetch as fetch
+from crawler.report_fetch import tls_context as tls_context
+from crawler.report_fetch import user_agent_header as user_agent_header
+from crawler.report_kept import keeping_text
 from crawler.spiders.base import sha256
-from crawler.urls import is_crawlable, is_private_address, literal_address
 from review.citizen import ALREADY_DECIDED, CRAWL_ACTOR, JOINED, NEW, file_report
-from review.config import Config, CrawlerConfig
-from review.errors import CanhgacError, UsageError
+from review.config import Config
+from review.errors import UsageError
 from review.models import ReviewEntry
 from review.store import Store
-
-
-class FetchError(CanhgacError):
-    pass
 
 
 @dataclass(frozen=True)
@@ -60,28 +62,9 @@ class ReportResult:
     verdict_category: str | None = None
     repeated: bool = False  # JOINED / ALREADY_DECIDED: this same report had been recorded on it before
     scoring_off: str | None = None  # not scored: why no scorer could be loaded (its log line, English)
-
-
-def tls_context() -> ssl.SSLContext:
-    """A verifying context trusting what a crawl trusts: `SSL_CERT_FILE` when the admin set it (Twisted
-    reads it through OpenSSL's default paths), else certifi's bundle."""
-    return ssl.create_default_context(cafile=os.environ.get("SSL_CERT_FILE") or certifi.where())
-
-
-def user_agent_header(cfg: CrawlerConfig) -> bytes:
-    """The User-Agent header sent with a report's fetch: `[crawler] user_agent` and contact, as UTF-8 bytes.
-
-    The same bytes a crawl sends (Scrapy encodes header strings as UTF-8), so a Vietnamese user agent such as
-    "canhgac/0.1 (giám sát nội dung, Sở VHTTDL)" reaches the site as written; urllib on its own would encode
-    the header as Latin-1 and fail."""
-    ua = cfg.user_agent + (f" (+{cfg.contact})" if cfg.contact else "")
-    return ua.encode("utf-8")
-
-
-def check_report_url(url: str) -> None:
-    """UsageError unless `url` is one the crawler would fetch (http/https with a host)."""
-    if not is_crawlable(url):
-        raise UsageError(f"chỉ nhận phản ánh địa chỉ http:// hoặc https://, không nhận {url!r}")
+    # the fetched page's bytes were damaged and read another way (`crawler.charset.decode_html`'s note,
+    # Vietnamese): the stored text may have wrong letters, which the officer should be told
+    page_note: str | None = None
 
 
 def check_report_input(url: str | None, text: str | None, where: str = "--text") -> None:
@@ -104,94 +87,63 @@ def has_words(text: str) -> bool:
     return any(ch.isalnum() for ch in text)
 
 
-def _refused_redirect(host: str, address: str) -> FetchError:
-    where = host if literal_address(host) else f"{host} ({address})"
-    return FetchError(f"từ chối chuyển hướng tới địa chỉ nội bộ {where} ([crawler] allow_private_hosts đang tắt)")
-
-
-class RedirectGuard(urllib.request.HTTPRedirectHandler):
-    """Follows at most `max_redirects` redirects, each to an http(s) URL and, unless
-    `allow_private_hosts`, not to a private address (a public page must not bounce us to 127.0.0.1 or
-    169.254.169.254). Literal addresses are refused here, before the request; a name is checked where
-    its connection is made (`crawler.netguard`), on the address connected to."""
-
-    def __init__(self, max_redirects: int, allow_private_hosts: bool) -> None:
-        self.max_redirections = max_redirects  # type: ignore[misc]  # a ClassVar in typeshed; urllib reads self.
-        self.allow_private_hosts = allow_private_hosts
-
-    def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
-        if not is_crawlable(newurl):
-            raise FetchError(f"từ chối chuyển hướng tới địa chỉ không phải http(s): {newurl}")
-        host = urlsplit(newurl).hostname or ""
-        if not self.allow_private_hosts and (address := literal_address(host)) and is_private_address(address):
-            raise _refused_redirect(host, address)
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
-
-
-def fetch(url: str, cfg: CrawlerConfig, *, allowed_hosts: frozenset[str] | None = None) -> tuple[bytes, str, str]:
-    """(body, content type, final URL) of `url`, within the crawler's limits.
-
-    Unless `cfg.allow_private_hosts`, every connection (the first and each redirect) is made only to
-    addresses checked as public when the name was resolved for it (`crawler.netguard`); `allowed_hosts`
-    ("host:port" endpoints; default: the configured proxies', `proxy_hosts()`) are connected to whatever their
-    address."""
-    check_report_url(url)
-    redirects = RedirectGuard(cfg.max_redirects, cfg.allow_private_hosts)
-    handlers: list[urllib.request.BaseHandler]
-    if cfg.allow_private_hosts:
-        handlers = [urllib.request.HTTPSHandler(context=tls_context())]
-    else:
-        allowed = proxy_hosts() if allowed_hosts is None else allowed_hosts
-        handlers = [PublicHTTPHandler(allowed), PublicHTTPSHandler(tls_context(), allowed)]
-    opener = urllib.request.build_opener(redirects, *handlers)
-    request = urllib.request.Request(url, headers={"Accept-Encoding": "identity"})
-    # bytes: http.client would encode a str as Latin-1 and fail on "giám sát nội dung"
-    request.add_header("User-Agent", cast(str, user_agent_header(cfg)))
-    limit = cfg.download_maxsize_mb * 1024 * 1024
-    try:
-        with opener.open(request, timeout=cfg.download_timeout_s) as resp:
-            body = resp.read(limit + 1)
-            if len(body) > limit:
-                raise FetchError(f"{url}: trang lớn hơn {cfg.download_maxsize_mb} MB")
-            return body, resp.headers.get("Content-Type", ""), resp.geturl()
-    except PrivateAddressError as exc:  # checked before a proxy: not wrapped by urllib
-        raise _refused(url, exc) from None
-    except urllib.error.HTTPError as exc:
-        raise FetchError(f"{url}: HTTP {exc.code}") from None
-    except (urllib.error.URLError, OSError) as exc:
-        reason = getattr(exc, "reason", exc)
-        if isinstance(reason, PrivateAddressError):
-            raise _refused(url, reason) from None
-        raise FetchError(f"{url}: không tải được trang ({reason})") from None
-
-
-def _refused(url: str, exc: PrivateAddressError) -> CanhgacError:
-    """The reported address itself is private: a usage error; a redirect's target: the fetch failed."""
-    if exc.host.lower() == (urlsplit(url).hostname or "").lower():
-        return UsageError(str(exc))
-    return _refused_redirect(exc.host, exc.address)
-
-
 def submit_report(config: Config, store: Store, url: str | None, *, text: str | None = None,
                   note: str | None = None, reporter: str | None = None, actor: str = "report") -> ReportResult:
     """Fetch (unless `text` is given), extract, score and store one citizen report; when its content is
     already in the queue, join that entry instead (`review.citizen.file_report`). `actor`: who entered
-    it, for the audit row of a joined report."""
+    it, for the audit row of a joined report. A text that has something to say and cannot be filed is kept in
+    a file first (`keeping_text`); the error then names it."""
     check_report_input(url, text)
+    note, reporter = clean_note(note), clean_reporter(reporter)
+    if text is None:
+        return _submit(config, store, url, text, note, reporter, actor)
+    with keeping_text(text, url=url, note=note, reporter=reporter):
+        return _submit(config, store, url, text, note, reporter, actor)
+
+
+def clean_reporter(reporter: str | None) -> str | None:
+    """The reporter as one line: NFC (a name pasted from a phone may be NFD), every run of whitespace or control
+    characters one space; nothing left: None. "Nguyễn Thị Hoa" typed two ways is one reporter, and their
+    report sent twice is one report, not two."""
+    if reporter is None:
+        return None
+    one_line = " ".join(_CONTROLS.sub(" ", unicodedata.normalize("NFC", reporter)).split())
+    return one_line or None
+
+
+def clean_note(note: str | None) -> str | None:
+    """The officer's note: NFC, line breaks kept (as \\n), other control characters (an escape sequence pasted
+    from a terminal) dropped, surrounding blanks stripped; nothing left: None."""
+    if note is None:
+        return None
+    lines = unicodedata.normalize("NFC", note).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    kept = "\n".join(_CONTROLS.sub("", line.replace("\t", " ")).rstrip() for line in lines).strip()
+    return kept or None
+
+
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _submit(config: Config, store: Store, url: str | None, text: str | None, note: str | None,
+            reporter: str | None, actor: str) -> ReportResult:
     if url:
         check_report_url(url)  # also with --text: the stored url must never be javascript:, file:, ...
     extra = {k: v for k, v in (("note", note), ("reporter", reporter)) if v}
+    page_note: str | None = None
     if text is not None:
-        item = CollectedItem(url=url or f"report:text/{sha256(text)[:16]}", kind=REPORT,
+        item = CollectedItem(url=request_url(url) if url else f"report:text/{sha256(text)[:16]}", kind=REPORT,
                              title=text.strip().splitlines()[0][:200] if text.strip() else "", text=text)
     else:
         assert url is not None
         body, ctype, final = fetch(url, config.crawler)
-        ex = extract_article(decode_body(body, ctype), final)
+        check_page_type(url, ctype)
+        html, page_note = decode_html(body, ctype)
+        ex = extract_article(html, final)
+        check_not_login_wall(url, final, body, ex.text)
         item = CollectedItem(url=final, kind=REPORT, title=ex.title, text=ex.text, author=ex.author,
                              published_at=ex.published_at, language=ex.language, raw_hash=sha256(body))
         if not ex.text and not ex.title:
-            raise FetchError(f"{url}: không trích được nội dung nào từ trang; hãy dán nội dung bằng --text")
+            raise FetchError(f"{url}: không trích được nội dung nào từ trang; {PASTE_INSTEAD}")
     item.extra = {**extra, "reported": True}
     ctx = CrawlContext(config=config, store=store)
     with scoring_off_reasons() as why:
@@ -206,14 +158,16 @@ def submit_report(config: Config, store: Store, url: str | None, *, text: str | 
         if found is None:
             raise
         return ReportResult(found[0], False, item.title, found[1], _entry_id(store, found[0]),
-                            scoring_off=None if found[1] else off)
+                            scoring_off=None if found[1] else off, page_note=page_note)
+    if (longer := too_long(item)) is not None:  # the address given was checked: a redirect led to a longer one
+        raise FetchError(f"{url}: {longer}: không lưu được phản ánh theo địa chỉ này; {TOO_LONG_INSTEAD}")
     filed = file_report(store, to_scored_item(item), actor=actor, office_locality=config.review.locality)
     if filed.outcome in (JOINED, ALREADY_DECIDED):
         return ReportResult(filed.item_id, False, item.title, True, filed.entry_id, outcome=filed.outcome,
                             status=filed.status, verdict=filed.verdict, verdict_category=filed.verdict_category,
-                            repeated=filed.repeated)
+                            repeated=filed.repeated, page_note=page_note)
     return ReportResult(filed.item_id, filed.created, item.title, filed.scored, filed.entry_id,
-                        scoring_off=None if filed.scored else off)
+                        scoring_off=None if filed.scored else off, page_note=page_note)
 
 
 @contextmanager

@@ -64,7 +64,9 @@ def test_redirect_guard_refuses_a_redirect_to_a_private_host(site: DemoSite, tar
 
 
 @pytest.mark.parametrize("url", ["javascript:alert(1)", "file:///etc/passwd", "data:text/html,x", "http://"])
-def test_report_with_text_still_refuses_a_non_http_url(crawl_env, capsys, url: str) -> None:  # type: ignore[no-untyped-def]
+def test_report_with_text_still_refuses_a_non_http_url(crawl_env, capsys, url: str,  # type: ignore[no-untyped-def]
+                                                       tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))  # the text is kept there (`crawler.report_kept`)
     cfg = str(crawl_env.configure(NO_MODEL))
     assert main(["--config", cfg, "report", url, "--text", "Tin nhắn: bạn trúng thưởng 50 triệu"]) == 2
     assert "chỉ nhận phản ánh địa chỉ http:// hoặc https://" in capsys.readouterr().err

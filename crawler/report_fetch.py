@@ -1,0 +1,217 @@
+"""Fetching the one page a citizen reported, and telling the officer in Vietnamese why it cannot be used.
+
+A report is fetched once, directly (no Scrapy: a single user-requested page), with the crawler's safety
+limits: http/https only, verified TLS, bounded size, redirects and time, private addresses refused unless
+allowed — checked on the address each connection is made to (`crawler.netguard`). What comes back must be a
+web page the office can review: a PDF, an image or a JSON document, and a social network's login form instead
+of the reported post, are refused with a message saying to paste the content instead (`--text`), never stored
+as if they were what the citizen saw.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import ssl
+import urllib.error
+import urllib.request
+from typing import cast
+from urllib.parse import urlsplit
+
+import certifi
+from w3lib.url import safe_url_string
+
+from crawler.netguard import PrivateAddressError, PublicHTTPHandler, PublicHTTPSHandler, proxy_hosts
+from crawler.urls import is_crawlable, is_private_address, literal_address
+from review.config import CrawlerConfig
+from review.errors import CanhgacError, UsageError
+from review.models import MAX_URL_LENGTH
+
+#: appended to every "this page cannot be used" message: what the officer can do instead
+PASTE_INSTEAD = "hãy dán nội dung người dân gửi bằng --text (có thể kèm địa chỉ: canhgac report URL --text …)"
+
+#: the same, when the address itself cannot be stored
+TOO_LONG_INSTEAD = "hãy dán nội dung người dân gửi bằng --text, không kèm địa chỉ này"
+
+# Content types whose body is a page to extract text from; no Content-Type at all is read as a page too
+_PAGE_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "text/xml", "application/xml")
+# what other common types are, for the message
+_TYPE_NAMES = (("application/pdf", "tệp PDF"), ("image/", "ảnh"), ("video/", "video"), ("audio/", "âm thanh"),
+               ("application/json", "dữ liệu JSON"), ("javascript", "mã JavaScript"), ("text/css", "mã CSS"),
+               ("application/zip", "tệp nén"), ("msword", "tệp Word"), ("officedocument", "tệp văn phòng"),
+               ("application/octet-stream", "tệp nhị phân"))
+#: sites that show a login form instead of a post to a visitor without an account (`check_not_login_wall`)
+SOCIAL_NETWORKS = ("facebook.com", "fb.com", "fb.watch", "instagram.com", "threads.net", "tiktok.com", "x.com",
+                   "twitter.com", "linkedin.com", "zalo.me")
+# a social network's login address: its path says so
+_LOGIN_PATH = re.compile(r"(^|/)(login|log-in|signin|sign-in|sign_in|dang-nhap|dangnhap|checkpoint|auth|"
+                         r"accounts/login|i/flow/login)(/|\.|$)", re.IGNORECASE)
+_PASSWORD_FIELD = re.compile(rb"<input\b[^>]*\btype\s*=\s*[\"']?password", re.IGNORECASE)
+#: a page with a password field and less visible text than this is a login form, not the reported content
+LOGIN_TEXT_MAX = 500
+
+
+class FetchError(CanhgacError):
+    pass
+
+
+def tls_context() -> ssl.SSLContext:
+    """A verifying context trusting what a crawl trusts: `SSL_CERT_FILE` when the admin set it (Twisted
+    reads it through OpenSSL's default paths), else certifi's bundle."""
+    return ssl.create_default_context(cafile=os.environ.get("SSL_CERT_FILE") or certifi.where())
+
+
+def user_agent_header(cfg: CrawlerConfig) -> bytes:
+    """The User-Agent header sent with a report's fetch: `[crawler] user_agent` and contact, as UTF-8 bytes.
+
+    The same bytes a crawl sends (Scrapy encodes header strings as UTF-8), so a Vietnamese user agent such as
+    "canhgac/0.1 (giám sát nội dung, Sở VHTTDL)" reaches the site as written; urllib on its own would encode
+    the header as Latin-1 and fail."""
+    ua = cfg.user_agent + (f" (+{cfg.contact})" if cfg.contact else "")
+    return ua.encode("utf-8")
+
+
+def check_report_url(url: str) -> None:
+    """UsageError unless `url` is one the crawler would fetch (http/https with a host) and an item may have (at
+    most `MAX_URL_LENGTH` characters, percent-encoded). A link copied without its scheme ("www.facebook.com/…",
+    as chat apps show them) is refused with the address to type instead."""
+    if not is_crawlable(url):
+        hint = ""
+        if "://" not in url and _BARE_HOST.match(url.strip()):
+            hint = f" (thiếu http:// hay https:// ở đầu? thử: canhgac report https://{url.strip()})"
+        raise UsageError(f"chỉ nhận phản ánh địa chỉ http:// hoặc https://, không nhận {url!r}{hint}")
+    if len(request_url(url)) > MAX_URL_LENGTH:
+        raise UsageError(f"địa chỉ dài {len(request_url(url))} ký tự, quá giới hạn {MAX_URL_LENGTH} ký tự: không lưu "
+                         f"được phản ánh theo địa chỉ này; {TOO_LONG_INSTEAD}")
+
+
+def request_url(url: str) -> str:
+    """`url` as it is requested: spaces and non-ASCII characters percent-encoded, as a browser (and Scrapy) does;
+    a link copied from a chat app often has "tin tức lừa đảo.html" in it."""
+    return safe_url_string(url.strip())
+
+
+_BARE_HOST = re.compile(r"^[\w-]+(\.[\w-]+)+(:\d+)?(/|$)", re.UNICODE)
+
+
+def _refused_redirect(host: str, address: str) -> FetchError:
+    where = host if literal_address(host) else f"{host} ({address})"
+    return FetchError(f"từ chối chuyển hướng tới địa chỉ nội bộ {where} ([crawler] allow_private_hosts đang tắt)")
+
+
+class RedirectGuard(urllib.request.HTTPRedirectHandler):
+    """Follows at most `max_redirects` redirects, each to an http(s) URL and, unless
+    `allow_private_hosts`, not to a private address (a public page must not bounce us to 127.0.0.1 or
+    169.254.169.254). Literal addresses are refused here, before the request; a name is checked where
+    its connection is made (`crawler.netguard`), on the address connected to."""
+
+    def __init__(self, max_redirects: int, allow_private_hosts: bool) -> None:
+        self.max_redirections = max_redirects  # type: ignore[misc]  # a ClassVar in typeshed; urllib reads self.
+        self.allow_private_hosts = allow_private_hosts
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
+        if not is_crawlable(newurl):
+            raise FetchError(f"từ chối chuyển hướng tới địa chỉ không phải http(s): {newurl}")
+        host = urlsplit(newurl).hostname or ""
+        if not self.allow_private_hosts and (address := literal_address(host)) and is_private_address(address):
+            raise _refused_redirect(host, address)
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+def fetch(url: str, cfg: CrawlerConfig, *, allowed_hosts: frozenset[str] | None = None) -> tuple[bytes, str, str]:
+    """(body, content type, final URL) of `url`, within the crawler's limits.
+
+    Unless `cfg.allow_private_hosts`, every connection (the first and each redirect) is made only to
+    addresses checked as public when the name was resolved for it (`crawler.netguard`); `allowed_hosts`
+    ("host:port" endpoints; default: the configured proxies', `proxy_hosts()`) are connected to whatever their
+    address."""
+    check_report_url(url)
+    redirects = RedirectGuard(cfg.max_redirects, cfg.allow_private_hosts)
+    handlers: list[urllib.request.BaseHandler]
+    if cfg.allow_private_hosts:
+        handlers = [urllib.request.HTTPSHandler(context=tls_context())]
+    else:
+        allowed = proxy_hosts() if allowed_hosts is None else allowed_hosts
+        handlers = [PublicHTTPHandler(allowed), PublicHTTPSHandler(tls_context(), allowed)]
+    opener = urllib.request.build_opener(redirects, *handlers)
+    request = urllib.request.Request(request_url(url), headers={"Accept-Encoding": "identity"})
+    # bytes: http.client would encode a str as Latin-1 and fail on "giám sát nội dung"
+    request.add_header("User-Agent", cast(str, user_agent_header(cfg)))
+    limit = cfg.download_maxsize_mb * 1024 * 1024
+    try:
+        with opener.open(request, timeout=cfg.download_timeout_s) as resp:
+            body = resp.read(limit + 1)
+            if len(body) > limit:
+                raise FetchError(f"{url}: trang lớn hơn {cfg.download_maxsize_mb} MB")
+            return body, resp.headers.get("Content-Type", ""), resp.geturl()
+    except PrivateAddressError as exc:  # checked before a proxy: not wrapped by urllib
+        raise _refused(url, exc) from None
+    except urllib.error.HTTPError as exc:
+        raise FetchError(f"{url}: {_http_error_vi(exc.code, cfg)}; {PASTE_INSTEAD}") from None
+    except (urllib.error.URLError, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        if isinstance(reason, PrivateAddressError):
+            raise _refused(url, reason) from None
+        raise FetchError(f"{url}: không tải được trang: {_network_error_vi(reason)}; {PASTE_INSTEAD}") from None
+
+
+def _http_error_vi(code: int, cfg: CrawlerConfig) -> str:
+    """An HTTP error status as the officer reads it; urllib reports too many redirects as the last 30x."""
+    if 300 <= code < 400:
+        return f"chuyển hướng quá số lần cho phép ({cfg.max_redirects}, [crawler] max_redirects) hoặc chuyển hướng vòng"
+    if code in (404, 410):
+        return f"trang không còn hoặc đã bị gỡ (máy chủ trả về HTTP {code})"
+    if code in (401, 403):
+        return f"trang không cho xem, có thể cần đăng nhập (máy chủ trả về HTTP {code})"
+    return f"máy chủ trả về HTTP {code}"
+
+
+def _network_error_vi(reason: object) -> str:
+    """Why no page came back, in Vietnamese; the system's own text follows in parentheses for whoever fixes it."""
+    detail = f" ({reason})" if str(reason) else ""
+    if isinstance(reason, socket.gaierror):
+        return f"không tìm thấy tên miền (DNS){detail}"
+    if isinstance(reason, (TimeoutError, socket.timeout)):
+        return f"quá thời gian chờ ([crawler] download_timeout_s){detail}"
+    if isinstance(reason, ConnectionRefusedError):
+        return f"máy chủ từ chối kết nối{detail}"
+    if isinstance(reason, ssl.SSLCertVerificationError):
+        return f"chứng chỉ TLS của trang không hợp lệ{detail}"
+    if isinstance(reason, (ConnectionError, ssl.SSLError)):
+        return f"kết nối bị ngắt{detail}"
+    return str(reason) or type(reason).__name__
+
+
+def _refused(url: str, exc: PrivateAddressError) -> CanhgacError:
+    """The reported address itself is private: a usage error; a redirect's target: the fetch failed."""
+    if exc.host.lower() == (urlsplit(url).hostname or "").lower():
+        return UsageError(str(exc))
+    return _refused_redirect(exc.host, exc.address)
+
+
+def check_page_type(url: str, content_type: str) -> None:
+    """FetchError unless the response is a page whose text can be extracted (HTML, XHTML, plain text, XML, or
+    no Content-Type): a PDF, an image or a JSON document is not what the extractor reads."""
+    mime = content_type.split(";", 1)[0].strip().lower()
+    if not mime or mime in _PAGE_TYPES or mime.endswith("+xml"):  # also a feed (rss+xml, atom+xml)
+        return
+    what = next((name for key, name in _TYPE_NAMES if key in mime), "không phải trang web")
+    raise FetchError(f"{url}: địa chỉ này trả về {what} ({mime}), không phải trang web để trích nội dung; "
+                     f"{PASTE_INSTEAD}")
+
+
+def check_not_login_wall(url: str, final: str, body: bytes, text: str) -> None:
+    """FetchError when a social network showed its login form instead of the reported post: the page came from
+    one of `SOCIAL_NETWORKS` and is a login address (a redirect to /login, /checkpoint ...) or has a password
+    field and little else. Stored, it would be one "Facebook" entry per post, whatever the post said. Any other
+    site's login form is kept: a page imitating a bank's login is the very content citizens report."""
+    host = (urlsplit(final).hostname or "").lower().rstrip(".")
+    if not any(host == name or host.endswith("." + name) for name in SOCIAL_NETWORKS):
+        return
+    login_address = bool(_LOGIN_PATH.search(urlsplit(final).path))
+    login_form = bool(_PASSWORD_FIELD.search(body)) and len(text.strip()) < LOGIN_TEXT_MAX
+    if login_address or login_form:
+        where = f" (chuyển tới {final})" if final != url else ""
+        raise FetchError(f"{url}: trang yêu cầu đăng nhập{where}, canhgac không xem được nội dung bị phản ánh; "
+                         f"{PASTE_INSTEAD}")
