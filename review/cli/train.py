@@ -94,7 +94,7 @@ def train_cmd(args: argparse.Namespace, ctx: Context) -> int:
     if not texts:
         raise UsageError("dữ liệu huấn luyện không có dòng nào")
     try:
-        check_trainable(labels, recipe, cv=not args.no_cv)  # before any fitting, in words the user can act on
+        check_trainable(labels, recipe, cv=not args.no_cv, texts=texts)  # before any fitting, in words the user can act on
     except TrainingDataError as exc:
         raise UsageError(str(exc)) from exc
     ctx.print(f"Đang huấn luyện trên {len(texts)} dòng từ {len(parts)} tệp ...")

@@ -116,3 +116,24 @@ def test_min_examples_follow_the_recipe() -> None:
     check_trainable([["scam"]] * 5 + [["offensive"]] * 3 + [[]] * 3, recipe, cv=True)
     with pytest.raises(ValueError, match="cần ít nhất hai lớp"):
         check_trainable([["scam"]] * 6, recipe, cv=False)
+
+
+def test_train_counts_copies_of_one_text_once_before_it_starts(tmp_path: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """Twenty rows that are one scam text in two spellings are one distinct text: refused up front in one line,
+    before "Đang huấn luyện" (the cross-validation keeps copies in one fold, so they cannot fill its folds)."""
+    data = tmp_path / "dup.csv"
+    rows = [("lừa đảo chuyển khoản trúng thưởng", "scam")] * 10 + [("LỪA ĐẢO chuyển khoản trúng thưởng", "scam")] * 10
+    rows += [(f"hôm nay trời đẹp cả nhà đi chơi công viên số {i}", "clean") for i in range(20)]
+    with data.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["text", "label"])
+        w.writerows(rows)
+    out = tmp_path / "m.skops"
+    assert main(["train", "--data", str(data), "--text-column", "text", "--label-column", "label",
+                 "--out", str(out)]) == 2
+    captured = capsys.readouterr()
+    assert "Đang huấn luyện" not in captured.out and "Traceback" not in captured.err
+    assert "văn bản khác nhau" in captured.err and "scam 1" in captured.err
+    assert len(captured.err.strip().splitlines()) == 1, captured.err
+    assert not out.exists()
