@@ -17,18 +17,48 @@ from review.config_urls import check_http_url
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_\-]{0,62}$")
 
 
+#: The functions an XPath selector may call: XPath 1.0 (what lxml evaluates), parsel's `has-class`, and the
+#: EXSLT namespaces parsel binds (`re:`, `set:`). lxml resolves a function only when a predicate calling it is
+#: evaluated, on a page that has the elements before it: a misspelt `contians(...)` passes any probe document
+#: without them and fails at crawl time ("Unregistered function"), so names are checked here, in the text.
+XPATH_FUNCTIONS = frozenset({
+    "last", "position", "count", "id", "local-name", "namespace-uri", "name",
+    "string", "concat", "starts-with", "contains", "substring-before", "substring-after", "substring",
+    "string-length", "normalize-space", "translate", "boolean", "not", "true", "false", "lang",
+    "number", "sum", "floor", "ceiling", "round",
+    "has-class",
+    "re:test", "re:match", "re:replace",
+    "set:difference", "set:intersection", "set:distinct", "set:has-same-node", "set:leading", "set:trailing",
+})
+#: Names written like calls that are not functions: node tests (`text()`), and the operators before a
+#: parenthesis (`@a and(@b)`).
+_NOT_CALLS = frozenset({"node", "text", "comment", "processing-instruction", "and", "or", "div", "mod"})
+_XPATH_LITERAL = re.compile(r"\"[^\"]*\"|'[^']*'")
+# a name (QName: prefix:local) directly followed by "(": a call, or a node test; "::" (an axis) is not a prefix
+_XPATH_CALL = re.compile(r"(?<![\w.:\-@$])((?:[A-Za-z_][\w.\-]*:(?!:))?[A-Za-z_][\w.\-]*)\s*\(")
+
+
+def xpath_function_problem(query: str) -> str | None:
+    """The first function `query` calls that the spiders' XPath (lxml via parsel) does not have, or None."""
+    for name in _XPATH_CALL.findall(_XPATH_LITERAL.sub('""', query)):
+        if name not in XPATH_FUNCTIONS and name not in _NOT_CALLS:
+            return f"không có hàm XPath {name}() (XPath 1.0, has-class, re:, set:)"
+    return None
+
+
 def selector_problem(query: str) -> str | None:
     """Why the spiders could not use `query` (CSS, or XPath when it starts with `/`, `(` or `./`), or None."""
     from cssselect import SelectorError
     from parsel import Selector
 
+    xpath = query.startswith(("/", "(", "./"))
     sel = Selector(text="<html><body></body></html>")
     try:
-        sel.xpath(query) if query.startswith(("/", "(", "./")) else sel.css(query)
+        sel.xpath(query) if xpath else sel.css(query)
     except (SelectorError, SyntaxError, ValueError) as exc:  # cssselect: a syntax error, or a pseudo-element
         # (`::tetx`) or pseudo-class it cannot translate (ExpressionError, a RuntimeError); XPath: ValueError
         return str(exc) or type(exc).__name__
-    return None
+    return xpath_function_problem(query) if xpath else None
 
 
 def parse_source(reader: ConfigReader, raw: Any, index: int, seen: set[str]) -> SourceConfig:

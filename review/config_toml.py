@@ -22,7 +22,9 @@ class ConfigReader:
 
     def __init__(self, path: str, text: str) -> None:
         self.path = path
-        self.lines = text.splitlines()
+        # TOML ends a line at "\n" (or "\r\n") only; str.splitlines() also breaks at U+2028, U+0085, form feed...,
+        # which may sit in a comment or a string, and every later line number would be off by one
+        self.lines = [raw.removesuffix("\r") for raw in text.split("\n")]
         self._masked: str | None = None  # the text for `config_inline`, made when an error needs it
 
     def _inline_line(self, section: str, key: str | None, index: int) -> int | None:

@@ -46,13 +46,15 @@ from review.yearly_decisions import (
     COMMENDED_HEAD,
     COMMENDED_SHEET,
     HANDLED_SHEET,
+    NO_SOURCE_VI,
     Handled,
     decision_notes,
+    entry_pages,
     handled_in,
     handled_notes,
     handled_rows,
-    page_address,
 )
+from review.yearly_period import period_text, report_title
 
 NOTABLE_MAX = 100
 UNASSIGNED = ""  # the category of an unflagged report no decision has given one yet
@@ -64,6 +66,7 @@ FLAGGED_VI, UNFLAGGED_VI = "Tổng số gắn cờ", "Phản ánh không gắn c
 class Summary:
     since: datetime
     until: datetime
+    year: int | None = None  # the calendar year reported on ("năm Y"); None: a period of the user's choosing
     # flagged entries (a score over a threshold): (category, verdict|""), (source, verdict|""), (YYYY-MM, verdict|"")
     by_category: Counter[tuple[str, str]] = field(default_factory=Counter)
     by_source: Counter[tuple[str, str]] = field(default_factory=Counter)
@@ -93,11 +96,6 @@ class Summary:
         return self.reports_opened + self.reports_joined
 
 
-def year_window(year: int) -> tuple[datetime, datetime]:
-    """The calendar year in Vietnam time, as UTC instants."""
-    return (datetime(year, 1, 1, tzinfo=VN_TZ).astimezone(UTC), datetime(year + 1, 1, 1, tzinfo=VN_TZ).astimezone(UTC))
-
-
 def _has_flag() -> Any:
     """True for an entry the model flagged for at least one category (portable EXISTS)."""
     return exists().where(ReviewFlag.entry_id == ReviewEntry.id).label("has_flag")
@@ -109,11 +107,11 @@ def row_category(has_flag: bool, top: str, verdict_category: str | None) -> str:
     return verdict_category or (top if has_flag else UNASSIGNED)
 
 
-def summarize(store: Store, since: datetime, until: datetime) -> Summary:
-    out = Summary(since, until)
+def summarize(store: Store, since: datetime, until: datetime, *, year: int | None = None) -> Summary:
+    out = Summary(since, until, year)
     e = ReviewEntry
     q = (select(e.id, e.top_category, e.verdict, e.verdict_category, e.source_name, e.created_at, e.priority,
-                e.top_score, Item.title, Item.text, Item.url, Cluster.size, Item.cluster_id, _has_flag())
+                e.top_score, Cluster.size, Item.cluster_id, _has_flag())
          .join(Item, Item.id == e.item_id).outerjoin(Cluster, Cluster.id == Item.cluster_id)
          .where(e.created_at >= since, e.created_at < until))
     candidates: list[tuple[Any, ...]] = []
@@ -121,13 +119,15 @@ def summarize(store: Store, since: datetime, until: datetime) -> Summary:
     flagged: set[int] = set()
     stories: set[tuple[str, int]] = set()
     with store.session() as s:
-        for (eid, top, verdict, vcat, source, created, priority, score, title, text, url,
+        # no titles nor texts here (megabytes per article, for every entry of the year): only the cases listed
+        # in Vụ việc nổi bật need their first line, read by id below
+        for (eid, top, verdict, vcat, source, created, priority, score,
              size, cluster, has_flag) in s.execute(q.execution_options(yield_per=5000)):
             cat = row_category(bool(has_flag), top, vcat)
             categories[eid] = cat
             v = verdict or ""
             month = created.astimezone(VN_TZ).strftime("%Y-%m")
-            source_key = source or "(phản ánh/không rõ)"
+            source_key = source or NO_SOURCE_VI
             story = ("cluster", cluster) if cluster is not None else ("entry", eid)
             if has_flag:
                 flagged.add(eid)
@@ -142,11 +142,9 @@ def summarize(store: Store, since: datetime, until: datetime) -> Summary:
                 out.unflagged_by_source[(source_key, v)] += 1
                 out.unflagged_by_month[(month, v)] += 1
             if verdict in ("escalate", "violation"):
-                first = (title or text or "").strip().split("\n", 1)[0][:200]
                 rank = (verdict == "escalate", priority)
                 candidates.append((rank, story, eid, created.astimezone(VN_TZ).strftime("%d/%m/%Y"), VI_LABELS.get(cat, cat),
-                                   VERDICT_VI.get(verdict, verdict), source or "", size or 1,
-                                   round(score, 2), first, page_address(url)))
+                                   VERDICT_VI.get(verdict, verdict), source or "", size or 1, round(score, 2)))
         reported = reported_entry_ids(s, categories)
         for eid in reported:
             out.reported_by_category[categories[eid]] += 1
@@ -175,8 +173,10 @@ def summarize(store: Store, since: datetime, until: datetime) -> Summary:
             listed.add(c[1])
             out.notable.append((*c[2:8], "có" if c[2] in reported else "", *c[8:]))
     with store.session() as s:
-        notes = decision_notes(s, [n[0] for n in out.notable])  # whom an escalation went to, what was done
-    out.notable = [(*n, notes.get(n[0], "")) for n in out.notable]
+        ids = [n[0] for n in out.notable]
+        notes = decision_notes(s, ids)  # whom an escalation went to, what was done
+        pages = entry_pages(s, ids)
+    out.notable = [(*n, *pages.get(n[0], ("", "", ""))[1:], notes.get(n[0], "")) for n in out.notable]
     return out
 
 
@@ -196,13 +196,6 @@ def _matrix(flagged: Counter[tuple[str, str]], unflagged: Counter[tuple[str, str
 
 def _keys(*counters: Counter[tuple[str, str]]) -> set[str]:
     return {k for c in counters for k, _ in c}
-
-
-def period_text(since: datetime, until: datetime) -> str:
-    """"01/01/2026 – 31/12/2026": the first and the last day of [since, until), both included, Vietnam time."""
-    fmt = "%d/%m/%Y"
-    last = (until - timedelta(microseconds=1)) if until > since else until
-    return f"{since.astimezone(VN_TZ).strftime(fmt)} – {last.astimezone(VN_TZ).strftime(fmt)}"
 
 
 MONTHS_FILLED_MAX = 24  # a longer period (--since 2000) lists only the months with something in them
@@ -272,6 +265,7 @@ def write_summary(summary: Summary, path: Path) -> None:
     sheet(COMMENDED_SHEET, COMMENDED_HEAD, [list(r) for r in summary.handled.commended])
     by_outcome = "; ".join(f"{VERDICT_VI[v]}: {summary.reports_by_verdict[v]}" for v in VERDICTS)
     notes: list[list[Any]] = [
+        ["Báo cáo", report_title(summary.year, summary.since, summary.until)],
         ["Kỳ báo cáo", period_text(summary.since, summary.until)],
         *as_of_note(summary),
         *coverage_notes(summary.coverage),

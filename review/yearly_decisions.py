@@ -25,6 +25,8 @@ from review.models import VERDICTS, Decision, Item, ReviewEntry
 from review.vi import VERDICT_VI, VN_TZ
 
 HANDLED_SHEET, COMMENDED_SHEET = "Xử lý trong kỳ", "Nội dung được tôn vinh"
+#: The source shown for an entry that came from no crawled source (a citizen report), on every sheet.
+NO_SOURCE_VI = "(phản ánh của người dân)"
 
 
 @dataclass
@@ -45,25 +47,45 @@ def page_address(url: str | None) -> str:
 
 
 def handled_in(s: Any, since: datetime, until: datetime) -> Handled:
-    """The entries whose standing (not undone) decision was made in [since, until)."""
+    """The entries whose standing (not undone) decision was made in [since, until). The decisions are streamed
+    and only what is counted is kept: a year holds ~100 000 of them, and their articles' texts (megabytes each)
+    are read only for the few commended entries, by id (`entry_pages`)."""
     d, e = Decision, ReviewEntry
     q = (select(d.entry_id, d.verdict, d.category, d.created_at, e.verdict_category, e.top_category, e.created_at,
-                e.source_name, Item.author, Item.title, Item.text, Item.url)
-         .join(e, e.id == d.entry_id).join(Item, Item.id == e.item_id)
+                e.source_name)
+         .join(e, e.id == d.entry_id)
          .where(d.undone_at.is_(None), d.created_at >= since, d.created_at < until)
          .order_by(d.created_at, d.id))
-    latest: dict[int, tuple[Any, ...]] = {}
-    for row in s.execute(q):
-        latest[row[0]] = tuple(row)  # one count per entry, even were two standing decisions ever recorded
+    # entry id: (category, verdict, flagged before the period, decided at): one count per entry, even were two
+    # standing decisions ever recorded (the later one counts)
+    latest: dict[int, tuple[str, str, bool, datetime, str | None]] = {}
+    for eid, verdict, dcat, at, vcat, top, flagged_at, source in s.execute(q.execution_options(yield_per=5000)):
+        latest[eid] = (dcat or vcat or top, verdict, flagged_at < since, at, source)
     out = Handled()
-    for eid, verdict, dcat, at, vcat, top, flagged_at, source, author, title, text, url in latest.values():
-        cat = dcat or vcat or top
+    commended: list[tuple[int, str, datetime, str | None]] = []
+    for eid, (cat, verdict, earlier, at, source) in latest.items():
         out.by_category[(cat, verdict)] += 1
-        out.earlier[cat] += flagged_at < since
+        out.earlier[cat] += earlier
         if verdict == "commend":
+            commended.append((eid, cat, at, source))
+    pages = entry_pages(s, [c[0] for c in commended])
+    for eid, cat, at, source in commended:
+        author, first, url = pages.get(eid, ("", "", ""))
+        out.commended.append((eid, at.astimezone(VN_TZ).strftime("%d/%m/%Y"), VI_LABELS.get(cat, cat),
+                              source or NO_SOURCE_VI, author, first, url))
+    return out
+
+
+def entry_pages(s: Any, entry_ids: list[int]) -> dict[int, tuple[str, str, str]]:
+    """Each entry's page: its author, first line (title, else text; 200 characters) and address."""
+    out: dict[int, tuple[str, str, str]] = {}
+    for start in range(0, len(entry_ids), 500):
+        for eid, author, title, text, url in s.execute(
+                select(ReviewEntry.id, Item.author, Item.title, Item.text, Item.url)
+                .join(Item, Item.id == ReviewEntry.item_id)
+                .where(ReviewEntry.id.in_(entry_ids[start:start + 500]))):
             first = (title or text or "").strip().split("\n", 1)[0][:200]
-            out.commended.append((eid, at.astimezone(VN_TZ).strftime("%d/%m/%Y"), VI_LABELS.get(cat, cat),
-                                  source or "(phản ánh của người dân)", author or "", first, page_address(url)))
+            out[eid] = (author or "", first, page_address(url))
     return out
 
 
@@ -81,7 +103,7 @@ def decision_notes(s: Any, entry_ids: list[int]) -> dict[int, str]:
 def handled_rows(handled: Handled) -> tuple[list[str], list[list[Any]]]:
     """The header and rows of the handled sheet: a row per category (every one), one column per verdict."""
     head = ["Nhóm nội dung", *[VERDICT_VI[v] for v in VERDICTS], "Tổng số đã xử lý",
-            "Trong đó: mục gắn cờ trước kỳ báo cáo"]
+            "Trong đó: mục vào hàng chờ trước kỳ báo cáo"]
     cats = sorted(set(CATEGORIES) | {c for c, _ in handled.by_category},  # every category, zeros included
                   key=lambda c: CATEGORIES.index(c) if c in CATEGORIES else len(CATEGORIES))
     rows = []
@@ -102,8 +124,9 @@ def handled_notes(handled: Handled) -> list[list[Any]]:
     return [
         ["Số mục đã xử lý (có quyết định) trong kỳ", handled.total],
         ["Trong đó theo kết luận", "; ".join(f"{VERDICT_VI[v]}: {by_verdict[v]}" for v in VERDICTS)],
-        ["Trong đó: mục gắn cờ trước kỳ báo cáo", sum(handled.earlier.values())],
+        ["Trong đó: mục vào hàng chờ trước kỳ báo cáo", sum(handled.earlier.values())],
         ["Cách đếm xử lý", f"Sheet «{HANDLED_SHEET}» đếm mỗi mục có quyết định (chưa bị hoàn tác) đưa ra trong kỳ "
-                           "một lần, theo ngày quyết định, kể cả mục gắn cờ trước kỳ; các sheet khác đếm theo ngày "
-                           f"gắn cờ. Sheet «{COMMENDED_SHEET}» liệt kê các nội dung được tôn vinh trong kỳ."],
+                           "một lần, theo ngày quyết định, kể cả mục vào hàng chờ trước kỳ (gắn cờ hoặc do người dân "
+                           f"phản ánh); các sheet khác đếm theo ngày gắn cờ. Sheet «{COMMENDED_SHEET}» liệt kê các nội "
+                           "dung được tôn vinh trong kỳ."],
     ]

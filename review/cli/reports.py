@@ -21,7 +21,7 @@ from review.cli.context import Context
 from review.cli.table import age, render
 from review.errors import UsageError
 from review.export import FORMATS, KINDS, XLSX_CELL_MAX, build_export, write_text, write_xlsx
-from review.filters import YEAR_MIN, check_window, check_year, parse_when
+from review.filters import YEAR_MIN, check_window, parse_when
 from review.vi import VN_TZ, category_vi
 
 
@@ -167,34 +167,34 @@ def export_format(fmt: str | None, output: str | None, kind: str) -> str:
     return fmt
 
 
+def _export_summary(args: argparse.Namespace, ctx: Context, since: datetime | None, until: datetime | None) -> int:
+    from review.yearly import summarize, write_summary
+    from review.yearly_period import period_text, report_title, summary_file_name, summary_period
+
+    year, first, after = summary_period(args.year, since, until)
+    # a period of its own gets a file of its own: `canhgac-tong-ket-<this year>.xlsx` is the year's report
+    path = Path(args.output or summary_file_name(year if since is None and until is None else None, first, after))
+    _not_the_database(ctx, path)
+    summary = summarize(ctx.store, first, after, year=year)
+    with _writing(path), _replacing(path) as tmp:
+        write_summary(summary, tmp)
+    title = report_title(summary.year, summary.since, summary.until)
+    if " kỳ " not in title:  # a whole year: its days too, as the data is counted by them
+        title += f" (kỳ {period_text(summary.since, summary.until)})"
+    ctx.err.write(f"Đã ghi {title[0].lower()}{title[1:]}: {path} ({summary.total} mục gắn cờ)\n")
+    return 0
+
+
 def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
+    if args.year is not None and args.kind != "summary":  # else exported whole, exit 0: looks like the year's data
+        raise UsageError(f"--year chỉ dùng với `export summary`; để xuất {args.kind} của một năm, hãy ghi --since và "
+                         f"--until (ví dụ --since 01/01/{args.year} --until 01/01/{args.year + 1})")
     since = parse_when(args.since) if args.since else None
     until = parse_when(args.until, end=True) if args.until else None
     check_window(since, until)
     args.format = export_format(args.format, args.output, args.kind)
     if args.kind == "summary":
-        from review.yearly import period_text, summarize, write_summary, year_window
-
-        year = check_year(args.year) if args.year is not None else datetime.now(VN_TZ).year
-        start, end = year_window(year)
-        if args.year is not None:  # the report says "năm Y": a period reaching outside that year is not its report
-            for name, when, outside in (("--since", since, since is not None and since < start),
-                                        ("--until", until, until is not None and until > end)):
-                if outside and when is not None:
-                    day = when.astimezone(VN_TZ).strftime("%d/%m/%Y")
-                    raise UsageError(f"{name} {day} nằm ngoài năm {year} (01/01/{year} – 31/12/{year}): bỏ --year để "
-                                     "lập báo cáo cho một kỳ tùy chọn, hoặc chọn ngày trong năm đó")
-        if (since or start) >= (until or end):  # one of --since/--until given, beyond the other end of the year
-            raise UsageError(f"kỳ báo cáo không có ngày nào: --since phải trước ngày hết năm {year}, --until phải sau "
-                             f"ngày đầu năm {year} (hoặc ghi cả --since và --until)")
-        path = Path(args.output or f"canhgac-tong-ket-{year}.xlsx")
-        _not_the_database(ctx, path)
-        summary = summarize(ctx.store, since or start, until or end)
-        with _writing(path), _replacing(path) as tmp:
-            write_summary(summary, tmp)
-        period = period_text(summary.since, summary.until)  # a --since/--until period is no calendar year
-        ctx.err.write(f"Đã ghi báo cáo tổng kết năm {year} (kỳ {period}): {path} ({summary.total} mục gắn cờ)\n")
-        return 0
+        return _export_summary(args, ctx, since, until)
     export = build_export(ctx.store, args.kind, since, until)
     if args.format == "xlsx":
         stamp = datetime.now(VN_TZ).strftime("%Y%m%d")

@@ -51,3 +51,14 @@ def test_a_missing_key_of_an_inline_entry_names_the_entrys_line() -> None:
     with pytest.raises(ConfigError) as info:
         parse_config(body, "canhgac.toml")
     assert (info.value.key, info.value.line) == ("sources[1].urls", 3)
+
+
+@pytest.mark.parametrize("odd", ["\u2028", "\u0085", "\u2029"])
+def test_characters_python_counts_as_line_breaks_do_not_shift_the_line(odd: str) -> None:
+    """TOML breaks lines at "\\n" only: a U+2028 pasted into a comment or a string is no new line (Python's
+    str.splitlines would count one, and every later error would point a line too far)."""
+    body = (f'# Nguồn tin của tỉnh{odd} (bản sửa)\n[[sources]]\nname = "bao-tinh"\nkind = "rss"\n'
+            f'urls = ["https://bao.vn/rss"]\nlocality = "Phường{odd}1"\nshedule = "every 5m"\n')
+    with pytest.raises(ConfigError) as info:
+        parse_config(body, "canhgac.toml")
+    assert (info.value.key, info.value.line) == ("sources[0].shedule", 7)

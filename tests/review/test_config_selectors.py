@@ -35,3 +35,28 @@ def test_config_check_says_it_in_one_line(tmp_path: Path, capsys: pytest.Capture
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "Traceback" not in err
     assert f"{path}:5" in err and "sources[0].selectors.title" in err
+
+
+@pytest.mark.parametrize(("query", "name"), [
+    ("//a[contians(@class,'x')]", "contians"),
+    ("//div[@id='tin-moi']//a[lower-case(text())='xem']/@href", "lower-case"),  # XPath 2.0: lxml has 1.0
+    ("//article[1]/h1[matches(., 'Lừa')]", "matches"),
+    ("(//a)[str:replace(., 'a', 'b')]", "str:replace"),  # EXSLT strings: parsel registers re: and set: only
+])
+def test_an_unknown_xpath_function_is_a_config_error_not_a_crawl_time_error(query: str, name: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        parse_config(HTML + f'selectors = {{ link = "{query}" }}\n', "canhgac.toml")
+    assert (info.value.key, info.value.line) == ("sources[0].selectors.link", 5)
+    assert "bộ chọn không hợp lệ" in info.value.reason and name in info.value.reason
+
+
+@pytest.mark.parametrize("query", [
+    "//a[contains(@class, 'tin') and not(starts-with(@href, '#'))]/@href",
+    "//div[has-class('bai-viet')]//a[re:test(@href, '/tin-[0-9]+')]/@href",
+    "//li[position() <= last() - 1]/a[normalize-space(text()) != '']/@href",
+    "//a[set:distinct(.)][string-length(concat(@title, 'contians(')) > 0]/@href",  # a name in a string is no call
+    "//comment()/following-sibling::node()/text()",
+    "//a[@href and(@title or(@rel))][count(../a)div(2)>=1]/@href",  # operators before a parenthesis
+])
+def test_xpath_10_exslt_and_parsel_functions_are_accepted(query: str) -> None:
+    parse_config(HTML + f'selectors = {{ link = "{query}" }}\n', "canhgac.toml")

@@ -95,7 +95,8 @@ def test_yearly_summary_workbook(store: Store, cli: CLI, decided: dict[str, int]
     code, _, err = cli("export", "summary", "--year", str(datetime.now(VN_TZ).year), "--output", str(path))
     assert code == 0 and "4 mục" in err
     wb = load_workbook(path, read_only=True)
-    assert wb.sheetnames == ["Tổng hợp", "Theo nguồn", "Theo tháng", "Vụ việc nổi bật", "Ghi chú"]
+    assert wb.sheetnames == ["Tổng hợp", "Theo nguồn", "Theo tháng", "Vụ việc nổi bật", "Xử lý trong kỳ",
+                             "Nội dung được tôn vinh", "Ghi chú"]
     totals = {r[0]: r[1] for r in wb["Tổng hợp"].iter_rows(min_row=2, values_only=True)}
     assert sum(totals.values()) == 4
     notable = list(wb["Vụ việc nổi bật"].iter_rows(min_row=2, values_only=True))

@@ -11,8 +11,9 @@ from openpyxl import load_workbook
 
 from review.models import Item, Source
 from review.store import Store
-from review.yearly import summarize, write_summary, year_window
+from review.yearly import summarize, write_summary
 from review.yearly_coverage import Coverage
+from review.yearly_period import year_window
 from tests.operate.seed import add_run
 
 NEW_YEARS_EVE = datetime(2025, 12, 31, 16, 59, tzinfo=UTC)  # 23:59 on 31/12/2025, Vietnam time
@@ -55,3 +56,20 @@ def test_the_report_says_how_much_was_reviewed(store: Store, tmp_path: Path) -> 
     assert notes["Số nguồn đã rà soát"] == 3
     old = summarize(store, *year_window(2025))
     assert old.coverage == Coverage(pages=1, ads=0, sources=1)
+
+
+def test_a_source_whose_every_crawl_failed_was_not_reviewed(store: Store) -> None:
+    with store.session() as s:
+        s.add_all([Source(name="trang-hong", kind="html"), Source(name="lan-dau-hong", kind="html"),
+                   Source(name="bao-huyen", kind="rss")])
+    # failed all year (HTTP 503 every time): nothing of it was looked at
+    for day in (1, 2, 3):
+        add_run(store, "trang-hong", datetime(2026, 3, day, tzinfo=UTC), ok=False)
+    # failed once, then crawled: reviewed
+    add_run(store, "lan-dau-hong", datetime(2026, 4, 1, tzinfo=UTC), ok=False)
+    add_run(store, "lan-dau-hong", datetime(2026, 4, 2, tzinfo=UTC), ok=True)
+    # crawled in 2025 only; failed in 2026
+    add_run(store, "bao-huyen", datetime(2025, 6, 1, tzinfo=UTC), ok=True)
+    add_run(store, "bao-huyen", datetime(2026, 6, 1, tzinfo=UTC), ok=False)
+    assert summarize(store, *year_window(2026)).coverage.sources == 1
+    assert summarize(store, *year_window(2025)).coverage.sources == 1

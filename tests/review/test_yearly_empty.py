@@ -12,7 +12,8 @@ from openpyxl import load_workbook
 
 from classifier.categories import CATEGORIES, VI_LABELS
 from review.store import Store
-from review.yearly import summarize, write_summary, year_window
+from review.yearly import summarize, write_summary
+from review.yearly_period import year_window
 from tests.operate.seed import add_flagged
 
 CLI = Callable[..., tuple[int, str, str]]

@@ -17,7 +17,8 @@ from review.citizen import file_report
 from review.models import Item, ReviewEntry
 from review.store import Store
 from review.types import utcnow
-from review.yearly import summarize, write_summary, year_window
+from review.yearly import summarize, write_summary
+from review.yearly_period import year_window
 from tests.operate.seed import add_flagged
 from tests.review.test_text_reports import QUESTION, pasted
 
@@ -52,11 +53,11 @@ def test_flagged_on_new_years_eve_decided_in_january_is_handled_in_the_new_year(
     new = _sheets(store, tmp_path, *year_window(2026))
     head = new["Xử lý trong kỳ"][0]
     assert head == ("Nhóm nội dung", "vi phạm", "bỏ qua", "chuyển cơ quan chức năng", "tôn vinh", "Tổng số đã xử lý",
-                    "Trong đó: mục gắn cờ trước kỳ báo cáo")
+                    "Trong đó: mục vào hàng chờ trước kỳ báo cáo")
     assert _handled(new) == [(SCAM, 1, 0, 1, 0, 2, 2)]
     notes = {r[0]: r[1] for r in new["Ghi chú"][1:]}
     assert notes["Số mục đã xử lý (có quyết định) trong kỳ"] == 2
-    assert notes["Trong đó: mục gắn cờ trước kỳ báo cáo"] == 2
+    assert notes["Trong đó: mục vào hàng chờ trước kỳ báo cáo"] == 2
     assert notes["Tổng số mục gắn cờ"] == 0  # flagged in 2025: counted there, handled here
     old = _sheets(store, tmp_path, *year_window(2025))
     assert _handled(old) == [("Quảng cáo sai phạm", 0, 1, 0, 0, 1, 0)]

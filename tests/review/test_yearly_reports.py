@@ -16,7 +16,8 @@ from review.models import ReviewEntry, Source
 from review.store import Store
 from review.types import utcnow
 from review.vi import VN_TZ
-from review.yearly import period_text, summarize, year_window
+from review.yearly import summarize
+from review.yearly_period import period_text, year_window
 from tests.review.test_text_reports import BODY, OTHER_BODY, OTHER_PAGE, QUESTION, SOURCE, crawled, pasted
 
 CLI = Callable[..., tuple[int, str, str]]

@@ -23,7 +23,8 @@ import review.scoring
 from review.citizen import CRAWL_ACTOR, JOINED, NEW, file_report
 from review.models import Source
 from review.store import Store
-from review.yearly import summarize, year_window
+from review.yearly import summarize
+from review.yearly_period import year_window
 from tests.review.test_text_reports import BODY, OTHER_BODY, QUESTION, SOURCE, crawled, pasted
 
 CLI = Callable[..., tuple[int, str, str]]
