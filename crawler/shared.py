@@ -12,6 +12,7 @@ import socket
 import time
 import uuid
 from collections import deque
+from collections.abc import Collection
 from typing import Any
 
 from redis.exceptions import RedisError, WatchError
@@ -25,6 +26,7 @@ from twisted.internet.task import LoopingCall
 from crawler.context import crawl_context
 from crawler.health import REDIS_LOST, REDIS_UNREACHABLE, close_reason_vi
 from crawler.spiders.base import SourceSpider
+from crawler.taken import TakenRequests
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +44,8 @@ class SharedScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis is untyp
       expired (`_reseed`);
     - each canonical URL is claimed once per round across workers (`seen`, through `spider.first_time`);
     - a worker with nothing left waits while another worker is still busy (it may queue more), then ends;
+    - what a worker took from the queue is recorded until finished (`crawler.taken`): when the worker dies,
+      the others put its unfinished requests back in the queue once its worker key expired;
     - the last worker to leave deletes the round, so the next crawl starts fresh. Every key expires
       `LIVE_S` after the last live worker refreshed it, so a killed round does not linger.
 
@@ -68,6 +72,7 @@ class SharedScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis is untyp
     seeder: bool
     crawler: Crawler
     local: deque[Request]
+    taken: TakenRequests
     down_since: float | None  # Redis unreachable since (monotonic clock)
     last_try: float
     refused: bool  # Redis unreachable as the worker started: the spider is closed as soon as it is open
@@ -142,6 +147,7 @@ class SharedScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis is untyp
             return None
         self.queue_key = self._key("requests")
         self.df = RFPDupeFilter(self.server, key=self._key("dupefilter"), debug=False)
+        self.taken = TakenRequests(self.server, self.base, self.worker, self.LIVE_S)
         try:
             self._state("busy")
             self.seeder = bool(self.server.set(self._key("seeded"), self.worker, nx=True, ex=self.LIVE_S))
@@ -167,6 +173,8 @@ class SharedScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis is untyp
             self._state(self.state)
             for name in ("seeded", "requests", "dupefilter", "seen"):
                 self.server.expire(self._key(name), self.LIVE_S)
+            self.taken.settle(self._in_progress())
+            self.taken.sweep(self.queue_key)
         except RedisError as exc:
             self._failed(exc)
             return
@@ -233,7 +241,7 @@ class SharedScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis is untyp
         if not self._reachable():
             return None
         try:
-            request: Request | None = self.queue.pop()
+            request: Request | None = self.taken.take(self.queue)
             if request is not None and self.state != "busy":
                 self._state("busy")
         except RedisError as exc:
@@ -243,6 +251,16 @@ class SharedScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis is untyp
         if request is not None:
             self.stats.inc_value("scheduler/dequeued/redis")
         return request
+
+    def _in_progress(self) -> Collection[Request] | None:
+        """The requests Scrapy's engine holds, from their download until their items are stored (None: no
+        engine yet). Scrapy has no public view of them."""
+        try:
+            engine = self.crawler.engine
+        except RuntimeError:  # not crawling
+            return None
+        slot = getattr(engine, "_slot", None)
+        return None if slot is None else slot.inprogress
 
     def _reseed(self) -> bool:
         """The round's seeder is done seeding when it is first idle (`spider_idle` then sets `seeded` to DONE
@@ -283,7 +301,9 @@ class SharedScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis is untyp
                 self._state("idle")
                 if self.seeder:  # it has read the start URLs: done seeding, whether or not others still work
                     self.server.set(self._key("seeded"), self.DONE, ex=self.LIVE_S)
-                more = bool(len(self.queue)) or "busy" in self._others() or self._reseed()
+                self.taken.settle(self._in_progress() or ())  # idle: nothing it took is in progress
+                back = self.taken.sweep(self.queue_key)  # a dead worker's unfinished requests
+                more = bool(back) or bool(len(self.queue)) or "busy" in self._others() or self._reseed()
             except RedisError as exc:
                 self._failed(exc)
             else:
@@ -309,9 +329,11 @@ class SharedScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis is untyp
         if self.down_since is not None and not self._reachable():
             return  # its keys expire by themselves
         try:
+            self.taken.settle(self._in_progress())  # what it still holds (a crawl timeout) goes back to the others
             self.server.delete(self._key(f"worker:{self.worker}"))
             if not self._others():  # the last one out ends the round (others may still be pulling from it)
                 self.server.delete(*(self._key(n) for n in ("requests", "dupefilter", "seen", "seeded")))
+                self.taken.drop_all()
         except RedisError as exc:
             logger.warning("shared queue %s: could not leave the round (%s); its keys expire in %d s", self.base,
                            exc, self.LIVE_S)

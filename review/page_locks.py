@@ -27,9 +27,15 @@ workers each storing a copy of one story at the same moment would each look for 
 (the other's is not committed yet) and open two story clusters. So a writer about to place new pages in
 clusters first takes the *story locks* of their band keys (`lock_stories`, after its page locks): two
 copies sharing a band key take turns, and the second finds the first's item among its candidates.
-A batch with many band keys (more than `MAX_STORY_KEYS`) takes the story namespace's one lock exclusively
-instead of one lock per key, so a transaction never fills PostgreSQL's shared lock table; every other
-writer holds that one lock shared before its per-key locks.
+A batch takes one lock per band key however many it has (32 per new page), in ascending order, in
+statements of `STORY_LOCK_CHUNK` keys: every writer takes its keys in that one order, so two big batches
+cannot deadlock, and batches of different stories never wait for each other. Advisory locks fill
+PostgreSQL's shared lock table (`max_locks_per_transaction` × (`max_connections` +
+`max_prepared_transactions`) entries, 6,400 by default; a transaction asking past what is free fails with
+"out of shared memory"). So one transaction takes at most a quarter of that table in story locks
+(`story_lock_budget`: 1,600 keys, 50 new pages, by default; a default batch is 32 pages); a batch with more
+band keys takes the story namespace's one lock exclusively instead, and every other writer holds that one
+lock shared before its per-key locks. Raising `max_locks_per_transaction` raises the budget.
 
 Nothing is kept in process memory, so the lock holds across threads, processes and machines.
 """
@@ -45,7 +51,8 @@ PG_PAGE_LOCK = 0x72707274  # "rprt": the namespace of the per-URL advisory locks
 PG_TEXT_REPORT_LOCK = 0x74787472  # "txtr": the namespace of the text-report lock (one key, 0, in it)
 PG_STORY_LOCK = 0x73747279  # "stry": the namespace of the per-band-key story locks
 PG_ALL_STORIES_LOCK = 0x73747261  # "stra": the all-stories lock (one key, 0, in it)
-MAX_STORY_KEYS = 512  # more band keys than this in one transaction: the all-stories lock instead
+STORY_LOCK_CHUNK = 512  # story keys locked per statement (a bounded statement; the budget is larger)
+LOCK_TABLE_SHARE = 4  # one transaction's story locks take at most 1/4 of PostgreSQL's shared lock table
 
 
 def page_key(canonical_url: str) -> int:
@@ -78,12 +85,23 @@ def lock_stories(conn: Connection, band_keys: Iterable[str]) -> None:
     keys = sorted({story_key(k) for k in band_keys})
     if not keys:
         return
-    if len(keys) > MAX_STORY_KEYS:
+    if len(keys) > STORY_LOCK_CHUNK and len(keys) > story_lock_budget(conn):
         conn.execute(text("SELECT pg_advisory_xact_lock(:ns, 0)"), {"ns": PG_ALL_STORIES_LOCK})
         return
     conn.execute(text("SELECT pg_advisory_xact_lock_shared(:ns, 0)"), {"ns": PG_ALL_STORIES_LOCK})
-    conn.execute(text("SELECT pg_advisory_xact_lock(:ns, k) FROM unnest(CAST(:keys AS integer[])) AS k"),
-                 {"ns": PG_STORY_LOCK, "keys": keys})
+    for start in range(0, len(keys), STORY_LOCK_CHUNK):  # ascending across the chunks too: no deadlock
+        conn.execute(text("SELECT pg_advisory_xact_lock(:ns, k) FROM unnest(CAST(:keys AS integer[])) AS k"),
+                     {"ns": PG_STORY_LOCK, "keys": keys[start:start + STORY_LOCK_CHUNK]})
+
+
+def story_lock_budget(conn: Connection) -> int:
+    """How many story locks one transaction may take one by one (PostgreSQL): a `LOCK_TABLE_SHARE`th of the
+    server's shared lock table, never fewer than `STORY_LOCK_CHUNK` (see the module doc)."""
+    size = conn.execute(text(
+        "SELECT current_setting('max_locks_per_transaction')::int"
+        " * (current_setting('max_connections')::int + current_setting('max_prepared_transactions')::int)"
+    )).scalar_one()
+    return max(STORY_LOCK_CHUNK, int(size) // LOCK_TABLE_SHARE)
 
 
 def lock_text_reports(conn: Connection) -> None:

@@ -20,7 +20,7 @@ from crawler.items import ARTICLE, CollectedItem
 from crawler.pipelines.normalize import NormalizeStage
 from crawler.pipelines.store import to_scored_item
 from review.models import Cluster, Item, ReviewEntry
-from review.page_locks import MAX_STORY_KEYS
+from review.page_locks import STORY_LOCK_CHUNK, story_key, story_lock_budget
 from review.scoring import ScoredItem
 from review.store import Store
 from tests.review.factory import FakeResult
@@ -88,11 +88,22 @@ def test_copies_of_one_story_stored_by_two_workers_at_once_form_one_story(store:
     assert list(entries) == list(items) and len(items) == 2
 
 
-def test_a_large_batch_and_a_copy_of_one_of_its_stories_form_one_story(store: Store, db_url: str,
+def _over_budget(store: Store) -> int:
+    """How many unrelated pages make a batch with more band keys than one transaction locks one by one."""
+    if store.engine.dialect.name != "postgresql":
+        return STORY_LOCK_CHUNK // 32 + 1
+    with store.engine.connect() as conn:
+        return story_lock_budget(conn) // 32 + 1
+
+
+@pytest.mark.parametrize("pages", ["chunked", "over budget"])
+def test_a_large_batch_and_a_copy_of_one_of_its_stories_form_one_story(store: Store, db_url: str, pages: str,
                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    """A batch with more band keys than one transaction locks one by one (`MAX_STORY_KEYS`) takes the story
-    namespace's single lock instead: a worker storing one copy meanwhile still waits for it."""
-    big = [*_other_stories(MAX_STORY_KEYS // 32 + 1), _prepared(FIRST, STORY)]
+    """A batch with more band keys than one statement locks (`STORY_LOCK_CHUNK`) locks them in chunks; one
+    with more than one transaction may lock one by one (`story_lock_budget`) takes the story namespace's
+    single lock instead: either way a worker storing one copy meanwhile still waits for it."""
+    count = STORY_LOCK_CHUNK // 32 + 1 if pages == "chunked" else _over_budget(store)
+    big = [*_other_stories(count), _prepared(FIRST, STORY)]
     out = _race(db_url, monkeypatch, big, [_prepared(SECOND, STORY + " Theo diễn đàn B.")])
     stories = _stories(store)
     assert stories[FIRST] == stories[SECOND] and stories[FIRST][1] == 2, stories
@@ -108,3 +119,22 @@ def test_unrelated_pages_stored_at_once_do_not_wait_for_each_other(store: Store,
     out = _race(db_url, monkeypatch, [_prepared(FIRST, STORY)], _other_stories(1))
     assert out["timed_out"] == [db_url.startswith("sqlite")]
     assert out["crawl"][0].cluster_id != out["report"][0].cluster_id
+
+
+def _story_keys(batch: list[ScoredItem]) -> set[int]:
+    return {story_key(k) for p in batch for k in p.item.band_keys}
+
+
+def test_two_large_batches_of_different_stories_do_not_wait_for_each_other(store: Store, db_url: str,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """Before the fix (PostgreSQL): a batch of more than 16 new pages (over 512 band keys, the old
+    `MAX_STORY_KEYS`, now `STORY_LOCK_CHUNK`) took the story namespace's one lock exclusively, so every
+    other worker storing new pages waited for it, however unrelated: the workers of a round stored in turn."""
+    pages = _other_stories(2 * (STORY_LOCK_CHUNK // 32 + 1))
+    first, second = pages[::2], pages[1::2]
+    assert len(_story_keys(first)) > STORY_LOCK_CHUNK and len(_story_keys(second)) > STORY_LOCK_CHUNK
+    second = [p for p in second if not _story_keys([p]) & _story_keys(first)]  # no story in common
+    assert len(_story_keys(second)) > STORY_LOCK_CHUNK
+    out = _race(db_url, monkeypatch, first, second)
+    assert out["timed_out"] == [db_url.startswith("sqlite")]
+    assert len(out["crawl"]) == len(first) and len(out["report"]) == len(second)
