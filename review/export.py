@@ -9,6 +9,9 @@ XLSX cannot hold everything CSV and JSONL do: control characters XML cannot carr
 longer than an Excel cell's 32767 characters is cut, marked in the cell (`xlsx_cell`).
 Items are the *flagged* ones (those with a review entry), selected by when they entered the queue;
 decisions by when they were made; audit rows by their time.
+The audit log records who reported what (`reporter`: a citizen's name, phone or e-mail); an export leaves the
+office, so that value is masked unless asked for (`include_reporters`). A masked row no longer matches its
+hash — the chain is verified where it lives (`canhgac audit verify`), not from an export.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import csv
 import json
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
@@ -38,11 +41,17 @@ BATCH = 2000
 BOM = "\ufeff"
 
 
+#: What a masked reporter reads in an exported audit row.
+REPORTER_MASK = "(đã ẩn khi xuất)"
+
+
 @dataclass(frozen=True)
 class Export:
     kind: str
     columns: tuple[str, ...]
     rows: Iterator[tuple[Any, ...]]
+    #: how many rows had a citizen's details masked so far (filled while `rows` is consumed)
+    masked: list[int] = field(default_factory=lambda: [0])
 
 
 def _cell(value: Any) -> Any:
@@ -105,19 +114,38 @@ def items(store: Store, since: datetime | None, until: datetime | None) -> Expor
     return Export("items", cols, _batched(store, build))
 
 
-def audit(store: Store, since: datetime | None, until: datetime | None) -> Export:
+def audit(store: Store, since: datetime | None, until: datetime | None, *, include_reporters: bool = False) -> Export:
     cols = ("id", "at", "actor", "action", "entry_id", "details", "prev_hash", "hash")
     a = AuditLog
+    masked = [0]
 
     def build(last: int) -> Any:
         q = select(a.id, a.at, a.actor, a.action, a.entry_id, a.details, a.prev_hash, a.hash).where(a.id > last)
         return _window(q, a.at, since, until).order_by(a.id)
 
-    return Export("audit", cols, _batched(store, build))
+    def masking(rows: Iterator[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
+        for row in rows:
+            details = row[5]
+            if isinstance(details, str) and '"reporter"' in details:  # stored as its canonical JSON text
+                try:
+                    details = json.loads(details)
+                except ValueError:
+                    pass
+            if isinstance(details, dict) and details.get("reporter"):
+                masked[0] += 1
+                text = json.dumps({**details, "reporter": REPORTER_MASK}, ensure_ascii=False, sort_keys=True)
+                row = (*row[:5], text, *row[6:])
+            yield row
+
+    rows = _batched(store, build)
+    return Export("audit", cols, rows if include_reporters else masking(rows), masked)
 
 
-def build_export(store: Store, kind: str, since: datetime | None, until: datetime | None) -> Export:
-    makers = {"decisions": decisions, "items": items, "audit": audit}
+def build_export(store: Store, kind: str, since: datetime | None, until: datetime | None, *,
+                 include_reporters: bool = False) -> Export:
+    if kind == "audit":
+        return audit(store, since, until, include_reporters=include_reporters)
+    makers = {"decisions": decisions, "items": items}
     if kind not in makers:
         raise UsageError(f"không xuất được {kind!r} (dùng: {', '.join(KINDS)})")
     return makers[kind](store, since, until)

@@ -20,7 +20,7 @@ from classifier.os_errors import reason_vi
 from review.cli.context import Context
 from review.cli.table import age, render
 from review.errors import UsageError
-from review.export import FORMATS, KINDS, XLSX_CELL_MAX, build_export, write_text, write_xlsx
+from review.export import FORMATS, KINDS, XLSX_CELL_MAX, Export, build_export, write_text, write_xlsx
 from review.filters import YEAR_MIN, check_window, parse_when
 from review.vi import VN_TZ, category_vi
 
@@ -44,6 +44,8 @@ def register(sub: Any) -> None:
                    help="định dạng (mặc định: theo đuôi tệp --output .csv/.jsonl/.xlsx; không có thì csv)")
     p.add_argument("--output", "-o", metavar="PATH",
                    help="tệp cần ghi (mặc định: in ra màn hình; với xlsx, không ghi thì tự đặt tên tệp)")
+    p.add_argument("--include-reporters", action="store_true",
+                   help="với audit: giữ tên/liên hệ người dân phản ánh (mặc định ẩn vì tệp xuất được gửi ra ngoài)")
     p.set_defaults(handler=cmd_export)
 
 
@@ -195,7 +197,19 @@ def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
     args.format = export_format(args.format, args.output, args.kind)
     if args.kind == "summary":
         return _export_summary(args, ctx, since, until)
-    export = build_export(ctx.store, args.kind, since, until)
+    if args.include_reporters and args.kind != "audit":
+        raise UsageError("--include-reporters chỉ dùng với `export audit`")
+    export = build_export(ctx.store, args.kind, since, until, include_reporters=args.include_reporters)
+    try:
+        return _write_export(args, ctx, export)
+    finally:
+        if export.masked[0]:
+            ctx.err.write(f"Lưu ý: đã ẩn tên/liên hệ người phản ánh ở {export.masked[0]} dòng nhật ký (mã băm của các dòng "
+                          "đó vì thế không khớp nội dung xuất; kiểm tra chuỗi bằng `canhgac audit verify`). Thêm "
+                          "--include-reporters để giữ nguyên.\n")
+
+
+def _write_export(args: argparse.Namespace, ctx: Context, export: Export) -> int:
     if args.format == "xlsx":
         stamp = datetime.now(VN_TZ).strftime("%Y%m%d")
         path = Path(args.output or f"canhgac-{args.kind}-{stamp}.xlsx")
