@@ -8,8 +8,9 @@ and people still use them) resolve to the province each became part of (`classif
 from Resolution 202/2025/QH15); `locality_mentions` gives the offsets of the old name the text used.
 
 Abbreviations ("HN", "SG", "ĐN", "HP", "HCM") count only written upper-case as a word of their own: "hn" is as
-often "hôm nay". Even so "HP" counts only after a word leading to a place ("ở HP"; it is mostly the brand or
-horsepower), "HCM" after "yêu", "bác", "tư tưởng" ... is the President, "hướng ĐN" is south-east and "vocal
+often "hôm nay". Even so "HP" counts only after a word leading to a place ("ở HP", "cảng HP") or next to another
+place ("HN - HP", "HP và HN"; it is mostly the brand or horsepower), "HCM" after "yêu", "bác", "tư tưởng",
+"TNCS" ... is the President, "hướng ĐN" is south-east and "vocal
 như HN" a singer's initials. Names that are also ordinary phrases ("hòa bình" = peace, "cao bằng" = as tall as, "hải dương"
 = ocean, "thái bình dương" = the Pacific) count only capitalised (in a text not written all in capitals) or
 after "tỉnh".
@@ -21,7 +22,8 @@ the accent-stripped name, but names that are as often ordinary words so ("gia la
 spans sentence punctuation or a line break ("TP.", "p." are abbreviations, not sentence ends; the "_" of
 word-segmented text "Hà_Nội" joins syllables as a space does). A capitalised
 name right after a surname is a person's ("Trương Hòa Bình"); after "đường", "phố", "bia", "Nobel" it names a
-street, a brand or a prize ("Saigon đỏ" is the beer too); a name after its type word ("TP. Hà Nội") is the
+street, a brand or a prize (so are "két Saigon đỏ", "Sài Gòn Lager": the beer; "Sài Gòn xanh, sạch, đẹp" is the
+city); a name after its type word ("TP. Hà Nội") is the
 place whatever follows ("TP. Hà Nội Nguyễn Đức Chung"); a bare "Hồ Chí Minh" is the city only after "ở/tại/về/..." ("tư tưởng Hồ Chí Minh"
 is not). Ward names written with diacritics in a text that uses capitals must be capitalised ("xã tân tiến" is
 a progressive commune).
@@ -37,6 +39,10 @@ person's after any of those titles ("Gặp anh Lâm Đông"), as is one with a s
 diacritics among syllables that have theirs ("anh Hải Phong"), and, when it is also a given name, before "ơi" ("Thanh
 Hòa ơi, về ăn cơm"). The word lists are in
 `classifier/data/locality_context.toml`.
+
+Former cities and towns ("Nha Trang", "Đà Lạt", "Hội An": `classifier/data/former_cities.tsv`) count as the
+province they are now in, but only capitalised, after a type word, or written with their diacritics after a
+word leading to a place ("xã hội an toàn" is a safe society).
 
 The gazetteer is built in `classifier/locality_gazetteer.py`, how the text writes each syllable is read in
 `classifier/locality_text.py`, and the rules that tell a place from a person, a street or a brand are in
@@ -71,6 +77,7 @@ from classifier.locality_gazetteer import (
     accented,
     current_keys,
     first_tokens,
+    former_cities,
     gazetteer,
     load_old_provinces,
     name_key,
@@ -197,6 +204,8 @@ def _province(t: WrittenText, i: int, size: int, key: Key, forms: frozenset[Key]
             return None
     old = load_old_provinces().get(bare)
     if not typed and not t.capitalised(i, i + size):
+        if bare in former_cities() and not (fit == "exact" and t.has_diacritics and t.before(i, ctx.place_before)):
+            return None  # "xã hội an toàn", "cửa lò nướng", "di nha trang" (nhà Trang); "ở đà lạt" is the place
         if old is not None and old.capitalised and not (  # "cao bằng nhau", "hòa bình thế giới"
                 t.before(i, ctx.place_before) or (bare in ctx.phrase_final and t.phrase_final(i + size))):
             return None

@@ -6,12 +6,13 @@ HCM"), the 1954 victory ("Điện Biên Phủ") or an ordinary phrase ("công ng
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from classifier.locality_gazetteer import MAX_N, Key, accented, fold, gazetteer, name_key
+from classifier.locality_gazetteer import MAX_N, SHORT_FORMS, Key, accented, fold, gazetteer, name_key
 from classifier.locality_text import SPACES, WrittenText
 from classifier.normalize import strip_accents
 
@@ -43,15 +44,19 @@ class Context:
     vocatives: frozenset[Key]
     vocatives_opening: frozenset[Key]
     short_form_person: dict[str, frozenset[Key]]  # short form -> words after which it is a person's initials
+    hcm_city_before: frozenset[Key]
     hp_before: frozenset[Key]
     compass_before: frozenset[Key]
     beer_names: frozenset[Key]  # accent-stripped
-    beer_after: frozenset[Key]
-    colour_goes_on: frozenset[Key]
+    beer_before: frozenset[Key]
+    beer_products: frozenset[Key]
+    beer_kinds: frozenset[Key]
+    beer_brands: frozenset[str]
 
 
 @lru_cache(maxsize=1)
 def context() -> Context:
+    """The word lists of `classifier/data/locality_context.toml`, read once."""
     data = tomllib.loads(CONTEXT_PATH.read_text(encoding="utf-8"))
 
     def phrases(name: str) -> frozenset[Key]:
@@ -71,29 +76,68 @@ def context() -> Context:
         vocatives=phrases("vocatives"), vocatives_opening=phrases("vocatives_opening"),
         short_form_person={"hcm": phrases("hcm_person_before"), "hn": phrases("initials_compared"),
                            "sg": phrases("initials_compared"), "dn": phrases("initials_compared")},
+        hcm_city_before=phrases("hcm_city_before"),
         hp_before=phrases("hp_before"), compass_before=phrases("compass_before"),
-        beer_names=frozenset(name_key(w) for w in data["beer_names"]), beer_after=phrases("beer_after"),
-        colour_goes_on=phrases("colour_goes_on"),
+        beer_names=frozenset(name_key(w) for w in data["beer_names"]), beer_before=phrases("beer_before"),
+        beer_products=phrases("beer_products"), beer_kinds=phrases("beer_kinds"),
+        beer_brands=frozenset(data["beer_brands"]),
     )
 
 
 def short_form_elsewhere(t: WrittenText, i: int, short: str, ctx: Context) -> bool:
     """The upper-case short form at syllable i ("HN", "HP", "ĐN", "HCM") means something else here: President
     Hồ Chí Minh ("yêu HCM", "tư tưởng HCM"), a singer's initials ("vocal như HN"), a compass direction ("hướng
-    ĐN" = south-east), or "HP" anywhere but after a word that leads to a place ("ở HP", "ngoại thành HP") and
-    before no capitalised word: it is far more often the brand ("laptop HP", "HP Fashion") or horsepower
-    ("1.5 HP")."""
+    ĐN" = south-east), or "HP" anywhere but after a word that leads to a place ("ở HP", "cảng HP") or next to
+    another place ("HN - HP", "HP và HN"), and before no capitalised English word: it is far more often the
+    brand ("laptop HP", "HP Fashion") or horsepower ("1.5 HP"). "Về HP Tết này": "Tết" makes no product."""
+    if short == "hcm" and t.before(i, ctx.hcm_city_before):
+        return False  # "mình yêu HCM quá": the city the speaker lives in
     if t.before(i, ctx.short_form_person.get(short, ())):
         return True
     if short == "dn" and t.before(i, ctx.compass_before):
         return True
     if short != "hp":
         return False
-    if not t.before(i, ctx.hp_before):
+    if not (t.before(i, ctx.hp_before) or beside_place(t, i)):
         return True
-    # "từ HP Fashion", "ở HP Envy": a capitalised word right after it makes a product or shop name
+    # "từ HP Fashion", "ở HP Envy": a capitalised English word right after it makes a product or shop name
     return (t.spans is not None and i + 1 < len(t.toks) and t.initial_capital(i + 1) and not t.shouting
+            and t.toks[i + 1].isascii() and t.bare(i + 1)
             and SPACES.fullmatch(t.original[t.spans[i][1] : t.spans[i + 1][0]]) is not None)
+
+
+_LIST_GAP = re.compile(r"[ \t\u00a0]*[-\u2013,/&][ \t\u00a0]*")  # "HN - HP", "HN, HP, ĐN", "HN/HP"
+
+
+def beside_place(t: WrittenText, i: int) -> bool:
+    """Another place stands next to syllable i in a list or a route: "HN - HP", "HN, HP, ĐN", "HP và HN"."""
+    n = len(t.toks)
+    for step in (-1, 1):
+        k = i + step
+        if not 0 <= k < n:
+            continue
+        lo, hi = min(i, k), max(i, k)
+        if (t.spans is not None and _LIST_GAP.fullmatch(t.original[t.spans[lo][1] : t.spans[hi][0]])
+                and _place_at(t, k, step)):
+            return True
+        m = k + step  # "HP và HN": the place beyond "và"
+        if (0 <= m < n and t.is_word(k, ("và",)) and t.joined(min(i, m), max(i, m) + 1)
+                and _place_at(t, m, step)):
+            return True
+    return False
+
+
+def _place_at(t: WrittenText, k: int, towards: int) -> bool:
+    """A place name ends at syllable k (`towards` -1: the name lies before it) or starts there (+1): a short
+    form written upper-case ("HN", "ĐN") or a capitalised province name ("Hà Nội")."""
+    if t.toks[k] in SHORT_FORMS and t.written(k, k + 1) == SHORT_FORMS[t.toks[k]]:
+        return True
+    provinces = gazetteer()[0]
+    for size in range(1, MAX_N + 1):
+        a, b = (k - size + 1, k + 1) if towards < 0 else (k, k + size)
+        if a >= 0 and b <= len(t.toks) and tuple(t.toks[a:b]) in provinces and t.capitalised(a, b):
+            return True
+    return False
 
 
 def named_after(t: WrittenText, i: int, size: int, bare: Key, ctx: Context, floor: int) -> bool:
@@ -101,12 +145,12 @@ def named_after(t: WrittenText, i: int, size: int, bare: Key, ctx: Context, floo
     Huệ", "phố Huế"), a brand or a prize ("bia Sài Gòn", "Nobel Hòa Bình"), President Hồ Chí Minh."""
     if t.before(i, ctx.named_after) and not (t.before(i, [("phố",)]) and t.before(i - 1, ctx.street_not_after)):
         return True
-    if (bare in ctx.beer_names and t.after(i + size, ctx.beer_after)
-            and not t.after(i + size + 1, ctx.colour_goes_on)):
-        return True  # "Saigon đỏ", "Sài Gòn Special": the beer; "Sài Gòn đỏ rực cờ hoa" is the city
+    if bare in ctx.beer_names and is_beer(t, i, i + size, ctx):
+        return True  # "két Saigon đỏ", "Sài Gòn Special": the beer; "Sài Gòn xanh, sạch, đẹp" is the city
     if bare == HCM_BARE and not (t.before(i, ctx.hcm_before) or t.after(i + size, ctx.hcm_after)):
         return True
-    if any(plain(longer[:size]) == bare and t.after(i + size, [longer[size:]]) for longer in ctx.longer_names):
+    if any(without_diacritics(longer[:size]) == bare and t.after(i + size, [longer[size:]])
+           for longer in ctx.longer_names):
         return True  # "Điện Biên Phủ": the 1954 victory or a street in most towns, not the province
     if bare in ctx.person_names and (t.initial_capital(i) or not t.uses_capitals) and after_title(t, i, ctx):
         return True  # "anh Bình Dương", "chị Hà Giang"
@@ -122,8 +166,20 @@ def named_after(t: WrittenText, i: int, size: int, bare: Key, ctx: Context, floo
     return False
 
 
+def is_beer(t: WrittenText, i: int, j: int, ctx: Context) -> bool:
+    """Syllables i..j-1, a beer's name ("Sài Gòn", "Saigon", "Hà Nội"), are the beer: after a beer word written
+    with its diacritics in a text that has them ("két Saigon đỏ", "lon Sài Gòn"; not "thanh pho lon Ha Noi"),
+    before a capitalised product name ("Saigon Special") or before its colour in a text naming another beer
+    ("Saigon đỏ ngon hơn Tiger")."""
+    if i > 0 and t.has_diacritics and t.joined(i - 1, i + 1) and t.written_as(i - 1, ctx.beer_before):
+        return True
+    if j < len(t.toks) and t.initial_capital(j) and t.after(j, ctx.beer_products):
+        return True
+    return t.after(j, ctx.beer_kinds) and not ctx.beer_brands.isdisjoint(t.toks)
+
+
 @lru_cache(maxsize=1_000)
-def plain(phrase: Key) -> Key:
+def without_diacritics(phrase: Key) -> Key:
     """A phrase of the word lists (normalised syllables) without its diacritics."""
     return tuple(strip_accents(w) for w in phrase)
 
@@ -132,7 +188,7 @@ def in_ordinary_phrase(t: WrittenText, i: int, j: int, bare: Key, ctx: Context) 
     """Syllables i..j-1 (the name `bare`) are the middle of one of the ordinary phrases around them."""
     for phrase in ctx.ordinary_phrases:
         for o in range(len(phrase) - len(bare) + 1):
-            if plain(phrase[o : o + len(bare)]) != bare:
+            if without_diacritics(phrase[o : o + len(bare)]) != bare:
                 continue
             head, tail = phrase[:o], phrase[o + len(bare) :]
             if (not head or t.before(i, [head])) and (not tail or t.after(j, [tail])):
@@ -153,6 +209,8 @@ def stands_out(t: WrittenText, i: int, j: int) -> bool:
 
 
 def is_surname(t: WrittenText, k: int, ctx: Context) -> bool:
+    """Syllable k is a surname: one of `surnames` as written, or of `surnames_unaccented` written without
+    diacritics ("Nguyen"; "do", "dang" are ordinary words)."""
     if t.bare(k):
         return t.toks[k] in ctx.surnames_unaccented
     assert t.acc is not None

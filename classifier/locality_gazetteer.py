@@ -1,6 +1,7 @@
 """The gazetteer the locality tagger matches against: the `vietnam-provinces` package's 34 provinces and
 3,321 wards (post-2025), the common aliases of the big cities ("TP.HCM", "Sài Gòn", "HN"), and the 63
-provinces from before the 2025 merger (`classifier/data/old_provinces.tsv`). Names are keyed by their
+provinces from before the 2025 merger (`classifier/data/old_provinces.tsv`) and former cities and towns
+people still name ("Nha Trang", "Đà Lạt": `classifier/data/former_cities.tsv`). Names are keyed by their
 accent-stripped syllables; each key keeps the spellings with diacritics it may be written with, hỏi/ngã
 folded into one tone."""
 
@@ -14,6 +15,7 @@ from pathlib import Path
 from classifier.normalize import normalize, strip_accents
 
 OLD_PROVINCES_PATH = Path(__file__).parent / "data" / "old_provinces.tsv"
+FORMER_CITIES_PATH = Path(__file__).parent / "data" / "former_cities.tsv"
 
 ALIASES = {
     "Thành phố Hồ Chí Minh": ["tp hcm", "tphcm", "hcm", "tp hồ chí minh", "sài gòn", "saigon", "hồ chí minh", "sg"],
@@ -25,8 +27,6 @@ ALIASES = {
 }
 # only count written exactly so (upper-case, a word of its own): "DN" is "doanh nghiệp", "hn" "hôm nay"
 SHORT_FORMS = {"hn": "HN", "hp": "HP", "dn": "ĐN", "sg": "SG", "hcm": "HCM"}
-# (previous token, next token) that make a name something else: "Thái Bình Dương" is the Pacific Ocean
-NOT_NEXT_TO = {("thai", "binh"): (None, "duong"), ("binh", "duong"): ("thai", None)}
 WARD_PREFIX = {"phuong": "Phường", "p": "Phường", "xa": "Xã", "dac khu": "Đặc khu"}
 WARD_WORDS = {"phuong": ("phường",), "p": ("p",), "xa": ("xã",), "dac khu": ("đặc", "khu")}  # "phương án" ≠ "phường"
 MAX_N = 6
@@ -42,6 +42,7 @@ class OldProvince:
 
 
 def name_key(name: str) -> Key:
+    """A name's normalised syllables without diacritics: how the gazetteer and the word lists are keyed."""
     return tuple(strip_accents(normalize(name)).split())
 
 
@@ -111,10 +112,30 @@ def gazetteer() -> tuple[dict[Key, str], dict[Key, frozenset[Key]], dict[Key, li
         merged = old_names[name_key(spelling)].merged_into
         add(spelling, merged)
         add(f"tỉnh {spelling}", merged)
+    for spellings, counts_as in former_cities().values():  # each spelling's entry: one per spelling
+        for spelling in spellings:
+            add(spelling, counts_as)
     wards: dict[Key, list[tuple[str, str]]] = {}
     for w in Ward.iter_all():
         wards.setdefault(name_key(ward_short(w.name)), []).append((w.name, names[w.province_code]))
     return provinces, {k: frozenset(v) for k, v in forms.items()}, wards
+
+
+@lru_cache(maxsize=2)
+def former_cities(path: str = str(FORMER_CITIES_PATH)) -> dict[Key, tuple[tuple[str, ...], str]]:
+    """Accent-stripped key of each spelling of a former city → (all its spellings, the name it counts as:
+    a current province, or "Ward, Province" for a special zone)."""
+    out: dict[Key, tuple[tuple[str, ...], str]] = {}
+    rows = [line for line in Path(path).read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")]
+    for number, line in enumerate(rows[1:], start=2):  # rows[0]: "name<TAB>counts_as<TAB>also_written"
+        name, counts_as, also = (line.split("\t") + ["", ""])[:3]
+        if not name.strip() or not counts_as.strip():
+            raise ValueError(f"{path}: data row {number - 1} needs a name and what it counts as: {line!r}")
+        spellings = (name.strip(), *[a.strip() for a in also.split("|") if a.strip()])
+        for spelling in spellings:
+            out[name_key(spelling)] = (spellings, counts_as.strip())
+    return out
 
 
 def old_spellings(path: str = str(OLD_PROVINCES_PATH)) -> list[str]:
@@ -134,6 +155,7 @@ def old_spellings(path: str = str(OLD_PROVINCES_PATH)) -> list[str]:
 
 
 def ward_short(name: str) -> str:
+    """A ward's name without its type word: "Phường Bến Thành" → "Bến Thành", "Đặc khu Phú Quốc" → "Phú Quốc"."""
     return name.split(" ", 1)[1] if name.startswith(("Phường ", "Xã ")) else name.removeprefix("Đặc khu ")
 
 

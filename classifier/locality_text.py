@@ -23,6 +23,7 @@ SPACES = re.compile(r"[ \t\u00a0]+")
 
 
 def capitalised(text: str) -> bool:
+    """Every word of `text` begins with a capital ("Hà Nội", "TP. Hà Nội")."""
     return all(w[0].isupper() for w in re.findall(r"[^\W\d_]+", unicodedata.normalize("NFC", text)))
 
 
@@ -37,8 +38,12 @@ class WrittenText:
         lower = sum(c.islower() for c in letters)
         self.uses_capitals = lower < len(letters)
         self.shouting = bool(letters) and lower < 0.1 * len(letters)  # capitals say nothing in an all-caps text
+        # the text writes diacritics somewhere: a syllable written without them is then really so written
+        self.has_diacritics = acc is not None and any(a != p for a, p in zip(acc, toks, strict=False))
 
     def written(self, i: int, j: int) -> str | None:
+        """Syllables i..j-1 as the original text writes them (with what stands between them), or None when
+        their offsets are unknown."""
         s = self.spans
         return self.original[s[i][0] : s[j - 1][1]] if s is not None else None
 
@@ -132,6 +137,12 @@ class WrittenText:
             (w := self.written(k, k + 1)) is not None and w[:1].isupper() and (len(w) == 1 or w[1:].islower())
             for k in range(i, j))
 
+    def written_as(self, k: int, words: Iterable[Key]) -> bool:
+        """Syllable k is one of the one-syllable `words` written with exactly its diacritics ("thung" is not
+        "thùng"); False when how it was written is unknown."""
+        return self.acc is not None and any(len(w) == 1 and fold(self.acc[k]) == w[0] for w in words)
+
     def initial_capital(self, k: int) -> bool:
+        """Syllable k is written with a capital first letter (as far as its offsets are known)."""
         w = self.written(k, k + 1)
         return w is not None and w[:1].isupper()

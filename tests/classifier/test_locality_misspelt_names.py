@@ -94,7 +94,7 @@ def test_places_next_to_names_still_count(text: str, place: str) -> None:
     "lộ trình XVNT - Ung Văn Khiêm - Nguyễn Gia Trí - Điện Biên Phủ - Vòng xoay Hàng Xanh",
     "kẹt xe tại trước cua quẹo (Điện Biên Phủ - đường bên hông cầu vượt)",
     # streets named after places are not the places
-    "Kẹt xe trên Xa lộ Hà Nội, Thủ Đức",
+    "Kẹt xe trên Xa lộ Hà Nội sáng nay",
     "Đường Hà Nội ngập nặng",
     "Quán ở số 5 đường Điện Biên Phủ",
     # the beers named after cities

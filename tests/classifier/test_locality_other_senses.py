@@ -27,7 +27,7 @@ def _both_ways(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     ("Chúc mừng sinh nhật chị Hà Nọi", HN),
     # a singer's initials: a voice is compared with a person, not a city
     ("Hỏng biết Cây cà - lem thấy hit quá có xin vocal như HN hk teee", HN),
-    ("giọng như HN luôn", HN),
+    ("hát như HN luôn", HN),
     # President Hồ Chí Minh, not the city
     ("yêu tổ quốc, yêu đồng bào yêu HCM mà không thấy dạy là phải yêu bản thân", HCM),
     ("Học tập tư tưởng HCM", HCM),
@@ -68,6 +68,7 @@ def test_other_sense_is_no_place(text: str, place: str) -> None:
     ("Sài Gòn xanh hơn sau cơn mưa", HCM),
     ("Đường phố Sài Gòn đỏ rực cờ hoa", HCM),
     ("Nhà tớ ở ĐN", DN),
+    ("giọng như HN luôn", HN),  # a regional accent
 ])
 def test_place_still_tagged(text: str, place: str) -> None:
     found, scorer_style = _both_ways(text)
