@@ -14,9 +14,9 @@ dropped ("vÃ  cÃ¡c" → "và các", "bÃ o" → "bào"), and the bytes the co
 "?" or nothing ("Ä?" → "Đ", "ngÆ°á»?i" → "người"). Where a lost byte allows several letters ("vá»?": về, vờ, vọ,
 vỏ), the reading whose word is a Vietnamese syllable, in the case of the text around it (a capital at a sentence
 start when the text's other sentences start with capitals: "Ã kiáº¿n" after ". " is "Ý kiến", not "à kiến"), and
-most frequent in the seed examples shipped with the classifier is taken: on the test sentences 99.9 % of the
-characters come back right (99.3 % for text in capitals read as Windows-1258, where "BÊN" and "BÁN" lose the same
-byte).
+most frequent in the seed examples shipped with the classifier is taken (`classifier.lost_bytes`): on the test
+sentences 99.9 % of the characters come back right (99.3 % for text in capitals read as Windows-1258, where "BÊN"
+and "BÁN" lose the same byte).
 
 Cost: whether a text is damaged, and in which code page, is decided on its complete runs, found by one regex; only
 a damaged text is then read run by run, each kind of run decoded once, at most MAX_RANKED lost bytes ranked by
@@ -28,18 +28,12 @@ Imports nothing outside `classifier` (the crawler uses it too).
 from __future__ import annotations
 
 import bisect
-import json
 import re
 import unicodedata
 from collections import Counter
 from functools import lru_cache
-from pathlib import Path
 
-from classifier.legacy_encoding import is_syllable
-from classifier.sentence_case import capitalising_kinds, start_kind
-
-SEED_DIR = Path(__file__).resolve().parent / "data" / "seed"
-_WORD = re.compile(r"[^\W\d_]+")
+from classifier.lost_bytes import PRIOR, Reading, Run, choose
 
 # Letters and signs a repaired run may become: Vietnamese letters, Latin-1 letters and signs, typographic
 # punctuation (“ ” ‘ ’ – — … •), the đồng and euro signs.
@@ -108,24 +102,8 @@ _LEADS = {cp: re.compile("[" + re.escape("".join(sorted(ch for ch, b in table.it
 _UNDEFINED = {cp: tuple(b for b in range(0x80, 0x100) if not _defined(b, cp)) for cp in CODE_PAGES}
 _NBSP = 0xA0
 _PLACEHOLDERS = frozenset("\ufffd?")
-_PRIOR = "ờềọỏốđáíýàạơỡởẻẽ"  # when nothing else decides: the more frequent letter first
 # lost bytes ranked by their words per text at most (each costs ~0.02 ms); the rest take the most frequent letter
 MAX_RANKED = 20_000
-
-
-@lru_cache(maxsize=1)
-def _syllable_counts() -> Counter[str]:
-    """How often each syllable occurs in the seed examples shipped with the classifier: which reading of a
-    lost byte is the likelier word ("về" rather than "vờ"). Empty when the seed files are not installed."""
-    counts: Counter[str] = Counter()
-    for path in sorted(SEED_DIR.glob("*.jsonl")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            try:
-                text = json.loads(line).get("text", "")
-            except (ValueError, AttributeError):
-                continue
-            counts.update(w.lower() for w in _WORD.findall(unicodedata.normalize("NFC", str(text))))
-    return counts
 
 
 def _needs(lead: int) -> int:
@@ -148,7 +126,7 @@ def _lost(data: bytes, lost: tuple[int, ...]) -> list[str]:
     bytes can be."""
     found = {ch for b in lost if (ch := _decode(data + bytes([b]))) is not None
              and (ch in VI_LETTERS or ch in _TYPOGRAPHIC)}
-    return sorted(found, key=lambda ch: (_PRIOR.find(ch.lower()) % 100, ch))  # the more frequent letter first
+    return sorted(found, key=lambda ch: (PRIOR.find(ch.lower()) % 100, ch))  # the more frequent letter first
 
 
 def _complete_letters(text: str, code_page: str) -> int:
@@ -161,10 +139,6 @@ def _complete_letters(text: str, code_page: str) -> int:
 
 # One repaired run: its options (text, offsets into the damaged text), the first the most likely.
 _Option = tuple[str, list[int]]
-# One run found in the damaged text: start, end, its readings (text, offsets from start; likeliest first), and
-# whether it is complete.
-_Reading = tuple[str, tuple[int, ...]]
-_Run = tuple[int, int, tuple[_Reading, ...], bool]
 
 
 def _run_at(text: str, i: int, table: dict[str, int], undefined: tuple[int, ...]
@@ -215,14 +189,14 @@ _RUNS = {cp: _runs_pattern(table) for cp, table in _TABLES.items()}
 
 
 @lru_cache(maxsize=65536)
-def _whole_run(run: str, code_page: str) -> tuple[_Reading, ...] | None:
+def _whole_run(run: str, code_page: str) -> tuple[Reading, ...] | None:
     """The reading of a complete run ("á»?" → "ờ"), or None when it decodes into nothing a text would hold."""
     ch = _decode(bytes(_TABLES[code_page][c] for c in run))
     return None if ch is None else ((ch, (0,)),)
 
 
 @lru_cache(maxsize=65536)
-def _lost_run(window: str, code_page: str) -> tuple[tuple[_Reading, ...], int] | None:
+def _lost_run(window: str, code_page: str) -> tuple[tuple[Reading, ...], int] | None:
     """The readings of the run that lost a byte at the start of `window` (the run and the two characters after
     it) and where it ends, offsets relative to it: a page repeats its runs, each is read once."""
     run = _run_at(window, 0, _TABLES[code_page], _UNDEFINED[code_page])
@@ -232,10 +206,10 @@ def _lost_run(window: str, code_page: str) -> tuple[tuple[_Reading, ...], int] |
     return tuple((o, tuple(p)) for o, p in options), end
 
 
-def _runs(text: str, code_page: str) -> list[_Run]:
+def _runs(text: str, code_page: str) -> list[Run]:
     """The damaged runs of `text`; those that lost a byte only on lines that hold complete runs becoming
     Vietnamese letters ("XÃ ĐÃ" is genuine capitals, not "xà đà" damaged)."""
-    runs: list[_Run] = []
+    runs: list[Run] = []
     newlines = [m.start() for m in re.finditer("\n", text)]
     sure_lines: set[int] = set()  # lines holding a complete run that became a Vietnamese letter
     line_end = -1  # where the line of the last such run ends
@@ -259,45 +233,6 @@ def _runs(text: str, code_page: str) -> list[_Run]:
     return runs
 
 
-def _following(text: str, runs: list[_Run], k: int, n: int = 12) -> str:
-    """The `n` characters after run k, the runs after it read as their likeliest reading."""
-    parts: list[str] = []
-    got = 0
-    p = runs[k][1]
-    for start, end, options, _ in runs[k + 1:k + 1 + n]:
-        if start > p:
-            parts.append(text[p:min(start, p + n - got)])
-            got += len(parts[-1])
-        if got >= n:
-            break
-        parts.append(options[0][0])
-        got += len(parts[-1])
-        p = end
-        if got >= n:
-            break
-    else:
-        parts.append(text[p:p + n - got])
-    return "".join(parts)[:n]
-
-
-def _draft(text: str, runs: list[_Run]) -> tuple[str, set[int]]:
-    """`text` with each run read as its likeliest reading, and the offsets there of the runs that lost a byte
-    (their case is what is to be decided)."""
-    parts: list[str] = []
-    guessed: set[int] = set()
-    size = p = 0
-    for start, end, options, complete in runs:
-        parts.append(text[p:start])
-        size += start - p
-        if not complete:
-            guessed.add(size)
-        parts.append(options[0][0])
-        size += len(options[0][0])
-        p = end
-    parts.append(text[p:])
-    return "".join(parts), guessed
-
-
 def _repair(text: str, code_page: str) -> tuple[str, list[int]]:
     """(repaired text, offsets). Where a lost byte leaves more than one reading, the one that makes its word a
     Vietnamese syllable, in the case expected there, is taken (the most frequent letter first); else the first
@@ -314,7 +249,7 @@ def _repair(text: str, code_page: str) -> tuple[str, list[int]]:
         chosen = readings[0]
         if len(readings) > 1 and ranked < MAX_RANKED:
             ranked += 1
-            chosen = _choose(text, runs, k, out, capitalising)
+            chosen = choose(text, runs, k, out, capitalising)
         out.append(chosen[0])
         if len(chosen[1]) == 1:
             pos.append(start)
@@ -324,66 +259,6 @@ def _repair(text: str, code_page: str) -> tuple[str, list[int]]:
     out.append(text[prev:])
     pos.extend(range(prev, len(text) + 1))
     return "".join(out), pos
-
-
-def _choose(text: str, runs: list[_Run], k: int, out: list[str], capitalising: list[frozenset[str]]) -> _Reading:
-    """The likeliest reading of run k, which lost a byte, given the repaired text before it (`out`) and the
-    text after it. `capitalising` holds, once a sentence start asked for it, the kinds of sentence start the
-    text writes in capitals."""
-    before = "".join(out[-12:])[-12:]
-    at_text_start = len(out) <= 12 and sum(map(len, out)) == len(before)
-    left, right, upper, kind = _context(before, _following(text, runs, k), at_text_start)
-    if kind is not None:
-        # the first letter of a sentence, in a text that writes those in capitals: "Ã kiáº¿n" after ". " is
-        # "Ý kiến" (C3 9D, the 9D lost), not "à kiến" (C3 A0, the no-break space became a space)
-        if not capitalising:
-            capitalising.append(capitalising_kinds(*_draft(text, runs)))
-        upper = kind in capitalising[0]
-    return min(runs[k][2], key=lambda o: _rank(o[0], left, right, upper))
-
-
-@lru_cache(maxsize=16384)
-def _context(before: str, after: str, at_text_start: bool) -> tuple[str, str, bool, str | None]:
-    """What decides between the readings of a lost byte with `before` and `after` around it: the letters of its
-    word before and after it, whether the text around it is in capitals, and (when it is not, and the letter
-    starts its word) the kind of sentence start it is at, or None."""
-    letters = [c for c in before + after if c.isalpha()]
-    upper = len(letters) >= 2 and sum(c.isupper() for c in letters) * 2 > len(letters)
-    left, right = _word_end(before), _word_start(after)
-    kind = None if upper or left else start_kind(before, at_text_start)
-    return left, right, upper, kind
-
-
-@lru_cache(maxsize=65536)
-def _rank(option: str, left: str, right: str, upper: bool) -> tuple[bool, bool, bool, bool, int, int, int]:
-    """Sort key of a reading of a lost byte, best first: the words it makes are Vietnamese syllables (the letters
-    before it, the option and the letters after it; or, when the option ends its word with a space, the two
-    words either side of that space); its case is the case of the text around it; they occur in the seed
-    examples; the reading keeps the word whole ("bÃ o": "bào" rather than "bà o"); they are frequent there (the
-    rarer of two, then the word the letter ends: "Ã nghÄ©a" is "Ý nghĩa" rather than "Á nghĩa"); the letter is
-    frequent."""
-    letter = option.strip()
-    counts = _syllable_counts()
-    split = option.endswith(" ")
-    words = ([left + letter] + ([right] if right else [])) if split else [left + letter + right]
-    seen = min(counts[w.lower()] for w in words)
-    prior = _PRIOR.find(letter.lower())
-    return (not all(is_syllable(w) for w in words), letter.isupper() != upper, not seen, split, -seen,
-            -counts[words[0].lower()], prior if prior >= 0 else 99)
-
-
-def _word_end(text: str) -> str:
-    k = len(text)
-    while k and text[k - 1].isalpha():
-        k -= 1
-    return text[k:]
-
-
-def _word_start(text: str) -> str:
-    k = 0
-    while k < len(text) and text[k].isalpha():
-        k += 1
-    return text[:k]
 
 
 def repair_with_map(text: str) -> tuple[str, list[int]] | None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 import os
 import socket
-import time
 import uuid
 from collections import deque
 from collections.abc import Collection
@@ -18,20 +17,19 @@ from typing import Any
 from redis.exceptions import RedisError, WatchError
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import CloseSpider, DontCloseSpider
+from scrapy.exceptions import DontCloseSpider
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet.task import LoopingCall
 
-from crawler.context import crawl_context
-from crawler.health import REDIS_LOST, REDIS_UNREACHABLE, close_reason_vi
+from crawler.redis_outage import RedisOutage
 from crawler.spiders.base import SourceSpider
 from crawler.taken import TakenRequests
 
 logger = logging.getLogger(__name__)
 
 
-class SharedScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis is untyped
+class SharedScheduler(RedisOutage, Scheduler):  # type: ignore[misc]  # scrapy-redis is untyped
     """scrapy-redis's scheduler, made safe for several workers crawling one source at the same time.
 
     Plain scrapy-redis keys its queue by spider name (here the source *kind*, shared by many sources),
@@ -49,22 +47,11 @@ class SharedScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis is untyp
     - the last worker to leave deletes the round, so the next crawl starts fresh. Every key expires
       `LIVE_S` after the last live worker refreshed it, so a killed round does not linger.
 
-    Redis unreachable (restarted, the network down): the worker goes on alone with what it holds. Requests
-    it queues meanwhile stay in its own memory and it fetches them itself; a URL it cannot claim is fetched
-    (the database stores it once whoever else fetches it). Redis is tried again at most every `RETRY_S`;
-    back within `DOWN_S`, the worker rejoins the round; still unreachable when the worker has nothing left
-    to do after `DOWN_S`, it ends its run as failed, saying so (`REDIS_DOWN`), instead of waiting forever.
-    What the round's queue held is fetched by the next crawl (nothing unstored was marked seen).
-
-    Redis unreachable as the worker starts: it fetches nothing (alone it would fetch what the others fetch) and
-    ends its run as failed, naming Redis and `[crawler] redis_url` (close reason `REDIS_UNREACHABLE`).
+    Redis unreachable, as the worker starts or later: see `crawler.redis_outage.RedisOutage`.
     """
 
     LIVE_S = 30
-    DOWN_S = 30.0
-    RETRY_S = 2.0
     DONE = "done"  # `seeded` once the seeder has fetched and read the start URLs
-    REDIS_DOWN = close_reason_vi(REDIS_LOST)  # the close reason `REDIS_LOST`, as `canhgac status` shows it
 
     prefix: str
     base: str
@@ -73,9 +60,6 @@ class SharedScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis is untyp
     crawler: Crawler
     local: deque[Request]
     taken: TakenRequests
-    down_since: float | None  # Redis unreachable since (monotonic clock)
-    last_try: float
-    refused: bool  # Redis unreachable as the worker started: the spider is closed as soon as it is open
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SharedScheduler:
@@ -98,44 +82,6 @@ class SharedScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis is untyp
         crawler.signals.connect(instance.spider_idle, signal=signals.spider_idle)
         crawler.signals.connect(instance.spider_opened, signal=signals.spider_opened)
         return instance
-
-    def _refuse(self, crawler: Crawler, exc: RedisError) -> None:
-        """Redis unreachable as the worker starts: note it on the run; `spider_opened` closes the spider."""
-        self.refused = True
-        crawl_context(crawler).error(f"không kết nối được Redis ([crawler] redis_url = "
-                                     f"{redis_url_shown(crawler.settings['REDIS_URL'])}): "
-                                     f"{str(exc)[:300].rstrip('. ')}; lượt này chưa thu thập trang nào")
-
-    def spider_opened(self, spider: Spider) -> None:
-        # closed here rather than in `open`: every other component (pipelines, the run's record) is open by now
-        if self.refused:
-            raise CloseSpider(REDIS_UNREACHABLE)
-
-    def _reachable(self) -> bool:
-        """False while Redis is known to be down and the last try is under `RETRY_S` old (a connection
-        attempt blocks the reactor: not on every call)."""
-        return self.down_since is None or time.monotonic() - self.last_try >= self.RETRY_S
-
-    def _failed(self, exc: RedisError) -> None:
-        self.last_try = time.monotonic()
-        if self.down_since is None:
-            self.down_since = self.last_try
-            logger.warning("shared queue %s: Redis unreachable (%s); going on alone and retrying", self.base, exc)
-
-    def _ok(self) -> None:
-        """A Redis call just worked: back from an outage once our worker key is written again (it expired
-        meanwhile, or Redis restarted empty). Redis answering reads but refusing writes (maxmemory reached, a
-        read-only replica) is still down: the caller keeps what its own call returned."""
-        if self.down_since is None:
-            return
-        try:
-            self._state(self.state)
-        except RedisError as exc:
-            self._failed(exc)
-            return
-        logger.info("shared queue %s: Redis reachable again after %.0f s", self.base,
-                    time.monotonic() - self.down_since)
-        self.down_since = None
 
     def _key(self, name: str) -> str:
         return f"{self.base}:{name}"
@@ -311,15 +257,7 @@ class SharedScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis is untyp
                 if more:
                     raise DontCloseSpider  # more may come: Scrapy asks again in a few seconds
                 return
-        assert self.down_since is not None
-        down = time.monotonic() - self.down_since
-        if down < self.DOWN_S:
-            raise DontCloseSpider  # Redis may be back soon (a restart): the round may still have work
-        url = redis_url_shown(self.crawler.settings["REDIS_URL"])
-        crawl_context(self.crawler).error(f"không kết nối được Redis ([crawler] redis_url = {url}) trong {down:.0f} "
-                                          "giây: dừng lượt này; các trang còn trong hàng đợi chung sẽ được thu thập "
-                                          "ở lượt sau")
-        raise CloseSpider(REDIS_LOST)
+        self._idle_while_down()
 
     def close(self, reason: str) -> None:
         if self.refused:
@@ -338,11 +276,3 @@ class SharedScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis is untyp
             logger.warning("shared queue %s: could not leave the round (%s); its keys expire in %d s", self.base,
                            exc, self.LIVE_S)
 
-
-def redis_url_shown(url: str) -> str:
-    """`[crawler] redis_url` without its password, for a message."""
-    scheme, sep, rest = url.partition("://")
-    creds, at, host = rest.rpartition("@")
-    if not sep or not at or ":" not in creds:
-        return url
-    return f"{scheme}://{creds.split(':', 1)[0]}:***@{host}"

@@ -1,0 +1,69 @@
+"""When a citizen report and a page are the same content: the comparisons both directions share.
+
+A report being filed looks for a stored page of its content (`review.citizen`), and a page being crawled looks
+for a report of its content (`review.report_joins`); both must answer "the same content?" alike, or a report
+and a crawl of one text would open two entries depending on which came first. This module holds that answer
+and the names of how a match was found, recorded in the audit rows of either direction.
+
+A report of a URL and a page of that URL are the same content when they have the same visible text (titles
+compared only when there is no text) or the same downloaded bytes (`same_content`).
+
+Pasted texts. A report pasted without a URL (canonical URL `TEXT_REPORT_PREFIX`...) and a page collected
+from anywhere are the same content when
+
+* *exact*: the report's text, with case and whitespace folded (`folded`), is the page's text, or its
+  headline followed by its text; the page's downloaded bytes cannot be compared, the report has none;
+* *near*: their MinHash signatures (the story-cluster fingerprint: word 3-shingles of the accent-folded
+  headline and text) agree on at least `CLUSTER_THRESHOLD` of their values: the threshold that makes
+  two pages copies of one story (`review.item_writer`).
+
+Candidates are found the way story clusters find each other, through shared LSH band keys (`ItemBand`).
+An exact copy joins the report's entry (or the report joins the page's) undecided or decided, like a page
+and a report of one URL; a near copy joins only an undecided entry, as a copy that differs from what was
+decided deserves its own look. Both directions are serialized by the text-report lock
+(`review.page_locks.lock_text_reports`): a pasted-text report and a crawl never both decide that the other
+is not there.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+import numpy as np
+
+TEXT_REPORT_PREFIX = "report:text/"  # canonical URL of a report pasted without a URL
+REPORT_KIND = "report"  # Item.kind of a citizen report
+# how a page and a report were found to be the same content (audit `match`)
+SAME_PAGE, SAME_TEXT, NEAR_COPY = "same_page", "same_text", "near_copy"
+
+
+def folded(text: str) -> str:
+    """A text compared as "the same text": NFC, case-folded, every run of whitespace one space."""
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
+
+
+def same_text(report: str, title: str, body: str) -> bool:
+    """A pasted report's text is the page's text, or its headline then its text (after `folded`)."""
+    mine = folded(report)
+    return bool(mine) and mine in {folded(body), folded(f"{title} {body}")}
+
+
+def minhash_similarity(a: bytes | None, b: bytes | None) -> float | None:
+    """The MinHash estimate of the Jaccard similarity (the share of equal values), as story clusters use it."""
+    if a is None or b is None:
+        return None
+    mine, theirs = np.frombuffer(a, dtype=np.uint64), np.frombuffer(b, dtype=np.uint64)
+    if len(mine) != len(theirs) or not len(mine):
+        return None
+    return float(np.count_nonzero(mine == theirs)) / len(mine)
+
+
+def same_content(title: str, body: str, raw_hash: str | None, their_title: str, their_body: str,
+                 their_raw: str | None) -> bool:
+    """The same visible text (titles compared only when there is no text), or the same downloaded bytes.
+    A page edited since it was stored is not the same content."""
+    if raw_hash and their_raw and raw_hash == their_raw:
+        return True
+    if body or their_body:
+        return body == their_body
+    return title == their_title
