@@ -8,6 +8,7 @@ import signal
 import sys
 import tempfile
 import time
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -182,15 +183,22 @@ def _line(ctx: Context, text: str) -> None:
 
 def cmd_report(args: argparse.Namespace, ctx: Context) -> int:
     # pulls Scrapy, trafilatura and datasketch: only when reporting
-    from crawler.report import check_report_input, submit_report
+    from crawler.report import check_report_input, clean_note, clean_reporter, submit_report
+    from crawler.report_kept import keeping_text
     from review.citizen import ALREADY_DECIDED, JOINED
     from review.vi import category_vi, verdict_vi
 
     text, where = _report_text(args, ctx)
     check_report_input(args.url, text, where)  # before the database is touched
-    ctx.store.sync_sources(ctx.config.sources)
-    result = submit_report(ctx.config, ctx.store, args.url, text=text, note=args.note, reporter=args.reporter,
-                           actor=_reporting_user(ctx))
+    # a pasted text exists nowhere else: kept in a file when anything from here on fails, the first database
+    # access included (the database locked by another writer past its wait, the server gone, Ctrl-C)
+    with (keeping_text(text, url=args.url, note=clean_note(args.note), reporter=clean_reporter(args.reporter))
+          if text is not None else nullcontext()):
+        ctx.store.sync_sources(ctx.config.sources)
+        result = submit_report(ctx.config, ctx.store, args.url, text=text, note=args.note, reporter=args.reporter,
+                               actor=_reporting_user(ctx))
+    if result.page_note:  # the page's bytes were damaged and read another way: its letters may be wrong
+        ctx.print(f"Lưu ý: trang có lỗi mã hoá ({result.page_note}), nội dung lưu có thể sai chữ.")
     title = result.title[:80] or "(không tiêu đề)"
     if result.outcome == JOINED:
         state = "đang có người xử lý" if result.status == "claimed" else "đang chờ duyệt"

@@ -60,6 +60,12 @@ def guess_language(text: str) -> str | None:
     return "vi" if vi / len(letters) > 0.03 else "en" if all(ord(ch) < 128 for ch in letters) else None
 
 
+def html_selector(html: str) -> Selector:
+    """The page as HTML, whatever it holds: parsel reads a text that parses as JSON as JSON (a site's API answer
+    served as text/html), and then fails on every CSS selector; as HTML it is a page without an article."""
+    return Selector(text=html or "<html></html>", type="html")
+
+
 def select_text(sel: Selector, query: str) -> str:
     """Text of a CSS or XPath (starting with / or ( ) selector; blocks joined by newlines."""
     if not query:
@@ -83,7 +89,7 @@ def extract_article(html: str, url: str, selectors: Selectors | None = None, *,
     sel = None
     sel_date = ""
     if selectors.date:
-        sel = Selector(text=html or "<html></html>")
+        sel = html_selector(html)
         sel_date = select_text(sel, selectors.date)
     doc = None
     if html.strip():
@@ -98,7 +104,7 @@ def extract_article(html: str, url: str, selectors: Selectors | None = None, *,
         date = None
     sel_text = ""
     if any((selectors.title, selectors.text, selectors.author, selectors.date)) or not title:
-        sel = sel or Selector(text=html or "<html></html>")
+        sel = sel or html_selector(html)
         title = select_text(sel, selectors.title) or title or select_text(sel, "title")
         sel_text = select_text(sel, selectors.text)
         text = sel_text or text
@@ -138,7 +144,7 @@ def _without_navigation(text: str, html: str, sel: Selector | None) -> str:
     total = sum(map(len, lines))
     if len(lines) < _NAV_LINES or sum(len(line) for line in lines if len(line) <= _LINK_LINE) < _NAV_SHARE * total:
         return text  # paragraphs: no need to read the page's links (a second parse of the page)
-    sel = sel or Selector(text=html or "<html></html>")
+    sel = sel or html_selector(html)
     anchors = {clean_text(a) for a in sel.xpath("//a").xpath("normalize-space(string())").getall()}
     anchors.discard("")
     if sum(len(line) for line in lines if line in anchors) < _NAV_SHARE * total:

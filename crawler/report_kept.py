@@ -17,6 +17,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 from pathlib import Path
 
@@ -26,12 +27,20 @@ from review.errors import CanhgacError, UsageError
 #: the folder in the officer's home directory where unfiled reports are kept
 KEPT_DIR = "canhgac-phan-anh-chua-ghi"
 
+# set while a `keeping_text` runs: one nested in it (`submit_report` inside `canhgac report`, which also guards
+# its own database access) leaves the keeping to the outer one, so a failure keeps one file and says so once
+_KEEPING: ContextVar[bool] = ContextVar("canhgac_keeping_text", default=False)
+
 
 @contextmanager
 def keeping_text(text: str, *, url: str | None, note: str | None, reporter: str | None) -> Iterator[None]:
     """Run the filing; on any failure keep `text` in a file and say so: a CanhgacError gets the file and the
     command appended to its message (its class and exit code unchanged); anything else (Ctrl-C, a bug) is told on
-    stderr before it goes on."""
+    stderr before it goes on. Nested in another `keeping_text` (of the same text), it leaves that to the outer one."""
+    if _KEEPING.get():
+        yield
+        return
+    outermost = _KEEPING.set(True)
     try:
         yield
     except BaseException as exc:
@@ -45,6 +54,8 @@ def keeping_text(text: str, *, url: str | None, note: str | None, reporter: str 
             except OSError:  # no terminal left to tell: the file is there all the same
                 pass
         raise
+    finally:
+        _KEEPING.reset(outermost)
 
 
 def _kept_message(text: str, *, url: str | None, note: str | None, reporter: str | None, fix_first: bool) -> str:

@@ -209,6 +209,27 @@ def test_an_item_the_database_refused_is_fetched_again(crawl_env, db_url: str) -
 
 
 
+def test_json_served_as_a_web_page_is_crawled_without_a_traceback(crawl_env) -> None:  # type: ignore[no-untyped-def]
+    """A site's API answer served as text/html: parsel reads a body that parses as JSON as JSON, and CSS on it
+    raised. It is a page without an article now: the rest of the feed is collected, nothing fails."""
+    b = crawl_env.site.base_url
+    crawl_env.site.set("/m/api.html", '{"bai": 1, "tieu_de": "Tin mới", "noi_dung": "Lừa đảo qua Zalo"}',
+                       "text/html; charset=utf-8")
+    crawl_env.site.set("/m/with-api.xml", _rss([("Tin API", b + "/m/api.html"), ("Dân ca Ví, Giặm", b + GOOD_ARTICLE)]),
+                       "application/rss+xml")
+    crawl_env.configure(f'\n[[sources]]\nname = "m-api"\nkind = "rss"\nurls = ["{b}/m/with-api.xml"]\n',
+                        demo=False)
+    out = crawl_env.run("m-api")
+    log = (crawl_env.tmp / "crawl-m-api.log").read_text(encoding="utf-8")
+    assert "Traceback" not in log and "Selector of type 'json'" not in log, log[-3000:]
+    assert out.ok and out.errors == 0, out
+    with crawl_env.store.session() as s:
+        stored = {i.url.removeprefix(b): i for i in s.scalars(select(Item))}
+    assert GOOD_ARTICLE in stored, stored
+    # like any page whose article cannot be extracted: the feed's own title and summary stand for it
+    assert stored["/m/api.html"].title == "Tin API" and "bai" not in stored["/m/api.html"].text
+
+
 def test_the_entry_a_sitemap_was_cut_in_is_not_followed(crawl_env) -> None:  # type: ignore[no-untyped-def]
     """A sitemap cut off inside a <loc>: lxml recovers the cut text as if it were a whole URL. Followed, it
     fetches another page (here the news index) and stores it as an article; the cut entry must be dropped."""

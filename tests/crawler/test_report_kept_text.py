@@ -1,13 +1,15 @@
 """A pasted citizen report is never lost: when it cannot be filed, its text is kept in an owner-only file and
 the officer is told the file and the command that sends it again; sent again, it is filed word for word. The
 real CLI, a real SQLite file whose `items` table refuses inserts (a trigger: the database failing after the
-officer pasted a long text), a real home folder."""
+officer pasted a long text) or that another connection holds locked, a real home folder."""
 
 from __future__ import annotations
 
 import shlex
 import sqlite3
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,7 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 
 from crawler.cli import main
-from crawler.report_kept import KEPT_DIR
+from crawler.report_kept import KEPT_DIR, keep_text
+from crawler.runner import PROJECT_DIR, crawl_env
 from review.models import Item
 from review.store import Store
 
@@ -87,3 +90,37 @@ def test_a_usage_error_after_the_text_was_read_keeps_it_and_exits_2(cfg: Path, t
     kept = _kept(tmp_path)
     assert len(err.splitlines()) == 1 and "http://" in err and str(kept) in err and "sửa lỗi trên rồi gửi lại" in err, err
     assert kept.read_text(encoding="utf-8") == TEXT and _texts(cfg) == []
+
+
+@pytest.mark.slow
+def test_a_text_pasted_while_another_process_locks_the_database_is_kept(cfg: Path, tmp_path: Path) -> None:
+    # the officer pastes a long text on stdin while another writer (a daemon's crawl, a backup) holds the SQLite
+    # file past the 30 s busy timeout: the command fails at its first database access, the text must survive
+    db = cfg.parent / "canhgac.db"
+    locker = sqlite3.connect(db, isolation_level=None)
+    locker.execute("BEGIN EXCLUSIVE")
+    try:
+        proc = subprocess.run([sys.executable, "-m", "crawler.cli", "--config", str(cfg), "report", "--text", "-",
+                               "--reporter", "Chị Lan"], cwd=PROJECT_DIR, env=crawl_env(None),
+                              input=TEXT.encode("utf-8"), capture_output=True, timeout=180)
+    finally:
+        locker.execute("ROLLBACK")
+        locker.close()
+    err = proc.stderr.decode("utf-8").strip()
+    assert proc.returncode == 1 and "database is locked" in err and "Traceback" not in err, err
+    kept = _kept(tmp_path)
+    assert kept.read_text(encoding="utf-8") == TEXT and stat.S_IMODE(kept.stat().st_mode) == 0o600
+    assert len(err.splitlines()) == 1 and str(kept) in err, err
+    assert _texts(cfg) == []
+
+    command = shlex.split(err.split("gửi lại bằng: ", 1)[1])
+    assert command[:2] == ["canhgac", "report"] and "Chị Lan" in command, command
+    assert main(["--config", str(cfg), *command[1:]]) == 0
+    assert _texts(cfg) == [TEXT.strip()]
+
+
+def test_no_test_keeps_a_text_in_the_real_home(tmp_path_factory: pytest.TempPathFactory) -> None:
+    # tests/conftest.py gives every test its own home: a kept text lands in the test run's temporary folder
+    path = keep_text("Lừa đảo qua Zalo")
+    assert path.is_relative_to(tmp_path_factory.getbasetemp()) and path.parent.name == KEPT_DIR, path
+    assert Path.home().is_relative_to(tmp_path_factory.getbasetemp()), Path.home()

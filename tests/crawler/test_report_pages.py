@@ -114,3 +114,28 @@ def test_a_page_with_damaged_bytes_says_so(crawl_env) -> None:  # type: ignore[n
     assert result.page_note is not None and "không phải UTF-8" in result.page_note
     clean = submit_report(cfg, crawl_env.store, crawl_env.site.base_url + "/canh-bao-2", text="Lừa đảo qua Zalo")
     assert clean.page_note is None
+
+
+def test_the_report_command_tells_the_officer_the_page_was_damaged(crawl_env, capsys) -> None:  # type: ignore[no-untyped-def]
+    cfg = str(crawl_env.configure(NO_MODEL))
+    body = ("<html><head><meta charset='utf-8'><title>Phản ánh</title></head><body><article><p>Người dân "
+            "phản ánh lừa đảo qua mạng xã hội rất nhiều lần, đề nghị cơ quan chức năng xử lý.</p></article>"
+            "</body></html>")
+    crawl_env.site.set("/hong-2", body.encode("utf-8").replace("Người".encode(), b"Ng\xff\xfei"), "text/html")
+    assert main(["--config", cfg, "report", crawl_env.site.base_url + "/hong-2", "--reporter", "Chị Hoa"]) == 0
+    out = capsys.readouterr().out
+    assert "Lưu ý: trang có lỗi mã hoá (" in out and "không phải UTF-8" in out and "có thể sai chữ" in out, out
+    assert _reports(crawl_env) == 1
+    # a clean page says nothing of the kind
+    assert main(["--config", cfg, "report", crawl_env.site.base_url + "/canh-bao-3", "--text", "Lừa đảo qua Zalo"]) == 0
+    assert "Lưu ý" not in capsys.readouterr().out
+
+
+def test_json_served_as_a_web_page_is_refused_in_one_line(crawl_env, capsys) -> None:  # type: ignore[no-untyped-def]
+    # a site's API answer sent as text/html passes the type check; parsel would read it as JSON and fail on CSS
+    cfg = str(crawl_env.configure(NO_MODEL))
+    crawl_env.site.set("/api", '{"bai": 1, "noi_dung": "lừa đảo qua Zalo"}', "text/html; charset=utf-8")
+    assert main(["--config", cfg, "report", crawl_env.site.base_url + "/api"]) == 1
+    err = _one_line_error(capsys)
+    assert "không trích được nội dung nào" in err and "--text" in err, err
+    assert _reports(crawl_env) == 0
