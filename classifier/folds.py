@@ -38,9 +38,16 @@ def group_key(text: str) -> str:
 
 
 def duplicate_groups(texts: Sequence[str]) -> np.ndarray:
-    """Per text, the number of its duplicate group (0, 1, ... in the order groups first appear)."""
-    ids: dict[str, int] = {}
-    return np.array([ids.setdefault(group_key(t), len(ids)) for t in texts], dtype=int)
+    """Per text, the number of its duplicate group (0, 1, ... in the order groups first appear). A text without a
+    syllable (only emoji, only punctuation) has the empty group_key: it is grouped by its own characters (spacing
+    aside) instead, so that all such texts, whatever their labels, do not become one group in one fold."""
+    ids: dict[str | tuple[str], int] = {}
+    return np.array([ids.setdefault(_key(t), len(ids)) for t in texts], dtype=int)
+
+
+def _key(text: str) -> str | tuple[str]:
+    # a tuple: never equal to a group_key (a str)
+    return group_key(text) or (" ".join(text.split()),)
 
 
 def _group_labels(y: Any, groups: np.ndarray, n_groups: int) -> np.ndarray:
@@ -48,7 +55,8 @@ def _group_labels(y: Any, groups: np.ndarray, n_groups: int) -> np.ndarray:
     counts: list[Counter[Any]] = [Counter() for _ in range(n_groups)]
     for label, g in zip(y, groups, strict=True):
         counts[g][label] += 1
-    return np.array([c.most_common(1)[0][0] for c in counts], dtype=object)
+    # a plain array: scikit-learn reads an object array of integers as an "unknown" target, not as classes
+    return np.array([c.most_common(1)[0][0] for c in counts])
 
 
 def grouped_splits(n_splits: int, y: Any, groups: np.ndarray | None, *, stratified: bool, seed: int) -> Folds:

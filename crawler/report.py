@@ -20,7 +20,7 @@ from scrapy.exceptions import DropItem
 from sqlalchemy import select
 
 from crawler.context import CrawlContext
-from crawler.extract import decode_html, extract_article
+from crawler.extract import Extracted, clean_text, decode_html, extract_article, guess_language
 from crawler.items import REPORT, CollectedItem
 from crawler.pipelines import Stage
 from crawler.pipelines.dedupe import DedupeStage
@@ -32,6 +32,7 @@ from crawler.report_fetch import (
     TOO_LONG_INSTEAD,
     check_not_login_wall,
     check_page_type,
+    page_mime,
     request_url,
 )
 from crawler.report_fetch import FetchError as FetchError  # re-exported: callers import them from here
@@ -102,26 +103,42 @@ def submit_report(config: Config, store: Store, url: str | None, *, text: str | 
 
 
 def clean_reporter(reporter: str | None) -> str | None:
-    """The reporter as one line: NFC (a name pasted from a phone may be NFD), every run of whitespace or control
+    """The reporter as one line: NFC (a name pasted from a phone may be NFD), invisible format characters dropped
+    (an iPhone wraps a copied contact in bidi marks, U+202A … U+202C), every run of whitespace or control
     characters one space; nothing left: None. "Nguyễn Thị Hoa" typed two ways is one reporter, and their
     report sent twice is one report, not two."""
     if reporter is None:
         return None
-    one_line = " ".join(_CONTROLS.sub(" ", unicodedata.normalize("NFC", reporter)).split())
+    one_line = " ".join(_CONTROLS.sub(" ", unicodedata.normalize("NFC", _without_format(reporter))).split())
     return one_line or None
 
 
 def clean_note(note: str | None) -> str | None:
-    """The officer's note: NFC, line breaks kept (as \\n), other control characters (an escape sequence pasted
-    from a terminal) dropped, surrounding blanks stripped; nothing left: None."""
+    """The officer's note: NFC, line breaks kept (as \\n; a form feed, NEL, U+2028 and U+2029 are line breaks
+    too, not glue between two words), other control characters (an escape sequence pasted from a terminal) and
+    invisible format characters dropped, surrounding blanks stripped; nothing left: None."""
     if note is None:
         return None
-    lines = unicodedata.normalize("NFC", note).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = unicodedata.normalize("NFC", _without_format(note)).splitlines()
     kept = "\n".join(_CONTROLS.sub("", line.replace("\t", " ")).rstrip() for line in lines).strip()
     return kept or None
 
 
 _CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _without_format(text: str) -> str:
+    """`text` without Unicode format characters (category Cf: bidi marks, zero-width spaces, a byte-order mark):
+    invisible, yet they make two spellings of one name differ."""
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+
+
+def _plain_text_page(text: str) -> Extracted:
+    """A text/plain page as the extractor would give it: the text itself (an HTML extractor finds nothing in it),
+    its first non-empty line the title."""
+    text = clean_text(text)
+    title = next((line for line in text.splitlines() if line), "")[:200]
+    return Extracted(title=title, text=text, author=None, published_at=None, language=guess_language(text))
 
 
 def _submit(config: Config, store: Store, url: str | None, text: str | None, note: str | None,
@@ -136,9 +153,9 @@ def _submit(config: Config, store: Store, url: str | None, text: str | None, not
     else:
         assert url is not None
         body, ctype, final = fetch(url, config.crawler)
-        check_page_type(url, ctype)
+        check_page_type(url, ctype, body)
         html, page_note = decode_html(body, ctype)
-        ex = extract_article(html, final)
+        ex = _plain_text_page(html) if page_mime(ctype) == "text/plain" else extract_article(html, final)
         check_not_login_wall(url, final, body, ex.text)
         item = CollectedItem(url=final, kind=REPORT, title=ex.title, text=ex.text, author=ex.author,
                              published_at=ex.published_at, language=ex.language, raw_hash=sha256(body))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import socket
 import ssl
 import urllib.error
@@ -45,11 +46,24 @@ _TYPE_NAMES = (("application/pdf", "tệp PDF"), ("image/", "ảnh"), ("video/",
 SOCIAL_NETWORKS = ("facebook.com", "fb.com", "fb.watch", "instagram.com", "threads.net", "tiktok.com", "x.com",
                    "twitter.com", "linkedin.com", "zalo.me")
 # a social network's login address: its path says so
-_LOGIN_PATH = re.compile(r"(^|/)(login|log-in|signin|sign-in|sign_in|dang-nhap|dangnhap|checkpoint|auth|"
+# (LinkedIn's is /authwall; not a bare "auth": that is also a group's or a page's name)
+_LOGIN_PATH = re.compile(r"(^|/)(login|log-in|signin|sign-in|sign_in|dang-nhap|dangnhap|checkpoint|authwall|"
                          r"accounts/login|i/flow/login)(/|\.|$)", re.IGNORECASE)
 _PASSWORD_FIELD = re.compile(rb"<input\b[^>]*\btype\s*=\s*[\"']?password", re.IGNORECASE)
-#: a page with a password field and less visible text than this is a login form, not the reported content
+#: a page with this much visible text or more is never taken for a login form, password field or not
 LOGIN_TEXT_MAX = 500
+# The words of a login form and its wall ("Bạn phải đăng nhập để tiếp tục", "Email or phone", "Quên tài khoản?",
+# "Xem thêm trên Facebook", the network's name), lowercased; what a page says beyond them is its content.
+_LOGIN_WORDS = frozenset("""
+    đăng nhập ký kí mật khẩu quên tài khoản mới tạo email e mail hoặc điện thoại số bạn phải cần để tiếp tục xem thêm
+    nội dung trên vào với và của
+    log login in sign signin up password forgot forgotten account accounts create new address or phone number mobile
+    username you must to continue see more on not now join and the of a your
+    facebook instagram threads tiktok linkedin zalo twitter x meta
+""".split())
+#: a social network's page with a password field (its logged-out login bar) and fewer words than this beyond the
+#: login form's is a login wall; a public post shown under the bar ("Tuyển CTV việc nhẹ lương cao…") has more
+LOGIN_CONTENT_WORDS = 6
 
 
 class FetchError(CanhgacError):
@@ -79,7 +93,9 @@ def check_report_url(url: str) -> None:
     if not is_crawlable(url):
         hint = ""
         if "://" not in url and _BARE_HOST.match(url.strip()):
-            hint = f" (thiếu http:// hay https:// ở đầu? thử: canhgac report https://{url.strip()})"
+            # quoted: a copied permalink has "?" and "&", which the shell would act on
+            command = shlex.join(["canhgac", "report", "https://" + url.strip()])
+            hint = f" (thiếu http:// hay https:// ở đầu? thử: {command})"
         raise UsageError(f"chỉ nhận phản ánh địa chỉ http:// hoặc https://, không nhận {url!r}{hint}")
     if len(request_url(url)) > MAX_URL_LENGTH:
         raise UsageError(f"địa chỉ dài {len(request_url(url))} ký tự, quá giới hạn {MAX_URL_LENGTH} ký tự: không lưu "
@@ -190,28 +206,55 @@ def _refused(url: str, exc: PrivateAddressError) -> CanhgacError:
     return _refused_redirect(exc.host, exc.address)
 
 
-def check_page_type(url: str, content_type: str) -> None:
+def page_mime(content_type: str) -> str:
+    """The media type of a Content-Type header, lowercased, without parameters ("" when there is none)."""
+    return content_type.split(";", 1)[0].strip().lower()
+
+
+def check_page_type(url: str, content_type: str, body: bytes = b"") -> None:
     """FetchError unless the response is a page whose text can be extracted (HTML, XHTML, plain text, XML, or
-    no Content-Type): a PDF, an image or a JSON document is not what the extractor reads."""
-    mime = content_type.split(";", 1)[0].strip().lower()
-    if not mime or mime in _PAGE_TYPES or mime.endswith("+xml"):  # also a feed (rss+xml, atom+xml)
+    no Content-Type): a PDF, an image (an SVG too, though it is XML) or a JSON document is not what the extractor
+    reads. Without a Content-Type, `body` is looked at: one starting as a PDF or an image does is refused."""
+    mime = page_mime(content_type)
+    if not mime:
+        what = next((name for magic, name in _FILE_SIGNATURES if body.startswith(magic)), None)
+        if what is None:
+            return
+        raise FetchError(f"{url}: địa chỉ này trả về {what} (không có Content-Type), không phải trang web để trích "
+                         f"nội dung; {PASTE_INSTEAD}")
+    # "+xml": also a feed (rss+xml, atom+xml); but image/svg+xml is a picture
+    if mime in _PAGE_TYPES or (mime.endswith("+xml") and not mime.startswith("image/")):
         return
     what = next((name for key, name in _TYPE_NAMES if key in mime), "không phải trang web")
     raise FetchError(f"{url}: địa chỉ này trả về {what} ({mime}), không phải trang web để trích nội dung; "
                      f"{PASTE_INSTEAD}")
 
 
+# how a file that is not a page starts, when the server did not say what it sent
+_FILE_SIGNATURES = ((b"%PDF-", "tệp PDF"), (b"\x89PNG\r\n\x1a\n", "ảnh"), (b"\xff\xd8\xff", "ảnh"), (b"GIF87a", "ảnh"),
+                    (b"GIF89a", "ảnh"), (b"PK\x03\x04", "tệp nén"))
+
+
 def check_not_login_wall(url: str, final: str, body: bytes, text: str) -> None:
     """FetchError when a social network showed its login form instead of the reported post: the page came from
-    one of `SOCIAL_NETWORKS` and is a login address (a redirect to /login, /checkpoint ...) or has a password
-    field and little else. Stored, it would be one "Facebook" entry per post, whatever the post said. Any other
-    site's login form is kept: a page imitating a bank's login is the very content citizens report."""
+    one of `SOCIAL_NETWORKS` and is a login address (a redirect to /login, /checkpoint, /authwall ...) or has a
+    password field and its `text` says little beyond the login form's words (`LOGIN_CONTENT_WORDS`): Facebook
+    shows a public post under a login bar, and a short post there is the reported content. Stored, a login wall
+    would be one "Facebook" entry per post, whatever the post said. Any other site's login form is kept: a page
+    imitating a bank's login is the very content citizens report."""
     host = (urlsplit(final).hostname or "").lower().rstrip(".")
     if not any(host == name or host.endswith("." + name) for name in SOCIAL_NETWORKS):
         return
     login_address = bool(_LOGIN_PATH.search(urlsplit(final).path))
-    login_form = bool(_PASSWORD_FIELD.search(body)) and len(text.strip()) < LOGIN_TEXT_MAX
+    login_form = (bool(_PASSWORD_FIELD.search(body)) and len(text.strip()) < LOGIN_TEXT_MAX
+                  and content_words(text) < LOGIN_CONTENT_WORDS)
     if login_address or login_form:
         where = f" (chuyển tới {final})" if final != url else ""
         raise FetchError(f"{url}: trang yêu cầu đăng nhập{where}, canhgac không xem được nội dung bị phản ánh; "
                          f"{PASTE_INSTEAD}")
+
+
+def content_words(text: str) -> int:
+    """How many words of `text` (with a letter in them) are not a login form's (`_LOGIN_WORDS`)."""
+    words = re.findall(r"\w+", text.lower())
+    return sum(1 for w in words if w not in _LOGIN_WORDS and any(ch.isalpha() for ch in w))

@@ -102,3 +102,20 @@ def test_too_few_distinct_texts_are_refused_in_vietnamese() -> None:
         check_trainable(labels, recipe, cv=True, texts=texts)
     with pytest.raises(TrainingDataError, match="văn bản khác nhau"):
         fit(texts, labels, recipe=recipe)
+
+
+def test_texts_without_a_syllable_are_not_one_group() -> None:
+    # emoji-only and punctuation-only comments all normalise to no syllables at all: one shared key would make
+    # them one big group of mixed labels, all in one fold; each is its own text (identical copies stay together)
+    texts = ["😡😡😡", "!!!", "👍", "chuyển khoản ngay", "👍", "...", "Chuyển khoản NGAY"]
+    assert duplicate_groups(texts).tolist() == [0, 1, 2, 3, 2, 4, 3]
+
+
+def test_integer_labels_are_stratified_by_group() -> None:
+    # scikit-learn reads an object array of integers as an "unknown" target and refuses to stratify it
+    y = np.array([1, 0, 0] * 10)
+    groups = duplicate_groups([f"văn bản số {i // 2}" for i in range(30)])
+    folds = grouped_splits(5, y, groups, stratified=True, seed=13)
+    assert sorted(np.concatenate([te for _, te in folds]).tolist()) == list(range(30))
+    for tr, te in folds:
+        assert not set(groups[tr]) & set(groups[te])

@@ -6,6 +6,8 @@ PostgreSQL when CANHGAC_TEST_DATABASE_URL is set: there an address over 2500 cha
 
 from __future__ import annotations
 
+import shlex
+
 import pytest
 from sqlalchemy import func, select
 
@@ -38,6 +40,24 @@ def test_a_link_without_its_scheme_is_refused_with_the_address_to_type(crawl_env
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and f"canhgac report https://{link}" in err, err
     assert _urls(crawl_env) == []
+
+
+def _shell_words(command: str) -> list[str]:
+    """`command` as a POSIX shell splits it, with `&`, `;`, `|` ... as words of their own (what ends a command)."""
+    lexer = shlex.shlex(command, posix=True, punctuation_chars=True)
+    lexer.whitespace_split = True
+    return list(lexer)
+
+
+def test_the_address_to_type_instead_is_quoted_for_the_shell(crawl_env, capsys) -> None:  # type: ignore[no-untyped-def]
+    # a Facebook permalink has `?` and `&`: typed unquoted, the shell would run `canhgac report …story_fbid=1` in the
+    # background and then `id=2`
+    link = "www.facebook.com/permalink.php?story_fbid=1&id=2"
+    cfg = str(crawl_env.configure(NO_MODEL))
+    assert main(["--config", cfg, "report", f" {link} "]) == 2
+    err = capsys.readouterr().err.strip()
+    command = err.split("thử: ", 1)[1].removesuffix(")")
+    assert _shell_words(command) == ["canhgac", "report", f"https://{link}"], err
 
 
 @pytest.mark.parametrize("with_text", [False, True])

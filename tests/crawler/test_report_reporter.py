@@ -67,3 +67,33 @@ def test_a_blank_reporter_is_no_reporter(cfg: Path, db_url: str) -> None:
     finally:
         store.close()
     assert "reporter" not in extra and "note" not in extra
+
+
+def test_invisible_format_characters_around_a_reporter_do_not_make_a_second_reporter(cfg: Path, db_url: str) -> None:
+    # a contact copied on an iPhone comes wrapped in bidi marks (U+202A … U+202C); a zero-width space or a BOM is
+    # invisible too: kept, "Nguyễn Thị Hoa" would be a second, different reporter of the same report
+    assert main(["--config", str(cfg), "report", "--text", TEXT, "--reporter", NAME]) == 0
+    marked = f"\u202a{NAME[:7]}\u200b{NAME[7:]}\u202c\ufeff"
+    assert main(["--config", str(cfg), "report", "--text", TEXT, "--reporter", marked]) == 0
+    store = Store.open(db_url)
+    try:
+        with store.session() as s:
+            [extra] = list(s.scalars(select(Item.extra)))
+            reports = s.scalar(select(func.count()).select_from(AuditLog).where(AuditLog.action == "report"))
+    finally:
+        store.close()
+    assert extra["reporter"] == NAME and reports == 0, (extra, reports)
+
+
+def test_line_separators_in_a_note_are_line_breaks(cfg: Path, db_url: str) -> None:
+    # NEL, LINE/PARAGRAPH SEPARATOR and form feed end a line (a note pasted from a Word file or a web form): deleted,
+    # "dòng 1dòng 2" would glue two words into one; invisible format characters go
+    note = "\u202adòng 1\x85dòng 2\u2028dòng 3\u2029dòng 4\x0cdòng\u200b 5\u202c"
+    assert main(["--config", str(cfg), "report", "--text", TEXT, "--note", note]) == 0
+    store = Store.open(db_url)
+    try:
+        with store.session() as s:
+            [extra] = list(s.scalars(select(Item.extra)))
+    finally:
+        store.close()
+    assert extra["note"] == "dòng 1\ndòng 2\ndòng 3\ndòng 4\ndòng 5", extra
