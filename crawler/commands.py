@@ -186,13 +186,18 @@ def cmd_report(args: argparse.Namespace, ctx: Context) -> int:
     from crawler.report import check_report_input, clean_note, clean_reporter, submit_report
     from crawler.report_kept import keeping_text
     from review.citizen import ALREADY_DECIDED, JOINED
+    from review.config_files import resolve_config_path
     from review.vi import category_vi, verdict_vi
 
     text, where = _report_text(args, ctx)
     check_report_input(args.url, text, where)  # before the database is touched
     # a pasted text exists nowhere else: kept in a file when anything from here on fails, the first database
     # access included (the database locked by another writer past its wait, the server gone, Ctrl-C)
-    with (keeping_text(text, url=args.url, note=clean_note(args.note), reporter=clean_reporter(args.reporter))
+    # the command that sends it again names the same config file (absolute: it may be run from another folder)
+    # and the same officer, so it files into the same database as the same person
+    config = resolve_config_path(ctx.config_path)
+    with (keeping_text(text, url=args.url, note=clean_note(args.note), reporter=clean_reporter(args.reporter),
+                       config=str(config.absolute()) if config is not None else None, acting_as=ctx.moderator_flag)
           if text is not None else nullcontext()):
         ctx.store.sync_sources(ctx.config.sources)
         result = submit_report(ctx.config, ctx.store, args.url, text=text, note=args.note, reporter=args.reporter,

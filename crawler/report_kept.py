@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shlex
+import stat
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -33,10 +34,13 @@ _KEEPING: ContextVar[bool] = ContextVar("canhgac_keeping_text", default=False)
 
 
 @contextmanager
-def keeping_text(text: str, *, url: str | None, note: str | None, reporter: str | None) -> Iterator[None]:
+def keeping_text(text: str, *, url: str | None, note: str | None, reporter: str | None,
+                 config: str | None = None, acting_as: str | None = None) -> Iterator[None]:
     """Run the filing; on any failure keep `text` in a file and say so: a CanhgacError gets the file and the
     command appended to its message (its class and exit code unchanged); anything else (Ctrl-C, a bug) is told on
-    stderr before it goes on. Nested in another `keeping_text` (of the same text), it leaves that to the outer one."""
+    stderr before it goes on. `config` (an absolute path) and `acting_as` (`--as`) go into that command, so that it
+    files into the same database as the same officer. Nested in another `keeping_text` (of the same text), it
+    leaves that to the outer one."""
     if _KEEPING.get():
         yield
         return
@@ -45,7 +49,8 @@ def keeping_text(text: str, *, url: str | None, note: str | None, reporter: str 
         yield
     except BaseException as exc:
         # a usage error (a wrong address ...) is fixed in the command before it is sent again
-        told = _kept_message(text, url=url, note=note, reporter=reporter, fix_first=isinstance(exc, UsageError))
+        told = _kept_message(text, url=url, note=note, reporter=reporter, config=config, acting_as=acting_as,
+                             fix_first=isinstance(exc, UsageError))
         if isinstance(exc, CanhgacError):
             exc.args = (f"{exc}. {told}",)
         else:
@@ -58,34 +63,86 @@ def keeping_text(text: str, *, url: str | None, note: str | None, reporter: str 
         _KEEPING.reset(outermost)
 
 
-def _kept_message(text: str, *, url: str | None, note: str | None, reporter: str | None, fix_first: bool) -> str:
+def _kept_message(text: str, *, url: str | None, note: str | None, reporter: str | None, config: str | None,
+                  acting_as: str | None, fix_first: bool) -> str:
+    """What the officer is told. Never raises: it is said while another error is on its way, which must still
+    be reported (a failure here would replace it, and the officer would learn neither)."""
     try:
         path = keep_text(text)
-    except OSError as exc:
-        return f"Phản ánh CHƯA được ghi, và không lưu được nội dung vào tệp ({reason_vi(exc)}): hãy giữ lại nội dung"
-    command = ["canhgac", "report", *([url] if url else []), "--text-file", str(path)]
-    for flag, value in (("--reporter", reporter), ("--note", note)):
-        if value:
-            command += [flag, value]
-    return (f"Phản ánh CHƯA được ghi nhưng nội dung không bị mất: đã lưu vào tệp {path}; "
-            f"{'sửa lỗi trên rồi ' if fix_first else ''}gửi lại bằng: {shlex.join(command)}")
+    except Exception as exc:  # noqa: BLE001 - whatever it is, the original error goes on
+        reason = reason_vi(exc) if isinstance(exc, OSError) else f"{type(exc).__name__}: {exc}"
+        return f"Phản ánh CHƯA được ghi, và không lưu được nội dung vào tệp ({reason}): hãy giữ lại nội dung"
+    try:
+        command = ["canhgac", *(["--config", config] if config else []),
+                   *(["--as", acting_as] if acting_as else []),
+                   "report", *([url] if url else []), "--text-file", str(path)]
+        for flag, value in (("--reporter", reporter), ("--note", note)):
+            if value:
+                command += [flag, value]
+        resend = f"{'sửa lỗi trên rồi ' if fix_first else ''}gửi lại bằng: {shlex.join(command)}"
+    except Exception:  # noqa: BLE001 - the file is what matters
+        resend = "gửi lại bằng lệnh canhgac report với --text-file là tệp này"
+    return f"Phản ánh CHƯA được ghi nhưng nội dung không bị mất: đã lưu vào tệp {path}; {resend}"
 
 
 def keep_text(text: str, folder: Path | None = None) -> Path:
     """Write `text` (UTF-8, as given: sent again it is the same report) to a new file only its owner can read, in
-    `folder` (default: ~/canhgac-phan-anh-chua-ghi, else the temporary folder when home cannot be written)."""
-    folders = [folder] if folder is not None else [Path.home() / KEPT_DIR, Path(tempfile.gettempdir()) / KEPT_DIR]
+    `folder` (default: ~/canhgac-phan-anh-chua-ghi; when home cannot be used, this user's own folder in the
+    temporary folder, else a new folder made there for it). Raises OSError when no folder can hold it."""
     digest = hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:8]
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    stem = f"phan-anh-{datetime.now().strftime('%Y%m%d-%H%M%S')}-{digest}"
+    if folder is not None:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        return _new_file(folder, stem, text)
     failure: OSError | None = None
-    for where in folders:
+    for where in (_home_folder, _own_temporary_folder, _new_temporary_folder):
         try:
-            where.mkdir(mode=0o700, parents=True, exist_ok=True)
-            return _new_file(where, f"phan-anh-{stamp}-{digest}", text)
+            found = where()
+            if found is not None:
+                return _new_file(found, stem, text)
         except OSError as exc:
             failure = failure or exc
-    assert failure is not None
+    assert failure is not None  # the last one either returns a folder or raises
     raise failure
+
+
+def _home_folder() -> Path | None:
+    """~/canhgac-phan-anh-chua-ghi when the account has a real home: not when HOME is unset and the uid has no
+    passwd entry (a container run as --user 1001, a systemd DynamicUser), nor when HOME is empty (the root
+    folder) or relative (the working folder: wherever the command happened to run)."""
+    try:
+        home = Path.home()
+    except (RuntimeError, KeyError):
+        return None
+    if not home.is_absolute() or home == Path(home.anchor):
+        return None
+    return _private_folder(home / KEPT_DIR, parents=True)
+
+
+def _own_temporary_folder() -> Path | None:
+    """This user's folder in the temporary folder: named for the uid, so that officers sharing /tmp do not
+    share (and cannot be locked out of) one folder."""
+    return _private_folder(Path(tempfile.gettempdir()) / f"{KEPT_DIR}-{os.getuid()}", parents=False)
+
+
+def _new_temporary_folder() -> Path:
+    """A folder made anew for this file (mkdtemp: owner-only, an unpredictable name), when this user's own one
+    was taken by someone else."""
+    return Path(tempfile.mkdtemp(prefix="canhgac-phan-anh-"))
+
+
+def _private_folder(path: Path, *, parents: bool) -> Path | None:
+    """`path` as a folder only this user can enter, made if missing; None when it is something else — a link
+    (to anywhere), another user's folder, or one others may open: in a shared folder (/tmp) anyone can make it
+    first, and then read or delete what is put there."""
+    try:
+        path.mkdir(mode=0o700, parents=parents)
+    except FileExistsError:
+        pass
+    st = os.lstat(path)  # not following a link: the name itself must be the folder
+    if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.getuid() or stat.S_IMODE(st.st_mode) & 0o077:
+        return None
+    return path
 
 
 def _new_file(folder: Path, stem: str, text: str) -> Path:

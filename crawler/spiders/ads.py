@@ -59,7 +59,8 @@ class AdsSpider(ListingSpider):
         return item
 
     def parse_article(self, response: Response) -> Iterator[Any]:
-        sel = Selector(text=self.page_text(response) or "<html></html>", base_url=response.url)
+        # as HTML even when the body parses as JSON (an API answer served as text/html): CSS on JSON raises
+        sel = Selector(text=self.page_text(response) or "<html></html>", type="html", base_url=response.url)
         item = self.ad_from(sel, response.url, fragment=False, base=self.base_url(response))
         if item is None:
             self.ctx.error(f"{response.url}: trang tin rao không có nội dung")

@@ -32,7 +32,9 @@ def hrefs(sel: Selector | SelectorList[Selector], query: str) -> list[str]:
 class ListingSpider(SourceSpider):
     def page_selector(self, response: Response) -> Selector:
         ctype = (response.headers.get("Content-Type") or b"").decode("latin-1")
-        return Selector(text=decode_body(response.body, ctype) or "<html></html>", base_url=response.url)
+        # always as HTML: parsel reads a body that parses as JSON (an API answer served as text/html) as JSON,
+        # and every CSS selector on it raises
+        return Selector(text=decode_body(response.body, ctype) or "<html></html>", type="html", base_url=response.url)
 
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
         self.start_succeeded(response)

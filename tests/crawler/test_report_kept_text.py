@@ -75,8 +75,8 @@ def test_a_text_the_database_refused_is_kept_and_can_be_sent_again(cfg: Path, tm
 
     _refuse_items(cfg.parent / "canhgac.db", False)
     command = shlex.split(err.split("gửi lại bằng: ", 1)[1].strip())
-    assert command[:2] == ["canhgac", "report"]
-    assert main(["--config", str(cfg), *command[1:]]) == 0, capsys.readouterr().err
+    assert command[:4] == ["canhgac", "--config", str(cfg), "report"], command
+    assert main(command[1:]) == 0, capsys.readouterr().err  # as printed
     assert _texts(cfg) == [TEXT.strip()]  # stored as a crawled text is: surrounding blanks dropped
     with Store.open(f"sqlite:///{cfg.parent / 'canhgac.db'}").session() as s:
         extra = s.scalars(select(Item.extra)).one()
@@ -114,8 +114,8 @@ def test_a_text_pasted_while_another_process_locks_the_database_is_kept(cfg: Pat
     assert _texts(cfg) == []
 
     command = shlex.split(err.split("gửi lại bằng: ", 1)[1])
-    assert command[:2] == ["canhgac", "report"] and "Chị Lan" in command, command
-    assert main(["--config", str(cfg), *command[1:]]) == 0
+    assert command[:4] == ["canhgac", "--config", str(cfg), "report"] and "Chị Lan" in command, command
+    assert main(command[1:]) == 0  # as printed
     assert _texts(cfg) == [TEXT.strip()]
 
 
@@ -124,3 +124,28 @@ def test_no_test_keeps_a_text_in_the_real_home(tmp_path_factory: pytest.TempPath
     path = keep_text("Lừa đảo qua Zalo")
     assert path.is_relative_to(tmp_path_factory.getbasetemp()) and path.parent.name == KEPT_DIR, path
     assert Path.home().is_relative_to(tmp_path_factory.getbasetemp()), Path.home()
+
+
+def test_the_resend_command_names_the_config_and_the_officer(cfg: Path, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    # `canhgac --config so.toml --as lan report ...` failing: sent again as printed (from another folder, which
+    # has a canhgac.toml of its own), the report must go into so.toml's database, entered by lan
+    monkeypatch.delenv("CANHGAC_CONFIG", raising=False)
+    monkeypatch.chdir(tmp_path)
+    _refuse_items(cfg.parent / "canhgac.db", True)
+    with pytest.raises(DBAPIError):
+        main(["--config", cfg.name, "--as", "Chị Lan", "report", "--text", TEXT])
+    err = capsys.readouterr().err
+    _refuse_items(cfg.parent / "canhgac.db", False)
+
+    elsewhere = tmp_path / "noi-khac"
+    elsewhere.mkdir()
+    other_db = elsewhere / "canhgac.db"
+    Store.open(f"sqlite:///{other_db}", create=True).close()
+    (elsewhere / "canhgac.toml").write_text(f'[database]\nurl = "sqlite:///{other_db}"\n' + NO_MODEL, encoding="utf-8")
+    monkeypatch.chdir(elsewhere)
+    command = shlex.split(err.split("gửi lại bằng: ", 1)[1].strip())
+    assert command[:5] == ["canhgac", "--config", str(cfg), "--as", "Chị Lan"], command
+    assert main(command[1:]) == 0, capsys.readouterr().err
+    assert _texts(cfg) == [TEXT.strip()] and _texts(elsewhere / "canhgac.toml") == []
