@@ -1,6 +1,6 @@
 """A crawl started by `crawler.runner` stops gracefully, once, when the process that started it is gone.
 
-The runner asks the kernel (PR_SET_PDEATHSIG, `crawler.runner.die_with_parent`) to send the crawl
+The runner asks the kernel (PR_SET_PDEATHSIG, `crawler.crawl_process.die_with_parent`) to send the crawl
 PARENT_GONE_SIGNAL when the thread that started it ends — a `canhgac crawl` or daemon killed outright
 (SIGKILL, the OOM killer) included. The kernel sends it again each time the orphaned crawl is handed to
 another exiting thread of the dying process, so it can arrive twice or more within a moment; Scrapy takes a

@@ -50,7 +50,7 @@ def _harmless(exc: Exception, body: bytes) -> bool:
 
 def _vietnamese_declared_western(body: bytes, ctype: str) -> tuple[bytes, str | None]:
     """A feed that declares ISO-8859-1/15 or Windows-1252 (the HTTP header's charset, as feedparser reads it, else
-    its XML declaration) but whose bytes are Windows-1258 Vietnamese (`crawler.extract._reads_as_vietnamese`):
+    its XML declaration) but whose bytes are Windows-1258 Vietnamese (`crawler.charset._reads_as_vietnamese`):
     re-encoded as UTF-8, its XML declaration saying so, with a note. Anything else, a genuine Latin-1 feed
     included, is returned unchanged (note None) for feedparser to read in its declared charset."""
     if read_bom(body)[0]:
