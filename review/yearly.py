@@ -1,6 +1,6 @@
 """The yearly summary workbook (the year-end report is due before 10 December).
 
-Sheets: Tổng hợp (flags and verdicts per category), Theo nguồn (per source), Theo tháng (per month,
+Sheets: Tổng hợp (flags and verdicts per category, and their total), Theo nguồn (per source), Theo tháng (per month,
 Vietnam time), Vụ việc nổi bật (escalations and the highest-priority confirmed violations), Ghi chú
 (period, totals and definitions). Undone decisions are not counted: the entry's current verdict is.
 
@@ -53,6 +53,8 @@ from review.yearly_decisions import (
     handled_in,
     handled_notes,
     handled_rows,
+    total_note,
+    total_row,
 )
 from review.yearly_period import period_text, report_title
 
@@ -232,7 +234,7 @@ def write_summary(summary: Summary, path: Path) -> None:
     header = ["", FLAGGED_VI, UNFLAGGED_VI, *[VERDICT_VI[v] for v in VERDICTS], "Chưa quyết định"]
     bold = Font(bold=True)
 
-    def sheet(title: str, head: list[str], rows: list[list[Any]], first: bool = False) -> None:
+    def sheet(title: str, head: list[str], rows: list[list[Any]], first: bool = False, total: bool = False) -> None:
         ws = wb.active if first else wb.create_sheet()
         assert ws is not None
         ws.title = title
@@ -241,6 +243,8 @@ def write_summary(summary: Summary, path: Path) -> None:
             cell.font = bold
         for r in rows:  # titles, sources and URLs are crawled: never formulas, nor control characters XML cannot hold
             ws.append([xlsx_cell(sheet_safe(v)) for v in r])
+        for cell in ws[ws.max_row] if total else ():  # the "Tổng cộng" row
+            cell.font = bold
         ws.column_dimensions["A"].width = 38
 
     reported_head, received_head = "Mục có người dân phản ánh", "Phản ánh của người dân nhận được"
@@ -251,7 +255,8 @@ def write_summary(summary: Summary, path: Path) -> None:
     cat_rows = [[UNASSIGNED_VI if r[0] == UNASSIGNED else VI_LABELS.get(r[0], r[0]), *r[1:]]
                 for r in _matrix(summary.by_category, summary.unflagged_by_category, cats,
                                  summary.reported_by_category, summary.reports_by_category)]
-    sheet("Tổng hợp", ["Nhóm nội dung", *header[1:], reported_head, received_head], cat_rows, first=True)
+    sheet("Tổng hợp", ["Nhóm nội dung", *header[1:], reported_head, received_head], [*cat_rows, total_row(cat_rows)],
+          first=True, total=True)
     sources = sorted(_keys(summary.by_source, summary.unflagged_by_source))
     sheet("Theo nguồn", ["Nguồn", *header[1:]], _matrix(summary.by_source, summary.unflagged_by_source, sources))
     months = sorted(_keys(summary.by_month, summary.unflagged_by_month) | set(summary.reports_by_month)
@@ -261,7 +266,7 @@ def write_summary(summary: Summary, path: Path) -> None:
           [[f"{r[0][5:]}/{r[0][:4]}", *r[1:]] for r in month_rows])
     sheet("Vụ việc nổi bật", ["Mã", "Ngày", "Nhóm", "Kết luận", "Nguồn", "Số bản sao", "Người dân phản ánh",
                               "Điểm", "Dòng đầu", "Đường dẫn", "Ghi chú của cán bộ"], [list(r) for r in summary.notable])
-    sheet(HANDLED_SHEET, *handled_rows(summary.handled))
+    sheet(HANDLED_SHEET, *handled_rows(summary.handled), total=True)
     sheet(COMMENDED_SHEET, COMMENDED_HEAD, [list(r) for r in summary.handled.commended])
     by_outcome = "; ".join(f"{VERDICT_VI[v]}: {summary.reports_by_verdict[v]}" for v in VERDICTS)
     notes: list[list[Any]] = [
@@ -286,10 +291,13 @@ def write_summary(summary: Summary, path: Path) -> None:
                             f"gắn cờ, được đếm riêng ở cột «{UNFLAGGED_VI}», ở dòng «{UNASSIGNED_VI}» khi chưa có "
                             "quyết định và ở dòng nhóm mà cán bộ đã quyết định khi đã có quyết định. Ở mỗi dòng: gắn "
                             "cờ + phản ánh không gắn cờ = tổng các cột kết luận + chưa quyết định."],
+        total_note(UNASSIGNED_VI),
         ["Cách đếm phản ánh", "Mỗi phản ánh nhận được trong kỳ được đếm một lần, gồm phản ánh tạo mục mới và phản "
                               "ánh trùng nội dung một mục đã có (kể cả mục đã quyết định); phản ánh gửi lại y hệt "
-                              "không đếm lại. Phản ánh được tính theo nhóm và kết luận của mục mà nó thuộc về, kể cả "
-                              "mục gắn cờ trước kỳ báo cáo. Phản ánh được tính theo ngày nhận, kể cả phản ánh phải chờ chấm "
-                              "điểm (chưa tải được mô hình) và được đưa vào hàng chờ sau đó."]]
+                              "không đếm lại. Phản ánh được tính theo nhóm và kết luận của mục mà nó thuộc về, dù mục "
+                              "đó được gắn cờ hay không (mục tạo từ phản ánh dưới mọi ngưỡng: dòng "
+                              f"«{UNASSIGNED_VI}» khi chưa có quyết định), kể cả mục vào hàng chờ trước kỳ báo cáo. "
+                              "Phản ánh được tính theo ngày nhận, kể cả phản ánh phải chờ chấm điểm (chưa tải được mô "
+                              "hình) và được đưa vào hàng chờ sau đó."]]
     sheet("Ghi chú", ["Mục", "Nội dung"], notes)
     wb.save(path)

@@ -27,6 +27,9 @@ from review.vi import VERDICT_VI, VN_TZ
 HANDLED_SHEET, COMMENDED_SHEET = "Xử lý trong kỳ", "Nội dung được tôn vinh"
 #: The source shown for an entry that came from no crawled source (a citizen report), on every sheet.
 NO_SOURCE_VI = "(phản ánh của người dân)"
+#: The last row of Tổng hợp and Xử lý trong kỳ: the column sums, which are distinct entries because an entry
+#: counts on one row only (its confirmed category, else its top flag), never once per category it was flagged for.
+TOTAL_VI = "Tổng cộng"
 
 
 @dataclass
@@ -110,7 +113,21 @@ def handled_rows(handled: Handled) -> tuple[list[str], list[list[Any]]]:
     for c in cats:
         counts = [handled.by_category[(c, v)] for v in VERDICTS]
         rows.append([VI_LABELS.get(c, c), *counts, sum(counts), handled.earlier[c]])
-    return head, rows
+    return head, [*rows, total_row(rows)]
+
+
+def total_row(rows: list[list[Any]]) -> list[Any]:
+    """The "Tổng cộng" row under rows of a label then counts: each column's sum. Only for rows that do not
+    overlap (an entry on one row only), so that the sum counts every entry once."""
+    return [TOTAL_VI, *(sum(r[i] for r in rows) for i in range(1, len(rows[0])))] if rows else [TOTAL_VI]
+
+
+def total_note(unassigned_vi: str) -> list[Any]:
+    """The Ghi chú row saying why the "Tổng cộng" rows count no entry twice."""
+    return ["Dòng tổng cộng", f"Dòng «{TOTAL_VI}» của sheet «Tổng hợp» và «{HANDLED_SHEET}» là tổng các dòng nhóm. "
+                              "Mỗi mục chỉ được đếm ở một dòng (nhóm cán bộ đã xác nhận; nếu chưa có, nhóm có điểm cao "
+                              f"nhất, hoặc «{unassigned_vi}»), kể cả mục gắn cờ cho nhiều nhóm, và mỗi phản ánh ở dòng "
+                              "của mục nó thuộc về: dòng tổng cộng là số mục (số phản ánh) khác nhau, không đếm trùng."]
 
 
 COMMENDED_HEAD = ["Mã", "Ngày tôn vinh", "Nhóm", "Nguồn", "Người đăng", "Dòng đầu", "Đường dẫn"]

@@ -29,11 +29,11 @@ def test_every_category_has_a_row_even_in_an_empty_year(store: Store, cli: CLI, 
         assert code == 0, err
         wb = load_workbook(path, read_only=True)
         for sheet in ("Tổng hợp", "Xử lý trong kỳ"):
-            rows = list(wb[sheet].iter_rows(min_row=2, values_only=True))
+            *rows, total = wb[sheet].iter_rows(min_row=2, values_only=True)
             assert [r[0] for r in rows] == expected, sheet
-            assert all(isinstance(v, int) for r in rows for v in r[1:]), sheet  # zeros, not empty cells
+            assert all(isinstance(v, int) for r in (*rows, total) for v in r[1:]), sheet  # zeros, not empty cells
             [scam] = [r for r in rows if r[0] == "Lừa đảo, chiếm đoạt tài sản"]
-            assert scam[1] == scams, sheet
+            assert scam[1] == scams and total[:2] == ("Tổng cộng", scams), sheet
         wb.close()
 
 

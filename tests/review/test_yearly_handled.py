@@ -36,8 +36,11 @@ def _sheets(store: Store, tmp_path: Path, since: datetime, until: datetime) -> d
 
 
 def _handled(sheets: dict[str, list[tuple[Any, ...]]]) -> list[tuple[Any, ...]]:
-    """The rows of the handled sheet with anything in them (every category has a row)."""
-    return [r for r in sheets["Xử lý trong kỳ"][1:] if any(r[1:])]
+    """The category rows of the handled sheet with anything in them (every category has a row), after checking
+    that the last row is their total."""
+    *rows, total = sheets["Xử lý trong kỳ"][1:]
+    assert total == ("Tổng cộng", *(sum(r[i] for r in rows) for i in range(1, len(total))))
+    return [r for r in rows if any(r[1:])]
 
 
 def test_flagged_on_new_years_eve_decided_in_january_is_handled_in_the_new_year(store: Store,
