@@ -1,8 +1,9 @@
 """The yearly summary workbook (the year-end report is due before 10 December).
 
-Sheets: Tổng hợp (flags and verdicts per category, and their total), Theo nguồn (per source), Theo tháng (per month,
-Vietnam time), Vụ việc nổi bật (escalations and the highest-priority confirmed violations), Ghi chú
-(period, totals and definitions). Undone decisions are not counted: the entry's current verdict is.
+Sheets: Tổng hợp (flags and verdicts per category), Theo nguồn (per source), Theo tháng (per month, Vietnam time),
+each ending with a "Tổng cộng" row (an entry is on one row of each, so the three totals agree), Vụ việc nổi bật
+(escalations and the highest-priority confirmed violations), Ghi chú (period, area, totals, what retention deleted,
+definitions: `review.yearly_notes`). Undone decisions are not counted: the entry's current verdict is.
 
 Citizen reports (the year-end report is about the citizens' report channels) are counted as they were
 received in the period (`review.stats.citizen_reports`): reports that opened an entry plus reports that
@@ -41,7 +42,7 @@ from review.models import VERDICTS, Cluster, Item, ReviewEntry, ReviewFlag
 from review.stats import citizen_reports, reported_entry_ids
 from review.store import Store
 from review.vi import VERDICT_VI, VN_TZ
-from review.yearly_coverage import Coverage, coverage_in, coverage_notes
+from review.yearly_coverage import Coverage, coverage_in
 from review.yearly_decisions import (
     COMMENDED_HEAD,
     COMMENDED_SHEET,
@@ -51,17 +52,14 @@ from review.yearly_decisions import (
     decision_notes,
     entry_pages,
     handled_in,
-    handled_notes,
     handled_rows,
-    total_note,
     total_row,
 )
-from review.yearly_period import period_text, report_title
+from review.yearly_notes import FLAGGED_VI, UNASSIGNED_VI, UNFLAGGED_VI, print_heading, summary_notes
+from review.yearly_retention import retention_cut
 
 NOTABLE_MAX = 100
 UNASSIGNED = ""  # the category of an unflagged report no decision has given one yet
-UNASSIGNED_VI = "Phản ánh chưa xác định nhóm"
-FLAGGED_VI, UNFLAGGED_VI = "Tổng số gắn cờ", "Phản ánh không gắn cờ"
 
 
 @dataclass
@@ -91,6 +89,9 @@ class Summary:
     coverage: Coverage = Coverage(0, 0, 0)  # what the regular review collected (review.yearly_coverage)
     handled: Handled = field(default_factory=Handled)  # decisions made in the period (review.yearly_decisions)
     counted_at: datetime = field(default_factory=lambda: datetime.now(UTC))  # the data is as of this instant
+    retention_cut: datetime | None = None  # retention deleted unflagged pages and crawl runs before this instant
+    retention_days: int | None = None  # `[review] retention_days`, to name in Ghi chú (None: not known here)
+    locality: str = ""  # `[review] locality`: the office's province/ward, named on every printed sheet
 
     @property
     def reports(self) -> int:
@@ -109,8 +110,9 @@ def row_category(has_flag: bool, top: str, verdict_category: str | None) -> str:
     return verdict_category or (top if has_flag else UNASSIGNED)
 
 
-def summarize(store: Store, since: datetime, until: datetime, *, year: int | None = None) -> Summary:
-    out = Summary(since, until, year)
+def summarize(store: Store, since: datetime, until: datetime, *, year: int | None = None,
+              retention_days: int | None = None, locality: str = "") -> Summary:
+    out = Summary(since, until, year, retention_days=retention_days, locality=locality)
     e = ReviewEntry
     q = (select(e.id, e.top_category, e.verdict, e.verdict_category, e.source_name, e.created_at, e.priority,
                 e.top_score, Cluster.size, Item.cluster_id, _has_flag())
@@ -167,6 +169,7 @@ def summarize(store: Store, since: datetime, until: datetime, *, year: int | Non
                 out.reports_joined += 1
         out.handled = handled_in(s, since, until)
         out.coverage = coverage_in(s, since, until)
+        out.retention_cut = retention_cut(s)
     out.stories = len(stories)
     candidates.sort(key=lambda c: c[0], reverse=True)
     listed: set[tuple[str, int]] = set()
@@ -217,15 +220,6 @@ def period_months(summary: Summary) -> set[str]:
     return out
 
 
-def as_of_note(summary: Summary) -> list[list[Any]]:
-    """A report made before its period ends (the year's report is due before 10 December) holds the data up to
-    the moment it was made, not to the period's last day: say so next to the period."""
-    if summary.counted_at >= summary.until:
-        return []
-    at = summary.counted_at.astimezone(VN_TZ).strftime("%H:%M ngày %d/%m/%Y")
-    return [["Số liệu tính đến", f"{at} (kỳ báo cáo chưa kết thúc: số liệu từ sau thời điểm này chưa được tính)"]]
-
-
 def write_summary(summary: Summary, path: Path) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Font
@@ -233,6 +227,7 @@ def write_summary(summary: Summary, path: Path) -> None:
     wb = Workbook()
     header = ["", FLAGGED_VI, UNFLAGGED_VI, *[VERDICT_VI[v] for v in VERDICTS], "Chưa quyết định"]
     bold = Font(bold=True)
+    heading = print_heading(summary)
 
     def sheet(title: str, head: list[str], rows: list[list[Any]], first: bool = False, total: bool = False) -> None:
         ws = wb.active if first else wb.create_sheet()
@@ -246,6 +241,8 @@ def write_summary(summary: Summary, path: Path) -> None:
         for cell in ws[ws.max_row] if total else ():  # the "Tổng cộng" row
             cell.font = bold
         ws.column_dimensions["A"].width = 38
+        ws.oddHeader.center.text = heading  # printed atop each page: a sheet printed alone still says what it is
+        ws.print_title_rows = "1:1"
 
     reported_head, received_head = "Mục có người dân phản ánh", "Phản ánh của người dân nhận được"
     # every category has its line, zeros included: a missing line reads as "not reported", not as none
@@ -258,46 +255,17 @@ def write_summary(summary: Summary, path: Path) -> None:
     sheet("Tổng hợp", ["Nhóm nội dung", *header[1:], reported_head, received_head], [*cat_rows, total_row(cat_rows)],
           first=True, total=True)
     sources = sorted(_keys(summary.by_source, summary.unflagged_by_source))
-    sheet("Theo nguồn", ["Nguồn", *header[1:]], _matrix(summary.by_source, summary.unflagged_by_source, sources))
+    source_rows = _matrix(summary.by_source, summary.unflagged_by_source, sources)
+    sheet("Theo nguồn", ["Nguồn", *header[1:]], [*source_rows, total_row(source_rows, len(header))], total=True)
     months = sorted(_keys(summary.by_month, summary.unflagged_by_month) | set(summary.reports_by_month)
                     | period_months(summary))
     month_rows = _matrix(summary.by_month, summary.unflagged_by_month, months, summary.reports_by_month)
-    sheet("Theo tháng", ["Tháng", *header[1:], received_head],  # "12/2026": Vietnamese order, as the period
-          [[f"{r[0][5:]}/{r[0][:4]}", *r[1:]] for r in month_rows])
+    month_rows = [[f"{r[0][5:]}/{r[0][:4]}", *r[1:]] for r in month_rows]  # "12/2026": Vietnamese, as the period
+    sheet("Theo tháng", ["Tháng", *header[1:], received_head], [*month_rows, total_row(month_rows, len(header) + 1)],
+          total=True)
     sheet("Vụ việc nổi bật", ["Mã", "Ngày", "Nhóm", "Kết luận", "Nguồn", "Số bản sao", "Người dân phản ánh",
                               "Điểm", "Dòng đầu", "Đường dẫn", "Ghi chú của cán bộ"], [list(r) for r in summary.notable])
     sheet(HANDLED_SHEET, *handled_rows(summary.handled), total=True)
     sheet(COMMENDED_SHEET, COMMENDED_HEAD, [list(r) for r in summary.handled.commended])
-    by_outcome = "; ".join(f"{VERDICT_VI[v]}: {summary.reports_by_verdict[v]}" for v in VERDICTS)
-    notes: list[list[Any]] = [
-        ["Báo cáo", report_title(summary.year, summary.since, summary.until)],
-        ["Kỳ báo cáo", period_text(summary.since, summary.until)],
-        *as_of_note(summary),
-        *coverage_notes(summary.coverage),
-        ["Tổng số mục gắn cờ", summary.total],
-        ["Trong đó: số tin khác nhau (gộp bản sao, bài sửa lại)", summary.stories],
-        ["Số mục từ phản ánh không gắn cờ (dưới mọi ngưỡng)", summary.unflagged],
-        ["Tổng số phản ánh của người dân nhận được", summary.reports],
-        ["Trong đó: phản ánh tạo mục mới", summary.reports_opened],
-        ["Trong đó: phản ánh bổ sung vào mục đã có", summary.reports_joined],
-        ["Phản ánh theo kết luận hiện tại của mục", f"{by_outcome}; chưa quyết định: {summary.reports_by_verdict['']}"],
-        ["Số mục gắn cờ có người dân phản ánh", summary.reported_flagged],
-        *handled_notes(summary.handled),
-        ["Lập lúc", datetime.now(VN_TZ).strftime("%d/%m/%Y %H:%M")],
-        ["Ghi chú", "Công cụ chỉ gắn cờ; mọi kết luận do cán bộ kiểm duyệt đưa ra. "
-                    "Quyết định đã hoàn tác không được tính; nhóm là nhóm đã được cán bộ xác nhận nếu có."],
-        ["Cách đếm gắn cờ", f"«{FLAGGED_VI}» chỉ gồm các mục có điểm vượt ngưỡng của ít nhất một nhóm. Phản ánh của "
-                            "người dân luôn vào hàng chờ, kể cả khi không vượt ngưỡng nào: các mục đó không phải là "
-                            f"gắn cờ, được đếm riêng ở cột «{UNFLAGGED_VI}», ở dòng «{UNASSIGNED_VI}» khi chưa có "
-                            "quyết định và ở dòng nhóm mà cán bộ đã quyết định khi đã có quyết định. Ở mỗi dòng: gắn "
-                            "cờ + phản ánh không gắn cờ = tổng các cột kết luận + chưa quyết định."],
-        total_note(UNASSIGNED_VI),
-        ["Cách đếm phản ánh", "Mỗi phản ánh nhận được trong kỳ được đếm một lần, gồm phản ánh tạo mục mới và phản "
-                              "ánh trùng nội dung một mục đã có (kể cả mục đã quyết định); phản ánh gửi lại y hệt "
-                              "không đếm lại. Phản ánh được tính theo nhóm và kết luận của mục mà nó thuộc về, dù mục "
-                              "đó được gắn cờ hay không (mục tạo từ phản ánh dưới mọi ngưỡng: dòng "
-                              f"«{UNASSIGNED_VI}» khi chưa có quyết định), kể cả mục vào hàng chờ trước kỳ báo cáo. "
-                              "Phản ánh được tính theo ngày nhận, kể cả phản ánh phải chờ chấm điểm (chưa tải được mô "
-                              "hình) và được đưa vào hàng chờ sau đó."]]
-    sheet("Ghi chú", ["Mục", "Nội dung"], notes)
+    sheet("Ghi chú", ["Mục", "Nội dung"], summary_notes(summary))
     wb.save(path)

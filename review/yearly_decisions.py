@@ -27,8 +27,9 @@ from review.vi import VERDICT_VI, VN_TZ
 HANDLED_SHEET, COMMENDED_SHEET = "Xử lý trong kỳ", "Nội dung được tôn vinh"
 #: The source shown for an entry that came from no crawled source (a citizen report), on every sheet.
 NO_SOURCE_VI = "(phản ánh của người dân)"
-#: The last row of Tổng hợp and Xử lý trong kỳ: the column sums, which are distinct entries because an entry
-#: counts on one row only (its confirmed category, else its top flag), never once per category it was flagged for.
+#: The last row of Tổng hợp, Theo nguồn, Theo tháng and Xử lý trong kỳ: the column sums, which are distinct entries
+#: because an entry counts on one row only (its confirmed category, else its top flag, never once per category it
+#: was flagged for; its source; its month).
 TOTAL_VI = "Tổng cộng"
 
 
@@ -116,18 +117,22 @@ def handled_rows(handled: Handled) -> tuple[list[str], list[list[Any]]]:
     return head, [*rows, total_row(rows)]
 
 
-def total_row(rows: list[list[Any]]) -> list[Any]:
+def total_row(rows: list[list[Any]], width: int = 0) -> list[Any]:
     """The "Tổng cộng" row under rows of a label then counts: each column's sum. Only for rows that do not
-    overlap (an entry on one row only), so that the sum counts every entry once."""
-    return [TOTAL_VI, *(sum(r[i] for r in rows) for i in range(1, len(rows[0])))] if rows else [TOTAL_VI]
+    overlap (an entry on one row only), so that the sum counts every entry once. `width`: the number of columns,
+    label included, for zeros under no rows at all (a year with no source)."""
+    width = len(rows[0]) if rows else width
+    return [TOTAL_VI, *(sum(r[i] for r in rows) for i in range(1, width))]
 
 
 def total_note(unassigned_vi: str) -> list[Any]:
     """The Ghi chú row saying why the "Tổng cộng" rows count no entry twice."""
-    return ["Dòng tổng cộng", f"Dòng «{TOTAL_VI}» của sheet «Tổng hợp» và «{HANDLED_SHEET}» là tổng các dòng nhóm. "
-                              "Mỗi mục chỉ được đếm ở một dòng (nhóm cán bộ đã xác nhận; nếu chưa có, nhóm có điểm cao "
-                              f"nhất, hoặc «{unassigned_vi}»), kể cả mục gắn cờ cho nhiều nhóm, và mỗi phản ánh ở dòng "
-                              "của mục nó thuộc về: dòng tổng cộng là số mục (số phản ánh) khác nhau, không đếm trùng."]
+    return ["Dòng tổng cộng", f"Dòng «{TOTAL_VI}» của sheet «Tổng hợp», «Theo nguồn», «Theo tháng» và «{HANDLED_SHEET}» "
+                              "là tổng các dòng bên trên. Mỗi mục chỉ được đếm ở một dòng: một nhóm (nhóm cán bộ đã xác "
+                              f"nhận; nếu chưa có, nhóm có điểm cao nhất, hoặc «{unassigned_vi}»), kể cả mục gắn cờ cho "
+                              "nhiều nhóm; một nguồn; một tháng (ngày gắn cờ). Mỗi phản ánh ở dòng của mục nó thuộc về "
+                              "(theo tháng: tháng nhận). Dòng tổng cộng là số mục (số phản ánh) khác nhau, không đếm "
+                              "trùng, và ba sheet «Tổng hợp», «Theo nguồn», «Theo tháng» có cùng tổng."]
 
 
 COMMENDED_HEAD = ["Mã", "Ngày tôn vinh", "Nhóm", "Nguồn", "Người đăng", "Dòng đầu", "Đường dẫn"]

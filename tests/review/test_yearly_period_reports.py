@@ -107,9 +107,10 @@ def test_an_entry_without_a_source_has_one_label_on_every_sheet(store: Store, tm
     path = tmp_path / "2026.xlsx"
     write_summary(summarize(store, *year_window(2026)), path)
     wb = load_workbook(path, read_only=True)
-    sources = [r[0] for r in wb["Theo nguồn"].iter_rows(min_row=2, values_only=True)]
+    *sources, total = [r[0] for r in wb["Theo nguồn"].iter_rows(min_row=2, values_only=True)]
     commended = [r[3] for r in wb["Nội dung được tôn vinh"].iter_rows(min_row=2, values_only=True)]
     wb.close()
+    assert total == "Tổng cộng"
     assert sources == ["(phản ánh của người dân)"] and commended == ["(phản ánh của người dân)"]
 
 

@@ -90,8 +90,8 @@ def test_workbook_shows_reports_and_an_inclusive_period(store: Store, cli: CLI, 
     assert head[-2:] == ("Mục có người dân phản ánh", "Phản ánh của người dân nhận được")
     [scam] = [r for r in rows if r[0] == "Lừa đảo, chiếm đoạt tài sản"]
     assert scam[1] == 4 and scam[-2:] == (3, 3)
-    head, *months = list(wb["Theo tháng"].iter_rows(values_only=True))
-    assert head[-1] == "Phản ánh của người dân nhận được" and sum(m[-1] for m in months) == 3
+    head, *months, total = list(wb["Theo tháng"].iter_rows(values_only=True))
+    assert head[-1] == "Phản ánh của người dân nhận được" and sum(m[-1] for m in months) == 3 == total[-1]
     head, *notable = list(wb["Vụ việc nổi bật"].iter_rows(values_only=True))
     column = head.index("Người dân phản ánh")
     assert sorted(r[column] or "" for r in notable) == ["", "có"]

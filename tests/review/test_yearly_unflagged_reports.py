@@ -67,6 +67,8 @@ def test_unflagged_reports_are_not_counted_as_flags(store: Store, cli: CLI, tmp_
     assert total[col["Phản ánh không gắn cờ"]] == 2 and total[col["Phản ánh của người dân nhận được"]] == 2
     for sheet in ("Theo nguồn", "Theo tháng"):
         head, rows = _rows(wb, sheet)
+        total = rows.pop("Tổng cộng")
+        assert total[head.index("Tổng số gắn cờ")] == 1 and total[head.index("Phản ánh không gắn cờ")] == 2, sheet
         assert sum(r[head.index("Tổng số gắn cờ")] for r in rows.values()) == 1, sheet
         assert sum(r[head.index("Phản ánh không gắn cờ")] for r in rows.values()) == 2, sheet
     notes = {r[0]: r[1] for r in wb["Ghi chú"].iter_rows(min_row=2, values_only=True)}

@@ -1,0 +1,80 @@
+"""The Ghi chú sheet of the yearly workbook: what the report is, its period and up to when its data runs, what
+the review covered and what retention deleted of it, the totals, and how each sheet counts.
+
+Split from `review.yearly` (which counts); the wording of the other sheets' headings lives there.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from review.models import VERDICTS
+from review.vi import VERDICT_VI, VN_TZ
+from review.yearly_coverage import coverage_notes
+from review.yearly_decisions import handled_notes, total_note
+from review.yearly_period import period_text, report_title
+from review.yearly_retention import retention_notes
+
+if TYPE_CHECKING:
+    from review.yearly import Summary
+
+UNASSIGNED_VI = "Phản ánh chưa xác định nhóm"
+FLAGGED_VI, UNFLAGGED_VI = "Tổng số gắn cờ", "Phản ánh không gắn cờ"
+HEADER_MAX = 255  # characters of a printed page header, as Excel allows
+
+
+def as_of_note(summary: Summary) -> list[list[Any]]:
+    """A report made before its period ends (the year's report is due before 10 December) holds the data up to
+    the moment it was made, not to the period's last day: say so next to the period."""
+    if summary.counted_at >= summary.until:
+        return []
+    at = summary.counted_at.astimezone(VN_TZ).strftime("%H:%M ngày %d/%m/%Y")
+    return [["Số liệu tính đến", f"{at} (kỳ báo cáo chưa kết thúc: số liệu từ sau thời điểm này chưa được tính)"]]
+
+
+def print_heading(summary: Summary) -> str:
+    """The page header of every sheet: the report, its period and the office's area. Excel refuses a header over
+    255 characters, and reads "&" as the start of a code: cut, then "&" doubled."""
+    title = report_title(summary.year, summary.since, summary.until)
+    if " kỳ " not in title:
+        title += f" (kỳ {period_text(summary.since, summary.until)})"
+    if summary.locality:
+        title += f" – {summary.locality}"
+    return title[:HEADER_MAX // 2].replace("&", "&&")
+
+
+def summary_notes(summary: Summary) -> list[list[Any]]:
+    """The rows of Ghi chú: label, value."""
+    by_outcome = "; ".join(f"{VERDICT_VI[v]}: {summary.reports_by_verdict[v]}" for v in VERDICTS)
+    return [
+        ["Báo cáo", report_title(summary.year, summary.since, summary.until)],
+        *([["Địa bàn", summary.locality]] if summary.locality else []),
+        ["Kỳ báo cáo", period_text(summary.since, summary.until)],
+        *as_of_note(summary),
+        *coverage_notes(summary.coverage),
+        *retention_notes(summary.retention_cut, summary.since, summary.retention_days),
+        ["Tổng số mục gắn cờ", summary.total],
+        ["Trong đó: số tin khác nhau (gộp bản sao, bài sửa lại)", summary.stories],
+        ["Số mục từ phản ánh không gắn cờ (dưới mọi ngưỡng)", summary.unflagged],
+        ["Tổng số phản ánh của người dân nhận được", summary.reports],
+        ["Trong đó: phản ánh tạo mục mới", summary.reports_opened],
+        ["Trong đó: phản ánh bổ sung vào mục đã có", summary.reports_joined],
+        ["Phản ánh theo kết luận hiện tại của mục", f"{by_outcome}; chưa quyết định: {summary.reports_by_verdict['']}"],
+        ["Số mục gắn cờ có người dân phản ánh", summary.reported_flagged],
+        *handled_notes(summary.handled),
+        ["Lập lúc", summary.counted_at.astimezone(VN_TZ).strftime("%d/%m/%Y %H:%M")],
+        ["Ghi chú", "Công cụ chỉ gắn cờ; mọi kết luận do cán bộ kiểm duyệt đưa ra. "
+                    "Quyết định đã hoàn tác không được tính; nhóm là nhóm đã được cán bộ xác nhận nếu có."],
+        ["Cách đếm gắn cờ", f"«{FLAGGED_VI}» chỉ gồm các mục có điểm vượt ngưỡng của ít nhất một nhóm. Phản ánh của "
+                            "người dân luôn vào hàng chờ, kể cả khi không vượt ngưỡng nào: các mục đó không phải là "
+                            f"gắn cờ, được đếm riêng ở cột «{UNFLAGGED_VI}», ở dòng «{UNASSIGNED_VI}» khi chưa có "
+                            "quyết định và ở dòng nhóm mà cán bộ đã quyết định khi đã có quyết định. Ở mỗi dòng: gắn "
+                            "cờ + phản ánh không gắn cờ = tổng các cột kết luận + chưa quyết định."],
+        total_note(UNASSIGNED_VI),
+        ["Cách đếm phản ánh", "Mỗi phản ánh nhận được trong kỳ được đếm một lần, gồm phản ánh tạo mục mới và phản "
+                              "ánh trùng nội dung một mục đã có (kể cả mục đã quyết định); phản ánh gửi lại y hệt "
+                              "không đếm lại. Phản ánh được tính theo nhóm và kết luận của mục mà nó thuộc về, dù mục "
+                              "đó được gắn cờ hay không (mục tạo từ phản ánh dưới mọi ngưỡng: dòng "
+                              f"«{UNASSIGNED_VI}» khi chưa có quyết định), kể cả mục vào hàng chờ trước kỳ báo cáo. "
+                              "Phản ánh được tính theo ngày nhận, kể cả phản ánh phải chờ chấm điểm (chưa tải được mô "
+                              "hình) và được đưa vào hàng chờ sau đó."]]
