@@ -7,11 +7,14 @@ The 63 provinces before the 2025 merger ("Bình Dương", "Bà Rịa - Vũng Tà
 and people still use them) resolve to the province each became part of (`classifier/data/old_provinces.tsv`,
 from Resolution 202/2025/QH15); `locality_mentions` gives the offsets of the old name the text used.
 
-Abbreviations ("HN", "SG", "ĐN", "HP", "HCM") count only written upper-case as a word of their own: "hn" is as
-often "hôm nay". Even so "HP" counts only after a word leading to a place ("ở HP", "cảng HP") or next to another
-place ("HN - HP", "HP và HN"; it is mostly the brand or horsepower), "HCM" after "yêu", "bác", "tư tưởng",
-"TNCS" ... is the President, "hướng ĐN" is south-east and "vocal
-như HN" a singer's initials. Names that are also ordinary phrases ("hòa bình" = peace, "cao bằng" = as tall as, "hải dương"
+Abbreviations ("HN", "SG", "ĐN", "HP", "HCM") count written upper-case as a word of their own: "hn" is as
+often "hôm nay". Even so "HP" counts only after a word leading to a place ("ở HP", "cảng HP"), next to another
+place ("HN - HP", "HP và HN"; it is mostly the brand or horsepower) or as the subject of the weather ("HP mưa
+to quá"), "HCM" after "bác", "tư tưởng", "TNCS", or "yêu" in a list of loves ("yêu nước, yêu HCM") is the
+President, "hướng ĐN" is south-east and "vocal như HN" a singer's initials. Chat writes "hn", "sg", "hcm" in
+lower case: they count right after a word leading to a place ("về sg", "lên hn": `classifier/locality_chat.py`).
+"thị xã", "quận", "huyện" before a name are former towns and districts, no wards: they count as the province of
+the wards that kept their name (`classifier/locality_wards.py`). Names that are also ordinary phrases ("hòa bình" = peace, "cao bằng" = as tall as, "hải dương"
 = ocean, "thái bình dương" = the Pacific) count only capitalised (in a text not written all in capitals) or
 after "tỉnh".
 
@@ -55,6 +58,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from classifier.locality_chat import chat_short_form, hp_weather, loved_alone
 from classifier.locality_context import (
     CONTEXT_PATH,
     NOT_NEXT_TO,
@@ -70,20 +74,17 @@ from classifier.locality_gazetteer import (
     MAX_N,
     OLD_PROVINCES_PATH,
     SHORT_FORMS,
-    WARD_PREFIX,
-    WARD_WORDS,
     Key,
     OldProvince,
-    accented,
     current_keys,
     first_tokens,
     former_cities,
     gazetteer,
     load_old_provinces,
     name_key,
-    ward_short,
 )
-from classifier.locality_text import WrittenText, capitalised
+from classifier.locality_text import WrittenText
+from classifier.locality_wards import UNIT_STARTS, former_unit, ward_candidates
 from classifier.normalize import strip_accents, syllables
 from classifier.result import Evidence
 
@@ -119,17 +120,23 @@ def _scan(t: WrittenText) -> list[Hit]:
     toks = t.toks
     hits: list[Hit] = []
     ward_hits: list[tuple[list[tuple[str, str]], int, int]] = []
+    unit_hits: list[tuple[tuple[str, ...], int, int]] = []
     i, n, floor = 0, len(toks), 0
     while i < n:
-        if toks[i] not in starts:  # most syllables cannot begin a place name
+        if toks[i] not in starts and toks[i] not in UNIT_STARTS:  # most syllables cannot begin a place name
             i += 1
             continue
         matched = 0
+        unit = former_unit(t, i, wards, provinces) if toks[i] in UNIT_STARTS else None
+        if unit is not None:  # "thị xã Kỳ Anh", "quận Hoàn Kiếm": the province of a former town or district
+            unit_hits.append((unit[0], i, i + unit[1]))
+            i = floor = i + unit[1]
+            continue
         for size in range(min(MAX_N, n - i), 0, -1):
             key = tuple(toks[i : i + size])
             if not t.joined(i, i + size):
                 continue
-            cands = _ward(t, i, size, key, wards)
+            cands = ward_candidates(t, i, size, key, wards)
             if cands:
                 ward_hits.append((cands, i, i + size))
                 matched = size
@@ -147,30 +154,16 @@ def _scan(t: WrittenText) -> list[Hit]:
             floor = i + matched
         i += matched or 1
     found = {h[0] for h in hits}
+    for in_provinces, a, b in unit_hits:  # one province, or the one of them the text names
+        named = [p for p in in_provinces if p in found]
+        if len(in_provinces) == 1 or len(named) == 1:
+            hits.append((in_provinces[0] if len(in_provinces) == 1 else named[0], a, b, ""))
+            found.add(hits[-1][0])  # "xã Thạnh Phước, huyện Bình Đại": the ward of that province
     for cands, a, b in ward_hits:
         in_mentioned = [c for c in cands if c[1] in found]
         pick = in_mentioned[0] if in_mentioned else (cands[0] if len(cands) == 1 else None)
         hits.append((f"{pick[0]}, {pick[1]}" if pick else cands[0][0], a, b, ""))
     return hits
-
-
-def _ward(t: WrittenText, i: int, size: int, key: Key, wards: dict[Key, list[tuple[str, str]]]) -> list[tuple[str, str]]:
-    """The wards syllables i..i+size-1 name with their type word ("phường Bến Thành"), or none."""
-    prefix = " ".join(key[:2]) if key[:2] == ("dac", "khu") else key[0]
-    plen = 2 if prefix == "dac khu" else 1
-    if prefix not in WARD_PREFIX or size <= plen or key[plen:] not in wards:
-        return []
-    if not t.fit(i, i + plen, [WARD_WORDS[prefix]]):  # "phương án hai" is no "phường An Hải"
-        return []
-    kind = WARD_PREFIX[prefix]
-    cands = [c for c in wards[key[plen:]] if c[0].startswith(kind) or prefix == "p"]
-    fits = [t.fit(i + plen, i + size, [accented(ward_short(c[0]))]) for c in cands]
-    exact = [c for c, f in zip(cands, fits, strict=True) if f == "exact"]
-    if exact and t.acc is not None and t.uses_capitals:
-        written = t.written(i + plen, i + size)
-        if written is not None and not capitalised(written):  # "xã tân tiến": a progressive commune
-            return []
-    return exact or [c for c, f in zip(cands, fits, strict=True) if f == "bare"]
 
 
 def _province(t: WrittenText, i: int, size: int, key: Key, forms: frozenset[Key], floor: int) -> str | None | bool:
@@ -184,10 +177,11 @@ def _province(t: WrittenText, i: int, size: int, key: Key, forms: frozenset[Key]
             if form not in set(re.findall(r"\w+", t.original)):
                 return None
         elif as_written != form:
-            return None
+            return "" if chat_short_form(t, i, key[0], ctx) else None  # "về sg", "lên hn", "ra hn chơi"
         if name_goes_on(t, i + 1):  # "HN Thu Nguyên", "Nguyễn Quang HN Huy": part of a person's name
             return False
-        if short_form_elsewhere(t, i, key[0], ctx):  # "yêu HCM", "laptop HP", "hướng ĐN"
+        if short_form_elsewhere(t, i, key[0], ctx) and not (  # "yêu tổ quốc, yêu HCM", "laptop HP", "hướng ĐN"
+                (key[0] == "hp" and hp_weather(t, i, ctx)) or (key[0] == "hcm" and loved_alone(t, i))):
             return False
     bare = key[1:] if key[0] == "tinh" and size > 1 else key
     fit = t.fit(i, i + size, forms, slips=len(bare) > 1)
@@ -208,6 +202,8 @@ def _province(t: WrittenText, i: int, size: int, key: Key, forms: frozenset[Key]
             return None  # "xã hội an toàn", "cửa lò nướng", "di nha trang" (nhà Trang); "ở đà lạt" is the place
         if old is not None and old.capitalised and not (  # "cao bằng nhau", "hòa bình thế giới"
                 t.before(i, ctx.place_before) or (bare in ctx.phrase_final and t.phrase_final(i + size))):
+            return None
+        if bare in ctx.as_tall_as and t.after(i + size, ctx.as_tall_as_after):  # "lên cao bằng bố"
             return None
         unaccented = fit == "bare" or all(t.bare(k) for k in range(i, i + size))  # "gia lai": or "giá lại"
         if unaccented and bare in ctx.bare_ambiguous:
@@ -247,7 +243,7 @@ def localities_with_old(plain_syllables: Sequence[str], original_text: str = "",
     text used: the reader sees that "Bình Dương" was counted as Thành phố Hồ Chí Minh, and why. Offsets index
     `original_text`; a mention whose syllables cannot be located in it gets none (-1, -1)."""
     toks = list(plain_syllables)
-    if not any(tok in first_tokens() for tok in toks):
+    if not any(tok in first_tokens() or tok in UNIT_STARTS for tok in toks):
         return (), []
     t = _written(toks, original_text, spans)
     hits = _scan(t)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from classifier.locality_gazetteer import MAX_N, SHORT_FORMS, Key, accented, fold, gazetteer, name_key
 from classifier.locality_text import SPACES, WrittenText
-from classifier.normalize import strip_accents
+from classifier.normalize import normalize, strip_accents
 
 CONTEXT_PATH = Path(__file__).parent / "data" / "locality_context.toml"
 # (previous token, next token) that make a name something else: "Thái Bình Dương" is the Pacific Ocean
@@ -33,6 +33,8 @@ class Context:
     street_not_after: frozenset[Key]
     place_before: frozenset[Key]
     phrase_final: frozenset[Key]  # accent-stripped
+    as_tall_as: frozenset[Key]  # accent-stripped
+    as_tall_as_after: frozenset[Key]
     hcm_before: frozenset[Key]
     hcm_after: frozenset[Key]
     type_words: frozenset[Key]
@@ -52,6 +54,14 @@ class Context:
     beer_products: frozenset[Key]
     beer_kinds: frozenset[Key]
     beer_brands: frozenset[str]
+    chat_place_before: frozenset[Key]
+    hn_place_before: frozenset[Key]
+    hn_climb_before: frozenset[Key]
+    hn_motion_before: frozenset[Key]
+    hn_goer_before: frozenset[Key]
+    hn_purpose_after: frozenset[Key]
+    hp_weather_after: frozenset[Key]  # with their diacritics, hỏi/ngã NOT folded: "bão" is no "bảo"
+    hp_time_before: frozenset[Key]
 
 
 @lru_cache(maxsize=1)
@@ -69,6 +79,7 @@ def context() -> Context:
         named_after=phrases("named_after"), street_not_after=phrases("street_not_after"),
         place_before=phrases("place_before"),
         phrase_final=frozenset(name_key(w) for w in data["phrase_final"]),
+        as_tall_as=frozenset(name_key(w) for w in data["as_tall_as"]), as_tall_as_after=phrases("as_tall_as_after"),
         hcm_before=phrases("ho_chi_minh_before"), hcm_after=phrases("ho_chi_minh_after"),
         type_words=phrases("type_words"), longer_names=phrases("longer_names"),
         person_titles=phrases("person_titles"), person_names=frozenset(name_key(w) for w in data["person_names"]),
@@ -81,6 +92,10 @@ def context() -> Context:
         beer_names=frozenset(name_key(w) for w in data["beer_names"]), beer_before=phrases("beer_before"),
         beer_products=phrases("beer_products"), beer_kinds=phrases("beer_kinds"),
         beer_brands=frozenset(data["beer_brands"]),
+        chat_place_before=phrases("chat_place_before"), hn_place_before=phrases("hn_place_before"),
+        hn_climb_before=phrases("hn_climb_before"), hn_motion_before=phrases("hn_motion_before"),
+        hn_goer_before=phrases("hn_goer_before"), hn_purpose_after=phrases("hn_purpose_after"),
+        hp_weather_after=frozenset(tuple(normalize(w).split()) for w in data["hp_weather_after"]), hp_time_before=phrases("hp_time_before"),
     )
 
 

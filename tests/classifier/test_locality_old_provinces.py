@@ -71,7 +71,7 @@ def test_evidence_shows_the_old_name_and_its_offsets() -> None:
 
 @pytest.mark.parametrize("text", [
     "hòa bình thế giới", "Thái Bình Dương rộng lớn", "thai binh duong", "ngành hải dương học", "bình định giá",
-    "hn đi chơi không", "hôm nay ở sg", "đn ơi", "DN vừa và nhỏ", "Hôm nay trời đẹp",
+    "hn đi chơi không", "hôm nay sg nhé", "đn ơi", "DN vừa và nhỏ", "Hôm nay trời đẹp",
 ])
 def test_ordinary_words_are_not_places(text: str) -> None:
     assert find_localities(text) == ()

@@ -1,0 +1,86 @@
+"""Wards named with their type word ("phường Bến Thành", "xã Kỳ Anh", "p. Tân Định"), and the district-level
+units abolished in 2025 that people still name ("thị xã Kỳ Anh", "quận Hoàn Kiếm", "huyện Hoài Đức"). A ward
+name repeats across provinces, so `classifier/locality.py` resolves it against the provinces the text
+mentions. A former unit is no ward: "thị xã Sơn Tây" is not the commune "Xã Sơn Tây" (two of those, neither in
+Hà Nội). It counts as the province of the wards that kept its name (a former town's or district's own ward:
+"Phường Sơn Tây" is in Hà Nội) when those lie in one province or in one the text mentions."""
+
+from __future__ import annotations
+
+from collections.abc import Container
+
+from classifier.locality_gazetteer import WARD_PREFIX, WARD_WORDS, Key, accented, ward_short
+from classifier.locality_text import WrittenText, capitalised
+
+Wards = dict[Key, list[tuple[str, str]]]
+
+# the former unit's type word as written (accent-stripped key → with diacritics) and the kind of ward that
+# kept its name: a town's ("thị xã") an urban ward when there is one; a district's ("quận") an urban ward of a
+# centrally-run city; a rural district's ("huyện": "Xã Việt Yên" is in Hưng Yên, the district was Bắc Giang's)
+# any, so its wards must all lie in one province
+_CITY_WARD = "city ward"
+_UNITS: dict[Key, tuple[Key, str]] = {
+    ("thi", "xa"): (("thị", "xã"), "Phường"), ("tx",): (("tx",), "Phường"), ("quan",): (("quận",), _CITY_WARD),
+    ("thi", "tran"): (("thị", "trấn"), ""), ("huyen",): (("huyện",), ""),
+}
+_CITIES = frozenset({"Thành phố Hà Nội", "Thành phố Hồ Chí Minh", "Thành phố Hải Phòng", "Thành phố Đà Nẵng",
+                     "Thành phố Cần Thơ", "Thành phố Huế"})
+UNIT_STARTS = frozenset(k[0] for k in _UNITS)
+_MAX_NAME = 4
+
+
+def ward_candidates(t: WrittenText, i: int, size: int, key: Key, wards: Wards) -> list[tuple[str, str]]:
+    """The wards syllables i..i+size-1 name with their type word ("phường Bến Thành"), or none."""
+    prefix = " ".join(key[:2]) if key[:2] == ("dac", "khu") else key[0]
+    plen = 2 if prefix == "dac khu" else 1
+    if prefix not in WARD_PREFIX or size <= plen or key[plen:] not in wards:
+        return []
+    if not t.fit(i, i + plen, [WARD_WORDS[prefix]]):  # "phương án hai" is no "phường An Hải"
+        return []
+    if prefix == "xa" and i > 0 and t.toks[i - 1] == "thi" and t.joined(i - 1, i + 1):
+        return []  # "thị xã Kỳ Anh": a former town, not the commune "xã Kỳ Anh"
+    kind = WARD_PREFIX[prefix]
+    cands = [c for c in wards[key[plen:]] if c[0].startswith(kind) or prefix == "p"]
+    fits = [t.fit(i + plen, i + size, [accented(ward_short(c[0]))]) for c in cands]
+    exact = [c for c, f in zip(cands, fits, strict=True) if f == "exact"]
+    if exact and t.acc is not None and t.uses_capitals:
+        written = t.written(i + plen, i + size)
+        if written is not None and not capitalised(written):  # "xã tân tiến": a progressive commune
+            return []
+    return exact or [c for c, f in zip(cands, fits, strict=True) if f == "bare"]
+
+
+def former_unit(t: WrittenText, i: int, wards: Wards, provinces: Container[Key]) -> tuple[tuple[str, ...], int] | None:
+    """(the provinces it may be in, number of syllables) when syllables from i name an abolished town or
+    district with its type word written with its diacritics ("thị xã Kỳ Anh", "quận Hoàn Kiếm", "TX Kỳ Anh")
+    and wards kept its name; None otherwise, and for a name that is itself a province or a former city
+    ("huyện Côn Đảo" is the special zone, left to the province names)."""
+    if t.acc is None or t.spans is None:
+        return None
+    for unit, (written_as, kept_by) in _UNITS.items():
+        start = i + len(unit)
+        if tuple(t.toks[i:start]) != unit or start >= len(t.toks):
+            continue
+        if unit == ("tx",) and t.written(i, start) != "TX":
+            continue
+        if unit != ("tx",) and t.fit(i, start, [written_as]) != "exact":  # "quan", "huyen": other words so
+            continue
+        for size in range(min(_MAX_NAME, len(t.toks) - start), 0, -1):
+            name = tuple(t.toks[start : start + size])
+            if not t.joined(i, start + size) or name in provinces:
+                if name in provinces:
+                    return None
+                continue
+            if name not in wards:
+                continue
+            same = [c for c in wards[name] if t.fit(start, start + size, [accented(ward_short(c[0]))]) == "exact"]
+            written = t.written(start, start + size)
+            if not same or (t.uses_capitals and written is not None and not capitalised(written)):
+                return None  # "thị xã tân tiến": a progressive town
+            if kept_by == _CITY_WARD:  # districts ("quận") were only in the centrally-run cities
+                same = [c for c in same if c[0].startswith("Phường") and c[1] in _CITIES]
+            elif kept_by:
+                same = [c for c in same if c[0].startswith(kept_by)] or same
+            found = tuple(dict.fromkeys(c[1] for c in same))
+            return (found, start + size - i) if found else None
+    return None
