@@ -61,6 +61,7 @@ class SourceProblem:
     last_error: str
     runs: int = 0  # runs started during the week
     error_runs: int = 0  # of which failed, were killed or reported errors
+    last_success: datetime | None = None  # its last successful crawl ever (None: never): down since when
 
 
 @dataclass(frozen=True)
@@ -233,11 +234,15 @@ def collect_digest(store: StoreBase, cfg: Config, iso_week: str) -> DigestData:
             elif bad:
                 problem = "errors"
             elif not week_runs:
+                if s.scalar(select(SourceRun.id).where(SourceRun.source_id == src.id,
+                                                       SourceRun.started_at < end).limit(1)) is None \
+                        and s.scalar(select(SourceRun.id).where(SourceRun.source_id == src.id).limit(1)) is not None:
+                    continue  # first run after the week: the source was added since, it did not exist then
                 problem = "silent"
             else:  # successful runs, new items or not: items already stored by another source are no fault
                 continue
             problems.append(SourceProblem(src.name, problem, src.consecutive_failures, last_error,
-                                          len(week_runs), len(bad)))
+                                          len(week_runs), len(bad), src.last_success_at))
 
     by_category = {c: sum(per_day[c]) for c in CATEGORIES if sum(per_day.get(c, [0]))}
     return DigestData(

@@ -52,6 +52,7 @@ def flags_chart(data: DigestData) -> Figure:
     else:
         ax.set_ylabel("số cờ")
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_ylim(bottom=0, top=max(1, ax.get_ylim()[1]))  # counts: never below 0, whole numbers even when all are 0
     ax.spines[["top", "right"]].set_visible(False)
     if data.flags_per_day:
         ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)

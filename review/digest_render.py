@@ -22,18 +22,46 @@ PROBLEM_VI = {"failing": "lỗi liên tiếp", "errors": "có lượt thu thập
               "silent": "không có lượt thu thập nào trong tuần"}
 
 
-def _problem_detail(p: SourceProblem) -> str:
-    """How often it went wrong: the failure streak, or the week's runs with errors."""
+def _problem_detail(p: SourceProblem, tz: str) -> str:
+    """How often it went wrong: the failure streak and since when the source has not worked, or the week's runs
+    with errors."""
     if p.problem == "failing":
-        return f"{p.consecutive_failures} lần"
+        since = (f"thành công gần nhất {p.last_success.astimezone(ZoneInfo(tz)).strftime('%d/%m/%Y %H:%M')}"
+                 if p.last_success is not None else "chưa thu thập thành công lần nào")
+        return f"{p.consecutive_failures} lần; {since}"
     if p.problem == "errors":
         return f"{p.error_runs}/{p.runs} lượt trong tuần"
     return ""
 
 
 def subject(data: DigestData) -> str:
-    return (f"[canhgac] Bản tin tuần {data.iso_week}: {data.flagged_items} mục bị gắn cờ, "
-            f"{data.backlog} mục chờ duyệt")
+    """The period as dates too: "2026-W47" alone means nothing to most readers."""
+    return (f"[canhgac] Bản tin tuần {data.iso_week} ({data.days[0].strftime('%d/%m/%Y')} – {_last_day(data)}): "
+            f"{data.flagged_items} mục bị gắn cờ, {data.backlog} mục chờ duyệt")
+
+
+def _counted_at(data: DigestData, tz: str) -> str:
+    """When the backlog was counted: it is the queue now, not at the week's end (the mail may go out days later)."""
+    return data.generated_at.astimezone(ZoneInfo(tz)).strftime("%d/%m/%Y %H:%M")
+
+
+def to_do(data: DigestData) -> str:
+    """What needs someone's action, said before the numbers."""
+    tasks = []
+    if data.backlog:
+        tasks.append(f"{data.backlog} mục đang chờ duyệt (cán bộ duyệt xử lý bằng lệnh canhgac review; mục 4)")
+    if data.source_problems:
+        tasks.append(f"{len(data.source_problems)} nguồn cần kiểm tra (mục 5)")
+    return "Cần xử lý: " + ("; ".join(tasks) if tasks else "không có việc tồn đọng") + "."
+
+
+def _clip(text: str, limit: int) -> str:
+    """`text` on one line, cut at a word with "…" when longer than `limit`."""
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    cut = flat[:limit].rsplit(" ", 1)[0] if " " in flat[:limit] else flat[:limit]
+    return cut.rstrip(" ,;:(") + "…"
 
 
 def _label(category: str) -> str:
@@ -64,8 +92,9 @@ def _oldest(data: DigestData, tz: str) -> str:
 
 def render_text(data: DigestData, tz: str, base_url: str = "") -> str:
     lines = [f"BẢN TIN TUẦN {data.iso_week} (từ {_day(data.start, tz)} đến hết ngày {_last_day(data)})", "",
+             to_do(data), "",
              f"Mục thu thập trong tuần: {data.items_collected}",
-              f"Mục bị gắn cờ mới: {data.flagged_items} (tổng số cờ: {data.total_flags})", ""]
+             f"Mục bị gắn cờ mới: {data.flagged_items} (tổng số cờ: {data.total_flags})", ""]
     lines.append("1. Cờ mới theo loại (số cờ; một mục có thể bị gắn nhiều cờ)")
     lines += [f"   - {_label(c)}: {n}" for c, n in data.flags_by_category.items()] or ["   (không có)"]
     lines += ["", "2. Quyết định của người duyệt"]
@@ -73,10 +102,11 @@ def render_text(data: DigestData, tz: str, base_url: str = "") -> str:
         or ["   (chưa có quyết định nào)"]
     lines += ["", "3. Độ chính xác của cờ (tỷ lệ được xác nhận)"]
     lines += [f"   - {_label(c)}: {_pct(*hp)}" for c, hp in data.precision.items()] or ["   (chưa đủ dữ liệu)"]
-    lines += ["", f"4. Hàng chờ duyệt: {data.backlog} mục; mục mở lâu nhất: {_oldest(data, tz)}", "",
+    lines += ["", f"4. Hàng chờ duyệt (tính đến {_counted_at(data, tz)}): {data.backlog} mục; "
+              f"mục mở lâu nhất: {_oldest(data, tz)}", "",
               "5. Nguồn có vấn đề"]
     lines += [f"   - {p.name}: {PROBLEM_VI[p.problem]}"
-              + (f" ({_problem_detail(p)}; {_one_line(p.last_error)[:120]})" if _problem_detail(p) else "")
+              + (f" ({_problem_detail(p, tz)}; {_clip(p.last_error, 120)})" if _problem_detail(p, tz) else "")
               for p in data.source_problems] or ["   (tất cả nguồn hoạt động bình thường)"]
     lines += ["", "6. Các trường hợp vi phạm đã xác nhận nổi bật"]
     for c in data.top_cases:
@@ -137,9 +167,9 @@ def render_html(data: DigestData, tz: str, chart_src: str, base_url: str = "") -
     precision = _table(("Loại", "Tỷ lệ xác nhận"), [(e(_label(c)), _pct(*hp)) for c, hp in data.precision.items()],
                        "Chưa đủ dữ liệu.")
     problems = _table(("Nguồn", "Vấn đề", "Lỗi gần nhất"),
-                      [(e(p.name), e(PROBLEM_VI[p.problem]) + (f" ({e(_problem_detail(p))})"
-                                                              if _problem_detail(p) else ""),
-                        e(p.last_error[:200])) for p in data.source_problems],
+                      [(e(p.name), e(PROBLEM_VI[p.problem]) + (f" ({e(_problem_detail(p, tz))})"
+                                                              if _problem_detail(p, tz) else ""),
+                        e(_clip(p.last_error, 200))) for p in data.source_problems],
                       "Tất cả nguồn hoạt động bình thường.")
     cases = _table(("Loại", "Kết luận", "Nội dung", "Nguồn"),
                    [(e(_label(c.category)), e(verdict_vi(c.verdict)), _case_html(c, base_url), e(c.source))
@@ -152,6 +182,7 @@ def render_html(data: DigestData, tz: str, chart_src: str, base_url: str = "") -
 <html lang="vi"><head><meta charset="utf-8"><title>{e(subject(data))}</title></head>
 <body style="font-family:Arial,Helvetica,sans-serif;color:#222;max-width:760px">
 <h1 style="font-size:20px">Bản tin tuần {e(data.iso_week)}</h1>
+<p style="font-size:15px"><b>{e(to_do(data))}</b></p>
 <p>Từ {_day(data.start, tz)} đến hết ngày {_last_day(data)}. Mục thu thập: <b>{data.items_collected}</b>;
 mục bị gắn cờ mới: <b>{data.flagged_items}</b> (tổng số cờ: {data.total_flags}); hàng chờ duyệt: <b>{data.backlog}</b>
 (mục mở lâu nhất: {e(_oldest(data, tz))}).</p>
@@ -160,7 +191,7 @@ mục bị gắn cờ mới: <b>{data.flagged_items}</b> (tổng số cờ: {dat
 <p style="color:#555;font-size:12px">Số cờ: một mục có thể bị gắn cờ ở nhiều loại.</p>{flags}
 <h2 {h2}>2. Quyết định của người duyệt</h2>{verdicts}
 <h2 {h2}>3. Độ chính xác của cờ</h2>{precision}
-<h2 {h2}>4. Hàng chờ duyệt</h2>
+<h2 {h2}>4. Hàng chờ duyệt (tính đến {_counted_at(data, tz)})</h2>
 <p>{data.backlog} mục; mục mở lâu nhất: {e(_oldest(data, tz))}.</p>
 <h2 {h2}>5. Nguồn có vấn đề</h2>{problems}
 <h2 {h2}>6. Các trường hợp vi phạm đã xác nhận nổi bật</h2>{cases}

@@ -4,15 +4,22 @@ from __future__ import annotations
 
 import argparse
 import json
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
 
+from classifier.categories import VI_LABELS
 from review.cli.context import Context
 from review.cli.table import age, iso, printable, render, when
+from review.config import recipient_address
 from review.database import make_engine, upgrade
+from review.digest import week_bounds
+from review.digest_log import FAILED, DigestDelivery
 from review.models import OPEN, DigestSent, ReviewEntry, Setting
+from review.sources import SourceHealth
+from review.types import utcnow
 
 
 def register(sub: Any) -> None:
@@ -86,8 +93,12 @@ def cmd_status(args: argparse.Namespace, ctx: Context) -> int:
     with store.session() as s:
         backlog = s.scalar(select(func.count()).select_from(ReviewEntry).where(ReviewEntry.status != "decided")) or 0
         oldest = s.scalar(select(func.min(ReviewEntry.created_at)).where(ReviewEntry.status == OPEN))
+        by_category: dict[str, int] = {c: n for c, n in s.execute(
+            select(ReviewEntry.top_category, func.count()).where(ReviewEntry.status != "decided")
+            .group_by(ReviewEntry.top_category).order_by(func.count().desc(), ReviewEntry.top_category))}
         last_digest = s.scalar(select(func.max(DigestSent.sent_at)).where(DigestSent.status == "sent"))
     model = active_model_description(ctx)
+    undelivered = _undelivered_digests(ctx)
     failing = [h.name for h in health if h.consecutive_failures >= cfg.review.failure_alert]
     if args.json:
         from review.housekeeping import lease_holder
@@ -97,10 +108,14 @@ def cmd_status(args: argparse.Namespace, ctx: Context) -> int:
             "database": _safe_url(cfg.database.url),
             "sources": [{"name": h.name, "kind": h.kind, "configured": h.name in configured,
                          "last_run": iso(h.last_run_at), "result": h.last_status,
+                         "last_success": iso(h.last_success_at),
                          "items_last_run": h.items_last_run, "items_total": h.items_total,
                          "consecutive_failures": h.consecutive_failures, "last_error": h.last_error,
                          "next_run": iso(h.next_run_at)} for h in health],
-            "backlog": backlog, "oldest_open": iso(oldest), "last_digest": iso(last_digest),
+            "backlog": backlog, "backlog_by_category": by_category, "oldest_open": iso(oldest), "last_digest": iso(last_digest),
+            "digest_problems": [{"week": d.iso_week, "recipient": d.recipient,
+                                 "state": "uncertain" if d.uncertain else "failed", "attempts": d.attempts,
+                                 "error": d.last_error, "next_attempt": iso(d.next_attempt_at)} for d in undelivered],
             "model": model, "daemon": lease.holder if lease is not None else None,
             "daemon_since": iso(lease.acquired_at) if lease is not None else None,
             "failing": failing}, ensure_ascii=False, indent=2))
@@ -110,10 +125,11 @@ def cmd_status(args: argparse.Namespace, ctx: Context) -> int:
     ctx.print(f"Mô hình đang dùng: {model}")
     ctx.print(f"Tiến trình nền (canhgac run): {daemon or 'không chạy'}")
     rows = [(h.name + ("" if h.name in configured else " (bỏ cấu hình)"), h.kind, h.last_run_at,
-             RUN_STATUS_VI.get(h.last_status or "", h.last_status or "-"), h.items_last_run, h.items_total, h.consecutive_failures, h.next_run_at)
+             RUN_STATUS_VI.get(h.last_status or "", h.last_status or "-"), _last_success(h), h.items_last_run,
+             h.items_total, h.consecutive_failures, _next_run(h, daemon is not None))
             for h in health]
     if rows:
-        ctx.print(render(["nguồn", "loại", "lần chạy cuối", "kết quả", "mục mới", "tổng", "lỗi liên tiếp",
+        ctx.print(render(["nguồn", "loại", "lần chạy cuối", "kết quả", "thành công gần nhất", "mục mới", "tổng", "lỗi liên tiếp",
                           "lần chạy tới"], rows))
         errors = [h for h in health if h.last_error]
         if errors:  # in full, below the table: the end of a reason is often how to fix it
@@ -123,7 +139,18 @@ def cmd_status(args: argparse.Namespace, ctx: Context) -> int:
     else:
         ctx.print("Chưa cấu hình nguồn nào ([[sources]] trong canhgac.toml).")
     ctx.print(f"Hàng chờ duyệt: {backlog} mục; mục mở lâu nhất: {age(oldest)}")
+    if by_category:
+        ctx.print("  theo nhóm chính: " + "; ".join(f"{VI_LABELS.get(c, c)}: {n}" for c, n in by_category.items()))
     ctx.print(f"Bản tin tuần gửi gần nhất: {when(last_digest)}")
+    for d in undelivered:
+        state = ("chưa rõ đã tới người nhận chưa" if d.uncertain else
+                 f"chưa gửi được sau {d.attempts} lần thử" + (", đã ngừng tự thử lại" if not d.next_attempt_at
+                                                            else f", tự thử lại lúc {when(d.next_attempt_at)}" if daemon
+                                                            else ", tiến trình nền không chạy nên chưa tự thử lại"))
+        ctx.print(f"CẢNH BÁO: bản tin tuần {d.iso_week} tới {printable(d.recipient)}: {state} "
+                  f"({printable(' '.join((d.last_error or '').split()))})")
+    if undelivered:
+        ctx.print("  Xem: canhgac digest --log; gửi lại ngay: canhgac digest --week TUẦN --send")
     ctx.print("Thời gian theo giờ Việt Nam (UTC+7).")
     if failing:
         ctx.print(f"CẢNH BÁO: nguồn lỗi {cfg.review.failure_alert} lần liên tiếp trở lên: {', '.join(failing)}")
@@ -131,9 +158,38 @@ def cmd_status(args: argparse.Namespace, ctx: Context) -> int:
     return 0
 
 
+def _next_run(h: SourceHealth, daemon: bool) -> str:
+    """The next scheduled crawl. With a daemon running, a time already past is the one that started the running
+    crawl, or a due crawl waiting for a free slot (the daemon runs two at a time): the daemon writes the next time
+    once the crawl has run. Without a daemon the time is shown as it is (nothing will run it)."""
+    if daemon and h.next_run_at is not None and h.next_run_at <= utcnow():
+        return "sau lượt đang chạy" if h.last_status == "running" else f"đang chờ lượt từ {when(h.next_run_at)}"
+    return when(h.next_run_at)
+
+
+def _last_success(h: SourceHealth) -> str:
+    """When the source last crawled successfully: how long a failing source has been down."""
+    if h.last_success_at is not None:
+        return when(h.last_success_at)
+    return "chưa lần nào" if h.last_run_at is not None else "-"
+
+
 # a run's status (SourceRun.status; `status --json` keeps these codes) as the status table shows it
 RUN_STATUS_VI = {"ok": "thành công", "failed": "lỗi", "killed": "bị ngắt (tiến trình bị dừng từ bên ngoài hoặc chết)",
                  "running": "đang chạy", "stopped": "đã dừng theo yêu cầu"}
+
+
+def _undelivered_digests(ctx: Context) -> list[DigestDelivery]:
+    """Weekly digests that did not reach a recipient still on [digest] recipients: failed (the server refused
+    the address, the server down ...) or uncertain (left `sending`, a person decides)."""
+    configured = {recipient_address(r)[1].casefold() for r in ctx.config.digest.recipients}
+    recent = utcnow() - UNDELIVERED_SHOWN  # an old week nobody re-sent is not warned about for ever
+    return [d for d in ctx.store.digest_deliveries() if (d.status == FAILED or d.uncertain)
+            and recipient_address(d.recipient)[1].casefold() in configured
+            and week_bounds(d.iso_week, ctx.config.digest.timezone)[1] >= recent]
+
+
+UNDELIVERED_SHOWN = timedelta(days=28)
 
 
 def _daemon_line(ctx: Context) -> str | None:
