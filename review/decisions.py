@@ -10,6 +10,7 @@ violations, escalations and commendations as confirmed texts, dismissals as the 
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -57,6 +58,14 @@ def selection_code(entry_ids: list[int], verdict: str, category: str | None) -> 
     """A short code for "this verdict on exactly these entries" (order-free)."""
     key = f"{verdict}|{category or ''}|" + ",".join(str(i) for i in sorted(entry_ids))
     return hashlib.sha256(key.encode()).hexdigest()[:8]
+
+
+def typed_text(text: str | None) -> str | None:
+    """A note or reason as recorded: composed (NFC, whatever the keyboard sent: Unikey's "Unicode tổ hợp" is NFD),
+    without surrounding spaces; None when nothing is left."""
+    if text is None:
+        return None
+    return unicodedata.normalize("NFC", text).strip() or None
 
 
 def check_verdict(verdict: str, category: str | None, note: str | None) -> None:
@@ -117,6 +126,7 @@ class DecisionsMixin(_Base):
     def decide(self, entry_id: int, moderator: str, verdict: str, *, category: str | None = None,
                note: str | None = None, version: int | None = None) -> Decided:
         """Record a verdict; ConflictError when decided, held by someone else, or `version` is stale."""
+        note = typed_text(note)
         check_verdict(verdict, category, note)
         with self.session() as s:
             entry = s.scalar(lock_for_update(s, select(ReviewEntry).where(ReviewEntry.id == entry_id)))
@@ -172,7 +182,8 @@ class DecisionsMixin(_Base):
         """Reverse the entry's last decision, keeping it (marked undone) in the history; reopens the entry.
         `decision_id`: only if that is still the entry's last decision (the interactive loop's "undo my previous
         one" must not undo a colleague's newer decision on the same entry); ConflictError otherwise."""
-        if not reason.strip():
+        reason = typed_text(reason) or ""
+        if not reason:
             raise UsageError("hoàn tác cần lý do (--reason)")
         with self.session() as s:
             entry = s.scalar(lock_for_update(s, select(ReviewEntry).where(ReviewEntry.id == entry_id)))
@@ -221,6 +232,7 @@ class DecisionsMixin(_Base):
                              f"«{verdict_vi(verdict)}» cần --category NHÓM_VI_PHẠM (một trong: {', '.join(_harms())}); "
                              "không thay đổi gì")
         category = bulk_category(verdict, category, flt.category)
+        note = typed_text(note)
         check_verdict(verdict, category, note)
         if not 1 <= limit <= BULK_MAX:
             raise UsageError(f"--limit phải trong khoảng 1..{BULK_MAX}")

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
@@ -14,11 +15,11 @@ from typing import Any, TypeVar
 from sqlalchemy import Select, exists, select, union_all
 from sqlalchemy.orm import aliased
 
-from classifier.categories import CATEGORIES
+from classifier.categories import CATEGORIES, VI_LABELS
 from review.citizen import CRAWL_JOIN
 from review.errors import UsageError
 from review.models import ENTRY_STATUSES, AuditLog, ReviewEntry, ReviewFlag
-from review.vi import VN_TZ
+from review.vi import STATUS_VI, VN_TZ
 
 SelectT = TypeVar("SelectT", bound=Select)  # type: ignore[type-arg]
 _TERM = re.compile(r"^([a-z_]+)\s*(<=|>=|=|<|>)\s*(.+)$")
@@ -166,15 +167,45 @@ def _out_of_range(value: str, last: int) -> UsageError:
 
 
 def check_category(category: str | None) -> str | None:
-    if category is not None and category not in CATEGORIES:
-        raise UsageError(f"không có nhóm {category!r} (các nhóm: {', '.join(CATEGORIES)})")
-    return category
+    """A category as typed: another case or spaces around are the same one; anything else is refused naming the
+    category it probably meant (a typo, or its Vietnamese name: "lừa đảo" is `scam`)."""
+    if category is None:
+        return None
+    name = category.strip().lower()
+    if name in CATEGORIES:
+        return name
+    raise UsageError(f"không có nhóm {category!r}{_meant(name)} (các nhóm: {', '.join(CATEGORIES)})")
+
+
+def _fold(text: str) -> str:
+    """Lower case without diacritics ("Lừa đảo" -> "lua dao"), as people type without Unikey."""
+    decomposed = unicodedata.normalize("NFD", text.lower().replace("đ", "d").replace("-", " ").replace("_", " "))
+    return " ".join("".join(ch for ch in decomposed if not unicodedata.combining(ch)).split())
+
+
+def _meant(name: str) -> str:
+    """" (có phải 'scam'?)": the category whose Vietnamese name starts with what was typed, else the closest code."""
+    from review.config_toml import closest_hint
+
+    typed = _fold(name)
+    if typed:
+        for code in CATEGORIES:
+            if _fold(VI_LABELS[code]).startswith(typed):
+                return f" (có phải {code!r}?)"
+    return closest_hint(name, CATEGORIES)
 
 
 def check_status(status: str | None) -> str | None:
-    if status is not None and status not in ENTRY_STATUSES:
-        raise UsageError(f"trạng thái {status!r} không hợp lệ (dùng: {', '.join(ENTRY_STATUSES)})")
-    return status
+    """A status as typed: any case; the Vietnamese name the table prints is refused naming the status it is."""
+    if status is None:
+        return None
+    name = status.strip().lower()
+    if name in ENTRY_STATUSES:
+        return name
+    typed = _fold(name)
+    meant = next((code for code, label in STATUS_VI.items() if typed and _fold(label) == typed), None)
+    hint = f" (có phải {meant!r}?)" if meant else ""
+    raise UsageError(f"trạng thái {status!r} không hợp lệ{hint} (dùng: {', '.join(ENTRY_STATUSES)})")
 
 
 def parse_where(expr: str) -> EntryFilter:

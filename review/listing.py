@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 from review.citizen import CRAWL_JOIN, REPORT_KIND, TEXT_REPORT_PREFIX
 from review.errors import NotFound, UsageError
 from review.filters import EntryFilter, apply_filter, joined_report_ids
-from review.models import OPEN, AuditLog, Cluster, Decision, Item, ReviewEntry, ReviewFlag, Score
+from review.models import CLAIMED, OPEN, AuditLog, Cluster, Decision, Item, ReviewEntry, ReviewFlag, Score
+from review.types import utcnow
 
 if TYPE_CHECKING:
     from review.store import StoreBase
@@ -46,6 +47,10 @@ class EntryRow:
     version: int
     created_at: datetime
     title: str
+
+    def claim_lapsed(self, now: datetime) -> bool:
+        """Claimed, but the claim has run out: anyone may take the entry (`review.claims.claimable`)."""
+        return self.status == CLAIMED and self.claim_expires_at is not None and self.claim_expires_at < now
 
 
 @dataclass(frozen=True)
@@ -151,6 +156,13 @@ class ListingMixin(_Base):
             ids = list(s.scalars(_ids_query(flt, sort, limit)))
             return self._rows(s, ids)
 
+    def count_lapsed_claims(self, flt: EntryFilter | None = None) -> int:
+        """Entries matching `flt` whose claim has lapsed: free for anyone, yet not in the default (open) list."""
+        flt = (flt or EntryFilter()).with_(status=CLAIMED)
+        with self.session() as s:
+            ids = apply_filter(select(ReviewEntry.id), flt).where(ReviewEntry.claim_expires_at < utcnow())
+            return int(s.scalar(select(func.count()).select_from(ids.subquery())) or 0)
+
     def entries_by_id(self, ids: list[int]) -> list[EntryRow]:
         with self.session() as s:
             return self._rows(s, ids)
@@ -207,14 +219,16 @@ def _reports_of(s: Session, entry_id: int, item: Item) -> tuple[list[Reporter], 
     reporters: list[Reporter] = []
     if item.kind == REPORT_KIND:
         extra = item.extra or {}
-        reporters.append(Reporter(extra.get("reporter"), extra.get("note"), _url(item.url), item.fetched_at))
+        # the link the citizen sent (a short link) when it led to this page: what they reported
+        reporters.append(Reporter(extra.get("reporter"), extra.get("note"), _url(extra.get("reported_url") or item.url),
+                                  item.fetched_at))
     joined: list[JoinedPage] = []
     for at, action, details in s.execute(select(AuditLog.at, AuditLog.action, AuditLog.details)
                                          .where(AuditLog.entry_id == entry_id, AuditLog.action.in_(("report", CRAWL_JOIN)))
                                          .order_by(AuditLog.id)):
         d = details or {}
         if action == "report":
-            reporters.append(Reporter(d.get("reporter"), d.get("note"), _url(d.get("url")), at))
+            reporters.append(Reporter(d.get("reporter"), d.get("note"), _url(d.get("reported_url") or d.get("url")), at))
         elif isinstance(d.get("item_id"), int):
             sim = d.get("similarity")
             joined.append(JoinedPage(d["item_id"], str(d.get("url") or ""), d.get("source"), str(d.get("match") or ""),

@@ -4,6 +4,7 @@ goes through `printable` before our own highlighting, so it cannot drive the mod
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -14,6 +15,7 @@ from review.cli.table import age, printable
 from review.listing import EntryDetail, EntryRow
 from review.models import ReviewEntry
 from review.priority import effective
+from review.report_match import TEXT_REPORT_PREFIX
 from review.vi import STATUS_VI, category_vi, hhmm, verdict_vi
 
 if TYPE_CHECKING:
@@ -107,27 +109,82 @@ def _headline_is_first_line(title: str, text: str) -> bool:
     return bool(title) and (first == title or (len(title) >= 200 and first.startswith(title)))
 
 
+#: `classifier.scorer.TITLE_DETAIL`, the detail prefix of evidence found in the headline (not imported from there:
+#: that module loads scikit-learn, and `show` needs none of it; a test keeps the two equal).
+TITLE_DETAIL = "title: "
+#: The classifier's typed tokens (`classifier.typed_tokens`), which n-gram evidence may quote, as an officer reads them.
+_TOKENS_VI = {"moneytok": "[số tiền]", "phonetok": "[số điện thoại]", "urltok": "[đường dẫn]",
+              "emailtok": "[địa chỉ e-mail]"}
+_TOKEN_RE = re.compile(r"\b(" + "|".join(_TOKENS_VI) + r")\b")
+
+
+def _tokens_vi(text: str) -> str:
+    return _TOKEN_RE.sub(lambda m: _TOKENS_VI[m.group(1)], text)
+
+
+def _detail_vi(detail: str) -> str:
+    """An evidence detail for the officer: where it was found in Vietnamese, typed tokens by what they stand for."""
+    if detail.startswith(TITLE_DETAIL):
+        detail = "trong tiêu đề; " + detail[len(TITLE_DETAIL):]
+    return _tokens_vi(detail)
+
+
+def _decided_by(d: EntryDetail) -> str:
+    """" (Lừa đảo) của lan": the standing decision's category and moderator, for the status line."""
+    standing = [dec for dec in d.decisions if dec.undone_at is None]
+    if not standing:
+        return ""
+    dec = standing[-1]
+    return f" ({short_category_vi(dec.category)}) của {printable(dec.moderator)}"
+
+
+def _source_line(source: str | None, url: str, is_report: bool) -> str:
+    """"Nguồn: …": a citizen's report without a source is said to be one; a pasted one has no address (its
+    `report:text/…` key is internal, like in the yearly workbook)."""
+    if source:
+        where = source
+    else:
+        where = "(phản ánh của người dân)" if is_report else "-"
+    if url.startswith(TEXT_REPORT_PREFIX):
+        return f"Nguồn: {where} — nội dung dán vào, không có địa chỉ"
+    return f"Nguồn: {where}  {url}"
+
+
+def _status_line(r: EntryRow, now: datetime) -> str:
+    """"Trạng thái: …"; a lapsed claim is said to be one (anyone may take the entry), not shown as still held."""
+    if r.claim_lapsed(now):
+        return (f"Trạng thái: hết hạn giữ ({printable(r.claimant or '')} nhận, hết hạn lúc {hhmm(r.claim_expires_at)}; "
+                "ai cũng nhận được)")
+    return (f"Trạng thái: {STATUS_VI.get(r.status, r.status)}"
+            + (f", {printable(r.claimant or '')} giữ đến {hhmm(r.claim_expires_at)}" if r.status == "claimed" else ""))
+
+
 def format_detail(d: EntryDetail, *, color: bool = False, max_chars: int = 0,
                   copies: Mapping[int, int] | None = None) -> str:
     """`copies`: the copies' queue numbers by item id (`copy_entries`)."""
     r, item, p = d.row, d.item, printable
     lines = [f"Mục #{r.id} — {category_vi(r.top_category)} ({r.top_category} {r.top_score:.2f})"
              + ("  [NGƯỜI DÂN PHẢN ÁNH]" if r.is_report else ""),
-             f"Trạng thái: {STATUS_VI.get(r.status, r.status)}"
-             + (f", {p(r.claimant or '')} giữ đến {hhmm(r.claim_expires_at)}" if r.status == "claimed" else "")
-             + (f", kết luận: {verdict_vi(r.verdict)}" if r.verdict else "")
+             _status_line(r, datetime.now(UTC))
+             + (f", kết luận: {verdict_vi(r.verdict)}" + _decided_by(d) if r.verdict else "")
              + f"; phiên bản {r.version}; ưu tiên {row_priority(r)}; vào hàng chờ {age(r.created_at)} trước",
-             p(f"Nguồn: {item.source.name if item.source else (r.source or '-')}  {item.url}"),
+             p(_source_line(item.source.name if item.source else r.source, item.url, r.is_report)),
              f"Thu thập: {hhmm(item.fetched_at)}" + (f"; đăng: {hhmm(item.published_at, day_if_midnight=True)}" if item.published_at else "")
              + p((f"; tác giả: {item.author}" if item.author else "")
                  + (f"; địa bàn: {', '.join(map(str, item.locality))}" if item.locality else "")),
              ""]
     evidence = list(d.score.evidence) if d.score is not None else []
-    if item.title and not _headline_is_first_line(item.title, item.text):
-        lines.append(p(item.title).upper())
-    body = item.text if not max_chars or len(item.text) <= max_chars else item.text[:max_chars] + " …"
     marked = [ev for ev in evidence if ev.get("kind") != "locality"]  # place names are context, not grounds
-    lines += [highlight(body, marked, color=color), ""]
+    if item.title and not _headline_is_first_line(item.title, item.text):
+        # headline evidence indexes the headline: marked there, and not at some other place in the body
+        in_title = [ev for ev in marked if str(ev.get("detail") or "").startswith(TITLE_DETAIL)]
+        lines.append(highlight(item.title.upper(), in_title, color=color))
+        marked = [ev for ev in marked if not str(ev.get("detail") or "").startswith(TITLE_DETAIL)]
+    body, cut = item.text, ""
+    if max_chars and len(body) > max_chars:  # the interactive loop: say what was left out and where to read it
+        body = body[:max_chars] + " …"
+        cut = f"\n(đã cắt bớt: còn {len(item.text) - max_chars} ký tự; xem toàn văn: canhgac show {r.id})"
+    lines += [highlight(body, marked, color=color) + cut, ""]
     if d.score is not None:
         ranked = sorted(d.score.scores.items(), key=lambda kv: -float(kv[1]))
         lines.append(f"Điểm (mô hình {d.score.model_version}): "
@@ -137,9 +194,9 @@ def format_detail(d: EntryDetail, *, color: bool = False, max_chars: int = 0,
         lines.append("Căn cứ:")
         for ev in evidence[:12]:
             kind = str(ev.get("kind") or "")
-            detail = f" — {ev['detail']}" if ev.get("detail") else ""
+            detail = f" — {_detail_vi(str(ev['detail']))}" if ev.get("detail") else ""
             weight = f" ({float(ev['weight']):+.2f})" if isinstance(ev.get("weight"), int | float) else ""
-            quoted = f": «{ev['text']}»" if ev.get("text") else ""  # source/coverage signals quote no text
+            quoted = f": «{_tokens_vi(str(ev['text']))}»" if ev.get("text") else ""  # source/coverage: no text
             lines.append(p(f"  • [{ev.get('category') or '-'}] {_KIND_VI.get(kind, kind)}{quoted}{weight}{detail}"))
     if d.reporters:
         lines.append(f"Người dân phản ánh ({len(d.reporters)}):")
@@ -153,15 +210,18 @@ def format_detail(d: EntryDetail, *, color: bool = False, max_chars: int = 0,
             lines.append(p(f"  • {hhmm(page.at)} {page.source or '-'} {page.url} ({match_vi(page.match, page.similarity)})"))
     joined = {page.item_id for page in d.joined}
     if d.copies or d.cluster_size > 1:
-        lines.append(f"Bản sao của tin này: {d.cluster_size} bản (#: số trong hàng chờ)")
+        total = max(d.cluster_size, len(d.copies) + 1)  # the cluster's size counts this entry too
+        lines.append(f"Bản sao của tin này: {total} bản — mục này và {total - 1} bản khác (#: số trong hàng chờ)")
         for c in d.copies:
             label = "(gộp vào mục này)" if c.item_id in joined else copy_label(c.item_id, copies or {})
             lines.append(p(f"  • {label} {c.source or '-'} {hhmm(c.fetched_at)} {c.url}"))
+        if total - 1 > len(d.copies):  # the list stops at the first 20 (review.listing.entry_detail)
+            lines.append(f"  … và {total - 1 - len(d.copies)} bản khác")
     if d.decisions:
         lines.append("Lịch sử quyết định:")
         for dec in d.decisions:
             line = (f"  • {hhmm(dec.created_at)} {dec.moderator}: {verdict_vi(dec.verdict)}"
-                    f" ({dec.category or '-'})" + (" [hàng loạt]" if dec.bulk else "")
+                    f" ({short_category_vi(dec.category)})" + (" [hàng loạt]" if dec.bulk else "")
                     + (f" — {dec.note}" if dec.note else ""))
             if dec.undone_at is not None:
                 line += f"  ↩ hoàn tác bởi {dec.undone_by} lúc {hhmm(dec.undone_at)}: {dec.undo_reason}"

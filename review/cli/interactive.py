@@ -19,7 +19,7 @@ from classifier.categories import CATEGORIES, POSITIVE
 from review.cli.context import Context
 from review.cli.entryview import copy_entries, format_detail
 from review.errors import ConflictError, NotFound, UsageError
-from review.filters import EntryFilter
+from review.filters import EntryFilter, check_category
 from review.vi import hhmm, verdict_vi
 
 HARM_VERDICTS = ("violation", "escalate")
@@ -81,6 +81,8 @@ def run(ctx: Context, flt: EntryFilter, stdin: TextIO | None = None) -> int:
     done: list[tuple[int, int]] = []  # (entry, decision) decided in this session, for [u]
     current: int | None = None
     redo: int | None = None  # an entry just undone: show it again first
+    kept_note: str | None = None  # the note typed for an entry shown again after a refused write
+    kept_note_for: int | None = None
 
     def say(text: str) -> None:
         ctx.out.write(text + "\n")
@@ -99,15 +101,21 @@ def run(ctx: Context, flt: EntryFilter, stdin: TextIO | None = None) -> int:
             if claim is None:
                 got = store.claim_next(me, minutes, flt, exclude=skipped)
                 if got is None:
-                    say(f"Hết mục chờ duyệt. Đã quyết định {len(done)} mục trong phiên này.")
+                    if skipped:  # the queue is not empty: what was put off is still waiting
+                        say(f"Đã xem hết các mục trong phiên này. Đã quyết định {len(done)} mục; {len(skipped)} mục "
+                            "để sau vẫn trong hàng chờ (chạy lại `canhgac review` để xem lại).")
+                    else:
+                        say(f"Hết mục chờ duyệt. Đã quyết định {len(done)} mục trong phiên này.")
                     return 0
                 claim = got
             current, version = claim.entry_id, claim.version
+            note, kept_note = (kept_note if kept_note and kept_note_for == current else None), None
             say("\n" + "=" * 72)
             detail = store.entry_detail(current)
             say(format_detail(detail, color=color, max_chars=3000, copies=copy_entries(store, detail)))
+            if note:
+                say(f"Ghi chú đã nhập vẫn được giữ cho mục này: {note}")
             say(f"(giữ đến {hhmm(claim.expires_at)}) {HELP}")
-            note: str | None = None
             while True:
                 ctx.out.write("> ")
                 ctx.out.flush()
@@ -126,10 +134,15 @@ def run(ctx: Context, flt: EntryFilter, stdin: TextIO | None = None) -> int:
                         # the entry's own category would make a "positive violation": ask for the harm
                         ctx.out.write(f"Mục này được gắn nhóm {POSITIVE}; nhóm vi phạm ({', '.join(HARMS)}): ")
                         ctx.out.flush()
-                        category = keys.line().strip().lower() or None
+                        typed = keys.line().strip()
+                        try:  # as --category reads it: any case; a typo or a Vietnamese name names the one meant
+                            category = check_category(typed) if typed else None
+                        except UsageError as exc:
+                            say(f"Chưa ghi: {exc}. Nội dung đáng tôn vinh thì bấm [t].")
+                            continue
                         if category not in HARMS:
-                            say("Chưa ghi: cần một nhóm vi phạm" + (f" (không có nhóm {category!r})" if category else "")
-                                + ". Nội dung đáng tôn vinh thì bấm [t].")
+                            say("Chưa ghi: cần một nhóm vi phạm" + (f" ({category} không phải nhóm vi phạm)" if category
+                                                                     else "") + ". Nội dung đáng tôn vinh thì bấm [t].")
                             continue
                     try:
                         with interrupts_deferred():
@@ -141,6 +154,7 @@ def run(ctx: Context, flt: EntryFilter, stdin: TextIO | None = None) -> int:
                         # changed since shown (re-scored, a report joined): still mine, shown again as it is now;
                         # decided by someone else (my claim had lapsed): not mine, the claim below says so
                         say(f"Không ghi được: {exc}")
+                        kept_note, kept_note_for = note, current  # the note is about this entry: not lost
                         current, redo = None, current
                         break
                     except UsageError as exc:  # nothing written; the entry stays claimed, choose again

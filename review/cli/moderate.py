@@ -34,9 +34,11 @@ ENTRY_ID_MAX = 2**31 - 1
 
 def entry_id(value: str) -> int:
     """A queue number as typed (`show 60000000000`): beyond what an id can be, no query is made (the database would
-    refuse the number with a traceback rather than find no entry)."""
+    refuse the number with a traceback rather than find no entry). "#12", as every screen writes it, is 12."""
+    digits = value.strip()
+    digits = digits[1:] if digits.startswith("#") else digits
     try:
-        number = int(value)
+        number = int(digits) if digits.isdigit() else int(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"không phải số nguyên: {value!r}") from None
     if not 1 <= number <= ENTRY_ID_MAX:
@@ -59,19 +61,29 @@ def register(sub: Any) -> None:
     p.add_argument("--json", action="store_true", help="xuất dạng JSON cho máy đọc")
     p.set_defaults(handler=cmd_show)
 
-    p = sub.add_parser("claim", help="nhận xử lý một mục (hoặc mục kế tiếp) để người khác không quyết định trùng")
+    p = sub.add_parser("claim", help="nhận xử lý một mục (hoặc mục kế tiếp) để người khác không quyết định trùng",
+                       description="Nhận một mục để xem và quyết định; trong thời gian giữ ([review] claim_minutes "
+                                   "phút) người khác không nhận hay quyết định được mục đó. Hết thời gian mà chưa "
+                                   "quyết định thì ai cũng nhận được. Nhận lại mục mình đang giữ là gia hạn.")
     p.add_argument("id", type=entry_id, nargs="?", help="mã mục")
     p.add_argument("--next", action="store_true", help="nhận mục ưu tiên cao nhất còn nhận được")
     p.add_argument("--category", help="dùng với --next: chỉ các mục bị gắn cờ nhóm này")
     _acting_as(p)
     p.set_defaults(handler=cmd_claim)
 
-    p = sub.add_parser("release", help="trả mục đang nhận (chưa quyết định) về hàng chờ")
+    p = sub.add_parser("release", help="trả mục đang nhận (chưa quyết định) về hàng chờ",
+                       description="Trả mục mình đang giữ về hàng chờ, chưa quyết định, để người khác nhận được "
+                                   "ngay (không phải chờ hết thời gian giữ). Việc trả mục được ghi nhật ký.")
     p.add_argument("id", type=entry_id, help="mã mục")
     _acting_as(p)
     p.set_defaults(handler=cmd_release)
 
-    p = sub.add_parser("decide", help="ghi kết luận cho một mục")
+    p = sub.add_parser("decide", help="ghi kết luận cho một mục",
+                       description="Ghi kết luận cho một mục (chưa nhận thì nhận luôn): violation (vi phạm), "
+                                   "dismiss (bỏ qua, không vi phạm), escalate (chuyển cơ quan chức năng, cần "
+                                   "--note: chuyển cho ai, vì sao), commend (tôn vinh, chỉ với nhóm positive). "
+                                   "--category sửa lại nhóm. Mục đang do người khác giữ, hoặc đã có quyết định, "
+                                   "thì không ghi được; sửa quyết định bằng `canhgac undo`.")
     p.add_argument("id", type=entry_id, help="mã mục")
     p.add_argument("--verdict", required=True, choices=VERDICTS,
                    help="kết luận: violation (vi phạm), dismiss (bỏ qua), escalate (chuyển cơ quan chức năng), "
@@ -83,13 +95,20 @@ def register(sub: Any) -> None:
     _acting_as(p)
     p.set_defaults(handler=cmd_decide)
 
-    p = sub.add_parser("undo", help="hoàn tác quyết định gần nhất của một mục (lịch sử vẫn giữ cả hai)")
+    p = sub.add_parser("undo", help="hoàn tác quyết định gần nhất của một mục (lịch sử vẫn giữ cả hai)",
+                       description="Hoàn tác quyết định gần nhất của một mục (của mình hay của cán bộ khác), cần "
+                                   "--reason; mục trở lại hàng chờ. Quyết định cũ vẫn nằm trong lịch sử của mục "
+                                   "(`canhgac show`) và nhật ký kiểm toán.")
     p.add_argument("id", type=entry_id, help="mã mục")
     p.add_argument("--reason", required=True, help="lý do hoàn tác")
     _acting_as(p)
     p.set_defaults(handler=cmd_undo)
 
-    p = sub.add_parser("bulk", help="một kết luận cho nhiều mục (chỉ chạy thử nếu không có --yes)")
+    p = sub.add_parser("bulk", help="một kết luận cho nhiều mục (chỉ chạy thử nếu không có --yes)",
+                       description="Một kết luận cho nhiều mục chọn theo --where. Không có --yes thì chỉ chạy thử: "
+                                   "liệt kê các mục sẽ được ghi và in mã xác nhận; chạy lại với --yes --confirm "
+                                   "MÃ để ghi đúng các mục đó. Mục người khác đang giữ không bị động đến; [PA] là "
+                                   "phản ánh của người dân (loại ra bằng report=no).")
     p.add_argument("--verdict", required=True, choices=VERDICTS, help="kết luận ghi cho các mục")
     p.add_argument("--where", required=True, metavar="FILTERS",
                    help="điều kiện chọn mục, ví dụ 'category=offensive source=fb score<0.6 since=7d report=no'")
@@ -104,7 +123,13 @@ def register(sub: Any) -> None:
     _acting_as(p)
     p.set_defaults(handler=cmd_bulk)
 
-    p = sub.add_parser("review", help="duyệt lần lượt từng mục ngay trên màn hình")
+    p = sub.add_parser("review", help="duyệt lần lượt từng mục ngay trên màn hình",
+                       description="Duyệt lần lượt: mỗi mục ưu tiên cao nhất được nhận cho bạn và hiện ra; bấm một "
+                                   "phím: [v] vi phạm, [b] bỏ qua, [e] chuyển cơ quan chức năng (hỏi ghi chú), [t] "
+                                   "tôn vinh, [s] để sau (trả mục về hàng chờ), [n] ghi chú cho quyết định sắp "
+                                   "tới, [u] hoàn tác quyết định trước của bạn, [q] thoát. Mỗi quyết định được ghi "
+                                   "ngay khi bấm; Ctrl-C dừng mà không mất quyết định nào, mục đang xem được trả "
+                                   "về hàng chờ.")
     p.add_argument("--category", help="chỉ các mục bị gắn cờ nhóm này")
     _acting_as(p)
     p.set_defaults(handler=cmd_review)
@@ -155,8 +180,14 @@ def cmd_claim(args: argparse.Namespace, ctx: Context) -> int:
 def cmd_release(args: argparse.Namespace, ctx: Context) -> int:
     me = ctx.moderator()
     if not ctx.store.release(args.id, me):  # audited by the store when it happens
-        ctx.store.entry_detail(args.id)  # NotFound when there is no such entry
-        raise ConflictError(f"mục #{args.id} không do {me} giữ nên không trả lại được")
+        row = ctx.store.entry_detail(args.id).row  # NotFound when there is no such entry
+        if row.status == "decided":  # e.g. my claim lapsed and a colleague decided it
+            now = f"đã được {row.claimant or 'người khác'} quyết định ({verdict_vi(row.verdict)})"
+        elif row.status == "claimed":
+            now = f"đang do {row.claimant} giữ (đến {hhmm(row.claim_expires_at)})"
+        else:
+            now = "chưa ai nhận, vẫn trong hàng chờ"
+        raise ConflictError(f"mục #{args.id} không do {me} giữ nên không trả lại được: mục {now}")
     ctx.print(f"{me} đã trả mục #{args.id} về hàng chờ.")
     return 0
 
@@ -198,16 +229,20 @@ def cmd_bulk(args: argparse.Namespace, ctx: Context) -> int:
         ctx.print(unknown)
     if not res.applied:
         ctx.print(f"CHẠY THỬ: {len(res.entry_ids)} mục sẽ được ghi «{what}».")
-        shown = ctx.store.entries_by_id(res.entry_ids[:30])
+        selected = ctx.store.entries_by_id(res.entry_ids)
+        shown = selected[:30]
         if shown:
             ctx.print(render(["mã", "nhóm (điểm)", "ghi vào nhóm", "nguồn", "tuổi", "dòng đầu"],
-                             [(r.id, flags_text(r),
+                             [(r.id, flags_text(r) + (" [PA]" if r.is_report else ""),
                                short_category_vi(recorded_category(args.verdict, category, flt.category,
                                                                    r.top_category)),
                                r.source or "-", age(r.created_at), r.title) for r in shown],
                              width=terminal_width(ctx.out)))
             if len(res.entry_ids) > len(shown):
                 ctx.print(f"… và {len(res.entry_ids) - len(shown)} mục khác")
+        reports = sum(1 for r in selected if r.is_report)
+        if reports:  # a person asked the office to look at these: never swept away unnoticed
+            ctx.print(f"Lưu ý: {reports} mục là phản ánh của người dân ([PA]); để loại ra, thêm report=no vào --where.")
         ctx.print(f"Chưa thay đổi gì. Mã xác nhận: {res.code}. Để thực hiện đúng các mục trên, chạy lại với "
                   f"--yes --confirm {res.code}")
         return 0

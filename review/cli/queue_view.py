@@ -29,13 +29,15 @@ def row_json(r: EntryRow, now: datetime) -> dict[str, Any]:
             "top_category": r.top_category, "top_score": r.top_score, "flags": r.flags, "source": r.source,
             "is_report": r.is_report, "claimant": r.claimant,
             "claim_expires_at": r.claim_expires_at.isoformat() if r.claim_expires_at else None,
+            "claim_lapsed": r.claim_lapsed(now),
             "verdict": r.verdict, "version": r.version, "created_at": r.created_at.isoformat(), "title": r.title}
 
 
 def cmd_queue(args: argparse.Namespace, ctx: Context) -> int:
     if not 1 <= args.limit <= 10000:
         raise UsageError("--limit phải trong khoảng 1..10000")
-    rows = ctx.store.list_entries(filter_from(args), sort=args.sort, limit=args.limit)
+    flt = filter_from(args)
+    rows = ctx.store.list_entries(flt, sort=args.sort, limit=args.limit)
     now = datetime.now(UTC)
     unknown = unknown_source(ctx, args.source)
     if args.json:
@@ -43,16 +45,33 @@ def cmd_queue(args: argparse.Namespace, ctx: Context) -> int:
             ctx.err.write(unknown + "\n")  # stdout stays the JSON list (empty) for scripts
         ctx.print(json_text([row_json(r, now) for r in rows]))
         return 0
+    lapsed = _lapsed_note(ctx, flt)
     if not rows:
         ctx.print(unknown or "Không có mục nào phù hợp.")
+        if lapsed and not unknown:
+            ctx.print(lapsed)
         return 0
     table = [(r.id, row_priority(r, now), flags_text(r) + (" [PA]" if r.is_report else ""),
-              short_category_vi(r.top_category), r.source or "-", age(r.created_at, now), _state(r), r.title)
+              short_category_vi(r.top_category), r.source or "-", age(r.created_at, now), _state(r, now), r.title)
              for r in rows]
     ctx.print(render(["mã", "ưu tiên", "nhóm (điểm)", "nhóm chính", "nguồn", "tuổi", "trạng thái", "dòng đầu"],
                      table, width=terminal_width(ctx.out)))
     ctx.print(f"{len(rows)} mục. [PA] = người dân phản ánh. Xem chi tiết: canhgac show MÃ")
+    if lapsed:
+        ctx.print(lapsed)
     return 0
+
+
+def _lapsed_note(ctx: Context, flt: EntryFilter) -> str | None:
+    """The default list is the open entries; a claim that ran out (its holder away, no daemon to give it back)
+    leaves an entry anyone may take that the list does not show: say how many and where they are."""
+    if flt.status is not None:
+        return None
+    n = ctx.store.count_lapsed_claims(flt)
+    if not n:
+        return None
+    return (f"Ngoài ra {n} mục đã hết hạn giữ (người nhận chưa quyết định), ai cũng nhận được: "
+            "xem `canhgac queue --status claimed`.")
 
 
 def known_sources(ctx: Context, wanted: str | None = None) -> list[str]:
@@ -86,7 +105,9 @@ def unknown_source(ctx: Context, source: str | None) -> str | None:
             + (f"các nguồn đã biết: {', '.join(known)}" if known else "chưa có nguồn nào") + ").")
 
 
-def _state(r: EntryRow) -> str:
+def _state(r: EntryRow, now: datetime) -> str:
+    if r.claim_lapsed(now):
+        return f"hết hạn giữ ({r.claimant})"
     if r.status == "claimed":
         return f"{r.claimant} đến {hhmm(r.claim_expires_at)}"
     if r.status == "decided":
