@@ -60,7 +60,15 @@ _LOGIN_WORDS = frozenset("""
     log login in sign signin up password forgot forgotten account accounts create new address or phone number mobile
     username you must to continue see more on not now join and the of a your
     facebook instagram threads tiktok linkedin zalo twitter x meta
+    quét mã qr bằng ứng dụng scan code app
 """.split())
+# A login wall's own sentence ("Bạn phải đăng nhập để tiếp tục", "Đăng nhập để xem", "Log in to continue"): with a
+# password field, a sign the page is a login wall; Zalo's wall has none (it asks to scan a QR code), only this
+_WALL_PHRASE = re.compile(r"(đăng nhập|log ?in|sign ?in)\s+(để|to)\s+(tiếp tục|xem|continue|see|view)"
+                          r"|(bạn|you)\s+(phải|cần|must|need to)\s+(đăng nhập|log ?in|sign ?in)", re.IGNORECASE)
+# what separates the entries of a footer's link list written as text ("Giới thiệu · Trợ giúp · Điều khoản")
+_LIST_SEPARATOR = re.compile(r"\s*[·•|‧]\s*")
+_TAG = re.compile(r"<[^>]*>")
 #: a social network's page with a password field (its logged-out login bar) and fewer words than this beyond the
 #: login form's is a login wall; a public post shown under the bar ("Tuyển CTV việc nhẹ lương cao…") has more
 LOGIN_CONTENT_WORDS = 6
@@ -159,7 +167,8 @@ def fetch(url: str, cfg: CrawlerConfig, *, allowed_hosts: frozenset[str] | None 
         with opener.open(request, timeout=cfg.download_timeout_s) as resp:
             body = resp.read(limit + 1)
             if len(body) > limit:
-                raise FetchError(f"{url}: trang lớn hơn {cfg.download_maxsize_mb} MB")
+                raise FetchError(f"{url}: trang lớn hơn giới hạn tải về ({cfg.download_maxsize_mb} MB, [crawler] download_maxsize_mb); "
+                                 f"{PASTE_INSTEAD}")
             return body, resp.headers.get("Content-Type", ""), resp.geturl()
     except PrivateAddressError as exc:  # checked before a proxy: not wrapped by urllib
         raise _refused(url, exc) from None
@@ -238,7 +247,9 @@ _FILE_SIGNATURES = ((b"%PDF-", "tệp PDF"), (b"\x89PNG\r\n\x1a\n", "ảnh"), (b
 def check_not_login_wall(url: str, final: str, body: bytes, text: str) -> None:
     """FetchError when a social network showed its login form instead of the reported post: the page came from
     one of `SOCIAL_NETWORKS` and is a login address (a redirect to /login, /checkpoint, /authwall ...) or has a
-    password field and its `text` says little beyond the login form's words (`LOGIN_CONTENT_WORDS`): Facebook
+    password field or a wall's sentence ("Đăng nhập để tiếp tục": Zalo's wall is a QR code, no password) and its
+    `text`, without the footer's link lists (`without_link_lists`), says little beyond the login form's words
+    (`LOGIN_CONTENT_WORDS`): Facebook
     shows a public post under a login bar, and a short post there is the reported content. Stored, a login wall
     would be one "Facebook" entry per post, whatever the post said. Any other site's login form is kept: a page
     imitating a bank's login is the very content citizens report."""
@@ -246,12 +257,41 @@ def check_not_login_wall(url: str, final: str, body: bytes, text: str) -> None:
     if not any(host == name or host.endswith("." + name) for name in SOCIAL_NETWORKS):
         return
     login_address = bool(_LOGIN_PATH.search(urlsplit(final).path))
-    login_form = (bool(_PASSWORD_FIELD.search(body)) and len(text.strip()) < LOGIN_TEXT_MAX
-                  and content_words(text) < LOGIN_CONTENT_WORDS)
+    html = body.decode("utf-8", "replace")  # the social networks listed serve UTF-8
+    said = " ".join(_TAG.sub(" ", html).split())
+    post = without_link_lists(text, html)  # the footer's languages and links under a wall are not its content
+    login_form = ((bool(_PASSWORD_FIELD.search(body)) or bool(_WALL_PHRASE.search(said)))
+                  and len(post.strip()) < LOGIN_TEXT_MAX and content_words(post) < LOGIN_CONTENT_WORDS)
     if login_address or login_form:
         where = f" (chuyển tới {final})" if final != url else ""
         raise FetchError(f"{url}: trang yêu cầu đăng nhập{where}, canhgac không xem được nội dung bị phản ánh; "
                          f"{PASTE_INSTEAD}")
+
+
+def without_link_lists(text: str, html: str) -> str:
+    """`text` without its lines that are lists of links: a line made only of the texts of the page's links and
+    buttons ("Tiếng Việt", "Trợ giúp", "Tạo Trang"), or of three or more short entries written with separators
+    ("Giới thiệu · Trợ giúp · Quyền riêng tư"), as a social network's footer is. A line of a post keeps its linked
+    words: it has words of its own around them."""
+    from parsel import Selector
+
+    try:
+        sel = Selector(text=html) if html.strip() else None
+    except ValueError:  # not parseable as HTML at all: nothing is a link
+        sel = None
+    links: set[str] = set()
+    if sel is not None:
+        links = {" ".join(t.split()).lower() for t in sel.xpath("//a | //button").xpath("string()").getall()}
+    links.discard("")
+    kept = []
+    for line in text.splitlines():
+        folded = " ".join(line.split()).lower()
+        entries = [e for e in _LIST_SEPARATOR.split(folded) if e]
+        listed = len(entries) >= 3 and all(len(e.split()) <= 4 for e in entries)
+        if folded and (folded in links or listed):
+            continue
+        kept.append(line)
+    return "\n".join(kept)
 
 
 def content_words(text: str) -> int:

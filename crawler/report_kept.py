@@ -38,8 +38,8 @@ def keeping_text(text: str, *, url: str | None, note: str | None, reporter: str 
                  config: str | None = None, acting_as: str | None = None) -> Iterator[None]:
     """Run the filing; on any failure keep `text` in a file and say so: a CanhgacError gets the file and the
     command appended to its message (its class and exit code unchanged); anything else (Ctrl-C, a bug) is told on
-    stderr before it goes on. `config` (an absolute path) and `acting_as` (`--as`) go into that command, so that it
-    files into the same database as the same officer. Nested in another `keeping_text` (of the same text), it
+    stderr before it goes on. `config` (an absolute path) and `acting_as` (`--as`; without it, CANHGAC_MODERATOR) go
+    into that command, so that it files into the same database as the same officer. Nested in another `keeping_text` (of the same text), it
     leaves that to the outer one."""
     if _KEEPING.get():
         yield
@@ -73,6 +73,9 @@ def _kept_message(text: str, *, url: str | None, note: str | None, reporter: str
         reason = reason_vi(exc) if isinstance(exc, OSError) else f"{type(exc).__name__}: {exc}"
         return f"Phản ánh CHƯA được ghi, và không lưu được nội dung vào tệp ({reason}): hãy giữ lại nội dung"
     try:
+        # the officer named by CANHGAC_MODERATOR (in their profile, or set for that one command) is named with
+        # --as: the command may be run where the variable is not set, and must file as the same person
+        acting_as = acting_as or os.environ.get("CANHGAC_MODERATOR", "").strip() or None
         command = ["canhgac", *(["--config", config] if config else []),
                    *(["--as", acting_as] if acting_as else []),
                    "report", *([url] if url else []), "--text-file", str(path)]

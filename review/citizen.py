@@ -5,11 +5,12 @@ moderators would decide the same text twice, maybe differently. `file_report` de
 transaction what a scored report becomes:
 
 * it matches an item (same canonical URL, same visible text or the same downloaded bytes; a pasted
-  text without a URL: the same content anywhere, see `review.report_match`) whose entry is still undecided
-  (open or claimed): that entry is marked as a citizen report (`is_report`, +15 priority once, version
-  bumped) and the report is recorded in the audit log (action `report`: reporter, note, URL, when it was
-  received, how it matched; a report that waited for a model was received when it was stored, not when a
-  later crawl filed it). No item or entry is added;
+  text without a URL: the same content anywhere, see `review.report_match`; a short link that led elsewhere:
+  an earlier report of the same short link, `SHORT_LINK`) whose entry is still undecided (open or claimed):
+  that entry is marked as a citizen report (`is_report`, +15 priority once, version bumped) and the report is
+  recorded in the audit log (action `report`: reporter, note, URL and the link the citizen sent when it led
+  there, when it was received, how it matched; a report that waited for a model was received when it was
+  stored, not when a later crawl filed it). No item or entry is added;
 * it matches an item whose entry is already decided: nothing changes but the audit row; the reporter is
   told the entry's number and verdict. A page whose text changed since is not a match: it is stored as
   a new revision and gets an entry of its own;
@@ -55,8 +56,10 @@ from review.report_joins import (
 from review.report_match import (
     NEAR_COPY,
     REPORT_KIND,
+    SAME_LINK,
     SAME_PAGE,
     SAME_TEXT,
+    SHORT_LINK,
     TEXT_REPORT_PREFIX,
     minhash_similarity,
     same_content,
@@ -68,8 +71,8 @@ if TYPE_CHECKING:
     from review.scoring import ScoredItem
     from review.store import Store
 
-__all__ = ["ALREADY_DECIDED", "CRAWL_ACTOR", "CRAWL_JOIN", "JOINED", "NEAR_COPY", "NEW", "REPORT_KIND", "SAME_PAGE",
-           "SAME_TEXT", "TEXT_REPORT_PREFIX", "CrawledPage", "FiledReport", "ReportJoin", "file_report",
+__all__ = ["ALREADY_DECIDED", "CRAWL_ACTOR", "CRAWL_JOIN", "JOINED", "NEAR_COPY", "NEW", "REPORT_KIND", "SAME_LINK",
+           "SAME_PAGE", "SAME_TEXT", "SHORT_LINK", "TEXT_REPORT_PREFIX", "CrawledPage", "FiledReport", "ReportJoin", "file_report",
            "record_joins", "reported_entries"]
 
 _CANDIDATES = 50
@@ -107,8 +110,11 @@ def _file_report(store: Store, s: Session, report: ScoredItem, actor: str, offic
     new = report.item
     if new.canonical_url.startswith(TEXT_REPORT_PREFIX):
         lock_text_reports(s.connection())  # no crawl stores a page until this report is committed
-    lock_pages(s.connection(), [new.canonical_url])  # the lock a crawl of this page takes too
-    found = _matching_entry(s, new.canonical_url, new.title, new.text, new.raw_hash, new.band_keys, new.minhash)
+    link = new.extra.get(SHORT_LINK) if isinstance(new.extra.get(SHORT_LINK), str) else None
+    # the lock a crawl of this page takes too; and the short link's: two reports of it leading to two pages
+    lock_pages(s.connection(), [new.canonical_url, *([link] if link else [])])
+    found = _matching_entry(s, new.canonical_url, new.title, new.text, new.raw_hash, new.band_keys, new.minhash,
+                            link)
     if found is None:
         [res] = store._add_scored_items(s, [report], office_locality)
         entry_id = s.scalar(select(ReviewEntry.id).where(ReviewEntry.item_id == res.item_id))
@@ -126,6 +132,8 @@ def _file_report(store: Store, s: Session, report: ScoredItem, actor: str, offic
     details: dict[str, Any] = {"item_id": entry.item_id, "url": new.url, "reporter": new.extra.get("reporter"),
                                "note": new.extra.get("note"), "report_hash": new.content_hash,
                                "received_at": received.isoformat(timespec="seconds"), "match": match}
+    if new.extra.get("reported_url"):  # the link the citizen sent, when it led to `url`
+        details["reported_url"] = new.extra["reported_url"]
     if similarity is not None:
         details["similarity"] = round(similarity, 3)
     repeated = _already_recorded(s, entry.id, new.content_hash)
@@ -148,7 +156,7 @@ def _file_report(store: Store, s: Session, report: ScoredItem, actor: str, offic
 
 
 def _matching_entry(s: Session, canonical_url: str, title: str, body: str, raw_hash: str | None,
-                    band_keys: Sequence[str], minhash: bytes | None = None
+                    band_keys: Sequence[str], minhash: bytes | None = None, short_link: str | None = None
                     ) -> tuple[ReviewEntry, str, float | None] | None:
     """The review entry of an item with the same content, how it matched and (a near copy) the estimated
     similarity: an undecided one first (the same content before a near copy, then the most similar, then
@@ -174,6 +182,12 @@ def _matching_entry(s: Session, canonical_url: str, title: str, body: str, raw_h
                     how[iid] = (1, 1.0, SAME_TEXT)
                 elif (sim := minhash_similarity(minhash, sig)) is not None and sim >= CLUSTER_THRESHOLD:
                     how[iid] = (0, sim, NEAR_COPY)
+    if short_link:
+        # a report of the same short link that led to another page (a scam link rotating its landing pages):
+        # like a near copy, it joins only an undecided entry
+        for iid in s.scalars(select(Item.id).where(Item.kind == REPORT_KIND,
+                                                   Item.extra[SHORT_LINK].as_string() == short_link)):
+            how.setdefault(iid, (0, 1.0, SAME_LINK))
     if not how:
         return None
     q = select(ReviewEntry).where(ReviewEntry.item_id.in_(list(how))).order_by(ReviewEntry.id.desc())
@@ -187,7 +201,7 @@ def _matching_entry(s: Session, canonical_url: str, title: str, body: str, raw_h
         return None
     best = (undecided or decided)[0]
     exact, sim, match = how[best.item_id]
-    return best, match, None if exact else sim
+    return best, match, None if exact or match == SAME_LINK else sim
 
 def _stored_report_at(s: Session, canonical_url: str, report_hash: str) -> datetime | None:
     """When this very report was received, if it was stored before being filed: a report that waited for a model

@@ -33,8 +33,11 @@ import numpy as np
 
 TEXT_REPORT_PREFIX = "report:text/"  # canonical URL of a report pasted without a URL
 REPORT_KIND = "report"  # Item.kind of a citizen report
-# how a page and a report were found to be the same content (audit `match`)
-SAME_PAGE, SAME_TEXT, NEAR_COPY = "same_page", "same_text", "near_copy"
+# how a page and a report were found to be the same content (audit `match`); SAME_LINK: two reports of one short
+# link (`SHORT_LINK`) that led to different pages
+SAME_PAGE, SAME_TEXT, NEAR_COPY, SAME_LINK = "same_page", "same_text", "near_copy", "same_link"
+#: Item.extra of a report whose link led to another site (a shortener's): that link, canonical
+SHORT_LINK = "short_link"
 
 
 def folded(text: str) -> str:

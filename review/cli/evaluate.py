@@ -2,7 +2,8 @@
 
 The report itself is computed by `classifier.train.evaluate`; this module reads the data, refuses what the
 model cannot read (--meta-column for a model without shape) and prints the report as Vietnamese tables
-(or JSON with --json).
+(or JSON with --json). Without --model it evaluates the model that scores the office's pages (`model_in_use`):
+what an officer asking "how good is our model on this data?" means, also after a retrain was activated.
 """
 
 from __future__ import annotations
@@ -10,11 +11,17 @@ from __future__ import annotations
 import argparse
 import json
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from review.cli.classify import check_meta, load_scorer
 from review.cli.context import Context
-from review.errors import UsageError
+from review.errors import CanhgacError, UsageError
+
+#: `canhgac evaluate --model`'s help (registered in `review.cli.model`): what is evaluated when it is not given
+MODEL_HELP = ("tệp mô hình (mặc định: mô hình đang dùng để chấm điểm — mô hình đã đưa vào sử dụng bằng "
+              "`canhgac train --from-decisions --activate`, không có thì [classifier] model trong tệp cấu hình, "
+              "không có nữa thì mô hình kèm theo phần mềm)")
 
 _EVAL_METHOD_VI = {
     "exclusive": "mô hình một nhãn: nhãn dự đoán so với nhãn duy nhất của mỗi dòng (clean = không thuộc nhóm nào)",
@@ -38,11 +45,42 @@ def _read_meta(path: str, columns: list[str], scorer: Any, n: int) -> list[dict[
     return meta
 
 
+def model_in_use(ctx: Context) -> str | None:
+    """The model the office's pages are scored with, as the crawler picks it: the one activated by a retrain
+    (`review.learning`) when its file is there, else `[classifier] model`, else None (the bundled default). Without
+    a database (`canhgac init` not run yet) nothing was activated: the configured one. An activated model whose
+    file is gone is told on stderr, as the crawler logs it, and the one scoring instead is evaluated."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from review.models import Setting
+
+    configured = ctx.config.classifier.model or None
+    try:
+        with ctx.store.session() as s:
+            row = s.get(Setting, "active_model")
+            value = row.value if row is not None else None
+    except CanhgacError:  # no database yet, or one `canhgac init` has not upgraded: nothing activated in it
+        return configured
+    except SQLAlchemyError as exc:  # the database server is down: say which model is evaluated then
+        ctx.err.write(f"Lưu ý: không đọc được cơ sở dữ liệu để biết mô hình đang dùng ({type(exc).__name__}); "
+                      "đánh giá mô hình theo tệp cấu hình.\n")
+        return configured
+    path = value.get("path") if isinstance(value, dict) else None
+    if not path:
+        return configured
+    if Path(str(path)).is_file():
+        return str(path)
+    instead = f"mô hình {configured} ([classifier] model)" if configured else "mô hình kèm theo phần mềm"
+    ctx.err.write(f"Lưu ý: không còn tệp mô hình đã đưa vào sử dụng {path}; đánh giá {instead}, là mô hình đang "
+                  "chấm điểm thay cho nó.\n")
+    return configured
+
+
 def evaluate_cmd(args: argparse.Namespace, ctx: Context) -> int:
     from classifier.dataset import DataError, parse_label_map, read_labelled
     from classifier.train import EvaluationError, evaluate
 
-    scorer = load_scorer(ctx, args.model, None)
+    scorer = load_scorer(ctx, args.model or model_in_use(ctx), None)
     try:
         data = read_labelled(args.data, args.text_column, args.label_column, parse_label_map(args.label_map))
     except DataError as exc:
