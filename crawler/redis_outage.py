@@ -12,7 +12,7 @@ import logging
 import time
 from typing import NoReturn
 
-from redis.exceptions import RedisError
+from redis.exceptions import AuthenticationError, NoPermissionError, RedisError
 from scrapy import Spider
 from scrapy.crawler import Crawler
 from scrapy.exceptions import CloseSpider, DontCloseSpider
@@ -55,9 +55,8 @@ class RedisOutage:
     def _refuse(self, crawler: Crawler, exc: RedisError) -> None:
         """Redis unreachable as the worker starts: note it on the run; `spider_opened` closes the spider."""
         self.refused = True
-        crawl_context(crawler).error(f"không kết nối được Redis ([crawler] redis_url = "
-                                     f"{redis_url_shown(crawler.settings['REDIS_URL'])}): "
-                                     f"{str(exc)[:300].rstrip('. ')}; lượt này chưa thu thập trang nào")
+        crawl_context(crawler).error(f"{refusal(redis_url_shown(crawler.settings['REDIS_URL']), exc)}; "
+                                     "lượt này chưa thu thập trang nào")
 
     def spider_opened(self, spider: Spider) -> None:
         # closed here rather than in `open`: every other component (pipelines, the run's record) is open by now
@@ -101,6 +100,21 @@ class RedisOutage:
                                           "giây: dừng lượt này; các trang còn trong hàng đợi chung sẽ được thu thập "
                                           "ở lượt sau")
         raise CloseSpider(REDIS_LOST)
+
+
+def refusal(shown: str, exc: RedisError) -> str:
+    """Why a worker cannot use the Redis at `shown` (`[crawler] redis_url`, password hidden), for the officer:
+    a refused login and a user not allowed the Lua scripts told apart from Redis being out of reach."""
+    said = str(exc)[:300].rstrip(". ")
+    if isinstance(exc, AuthenticationError):
+        return (f"Redis từ chối đăng nhập với [crawler] redis_url = {shown}: sai tên người dùng hoặc mật khẩu, hoặc "
+                "Redis cần mật khẩu mà địa chỉ chưa ghi (dạng redis://:MẬT_KHẨU@MÁY:6379/0 hoặc "
+                f"redis://NGƯỜI_DÙNG:MẬT_KHẨU@MÁY:6379/0) (Redis: {said})")
+    if isinstance(exc, NoPermissionError):
+        return (f"tài khoản Redis trong [crawler] redis_url = {shown} không được phép chạy tập lệnh Lua hoặc lệnh "
+                "mà hàng đợi chung cần (EVALSHA, SCRIPT LOAD; ACL: +@scripting hoặc +evalsha +script|load): hãy cấp "
+                f"quyền cho tài khoản này (Redis: {said})")
+    return f"không kết nối được Redis ([crawler] redis_url = {shown}): {said}"
 
 
 def redis_url_shown(url: str) -> str:

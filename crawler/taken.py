@@ -62,6 +62,11 @@ class TakenRequests:
         self._take = server.register_script(_TAKE)
         self._put_back = server.register_script(_PUT_BACK)
 
+    def check_allowed(self) -> None:
+        """Raises redis's NoPermissionError now, as the worker starts, when its Redis user may not run the Lua
+        scripts taking needs (an ACL without EVALSHA / SCRIPT LOAD): the same call path as `take`, on no key."""
+        self.server.register_script("return 1")()
+
     def take(self, queue: Any) -> Request | None:
         """The first request of `queue` (scrapy-redis's queue), recorded as taken by this worker; None: the
         queue is empty."""

@@ -82,8 +82,8 @@ def parse_source(reader: ConfigReader, raw: Any, index: int, seen: set[str]) -> 
                            index)
     if not values["urls"]:
         raise reader.error("cần ít nhất một địa chỉ URL", "sources", "urls", index)
-    for url in values["urls"]:
-        check_http_url(reader, url, "sources", "urls", index)
+    for n, url in enumerate(values["urls"]):
+        check_http_url(reader, url, "sources", "urls", index, element=n)
     problem = schedule_problem(values.get("schedule", SourceConfig.schedule))
     if problem:
         raise reader.error(problem, "sources", "schedule", index)

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from review.config_inline import blank_strings_and_comments, inline_entry, inline_key
+from review.config_keys import KeyPath, key_lines
 from review.errors import ConfigError
 
 _HEADER = re.compile(r"^\s*\[\[?\s*([^\[\]]+?)\s*\]\]?\s*(#.*)?$")
@@ -26,6 +27,25 @@ class ConfigReader:
         # which may sit in a comment or a string, and every later line number would be off by one
         self.lines = [raw.removesuffix("\r") for raw in text.split("\n")]
         self._masked: str | None = None  # the text for `config_inline`, made when an error needs it
+        self._keys: dict[KeyPath, int] | None = None  # `config_keys.key_lines`, made when an error needs it
+
+    def _written(self, section: str, key: str | None, index: int | None, element: int | None = None) -> int | None:
+        """The line `config_keys` found for the key (and the array element), trying `key` as one quoted name
+        (`"a.b" = 1`) and as a dotted one, and a dotted key's table when the leaf is not written; None when the
+        walk found neither (or failed: then the line-by-line search below answers)."""
+        if self._keys is None:
+            self._keys = key_lines("\n".join(self.lines))
+        base: KeyPath = (*(section.split(".") if section else ()), *(() if index is None else (index,)))
+        tails: list[KeyPath] = [()] if key is None else [(key,), tuple(key.split("."))]
+        for tail in tails:
+            line = self._keys.get((*base, *tail, *(() if element is None else (element,))))
+            if line is None and element is not None:
+                line = self._keys.get((*base, *tail))
+            if line is not None:
+                return line
+        if key and "." in key:
+            return self._written(section, key.rpartition(".")[0], index)
+        return None
 
     def _inline_line(self, section: str, key: str | None, index: int) -> int | None:
         """Line of `key` in the `index`-th entry of a top-level inline array `section = [ {...}, ... ]`, else the
@@ -75,7 +95,12 @@ class ConfigReader:
         top-level inline array of tables `section = [ {...}, ... ]`).
 
         `key` may be dotted one level (`selectors.link`): then it is found as `selectors.link = ...`, inside
-        an inline table `selectors = { link = ... }`, or under a `[section.selectors]` sub-table."""
+        an inline table `selectors = { link = ... }`, or under a `[section.selectors]` sub-table. Found by walking
+        the TOML (`config_keys`: quoted keys, values over several lines); the line-by-line search below answers
+        only when that walk failed."""
+        written = self._written(section, key, index)
+        if written is not None or self._keys:
+            return written
         if not section:
             return self._top_level_line(key) if key else None
         block = self._block(section, index)
@@ -138,9 +163,13 @@ class ConfigReader:
                 return i + 1
         return None
 
-    def error(self, message: str, section: str, key: str | None, index: int | None = None) -> ConfigError:
+    def error(self, message: str, section: str, key: str | None, index: int | None = None,
+              element: int | None = None) -> ConfigError:
+        """ConfigError naming file, dotted key and line; `element`: the index of the wrong value in the array `key`,
+        whose own line is named (an array written over several lines)."""
         dotted = ".".join(p for p in (section + (f"[{index}]" if index is not None else ""), key) if p)
-        line = self.line_of(section, key, index)
+        line = self._written(section, key, index, element) if element is not None else None
+        line = line if line is not None else self.line_of(section, key, index)
         if line is None and section:
             line = self.line_of(section, None, index)  # at least the table the key belongs in
         return ConfigError(message, file=self.path, key=dotted or None, line=line)
@@ -165,8 +194,12 @@ def check_table(reader: ConfigReader, section: str, table: Mapping[str, Any], sp
         if want is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
         if want is tuple:
-            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            if not isinstance(value, list):
                 raise reader.error("cần một danh sách chuỗi ký tự", section, key, index)
+            wrong = next((i for i, v in enumerate(value) if not isinstance(v, str)), None)
+            if wrong is not None:
+                raise reader.error(f"cần một danh sách chuỗi ký tự; phần tử thứ {wrong + 1} là {value[wrong]!r}",
+                                   section, key, index, element=wrong)
             value = tuple(value)
         elif want is dict:
             if not isinstance(value, dict):

@@ -10,15 +10,17 @@ from urllib.parse import urlsplit
 from review.config_toml import ConfigReader
 
 
-def check_http_url(reader: ConfigReader, url: str, section: str, key: str, index: int | None) -> None:
+def check_http_url(reader: ConfigReader, url: str, section: str, key: str, index: int | None,
+                   element: int | None = None) -> None:
+    """Refuses `url` unless http(s) with a host and a valid port; `element`: its place in the array `key`."""
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018 - raises ValueError for a port that is not a number 0-65535
     except ValueError as exc:  # `http://[x`, `http://a.vn:99999`
-        raise reader.error(f"địa chỉ URL không hợp lệ {url!r}: {exc}", section, key, index) from None
+        raise reader.error(f"địa chỉ URL không hợp lệ {url!r}: {exc}", section, key, index, element) from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise reader.error(f"địa chỉ URL không hợp lệ {url!r}: chỉ nhận địa chỉ đầy đủ http:// hoặc https://",
-                           section, key, index)
+                           section, key, index, element)
 
 
 def check_db_url(reader: ConfigReader, url: str) -> None:

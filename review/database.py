@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import weakref
 from pathlib import Path
 from typing import Any
@@ -86,13 +87,38 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
+# libpq's words (English whatever the locale) -> what the officer should check, by `[database] url`'s parts
+_CAUSES = (
+    (re.compile(r'database "([^"]+)" does not exist'), "chưa có cơ sở dữ liệu {0!r} trên máy chủ (tạo bằng "
+     "`createdb --owner NGƯỜI_DÙNG --encoding UTF8 {0}`, xem docs/deploy.md mục 2)"),
+    (re.compile(r'role "([^"]+)" does not exist'), "chưa có người dùng {0!r} trên máy chủ PostgreSQL (tạo bằng "
+     "`createuser --pwprompt {0}`)"),
+    (re.compile(r"password authentication failed|no password supplied"), "sai mật khẩu hoặc chưa có mật khẩu "
+     "(đặt trong ~/.pgpass hoặc biến môi trường PGPASSWORD)"),
+    (re.compile(r"Connection refused|could not translate host name|timeout expired|No route to host"),
+     "không có máy chủ PostgreSQL nào trả lời ở máy và cổng này (PostgreSQL chưa chạy, sai địa chỉ, hoặc "
+     "tường lửa chặn)"),
+    (re.compile(r"no pg_hba.conf entry"), "máy chủ PostgreSQL không cho máy này đăng nhập (xem pg_hba.conf)"),
+)
+
+
+def unreachable(engine: Engine, exc: OperationalError) -> CanhgacError:
+    """The error a command stops with when the database of `[database] url` cannot be used: the URL (password
+    hidden), what to check in Vietnamese when libpq's reason is a known one, and libpq's own words."""
+    said = " ".join(str(exc.orig).split())
+    why = next((text.format(*m.groups()) for pattern, text in _CAUSES if (m := pattern.search(said))), None)
+    shown = engine.url.render_as_string(hide_password=True)
+    return CanhgacError(f"không kết nối được cơ sở dữ liệu ([database] url = {shown})"
+                        + (f": {why}" if why else "") + f" ({said})")
+
+
 def upgrade(engine: Engine) -> tuple[str | None, str | None]:
     """Create or upgrade the schema to the newest revision; returns (before, after)."""
     try:
         before = current_revision(engine)
         command.upgrade(_alembic_config(engine), "head")
     except OperationalError as exc:
-        raise CanhgacError(f"không kết nối được cơ sở dữ liệu: {exc.orig}") from None
+        raise unreachable(engine, exc) from None
     return before, current_revision(engine)
 
 
@@ -101,7 +127,7 @@ def ensure_schema_current(engine: Engine) -> None:
     try:
         current = current_revision(engine)
     except OperationalError as exc:
-        raise CanhgacError(f"không kết nối được cơ sở dữ liệu: {exc.orig}") from None
+        raise unreachable(engine, exc) from None
     head = head_revision()
     if current != head:
         tables = inspect(engine).get_table_names()

@@ -32,7 +32,7 @@ INLINE = ('# canhgac\nsources = [\n'
 
 @pytest.mark.parametrize(("replace", "key", "line"), [
     (('name = "b"', 'name = "B"'), "sources[1].name", 5),
-    (('"https://b.vn/{x}"', '"ftp://b.vn/{x}"'), "sources[1].urls", 5),
+    (('"https://b.vn/{x}"', '"ftp://b.vn/{x}"'), "sources[1].urls", 6),  # the URL's own line
     (('kind = "rss", urls = [\n', 'kind = "rss", shedule = "every 5m", urls = [\n'), "sources[1].shedule", 5),
     (("", ""), "sources[2].selectors.titel", 8),
     (('name = "c"', 'name = "a"'), "sources[2].name", 8),
