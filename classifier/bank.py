@@ -1,11 +1,15 @@
 """Known items: confirmed violations raise the score of near-duplicates; dismissed texts suppress them.
 
-Matching is MinHash similarity (classifier.fingerprint, word 3-shingles of accent-folded text) of the text
-after the same dodge-undoing as the model's features (classifier.normalize: look-alike letters, dotted and
+Matching is MinHash similarity (classifier.fingerprint, character 5-shingles of the accent-folded words) of the
+text after the same dodge-undoing as the model's features (classifier.normalize: look-alike letters, dotted and
 spaced spellings, leet, teencode, tone placement; links, phones and amounts as typed tokens), for stored and
 incoming texts alike, so a repost with different punctuation, casing, no diacritics, "t.r.ú.n.g t.h.ư.ở.n.g",
-"𝐭𝐫ú𝐧𝐠" or another phone number still matches. The bank is built from entry texts (review/ stores texts, not
-signatures), so nothing stored needs recomputing when this canonical form changes.
+"𝐭𝐫ú𝐧𝐠" or another phone number still matches. Character shingles, not the story clusters' word 3-shingles: an
+abbreviated or dodged word ("tk", "24h", "kh") costs a few shingles, not three words' worth, so a repost with a
+handful of such edits stays a match (a 30-word scam with six edits: 0.34 by words, 0.65 by characters). Over the
+1,826 SMS of vi_sms_smishing, pairs at ≥ 0.5 with the same label: 3,450 by words, 7,794 by characters; with
+opposite labels 20 and 21 (near-identical messages labelled both ways). The bank is built from entry texts
+(review/ stores texts, not signatures), so nothing stored needs recomputing when this canonical form changes.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from dataclasses import dataclass
 
 from datasketch import MinHash
 
-from classifier.fingerprint import minhash, similarity
+from classifier.fingerprint import char_shingles, minhash_of, similarity
 from classifier.normalize import normalize
 
 CONFIRMED, DISMISSED = "confirmed", "dismissed"
@@ -23,7 +27,7 @@ CONFIRMED, DISMISSED = "confirmed", "dismissed"
 
 def bank_minhash(text: str) -> MinHash:
     """The fingerprint a bank compares: MinHash of the canonical (dodges undone) text."""
-    return minhash(normalize(text))
+    return minhash_of(char_shingles(normalize(text)))
 
 
 @dataclass(frozen=True)

@@ -34,14 +34,29 @@ def shingles(text: str, size: int = 3) -> set[str]:
     return {" ".join(words[i : i + size]) for i in range(len(words) - size + 1)}
 
 
+def char_shingles(text: str, size: int = 5) -> set[str]:
+    """Character shingles of the case- and accent-folded words joined by single spaces. A word changed
+    ("tài khoản" → "tk") breaks the few shingles around it, where it breaks three word shingles and every
+    word shingle in a short text: the known-item bank's fingerprint (not stored, unlike story clusters')."""
+    joined = " ".join(_WORD.findall(_fold(text)))
+    if len(joined) < size:
+        return {joined} if joined else set()
+    return {joined[i : i + size] for i in range(len(joined) - size + 1)}
+
+
 _CHUNK = 4096  # shingles hashed per vectorised step: bounds the (shingles x num_perm) matrix to a few MB
 
 
 def minhash(text: str, num_perm: int = NUM_PERM) -> MinHash:
     """MinHash of the text's shingles, hashed in vectorised chunks (`update_batch`): the same hash
     values as one `update` per shingle, so stored signatures stay comparable."""
+    return minhash_of(shingles(text), num_perm)
+
+
+def minhash_of(items: set[str], num_perm: int = NUM_PERM) -> MinHash:
+    """MinHash of a set of shingles (`minhash` for word shingles; the bank's character shingles)."""
     m = MinHash(num_perm=num_perm, seed=1, scheme=_SCHEME)
-    encoded = [sh.encode("utf-8") for sh in shingles(text)]
+    encoded = [sh.encode("utf-8") for sh in items]
     for i in range(0, len(encoded), _CHUNK):
         m.update_batch(encoded[i : i + _CHUNK])
     return m

@@ -13,8 +13,11 @@ held-back decision whose text is also a seed row is left out for the same reason
 
 The comparison needs at least `MIN_HELD_OUT` held-back decisions with both a flagged verdict and a
 dismissal among them; with fewer, the result is reported as too small to judge and `--activate` is
-refused unless `--force` is given. Otherwise `--activate` switches models only if the new macro-F1 on
-the held-back decisions is at least the old one.
+refused unless `--force` is given. Otherwise `--activate` switches models only if the new model's FLAGS
+(what queues a page) do at least as well on the held-back decisions: macro-F1 of the flags
+(`review.flag_metrics`). The table also shows how many dismissed texts each model would flag again and how
+many confirmed ones it would miss; the label's macro-F1 is shown for reference only. The new model's card
+lists the decisions it learnt from (`decisions_info`: counts per label, SHA-256, and the held-back ones).
 
 The new model is written to `--out` when given (what `--activate` then activates), else to
 `models/canhgac-decisions-<UTC time>.skops` beside the config file; never over the model in use.
@@ -24,6 +27,7 @@ The new model is written to `--out` when given (what `--activate` then activates
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -34,6 +38,7 @@ from sqlalchemy import select
 from review.audit import append_audit
 from review.decisions import bank_text
 from review.errors import CanhgacError, UsageError
+from review.flag_metrics import compared_categories, comparison_rows, flag_summary, flags_macro_f1
 from review.models import Decision, Item, ReviewEntry, Setting
 from review.types import utcnow
 
@@ -67,6 +72,25 @@ def decision_examples(store: Store) -> tuple[list[str], list[list[str]]]:
             texts.append(text)
             labels.append([] if verdict == "dismiss" else ["positive" if verdict == "commend" else str(category)])
     return texts, labels
+
+
+def _digest(texts: Sequence[str], labels: Sequence[Sequence[str]]) -> str:
+    """SHA-256 of the examples as `classifier.fitting` hashes inline data: the same decisions, the same hash."""
+    return hashlib.sha256(json.dumps([list(texts), [list(r) for r in labels]], ensure_ascii=False).encode()).hexdigest()
+
+
+def decisions_info(texts: Sequence[str], labels: Sequence[Sequence[str]], held_texts: Sequence[str],
+                   held_labels: Sequence[Sequence[str]]) -> dict[str, Any]:
+    """The card's `data` entry for the moderators' decisions a model learnt from: how many, by label (`clean` =
+    dismissed), their hash, and the same for the held-back ones it was compared on (never trained on), so a card
+    says which decisions made the model and two retrains on the same decisions are recognisably the same."""
+    by_label: dict[str, int] = {}
+    for row in labels:
+        for name in row or ["clean"]:
+            by_label[name] = by_label.get(name, 0) + 1
+    return {"source": "decisions", "rows": len(texts), "sha256": _digest(texts, labels),
+            "labels": dict(sorted(by_label.items())), "held_out": len(held_texts),
+            "held_out_flagged": sum(1 for row in held_labels if row), "held_out_sha256": _digest(held_texts, held_labels)}
 
 
 def active_model_path(ctx: Context) -> str | None:
@@ -141,7 +165,8 @@ def retrain_from_decisions(ctx: Context, activate: bool, force: bool = False, ou
     recipe = Recipe.from_toml(recipe_path)
     seed_texts: list[str] = []
     seed_labels: list[list[str]] = []
-    for part in load_recipe_data(recipe, recipe_path):
+    parts = load_recipe_data(recipe, recipe_path)
+    for part in parts:
         seed_texts += list(part.texts)
         seed_labels += [list(row) for row in part.labels]
     seed_set = set(seed_texts)
@@ -160,14 +185,24 @@ def retrain_from_decisions(ctx: Context, activate: bool, force: bool = False, ou
               + (f" ({len(in_seed)} quyết định trùng mẫu gốc bị loại khỏi phần giữ lại.)" if in_seed else ""))
 
     old = Scorer.load(active_model_path(ctx), ctx.config.classifier.rules or None)
-    new = fit(train_texts, train_labels, categories=None, recipe=recipe, name="canhgac-decisions", cv=cv)
+    data_info = [p.info() for p in parts] + [decisions_info([d_texts[i] for i in d_train], [d_labels[i] for i in d_train],
+                                                            hold_texts, hold_labels)]
+    new = fit(train_texts, train_labels, categories=None, recipe=recipe, name="canhgac-decisions", cv=cv,
+              data_info=data_info)
     enough = judgeable(hold_labels)
     old_m: dict[str, Any] | None = None
     new_m: dict[str, Any] | None = None
+    old_f1 = new_f1 = 0.0
+    old_f: dict[str, Any] | None = None
+    new_f: dict[str, Any] | None = None
     if hold_texts:
+        new_scorer = new.scorer(ctx.config.classifier.rules or None)
         old_m = evaluate(old, hold_texts, hold_labels)
-        new_m = evaluate(new.scorer(ctx.config.classifier.rules or None), hold_texts, hold_labels)
-        _print_comparison(ctx, old_m, new_m, len(hold_texts))
+        new_m = evaluate(new_scorer, hold_texts, hold_labels)
+        old_f, new_f = flag_summary(old, hold_texts, hold_labels), flag_summary(new_scorer, hold_texts, hold_labels)
+        cats = compared_categories(old_f, new_f)
+        old_f1, new_f1 = flags_macro_f1(old_f, cats), flags_macro_f1(new_f, cats)
+        _print_comparison(ctx, old_m, new_m, old_f, new_f, len(hold_texts))
     if not enough:
         ctx.print(f"CHƯA ĐỦ DỮ LIỆU ĐỂ ĐÁNH GIÁ: cần ít nhất {MIN_HELD_OUT} quyết định giữ lại, trong đó ít nhất "
                   f"{MIN_EACH} vi phạm/tôn vinh và {MIN_EACH} bỏ qua (hiện có {len(d_hold)}: {n_flagged} và "
@@ -185,14 +220,17 @@ def retrain_from_decisions(ctx: Context, activate: bool, force: bool = False, ou
         ctx.print("KHÔNG kích hoạt: chưa đủ quyết định giữ lại để so sánh công bằng mô hình cũ và mới; "
                   "chờ thêm quyết định, hoặc thêm --force để vẫn kích hoạt (ghi vào nhật ký kiểm toán).")
         return 1
-    if enough and old_m is not None and new_m is not None and new_m["macro_f1"] < old_m["macro_f1"]:
-        ctx.print(f"KHÔNG kích hoạt: macro-F1 mới {new_m['macro_f1']:.3f} < cũ {old_m['macro_f1']:.3f} "
+    if enough and old_f is not None and new_f is not None and new_f1 < old_f1:
+        ctx.print(f"KHÔNG kích hoạt: macro-F1 của cờ mới {new_f1:.3f} < cũ {old_f1:.3f} "
                   f"(trên {len(hold_texts)} quyết định giữ lại).")
         return 1
     assert me is not None
     value: dict[str, Any] = {"path": str(path), "version": str(card.get("version") or path.stem),
                              "activated_by": me, "macro_f1": new_m["macro_f1"] if new_m else None,
                              "previous_macro_f1": old_m["macro_f1"] if old_m else None,
+                             "flags_macro_f1": round(new_f1, 4) if new_f else None,
+                             "previous_flags_macro_f1": round(old_f1, 4) if old_f else None,
+                             "dismissed_flagged": new_f["dismissed_flagged"] if new_f else None,
                              "decisions": len(d_texts), "held_out": len(hold_texts), "forced": not enough}
     with store.session() as s:
         row = s.get(Setting, "active_model")
@@ -205,19 +243,17 @@ def retrain_from_decisions(ctx: Context, activate: bool, force: bool = False, ou
     if not enough:
         ctx.print("Đã kích hoạt mô hình mới theo --force, CHƯA được so sánh đủ dữ liệu (đã ghi nhật ký kiểm toán).")
     else:
-        assert old_m is not None and new_m is not None
-        ctx.print(f"Đã kích hoạt mô hình mới (macro-F1 {new_m['macro_f1']:.3f} ≥ {old_m['macro_f1']:.3f} "
-                  f"trên {len(hold_texts)} quyết định giữ lại).")
+        assert old_f is not None and new_f is not None
+        ctx.print(f"Đã kích hoạt mô hình mới (macro-F1 của cờ {new_f1:.3f} ≥ {old_f1:.3f} trên {len(hold_texts)} "
+                  f"quyết định giữ lại; bỏ qua mà vẫn gắn cờ: {old_f['dismissed_flagged']} → "
+                  f"{new_f['dismissed_flagged']}).")
     return 0
 
 
-def _print_comparison(ctx: Context, old: dict[str, Any], new: dict[str, Any], rows_held: int) -> None:
+def _print_comparison(ctx: Context, old: dict[str, Any], new: dict[str, Any], old_f: dict[str, Any],
+                      new_f: dict[str, Any], rows_held: int) -> None:
     from review.cli.table import render
 
-    rows: list[tuple[object, ...]] = [("macro-F1", f"{old['macro_f1']:.3f}", f"{new['macro_f1']:.3f}")]
-    for cat in sorted(set(old["flags"]) | set(new["flags"])):
-        o, n = old["flags"].get(cat, {}), new["flags"].get(cat, {})
-        rows.append((f"{cat}: độ chính xác / độ phủ",
-                     f"{o.get('precision', 0):.2f} / {o.get('recall', 0):.2f}" if o else "-",
-                     f"{n.get('precision', 0):.2f} / {n.get('recall', 0):.2f}" if n else "-"))
+    rows: list[tuple[object, ...]] = [*comparison_rows(old_f, new_f),
+                                      ("macro-F1 theo nhãn (tham khảo)", f"{old['macro_f1']:.3f}", f"{new['macro_f1']:.3f}")]
     ctx.print(render([f"chỉ số (trên {rows_held} quyết định giữ lại)", f"cũ ({old['model']})", f"mới ({new['model']})"], rows))

@@ -24,7 +24,6 @@ from review.items import RETRIES, AddResult, NewItem, retryable
 from review.models import (
     DECIDED,
     OPEN,
-    BankEntry,
     Cluster,
     FeedState,
     Item,
@@ -144,7 +143,7 @@ class ScoringMixin(WaitingReportsMixin):
         return None  # pragma: no cover
 
     def _record_score(self, s: Session, item_id: int, result: ScoreLike, is_report: bool,
-                      office_locality: str) -> int | None:
+                      office_locality: str, *, keep_unflagged: bool = False) -> int | None:
         item = s.get(Item, item_id)
         if item is None:
             raise NotFound(f"không có mục #{item_id}")
@@ -157,8 +156,8 @@ class ScoringMixin(WaitingReportsMixin):
         s.add(score)
         s.flush()
         flagged = {c: scores.get(c, 0.0) for c in result.flags}
-        if not flagged and not is_report:
-            return None
+        if not flagged and not is_report and not keep_unflagged:
+            return None  # `keep_unflagged` (review.rescore): an entry's flags are cleared, the entry kept
         ranked = flagged or scores or {"misinformation": 0.0}
         top_category = max(ranked, key=lambda c: (ranked[c], c))
         cluster_size = 1
@@ -204,15 +203,13 @@ class ScoringMixin(WaitingReportsMixin):
         return entry.id
 
     def load_bank(self) -> Bank:
-        """The known-item bank for the classifier: confirmed violations and dismissed false positives."""
-        from classifier.bank import Bank, BankText
+        """The known-item bank for the classifier: confirmed violations and dismissed false positives, as
+        `review.known_items.bank_texts` gives them (the decided page's text; a dismissal in each of its flags)."""
+        from classifier.bank import Bank
+        from review.known_items import bank_texts
 
         with self.session() as s:
-            rows = s.scalars(select(BankEntry).where(BankEntry.active.is_(True)).order_by(BankEntry.id)).all()
-        texts = [BankText(text=r.text, category=r.category, polarity=r.polarity,
-                          ref=f"bank:{r.id}" + (f"/item:{r.item_id}" if r.item_id else ""))
-                 for r in rows]
-        return Bank(texts)
+            return Bank(bank_texts(s))
 
 
 _SCORES = cast(Table, Score.__table__)

@@ -85,7 +85,10 @@ def classify_cmd(args: argparse.Namespace, ctx: Context) -> int:
     """Reads, scores and writes BATCH rows at a time. An error in the input (a missing file or column: before
     anything is written; a bad row further down: when it is reached) is a UsageError naming the file and line;
     on stdout the rows before it are already written, while --output FILE is then left as it was."""
-    scorer = load_scorer(ctx, args.model, args.rules)
+    from review.cli.evaluate import model_in_use  # evaluate imports this module: imported when run
+
+    # the model `canhgac status` names and the crawler scores with (an activated retrain before [classifier] model)
+    scorer = load_scorer(ctx, args.model or model_in_use(ctx), args.rules)
     check_meta(args.input, args.meta_column, scorer)
     batches = _batches(_input_rows(args.input, args.text_column, args.meta_column))
     first = next(batches, None)  # a missing file or column is said before the output is touched

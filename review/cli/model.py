@@ -1,7 +1,8 @@
 """`canhgac train | classify | evaluate`: the classifier's command group.
 
-None of these commands needs a database; `classify` reads [classifier] from the config when a config
-file exists and otherwise uses the bundled default model and rules.
+None of these commands needs a database; without --model, `classify` scores with the model in use (one
+activated by `train --from-decisions --activate`, read from the database when there is one), else the config's
+[classifier] model, else the bundled default.
 
 This module holds the group's arguments; each command's handler lives in a module of its own:
 review.cli.train, review.cli.classify and review.cli.evaluate.
@@ -12,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from review.cli.classify import classify_cmd
+from review.cli.evaluate import MODEL_HELP as EVALUATE_MODEL_HELP
 from review.cli.evaluate import evaluate_cmd
 from review.cli.train import train_cmd
 
@@ -47,8 +49,9 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=train_cmd)
 
     p = sub.add_parser("classify", help="chấm điểm văn bản: mỗi dòng đầu vào ra một đối tượng JSON")
-    p.add_argument("--model", metavar="MODEL", help="tệp mô hình (mặc định: theo cấu hình, không có thì dùng mô hình "
-                                                    "kèm theo phần mềm)")
+    p.add_argument("--model", metavar="MODEL", help="tệp mô hình (mặc định: mô hình đang dùng như `canhgac status` cho "
+                                                    "biết: mô hình đã kích hoạt sau huấn luyện lại, nếu không thì theo "
+                                                    "cấu hình, không có thì mô hình kèm theo phần mềm)")
     p.add_argument("--rules", metavar="FILE", help="tệp quy tắc (mặc định: theo cấu hình, không có thì dùng bộ quy "
                                                    "tắc kèm theo phần mềm)")
     p.add_argument("--input", required=True, metavar="FILE|-",
@@ -60,7 +63,7 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=classify_cmd)
 
     p = sub.add_parser("evaluate", help="đánh giá mô hình: độ chính xác/độ phủ/F1 từng nhóm, macro-F1, ma trận nhầm lẫn")
-    p.add_argument("--model", metavar="MODEL", help="tệp mô hình (mặc định: mô hình kèm theo phần mềm)")
+    p.add_argument("--model", metavar="MODEL", help=EVALUATE_MODEL_HELP)
     p.add_argument("--data", required=True, metavar="FILE", help="tệp CSV/JSONL đã gán nhãn")
     p.add_argument("--text-column", default="text", metavar="C", help="cột văn bản (mặc định: text)")
     p.add_argument("--label-column", default="labels", metavar="L", help="cột nhãn (mặc định: labels)")

@@ -1,0 +1,50 @@
+"""The known-item bank's texts as the classifier compares them, built from the moderators' standing verdicts.
+
+`review.decisions` stores a bank row per verdict with the text a model reads (headline + text). The scorer
+matches a page's TEXT against the bank, never its headline (a repost under another headline is the same post),
+so the bank is given the decided page's text too: compared with headline + text, an exact repost of a short
+post under a long headline scored 0.68, below the 0.7 a dismissal needs to suppress it. The stored row's text
+serves when the page's text is empty or the item is gone.
+
+A dismissal says the page is no harm at all, whichever flag brought it to the queue, but the row records one
+category (the top flag, or the one the moderator named); the bank gets a dismissed text for each category the
+entry was flagged for, so a repost is not flagged again under the entry's other flags. A confirmed text keeps
+its one category: the harm the moderator confirmed.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from review.models import BankEntry, Decision, Item, ReviewFlag
+
+if TYPE_CHECKING:
+    from classifier.bank import BankText
+
+
+def bank_texts(s: Session) -> list[BankText]:
+    """The active bank rows as `BankText`s, oldest first (see the module doc)."""
+    from classifier.bank import DISMISSED, BankText
+
+    rows = s.execute(select(BankEntry, Item.title, Item.text).outerjoin(Item, Item.id == BankEntry.item_id)
+                     .where(BankEntry.active.is_(True)).order_by(BankEntry.id)).all()
+    decisions = [r.decision_id for r, _, _ in rows if r.polarity == DISMISSED and r.decision_id is not None]
+    flagged: dict[int, set[str]] = defaultdict(set)
+    for start in range(0, len(decisions), 500):
+        for decision_id, category in s.execute(
+                select(Decision.id, ReviewFlag.category).join(ReviewFlag, ReviewFlag.entry_id == Decision.entry_id)
+                .where(Decision.id.in_(decisions[start:start + 500]))):
+            flagged[decision_id].add(category)
+    out: list[BankText] = []
+    for r, title, text in rows:
+        body = (text or "").strip() or (title or "").strip() or r.text
+        ref = f"bank:{r.id}" + (f"/item:{r.item_id}" if r.item_id else "")
+        categories = [r.category]
+        if r.polarity == DISMISSED and r.category is not None and r.decision_id is not None:
+            categories += sorted(flagged[r.decision_id] - {r.category})
+        out.extend(BankText(text=body, category=c, polarity=r.polarity, ref=ref) for c in categories)
+    return out
