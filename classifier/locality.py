@@ -49,7 +49,8 @@ word leading to a place ("xã hội an toàn" is a safe society).
 
 The gazetteer is built in `classifier/locality_gazetteer.py`, how the text writes each syllable is read in
 `classifier/locality_text.py`, and the rules that tell a place from a person, a street or a brand are in
-`classifier/locality_context.py`; this module scans the text and gives the public answers.
+`classifier/locality_context.py` and `classifier/locality_person.py`; this module scans the text and gives the
+public answers.
 """
 
 from __future__ import annotations
@@ -58,16 +59,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from classifier.locality_chat import chat_short_form, hp_weather, loved_alone
+from classifier.locality_chat import chat_short_form, not_the_city
 from classifier.locality_context import (
     CONTEXT_PATH,
     NOT_NEXT_TO,
-    addressed,
     context,
     in_ordinary_phrase,
-    name_goes_on,
     named_after,
-    short_form_elsewhere,
     stands_out,
 )
 from classifier.locality_gazetteer import (
@@ -83,6 +81,7 @@ from classifier.locality_gazetteer import (
     load_old_provinces,
     name_key,
 )
+from classifier.locality_person import addressed
 from classifier.locality_text import WrittenText
 from classifier.locality_wards import UNIT_STARTS, former_unit, ward_candidates
 from classifier.normalize import strip_accents, syllables
@@ -178,10 +177,7 @@ def _province(t: WrittenText, i: int, size: int, key: Key, forms: frozenset[Key]
                 return None
         elif as_written != form:
             return "" if chat_short_form(t, i, key[0], ctx) else None  # "về sg", "lên hn", "ra hn chơi"
-        if name_goes_on(t, i + 1):  # "HN Thu Nguyên", "Nguyễn Quang HN Huy": part of a person's name
-            return False
-        if short_form_elsewhere(t, i, key[0], ctx) and not (  # "yêu tổ quốc, yêu HCM", "laptop HP", "hướng ĐN"
-                (key[0] == "hp" and hp_weather(t, i, ctx)) or (key[0] == "hcm" and loved_alone(t, i))):
+        if not_the_city(t, i, key[0], ctx):  # "HN Thu Nguyên", "yêu tổ quốc, yêu HCM", "laptop HP", "hướng ĐN"
             return False
     bare = key[1:] if key[0] == "tinh" and size > 1 else key
     fit = t.fit(i, i + size, forms, slips=len(bare) > 1)
@@ -203,8 +199,9 @@ def _province(t: WrittenText, i: int, size: int, key: Key, forms: frozenset[Key]
         if old is not None and old.capitalised and not (  # "cao bằng nhau", "hòa bình thế giới"
                 t.before(i, ctx.place_before) or (bare in ctx.phrase_final and t.phrase_final(i + size))):
             return None
-        if bare in ctx.as_tall_as and t.after(i + size, ctx.as_tall_as_after):  # "lên cao bằng bố"
-            return None
+        if (bare in ctx.as_tall_as and t.before(i, ctx.as_tall_as_before)
+                and t.after(i + size, ctx.as_tall_as_after)):
+            return None  # "lên cao bằng bố" (grew as tall as); "ở cao bằng cả tuần" is the place
         unaccented = fit == "bare" or all(t.bare(k) for k in range(i, i + size))  # "gia lai": or "giá lại"
         if unaccented and bare in ctx.bare_ambiguous:
             return None

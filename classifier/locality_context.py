@@ -2,7 +2,8 @@
 Bình", "anh Bình Dương", "Hà Giang Nguyễn", "Gặp anh Lâm Đông"), a street, brand or prize ("đường Nguyễn
 Huệ", "bia Sài Gòn", "Nobel Hòa Bình", "laptop HP"), President Hồ Chí Minh ("tư tưởng Hồ Chí Minh", "yêu
 HCM"), the 1954 victory ("Điện Biên Phủ") or an ordinary phrase ("công nghệ an toàn"). The word lists are in
-`classifier/data/locality_context.toml`."""
+`classifier/data/locality_context.toml`; the rules that find a person's name are in
+`classifier/locality_person.py`."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from classifier.locality_gazetteer import MAX_N, SHORT_FORMS, Key, accented, fold, gazetteer, name_key
+from classifier.locality_person import after_title, is_surname, named_so, surname_follows
 from classifier.locality_text import SPACES, WrittenText
 from classifier.normalize import normalize, strip_accents
 
@@ -34,6 +36,7 @@ class Context:
     place_before: frozenset[Key]
     phrase_final: frozenset[Key]  # accent-stripped
     as_tall_as: frozenset[Key]  # accent-stripped
+    as_tall_as_before: frozenset[Key]
     as_tall_as_after: frozenset[Key]
     hcm_before: frozenset[Key]
     hcm_after: frozenset[Key]
@@ -41,12 +44,18 @@ class Context:
     longer_names: frozenset[Key]
     person_titles: frozenset[Key]
     person_names: frozenset[Key]  # accent-stripped
+    named_words: frozenset[Key]
+    named_person_before: frozenset[Key]
+    named_thing_before: frozenset[Key]
     home_before: frozenset[Key]
     ordinary_phrases: frozenset[Key]
     vocatives: frozenset[Key]
     vocatives_opening: frozenset[Key]
     short_form_person: dict[str, frozenset[Key]]  # short form -> words after which it is a person's initials
     hcm_city_before: frozenset[Key]
+    love_revered_before: frozenset[Key]
+    not_love_before: frozenset[Key]
+    not_love_after: frozenset[Key]
     hp_before: frozenset[Key]
     compass_before: frozenset[Key]
     beer_names: frozenset[Key]  # accent-stripped
@@ -62,6 +71,7 @@ class Context:
     hn_purpose_after: frozenset[Key]
     hp_weather_after: frozenset[Key]  # with their diacritics, hỏi/ngã NOT folded: "bão" is no "bảo"
     hp_time_before: frozenset[Key]
+    hp_device_words: frozenset[Key]
 
 
 @lru_cache(maxsize=1)
@@ -79,15 +89,19 @@ def context() -> Context:
         named_after=phrases("named_after"), street_not_after=phrases("street_not_after"),
         place_before=phrases("place_before"),
         phrase_final=frozenset(name_key(w) for w in data["phrase_final"]),
-        as_tall_as=frozenset(name_key(w) for w in data["as_tall_as"]), as_tall_as_after=phrases("as_tall_as_after"),
+        as_tall_as=frozenset(name_key(w) for w in data["as_tall_as"]),
+        as_tall_as_before=phrases("as_tall_as_before"), as_tall_as_after=phrases("as_tall_as_after"),
         hcm_before=phrases("ho_chi_minh_before"), hcm_after=phrases("ho_chi_minh_after"),
         type_words=phrases("type_words"), longer_names=phrases("longer_names"),
         person_titles=phrases("person_titles"), person_names=frozenset(name_key(w) for w in data["person_names"]),
+        named_words=phrases("named_words"), named_person_before=phrases("named_person_before"),
+        named_thing_before=phrases("named_thing_before"),
         home_before=phrases("home_before"), ordinary_phrases=phrases("ordinary_phrases"),
         vocatives=phrases("vocatives"), vocatives_opening=phrases("vocatives_opening"),
         short_form_person={"hcm": phrases("hcm_person_before"), "hn": phrases("initials_compared"),
                            "sg": phrases("initials_compared"), "dn": phrases("initials_compared")},
-        hcm_city_before=phrases("hcm_city_before"),
+        hcm_city_before=phrases("hcm_city_before"), love_revered_before=phrases("love_revered_before"),
+        not_love_before=phrases("not_love_before"), not_love_after=phrases("not_love_after"),
         hp_before=phrases("hp_before"), compass_before=phrases("compass_before"),
         beer_names=frozenset(name_key(w) for w in data["beer_names"]), beer_before=phrases("beer_before"),
         beer_products=phrases("beer_products"), beer_kinds=phrases("beer_kinds"),
@@ -96,6 +110,7 @@ def context() -> Context:
         hn_climb_before=phrases("hn_climb_before"), hn_motion_before=phrases("hn_motion_before"),
         hn_goer_before=phrases("hn_goer_before"), hn_purpose_after=phrases("hn_purpose_after"),
         hp_weather_after=frozenset(tuple(normalize(w).split()) for w in data["hp_weather_after"]), hp_time_before=phrases("hp_time_before"),
+        hp_device_words=phrases("hp_device_words"),
     )
 
 
@@ -167,8 +182,9 @@ def named_after(t: WrittenText, i: int, size: int, bare: Key, ctx: Context, floo
     if any(without_diacritics(longer[:size]) == bare and t.after(i + size, [longer[size:]])
            for longer in ctx.longer_names):
         return True  # "Điện Biên Phủ": the 1954 victory or a street in most towns, not the province
-    if bare in ctx.person_names and (t.initial_capital(i) or not t.uses_capitals) and after_title(t, i, ctx):
-        return True  # "anh Bình Dương", "chị Hà Giang"
+    if bare in ctx.person_names and (t.initial_capital(i) or not t.uses_capitals) and (
+            after_title(t, i, ctx) or named_so(t, i, ctx)):
+        return True  # "anh Bình Dương", "chị Hà Giang", "Bạn mình tên Bình Dương"
     if surname_follows(t, i + size, ctx):
         return True  # a name written given name first, as on Facebook: "Hà Giang Nguyễn", "Thu Hà Tinh Nguyen"
     if t.spans is None or t.shouting or not t.initial_capital(i):
@@ -221,63 +237,3 @@ def stands_out(t: WrittenText, i: int, j: int) -> bool:
     if k > 0 and t.joined(k, i + 1) and t.title_case(k, k + 1) and t.joined(k - 1, k + 1):
         return False
     return not (j < len(t.toks) and t.joined(j - 1, j + 1) and t.title_case(j, j + 1))
-
-
-def is_surname(t: WrittenText, k: int, ctx: Context) -> bool:
-    """Syllable k is a surname: one of `surnames` as written, or of `surnames_unaccented` written without
-    diacritics ("Nguyen"; "do", "dang" are ordinary words)."""
-    if t.bare(k):
-        return t.toks[k] in ctx.surnames_unaccented
-    assert t.acc is not None
-    return fold(t.acc[k]) in ctx.surnames
-
-
-def name_goes_on(t: WrittenText, k: int) -> bool:
-    """Syllables k and k+1 follow syllable k-1 after a space, capitalised like a name ("Thu Nguyên"; not an
-    abbreviation, not a place): the syllables before them are part of a person's name."""
-    if t.spans is None or k + 1 >= len(t.toks) or not t.title_case(k, k + 2):
-        return False
-    if any(not SPACES.fullmatch(t.original[t.spans[m - 1][1] : t.spans[m][0]]) for m in (k, k + 1)):
-        return False  # "HN-Vinh", "ở HN. Ở SG": no name goes on across a hyphen or a full stop
-    provinces = gazetteer()[0]
-    return not any(tuple(t.toks[m : m + n]) in provinces for m in (k, k + 1) for n in range(1, MAX_N + 1))
-
-
-def addressed(t: WrittenText, i: int, j: int, bare: Key, ctx: Context) -> bool:
-    """Syllables i..j-1, a name with a slip in its tone marks, are a person spoken of or to: after any title
-    written with its diacritics ("Gặp anh Lâm Đông"; not "hèn chi Hà Nối", "chi" is no "chị"), or, for a name
-    that is also a given name (`person_names`), before a vocative ("Thanh Hòa ơi"; "à", "ạ" only when the name
-    opens its phrase: "Thanh Hòa à, ..." but "Em ở Thanh Hòa à?"). "Sài Gón ơi!" still calls out to the city."""
-    if after_title(t, i, ctx, as_written=True):
-        return True
-    if bare not in ctx.person_names:
-        return False
-    opens = i == 0 or not t.joined(i - 1, i + 1)
-    return t.after(j, ctx.vocatives) or (opens and t.after(j, ctx.vocatives_opening))
-
-
-def after_title(t: WrittenText, i: int, ctx: Context, as_written: bool = False) -> bool:
-    """A kinship or address word ("anh", "chị", "cô" ...) stands right before syllable i, as a word of its own
-    (not the end of a capitalised name such as "Đông Anh"); `as_written`: with its own diacritics ("chi" written
-    without them is not "chị" then)."""
-    for title in ctx.person_titles:
-        k = i - len(title)
-        if k < 0 or not t.before(i, [title]):
-            continue
-        if as_written and any(t.bare(k + n) and t.toks[k + n] != w for n, w in enumerate(title)):
-            continue
-        if t.initial_capital(k) and k > 0 and t.joined(k - 1, k + 1) and t.initial_capital(k - 1):
-            continue
-        if t.before(k, ctx.home_before):  # "quê em Nam Định": the place someone is from
-            continue
-        return True
-    return False
-
-
-def surname_follows(t: WrittenText, j: int, ctx: Context) -> bool:
-    """A capitalised surname follows syllable j-1 in its phrase, and starts no place name."""
-    if t.spans is None or t.shouting or j >= len(t.toks) or not t.initial_capital(j - 1):
-        return False
-    return (t.joined(j - 1, j + 1) and t.initial_capital(j) and is_surname(t, j, ctx)
-            and not any(tuple(t.toks[j : j + n]) in gazetteer()[0] for n in range(1, MAX_N + 1)))
-

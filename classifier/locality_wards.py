@@ -52,7 +52,8 @@ def ward_candidates(t: WrittenText, i: int, size: int, key: Key, wards: Wards) -
 
 def former_unit(t: WrittenText, i: int, wards: Wards, provinces: Container[Key]) -> tuple[tuple[str, ...], int] | None:
     """(the provinces it may be in, number of syllables) when syllables from i name an abolished town or
-    district with its type word written with its diacritics ("thị xã Kỳ Anh", "quận Hoàn Kiếm", "TX Kỳ Anh")
+    district with its type word written with its diacritics and its name capitalised ("thị xã Kỳ Anh", "quận
+    Hoàn Kiếm", "TX Kỳ Anh"; a text all in lower case names none: "thị trấn bình yên quá" is a peaceful town)
     and wards kept its name; None otherwise, and for a name that is itself a province or a former city
     ("huyện Côn Đảo" is the special zone, left to the province names)."""
     if t.acc is None or t.spans is None:
@@ -67,16 +68,16 @@ def former_unit(t: WrittenText, i: int, wards: Wards, provinces: Container[Key])
             continue
         for size in range(min(_MAX_NAME, len(t.toks) - start), 0, -1):
             name = tuple(t.toks[start : start + size])
-            if not t.joined(i, start + size) or name in provinces:
-                if name in provinces:
-                    return None
+            if not t.joined(i, start + size):
                 continue
+            if name in provinces:
+                return None
             if name not in wards:
                 continue
             same = [c for c in wards[name] if t.fit(start, start + size, [accented(ward_short(c[0]))]) == "exact"]
             written = t.written(start, start + size)
-            if not same or (t.uses_capitals and written is not None and not capitalised(written)):
-                return None  # "thị xã tân tiến": a progressive town
+            if not same or written is None or not capitalised(written):
+                return None  # "thị xã tân tiến": a progressive town; "quan huyện thanh liêm": an honest mandarin
             if kept_by == _CITY_WARD:  # districts ("quận") were only in the centrally-run cities
                 same = [c for c in same if c[0].startswith("Phường") and c[1] in _CITIES]
             elif kept_by:

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 UNASSIGNED_VI = "Phản ánh chưa xác định nhóm"
 FLAGGED_VI, UNFLAGGED_VI = "Tổng số gắn cờ", "Phản ánh không gắn cờ"
 HEADER_MAX = 255  # characters of a printed page header, as Excel allows
+_CENTRE_CODE = "&C"  # openpyxl writes the centre section after this code, inside those 255
 
 
 def as_of_note(summary: Summary) -> list[list[Any]]:
@@ -33,14 +34,20 @@ def as_of_note(summary: Summary) -> list[list[Any]]:
 
 
 def print_heading(summary: Summary) -> str:
-    """The page header of every sheet: the report, its period and the office's area. Excel refuses a header over
-    255 characters, and reads "&" as the start of a code: cut, then "&" doubled."""
+    """The page header of every sheet: the report, its period and the office's area. Excel reads "&" as the
+    start of a code, so it is doubled, and refuses a header over 255 characters, counting the "&C" code that
+    places this text in the centre: cut after doubling, never between the two "&" of a pair."""
     title = report_title(summary.year, summary.since, summary.until)
-    if " kỳ " not in title:
-        title += f" (kỳ {period_text(summary.since, summary.until)})"
+    period = period_text(summary.since, summary.until)
+    if period not in title:  # a whole year's report names no period in its title
+        title += f" (kỳ {period})"
     if summary.locality:
         title += f" – {summary.locality}"
-    return title[:HEADER_MAX // 2].replace("&", "&&")
+    escaped = title.replace("&", "&&")
+    cut = escaped[: HEADER_MAX - len(_CENTRE_CODE)]
+    if len(cut) < len(escaped) and (len(cut) - len(cut.rstrip("&"))) % 2:
+        cut = cut[:-1]  # the cut fell inside "&&": a lone "&" would start a code
+    return cut
 
 
 def summary_notes(summary: Summary) -> list[list[Any]]:
