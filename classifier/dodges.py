@@ -1,7 +1,8 @@
 """Filter dodges undone: spaced, dotted and leet spellings ("l.ừ.a đ.ả.o", "c h u y ể n k h o ả n", "l0a").
 
 A dodged spelling's letters are joined and cut again into Vietnamese syllables by a syllabifier, each syllable
-keeping the offsets of its first and last letter; money that only shows once the dots are undone ("85
+keeping the offsets of its first and last letter (where dots join the letters, a space between them ends a word:
+"Đ.ể n.h.ậ.n" is two words, whatever number or stop comes before it); money that only shows once the dots are undone ("85
 t.r.i.ệ.u") becomes a money token.
 """
 
@@ -38,16 +39,48 @@ def syllabify(letters: str) -> list[str]:
 _Run = tuple[int, int, list[tuple[str, int]]]  # a dodged spelling: start, end, its letters with their offsets
 
 
+def _words_of(m: re.Match[str]) -> list[list[tuple[str, int]]]:
+    """The letters of one spaced/dotted spelling cut into the words it spells. Where letters are joined by
+    dots, a gap with a space in it is a word boundary: "Đ.ể n.h.ậ.n" is "để" and "nhận", not "đểnhận" cut again
+    ("đển hận"), and "2026. Đ.ể" keeps the year out. Letters spaced out one by one ("c h ư ơ n g t.r.ì.n.h",
+    "l. ừ. a") still make one word between such boundaries."""
+    letters = [(c, m.start() + k) for k, c in enumerate(m.group(0)) if c.isalnum()]
+    gaps = [m.group(0)[a[1] - m.start() + 1 : b[1] - m.start()] for a, b in zip(letters, letters[1:], strict=False)]
+    if all(any(c in " \t" for c in g) for g in gaps):
+        return [letters]
+    words: list[list[tuple[str, int]]] = [[letters[0]]]
+    for gap, letter in zip(gaps, letters[1:], strict=True):
+        if any(c in " \t" for c in gap):
+            words.append([])
+        words[-1].append(letter)
+    out: list[list[tuple[str, int]]] = []
+    single = False  # spaced-out single letters between dotted words spell one word together: "Đ ể n.h.ậ.n"
+    for w in words:
+        if single and len(w) == 1:
+            out[-1] += w
+        else:
+            out.append(w)
+        single = len(w) == 1
+    return out
+
+
 def _runs(s: str) -> list[_Run]:
-    """The spaced/dotted spellings of `s` ("l.ừ.a", "c h u y ể n"): offsets into `s`, and their letters."""
+    """The spaced/dotted spellings of `s` ("l.ừ.a", "c h u y ể n"), one per word they spell: offsets into `s`, and
+    their letters."""
     out = []
     for m in _OBFUSCATED.finditer(s):
-        chars = [(c, m.start() + k) for k, c in enumerate(m.group(0)) if c.isalnum()]
+        chars = [c for c in m.group(0) if c.isalnum()]
         only_spaces = all(c in " \t" for c in m.group(0) if not c.isalnum())
-        if len(chars) < (4 if only_spaces else 3) or not any(c.isalpha() for c, _ in chars):
+        if len(chars) < (4 if only_spaces else 3) or not any(c.isalpha() for c in chars):
             continue
-        out.append((m.start(), m.end(), chars))
+        out += [(w[0][1], w[-1][1] + 1, w) for w in _words_of(m) if len(w) > 1]
     return out
+
+
+def _reads_as_written(run: _Run) -> bool:
+    """A spelling whose digits are no leet ("Q.1": district 1, "2.0.2.6") reads as written, word by word; it
+    still counts towards money ("5.0.0.k")."""
+    return any(c.isdigit() for c in deleet("".join(c for c, _ in run[2])))
 
 
 def _dodged_money(s: str, runs: list[_Run]) -> list[tuple[int, int]]:
@@ -86,7 +119,7 @@ def plain_segment(s: str, base: int, out: list[tuple[str, int, int]]) -> None:
         return
     money = _dodged_money(s, runs)
     pieces: list[tuple[int, int, list[tuple[str, int]] | None]] = [(a, b, None) for a, b in money]
-    pieces += [r for r in runs if not any(a <= r[0] and r[1] <= b for a, b in money)]
+    pieces += [r for r in runs if not _reads_as_written(r) and not any(a <= r[0] and r[1] <= b for a, b in money)]
     pos = 0
     for start, end, chars in sorted(pieces, key=lambda p: p[0]):
         read_words(s[pos:start], base + pos, out)
@@ -110,13 +143,16 @@ def deobfuscate(text: str) -> str:
     s = nfc(text)
     out: list[str] = []
     pos = 0
-    for m in _OBFUSCATED.finditer(s):
-        chars = [c for c in m.group(0) if c.isalnum()]
-        only_spaces = all(c in " \t" for c in m.group(0) if not c.isalnum())
-        if len(chars) < (4 if only_spaces else 3) or not any(c.isalpha() for c in chars):
+    for run in _runs(s):
+        if _reads_as_written(run):
             continue
-        out.append(s[pos : m.start()])
-        out.append(" ".join(syllabify(deleet("".join(chars)))))
-        pos = m.end()
+        out.append(s[pos : run[0]])
+        word = deleet("".join(c for c, _ in run[2]))
+        pieces, k = [], 0
+        for syl in syllabify("".join(c.lower()[0] for c in word)):  # cut as lower case, kept as written
+            pieces.append(word[k : k + len(syl)])
+            k += len(syl)
+        out.append(" ".join(pieces))
+        pos = run[1]
     out.append(s[pos:])
     return WORD.sub(lambda m: deleet(m.group(0)), "".join(out))

@@ -84,16 +84,46 @@ _NUMBER_BEFORE = re.compile(r"\d[ \t]*$")
 # A bare "d" counts only with punctuation between ("d m" may be anything); "đ" alone is no word.
 _DM_GAP = {"đ": re.compile(r"[ \t.\-_*'·+|/]{1,3}"), "d": re.compile(r"[ \t]{0,2}[.\-_*'·+|/][ \t.\-_*'·+|/]{0,2}")}
 _DM = ("địt", "mẹ")
+# "kh" is "không" in chat but "khách hàng" in ads and scams: after "quý", "các", "mọi", "chăm sóc"; before "mới",
+# "thân thiết", "vip" after a word a noun follows ("cho KH mới"); after "tặng" before a number ("tặng kh 1 phần
+# quà"; "quà tặng kh đẹp", "có tặng kh ạ" stay "không"); before a customer code ("mã KH PE0100xxx789"); and written
+# "KH" after a word in lower case ("mời KH đăng nhập"), unless "KH&ĐT" or "nhà KH" (kế hoạch, khoa học).
+_KH = ("khách", "hàng")
+_KH_AFTER = frozenset({"quý", "quy", "các", "cac", "mọi", "sóc", "soc"})
+_KH_NOUN_AFTER = frozenset({"cho", "tặng", "tang", "dành", "danh", "với", "voi", "vs"}) | _KH_AFTER
+_KH_BEFORE = frozenset({"mới", "moi", "thân", "than", "vip"})
+_KH_CODE = re.compile(r"(?=.*\d)(?=.*[^\W\d_])\w{5,}")
+
+
+def _adjacent(s: str, a: re.Match[str] | None, b: re.Match[str] | None) -> bool:
+    return a is not None and b is not None and not s[a.end() : b.start()].strip(" \t")
+
+
+def _customer(s: str, m: re.Match[str], prev: re.Match[str] | None, nxt: re.Match[str] | None) -> bool:
+    """Whether the "kh" `m` is "khách hàng" by the words next to it (see above)."""
+    before = prev.group(0).lower() if _adjacent(s, prev, m) and prev is not None else ""
+    after = nxt.group(0).lower() if _adjacent(s, m, nxt) and nxt is not None else ""
+    if before in _KH_AFTER or (before in _KH_NOUN_AFTER and after in _KH_BEFORE):
+        return True
+    if before in ("tặng", "tang") and after[:1].isdigit():
+        return True
+    if _KH_CODE.fullmatch(after) and (before in ("mã", "ma") or m.group(0) == "KH"):
+        return True
+    return (m.group(0) == "KH" and prev is not None and any(c.islower() for c in prev.group(0))
+            and before != "nhà" and not s.startswith("&", m.end()))
 
 
 def _as_written(word: str) -> tuple[str, ...]:
     return (tone(deleet(_REPEAT.sub(r"\1", word))),)
 
 
-def in_context(s: str, m: re.Match[str], nxt: re.Match[str] | None) -> tuple[tuple[str, ...], bool] | None:
-    """Context rules for the word `m` of `s` (`nxt`: the word after it): (syllables, consumed the next word),
-    or None for the ordinary dictionary lookup."""
+def in_context(s: str, m: re.Match[str], nxt: re.Match[str] | None,
+               prev: re.Match[str] | None = None) -> tuple[tuple[str, ...], bool] | None:
+    """Context rules for the word `m` of `s` (`nxt`, `prev`: the words after and before it): (syllables, consumed
+    the next word), or None for the ordinary dictionary lookup."""
     w = m.group(0).lower()
+    if w == "kh" and _customer(s, m, prev, nxt):
+        return _KH, False
     if w in _AS_WRITTEN_BEFORE_COLON and _COLON_AFTER.match(s, m.end()):
         return _as_written(w), False
     if w in _AS_WRITTEN_AFTER_NUMBER and _NUMBER_BEFORE.search(s, 0, m.start()):
@@ -109,7 +139,7 @@ def read_words(s: str, base: int, out: list[tuple[str, int, int]]) -> None:
     i = 0
     while i < len(words):
         m = words[i]
-        ctx = in_context(s, m, words[i + 1] if i + 1 < len(words) else None)
+        ctx = in_context(s, m, words[i + 1] if i + 1 < len(words) else None, words[i - 1] if i else None)
         end = m.end()
         if ctx is None:
             sylls = normalize_word(m.group(0).lower())
@@ -137,15 +167,17 @@ def expand_teencode(text: str) -> str:
     pos = i = 0
     while i < len(words):
         m = words[i]
-        ctx = in_context(s, m, words[i + 1] if i + 1 < len(words) else None)
+        ctx = in_context(s, m, words[i + 1] if i + 1 < len(words) else None, words[i - 1] if i else None)
         out.append(s[pos : m.start()])
         if ctx is None:
             out.append(teen.get(m.group(0).lower(), m.group(0)))
         elif ctx[1]:
             out.append(" ".join(ctx[0]))
             i += 1
-        else:
+        elif ctx[0] == _as_written(m.group(0).lower()):
             out.append(m.group(0))
+        else:
+            out.append(" ".join(ctx[0]))
         pos = words[i].end()
         i += 1
     out.append(s[pos:])

@@ -12,8 +12,11 @@ import re
 URL_TOKEN, EMAIL_TOKEN, PHONE_TOKEN, MONEY_TOKEN = "urltok", "emailtok", "phonetok", "moneytok"
 TYPED_TOKENS = frozenset({URL_TOKEN, EMAIL_TOKEN, PHONE_TOKEN, MONEY_TOKEN})
 
-MONEY_PATTERN = (r"(?:\$\s?\d[\d.,]*|(?<![\d.,])\d[\d.,]*\s?(?:k|tr|triệu|trieu|củ|nghìn|nghin|ngàn|ngan|tỷ|tỉ|ty|đồng|dong|"
-                 r"đ|vnd|vnđ|usd|\$|usdt)(?!\w))")
+# The amount's digits may end in a point or comma only right before the unit ("500.k"): "2026. Đ.ể", "H, 2011,
+# tr. 69" are a year closing its sentence or clause. A unit dotted onto a lone letter ("2026 Đ.ể n.h.ậ.n") is the
+# first letter of a dotted word, not a unit.
+MONEY_PATTERN = (r"(?:\$\s?\d[\d.,]*|(?<![\d.,])\d(?:[\d.,]*\d)?(?:[.,]|\s)?(?:k|tr|triệu|trieu|củ|nghìn|nghin|ngàn|ngan|"
+                 r"tỷ|tỉ|ty|đồng|dong|đ|vnd|vnđ|usd|\$|usdt)(?!\w|[.\-_*·'+|][^\W\d_](?![^\W_])))")
 # Every alternative starts at a token boundary (a lookbehind), so a long unbroken run of letters or digits is
 # scanned once, not once per character (quadratic: minutes for a 40k-character run).
 TYPED = re.compile(
