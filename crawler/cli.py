@@ -26,7 +26,7 @@ def _command_modules() -> list[ModuleType]:
     import importlib
 
     for name in ("review.cli.model", "review.cli.moderate", "review.cli.reports", "review.cli.digest",
-                 "crawler.commands", "crawler.opscli"):
+                 "review.cli.rescore", "crawler.commands", "crawler.opscli"):
         try:
             modules.append(importlib.import_module(name))
         except ModuleNotFoundError as exc:

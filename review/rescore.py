@@ -1,0 +1,284 @@
+"""Re-scoring the entries still waiting for a decision: `canhgac rescore [--apply]`.
+
+The queue is scored when a page is collected. What moderators decide afterwards (the known-item bank: a
+confirmed scam raises its copies, a dismissed false positive suppresses its copies) and a retrained model
+activated later (`canhgac train --from-decisions --activate`) only reach pages collected after them; the entries
+already waiting keep their old scores. `rescore_queue` scores the UNDECIDED entries (open or claimed) again with
+the scorer and bank it is given (the CLI passes the model in use, the config's rules and thresholds, and
+`store.load_bank()`), and the official-coverage cross-check the crawler runs (official items stored in the
+database). Decided entries are never touched: a verdict stands for what the moderator saw.
+
+A dry run (the default) only reports; `apply=True` writes through `ScoringMixin._record_score`, as a crawl's
+re-score does: a new `Score` row (the old ones stay, the history), the entry's flags, top category and priority,
+and a `version` bump when its flags or top category change (a moderator holding it with the old version is
+refused and re-reads it). An entry that no longer passes any threshold and that no citizen reported is not
+deleted: it stays in the queue, undecided, with no flags (its current score flags nothing), ranked after every
+flagged entry (`BELOW_THRESHOLD_PENALTY` off its priority); `is_below_threshold` tells such an entry. One audit
+row (`rescore`) per applied run records who ran it, the model and the counts, and the ids that fell below.
+
+Entries are read and written `batch` at a time (keyset by id: memory stays flat for a queue of 100,000). Each
+batch is written in one transaction that first takes the page locks of its items (`review.page_locks`, as
+`record_score` does) and re-reads the entries (`FOR UPDATE` on PostgreSQL): an entry decided meanwhile, or
+re-scored by a crawl meanwhile, is skipped and counted, never overwritten.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+
+from review.audit import append_audit
+from review.models import CLAIMED, OPEN, Item, ReviewEntry, ReviewFlag, Score
+from review.page_locks import lock_pages
+from review.scoring import evidence_dict
+
+if TYPE_CHECKING:
+    from review.store import Store
+
+RESCORE = "rescore"  # the audit action
+BATCH = 200  # entries read, scored and written together
+#: taken off the stored priority of an entry that passes no threshold any more: 10,000 points are about seven
+#: years of waiting (one point per six hours), so it ranks after every flagged entry however long it waited
+BELOW_THRESHOLD_PENALTY = 10_000.0
+SHOWN = 50  # entries listed by id in each list of the report (the counts are complete)
+AUDIT_IDS = 1000  # ids of entries that fell below recorded in the audit row
+
+
+def is_below_threshold(priority: float, flags: Sequence[str], is_report: bool) -> bool:
+    """An undecided entry a re-score left in the queue without a flag: not a citizen's report, nothing flagged,
+    ranked down by `BELOW_THRESHOLD_PENALTY`."""
+    return not flags and not is_report and priority < -BELOW_THRESHOLD_PENALTY / 2
+
+
+@dataclass(frozen=True)
+class Change:
+    """What a re-score changes in one entry."""
+
+    entry_id: int
+    old_top: str
+    old_score: float
+    new_top: str
+    new_score: float
+    gained: tuple[str, ...] = ()  # categories flagged now and not before
+    below: bool = False  # passes no threshold any more (and no citizen reported it)
+
+
+@dataclass
+class RescoreReport:
+    model_version: str
+    applied: bool
+    scored: int = 0  # entries scored again
+    unchanged: int = 0  # same score, same flags: nothing to write
+    rose: int = 0
+    fell: int = 0
+    below: int = 0
+    gained: int = 0
+    skipped: int = 0  # decided or re-scored by someone else between the read and the write (apply only)
+    failed: int = 0  # texts the scorer could not score
+    below_listed: list[Change] = field(default_factory=list)  # the first SHOWN
+    gained_listed: list[Change] = field(default_factory=list)
+    below_ids: list[int] = field(default_factory=list)  # the first AUDIT_IDS
+
+    def count(self, ch: Change) -> None:
+        self.rose += ch.new_score > ch.old_score + 1e-9
+        self.fell += ch.new_score < ch.old_score - 1e-9
+        if ch.below:
+            self.below += 1
+            if len(self.below_listed) < SHOWN:
+                self.below_listed.append(ch)
+            if len(self.below_ids) < AUDIT_IDS:
+                self.below_ids.append(ch.entry_id)
+        if ch.gained:
+            self.gained += 1
+            if len(self.gained_listed) < SHOWN:
+                self.gained_listed.append(ch)
+
+    def audit_details(self, source: str | None, since: datetime | None) -> dict[str, Any]:
+        return {"model": self.model_version, "scored": self.scored, "unchanged": self.unchanged,
+                "rose": self.rose, "fell": self.fell, "below_threshold": self.below,
+                "below_threshold_ids": self.below_ids, "gained_category": self.gained, "skipped": self.skipped,
+                "failed": self.failed, "source": source, "since": since.isoformat() if since else None}
+
+
+@dataclass(frozen=True)
+class _Waiting:
+    """An undecided entry as read for re-scoring."""
+
+    entry_id: int
+    item_id: int
+    score_id: int | None
+    is_report: bool
+    top_category: str
+    top_score: float
+    flags: frozenset[str]
+    title: str
+    text: str
+    official: bool
+    canonical_url: str
+    old_score: str | None  # the current score as canonical JSON (`_score_json`), None when unscored
+
+
+def _score_json(model_version: str, scores: Any, flags: Any, evidence: Any) -> str:
+    """A score as the database holds it, comparable across a JSON round trip."""
+    data = {"model": str(model_version), "scores": {str(k): round(float(v), 9) for k, v in (scores or {}).items()},
+            "flags": sorted(str(f) for f in flags or ()), "evidence": json.loads(json.dumps(evidence or [], default=str))}
+    return json.dumps(data, sort_keys=True, ensure_ascii=False)
+
+
+def rescore_queue(store: Store, scorer: Any, *, bank: Any = None, office_locality: str = "",
+                  source: str | None = None, since: datetime | None = None, apply: bool = False,
+                  actor: str | None = None, batch: int = BATCH) -> RescoreReport:
+    """Score every undecided entry (of `source`, queued since `since`) again and report what changes; with
+    `apply`, write it and one audit row as `actor` (see the module doc)."""
+    if apply and not actor:
+        raise ValueError("rescore_queue: apply needs the actor recorded in the audit row")
+    report = RescoreReport(model_version=str(getattr(scorer, "version", "")), applied=apply)
+    for waiting in _batches(store, source, since, batch):
+        results = _score(store, scorer, bank, waiting)
+        todo: list[tuple[_Waiting, Any, Change]] = []
+        for w, result in zip(waiting, results, strict=True):
+            if isinstance(result, BaseException):
+                report.failed += 1
+                continue
+            report.scored += 1
+            change, same = _change(w, result)
+            if same:
+                report.unchanged += 1
+            else:
+                todo.append((w, result, change))
+        if apply and todo:
+            done = _write(store, todo, office_locality)
+            report.skipped += len(todo) - len(done)
+            todo = [t for t in todo if t[0].entry_id in done]
+        for _, _, change in todo:
+            report.count(change)
+    if apply:
+        assert actor is not None
+        with store.session() as s:
+            append_audit(s, actor, RESCORE, None, report.audit_details(source, since))
+    return report
+
+
+def _batches(store: Store, source: str | None, since: datetime | None, size: int) -> Iterator[list[_Waiting]]:
+    e = ReviewEntry
+    last = 0
+    while True:
+        q = (select(e.id, e.item_id, e.score_id, e.is_report, e.top_category, e.top_score, Item.title, Item.text,
+                    Item.official, Item.canonical_url, Score.model_version, Score.scores, Score.flags, Score.evidence)
+             .join(Item, Item.id == e.item_id).outerjoin(Score, Score.id == e.score_id)
+             .where(e.status.in_((OPEN, CLAIMED)), e.id > last))
+        if source is not None:
+            q = q.where(e.source_name == source)
+        if since is not None:
+            q = q.where(e.created_at >= since)
+        with store.session() as s:
+            rows = s.execute(q.order_by(e.id).limit(size)).all()
+            flags: dict[int, set[str]] = {}
+            if rows:
+                for entry_id, category in s.execute(select(ReviewFlag.entry_id, ReviewFlag.category)
+                                                    .where(ReviewFlag.entry_id.in_([r[0] for r in rows]))):
+                    flags.setdefault(entry_id, set()).add(category)
+        if not rows:
+            return
+        yield [_Waiting(r[0], r[1], r[2], bool(r[3]), r[4], float(r[5] or 0.0), frozenset(flags.get(r[0], ())),
+                        r[6] or "", r[7] or "", bool(r[8]), r[9],
+                        _score_json(r[10], r[11], r[12], r[13]) if r[2] is not None and r[10] is not None else None)
+               for r in rows]
+        last = rows[-1][0]
+
+
+def _score(store: Store, scorer: Any, bank: Any, waiting: Sequence[_Waiting]) -> list[Any]:
+    """One result (or the exception scoring it raised) per entry, official and other items apart as the crawler
+    scores them (the coverage cross-check is for the others)."""
+    out: list[Any] = [None] * len(waiting)
+    groups: dict[bool, list[int]] = {}
+    for i, w in enumerate(waiting):
+        groups.setdefault(w.official, []).append(i)
+    for official, idx in groups.items():
+        part = [waiting[i] for i in idx]
+        coverage = None if official else StoredCoverage(store, part)
+        try:
+            results: list[Any] = list(scorer.score_many([w.text for w in part], titles=[w.title for w in part],
+                                                        official=official, bank=bank, coverage=coverage))
+        except Exception:  # noqa: BLE001 - one by one, so a text the scorer cannot read fails only itself
+            results = []
+            for w in part:
+                try:
+                    results.append(scorer.score(w.text, title=w.title, official=official, bank=bank,
+                                                coverage=coverage))
+                except Exception as exc:  # noqa: BLE001 - counted as failed, the entry left as it was
+                    results.append(exc)
+        for i, result in zip(idx, results, strict=True):
+            out[i] = result
+    return out
+
+
+def _change(w: _Waiting, result: Any) -> tuple[Change, bool]:
+    """What `result` changes in the entry, and whether it changes nothing (the same score and flags)."""
+    scores = {str(k): float(v) for k, v in result.scores.items()}
+    flags = [str(f) for f in result.flags]
+    ranked = {c: scores.get(c, 0.0) for c in flags} or scores or {w.top_category: 0.0}
+    top = max(ranked, key=lambda c: (ranked[c], c))
+    new = _score_json(result.model_version, scores, flags, [evidence_dict(ev) for ev in result.evidence])
+    same = new == w.old_score and set(flags) == set(w.flags)
+    change = Change(w.entry_id, w.top_category, w.top_score, top, ranked[top],
+                    gained=tuple(sorted(set(flags) - w.flags)), below=not flags and not w.is_report)
+    return change, same
+
+
+def _write(store: Store, todo: Sequence[tuple[_Waiting, Any, Change]], office_locality: str) -> set[int]:
+    """Write one batch in one transaction; the ids of the entries written (the others changed meanwhile)."""
+    e = ReviewEntry
+    done: set[int] = set()
+    with store.session() as s:
+        lock_pages(s.connection(), [w.canonical_url for w, _, _ in todo])  # a crawl of these pages waits
+        current: dict[int, int | None] = {
+            entry_id: score_id for entry_id, score_id in s.execute(
+                select(e.id, e.score_id).where(e.id.in_([w.entry_id for w, _, _ in todo]), e.status.in_((OPEN, CLAIMED)))
+                .order_by(e.id).with_for_update())}  # in id order: one lock order for every batch
+        for w, result, change in todo:
+            if w.entry_id not in current or current[w.entry_id] != w.score_id:
+                continue  # decided, or scored by a crawl, since it was read: theirs stands
+            store._record_score(s, w.item_id, result, w.is_report, office_locality, keep_unflagged=True)
+            if change.below:
+                entry = s.get(e, w.entry_id)
+                assert entry is not None
+                entry.priority -= BELOW_THRESHOLD_PENALTY
+            done.add(w.entry_id)
+    return done
+
+
+class StoredCoverage:
+    """`classifier.coverage.OfficialCoverage` over the official items in the database, for one batch: the first
+    question looks up every text of the batch in one transaction (`Store.similar_items_many`)."""
+
+    def __init__(self, store: Store, waiting: Sequence[_Waiting], *, threshold: float = 0.3) -> None:
+        self.store, self.threshold = store, threshold
+        # what `classifier.signals.coverage_evidence` asks with; any other text is looked up on its own
+        self._texts = [f"{w.title}\n{w.text}" if w.title else w.text for w in waiting]
+        self._found: dict[str, list[Any]] | None = None
+
+    def find_similar(self, text: str, limit: int = 3) -> list[Any]:
+        from classifier.coverage import CoverageHit
+        from classifier.fingerprint import band_keys, minhash, signature_bytes
+
+        if self._found is None:
+            unique = list(dict.fromkeys(self._texts))
+            queries = []
+            for t in unique:
+                m = minhash(t)
+                queries.append((signature_bytes(m), band_keys(m)))
+            found = self.store.similar_items_many(queries, official_only=True, limit=3, threshold=self.threshold)
+            self._found = dict(zip(unique, found, strict=True))
+        hits = self._found.get(text) if limit <= 3 else None
+        if hits is None:
+            m = minhash(text)
+            hits = self.store.similar_items(signature_bytes(m), band_keys(m), official_only=True, limit=limit,
+                                            threshold=self.threshold)
+        return [CoverageHit(ref=str(h.item_id), title=h.title, url=h.url, similarity=h.similarity)
+                for h in hits[:limit]]
