@@ -24,8 +24,8 @@ from classifier.categories import CATEGORIES, POSITIVE
 from review.config import Config
 from review.errors import UsageError
 from review.filters import YEAR_MIN, max_year
-from review.models import DECIDED, OPEN, Decision, Item, ReviewEntry, ReviewFlag, Setting, Source, SourceRun
-from review.stats import confirmed_dismissed
+from review.models import DECIDED, Decision, Item, ReviewEntry, ReviewFlag, Setting, Source, SourceRun
+from review.stats import backlog_now, confirmed_dismissed
 from review.store import StoreBase
 from review.types import utcnow
 
@@ -76,7 +76,8 @@ class DigestData:
     flags_per_day: dict[str, list[int]]  # category -> flags per day of `days`
     decisions_by_verdict: dict[str, int]
     precision: dict[str, tuple[int, int]]  # category -> (confirmed, confirmed + dismissed), as `canhgac stats`
-    backlog: int
+    backlog: int  # undecided now, without the entries below threshold after a re-score
+    below_threshold: int  # undecided now, below every threshold after a re-score (`review.rescore`)
     oldest_open: datetime | None
     source_problems: list[SourceProblem]
     top_cases: list[Case]  # confirmed: violation or escalate, escalations first
@@ -195,8 +196,7 @@ def collect_digest(store: StoreBase, cfg: Config, iso_week: str) -> DigestData:
             if confirmed + dismissed:
                 precision[category] = (confirmed, confirmed + dismissed)
 
-        backlog = s.scalar(select(func.count()).select_from(ReviewEntry).where(ReviewEntry.status != DECIDED)) or 0
-        oldest = s.scalar(select(func.min(ReviewEntry.created_at)).where(ReviewEntry.status == OPEN))
+        queue = backlog_now(s)  # entries below threshold after a re-score counted apart, never the oldest
         items = s.scalar(select(func.count()).select_from(Item)
                          .where(Item.fetched_at >= start, Item.fetched_at < end)) or 0
 
@@ -249,6 +249,7 @@ def collect_digest(store: StoreBase, cfg: Config, iso_week: str) -> DigestData:
         iso_week=iso_week, start=start, end=end, days=days, flagged_items=len(entry_day),
         items_per_day=items_per_day, flags_by_category=by_category,
         flags_per_day={c: list(per_day[c]) for c in by_category}, decisions_by_verdict=dict(verdicts),
-        precision={c: precision[c] for c in CATEGORIES if c in precision}, backlog=backlog, oldest_open=oldest,
+        precision={c: precision[c] for c in CATEGORIES if c in precision}, backlog=queue.waiting,
+        below_threshold=queue.below_threshold, oldest_open=queue.oldest_open,
         source_problems=problems, top_cases=top, commendations=commend, items_collected=items,
         model=_model(store, cfg))

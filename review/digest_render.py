@@ -90,6 +90,13 @@ def _oldest(data: DigestData, tz: str) -> str:
     return f"từ {_day(data.oldest_open, tz)} ({age} ngày)"
 
 
+def _below(data: DigestData) -> str:
+    """The entries a re-score left below every threshold: still undecided, but not counted in the backlog."""
+    if not data.below_threshold:
+        return ""
+    return f"; ngoài ra {data.below_threshold} mục dưới ngưỡng sau chấm lại (xếp cuối hàng chờ)"
+
+
 def render_text(data: DigestData, tz: str, base_url: str = "") -> str:
     lines = [f"BẢN TIN TUẦN {data.iso_week} (từ {_day(data.start, tz)} đến hết ngày {_last_day(data)})", "",
              to_do(data), "",
@@ -103,7 +110,7 @@ def render_text(data: DigestData, tz: str, base_url: str = "") -> str:
     lines += ["", "3. Độ chính xác của cờ (tỷ lệ được xác nhận)"]
     lines += [f"   - {_label(c)}: {_pct(*hp)}" for c, hp in data.precision.items()] or ["   (chưa đủ dữ liệu)"]
     lines += ["", f"4. Hàng chờ duyệt (tính đến {_counted_at(data, tz)}): {data.backlog} mục; "
-              f"mục mở lâu nhất: {_oldest(data, tz)}", "",
+              f"mục mở lâu nhất: {_oldest(data, tz)}{_below(data)}", "",
               "5. Nguồn có vấn đề"]
     lines += [f"   - {p.name}: {PROBLEM_VI[p.problem]}"
               + (f" ({_problem_detail(p, tz)}; {_clip(p.last_error, 120)})" if _problem_detail(p, tz) else "")
@@ -192,7 +199,7 @@ mục bị gắn cờ mới: <b>{data.flagged_items}</b> (tổng số cờ: {dat
 <h2 {h2}>2. Quyết định của người duyệt</h2>{verdicts}
 <h2 {h2}>3. Độ chính xác của cờ</h2>{precision}
 <h2 {h2}>4. Hàng chờ duyệt (tính đến {_counted_at(data, tz)})</h2>
-<p>{data.backlog} mục; mục mở lâu nhất: {e(_oldest(data, tz))}.</p>
+<p>{data.backlog} mục; mục mở lâu nhất: {e(_oldest(data, tz) + _below(data))}.</p>
 <h2 {h2}>5. Nguồn có vấn đề</h2>{problems}
 <h2 {h2}>6. Các trường hợp vi phạm đã xác nhận nổi bật</h2>{cases}
 <h2 {h2}>7. Đề xuất biểu dương</h2>{commend}

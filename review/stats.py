@@ -23,8 +23,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from classifier.categories import CATEGORIES, POSITIVE
+from review.below_threshold import below_threshold_clause
 from review.citizen import REPORT_KIND
-from review.models import DECIDED, AuditLog, Item, ReviewEntry, ReviewFlag
+from review.models import DECIDED, OPEN, AuditLog, Item, ReviewEntry, ReviewFlag
 
 if TYPE_CHECKING:
     from review.store import StoreBase
@@ -62,6 +63,25 @@ def confirmed_dismissed(category: str, verdicts: Iterable[object]) -> tuple[int,
         confirmed += verdict in good
         dismissed += verdict == "dismiss"
     return confirmed, dismissed
+
+
+@dataclass(frozen=True)
+class Backlog:
+    """The queue now, as `canhgac status` and the weekly digest show it. An entry a re-score left below every
+    threshold ("dưới ngưỡng sau chấm lại", `review.rescore`) is counted apart: ranked after every flagged entry,
+    it is not work waiting in the same sense, and it is never the oldest entry waiting."""
+
+    waiting: int  # undecided (open or claimed), those below threshold left out
+    below_threshold: int  # undecided entries below every threshold after a re-score
+    oldest_open: datetime | None  # the oldest open entry, those below threshold left out
+
+
+def backlog_now(s: Session) -> Backlog:
+    e, below = ReviewEntry, below_threshold_clause()
+    waiting = s.scalar(select(func.count()).select_from(e).where(e.status != DECIDED, ~below)) or 0
+    n_below = s.scalar(select(func.count()).select_from(e).where(e.status != DECIDED, below)) or 0
+    oldest = s.scalar(select(func.min(e.created_at)).where(e.status == OPEN, ~below))
+    return Backlog(waiting, n_below, oldest)
 
 
 @dataclass(frozen=True)
@@ -126,6 +146,12 @@ def reported_entry_ids(s: Session, entry_ids: Iterable[int]) -> set[int]:
 
 
 class StatsMixin(_Base):
+    def below_threshold_waiting(self) -> int:
+        """Undecided entries below every threshold after a re-score: the per-category rows of `stats` count
+        flags, which such an entry no longer has, so they are counted apart (`Backlog`)."""
+        with self.session() as s:
+            return backlog_now(s).below_threshold
+
     def stats(self, since: datetime | None = None) -> list[CategoryStats]:
         """Per category (only those with entries), flags since `since` (all time when None)."""
         q = (select(ReviewFlag.category, ReviewEntry.status, ReviewEntry.verdict, ReviewEntry.created_at,

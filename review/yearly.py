@@ -21,6 +21,12 @@ in their own column, "Phản ánh không gắn cờ": on the row "Phản ánh ch
 undecided, and on the row of the category a moderator's decision recorded once decided. In every row of
 Tổng hợp, Theo nguồn and Theo tháng: flagged + unflagged = the verdict columns + undecided.
 
+An entry a re-score left below every threshold (`canhgac rescore --apply`: no flag any more, no citizen report)
+was a flag when it entered the queue, and these sheets count entries by the day they were flagged: it still counts
+once as flagged, on the row of the category it was last flagged for (`review.below_threshold`, from
+the score rows the re-score keeps), not as an unflagged report; a re-score never moves a past count. Ghi chú says
+how many such entries the flagged total holds.
+
 Those sheets go by the day an entry was flagged; Xử lý trong kỳ (what was handled: decided in the period, whenever
 flagged) and Nội dung được tôn vinh (the content commended, with its author) go by the day of the decision
 (`review.yearly_decisions`). Ghi chú opens with what the regular review covered (`review.yearly_coverage`).
@@ -37,6 +43,7 @@ from typing import Any
 from sqlalchemy import exists, select
 
 from classifier.categories import CATEGORIES, VI_LABELS
+from review.below_threshold import fallen_category, last_flagged_categories
 from review.export import sheet_safe, xlsx_cell
 from review.models import VERDICTS, Cluster, Item, ReviewEntry, ReviewFlag
 from review.stats import citizen_reports, reported_entry_ids
@@ -79,6 +86,7 @@ class Summary:
     total: int = 0  # flagged entries
     stories: int = 0  # distinct stories among them: copies of a story and a page's revisions share a cluster
     unflagged: int = 0  # unflagged report entries
+    below_threshold: int = 0  # flagged entries (in `total`) below every threshold since a re-score
     reported_flagged: int = 0  # flagged entries a citizen reported
     reported_by_category: Counter[str] = field(default_factory=Counter)  # entries (of the row) a citizen reported
     reports_by_category: Counter[str] = field(default_factory=Counter)  # citizen reports received in the period
@@ -110,54 +118,75 @@ def row_category(has_flag: bool, top: str, verdict_category: str | None) -> str:
     return verdict_category or (top if has_flag else UNASSIGNED)
 
 
+def _outcomes(s: Any, entry_ids: set[int], categories: dict[int, str]) -> dict[int, tuple[str, str]]:
+    """The row (as in Tổng hợp; `categories`: those already placed) and verdict of each entry reports joined."""
+    e = ReviewEntry
+    rows = s.execute(select(e.id, e.top_category, e.verdict_category, e.verdict, _has_flag(), e.is_report)
+                     .where(e.id.in_(list(entry_ids)))).all()
+    was = last_flagged_categories(s, [r[0] for r in rows if not r[4] and not r[5] and r[0] not in categories])
+    return {eid: (categories.get(eid) or (fallen_category(verdict, vcat, was[eid]) if eid in was
+                                          else row_category(bool(has_flag), top, vcat)), verdict or "")
+            for eid, top, vcat, verdict, has_flag, _ in rows}
+
+
 def summarize(store: Store, since: datetime, until: datetime, *, year: int | None = None,
               retention_days: int | None = None, locality: str = "") -> Summary:
     out = Summary(since, until, year, retention_days=retention_days, locality=locality)
     e = ReviewEntry
     q = (select(e.id, e.top_category, e.verdict, e.verdict_category, e.source_name, e.created_at, e.priority,
-                e.top_score, Cluster.size, Item.cluster_id, _has_flag())
+                e.top_score, Cluster.size, Item.cluster_id, _has_flag(), e.is_report)
          .join(Item, Item.id == e.item_id).outerjoin(Cluster, Cluster.id == Item.cluster_id)
          .where(e.created_at >= since, e.created_at < until))
     candidates: list[tuple[Any, ...]] = []
     categories: dict[int, str] = {}
     flagged: set[int] = set()
     stories: set[tuple[str, int]] = set()
+
+    def count(eid: int, cat: str, has_flag: bool, verdict: str | None, source: str | None, created: datetime,
+              priority: float, score: float, size: int | None, cluster: int | None) -> None:
+        categories[eid] = cat
+        v = verdict or ""
+        month = created.astimezone(VN_TZ).strftime("%Y-%m")
+        source_key = source or NO_SOURCE_VI
+        story = ("cluster", cluster) if cluster is not None else ("entry", eid)
+        if has_flag:
+            flagged.add(eid)
+            stories.add(story)
+            out.total += 1
+            out.by_category[(cat, v)] += 1
+            out.by_source[(source_key, v)] += 1
+            out.by_month[(month, v)] += 1
+        else:
+            out.unflagged += 1
+            out.unflagged_by_category[(cat, v)] += 1
+            out.unflagged_by_source[(source_key, v)] += 1
+            out.unflagged_by_month[(month, v)] += 1
+        if verdict in ("escalate", "violation"):
+            rank = (verdict == "escalate", priority)
+            candidates.append((rank, story, eid, created.astimezone(VN_TZ).strftime("%d/%m/%Y"), VI_LABELS.get(cat, cat),
+                               VERDICT_VI.get(verdict, verdict), source or "", size or 1, round(score, 2)))
+
     with store.session() as s:
         # no titles nor texts here (megabytes per article, for every entry of the year): only the cases listed
         # in Vụ việc nổi bật need their first line, read by id below
+        fallen: list[tuple[Any, ...]] = []  # flagged when queued, below every threshold since a re-score: few
         for (eid, top, verdict, vcat, source, created, priority, score,
-             size, cluster, has_flag) in s.execute(q.execution_options(yield_per=5000)):
-            cat = row_category(bool(has_flag), top, vcat)
-            categories[eid] = cat
-            v = verdict or ""
-            month = created.astimezone(VN_TZ).strftime("%Y-%m")
-            source_key = source or NO_SOURCE_VI
-            story = ("cluster", cluster) if cluster is not None else ("entry", eid)
-            if has_flag:
-                flagged.add(eid)
-                stories.add(story)
-                out.total += 1
-                out.by_category[(cat, v)] += 1
-                out.by_source[(source_key, v)] += 1
-                out.by_month[(month, v)] += 1
-            else:
-                out.unflagged += 1
-                out.unflagged_by_category[(cat, v)] += 1
-                out.unflagged_by_source[(source_key, v)] += 1
-                out.unflagged_by_month[(month, v)] += 1
-            if verdict in ("escalate", "violation"):
-                rank = (verdict == "escalate", priority)
-                candidates.append((rank, story, eid, created.astimezone(VN_TZ).strftime("%d/%m/%Y"), VI_LABELS.get(cat, cat),
-                                   VERDICT_VI.get(verdict, verdict), source or "", size or 1, round(score, 2)))
+             size, cluster, has_flag, is_report) in s.execute(q.execution_options(yield_per=5000)):
+            if not has_flag and not is_report:
+                fallen.append((eid, top, verdict, vcat, source, created, priority, score, size, cluster))
+                continue
+            count(eid, row_category(bool(has_flag), top, vcat), bool(has_flag), verdict, source, created, priority,
+                  score, size, cluster)
+        was = last_flagged_categories(s, [f[0] for f in fallen])
+        for eid, top, verdict, vcat, *rest in fallen:  # still a flag, on the row of the category it was flagged for
+            count(eid, fallen_category(verdict, vcat, was.get(eid, top)), True, verdict, *rest)
+        out.below_threshold = len(fallen)
         reported = reported_entry_ids(s, categories)
         for eid in reported:
             out.reported_by_category[categories[eid]] += 1
             out.reported_flagged += eid in flagged
         received = citizen_reports(s, since, until)
-        outcome = {eid: (row_category(bool(has_flag), top, vcat), verdict or "")
-                   for eid, top, vcat, verdict, has_flag in s.execute(
-                       select(e.id, e.top_category, e.verdict_category, e.verdict, _has_flag())
-                       .where(e.id.in_(list({r.entry_id for r in received}))))} if received else {}
+        outcome = _outcomes(s, {r.entry_id for r in received}, categories) if received else {}
         for r in received:
             cat, v = outcome.get(r.entry_id, (UNASSIGNED, ""))
             out.reports_by_category[cat] += 1

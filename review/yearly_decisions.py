@@ -17,11 +17,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 
 from classifier.categories import CATEGORIES, VI_LABELS
+from review.below_threshold import last_flagged_categories
 from review.citizen import TEXT_REPORT_PREFIX
-from review.models import VERDICTS, Decision, Item, ReviewEntry
+from review.models import VERDICTS, Decision, Item, ReviewEntry, ReviewFlag
 from review.vi import VERDICT_VI, VN_TZ
 
 HANDLED_SHEET, COMMENDED_SHEET = "Xử lý trong kỳ", "Nội dung được tôn vinh"
@@ -56,15 +57,20 @@ def handled_in(s: Any, since: datetime, until: datetime) -> Handled:
     are read only for the few commended entries, by id (`entry_pages`)."""
     d, e = Decision, ReviewEntry
     q = (select(d.entry_id, d.verdict, d.category, d.created_at, e.verdict_category, e.top_category, e.created_at,
-                e.source_name)
+                e.source_name, e.is_report | exists().where(ReviewFlag.entry_id == e.id))
          .join(e, e.id == d.entry_id)
          .where(d.undone_at.is_(None), d.created_at >= since, d.created_at < until)
          .order_by(d.created_at, d.id))
     # entry id: (category, verdict, flagged before the period, decided at): one count per entry, even were two
     # standing decisions ever recorded (the later one counts)
     latest: dict[int, tuple[str, str, bool, datetime, str | None]] = {}
-    for eid, verdict, dcat, at, vcat, top, flagged_at, source in s.execute(q.execution_options(yield_per=5000)):
+    # no flag, no report, no category decided: flagged when queued, below every threshold since a re-score
+    fallen: dict[int, bool] = {}
+    for eid, verdict, dcat, at, vcat, top, flagged_at, source, kept in s.execute(q.execution_options(yield_per=5000)):
         latest[eid] = (dcat or vcat or top, verdict, flagged_at < since, at, source)
+        fallen[eid] = not kept and (verdict == "dismiss" or not (dcat or vcat))  # see below_threshold.fallen_category
+    for eid, cat in last_flagged_categories(s, [i for i, f in fallen.items() if f]).items():
+        latest[eid] = (cat, *latest[eid][1:])  # on the row of the category it was flagged for, as in Tổng hợp
     out = Handled()
     commended: list[tuple[int, str, datetime, str | None]] = []
     for eid, (cat, verdict, earlier, at, source) in latest.items():

@@ -62,6 +62,7 @@ def summary_notes(summary: Summary) -> list[list[Any]]:
         *retention_notes(summary.retention_cut, summary.since, summary.retention_days),
         ["Tổng số mục gắn cờ", summary.total],
         ["Trong đó: số tin khác nhau (gộp bản sao, bài sửa lại)", summary.stories],
+        ["Trong đó: mục dưới ngưỡng sau chấm lại (vẫn tính theo nhóm đã gắn cờ)", summary.below_threshold],
         ["Số mục từ phản ánh không gắn cờ (dưới mọi ngưỡng)", summary.unflagged],
         ["Tổng số phản ánh của người dân nhận được", summary.reports],
         ["Trong đó: phản ánh tạo mục mới", summary.reports_opened],
@@ -76,7 +77,9 @@ def summary_notes(summary: Summary) -> list[list[Any]]:
                             "người dân luôn vào hàng chờ, kể cả khi không vượt ngưỡng nào: các mục đó không phải là "
                             f"gắn cờ, được đếm riêng ở cột «{UNFLAGGED_VI}», ở dòng «{UNASSIGNED_VI}» khi chưa có "
                             "quyết định và ở dòng nhóm mà cán bộ đã quyết định khi đã có quyết định. Ở mỗi dòng: gắn "
-                            "cờ + phản ánh không gắn cờ = tổng các cột kết luận + chưa quyết định."],
+                            "cờ + phản ánh không gắn cờ = tổng các cột kết luận + chưa quyết định. Mục đã gắn cờ khi vào "
+                            "hàng chờ nhưng sau khi chấm lại không còn vượt ngưỡng nào («dưới ngưỡng sau chấm lại») "
+                            "vẫn được tính một lần là gắn cờ, ở nhóm đã gắn cờ cho nó."],
         total_note(UNASSIGNED_VI),
         ["Cách đếm phản ánh", "Mỗi phản ánh nhận được trong kỳ được đếm một lần, gồm phản ánh tạo mục mới và phản "
                               "ánh trùng nội dung một mục đã có (kể cả mục đã quyết định); phản ánh gửi lại y hệt "

@@ -11,14 +11,17 @@ from typing import Any
 from sqlalchemy import func, select
 
 from classifier.categories import VI_LABELS
+from review.below_threshold import below_threshold_clause
 from review.cli.context import Context
+from review.cli.entryview import BELOW_THRESHOLD_VI
 from review.cli.table import age, iso, printable, render, when
 from review.config import recipient_address
 from review.database import make_engine, upgrade
 from review.digest import week_bounds
 from review.digest_log import FAILED, DigestDelivery
-from review.models import OPEN, DigestSent, ReviewEntry, Setting
+from review.models import DigestSent, ReviewEntry, Setting
 from review.sources import SourceHealth
+from review.stats import backlog_now
 from review.types import utcnow
 
 
@@ -91,10 +94,11 @@ def cmd_status(args: argparse.Namespace, ctx: Context) -> int:
     health = store.source_health()
     configured = {s.name for s in cfg.sources}
     with store.session() as s:
-        backlog = s.scalar(select(func.count()).select_from(ReviewEntry).where(ReviewEntry.status != "decided")) or 0
-        oldest = s.scalar(select(func.min(ReviewEntry.created_at)).where(ReviewEntry.status == OPEN))
+        queue = backlog_now(s)  # entries below threshold after a re-score counted apart
+        backlog, oldest = queue.waiting, queue.oldest_open
         by_category: dict[str, int] = {c: n for c, n in s.execute(
-            select(ReviewEntry.top_category, func.count()).where(ReviewEntry.status != "decided")
+            select(ReviewEntry.top_category, func.count())
+            .where(ReviewEntry.status != "decided", ~below_threshold_clause())
             .group_by(ReviewEntry.top_category).order_by(func.count().desc(), ReviewEntry.top_category))}
         last_digest = s.scalar(select(func.max(DigestSent.sent_at)).where(DigestSent.status == "sent"))
     model = active_model_description(ctx)
@@ -112,7 +116,7 @@ def cmd_status(args: argparse.Namespace, ctx: Context) -> int:
                          "items_last_run": h.items_last_run, "items_total": h.items_total,
                          "consecutive_failures": h.consecutive_failures, "last_error": h.last_error,
                          "next_run": iso(h.next_run_at)} for h in health],
-            "backlog": backlog, "backlog_by_category": by_category, "oldest_open": iso(oldest), "last_digest": iso(last_digest),
+            "backlog": backlog, "below_threshold": queue.below_threshold, "backlog_by_category": by_category, "oldest_open": iso(oldest), "last_digest": iso(last_digest),
             "digest_problems": [{"week": d.iso_week, "recipient": d.recipient,
                                  "state": "uncertain" if d.uncertain else "failed", "attempts": d.attempts,
                                  "error": d.last_error, "next_attempt": iso(d.next_attempt_at)} for d in undelivered],
@@ -138,7 +142,9 @@ def cmd_status(args: argparse.Namespace, ctx: Context) -> int:
                 ctx.print(f"  • {printable(h.name)}: " + printable(h.last_error or "").strip().replace("\n", "\n    "))
     else:
         ctx.print("Chưa cấu hình nguồn nào ([[sources]] trong canhgac.toml).")
-    ctx.print(f"Hàng chờ duyệt: {backlog} mục; mục mở lâu nhất: {age(oldest)}")
+    ctx.print(f"Hàng chờ duyệt: {backlog} mục; mục mở lâu nhất: {age(oldest)}"
+              + (f"; ngoài ra {queue.below_threshold} mục {BELOW_THRESHOLD_VI} (xếp cuối hàng chờ)"
+                 if queue.below_threshold else ""))
     if by_category:
         ctx.print("  theo nhóm chính: " + "; ".join(f"{VI_LABELS.get(c, c)}: {n}" for c, n in by_category.items()))
     ctx.print(f"Bản tin tuần gửi gần nhất: {when(last_digest)}")

@@ -16,6 +16,7 @@ from review.listing import EntryDetail, EntryRow
 from review.models import ReviewEntry
 from review.priority import effective
 from review.report_match import TEXT_REPORT_PREFIX
+from review.rescore import is_below_threshold
 from review.vi import STATUS_VI, category_vi, hhmm, verdict_vi
 
 if TYPE_CHECKING:
@@ -63,6 +64,15 @@ def highlight(text: str, evidence: Sequence[dict[str, Any]], *, color: bool = Fa
 
 def flags_text(row: EntryRow) -> str:
     return ", ".join(f"{c} {v:.2f}" for c, v in row.flags.items()) or f"{row.top_category} {row.top_score:.2f}"
+
+
+#: what an entry a re-score left in the queue below every threshold is called (`canhgac rescore --apply`)
+BELOW_THRESHOLD_VI = "dưới ngưỡng sau chấm lại"
+
+
+def below_threshold(row: EntryRow) -> bool:
+    """Undecided, flagged when queued, and below every threshold since a re-score (`review.rescore`)."""
+    return row.status != "decided" and is_below_threshold(row.priority, list(row.flags), row.is_report)
 
 
 def short_category_vi(category: str | None) -> str:
@@ -156,7 +166,8 @@ def _status_line(r: EntryRow, now: datetime) -> str:
         return (f"Trạng thái: hết hạn giữ ({printable(r.claimant or '')} nhận, hết hạn lúc {hhmm(r.claim_expires_at)}; "
                 "ai cũng nhận được)")
     return (f"Trạng thái: {STATUS_VI.get(r.status, r.status)}"
-            + (f", {printable(r.claimant or '')} giữ đến {hhmm(r.claim_expires_at)}" if r.status == "claimed" else ""))
+            + (f", {printable(r.claimant or '')} giữ đến {hhmm(r.claim_expires_at)}" if r.status == "claimed" else "")
+            + (f", {BELOW_THRESHOLD_VI} (không còn vượt ngưỡng nhóm nào)" if below_threshold(r) else ""))
 
 
 def format_detail(d: EntryDetail, *, color: bool = False, max_chars: int = 0,

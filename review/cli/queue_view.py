@@ -11,7 +11,15 @@ from datetime import UTC, datetime
 from typing import Any
 
 from review.cli.context import Context
-from review.cli.entryview import copy_entries, flags_text, format_detail, row_priority, short_category_vi
+from review.cli.entryview import (
+    BELOW_THRESHOLD_VI,
+    below_threshold,
+    copy_entries,
+    flags_text,
+    format_detail,
+    row_priority,
+    short_category_vi,
+)
 from review.cli.table import age, json_text, render, terminal_width
 from review.errors import UsageError
 from review.filters import EntryFilter, check_category, check_status, parse_when
@@ -27,7 +35,7 @@ def filter_from(args: argparse.Namespace) -> EntryFilter:
 def row_json(r: EntryRow, now: datetime) -> dict[str, Any]:
     return {"id": r.id, "priority": round(float(row_priority(r, now)), 2), "status": r.status,
             "top_category": r.top_category, "top_score": r.top_score, "flags": r.flags, "source": r.source,
-            "is_report": r.is_report, "claimant": r.claimant,
+            "is_report": r.is_report, "below_threshold": below_threshold(r), "claimant": r.claimant,
             "claim_expires_at": r.claim_expires_at.isoformat() if r.claim_expires_at else None,
             "claim_lapsed": r.claim_lapsed(now),
             "verdict": r.verdict, "version": r.version, "created_at": r.created_at.isoformat(), "title": r.title}
@@ -106,6 +114,11 @@ def unknown_source(ctx: Context, source: str | None) -> str | None:
 
 
 def _state(r: EntryRow, now: datetime) -> str:
+    state = _holding(r, now)
+    return f"{state}, {BELOW_THRESHOLD_VI}" if below_threshold(r) else state
+
+
+def _holding(r: EntryRow, now: datetime) -> str:
     if r.claim_lapsed(now):
         return f"hết hạn giữ ({r.claimant})"
     if r.status == "claimed":

@@ -18,6 +18,7 @@ from typing import Any
 from classifier.atomic_file import discard, open_in_place, replaceable, sync_path, temp_beside
 from classifier.os_errors import reason_vi
 from review.cli.context import Context
+from review.cli.entryview import BELOW_THRESHOLD_VI
 from review.cli.table import age, render
 from review.errors import UsageError
 from review.export import FORMATS, KINDS, XLSX_CELL_MAX, Export, build_export, write_text, write_xlsx
@@ -83,6 +84,9 @@ def cmd_stats(args: argparse.Namespace, ctx: Context) -> int:
                       "tồn đọng", "mục tồn lâu nhất"], rows, max_col=34))
     ctx.print("Độ chính xác = vi phạm (kể cả chuyển cơ quan chức năng) ÷ (vi phạm + bỏ qua); "
               "với nhóm tích cực: tôn vinh ÷ (tôn vinh + bỏ qua).")
+    below = ctx.store.below_threshold_waiting()
+    if below:  # no flag rows any more, so on no category's row above
+        ctx.print(f"Ngoài ra {below} mục {BELOW_THRESHOLD_VI} (chưa quyết định, không tính vào «tồn đọng» ở trên).")
     return 0
 
 
