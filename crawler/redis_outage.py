@@ -9,6 +9,7 @@ its run then says are kept here, apart from that protocol.
 from __future__ import annotations
 
 import logging
+import re
 import time
 from typing import NoReturn
 
@@ -19,6 +20,7 @@ from scrapy.exceptions import CloseSpider, DontCloseSpider
 
 from crawler.context import crawl_context
 from crawler.health import REDIS_LOST, REDIS_UNREACHABLE, close_reason_vi
+from review.url_secrets import url_shown
 
 logger = logging.getLogger("crawler.shared")  # one logger for the shared queue, whichever half logs
 
@@ -55,8 +57,8 @@ class RedisOutage:
     def _refuse(self, crawler: Crawler, exc: RedisError) -> None:
         """Redis unreachable as the worker starts: note it on the run; `spider_opened` closes the spider."""
         self.refused = True
-        crawl_context(crawler).error(f"{refusal(redis_url_shown(crawler.settings['REDIS_URL']), exc)}; "
-                                     "lượt này chưa thu thập trang nào")
+        shown, keys = url_shown(crawler.settings["REDIS_URL"]), f"{crawler.settings['CANHGAC_REDIS_PREFIX']}:*"
+        crawl_context(crawler).error(f"{refusal(shown, exc, keys)}; lượt này chưa thu thập trang nào")
 
     def spider_opened(self, spider: Spider) -> None:
         # closed here rather than in `open`: every other component (pipelines, the run's record) is open by now
@@ -95,21 +97,26 @@ class RedisOutage:
         down = time.monotonic() - self.down_since
         if down < self.DOWN_S:
             raise DontCloseSpider  # Redis may be back soon (a restart): the round may still have work
-        url = redis_url_shown(self.crawler.settings["REDIS_URL"])
+        url = url_shown(self.crawler.settings["REDIS_URL"])
         crawl_context(self.crawler).error(f"không kết nối được Redis ([crawler] redis_url = {url}) trong {down:.0f} "
                                           "giây: dừng lượt này; các trang còn trong hàng đợi chung sẽ được thu thập "
                                           "ở lượt sau")
         raise CloseSpider(REDIS_LOST)
 
 
-def refusal(shown: str, exc: RedisError) -> str:
+def refusal(shown: str, exc: RedisError, keys: str) -> str:
     """Why a worker cannot use the Redis at `shown` (`[crawler] redis_url`, password hidden), for the officer:
-    a refused login and a user not allowed the Lua scripts told apart from Redis being out of reach."""
+    a refused login, a user kept from the shared queue's `keys` (a pattern, `canhgac:*`) and a user not allowed
+    the Lua scripts or another command told apart from Redis being out of reach."""
     said = str(exc)[:300].rstrip(". ")
     if isinstance(exc, AuthenticationError):
         return (f"Redis từ chối đăng nhập với [crawler] redis_url = {shown}: sai tên người dùng hoặc mật khẩu, hoặc "
                 "Redis cần mật khẩu mà địa chỉ chưa ghi (dạng redis://:MẬT_KHẨU@MÁY:6379/0 hoặc "
                 f"redis://NGƯỜI_DÙNG:MẬT_KHẨU@MÁY:6379/0) (Redis: {said})")
+    if isinstance(exc, NoPermissionError) and _KEY_REFUSED.search(said):
+        return (f"tài khoản Redis trong [crawler] redis_url = {shown} không được phép dùng các khóa {keys} của hàng "
+                f"đợi chung: hãy cấp quyền trên các khóa này cho tài khoản (ACL: ~{keys}, ví dụ "
+                f"`ACL SETUSER TÊN_TÀI_KHOẢN ~{keys}`) (Redis: {said})")
     if isinstance(exc, NoPermissionError):
         return (f"tài khoản Redis trong [crawler] redis_url = {shown} không được phép chạy tập lệnh Lua hoặc lệnh "
                 "mà hàng đợi chung cần (EVALSHA, SCRIPT LOAD; ACL: +@scripting hoặc +evalsha +script|load): hãy cấp "
@@ -117,10 +124,6 @@ def refusal(shown: str, exc: RedisError) -> str:
     return f"không kết nối được Redis ([crawler] redis_url = {shown}): {said}"
 
 
-def redis_url_shown(url: str) -> str:
-    """`[crawler] redis_url` without its password, for a message."""
-    scheme, sep, rest = url.partition("://")
-    creds, at, host = rest.rpartition("@")
-    if not sep or not at or ":" not in creds:
-        return url
-    return f"{scheme}://{creds.split(':', 1)[0]}:***@{host}"
+# Redis's NOPERM for a key: "this user has no permissions to access one of the keys used as arguments" (6.2, 7.0),
+# "No permissions to access a key" (7.2 on); a command refused says "... to run the 'evalsha' command"
+_KEY_REFUSED = re.compile(r"permissions to access (one of the keys|a key)", re.IGNORECASE)

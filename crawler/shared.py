@@ -95,7 +95,9 @@ class SharedScheduler(RedisOutage, Scheduler):  # type: ignore[misc]  # scrapy-r
         self.df = RFPDupeFilter(self.server, key=self._key("dupefilter"), debug=False)
         self.taken = TakenRequests(self.server, self.base, self.worker, self.LIVE_S)
         try:
-            self.taken.check_allowed()  # before anything is written: a user without Lua scripts joins no round
+            # before anything is written: a user without Lua scripts joins no round; one kept from the keys
+            # `prefix:*` is refused by the first write (`redis_outage.refusal` tells the two apart)
+            self.taken.check_allowed()
             self._state("busy")
             self.seeder = bool(self.server.set(self._key("seeded"), self.worker, nx=True, ex=self.LIVE_S))
         except RedisError as exc:  # gone since scrapy-redis's ping

@@ -71,20 +71,16 @@ def _moderators(reader: ConfigReader, names: tuple[str, ...]) -> tuple[str, ...]
     """The [review] moderators in NFC without surrounding spaces (as they are recorded); a name given twice,
     even in another case or normal form, is an error naming the line of the second one."""
     out: dict[str, str] = {}  # moderator_key -> the name as configured
-    written: list[str] = []
-    for raw in names:
+    for i, raw in enumerate(names):
         name = unicodedata.normalize("NFC", raw).strip()
         if not name:
-            raise reader.error("tên cán bộ duyệt bị để trống", "review", "moderators")
+            raise reader.error("tên cán bộ duyệt bị để trống", "review", "moderators", element=i)
         key = moderator_key(name)
         if key in out:
-            err = reader.error(f"trùng tên cán bộ duyệt: {name!r} và {out[key]!r} là một người (tên được so sánh "
+            raise reader.error(f"trùng tên cán bộ duyệt: {name!r} và {out[key]!r} là một người (tên được so sánh "
                                "không phân biệt chữ hoa/thường, khoảng trắng ở đầu/cuối và kiểu gõ dấu dựng sẵn/tổ "
-                               "hợp); hãy chỉ ghi mỗi người một lần", "review", "moderators")
-            line = reader.value_line("review", "moderators", raw, written.count(raw))
-            raise ConfigError(err.reason, file=err.file, key=err.key, line=line or err.line)
+                               "hợp); hãy chỉ ghi mỗi người một lần", "review", "moderators", element=i)
         out[key] = name
-        written.append(raw)
     return tuple(out.values())
 
 

@@ -92,19 +92,20 @@ def check_digest(reader: ConfigReader, digest: Mapping[str, Any]) -> None:
         raise reader.error(f"múi giờ không xác định {tz!r}: cần tên IANA, ví dụ Asia/Ho_Chi_Minh",
                            "digest", "timezone")
     addresses: dict[str, str] = {}  # address, case-folded -> the recipient as written
-    for written in digest.get("recipients", ()):
+    for i, written in enumerate(digest.get("recipients", ())):
         _, addr = recipient_address(written)
         if not _ADDRESS.match(addr) or not _mail_header_address(addr):
             raise reader.error(f"không phải địa chỉ e-mail: {written!r} (cần dạng lanhdao@sovhtt.gov.vn hoặc "
-                               "Nguyễn Văn A <lanhdao@sovhtt.gov.vn>)", "digest", "recipients")
+                               "Nguyễn Văn A <lanhdao@sovhtt.gov.vn>)", "digest", "recipients", element=i)
         if not _MAIL_DOMAIN.match(addr.rpartition("@")[2]):  # "lanhdao@sovhtt": a domain cut short
             raise reader.error(f"địa chỉ e-mail {written!r} thiếu tên miền đầy đủ (ví dụ lanhdao@sovhtt.gov.vn)",
-                               "digest", "recipients")
+                               "digest", "recipients", element=i)
         if len(written) > RECIPIENT_MAX:  # the length of `digests_sent.recipient`
-            raise reader.error(f"người nhận {written[:40]!r}... dài quá {RECIPIENT_MAX} ký tự", "digest", "recipients")
+            raise reader.error(f"người nhận {written[:40]!r}... dài quá {RECIPIENT_MAX} ký tự", "digest", "recipients",
+                               element=i)
         if addr.casefold() in addresses:  # two rows of `digests_sent`: the same person would get every digest twice
             raise reader.error(f"trùng người nhận: {written!r} và {addresses[addr.casefold()]!r} là một địa chỉ",
-                               "digest", "recipients")
+                               "digest", "recipients", element=i)
         addresses[addr.casefold()] = written
     if digest.get("base_url"):
         check_http_url(reader, digest["base_url"], "digest", "base_url", None)

@@ -140,22 +140,6 @@ class ConfigReader:
                 return i + 1
         return self.line_of(section, sub, index)
 
-    def value_line(self, section: str, key: str, value: str, skip: int = 0) -> int | None:
-        """The line of string `value` (quoted as written) in the array `key` of `[section]`, after `skip` earlier
-        occurrences of the same string; None when it cannot be found (an escaped string, say)."""
-        first = self.line_of(section, key)
-        if first is None:
-            return None
-        quoted = re.compile(rf"""(["']){re.escape(value)}\1""")
-        for i in range(first - 1, len(self.lines)):
-            if i >= first and _HEADER.match(self.lines[i]):
-                break
-            for _ in quoted.finditer(self.lines[i]):
-                if skip == 0:
-                    return i + 1
-                skip -= 1
-        return None
-
     def _subtable_line(self, section: str, key: str, start: int, end: int) -> int | None:
         for i in range(start + 1, end):
             m = _HEADER.match(self.lines[i])

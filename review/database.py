@@ -16,12 +16,15 @@ from sqlalchemy import Engine, create_engine, event, inspect, make_url
 from sqlalchemy.exc import OperationalError
 
 from review.errors import CanhgacError
+from review.url_secrets import url_shown
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+DEFAULT_CONNECT_TIMEOUT_S = 10  # PostgreSQL: seconds to wait for the server's answer, unless the URL says
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
-    """An engine with the settings canhgac relies on: SQLite in WAL mode with foreign keys on."""
+    """An engine with the settings canhgac relies on: SQLite in WAL mode with foreign keys on; PostgreSQL with a
+    connect timeout (`DEFAULT_CONNECT_TIMEOUT_S` unless the URL sets `connect_timeout`)."""
     if url.startswith("sqlite"):
         path = make_url(url).database or ""
         if path and path != ":memory:":
@@ -54,6 +57,10 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
         _forget_connections_after_fork(engine)
         return engine
+    if "connect_timeout" not in make_url(url).query:
+        # a server that accepts the connection but never answers (hung, a firewall holding it) would hang every
+        # command: libpq waits for ever without it. `?connect_timeout=N` in `[database] url` is kept.
+        kwargs["connect_args"] = {"connect_timeout": DEFAULT_CONNECT_TIMEOUT_S, **kwargs.get("connect_args", {})}
     engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5, **kwargs)
     _forget_connections_after_fork(engine)
     return engine
@@ -107,7 +114,7 @@ def unreachable(engine: Engine, exc: OperationalError) -> CanhgacError:
     hidden), what to check in Vietnamese when libpq's reason is a known one, and libpq's own words."""
     said = " ".join(str(exc.orig).split())
     why = next((text.format(*m.groups()) for pattern, text in _CAUSES if (m := pattern.search(said))), None)
-    shown = engine.url.render_as_string(hide_password=True)
+    shown = url_shown(engine.url.render_as_string(hide_password=True))
     return CanhgacError(f"không kết nối được cơ sở dữ liệu ([database] url = {shown})"
                         + (f": {why}" if why else "") + f" ({said})")
 

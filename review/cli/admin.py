@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from classifier.categories import VI_LABELS
 from review.below_threshold import below_threshold_clause
 from review.cli.context import Context
+from review.cli.digest import UNCERTAIN_HELP
 from review.cli.entryview import BELOW_THRESHOLD_VI
 from review.cli.table import age, iso, printable, render, when
 from review.config import recipient_address
@@ -23,6 +24,7 @@ from review.models import DigestSent, ReviewEntry, Setting
 from review.sources import SourceHealth
 from review.stats import backlog_now
 from review.types import utcnow
+from review.url_secrets import url_shown
 
 
 def register(sub: Any) -> None:
@@ -60,12 +62,8 @@ def cmd_init(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _safe_url(url: str) -> str:
-    """The URL without a password, for printing."""
-    if "@" in url and "://" in url:
-        scheme, rest = url.split("://", 1)
-        creds, host = rest.rsplit("@", 1)
-        return f"{scheme}://{creds.split(':', 1)[0]}:***@{host}" if ":" in creds else url
-    return url
+    """The URL without a password (`user:password@` or `?password=`), for printing."""
+    return url_shown(url)
 
 
 def active_model_description(ctx: Context) -> str:
@@ -149,14 +147,19 @@ def cmd_status(args: argparse.Namespace, ctx: Context) -> int:
         ctx.print("  theo nhóm chính: " + "; ".join(f"{VI_LABELS.get(c, c)}: {n}" for c, n in by_category.items()))
     ctx.print(f"Bản tin tuần gửi gần nhất: {when(last_digest)}")
     for d in undelivered:
-        state = ("chưa rõ đã tới người nhận chưa" if d.uncertain else
-                 f"chưa gửi được sau {d.attempts} lần thử" + (", đã ngừng tự thử lại" if not d.next_attempt_at
+        said = printable(" ".join((d.last_error or "").split()))
+        if d.uncertain:  # its error starts "chưa rõ đã gửi được hay chưa": `canhgac digest --send`'s own words follow
+            ctx.print(f"CẢNH BÁO: bản tin tuần {d.iso_week} tới {printable(d.recipient)}: {said} — "
+                      + UNCERTAIN_HELP.format(week=d.iso_week))
+            continue
+        state = (f"chưa gửi được sau {d.attempts} lần thử" + (", đã ngừng tự thử lại" if not d.next_attempt_at
                                                             else f", tự thử lại lúc {when(d.next_attempt_at)}" if daemon
                                                             else ", tiến trình nền không chạy nên chưa tự thử lại"))
-        ctx.print(f"CẢNH BÁO: bản tin tuần {d.iso_week} tới {printable(d.recipient)}: {state} "
-                  f"({printable(' '.join((d.last_error or '').split()))})")
+        ctx.print(f"CẢNH BÁO: bản tin tuần {d.iso_week} tới {printable(d.recipient)}: {state} ({said})")
     if undelivered:
-        ctx.print("  Xem: canhgac digest --log; gửi lại ngay: canhgac digest --week TUẦN --send")
+        failed_weeks = sorted({d.iso_week for d in undelivered if not d.uncertain})
+        ctx.print("  Xem: canhgac digest --log" + "".join(f"; gửi lại ngay: canhgac digest --week {w} --send"
+                                                          for w in failed_weeks))
     ctx.print("Thời gian theo giờ Việt Nam (UTC+7).")
     if failing:
         ctx.print(f"CẢNH BÁO: nguồn lỗi {cfg.review.failure_alert} lần liên tiếp trở lên: {', '.join(failing)}")

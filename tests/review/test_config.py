@@ -64,7 +64,7 @@ def test_good_config_is_typed() -> None:
          "smtp.password_env", 4, "biến môi trường"),
         ('[smtp]\npassword = "hunter2"\n', "smtp.password", 2, "không ghi mật khẩu vào tệp cấu hình"),
         ('[digest]\nrecipients = ["not-an-address"]\n', "digest.recipients", 2, "không phải địa chỉ e-mail"),
-        ('[digest]\nrecipients = ["vanhoa@so.example.vn",\n  "lanhdao@sovhtt"]\n', "digest.recipients", 2,
+        ('[digest]\nrecipients = ["vanhoa@so.example.vn",\n  "lanhdao@sovhtt"]\n', "digest.recipients", 3,
          "thiếu tên miền đầy đủ"),
         ('[digest]\nbase_url = "javascript:alert(1)"\n', "digest.base_url", 2, "địa chỉ URL không hợp lệ"),
         ('[digest]\nbase_url = "canhgac.example.vn"\n', "digest.base_url", 2, "địa chỉ URL không hợp lệ"),
