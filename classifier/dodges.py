@@ -9,8 +9,10 @@ t.r.i.ệ.u") becomes a money token.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 
 from classifier.canonical_unicode import nfc, strip_accents
+from classifier.syllables import is_syllable
 from classifier.teencode import WORD, deleet, normalize_word, read_words
 from classifier.typed_tokens import MONEY, MONEY_TOKEN
 
@@ -39,28 +41,57 @@ def syllabify(letters: str) -> list[str]:
 _Run = tuple[int, int, list[tuple[str, int]]]  # a dodged spelling: start, end, its letters with their offsets
 
 
+_ONSET = re.compile(r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnpqrstvxfjwz])")
+_SEPARATOR = re.compile(r"[.\-_*·'+|/]")
+
+
+def _continues(left: list[tuple[str, int]], right: list[tuple[str, int]], gap: str) -> bool:
+    """Whether the dotted letters `right`, after a gap with a space in it, go on the word of `left`: only over
+    a dot (or other separator) as well as the space, and only where `left` ends in a bare onset ("c. h.u.y.ể.n",
+    "n. h.à") or ends in a syllable that `right`, starting with a vowel, finishes ("l.ừ. a", "c.h.u.y. ể.n",
+    "k.h.o. ả.n"). "Đ.ể n.h.ậ.n", "T.P.H.C.M. Đ.ể", "chị T.T.L. ở", "Bước 2. C.h.u.y.ể.n" stay apart."""
+    if not _SEPARATOR.search(gap):
+        return False
+    a = deleet("".join(c for c, _ in left)).lower()
+    b = deleet("".join(c for c, _ in right)).lower()
+    if any(c.isdigit() for c in a + b):
+        return False
+    last = syllabify(a)[-1]
+    across = syllabify(last + b)[0]  # the syllable over the gap must be one: "lừa", "nhà", not "nhàơi", "kctrl"
+    if _ONSET.fullmatch(last):
+        return is_syllable(across) or _ONSET.fullmatch(across) is not None  # "n.g. h.ĩ.a"
+    return is_syllable(last) and b[:1] in _VOWELS and len(across) > len(last) and is_syllable(across)
+
+
 def _words_of(m: re.Match[str]) -> list[list[tuple[str, int]]]:
     """The letters of one spaced/dotted spelling cut into the words it spells. Where letters are joined by
-    dots, a gap with a space in it is a word boundary: "Đ.ể n.h.ậ.n" is "để" and "nhận", not "đểnhận" cut again
-    ("đển hận"), and "2026. Đ.ể" keeps the year out. Letters spaced out one by one ("c h ư ơ n g t.r.ì.n.h",
-    "l. ừ. a") still make one word between such boundaries."""
-    letters = [(c, m.start() + k) for k, c in enumerate(m.group(0)) if c.isalnum()]
-    gaps = [m.group(0)[a[1] - m.start() + 1 : b[1] - m.start()] for a, b in zip(letters, letters[1:], strict=False)]
+    dots, a gap with a space in it is a word boundary unless the letters after it finish the word before it
+    (`_continues`): "Đ.ể n.h.ậ.n" is "để" and "nhận", not "đểnhận" cut again ("đển hận"), "2026. Đ.ể" keeps the
+    year out, but "l.ừ. a", "c.h.u.y. ể.n" are one word each. Letters spaced out one by one ("c h ư ơ n g
+    t.r.ì.n.h", "l. ừ. a") still make one word between such boundaries."""
+    text, at = m.group(0), m.start()  # once: each `group()` call copies the whole spelling
+    letters = [(c, at + k) for k, c in enumerate(text) if c.isalnum()]
+    gaps = [text[a[1] - at + 1 : b[1] - at] for a, b in zip(letters, letters[1:], strict=False)]
     if all(any(c in " \t" for c in g) for g in gaps):
         return [letters]
-    words: list[list[tuple[str, int]]] = [[letters[0]]]
+    groups: list[list[tuple[str, int]]] = [[letters[0]]]
+    spaced: list[str] = []  # the gap before each group after the first
     for gap, letter in zip(gaps, letters[1:], strict=True):
         if any(c in " \t" for c in gap):
-            words.append([])
-        words[-1].append(letter)
-    out: list[list[tuple[str, int]]] = []
-    single = False  # spaced-out single letters between dotted words spell one word together: "Đ ể n.h.ậ.n"
-    for w in words:
+            groups.append([])
+            spaced.append(gap)
+        groups[-1].append(letter)
+    out: list[list[tuple[str, int]]] = [groups[0]]
+    single = len(groups[0]) == 1  # spaced-out single letters between dotted words spell one word together: "Đ ể n.h.ậ.n"
+    for gap, w in zip(spaced, groups[1:], strict=True):
         if single and len(w) == 1:
-            out[-1] += w
+            out[-1] = out[-1] + w
+        elif _continues(out[-1], w, gap):
+            out[-1] = out[-1] + w
+            single = False  # "l.ừ. a 5 t.r.i.ệ.u": the "a" ends "lừa", the "5" spells no word with it
         else:
             out.append(w)
-        single = len(w) == 1
+            single = len(w) == 1
     return out
 
 
@@ -101,12 +132,27 @@ def _dodged_money(s: str, runs: list[_Run]) -> list[tuple[int, int]]:
     parts.append(s[pos:])
     where.extend(range(pos, len(s)))
     undone = "".join(parts)
+    starts = [x for x, _ in bounds]  # the runs are in order and apart: a bisection finds those a match touches
     out = []
     for m in MONEY.finditer(undone):
         a, b = m.span()
-        touched = [(x, y) for x, y in bounds if x < b and a < y]
-        if touched and all(a <= x and y <= b for x, y in touched):
+        first = bisect_right(starts, a) - 1  # the last run starting at or before `a` may reach into the match
+        if first < 0 or bounds[first][1] <= a:
+            first += 1
+        last = bisect_left(starts, b) - 1  # the last run starting before the match ends
+        if first <= last and bounds[first][0] >= a and bounds[last][1] <= b:
             out.append((where[a], where[b - 1] + 1))
+    return out
+
+
+def _outside(runs: list[_Run], spans: list[tuple[int, int]]) -> list[_Run]:
+    """The runs not inside one of `spans` (both in order, the spans apart), in one pass over both."""
+    out, k = [], 0
+    for run in runs:
+        while k < len(spans) and spans[k][1] <= run[0]:
+            k += 1
+        if not (k < len(spans) and spans[k][0] <= run[0] and run[1] <= spans[k][1]):
+            out.append(run)
     return out
 
 
@@ -119,7 +165,7 @@ def plain_segment(s: str, base: int, out: list[tuple[str, int, int]]) -> None:
         return
     money = _dodged_money(s, runs)
     pieces: list[tuple[int, int, list[tuple[str, int]] | None]] = [(a, b, None) for a, b in money]
-    pieces += [r for r in runs if not _reads_as_written(r) and not any(a <= r[0] and r[1] <= b for a, b in money)]
+    pieces += [r for r in _outside(runs, money) if not _reads_as_written(r)]
     pos = 0
     for start, end, chars in sorted(pieces, key=lambda p: p[0]):
         read_words(s[pos:start], base + pos, out)

@@ -84,33 +84,64 @@ _NUMBER_BEFORE = re.compile(r"\d[ \t]*$")
 # A bare "d" counts only with punctuation between ("d m" may be anything); "đ" alone is no word.
 _DM_GAP = {"đ": re.compile(r"[ \t.\-_*'·+|/]{1,3}"), "d": re.compile(r"[ \t]{0,2}[.\-_*'·+|/][ \t.\-_*'·+|/]{0,2}")}
 _DM = ("địt", "mẹ")
-# "kh" is "không" in chat but "khách hàng" in ads and scams: after "quý", "các", "mọi", "chăm sóc"; before "mới",
-# "thân thiết", "vip" after a word a noun follows ("cho KH mới"); after "tặng" before a number ("tặng kh 1 phần
-# quà"; "quà tặng kh đẹp", "có tặng kh ạ" stay "không"); before a customer code ("mã KH PE0100xxx789"); and written
-# "KH" after a word in lower case ("mời KH đăng nhập"), unless "KH&ĐT" or "nhà KH" (kế hoạch, khoa học).
+# "kh" is "không" in chat but "khách hàng" in ads and scams, only beside a customer cue: after "quý", "các",
+# "mọi", "chăm sóc"; before "mới", "thân thiết", "vip" after a word a noun follows ("cho KH mới"); after "tặng"
+# before a number ("tặng kh 1 phần quà"; "quà tặng kh đẹp", "có tặng kh ạ" stay "không"); before a customer code
+# ("mã KH PE0100xxx789"); written "KH" after "mời" or before "vui lòng", "đăng nhập", "đăng ký", or after a word
+# a noun follows ("cho KH nhận", "với KH về", "dữ liệu KH") unless "thế chấp", "thẩm định", "tác dụng", "phải"
+# follow. Else never before a word that follows "không" ("vay KH thế chấp", "KH tác dụng phụ", "quý kh lắm"),
+# though "quý/các KH có, được" still address customers. "KH-ĐT", "KH&CN", "Sở KH", "nhà KH" (kế hoạch, khoa học) read as written.
 _KH = ("khách", "hàng")
 _KH_AFTER = frozenset({"quý", "quy", "các", "cac", "mọi", "sóc", "soc"})
 _KH_NOUN_AFTER = frozenset({"cho", "tặng", "tang", "dành", "danh", "với", "voi", "vs"}) | _KH_AFTER
 _KH_BEFORE = frozenset({"mới", "moi", "thân", "than", "vip"})
+_KH_CAPITAL_BEFORE = frozenset({"mời", "moi"})
+_KH_CAPITAL_AFTER = frozenset({"vui", "đăng", "dang", "vip"})
+_KH_CAPITAL_NOUN_AFTER = _KH_NOUN_AFTER | {"của", "cua", "liệu", "lieu", "báo", "bao", "giữa", "giua"}
+_KHONG_PHRASE = frozenset({"thế", "the", "thẩm", "tham", "tác", "tac", "phải", "phai"})  # "cho vay KH thế chấp"
 _KH_CODE = re.compile(r"(?=.*\d)(?=.*[^\W\d_])\w{5,}")
+_KH_CARE = re.compile(r"(?:chăm|cham)[ \t]+$", re.IGNORECASE)  # "sóc" is a cue only in "chăm sóc" ("con sóc kh chạy")
+# words that follow "không" (verbs, adjectives, "thế chấp", "tác dụng phụ" ...): "kh" before them is the negation
+_KHONG_BEFORE = frozenset("""thế the thẩm tham tác tac biết biet bít bik bt đi di được duoc đc dc có co phải phai sao
+lắm lam quá qua cần can muốn muon thích thich nên nen hề he dám dam chịu chiu còn con đủ du đúng dung bị bi mất mat
+chạy chay ăn an ngủ ngu nói noi làm hiểu hieu thấy thay nghe nhớ nho ra vào vao về ve lo sợ so hay ai gì gi bao
+giống giong cho chơi choi học hoc tin sao nổi noi bằng bang""".split())
+_KHONG_ONLY_BEFORE = frozenset({"lắm", "lam", "quá", "qua", "hề", "he", "nổi", "bằng", "bang"})  # even after "quý"
+_KH_AS_WRITTEN_BEFORE = frozenset({"sở", "so", "bộ", "bo", "nhà", "nha"})
+_KH_COMPOUND = re.compile(r"[ \t]*[-&/][ \t]*[A-ZĐ]")  # "KH-ĐT", "KH&CN", "KH/ĐT"
 
 
 def _adjacent(s: str, a: re.Match[str] | None, b: re.Match[str] | None) -> bool:
     return a is not None and b is not None and not s[a.end() : b.start()].strip(" \t")
 
 
-def _customer(s: str, m: re.Match[str], prev: re.Match[str] | None, nxt: re.Match[str] | None) -> bool:
-    """Whether the "kh" `m` is "khách hàng" by the words next to it (see above)."""
+def _kh(s: str, m: re.Match[str], prev: re.Match[str] | None, nxt: re.Match[str] | None) -> tuple[str, ...] | None:
+    """The reading of the "kh" `m` by the words next to it (see above): "khách hàng", as written, or None for
+    the dictionary's "không"."""
     before = prev.group(0).lower() if _adjacent(s, prev, m) and prev is not None else ""
     after = nxt.group(0).lower() if _adjacent(s, m, nxt) and nxt is not None else ""
+    capital = m.group(0) == "KH"
+    if capital and (before in _KH_AS_WRITTEN_BEFORE or _KH_COMPOUND.match(s, m.end())):
+        return _as_written("kh")
+    if before in ("sóc", "soc") and prev is not None and not _KH_CARE.search(s, 0, prev.start()):
+        before = ""
+    if after in _KHONG_ONLY_BEFORE:
+        return None
+    if before in _KH_AFTER and before not in ("sóc", "soc") and after in ("có", "co", "được", "duoc", "đc", "dc"):
+        return _KH  # "Quý KH có nhu cầu", "các KH được tặng"
+    if capital and before in _KH_CAPITAL_NOUN_AFTER and after not in _KHONG_PHRASE:
+        return _KH  # "dành riêng cho KH nhận", "trao đổi với KH về", "dữ liệu KH theo"
+    if after in _KHONG_BEFORE:
+        return None
     if before in _KH_AFTER or (before in _KH_NOUN_AFTER and after in _KH_BEFORE):
-        return True
+        return _KH
     if before in ("tặng", "tang") and after[:1].isdigit():
-        return True
-    if _KH_CODE.fullmatch(after) and (before in ("mã", "ma") or m.group(0) == "KH"):
-        return True
-    return (m.group(0) == "KH" and prev is not None and any(c.islower() for c in prev.group(0))
-            and before != "nhà" and not s.startswith("&", m.end()))
+        return _KH
+    if _KH_CODE.fullmatch(after) and (before in ("mã", "ma") or capital):
+        return _KH
+    if capital and (before in _KH_CAPITAL_BEFORE or after in _KH_CAPITAL_AFTER):
+        return _KH
+    return None
 
 
 def _as_written(word: str) -> tuple[str, ...]:
@@ -122,8 +153,8 @@ def in_context(s: str, m: re.Match[str], nxt: re.Match[str] | None,
     """Context rules for the word `m` of `s` (`nxt`, `prev`: the words after and before it): (syllables, consumed
     the next word), or None for the ordinary dictionary lookup."""
     w = m.group(0).lower()
-    if w == "kh" and _customer(s, m, prev, nxt):
-        return _KH, False
+    if w == "kh" and (kh := _kh(s, m, prev, nxt)) is not None:
+        return kh, False
     if w in _AS_WRITTEN_BEFORE_COLON and _COLON_AFTER.match(s, m.end()):
         return _as_written(w), False
     if w in _AS_WRITTEN_AFTER_NUMBER and _NUMBER_BEFORE.search(s, 0, m.start()):

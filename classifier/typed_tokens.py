@@ -13,10 +13,13 @@ URL_TOKEN, EMAIL_TOKEN, PHONE_TOKEN, MONEY_TOKEN = "urltok", "emailtok", "phonet
 TYPED_TOKENS = frozenset({URL_TOKEN, EMAIL_TOKEN, PHONE_TOKEN, MONEY_TOKEN})
 
 # The amount's digits may end in a point or comma only right before the unit ("500.k"): "2026. Đ.ể", "H, 2011,
-# tr. 69" are a year closing its sentence or clause. A unit dotted onto a lone letter ("2026 Đ.ể n.h.ậ.n") is the
-# first letter of a dotted word, not a unit.
-MONEY_PATTERN = (r"(?:\$\s?\d[\d.,]*|(?<![\d.,])\d(?:[\d.,]*\d)?(?:[.,]|\s)?(?:k|tr|triệu|trieu|củ|nghìn|nghin|ngàn|ngan|"
-                 r"tỷ|tỉ|ty|đồng|dong|đ|vnd|vnđ|usd|\$|usdt)(?!\w|[.\-_*·'+|][^\W\d_](?![^\W_])))")
+# tr. 69" are a year closing its sentence or clause. A unit set off from the number (by a space or a point) and
+# dotted onto a lone letter ("2026 Đ.ể n.h.ậ.n", "500 k.h.o.ả.n") is the first letter of a dotted word, not a
+# unit; a unit written onto the number stays one before a one-letter word ("200k.A chuyển", "5tr.e nhé").
+_UNIT = r"(?:k|tr|triệu|trieu|củ|nghìn|nghin|ngàn|ngan|tỷ|tỉ|ty|đồng|dong|đ|vnd|vnđ|usd|\$|usdt)"
+_AMOUNT = r"(?<![\d.,])\d(?:[\d.,]*\d)?"
+MONEY_PATTERN = (rf"(?:\$\s?\d[\d.,]*|{_AMOUNT}(?:{_UNIT}(?!\w)|(?:[.,]|\s){_UNIT}"
+                 r"(?!\w|[.\-_*·'+|][^\W\d_](?![^\W_]))))")
 # Every alternative starts at a token boundary (a lookbehind), so a long unbroken run of letters or digits is
 # scanned once, not once per character (quadratic: minutes for a 40k-character run).
 TYPED = re.compile(
