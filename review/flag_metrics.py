@@ -5,9 +5,11 @@ retrained model is judged by them: per category, flags against the category of e
 (violation/escalate: the category recorded; commend: positive; dismiss: none). A flag on a dismissed text is a
 false positive, the decision's category not flagged a miss; a flag in another category on a confirmed text is
 neither (the page was rightly queued; `canhgac stats` counts it as confirmed). F1 is averaged over the categories
-the decisions or either model count (a category one model flags falsely: F1 0 for it, 1 for the other), beside two
-counts a moderator reads at once: dismissed texts the model would flag again (the false positives the office
-already rejected) and confirmed texts it would not flag in their category (missed).
+the held-back decisions name only: a category no moderator decided on says nothing of how well a model flags it
+(averaged in at 1.0 for the model that did not flag it, a model missing 5 of 6 confirmed scams beat one that
+re-flagged a single dismissed text as hate, 0.643 to 0.500). Flags on dismissed texts count beside it: dismissed
+texts the model would flag again (the false positives the office already rejected) and confirmed texts it would
+not flag in their category (missed); `activation_refusal` judges by these two counts first.
 """
 
 from __future__ import annotations
@@ -37,16 +39,40 @@ def flag_summary(scorer: Any, texts: Sequence[str], labels: Sequence[Sequence[st
 
 
 def _f1(n: dict[str, int] | None) -> float:
-    """F1 of one category's flags; a category this model neither flagged nor missed (another model flagged it on
-    texts the decisions do not put in it) is right: 1.0."""
+    """F1 of one category's flags; a category this model neither flagged nor missed is right: 1.0 (never the case
+    for `compared_categories`, where every model has the decisions' confirmed texts flagged or missed)."""
     if not n:
         return 1.0
     return 2 * n["tp"] / (2 * n["tp"] + n["fp"] + n["fn"]) if n["tp"] else 0.0
 
 
 def compared_categories(*summaries: dict[str, Any]) -> list[str]:
-    """The categories named by the decisions or flagged by any of the models compared."""
+    """The categories the held-back decisions name (a confirmed text in them: flagged or missed), the same for
+    every model compared; categories only flagged count among the dismissed texts flagged again."""
+    return sorted({c for s in summaries for c, n in s["counts"].items() if n["tp"] + n["fn"]})
+
+
+def _all_categories(*summaries: dict[str, Any]) -> list[str]:
     return sorted({c for s in summaries for c in s["counts"]})
+
+
+def activation_refusal(old: dict[str, Any], new: dict[str, Any]) -> str | None:
+    """Why the new model must not replace the old one on these held-back decisions (Vietnamese), or None: it
+    misses more violations the moderators confirmed, flags again more texts they dismissed than the extra
+    violations it catches, or its flags' macro-F1 over the decided categories is lower."""
+    if new["confirmed_missed"] > old["confirmed_missed"]:
+        return (f"mô hình mới bỏ sót {new['confirmed_missed']} trên {new['confirmed']} vi phạm đã xác nhận, "
+                f"mô hình cũ bỏ sót {old['confirmed_missed']}")
+    gained = old["confirmed_missed"] - new["confirmed_missed"]
+    extra = new["dismissed_flagged"] - old["dismissed_flagged"]
+    if extra > gained:
+        return (f"mô hình mới gắn cờ lại {new['dismissed_flagged']} trên {new['dismissed']} bài đã bỏ qua "
+                f"(cũ: {old['dismissed_flagged']}), nhiều hơn số vi phạm bắt thêm được ({gained})")
+    cats = compared_categories(old, new)
+    old_f1, new_f1 = flags_macro_f1(old, cats), flags_macro_f1(new, cats)
+    if new_f1 < old_f1:
+        return f"macro-F1 của cờ mới {new_f1:.3f} < cũ {old_f1:.3f}"
+    return None
 
 
 def flags_macro_f1(summary: dict[str, Any], categories: Iterable[str]) -> float:
@@ -56,20 +82,20 @@ def flags_macro_f1(summary: dict[str, Any], categories: Iterable[str]) -> float:
 
 
 def comparison_rows(old: dict[str, Any], new: dict[str, Any]) -> list[tuple[object, ...]]:
-    """Table rows (Vietnamese) comparing two `flag_summary`s: the macro-F1 of the flags, the false positives and
-    misses, then per category precision / recall of the flags."""
+    """Table rows (Vietnamese) comparing two `flag_summary`s: the macro-F1 of the flags over the decided
+    categories, the dismissed texts flagged again and the violations missed, then per category (flagged by either
+    model or decided) the counts themselves: right flags, false flags, misses."""
     cats = compared_categories(old, new)
 
     def pr(s: dict[str, Any], c: str) -> str:
         n = s["counts"].get(c, {"tp": 0, "fp": 0, "fn": 0})
-        p = n["tp"] / (n["tp"] + n["fp"]) if n["tp"] + n["fp"] else 0.0
-        r = n["tp"] / (n["tp"] + n["fn"]) if n["tp"] + n["fn"] else 0.0
-        return f"{p:.2f} / {r:.2f}"
+        return f"{n['tp']} đúng, {n['fp']} sai, {n['fn']} sót"
 
     rows: list[tuple[object, ...]] = [
-        ("macro-F1 của cờ (căn cứ đưa vào hàng chờ)", f"{flags_macro_f1(old, cats):.3f}", f"{flags_macro_f1(new, cats):.3f}"),
+        (f"macro-F1 của cờ trên {len(cats)} nhóm có quyết định", f"{flags_macro_f1(old, cats):.3f}",
+         f"{flags_macro_f1(new, cats):.3f}"),
         (f"bỏ qua mà vẫn gắn cờ (trên {old['dismissed']})", old["dismissed_flagged"], new["dismissed_flagged"]),
         (f"vi phạm bị bỏ sót (trên {old['confirmed']})", old["confirmed_missed"], new["confirmed_missed"]),
     ]
-    rows += [(f"{c}: cờ đúng / cờ bắt được", pr(old, c), pr(new, c)) for c in cats]
+    rows += [(f"{c}: cờ đúng, cờ sai, bỏ sót", pr(old, c), pr(new, c)) for c in _all_categories(old, new)]
     return rows

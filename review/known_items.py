@@ -8,8 +8,11 @@ serves when the page's text is empty or the item is gone.
 
 A dismissal says the page is no harm at all, whichever flag brought it to the queue, but the row records one
 category (the top flag, or the one the moderator named); the bank gets a dismissed text for each category the
-entry was flagged for, so a repost is not flagged again under the entry's other flags. A confirmed text keeps
-its one category: the harm the moderator confirmed.
+entry was flagged for, so a repost is not flagged again under the entry's other flags (the bank fingerprints the
+text once for all of them). That is safe because what the moderator judged is the text, not the category: a
+repost must be near-identical (0.8 by character shingles) and may add no personal data (classifier.bank), the
+harm a small addition can bring to an otherwise harmless post. A confirmed text keeps its one category: the harm
+the moderator confirmed.
 """
 
 from __future__ import annotations

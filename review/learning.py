@@ -38,7 +38,13 @@ from sqlalchemy import select
 from review.audit import append_audit
 from review.decisions import bank_text
 from review.errors import CanhgacError, UsageError
-from review.flag_metrics import compared_categories, comparison_rows, flag_summary, flags_macro_f1
+from review.flag_metrics import (
+    activation_refusal,
+    compared_categories,
+    comparison_rows,
+    flag_summary,
+    flags_macro_f1,
+)
 from review.models import Decision, Item, ReviewEntry, Setting
 from review.types import utcnow
 
@@ -94,12 +100,11 @@ def decisions_info(texts: Sequence[str], labels: Sequence[Sequence[str]], held_t
 
 
 def active_model_path(ctx: Context) -> str | None:
-    """The model in use: activated by a retrain, else the configured one, else None (the bundled default)."""
-    with ctx.store.session() as s:
-        row = s.get(Setting, "active_model")
-    if row is not None and row.value.get("path"):
-        return str(row.value["path"])
-    return ctx.config.classifier.model or None
+    """The model in use (`review.model_in_use`), as the crawler scores with it: an activated model whose file is
+    gone is not it (said on stderr)."""
+    from review.model_in_use import model_in_use_told
+
+    return model_in_use_told(ctx)
 
 
 def _split(texts: Sequence[str]) -> tuple[list[int], list[int]]:
@@ -220,9 +225,9 @@ def retrain_from_decisions(ctx: Context, activate: bool, force: bool = False, ou
         ctx.print("KHÔNG kích hoạt: chưa đủ quyết định giữ lại để so sánh công bằng mô hình cũ và mới; "
                   "chờ thêm quyết định, hoặc thêm --force để vẫn kích hoạt (ghi vào nhật ký kiểm toán).")
         return 1
-    if enough and old_f is not None and new_f is not None and new_f1 < old_f1:
-        ctx.print(f"KHÔNG kích hoạt: macro-F1 của cờ mới {new_f1:.3f} < cũ {old_f1:.3f} "
-                  f"(trên {len(hold_texts)} quyết định giữ lại).")
+    refusal = activation_refusal(old_f, new_f) if enough and old_f is not None and new_f is not None else None
+    if refusal:
+        ctx.print(f"KHÔNG kích hoạt: {refusal} (trên {len(hold_texts)} quyết định giữ lại).")
         return 1
     assert me is not None
     value: dict[str, Any] = {"path": str(path), "version": str(card.get("version") or path.stem),
@@ -246,7 +251,8 @@ def retrain_from_decisions(ctx: Context, activate: bool, force: bool = False, ou
         assert old_f is not None and new_f is not None
         ctx.print(f"Đã kích hoạt mô hình mới (macro-F1 của cờ {new_f1:.3f} ≥ {old_f1:.3f} trên {len(hold_texts)} "
                   f"quyết định giữ lại; bỏ qua mà vẫn gắn cờ: {old_f['dismissed_flagged']} → "
-                  f"{new_f['dismissed_flagged']}).")
+                  f"{new_f['dismissed_flagged']}; vi phạm bị bỏ sót: {old_f['confirmed_missed']} → "
+                  f"{new_f['confirmed_missed']}).")
     return 0
 
 

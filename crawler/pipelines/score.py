@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 from scrapy.crawler import Crawler
@@ -26,24 +25,23 @@ from crawler.context import CrawlContext, crawl_context
 from crawler.items import CollectedItem
 from crawler.pipelines.batch import BatchedStage, process_one
 from review.config import ClassifierConfig
-from review.models import Setting
+from review.model_in_use import model_in_use
 from review.store import Store
 
 log = logging.getLogger(__name__)
 
 
 def model_path(cfg: ClassifierConfig, store: Store) -> str | None:
-    """The model moderators activated when its file exists, else the configured one, else None (the
-    bundled default)."""
-    with store.session() as s:
-        row = s.get(Setting, "active_model")
-        value = row.value if row is not None else None
-    path = value.get("path") if isinstance(value, dict) else None
-    if path:
-        if Path(str(path)).is_file():
-            return str(path)
-        log.warning("the activated model %s is missing; scoring with %s", path, cfg.model or "the bundled default")
-    return cfg.model or None
+    """The model in use (`review.model_in_use`): the one moderators activated when its file exists, else the
+    configured one, else None (the bundled default); why the activated one is not used is logged."""
+    found = model_in_use(cfg, store)
+    if found.missing:
+        log.warning("the activated model %s is missing; scoring with %s", found.missing,
+                    cfg.model or "the bundled default")
+    elif found.unreadable:
+        log.warning("cannot read the activated model from the database (%s); scoring with %s", found.unreadable,
+                    cfg.model or "the bundled default")
+    return found.path
 
 
 def load_scorer(cfg: ClassifierConfig, store: Store) -> tuple[Any, Any]:

@@ -11,12 +11,11 @@ from __future__ import annotations
 import argparse
 import json
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 from review.cli.classify import check_meta, load_scorer
 from review.cli.context import Context
-from review.errors import CanhgacError, UsageError
+from review.errors import UsageError
 
 #: `canhgac evaluate --model`'s help (registered in `review.cli.model`): what is evaluated when it is not given
 MODEL_HELP = ("tệp mô hình (mặc định: mô hình đang dùng để chấm điểm — mô hình đã đưa vào sử dụng bằng "
@@ -46,34 +45,11 @@ def _read_meta(path: str, columns: list[str], scorer: Any, n: int) -> list[dict[
 
 
 def model_in_use(ctx: Context) -> str | None:
-    """The model the office's pages are scored with, as the crawler picks it: the one activated by a retrain
-    (`review.learning`) when its file is there, else `[classifier] model`, else None (the bundled default). Without
-    a database (`canhgac init` not run yet) nothing was activated: the configured one. An activated model whose
-    file is gone is told on stderr, as the crawler logs it, and the one scoring instead is evaluated."""
-    from sqlalchemy.exc import SQLAlchemyError
+    """The model the office's pages are scored with (`review.model_in_use`); why an activated model is not it is
+    told on stderr."""
+    from review.model_in_use import model_in_use_told
 
-    from review.models import Setting
-
-    configured = ctx.config.classifier.model or None
-    try:
-        with ctx.store.session() as s:
-            row = s.get(Setting, "active_model")
-            value = row.value if row is not None else None
-    except CanhgacError:  # no database yet, or one `canhgac init` has not upgraded: nothing activated in it
-        return configured
-    except SQLAlchemyError as exc:  # the database server is down: say which model is evaluated then
-        ctx.err.write(f"Lưu ý: không đọc được cơ sở dữ liệu để biết mô hình đang dùng ({type(exc).__name__}); "
-                      "đánh giá mô hình theo tệp cấu hình.\n")
-        return configured
-    path = value.get("path") if isinstance(value, dict) else None
-    if not path:
-        return configured
-    if Path(str(path)).is_file():
-        return str(path)
-    instead = f"mô hình {configured} ([classifier] model)" if configured else "mô hình kèm theo phần mềm"
-    ctx.err.write(f"Lưu ý: không còn tệp mô hình đã đưa vào sử dụng {path}; đánh giá {instead}, là mô hình đang "
-                  "chấm điểm thay cho nó.\n")
-    return configured
+    return model_in_use_told(ctx)
 
 
 def evaluate_cmd(args: argparse.Namespace, ctx: Context) -> int:
