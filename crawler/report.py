@@ -15,7 +15,6 @@ import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 from scrapy.exceptions import DropItem
 from sqlalchemy import select
@@ -43,9 +42,9 @@ from crawler.report_fetch import fetch as fetch
 from crawler.report_fetch import tls_context as tls_context
 from crawler.report_fetch import user_agent_header as user_agent_header
 from crawler.report_kept import keeping_text
+from crawler.report_links import reported_link as reported_link  # re-exported: tests import it from here
 from crawler.spiders.base import sha256
-from crawler.urls import canonical_url
-from review.citizen import ALREADY_DECIDED, CRAWL_ACTOR, JOINED, NEW, SHORT_LINK, file_report
+from review.citizen import ALREADY_DECIDED, CRAWL_ACTOR, JOINED, NEW, file_report
 from review.config import Config
 from review.errors import UsageError
 from review.models import ReviewEntry
@@ -133,26 +132,6 @@ def _without_format(text: str) -> str:
     """`text` without Unicode format characters (category Cf: bidi marks, zero-width spaces, a byte-order mark):
     invisible, yet they make two spellings of one name differ."""
     return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
-
-
-def reported_link(url: str, final: str) -> dict[str, str]:
-    """What a report keeps of the address the citizen sent when it led elsewhere: `reported_url` (as requested)
-    whenever the page fetched has another canonical address, and `SHORT_LINK` (its canonical form) when the
-    redirect went to another site, as a shortener's (bit.ly ...) does: the same short link reported again joins
-    the same undecided entry even when it now leads to another page (`review.citizen`). A redirect within one
-    site (a portal's home page to today's article) is no such link: reported again, it may be another page."""
-    sent = request_url(url)
-    if canonical_url(sent) == canonical_url(final):
-        return {}
-    kept = {"reported_url": sent}
-    if _site(sent) != _site(final):
-        kept[SHORT_LINK] = canonical_url(sent)
-    return kept
-
-
-def _site(url: str) -> str:
-    host = (urlsplit(url).hostname or "").lower().rstrip(".")
-    return host.removeprefix("www.")
 
 
 def _plain_text_page(text: str) -> Extracted:

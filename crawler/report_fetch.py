@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 import certifi
 from w3lib.url import safe_url_string
 
+from crawler.login_wall import is_login_wall
 from crawler.netguard import PrivateAddressError, PublicHTTPHandler, PublicHTTPSHandler, proxy_hosts
 from crawler.urls import is_crawlable, is_private_address, literal_address
 from review.config import CrawlerConfig
@@ -42,38 +43,6 @@ _TYPE_NAMES = (("application/pdf", "tệp PDF"), ("image/", "ảnh"), ("video/",
                ("application/json", "dữ liệu JSON"), ("javascript", "mã JavaScript"), ("text/css", "mã CSS"),
                ("application/zip", "tệp nén"), ("msword", "tệp Word"), ("officedocument", "tệp văn phòng"),
                ("application/octet-stream", "tệp nhị phân"))
-#: sites that show a login form instead of a post to a visitor without an account (`check_not_login_wall`)
-SOCIAL_NETWORKS = ("facebook.com", "fb.com", "fb.watch", "instagram.com", "threads.net", "tiktok.com", "x.com",
-                   "twitter.com", "linkedin.com", "zalo.me")
-# a social network's login address: its path says so
-# (LinkedIn's is /authwall; not a bare "auth": that is also a group's or a page's name)
-_LOGIN_PATH = re.compile(r"(^|/)(login|log-in|signin|sign-in|sign_in|dang-nhap|dangnhap|checkpoint|authwall|"
-                         r"accounts/login|i/flow/login)(/|\.|$)", re.IGNORECASE)
-_PASSWORD_FIELD = re.compile(rb"<input\b[^>]*\btype\s*=\s*[\"']?password", re.IGNORECASE)
-#: a page with this much visible text or more is never taken for a login form, password field or not
-LOGIN_TEXT_MAX = 500
-# The words of a login form and its wall ("Bạn phải đăng nhập để tiếp tục", "Email or phone", "Quên tài khoản?",
-# "Xem thêm trên Facebook", the network's name), lowercased; what a page says beyond them is its content.
-_LOGIN_WORDS = frozenset("""
-    đăng nhập ký kí mật khẩu quên tài khoản mới tạo email e mail hoặc điện thoại số bạn phải cần để tiếp tục xem thêm
-    nội dung trên vào với và của
-    log login in sign signin up password forgot forgotten account accounts create new address or phone number mobile
-    username you must to continue see more on not now join and the of a your
-    facebook instagram threads tiktok linkedin zalo twitter x meta
-    quét mã qr bằng ứng dụng scan code app
-""".split())
-# A login wall's own sentence ("Bạn phải đăng nhập để tiếp tục", "Đăng nhập để xem", "Log in to continue"): with a
-# password field, a sign the page is a login wall; Zalo's wall has none (it asks to scan a QR code), only this
-_WALL_PHRASE = re.compile(r"(đăng nhập|log ?in|sign ?in)\s+(để|to)\s+(tiếp tục|xem|continue|see|view)"
-                          r"|(bạn|you)\s+(phải|cần|must|need to)\s+(đăng nhập|log ?in|sign ?in)", re.IGNORECASE)
-# what separates the entries of a footer's link list written as text ("Giới thiệu · Trợ giúp · Điều khoản")
-_LIST_SEPARATOR = re.compile(r"\s*[·•|‧]\s*")
-_TAG = re.compile(r"<[^>]*>")
-#: a social network's page with a password field (its logged-out login bar) and fewer words than this beyond the
-#: login form's is a login wall; a public post shown under the bar ("Tuyển CTV việc nhẹ lương cao…") has more
-LOGIN_CONTENT_WORDS = 6
-
-
 class FetchError(CanhgacError):
     pass
 
@@ -245,56 +214,11 @@ _FILE_SIGNATURES = ((b"%PDF-", "tệp PDF"), (b"\x89PNG\r\n\x1a\n", "ảnh"), (b
 
 
 def check_not_login_wall(url: str, final: str, body: bytes, text: str) -> None:
-    """FetchError when a social network showed its login form instead of the reported post: the page came from
-    one of `SOCIAL_NETWORKS` and is a login address (a redirect to /login, /checkpoint, /authwall ...) or has a
-    password field or a wall's sentence ("Đăng nhập để tiếp tục": Zalo's wall is a QR code, no password) and its
-    `text`, without the footer's link lists (`without_link_lists`), says little beyond the login form's words
-    (`LOGIN_CONTENT_WORDS`): Facebook
-    shows a public post under a login bar, and a short post there is the reported content. Stored, a login wall
-    would be one "Facebook" entry per post, whatever the post said. Any other site's login form is kept: a page
-    imitating a bank's login is the very content citizens report."""
-    host = (urlsplit(final).hostname or "").lower().rstrip(".")
-    if not any(host == name or host.endswith("." + name) for name in SOCIAL_NETWORKS):
-        return
-    login_address = bool(_LOGIN_PATH.search(urlsplit(final).path))
-    html = body.decode("utf-8", "replace")  # the social networks listed serve UTF-8
-    said = " ".join(_TAG.sub(" ", html).split())
-    post = without_link_lists(text, html)  # the footer's languages and links under a wall are not its content
-    login_form = ((bool(_PASSWORD_FIELD.search(body)) or bool(_WALL_PHRASE.search(said)))
-                  and len(post.strip()) < LOGIN_TEXT_MAX and content_words(post) < LOGIN_CONTENT_WORDS)
-    if login_address or login_form:
+    """FetchError when a social network showed its login form instead of the reported post
+    (`crawler.login_wall.is_login_wall`: only a page that is clearly nothing but a wall; a short public post under
+    the login bar is the reported content). Any other site's login form is kept: a page imitating a bank's login
+    is the very content citizens report."""
+    if is_login_wall(final, body, text):
         where = f" (chuyển tới {final})" if final != url else ""
         raise FetchError(f"{url}: trang yêu cầu đăng nhập{where}, canhgac không xem được nội dung bị phản ánh; "
                          f"{PASTE_INSTEAD}")
-
-
-def without_link_lists(text: str, html: str) -> str:
-    """`text` without its lines that are lists of links: a line made only of the texts of the page's links and
-    buttons ("Tiếng Việt", "Trợ giúp", "Tạo Trang"), or of three or more short entries written with separators
-    ("Giới thiệu · Trợ giúp · Quyền riêng tư"), as a social network's footer is. A line of a post keeps its linked
-    words: it has words of its own around them."""
-    from parsel import Selector
-
-    try:
-        sel = Selector(text=html) if html.strip() else None
-    except ValueError:  # not parseable as HTML at all: nothing is a link
-        sel = None
-    links: set[str] = set()
-    if sel is not None:
-        links = {" ".join(t.split()).lower() for t in sel.xpath("//a | //button").xpath("string()").getall()}
-    links.discard("")
-    kept = []
-    for line in text.splitlines():
-        folded = " ".join(line.split()).lower()
-        entries = [e for e in _LIST_SEPARATOR.split(folded) if e]
-        listed = len(entries) >= 3 and all(len(e.split()) <= 4 for e in entries)
-        if folded and (folded in links or listed):
-            continue
-        kept.append(line)
-    return "\n".join(kept)
-
-
-def content_words(text: str) -> int:
-    """How many words of `text` (with a letter in them) are not a login form's (`_LOGIN_WORDS`)."""
-    words = re.findall(r"\w+", text.lower())
-    return sum(1 for w in words if w not in _LOGIN_WORDS and any(ch.isalpha() for ch in w))

@@ -5,9 +5,9 @@ moderators would decide the same text twice, maybe differently. `file_report` de
 transaction what a scored report becomes:
 
 * it matches an item (same canonical URL, same visible text or the same downloaded bytes; a pasted
-  text without a URL: the same content anywhere, see `review.report_match`; a short link that led elsewhere:
-  an earlier report of the same short link, `SHORT_LINK`) whose entry is still undecided (open or claimed):
-  that entry is marked as a citizen report (`is_report`, +15 priority once, version bumped) and the report is
+  text without a URL: the same content anywhere, see `review.report_match`; a short link that led to another
+  site: an earlier report of the same short link whose page is a near copy, `SHORT_LINK`) whose entry is still
+  undecided (open or claimed): that entry is marked as a citizen report (`is_report`, +15 priority once, version bumped) and the report is
   recorded in the audit log (action `report`: reporter, note, URL and the link the citizen sent when it led
   there, when it was received, how it matched; a report that waited for a model was received when it was
   stored, not when a later crawl filed it). No item or entry is added;
@@ -183,11 +183,13 @@ def _matching_entry(s: Session, canonical_url: str, title: str, body: str, raw_h
                 elif (sim := minhash_similarity(minhash, sig)) is not None and sim >= CLUSTER_THRESHOLD:
                     how[iid] = (0, sim, NEAR_COPY)
     if short_link:
-        # a report of the same short link that led to another page (a scam link rotating its landing pages):
-        # like a near copy, it joins only an undecided entry
-        for iid in s.scalars(select(Item.id).where(Item.kind == REPORT_KIND,
-                                                   Item.extra[SHORT_LINK].as_string() == short_link)):
-            how.setdefault(iid, (0, 1.0, SAME_LINK))
+        # a report of the same short link that led to another page (a scam link rotating its landing pages): it
+        # joins only an undecided entry, and only when the page it led to now is a near copy of that entry's;
+        # another page behind the same link (a rotating shortener's next scam) is stored, scored and shown
+        for iid, sig in s.execute(select(Item.id, Item.minhash).where(
+                Item.kind == REPORT_KIND, Item.extra[SHORT_LINK].as_string() == short_link)):
+            if (sim := minhash_similarity(minhash, sig)) is not None and sim >= CLUSTER_THRESHOLD:
+                how.setdefault(iid, (0, sim, SAME_LINK))
     if not how:
         return None
     q = select(ReviewEntry).where(ReviewEntry.item_id.in_(list(how))).order_by(ReviewEntry.id.desc())
@@ -201,7 +203,7 @@ def _matching_entry(s: Session, canonical_url: str, title: str, body: str, raw_h
         return None
     best = (undecided or decided)[0]
     exact, sim, match = how[best.item_id]
-    return best, match, None if exact or match == SAME_LINK else sim
+    return best, match, None if exact else sim
 
 def _stored_report_at(s: Session, canonical_url: str, report_hash: str) -> datetime | None:
     """When this very report was received, if it was stored before being filed: a report that waited for a model

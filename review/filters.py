@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
@@ -183,16 +184,23 @@ def _fold(text: str) -> str:
     return " ".join("".join(ch for ch in decomposed if not unicodedata.combining(ch)).split())
 
 
-def _meant(name: str) -> str:
-    """" (có phải 'scam'?)": the category whose Vietnamese name starts with what was typed, else the closest code."""
-    from review.config_toml import closest_hint
+def _meant(name: str, labels: Mapping[str, str] = VI_LABELS, codes: Sequence[str] = CATEGORIES) -> str:
+    """" (có phải 'scam'?)": the one of `codes` that what was typed names (its code or its Vietnamese name in
+    `labels`, typed with or without diacritics): the whole name, a start of at least 3 letters ("lừa đảo", "claim",
+    "chờ"), or a close spelling (difflib ratio 0.6: "scma", "opened"); "" when none is that close ("l")."""
+    import difflib
 
     typed = _fold(name)
-    if typed:
-        for code in CATEGORIES:
-            if _fold(VI_LABELS[code]).startswith(typed):
-                return f" (có phải {code!r}?)"
-    return closest_hint(name, CATEGORIES)
+    if not typed:
+        return ""
+    names = [(code, _fold(text)) for code in codes for text in (code, labels.get(code, code))]
+    found = next((code for code, text in names if text == typed), None)
+    if found is None and len(typed) >= 3:
+        found = next((code for code, text in names if text.startswith(typed)), None)
+    if found is None:
+        ratio, best = max((difflib.SequenceMatcher(None, typed, text).ratio(), code) for code, text in names)
+        found = best if ratio >= 0.6 else None
+    return f" (có phải {found!r}?)" if found else ""
 
 
 def check_status(status: str | None) -> str | None:
@@ -202,9 +210,7 @@ def check_status(status: str | None) -> str | None:
     name = status.strip().lower()
     if name in ENTRY_STATUSES:
         return name
-    typed = _fold(name)
-    meant = next((code for code, label in STATUS_VI.items() if typed and _fold(label) == typed), None)
-    hint = f" (có phải {meant!r}?)" if meant else ""
+    hint = _meant(name, STATUS_VI, ENTRY_STATUSES)
     raise UsageError(f"trạng thái {status!r} không hợp lệ{hint} (dùng: {', '.join(ENTRY_STATUSES)})")
 
 

@@ -69,6 +69,7 @@ class Reporter:
     note: str | None
     url: str | None  # None: pasted as text
     at: datetime
+    page: str | None = None  # the page the link led to, when it led elsewhere (a short link's landing page)
 
 
 @dataclass(frozen=True)
@@ -221,14 +222,15 @@ def _reports_of(s: Session, entry_id: int, item: Item) -> tuple[list[Reporter], 
         extra = item.extra or {}
         # the link the citizen sent (a short link) when it led to this page: what they reported
         reporters.append(Reporter(extra.get("reporter"), extra.get("note"), _url(extra.get("reported_url") or item.url),
-                                  item.fetched_at))
+                                  item.fetched_at, _url(item.url) if extra.get("reported_url") else None))
     joined: list[JoinedPage] = []
     for at, action, details in s.execute(select(AuditLog.at, AuditLog.action, AuditLog.details)
                                          .where(AuditLog.entry_id == entry_id, AuditLog.action.in_(("report", CRAWL_JOIN)))
                                          .order_by(AuditLog.id)):
         d = details or {}
         if action == "report":
-            reporters.append(Reporter(d.get("reporter"), d.get("note"), _url(d.get("reported_url") or d.get("url")), at))
+            reporters.append(Reporter(d.get("reporter"), d.get("note"), _url(d.get("reported_url") or d.get("url")), at,
+                                      _url(d.get("url")) if d.get("reported_url") else None))
         elif isinstance(d.get("item_id"), int):
             sim = d.get("similarity")
             joined.append(JoinedPage(d["item_id"], str(d.get("url") or ""), d.get("source"), str(d.get("match") or ""),

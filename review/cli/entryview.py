@@ -214,7 +214,8 @@ def format_detail(d: EntryDetail, *, color: bool = False, max_chars: int = 0,
         for rep in d.reporters:
             lines.append(p(f"  • {hhmm(rep.at)} {rep.reporter or '(không rõ người phản ánh)'}"
                            + (f" — {rep.note}" if rep.note else "")
-                           + (f" — {rep.url}" if rep.url else " — (dán nội dung, không có địa chỉ)")))
+                           + (f" — đường dẫn người dân gửi: {rep.url} → trang: {rep.page}" if rep.url and rep.page
+                              else f" — {rep.url}" if rep.url else " — (dán nội dung, không có địa chỉ)")))
     if d.joined:
         lines.append("Trang thu thập được có cùng nội dung (gộp vào mục này):")
         for page in d.joined:

@@ -18,6 +18,7 @@ from typing import TextIO
 from classifier.categories import CATEGORIES, POSITIVE
 from review.cli.context import Context
 from review.cli.entryview import copy_entries, format_detail
+from review.cli.table import printable
 from review.errors import ConflictError, NotFound, UsageError
 from review.filters import EntryFilter, check_category
 from review.vi import hhmm, verdict_vi
@@ -114,7 +115,7 @@ def run(ctx: Context, flt: EntryFilter, stdin: TextIO | None = None) -> int:
             detail = store.entry_detail(current)
             say(format_detail(detail, color=color, max_chars=3000, copies=copy_entries(store, detail)))
             if note:
-                say(f"Ghi chú đã nhập vẫn được giữ cho mục này: {note}")
+                say(f"Ghi chú đã nhập vẫn được giữ cho mục này: {printable(note)}")  # typed or pasted: may hold escapes
             say(f"(giữ đến {hhmm(claim.expires_at)}) {HELP}")
             while True:
                 ctx.out.write("> ")

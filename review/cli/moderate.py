@@ -17,12 +17,13 @@ from classifier.categories import POSITIVE
 from review.cli.context import Context
 from review.cli.entryview import flags_text, short_category_vi
 from review.cli.queue_view import cmd_queue, cmd_show, unknown_source
-from review.cli.table import age, render, terminal_width
+from review.cli.table import age, printable, render, terminal_width
 from review.decisions import BULK_MAX, bulk_category, recorded_category
 from review.errors import AuditIntegrityError, ConflictError, UsageError
 from review.filters import EntryFilter, check_category, parse_where
 from review.listing import SORTS
 from review.models import VERDICTS
+from review.types import utcnow
 from review.vi import category_vi, hhmm, verdict_vi
 
 __all__ = ["ENTRY_ID_MAX", "cmd_audit_verify", "cmd_bulk", "cmd_claim", "cmd_decide", "cmd_queue", "cmd_release",
@@ -182,9 +183,12 @@ def cmd_release(args: argparse.Namespace, ctx: Context) -> int:
     if not ctx.store.release(args.id, me):  # audited by the store when it happens
         row = ctx.store.entry_detail(args.id).row  # NotFound when there is no such entry
         if row.status == "decided":  # e.g. my claim lapsed and a colleague decided it
-            now = f"đã được {row.claimant or 'người khác'} quyết định ({verdict_vi(row.verdict)})"
+            now = f"đã được {printable(row.claimant or 'người khác')} quyết định ({verdict_vi(row.verdict)})"
+        elif row.claim_lapsed(utcnow()):  # as `show` and `queue` say it: no one holds it any more
+            now = (f"đã hết hạn giữ ({printable(row.claimant or '')} nhận, hết hạn lúc {hhmm(row.claim_expires_at)}; "
+                   f"ai cũng nhận được: canhgac claim {args.id})")
         elif row.status == "claimed":
-            now = f"đang do {row.claimant} giữ (đến {hhmm(row.claim_expires_at)})"
+            now = f"đang do {printable(row.claimant or '')} giữ (đến {hhmm(row.claim_expires_at)})"
         else:
             now = "chưa ai nhận, vẫn trong hàng chờ"
         raise ConflictError(f"mục #{args.id} không do {me} giữ nên không trả lại được: mục {now}")
