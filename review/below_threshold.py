@@ -5,7 +5,7 @@ reported) in the queue, without flags, ranked after every flagged entry (`review
 "dưới ngưỡng sau chấm lại"). It was a flag when it entered the queue. `status` and the weekly digest count such
 entries apart from the backlog (`below_threshold_clause`, the same test in SQL), and the year-end report still
 counts each once as the flag it was, on the row of the category it was flagged for (`last_flagged_categories`,
-`fallen_category`). Only `review.rescore` makes a crawled entry without flags (a crawl's re-score that flags
+`fallen_category`), as it does a flagged citizen report a re-score left without flags (still a report there). Only `review.rescore` makes a crawled entry without flags (a crawl's re-score that flags
 nothing leaves the entry as it was), so "no flag and no citizen report" is such an entry, decided since or not.
 """
 

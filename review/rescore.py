@@ -13,8 +13,11 @@ re-score does: a new `Score` row (the old ones stay, the history), the entry's f
 and a `version` bump when its flags or top category change (a moderator holding it with the old version is
 refused and re-reads it). An entry that no longer passes any threshold and that no citizen reported is not
 deleted: it stays in the queue, undecided, with no flags (its current score flags nothing), ranked after every
-flagged entry (`BELOW_THRESHOLD_PENALTY` off its priority); `is_below_threshold` tells such an entry. One audit
-row (`rescore`) per applied run records who ran it, the model and the counts, and the ids that fell below.
+flagged entry (`BELOW_THRESHOLD_PENALTY` off its priority); `is_below_threshold` tells such an entry. Each
+batch that writes appends its audit row (`rescore`: who, the model, the batch's counts and the ids that fell
+below, and a `run` id shared by the rows of one run) in the same transaction as its changes, so a run interrupted
+midway (Ctrl-C, a database error) leaves nothing written without its audit row; a run that writes nothing
+appends one row with its counts.
 
 Entries are read and written `batch` at a time (keyset by id: memory stays flat for a queue of 100,000). Each
 batch is written in one transaction that first takes the page locks of its items (`review.page_locks`, as
@@ -25,6 +28,7 @@ re-scored by a crawl meanwhile, is skipped and counted, never overwritten.
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -98,11 +102,20 @@ class RescoreReport:
             if len(self.gained_listed) < SHOWN:
                 self.gained_listed.append(ch)
 
-    def audit_details(self, source: str | None, since: datetime | None) -> dict[str, Any]:
+    def add(self, part: RescoreReport) -> None:
+        """Add the counts of one batch (`part`) to this run's."""
+        for name in ("scored", "unchanged", "skipped", "failed", "rose", "fell", "gained"):
+            setattr(self, name, getattr(self, name) + getattr(part, name))
+        self.below += part.below
+        self.below_listed += part.below_listed[:SHOWN - len(self.below_listed)]
+        self.gained_listed += part.gained_listed[:SHOWN - len(self.gained_listed)]
+        self.below_ids += part.below_ids[:AUDIT_IDS - len(self.below_ids)]
+
+    def audit_details(self) -> dict[str, Any]:
         return {"model": self.model_version, "scored": self.scored, "unchanged": self.unchanged,
                 "rose": self.rose, "fell": self.fell, "below_threshold": self.below,
                 "below_threshold_ids": self.below_ids, "gained_category": self.gained, "skipped": self.skipped,
-                "failed": self.failed, "source": source, "since": since.isoformat() if since else None}
+                "failed": self.failed}
 
 
 @dataclass(frozen=True)
@@ -134,34 +147,44 @@ def rescore_queue(store: Store, scorer: Any, *, bank: Any = None, office_localit
                   source: str | None = None, since: datetime | None = None, apply: bool = False,
                   actor: str | None = None, batch: int = BATCH) -> RescoreReport:
     """Score every undecided entry (of `source`, queued since `since`) again and report what changes; with
-    `apply`, write it and one audit row as `actor` (see the module doc)."""
+    `apply`, write it, with an audit row per written batch as `actor` (see the module doc)."""
     if apply and not actor:
         raise ValueError("rescore_queue: apply needs the actor recorded in the audit row")
-    report = RescoreReport(model_version=str(getattr(scorer, "version", "")), applied=apply)
+    version = str(getattr(scorer, "version", ""))
+    report = RescoreReport(model_version=version, applied=apply)
+    run = uuid.uuid4().hex  # shared by the audit rows of this run's batches
+    audited = False
     for waiting in _batches(store, source, since, batch):
         results = _score(store, scorer, bank, waiting)
+        part = RescoreReport(model_version=version, applied=apply)  # this batch
         todo: list[tuple[_Waiting, Any, Change]] = []
         for w, result in zip(waiting, results, strict=True):
             if isinstance(result, BaseException):
-                report.failed += 1
+                part.failed += 1
                 continue
-            report.scored += 1
+            part.scored += 1
             change, same = _change(w, result)
             if same:
-                report.unchanged += 1
+                part.unchanged += 1
             else:
                 todo.append((w, result, change))
         if apply and todo:
-            done = _write(store, todo, office_locality)
-            report.skipped += len(todo) - len(done)
-            todo = [t for t in todo if t[0].entry_id in done]
-        for _, _, change in todo:
-            report.count(change)
-    if apply:
+            assert actor is not None
+            _write(store, todo, office_locality, part, actor, {"run": run, **_scope(source, since)})
+            audited = True
+        else:
+            for _, _, change in todo:
+                part.count(change)
+        report.add(part)
+    if apply and not audited:  # nothing written: one row still records that the run was made, and what it found
         assert actor is not None
         with store.session() as s:
-            append_audit(s, actor, RESCORE, None, report.audit_details(source, since))
+            append_audit(s, actor, RESCORE, None, {"run": run, **report.audit_details(), **_scope(source, since)})
     return report
+
+
+def _scope(source: str | None, since: datetime | None) -> dict[str, Any]:
+    return {"source": source, "since": since.isoformat() if since else None}
 
 
 def _batches(store: Store, source: str | None, since: datetime | None, size: int) -> Iterator[list[_Waiting]]:
@@ -231,10 +254,11 @@ def _change(w: _Waiting, result: Any) -> tuple[Change, bool]:
     return change, same
 
 
-def _write(store: Store, todo: Sequence[tuple[_Waiting, Any, Change]], office_locality: str) -> set[int]:
-    """Write one batch in one transaction; the ids of the entries written (the others changed meanwhile)."""
+def _write(store: Store, todo: Sequence[tuple[_Waiting, Any, Change]], office_locality: str, part: RescoreReport,
+           actor: str, scope: dict[str, Any]) -> None:
+    """Write one batch and its audit row (`part`'s counts, as `actor`) in one transaction: a run interrupted
+    later leaves nothing written unaudited. An entry changed since it was read is skipped (and counted)."""
     e = ReviewEntry
-    done: set[int] = set()
     with store.session() as s:
         lock_pages(s.connection(), [w.canonical_url for w, _, _ in todo])  # a crawl of these pages waits
         current: dict[int, int | None] = {
@@ -243,14 +267,15 @@ def _write(store: Store, todo: Sequence[tuple[_Waiting, Any, Change]], office_lo
                 .order_by(e.id).with_for_update())}  # in id order: one lock order for every batch
         for w, result, change in todo:
             if w.entry_id not in current or current[w.entry_id] != w.score_id:
+                part.skipped += 1
                 continue  # decided, or scored by a crawl, since it was read: theirs stands
             store._record_score(s, w.item_id, result, w.is_report, office_locality, keep_unflagged=True)
             if change.below:
                 entry = s.get(e, w.entry_id)
                 assert entry is not None
                 entry.priority -= BELOW_THRESHOLD_PENALTY
-            done.add(w.entry_id)
-    return done
+            part.count(change)
+        append_audit(s, actor, RESCORE, None, {**part.audit_details(), **scope})
 
 
 class StoredCoverage:

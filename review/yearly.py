@@ -21,11 +21,14 @@ in their own column, "Phản ánh không gắn cờ": on the row "Phản ánh ch
 undecided, and on the row of the category a moderator's decision recorded once decided. In every row of
 Tổng hợp, Theo nguồn and Theo tháng: flagged + unflagged = the verdict columns + undecided.
 
-An entry a re-score left below every threshold (`canhgac rescore --apply`: no flag any more, no citizen report)
-was a flag when it entered the queue, and these sheets count entries by the day they were flagged: it still counts
-once as flagged, on the row of the category it was last flagged for (`review.below_threshold`, from
-the score rows the re-score keeps), not as an unflagged report; a re-score never moves a past count. Ghi chú says
-how many such entries the flagged total holds.
+An entry a re-score left below every threshold (`canhgac rescore --apply`: no flag any more) was a flag when it
+entered the queue, and these sheets count entries by the day they were flagged: it still counts once as flagged,
+on the row of the category it was last flagged for (`review.below_threshold`, from the score rows the re-score
+keeps), never as an unflagged report, whether or not a citizen also reported it (a reported one stays a citizen
+report on the report columns and in Ghi chú). Ghi chú says how many such entries the flagged total holds. A flag
+is never lost to a re-score, but the row of an UNDECIDED entry still flagged is its current top flag, as moderators
+see it in the queue: a re-score (`canhgac rescore`, or a crawl's) that changes its top category moves it to that
+row (its source and month stay); a decision fixes the row (the category it confirmed).
 
 Those sheets go by the day an entry was flagged; Xử lý trong kỳ (what was handled: decided in the period, whenever
 flagged) and Nội dung được tôn vinh (the content commended, with its author) go by the day of the decision
@@ -123,7 +126,7 @@ def _outcomes(s: Any, entry_ids: set[int], categories: dict[int, str]) -> dict[i
     e = ReviewEntry
     rows = s.execute(select(e.id, e.top_category, e.verdict_category, e.verdict, _has_flag(), e.is_report)
                      .where(e.id.in_(list(entry_ids)))).all()
-    was = last_flagged_categories(s, [r[0] for r in rows if not r[4] and not r[5] and r[0] not in categories])
+    was = last_flagged_categories(s, [r[0] for r in rows if not r[4] and r[0] not in categories])
     return {eid: (categories.get(eid) or (fallen_category(verdict, vcat, was[eid]) if eid in was
                                           else row_category(bool(has_flag), top, vcat)), verdict or "")
             for eid, top, vcat, verdict, has_flag, _ in rows}
@@ -172,15 +175,17 @@ def summarize(store: Store, since: datetime, until: datetime, *, year: int | Non
         fallen: list[tuple[Any, ...]] = []  # flagged when queued, below every threshold since a re-score: few
         for (eid, top, verdict, vcat, source, created, priority, score,
              size, cluster, has_flag, is_report) in s.execute(q.execution_options(yield_per=5000)):
-            if not has_flag and not is_report:
-                fallen.append((eid, top, verdict, vcat, source, created, priority, score, size, cluster))
+            if not has_flag:  # a report never flagged, or a flag a re-score left below every threshold: few
+                fallen.append((eid, is_report, top, verdict, vcat, source, created, priority, score, size, cluster))
                 continue
-            count(eid, row_category(bool(has_flag), top, vcat), bool(has_flag), verdict, source, created, priority,
-                  score, size, cluster)
+            count(eid, row_category(True, top, vcat), True, verdict, source, created, priority, score, size, cluster)
         was = last_flagged_categories(s, [f[0] for f in fallen])
-        for eid, top, verdict, vcat, *rest in fallen:  # still a flag, on the row of the category it was flagged for
-            count(eid, fallen_category(verdict, vcat, was.get(eid, top)), True, verdict, *rest)
-        out.below_threshold = len(fallen)
+        for eid, is_report, top, verdict, vcat, *rest in fallen:
+            if eid in was or not is_report:  # still a flag, on the row of the category it was flagged for
+                out.below_threshold += 1
+                count(eid, fallen_category(verdict, vcat, was.get(eid, top)), True, verdict, *rest)
+            else:  # a citizen report no score ever flagged
+                count(eid, row_category(False, top, vcat), False, verdict, *rest)
         reported = reported_entry_ids(s, categories)
         for eid in reported:
             out.reported_by_category[categories[eid]] += 1

@@ -57,14 +57,15 @@ def handled_in(s: Any, since: datetime, until: datetime) -> Handled:
     are read only for the few commended entries, by id (`entry_pages`)."""
     d, e = Decision, ReviewEntry
     q = (select(d.entry_id, d.verdict, d.category, d.created_at, e.verdict_category, e.top_category, e.created_at,
-                e.source_name, e.is_report | exists().where(ReviewFlag.entry_id == e.id))
+                e.source_name, exists().where(ReviewFlag.entry_id == e.id))
          .join(e, e.id == d.entry_id)
          .where(d.undone_at.is_(None), d.created_at >= since, d.created_at < until)
          .order_by(d.created_at, d.id))
     # entry id: (category, verdict, flagged before the period, decided at): one count per entry, even were two
     # standing decisions ever recorded (the later one counts)
     latest: dict[int, tuple[str, str, bool, datetime, str | None]] = {}
-    # no flag, no report, no category decided: flagged when queued, below every threshold since a re-score
+    # no flag, no category decided: flagged when queued and below every threshold since a re-score (reported or not;
+    # `last_flagged_categories` leaves out a citizen report no score ever flagged)
     fallen: dict[int, bool] = {}
     for eid, verdict, dcat, at, vcat, top, flagged_at, source, kept in s.execute(q.execution_options(yield_per=5000)):
         latest[eid] = (dcat or vcat or top, verdict, flagged_at < since, at, source)

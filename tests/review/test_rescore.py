@@ -123,7 +123,7 @@ def test_a_dry_run_reports_and_changes_nothing(store: Store, scorer: Any, cli: C
     assert (_state(store, copy), _count(store, Score), _count(store, AuditLog)) == before
 
 
-def test_decided_entries_are_untouched_one_audit_row_per_run_and_a_second_run_changes_nothing(
+def test_decided_entries_are_untouched_an_audit_row_per_written_batch_and_a_second_run_changes_nothing(
         store: Store, scorer: Any, cli: Cli) -> None:
     original = _queued(store, scorer, SCAM_TITLE, SCAM)
     copy = _queued(store, scorer, "Chuc mung ban trung thuong xe SH", SCAM_REPOST)
@@ -140,7 +140,9 @@ def test_decided_entries_are_untouched_one_audit_row_per_run_and_a_second_run_ch
     assert "Có thay đổi: 0 mục" in out, out
     with store.session() as s:
         rows = s.scalars(select(AuditLog).where(AuditLog.action == RESCORE).order_by(AuditLog.id)).all()
+    # the first run wrote one batch (its row, in the batch's transaction); the second wrote nothing and says so
     assert [r.actor for r in rows] == ["lan", "minh"]
+    assert rows[0].details["run"] != rows[1].details["run"]
     assert rows[0].details["model"] == scorer.version and rows[0].details["rose"] == 1
     assert rows[1].details["rose"] == 0 and rows[1].details["unchanged"] == rows[1].details["scored"] == 1
     assert store.verify_audit().ok
