@@ -87,6 +87,7 @@ class ReviewConfig:
     moderators: tuple[str, ...] = ()
     claim_minutes: int = 30
     locality: str = ""  # the office's own province/ward: items mentioning it rank higher
+    office: str = ""  # the reporting office, named in the year-end report (empty: the report names the area)
     retention_days: int = 730
     failure_alert: int = 3  # `status` exits non-zero when a source failed this many times in a row
 

@@ -39,7 +39,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +67,10 @@ from review.yearly_decisions import (
 )
 from review.yearly_notes import FLAGGED_VI, UNASSIGNED_VI, UNFLAGGED_VI, print_heading, summary_notes
 from review.yearly_retention import retention_cut
+from review.yearly_rows import MONTHS_FILLED_MAX, count_rows, period_months, row_keys
+
+__all__ = ["MONTHS_FILLED_MAX", "NOTABLE_MAX", "UNASSIGNED", "Summary", "period_months", "row_category", "summarize",
+           "write_summary"]
 
 NOTABLE_MAX = 100
 UNASSIGNED = ""  # the category of an unflagged report no decision has given one yet
@@ -103,6 +107,7 @@ class Summary:
     retention_cut: datetime | None = None  # retention deleted unflagged pages and crawl runs before this instant
     retention_days: int | None = None  # `[review] retention_days`, to name in Ghi chú (None: not known here)
     locality: str = ""  # `[review] locality`: the office's province/ward, named on every printed sheet
+    office: str = ""  # `[review] office`: the reporting office, named on every printed sheet instead of the area
 
     @property
     def reports(self) -> int:
@@ -133,8 +138,8 @@ def _outcomes(s: Any, entry_ids: set[int], categories: dict[int, str]) -> dict[i
 
 
 def summarize(store: Store, since: datetime, until: datetime, *, year: int | None = None,
-              retention_days: int | None = None, locality: str = "") -> Summary:
-    out = Summary(since, until, year, retention_days=retention_days, locality=locality)
+              retention_days: int | None = None, locality: str = "", office: str = "") -> Summary:
+    out = Summary(since, until, year, retention_days=retention_days, locality=locality, office=office)
     e = ReviewEntry
     q = (select(e.id, e.top_category, e.verdict, e.verdict_category, e.source_name, e.created_at, e.priority,
                 e.top_score, Cluster.size, Item.cluster_id, _has_flag(), e.is_report)
@@ -219,41 +224,6 @@ def summarize(store: Store, since: datetime, until: datetime, *, year: int | Non
     return out
 
 
-def _matrix(flagged: Counter[tuple[str, str]], unflagged: Counter[tuple[str, str]], keys: list[str],
-            *extra: Counter[str]) -> list[list[Any]]:
-    """A row per key: flagged entries, unflagged report entries, one column per verdict and undecided (both
-    kinds of entry), then each of `extra` for the key."""
-    rows = []
-    for k in keys:
-        counts = [flagged[(k, v)] + unflagged[(k, v)] for v in VERDICTS]
-        open_ = flagged[(k, "")] + unflagged[(k, "")]
-        n_flagged = sum(n for (key, _), n in flagged.items() if key == k)
-        n_unflagged = sum(n for (key, _), n in unflagged.items() if key == k)
-        rows.append([k, n_flagged, n_unflagged, *counts, open_, *(x[k] for x in extra)])
-    return rows
-
-
-def _keys(*counters: Counter[tuple[str, str]]) -> set[str]:
-    return {k for c in counters for k, _ in c}
-
-
-MONTHS_FILLED_MAX = 24  # a longer period (--since 2000) lists only the months with something in them
-
-
-def period_months(summary: Summary) -> set[str]:
-    """Every month (YYYY-MM, Vietnam time) of the period up to when the data was counted, so a month with
-    nothing in it shows zeros rather than a gap; months still to come are not shown (not yet zero)."""
-    first = summary.since.astimezone(VN_TZ)
-    last = (min(summary.until, summary.counted_at) - timedelta(microseconds=1)).astimezone(VN_TZ)
-    if last < first or (last.year - first.year) * 12 + last.month - first.month >= MONTHS_FILLED_MAX:
-        return set()
-    out, y, m = set(), first.year, first.month
-    while (y, m) <= (last.year, last.month):
-        out.add(f"{y:04d}-{m:02d}")
-        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-    return out
-
-
 def write_summary(summary: Summary, path: Path) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Font
@@ -280,20 +250,20 @@ def write_summary(summary: Summary, path: Path) -> None:
 
     reported_head, received_head = "Mục có người dân phản ánh", "Phản ánh của người dân nhận được"
     # every category has its line, zeros included: a missing line reads as "not reported", not as none
-    cats = sorted(set(CATEGORIES) | _keys(summary.by_category, summary.unflagged_by_category)
+    cats = sorted(set(CATEGORIES) | row_keys(summary.by_category, summary.unflagged_by_category)
                   | set(summary.reports_by_category),
                   key=lambda c: CATEGORIES.index(c) if c in CATEGORIES else len(CATEGORIES) + (c == UNASSIGNED))
     cat_rows = [[UNASSIGNED_VI if r[0] == UNASSIGNED else VI_LABELS.get(r[0], r[0]), *r[1:]]
-                for r in _matrix(summary.by_category, summary.unflagged_by_category, cats,
+                for r in count_rows(summary.by_category, summary.unflagged_by_category, cats,
                                  summary.reported_by_category, summary.reports_by_category)]
     sheet("Tổng hợp", ["Nhóm nội dung", *header[1:], reported_head, received_head], [*cat_rows, total_row(cat_rows)],
           first=True, total=True)
-    sources = sorted(_keys(summary.by_source, summary.unflagged_by_source))
-    source_rows = _matrix(summary.by_source, summary.unflagged_by_source, sources)
+    sources = sorted(row_keys(summary.by_source, summary.unflagged_by_source))
+    source_rows = count_rows(summary.by_source, summary.unflagged_by_source, sources)
     sheet("Theo nguồn", ["Nguồn", *header[1:]], [*source_rows, total_row(source_rows, len(header))], total=True)
-    months = sorted(_keys(summary.by_month, summary.unflagged_by_month) | set(summary.reports_by_month)
+    months = sorted(row_keys(summary.by_month, summary.unflagged_by_month) | set(summary.reports_by_month)
                     | period_months(summary))
-    month_rows = _matrix(summary.by_month, summary.unflagged_by_month, months, summary.reports_by_month)
+    month_rows = count_rows(summary.by_month, summary.unflagged_by_month, months, summary.reports_by_month)
     month_rows = [[f"{r[0][5:]}/{r[0][:4]}", *r[1:]] for r in month_rows]  # "12/2026": Vietnamese, as the period
     sheet("Theo tháng", ["Tháng", *header[1:], received_head], [*month_rows, total_row(month_rows, len(header) + 1)],
           total=True)

@@ -34,15 +34,16 @@ def as_of_note(summary: Summary) -> list[list[Any]]:
 
 
 def print_heading(summary: Summary) -> str:
-    """The page header of every sheet: the report, its period and the office's area. Excel reads "&" as the
-    start of a code, so it is doubled, and refuses a header over 255 characters, counting the "&C" code that
-    places this text in the centre: cut after doubling, never between the two "&" of a pair."""
+    """The page header of every sheet: the report, its period and the reporting office (`[review] office`), else
+    the office's area (`[review] locality`). Excel reads "&" as the start of a code, so it is doubled, and refuses
+    a header over 255 characters, counting the "&C" code that places this text in the centre: cut after doubling,
+    never between the two "&" of a pair."""
     title = report_title(summary.year, summary.since, summary.until)
     period = period_text(summary.since, summary.until)
     if period not in title:  # a whole year's report names no period in its title
         title += f" (kỳ {period})"
-    if summary.locality:
-        title += f" – {summary.locality}"
+    if summary.office or summary.locality:
+        title += f" – {summary.office or summary.locality}"
     escaped = title.replace("&", "&&")
     cut = escaped[: HEADER_MAX - len(_CENTRE_CODE)]
     if len(cut) < len(escaped) and (len(cut) - len(cut.rstrip("&"))) % 2:
@@ -55,6 +56,7 @@ def summary_notes(summary: Summary) -> list[list[Any]]:
     by_outcome = "; ".join(f"{VERDICT_VI[v]}: {summary.reports_by_verdict[v]}" for v in VERDICTS)
     return [
         ["Báo cáo", report_title(summary.year, summary.since, summary.until)],
+        *([["Cơ quan báo cáo", summary.office]] if summary.office else []),
         *([["Địa bàn", summary.locality]] if summary.locality else []),
         ["Kỳ báo cáo", period_text(summary.since, summary.until)],
         *as_of_note(summary),

@@ -182,7 +182,7 @@ def _export_summary(args: argparse.Namespace, ctx: Context, since: datetime | No
     path = Path(args.output or summary_file_name(year if since is None and until is None else None, first, after))
     _not_the_database(ctx, path)
     summary = summarize(ctx.store, first, after, year=year, retention_days=ctx.config.review.retention_days,
-                        locality=ctx.config.review.locality)
+                        locality=ctx.config.review.locality, office=ctx.config.review.office)
     with _writing(path), _replacing(path) as tmp:
         write_summary(summary, tmp)
     title = report_title(summary.year, summary.since, summary.until)
