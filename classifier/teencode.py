@@ -164,16 +164,23 @@ def in_context(s: str, m: re.Match[str], nxt: re.Match[str] | None,
     return None
 
 
+#: the words `in_context` may read otherwise than the dictionary
+_CONTEXT_WORDS = frozenset({"kh", *_AS_WRITTEN_BEFORE_COLON, *_AS_WRITTEN_AFTER_NUMBER, *_DM_GAP})
+
+
 def read_words(s: str, base: int, out: list[tuple[str, int, int]]) -> None:
     """Append the canonical syllables of the words of `s` to `out`, with offsets `base` + their span in `s`."""
     words = list(WORD.finditer(s))
     i = 0
     while i < len(words):
         m = words[i]
-        ctx = in_context(s, m, words[i + 1] if i + 1 < len(words) else None, words[i - 1] if i else None)
+        w = m.group(0).lower()
+        # only a few words have context rules: the others skip the call (this loop runs for every word scored)
+        ctx = (in_context(s, m, words[i + 1] if i + 1 < len(words) else None, words[i - 1] if i else None)
+               if w in _CONTEXT_WORDS else None)
         end = m.end()
         if ctx is None:
-            sylls = normalize_word(m.group(0).lower())
+            sylls = normalize_word(w)
         else:
             sylls, consumed = ctx
             if consumed:
