@@ -230,7 +230,8 @@ def test_workers_end_their_runs_when_redis_stays_away(env, relay: tuple[Relay, A
     with env.store.session() as s:
         urls = list(s.scalars(select(Item.url).join(Source).where(Source.name == SOURCE)))
         runs = list(s.scalars(select(SourceRun).order_by(SourceRun.id)))
-    assert sorted(urls) == sorted(site.base_url + p for p in fetched), output  # what was fetched was stored
+    # what was fetched was stored (a feed may link an article with tracking parameters: its path is what was fetched)
+    assert sorted(u.split("?")[0] for u in urls) == sorted(site.base_url + p for p in fetched), output
     assert [x.status for x in runs] == ["failed", "failed"], output
     assert all(SharedScheduler.REDIS_DOWN in (x.message or "") for x in runs), [x.message for x in runs]
 
