@@ -10,9 +10,15 @@ import re
 from classifier.fingerprint import fold
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
-# 8 to 19 digits, single spaces, dots or dashes between groups: phones, CCCD/CMND, bank accounts, cards
-_DIGITS = re.compile(r"(?<![\w.,])\+?\d(?:[ .\-]?\d){7,18}(?![\w])")
-_MONEY = re.compile(r"\d{1,3}(?:[.,]\d{3})+")  # 3.500.000 (an amount, not a number of a person's)
+# 8 to 19 digits, single spaces, dots or dashes between groups: phones, CCCD/CMND, bank accounts, cards; right
+# after a word's "." or "," too ("ĐT.0912345678", "Zalo,0912345678"), not after a number's (decimals)
+_DIGITS = re.compile(r"(?<!\w)(?<!\d[.,])\+?\d(?:[ .\-]?\d){7,18}(?!\w)")
+# 3.500.000 (an amount, not a number of a person's); an amount has no leading zero, a CCCD does (001.203.004.567)
+_MONEY = re.compile(r"[1-9]\d{0,2}(?:[.,]\d{3})+")
+_DAY, _MONTH, _YEAR = r"(?:0?[1-9]|[12]\d|3[01])", r"(?:0?[1-9]|1[0-2])", r"(?:19|20)\d\d"
+# 05.12.2026, 2026-12-05: a date, no one's number (left out before the digit runs are read)
+_DATE = re.compile(rf"(?<!\w)(?<!\d[.,\-])(?:{_DAY}([.\-]){_MONTH}\1{_YEAR}|{_YEAR}([.\-]){_MONTH}\2{_DAY})"
+                   r"(?!\w)(?![.,\-]\d)")
 _MONEY_UNIT = re.compile(r"\s?(?:đ|đồng|dong|vnd|vnđ|k|tr|triệu|trieu|usd)\b", re.IGNORECASE)
 _STREET = r"(?P<street>ngo|ngach|hem|kiet|duong|pho|to|thon|xom|ap|khu pho|kp)"
 _ADDRESS = re.compile(rf"\b(?:(?:so|nha)\s+(?P<no>\d+[a-z]?(?:/\d+[a-z]?)*)|(?P<slash>\d+[a-z]?(?:/\d+[a-z]?)+))"
@@ -23,9 +29,10 @@ def personal_data(text: str) -> frozenset[str]:
     """Keys of the personal data in `text` ("phone:0912345678", "email:...", "addr:15 ngo 12")."""
     keys = {"email:" + m.group().lower().strip(".") for m in _EMAIL.finditer(text)}
     no_email = _EMAIL.sub(" ", text)
-    for m in _DIGITS.finditer(no_email):
+    no_date = _DATE.sub(" ", no_email)
+    for m in _DIGITS.finditer(no_date):
         raw = m.group()
-        if _MONEY.fullmatch(raw) or _MONEY_UNIT.match(no_email, m.end()):
+        if _MONEY.fullmatch(raw) or _MONEY_UNIT.match(no_date, m.end()):
             continue
         digits = re.sub(r"\D", "", raw)
         if digits[:4] in ("1800", "1900") and len(digits) <= 10:  # a hotline: an organisation's, not a person's

@@ -77,16 +77,19 @@ def without_link_lists(text: str, html: str, page_url: str = "") -> str:
     the site, a post's "A | B | C" has no dots, and a phone number or an amount is no footer's."""
     from parsel import Selector
 
+    # imported here: report_links imports report_fetch, which imports this module
+    from crawler.report_links import site_of
+
     try:
         sel = Selector(text=html) if html.strip() else None
     except ValueError:  # not parseable as HTML at all: nothing is a link
         sel = None
-    site = (urlsplit(page_url).hostname or "").lower()
+    site = site_of(page_url)  # by registrable domain: the footer's languages are on vi-vn.facebook.com, en-gb...
     links: set[str] = set()
     if sel is not None:
         for node in sel.xpath("//a | //button"):
             href = (node.attrib.get("href") or "").strip()
-            target = (urlsplit(href).hostname or "").lower() if "//" in href else site
+            target = site_of(href) if "//" in href else site
             if target != site:  # a link off the site: a shared link, the post's content
                 continue
             said = " ".join(node.xpath("string()").get("").split()).lower()
