@@ -56,4 +56,7 @@ EXTENSIONS = {"crawler.health.HealthRecorder": 500, "crawler.parent_gone.ParentG
 CANHGAC_REDIS_PREFIX = "canhgac"
 
 LOG_LEVEL = "INFO"
+# a dropped item (already stored, empty page) is routine: one INFO line with the reason, not the whole item
+LOG_FORMATTER = "crawler.log_formatter.ShortDrops"
+DEFAULT_DROPITEM_LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"
