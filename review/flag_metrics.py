@@ -61,7 +61,7 @@ def activation_refusal(old: dict[str, Any], new: dict[str, Any]) -> str | None:
     misses more violations the moderators confirmed, flags again more texts they dismissed than the extra
     violations it catches, or its flags' macro-F1 over the decided categories is lower."""
     if new["confirmed_missed"] > old["confirmed_missed"]:
-        return (f"mô hình mới bỏ sót {new['confirmed_missed']} trên {new['confirmed']} vi phạm đã xác nhận, "
+        return (f"mô hình mới bỏ sót {new['confirmed_missed']} trên {new['confirmed']} mục cán bộ đã xác nhận (vi phạm, tôn vinh), "
                 f"mô hình cũ bỏ sót {old['confirmed_missed']}")
     gained = old["confirmed_missed"] - new["confirmed_missed"]
     extra = new["dismissed_flagged"] - old["dismissed_flagged"]
@@ -95,7 +95,7 @@ def comparison_rows(old: dict[str, Any], new: dict[str, Any]) -> list[tuple[obje
         (f"macro-F1 của cờ trên {len(cats)} nhóm có quyết định", f"{flags_macro_f1(old, cats):.3f}",
          f"{flags_macro_f1(new, cats):.3f}"),
         (f"bỏ qua mà vẫn gắn cờ (trên {old['dismissed']})", old["dismissed_flagged"], new["dismissed_flagged"]),
-        (f"vi phạm bị bỏ sót (trên {old['confirmed']})", old["confirmed_missed"], new["confirmed_missed"]),
+        (f"mục đã xác nhận bị bỏ sót (vi phạm, tôn vinh; trên {old['confirmed']})", old["confirmed_missed"], new["confirmed_missed"]),
     ]
     rows += [(f"{c}: cờ đúng, cờ sai, bỏ sót", pr(old, c), pr(new, c)) for c in _all_categories(old, new)]
     return rows

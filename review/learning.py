@@ -251,7 +251,7 @@ def retrain_from_decisions(ctx: Context, activate: bool, force: bool = False, ou
         assert old_f is not None and new_f is not None
         ctx.print(f"Đã kích hoạt mô hình mới (macro-F1 của cờ {new_f1:.3f} ≥ {old_f1:.3f} trên {len(hold_texts)} "
                   f"quyết định giữ lại; bỏ qua mà vẫn gắn cờ: {old_f['dismissed_flagged']} → "
-                  f"{new_f['dismissed_flagged']}; vi phạm bị bỏ sót: {old_f['confirmed_missed']} → "
+                  f"{new_f['dismissed_flagged']}; mục đã xác nhận bị bỏ sót: {old_f['confirmed_missed']} → "
                   f"{new_f['confirmed_missed']}).")
     return 0
 

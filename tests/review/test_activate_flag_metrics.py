@@ -77,7 +77,7 @@ def test_train_activate_refuses_a_model_that_misses_the_confirmed_scams(
     _decided(store, 12, 2, "dismiss", "Chợ phiên cuối tuần số {} bán rau sạch cho bà con")
     code = main(["--config", str(cfg), "--as", "lan", "train", "--from-decisions", "--activate"])
     out = capsys.readouterr().out
-    assert code == 1 and "KHÔNG kích hoạt: mô hình mới bỏ sót 12 trên 12 vi phạm" in out, out
+    assert code == 1 and "KHÔNG kích hoạt: mô hình mới bỏ sót 12 trên 12 mục cán bộ đã xác nhận" in out, out
     assert "scam: cờ đúng, cờ sai, bỏ sót" in out and "0 đúng, 0 sai, 12 sót" in out, out
     with store.session() as s:
         assert s.get(Setting, "active_model") is None

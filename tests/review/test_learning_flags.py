@@ -55,5 +55,5 @@ def test_the_comparison_shows_false_positives_and_judges_by_the_flags(store: Sto
     _decided(store, 12, 2, "dismiss", "Chợ phiên cuối tuần số {} bán rau sạch cho bà con")
     code = main(["--config", str(cfg), "--as", "lan", "train", "--from-decisions", "--activate"])
     out = capsys.readouterr().out
-    assert "macro-F1 của cờ" in out and "bỏ qua mà vẫn gắn cờ" in out and "vi phạm bị bỏ sót" in out, out
+    assert "macro-F1 của cờ" in out and "bỏ qua mà vẫn gắn cờ" in out and "mục đã xác nhận bị bỏ sót" in out, out
     assert code == 0 and "macro-F1 của cờ" in out.split("Đã kích hoạt")[1], out
