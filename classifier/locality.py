@@ -14,7 +14,9 @@ to quá"), "HCM" after "bác", "tư tưởng", "TNCS", or "yêu" in a list of lo
 President, "hướng ĐN" is south-east and "vocal như HN" a singer's initials. Chat writes "hn", "sg", "hcm" in
 lower case: they count right after a word leading to a place ("về sg", "lên hn": `classifier/locality_chat.py`).
 "thị xã", "quận", "huyện" before a name are former towns and districts, no wards: they count as the province of
-the wards that kept their name (`classifier/locality_wards.py`). Names that are also ordinary phrases ("hòa bình" = peace, "cao bằng" = as tall as, "hải dương"
+the wards that kept their name (`classifier/locality_wards.py`). Those listed in `classifier/data/former_districts.tsv` ("huyện
+Hoài Đức" → Hà Nội) count also in lower case or without diacritics ("huyen hoai duc"); "quận 1" … "quận 12",
+"Q. 4", "ở q1" are Hồ Chí Minh City's numbered districts (`classifier/locality_districts.py`). Names that are also ordinary phrases ("hòa bình" = peace, "cao bằng" = as tall as, "hải dương"
 = ocean, "thái bình dương" = the Pacific) count only capitalised (in a text not written all in capitals) or
 after "tỉnh".
 
@@ -40,7 +42,9 @@ surname ("Hà Giang Nguyễn"), and longer names that begin with a province's ("
 towns and the 1954 victory; the province only after "thành phố"/"TP"). A name with a wrong tone mark is a
 person's after any of those titles ("Gặp anh Lâm Đông"), as is one with a syllable left without its
 diacritics among syllables that have theirs ("anh Hải Phong"), and, when it is also a given name, before "ơi" ("Thanh
-Hòa ơi, về ăn cơm"). The word lists are in
+Hòa ơi, về ăn cơm"). Written right, such a name opening its phrase before "ơi" is someone called ("Khánh Hòa ơi,
+dậy đi học"; "Hà Nội ơi, mùa thu đẹp quá", "Huế ơi" sing to the city), and any province name after "tên" said
+of someone is a person's ("Bé tên Hà Nội", "Cô bé mang tên Huế"). The word lists are in
 `classifier/data/locality_context.toml`.
 
 Former cities and towns ("Nha Trang", "Đà Lạt", "Hội An": `classifier/data/former_cities.tsv`) count as the
@@ -68,6 +72,8 @@ from classifier.locality_context import (
     named_after,
     stands_out,
 )
+from classifier.locality_districts import CITY as NUMBERED_CITY
+from classifier.locality_districts import NUMBERED_STARTS, numbered_district
 from classifier.locality_gazetteer import (
     MAX_N,
     OLD_PROVINCES_PATH,
@@ -122,10 +128,15 @@ def _scan(t: WrittenText) -> list[Hit]:
     unit_hits: list[tuple[tuple[str, ...], int, int]] = []
     i, n, floor = 0, len(toks), 0
     while i < n:
-        if toks[i] not in starts and toks[i] not in UNIT_STARTS:  # most syllables cannot begin a place name
-            i += 1
+        if toks[i] not in starts and toks[i] not in UNIT_STARTS and toks[i] not in NUMBERED_STARTS:
+            i += 1  # most syllables cannot begin a place name
             continue
         matched = 0
+        numbered = numbered_district(t, i, context().chat_place_before) if toks[i] in NUMBERED_STARTS else 0
+        if numbered:  # "quận 12", "Q. 4", "ở q1": Hồ Chí Minh City's numbered districts
+            hits.append((NUMBERED_CITY, i, i + numbered, ""))
+            i = floor = i + numbered
+            continue
         unit = former_unit(t, i, wards, provinces) if toks[i] in UNIT_STARTS else None
         if unit is not None:  # "thị xã Kỳ Anh", "quận Hoàn Kiếm": the province of a former town or district
             unit_hits.append((unit[0], i, i + unit[1]))
@@ -194,6 +205,8 @@ def _province(t: WrittenText, i: int, size: int, key: Key, forms: frozenset[Key]
             return None
     old = load_old_provinces().get(bare)
     if not typed and not t.capitalised(i, i + size):
+        if bare in ctx.as_tall_as and t.after(i + size, ctx.as_tall_as_each_other):
+            return None  # "ở cao bằng nhau": as tall as each other, whatever leads to it
         if bare in former_cities() and not (fit == "exact" and t.has_diacritics and t.before(i, ctx.place_before)):
             return None  # "xã hội an toàn", "cửa lò nướng", "di nha trang" (nhà Trang); "ở đà lạt" is the place
         if old is not None and old.capitalised and not (  # "cao bằng nhau", "hòa bình thế giới"
@@ -240,7 +253,7 @@ def localities_with_old(plain_syllables: Sequence[str], original_text: str = "",
     text used: the reader sees that "Bình Dương" was counted as Thành phố Hồ Chí Minh, and why. Offsets index
     `original_text`; a mention whose syllables cannot be located in it gets none (-1, -1)."""
     toks = list(plain_syllables)
-    if not any(tok in first_tokens() or tok in UNIT_STARTS for tok in toks):
+    if not any(tok in first_tokens() or tok in UNIT_STARTS or tok in NUMBERED_STARTS for tok in toks):
         return (), []
     t = _written(toks, original_text, spans)
     hits = _scan(t)

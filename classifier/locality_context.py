@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from classifier.locality_gazetteer import MAX_N, SHORT_FORMS, Key, accented, fold, gazetteer, name_key
-from classifier.locality_person import after_title, is_surname, named_so, surname_follows
+from classifier.locality_person import after_title, called, is_surname, named_so, surname_follows
 from classifier.locality_text import SPACES, WrittenText
 from classifier.normalize import normalize, strip_accents
 
@@ -38,6 +38,7 @@ class Context:
     as_tall_as: frozenset[Key]  # accent-stripped
     as_tall_as_before: frozenset[Key]
     as_tall_as_after: frozenset[Key]
+    as_tall_as_each_other: frozenset[Key]
     hcm_before: frozenset[Key]
     hcm_after: frozenset[Key]
     type_words: frozenset[Key]
@@ -47,10 +48,13 @@ class Context:
     named_words: frozenset[Key]
     named_person_before: frozenset[Key]
     named_thing_before: frozenset[Key]
+    named_bearing: frozenset[Key]
+    named_owned_before: frozenset[Key]
     home_before: frozenset[Key]
     ordinary_phrases: frozenset[Key]
     vocatives: frozenset[Key]
     vocatives_opening: frozenset[Key]
+    vocative_places: frozenset[Key]  # accent-stripped
     short_form_person: dict[str, frozenset[Key]]  # short form -> words after which it is a person's initials
     hcm_city_before: frozenset[Key]
     love_revered_before: frozenset[Key]
@@ -91,13 +95,16 @@ def context() -> Context:
         phrase_final=frozenset(name_key(w) for w in data["phrase_final"]),
         as_tall_as=frozenset(name_key(w) for w in data["as_tall_as"]),
         as_tall_as_before=phrases("as_tall_as_before"), as_tall_as_after=phrases("as_tall_as_after"),
+        as_tall_as_each_other=phrases("as_tall_as_each_other"),
         hcm_before=phrases("ho_chi_minh_before"), hcm_after=phrases("ho_chi_minh_after"),
         type_words=phrases("type_words"), longer_names=phrases("longer_names"),
         person_titles=phrases("person_titles"), person_names=frozenset(name_key(w) for w in data["person_names"]),
         named_words=phrases("named_words"), named_person_before=phrases("named_person_before"),
-        named_thing_before=phrases("named_thing_before"),
+        named_thing_before=phrases("named_thing_before"), named_bearing=phrases("named_bearing"),
+        named_owned_before=phrases("named_owned_before"),
         home_before=phrases("home_before"), ordinary_phrases=phrases("ordinary_phrases"),
         vocatives=phrases("vocatives"), vocatives_opening=phrases("vocatives_opening"),
+        vocative_places=frozenset(name_key(w) for w in data["vocative_places"]),
         short_form_person={"hcm": phrases("hcm_person_before"), "hn": phrases("initials_compared"),
                            "sg": phrases("initials_compared"), "dn": phrases("initials_compared")},
         hcm_city_before=phrases("hcm_city_before"), love_revered_before=phrases("love_revered_before"),
@@ -182,9 +189,10 @@ def named_after(t: WrittenText, i: int, size: int, bare: Key, ctx: Context, floo
     if any(without_diacritics(longer[:size]) == bare and t.after(i + size, [longer[size:]])
            for longer in ctx.longer_names):
         return True  # "Điện Biên Phủ": the 1954 victory or a street in most towns, not the province
-    if bare in ctx.person_names and (t.initial_capital(i) or not t.uses_capitals) and (
-            after_title(t, i, ctx) or named_so(t, i, ctx)):
-        return True  # "anh Bình Dương", "chị Hà Giang", "Bạn mình tên Bình Dương"
+    if (t.initial_capital(i) or not t.uses_capitals) and (
+            (bare in ctx.person_names and (after_title(t, i, ctx) or called(t, i, i + size, bare, ctx)))
+            or named_so(t, i, ctx)):
+        return True  # "anh Bình Dương", "chị Hà Giang", "Khánh Hòa ơi", "Bạn mình tên Bình Dương", "Bé tên Hà Nội"
     if surname_follows(t, i + size, ctx):
         return True  # a name written given name first, as on Facebook: "Hà Giang Nguyễn", "Thu Hà Tinh Nguyen"
     if t.spans is None or t.shouting or not t.initial_capital(i):

@@ -68,17 +68,38 @@ def after_title(t: WrittenText, i: int, ctx: Context, as_written: bool = False) 
 
 def named_so(t: WrittenText, i: int, ctx: Context) -> bool:
     """Syllable i follows "tên" ("named") said of someone: a person word stands at most four words before "tên"
-    in its phrase ("Cô giáo dạy văn tên Huế", "Bạn mình tên Bình Dương", "em tên là Hà Giang"), and no word that
-    makes "tên" a place's name is right before it ("tỉnh mới giữ tên Thái Nguyên", "bỏ tên Bình Dương", "cái tên
-    Bình Dương")."""
+    in its phrase ("Cô giáo dạy văn tên Huế", "Bạn mình tên Bình Dương", "em tên là Hà Giang", "Bé tên Hà Nội"),
+    not as the owner of a place or thing ("Quê tôi tên Thái Bình", "Đội bóng của tôi mang tên Hà Nội"), and no
+    word that makes "tên" a place's name is right before it ("tỉnh mới giữ tên Thái Nguyên", "bỏ tên Bình Dương",
+    "cái tên Bình Dương") unless it is "mang" right after a person word ("Cô bé mang tên Huế")."""
     for named in ctx.named_words:
         k = i - len(named)  # where "tên" stands
-        if k < 1 or not t.before(i, [named]) or t.before(k, ctx.named_thing_before):
+        if k < 1 or not t.before(i, [named]):
             continue
-        if any(t.before(m, ctx.named_person_before) and t.joined(m - 1, k + 1)
+        if t.before(k, ctx.named_bearing):  # "Cô bé mang tên Huế"; "Con đường mang tên Hà Nội" is the street's
+            if _person_ends_at(t, k - 1, ctx):
+                return True
+            continue
+        if t.before(k, ctx.named_thing_before):
+            continue
+        if any(_person_ends_at(t, m, ctx) and t.joined(m - 1, k + 1)
                for m in range(k, max(k - 4, 0), -1)):  # up to four words between: "Cô giáo dạy văn tên Huế"
             return True
     return False
+
+
+def _person_ends_at(t: WrittenText, m: int, ctx: Context) -> bool:
+    """A person word ends right before syllable m, and names no owner of a place or thing ("quê tôi", "của
+    tôi", "trường em")."""
+    return any(t.before(m, [p]) and not t.before(m - len(p), ctx.named_owned_before) for p in ctx.named_person_before)
+
+
+def called(t: WrittenText, i: int, j: int, bare: Key, ctx: Context) -> bool:
+    """Syllables i..j-1, a place name that is also a given name, are someone called by it: they open their
+    phrase and "ơi" follows ("Khánh Hòa ơi, dậy đi học"; "Nhớ Khánh Hòa ơi là nhớ" longs for the place), and
+    the place is not one sung to so ("Huế ơi")."""
+    opens = i == 0 or not t.joined(i - 1, i + 1)
+    return opens and bare not in ctx.vocative_places and t.after(j, ctx.vocatives)
 
 
 def surname_follows(t: WrittenText, j: int, ctx: Context) -> bool:

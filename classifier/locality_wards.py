@@ -3,13 +3,18 @@ units abolished in 2025 that people still name ("thị xã Kỳ Anh", "quận Ho
 name repeats across provinces, so `classifier/locality.py` resolves it against the provinces the text
 mentions. A former unit is no ward: "thị xã Sơn Tây" is not the commune "Xã Sơn Tây" (two of those, neither in
 Hà Nội). It counts as the province of the wards that kept its name (a former town's or district's own ward:
-"Phường Sơn Tây" is in Hà Nội) when those lie in one province or in one the text mentions."""
+"Phường Sơn Tây" is in Hà Nội) when those lie in one province or in one the text mentions. The units listed in
+`classifier/data/former_districts.tsv` (the big cities' districts, and units whose name is a ward's in another
+province too: "huyện Hoài Đức" was Hà Nội's, a "Xã Hoài Đức" is also in Lâm Đồng) count as the province listed,
+after their own type word, also in lower case or without diacritics ("huyen hoai duc", "thi xa ky anh")."""
 
 from __future__ import annotations
 
 from collections.abc import Container
+from functools import lru_cache
+from pathlib import Path
 
-from classifier.locality_gazetteer import WARD_PREFIX, WARD_WORDS, Key, accented, ward_short
+from classifier.locality_gazetteer import WARD_PREFIX, WARD_WORDS, Key, accented, name_key, ward_short
 from classifier.locality_text import WrittenText, capitalised
 
 Wards = dict[Key, list[tuple[str, str]]]
@@ -27,6 +32,9 @@ _CITIES = frozenset({"Thành phố Hà Nội", "Thành phố Hồ Chí Minh", "T
                      "Thành phố Cần Thơ", "Thành phố Huế"})
 UNIT_STARTS = frozenset(k[0] for k in _UNITS)
 _MAX_NAME = 4
+FORMER_DISTRICTS_PATH = Path(__file__).parent / "data" / "former_districts.tsv"
+# the type word of former_districts.tsv each unit key stands for ("TX" is "thị xã")
+_KINDS: dict[Key, str] = {("thi", "xa"): "thị xã", ("tx",): "thị xã", ("quan",): "quận", ("huyen",): "huyện"}
 
 
 def ward_candidates(t: WrittenText, i: int, size: int, key: Key, wards: Wards) -> list[tuple[str, str]]:
@@ -62,6 +70,9 @@ def former_unit(t: WrittenText, i: int, wards: Wards, provinces: Container[Key])
         start = i + len(unit)
         if tuple(t.toks[i:start]) != unit or start >= len(t.toks):
             continue
+        listed = _listed_unit(t, i, start, unit, written_as)
+        if listed is not None:
+            return listed
         if unit == ("tx",) and t.written(i, start) != "TX":
             continue
         if unit != ("tx",) and t.fit(i, start, [written_as]) != "exact":  # "quan", "huyen": other words so
@@ -84,4 +95,34 @@ def former_unit(t: WrittenText, i: int, wards: Wards, provinces: Container[Key])
                 same = [c for c in same if c[0].startswith(kept_by)] or same
             found = tuple(dict.fromkeys(c[1] for c in same))
             return (found, start + size - i) if found else None
+    return None
+
+
+@lru_cache(maxsize=2)
+def former_districts(path: str = str(FORMER_DISTRICTS_PATH)) -> dict[tuple[str, Key], tuple[Key, str]]:
+    """(type word, accent-stripped name key) → (the name with its diacritics, the province it lay in), from
+    `classifier/data/former_districts.tsv`."""
+    rows = [line for line in Path(path).read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")]
+    out: dict[tuple[str, Key], tuple[Key, str]] = {}
+    for number, line in enumerate(rows[1:], start=1):  # rows[0]: "unit<TAB>name<TAB>province"
+        unit, name, province = (line.split("\t") + ["", ""])[:3]
+        if not (unit.strip() and name.strip() and province.strip()):
+            raise ValueError(f"{path}: data row {number} needs a unit, a name and a province: {line!r}")
+        out[(unit.strip(), name_key(name))] = (accented(name.strip()), province.strip())
+    return out
+
+
+def _listed_unit(t: WrittenText, i: int, start: int, unit: Key, written_as: Key) -> tuple[tuple[str, ...], int] | None:
+    """(the province, number of syllables) when syllables from i are a unit of former_districts.tsv after its
+    own type word, each written with its diacritics or without any, in any case ("huyện Hoài Đức", "huyen hoai
+    duc", "quận cầu giấy", "tx ky anh"); "quán", "huyền" are other words."""
+    kind = _KINDS.get(unit)
+    if kind is None or (unit != ("tx",) and not t.fit(i, start, [written_as])):
+        return None
+    table = former_districts()
+    for size in range(min(_MAX_NAME, len(t.toks) - start), 0, -1):
+        found = table.get((kind, tuple(t.toks[start : start + size])))
+        if found is not None and t.joined(i, start + size) and t.fit(start, start + size, [found[0]]):
+            return (found[1],), start + size - i
     return None
