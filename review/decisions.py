@@ -4,7 +4,7 @@ Deciding needs the entry claimed by me, or claimable (then the claim is implicit
 by the caller (what the moderator saw) must still be current, otherwise the write is refused, like an
 HTTP 409: somebody changed the entry in between. Undo never deletes: the decision is marked undone
 (who, when, why) and the entry goes back to the queue. Each verdict feeds the known-item bank:
-violations, escalations and commendations as confirmed texts, dismissals as the negative bank.
+violations (warned or not), escalations and commendations as confirmed texts, dismissals as the negative bank.
 """
 
 from __future__ import annotations
@@ -23,7 +23,18 @@ from review.audit import append_audit
 from review.claims import claimable, held_message, lock_for_update
 from review.errors import ConflictError, NotFound, UsageError
 from review.filters import EntryFilter, apply_filter
-from review.models import CLAIMED, DECIDED, OPEN, VERDICTS, BankEntry, Decision, Item, ReviewEntry
+from review.models import (
+    CLAIMED,
+    CONFIRMING_VERDICTS,
+    DECIDED,
+    HARM_VERDICTS,
+    OPEN,
+    VERDICTS,
+    BankEntry,
+    Decision,
+    Item,
+    ReviewEntry,
+)
 from review.types import utcnow
 from review.vi import category_vi, verdict_vi
 
@@ -35,7 +46,6 @@ else:
     _Base = object
 
 BULK_MAX = 1000
-_CONFIRMING = ("violation", "escalate", "commend")
 
 
 @dataclass(frozen=True)
@@ -79,12 +89,12 @@ def check_verdict(verdict: str, category: str | None, note: str | None) -> None:
         check_verdict_category(verdict, category)
 
 
-#: Verdicts that confirm a harm: never in the positive (commendation) category.
-_HARM_VERDICTS = ("violation", "escalate")
+#: Verdicts that confirm a harm (`warn` is a violation too): never in the positive (commendation) category.
+_HARM_VERDICTS = HARM_VERDICTS
 
 
 def check_verdict_category(verdict: str, category: str, entry_id: int | None = None) -> None:
-    """`commend` only in the positive category; `violation`/`escalate` never in it (stats, the digest and the
+    """`commend` only in the positive category; `violation`/`warn`/`escalate` never in it (stats, the digest and the
     yearly report count a commended scam or a positive violation as nonsense). `entry_id`: the category was
     not given but taken from that entry's top flag."""
     if verdict == "commend" and category != POSITIVE:
@@ -166,7 +176,7 @@ class DecisionsMixin(_Base):
         s.flush()
         item = s.get(Item, entry.item_id)
         if item is not None and bank_text(item):
-            polarity = "confirmed" if verdict in _CONFIRMING else "dismissed"
+            polarity = "confirmed" if verdict in CONFIRMING_VERDICTS else "dismissed"
             s.add(BankEntry(polarity=polarity, category=category, text=bank_text(item), item_id=item.id,
                             decision_id=decision.id, active=True, created_at=now))
         details: dict[str, Any] = {"decision_id": decision.id, "verdict": verdict, "category": category,
@@ -275,7 +285,7 @@ def _superseded(s: Session, entry_id: int, decision_id: int, current: Decision |
 
 
 def _refuse_positive(verdict: str, positive_ids: list[int]) -> None:
-    """A bulk `violation`/`escalate` without --category would record it in the positive category for these."""
+    """A bulk `violation`/`warn`/`escalate` without --category would record it in the positive category for these."""
     if positive_ids:
         shown = ", ".join(f"#{i}" for i in positive_ids[:20]) + (" ..." if len(positive_ids) > 20 else "")
         raise UsageError(f"{len(positive_ids)} mục được gắn nhóm {POSITIVE} ({category_vi(POSITIVE)}): {shown}; "

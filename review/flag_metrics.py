@@ -2,7 +2,7 @@
 
 A page enters the review queue by its flags (a score over a category's threshold), not by its label, so a
 retrained model is judged by them: per category, flags against the category of each held-back decision
-(violation/escalate: the category recorded; commend: positive; dismiss: none). A flag on a dismissed text is a
+(violation/warn/escalate: the category recorded; commend: positive; dismiss: none). A flag on a dismissed text is a
 false positive, the decision's category not flagged a miss; a flag in another category on a confirmed text is
 neither (the page was rightly queued; `canhgac stats` counts it as confirmed). F1 is averaged over the categories
 the held-back decisions name only: a category no moderator decided on says nothing of how well a model flags it

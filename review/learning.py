@@ -1,8 +1,8 @@
 """Learning from moderators' decisions: `canhgac train --from-decisions [--activate [--force]]`.
 
 The known-item bank learns at once (every verdict adds a bank text, see `review.decisions`); the model
-learns here. Decided texts become labelled examples — violation/escalate: their (corrected) category,
-commend: positive, dismiss: clean. A stable fifth of the decisions (by text hash, so the same texts
+learns here. Decided texts become labelled examples — violation/warn/escalate: their (corrected) category (a
+warning is a violation confirmed), commend: positive, dismiss: clean. A stable fifth of the decisions (by text hash, so the same texts
 every run) is held back; the new model is trained on all the seed examples plus the other decisions.
 
 Old and new are compared only on the held-back decisions, data that NEITHER model was trained on: the
@@ -76,8 +76,16 @@ def decision_examples(store: Store) -> tuple[list[str], list[list[str]]]:
                 continue
             seen.add(text)
             texts.append(text)
-            labels.append([] if verdict == "dismiss" else ["positive" if verdict == "commend" else str(category)])
+            labels.append(decision_label(verdict, category))
     return texts, labels
+
+
+def decision_label(verdict: str, category: str | None) -> list[str]:
+    """The labels a decision teaches: none for a dismissal, `positive` for a commendation, else (a violation,
+    warned or not, or an escalation: a harm confirmed) the category recorded."""
+    if verdict == "dismiss":
+        return []
+    return ["positive" if verdict == "commend" else str(category)]
 
 
 def _digest(texts: Sequence[str], labels: Sequence[Sequence[str]]) -> str:

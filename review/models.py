@@ -30,7 +30,13 @@ from review.types import UTCDateTime
 # Status values of a review entry.
 OPEN, CLAIMED, DECIDED = "open", "claimed", "decided"
 ENTRY_STATUSES = (OPEN, CLAIMED, DECIDED)
-VERDICTS = ("violation", "dismiss", "escalate", "commend")
+# `warn`: a violation confirmed and a warning issued (Decision 423/QĐ-BVHTTDL: detect, warn about, handle). It counts
+# as a violation wherever one counts; the year-end report and `stats` also count it apart (what the office did).
+VERDICTS = ("violation", "warn", "dismiss", "escalate", "commend")
+#: The verdicts that confirm a harm (a violation of the Code of Cultural Conduct, a scam, ...): never `positive`.
+HARM_VERDICTS = ("violation", "warn", "escalate")
+#: The verdicts whose text joins the known-item bank as confirmed (the rest, `dismiss`, as dismissed).
+CONFIRMING_VERDICTS = (*HARM_VERDICTS, "commend")
 ITEM_KINDS = ("article", "post", "ad", "report")
 
 # The longest URL an item may have (items.url, items.canonical_url; the crawler's own limit, see

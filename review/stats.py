@@ -1,8 +1,10 @@
 """How well the flags work and how the backlog looks, per category: what `canhgac stats` prints.
 
 Precision of a category's flags = confirmed ÷ (confirmed + dismissed) over entries flagged for it,
-where "confirmed" is a `violation` or `escalate` verdict (for the positive category: `commend`).
-Entries decided under another category still count as confirmed: the flag led to a real case.
+where "confirmed" is a `violation`, `warn` (a violation, the poster warned) or `escalate` verdict (for the
+positive category: `commend`). Entries decided under another category still count as confirmed: the flag led to a
+real case. The warnings among the confirmed are also counted apart (`CategoryStats.warned`): what the office did,
+as the year-end report asks (Decision 423/QĐ-BVHTTDL: detect, warn about and handle).
 
 Citizen reports received (`citizen_reports`) are counted as `canhgac show` lists an entry's reporters
 (`review.listing._reports_of`): a report that opened an entry (its item is a report) plus every report
@@ -25,7 +27,7 @@ from sqlalchemy.orm import Session
 from classifier.categories import CATEGORIES, POSITIVE
 from review.below_threshold import below_threshold_clause
 from review.citizen import REPORT_KIND
-from review.models import DECIDED, OPEN, AuditLog, Item, ReviewEntry, ReviewFlag
+from review.models import DECIDED, HARM_VERDICTS, OPEN, AuditLog, Item, ReviewEntry, ReviewFlag
 
 if TYPE_CHECKING:
     from review.store import StoreBase
@@ -45,6 +47,7 @@ class CategoryStats:
     median_to_decision: timedelta | None
     backlog: int
     oldest_open: datetime | None
+    warned: int = 0  # of `confirmed`: the `warn` verdicts (a violation, and a warning issued)
 
     @property
     def precision(self) -> float | None:
@@ -57,7 +60,7 @@ def confirmed_dismissed(category: str, verdicts: Iterable[object]) -> tuple[int,
 
     The one definition of a confirmed flag, shared by `canhgac stats` and the weekly digest.
     """
-    good = ("commend",) if category == POSITIVE else ("violation", "escalate")
+    good = ("commend",) if category == POSITIVE else HARM_VERDICTS
     confirmed = dismissed = 0
     for verdict in verdicts:
         confirmed += verdict in good
@@ -178,7 +181,7 @@ class StatsMixin(_Base):
             opened = [o for o in a["open"] if isinstance(o, datetime)]
             out.append(CategoryStats(
                 category=cat, flagged=len(a["n"]), decided=len(a["v"]),
-                confirmed=confirmed, dismissed=dismissed,
+                confirmed=confirmed, dismissed=dismissed, warned=0 if cat == POSITIVE else a["v"].count("warn"),
                 median_to_decision=timedelta(seconds=statistics.median(durations)) if durations else None,
                 backlog=len(opened), oldest_open=min(opened) if opened else None))
         return out

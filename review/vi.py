@@ -12,6 +12,7 @@ VN_TZ: Final = timezone(timedelta(hours=7), "ICT")
 
 VERDICT_VI: Final[dict[str, str]] = {
     "violation": "vi phạm",
+    "warn": "đã cảnh báo",  # a violation confirmed, and the poster or page warned
     "dismiss": "bỏ qua",
     "escalate": "chuyển cơ quan chức năng",
     "commend": "tôn vinh",

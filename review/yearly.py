@@ -24,11 +24,18 @@ Tổng hợp, Theo nguồn and Theo tháng: flagged + unflagged = the verdict co
 An entry a re-score left below every threshold (`canhgac rescore --apply`: no flag any more) was a flag when it
 entered the queue, and these sheets count entries by the day they were flagged: it still counts once as flagged,
 on the row of the category it was last flagged for (`review.below_threshold`, from the score rows the re-score
-keeps), never as an unflagged report, whether or not a citizen also reported it (a reported one stays a citizen
+keeps; while undecided: the first), never as an unflagged report, whether or not a citizen also reported it (a reported one stays a citizen
 report on the report columns and in Ghi chú). Ghi chú says how many such entries the flagged total holds. A flag
-is never lost to a re-score, but the row of an UNDECIDED entry still flagged is its current top flag, as moderators
-see it in the queue: a re-score (`canhgac rescore`, or a crawl's) that changes its top category moves it to that
-row (its source and month stay); a decision fixes the row (the category it confirmed).
+is never lost to a re-score. An UNDECIDED entry counts on the row of the category it was FIRST flagged for (the top
+flag of the earliest score of its page that flagged anything, `review.yearly_rows.first_flagged_categories`; the
+score rows are kept), not its current top flag: a re-score (`canhgac rescore`, or a crawl's) that changes its top
+category does not move it from row to row between two drafts of the report; a decision fixes the row (the category
+it confirmed). An entry no stored score flagged (none kept) counts under its top category.
+
+Tổng hợp and Xử lý trong kỳ put the harm categories (all but `positive`, tôn vinh) under a "Vi phạm Bộ Quy tắc ứng
+xử" subtotal row (`review.yearly_rows.with_harm_subtotal`), not counted again in "Tổng cộng". The verdict `warn`
+("đã cảnh báo": a violation confirmed and a warning issued) has its own column beside "vi phạm"; Vụ việc nổi bật
+lists it as it does a violation.
 
 Those sheets go by the day an entry was flagged; Xử lý trong kỳ (what was handled: decided in the period, whenever
 flagged) and Nội dung được tôn vinh (the content commended, with its author) go by the day of the decision
@@ -48,7 +55,7 @@ from sqlalchemy import exists, select
 from classifier.categories import CATEGORIES, VI_LABELS
 from review.below_threshold import fallen_category, last_flagged_categories
 from review.export import sheet_safe, xlsx_cell
-from review.models import VERDICTS, Cluster, Item, ReviewEntry, ReviewFlag
+from review.models import HARM_VERDICTS, VERDICTS, Cluster, Item, ReviewEntry, ReviewFlag
 from review.stats import citizen_reports, reported_entry_ids
 from review.store import Store
 from review.vi import VERDICT_VI, VN_TZ
@@ -67,7 +74,15 @@ from review.yearly_decisions import (
 )
 from review.yearly_notes import FLAGGED_VI, UNASSIGNED_VI, UNFLAGGED_VI, print_heading, summary_notes
 from review.yearly_retention import retention_cut
-from review.yearly_rows import MONTHS_FILLED_MAX, count_rows, period_months, row_keys
+from review.yearly_rows import (
+    HARM_GROUP_VI,
+    MONTHS_FILLED_MAX,
+    count_rows,
+    first_flagged_categories,
+    period_months,
+    row_keys,
+    with_harm_subtotal,
+)
 
 __all__ = ["MONTHS_FILLED_MAX", "NOTABLE_MAX", "UNASSIGNED", "Summary", "period_months", "row_category", "summarize",
            "write_summary"]
@@ -132,8 +147,10 @@ def _outcomes(s: Any, entry_ids: set[int], categories: dict[int, str]) -> dict[i
     rows = s.execute(select(e.id, e.top_category, e.verdict_category, e.verdict, _has_flag(), e.is_report)
                      .where(e.id.in_(list(entry_ids)))).all()
     was = last_flagged_categories(s, [r[0] for r in rows if not r[4] and r[0] not in categories])
-    return {eid: (categories.get(eid) or (fallen_category(verdict, vcat, was[eid]) if eid in was
-                                          else row_category(bool(has_flag), top, vcat)), verdict or "")
+    first = first_flagged_categories(s, [r[0] for r in rows if r[3] is None and r[0] not in categories])
+    return {eid: (categories.get(eid) or first.get(eid) or (fallen_category(verdict, vcat, was[eid]) if eid in was
+                                                            else row_category(bool(has_flag), top, vcat)),
+                  verdict or "")
             for eid, top, vcat, verdict, has_flag, _ in rows}
 
 
@@ -169,7 +186,7 @@ def summarize(store: Store, since: datetime, until: datetime, *, year: int | Non
             out.unflagged_by_category[(cat, v)] += 1
             out.unflagged_by_source[(source_key, v)] += 1
             out.unflagged_by_month[(month, v)] += 1
-        if verdict in ("escalate", "violation"):
+        if verdict in HARM_VERDICTS:
             rank = (verdict == "escalate", priority)
             candidates.append((rank, story, eid, created.astimezone(VN_TZ).strftime("%d/%m/%Y"), VI_LABELS.get(cat, cat),
                                VERDICT_VI.get(verdict, verdict), source or "", size or 1, round(score, 2)))
@@ -178,17 +195,26 @@ def summarize(store: Store, since: datetime, until: datetime, *, year: int | Non
         # no titles nor texts here (megabytes per article, for every entry of the year): only the cases listed
         # in Vụ việc nổi bật need their first line, read by id below
         fallen: list[tuple[Any, ...]] = []  # flagged when queued, below every threshold since a re-score: few
+        undecided: list[tuple[Any, ...]] = []  # flagged, no decision yet: on the row of the first flag
         for (eid, top, verdict, vcat, source, created, priority, score,
              size, cluster, has_flag, is_report) in s.execute(q.execution_options(yield_per=5000)):
             if not has_flag:  # a report never flagged, or a flag a re-score left below every threshold: few
                 fallen.append((eid, is_report, top, verdict, vcat, source, created, priority, score, size, cluster))
                 continue
+            if verdict is None:
+                undecided.append((eid, top, source, created, priority, score, size, cluster))
+                continue
             count(eid, row_category(True, top, vcat), True, verdict, source, created, priority, score, size, cluster)
+        first = first_flagged_categories(s, [u[0] for u in undecided]
+                                         + [f[0] for f in fallen if f[3] is None])
+        for eid, top, *rest in undecided:
+            count(eid, first.get(eid, top), True, None, *rest)
         was = last_flagged_categories(s, [f[0] for f in fallen])
         for eid, is_report, top, verdict, vcat, *rest in fallen:
             if eid in was or not is_report:  # still a flag, on the row of the category it was flagged for
                 out.below_threshold += 1
-                count(eid, fallen_category(verdict, vcat, was.get(eid, top)), True, verdict, *rest)
+                cat = first.get(eid) or fallen_category(verdict, vcat, was.get(eid, top))
+                count(eid, cat, True, verdict, *rest)
             else:  # a citizen report no score ever flagged
                 count(eid, row_category(False, top, vcat), False, verdict, *rest)
         reported = reported_entry_ids(s, categories)
@@ -244,6 +270,9 @@ def write_summary(summary: Summary, path: Path) -> None:
             ws.append([xlsx_cell(sheet_safe(v)) for v in r])
         for cell in ws[ws.max_row] if total else ():  # the "Tổng cộng" row
             cell.font = bold
+        for row in ws.iter_rows(min_row=2):  # the "Vi phạm Bộ Quy tắc ứng xử" subtotal
+            for cell in row if row[0].value == HARM_GROUP_VI else ():
+                cell.font = bold
         ws.column_dimensions["A"].width = 38
         ws.oddHeader.center.text = heading  # printed atop each page: a sheet printed alone still says what it is
         ws.print_title_rows = "1:1"
@@ -256,8 +285,8 @@ def write_summary(summary: Summary, path: Path) -> None:
     cat_rows = [[UNASSIGNED_VI if r[0] == UNASSIGNED else VI_LABELS.get(r[0], r[0]), *r[1:]]
                 for r in count_rows(summary.by_category, summary.unflagged_by_category, cats,
                                  summary.reported_by_category, summary.reports_by_category)]
-    sheet("Tổng hợp", ["Nhóm nội dung", *header[1:], reported_head, received_head], [*cat_rows, total_row(cat_rows)],
-          first=True, total=True)
+    sheet("Tổng hợp", ["Nhóm nội dung", *header[1:], reported_head, received_head],
+          [*with_harm_subtotal(cat_rows), total_row(cat_rows)], first=True, total=True)
     sources = sorted(row_keys(summary.by_source, summary.unflagged_by_source))
     source_rows = count_rows(summary.by_source, summary.unflagged_by_source, sources)
     sheet("Theo nguồn", ["Nguồn", *header[1:]], [*source_rows, total_row(source_rows, len(header))], total=True)

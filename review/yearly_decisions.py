@@ -22,8 +22,9 @@ from sqlalchemy import exists, select
 from classifier.categories import CATEGORIES, VI_LABELS
 from review.below_threshold import last_flagged_categories
 from review.citizen import TEXT_REPORT_PREFIX
-from review.models import VERDICTS, Decision, Item, ReviewEntry, ReviewFlag
+from review.models import HARM_VERDICTS, VERDICTS, Decision, Item, ReviewEntry, ReviewFlag
 from review.vi import VERDICT_VI, VN_TZ
+from review.yearly_rows import HARM_GROUP_VI, with_harm_subtotal
 
 HANDLED_SHEET, COMMENDED_SHEET = "Xử lý trong kỳ", "Nội dung được tôn vinh"
 #: The source shown for an entry that came from no crawled source (a citizen report), on every sheet.
@@ -112,7 +113,8 @@ def decision_notes(s: Any, entry_ids: list[int]) -> dict[int, str]:
 
 
 def handled_rows(handled: Handled) -> tuple[list[str], list[list[Any]]]:
-    """The header and rows of the handled sheet: a row per category (every one), one column per verdict."""
+    """The header and rows of the handled sheet: a row per category (every one), one column per verdict, the
+    harm categories under their subtotal (`with_harm_subtotal`)."""
     head = ["Nhóm nội dung", *[VERDICT_VI[v] for v in VERDICTS], "Tổng số đã xử lý",
             "Trong đó: mục vào hàng chờ trước kỳ báo cáo"]
     cats = sorted(set(CATEGORIES) | {c for c, _ in handled.by_category},  # every category, zeros included
@@ -121,7 +123,7 @@ def handled_rows(handled: Handled) -> tuple[list[str], list[list[Any]]]:
     for c in cats:
         counts = [handled.by_category[(c, v)] for v in VERDICTS]
         rows.append([VI_LABELS.get(c, c), *counts, sum(counts), handled.earlier[c]])
-    return head, [*rows, total_row(rows)]
+    return head, [*with_harm_subtotal(rows), total_row(rows)]
 
 
 def total_row(rows: list[list[Any]], width: int = 0) -> list[Any]:
@@ -136,8 +138,9 @@ def total_note(unassigned_vi: str) -> list[Any]:
     """The Ghi chú row saying why the "Tổng cộng" rows count no entry twice."""
     return ["Dòng tổng cộng", f"Dòng «{TOTAL_VI}» của sheet «Tổng hợp», «Theo nguồn», «Theo tháng» và «{HANDLED_SHEET}» "
                               "là tổng các dòng bên trên. Mỗi mục chỉ được đếm ở một dòng: một nhóm (nhóm cán bộ đã xác "
-                              f"nhận; nếu chưa có, nhóm có điểm cao nhất, hoặc «{unassigned_vi}»), kể cả mục gắn cờ cho "
-                              "nhiều nhóm; một nguồn; một tháng (ngày gắn cờ). Mỗi phản ánh ở dòng của mục nó thuộc về "
+                              f"nhận; nếu chưa có, nhóm được gắn cờ đầu tiên, hoặc «{unassigned_vi}»), kể cả mục gắn cờ cho "
+                              f"nhiều nhóm; dòng «{HARM_GROUP_VI}» là dòng cộng các nhóm vi phạm ngay dưới nó, không "
+                              "cộng lại vào dòng tổng cộng; một nguồn; một tháng (ngày gắn cờ). Mỗi phản ánh ở dòng của mục nó thuộc về "
                               "(theo tháng: tháng nhận). Dòng tổng cộng là số mục (số phản ánh) khác nhau, không đếm "
                               "trùng, và ba sheet «Tổng hợp», «Theo nguồn», «Theo tháng» có cùng tổng."]
 
@@ -153,6 +156,8 @@ def handled_notes(handled: Handled) -> list[list[Any]]:
     return [
         ["Số mục đã xử lý (có quyết định) trong kỳ", handled.total],
         ["Trong đó theo kết luận", "; ".join(f"{VERDICT_VI[v]}: {by_verdict[v]}" for v in VERDICTS)],
+        [f"Trong đó: vi phạm đã xác nhận ({', '.join(VERDICT_VI[v] for v in HARM_VERDICTS)})",
+         sum(by_verdict[v] for v in HARM_VERDICTS)],
         ["Trong đó: mục vào hàng chờ trước kỳ báo cáo", sum(handled.earlier.values())],
         ["Cách đếm xử lý", f"Sheet «{HANDLED_SHEET}» đếm mỗi mục có quyết định (chưa bị hoàn tác) đưa ra trong kỳ "
                            "một lần, theo ngày quyết định, kể cả mục vào hàng chờ trước kỳ (gắn cờ hoặc do người dân "

@@ -14,6 +14,7 @@ from review.yearly_coverage import coverage_notes
 from review.yearly_decisions import handled_notes, total_note
 from review.yearly_period import period_text, report_title
 from review.yearly_retention import retention_notes
+from review.yearly_rows import HARM_GROUP_VI, HARM_LABELS
 
 if TYPE_CHECKING:
     from review.yearly import Summary
@@ -83,6 +84,7 @@ def summary_notes(summary: Summary) -> list[list[Any]]:
                             "hàng chờ nhưng sau khi chấm lại không còn vượt ngưỡng nào («dưới ngưỡng sau chấm lại») "
                             "vẫn được tính một lần là gắn cờ, ở nhóm đã gắn cờ cho nó."],
         total_note(UNASSIGNED_VI),
+        *verdict_notes(),
         ["Cách đếm phản ánh", "Mỗi phản ánh nhận được trong kỳ được đếm một lần, gồm phản ánh tạo mục mới và phản "
                               "ánh trùng nội dung một mục đã có (kể cả mục đã quyết định); phản ánh gửi lại y hệt "
                               "không đếm lại. Phản ánh được tính theo nhóm và kết luận của mục mà nó thuộc về, dù mục "
@@ -90,3 +92,19 @@ def summary_notes(summary: Summary) -> list[list[Any]]:
                               f"«{UNASSIGNED_VI}» khi chưa có quyết định), kể cả mục vào hàng chờ trước kỳ báo cáo. "
                               "Phản ánh được tính theo ngày nhận, kể cả phản ánh phải chờ chấm điểm (chưa tải được mô "
                               "hình) và được đưa vào hàng chờ sau đó."]]
+
+
+def verdict_notes() -> list[list[Any]]:
+    """The Ghi chú rows on the verdict «đã cảnh báo», the harm subtotal and the row of an undecided entry."""
+    return [
+        ["Kết luận «đã cảnh báo»", f"«{VERDICT_VI['warn']}»: cán bộ xác nhận nội dung vi phạm và đã cảnh báo (nhắc "
+                                   "nhở) người đăng hoặc trang. Được đếm riêng ở cột «đã cảnh báo», không đếm lại ở "
+                                   f"cột «{VERDICT_VI['violation']}»; khi tính số vi phạm đã xác nhận thì cộng cả "
+                                   f"«{VERDICT_VI['violation']}», «{VERDICT_VI['warn']}» và "
+                                   f"«{VERDICT_VI['escalate']}»."],
+        [f"Nhóm «{HARM_GROUP_VI}»", f"Dòng «{HARM_GROUP_VI}» (sheet «Tổng hợp» và «Xử lý trong kỳ») cộng các nhóm "
+                                    f"vi phạm ngay dưới nó: {', '.join(HARM_LABELS)}. Nhóm tôn vinh đứng riêng."],
+        ["Nhóm của mục chưa quyết định", "Mục chưa có quyết định được tính ở nhóm mà nó được gắn cờ lần đầu (nhóm "
+                                         "có điểm cao nhất lúc đó), không đổi khi mô hình chấm lại hay bài được thu "
+                                         "thập lại; khi cán bộ quyết định, mục chuyển sang nhóm cán bộ xác nhận."],
+    ]

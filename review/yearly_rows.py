@@ -1,5 +1,7 @@
 """The rows of the yearly workbook's count sheets (Tổng hợp, Theo nguồn, Theo tháng): one per category, source
-or month, its flagged and unflagged entries by verdict, and the months of the period shown even when empty.
+or month, its flagged and unflagged entries by verdict, and the months of the period shown even when empty; the
+"Vi phạm Bộ Quy tắc ứng xử" subtotal over the harm categories (`with_harm_subtotal`); and the category an undecided
+entry is counted under (`first_flagged_categories`).
 
 Split from `review.yearly` (which counts and writes the workbook).
 """
@@ -7,10 +9,14 @@ Split from `review.yearly` (which counts and writes the workbook).
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from review.models import VERDICTS
+from sqlalchemy import select
+
+from classifier.categories import CATEGORIES, POSITIVE, VI_LABELS
+from review.models import VERDICTS, ReviewEntry, Score
 from review.vi import VN_TZ
 
 if TYPE_CHECKING:
@@ -50,4 +56,39 @@ def period_months(summary: Summary) -> set[str]:
     while (y, m) <= (last.year, last.month):
         out.add(f"{y:04d}-{m:02d}")
         y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+#: The subtotal row over the harm categories (every category but `positive`, "tôn vinh"), above them on the category
+#: sheets: what the year-end report calls violations of the Code of Cultural Conduct.
+HARM_GROUP_VI = "Vi phạm Bộ Quy tắc ứng xử"
+HARM_LABELS = tuple(VI_LABELS.get(c, c) for c in CATEGORIES if c != POSITIVE)
+
+
+def with_harm_subtotal(rows: list[list[Any]]) -> list[list[Any]]:
+    """`rows` (a label, then counts; the harm categories by their Vietnamese names) with the `HARM_GROUP_VI` row,
+    each count column summed over the harm rows, put above the first of them. The subtotal counts entries already
+    on the rows below it: a "Tổng cộng" row is the sum of `rows`, never of the subtotal too."""
+    harms = [r for r in rows if r[0] in HARM_LABELS]
+    if not harms:
+        return rows
+    subtotal = [HARM_GROUP_VI, *(sum(r[i] for r in harms) for i in range(1, len(harms[0])))]
+    first = rows.index(harms[0])
+    return [*rows[:first], subtotal, *rows[first:]]
+
+
+def first_flagged_categories(s: Any, entry_ids: Sequence[int]) -> dict[int, str]:
+    """The category each entry was first flagged for: the top flag of the earliest score of its page that flagged
+    anything (scores are never updated: a re-score, by `canhgac rescore` or by a crawl, adds a row). An undecided
+    entry counts on that row of the year-end report, so a re-score that changes its top flag does not move it from
+    one row to another between two reports. An entry no stored score flagged is left out (the caller uses its top
+    category)."""
+    out: dict[int, str] = {}
+    for start in range(0, len(entry_ids), 500):
+        q = (select(ReviewEntry.id, Score.scores, Score.flags).join(Score, Score.item_id == ReviewEntry.item_id)
+             .where(ReviewEntry.id.in_(entry_ids[start:start + 500])).order_by(Score.id))
+        for entry_id, scores, flags in s.execute(q):
+            if flags and entry_id not in out:
+                ranked = {str(c): float((scores or {}).get(c, 0.0)) for c in flags}
+                out[entry_id] = max(ranked, key=lambda c: (ranked[c], c))  # as `_record_score` ranks them
     return out

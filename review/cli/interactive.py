@@ -21,12 +21,13 @@ from review.cli.entryview import copy_entries, format_detail
 from review.cli.table import printable
 from review.errors import ConflictError, NotFound, UsageError
 from review.filters import EntryFilter, check_category
+from review.models import HARM_VERDICTS
 from review.vi import hhmm, verdict_vi
 
-HARM_VERDICTS = ("violation", "escalate")
 HARMS = tuple(c for c in CATEGORIES if c != POSITIVE)
-KEYS = {"v": "violation", "b": "dismiss", "e": "escalate", "t": "commend"}
-HELP = ("[v] vi phạm  [b] bỏ qua  [e] chuyển cơ quan chức năng  [t] tôn vinh  "
+# [c]: cảnh báo (`warn`, a violation confirmed and a warning issued); no other action uses that key
+KEYS = {"v": "violation", "c": "warn", "b": "dismiss", "e": "escalate", "t": "commend"}
+HELP = ("[v] vi phạm  [c] vi phạm, đã cảnh báo  [b] bỏ qua  [e] chuyển cơ quan chức năng  [t] tôn vinh  "
         "[s] để sau  [n] ghi chú  [u] hoàn tác mục trước  [q] thoát")
 
 

@@ -81,14 +81,15 @@ def register(sub: Any) -> None:
 
     p = sub.add_parser("decide", help="ghi kết luận cho một mục",
                        description="Ghi kết luận cho một mục (chưa nhận thì nhận luôn): violation (vi phạm), "
+                                   "warn (vi phạm, đã cảnh báo người đăng hoặc trang; ghi cách cảnh báo vào --note), "
                                    "dismiss (bỏ qua, không vi phạm), escalate (chuyển cơ quan chức năng, cần "
                                    "--note: chuyển cho ai, vì sao), commend (tôn vinh, chỉ với nhóm positive). "
                                    "--category sửa lại nhóm. Mục đang do người khác giữ, hoặc đã có quyết định, "
                                    "thì không ghi được; sửa quyết định bằng `canhgac undo`.")
     p.add_argument("id", type=entry_id, help="mã mục")
     p.add_argument("--verdict", required=True, choices=VERDICTS,
-                   help="kết luận: violation (vi phạm), dismiss (bỏ qua), escalate (chuyển cơ quan chức năng), "
-                        "commend (tôn vinh)")
+                   help="kết luận: violation (vi phạm), warn (vi phạm, đã cảnh báo), dismiss (bỏ qua), "
+                        "escalate (chuyển cơ quan chức năng), commend (tôn vinh)")
     p.add_argument("--category", help="sửa lại nhóm (khi vi phạm/tôn vinh)")
     p.add_argument("--note", help="ghi chú; bắt buộc khi escalate (chuyển cho ai, vì sao)")
     p.add_argument("--version", type=int,
@@ -110,7 +111,8 @@ def register(sub: Any) -> None:
                                    "liệt kê các mục sẽ được ghi và in mã xác nhận; chạy lại với --yes --confirm "
                                    "MÃ để ghi đúng các mục đó. Mục người khác đang giữ không bị động đến; [PA] là "
                                    "phản ánh của người dân (loại ra bằng report=no).")
-    p.add_argument("--verdict", required=True, choices=VERDICTS, help="kết luận ghi cho các mục")
+    p.add_argument("--verdict", required=True, choices=VERDICTS,
+                   help="kết luận ghi cho các mục (warn: vi phạm, đã cảnh báo)")
     p.add_argument("--where", required=True, metavar="FILTERS",
                    help="điều kiện chọn mục, ví dụ 'category=offensive source=fb score<0.6 since=7d report=no'")
     p.add_argument("--limit", type=int, default=100, help=f"số mục tối đa (≤ {BULK_MAX})")
@@ -126,8 +128,8 @@ def register(sub: Any) -> None:
 
     p = sub.add_parser("review", help="duyệt lần lượt từng mục ngay trên màn hình",
                        description="Duyệt lần lượt: mỗi mục ưu tiên cao nhất được nhận cho bạn và hiện ra; bấm một "
-                                   "phím: [v] vi phạm, [b] bỏ qua, [e] chuyển cơ quan chức năng (hỏi ghi chú), [t] "
-                                   "tôn vinh, [s] để sau (trả mục về hàng chờ), [n] ghi chú cho quyết định sắp "
+                                   "phím: [v] vi phạm, [c] vi phạm, đã cảnh báo, [b] bỏ qua, [e] chuyển cơ quan "
+                                   "chức năng (hỏi ghi chú), [t] tôn vinh, [s] để sau (trả mục về hàng chờ), [n] ghi chú cho quyết định sắp "
                                    "tới, [u] hoàn tác quyết định trước của bạn, [q] thoát. Mỗi quyết định được ghi "
                                    "ngay khi bấm; Ctrl-C dừng mà không mất quyết định nào, mục đang xem được trả "
                                    "về hàng chờ.")

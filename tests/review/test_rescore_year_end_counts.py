@@ -1,5 +1,6 @@
 """The year-end report after `canhgac rescore --apply`: a flag stays counted once as the flag it was, a citizen
-report that was flagged included; an undecided entry counts under its current top flag, as the queue shows it."""
+report that was flagged included; an undecided entry counts under the category it was first flagged for, whatever
+a re-score says of it since (`review.yearly_rows.first_flagged_categories`)."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ def _counts(s: Summary) -> tuple[Any, ...]:
     return s.total, s.unflagged, s.below_threshold, dict(s.by_source), dict(s.by_month)
 
 
-def test_an_undecided_entry_counts_under_its_current_top_flag_and_a_fallen_one_under_the_flag_it_was(
+def test_an_undecided_entry_counts_under_its_first_flag_and_a_fallen_one_under_the_flag_it_was(
         store: Store) -> None:
     # flagged as misinformation (the top of two flags) when it entered the queue
     queue(store, "bài A", Result({"misinformation": 0.9, "scam": 0.7}, ["misinformation", "scam"], "v1"))
@@ -40,9 +41,10 @@ def test_an_undecided_entry_counts_under_its_current_top_flag_and_a_fallen_one_u
     # the same two flags, on the same days, from the same source: no count is lost nor added
     assert _counts(after)[:2] + _counts(after)[3:] == _counts(before)[:2] + _counts(before)[3:]
     assert after.below_threshold == 1
-    # A is undecided and flagged scam now: it counts where moderators see it in the queue (as after a crawl's
-    # re-score); B flags nothing any more and counts as the misinformation flag it was
-    assert dict(after.by_category) == {("scam", ""): 1, ("misinformation", ""): 1}
+    # A is undecided and flagged scam now: it stays on the misinformation row it was first flagged for (a draft of
+    # the report made before the re-score and one made after agree); B flags nothing any more and counts as the
+    # misinformation flag it was
+    assert dict(after.by_category) == {("misinformation", ""): 2}
 
 
 def test_a_flagged_citizen_report_that_loses_its_flags_still_counts_as_the_flag_it_was(store: Store) -> None:

@@ -14,6 +14,7 @@ from classifier.categories import CATEGORIES, VI_LABELS
 from review.store import Store
 from review.yearly import summarize, write_summary
 from review.yearly_period import year_window
+from review.yearly_rows import HARM_GROUP_VI
 from tests.operate.seed import add_flagged
 
 CLI = Callable[..., tuple[int, str, str]]
@@ -22,7 +23,7 @@ CLI = Callable[..., tuple[int, str, str]]
 def test_every_category_has_a_row_even_in_an_empty_year(store: Store, cli: CLI, tmp_path: Path) -> None:
     add_flagged(store, title="Lừa đảo trúng thưởng", category="scam", at=datetime(2025, 5, 5, tzinfo=UTC),
                 verdict="violation", decided_at=datetime(2025, 5, 6, tzinfo=UTC))
-    expected = [VI_LABELS[c] for c in CATEGORIES]
+    expected = [HARM_GROUP_VI, *(VI_LABELS[c] for c in CATEGORIES)]  # the harms under their subtotal
     for year, scams in (("2024", 0), ("2025", 1)):
         path = tmp_path / f"{year}.xlsx"
         code, _, err = cli("export", "summary", "--year", year, "-o", str(path))
