@@ -187,6 +187,7 @@ def cmd_report(args: argparse.Namespace, ctx: Context) -> int:
     from crawler.report_kept import keeping_text
     from review.citizen import ALREADY_DECIDED, JOINED
     from review.config_files import resolve_config_path
+    from review.models import HARM_VERDICTS
     from review.vi import category_vi, verdict_vi
 
     text, where = _report_text(args, ctx)
@@ -213,7 +214,7 @@ def cmd_report(args: argparse.Namespace, ctx: Context) -> int:
         return 0
     if result.outcome == ALREADY_DECIDED:
         verdict = verdict_vi(result.verdict)
-        if result.verdict_category and result.verdict in ("violation", "escalate"):
+        if result.verdict_category and result.verdict in HARM_VERDICTS:
             verdict += f", nhóm {category_vi(result.verdict_category)}"
         again = " (phản ánh này đã được ghi nhận trước đó)" if result.repeated else ""
         ctx.print(f"Nội dung này đã được xử lý: mục #{result.entry_id}, kết luận «{verdict}». Nội dung không thay "
