@@ -6,7 +6,7 @@ chart in `review.digest_chart`, sending in `review.mailer`.
 
 "Mục" (items) and "cờ" (flags) differ: one item flagged for scam and misinformation is one item and two
 flags. Precision uses `canhgac stats`' definition (`review.stats.confirmed_dismissed`): confirmed ÷
-(confirmed + dismissed), confirmed being violation or escalate (for positive: commend), whatever
+(confirmed + dismissed), confirmed being violation, warn or escalate (for positive: commend), whatever
 category the verdict was filed under; here over the entries decided during the week.
 """
 
@@ -22,9 +22,10 @@ from sqlalchemy import func, select
 
 from classifier.categories import CATEGORIES, POSITIVE
 from review.config import Config
+from review.digest_sources import SourceProblem, source_problems
 from review.errors import UsageError
 from review.filters import YEAR_MIN, max_year
-from review.models import DECIDED, Decision, Item, ReviewEntry, ReviewFlag, Setting, Source, SourceRun
+from review.models import DECIDED, HARM_VERDICTS, Decision, Item, ReviewEntry, ReviewFlag, Setting
 from review.stats import backlog_now, confirmed_dismissed
 from review.store import StoreBase
 from review.types import utcnow
@@ -44,24 +45,7 @@ class Case:
     category: str
     source: str
     score: float
-    verdict: str | None = None  # "violation" | "escalate" for confirmed cases; None for suggestions
-
-
-@dataclass(frozen=True)
-class SourceProblem:
-    """A configured source that needs a look. Not a problem: successful runs that found no new items (an
-    official feed whose articles another source stored first, a quiet week): only errors are.
-
-    "failing": `consecutive_failures` reached `[review] failure_alert`; "errors": some runs of the week
-    failed or reported errors (`error_runs` of `runs`); "silent": not one run during the week."""
-
-    name: str
-    problem: str  # "failing" | "errors" | "silent"
-    consecutive_failures: int
-    last_error: str
-    runs: int = 0  # runs started during the week
-    error_runs: int = 0  # of which failed, were killed or reported errors
-    last_success: datetime | None = None  # its last successful crawl ever (None: never): down since when
+    verdict: str | None = None  # "violation" | "warn" | "escalate" for confirmed cases; None for suggestions
 
 
 @dataclass(frozen=True)
@@ -210,7 +194,7 @@ def collect_digest(store: StoreBase, cfg: Config, iso_week: str) -> DigestData:
                          r[7] if verdict else None) for r in rows]
 
         # Confirmed violations, escalations (referred to the authorities) first, as in the yearly report.
-        top = cases(ReviewEntry.verdict.in_(("violation", "escalate")), ReviewEntry.decided_at >= start,
+        top = cases(ReviewEntry.verdict.in_(HARM_VERDICTS), ReviewEntry.decided_at >= start,
                     ReviewEntry.decided_at < end, order=((ReviewEntry.verdict == "escalate").desc(),
                                                          ReviewEntry.priority.desc()),
                     limit=TOP_CASES, verdict=True)
@@ -219,30 +203,7 @@ def collect_digest(store: StoreBase, cfg: Config, iso_week: str) -> DigestData:
                         ReviewEntry.id.in_(commend_ids), ReviewEntry.verdict.is_(None) | (ReviewEntry.verdict == "commend"),
                         order=(ReviewEntry.top_score.desc(),), limit=TOP_COMMEND)
 
-        problems: list[SourceProblem] = []
-        configured = [src.name for src in cfg.sources if src.enabled]
-        for src in s.scalars(select(Source).where(Source.name.in_(configured)).order_by(Source.name)):
-            week_runs = s.execute(select(SourceRun.status, SourceRun.errors, SourceRun.message)
-                                  .where(SourceRun.source_id == src.id, SourceRun.started_at >= start,
-                                         SourceRun.started_at < end).order_by(SourceRun.started_at, SourceRun.id)
-                                  ).all()
-            bad = [(status, message) for status, errors, message in week_runs
-                   if status in ("failed", "killed") or (errors or 0) > 0]
-            last_error = next((m for _, m in reversed(bad) if m), None) or src.last_error or ""
-            if src.consecutive_failures >= cfg.review.failure_alert:
-                problem = "failing"
-            elif bad:
-                problem = "errors"
-            elif not week_runs:
-                if s.scalar(select(SourceRun.id).where(SourceRun.source_id == src.id,
-                                                       SourceRun.started_at < end).limit(1)) is None \
-                        and s.scalar(select(SourceRun.id).where(SourceRun.source_id == src.id).limit(1)) is not None:
-                    continue  # first run after the week: the source was added since, it did not exist then
-                problem = "silent"
-            else:  # successful runs, new items or not: items already stored by another source are no fault
-                continue
-            problems.append(SourceProblem(src.name, problem, src.consecutive_failures, last_error,
-                                          len(week_runs), len(bad), src.last_success_at))
+        problems = source_problems(s, cfg, start, end)  # as at the week's end, not now
 
     by_category = {c: sum(per_day[c]) for c in CATEGORIES if sum(per_day.get(c, [0]))}
     return DigestData(

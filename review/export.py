@@ -7,8 +7,9 @@ format, so a file re-imports to the same values (`read_export`). Text cells that
 run as a formula (leading = + - @, tab or CR) get a leading apostrophe in CSV and XLSX, undone on read.
 XLSX cannot hold everything CSV and JSONL do: control characters XML cannot carry become U+FFFD, and a text
 longer than an Excel cell's 32767 characters is cut, marked in the cell (`xlsx_cell`).
-Items are the *flagged* ones (those with a review entry), selected by when they entered the queue;
-decisions by when they were made; audit rows by their time.
+Items are the *flagged* ones (those with a review entry), selected by when they entered the queue, with the links
+citizens reported (`reported_url`); decisions by when they were made, only those that stand unless undone ones are
+asked for (`include_undone`: an `undone` column tells them apart); audit rows by their time.
 The audit log records who reported what (`reporter`: a citizen's name, phone or e-mail); an export leaves the
 office, so that value is masked unless asked for (`include_reporters`). A masked row no longer matches its
 hash — the chain is verified where it lives (`canhgac audit verify`), not from an export.
@@ -26,9 +27,10 @@ from pathlib import Path
 from typing import IO, Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import Session, aliased
 
 from review.errors import UsageError
+from review.export_links import reported_links
 from review.filters import SelectT
 from review.models import AuditLog, Decision, Item, ReviewEntry, Source
 from review.store import Store
@@ -62,17 +64,20 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def _batched(store: Store, build: Callable[[int], Any]) -> Iterator[tuple[Any, ...]]:
-    """Run `build(last_id)` repeatedly; the first column of each row is the id to continue after."""
+def _batched(store: Store, build: Callable[[int], Any],
+             finish: Callable[[Session, list[Any]], list[tuple[Any, ...]]] | None = None) -> Iterator[tuple[Any, ...]]:
+    """Run `build(last_id)` repeatedly; the first column of each row is the id to continue after. `finish` makes a
+    batch's rows what is written, in the batch's session (to read what the rows' query cannot join)."""
     last = 0
     while True:
         with store.session() as s:
             rows = s.execute(build(last).limit(BATCH)).all()
-        if not rows:
-            return
-        for r in rows:
+            if not rows:
+                return
+            last = rows[-1][0]
+            out = finish(s, list(rows)) if finish is not None else rows
+        for r in out:
             yield tuple(_cell(v) for v in r)
-        last = rows[-1][0]
 
 
 def _window(q: SelectT, col: Any, since: datetime | None, until: datetime | None) -> SelectT:
@@ -83,35 +88,47 @@ def _window(q: SelectT, col: Any, since: datetime | None, until: datetime | None
     return q
 
 
-def decisions(store: Store, since: datetime | None, until: datetime | None) -> Export:
-    cols = ("decision_id", "entry_id", "item_id", "url", "source", "moderator", "verdict", "category", "note",
-            "decided_at", "bulk", "undone_at", "undone_by", "undo_reason", "top_category", "top_score")
+def decisions(store: Store, since: datetime | None, until: datetime | None, *, include_undone: bool = False) -> Export:
+    """The decisions that stand; with `include_undone` the undone ones too, told apart by the `undone` column."""
     d, e = Decision, ReviewEntry
+    undo_cols = ("undone", "undone_at", "undone_by", "undo_reason") if include_undone else ()
+    cols = ("decision_id", "entry_id", "item_id", "url", "source", "moderator", "verdict", "category", "note",
+            "decided_at", "bulk", *undo_cols, "top_category", "top_score")
+    undo = (d.undone_at, d.undone_by, d.undo_reason) if include_undone else ()
 
     def build(last: int) -> Any:
         q = (select(d.id, d.entry_id, e.item_id, Item.url, e.source_name, d.moderator, d.verdict, d.category,
-                    d.note, d.created_at, d.bulk, d.undone_at, d.undone_by, d.undo_reason, e.top_category,
-                    e.top_score)
+                    d.note, d.created_at, d.bulk, *undo, e.top_category, e.top_score)
              .join(e, e.id == d.entry_id).join(Item, Item.id == e.item_id).where(d.id > last))
+        if not include_undone:
+            q = q.where(d.undone_at.is_(None))
         return _window(q, d.created_at, since, until).order_by(d.id)
 
-    return Export("decisions", cols, _batched(store, build))
+    def marked(s: Session, rows: list[Any]) -> list[tuple[Any, ...]]:  # `undone`: true/false in every backend
+        return [(*r[:11], r[11] is not None, *r[11:]) for r in rows]
+
+    return Export("decisions", cols, _batched(store, build, marked if include_undone else None))
 
 
 def items(store: Store, since: datetime | None, until: datetime | None) -> Export:
+    """The flagged items; `reported_url`: the links citizens reported for the entry (`review.export_links`)."""
     cols = ("entry_id", "item_id", "url", "canonical_url", "source", "kind", "title", "text", "author",
-            "published_at", "fetched_at", "queued_at", "top_category", "top_score", "is_report", "status",
-            "verdict", "verdict_category", "decided_at")
+            "published_at", "fetched_at", "queued_at", "top_category", "top_score", "is_report", "reported_url",
+            "status", "verdict", "verdict_category", "decided_at")
     e, src = ReviewEntry, aliased(Source)
 
     def build(last: int) -> Any:
         q = (select(e.id, Item.id, Item.url, Item.canonical_url, src.name, Item.kind, Item.title, Item.text,
                     Item.author, Item.published_at, Item.fetched_at, e.created_at, e.top_category, e.top_score,
-                    e.is_report, e.status, e.verdict, e.verdict_category, e.decided_at)
+                    e.is_report, e.status, e.verdict, e.verdict_category, e.decided_at, Item.extra)
              .join(Item, Item.id == e.item_id).outerjoin(src, src.id == Item.source_id).where(e.id > last))
         return _window(q, e.created_at, since, until).order_by(e.id)
 
-    return Export("items", cols, _batched(store, build))
+    def finish(s: Session, rows: list[Any]) -> list[tuple[Any, ...]]:
+        links = reported_links(s, [(r[0], r[5], r[2], r[19], r[14]) for r in rows])
+        return [(*r[:15], links.get(r[0]), *r[15:19]) for r in rows]
+
+    return Export("items", cols, _batched(store, build, finish))
 
 
 def audit(store: Store, since: datetime | None, until: datetime | None, *, include_reporters: bool = False) -> Export:
@@ -142,13 +159,14 @@ def audit(store: Store, since: datetime | None, until: datetime | None, *, inclu
 
 
 def build_export(store: Store, kind: str, since: datetime | None, until: datetime | None, *,
-                 include_reporters: bool = False) -> Export:
+                 include_reporters: bool = False, include_undone: bool = False) -> Export:
     if kind == "audit":
         return audit(store, since, until, include_reporters=include_reporters)
-    makers = {"decisions": decisions, "items": items}
-    if kind not in makers:
-        raise UsageError(f"không xuất được {kind!r} (dùng: {', '.join(KINDS)})")
-    return makers[kind](store, since, until)
+    if kind == "decisions":
+        return decisions(store, since, until, include_undone=include_undone)
+    if kind == "items":
+        return items(store, since, until)
+    raise UsageError(f"không xuất được {kind!r} (dùng: {', '.join(KINDS)})")
 
 
 def write_text(export: Export, fmt: str, out: IO[str]) -> int:

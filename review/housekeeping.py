@@ -80,7 +80,7 @@ def acquire_lease(store: Store, holder: str, *, name: str = DAEMON_LEASE, ttl: t
             return
         current = s.get(Lease, name)
     who = current.holder if current else "?"
-    since = current.acquired_at.astimezone(VN_TZ).strftime("%Y-%m-%d %H:%M") if current else "?"  # as `status`
+    since = current.acquired_at.astimezone(VN_TZ).strftime("%d/%m/%Y %H:%M") if current else "?"  # as `status`
     raise DaemonLockedError(f"một tiến trình nền khác ({who}) đang chạy trên cơ sở dữ liệu này từ {since}")
 
 

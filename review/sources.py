@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from review.config import SourceConfig
 from review.models import Item, Lease, Source, SourceRun
+from review.source_first_seen import record_first_seen
 from review.types import utcnow
 
 if TYPE_CHECKING:
@@ -87,14 +88,17 @@ class RunCounts:
 
 
 class SourcesMixin(_Base):
-    def sync_sources(self, configs: Iterable[SourceConfig]) -> None:
-        """Make the sources table know every configured source (health rows are kept across restarts)."""
+    def sync_sources(self, configs: Iterable[SourceConfig], now: datetime | None = None) -> None:
+        """Make the sources table know every configured source (health rows are kept across restarts); a new one's
+        first configuration is recorded (`review.source_first_seen`)."""
         with self.session() as s:
             existing = {src.name: src for src in s.scalars(select(Source))}
             for cfg in configs:
                 src = existing.get(cfg.name)
                 if src is None:
-                    s.add(Source(name=cfg.name, kind=cfg.kind, official=cfg.official, locality=cfg.locality))
+                    src = Source(name=cfg.name, kind=cfg.kind, official=cfg.official, locality=cfg.locality)
+                    s.add(src)
+                    record_first_seen(s, src, now or utcnow())
                 else:
                     src.kind, src.official, src.locality = cfg.kind, cfg.official, cfg.locality
 
@@ -105,7 +109,9 @@ class SourcesMixin(_Base):
                 with self.session() as s:
                     src = s.scalars(select(Source).where(Source.name == cfg.name)).one_or_none()
                     if src is None:
-                        s.add(Source(name=cfg.name, kind=cfg.kind, official=cfg.official, locality=cfg.locality))
+                        src = Source(name=cfg.name, kind=cfg.kind, official=cfg.official, locality=cfg.locality)
+                        s.add(src)
+                        record_first_seen(s, src, utcnow())
                     else:
                         src.kind, src.official, src.locality = cfg.kind, cfg.official, cfg.locality
                 return

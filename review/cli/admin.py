@@ -15,7 +15,7 @@ from review.below_threshold import below_threshold_clause
 from review.cli.context import Context
 from review.cli.digest import UNCERTAIN_HELP
 from review.cli.entryview import BELOW_THRESHOLD_VI
-from review.cli.table import age, iso, printable, render, when
+from review.cli.table import age, iso, printable, render, when, zone_vi
 from review.config import recipient_address
 from review.database import make_engine, upgrade
 from review.digest import week_bounds
@@ -34,9 +34,25 @@ def register(sub: Any) -> None:
 
     p = sub.add_parser("status", help="tình trạng nguồn, lần thu thập gần nhất, hàng chờ, mô hình đang dùng",
                        description="Xem tình trạng từng nguồn, số mục chờ duyệt, bản tin tuần gửi gần nhất và mô hình "
-                                   "đang dùng. Trả mã 1 khi có nguồn lỗi liên tiếp từ [review] failure_alert lần.")
+                                   "đang dùng. Ngày giờ theo [digest] timezone (mặc định giờ Việt Nam). Mã trả về, để "
+                                   "kịch bản giám sát báo động: 0 khi mọi thứ bình thường; 1 khi có điều cần xử lý, "
+                                   "mỗi điều là một dòng CẢNH BÁO (nguồn lỗi liên tiếp từ [review] failure_alert lần, "
+                                   "bản tin tuần chưa tới người nhận, không tìm thấy tệp mô hình; --json: warnings), "
+                                   "hoặc khi không đọc được cơ sở dữ liệu (lỗi ghi ở stderr); 2 khi dòng lệnh hay tệp "
+                                   "cấu hình sai.")
     p.add_argument("--json", action="store_true", help="xuất dạng JSON cho máy đọc")
     p.set_defaults(handler=cmd_status)
+
+    p = sub.add_parser("copy-database", help="chép toàn bộ dữ liệu sang một cơ sở dữ liệu trống (SQLite → PostgreSQL)",
+                       description="Chép mọi bảng (tin thu thập, hàng chờ, quyết định, nhật ký kiểm toán, kho mẫu, "
+                                   "trạng thái nguồn tin, báo cáo, lượt chạy...) từ cơ sở dữ liệu nguồn sang cơ sở dữ "
+                                   "liệu đích trống, giữ nguyên mã số, trong một giao dịch: lỗi giữa chừng thì đích vẫn "
+                                   "trống và chỉ cần chạy lại. Dừng `canhgac run` và các lượt thu thập trước khi chép.")
+    p.add_argument("--from", dest="source", metavar="URL",
+                   help="cơ sở dữ liệu nguồn (mặc định: [database] url của tệp cấu hình)")
+    p.add_argument("--to", dest="target", metavar="URL", required=True,
+                   help="cơ sở dữ liệu đích, trống (ví dụ postgresql+psycopg://canhgac@localhost/canhgac)")
+    p.set_defaults(handler=cmd_copy_database)
 
     p = sub.add_parser("config", help="công cụ cấu hình")
     csub = p.add_subparsers(title="lệnh", dest="config_cmd", required=True, metavar="{check}")
@@ -58,6 +74,24 @@ def cmd_init(args: argparse.Namespace, ctx: Context) -> int:
         ctx.print(f"Đã tạo cơ sở dữ liệu {_safe_url(cfg.database.url)} (phiên bản {after}).")
     else:
         ctx.print(f"Đã nâng cấp cơ sở dữ liệu {_safe_url(cfg.database.url)} từ phiên bản {before} lên {after}.")
+    return 0
+
+
+def cmd_copy_database(args: argparse.Namespace, ctx: Context) -> int:
+    from review.copy_database import CopiedTable, copy_database
+
+    source = args.source or ctx.config.database.url
+    ctx.print(f"Chép {_safe_url(source)} → {_safe_url(args.target)}")
+
+    def copied(table: CopiedTable) -> None:
+        ctx.print(f"  {table.name}: {table.rows} dòng" + ("" if table.finished else "…"))
+        ctx.out.flush()  # a long copy shows how far it got
+
+    tables = copy_database(source, args.target, copied=copied)
+    total = sum(t.rows for t in tables)
+    ctx.print(f"Đã chép {total} dòng trong {len(tables)} bảng; số dòng từng bảng ở đích khớp với nguồn.")
+    ctx.print("Tiếp theo: đặt [database] url trong canhgac.toml trỏ tới cơ sở dữ liệu đích rồi chạy `canhgac status`; "
+              "giữ lại cơ sở dữ liệu nguồn làm bản sao lưu.")
     return 0
 
 
@@ -102,6 +136,9 @@ def cmd_status(args: argparse.Namespace, ctx: Context) -> int:
     model = active_model_description(ctx)
     undelivered = _undelivered_digests(ctx)
     failing = [h.name for h in health if h.consecutive_failures >= cfg.review.failure_alert]
+    warnings = [code for code, present in (("source_failing", failing), ("digest_undelivered", undelivered),
+                                           ("model_missing", MISSING_MODEL_VI in model)) if present]
+    tz = cfg.digest.timezone
     if args.json:
         from review.housekeeping import lease_holder
 
@@ -120,15 +157,15 @@ def cmd_status(args: argparse.Namespace, ctx: Context) -> int:
                                  "error": d.last_error, "next_attempt": iso(d.next_attempt_at)} for d in undelivered],
             "model": model, "daemon": lease.holder if lease is not None else None,
             "daemon_since": iso(lease.acquired_at) if lease is not None else None,
-            "failing": failing}, ensure_ascii=False, indent=2))
-        return 1 if failing else 0
-    daemon = _daemon_line(ctx)
+            "failing": failing, "warnings": warnings}, ensure_ascii=False, indent=2))
+        return 1 if warnings else 0
+    daemon = _daemon_line(ctx, tz)
     ctx.print(f"Cơ sở dữ liệu: {_safe_url(cfg.database.url)}")
     ctx.print(f"Mô hình đang dùng: {model}")
     ctx.print(f"Tiến trình nền (canhgac run): {daemon or 'không chạy'}")
-    rows = [(h.name + ("" if h.name in configured else " (bỏ cấu hình)"), h.kind, h.last_run_at,
-             RUN_STATUS_VI.get(h.last_status or "", h.last_status or "-"), _last_success(h), h.items_last_run,
-             h.items_total, h.consecutive_failures, _next_run(h, daemon is not None))
+    rows = [(h.name + ("" if h.name in configured else " (bỏ cấu hình)"), h.kind, when(h.last_run_at, tz),
+             RUN_STATUS_VI.get(h.last_status or "", h.last_status or "-"), _last_success(h, tz), h.items_last_run,
+             h.items_total, h.consecutive_failures, _next_run(h, daemon is not None, tz))
             for h in health]
     if rows:
         ctx.print(render(["nguồn", "loại", "lần chạy cuối", "kết quả", "thành công gần nhất", "mục mới", "tổng", "lỗi liên tiếp",
@@ -145,7 +182,7 @@ def cmd_status(args: argparse.Namespace, ctx: Context) -> int:
                  if queue.below_threshold else ""))
     if by_category:
         ctx.print("  theo nhóm chính: " + "; ".join(f"{VI_LABELS.get(c, c)}: {n}" for c, n in by_category.items()))
-    ctx.print(f"Bản tin tuần gửi gần nhất: {when(last_digest)}")
+    ctx.print(f"Bản tin tuần gửi gần nhất: {when(last_digest, tz)}")
     for d in undelivered:
         said = printable(" ".join((d.last_error or "").split()))
         if d.uncertain:  # its error starts "chưa rõ đã gửi được hay chưa": `canhgac digest --send`'s own words follow
@@ -153,33 +190,34 @@ def cmd_status(args: argparse.Namespace, ctx: Context) -> int:
                       + UNCERTAIN_HELP.format(week=d.iso_week))
             continue
         state = (f"chưa gửi được sau {d.attempts} lần thử" + (", đã ngừng tự thử lại" if not d.next_attempt_at
-                                                            else f", tự thử lại lúc {when(d.next_attempt_at)}" if daemon
+                                                            else f", tự thử lại lúc {when(d.next_attempt_at, tz)}" if daemon
                                                             else ", tiến trình nền không chạy nên chưa tự thử lại"))
         ctx.print(f"CẢNH BÁO: bản tin tuần {d.iso_week} tới {printable(d.recipient)}: {state} ({said})")
     if undelivered:
         failed_weeks = sorted({d.iso_week for d in undelivered if not d.uncertain})
         ctx.print("  Xem: canhgac digest --log" + "".join(f"; gửi lại ngay: canhgac digest --week {w} --send"
                                                           for w in failed_weeks))
-    ctx.print("Thời gian theo giờ Việt Nam (UTC+7).")
+    ctx.print(f"Thời gian theo {zone_vi(tz)}.")
+    if MISSING_MODEL_VI in model:
+        ctx.print(f"CẢNH BÁO: mô hình đang dùng: {model}")
     if failing:
         ctx.print(f"CẢNH BÁO: nguồn lỗi {cfg.review.failure_alert} lần liên tiếp trở lên: {', '.join(failing)}")
-        return 1
-    return 0
+    return 1 if warnings else 0  # documented in the command's help and docs/deploy.md: monitoring alerts on it
 
 
-def _next_run(h: SourceHealth, daemon: bool) -> str:
+def _next_run(h: SourceHealth, daemon: bool, tz: str) -> str:
     """The next scheduled crawl. With a daemon running, a time already past is the one that started the running
     crawl, or a due crawl waiting for a free slot (the daemon runs two at a time): the daemon writes the next time
     once the crawl has run. Without a daemon the time is shown as it is (nothing will run it)."""
     if daemon and h.next_run_at is not None and h.next_run_at <= utcnow():
-        return "sau lượt đang chạy" if h.last_status == "running" else f"đang chờ lượt từ {when(h.next_run_at)}"
-    return when(h.next_run_at)
+        return "sau lượt đang chạy" if h.last_status == "running" else f"đang chờ lượt từ {when(h.next_run_at, tz)}"
+    return when(h.next_run_at, tz)
 
 
-def _last_success(h: SourceHealth) -> str:
+def _last_success(h: SourceHealth, tz: str) -> str:
     """When the source last crawled successfully: how long a failing source has been down."""
     if h.last_success_at is not None:
-        return when(h.last_success_at)
+        return when(h.last_success_at, tz)
     return "chưa lần nào" if h.last_run_at is not None else "-"
 
 
@@ -201,12 +239,12 @@ def _undelivered_digests(ctx: Context) -> list[DigestDelivery]:
 UNDELIVERED_SHOWN = timedelta(days=28)
 
 
-def _daemon_line(ctx: Context) -> str | None:
+def _daemon_line(ctx: Context, tz: str) -> str | None:
     """Who holds the daemon lease ("host:pid, từ ..."), or None when no daemon is running."""
     from review.housekeeping import lease_holder
 
     lease = lease_holder(ctx.store)
-    return f"{lease.holder}, từ {when(lease.acquired_at)}" if lease is not None else None
+    return f"{lease.holder}, từ {when(lease.acquired_at, tz)}" if lease is not None else None
 
 
 def cmd_config_check(args: argparse.Namespace, ctx: Context) -> int:

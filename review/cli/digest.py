@@ -10,7 +10,7 @@ from typing import Any
 
 from classifier.os_errors import reason_vi
 from review.cli.context import Context
-from review.cli.table import printable, render, when
+from review.cli.table import printable, render, terminal_width, when, zone_vi
 from review.digest import WeekProgress, collect_digest, last_complete_week, parse_week, week_progress
 from review.digest_log import FAILED, PENDING, SENDING, SENT, DigestDelivery
 from review.digest_render import render_html, render_text
@@ -45,13 +45,21 @@ def cmd_digest(args: argparse.Namespace, ctx: Context) -> int:
         raise UsageError("--retry-uncertain chỉ dùng cùng --send")
     week = args.week or last_complete_week(cfg.digest.timezone)
     parse_week(week)
+    tz = cfg.digest.timezone
     if args.log:
         rows = ctx.store.digest_deliveries(args.week)
-        ctx.print(render(["tuần", "người nhận", "trạng thái", "lần thử", "gửi lúc", "lỗi"],
-                         [(d.iso_week, d.recipient, status_vi(d), d.attempts, when(d.sent_at),
-                           (d.last_error or "-")[:80]) for d in rows], max_col=80))
-        ctx.print("Giờ Việt Nam. Thư lỗi được tiến trình nền tự gửi lại; `canhgac digest --week TUẦN --send` "
-                  "gửi lại ngay.")
+        ctx.print(render(["tuần", "người nhận", "trạng thái", "lần thử", "gửi lúc"],
+                         [(d.iso_week, d.recipient, status_vi(d, tz), d.attempts, when(d.sent_at, tz)) for d in rows],
+                         max_col=80))
+        failed = [d for d in rows if d.last_error and d.last_error.strip()]
+        if failed:  # below the table, whole: the end of a reason is often how to fix it
+            ctx.print("Lỗi:")
+            width = terminal_width(ctx.out)
+            for d in failed:
+                for line in error_lines(f"{d.iso_week} {printable(d.recipient)}", d.last_error or "", width):
+                    ctx.print(line)
+        ctx.print(f"Thời gian theo {zone_vi(tz)}. Thư lỗi được tiến trình nền tự gửi lại; "
+                  "`canhgac digest --week TUẦN --send` gửi lại ngay.")
         if any(d.uncertain for d in rows):
             ctx.print("Thư chưa rõ đã tới người nhận chưa: " + UNCERTAIN_HELP.format(week="TUẦN"))
         return 0
@@ -89,15 +97,15 @@ def cmd_digest(args: argparse.Namespace, ctx: Context) -> int:
         ctx.print(f"Đã gửi bản tin tuần {week} tới {r}")
     for r in report.skipped:
         row = deliveries[r]
-        reason = {SENT: f"đã gửi lúc {when(row.sent_at)}",
+        reason = {SENT: f"đã gửi lúc {when(row.sent_at, tz)}",
                   SENDING: "đang gửi ở tiến trình khác hoặc bị gián đoạn (xem --retry-uncertain)"}.get(
-            row.status, status_vi(row))
+            row.status, status_vi(row, tz))
         if row.uncertain:
             reason = f"{printable(row.last_error or '')} — {UNCERTAIN_HELP.format(week=week)}"
         ctx.print(f"Bỏ qua {r}: {reason}")
     for r, error in report.failed:
         row = deliveries[r]
-        later = (f"Tiến trình nền sẽ tự gửi lại lúc {when(row.next_attempt_at)} (giờ Việt Nam)"
+        later = (f"Tiến trình nền sẽ tự gửi lại lúc {when(row.next_attempt_at, tz)} ({zone_vi(tz)})"
                  if row.next_attempt_at is not None else "Đã hết lượt tự gửi lại")
         ctx.err.write(f"canhgac: gửi bản tin tuần {week} tới {r} không thành công (lần thử {row.attempts}): "
                       f"{error}. {later}; chạy lại lệnh này để gửi ngay.\n")
@@ -134,8 +142,8 @@ UNCERTAIN_HELP = ("có thể người nhận đã nhận được, cũng có th�
                   "`canhgac digest --week {week} --send --retry-uncertain` để gửi lại.")
 
 
-def status_vi(d: DigestDelivery) -> str:
-    """A delivery's state as `digest --log` shows it, times in Vietnam time."""
+def status_vi(d: DigestDelivery, tz: str | None = None) -> str:
+    """A delivery's state as `digest --log` shows it, times in `tz` (`[digest] timezone`; default Vietnam time)."""
     if d.status == SENT:
         return "đã gửi"
     if d.uncertain:
@@ -147,5 +155,19 @@ def status_vi(d: DigestDelivery) -> str:
     if d.status == FAILED:
         if d.next_attempt_at is None:
             return "lỗi, hết lượt tự gửi lại"
-        return f"lỗi, thử lại lúc {when(d.next_attempt_at)}"
+        return f"lỗi, thử lại lúc {when(d.next_attempt_at, tz)}"
     return d.status
+
+
+def error_lines(label: str, error: str, width: int | None) -> list[str]:
+    """`  • label: ` and the first line of `error`, whole. On a terminal of `width` columns it is wrapped at spaces
+    (a word, a Vietnamese syllable, an address is never cut), the lines after the first indented; elsewhere
+    (`width` None: a pipe, a file) it stays one line."""
+    import textwrap
+
+    first = next((line for line in printable(error).splitlines() if line.strip()), "")
+    text = f"  • {label}: {' '.join(first.split())}"
+    if width is None or len(text) <= width:
+        return [text]
+    return textwrap.wrap(text, width=max(width, 20), subsequent_indent="    ", break_long_words=False,
+                         break_on_hyphens=False)

@@ -83,8 +83,43 @@ _WHOLE: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
     (re.compile(r"ambiguous option: (?P<option>\S+) could match (?P<matches>.*)", re.S),
      lambda m: f"tùy chọn {m['option']} chưa rõ, có thể là: {m['matches']}"),
     (re.compile(r"argument (?P<arg>[^:]+): (?P<inner>.*)", re.S),
-     lambda m: f"tham số {m['arg']}: {_translate(m['inner'], _INNER)}"),
+     lambda m: f"tham số {m['arg']}: {_choice_vi(m['arg'], m['inner']) or _translate(m['inner'], _INNER)}"),
 ]
+
+_CHOICE = re.compile(r"invalid choice: (?P<value>.*) \(choose from (?P<choices>.*)\)", re.S)
+
+
+def _unquote(text: str) -> str:
+    """A value as argparse quoted it (`'vi pham'`; Python 3.12.8+ leaves choices bare)."""
+    text = text.strip()
+    return text[1:-1] if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"" else text
+
+
+def _choice_labels(arg: str) -> dict[str, str]:
+    """The Vietnamese names of an option's choices, when moderators know the choices by them."""
+    if arg.split("/")[0].strip() == "--verdict":
+        from review.vi import VERDICT_VI
+
+        return dict(VERDICT_VI)
+    return {}
+
+
+def _choice_vi(arg: str, inner: str) -> str | None:
+    """A value that is none of the option's choices, in Vietnamese, with the choice it probably meant (its code or
+    Vietnamese name mistyped, or typed without diacritics: "violaton", "vi pham" -> 'violation'), as a mistyped
+    category or status is told (`review.filters`). The choices are argparse's, so they are the option's own
+    (`--verdict`: `review.models.VERDICTS`)."""
+    from review.filters import _meant
+
+    m = _CHOICE.fullmatch(inner)
+    if m is None:
+        return None
+    choices = [_unquote(c) for c in m["choices"].split(", ")]
+    labels = _choice_labels(arg)
+    hint = _meant(_unquote(m["value"]).strip().lower(), labels, choices)
+    listed = (", ".join(f"{c!r} ({labels[c]})" if c in labels else repr(c) for c in choices) if labels
+              else m["choices"])
+    return f"giá trị không hợp lệ: {m['value']}{hint} (chọn một trong: {listed})"
 
 
 def _translate(message: str, table: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]]) -> str:

@@ -47,6 +47,9 @@ def register(sub: Any) -> None:
                    help="tệp cần ghi (mặc định: in ra màn hình; với xlsx, không ghi thì tự đặt tên tệp)")
     p.add_argument("--include-reporters", action="store_true",
                    help="với audit: giữ tên/liên hệ người dân phản ánh (mặc định ẩn vì tệp xuất được gửi ra ngoài)")
+    p.add_argument("--include-undone", action="store_true",
+                   help="với decisions: xuất cả quyết định đã hoàn tác, có cột undone (true/false) và thời điểm, "
+                        "người, lý do hoàn tác (mặc định chỉ xuất quyết định đang có hiệu lực)")
     p.set_defaults(handler=cmd_export)
 
 
@@ -67,7 +70,7 @@ def cmd_stats(args: argparse.Namespace, ctx: Context) -> int:
     if args.json:
         ctx.print(json.dumps([{
             "category": s.category, "flagged": s.flagged, "decided": s.decided, "confirmed": s.confirmed,
-            "dismissed": s.dismissed, "precision": s.precision,
+            "warned": s.warned, "dismissed": s.dismissed, "precision": s.precision,
             "median_to_decision_s": s.median_to_decision.total_seconds() if s.median_to_decision else None,
             "backlog": s.backlog,
             "oldest_open": s.oldest_open.isoformat() if s.oldest_open else None} for s in stats],
@@ -76,13 +79,13 @@ def cmd_stats(args: argparse.Namespace, ctx: Context) -> int:
     if not stats:
         ctx.print("Chưa có mục nào được gắn cờ" + (" trong khoảng thời gian này." if since else "."))
         return 0
-    rows = [(s.category, category_vi(s.category), s.flagged, s.decided,
+    rows = [(s.category, category_vi(s.category), s.flagged, s.decided, s.warned,
              f"{s.precision:.0%}" if s.precision is not None else "-",
              _duration(s.median_to_decision.total_seconds() if s.median_to_decision else None),
              s.backlog, age(s.oldest_open, now)) for s in stats]
-    ctx.print(render(["nhóm", "tên", "gắn cờ", "đã quyết định", "độ chính xác", "trung vị thời gian xử lý",
-                      "tồn đọng", "mục tồn lâu nhất"], rows, max_col=34))
-    ctx.print("Độ chính xác = vi phạm (kể cả chuyển cơ quan chức năng) ÷ (vi phạm + bỏ qua); "
+    ctx.print(render(["nhóm", "tên", "gắn cờ", "đã quyết định", "đã cảnh báo", "độ chính xác",
+                      "trung vị thời gian xử lý", "tồn đọng", "mục tồn lâu nhất"], rows, max_col=34))
+    ctx.print("Độ chính xác = vi phạm (kể cả đã cảnh báo, chuyển cơ quan chức năng) ÷ (vi phạm + bỏ qua); "
               "với nhóm tích cực: tôn vinh ÷ (tôn vinh + bỏ qua).")
     below = ctx.store.below_threshold_waiting()
     if below:  # no flag rows any more, so on no category's row above
@@ -199,12 +202,15 @@ def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
     since = parse_when(args.since) if args.since else None
     until = parse_when(args.until, end=True) if args.until else None
     check_window(since, until)
+    if args.include_undone and args.kind != "decisions":
+        raise UsageError("--include-undone chỉ dùng với `export decisions`")
     args.format = export_format(args.format, args.output, args.kind)
     if args.kind == "summary":
         return _export_summary(args, ctx, since, until)
     if args.include_reporters and args.kind != "audit":
         raise UsageError("--include-reporters chỉ dùng với `export audit`")
-    export = build_export(ctx.store, args.kind, since, until, include_reporters=args.include_reporters)
+    export = build_export(ctx.store, args.kind, since, until, include_reporters=args.include_reporters,
+                          include_undone=args.include_undone)
     try:
         return _write_export(args, ctx, export)
     finally:

@@ -7,6 +7,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from review.vi import VN_TZ
 
@@ -93,11 +94,21 @@ def terminal_width(out: object) -> int | None:
     return shutil.get_terminal_size().columns
 
 
-def when(value: datetime | None) -> str:
-    """Date and clock time in Vietnam time, like every time `show` and `claim` print (`review.vi.hhmm`)."""
+def when(value: datetime | None, tz: str | None = None) -> str:
+    """Date and clock time as officials write them, dd/mm/yyyy HH:MM, like the weekly digest: in the time zone `tz`
+    (`status` and `digest` pass `[digest] timezone`), else Vietnam time like `show` and `claim` (`review.vi.hhmm`)."""
     if value is None:
         return "-"
-    return value.astimezone(VN_TZ).strftime("%Y-%m-%d %H:%M")
+    return value.astimezone(ZoneInfo(tz) if tz else VN_TZ).strftime("%d/%m/%Y %H:%M")
+
+
+#: The zones Vietnam's offices are in: their times are "giờ Việt Nam".
+_VIETNAM_ZONES = ("Asia/Ho_Chi_Minh", "Asia/Saigon")
+
+
+def zone_vi(tz: str) -> str:
+    """How a screen names the time zone its times are in: "giờ Việt Nam (UTC+7)", or the configured zone's name."""
+    return "giờ Việt Nam (UTC+7)" if tz in _VIETNAM_ZONES else f"múi giờ {tz}"
 
 
 def iso(value: datetime | None) -> str | None:

@@ -28,5 +28,5 @@ def test_daemon_locked_message_is_in_vietnam_time(store: Store, monkeypatch: pyt
         monkeypatch.undo()
         time.tzset()
     message = str(err.value)
-    assert message.endswith("đang chạy trên cơ sở dữ liệu này từ 2026-11-23 08:00"), message
+    assert message.endswith("đang chạy trên cơ sở dữ liệu này từ 23/11/2026 08:00"), message
     assert "UTC" not in message and "CET" not in message

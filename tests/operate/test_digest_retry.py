@@ -149,8 +149,8 @@ def test_digest_log_in_vietnamese_and_vietnam_time(store: Store, db_url: str, tm
     assert main(["--config", str(cfg_path), "digest", "--log"]) == 0
     out = capsys.readouterr().out
     lines = {line.split()[1]: line for line in out.splitlines() if line.startswith(WEEK)}
-    assert "đã gửi" in lines[RECIPIENT] and "2026-11-23 08:00" in lines[RECIPIENT]  # 01:00 UTC = 08:00 in Hà Nội
-    assert "lỗi, thử lại lúc 2026-11-23 08:01" in lines["pho.giamdoc@so.example.vn"]
+    assert "đã gửi" in lines[RECIPIENT] and "23/11/2026 08:00" in lines[RECIPIENT]  # 01:00 UTC = 08:00 in Hà Nội
+    assert "lỗi, thử lại lúc 23/11/2026 08:01" in lines["pho.giamdoc@so.example.vn"]
     assert "chờ gửi" in lines["thu.ky@so.example.vn"]
     for english in (" sent ", " failed ", " pending ", "+00:00"):
         assert english not in out

@@ -11,7 +11,7 @@ from review.models import Source
 from review.store import Store
 
 CLI = Callable[..., tuple[int, str, str]]
-LAST_RUN = datetime(2026, 12, 2, 20, 34, tzinfo=UTC)  # 2026-12-03 03:34 in Vietnam
+LAST_RUN = datetime(2026, 12, 2, 20, 34, tzinfo=UTC)  # 03/12/2026 03:34 in Vietnam
 REASON = "host 127.0.0.1 is private (set [crawler] allow_private_hosts to crawl it)"
 
 
@@ -26,8 +26,8 @@ def test_status_shows_vietnam_time_and_full_reasons(store: Store, cli: CLI) -> N
     _sources(store)
     code, out, _ = cli("status")
     assert code == 0
-    assert "2026-12-03 03:34" in out and "2026-12-03 04:04" in out, out
-    assert "2026-12-02 20:34" not in out and "2026-12-02 21:04" not in out
+    assert "03/12/2026 03:34" in out and "03/12/2026 04:04" in out, out  # dd/mm/yyyy, as the weekly digest writes
+    assert "02/12/2026 20:34" not in out and "02/12/2026 21:04" not in out
     assert "giờ Việt Nam" in out
     assert f"bao-tinh: {REASON}" in out, out  # the fix hint at the end survives
 

@@ -67,14 +67,18 @@ def test_stats_precision_and_backlog(store: Store, cli: CLI, decided: dict[str, 
 @pytest.mark.parametrize("fmt", ["csv", "jsonl", "xlsx"])
 def test_exports_reimport_with_the_same_counts(store: Store, cli: CLI, decided: dict[str, int], tmp_path: Path,
                                                fmt: str) -> None:
-    for kind, expected in (("decisions", 4), ("items", 4), ("audit", 5)):
-        path = tmp_path / f"{kind}.{fmt}"
-        code, _, err = cli("export", kind, "--since", "2000-01-01", "--until", "2100-01-01", "--format", fmt,
-                           "--output", str(path))
+    for kind, expected in (("decisions", 3), ("decisions --include-undone", 4), ("items", 4), ("audit", 5)):
+        kind, *extra = kind.split()
+        path = tmp_path / f"{kind}{len(extra)}.{fmt}"
+        code, _, err = cli("export", kind, *extra, "--since", "2000-01-01", "--until", "2100-01-01", "--format",
+                           fmt, "--output", str(path))
         assert code == 0 and f"{expected} dòng" in err
         rows = read_export(path)
         assert len(rows) == expected
-        if kind == "decisions":
+        if kind == "decisions" and not extra:  # standing decisions only: the undone one is left out
+            assert Counter(r["verdict"] for r in rows) == {"violation": 1, "escalate": 1, "dismiss": 1}
+            assert "undone_at" not in rows[0]
+        if kind == "decisions" and extra:
             assert Counter(r["verdict"] for r in rows) == {"violation": 2, "escalate": 1, "dismiss": 1}
             assert sum(1 for r in rows if r["undone_at"]) == 1
         if kind == "items":
