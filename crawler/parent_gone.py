@@ -49,4 +49,12 @@ class ParentGoneStop:
         from twisted.internet import reactor
 
         log.warning("the canhgac process that started this crawl is gone: stopping gracefully")
-        reactor.callFromThread(self.crawler.stop)  # type: ignore[attr-defined]
+        reactor.callFromThread(self._stop)  # type: ignore[attr-defined]
+
+    def _stop(self) -> None:
+        """In the reactor thread: the crawler's graceful stop (`Crawler.stop_async`, Scrapy 2.14+; `Crawler.stop()`
+        is deprecated), as a Deferred so the reactor runs the coroutine; errors are logged, not lost."""
+        from scrapy.utils.defer import deferred_from_coro
+
+        deferred_from_coro(self.crawler.stop_async()).addErrback(
+            lambda failure: log.error("graceful stop failed: %s", failure.getErrorMessage()))

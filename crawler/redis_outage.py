@@ -37,6 +37,11 @@ class RedisOutage:
 
     Redis unreachable as the worker starts: it fetches nothing (alone it would fetch what the others fetch) and
     ends its run as failed, naming Redis and `[crawler] redis_url` (close reason `REDIS_UNREACHABLE`).
+
+    Redis refusing a permission mid-crawl (an ACL changed under running workers: NOPERM; the user disabled or its
+    password changed: a refused login on reconnecting) is ridden out the same way, in case the change is undone
+    within `DOWN_S`; then the run ends saying what was refused, like a refusal at start (`refusal`), not that
+    Redis was lost. Its close reason is `REDIS_UNREACHABLE`, whose run message is the error noted on the run.
     """
 
     DOWN_S = 30.0
@@ -49,6 +54,7 @@ class RedisOutage:
     down_since: float | None  # Redis unreachable since (monotonic clock)
     last_try: float
     refused: bool  # Redis unreachable as the worker started: the spider is closed as soon as it is open
+    last_error: RedisError | None = None  # the last Redis call's failure, while Redis is down
 
     def _state(self, state: str) -> None:
         """Write this worker's key with `state` (the round's protocol, `SharedScheduler._state`)."""
@@ -57,8 +63,7 @@ class RedisOutage:
     def _refuse(self, crawler: Crawler, exc: RedisError) -> None:
         """Redis unreachable as the worker starts: note it on the run; `spider_opened` closes the spider."""
         self.refused = True
-        shown, keys = url_shown(crawler.settings["REDIS_URL"]), f"{crawler.settings['CANHGAC_REDIS_PREFIX']}:*"
-        crawl_context(crawler).error(f"{refusal(shown, exc, keys)}; lượt này chưa thu thập trang nào")
+        crawl_context(crawler).error(f"{_refusal(crawler, exc)}; lượt này chưa thu thập trang nào")
 
     def spider_opened(self, spider: Spider) -> None:
         # closed here rather than in `open`: every other component (pipelines, the run's record) is open by now
@@ -72,9 +77,11 @@ class RedisOutage:
 
     def _failed(self, exc: RedisError) -> None:
         self.last_try = time.monotonic()
+        self.last_error = exc
         if self.down_since is None:
             self.down_since = self.last_try
-            logger.warning("shared queue %s: Redis unreachable (%s); going on alone and retrying", self.base, exc)
+            what = "Redis refused a permission" if _permission(exc) else "Redis unreachable"
+            logger.warning("shared queue %s: %s (%s); going on alone and retrying", self.base, what, exc)
 
     def _ok(self) -> None:
         """A Redis call just worked: back from an outage once our worker key is written again (it expired
@@ -97,11 +104,26 @@ class RedisOutage:
         down = time.monotonic() - self.down_since
         if down < self.DOWN_S:
             raise DontCloseSpider  # Redis may be back soon (a restart): the round may still have work
+        if self.last_error is not None and _permission(self.last_error):
+            crawl_context(self.crawler).error(f"Redis từ chối quyền giữa lượt thu thập: {_refusal(self.crawler, self.last_error)}"
+                                              f"; dừng lượt này sau {down:.0f} giây chờ; các trang còn trong hàng đợi "
+                                              "chung sẽ được thu thập ở lượt sau")
+            raise CloseSpider(REDIS_UNREACHABLE)  # its run message is the error just noted
         url = url_shown(self.crawler.settings["REDIS_URL"])
         crawl_context(self.crawler).error(f"không kết nối được Redis ([crawler] redis_url = {url}) trong {down:.0f} "
                                           "giây: dừng lượt này; các trang còn trong hàng đợi chung sẽ được thu thập "
                                           "ở lượt sau")
         raise CloseSpider(REDIS_LOST)
+
+
+def _permission(exc: RedisError) -> bool:
+    """A refusal (a permission or the login), not Redis out of reach."""
+    return isinstance(exc, (NoPermissionError, AuthenticationError))
+
+
+def _refusal(crawler: Crawler, exc: RedisError) -> str:
+    """`refusal` for this crawler's `[crawler] redis_url` and shared-queue keys."""
+    return refusal(url_shown(crawler.settings["REDIS_URL"]), exc, f"{crawler.settings['CANHGAC_REDIS_PREFIX']}:*")
 
 
 def refusal(shown: str, exc: RedisError, keys: str) -> str:
