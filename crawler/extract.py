@@ -18,6 +18,7 @@ from parsel import Selector
 from trafilatura.settings import set_date_params
 
 from classifier import legacy_encoding, mojibake
+from crawler.byline import author_block, credit_line, paywall_only, without_heading
 from crawler.charset import _WESTERN as _WESTERN  # the private names: shared with crawler.spiders.rss
 from crawler.charset import _XML_ENCODING as _XML_ENCODING
 from crawler.charset import _codec as _codec
@@ -43,6 +44,7 @@ class Extracted:
     published_at: datetime | None
     language: str | None
     navigation_only: bool = False  # the page's text was only its menus and link lists (`_without_navigation`)
+    paywalled: bool = False  # the page's text was only a paywall or login notice (`crawler.byline.paywall_only`)
 
 
 def clean_text(text: str) -> str:
@@ -112,16 +114,22 @@ def extract_article(html: str, url: str, selectors: Selectors | None = None, *,
         date = sel_date or date
     # legacy font encodings the page's bytes did not show (character references such as "&#181;")
     text, title = clean_text(legacy_encoding.to_unicode(text)), clean_text(legacy_encoding.to_unicode(title))
-    navigation_only = False
+    navigation_only = paywalled = False
     if text and not sel_text:  # what the operator's selector picked is content by definition
         kept = _without_navigation(text, html, sel)
         navigation_only, text = kept != text, kept
+        text = without_heading(text, title)
+        kept = paywall_only(text)
+        paywalled, text = kept != text, kept
+    if not author and not selectors.author:
+        sel = sel or html_selector(html)
+        author = author_block(sel) or credit_line(text)
     published = parse_date(date)
     if published is not None and date and not sel_date and _YMD.fullmatch(date):
         published = _timed(date, html) or published  # trafilatura's date is a day: the page may write its time
     return Extracted(title=title, text=text, author=clean_text(author) if author else None,
                      published_at=published, language=guess_language(f"{title}\n{text}"),
-                     navigation_only=navigation_only)
+                     navigation_only=navigation_only, paywalled=paywalled)
 
 
 _LINK_LINE = 150  # longer lines are paragraphs, not the text of a link

@@ -6,7 +6,8 @@ wins over the page's, so trafilatura skips its extensive date search. A listed d
 (00:00:00 Vietnam time: "Wed, 02 Dec 2026", a sitemap's "2026-12-02") does not: the page is searched for its
 date, and the page's wins when it falls on that day in Vietnam ("02/12/2026 - 08:15"). A page whose text is
 only its menus and link lists (`crawler.extract._without_navigation`) gives none: the feed's summary stands in,
-else the title alone is kept and the run notes it. Items without a page (ads read on their board, citizen
+else the title alone is kept and the run notes it; so does a page showing only a paywall or login notice
+(`crawler.byline.paywall_only`) or nothing at all, always noted. Items without a page (ads read on their board, citizen
 reports) pass through untouched.
 """
 
@@ -59,6 +60,13 @@ class ExtractStage:
         if not item.text and not item.title:
             self.ctx.error(f"{item.url}: trang trống (không lấy được tiêu đề hay nội dung)")
             raise DropItem(f"empty page: {item.url}")
+        if not html.strip() and item.title:  # a feed entry's page came back empty: the feed stands in, say so
+            self.ctx.error(f"{item.url}: trang trống (máy chủ trả về trang không có nội dung): lưu tiêu đề và tóm tắt "
+                           "của nguồn tin")
+        if ex.paywalled:  # the officer should know why the item holds only the feed's words
+            kept = "lưu tóm tắt của nguồn tin" if item.text else "chỉ lưu tiêu đề"
+            self.ctx.error(f"{item.url}: trang chỉ hiện thông báo nội dung trả phí hoặc cần đăng nhập, không có bài "
+                           f"viết: {kept}")
         if ex.navigation_only and not item.text:  # nor a feed summary in its place: the officer should know
             self.ctx.error(f"{item.url}: trang chỉ có trình đơn và liên kết, không có nội dung chính (nội dung hiện "
                            "bằng JavaScript, hoặc nằm trong tệp, khung nhúng): chỉ lưu tiêu đề")
