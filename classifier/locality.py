@@ -15,8 +15,12 @@ President, "hướng ĐN" is south-east and "vocal như HN" a singer's initials.
 lower case: they count right after a word leading to a place ("về sg", "lên hn": `classifier/locality_chat.py`).
 "thị xã", "quận", "huyện" before a name are former towns and districts, no wards: they count as the province of
 the wards that kept their name (`classifier/locality_wards.py`). Those listed in `classifier/data/former_districts.tsv` ("huyện
-Hoài Đức" → Hà Nội) count also in lower case or without diacritics ("huyen hoai duc"); "quận 1" … "quận 12",
-"Q. 4", "ở q1" are Hồ Chí Minh City's numbered districts (`classifier/locality_districts.py`). Names that are also ordinary phrases ("hòa bình" = peace, "cao bằng" = as tall as, "hải dương"
+Hoài Đức" → Hà Nội) count also after "Q.", "H." in an address ("Lê Lợi, Q. Gò Vấp"), in lower case unless an
+ordinary phrase ("toàn huyện cờ đỏ") and without diacritics unless another unit or ward is spelt so ("huyen hoai
+duc"; not "huyen thanh tri"), and not before another country's city ("quận Tây Hồ, thành phố Hàng Châu"); "quận
+1" … "quận 12", "Q. 4", "ở q1" are Hồ Chí Minh City's numbered districts (`classifier/locality_districts.py`),
+not where they count districts ("7 quận 8 huyện"), name Paris's or a story's, or are a volume, a quarter or a
+question ("Toán 10 Q.1", "Q.3 năm 2024", "Q.1:"). Names that are also ordinary phrases ("hòa bình" = peace, "cao bằng" = as tall as, "hải dương"
 = ocean, "thái bình dương" = the Pacific) count only capitalised (in a text not written all in capitals) or
 after "tỉnh".
 
@@ -42,9 +46,12 @@ surname ("Hà Giang Nguyễn"), and longer names that begin with a province's ("
 towns and the 1954 victory; the province only after "thành phố"/"TP"). A name with a wrong tone mark is a
 person's after any of those titles ("Gặp anh Lâm Đông"), as is one with a syllable left without its
 diacritics among syllables that have theirs ("anh Hải Phong"), and, when it is also a given name, before "ơi" ("Thanh
-Hòa ơi, về ăn cơm"). Written right, such a name opening its phrase before "ơi" is someone called ("Khánh Hòa ơi,
-dậy đi học"; "Hà Nội ơi, mùa thu đẹp quá", "Huế ơi" sing to the city), and any province name after "tên" said
-of someone is a person's ("Bé tên Hà Nội", "Cô bé mang tên Huế"). The word lists are in
+Hòa ơi, về ăn cơm"). Written right, such a name opening its phrase before "ơi" is someone called when the call
+ends the text or bids them come or do something ("Khánh Hòa ơi, dậy đi học"); other words after it are a song
+or a poem to the place ("Quảng Bình ơi, quê hương anh hùng"; "Hà Nội ơi", "Huế ơi" always the city). Any
+province name after "tên" said of someone is a person's ("Bé tên Hà Nội", "Cô bé mang tên Huế", "Cô giáo dạy
+văn tên Huế"), not when other words stand between ("Con đường tên Hà Nội", "ông vua đặt tên Hà Nội", "Các bạn
+có biết tên Hà Nội"): unsure, the place. The word lists are in
 `classifier/data/locality_context.toml`.
 
 Former cities and towns ("Nha Trang", "Đà Lạt", "Hội An": `classifier/data/former_cities.tsv`) count as the
@@ -73,7 +80,7 @@ from classifier.locality_context import (
     stands_out,
 )
 from classifier.locality_districts import CITY as NUMBERED_CITY
-from classifier.locality_districts import NUMBERED_STARTS, numbered_district
+from classifier.locality_districts import NUMBERED_STARTS, abroad, listed_after, numbered_district
 from classifier.locality_gazetteer import (
     MAX_N,
     OLD_PROVINCES_PATH,
@@ -90,7 +97,7 @@ from classifier.locality_gazetteer import (
 from classifier.locality_person import addressed
 from classifier.locality_text import WrittenText
 from classifier.locality_wards import UNIT_STARTS, former_unit, ward_candidates
-from classifier.normalize import strip_accents, syllables
+from classifier.normalize import Syllable, strip_accents, syllables
 from classifier.result import Evidence
 
 __all__ = [
@@ -122,6 +129,7 @@ def _scan(t: WrittenText) -> list[Hit]:
     wards resolved against the provinces found anywhere in the text."""
     provinces, forms, wards = gazetteer()
     starts = first_tokens()
+    ctx = context()
     toks = t.toks
     hits: list[Hit] = []
     ward_hits: list[tuple[list[tuple[str, str]], int, int]] = []
@@ -132,14 +140,18 @@ def _scan(t: WrittenText) -> list[Hit]:
             i += 1  # most syllables cannot begin a place name
             continue
         matched = 0
-        numbered = numbered_district(t, i, context().chat_place_before) if toks[i] in NUMBERED_STARTS else 0
-        if numbered:  # "quận 12", "Q. 4", "ở q1": Hồ Chí Minh City's numbered districts
+        numbered = 0
+        if toks[i] in NUMBERED_STARTS:  # "quận 12", "Q. 4", "ở q1", "ở Q1, Q3": the city's numbered districts
+            listed = bool(hits) and hits[-1][0] == NUMBERED_CITY and listed_after(t, hits[-1][2], i, ctx)
+            numbered = numbered_district(t, i, ctx, listed)
+        if numbered:
             hits.append((NUMBERED_CITY, i, i + numbered, ""))
             i = floor = i + numbered
             continue
         unit = former_unit(t, i, wards, provinces) if toks[i] in UNIT_STARTS else None
         if unit is not None:  # "thị xã Kỳ Anh", "quận Hoàn Kiếm": the province of a former town or district
-            unit_hits.append((unit[0], i, i + unit[1]))
+            if not abroad(t, i + unit[1], ctx):  # "quận Tây Hồ, thành phố Hàng Châu" is China's
+                unit_hits.append((unit[0], i, i + unit[1]))
             i = floor = i + unit[1]
             continue
         for size in range(min(MAX_N, n - i), 0, -1):
@@ -169,6 +181,7 @@ def _scan(t: WrittenText) -> list[Hit]:
         if len(in_provinces) == 1 or len(named) == 1:
             hits.append((in_provinces[0] if len(in_provinces) == 1 else named[0], a, b, ""))
             found.add(hits[-1][0])  # "xã Thạnh Phước, huyện Bình Đại": the ward of that province
+    hits.sort(key=lambda h: h[1])  # provinces in order of first mention, former districts among them; then wards
     for cands, a, b in ward_hits:
         in_mentioned = [c for c in cands if c[1] in found]
         pick = in_mentioned[0] if in_mentioned else (cands[0] if len(cands) == 1 else None)
@@ -248,14 +261,18 @@ def match_localities(plain_syllables: Sequence[str], original_text: str = "",
 
 
 def localities_with_old(plain_syllables: Sequence[str], original_text: str = "",
-                        spans: Sequence[tuple[int, int]] | None = None) -> tuple[tuple[str, ...], list[Evidence]]:
+                        spans: Sequence[tuple[int, int]] | None = None,
+                        original_syllables: Sequence[Syllable] | None = None,
+                        ) -> tuple[tuple[str, ...], list[Evidence]]:
     """`match_localities`, plus evidence (kind "locality", no category, weight 0) for each OLD province name the
     text used: the reader sees that "Bình Dương" was counted as Thành phố Hồ Chí Minh, and why. Offsets index
-    `original_text`; a mention whose syllables cannot be located in it gets none (-1, -1)."""
+    `original_text`; a mention whose syllables cannot be located in it gets none (-1, -1).
+    `original_syllables`: `syllables(original_text)` when the caller has them already (the scorer's analysed
+    text), so a long text is not cut into syllables twice."""
     toks = list(plain_syllables)
     if not any(tok in first_tokens() or tok in UNIT_STARTS or tok in NUMBERED_STARTS for tok in toks):
         return (), []
-    t = _written(toks, original_text, spans)
+    t = _written(toks, original_text, spans, original_syllables)
     hits = _scan(t)
     evidence = []
     for name, a, b, old in sorted((h for h in hits if h[3]), key=lambda h: h[1]):
@@ -265,12 +282,17 @@ def localities_with_old(plain_syllables: Sequence[str], original_text: str = "",
     return _names(hits), evidence
 
 
-def _written(toks: list[str], original: str, spans: Sequence[tuple[int, int]] | None) -> WrittenText:
-    """The stripped syllables with how `original` writes them, when its own syllables are these."""
+def _written(toks: list[str], original: str, spans: Sequence[tuple[int, int]] | None,
+             sylls: Sequence[Syllable] | None = None) -> WrittenText:
+    """The stripped syllables with how `original` writes them, when its own syllables (`sylls`, or those
+    computed here) are these."""
     acc: list[str] | None = None
     if original:
-        sylls = syllables(original)
-        if [strip_accents(x.text) for x in sylls] == toks:
+        ours = sylls is not None and [strip_accents(x.text) for x in sylls] == toks
+        if not ours:  # not given, or not these syllables
+            sylls = syllables(original)
+            ours = [strip_accents(x.text) for x in sylls] == toks
+        if ours and sylls is not None:
             acc = [x.text for x in sylls]
             spans = spans if spans is not None else [(x.start, x.end) for x in sylls]
     return WrittenText(toks, original, acc, spans if spans is not None and len(spans) == len(toks) else None)

@@ -47,6 +47,7 @@ class Context:
     person_names: frozenset[Key]  # accent-stripped
     named_words: frozenset[Key]
     named_person_before: frozenset[Key]
+    named_person_between: frozenset[Key]
     named_thing_before: frozenset[Key]
     named_bearing: frozenset[Key]
     named_owned_before: frozenset[Key]
@@ -55,6 +56,7 @@ class Context:
     vocatives: frozenset[Key]
     vocatives_opening: frozenset[Key]
     vocative_places: frozenset[Key]  # accent-stripped
+    called_after: frozenset[Key]
     short_form_person: dict[str, frozenset[Key]]  # short form -> words after which it is a person's initials
     hcm_city_before: frozenset[Key]
     love_revered_before: frozenset[Key]
@@ -68,6 +70,16 @@ class Context:
     beer_kinds: frozenset[Key]
     beer_brands: frozenset[str]
     chat_place_before: frozenset[Key]
+    district_count_before: frozenset[Key]
+    district_count_after: frozenset[Key]
+    abroad_places: frozenset[Key]  # accent-stripped
+    abroad_before: frozenset[Key]
+    numbered_fiction: frozenset[Key]  # accent-stripped
+    volume_after: frozenset[Key]
+    quarter_after: frozenset[Key]
+    quarter_words: frozenset[Key]
+    district_list_joiners: frozenset[Key]
+    district_phrases: frozenset[Key]
     hn_place_before: frozenset[Key]
     hn_climb_before: frozenset[Key]
     hn_motion_before: frozenset[Key]
@@ -100,11 +112,13 @@ def context() -> Context:
         type_words=phrases("type_words"), longer_names=phrases("longer_names"),
         person_titles=phrases("person_titles"), person_names=frozenset(name_key(w) for w in data["person_names"]),
         named_words=phrases("named_words"), named_person_before=phrases("named_person_before"),
+        named_person_between=phrases("named_person_between"),
         named_thing_before=phrases("named_thing_before"), named_bearing=phrases("named_bearing"),
         named_owned_before=phrases("named_owned_before"),
         home_before=phrases("home_before"), ordinary_phrases=phrases("ordinary_phrases"),
         vocatives=phrases("vocatives"), vocatives_opening=phrases("vocatives_opening"),
         vocative_places=frozenset(name_key(w) for w in data["vocative_places"]),
+        called_after=phrases("called_after"),
         short_form_person={"hcm": phrases("hcm_person_before"), "hn": phrases("initials_compared"),
                            "sg": phrases("initials_compared"), "dn": phrases("initials_compared")},
         hcm_city_before=phrases("hcm_city_before"), love_revered_before=phrases("love_revered_before"),
@@ -113,7 +127,13 @@ def context() -> Context:
         beer_names=frozenset(name_key(w) for w in data["beer_names"]), beer_before=phrases("beer_before"),
         beer_products=phrases("beer_products"), beer_kinds=phrases("beer_kinds"),
         beer_brands=frozenset(data["beer_brands"]),
-        chat_place_before=phrases("chat_place_before"), hn_place_before=phrases("hn_place_before"),
+        chat_place_before=phrases("chat_place_before"),
+        district_count_before=phrases("district_count_before"), district_count_after=phrases("district_count_after"),
+        abroad_places=frozenset(name_key(w) for w in data["abroad_places"]), abroad_before=phrases("abroad_before"),
+        numbered_fiction=frozenset(name_key(w) for w in data["numbered_fiction"]),
+        volume_after=phrases("volume_after"), quarter_after=phrases("quarter_after"),
+        quarter_words=phrases("quarter_words"), district_list_joiners=phrases("district_list_joiners"),
+        district_phrases=phrases("district_phrases"), hn_place_before=phrases("hn_place_before"),
         hn_climb_before=phrases("hn_climb_before"), hn_motion_before=phrases("hn_motion_before"),
         hn_goer_before=phrases("hn_goer_before"), hn_purpose_after=phrases("hn_purpose_after"),
         hp_weather_after=frozenset(tuple(normalize(w).split()) for w in data["hp_weather_after"]), hp_time_before=phrases("hp_time_before"),

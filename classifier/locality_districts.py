@@ -1,53 +1,194 @@
 """Hồ Chí Minh City's numbered districts: "quận 1" … "quận 12" (no other city had numbered districts; since 2025
-they are wards with other names), as people still write them: "quận 12", "quan 5", "Q.12", "Q. 4", and after
-a word leading to a place "ở q1", "tại Q 7". They count as the city wherever the text is, also beside another
-province ("huyện Vĩnh Cửu, Đồng Nai và Quận 2": the city's Quận 2). A "Q" and a number are often other things:
-"Audi Q5", "soạn Q5 gửi 999", "Q2/2023" (a quarter), "Q7/Q8" (car models), "XT-Q 1.5AT", "IE403.Q11" (a course
-code), "câu q1" (question 1): written so, away from a place word or next to "-", ".", "/" and more digits, they
-are no district."""
+they are wards with other names), as people still write them: "quận 12", "quận 01", "quan 5", "Q.12", "Q. 4",
+and after a word leading to a place "ở q1", "tại Q 7" (then also the next ones listed: "ở Q1, Q3 và Q7"). They
+count as the city wherever the text is, also beside another province ("huyện Vĩnh Cửu, Đồng Nai và Quận 2": the
+city's Quận 2). "quận" and a number are no district where they count districts ("Hải Phòng có 7 quận 8 huyện",
+"mỗi quận 1 bệnh viện") or name another city's or a story's ("quận 1 Paris", Katniss's "Quận 12"). A "Q" and a
+number are often other things: "Audi Q5", "soạn Q5 gửi 999", "Q2/2023" and "Q.3 năm 2024" (a quarter), "Q7/Q8"
+(car models), "XT-Q 1.5AT", "IE403.Q11" (a course code), "câu q1", "Q.1:" (a question), "Toán 10 Q.1",
+"Tiếu Ngạo Giang Hồ Q.3" (a volume): written so they are no district. The word lists are in
+`classifier/data/locality_context.toml`."""
 
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
+from classifier.locality_gazetteer import Key
 from classifier.locality_text import SPACES, WrittenText
+
+if TYPE_CHECKING:
+    from classifier.locality_context import Context
 
 CITY = "Thành phố Hồ Chí Minh"
 _NUMBERS = range(1, 13)  # Quận 1 … Quận 12 (Quận 2 and 9 became Thủ Đức in 2021; people still name them)
+_QUARTERS = range(1, 5)
 _ATTACHED = re.compile(r"q(\d{1,2})")  # "q1", "Q12"
 NUMBERED_STARTS = frozenset({"quan", "q", *(f"q{n}" for n in _NUMBERS)})
 _DISTRICT_WORD = ("quận",)
 _DOT = re.compile(r"\.[ \t\u00a0]*")  # "Q.12", "Q. 4"
 _GLUED_BEFORE = re.compile(r"[\w.\-/]")  # "XT-Q 1.5", "IE403.Q11"
 _GLUED_AFTER = re.compile(r"[.,/\-][\w]|[^\W\d_]")  # "1.5AT", "Q2/2023", "Q7/Q8"
+_TITLE_GAP = re.compile(r"[ \t\u00a0]+(?:[-\u2013][ \t\u00a0]+)?")  # "Giang Hồ Q.3", "Thương Khung - Q.5"
+_LIST_GAP = re.compile(r"[ \t\u00a0]*,[ \t\u00a0]*")
+_COMMA_GAP = re.compile(r"[ \t\u00a0]*,?[ \t\u00a0]*")
+_YEAR = re.compile(r"(19|20)\d\d")
+_CITY_WORDS = (
+    ("tp",),
+    ("tphcm",),
+    ("hcm",),
+    ("sg",),
+    ("saigon",),
+    ("sai", "gon"),
+    ("thanh", "pho"),
+    ("ho", "chi", "minh"),
+)
+_QUARTER_REACH = 8  # syllables either side in which a business word makes Q1 … Q4 a quarter
 
 
-def numbered_district(t: WrittenText, i: int, place_before: frozenset[tuple[str, ...]]) -> int:
+def numbered_district(t: WrittenText, i: int, ctx: Context, listed: bool = False) -> int:
     """The number of syllables of a numbered district starting at syllable i ("quận 12": 2, "q1": 1), or 0.
-    `place_before`: the words that lead to a place, after which "Q 7" and "q1" count."""
+    `listed`: syllable i follows another numbered district in a list ("ở Q1, Q3"), so a "Q" needs no word
+    leading to a place before it."""
     tok, n = t.toks[i], len(t.toks)
     attached = _ATTACHED.fullmatch(tok)
     if attached:
-        return (
-            1 if (_number(attached.group(1)) and _stands_alone(t, i, i) and t.before(i, place_before)) else 0
-        )
-    if i + 1 >= n or not _number(t.toks[i + 1]) or not _stands_alone(t, i, i + 1):
+        number = attached.group(1)
+        if not (
+            _number(number, zero=False)
+            and _stands_alone(t, i, i)
+            and (listed or t.before(i, ctx.chat_place_before))
+        ):
+            return 0
+        return 0 if _other_q(t, i, i + 1, int(number), ctx) else 1
+    if i + 1 >= n or not _number(t.toks[i + 1], zero=tok == "quan") or not _stands_alone(t, i, i + 1):
         return 0
     if tok == "quan":  # "quận 12", "quan 5"; "quán 5" is a shop's number
-        return 2 if t.fit(i, i + 1, [_DISTRICT_WORD]) and t.joined(i, i + 2) else 0
-    if tok != "q" or t.spans is None:
+        if not (t.fit(i, i + 1, [_DISTRICT_WORD]) and t.joined(i, i + 2)):
+            return 0
+        return 0 if _counted(t, i, ctx) or _elsewhere(t, i + 2, ctx) else 2
+    if tok != "q" or t.spans is None or t.written(i, i + 1) not in ("Q", "q"):
         return 0
-    written = t.written(i, i + 1)
     gap = t.original[t.spans[i][1] : t.spans[i + 1][0]]
-    if written not in ("Q", "q"):
-        return 0
-    if _DOT.fullmatch(gap):  # "Q.12", "Q. 4", "q.7"
-        return 2
-    return 2 if SPACES.fullmatch(gap) and t.before(i, place_before) else 0  # "tại Q 7"
+    if not (
+        _DOT.fullmatch(gap) or (SPACES.fullmatch(gap) and (listed or t.before(i, ctx.chat_place_before)))
+    ):
+        return 0  # "Q.12", "Q. 4", "q.7"; "tại Q 7"
+    return 0 if _other_q(t, i, i + 2, int(t.toks[i + 1]), ctx) else 2
 
 
-def _number(text: str) -> bool:
-    return text.isdigit() and not text.startswith("0") and int(text) in _NUMBERS
+def listed_after(t: WrittenText, end: int, i: int, ctx: Context) -> bool:
+    """Syllable i follows a numbered district that ends before syllable `end` in a list: after a comma ("Q1,
+    Q3") or a joining word ("Q3 và Q7")."""
+    if t.spans is None:
+        return False
+    if i == end:
+        return _LIST_GAP.fullmatch(t.original[t.spans[end - 1][1] : t.spans[i][0]]) is not None
+    return i == end + 1 and t.before(i, ctx.district_list_joiners) and t.joined(end - 1, i + 1)
+
+
+def abroad(t: WrittenText, j: int, ctx: Context) -> bool:
+    """Another country's city follows syllable j-1, right after it, after a comma or after "của", "thành phố"
+    ("quận 1 Paris", "quận 5 của Paris", "quận Tây Hồ, thành phố Hàng Châu", "quận Triều Dương, Bắc Kinh")."""
+    n = len(t.toks)
+    if j >= n or (
+        t.spans is not None and not _COMMA_GAP.fullmatch(t.original[t.spans[j - 1][1] : t.spans[j][0]])
+    ):
+        return False
+    starts = [j] + [j + len(w) for w in ctx.abroad_before if _at(t, j, w)]
+    return any(
+        _at(t, k, place, bare=True) and (k == j or t.joined(j, k + len(place)))
+        for k in starts
+        for place in ctx.abroad_places
+    )
+
+
+def _at(t: WrittenText, k: int, phrase: Key, bare: bool = False) -> bool:
+    """`phrase` stands at syllable k (`bare`: an accent-stripped phrase, compared with the stripped syllables). In
+    a text that writes diacritics, a syllable written without them is no word that has them ("quy trình" has no
+    "quý")."""
+    if k + len(phrase) > len(t.toks):
+        return False
+    if bare:
+        return tuple(t.toks[k : k + len(phrase)]) == phrase
+    return all(
+        t.is_word(k + m, (w,)) and not (t.has_diacritics and t.bare(k + m) and t.toks[k + m] != w)
+        for m, w in enumerate(phrase)
+    )
+
+
+def _counted(t: WrittenText, i: int, ctx: Context) -> bool:
+    """ "quận" at i and the number after it count districts: "7 quận 8 huyện", "mỗi quận 1 bệnh viện", "12 quận
+    1 thị xã"."""
+    if i > 0 and t.toks[i - 1].isdigit() and t.joined(i - 1, i + 1):
+        return True
+    return t.before(i, ctx.district_count_before) or t.after(i + 2, ctx.district_count_after)
+
+
+def _elsewhere(t: WrittenText, j: int, ctx: Context) -> bool:
+    """The numbered district ending before syllable j is another city's ("quận 1 Paris") or a story's (The
+    Hunger Games' "Quận 12", in a text about it)."""
+    return abroad(t, j, ctx) or any(
+        _at(t, k, words, bare=True) for words in ctx.numbered_fiction for k in range(len(t.toks))
+    )
+
+
+def _other_q(t: WrittenText, i: int, j: int, number: int, ctx: Context) -> bool:
+    """ "Q" and a number at syllables i..j-1 are a volume, a question or a quarter: after a number ("Toán 10 Q.1")
+    or a capitalised title ("Tiếu Ngạo Giang Hồ Q.3"), before a colon ("Q.1:") or a word of a book ("Q.1 chương
+    30"), or, for Q1 … Q4, before "năm" or a year ("Q.3 năm 2024") or near a business word in its line ("Lợi
+    nhuận trong Q1 tăng 20%")."""
+    if _elsewhere(t, j, ctx):
+        return True
+    if i > 0 and t.spans is not None and t.joined(i - 1, i + 1):
+        before = t.original[t.spans[i - 1][0] : t.spans[i - 1][1]]
+        gap = t.original[t.spans[i - 1][1] : t.spans[i][0]]
+        if before.isdigit() or (
+            before[:1].isupper()
+            and _TITLE_GAP.fullmatch(gap)
+            and not t.before(i, ctx.chat_place_before)
+            and not _city_follows(t, j)  # "Bến Xe Miền Đông Q.9/ TP Hcm": an address
+        ):
+            return True
+    if t.spans is not None and t.original[t.spans[j - 1][1] :].lstrip(" \t").startswith(":"):
+        return True
+    if t.after(j, ctx.volume_after):
+        return True
+    if number not in _QUARTERS:
+        return False
+    if t.after(j, ctx.quarter_after) or (
+        j < len(t.toks) and _YEAR.fullmatch(t.toks[j]) and t.joined(j - 1, j + 1)
+    ):
+        return True
+    return _near(t, i, j, ctx.quarter_words)
+
+
+def _city_follows(t: WrittenText, j: int) -> bool:
+    """The city is named within a few syllables after syllable j-1 ("Q.9/ TP Hcm", "Q.1, Sài Gòn")."""
+    return any(
+        tuple(t.toks[k : k + len(w)]) == w for k in range(j, min(j + 3, len(t.toks))) for w in _CITY_WORDS
+    )
+
+
+def _near(t: WrittenText, i: int, j: int, phrases: frozenset[Key]) -> bool:
+    """One of `phrases` stands within a few syllables of syllables i..j-1, in the same line."""
+    for k in range(max(i - _QUARTER_REACH, 0), min(j + _QUARTER_REACH, len(t.toks))):
+        if i <= k < j:
+            continue
+        for phrase in phrases:
+            if not _at(t, k, phrase):
+                continue
+            a, b = min(k, i), max(k + len(phrase), j)
+            if t.spans is None or "\n" not in t.original[t.spans[a][0] : t.spans[b - 1][1]]:
+                return True
+    return False
+
+
+def _number(text: str, zero: bool) -> bool:
+    """A district's number ("1" … "12"; with `zero` also "01" … "09", as "quận 01" is written)."""
+    if not text.isdigit() or (text.startswith("0") and not (zero and len(text) == 2)):
+        return False
+    return int(text) in _NUMBERS
 
 
 def _stands_alone(t: WrittenText, i: int, j: int) -> bool:

@@ -6,6 +6,7 @@ marks, spoken to ("Thanh Hòa ơi"). Split from `classifier/locality_context.py`
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from classifier.locality_gazetteer import MAX_N, Key, fold, gazetteer
@@ -67,11 +68,13 @@ def after_title(t: WrittenText, i: int, ctx: Context, as_written: bool = False) 
 
 
 def named_so(t: WrittenText, i: int, ctx: Context) -> bool:
-    """Syllable i follows "tên" ("named") said of someone: a person word stands at most four words before "tên"
-    in its phrase ("Cô giáo dạy văn tên Huế", "Bạn mình tên Bình Dương", "em tên là Hà Giang", "Bé tên Hà Nội"),
-    not as the owner of a place or thing ("Quê tôi tên Thái Bình", "Đội bóng của tôi mang tên Hà Nội"), and no
-    word that makes "tên" a place's name is right before it ("tỉnh mới giữ tên Thái Nguyên", "bỏ tên Bình Dương",
-    "cái tên Bình Dương") unless it is "mang" right after a person word ("Cô bé mang tên Huế")."""
+    """Syllable i follows "tên" ("named") said of someone: a person word stands right before "tên", or up to four
+    words before it with only words that go with a person between ("Bạn mình tên Bình Dương", "em tên là Hà
+    Giang", "Bé tên Hà Nội", "Cô giáo dạy văn tên Huế"; not "Con đường tên Hà Nội", "ông vua đặt tên Hà Nội",
+    "Các bạn có biết tên Hà Nội"), not as the owner of a place or thing ("Quê tôi tên Thái Bình", "Đội bóng của
+    tôi mang tên Hà Nội"), and no word that makes "tên" a place's name is right before it ("tỉnh mới giữ tên Thái
+    Nguyên", "bỏ tên Bình Dương", "cái tên Bình Dương") unless it is "mang" right after a person word ("Cô bé
+    mang tên Huế")."""
     for named in ctx.named_words:
         k = i - len(named)  # where "tên" stands
         if k < 1 or not t.before(i, [named]):
@@ -82,10 +85,20 @@ def named_so(t: WrittenText, i: int, ctx: Context) -> bool:
             continue
         if t.before(k, ctx.named_thing_before):
             continue
-        if any(_person_ends_at(t, m, ctx) and t.joined(m - 1, k + 1)
-               for m in range(k, max(k - 4, 0), -1)):  # up to four words between: "Cô giáo dạy văn tên Huế"
-            return True
+        for m in range(k, max(k - 5, 0), -1):  # the person word ends before m; syllables m..k-1 lie between
+            if m < k and not _covered(t, m, k, ctx.named_person_between):
+                break  # "Con đường tên", "ông vua đặt tên": a word that goes with no person
+            if _person_ends_at(t, m, ctx) and t.joined(m - 1, k + 1):
+                return True
     return False
+
+
+def _covered(t: WrittenText, a: int, b: int, phrases: frozenset[Key]) -> bool:
+    """Syllables a..b-1 are all words of `phrases`, one after another."""
+    if a == b:
+        return True
+    return any(len(p) <= b - a and all(t.is_word(a + n, (w,)) for n, w in enumerate(p))
+               and _covered(t, a + len(p), b, phrases) for p in phrases)
 
 
 def _person_ends_at(t: WrittenText, m: int, ctx: Context) -> bool:
@@ -94,12 +107,30 @@ def _person_ends_at(t: WrittenText, m: int, ctx: Context) -> bool:
     return any(t.before(m, [p]) and not t.before(m - len(p), ctx.named_owned_before) for p in ctx.named_person_before)
 
 
+_CALL_GAP = re.compile(r"[ \t\u00a0]*[,!]?[ \t\u00a0]*")  # "Khánh Hòa ơi, dậy", "Khánh Hòa ơi! Về"
+
+
 def called(t: WrittenText, i: int, j: int, bare: Key, ctx: Context) -> bool:
     """Syllables i..j-1, a place name that is also a given name, are someone called by it: they open their
-    phrase and "ơi" follows ("Khánh Hòa ơi, dậy đi học"; "Nhớ Khánh Hòa ơi là nhớ" longs for the place), and
-    the place is not one sung to so ("Huế ơi")."""
+    phrase, "ơi" follows, and the call ends the text ("Khánh Hòa ơi") or bids them come or do something ("Khánh
+    Hòa ơi, dậy đi học", "Thái Bình ơi, về ăn cơm"). A song or a poem addresses the place so too ("Quảng Bình
+    ơi, quê hương anh hùng"): any other words after "ơi" leave the place, as does a name not opening its phrase
+    ("Nhớ Khánh Hòa ơi là nhớ") and a place sung to so whatever follows ("Huế ơi")."""
     opens = i == 0 or not t.joined(i - 1, i + 1)
-    return opens and bare not in ctx.vocative_places and t.after(j, ctx.vocatives)
+    if not opens or bare in ctx.vocative_places:
+        return False
+    for vocative in ctx.vocatives:
+        v = j + len(vocative)
+        if not t.after(j, [vocative]):
+            continue
+        if v >= len(t.toks):
+            return True
+        if t.spans is not None and not _CALL_GAP.fullmatch(t.original[t.spans[v - 1][1] : t.spans[v][0]]):
+            continue
+        if any(v + len(p) <= len(t.toks) and t.joined(v, v + len(p))
+               and all(t.is_word(v + n, (w,)) for n, w in enumerate(p)) for p in ctx.called_after):
+            return True
+    return False
 
 
 def surname_follows(t: WrittenText, j: int, ctx: Context) -> bool:

@@ -6,15 +6,28 @@ Hà Nội). It counts as the province of the wards that kept its name (a former 
 "Phường Sơn Tây" is in Hà Nội) when those lie in one province or in one the text mentions. The units listed in
 `classifier/data/former_districts.tsv` (the big cities' districts, and units whose name is a ward's in another
 province too: "huyện Hoài Đức" was Hà Nội's, a "Xã Hoài Đức" is also in Lâm Đồng) count as the province listed,
-after their own type word, also in lower case or without diacritics ("huyen hoai duc", "thi xa ky anh")."""
+after their own type word or its address abbreviation ("Lê Lợi, Q. Gò Vấp", "xã Kim Chung, H.Hoài Đức"), also
+in lower case unless the name is an ordinary phrase there ("toàn huyện cờ đỏ": red flags), and without
+diacritics unless a ward of the kind the unit became, or another unit, is spelt so too ("huyen hoai duc", "thi xa
+ky anh"; not "huyen thanh tri": Thanh Trì or Thạnh Trị)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Container
 from functools import lru_cache
 from pathlib import Path
 
-from classifier.locality_gazetteer import WARD_PREFIX, WARD_WORDS, Key, accented, name_key, ward_short
+from classifier.locality_context import context
+from classifier.locality_gazetteer import (
+    WARD_PREFIX,
+    WARD_WORDS,
+    Key,
+    accented,
+    gazetteer,
+    name_key,
+    ward_short,
+)
 from classifier.locality_text import WrittenText, capitalised
 
 Wards = dict[Key, list[tuple[str, str]]]
@@ -30,11 +43,16 @@ _UNITS: dict[Key, tuple[Key, str]] = {
 }
 _CITIES = frozenset({"Thành phố Hà Nội", "Thành phố Hồ Chí Minh", "Thành phố Hải Phòng", "Thành phố Đà Nẵng",
                      "Thành phố Cần Thơ", "Thành phố Huế"})
-UNIT_STARTS = frozenset(k[0] for k in _UNITS)
 _MAX_NAME = 4
 FORMER_DISTRICTS_PATH = Path(__file__).parent / "data" / "former_districts.tsv"
-# the type word of former_districts.tsv each unit key stands for ("TX" is "thị xã")
+# the type word of former_districts.tsv each unit key stands for ("TX" is "thị xã"), its abbreviations in
+# addresses ("Q. Gò Vấp", "H.Hoài Đức"), and the kind of ward that a unit of that type became
 _KINDS: dict[Key, str] = {("thi", "xa"): "thị xã", ("tx",): "thị xã", ("quan",): "quận", ("huyen",): "huyện"}
+_ABBREVIATIONS = {"q": "quận", "h": "huyện"}
+_KEPT_AS = {"quận": "Phường", "thị xã": "Phường", "huyện": "Xã"}
+_DOT = re.compile(r"\.[ \t\u00a0]*")
+_COMMA = re.compile(r"[ \t\u00a0]*,[ \t\u00a0]*")
+UNIT_STARTS = frozenset({*(k[0] for k in _UNITS), *_ABBREVIATIONS})
 
 
 def ward_candidates(t: WrittenText, i: int, size: int, key: Key, wards: Wards) -> list[tuple[str, str]]:
@@ -66,6 +84,8 @@ def former_unit(t: WrittenText, i: int, wards: Wards, provinces: Container[Key])
     ("huyện Côn Đảo" is the special zone, left to the province names)."""
     if t.acc is None or t.spans is None:
         return None
+    if t.toks[i] in _ABBREVIATIONS:
+        return _abbreviated_unit(t, i)
     for unit, (written_as, kept_by) in _UNITS.items():
         start = i + len(unit)
         if tuple(t.toks[i:start]) != unit or start >= len(t.toks):
@@ -115,14 +135,65 @@ def former_districts(path: str = str(FORMER_DISTRICTS_PATH)) -> dict[tuple[str, 
 
 def _listed_unit(t: WrittenText, i: int, start: int, unit: Key, written_as: Key) -> tuple[tuple[str, ...], int] | None:
     """(the province, number of syllables) when syllables from i are a unit of former_districts.tsv after its
-    own type word, each written with its diacritics or without any, in any case ("huyện Hoài Đức", "huyen hoai
-    duc", "quận cầu giấy", "tx ky anh"); "quán", "huyền" are other words."""
+    own type word ("huyện Hoài Đức", "quận cầu giấy", "tx ky anh"; "quán", "huyền" are other words)."""
     kind = _KINDS.get(unit)
     if kind is None or (unit != ("tx",) and not t.fit(i, start, [written_as])):
         return None
+    return _district_named(t, i, start, kind)
+
+
+def _abbreviated_unit(t: WrittenText, i: int) -> tuple[tuple[str, ...], int] | None:
+    """(the province, number of syllables) when syllables from i are a unit of former_districts.tsv after its
+    type word abbreviated as addresses write it, after a comma or a word leading to a place ("Lê Lợi, Q. Gò Vấp",
+    "xã Kim Chung, H.Hoài Đức"), its name capitalised with its diacritics ("H. Hoài Đức" alone is someone's
+    initial and name)."""
+    kind = _ABBREVIATIONS.get(t.toks[i])
+    start = i + 1
+    if kind is None or t.spans is None or start >= len(t.toks) or t.written(i, start) != t.toks[i].upper():
+        return None
+    if not _DOT.fullmatch(t.original[t.spans[i][1] : t.spans[start][0]]):
+        return None
+    comma = i > 0 and _COMMA.fullmatch(t.original[t.spans[i - 1][1] : t.spans[i][0]]) is not None
+    if not (comma or t.before(i, context().place_before)):
+        return None
+    return _district_named(t, i, start, kind, abbreviated=True)
+
+
+def _district_named(t: WrittenText, i: int, start: int, kind: str, abbreviated: bool = False
+                    ) -> tuple[tuple[str, ...], int] | None:
+    """The unit of former_districts.tsv of type `kind` named from syllable `start`: with its diacritics (in lower
+    case only when its name is no ordinary phrase there: "toàn huyện cờ đỏ" are red flags), or without any when
+    no other district or ward of its kind is spelt so ("huyen hoai duc"; not "huyen thanh tri": Hà Nội's Thanh
+    Trì or Sóc Trăng's Thạnh Trị). `abbreviated`: after "Q.", "H.", only capitalised with its diacritics."""
     table = former_districts()
     for size in range(min(_MAX_NAME, len(t.toks) - start), 0, -1):
-        found = table.get((kind, tuple(t.toks[start : start + size])))
-        if found is not None and t.joined(i, start + size) and t.fit(start, start + size, [found[0]]):
-            return (found[1],), start + size - i
+        key = tuple(t.toks[start : start + size])
+        found = table.get((kind, key))
+        if found is None or not t.joined(i, start + size):
+            continue
+        fit = t.fit(start, start + size, [found[0]])
+        if not fit:
+            continue
+        written = t.written(start, start + size)
+        lower = written is not None and not capitalised(written)
+        if fit != "exact" and (abbreviated or (kind, key) in _spelt_otherwise()):
+            return None
+        if lower and (abbreviated or found[0] in context().district_phrases):
+            return None
+        return (found[1],), start + size - i
     return None
+
+
+@lru_cache(maxsize=1)
+def _spelt_otherwise() -> frozenset[tuple[str, Key]]:
+    """(type word, accent-stripped name) of the units of former_districts.tsv whose name, without diacritics, is
+    also another spelling's: another listed unit's, or a ward's of the kind the unit's wards are ("thanh tri":
+    Thanh Trì, and the commune Thạnh Trị, once a district of Sóc Trăng)."""
+    wards, table = gazetteer()[2], former_districts()
+    out = set()
+    for (kind, key), (name, _province) in table.items():
+        spellings = {n for (_k, other), (n, _p) in table.items() if other == key}
+        spellings |= {accented(ward_short(c[0])) for c in wards.get(key, []) if c[0].startswith(_KEPT_AS[kind])}
+        if spellings - {name}:
+            out.add((kind, key))
+    return frozenset(out)

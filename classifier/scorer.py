@@ -227,7 +227,7 @@ class Scorer:
             if label != model_io.CLEAN and label not in flags and (short or label in candidates
                                                                   or n_tokens < self.min_tokens.get(label, 0)):
                 label = max(flags, key=lambda c: scores[c]) if flags else model_io.CLEAN
-        locality, places = localities_with_old(doc.plain_text.split(), doc.original)
+        locality, places = localities_with_old(doc.plain_text.split(), doc.original, original_syllables=doc.syllables)
         evidence.sort(key=lambda e: (e.category not in flags, e.category, -abs(e.weight)))
         evidence.extend(places)  # old province names: where the text named them, after the categories' evidence
         if title:
