@@ -1,22 +1,26 @@
 """Rows of a CSV file: the separator (',' or Excel's ';' or a tab), the header, and errors naming file and line.
 
 A missing column lists a few of the header's names and says when the file looks like plain text or like another
-separator; a duplicate header name, a row of the wrong width or an over-long field is refused.
+separator; a column read whose name is repeated in the header, a row of the wrong width or an over-long field is
+refused. Excel's "sep=;" first line names the separator. Header names match as classifier.column_names says (stray spaces and decomposed marks do not count).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
+from classifier.column_names import find_column
 from classifier.data_errors import DataError
 
 FIELD_LIMIT = 10 * 1024 * 1024  # characters per CSV field (the csv module's own default is 131,072)
 SEPARATORS = (",", ";", "\t")  # CSV field separators read: ',' first; ';' is Excel's in a Vietnamese locale
 SEPARATOR_VI = {",": "','", ";": "';'", "\t": "tab"}
 HEADER_SCAN = 64 * 1024  # characters of the file's start searched for the header
+SEP_LINE = re.compile(r"sep=([,;\t])\r?\n")  # Excel's first line naming the separator: "sep=;"
 SHOWN_COLUMNS = 8  # column names an error lists at most ...
 SHOWN_NAME_CHARS = 40  # ... each cut to this many characters
 
@@ -42,7 +46,7 @@ def _separator(raw: str, columns: Sequence[str]) -> tuple[str, dict[str, list[st
     header has them (Excel in a Vietnamese locale saves ';'); ',' when none (or more than one) does, for the
     error. Also each separator's header, for that error."""
     headers = {sep: _first_record(raw, sep) for sep in SEPARATORS}
-    fits = [sep for sep, header in headers.items() if all(c in header for c in columns)]
+    fits = [sep for sep, header in headers.items() if all(find_column(c, header) for c in columns)]
     return (fits[0] if fits and (fits[0] == "," or len(fits) == 1) else ","), headers
 
 
@@ -91,22 +95,32 @@ def _csv_rows(path: str, head: str, lines: Iterable[str], columns: Sequence[str]
     them. `plain_hint` ends the error for the first of `columns` only (the one the caller reads the file for)."""
     if csv.field_size_limit() < FIELD_LIMIT:
         csv.field_size_limit(FIELD_LIMIT)
-    separator, headers = _separator(head, columns)
+    sep_line = SEP_LINE.match(head)
+    headers: dict[str, list[str]] = {}
+    if sep_line:  # the separator is said, not guessed; the header is the line below
+        separator = sep_line.group(1)
+    else:
+        separator, headers = _separator(head, columns)
     reader = csv.reader(lines, delimiter=separator, strict=True)
     start = 1  # the line where the current record starts
     try:
+        if sep_line:
+            next(reader, None)
         header = next(reader, None) or []
         start = reader.line_num + 1
+        index: dict[str, int] = {}
         for col in columns:
-            if col not in header:
+            found = find_column(col, header)
+            if not found and sep_line:
+                have = (f"tệp có các cột: {_column_list(header)}" if any(header) else
+                        "dòng tiêu đề của tệp không có tên cột nào")
+                raise DataError(f"{path}: không có cột {col!r} ({have})")
+            if not found:
                 raise _missing_column(path, head, col, headers, plain_hint if col == columns[0] else "")
-        seen: dict[str, int] = {}
-        for i, name in enumerate(header, 1):
-            if name.strip() and name in seen:
-                raise DataError(f"{path}:1: cột {_short(name)!r} xuất hiện hai lần ở dòng tiêu đề (cột thứ "
-                                f"{seen[name]} và {i})")
-            seen.setdefault(name, i)
-        index = {c: seen[c] - 1 for c in columns}
+            if len(found) > 1:  # a repeated name of a column nobody reads (two "Ghi chú") is no matter
+                raise DataError(f"{path}:{2 if sep_line else 1}: cột {_short(col)!r} xuất hiện hai lần ở dòng tiêu đề (cột thứ "
+                                f"{found[0] + 1} và {found[1] + 1})")
+            index[col] = found[0]
         for fields in reader:
             if fields:  # a blank line is no row
                 if len(fields) != len(header):

@@ -5,7 +5,8 @@ Rules (the CLI contract of `canhgac train/classify/evaluate`):
   an empty cell (JSONL: null, "" or []) is clean; `clean` together with a category in one cell is an error.
 - Without a label map, label names are stripped and lowercased ("Scam" and "scam " are the same category).
 - With a label map (`0=clean,1=offensive`), EVERY label value must be a key of the map (keys match exactly,
-  after stripping); JSON numbers match as written without a fraction (3 and 3.0 both match "3"). The
+  after stripping); JSON numbers match as written without a fraction (3 and 3.0 both match "3"), and so does a
+  text cell holding a whole number with a fraction ("3.0" matches "3" when "3.0" is no key). The
   map's labels are lowercased too. Duplicate keys are an error.
 - `canhgac train` accepts only canhgac's categories (classifier.categories) and clean, checked by
   check_label_map/check_known_labels: a typo ("sacm") is an error naming file, line and the closest name,
@@ -46,6 +47,7 @@ from classifier.label_cells import (
     _label_values,
     check_known_labels,
     check_label_map,
+    map_key,
     parse_label_map,
     split_labels,
 )
@@ -126,6 +128,8 @@ def read_labelled(path: str, text_column: str, label_column: str, label_map: Map
         where = _where(path, line)
         text = nfc(_text(path, line, rec[text_column], text_column, allow_null=False))
         raw = _label_values(rec[label_column], f"{where}: cột {label_column!r}")
+        if label_map:
+            raw = [map_key(v, label_map) for v in raw]
         missing = [v for v in raw if v not in label_map] if label_map else []
         if missing:
             first_unmapped = first_unmapped or line

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Sequence
 
+from classifier.column_names import find_column
 from classifier.data_errors import DataError, _type_name
 
 # json's error messages (the start of JSONDecodeError.msg) in the words the user reads
@@ -36,8 +37,17 @@ def _jsonl_rows(path: str, lines: Iterable[tuple[int, str]],
             raise DataError(f"{path}:{n}: JSON không hợp lệ ở cột {exc.colno}: {what}") from exc
         if not isinstance(obj, dict):
             raise DataError(f"{path}:{n}: mỗi dòng phải là một đối tượng JSON, không phải {_type_name(obj)}")
+        row: dict[str, object] = {}
         for col in columns:
-            if col not in obj:
+            if col in obj:
+                row[col] = obj[col]
+                continue
+            keys = list(obj)
+            found = find_column(col, keys)  # "nội dung" with decomposed marks, "text " with a space
+            if len(found) > 1:
+                raise DataError(f"{path}:{n}: có hai trường cùng là {col!r}: {keys[found[0]]!r} và {keys[found[1]]!r}")
+            if not found:
                 have = f"dòng này có: {', '.join(obj)}" if obj else "dòng này không có trường nào"
                 raise DataError(f"{path}:{n}: không có trường {col!r} ({have})")
-        yield n, {c: obj[c] for c in columns}
+            row[col] = obj[keys[found[0]]]
+        yield n, row

@@ -7,6 +7,7 @@ every value must be one of its keys. The rules are listed in classifier.dataset'
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -17,6 +18,17 @@ if TYPE_CHECKING:
 
 
 CLEAN = "clean"
+_WHOLE_FLOAT = re.compile(r"([+-]?[0-9]+)\.0+")  # "1.0", "2.00": how pandas and spreadsheets save 1 and 2
+
+
+def map_key(value: str, label_map: Mapping[str, str]) -> str:
+    """The key of `label_map` that a cell's value `value` is: itself, or for a whole number written with a
+    fraction ("1.0", as pandas writes an integer column with a gap) the number without it ("1"), as JSON's 1.0
+    matches "1". A value that is no key is returned as it is."""
+    if value in label_map:
+        return value
+    whole = _WHOLE_FLOAT.fullmatch(value)
+    return whole.group(1) if whole and whole.group(1) in label_map else value
 
 
 def parse_label_map(spec: str | None) -> dict[str, str]:
@@ -57,6 +69,7 @@ def split_labels(value: object, label_map: Mapping[str, str], where: str = "nhã
     clean_given: str | None = None  # the value that said clean
     for raw in _label_values(value, where):
         if label_map:
+            raw = map_key(raw, label_map)
             if raw not in label_map:
                 raise DataError(f"{where}: giá trị nhãn {raw!r} không có trong --label-map")
             name = label_map[raw]

@@ -11,15 +11,20 @@ import argparse
 import errno
 import json
 import os
+import signal
 import sys
+import threading
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from itertools import chain
+from types import FrameType
 from typing import Any, TextIO, cast
 
 from classifier.os_errors import reason_vi
 from review.cli.context import Context
 from review.errors import CanhgacError, UsageError
 
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)  # taken like Ctrl-C while --output FILE is written
 BATCH = 256  # rows scored together by `classify` (the first batches are smaller: the first results come out early)
 Row = tuple[str, dict[str, str] | None]  # a text to classify and its --meta-column values
 
@@ -46,8 +51,9 @@ def _input_rows(path: str, column: str, meta_columns: Sequence[str]) -> Iterator
 
     if path == "-":
         # every line is a row, blank ones too, so `row` in the output is the input's line number - 1
-        for line in sys.stdin:
-            yield line.rstrip("\r\n"), None
+        # a byte order mark before the first line (PowerShell, Notepad) is dropped, as a file's is
+        for n, line in enumerate(sys.stdin):
+            yield (line.removeprefix("\ufeff") if n == 0 else line).rstrip("\r\n"), None
         return
     try:
         yield from iter_texts(path, column, meta_columns)
@@ -81,6 +87,36 @@ def check_meta(path: str, columns: list[str], scorer: Any) -> None:
 
 
 
+class Stopped(KeyboardInterrupt):
+    """SIGTERM or SIGHUP while --output FILE is written; `signum` gives the exit code (128 + it) and the message
+    (crawler.cli)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+def _raise_stopped(signum: int, _frame: FrameType | None) -> None:
+    raise Stopped(signum)
+
+
+@contextmanager
+def _stop_signals_interrupt() -> Iterator[None]:
+    """SIGTERM and SIGHUP (`timeout`, systemd, a closed terminal) raise Stopped while this lasts, so the temporary
+    file beside --output FILE is removed as on Ctrl-C instead of being left half written. An ignored signal
+    (`nohup`) stays ignored; the handlers found are put back."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {sig: signal.signal(sig, _raise_stopped) for sig in STOP_SIGNALS
+                if signal.getsignal(sig) is not signal.SIG_IGN}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, signal.SIG_DFL if handler is None else handler)
+
+
 def classify_cmd(args: argparse.Namespace, ctx: Context) -> int:
     """Reads, scores and writes BATCH rows at a time. An error in the input (a missing file or column: before
     anything is written; a bad row further down: when it is reached) is a UsageError naming the file and line;
@@ -108,8 +144,9 @@ def classify_cmd(args: argparse.Namespace, ctx: Context) -> int:
             with open_in_place(target, "w", encoding="utf-8") as out:
                 _write_scores(cast(TextIO, out), scorer, rows)
             return 0
-        # FILE is replaced only once every row is written: Ctrl-C or a bad input row leaves the previous results
-        with replacing_text(target) as out:
+        # FILE is replaced only once every row is written: Ctrl-C, SIGTERM or a bad input row leaves the previous
+        # results
+        with _stop_signals_interrupt(), replacing_text(target) as out:
             _write_scores(out, scorer, rows)
     except OSError as exc:  # missing folder, disk full ...: not the user's typing, so exit 1 (not a usage error)
         raise CanhgacError(f"không ghi được tệp {args.output}: {reason_vi(exc)}") from None
