@@ -12,8 +12,9 @@ import re
 from bisect import bisect_left, bisect_right
 
 from classifier.canonical_unicode import nfc, strip_accents
+from classifier.lexicon import is_attested, is_plain_attested, is_word_pair
 from classifier.syllables import is_syllable
-from classifier.teencode import WORD, deleet, normalize_word, read_words
+from classifier.teencode import WORD, deleet, load_teencode, normalize_word, read_words
 from classifier.typed_tokens import MONEY, MONEY_TOKEN
 
 _VOWELS = "".join(sorted(c for c in map(chr, range(0x61, 0x1F00)) if c.islower() and strip_accents(c) in "aeiouy"))
@@ -24,8 +25,8 @@ _SYLLABLE = re.compile(
 _OBFUSCATED = re.compile(r"(?<![\w])(?:[^\W_][ \t.\-_*·'+|/]{1,3}){2,}[^\W_](?![\w])")
 
 
-def syllabify(letters: str) -> list[str]:
-    """Split letters written without spaces ("chuyểnkhoản") into Vietnamese syllables."""
+def _greedy_syllables(letters: str) -> list[str]:
+    """`letters` cut at each longest syllable-like match, left to right (what does not match stays as a piece)."""
     out: list[str] = []
     pos = 0
     for m in _SYLLABLE.finditer(letters):
@@ -36,6 +37,56 @@ def syllabify(letters: str) -> list[str]:
     if pos < len(letters):
         out.append(letters[pos:])
     return out
+
+
+_LONGEST = 7  # "nghiêng", "nguyễn"
+_STRETCH = re.compile(r"(.)\1+")
+_STRETCHED_LONGEST = 20  # a syllable with letters repeated ("ạạạạ", "rààaa"): still one piece
+
+
+def _piece(letters: str) -> str | None:
+    """The syllable `letters` spell, maybe with letters repeated ("êêêê", "khựaaa") or written without diacritics
+    ("rieng", "chuyen": no syllable as written), else None."""
+    for word in (letters, _STRETCH.sub(r"\1", letters)):
+        if is_syllable(word) or (word.isascii() and is_plain_attested(word)):
+            return word
+    return None
+
+
+def _known(word: str) -> bool:
+    return is_attested(word) or (word.isascii() and is_plain_attested(word))
+
+
+def syllabify(letters: str) -> list[str]:
+    """Split letters written without spaces ("chuyểnkhoản") into Vietnamese syllables.
+
+    Of the cuts into valid syllables (classifier.syllables; a letter repeated counts once: "êêêê" is one; letters
+    without diacritics count where a syllable in use has them: "rieng" is one), the
+    one with the fewest syllables, then the fewest syllables no word is made of (classifier.lexicon: "đểnhận"
+    is "để nhận", not "đển hận"), then the most dictionary words of two ("bánhàng" is "bán hàng", not "bá
+    nhàng"); letters with no such cut ("tphcm", leet left over) are cut greedily. Linear in the length: each
+    position looks at most 20 letters ahead."""
+    n = len(letters)
+    if n <= 1:
+        return [letters] if letters else []
+    # best[i]: (cost, the cut of letters[i:]) with cost = (syllables, unknown syllables, -word pairs)
+    best: list[tuple[tuple[int, int, int], list[str]] | None] = [None] * (n + 1)
+    best[n] = ((0, 0, 0), [])
+    for i in range(n - 1, -1, -1):
+        for j in range(i + 1, min(n, i + _STRETCHED_LONGEST) + 1):
+            rest = best[j]
+            piece = letters[i:j]
+            word = _piece(piece) if rest is not None else None
+            if rest is None or word is None:
+                continue
+            (count, unknown, pairs), cut = rest
+            pair = 1 if cut and is_word_pair(word, cut[0]) else 0
+            cost = (count + 1, unknown + (not _known(word)), pairs - pair)
+            current = best[i]
+            if current is None or cost < current[0]:
+                best[i] = (cost, [piece, *cut])
+    found = best[0]
+    return found[1] if found is not None else _greedy_syllables(letters)
 
 
 _Run = tuple[int, int, list[tuple[str, int]]]  # a dodged spelling: start, end, its letters with their offsets
@@ -114,6 +165,18 @@ def _reads_as_written(run: _Run) -> bool:
     return any(c.isdigit() for c in deleet("".join(c for c, _ in run[2])))
 
 
+def _initials(run: _Run) -> bool:
+    """Capital letters without diacritics that spell no dictionary abbreviation and no Vietnamese word but one
+    with a syllable of a single letter: initials, read letter by letter as written ("U.S.A" is neither "u sa"
+    nor teencode's "u sao anh"; "V.A.Y" is "vay", "T.P.H.C.M" the dictionary's "thành phố hồ chí minh")."""
+    letters = "".join(c for c, _ in run[2])
+    if not (letters.isascii() and letters.isalpha() and letters.isupper()):
+        return False
+    if letters.lower() in load_teencode():
+        return False
+    return any(len(syl) == 1 for syl in syllabify(letters.lower()))
+
+
 def _dodged_money(s: str, runs: list[_Run]) -> list[tuple[int, int]]:
     """Spans of `s` that are money once the dodged spellings are undone ("85 t.r.i.ệ.u", "5 0 0 k"): matches
     of the money pattern in the undone text that take in at least one dodged spelling, each one whole."""
@@ -171,6 +234,8 @@ def plain_segment(s: str, base: int, out: list[tuple[str, int, int]]) -> None:
         read_words(s[pos:start], base + pos, out)
         if chars is None:
             out.append((MONEY_TOKEN, base + start, base + end))
+        elif _initials((start, end, chars)):
+            out.extend((c.lower(), base + k, base + k + 1) for c, k in chars)
         else:
             # one character for one, so `chars` still gives each letter's offset ("İ".lower() is "i" + U+0307)
             joined = deleet("".join(c.lower()[0] for c, _ in chars))
@@ -190,7 +255,7 @@ def deobfuscate(text: str) -> str:
     out: list[str] = []
     pos = 0
     for run in _runs(s):
-        if _reads_as_written(run):
+        if _reads_as_written(run) or _initials(run):
             continue
         out.append(s[pos : run[0]])
         word = deleet("".join(c for c, _ in run[2]))

@@ -109,15 +109,30 @@ giống giong cho chơi choi học hoc tin sao nổi noi bằng bang""".split())
 _KHONG_ONLY_BEFORE = frozenset({"lắm", "lam", "quá", "qua", "hề", "he", "nổi", "bằng", "bang"})  # even after "quý"
 _KH_AS_WRITTEN_BEFORE = frozenset({"sở", "so", "bộ", "bo", "nhà", "nha"})
 _KH_COMPOUND = re.compile(r"[ \t]*[-&/][ \t]*[A-ZĐ]")  # "KH-ĐT", "KH&CN", "KH/ĐT"
+# Two more cues for "KH" in capitals, where "không" would make no sense: after "để" (with its diacritics) before a
+# phrase one does not do "so as not to" ("để KH yên tâm", "để KH hiểu rõ"; "để KH hiểu lầm", "để KH sử dụng",
+# "để kh bị phạt" stay "không": either reading makes sense), and
+# after "và", "để", "giúp", "khi", "nếu", "hoặc" once an earlier "KH" of the same text was a customer ("cho KH và
+# KH được nhận"), unless a word that follows only "không" comes next ("... và KH bị phạt").
+# "yên/an tâm", "thoải mái", "dễ dàng", "lựa chọn", "trải nghiệm", "nắm rõ"
+_KH_PURPOSE_AFTER = frozenset({"yên", "an", "thoải", "dễ", "lựa", "trải", "nắm"})
+_KH_PURPOSE_THEN = frozenset({"hiểu", "hieu"})  # only before "rõ": "để KH hiểu rõ"
+_KH_AGAIN_AFTER = frozenset({"và", "va", "để", "de", "giúp", "giup", "khi", "nếu", "neu", "hoặc", "hoac"})
+_KH_NEGATION_AFTER = _KHONG_ONLY_BEFORE | _KHONG_PHRASE | frozenset(
+    "bị bi phải phai mất mat cần can nên nen còn con lo sợ so quên quen".split()
+)
+_CLEAR_AFTER_HIEU = re.compile(r"[ \t]+(?:rõ|ro)(?!\w)", re.IGNORECASE)
 
 
 def _adjacent(s: str, a: re.Match[str] | None, b: re.Match[str] | None) -> bool:
     return a is not None and b is not None and not s[a.end() : b.start()].strip(" \t")
 
 
-def _kh(s: str, m: re.Match[str], prev: re.Match[str] | None, nxt: re.Match[str] | None) -> tuple[str, ...] | None:
+def _kh(
+    s: str, m: re.Match[str], prev: re.Match[str] | None, nxt: re.Match[str] | None, customer: bool = False
+) -> tuple[str, ...] | None:
     """The reading of the "kh" `m` by the words next to it (see above): "khách hàng", as written, or None for
-    the dictionary's "không"."""
+    the dictionary's "không". `customer`: an earlier "KH" of the text was a customer."""
     before = prev.group(0).lower() if _adjacent(s, prev, m) and prev is not None else ""
     after = nxt.group(0).lower() if _adjacent(s, m, nxt) and nxt is not None else ""
     capital = m.group(0) == "KH"
@@ -127,6 +142,14 @@ def _kh(s: str, m: re.Match[str], prev: re.Match[str] | None, nxt: re.Match[str]
         before = ""
     if after in _KHONG_ONLY_BEFORE:
         return None
+    if capital and prev is not None and not prev.group(0).isupper() and after not in _KH_NEGATION_AFTER:
+        if before == "để" and (
+            after in _KH_PURPOSE_AFTER
+            or (after in _KH_PURPOSE_THEN and nxt is not None and _CLEAR_AFTER_HIEU.match(s, nxt.end()))
+        ):
+            return _KH  # "để KH yên tâm", "để KH hiểu rõ"
+        if customer and before in _KH_AGAIN_AFTER:
+            return _KH  # "cho KH và KH được nhận"
     if before in _KH_AFTER and before not in ("sóc", "soc") and after in ("có", "co", "được", "duoc", "đc", "dc"):
         return _KH  # "Quý KH có nhu cầu", "các KH được tặng"
     if capital and before in _KH_CAPITAL_NOUN_AFTER and after not in _KHONG_PHRASE:
@@ -148,12 +171,18 @@ def _as_written(word: str) -> tuple[str, ...]:
     return (tone(deleet(_REPEAT.sub(r"\1", word))),)
 
 
-def in_context(s: str, m: re.Match[str], nxt: re.Match[str] | None,
-               prev: re.Match[str] | None = None) -> tuple[tuple[str, ...], bool] | None:
-    """Context rules for the word `m` of `s` (`nxt`, `prev`: the words after and before it): (syllables, consumed
-    the next word), or None for the ordinary dictionary lookup."""
+def in_context(
+    s: str,
+    m: re.Match[str],
+    nxt: re.Match[str] | None,
+    prev: re.Match[str] | None = None,
+    customer: bool = False,
+) -> tuple[tuple[str, ...], bool] | None:
+    """Context rules for the word `m` of `s` (`nxt`, `prev`: the words after and before it; `customer`: an
+    earlier "KH" of `s` was read "khách hàng"): (syllables, consumed the next word), or None for the ordinary
+    dictionary lookup."""
     w = m.group(0).lower()
-    if w == "kh" and (kh := _kh(s, m, prev, nxt)) is not None:
+    if w == "kh" and (kh := _kh(s, m, prev, nxt, customer)) is not None:
         return kh, False
     if w in _AS_WRITTEN_BEFORE_COLON and _COLON_AFTER.match(s, m.end()):
         return _as_written(w), False
@@ -171,18 +200,20 @@ _CONTEXT_WORDS = frozenset({"kh", *_AS_WRITTEN_BEFORE_COLON, *_AS_WRITTEN_AFTER_
 def read_words(s: str, base: int, out: list[tuple[str, int, int]]) -> None:
     """Append the canonical syllables of the words of `s` to `out`, with offsets `base` + their span in `s`."""
     words = list(WORD.finditer(s))
+    customer = False  # a "KH" of `s` was read "khách hàng"
     i = 0
     while i < len(words):
         m = words[i]
         w = m.group(0).lower()
         # only a few words have context rules: the others skip the call (this loop runs for every word scored)
-        ctx = (in_context(s, m, words[i + 1] if i + 1 < len(words) else None, words[i - 1] if i else None)
-               if w in _CONTEXT_WORDS else None)
+        nxt, prev = words[i + 1] if i + 1 < len(words) else None, words[i - 1] if i else None
+        ctx = in_context(s, m, nxt, prev, customer) if w in _CONTEXT_WORDS else None
         end = m.end()
         if ctx is None:
             sylls = normalize_word(w)
         else:
             sylls, consumed = ctx
+            customer = customer or (sylls == _KH and m.group(0) == "KH")
             if consumed:
                 i += 1
                 end = words[i].end()
@@ -202,10 +233,13 @@ def expand_teencode(text: str) -> str:
     s = nfc(text)
     words = list(WORD.finditer(s))
     out: list[str] = []
+    customer = False
     pos = i = 0
     while i < len(words):
         m = words[i]
-        ctx = in_context(s, m, words[i + 1] if i + 1 < len(words) else None, words[i - 1] if i else None)
+        nxt, prev = words[i + 1] if i + 1 < len(words) else None, words[i - 1] if i else None
+        ctx = in_context(s, m, nxt, prev, customer)
+        customer = customer or (ctx is not None and ctx[0] == _KH and m.group(0) == "KH")
         out.append(s[pos : m.start()])
         if ctx is None:
             out.append(teen.get(m.group(0).lower(), m.group(0)))

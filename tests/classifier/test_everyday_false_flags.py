@@ -9,10 +9,11 @@ gender, regional, religious and ethnic words used neutrally, teencode and no-dia
 fixtures/everyday_harmful.jsonl: 40 harmful texts using the same words, each with its category. Neither is
 training data.
 
-The bundled model flags 21 of the 172 with a harm category (listed below as known false positives) and 2 as
-`positive`. Retraining with 270 everyday hard negatives brought that to 4, but made the externally labelled real
-sets worse (ViCTSD clean comments flagged 5.3 % -> 6.8 %, ReINTEL reliable posts 6.9 % -> 10.1 %, SMS scam recall
-56 % -> 53.5 %), and no trimmed or counterbalanced seed set tried kept the gain without that cost, so the model was
+The bundled model flags 20 of the 172 with a harm category (listed below as known false positives) and 2 as
+`positive` (21 before the rebuild of 6 December 2026, which no longer flags the Nghệ Tĩnh sentence).
+Retraining with 270 everyday hard negatives brought that to 4, but made the externally labelled real sets worse
+(ViCTSD clean comments flagged 5.3 % -> 6.8 %, ReINTEL reliable posts 6.9 % -> 10.1 %, SMS scam recall 56 % ->
+53.5 %), and no trimmed or counterbalanced seed set tried kept the gain without that cost, so the model was
 not changed. This test holds the level: it fails if any other everyday sentence becomes flagged.
 """
 
@@ -59,7 +60,6 @@ KNOWN_HARM_FLAGS = {
     "Đàn bà xóm này ai cũng đảm đang, vừa làm ruộng vừa buôn bán.",
     "Đàn bà đi chợ đông lắm, mình đến muộn nên hết cả cá tươi.",
     "Chị dâu tôi là người Huế, nói giọng nhẹ nhàng mà nấu bún bò thì khỏi chê.",
-    "Mình là dân Nghệ Tĩnh, đi đâu cũng nhớ món cháo lươn quê nhà.",
     "Người Chăm theo đạo Hồi ở An Giang đang vào tháng chay Ramadan.",
     "Bạn mình là người dân tộc Mường, mời cả lớp về Hòa Bình ăn cơm lam.",
     "anh da chuyen tien coc phong cho chu nha roi, chu xac nhan giup anh nhe",
