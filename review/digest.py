@@ -29,6 +29,7 @@ from review.models import DECIDED, HARM_VERDICTS, Decision, Item, ReviewEntry, R
 from review.stats import backlog_now, confirmed_dismissed
 from review.store import StoreBase
 from review.types import utcnow
+from review.yearly_retention import retention_cut
 
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 TOP_CASES = 10
@@ -69,6 +70,9 @@ class DigestData:
     items_collected: int
     model: str
     generated_at: datetime = field(default_factory=utcnow)
+    # runs started before this were purged (`[review] retention_days`) and the week began before it: section 5
+    # holds only what is left of the week's runs, and no source is called silent
+    runs_kept_since: datetime | None = None
 
     @property
     def total_flags(self) -> int:
@@ -204,6 +208,8 @@ def collect_digest(store: StoreBase, cfg: Config, iso_week: str) -> DigestData:
                         order=(ReviewEntry.top_score.desc(),), limit=TOP_COMMEND)
 
         problems = source_problems(s, cfg, start, end)  # as at the week's end, not now
+        kept_since = retention_cut(s)
+        purged_from = kept_since if kept_since is not None and kept_since > start else None
 
     by_category = {c: sum(per_day[c]) for c in CATEGORIES if sum(per_day.get(c, [0]))}
     return DigestData(
@@ -213,4 +219,4 @@ def collect_digest(store: StoreBase, cfg: Config, iso_week: str) -> DigestData:
         precision={c: precision[c] for c in CATEGORIES if c in precision}, backlog=queue.waiting,
         below_threshold=queue.below_threshold, oldest_open=queue.oldest_open,
         source_problems=problems, top_cases=top, commendations=commend, items_collected=items,
-        model=_model(store, cfg))
+        model=_model(store, cfg), runs_kept_since=purged_from)

@@ -114,11 +114,14 @@ def render_text(data: DigestData, tz: str, base_url: str = "") -> str:
               "5. Nguồn có vấn đề"]
     lines += [f"   - {p.name}: {PROBLEM_VI[p.problem]}"
               + (f" ({_problem_detail(p, tz)}; {_clip(p.last_error, 120)})" if _problem_detail(p, tz) else "")
-              for p in data.source_problems] or ["   (tất cả nguồn hoạt động bình thường)"]
+              for p in data.source_problems] or ([] if data.runs_kept_since else
+                                                 ["   (tất cả nguồn hoạt động bình thường)"])
+    if data.runs_kept_since:
+        lines.append(f"   ({runs_purged(data, tz)})")
     lines += ["", "6. Các trường hợp vi phạm đã xác nhận nổi bật"]
     for c in data.top_cases:
         link = case_link(c, base_url)
-        lines.append(f"   - [{_label(c.category)}]{_escalated(c, ' ')} {_one_line(c.title)} ({_one_line(c.source)})"
+        lines.append(f"   - [{_label(c.category)}]{_verdict_mark(c, ' ')} {_one_line(c.title)} ({_one_line(c.source)})"
                      + (f"\n     {link}" if link else ""))
     if not data.top_cases:
         lines.append("   (không có)")
@@ -133,9 +136,17 @@ def render_text(data: DigestData, tz: str, base_url: str = "") -> str:
     return "\n".join(lines)
 
 
-def _escalated(case: Case, sep: str) -> str:
-    """The mark on a confirmed case referred to the authorities (the CLI's word for `escalate`)."""
-    return f"{sep}[{verdict_vi('escalate')}]" if case.verdict == "escalate" else ""
+def _verdict_mark(case: Case, sep: str) -> str:
+    """The mark on a confirmed case warned about or referred to the authorities (the CLI's words for `warn` and
+    `escalate`; the HTML part names every case's verdict): a plain violation is unmarked."""
+    return f"{sep}[{verdict_vi(case.verdict)}]" if case.verdict in ("warn", "escalate") else ""
+
+
+def runs_purged(data: DigestData, tz: str) -> str:
+    """Why section 5 may miss sources: the week's runs were purged by the retention period."""
+    at = data.runs_kept_since.astimezone(ZoneInfo(tz)).strftime("%d/%m/%Y %H:%M") if data.runs_kept_since else ""
+    return (f"các lượt thu thập trước {at} đã được xóa theo thời hạn lưu trữ ([review] retention_days): không còn "
+            "biết nguồn nào không được thu thập trong tuần; chỉ kể các lỗi còn lưu")
 
 
 def _one_line(text: str) -> str:
@@ -177,7 +188,10 @@ def render_html(data: DigestData, tz: str, chart_src: str, base_url: str = "") -
                       [(e(p.name), e(PROBLEM_VI[p.problem]) + (f" ({e(_problem_detail(p, tz))})"
                                                               if _problem_detail(p, tz) else ""),
                         e(_clip(p.last_error, 200))) for p in data.source_problems],
-                      "Tất cả nguồn hoạt động bình thường.")
+                      "Không có lỗi nào còn lưu." if data.runs_kept_since else "Tất cả nguồn hoạt động bình thường.")
+    if data.runs_kept_since:
+        purged = runs_purged(data, tz)
+        problems += f'<p style="color:#555">{e(purged[0].upper() + purged[1:])}.</p>'
     cases = _table(("Loại", "Kết luận", "Nội dung", "Nguồn"),
                    [(e(_label(c.category)), e(verdict_vi(c.verdict)), _case_html(c, base_url), e(c.source))
                     for c in data.top_cases],

@@ -2,14 +2,20 @@
 as it was at the week's end — a digest built later (`canhgac digest --week` for a past week, a delivery retried
 days after) must not call a source failing because it fails now.
 
-The source's row holds its health now (failure streak, last success, last error); the week's end is reached from
-its runs (`source_runs`): the streak then is the one now less the failures since, unless it succeeded since, when
-it is counted from the runs that ended before the week's end. Runs purged by `[review] retention_days` are not
-there to count: a digest of a week that old counts what is left.
+The failure streak at the week's end is counted from the runs (`source_runs`) as `SourcesMixin.finish_run` keeps
+`consecutive_failures`: the failed and killed runs that ended after the last success and before the week's end; a
+stopped run does not count, and neither does a run `close_stale_runs` closed as killed (its crawl was found gone,
+after a reboot: the streak is left alone then), told by its message. The last success is the later of the last
+successful run and the source's own `last_success_at`, both before the week's end.
 
-A source with no run in the week is "silent", unless it was added since: its first run came after the week and it
-was not configured before the week ended (`review.source_first_seen`; a source older than that record goes by its
-runs alone). A source that never ran at all is silent.
+Runs purged by `[review] retention_days` (`review.housekeeping.purge_retention`; its latest cutoff:
+`review.yearly_retention.retention_cut`) are not there to count: for a week that began before that cutoff, no
+source is called silent (a missing run is a purged one as much as a missed crawl) and the digest says the runs are
+no longer kept (`DigestData.runs_kept_since`); the failures still stored are reported.
+
+A source with no run in the week is "silent", unless it did not exist then: it was first configured after the week
+ended (`review.source_first_seen`, run or not), or — a source older than that record — its first run came after
+the week. A source that never ran at all and has no such record is silent.
 """
 
 from __future__ import annotations
@@ -23,8 +29,10 @@ from sqlalchemy.orm import Session
 from review.config import Config
 from review.models import Source, SourceRun
 from review.source_first_seen import first_seen
+from review.sources import KILLED_VI as STALE_RUN_MESSAGE
+from review.yearly_retention import retention_cut
 
-FAILED_RUN = ("failed", "killed")  # what `SourcesMixin.finish_run` counts in the failure streak
+FAILED_RUN = ("failed", "killed")  # runs that went wrong (`SourcesMixin.finish_run`; `close_stale_runs`: killed)
 
 
 @dataclass(frozen=True)
@@ -57,23 +65,22 @@ def _at_end(s: Session, src: Source, end: datetime) -> _AtEnd:
     last_ok = s.scalar(select(func.max(SourceRun.finished_at)).where(*ended_before, SourceRun.status == "ok"))
     known = src.last_success_at if src.last_success_at is not None and src.last_success_at < end else None
     last_success = max((t for t in (last_ok, known) if t is not None), default=None)
-    after: dict[str, int] = {status: n for status, n in s.execute(select(SourceRun.status, func.count()).where(
-        SourceRun.source_id == src.id, or_(SourceRun.finished_at.is_(None), SourceRun.finished_at >= end))
-        .group_by(SourceRun.status))}
     failures = select(SourceRun.message).where(*ended_before, SourceRun.status.in_(FAILED_RUN))
     if last_success is not None:
         failures = failures.where(SourceRun.finished_at > last_success)
-    if not after.get("ok"):  # no success since: the streak now still holds the one then
-        streak = max((src.consecutive_failures or 0) - sum(after.get(status, 0) for status in FAILED_RUN), 0)
-    else:
-        streak = s.scalar(select(func.count()).select_from(failures.subquery())) or 0
+    counted = failures.where(or_(SourceRun.status != "killed", SourceRun.message.is_(None),
+                                 SourceRun.message != STALE_RUN_MESSAGE))  # not added to the streak either
+    streak = s.scalar(select(func.count()).select_from(counted.subquery())) or 0
     message = s.scalar(failures.order_by(SourceRun.finished_at.desc(), SourceRun.id.desc()).limit(1))
     return _AtEnd(streak, last_success, message)
 
 
 def source_problems(s: Session, cfg: Config, start: datetime, end: datetime) -> list[SourceProblem]:
-    """The configured (enabled) sources that needed a look during [start, end), by name."""
+    """The configured (enabled) sources that needed a look during [start, end), by name. None is silent when runs
+    of the week were purged (the latest retention cutoff after `start`)."""
     problems: list[SourceProblem] = []
+    kept_since = retention_cut(s)
+    purged = kept_since is not None and kept_since > start
     configured = [src.name for src in cfg.sources if src.enabled]
     seen = first_seen(s)
     for src in s.scalars(select(Source).where(Source.name.in_(configured)).order_by(Source.name)):
@@ -92,6 +99,8 @@ def source_problems(s: Session, cfg: Config, start: datetime, end: datetime) -> 
         elif bad:
             problem = "errors"
         elif not week_runs:
+            if purged:
+                continue  # its runs may have been purged: not known to have been missed
             if _added_after(s, src, seen.get(src.name), end):
                 continue  # it did not exist then: nothing was missed
             problem = "silent"
@@ -103,11 +112,12 @@ def source_problems(s: Session, cfg: Config, start: datetime, end: datetime) -> 
 
 
 def _added_after(s: Session, src: Source, configured_at: datetime | None, end: datetime) -> bool:
-    """The source was added after `end`: its first run started after `end`, and it was not configured before `end`
-    (`review.source_first_seen`: a source configured all week whose first run came later — the daemon was
-    stopped — missed the week). A source that never ran at all is not taken for added: it needs a look."""
-    if configured_at is not None and configured_at < end:
-        return False
+    """The source was added after `end`. Its first configuration is recorded (`review.source_first_seen`): that
+    tells, run or not (a source configured all week whose first run came later — the daemon was stopped — missed
+    the week; one configured since and not run yet did not). No record (a source older than that record): its
+    first run started after `end`; a source that never ran at all is not taken for added then: it needs a look."""
+    if configured_at is not None:
+        return configured_at >= end
     ran_before = s.scalar(select(SourceRun.id).where(SourceRun.source_id == src.id, SourceRun.started_at < end)
                           .limit(1)) is not None
     ran_since = s.scalar(select(SourceRun.id).where(SourceRun.source_id == src.id).limit(1)) is not None

@@ -125,7 +125,7 @@ def items(store: Store, since: datetime | None, until: datetime | None) -> Expor
         return _window(q, e.created_at, since, until).order_by(e.id)
 
     def finish(s: Session, rows: list[Any]) -> list[tuple[Any, ...]]:
-        links = reported_links(s, [(r[0], r[5], r[2], r[19], r[14]) for r in rows])
+        links = reported_links(s, [(r[0], r[5], r[2], r[19]) for r in rows])
         return [(*r[:15], links.get(r[0]), *r[15:19]) for r in rows]
 
     return Export("items", cols, _batched(store, build, finish))

@@ -1,6 +1,8 @@
 """The links citizens reported, for `export items`: the address each citizen sent (a short link as sent, not only
 the page it led to), read as `canhgac show` reads them (`review.listing._reports_of`): the report stored as the
-entry's item, then every report that joined the entry (audit rows `report`). A report pasted as text has no link.
+entry's item, then every report that joined the entry (audit rows `report`) — of any entry, a crawled page decided
+before a citizen reported it too (outcome already_decided: `is_report` stays false). A report pasted as text has
+no link.
 
 Read per batch of exported rows (one query for the batch's reported entries), so an export of a year of items
 does not read the audit log once per row.
@@ -25,14 +27,13 @@ def _link(url: Any) -> str | None:
     return None if not url or str(url).startswith(TEXT_REPORT_PREFIX) else str(url)
 
 
-def reported_links(s: Session, rows: Iterable[tuple[int, str, str, dict[str, Any] | None, bool]]) -> dict[int, str]:
+def reported_links(s: Session, rows: Iterable[tuple[int, str, str, dict[str, Any] | None]]) -> dict[int, str]:
     """Entry id -> its reported links, `SEPARATOR`-joined in the order received, each once; for `rows` of
-    (entry id, item kind, item URL, item extra, is_report). Entries without one are left out."""
+    (entry id, item kind, item URL, item extra). Entries without one are left out. Every entry is looked up, not
+    only those with `is_report`: a report may join any entry (see above)."""
     links: dict[int, list[str]] = {}
     reported = []
-    for entry_id, kind, url, extra, is_report in rows:
-        if not is_report:
-            continue
+    for entry_id, kind, url, extra in rows:
         reported.append(entry_id)
         if kind == REPORT_KIND:
             link = _link((extra or {}).get("reported_url") or url)

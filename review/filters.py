@@ -187,7 +187,8 @@ def _fold(text: str) -> str:
 def _meant(name: str, labels: Mapping[str, str] = VI_LABELS, codes: Sequence[str] = CATEGORIES) -> str:
     """" (có phải 'scam'?)": the one of `codes` that what was typed names (its code or its Vietnamese name in
     `labels`, typed with or without diacritics): the whole name, a start of at least 3 letters ("lừa đảo", "claim",
-    "chờ"), or a close spelling (difflib ratio 0.6: "scma", "opened"); "" when none is that close ("l")."""
+    "chờ"), or a close spelling (difflib ratio 0.6: "scma", "opened"), one with the same letters first (two
+    letters swapped: "stauts" is 'status', not the closer-looking 'stats'); "" when none is that close ("l")."""
     import difflib
 
     typed = _fold(name)
@@ -198,8 +199,10 @@ def _meant(name: str, labels: Mapping[str, str] = VI_LABELS, codes: Sequence[str
     if found is None and len(typed) >= 3:
         found = next((code for code, text in names if text.startswith(typed)), None)
     if found is None:
-        ratio, best = max((difflib.SequenceMatcher(None, typed, text).ratio(), code) for code, text in names)
-        found = best if ratio >= 0.6 else None
+        letters = sorted(typed)
+        close = [(sorted(text) == letters, ratio, code) for code, text in names
+                 if (ratio := difflib.SequenceMatcher(None, typed, text).ratio()) >= 0.6]
+        found = max(close)[2] if close else None
     return f" (có phải {found!r}?)" if found else ""
 
 

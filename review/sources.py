@@ -17,7 +17,8 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, func, or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from review.config import SourceConfig
@@ -90,34 +91,27 @@ class RunCounts:
 class SourcesMixin(_Base):
     def sync_sources(self, configs: Iterable[SourceConfig], now: datetime | None = None) -> None:
         """Make the sources table know every configured source (health rows are kept across restarts); a new one's
-        first configuration is recorded (`review.source_first_seen`)."""
+        first configuration is recorded (`review.source_first_seen`). Safe when several processes add the same new
+        source at once (the daemon reloading its configuration while `canhgac status` runs, crawl workers
+        starting): see `_add_source`."""
+        at = now or utcnow()
         with self.session() as s:
             existing = {src.name: src for src in s.scalars(select(Source))}
             for cfg in configs:
                 src = existing.get(cfg.name)
                 if src is None:
-                    src = Source(name=cfg.name, kind=cfg.kind, official=cfg.official, locality=cfg.locality)
-                    s.add(src)
-                    record_first_seen(s, src, now or utcnow())
+                    existing[cfg.name] = _add_source(s, cfg, at)
                 else:
                     src.kind, src.official, src.locality = cfg.kind, cfg.official, cfg.locality
 
     def ensure_source(self, cfg: SourceConfig) -> None:
-        """Make sure `cfg` has a row; safe when several crawl processes start at the same moment."""
-        for attempt in range(2):
-            try:
-                with self.session() as s:
-                    src = s.scalars(select(Source).where(Source.name == cfg.name)).one_or_none()
-                    if src is None:
-                        src = Source(name=cfg.name, kind=cfg.kind, official=cfg.official, locality=cfg.locality)
-                        s.add(src)
-                        record_first_seen(s, src, utcnow())
-                    else:
-                        src.kind, src.official, src.locality = cfg.kind, cfg.official, cfg.locality
-                return
-            except IntegrityError:  # another process inserted it between our read and insert
-                if attempt:
-                    raise
+        """Make sure `cfg` has a row; safe when several crawl processes start at the same moment (`_add_source`)."""
+        with self.session() as s:
+            src = s.scalars(select(Source).where(Source.name == cfg.name)).one_or_none()
+            if src is None:
+                _add_source(s, cfg, utcnow())
+            else:
+                src.kind, src.official, src.locality = cfg.kind, cfg.official, cfg.locality
 
     def source_id(self, name: str) -> int:
         with self.session() as s:
@@ -273,6 +267,24 @@ class SourcesMixin(_Base):
         with self.session() as s:
             return s.scalars(select(SourceRun).join(Source, Source.id == SourceRun.source_id)
                              .where(Source.name == name).order_by(SourceRun.id.desc()).limit(1)).first()
+
+
+def _add_source(s: Session, cfg: SourceConfig, at: datetime) -> Source:
+    """The row of `cfg`, a source `s` did not find: inserted (and its first configuration recorded at `at`), or,
+    when another process inserted it since `s` looked, that one brought up to date. INSERT … ON CONFLICT DO
+    NOTHING: on PostgreSQL a concurrent insert of the same name waits for the other transaction and then inserts
+    nothing, where a plain INSERT would fail (UniqueViolation on sources_name_key) and roll back the whole sync."""
+    values = {"name": cfg.name, "kind": cfg.kind, "official": cfg.official, "locality": cfg.locality}
+    insert = postgresql_insert if s.get_bind().dialect.name == "postgresql" else sqlite_insert  # the two backends
+    stmt = insert(Source).values(**values).on_conflict_do_nothing(index_elements=[Source.name])
+    source_id = s.scalar(stmt.returning(Source.id))
+    if source_id is None:  # another process added it first: it recorded the first configuration
+        src = s.scalars(select(Source).where(Source.name == cfg.name)).one()
+        src.kind, src.official, src.locality = cfg.kind, cfg.official, cfg.locality
+        return src
+    src = s.get_one(Source, source_id)
+    record_first_seen(s, src, at)
+    return src
 
 
 def _run_counts(s: Session, run: SourceRun, until: datetime) -> RunCounts:

@@ -22,7 +22,8 @@ def _config(db_url: str):  # type: ignore[no-untyped-def]
 
 def test_a_source_added_after_the_week_is_not_silent(store: Store, db_url: str) -> None:
     cfg = _config(db_url)
-    store.sync_sources(cfg.sources)
+    store.sync_sources([cfg.sources[0], cfg.sources[2]], now=MONDAY - timedelta(days=3))  # before the week
+    store.sync_sources(cfg.sources, now=MONDAY + timedelta(days=8))  # cong-moi: configured after it
     add_run(store, "bao-tinh", MONDAY, ok=True, items_new=3)
     # added on the Tuesday after the week: runs fine since
     add_run(store, "cong-moi", MONDAY + timedelta(days=8), ok=True, items_new=2)

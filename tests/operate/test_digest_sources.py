@@ -24,7 +24,7 @@ def _config(db_url: str):  # type: ignore[no-untyped-def]
 
 def test_only_sources_with_errors_are_problems(store: Store, db_url: str) -> None:
     cfg = _config(db_url)
-    store.sync_sources(cfg.sources)
+    store.sync_sources(cfg.sources, now=MONDAY - timedelta(days=3))  # configured before the week
     add_run(store, "bao-tinh", MONDAY, ok=True, items_new=5)
     # the official portal: every run fine, 0 new items (the provincial paper stored the same articles first)
     for day in range(7):
