@@ -7,9 +7,17 @@ is interrupted (Ctrl-C, the machine down, a value PostgreSQL refuses) leaves the
 is simply run again. Before the target's transaction commits, the rows of every table are counted on both sides;
 afterwards PostgreSQL's id sequences are moved past the copied ids, so new rows get new ids.
 
-Refused, before anything is written: a source that is not at this version's schema (`canhgac init` on it first),
-a target that holds rows (named by table), a target with another version's schema, the same database twice, and
-a source whose daemon (`canhgac run`) is running.
+PostgreSQL refuses the NUL character (U+0000) in text, which SQLite stores (an RSS title's `&#0;` kept by crawls
+of earlier versions): into PostgreSQL, NUL is removed from every text and JSON value (JSON's `\\u0000` breaks
+PostgreSQL's `->>`), and the number of values changed is reported per table. The audit log's `details` are left as
+they are: the hash chain covers them, and PostgreSQL's `json` type stores the escape.
+
+Refused, before anything is written: a URL that is not sqlite:///PATH or postgresql+psycopg://... (checked as
+`[database] url` is), a source file that is not a database, a source that is not at this version's schema
+(`canhgac init` on it first), a target that holds rows (named by table), a target with another version's schema,
+the same database twice, a source whose daemon (`canhgac run`) is running, and a source with a crawl (`canhgac
+crawl`) still running (a run recorded as running whose lease is renewed; one whose process is gone is copied as
+it is, and closed as killed by the next crawl).
 """
 
 from __future__ import annotations
@@ -17,16 +25,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, func, insert, inspect, make_url, select, text
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy import JSON, Connection, Engine, String, Table, func, insert, inspect, make_url, select, text
+from sqlalchemy.exc import ArgumentError, DatabaseError, DBAPIError, OperationalError
 
+from review.config_toml import ConfigReader
+from review.config_urls import check_db_url
 from review.database import current_revision, head_revision, make_engine, unreachable, upgrade
-from review.errors import CanhgacError
+from review.errors import CanhgacError, ConfigError, UsageError
 from review.housekeeping import DAEMON_LEASE
-from review.models import Base, Lease
+from review.models import AuditLog, Base, Lease, Source, SourceRun
+from review.sources import holder_is_gone, run_lease
 from review.types import utcnow
-from review.url_secrets import url_shown
+from review.url_secrets import HIDDEN, url_shown
+
+NUL = "\x00"  # PostgreSQL's text refuses it; removed on the way into PostgreSQL
 
 BATCH = 2000  # rows read and written at a time: bounded memory whatever the table's size
 PROGRESS_ROWS = 100_000  # a table this long is reported on its way too (item_bands: about 20 rows an item)
@@ -37,6 +51,7 @@ class CopiedTable:
     name: str
     rows: int
     finished: bool = True  # False: the table is still being copied, `rows` so far
+    nul_removed: int = 0  # values (a row's text or JSON column) from which NUL characters were removed
 
 
 class CopyRefused(CanhgacError):
@@ -48,6 +63,8 @@ def copy_database(source_url: str, target_url: str, *, batch: int = BATCH,
     """Copy every table of the canhgac database at `source_url` into the one at `target_url` (created, or an
     empty one of this version; a new SQLite file is made). Returns each table and its row count (equal on both
     sides); `copied` is told of each table as it is done, and of a long one every `PROGRESS_ROWS` rows."""
+    check_url("--from", source_url)
+    check_url("--to", target_url)
     _refuse_same(source_url, target_url)
     if source_url.startswith("sqlite"):
         path = make_url(source_url).database or ""
@@ -65,9 +82,10 @@ def copy_database(source_url: str, target_url: str, *, batch: int = BATCH,
                     read.execution_options(isolation_level="REPEATABLE READ")
                 _lock(write, tables)
                 _refuse_rows(write, tables)
+                strip_nul = write.dialect.name == "postgresql"
                 for table in tables:
-                    rows = _copy_table(read, write, table, batch, copied)
-                    done.append(CopiedTable(table.name, rows))
+                    rows, changed = _copy_table(read, write, table, batch, copied, strip_nul)
+                    done.append(CopiedTable(table.name, rows, nul_removed=changed))
                     if copied is not None:
                         copied(done[-1])
                 _check_counts(read, write, tables)
@@ -81,6 +99,32 @@ def copy_database(source_url: str, target_url: str, *, batch: int = BATCH,
     finally:
         source.dispose()
         target.dispose()
+
+
+def check_url(flag: str, url: str) -> None:
+    """UsageError unless `url` is a database URL canhgac takes (the checks of `[database] url`, and a port that is a
+    number); the message shows it with its password hidden."""
+    shown = url_shown(url)
+    if "://" not in url and "@" in url:  # `user:password@host/db`, the scheme forgotten: url_shown finds no password
+        shown = f"{HIDDEN}@{url.rpartition('@')[2]}"
+    try:
+        check_db_url(ConfigReader(flag, ""), shown)
+        make_url(url)
+    except ConfigError as exc:
+        raise UsageError(f"{flag}: {exc.reason}") from None
+    except (ArgumentError, ValueError) as exc:  # `:5432x`: the port is not a number
+        said = str(exc).replace(url, shown)
+        raise UsageError(f"{flag}: địa chỉ cơ sở dữ liệu không hợp lệ {shown!r} (cổng phải là một số, ví dụ :5432; "
+                         f"{said})") from None
+
+
+def _not_a_database(engine: Engine, exc: DatabaseError, which: str) -> CopyRefused:
+    """sqlite3's "file is not a database" (a compressed backup, a wrong path): a DatabaseError, not an
+    OperationalError."""
+    shown = url_shown(engine.url.render_as_string(hide_password=True))
+    said = " ".join(str(exc.orig).split())[:300]
+    return CopyRefused(f"cơ sở dữ liệu {which} {shown} không đọc được: {said} (tệp nén hay tệp khác? cần tệp SQLite "
+                       "của canhgac, đã giải nén)")
 
 
 def _refuse_same(source_url: str, target_url: str) -> None:
@@ -99,6 +143,8 @@ def _check_source(source: Engine) -> None:
         tables = set(inspect(source).get_table_names())
     except OperationalError as exc:
         raise unreachable(source, exc) from None
+    except DatabaseError as exc:
+        raise _not_a_database(source, exc, "nguồn") from None
     head = head_revision()
     shown = url_shown(source.url.render_as_string(hide_password=True))
     if revision is None:
@@ -113,6 +159,27 @@ def _check_source(source: Engine) -> None:
     if lease is not None and lease.expires_at >= utcnow():
         raise CopyRefused(f"tiến trình nền `canhgac run` đang chạy trên cơ sở dữ liệu nguồn ({lease.holder}): hãy dừng "
                           "nó (và các lượt thu thập) trước khi chép, để bản chép không thiếu những gì ghi sau đó")
+    crawling = _running_crawls(source)
+    if crawling:
+        raise CopyRefused(f"lượt thu thập đang chạy trên cơ sở dữ liệu nguồn ({'; '.join(crawling)}): hãy chờ nó xong "
+                          "hoặc dừng nó (Ctrl-C ở `canhgac crawl`) trước khi chép, để bản chép không thiếu những gì "
+                          "ghi sau đó")
+
+
+def _running_crawls(source: Engine) -> list[str]:
+    """`source (host:pid)` of each run recorded as running whose lease is still renewed (`canhgac crawl`, the
+    daemon's crawls, scrapy-redis workers). A run whose lease expired or whose process on this host is gone is
+    stale: not counted (read only: the next crawl of its source closes it as killed)."""
+    now, found = utcnow(), []
+    with source.connect() as conn:
+        runs = conn.execute(select(SourceRun.id, Source.name).join(Source, Source.id == SourceRun.source_id)
+                            .where(SourceRun.status == "running")).all()
+        for run_id, name in runs:
+            lease = conn.execute(select(Lease.holder, Lease.expires_at)
+                                 .where(Lease.name == run_lease(run_id))).first()
+            if lease is not None and lease.expires_at >= now and not holder_is_gone(lease.holder):
+                found.append(f"{name} ({lease.holder})")
+    return found
 
 
 def _prepare_target(target: Engine) -> None:
@@ -123,6 +190,8 @@ def _prepare_target(target: Engine) -> None:
         tables = set(inspect(target).get_table_names())
     except OperationalError as exc:
         raise unreachable(target, exc) from None
+    except DatabaseError as exc:
+        raise _not_a_database(target, exc, "đích") from None
     if not tables:
         upgrade(target)
         return
@@ -156,14 +225,22 @@ def _refuse_rows(write: Connection, tables: list[Table]) -> None:
 
 
 def _copy_table(read: Connection, write: Connection, table: Table, batch: int,
-                copied: Callable[[CopiedTable], None] | None) -> int:
+                copied: Callable[[CopiedTable], None] | None, strip_nul: bool = False) -> tuple[int, int]:
     """All rows of `table`, in primary-key order, `batch` at a time; values go through the column types both ways
-    (UTC datetimes, JSON), so what is written is what the product wrote."""
-    rows = 0
+    (UTC datetimes, JSON), so what is written is what the product wrote. Returns the rows, and how many values
+    had NUL removed (`strip_nul`: the target is PostgreSQL)."""
+    rows = changed = 0
+    columns = _nul_columns(table) if strip_nul else []
     result = read.execute(select(table).order_by(*table.primary_key.columns).execution_options(yield_per=batch))
     try:
         for part in result.partitions():
             values = [dict(row._mapping) for row in part]
+            for row in values:
+                for name in columns:
+                    value = row[name]
+                    if value is not None and (cleaned := _without_nul(value)) != value:
+                        row[name] = cleaned
+                        changed += 1
             try:
                 write.execute(insert(table), values)
             except DBAPIError as exc:  # a value the target refuses (PostgreSQL checks lengths, SQLite does not)
@@ -172,10 +249,30 @@ def _copy_table(read: Connection, write: Connection, table: Table, batch: int,
                                   "chưa có gì được ghi vào cơ sở dữ liệu đích") from None
             rows += len(values)
             if copied is not None and rows // PROGRESS_ROWS > (rows - len(values)) // PROGRESS_ROWS:
-                copied(CopiedTable(table.name, rows, finished=False))
+                copied(CopiedTable(table.name, rows, finished=False, nul_removed=changed))
     finally:
-        result.close()
-    return rows
+        # Ctrl-C while SQLAlchemy fetched invalidated (closed) the source's connection: closing the result then
+        # would log sqlite3's "Cannot operate on a closed database" traceback above the "đã dừng" line
+        if not read.invalidated:
+            result.close()
+    return rows, changed
+
+
+def _nul_columns(table: Table) -> list[str]:
+    """The text and JSON columns of `table`; not the audit log's details, which its hash chain covers."""
+    return [c.name for c in table.columns if isinstance(c.type, String | JSON)
+            and not (table.name == AuditLog.__tablename__ and c.name == "details")]
+
+
+def _without_nul(value: Any) -> Any:
+    """`value` (text, or JSON: dicts, lists, texts, numbers) with every NUL character removed."""
+    if isinstance(value, str):
+        return value.replace(NUL, "")
+    if isinstance(value, dict):
+        return {_without_nul(k): _without_nul(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_nul(v) for v in value]
+    return value
 
 
 def _check_counts(read: Connection, write: Connection, tables: list[Table]) -> None:

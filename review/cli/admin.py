@@ -36,8 +36,9 @@ def register(sub: Any) -> None:
                        description="Xem tình trạng từng nguồn, số mục chờ duyệt, bản tin tuần gửi gần nhất và mô hình "
                                    "đang dùng. Ngày giờ theo [digest] timezone (mặc định giờ Việt Nam). Mã trả về, để "
                                    "kịch bản giám sát báo động: 0 khi mọi thứ bình thường; 1 khi có điều cần xử lý, "
-                                   "mỗi điều là một dòng CẢNH BÁO (nguồn lỗi liên tiếp từ [review] failure_alert lần, "
-                                   "bản tin tuần chưa tới người nhận, không tìm thấy tệp mô hình; --json: warnings), "
+                                   "mỗi điều là một dòng CẢNH BÁO (nguồn còn trong cấu hình và đang bật bị lỗi liên "
+                                   "tiếp từ [review] failure_alert lần, bản tin tuần chưa tới người nhận, không tìm "
+                                   "thấy tệp mô hình; --json: warnings), "
                                    "hoặc khi không đọc được cơ sở dữ liệu (lỗi ghi ở stderr); 2 khi dòng lệnh hay tệp "
                                    "cấu hình sai.")
     p.add_argument("--json", action="store_true", help="xuất dạng JSON cho máy đọc")
@@ -78,18 +79,27 @@ def cmd_init(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_copy_database(args: argparse.Namespace, ctx: Context) -> int:
-    from review.copy_database import CopiedTable, copy_database
+    from review.copy_database import CopiedTable, check_url, copy_database
 
     source = args.source or ctx.config.database.url
+    check_url("--from", source)
+    check_url("--to", args.target)
     ctx.print(f"Chép {_safe_url(source)} → {_safe_url(args.target)}")
 
     def copied(table: CopiedTable) -> None:
-        ctx.print(f"  {table.name}: {table.rows} dòng" + ("" if table.finished else "…"))
+        nul = (f" (bỏ ký tự NUL (U+0000), PostgreSQL không nhận, khỏi {table.nul_removed} giá trị)"
+               if table.nul_removed else "")
+        ctx.print(f"  {table.name}: {table.rows} dòng" + ("" if table.finished else "…") + nul)
         ctx.out.flush()  # a long copy shows how far it got
 
     tables = copy_database(source, args.target, copied=copied)
     total = sum(t.rows for t in tables)
     ctx.print(f"Đã chép {total} dòng trong {len(tables)} bảng; số dòng từng bảng ở đích khớp với nguồn.")
+    cleaned = [t for t in tables if t.nul_removed]
+    if cleaned:
+        ctx.print(f"Đã bỏ ký tự NUL (U+0000) khỏi {sum(t.nul_removed for t in cleaned)} giá trị (" +
+                  ", ".join(f"{t.name}: {t.nul_removed}" for t in cleaned) + "); phần còn lại của các giá trị đó giữ "
+                  "nguyên.")
     ctx.print("Tiếp theo: đặt [database] url trong canhgac.toml trỏ tới cơ sở dữ liệu đích rồi chạy `canhgac status`; "
               "giữ lại cơ sở dữ liệu nguồn làm bản sao lưu.")
     return 0
@@ -125,6 +135,7 @@ def cmd_status(args: argparse.Namespace, ctx: Context) -> int:
     store.sync_sources(cfg.sources)
     health = store.source_health()
     configured = {s.name for s in cfg.sources}
+    enabled = {s.name for s in cfg.sources if s.enabled}
     with store.session() as s:
         queue = backlog_now(s)  # entries below threshold after a re-score counted apart
         backlog, oldest = queue.waiting, queue.oldest_open
@@ -135,7 +146,8 @@ def cmd_status(args: argparse.Namespace, ctx: Context) -> int:
         last_digest = s.scalar(select(func.max(DigestSent.sent_at)).where(DigestSent.status == "sent"))
     model = active_model_description(ctx)
     undelivered = _undelivered_digests(ctx)
-    failing = [h.name for h in health if h.consecutive_failures >= cfg.review.failure_alert]
+    # a source taken out of the configuration or switched off is shown, but warns no more: nothing will run it
+    failing = [h.name for h in health if h.consecutive_failures >= cfg.review.failure_alert and h.name in enabled]
     warnings = [code for code, present in (("source_failing", failing), ("digest_undelivered", undelivered),
                                            ("model_missing", MISSING_MODEL_VI in model)) if present]
     tz = cfg.digest.timezone
@@ -146,6 +158,7 @@ def cmd_status(args: argparse.Namespace, ctx: Context) -> int:
         ctx.print(json.dumps({
             "database": _safe_url(cfg.database.url),
             "sources": [{"name": h.name, "kind": h.kind, "configured": h.name in configured,
+                         "enabled": h.name in enabled,
                          "last_run": iso(h.last_run_at), "result": h.last_status,
                          "last_success": iso(h.last_success_at),
                          "items_last_run": h.items_last_run, "items_total": h.items_total,
@@ -163,7 +176,7 @@ def cmd_status(args: argparse.Namespace, ctx: Context) -> int:
     ctx.print(f"Cơ sở dữ liệu: {_safe_url(cfg.database.url)}")
     ctx.print(f"Mô hình đang dùng: {model}")
     ctx.print(f"Tiến trình nền (canhgac run): {daemon or 'không chạy'}")
-    rows = [(h.name + ("" if h.name in configured else " (bỏ cấu hình)"), h.kind, when(h.last_run_at, tz),
+    rows = [(h.name + ("" if h.name in enabled else " (đang tắt)" if h.name in configured else " (bỏ cấu hình)"), h.kind, when(h.last_run_at, tz),
              RUN_STATUS_VI.get(h.last_status or "", h.last_status or "-"), _last_success(h, tz), h.items_last_run,
              h.items_total, h.consecutive_failures, _next_run(h, daemon is not None, tz))
             for h in health]
