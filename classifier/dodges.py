@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 
+from classifier import lexicon
 from classifier.canonical_unicode import nfc, strip_accents
 from classifier.lexicon import is_attested, is_plain_attested, is_word_pair
 from classifier.syllables import is_syllable
@@ -44,12 +45,19 @@ _STRETCH = re.compile(r"(.)\1+")
 _STRETCHED_LONGEST = 20  # a syllable with letters repeated ("ạạạạ", "rààaa"): still one piece
 
 
-def _piece(letters: str) -> str | None:
-    """The syllable `letters` spell, maybe with letters repeated ("êêêê", "khựaaa") or written without diacritics
-    ("rieng", "chuyen": no syllable as written), else None."""
-    for word in (letters, _STRETCH.sub(r"\1", letters)):
-        if is_syllable(word) or (word.isascii() and is_plain_attested(word)):
-            return word
+def _piece(letters: str, repeats: bool) -> tuple[str, bool] | None:
+    """The syllable `letters` spell, maybe with letters repeated ("êêêê", "khựaaa": `repeats` says whether
+    any letter is the one before it again) or written without diacritics ("rieng", "chuyen": no syllable as
+    written), and whether a repeat was dropped; else None. A first consonant is never a repeat: "pphí" is no
+    syllable, so "nạpphí" is "nạp phí", not "nạ pphí" (a first vowel may be: "êêêê", "ơơơi")."""
+    short = len(letters) <= _LONGEST
+    if short and (is_syllable(letters) or (letters.isascii() and is_plain_attested(letters))):
+        return letters, False
+    if not repeats or (letters[0] == letters[1] and letters[0] not in _VOWELS):
+        return None
+    word = _STRETCH.sub(r"\1", letters)
+    if word != letters and (is_syllable(word) or (word.isascii() and is_plain_attested(word))):
+        return word, True
     return None
 
 
@@ -60,33 +68,53 @@ def _known(word: str) -> bool:
 def syllabify(letters: str) -> list[str]:
     """Split letters written without spaces ("chuyểnkhoản") into Vietnamese syllables.
 
-    Of the cuts into valid syllables (classifier.syllables; a letter repeated counts once: "êêêê" is one; letters
-    without diacritics count where a syllable in use has them: "rieng" is one), the
-    one with the fewest syllables, then the fewest syllables no word is made of (classifier.lexicon: "đểnhận"
-    is "để nhận", not "đển hận"), then the most dictionary words of two ("bánhàng" is "bán hàng", not "bá
-    nhàng"); letters with no such cut ("tphcm", leet left over) are cut greedily. Linear in the length: each
-    position looks at most 20 letters ahead."""
+    Of the cuts into valid syllables (classifier.syllables; a letter repeated counts once: "êêêê", "khựaaa" are
+    one, but never a repeated first consonant: "nạpphí" is not "nạ pphí"; letters without diacritics count where
+    a syllable in use has them: "rieng" is one), the one with the fewest syllables, then the fewest syllables no word is made of
+    (classifier.lexicon: "đểnhận" is "để nhận", not "đển hận"), then the fewest syllables with a repeated letter
+    ("tiennhanh" is "tien nhanh", not "tienn hanh"), then the most dictionary words of two ("bánhàng" is "bán
+    hàng", not "bá nhàng"); letters with no such cut ("tphcm", leet left over) are cut greedily, and so are all
+    letters when the installed underthesea has no word list (classifier.lexicon.available). Linear in the
+    length: each position looks at most 20 letters ahead and keeps only the cost of the best cut from it and
+    where its first piece ends."""
     n = len(letters)
     if n <= 1:
         return [letters] if letters else []
-    # best[i]: (cost, the cut of letters[i:]) with cost = (syllables, unknown syllables, -word pairs)
-    best: list[tuple[tuple[int, int, int], list[str]] | None] = [None] * (n + 1)
-    best[n] = ((0, 0, 0), [])
+    if not lexicon.available():  # no word list in this underthesea: the syllable grammar alone
+        return _greedy_syllables(letters)
+    # from position i: cost = (syllables, unknown syllables, stretched syllables, -word pairs) of the best cut
+    # of letters[i:], where its first piece ends and the syllable that piece spells
+    cost: list[tuple[int, int, int, int] | None] = [None] * (n + 1)
+    end = [0] * (n + 1)
+    word_at: list[str] = [""] * (n + 1)
+    cost[n] = (0, 0, 0, 0)
+    # repeated[k]: the last position p <= k whose letter is the one before it again (-1: none)
+    repeated = [-1] * n
+    for k in range(1, n):
+        repeated[k] = k if letters[k] == letters[k - 1] else repeated[k - 1]
     for i in range(n - 1, -1, -1):
         for j in range(i + 1, min(n, i + _STRETCHED_LONGEST) + 1):
-            rest = best[j]
-            piece = letters[i:j]
-            word = _piece(piece) if rest is not None else None
-            if rest is None or word is None:
+            rest = cost[j]
+            if rest is None:
                 continue
-            (count, unknown, pairs), cut = rest
-            pair = 1 if cut and is_word_pair(word, cut[0]) else 0
-            cost = (count + 1, unknown + (not _known(word)), pairs - pair)
-            current = best[i]
-            if current is None or cost < current[0]:
-                best[i] = (cost, [piece, *cut])
-    found = best[0]
-    return found[1] if found is not None else _greedy_syllables(letters)
+            found = _piece(letters[i:j], repeated[j - 1] > i)
+            if found is None:
+                continue
+            word, stretched = found
+            count, unknown, repeats, pairs = rest
+            pair = 1 if j < n and is_word_pair(word, word_at[j]) else 0
+            here = (count + 1, unknown + (not _known(word)), repeats + stretched, pairs - pair)
+            current = cost[i]
+            if current is None or here < current:
+                cost[i], end[i], word_at[i] = here, j, word
+    if cost[0] is None:
+        return _greedy_syllables(letters)
+    cut: list[str] = []
+    i = 0
+    while i < n:
+        cut.append(letters[i : end[i]])
+        i = end[i]
+    return cut
 
 
 _Run = tuple[int, int, list[tuple[str, int]]]  # a dodged spelling: start, end, its letters with their offsets

@@ -17,7 +17,9 @@ the category; it never flags anything.
 
 `unless_keywords` / `unless_regex` (same forms as keywords/regex) switch a rule off for a text where they
 match anywhere, e.g. a warning-worded message that nevertheless tells the reader to open a link or pay
-("... khuyến cáo người dân ... bấm vào link sau để cập nhật"): a scam dressed as a warning.
+("... khuyến cáo người dân ... bấm vào link sau để cập nhật"): a scam dressed as a warning. Given the original
+text, a text that ends in a question mark is also tried as its normalised text + " ?" (the normalised text
+itself has no punctuation): `unless_regex = "\\?$"` switches a rule off for a question ("Cá độ?").
 
 Keywords are normalised like the text (teencode expanded, tone marks unified) and match on word
 boundaries; a keyword also matches where the text was written without diacritics (the matched stretch
@@ -78,8 +80,14 @@ class RuleSet:
         ("ck" = "chồng" / "chuyển khoản"); such a hit's offsets are still offsets into `norm_text`."""
         hits = []
         missed = []
+        # normalisation drops punctuation; `unless` patterns also see a text that ends in a question mark as its
+        # normalised text + " ?" ("Cá độ?" asks, it does not sell: "cá độ ?")
+        question = original is not None and original.rstrip().endswith(("?", "？"))
         for rule in self.rules:
-            if rule.unless is not None and _search(*rule.unless, norm_text, plain_text) is not None:
+            if rule.unless is not None and (
+                _search(*rule.unless, norm_text, plain_text) is not None
+                or (question and _search(*rule.unless, norm_text + " ?", plain_text + " ?") is not None)
+            ):
                 continue
             span = _search(rule.accented, rule.plain, norm_text, plain_text)
             if span is not None:

@@ -112,7 +112,7 @@ _KH_COMPOUND = re.compile(r"[ \t]*[-&/][ \t]*[A-ZĐ]")  # "KH-ĐT", "KH&CN", "KH
 # Two more cues for "KH" in capitals, where "không" would make no sense: after "để" (with its diacritics) before a
 # phrase one does not do "so as not to" ("để KH yên tâm", "để KH hiểu rõ"; "để KH hiểu lầm", "để KH sử dụng",
 # "để kh bị phạt" stay "không": either reading makes sense), and
-# after "và", "để", "giúp", "khi", "nếu", "hoặc" once an earlier "KH" of the same text was a customer ("cho KH và
+# after "và", "để", "giúp", "khi", "nếu", "hoặc" once an earlier "kh" of the same text was a customer ("cho KH và
 # KH được nhận"), unless a word that follows only "không" comes next ("... và KH bị phạt").
 # "yên/an tâm", "thoải mái", "dễ dàng", "lựa chọn", "trải nghiệm", "nắm rõ"
 _KH_PURPOSE_AFTER = frozenset({"yên", "an", "thoải", "dễ", "lựa", "trải", "nắm"})
@@ -132,7 +132,7 @@ def _kh(
     s: str, m: re.Match[str], prev: re.Match[str] | None, nxt: re.Match[str] | None, customer: bool = False
 ) -> tuple[str, ...] | None:
     """The reading of the "kh" `m` by the words next to it (see above): "khách hàng", as written, or None for
-    the dictionary's "không". `customer`: an earlier "KH" of the text was a customer."""
+    the dictionary's "không". `customer`: an earlier "kh" of the text was a customer."""
     before = prev.group(0).lower() if _adjacent(s, prev, m) and prev is not None else ""
     after = nxt.group(0).lower() if _adjacent(s, m, nxt) and nxt is not None else ""
     capital = m.group(0) == "KH"
@@ -179,7 +179,7 @@ def in_context(
     customer: bool = False,
 ) -> tuple[tuple[str, ...], bool] | None:
     """Context rules for the word `m` of `s` (`nxt`, `prev`: the words after and before it; `customer`: an
-    earlier "KH" of `s` was read "khách hàng"): (syllables, consumed the next word), or None for the ordinary
+    earlier "kh" of `s` was read "khách hàng"): (syllables, consumed the next word), or None for the ordinary
     dictionary lookup."""
     w = m.group(0).lower()
     if w == "kh" and (kh := _kh(s, m, prev, nxt, customer)) is not None:
@@ -197,23 +197,48 @@ def in_context(
 _CONTEXT_WORDS = frozenset({"kh", *_AS_WRITTEN_BEFORE_COLON, *_AS_WRITTEN_AFTER_NUMBER, *_DM_GAP})
 
 
+# read_words's last `out` list, how many of its entries were looked through for a "kh" read "khách hàng", and
+# whether one was found: a text's plain segments (between links, phone numbers, amounts) are read one call each
+# into the same list, and each call goes on from where the last stopped. The list itself is kept (not its id),
+# so a new list is never taken for it; the tuple is replaced whole (threads scoring at once only look again).
+_customer_seen: tuple[list[tuple[str, int, int]], int, bool] | None = None
+
+
+def _customer_before(out: list[tuple[str, int, int]]) -> bool:
+    """Whether `out` (the syllables of the text read so far) holds a "kh" read "khách hàng": its two syllables
+    have the same two-letter span."""
+    global _customer_seen
+    seen = _customer_seen
+    start, found = (seen[1], seen[2]) if seen is not None and seen[0] is out else (0, False)
+    k = max(start, 1)
+    while not found and k < len(out):
+        a, b = out[k - 1], out[k]
+        found = a[0] == "khách" and b[0] == "hàng" and a[1:] == b[1:] and a[2] - a[1] == 2
+        k += 1
+    _customer_seen = (out, len(out), found)
+    return found
+
+
 def read_words(s: str, base: int, out: list[tuple[str, int, int]]) -> None:
-    """Append the canonical syllables of the words of `s` to `out`, with offsets `base` + their span in `s`."""
+    """Append the canonical syllables of the words of `s` to `out`, with offsets `base` + their span in `s`.
+    `out` holds the syllables of the text before `s` (a "kh" read "khách hàng" there is customer context)."""
     words = list(WORD.finditer(s))
-    customer = False  # a "KH" of `s` was read "khách hàng"
+    customer: bool | None = None  # a "kh" of the text was read "khách hàng" (looked for at the first "kh")
     i = 0
     while i < len(words):
         m = words[i]
         w = m.group(0).lower()
         # only a few words have context rules: the others skip the call (this loop runs for every word scored)
         nxt, prev = words[i + 1] if i + 1 < len(words) else None, words[i - 1] if i else None
-        ctx = in_context(s, m, nxt, prev, customer) if w in _CONTEXT_WORDS else None
+        if w == "kh" and customer is None:
+            customer = _customer_before(out)
+        ctx = in_context(s, m, nxt, prev, bool(customer)) if w in _CONTEXT_WORDS else None
         end = m.end()
         if ctx is None:
             sylls = normalize_word(w)
         else:
             sylls, consumed = ctx
-            customer = customer or (sylls == _KH and m.group(0) == "KH")
+            customer = customer or sylls == _KH
             if consumed:
                 i += 1
                 end = words[i].end()
@@ -239,7 +264,7 @@ def expand_teencode(text: str) -> str:
         m = words[i]
         nxt, prev = words[i + 1] if i + 1 < len(words) else None, words[i - 1] if i else None
         ctx = in_context(s, m, nxt, prev, customer)
-        customer = customer or (ctx is not None and ctx[0] == _KH and m.group(0) == "KH")
+        customer = customer or (ctx is not None and ctx[0] == _KH)
         out.append(s[pos : m.start()])
         if ctx is None:
             out.append(teen.get(m.group(0).lower(), m.group(0)))

@@ -16,14 +16,16 @@ TYPED_TOKENS = frozenset({URL_TOKEN, EMAIL_TOKEN, PHONE_TOKEN, MONEY_TOKEN})
 # tr. 69" are a year closing its sentence or clause. A unit set off from the number (by a space or a point) and
 # dotted onto a lone letter ("2026 Đ.ể n.h.ậ.n", "500 k.h.o.ả.n") is the first letter of a dotted word, not a
 # unit; a unit written onto the number stays one before a one-letter word ("200k.A chuyển", "5tr.e nhé").
-# "đồng" before the second syllable of a compound ("2 đồng hồ", "5 đồng xu", "3 đồng nghiệp") counts things, not
-# money; "500 đồng", "2 triệu đồng", "50k đồng/tháng" stay money. Only second syllables that hardly ever start
-# the next phrase after a price: not "đồng ý" ("5 đồng, ý là"), "bằng" ("500 đồng bằng tiền mặt"), "thời", and
-# without diacritics only the unambiguous ones ("dong ho" may be "đồng hỗ trợ").
+# A small bare count before "đồng" and the second syllable of a compound ("2 đồng hồ", "5 đồng xu", "3 đồng
+# nghiệp") counts things, not money; "500 đồng", "2 triệu đồng", "50k đồng/tháng" stay money, and so does any
+# number of 1000 or more or written with thousands separators ("Nộp 200.000 đồng hồ sơ", "Chỉ 99.000 đồng sở
+# hữu": "đồng" is the currency and the next syllable starts the next phrase). Only second syllables that hardly
+# ever start the next phrase after a price: not "đồng ý" ("5 đồng, ý là"), "bằng" ("500 đồng bằng tiền mặt"),
+# "thời", and without diacritics only the unambiguous ones ("dong ho" may be "đồng hỗ trợ").
 _DONG_COMPOUND = "hồ|xu|nghiệp|nghiep|chí|bào|ruộng|ruong|phục|phuc|đội|hương|minh|môn|tác|sở|lúa|cỏ"
-_DONG = rf"(?:đồng|dong)(?![ \t]+(?:{_DONG_COMPOUND})(?!\w))"
-_UNIT = rf"(?:k|tr|triệu|trieu|củ|nghìn|nghin|ngàn|ngan|tỷ|tỉ|ty|{_DONG}|đ|vnd|vnđ|usd|\$|usdt)"
-_AMOUNT = r"(?<![\d.,])\d(?:[\d.,]*\d)?"
+_COUNTED_THINGS = rf"(?!\d{{1,3}}(?:[.,]|\s)?(?:đồng|dong)[ \t]+(?:{_DONG_COMPOUND})(?!\w))"
+_UNIT = r"(?:k|tr|triệu|trieu|củ|nghìn|nghin|ngàn|ngan|tỷ|tỉ|ty|đồng|dong|đ|vnd|vnđ|usd|\$|usdt)"
+_AMOUNT = rf"(?<![\d.,]){_COUNTED_THINGS}\d(?:[\d.,]*\d)?"
 MONEY_PATTERN = (rf"(?:\$\s?\d[\d.,]*|{_AMOUNT}(?:{_UNIT}(?!\w)|(?:[.,]|\s){_UNIT}"
                  r"(?!\w|[.\-_*·'+|][^\W\d_](?![^\W_]))))")
 # Every alternative starts at a token boundary (a lookbehind), so a long unbroken run of letters or digits is
