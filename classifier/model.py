@@ -32,13 +32,15 @@ from classifier.model_files import (
 )
 from classifier.recipe import Recipe
 
-__all__ = ["CARD_FORMAT", "CARD_SUFFIX", "CLEAN", "DATA_DIR", "DEFAULT_MODEL", "DEFAULT_RECIPE", "TRUSTED_TYPES",
-           "ModelError", "Recipe", "build_pipeline", "card_path", "card_target", "check_card_values", "check_out",
+__all__ = ["CARD_FORMAT", "CARD_SUFFIX", "CLEAN", "DATA_DIR", "DEFAULT_MODEL", "DEFAULT_RECIPE", "EXCLUSIVE_RECIPE",
+           "TRUSTED_TYPES", "ModelError", "Recipe", "build_pipeline", "card_path", "card_target", "check_card_values", "check_out",
            "file_sha256", "linear_weights", "load", "save", "set_C"]
 
 DATA_DIR = Path(__file__).parent / "data"
 DEFAULT_MODEL = DATA_DIR / "default_model.skops"
 DEFAULT_RECIPE = DATA_DIR / "default_recipe.toml"
+# `canhgac train --data` without --recipe, when every row has at most one label (the recipe bench/classify.py measures)
+EXCLUSIVE_RECIPE = DATA_DIR / "exclusive_recipe.toml"
 
 
 def build_pipeline(recipe: Recipe, *, exclusive: bool, min_positives: int) -> Pipeline:

@@ -3,6 +3,10 @@
 `--from-decisions` hands over to `review.learning` (retraining on the moderators' decisions). Every problem the
 user can fix (a missing column, an unknown label, too few rows for cross-validation) is a UsageError said
 before any fitting; the cross-validated metrics are printed in Vietnamese after the model is written.
+
+Without --recipe the data choose it: one label per row (clean / offensive / hate) → exclusive_recipe.toml (one
+softmax model, `label` its most likely class after tuned weights); several labels per row → default_recipe.toml
+(one-vs-rest, thresholds at a target precision). The recipe used is printed and recorded on the card.
 """
 
 from __future__ import annotations
@@ -53,17 +57,17 @@ def train_cmd(args: argparse.Namespace, ctx: Context) -> int:
         read_labelled,
         read_meta,
     )
-    from classifier.model import DEFAULT_RECIPE, ModelError, Recipe, check_out
+    from classifier.model import ModelError, Recipe, check_out
     from classifier.train import TrainingDataError, check_trainable, fit, load_recipe_data
 
     if not args.out:
         raise UsageError("train cần --out MODEL (nơi ghi mô hình)")
     try:
         check_out(args.out)  # a folder that is missing, a file, or not writable: said now, not after the training
-        recipe = Recipe.from_toml(args.recipe or DEFAULT_RECIPE)
+        recipe = Recipe.from_toml(args.recipe) if args.recipe else None  # None: chosen below from the labels
         parts = []
         meta: list[dict[str, str]] | None = None
-        if args.meta_column and not recipe.shape:
+        if args.meta_column and recipe is not None and not recipe.shape:
             raise UsageError("--meta-column cần công thức có shape = true (các mô hình khác không đọc thông tin đi kèm)")
         if args.data:
             n = len(args.data)
@@ -80,7 +84,7 @@ def train_cmd(args: argparse.Namespace, ctx: Context) -> int:
                 meta = [row for f in args.data for row in read_meta(f, args.meta_column)]
         elif args.meta_column:
             raise UsageError("--meta-column chỉ dùng với các tệp --data")
-        elif args.recipe and recipe.data:
+        elif args.recipe and recipe is not None and recipe.data:
             from pathlib import Path
 
             parts = load_recipe_data(recipe, Path(args.recipe))
@@ -93,16 +97,25 @@ def train_cmd(args: argparse.Namespace, ctx: Context) -> int:
     texts, labels = combine(parts)
     if not texts:
         raise UsageError("dữ liệu huấn luyện không có dòng nào")
+    recipe_file, recipe_why = args.recipe, "--recipe"
+    if recipe is None:
+        try:
+            recipe_file, recipe, recipe_why = _recipe_for(labels, with_meta=bool(args.meta_column))
+        except ModelError as exc:
+            raise UsageError(str(exc)) from exc
     try:
         check_trainable(labels, recipe, cv=not args.no_cv, texts=texts)  # before any fitting, in words the user can act on
     except TrainingDataError as exc:
         raise UsageError(str(exc)) from exc
+    ctx.print(f"Công thức: {recipe_file} ({recipe_why})")
     ctx.print(f"Đang huấn luyện trên {len(texts)} dòng từ {len(parts)} tệp ...")
     try:
         model = fit(texts, labels, recipe=recipe, data_info=[p.info() for p in parts], cv=not args.no_cv,
                     name=_model_name(args.out), meta=meta)
     except ValueError as exc:
         raise UsageError(str(exc)) from exc
+    model.card["recipe_file"] = str(recipe_file)  # which file the card's "recipe" came from, and why
+    model.card["recipe_choice"] = recipe_why
     try:
         card = model.save(args.out)
     except ModelError as exc:  # the place changed during the training, or the disk filled up
@@ -110,6 +123,23 @@ def train_cmd(args: argparse.Namespace, ctx: Context) -> int:
     _print_cv(ctx, model.metrics)
     ctx.print(f"Đã ghi {args.out} ({card['model_bytes'] / 1e6:.1f} MB), phiên bản {card['version']}")
     return 0
+
+
+def _recipe_for(labels: list[list[str]], *, with_meta: bool) -> tuple[str, Any, str]:
+    """Without --recipe: (file name, Recipe, why, in Vietnamese). Mutually exclusive labels (at most one per row)
+    get exclusive_recipe.toml, whose `label` is the single most likely class; several labels on some row keep
+    default_recipe.toml. With --meta-column the exclusive recipe also reads the metadata (shape = true)."""
+    from dataclasses import replace
+
+    from classifier.model import DEFAULT_RECIPE, EXCLUSIVE_RECIPE, Recipe
+
+    if any(len(row) > 1 for row in labels):
+        return DEFAULT_RECIPE.name, Recipe.from_toml(DEFAULT_RECIPE), "có dòng mang nhiều nhãn: mô hình nhiều nhãn"
+    recipe = Recipe.from_toml(EXCLUSIVE_RECIPE)
+    why = "mỗi dòng một nhãn: nhãn dự đoán là nhóm có khả năng cao nhất"
+    if with_meta and not recipe.shape:
+        recipe, why = replace(recipe, shape=True), why + "; shape = true để đọc --meta-column"
+    return EXCLUSIVE_RECIPE.name, recipe, why
 
 
 def _model_name(path: str) -> str:
