@@ -32,7 +32,8 @@ def register(sub: Any) -> None:
                    help="cột nhãn; một lần cho mọi tệp hoặc mỗi tệp một lần (mặc định: labels)")
     p.add_argument("--label-map", action="append", metavar="MAP",
                    help="ví dụ 0=clean,1=offensive,2=hate; một lần cho mọi tệp hoặc mỗi tệp một lần")
-    p.add_argument("--recipe", metavar="FILE", help="tệp TOML công thức mô hình (mặc định: công thức mặc định)")
+    p.add_argument("--recipe", metavar="FILE", help="tệp TOML công thức mô hình (mặc định: exclusive_recipe.toml "
+                   "khi mỗi dòng một nhãn, default_recipe.toml khi có dòng mang nhiều nhãn)")
     p.add_argument("--out", metavar="MODEL",
                    help="nơi ghi mô hình (.skops; thẻ mô tả mô hình ghi bên cạnh); với --from-decisions: mặc định "
                         "models/canhgac-decisions-<thời điểm>.skops cạnh tệp cấu hình")
