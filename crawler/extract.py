@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime
 
 import trafilatura
 from parsel import Selector
@@ -45,12 +45,14 @@ class Extracted:
     language: str | None
     navigation_only: bool = False  # the page's text was only its menus and link lists (`_without_navigation`)
     paywalled: bool = False  # the page's text was only a paywall or login notice (`crawler.byline.paywall_only`)
+    credited: bool = False  # `author` is the outlet a closing credit names ("Theo Báo Nghệ An"), not a person
 
 
 def clean_text(text: str) -> str:
     """NFC text, spaces collapsed, at most one blank line between paragraphs; UTF-8 that was read as a Windows
-    code page before it reached us ("Cáº£nh bÃ¡o" for "Cảnh báo") repaired first (classifier.mojibake)."""
-    lines = [_WS.sub(" ", line).strip() for line in nfc(mojibake.repair(text)).splitlines()]
+    code page before it reached us ("Cáº£nh bÃ¡o" for "Cảnh báo") repaired first (classifier.mojibake). NUL
+    characters (an RSS entry's `&#0;`) are removed: PostgreSQL refuses them in text."""
+    lines = [_WS.sub(" ", line).strip() for line in nfc(mojibake.repair(text.replace("\x00", ""))).splitlines()]
     return _NL.sub("\n\n", "\n".join(lines)).strip()
 
 
@@ -114,22 +116,32 @@ def extract_article(html: str, url: str, selectors: Selectors | None = None, *,
         date = sel_date or date
     # legacy font encodings the page's bytes did not show (character references such as "&#181;")
     text, title = clean_text(legacy_encoding.to_unicode(text)), clean_text(legacy_encoding.to_unicode(title))
-    navigation_only = paywalled = False
-    if text and not sel_text:  # what the operator's selector picked is content by definition
-        kept = _without_navigation(text, html, sel)
-        navigation_only, text = kept != text, kept
-        text = without_heading(text, title)
-        kept = paywall_only(text)
-        paywalled, text = kept != text, kept
-    if not author and not selectors.author:
-        sel = sel or html_selector(html)
-        author = author_block(sel) or credit_line(text)
     published = parse_date(date)
     if published is not None and date and not sel_date and _YMD.fullmatch(date):
         published = _timed(date, html) or published  # trafilatura's date is a day: the page may write its time
+    navigation_only = paywalled = credited = False
+    if text and not sel_text:  # what the operator's selector picked is content by definition
+        kept = _without_navigation(text, html, sel)
+        navigation_only, text = kept != text, kept
+        day = _vn_date(published)
+        text = without_heading(text, title, day)
+        kept = paywall_only(text, title, day)
+        paywalled, text = kept != text, kept
+    if not author and not selectors.author:
+        sel = sel or html_selector(html)
+        author = author_block(sel)
+        if not author and (author := credit_line(text)):
+            credited = True
     return Extracted(title=title, text=text, author=clean_text(author) if author else None,
                      published_at=published, language=guess_language(f"{title}\n{text}"),
-                     navigation_only=navigation_only, paywalled=paywalled)
+                     navigation_only=navigation_only, paywalled=paywalled, credited=credited)
+
+
+def _vn_date(when: datetime | None) -> date | None:
+    """`when`'s day in Vietnam: the day a page's own dateline names."""
+    if when is None:
+        return None
+    return (when if when.tzinfo is not None else when.replace(tzinfo=UTC)).astimezone(VN_TZ).date()
 
 
 _LINK_LINE = 150  # longer lines are paragraphs, not the text of a link

@@ -7,8 +7,9 @@ wins over the page's, so trafilatura skips its extensive date search. A listed d
 date, and the page's wins when it falls on that day in Vietnam ("02/12/2026 - 08:15"). A page whose text is
 only its menus and link lists (`crawler.extract._without_navigation`) gives none: the feed's summary stands in,
 else the title alone is kept and the run notes it; so does a page showing only a paywall or login notice
-(`crawler.byline.paywall_only`) or nothing at all, always noted. Items without a page (ads read on their board, citizen
-reports) pass through untouched.
+(`crawler.byline.paywall_only`) or nothing at all, always noted. The page's author wins over the feed's,
+except an outlet named by a closing credit ("Theo Báo Nghệ An"), which stands in only when the feed names nobody.
+Items without a page (ads read on their board, citizen reports) pass through untouched.
 """
 
 from __future__ import annotations
@@ -53,7 +54,9 @@ class ExtractStage:
         ex = extract_article(html, item.url, self.selectors(item), date_known=listed is not None and not day_only)
         item.title = ex.title or item.title
         item.text = ex.text or item.text
-        item.author = ex.author or item.author
+        # the page's author wins over the feed's; an outlet's credit does not replace the feed's author
+        if ex.author and not (ex.credited and item.author):
+            item.author = ex.author
         if listed is None or (day_only and ex.published_at is not None and _vn_day(ex.published_at)[0] == day):
             item.published_at = ex.published_at  # the page's own date, or its time of the listed day
         item.language = ex.language
@@ -61,8 +64,8 @@ class ExtractStage:
             self.ctx.error(f"{item.url}: trang trống (không lấy được tiêu đề hay nội dung)")
             raise DropItem(f"empty page: {item.url}")
         if not html.strip() and item.title:  # a feed entry's page came back empty: the feed stands in, say so
-            self.ctx.error(f"{item.url}: trang trống (máy chủ trả về trang không có nội dung): lưu tiêu đề và tóm tắt "
-                           "của nguồn tin")
+            kept = "lưu tiêu đề và tóm tắt của nguồn tin" if item.text else "chỉ lưu tiêu đề của nguồn tin"
+            self.ctx.error(f"{item.url}: trang trống (máy chủ trả về trang không có nội dung): {kept}")
         if ex.paywalled:  # the officer should know why the item holds only the feed's words
             kept = "lưu tóm tắt của nguồn tin" if item.text else "chỉ lưu tiêu đề"
             self.ctx.error(f"{item.url}: trang chỉ hiện thông báo nội dung trả phí hoặc cần đăng nhập, không có bài "
