@@ -106,6 +106,17 @@ def file_report(store: Store, report: ScoredItem, *, actor: str, office_locality
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+def decided_items(store: Store, item_ids: Sequence[int]) -> set[int]:
+    """Those of `item_ids` whose review entry is decided. A citizen's report already stored and sent again word
+    for word is dropped by the crawl pipeline's dedupe stage (the "đã có từ trước" answer is right while its entry
+    waits) unless its entry was decided: then it goes on to `file_report`, which tells the verdict."""
+    if not item_ids:
+        return set()
+    with store.session() as s:
+        return set(s.scalars(select(ReviewEntry.item_id).where(ReviewEntry.item_id.in_(list(item_ids)),
+                                                               ReviewEntry.status == DECIDED)))
+
+
 def _file_report(store: Store, s: Session, report: ScoredItem, actor: str, office_locality: str) -> FiledReport:
     new = report.item
     if new.canonical_url.startswith(TEXT_REPORT_PREFIX):

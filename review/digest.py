@@ -65,7 +65,7 @@ class DigestData:
     below_threshold: int  # undecided now, below every threshold after a re-score (`review.rescore`)
     oldest_open: datetime | None
     source_problems: list[SourceProblem]
-    top_cases: list[Case]  # confirmed: violation or escalate, escalations first
+    top_cases: list[Case]  # confirmed harm (HARM_VERDICTS: violation, warn, escalate), escalations first
     commendations: list[Case]
     items_collected: int
     model: str

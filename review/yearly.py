@@ -33,9 +33,10 @@ category does not move it from row to row between two drafts of the report; a de
 it confirmed). An entry no stored score flagged (none kept) counts under its top category.
 
 Tổng hợp and Xử lý trong kỳ put the harm categories (all but `positive`, tôn vinh) under a "Vi phạm Bộ Quy tắc ứng
-xử" subtotal row (`review.yearly_rows.with_harm_subtotal`), not counted again in "Tổng cộng". The verdict `warn`
-("đã cảnh báo": a violation confirmed and a warning issued) has its own column beside "vi phạm"; Vụ việc nổi bật
-lists it as it does a violation.
+xử" subtotal row (`review.yearly_rows.with_harm_subtotal`), not counted again in "Tổng cộng"; the subtotal is bold
+and the rows it sums are indented and grouped under it (outline level 1), so it reads as a sum, not a category (a
+whole column summed by hand must leave it out: Ghi chú says so). The verdict `warn` ("đã cảnh báo": a violation
+confirmed and a warning issued) has its own column beside "vi phạm"; Vụ việc nổi bật lists it as it does a violation.
 
 Those sheets go by the day an entry was flagged; Xử lý trong kỳ (what was handled: decided in the period, whenever
 flagged) and Nội dung được tôn vinh (the content commended, with its author) go by the day of the decision
@@ -76,6 +77,7 @@ from review.yearly_notes import FLAGGED_VI, UNASSIGNED_VI, UNFLAGGED_VI, print_h
 from review.yearly_retention import retention_cut
 from review.yearly_rows import (
     HARM_GROUP_VI,
+    HARM_LABELS,
     MONTHS_FILLED_MAX,
     count_rows,
     first_flagged_categories,
@@ -252,11 +254,12 @@ def summarize(store: Store, since: datetime, until: datetime, *, year: int | Non
 
 def write_summary(summary: Summary, path: Path) -> None:
     from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from openpyxl.styles import Alignment, Font
 
     wb = Workbook()
     header = ["", FLAGGED_VI, UNFLAGGED_VI, *[VERDICT_VI[v] for v in VERDICTS], "Chưa quyết định"]
     bold = Font(bold=True)
+    indented = Alignment(indent=1)
     heading = print_heading(summary)
 
     def sheet(title: str, head: list[str], rows: list[list[Any]], first: bool = False, total: bool = False) -> None:
@@ -270,9 +273,14 @@ def write_summary(summary: Summary, path: Path) -> None:
             ws.append([xlsx_cell(sheet_safe(v)) for v in r])
         for cell in ws[ws.max_row] if total else ():  # the "Tổng cộng" row
             cell.font = bold
-        for row in ws.iter_rows(min_row=2):  # the "Vi phạm Bộ Quy tắc ứng xử" subtotal
-            for cell in row if row[0].value == HARM_GROUP_VI else ():
-                cell.font = bold
+        for row in ws.iter_rows(min_row=2):  # the "Vi phạm Bộ Quy tắc ứng xử" subtotal: bold, its rows indented
+            if row[0].value == HARM_GROUP_VI:
+                for cell in row:
+                    cell.font = bold
+            elif row[0].value in HARM_LABELS and any(r[0] == HARM_GROUP_VI for r in rows):
+                row[0].alignment = indented  # and grouped under it (Excel's outline, summary row above)
+                ws.row_dimensions[row[0].row].outline_level = 1
+        ws.sheet_properties.outlinePr.summaryBelow = False
         ws.column_dimensions["A"].width = 38
         ws.oddHeader.center.text = heading  # printed atop each page: a sheet printed alone still says what it is
         ws.print_title_rows = "1:1"

@@ -24,7 +24,7 @@ from review.below_threshold import last_flagged_categories
 from review.citizen import TEXT_REPORT_PREFIX
 from review.models import HARM_VERDICTS, VERDICTS, Decision, Item, ReviewEntry, ReviewFlag
 from review.vi import VERDICT_VI, VN_TZ
-from review.yearly_rows import HARM_GROUP_VI, with_harm_subtotal
+from review.yearly_rows import with_harm_subtotal
 
 HANDLED_SHEET, COMMENDED_SHEET = "Xử lý trong kỳ", "Nội dung được tôn vinh"
 #: The source shown for an entry that came from no crawled source (a citizen report), on every sheet.
@@ -132,17 +132,6 @@ def total_row(rows: list[list[Any]], width: int = 0) -> list[Any]:
     label included, for zeros under no rows at all (a year with no source)."""
     width = len(rows[0]) if rows else width
     return [TOTAL_VI, *(sum(r[i] for r in rows) for i in range(1, width))]
-
-
-def total_note(unassigned_vi: str) -> list[Any]:
-    """The Ghi chú row saying why the "Tổng cộng" rows count no entry twice."""
-    return ["Dòng tổng cộng", f"Dòng «{TOTAL_VI}» của sheet «Tổng hợp», «Theo nguồn», «Theo tháng» và «{HANDLED_SHEET}» "
-                              "là tổng các dòng bên trên. Mỗi mục chỉ được đếm ở một dòng: một nhóm (nhóm cán bộ đã xác "
-                              f"nhận; nếu chưa có, nhóm được gắn cờ đầu tiên, hoặc «{unassigned_vi}»), kể cả mục gắn cờ cho "
-                              f"nhiều nhóm; dòng «{HARM_GROUP_VI}» là dòng cộng các nhóm vi phạm ngay dưới nó, không "
-                              "cộng lại vào dòng tổng cộng; một nguồn; một tháng (ngày gắn cờ). Mỗi phản ánh ở dòng của mục nó thuộc về "
-                              "(theo tháng: tháng nhận). Dòng tổng cộng là số mục (số phản ánh) khác nhau, không đếm "
-                              "trùng, và ba sheet «Tổng hợp», «Theo nguồn», «Theo tháng» có cùng tổng."]
 
 
 COMMENDED_HEAD = ["Mã", "Ngày tôn vinh", "Nhóm", "Nguồn", "Người đăng", "Dòng đầu", "Đường dẫn"]

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from review.models import VERDICTS
 from review.vi import VERDICT_VI, VN_TZ
 from review.yearly_coverage import coverage_notes
-from review.yearly_decisions import handled_notes, total_note
+from review.yearly_decisions import HANDLED_SHEET, TOTAL_VI, handled_notes
 from review.yearly_period import period_text, report_title
 from review.yearly_retention import retention_notes
 from review.yearly_rows import HARM_GROUP_VI, HARM_LABELS
@@ -83,7 +83,7 @@ def summary_notes(summary: Summary) -> list[list[Any]]:
                             "cờ + phản ánh không gắn cờ = tổng các cột kết luận + chưa quyết định. Mục đã gắn cờ khi vào "
                             "hàng chờ nhưng sau khi chấm lại không còn vượt ngưỡng nào («dưới ngưỡng sau chấm lại») "
                             "vẫn được tính một lần là gắn cờ, ở nhóm đã gắn cờ cho nó."],
-        total_note(UNASSIGNED_VI),
+        totals_note(),
         *verdict_notes(),
         ["Cách đếm phản ánh", "Mỗi phản ánh nhận được trong kỳ được đếm một lần, gồm phản ánh tạo mục mới và phản "
                               "ánh trùng nội dung một mục đã có (kể cả mục đã quyết định); phản ánh gửi lại y hệt "
@@ -94,6 +94,22 @@ def summary_notes(summary: Summary) -> list[list[Any]]:
                               "hình) và được đưa vào hàng chờ sau đó."]]
 
 
+def totals_note() -> list[Any]:
+    """The Ghi chú row saying why the "Tổng cộng" rows count no entry twice, and that the harm subtotal row is a
+    sum of the rows under it, left out of "Tổng cộng" (and to be left out of a whole column summed in Excel)."""
+    return ["Dòng tổng cộng", f"Dòng «{TOTAL_VI}» của sheet «Tổng hợp», «Theo nguồn», «Theo tháng» và «{HANDLED_SHEET}» "
+                              "là số mục (số phản ánh) khác nhau, không đếm trùng. Mỗi mục được đếm ở đúng một dòng "
+                              "nhóm (nhóm cán bộ đã xác nhận; nếu chưa có, nhóm được gắn cờ đầu tiên, hoặc "
+                              f"«{UNASSIGNED_VI}»), kể cả mục gắn cờ cho nhiều nhóm, ở đúng một dòng nguồn và ở đúng "
+                              "một dòng tháng (tháng gắn cờ); mỗi phản ánh ở dòng của mục nó thuộc về (theo tháng: "
+                              f"tháng nhận). Vì vậy dòng «{TOTAL_VI}» bằng tổng các dòng nhóm, nguồn hoặc tháng bên "
+                              "trên, và ba sheet «Tổng hợp», «Theo nguồn», «Theo tháng» có cùng tổng. Riêng dòng "
+                              f"«{HARM_GROUP_VI}» (in đậm, ở sheet «Tổng hợp» và «{HANDLED_SHEET}») không phải một "
+                              "nhóm mà là dòng cộng các nhóm vi phạm thụt lề ngay dưới nó: các mục đó đã được đếm ở "
+                              f"dòng nhóm của chúng, nên dòng «{TOTAL_VI}» không cộng dòng này. Khi tự cộng cả cột "
+                              "trong Excel, hãy bỏ dòng này ra, nếu không các mục vi phạm bị đếm hai lần."]
+
+
 def verdict_notes() -> list[list[Any]]:
     """The Ghi chú rows on the verdict «đã cảnh báo», the harm subtotal and the row of an undecided entry."""
     return [
@@ -102,9 +118,14 @@ def verdict_notes() -> list[list[Any]]:
                                    f"cột «{VERDICT_VI['violation']}»; khi tính số vi phạm đã xác nhận thì cộng cả "
                                    f"«{VERDICT_VI['violation']}», «{VERDICT_VI['warn']}» và "
                                    f"«{VERDICT_VI['escalate']}»."],
-        [f"Nhóm «{HARM_GROUP_VI}»", f"Dòng «{HARM_GROUP_VI}» (sheet «Tổng hợp» và «Xử lý trong kỳ») cộng các nhóm "
-                                    f"vi phạm ngay dưới nó: {', '.join(HARM_LABELS)}. Nhóm tôn vinh đứng riêng."],
+        [f"Nhóm «{HARM_GROUP_VI}»", f"Dòng «{HARM_GROUP_VI}» (in đậm, sheet «Tổng hợp» và «{HANDLED_SHEET}») là "
+                                    "tổng của các nhóm vi phạm thụt lề ngay dưới nó: "
+                                    f"{', '.join(HARM_LABELS)}. Các dòng đó được gộp nhóm dưới dòng tổng (nút «−» "
+                                    "bên trái trong Excel thu gọn chỉ còn dòng tổng). Nhóm tôn vinh đứng riêng, "
+                                    "không thuộc dòng này."],
         ["Nhóm của mục chưa quyết định", "Mục chưa có quyết định được tính ở nhóm mà nó được gắn cờ lần đầu (nhóm "
                                          "có điểm cao nhất lúc đó), không đổi khi mô hình chấm lại hay bài được thu "
-                                         "thập lại; khi cán bộ quyết định, mục chuyển sang nhóm cán bộ xác nhận."],
+                                         "thập lại, kể cả mục gắn cờ lần đầu là nội dung tích cực (dòng tôn vinh) "
+                                         "rồi được chấm lại vào một nhóm vi phạm; khi cán bộ quyết định, mục chuyển "
+                                         "sang nhóm cán bộ xác nhận."],
     ]

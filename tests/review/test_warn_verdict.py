@@ -4,7 +4,11 @@ stats' precision, the harm checks, undo) and is counted apart where the office r
 
 from __future__ import annotations
 
+import ast
+import inspect
 import io
+import re
+import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,7 +17,7 @@ from sqlalchemy import select
 
 from classifier.bank import CONFIRMED
 from review.cli.context import Context
-from review.cli.interactive import KEYS, run
+from review.cli.interactive import HELP, KEYS, run
 from review.errors import UsageError
 from review.filters import EntryFilter
 from review.learning import decision_examples
@@ -89,9 +93,26 @@ def test_decide_takes_warn_on_the_command_line(store: Store, cli: CLI) -> None:
     assert "đã cảnh báo" in out, out
 
 
+def _loop_action_keys() -> set[str]:
+    """Every one-letter key `review.cli.interactive.run` tests the pressed key against (`k == "s"`, `k in (...)`)
+    apart from the verdict keys (`k in KEYS`)."""
+    tree = ast.parse(textwrap.dedent(inspect.getsource(run)))
+    keys: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Compare) and isinstance(node.left, ast.Name) and node.left.id == "k":
+            for right in node.comparators:
+                for const in ast.walk(right):
+                    if isinstance(const, ast.Constant) and isinstance(const.value, str):
+                        keys.add(const.value)
+    return keys
+
+
 def test_the_interactive_key_for_a_warning_is_c_and_clashes_with_no_other_key(store: Store, cfg: Path) -> None:
     assert KEYS["c"] == "warn"
-    assert not set(KEYS) & {"s", "n", "u", "q"}  # the other actions of the loop
+    actions = _loop_action_keys()  # the keys the loop itself compares `k` with, read from its code
+    assert {"s", "n", "u", "q"} <= actions, actions  # so this reads the loop, not nothing
+    assert not set(KEYS) & actions, (KEYS, actions)
+    assert set(re.findall(r"\[(\w)\]", HELP)) == set(KEYS) | actions, HELP  # the help names every key, no other
     entry = flagged(store, "Chuyển khoản ngay để nhận quà tri ân", "scam", 0.95)
     out = io.StringIO()
     ctx = Context(config_path=str(cfg), moderator_flag="lan", out=out)

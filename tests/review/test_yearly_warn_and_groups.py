@@ -15,7 +15,7 @@ from review.rescore import rescore_queue
 from review.store import Store
 from review.types import utcnow
 from review.yearly import summarize, write_summary
-from review.yearly_rows import HARM_GROUP_VI
+from review.yearly_rows import HARM_GROUP_VI, HARM_LABELS
 from tests.review.factory import flagged
 from tests.review.fixed_scorer import FixedScorer, Result, queue
 
@@ -23,11 +23,17 @@ POSITIVE_VI = "Nội dung tích cực đáng tôn vinh"
 
 
 def _sheets(store: Store, tmp_path: Path) -> dict[str, list[tuple[list[Any], bool]]]:
+    return {name: [(r, bold) for r, bold, _, _ in rows] for name, rows in _styled(store, tmp_path).items()}
+
+
+def _styled(store: Store, tmp_path: Path) -> dict[str, list[tuple[list[Any], bool, int, int]]]:
+    """Each sheet's rows: values, bold, the label's indent and the row's outline level."""
     now = utcnow()
     path = tmp_path / "nam.xlsx"
     write_summary(summarize(store, now - timedelta(days=1), now + timedelta(days=1)), path)
     wb = load_workbook(path)
-    out = {ws.title: [([c.value for c in row], bool(row[0].font.b)) for row in ws.iter_rows()] for ws in wb}
+    out = {ws.title: [([c.value for c in row], bool(row[0].font.b), int(row[0].alignment.indent or 0),
+                       int(ws.row_dimensions[row[0].row].outline_level or 0)) for row in ws.iter_rows()] for ws in wb}
     wb.close()
     return out
 
@@ -66,8 +72,8 @@ def test_the_harm_categories_are_grouped_under_a_subtotal_apart_from_commendatio
         (head, _), *rows, (total, _) = sheets[name]
         labels = [r[0] for r, _ in rows]
         group = labels.index(HARM_GROUP_VI)
-        assert labels[group + 1:group + 9] == ["Tin giả, tin sai sự thật", "Lừa đảo, chiếm đoạt tài sản",
-                                               *labels[group + 3:group + 9]], labels
+        assert labels[group + 1:group + 9] == list(HARM_LABELS), labels  # every harm category, in order
+        assert HARM_LABELS[:2] == ("Tin giả, tin sai sự thật", "Lừa đảo, chiếm đoạt tài sản")
         assert labels[group + 9] == POSITIVE_VI and POSITIVE_VI not in labels[group + 1:group + 9], labels
         subtotal, bold = rows[group]
         assert bold, name
@@ -107,3 +113,25 @@ def test_an_undecided_entry_stays_on_the_row_it_was_first_flagged_for(store: Sto
     # a decision fixes the row: the category it confirmed
     store.decide(entry, "lan", "warn", category="hate")
     assert rows() == {("hate", "warn"): 1}
+
+
+def test_the_harm_rows_are_indented_and_outlined_under_their_subtotal(store: Store, tmp_path: Path) -> None:
+    """A whole column summed in Excel would count the harm entries twice with the subtotal: the subtotal is bold,
+    the rows it sums indented and grouped under it (an outline level, collapsible to the subtotal), and Ghi chú
+    says the subtotal is not a category and is left out of "Tổng cộng"."""
+    _decided_year(store)
+    sheets = _styled(store, tmp_path)
+    for name in ("Tổng hợp", "Xử lý trong kỳ"):
+        rows = sheets[name][1:]
+        styled = {r[0]: (bold, indent, level) for r, bold, indent, level in rows}
+        assert styled[HARM_GROUP_VI] == (True, 0, 0), name
+        assert all(styled[label] == (False, 1, 1) for label in HARM_LABELS), (name, styled)
+        others = [r[0] for r, *_ in rows if r[0] not in HARM_LABELS and r[0] != HARM_GROUP_VI]
+        assert POSITIVE_VI in others and all(styled[label][1:] == (0, 0) for label in others), (name, styled)
+    assert all(indent == level == 0 for _, _, indent, level in sheets["Theo nguồn"] + sheets["Theo tháng"])
+    notes = {r[0]: r[1] for r, *_ in sheets["Ghi chú"][1:]}
+    totals = notes["Dòng tổng cộng"]
+    assert "một nhóm; một nguồn" not in totals and "Mỗi mục chỉ được đếm ở một dòng" not in totals, totals
+    assert f"Riêng dòng «{HARM_GROUP_VI}»" in totals and "không cộng dòng này" in totals, totals
+    assert "bỏ dòng này ra" in totals, totals  # a whole column summed by hand
+    assert "thụt lề" in notes[f"Nhóm «{HARM_GROUP_VI}»"], notes
