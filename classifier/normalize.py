@@ -8,9 +8,9 @@ actually sees. URLs, e-mails, phone numbers and money amounts become typed token
 
 The steps live in modules named for them: classifier.canonical_unicode (repairs, NFC, accent stripping),
 classifier.typed_tokens, classifier.teencode (word by word, with the few context rules), classifier.dodges
-(spaced/dotted/leet spellings). This module runs them over a text and keeps the offsets; their public names
-are importable from here too. Place abbreviations ("hn", "sg", "đn") are not expanded: classifier/locality.py
-decides on them.
+(spaced/dotted/leet spellings; dotted capitals such as "U.B.N.D" by classifier.acronyms). This module runs them
+over a text and keeps the offsets; their public names are importable from here too. Place abbreviations ("hn",
+"sg", "đn") are not expanded: classifier/locality.py decides on them.
 
 Module-level functions; no state except cached resources read from classifier/data.
 """
