@@ -14,13 +14,15 @@ to quá"), "HCM" after "bác", "tư tưởng", "TNCS", or "yêu" in a list of lo
 President, "hướng ĐN" is south-east and "vocal như HN" a singer's initials. Chat writes "hn", "sg", "hcm" in
 lower case: they count right after a word leading to a place ("về sg", "lên hn": `classifier/locality_chat.py`).
 "thị xã", "quận", "huyện" before a name are former towns and districts, no wards: they count as the province of
-the wards that kept their name (`classifier/locality_wards.py`). Those listed in `classifier/data/former_districts.tsv` ("huyện
+the wards that kept their name (`classifier/locality_wards.py`). Those listed in `classifier/data/former_districts.tsv`
+and `former_districts_gso.tsv` (every unit of 4 January 2025; of several so named, the one whose province the text
+names) ("huyện
 Hoài Đức" → Hà Nội) count also after "Q.", "H." in an address ("Lê Lợi, Q. Gò Vấp"), in lower case unless an
 ordinary phrase ("toàn huyện cờ đỏ") and without diacritics unless another unit or ward is spelt so ("huyen hoai
 duc"; not "huyen thanh tri"), and not before another country's city ("quận Tây Hồ, thành phố Hàng Châu"); "quận
 1" … "quận 12", "Q. 4", "ở q1" are Hồ Chí Minh City's numbered districts (`classifier/locality_districts.py`),
-not where they count districts ("7 quận 8 huyện"), name Paris's or a story's, or are a volume, a quarter or a
-question ("Toán 10 Q.1", "Q.3 năm 2024", "Q.1:"). Names that are also ordinary phrases ("hòa bình" = peace, "cao bằng" = as tall as, "hải dương"
+not where they count districts ("7 quận 8 huyện"), name Paris's, a story's or a film ("phim Quận 9"), or are a
+volume, a quarter, a heading or a question ("Toán 10 Q.1", "Q.3 năm 2024", "Quyển 1: Q.1 Mở đầu", "Q.1:"). Names that are also ordinary phrases ("hòa bình" = peace, "cao bằng" = as tall as, "hải dương"
 = ocean, "thái bình dương" = the Pacific) count only capitalised (in a text not written all in capitals) or
 after "tỉnh".
 

@@ -6,7 +6,8 @@ city's Quận 2). "quận" and a number are no district where they count distric
 "mỗi quận 1 bệnh viện") or name another city's or a story's ("quận 1 Paris", Katniss's "Quận 12"). A "Q" and a
 number are often other things: "Audi Q5", "soạn Q5 gửi 999", "Q2/2023" and "Q.3 năm 2024" (a quarter), "Q7/Q8"
 (car models), "XT-Q 1.5AT", "IE403.Q11" (a course code), "câu q1", "Q.1:" (a question), "Toán 10 Q.1",
-"Tiếu Ngạo Giang Hồ Q.3" (a volume): written so they are no district. The word lists are in
+"Tiếu Ngạo Giang Hồ Q.3" (a volume), "Quyển 1: Q.1 Mở đầu", "Q.1 Điều lệ công ty" (a heading), "phim Quận 9"
+(the film "District 9"): written so they are no district. The word lists are in
 `classifier/data/locality_context.toml`."""
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from classifier.locality_gazetteer import Key
+from classifier.locality_gazetteer import Key, gazetteer
 from classifier.locality_text import SPACES, WrittenText
 
 if TYPE_CHECKING:
@@ -44,6 +45,14 @@ _CITY_WORDS = (
     ("ho", "chi", "minh"),
 )
 _QUARTER_REACH = 8  # syllables either side in which a business word makes Q1 … Q4 a quarter
+# a film before the number: "phim Quận 9" is "District 9" (Neill Blomkamp, 2009), as Vietnamese titles it
+_FILM_BEFORE = (("phim",), ("film",), ("movie",))
+_ENGLISH_DISTRICT = "district"  # "phim District 9 (Quận 9)": the title in English too
+# the first words of a document's part after "Q.1" opening a line: a chapter, a section, a quarter's report
+_HEADING_WORDS = tuple(tuple(w.split()) for w in (
+    "mở đầu", "điều lệ", "quy định", "giới thiệu", "tổng quan", "kết luận", "phụ lục", "mục lục", "báo cáo",
+    "kế hoạch", "chương", "phần", "điều", "hiệu lực", "nội dung", "câu hỏi", "bài"))
+_LINE_HEADING = re.compile(r"(?m)^[ \t]*Q\.?[ \t]?\d{1,2}\b")  # lines opening "Q.1", "Q 2", "Q3"
 
 
 def numbered_district(t: WrittenText, i: int, ctx: Context, listed: bool = False) -> int:
@@ -66,7 +75,7 @@ def numbered_district(t: WrittenText, i: int, ctx: Context, listed: bool = False
     if tok == "quan":  # "quận 12", "quan 5"; "quán 5" is a shop's number
         if not (t.fit(i, i + 1, [_DISTRICT_WORD]) and t.joined(i, i + 2)):
             return 0
-        return 0 if _counted(t, i, ctx) or _elsewhere(t, i + 2, ctx) else 2
+        return 0 if _counted(t, i, ctx) or _elsewhere(t, i + 2, ctx) or _film(t, i, int(t.toks[i + 1])) else 2
     if tok != "q" or t.spans is None or t.written(i, i + 1) not in ("Q", "q"):
         return 0
     gap = t.original[t.spans[i][1] : t.spans[i + 1][0]]
@@ -134,11 +143,12 @@ def _elsewhere(t: WrittenText, j: int, ctx: Context) -> bool:
 
 
 def _other_q(t: WrittenText, i: int, j: int, number: int, ctx: Context) -> bool:
-    """ "Q" and a number at syllables i..j-1 are a volume, a question or a quarter: after a number ("Toán 10 Q.1")
-    or a capitalised title ("Tiếu Ngạo Giang Hồ Q.3"), before a colon ("Q.1:") or a word of a book ("Q.1 chương
-    30"), or, for Q1 … Q4, before "năm" or a year ("Q.3 năm 2024") or near a business word in its line ("Lợi
-    nhuận trong Q1 tăng 20%")."""
-    if _elsewhere(t, j, ctx):
+    """ "Q" and a number at syllables i..j-1 are a volume, a question, a heading, a film or a quarter: after a
+    number ("Toán 10 Q.1") or a capitalised title ("Tiếu Ngạo Giang Hồ Q.3"), before a colon ("Q.1:") or a word
+    of a book ("Q.1 chương 30"), opening a line before a capitalised title ("Quyển 1: Q.1 Mở đầu", "Q.1 Điều lệ
+    công ty"), after "phim" ("phim Q.9"), or, for Q1 … Q4, before "năm" or a year ("Q.3 năm 2024") or near a
+    business word in its line ("Lợi nhuận trong Q1 tăng 20%")."""
+    if _elsewhere(t, j, ctx) or _film(t, i, number) or _heading(t, i, j):
         return True
     if i > 0 and t.spans is not None and t.joined(i - 1, i + 1):
         before = t.original[t.spans[i - 1][0] : t.spans[i - 1][1]]
@@ -161,6 +171,36 @@ def _other_q(t: WrittenText, i: int, j: int, number: int, ctx: Context) -> bool:
     ):
         return True
     return _near(t, i, j, ctx.quarter_words)
+
+
+def _film(t: WrittenText, i: int, number: int) -> bool:
+    """The numbered district at syllable i is a film's title: after "phim" ("phim Quận 9", "bộ phim Quận 9"), or
+    the text names the film in English with the same number ("District 9")."""
+    if t.before(i, _FILM_BEFORE):
+        return True
+    toks = t.toks
+    return any(toks[k] == _ENGLISH_DISTRICT and toks[k + 1] == str(number) for k in range(len(toks) - 1))
+
+
+def _heading(t: WrittenText, i: int, j: int) -> bool:
+    """ "Q" and a number at syllables i..j-1 head a part of a document: after a numbered part's colon ("Quyển 1:
+    Q.1 Mở đầu"), or opening a line before a capitalised title that is a document's (`_HEADING_WORDS`: "Q.1 Điều
+    lệ công ty", "Q.2 Quy định chung") or in a text where another line opens so ("Q.3 Hiệu lực thi hành" under
+    "Q.2 …"). "Q.7 Cho thuê căn hộ" alone is an advertisement's district, "Q.1 Sài Gòn", "Q.1 Bến Thành" addresses."""
+    if t.spans is None or j >= len(t.toks) or t.shouting:
+        return False
+    gap = t.original[t.spans[i - 1][1] : t.spans[i][0]] if i > 0 else "\n"
+    after_part = ":" in gap and t.toks[i - 1].isdigit()  # "Quyển 1: Q.1"; not "Địa chỉ: Q.1 Lê Lợi"
+    if not after_part and "\n" not in gap:
+        return False
+    if not SPACES.fullmatch(t.original[t.spans[j - 1][1] : t.spans[j][0]]) or not t.title_case(j, j + 1):
+        return False
+    if _city_follows(t, j):
+        return False
+    provinces, _forms, wards = gazetteer()
+    if any(tuple(t.toks[j : j + n]) in provinces or tuple(t.toks[j : j + n]) in wards for n in range(1, 5)):
+        return False
+    return after_part or t.after(j, _HEADING_WORDS) or len(_LINE_HEADING.findall(t.original)) > 1
 
 
 def _city_follows(t: WrittenText, j: int) -> bool:

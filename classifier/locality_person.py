@@ -108,16 +108,28 @@ def _person_ends_at(t: WrittenText, m: int, ctx: Context) -> bool:
 
 
 _CALL_GAP = re.compile(r"[ \t\u00a0]*[,!]?[ \t\u00a0]*")  # "Khánh Hòa ơi, dậy", "Khánh Hòa ơi! Về"
+_SPEECH_OPENS = re.compile(r"[:\"\u201c\u2018'\u00ab\n\r]")  # "Mẹ gọi: Thái Bình ơi", "\u201cThái Bình ơi", a new line
+
+
+def _call_opens(t: WrittenText, i: int) -> bool:
+    """Syllable i opens what someone says: the text, a line, or words quoted or after a colon ("Mẹ gọi: Thái Bình
+    ơi, về ăn cơm"). After a comma or a full stop the name closes the writer's own sentence ("Nhớ quá, Thái Bình
+    ơi": longing for the place)."""
+    if i == 0:
+        return True
+    if t.joined(i - 1, i + 1):
+        return False
+    return t.spans is None or _SPEECH_OPENS.search(t.original[t.spans[i - 1][1] : t.spans[i][0]]) is not None
 
 
 def called(t: WrittenText, i: int, j: int, bare: Key, ctx: Context) -> bool:
-    """Syllables i..j-1, a place name that is also a given name, are someone called by it: they open their
-    phrase, "ơi" follows, and the call ends the text ("Khánh Hòa ơi") or bids them come or do something ("Khánh
+    """Syllables i..j-1, a place name that is also a given name, are someone called by it: they open the text, a
+    line or what someone says (`_call_opens`), "ơi" follows, and the call ends the text ("Khánh Hòa ơi") or bids them come or do something ("Khánh
     Hòa ơi, dậy đi học", "Thái Bình ơi, về ăn cơm"). A song or a poem addresses the place so too ("Quảng Bình
     ơi, quê hương anh hùng"): any other words after "ơi" leave the place, as does a name not opening its phrase
-    ("Nhớ Khánh Hòa ơi là nhớ") and a place sung to so whatever follows ("Huế ơi")."""
-    opens = i == 0 or not t.joined(i - 1, i + 1)
-    if not opens or bare in ctx.vocative_places:
+    ("Nhớ Khánh Hòa ơi là nhớ"), one after a comma ("Nhớ quá, Thái Bình ơi") and a place sung to so whatever
+    follows ("Huế ơi")."""
+    if not _call_opens(t, i) or bare in ctx.vocative_places:
         return False
     for vocative in ctx.vocatives:
         v = j + len(vocative)

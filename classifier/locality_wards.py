@@ -4,30 +4,23 @@ name repeats across provinces, so `classifier/locality.py` resolves it against t
 mentions. A former unit is no ward: "thị xã Sơn Tây" is not the commune "Xã Sơn Tây" (two of those, neither in
 Hà Nội). It counts as the province of the wards that kept its name (a former town's or district's own ward:
 "Phường Sơn Tây" is in Hà Nội) when those lie in one province or in one the text mentions. The units listed in
-`classifier/data/former_districts.tsv` (the big cities' districts, and units whose name is a ward's in another
-province too: "huyện Hoài Đức" was Hà Nội's, a "Xã Hoài Đức" is also in Lâm Đồng) count as the province listed,
+`classifier/data/former_districts.tsv` and `former_districts_gso.tsv` (`classifier/locality_district_names.py`:
+every unit of 4 January 2025; "huyện Hoài Đức" was Hà Nội's, though a "Xã Hoài Đức" is also in Lâm Đồng) count
+as the province listed (of several so named, the one the text names: "huyện Châu Thành, Tiền Giang"),
 after their own type word or its address abbreviation ("Lê Lợi, Q. Gò Vấp", "xã Kim Chung, H.Hoài Đức"), also
-in lower case unless the name is an ordinary phrase there ("toàn huyện cờ đỏ": red flags), and without
-diacritics unless a ward of the kind the unit became, or another unit, is spelt so too ("huyen hoai duc", "thi xa
-ky anh"; not "huyen thanh tri": Thanh Trì or Thạnh Trị)."""
+in lower case unless the name is an ordinary phrase there ("toàn huyện cờ đỏ": red flags; a unit of the
+generated table only in a text all in lower case, after a word leading to a place), and without diacritics where
+one unit, ward or province is spelt so, else where the text names its province ("huyen hoai duc", "thi xa ky
+anh"; "huyen thanh tri": Thanh Trì or Thạnh Trị)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Container
-from functools import lru_cache
-from pathlib import Path
 
 from classifier.locality_context import context
-from classifier.locality_gazetteer import (
-    WARD_PREFIX,
-    WARD_WORDS,
-    Key,
-    accented,
-    gazetteer,
-    name_key,
-    ward_short,
-)
+from classifier.locality_district_names import named, unaccented_provinces
+from classifier.locality_gazetteer import MAX_N, WARD_PREFIX, WARD_WORDS, Key, accented, gazetteer, ward_short
 from classifier.locality_text import WrittenText, capitalised
 
 Wards = dict[Key, list[tuple[str, str]]]
@@ -44,15 +37,15 @@ _UNITS: dict[Key, tuple[Key, str]] = {
 _CITIES = frozenset({"Thành phố Hà Nội", "Thành phố Hồ Chí Minh", "Thành phố Hải Phòng", "Thành phố Đà Nẵng",
                      "Thành phố Cần Thơ", "Thành phố Huế"})
 _MAX_NAME = 4
-FORMER_DISTRICTS_PATH = Path(__file__).parent / "data" / "former_districts.tsv"
-# the type word of former_districts.tsv each unit key stands for ("TX" is "thị xã"), its abbreviations in
-# addresses ("Q. Gò Vấp", "H.Hoài Đức"), and the kind of ward that a unit of that type became
-_KINDS: dict[Key, str] = {("thi", "xa"): "thị xã", ("tx",): "thị xã", ("quan",): "quận", ("huyen",): "huyện"}
+# the type word of the former district tables each unit key stands for ("TX" is "thị xã", "TP" is written out
+# "thành phố" by the normaliser), and its abbreviations in addresses ("Q. Gò Vấp", "H.Hoài Đức")
+_KINDS: dict[Key, str] = {("thi", "xa"): "thị xã", ("tx",): "thị xã", ("quan",): "quận", ("huyen",): "huyện",
+                          ("thanh", "pho"): "thành phố"}
+_CITY_WORD = ("thanh", "pho")  # "thành phố Vinh": a provincial city of the tables only, never a ward's name
 _ABBREVIATIONS = {"q": "quận", "h": "huyện"}
-_KEPT_AS = {"quận": "Phường", "thị xã": "Phường", "huyện": "Xã"}
 _DOT = re.compile(r"\.[ \t\u00a0]*")
 _COMMA = re.compile(r"[ \t\u00a0]*,[ \t\u00a0]*")
-UNIT_STARTS = frozenset({*(k[0] for k in _UNITS), *_ABBREVIATIONS})
+UNIT_STARTS = frozenset({*(k[0] for k in _UNITS), *_ABBREVIATIONS, _CITY_WORD[0]})
 
 
 def ward_candidates(t: WrittenText, i: int, size: int, key: Key, wards: Wards) -> list[tuple[str, str]]:
@@ -86,6 +79,8 @@ def former_unit(t: WrittenText, i: int, wards: Wards, provinces: Container[Key])
         return None
     if t.toks[i] in _ABBREVIATIONS:
         return _abbreviated_unit(t, i)
+    if tuple(t.toks[i : i + 2]) == _CITY_WORD:  # "thành phố Vinh", "TP. Dĩ An"; "thành phố Huế" is no unit here
+        return _listed_unit(t, i, i + 2, _CITY_WORD, ("thành", "phố")) if i + 2 < len(t.toks) else None
     for unit, (written_as, kept_by) in _UNITS.items():
         start = i + len(unit)
         if tuple(t.toks[i:start]) != unit or start >= len(t.toks):
@@ -118,24 +113,9 @@ def former_unit(t: WrittenText, i: int, wards: Wards, provinces: Container[Key])
     return None
 
 
-@lru_cache(maxsize=2)
-def former_districts(path: str = str(FORMER_DISTRICTS_PATH)) -> dict[tuple[str, Key], tuple[Key, str]]:
-    """(type word, accent-stripped name key) → (the name with its diacritics, the province it lay in), from
-    `classifier/data/former_districts.tsv`."""
-    rows = [line for line in Path(path).read_text(encoding="utf-8").splitlines()
-            if line.strip() and not line.startswith("#")]
-    out: dict[tuple[str, Key], tuple[Key, str]] = {}
-    for number, line in enumerate(rows[1:], start=1):  # rows[0]: "unit<TAB>name<TAB>province"
-        unit, name, province = (line.split("\t") + ["", ""])[:3]
-        if not (unit.strip() and name.strip() and province.strip()):
-            raise ValueError(f"{path}: data row {number} needs a unit, a name and a province: {line!r}")
-        out[(unit.strip(), name_key(name))] = (accented(name.strip()), province.strip())
-    return out
-
-
 def _listed_unit(t: WrittenText, i: int, start: int, unit: Key, written_as: Key) -> tuple[tuple[str, ...], int] | None:
-    """(the province, number of syllables) when syllables from i are a unit of former_districts.tsv after its
-    own type word ("huyện Hoài Đức", "quận cầu giấy", "tx ky anh"; "quán", "huyền" are other words)."""
+    """(the provinces, number of syllables) when syllables from i are a unit of the former district tables after
+    its own type word ("huyện Hoài Đức", "quận cầu giấy", "tx ky anh"; "quán", "huyền" are other words)."""
     kind = _KINDS.get(unit)
     if kind is None or (unit != ("tx",) and not t.fit(i, start, [written_as])):
         return None
@@ -143,8 +123,8 @@ def _listed_unit(t: WrittenText, i: int, start: int, unit: Key, written_as: Key)
 
 
 def _abbreviated_unit(t: WrittenText, i: int) -> tuple[tuple[str, ...], int] | None:
-    """(the province, number of syllables) when syllables from i are a unit of former_districts.tsv after its
-    type word abbreviated as addresses write it, after a comma or a word leading to a place ("Lê Lợi, Q. Gò Vấp",
+    """(the provinces, number of syllables) when syllables from i are a unit of the former district tables after
+    its type word abbreviated as addresses write it, after a comma or a word leading to a place ("Lê Lợi, Q. Gò Vấp",
     "xã Kim Chung, H.Hoài Đức"), its name capitalised with its diacritics ("H. Hoài Đức" alone is someone's
     initial and name)."""
     kind = _ABBREVIATIONS.get(t.toks[i])
@@ -161,39 +141,46 @@ def _abbreviated_unit(t: WrittenText, i: int) -> tuple[tuple[str, ...], int] | N
 
 def _district_named(t: WrittenText, i: int, start: int, kind: str, abbreviated: bool = False
                     ) -> tuple[tuple[str, ...], int] | None:
-    """The unit of former_districts.tsv of type `kind` named from syllable `start`: with its diacritics (in lower
-    case only when its name is no ordinary phrase there: "toàn huyện cờ đỏ" are red flags), or without any when
-    no other district or ward of its kind is spelt so ("huyen hoai duc"; not "huyen thanh tri": Hà Nội's Thanh
-    Trì or Sóc Trăng's Thạnh Trị). `abbreviated`: after "Q.", "H.", only capitalised with its diacritics."""
-    table = former_districts()
+    """The provinces of the former units of type `kind` (or a type such a unit became) named from syllable
+    `start`, and the number of syllables: with their diacritics, the units so spelt ("huyện Thanh Trì": Hà
+    Nội's); without, every unit, ward or province spelt so (`unaccented_provinces`: "huyen thanh tri" is Hà Nội's
+    Thanh Trì or Cần Thơ's Thạnh Trị), the text naming the province when there are several. In lower case only a
+    hand-checked unit whose name is no ordinary phrase there ("quận cầu giấy"; not "toàn huyện cờ đỏ": red flags),
+    or any unit but a city in a text written all in lower case where the words show a place (`_lower_case_unit`:
+    "nhà tôi ở huyện nghi lộc"; not "ông quan huyện thanh liêm", an honest mandarin, nor "thành phố vinh danh",
+    honours). `abbreviated`: after "Q.", "H.", only capitalised with its diacritics."""
     for size in range(min(_MAX_NAME, len(t.toks) - start), 0, -1):
         key = tuple(t.toks[start : start + size])
-        found = table.get((kind, key))
-        if found is None or not t.joined(i, start + size):
+        units = named(kind, key)
+        if not units or not t.joined(i, start + size):
             continue
-        fit = t.fit(start, start + size, [found[0]])
-        if not fit:
+        fits = [t.fit(start, start + size, [u.name]) for u in units]
+        if not any(fits):
             continue
+        exact = [u for u, f in zip(units, fits, strict=True) if f == "exact"]
+        if not exact and abbreviated:
+            return None
         written = t.written(start, start + size)
-        lower = written is not None and not capitalised(written)
-        if fit != "exact" and (abbreviated or (kind, key) in _spelt_otherwise()):
-            return None
-        if lower and (abbreviated or found[0] in context().district_phrases):
-            return None
-        return (found[1],), start + size - i
+        if written is not None and not capitalised(written):
+            reading = exact or units
+            if abbreviated or any(u.name in context().district_phrases for u in reading):
+                return None
+            if not any(u.checked for u in reading) and not _lower_case_unit(t, i, start + size, kind):
+                return None
+        provinces = tuple(dict.fromkeys(u.province for u in exact)) if exact else unaccented_provinces(kind, key)
+        return provinces, start + size - i
     return None
 
 
-@lru_cache(maxsize=1)
-def _spelt_otherwise() -> frozenset[tuple[str, Key]]:
-    """(type word, accent-stripped name) of the units of former_districts.tsv whose name, without diacritics, is
-    also another spelling's: another listed unit's, or a ward's of the kind the unit's wards are ("thanh tri":
-    Thanh Trì, and the commune Thạnh Trị, once a district of Sóc Trăng)."""
-    wards, table = gazetteer()[2], former_districts()
-    out = set()
-    for (kind, key), (name, _province) in table.items():
-        spellings = {n for (_k, other), (n, _p) in table.items() if other == key}
-        spellings |= {accented(ward_short(c[0])) for c in wards.get(key, []) if c[0].startswith(_KEPT_AS[kind])}
-        if spellings - {name}:
-            out.add((kind, key))
-    return frozenset(out)
+def _lower_case_unit(t: WrittenText, i: int, j: int, kind: str) -> bool:
+    """A unit of the generated table written in lower case at syllables i..j-1 is the place: the text is all in
+    lower case (with capitals its names would have them) and a word leading to a place stands before the type
+    word ("ở huyện nghi lộc") or a province follows its name ("huyện nghi lộc nghệ an"). Never a city: "thành
+    phố vinh danh" honours, "thành phố tân an" is no name without capitals."""
+    if kind == "thành phố" or t.uses_capitals:
+        return False
+    if t.before(i, context().chat_place_before):
+        return True
+    provinces = gazetteer()[0]
+    k = j + (j < len(t.toks) and t.toks[j] == "tinh")
+    return any(tuple(t.toks[k : k + n]) in provinces for n in range(1, MAX_N + 1))

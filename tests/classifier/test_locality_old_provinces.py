@@ -36,7 +36,7 @@ HCM, CT = "Thành phố Hồ Chí Minh", "Thành phố Cần Thơ"
     ("Hải Dương", "Thành phố Hải Phòng"),
     ("tỉnh Bắc Kạn", "Thái Nguyên"),
     ("Đắk Nông", "Lâm Đồng"),
-    ("Kon Tum", "Gia Lai"),
+    ("Kon Tum", "Quảng Ngãi"),  # Resolution 202/2025/QH15: Kon Tum joined Quảng Ngãi, Bình Định joined Gia Lai
     ("Phú Yên", "Đắk Lắk"),
     ("Bạc Liêu", "Cà Mau"),
     ("Yên Bái", "Lào Cai"),
