@@ -6,6 +6,7 @@ model's normalisation folds every phone into one typed token."""
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from classifier.fingerprint import fold
 
@@ -43,3 +44,87 @@ def personal_data(text: str) -> frozenset[str]:
     for m in _ADDRESS.finditer(fold(no_email)):
         keys.add(f"addr:{m['no'] or m['slash']} {m['street']} {m['name']}")
     return frozenset(keys)
+
+
+# Full names, for the bank only: a repost naming someone the dismissed text did not name is no longer quite the
+# text the moderator judged harmless (classifier.bank). Never personal data by itself: news and notices name people.
+# Surnames that start no common word or place when capitalised count before one given name or more; those that
+# also start places or capitalised words (Hà Nội, Hồ Gươm, Cao Bằng, Lâm Đồng, Phan Thiết, Châu Âu, Thái Bình, Mai
+# = tomorrow ...) only before two ("Hà Thị Lan", "Phan Văn Khải"). With their tone marks: "Đảng Cộng sản" is no
+# "Đặng".
+_SURNAMES = frozenset("""nguyễn trần lê phạm hoàng huỳnh vũ võ đặng bùi đỗ ngô dương trương đinh trịnh vương phùng
+lưu quách tôn mạc khổng tạ kiều triệu diệp đàm lục""".split())
+_SURNAMES_BEFORE_TWO = frozenset("hồ hà cao lâm phan châu thái mai đào đoàn lương tăng la chu tô thân".split())
+# written without diacritics, only the surnames that are no everyday word so ("do" = because, "phan" = phần, "lam"
+# = làm, "ta" = we, "mai" = tomorrow: "Phan Qua Gom" is "phần quà gồm" in a Title Case SMS)
+_SURNAMES_UNACCENTED = frozenset("nguyen tran le pham hoang huynh vu vo bui dang dinh trinh vuong phung luu quach ngo "
+                                 "duong truong".split())
+_NOT_NAMES = frozenset({"ho chi minh", "vu han"})
+# a name right after these is a street, a school or a place named after a person
+_NAMED_AFTER = frozenset("""duong pho ngo hem kiet dai lo lo cau cho ben truong thpt thcs th quan phuong xa tp
+tinh huyen khu""".split())
+_TITLES = frozenset("""anh chi em ong ba co chu bac cau di thim mo be chau con nan nhan ban thay""".split())
+_NAME_TOKEN = re.compile(r"\w+|[^\w\s]+|\n")
+
+
+def _case(word: str) -> str:
+    """"title" (Hoa), "upper" (HOA, and a one-letter capital), or "" (anything else: hoa, hOa, 12)."""
+    if not word[:1].isupper() or not word.isalpha():
+        return ""
+    if len(word) == 1:
+        return "title"  # an initial ("Nguyễn Văn A", "Nguyễn Thị H."): goes with either, never ends a full name
+    return "upper" if word.isupper() else "title" if word[1:].islower() else ""
+
+
+def _neighbour(tokens: list[str], i: int, step: int) -> str | None:
+    """The nearest word before (step -1) or after (step 1) token i, punctuation skipped."""
+    i += step
+    while 0 <= i < len(tokens):
+        if tokens[i][:1].isalnum():
+            return tokens[i]
+        i += step
+    return None
+
+
+def _surname(word: str, length: int) -> bool:
+    """`word` (lower case) starts a full name of `length` words: written with its tone marks, or without any when
+    it is one of `_SURNAMES_UNACCENTED`."""
+    if word in _SURNAMES or (word in _SURNAMES_BEFORE_TWO and length >= 3):
+        return True
+    return fold(word) == word and word in _SURNAMES_UNACCENTED
+
+
+def full_names(text: str) -> frozenset[str]:
+    """Full names `text` writes (a surname and one given name or more, each capitalised), folded ("nguyen thi hoa"):
+    not a given name alone, not "Nguyễn Văn A" (the placeholder of forms), not a street or school named after someone
+    ("đường Nguyễn Trãi"), not a run of five capitalised words or more (a Title Case heading), and in capitals only
+    between words that are not (a text in capitals has "TRẦN NHÀ", the ceiling). Without diacritics too, so a repost
+    that drops them names the same person."""
+    text = unicodedata.normalize("NFC", text).replace("_", " ")  # word-segmented text: "Nguyễn_Thị_Hoa"
+    tokens = _NAME_TOKEN.findall(text)
+    out: set[str] = set()
+    i = 0
+    while i < len(tokens):
+        case = _case(tokens[i])
+        if not case:
+            i += 1
+            continue
+        j = i
+        while j < len(tokens) and _case(tokens[j]) == case:
+            j += 1
+        run = [fold(t) for t in tokens[i:j]]
+        before = fold(tokens[i - 1]) if i else ""
+        k = 0
+        while k < len(run) and run[k] in _TITLES:  # "Anh Trần Văn Nam", "Nạn Nhân ..." at a sentence start
+            k += 1
+        name = run[k:]
+        if k:
+            before = run[k - 1]
+        near = [w for w in (_neighbour(tokens, i, -1), _neighbour(tokens, j - 1, 1)) if w is not None]
+        caps_ok = case == "title" or (near != [] and not any(len(w) > 1 and w.isupper() for w in near))
+        if (2 <= len(name) <= 4 and len(run) <= 4 + k and caps_ok and before not in _NAMED_AFTER
+                and _surname(tokens[i + k].lower(), len(name))
+                and len(name[-1]) > 1 and " ".join(name) not in _NOT_NAMES):
+            out.add(" ".join(name))
+        i = j
+    return frozenset(out)

@@ -6,14 +6,18 @@ a list of compiled rules, keywords normalised like the text and spelt both ways 
 
 from __future__ import annotations
 
+import difflib
 import re
-import tomllib
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from classifier.categories import CATEGORIES
+from classifier.categories import CATEGORIES, VI_LABELS
+from classifier.fingerprint import fold
+from classifier.language import detect_language
 from classifier.normalize import EMAIL_TOKEN, PHONE_TOKEN, URL_TOKEN, normalize, strip_accents
 from classifier.os_errors import reason_vi
+from classifier.rule_file_text import RulesTextError, parse_rules_toml, read_rules_text
 from classifier.toml_lines import TomlLines
 
 
@@ -75,6 +79,37 @@ def spelling_variants(keyword: str) -> list[str]:
 
 def _keyword_pattern(words: list[str]) -> str:
     return r"(?<!\w)(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")(?!\w)"
+
+
+# In a rule's pattern for text without diacritics: the keywords an operator wrote without any ("lua dao"), which
+# match wherever the text has them, with or without diacritics (classifier.rules._search)
+UNACCENTED_GROUP = "canhgac_unaccented"
+
+
+def written_unaccented(keyword: str) -> bool:
+    """A Vietnamese phrase written without diacritics ("lua dao", "tai xiu"): two words or more, each a Vietnamese
+    syllable. An operator writing it means the words however the text writes them; a single word ("ban": bạn,
+    bán, bàn?) or a loan word ("vape", "casino online") is matched as written."""
+    return " " in keyword and strip_accents(keyword) == keyword and detect_language(keyword) == "vi"
+
+
+def _hint(name: str, choices: list[str] | tuple[str, ...]) -> str:
+    """" (có phải 'x'?)" naming the closest of `choices`; "" when none is close."""
+    close = difflib.get_close_matches(name, list(choices), n=1, cutoff=0.6)
+    return f" (có phải {close[0]!r}?)" if close else ""
+
+
+def _category_hint(name: str) -> str:
+    """The category meant by `name`: the same name in other case or with "-" ("Scam", "child-safety"), the
+    Vietnamese label's words ("lừa đảo", "quảng cáo", "tin giả"), or the closest spelling ("scams")."""
+    key = name.strip().lower().replace("-", "_").replace(" ", "_")
+    if key in CATEGORIES:
+        return f" (có phải {key!r}?)"
+    words = fold(name).strip()
+    by_label = [c for c in CATEGORIES if words and re.search(rf"(?<!\w){re.escape(words)}(?!\w)", fold(VI_LABELS[c]))]
+    if len(by_label) == 1:
+        return f" (có phải {by_label[0]!r}?)"
+    return _hint(key, CATEGORIES)
 
 
 class _RuleReader:
@@ -143,6 +178,9 @@ class _RuleReader:
         parts, plain_parts = [], []
         if words:
             parts.append(_keyword_pattern(words))
+            loose = sorted({k for k in words if written_unaccented(k)})
+            if loose:
+                plain_parts.append(f"(?P<{UNACCENTED_GROUP}>{_keyword_pattern(loose)})")
             plain_parts.append(_keyword_pattern(sorted({strip_accents(k) for k in words})))
         if regex:
             parts.append(f"(?:{regex})")
@@ -160,9 +198,10 @@ class _RuleReader:
         if unknown:
             lines = {k: self.lines.rule(self.n, k) or 0 for k in unknown}
             first = min(unknown, key=lambda k: lines[k])
-            raise self.error(f"khoá không xác định: {', '.join(sorted(unknown))} (các khoá hợp lệ của một quy tắc: "
-                             f"{', '.join(_KEYS)})", first)
-        rid = self.string("id") if "id" in t else None
+            named = ", ".join(k + _hint(k, _KEYS) for k in sorted(unknown, key=lambda k: lines[k]))
+            raise self.error(f"khoá không xác định: {named} (các khoá hợp lệ của một quy tắc: {', '.join(_KEYS)})",
+                             first)
+        rid = unicodedata.normalize("NFC", self.string("id")) if "id" in t else None
         if rid is not None and not rid.strip():
             raise self.error("id không được để trống", "id")
         valid = ", ".join(CATEGORIES)
@@ -170,15 +209,17 @@ class _RuleReader:
             raise self.error(f"thiếu khoá category (chọn một trong các nhóm: {valid})")
         cat = self.string("category")
         if cat not in CATEGORIES:
-            raise self.error(f"nhóm không xác định {cat!r} (các nhóm hợp lệ: {valid})", "category")
+            raise self.error(f"nhóm không xác định {cat!r}{_category_hint(cat)} (các nhóm hợp lệ: {valid})", "category")
         weight = t.get("weight", 0.3)
         if isinstance(weight, bool) or not isinstance(weight, (int, float)):
             raise self.error(f"weight phải là số trong khoảng (0, 1] (hoặc trong [-1, 0) với quy tắc giảm điểm), "
                              f"không phải {_kind(weight)} ({weight!r})", "weight")
         weight = float(weight)
         if not (0 < weight <= 1 or -1 <= weight < 0):
-            raise self.error(f"weight {weight:g}: phải nằm trong khoảng (0, 1], hoặc trong [-1, 0) với quy tắc giảm điểm",
-                             "weight")
+            percent = (f" (có phải {weight / 100:g}? weight là một tỉ lệ, không phải phần trăm)"
+                       if 1 < abs(weight) <= 100 else "")
+            raise self.error(f"weight {weight:g}: phải nằm trong khoảng (0, 1], hoặc trong [-1, 0) với quy tắc giảm "
+                             f"điểm{percent}", "weight")
         description = self.string("description")
         compiled = self.patterns("keywords", "regex")
         if compiled is None:
@@ -190,18 +231,14 @@ class _RuleReader:
 def read_rules(path: Path) -> list[Rule]:
     """The rules of the file at `path`, in file order; RulesError for anything wrong with it."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_rules_text(path)
+        raw = parse_rules_toml(text)
     except FileNotFoundError as exc:
         raise RulesError("không tìm thấy tệp", file=path) from exc
-    except UnicodeDecodeError as exc:
-        raise RulesError(f"không phải văn bản UTF-8 ({exc.reason} ở byte {exc.start})", file=path) from exc
     except OSError as exc:
         raise RulesError(f"không đọc được: {reason_vi(exc)}", file=path) from exc
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        m = re.search(r"line (\d+)", str(exc))
-        raise RulesError(f"không phải TOML hợp lệ: {exc}", file=path, line=int(m.group(1)) if m else None) from exc
+    except RulesTextError as exc:
+        raise RulesError(str(exc), file=path, line=exc.line) from exc
     lines = TomlLines(text)
     for key in raw:
         if key != "rule":

@@ -23,9 +23,11 @@ itself has no punctuation): `unless_regex = "\\?$"` switches a rule off for a qu
 
 Keywords are normalised like the text (teencode expanded, tone marks unified) and match on word
 boundaries; a keyword also matches where the text was written without diacritics (the matched stretch
-itself has none), so "chuyen khoan truoc" is caught without "ban" matching "bạn". A keyword matches both
-spellings of the i/y variant ("bắc kỳ" / "bắc kì", "lý" / "lí", "mỹ" / "mĩ": i or y, same tone, alone after
-h, k, l, m, s, t or qu); a regex matches as written (write "k[ìỳ]" there). Given the original text, rules also
+itself has none), so "chuyen khoan truoc" is caught without "ban" matching "bạn". A keyword of two words or more
+written without diacritics that reads as Vietnamese ("lua dao") matches with or without them ("lừa đảo"): the
+operator wrote the words, not their absence of marks; a single word or loan word so written matches as written.
+A keyword matches both spellings of the i/y variant ("bắc kỳ" / "bắc kì", "lý" / "lí", "mỹ" / "mĩ": i or y,
+same tone, alone after h, k, l, m, s, t or qu); a regex matches as written (write "k[ìỳ]" there). Given the original text, rules also
 match the second reading of ambiguous abbreviations (classifier/data/teencode_alternatives.tsv: "ck trước"
 is "chồng trước" and also "chuyển khoản trước").
 
@@ -33,8 +35,10 @@ Every problem in the file (not TOML, a key other than `rule` at the top, `[rule]
 unknown key, a value of the wrong type, an unknown category, a weight out of range, a regex that does not
 compile, a keyword with no letters, a keyword that is a phone number, link or e-mail address (normalised to
 `phonetok`/`urltok`/`emailtok` like the text, it would match every one), a duplicate id) is a RulesError naming
-the file, the line of the key at fault and the rule (its id, or its position when it has none). Flags written
-at the start of a regex ("(?i)…") apply to that regex only.
+the file, the line of the key at fault and the rule (its id, or its position when it has none), with the likely
+fix where one is clear (the key or category meant, a weight written as a percentage, curly quotes, a regex's
+backslash between double quotes: classifier.rule_file_text). Flags written at the start of a regex ("(?i)…") apply
+to that regex only. A file with a byte order mark reads; ids are compared in NFC.
 
 Reading and checking the file is classifier.rule_file (its line numbers: classifier.toml_lines); this module
 holds the loaded rule set and the matching.
@@ -48,7 +52,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from classifier.normalize import Syllable, alternative_reading, strip_accents, syllables
-from classifier.rule_file import Rule, RulesError, read_rules, spelling_variants
+from classifier.rule_file import UNACCENTED_GROUP, Rule, RulesError, read_rules, spelling_variants
 
 __all__ = ["DEFAULT_RULES", "Rule", "RuleHit", "RuleSet", "RulesError", "spelling_variants"]
 
@@ -144,13 +148,16 @@ def _index_at(starts: list[int], offset: int) -> int:
 def _search(accented: re.Pattern[str], plain: re.Pattern[str] | None, norm_text: str, plain_text: str
             ) -> tuple[int, int] | None:
     """Span of the first accented match, else of an accent-stripped match whose stretch of the text itself has
-    no diacritics (so "ban" does not match "bạn")."""
+    no diacritics (so "ban" does not match "bạn"), or that a keyword written without diacritics matched ("lua dao",
+    classifier.rule_file.written_unaccented: "lừa đảo" too)."""
     for m in accented.finditer(norm_text):  # the first match that takes in some text: "(lừa)?" matches "" first
         if m.end() > m.start():
             return m.start(), m.end()
     if plain is None:
         return None
+    loose = UNACCENTED_GROUP in plain.groupindex  # keywords written without diacritics: any diacritics match
     for m in plain.finditer(plain_text):
-        if m.end() > m.start() and norm_text[m.start():m.end()] == plain_text[m.start():m.end()]:
+        if m.end() > m.start() and (norm_text[m.start():m.end()] == plain_text[m.start():m.end()]
+                                    or (loose and m.group(UNACCENTED_GROUP) is not None)):
             return m.start(), m.end()
     return None

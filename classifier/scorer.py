@@ -177,7 +177,7 @@ class Scorer:
         if bank is not None and len(bank):
             for m in bank.match(text if text.strip() else title):  # bank entries hold item texts
                 entry = m.entry
-                for c in [entry.category] if entry.category else list(self.categories):
+                for c in sorted(entry.categories) if entry.categories else list(self.categories):
                     if c in scores:
                         if entry.polarity == CONFIRMED:
                             evidence.append(Evidence(c, "bank", entry.text[:200], -1, -1, m.similarity,

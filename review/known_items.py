@@ -7,12 +7,13 @@ post under a long headline scored 0.68, below the 0.7 a dismissal needs to suppr
 serves when the page's text is empty or the item is gone.
 
 A dismissal says the page is no harm at all, whichever flag brought it to the queue, but the row records one
-category (the top flag, or the one the moderator named); the bank gets a dismissed text for each category the
-entry was flagged for, so a repost is not flagged again under the entry's other flags (the bank fingerprints the
-text once for all of them). That is safe because what the moderator judged is the text, not the category: a
-repost must be near-identical (0.8 by character shingles) and may add no personal data (classifier.bank), the
+category (the top flag, or the one the moderator named); the bank's dismissed text covers every category the
+entry was flagged for, so a repost is not flagged again under the entry's other flags. That is safe because
+what the moderator judged is the text, not the category: a repost must be near-identical (0.8 by character shingles) and may add no personal data (classifier.bank), the
 harm a small addition can bring to an otherwise harmless post. A confirmed text keeps its one category: the harm
-the moderator confirmed.
+the moderator confirmed. Rows are given one `BankText` each, oldest first (rows written before the bank held sets
+of categories read the same way); the bank merges the rows of one text, so a text confirmed as scam on one
+entry and as illegal_ad on another is one match raising both, and per category the latest verdict stands.
 """
 
 from __future__ import annotations
@@ -46,8 +47,8 @@ def bank_texts(s: Session) -> list[BankText]:
     for r, title, text in rows:
         body = (text or "").strip() or (title or "").strip() or r.text
         ref = f"bank:{r.id}" + (f"/item:{r.item_id}" if r.item_id else "")
-        categories = [r.category]
+        categories = {r.category} if r.category is not None else set()
         if r.polarity == DISMISSED and r.category is not None and r.decision_id is not None:
-            categories += sorted(flagged[r.decision_id] - {r.category})
-        out.extend(BankText(text=body, category=c, polarity=r.polarity, ref=ref) for c in categories)
+            categories |= flagged[r.decision_id]
+        out.append(BankText(text=body, categories=frozenset(categories), polarity=r.polarity, ref=ref))
     return out

@@ -62,22 +62,20 @@ def held_out(text: str) -> bool:
 
 
 def decision_examples(store: Store) -> tuple[list[str], list[list[str]]]:
-    """The current (not undone) verdict of every decided entry as a labelled example."""
-    texts: list[str] = []
-    labels: list[list[str]] = []
-    seen: set[str] = set()
+    """The current (not undone) verdicts of the decided entries as labelled examples, one per text: a text decided
+    on several entries (a repost, a copy) teaches its latest verdict, as the known-item bank holds it. One label
+    a text, even where two entries confirmed it in different categories (the bank keeps both): a row with two
+    labels would turn the whole fit multi-label (classifier.fitting)."""
+    examples: dict[str, list[str]] = {}  # text -> label, in the order texts were first decided
     q = (select(Decision.verdict, Decision.category, Item)
          .join(ReviewEntry, ReviewEntry.id == Decision.entry_id).join(Item, Item.id == ReviewEntry.item_id)
          .where(Decision.undone_at.is_(None)).order_by(Decision.id))
     with store.session() as s:
         for verdict, category, item in s.execute(q):
             text = bank_text(item)
-            if not text or text in seen:
-                continue
-            seen.add(text)
-            texts.append(text)
-            labels.append(decision_label(verdict, category))
-    return texts, labels
+            if text:
+                examples[text] = decision_label(verdict, category)
+    return list(examples), list(examples.values())
 
 
 def decision_label(verdict: str, category: str | None) -> list[str]:

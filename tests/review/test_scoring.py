@@ -82,7 +82,7 @@ def test_load_bank_builds_the_classifier_bank_from_decisions(store: Store) -> No
     store.decide(entry, "lan", "violation")
     store.decide(other, "lan", "dismiss")
     bank = store.load_bank()
-    texts = {(b.polarity, b.category) for b in bank}
+    texts = {(b.polarity, *b.categories) for b in bank}
     assert texts == {("confirmed", "scam"), ("dismissed", "illegal_ad")}
     store.undo(other, "lan", "nhầm")
     assert len(store.load_bank()) == 1
