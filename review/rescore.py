@@ -22,7 +22,10 @@ appends one row with its counts.
 Entries are read and written `batch` at a time (keyset by id: memory stays flat for a queue of 100,000). Each
 batch is written in one transaction that first takes the page locks of its items (`review.page_locks`, as
 `record_score` does) and re-reads the entries (`FOR UPDATE` on PostgreSQL): an entry decided meanwhile, or
-re-scored by a crawl meanwhile, is skipped and counted, never overwritten.
+re-scored by a crawl meanwhile, is skipped and counted, never overwritten. The batch's audit row comes last, so
+the audit lock (`review.audit`) is taken after every row lock: `decide`, `undo` and `claim` take their entry's row
+lock, then the audit lock, so neither side waits for a row while holding the audit lock, and they cannot deadlock
+(tests/review/test_rescore_decide_race.py, PostgreSQL). Taking the audit lock before the rows would.
 """
 
 from __future__ import annotations
@@ -218,7 +221,7 @@ def _write(store: Store, todo: Sequence[tuple[_Waiting, Any, Change]], office_lo
                 assert entry is not None
                 entry.priority -= BELOW_THRESHOLD_PENALTY
             part.count(change)
-        append_audit(s, actor, RESCORE, None, {**part.audit_details(), **scope})
+        append_audit(s, actor, RESCORE, None, {**part.audit_details(), **scope})  # last: after every row lock
 
 
 class StoredCoverage:

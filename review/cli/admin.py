@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from classifier.categories import VI_LABELS
 from review.below_threshold import below_threshold_clause
@@ -20,7 +21,9 @@ from review.config import recipient_address
 from review.database import make_engine, upgrade
 from review.digest import week_bounds
 from review.digest_log import FAILED, DigestDelivery
+from review.errors import CanhgacError, UsageError
 from review.models import DigestSent, ReviewEntry, Setting
+from review.rescore_pending import other_model_line, waiting_scored_by_other_model
 from review.sources import SourceHealth
 from review.stats import backlog_now
 from review.types import utcnow
@@ -38,9 +41,8 @@ def register(sub: Any) -> None:
                                    "kịch bản giám sát báo động: 0 khi mọi thứ bình thường; 1 khi có điều cần xử lý, "
                                    "mỗi điều là một dòng CẢNH BÁO (nguồn còn trong cấu hình và đang bật bị lỗi liên "
                                    "tiếp từ [review] failure_alert lần, bản tin tuần chưa tới người nhận, không tìm "
-                                   "thấy tệp mô hình; --json: warnings), "
-                                   "hoặc khi không đọc được cơ sở dữ liệu (lỗi ghi ở stderr); 2 khi dòng lệnh hay tệp "
-                                   "cấu hình sai.")
+                                   "thấy tệp mô hình; --json: warnings); 2 khi dòng lệnh hay tệp cấu hình sai; 3 khi không đọc "
+                                   "được cơ sở dữ liệu nên chưa kiểm tra được gì (lỗi ghi ở stderr).")
     p.add_argument("--json", action="store_true", help="xuất dạng JSON cho máy đọc")
     p.set_defaults(handler=cmd_status)
 
@@ -130,7 +132,28 @@ def active_model_description(ctx: Context) -> str:
 MISSING_MODEL_VI = "KHÔNG TÌM THẤY tệp mô hình: các lượt thu thập sẽ lưu tin mà không chấm điểm"
 
 
+#: `status`'s exit code when it cannot read the database: apart from 1 (a CẢNH BÁO), so monitoring tells "something
+#: needs attention" from "nothing could be checked" (Nagios reads 3 as UNKNOWN). Documented in --help, docs/deploy.md.
+STATUS_UNREADABLE = 3
+
+
+class DatabaseUnreadable(CanhgacError):
+    exit_code = STATUS_UNREADABLE
+
+
 def cmd_status(args: argparse.Namespace, ctx: Context) -> int:
+    ctx.config  # noqa: B018 - a wrong configuration file stays exit 2, read before the database is
+    try:
+        return _status(args, ctx)
+    except UsageError:
+        raise
+    except (CanhgacError, SQLAlchemyError) as exc:  # not reachable, not a database, schema too old...
+        said = " ".join(str(exc.orig if isinstance(exc, DBAPIError) else exc).split())
+        raise DatabaseUnreadable(f"không đọc được cơ sở dữ liệu, chưa kiểm tra được gì (mã trả về "
+                                 f"{STATUS_UNREADABLE}): {said}") from None
+
+
+def _status(args: argparse.Namespace, ctx: Context) -> int:
     cfg, store = ctx.config, ctx.store
     store.sync_sources(cfg.sources)
     health = store.source_health()
@@ -145,6 +168,8 @@ def cmd_status(args: argparse.Namespace, ctx: Context) -> int:
             .group_by(ReviewEntry.top_category).order_by(func.count().desc(), ReviewEntry.top_category))}
         last_digest = s.scalar(select(func.max(DigestSent.sent_at)).where(DigestSent.status == "sent"))
     model = active_model_description(ctx)
+    # a note, not a warning: nothing is broken, and a person decides whether to rescore (the daemon never does)
+    rescorable = waiting_scored_by_other_model(cfg.classifier, store)
     undelivered = _undelivered_digests(ctx)
     # a source taken out of the configuration or switched off is shown, but warns no more: nothing will run it
     failing = [h.name for h in health if h.consecutive_failures >= cfg.review.failure_alert and h.name in enabled]
@@ -168,7 +193,9 @@ def cmd_status(args: argparse.Namespace, ctx: Context) -> int:
             "digest_problems": [{"week": d.iso_week, "recipient": d.recipient,
                                  "state": "uncertain" if d.uncertain else "failed", "attempts": d.attempts,
                                  "error": d.last_error, "next_attempt": iso(d.next_attempt_at)} for d in undelivered],
-            "model": model, "daemon": lease.holder if lease is not None else None,
+            "model": model, "other_model_scores": None if rescorable is None else {
+                "model_in_use": rescorable.in_use, "count": rescorable.count, "by_model": rescorable.by_model},
+            "daemon": lease.holder if lease is not None else None,
             "daemon_since": iso(lease.acquired_at) if lease is not None else None,
             "failing": failing, "warnings": warnings}, ensure_ascii=False, indent=2))
         return 1 if warnings else 0
@@ -195,6 +222,9 @@ def cmd_status(args: argparse.Namespace, ctx: Context) -> int:
                  if queue.below_threshold else ""))
     if by_category:
         ctx.print("  theo nhóm chính: " + "; ".join(f"{VI_LABELS.get(c, c)}: {n}" for c, n in by_category.items()))
+    note = other_model_line(rescorable) if rescorable is not None else None
+    if note:
+        ctx.print(note)
     ctx.print(f"Bản tin tuần gửi gần nhất: {when(last_digest, tz)}")
     for d in undelivered:
         said = printable(" ".join((d.last_error or "").split()))
@@ -265,6 +295,14 @@ def cmd_config_check(args: argparse.Namespace, ctx: Context) -> int:
 
     cfg = ctx.config
     check_model_card(cfg)  # a model scoring categories canhgac does not know is an error, not a warning
+    notes: list[str] = []
+    if cfg.classifier.rules and Path(cfg.classifier.rules).is_file():  # else turns scoring off at the next crawl
+        from classifier.rules import RulesError, RuleSet
+
+        try:
+            notes = [r.note for r in RuleSet.load(cfg.classifier.rules).rules if r.note]
+        except RulesError as exc:
+            raise UsageError(str(exc)) from None
     ctx.print(f"Cấu hình hợp lệ: {describe_origin(cfg)}")
     ctx.print(f"  cơ sở dữ liệu: {_safe_url(cfg.database.url)}")
     ctx.print(f"  nguồn: {len(cfg.sources)} ({', '.join(s.name for s in cfg.sources) or 'chưa có'})")
@@ -280,4 +318,6 @@ def cmd_config_check(args: argparse.Namespace, ctx: Context) -> int:
     if cfg.digest.recipients and not cfg.smtp.host:  # the daemon skips the digest then, with only an info log line
         ctx.print(f"  cảnh báo: [digest] recipients có {len(cfg.digest.recipients)} người nhận nhưng [smtp] host chưa "
                   "cấu hình: bản tin tuần sẽ không được gửi cho ai; hãy điền [smtp] host (máy chủ gửi thư)")
+    for note in notes:  # loads and works; only what it matches may not be what the operator meant
+        ctx.print(f"  lưu ý: {note}")
     return 0

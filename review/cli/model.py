@@ -5,19 +5,23 @@ activated by `train --from-decisions --activate`, read from the database when th
 [classifier] model, else the bundled default.
 
 This module holds the group's arguments; each command's handler lives in a module of its own:
-review.cli.train, review.cli.classify and review.cli.evaluate.
+review.cli.train, review.cli.classify and review.cli.evaluate. After `train --from-decisions --activate` it adds
+how many waiting entries still carry another model's score, and the command that scores them again
+(`review.rescore_pending`): the daemon never rescores, a person decides.
 """
 
 from __future__ import annotations
 
+import argparse
 from typing import Any
 
 from review.cli.classify import classify_cmd
+from review.cli.context import Context
 from review.cli.evaluate import MODEL_HELP as EVALUATE_MODEL_HELP
 from review.cli.evaluate import evaluate_cmd
 from review.cli.train import train_cmd
 
-__all__ = ["classify_cmd", "evaluate_cmd", "register", "train_cmd"]
+__all__ = ["classify_cmd", "evaluate_cmd", "register", "train_cmd", "train_then_tell"]
 
 _META_HELP = ("đưa cột này vào mô hình làm thông tin đi kèm của từng dòng (dùng nhiều lần được; ví dụ sender_type); "
               "cần mô hình/công thức có shape = true")
@@ -47,7 +51,7 @@ def register(sub: Any) -> None:
     p.add_argument("--force", action="store_true",
                    help="dùng với --from-decisions --activate: vẫn đưa vào sử dụng dù quá ít quyết định giữ lại "
                         "để đánh giá (có ghi nhật ký kiểm toán)")
-    p.set_defaults(handler=train_cmd)
+    p.set_defaults(handler=train_then_tell)
 
     p = sub.add_parser("classify", help="chấm điểm văn bản: mỗi dòng đầu vào ra một đối tượng JSON")
     p.add_argument("--model", metavar="MODEL", help="tệp mô hình (mặc định: mô hình đang dùng như `canhgac status` cho "
@@ -73,3 +77,16 @@ def register(sub: Any) -> None:
                    help=_META_HELP)
     p.add_argument("--json", action="store_true", help="xuất dạng JSON cho máy đọc")
     p.set_defaults(handler=evaluate_cmd)
+
+
+def train_then_tell(args: argparse.Namespace, ctx: Context) -> int:
+    """`train_cmd`; once `--activate` has put a new model in use (exit 0), the waiting entries it did not score."""
+    code = train_cmd(args, ctx)
+    if code == 0 and args.from_decisions and args.activate:
+        from review.rescore_pending import other_model_line, waiting_scored_by_other_model
+
+        found = waiting_scored_by_other_model(ctx.config.classifier, ctx.store)
+        note = other_model_line(found) if found is not None else None
+        if note:
+            ctx.print(note)
+    return code
