@@ -2,9 +2,11 @@
 
 Rows are streamed from the database in id order (keyset batches), so a year of data never sits in
 memory; XLSX is written in openpyxl's write-only mode. CSV is UTF-8 with a byte order mark (to a file
-and to stdout alike), so Excel reads Vietnamese correctly. Times are ISO 8601 UTC strings in every
-format, so a file re-imports to the same values (`read_export`). Text cells that a spreadsheet would
-run as a formula (leading = + - @, tab or CR) get a leading apostrophe in CSV and XLSX, undone on read.
+and to stdout alike), so Excel reads Vietnamese correctly. In the machine format — CSV and JSONL unless asked
+otherwise — columns have English names and times are ISO 8601 UTC strings, so a file re-imports to the same values
+(`read_export`); XLSX is for officers by default, with Vietnamese headers and local times
+(`review.export_headers.for_officers`). Text cells that a spreadsheet would run as a formula (leading = + - @,
+tab or CR) get a leading apostrophe in CSV and XLSX, undone on read.
 XLSX cannot hold everything CSV and JSONL do: control characters XML cannot carry become U+FFFD, and a text
 longer than an Excel cell's 32767 characters is cut, marked in the cell (`xlsx_cell`).
 Items are the *flagged* ones (those with a review entry), selected by when they entered the queue, with the links
@@ -30,12 +32,23 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from review.errors import UsageError
+from review.export_headers import TEXT_TIME_FORMAT, XLSX_TIME_FORMAT, columns_read
 from review.export_links import reported_links
 from review.filters import SelectT
 from review.models import AuditLog, Decision, Item, ReviewEntry, Source
 from review.store import Store
 
 KINDS = ("decisions", "items", "audit")
+_UNDO = ("undone", "undone_at", "undone_by", "undo_reason")
+#: Each kind's columns, in order (decisions: the undo columns only with `include_undone`).
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "decisions": ("decision_id", "entry_id", "item_id", "url", "source", "moderator", "verdict", "category", "note",
+                  "decided_at", "bulk", *_UNDO, "top_category", "top_score"),
+    "items": ("entry_id", "item_id", "url", "canonical_url", "source", "kind", "title", "text", "author",
+              "published_at", "fetched_at", "queued_at", "top_category", "top_score", "is_report", "reported_url",
+              "status", "verdict", "verdict_category", "decided_at"),
+    "audit": ("id", "at", "actor", "action", "entry_id", "details", "prev_hash", "hash"),
+}
 FORMATS = ("csv", "jsonl", "xlsx")
 BATCH = 2000
 #: CSV starts with a UTF-8 byte order mark: without it Excel on Windows reads the file as the ANSI code page
@@ -91,9 +104,7 @@ def _window(q: SelectT, col: Any, since: datetime | None, until: datetime | None
 def decisions(store: Store, since: datetime | None, until: datetime | None, *, include_undone: bool = False) -> Export:
     """The decisions that stand; with `include_undone` the undone ones too, told apart by the `undone` column."""
     d, e = Decision, ReviewEntry
-    undo_cols = ("undone", "undone_at", "undone_by", "undo_reason") if include_undone else ()
-    cols = ("decision_id", "entry_id", "item_id", "url", "source", "moderator", "verdict", "category", "note",
-            "decided_at", "bulk", *undo_cols, "top_category", "top_score")
+    cols = tuple(c for c in COLUMNS["decisions"] if include_undone or c not in _UNDO)
     undo = (d.undone_at, d.undone_by, d.undo_reason) if include_undone else ()
 
     def build(last: int) -> Any:
@@ -112,9 +123,7 @@ def decisions(store: Store, since: datetime | None, until: datetime | None, *, i
 
 def items(store: Store, since: datetime | None, until: datetime | None) -> Export:
     """The flagged items; `reported_url`: the links citizens reported for the entry (`review.export_links`)."""
-    cols = ("entry_id", "item_id", "url", "canonical_url", "source", "kind", "title", "text", "author",
-            "published_at", "fetched_at", "queued_at", "top_category", "top_score", "is_report", "reported_url",
-            "status", "verdict", "verdict_category", "decided_at")
+    cols = COLUMNS["items"]
     e, src = ReviewEntry, aliased(Source)
 
     def build(last: int) -> Any:
@@ -132,7 +141,7 @@ def items(store: Store, since: datetime | None, until: datetime | None) -> Expor
 
 
 def audit(store: Store, since: datetime | None, until: datetime | None, *, include_reporters: bool = False) -> Export:
-    cols = ("id", "at", "actor", "action", "entry_id", "details", "prev_hash", "hash")
+    cols = COLUMNS["audit"]
     a = AuditLog
     masked = [0]
 
@@ -177,7 +186,8 @@ def write_text(export: Export, fmt: str, out: IO[str]) -> int:
         writer = csv.writer(out)
         writer.writerow(export.columns)
         for row in export.rows:
-            writer.writerow(["" if v is None else sheet_safe(v) for v in row])
+            writer.writerow(["" if v is None else v.strftime(TEXT_TIME_FORMAT) if isinstance(v, datetime)
+                             else sheet_safe(v) for v in row])
             n += 1
     elif fmt == "jsonl":
         for row in export.rows:
@@ -203,13 +213,22 @@ def write_xlsx(export: Export, path: Path) -> XlsxWritten:
     n, cut = 0, [0]
     try:
         for row in export.rows:
-            ws.append([xlsx_cell(sheet_safe(v), cut) for v in row])
+            ws.append([_time_cell(ws, v) if isinstance(v, datetime) else xlsx_cell(sheet_safe(v), cut) for v in row])
             n += 1
     except BaseException:
         _abandon(ws)
         raise
     wb.save(path)
     return XlsxWritten(n, cut[0])
+
+
+def _time_cell(ws: Any, value: datetime) -> Any:
+    """A local time (`review.export_headers.for_officers`) as an Excel date cell, shown dd/mm/yyyy hh:mm."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(ws, value)
+    cell.number_format = XLSX_TIME_FORMAT
+    return cell
 
 
 #: The most characters (UTF-16 units) an Excel cell holds: with a longer text Excel calls the whole file damaged
@@ -270,7 +289,9 @@ def read_export(path: Path, fmt: str | None = None) -> list[dict[str, Any]]:
     fmt = fmt or path.suffix.lstrip(".")
     if fmt == "csv":
         with path.open(encoding="utf-8-sig", newline="") as f:
-            return [{k: _unescape_cell(v) for k, v in r.items()} for r in csv.DictReader(f)]
+            reader = csv.DictReader(f)
+            names = dict(zip(reader.fieldnames or [], columns_read(list(reader.fieldnames or [])), strict=True))
+            return [{names.get(k, k): _unescape_cell(v) for k, v in r.items()} for r in reader]
     if fmt == "jsonl":
         with path.open(encoding="utf-8") as f:
             return [json.loads(line) for line in f if line.strip()]
@@ -280,7 +301,7 @@ def read_export(path: Path, fmt: str | None = None) -> list[dict[str, Any]]:
         wb = load_workbook(path, read_only=True)
         rows = list(wb.worksheets[0].iter_rows(values_only=True))
         wb.close()
-        header = [str(h) for h in rows[0]] if rows else []
+        header = columns_read([str(h) for h in rows[0]]) if rows else []
         # read-only mode may drop trailing empty cells: pad each row to the header
         return [dict(zip(header, _unescape(tuple(r) + (None,) * (len(header) - len(r))), strict=True))
                 for r in rows[1:]]

@@ -11,13 +11,13 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from review.cli.table import age, printable
+from review.cli.table import age, hhmm_in, printable
 from review.listing import EntryDetail, EntryRow
 from review.models import ReviewEntry
 from review.priority import effective
 from review.report_match import TEXT_REPORT_PREFIX
 from review.rescore import is_below_threshold
-from review.vi import STATUS_VI, category_vi, hhmm, verdict_vi
+from review.vi import STATUS_VI, category_vi, verdict_vi
 
 if TYPE_CHECKING:
     from review.store import Store
@@ -160,27 +160,28 @@ def _source_line(source: str | None, url: str, is_report: bool) -> str:
     return f"Nguồn: {where}  {url}"
 
 
-def _status_line(r: EntryRow, now: datetime) -> str:
+def _status_line(r: EntryRow, now: datetime, tz: str | None = None) -> str:
     """"Trạng thái: …"; a lapsed claim is said to be one (anyone may take the entry), not shown as still held."""
     if r.claim_lapsed(now):
-        return (f"Trạng thái: hết hạn giữ ({printable(r.claimant or '')} nhận, hết hạn lúc {hhmm(r.claim_expires_at)}; "
+        return (f"Trạng thái: hết hạn giữ ({printable(r.claimant or '')} nhận, hết hạn lúc {hhmm_in(r.claim_expires_at, tz)}; "
                 "ai cũng nhận được)")
     return (f"Trạng thái: {STATUS_VI.get(r.status, r.status)}"
-            + (f", {printable(r.claimant or '')} giữ đến {hhmm(r.claim_expires_at)}" if r.status == "claimed" else "")
+            + (f", {printable(r.claimant or '')} giữ đến {hhmm_in(r.claim_expires_at, tz)}" if r.status == "claimed" else "")
             + (f", {BELOW_THRESHOLD_VI} (không còn vượt ngưỡng nhóm nào)" if below_threshold(r) else ""))
 
 
 def format_detail(d: EntryDetail, *, color: bool = False, max_chars: int = 0,
-                  copies: Mapping[int, int] | None = None) -> str:
-    """`copies`: the copies' queue numbers by item id (`copy_entries`)."""
+                  copies: Mapping[int, int] | None = None, tz: str | None = None) -> str:
+    """`copies`: the copies' queue numbers by item id (`copy_entries`); `tz`: the time zone times are shown in
+    (`[digest] timezone`, as `status` and the digest use; None: Vietnam time)."""
     r, item, p = d.row, d.item, printable
     lines = [f"Mục #{r.id} — {category_vi(r.top_category)} ({r.top_category} {r.top_score:.2f})"
              + ("  [NGƯỜI DÂN PHẢN ÁNH]" if r.is_report else ""),
-             _status_line(r, datetime.now(UTC))
+             _status_line(r, datetime.now(UTC), tz)
              + (f", kết luận: {verdict_vi(r.verdict)}" + _decided_by(d) if r.verdict else "")
              + f"; phiên bản {r.version}; ưu tiên {row_priority(r)}; vào hàng chờ {age(r.created_at)} trước",
              p(_source_line(item.source.name if item.source else r.source, item.url, r.is_report)),
-             f"Thu thập: {hhmm(item.fetched_at)}" + (f"; đăng: {hhmm(item.published_at, day_if_midnight=True)}" if item.published_at else "")
+             f"Thu thập: {hhmm_in(item.fetched_at, tz)}" + (f"; đăng: {hhmm_in(item.published_at, tz, day_if_midnight=True)}" if item.published_at else "")
              + p((f"; tác giả: {item.author}" if item.author else "")
                  + (f"; địa bàn: {', '.join(map(str, item.locality))}" if item.locality else "")),
              ""]
@@ -212,30 +213,30 @@ def format_detail(d: EntryDetail, *, color: bool = False, max_chars: int = 0,
     if d.reporters:
         lines.append(f"Người dân phản ánh ({len(d.reporters)}):")
         for rep in d.reporters:
-            lines.append(p(f"  • {hhmm(rep.at)} {rep.reporter or '(không rõ người phản ánh)'}"
+            lines.append(p(f"  • {hhmm_in(rep.at, tz)} {rep.reporter or '(không rõ người phản ánh)'}"
                            + (f" — {rep.note}" if rep.note else "")
                            + (f" — đường dẫn người dân gửi: {rep.url} → trang: {rep.page}" if rep.url and rep.page
                               else f" — {rep.url}" if rep.url else " — (dán nội dung, không có địa chỉ)")))
     if d.joined:
         lines.append("Trang thu thập được có cùng nội dung (gộp vào mục này):")
         for page in d.joined:
-            lines.append(p(f"  • {hhmm(page.at)} {page.source or '-'} {page.url} ({match_vi(page.match, page.similarity)})"))
+            lines.append(p(f"  • {hhmm_in(page.at, tz)} {page.source or '-'} {page.url} ({match_vi(page.match, page.similarity)})"))
     joined = {page.item_id for page in d.joined}
     if d.copies or d.cluster_size > 1:
         total = max(d.cluster_size, len(d.copies) + 1)  # the cluster's size counts this entry too
         lines.append(f"Bản sao của tin này: {total} bản — mục này và {total - 1} bản khác (#: số trong hàng chờ)")
         for c in d.copies:
             label = "(gộp vào mục này)" if c.item_id in joined else copy_label(c.item_id, copies or {})
-            lines.append(p(f"  • {label} {c.source or '-'} {hhmm(c.fetched_at)} {c.url}"))
+            lines.append(p(f"  • {label} {c.source or '-'} {hhmm_in(c.fetched_at, tz)} {c.url}"))
         if total - 1 > len(d.copies):  # the list stops at the first 20 (review.listing.entry_detail)
             lines.append(f"  … và {total - 1 - len(d.copies)} bản khác")
     if d.decisions:
         lines.append("Lịch sử quyết định:")
         for dec in d.decisions:
-            line = (f"  • {hhmm(dec.created_at)} {dec.moderator}: {verdict_vi(dec.verdict)}"
+            line = (f"  • {hhmm_in(dec.created_at, tz)} {dec.moderator}: {verdict_vi(dec.verdict)}"
                     f" ({short_category_vi(dec.category)})" + (" [hàng loạt]" if dec.bulk else "")
                     + (f" — {dec.note}" if dec.note else ""))
             if dec.undone_at is not None:
-                line += f"  ↩ hoàn tác bởi {dec.undone_by} lúc {hhmm(dec.undone_at)}: {dec.undo_reason}"
+                line += f"  ↩ hoàn tác bởi {dec.undone_by} lúc {hhmm_in(dec.undone_at, tz)}: {dec.undo_reason}"
             lines.append(p(line))
     return "\n".join(lines)

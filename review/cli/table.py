@@ -102,6 +102,22 @@ def when(value: datetime | None, tz: str | None = None) -> str:
     return value.astimezone(ZoneInfo(tz) if tz else VN_TZ).strftime("%d/%m/%Y %H:%M")
 
 
+def hhmm_in(value: datetime | None, tz: str | None, *, day_if_midnight: bool = False) -> str:
+    """`review.vi.hhmm` in the time zone `tz` (`[digest] timezone`, as `show` and `claim` pass it; None: Vietnam
+    time): the clock time, with the date when it is not today there and the year when it is not this year;
+    `day_if_midnight`: exactly 00:00:00 there is a date a site wrote without a time, shown as dd/mm/yyyy."""
+    if value is None:
+        return "-"
+    zone = ZoneInfo(tz) if tz else VN_TZ
+    local = value.astimezone(zone)
+    if day_if_midnight and (local.hour, local.minute, local.second, local.microsecond) == (0, 0, 0, 0):
+        return local.strftime("%d/%m/%Y")
+    today = datetime.now(zone).date()
+    if local.date() == today:
+        return local.strftime("%H:%M")
+    return local.strftime("%d/%m %H:%M") if local.year == today.year else local.strftime("%d/%m/%Y %H:%M")
+
+
 #: The zones Vietnam's offices are in: their times are "giờ Việt Nam".
 _VIETNAM_ZONES = ("Asia/Ho_Chi_Minh", "Asia/Saigon")
 

@@ -6,7 +6,12 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 
+import pytest
+
+from crawler.cli import main
+from review.cli.admin import STATUS_UNREADABLE
 from review.models import Source
 from review.store import Store
 
@@ -63,3 +68,31 @@ def test_a_run_stopped_on_request_is_not_a_failure_and_results_read_in_vietnames
     assert "đã dừng theo yêu cầu" in out and "thành công" in out, out
     code, out, _ = cli("status", "--json")
     assert {s["name"]: s["result"] for s in json.loads(out)["sources"]} == {"bao-tinh": "stopped", "trang-moi": "ok"}
+
+
+def test_status_that_cannot_read_the_database_exits_3_not_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """1 means a CẢNH BÁO (something needs attention); a database status cannot read checked nothing: 3, with the
+    reason on stderr in Vietnamese and no traceback. Real files: one that is no SQLite database, one never created."""
+    garbage = tmp_path / "hong.db"
+    garbage.write_bytes(b"day khong phai co so du lieu " * 200)
+    for db, said in ((garbage, "file is not a database"), (tmp_path / "chua-co.db", "chưa có cơ sở dữ liệu")):
+        cfg = tmp_path / "canhgac.toml"
+        cfg.write_text(f'[database]\nurl = "sqlite:///{db}"\n', encoding="utf-8")
+        for argv in (["status"], ["status", "--json"]):
+            code = main(["--config", str(cfg), *argv])
+            out, err = capsys.readouterr()
+            assert code == STATUS_UNREADABLE == 3, err
+            assert "không đọc được cơ sở dữ liệu" in err and said in err and "Traceback" not in err, err
+            assert out == ""
+
+
+def test_status_help_names_exit_code_3(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["status", "--help"]) == 0
+    text = " ".join(capsys.readouterr().out.split())
+    assert "3 khi không đọc được cơ sở dữ liệu" in text, text
+
+
+def test_a_wrong_configuration_stays_exit_2(tmp_path: Path) -> None:
+    cfg = tmp_path / "canhgac.toml"
+    cfg.write_text('[database]\nurl = "mysql://x"\n', encoding="utf-8")
+    assert main(["--config", str(cfg), "status"]) == 2

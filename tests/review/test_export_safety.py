@@ -11,6 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from review.export import read_export, sheet_safe
+from review.export_headers import columns_read
 from review.store import Store
 from tests.review.factory import flagged
 
@@ -43,7 +44,8 @@ def test_export_items_escapes_formulas(store: Store, cli: CLI, tmp_path: Path, f
         wb = load_workbook(path, read_only=True)
         rows = list(wb.worksheets[0].iter_rows(values_only=True))
         wb.close()
-        raw = [str(r[rows[0].index("title")]) for r in rows[1:]]
+        title = columns_read([str(h) for h in rows[0]]).index("title")  # the header is Vietnamese ("Tiêu đề")
+        raw = [str(r[title]) for r in rows[1:]]
     assert sorted(raw) == sorted("'" + t for t in FORMULAS)
     assert sorted(r["title"] for r in read_export(path)) == sorted(FORMULAS)
 
