@@ -1,7 +1,8 @@
 """Which review entries a command is about: one filter type for `queue`, `claim --next` and `bulk`.
 
 `parse_where` reads bulk's `--where` expression: space- or comma-separated terms such as
-`category=offensive source=fb-groups score<0.7 since=2025-01-01 report=no status=open`.
+`category=offensive source=fb-groups score<0.7 since=2025-01-01 report=no status=open`. With `category=`, `score`
+bounds that category's score; without, the entry's top score.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from sqlalchemy.orm import aliased
 from classifier.categories import CATEGORIES, VI_LABELS
 from review.citizen import CRAWL_JOIN
 from review.errors import UsageError
-from review.models import ENTRY_STATUSES, AuditLog, ReviewEntry, ReviewFlag
+from review.models import DECIDED, ENTRY_STATUSES, AuditLog, ReviewEntry, ReviewFlag
 from review.vi import STATUS_VI, VN_TZ
 
 SelectT = TypeVar("SelectT", bound=Select)  # type: ignore[type-arg]
@@ -40,7 +41,7 @@ class EntryFilter:
     source: str | None = None
     since: datetime | None = None  # entered the queue at or after
     until: datetime | None = None  # entered the queue before
-    min_score: float | None = None  # top score
+    min_score: float | None = None  # top score; with `category`, that category's score
     max_score: float | None = None
     is_report: bool | None = None
 
@@ -57,7 +58,14 @@ def apply_filter(q: SelectT, f: EntryFilter) -> SelectT:
     if f.status is not None:
         q = q.where(e.status == f.status)
     if f.category is not None:
-        q = q.where(exists().where(ReviewFlag.entry_id == e.id, ReviewFlag.category == f.category))
+        # with a category, a score bound is about that category's flag ("category=offensive score<0.6": the weak
+        # offensive flags), which need not be the entry's top one
+        flag = exists().where(ReviewFlag.entry_id == e.id, ReviewFlag.category == f.category)
+        if f.min_score is not None:
+            flag = flag.where(ReviewFlag.score >= f.min_score)
+        if f.max_score is not None:
+            flag = flag.where(ReviewFlag.score <= f.max_score)
+        q = q.where(flag)
     if f.source is not None:
         # its own source, or a report's entry a page of that source joined: one IN over the union of two indexed
         # selects, never an audit lookup per entry (the EXISTS this replaced). PostgreSQL drives the query from the
@@ -73,9 +81,9 @@ def apply_filter(q: SelectT, f: EntryFilter) -> SelectT:
         q = q.where(e.created_at >= f.since)
     if f.until is not None:
         q = q.where(e.created_at < f.until)
-    if f.min_score is not None:
+    if f.min_score is not None and f.category is None:
         q = q.where(e.top_score >= f.min_score)
-    if f.max_score is not None:
+    if f.max_score is not None and f.category is None:
         q = q.where(e.top_score <= f.max_score)
     if f.is_report is not None:
         q = q.where(e.is_report.is_(f.is_report))
@@ -238,6 +246,9 @@ def parse_where(expr: str) -> EntryFilter:
             f = f.with_(category=check_category(value))
         elif key == "status":
             f = f.with_(status=check_status(value))
+            if f.status == DECIDED:  # bulk acts on undecided entries only: this would select nothing, ever
+                raise UsageError("status=decided: bulk chỉ ghi cho mục chưa quyết định (status=open hoặc claimed); "
+                                 "sửa một quyết định đã có bằng `canhgac undo MÃ --reason \"…\"`")
         elif key == "source":
             f = f.with_(source=value)
         elif key == "since":

@@ -18,6 +18,19 @@ VERDICT_VI: Final[dict[str, str]] = {
     "commend": "tôn vinh",
 }
 
+#: Category names short enough for a narrow terminal's table (`queue` on 80 columns); `category_vi` gives the full ones.
+CATEGORY_SHORT_VI: Final[dict[str, str]] = {
+    "misinformation": "Tin giả",
+    "scam": "Lừa đảo",
+    "illegal_ad": "QC sai phạm",
+    "hate": "Thù hận",
+    "offensive": "Phản cảm",
+    "harassment": "Xúc phạm",
+    "privacy": "Lộ thông tin",
+    "child_safety": "Xâm hại trẻ em",
+    "positive": "Tôn vinh",
+}
+
 STATUS_VI: Final[dict[str, str]] = {"open": "chờ duyệt", "claimed": "đang xử lý", "decided": "đã quyết định"}
 
 

@@ -15,20 +15,38 @@ from contextlib import contextmanager
 from types import FrameType
 from typing import TextIO
 
+from sqlalchemy import select
+
 from classifier.categories import CATEGORIES, POSITIVE
 from review.cli.context import Context
 from review.cli.entryview import copy_entries, format_detail
+from review.cli.queue_view import empty_category_note
 from review.cli.table import printable
 from review.errors import ConflictError, NotFound, UsageError
-from review.filters import EntryFilter, check_category
-from review.models import HARM_VERDICTS
-from review.vi import hhmm, verdict_vi
+from review.filters import EntryFilter, apply_filter, check_category
+from review.models import CLAIMED, HARM_VERDICTS, ReviewEntry
+from review.store import Store
+from review.vi import category_vi, hhmm, verdict_vi
 
 HARMS = tuple(c for c in CATEGORIES if c != POSITIVE)
 # [c]: cảnh báo (`warn`, a violation confirmed and a warning issued); no other action uses that key
 KEYS = {"v": "violation", "c": "warn", "b": "dismiss", "e": "escalate", "t": "commend"}
 HELP = ("[v] vi phạm  [c] vi phạm, đã cảnh báo  [b] bỏ qua  [e] chuyển cơ quan chức năng  [t] tôn vinh  "
         "[s] để sau  [n] ghi chú  [u] hoàn tác mục trước  [q] thoát")
+
+
+#: The harm categories as the question after [v]/[c]/[e] on a positive entry lists them, one a line:
+#: "  1. Tin giả, tin sai sự thật (misinformation)"
+HARMS_LISTED = "\n".join(f"  {i}. {category_vi(c)} ({c})" for i, c in enumerate(HARMS, 1))
+
+
+def _harm(typed: str) -> str | None:
+    """The harm category typed after [v]/[c]/[e] on a positive entry: its number in `HARMS_LISTED`, or its code."""
+    if typed.isdigit():
+        if not 1 <= int(typed) <= len(HARMS):
+            raise UsageError(f"không có nhóm số {typed} (chọn từ 1 đến {len(HARMS)})")
+        return HARMS[int(typed) - 1]
+    return check_category(typed)
 
 
 class KeyReader:
@@ -75,6 +93,16 @@ def interrupts_deferred() -> Iterator[None]:
             raise KeyboardInterrupt
 
 
+def _held_by(store: Store, me: str, flt: EntryFilter) -> list[int]:
+    """The entries matching `flt` that `me` holds already (claimed with `canhgac claim`), best first: `claim_next`
+    hands out only open or lapsed entries and the default `queue` lists only open ones, so without this they stay
+    held, unseen, until their claims lapse. Read once, when the session starts: what another session under the
+    same name claims afterwards is that session's to show."""
+    q = apply_filter(select(ReviewEntry.id), flt.with_(status=CLAIMED)).where(ReviewEntry.claimant == me)
+    with store.session() as s:
+        return list(s.scalars(q.order_by(ReviewEntry.priority.desc(), ReviewEntry.id)))
+
+
 def run(ctx: Context, flt: EntryFilter, stdin: TextIO | None = None) -> int:
     me, minutes, store = ctx.moderator(), ctx.config.review.claim_minutes, ctx.store
     keys = KeyReader(stdin or sys.stdin)
@@ -91,6 +119,7 @@ def run(ctx: Context, flt: EntryFilter, stdin: TextIO | None = None) -> int:
         ctx.out.flush()
 
     say(f"Phiên duyệt của {me}. {HELP}")
+    held_before = _held_by(store, me, flt)
     try:
         while True:
             claim = None
@@ -100,14 +129,22 @@ def run(ctx: Context, flt: EntryFilter, stdin: TextIO | None = None) -> int:
                 except (ConflictError, NotFound) as exc:
                     say(f"Không nhận lại được mục #{redo}: {exc}")
                 redo = None
+            while claim is None and held_before:  # claimed before the session (`canhgac claim`): shown first
+                held = held_before.pop(0)
+                try:
+                    claim = store.claim(held, me, minutes)  # renews it
+                    say(f"\nMục #{held} bạn đang giữ từ trước (canhgac claim): xem và quyết định trước.")
+                except (ConflictError, NotFound) as exc:  # taken or decided since it lapsed: the next one
+                    say(f"Không nhận lại được mục #{held}: {exc}")
             if claim is None:
                 got = store.claim_next(me, minutes, flt, exclude=skipped)
                 if got is None:
                     if skipped:  # the queue is not empty: what was put off is still waiting
                         say(f"Đã xem hết các mục trong phiên này. Đã quyết định {len(done)} mục; {len(skipped)} mục "
                             "để sau vẫn trong hàng chờ (chạy lại `canhgac review` để xem lại).")
-                    else:
-                        say(f"Hết mục chờ duyệt. Đã quyết định {len(done)} mục trong phiên này.")
+                    else:  # with --category, maybe only that category is done
+                        say((empty_category_note(store, flt) or "Hết mục chờ duyệt.")
+                            + f" Đã quyết định {len(done)} mục trong phiên này.")
                     return 0
                 claim = got
             current, version = claim.entry_id, claim.version
@@ -134,11 +171,13 @@ def run(ctx: Context, flt: EntryFilter, stdin: TextIO | None = None) -> int:
                     category: str | None = None
                     if verdict in HARM_VERDICTS and detail.row.top_category == POSITIVE:
                         # the entry's own category would make a "positive violation": ask for the harm
-                        ctx.out.write(f"Mục này được gắn nhóm {POSITIVE}; nhóm vi phạm ({', '.join(HARMS)}): ")
+                        say(f"Mục này được gắn nhóm {POSITIVE} ({category_vi(POSITIVE)}); chọn nhóm vi phạm:\n"
+                            + HARMS_LISTED)
+                        ctx.out.write(f"Nhóm vi phạm (số 1–{len(HARMS)} hoặc mã nhóm): ")
                         ctx.out.flush()
                         typed = keys.line().strip()
-                        try:  # as --category reads it: any case; a typo or a Vietnamese name names the one meant
-                            category = check_category(typed) if typed else None
+                        try:  # a number, or as --category reads it: any case; a typo or a Vietnamese name names
+                            category = _harm(typed) if typed else None  # the one meant
                         except UsageError as exc:
                             say(f"Chưa ghi: {exc}. Nội dung đáng tôn vinh thì bấm [t].")
                             continue
@@ -163,7 +202,8 @@ def run(ctx: Context, flt: EntryFilter, stdin: TextIO | None = None) -> int:
                         assert current is not None  # decide() raised before anything was recorded
                         say(f"Không ghi được: {exc}")
                         continue
-                    say(f"Đã ghi mục #{done[-1][0]}: {verdict_vi(verdict)}.")
+                    say(f"Đã ghi mục #{done[-1][0]}: {verdict_vi(verdict)}"
+                        + (f" ({category_vi(category)})." if category else "."))  # the harm chosen just now
                     break
                 if k == "s":
                     skipped.add(current)

@@ -16,8 +16,8 @@ from typing import Any
 from classifier.categories import POSITIVE
 from review.cli.context import Context
 from review.cli.entryview import flags_text, short_category_vi
-from review.cli.queue_view import cmd_queue, cmd_show, unknown_source
-from review.cli.table import age, printable, render, terminal_width
+from review.cli.queue_view import cmd_queue, cmd_show, empty_category_note, unknown_source
+from review.cli.table import age, hhmm_in, printable, render, terminal_width
 from review.decisions import BULK_MAX, bulk_category, recorded_category
 from review.errors import AuditIntegrityError, ConflictError, UsageError
 from review.filters import EntryFilter, check_category, parse_where
@@ -170,12 +170,13 @@ def cmd_claim(args: argparse.Namespace, ctx: Context) -> int:
             raise UsageError("--category chỉ dùng với --next")
         claim = ctx.store.claim(args.id, me, minutes)
     else:
-        got = ctx.store.claim_next(me, minutes, EntryFilter(category=check_category(args.category)))
+        flt = EntryFilter(category=check_category(args.category))
+        got = ctx.store.claim_next(me, minutes, flt)
         if got is None:
-            ctx.print("Không còn mục nào chờ duyệt.")
+            ctx.print(empty_category_note(ctx.store, flt) or "Không còn mục nào chờ duyệt.")
             return 0
         claim = got
-    ctx.print(f"{me} đã nhận mục #{claim.entry_id} (phiên bản {claim.version}), giữ đến {hhmm(claim.expires_at)}. "
+    ctx.print(f"{me} đã nhận mục #{claim.entry_id} (phiên bản {claim.version}), giữ đến {hhmm_in(claim.expires_at, ctx.config.digest.timezone)}. "
               f"Xem: canhgac show {claim.entry_id}")
     return 0
 
@@ -233,6 +234,10 @@ def cmd_bulk(args: argparse.Namespace, ctx: Context) -> int:
     unknown = unknown_source(ctx, flt.source)
     if unknown:
         ctx.print(unknown)
+    if not res.applied and not res.entry_ids:  # nothing to confirm: no code for an empty selection
+        ctx.print(f"Không có mục nào chưa quyết định phù hợp với --where {args.where!r} (mục người khác đang giữ "
+                  "không tính). Chạy thử, chưa thay đổi gì.")
+        return 0
     if not res.applied:
         ctx.print(f"CHẠY THỬ: {len(res.entry_ids)} mục sẽ được ghi «{what}».")
         selected = ctx.store.entries_by_id(res.entry_ids)
