@@ -10,45 +10,62 @@ from datetime import date
 from parsel import Selector
 
 from crawler.charset import nfc
+from crawler.dates import unaccented
 
 #: Classes Vietnamese CMSs give the author's block (trafilatura knows only English ones: author, byline ...).
 _AUTHOR_BLOCKS = ".tac-gia, .tacgia, .tac_gia, .tennguoiviet, .nguoi-viet, .nguoiviet, .but-danh, .butdanh"
 _MAX_NAME = 60
 # "Nguyễn Văn An - Phòng VH&TT", "Trần Bình (Trung tâm VH)": the person, not the office
 _NAME_END = re.compile(r"\s+[-–—|]\s+|\s*\(")
+# The patterns below are written without diacritics and matched against `unaccented` text (same offsets), so that
+# pages typed without them ("Tac gia:", "Theo bao ...", "Ngay dang") are read like the others.
 # "Bài, ảnh: Thu Hà", "Tác giả: Nguyễn Văn An", "Nhóm PV:": what labels the name in an author's block
 _LABEL = re.compile(
-    r"(?:(?:bài|tin|ảnh|video|clip|đồ họa)(?:\s*(?:,|và|&|\+|/|-)\s*(?:bài|tin|ảnh|video|clip|đồ họa))*"
-    r"|tác giả|người viết|người thực hiện|thực hiện|nhóm pv|nhóm phóng viên|phóng viên|pv|ctv|btv)\s*:\s*",
+    r"\b(?:(?:bai|tin|anh|video|clip|do hoa)(?:\s*(?:,|va|&|\+|/|-)\s*(?:bai|tin|anh|video|clip|do hoa))*"
+    r"|tac gia|nguoi viet|nguoi thuc hien|thuc hien|nhom pv|nhom phong vien|phong vien|pv|ctv|btv)\s*:\s*",
+    re.IGNORECASE,
+)
+# the labels that name the writer on a line of its own at the end of the text, without an author's block
+_WRITER_LABEL = re.compile(
+    r"(?:tac gia|nguoi viet|bai(?:\s*(?:,|va|&|\+|/|-)\s*anh)?|bai va anh|nhom pv|nhom phong vien|phong vien)"
+    r"\s*:\s*",
     re.IGNORECASE,
 )
 # what an author's block may hold that names nobody
 _NOBODY = re.compile(
-    r"(?:nhóm )?(?:pv|phóng viên|ctv|btv|bbt|ban biên tập|admin|st|sưu tầm|tổng hợp|internet)"
+    r"(?:nhom )?(?:pv|phong vien|ctv|btv|bbt|ban bien tap|admin|st|suu tam|tong hop|internet)"
 )
 _CREDIT = re.compile(
-    r"\(?\s*(?:Theo\s*:?\s+|Nguồn\s*:\s*|Nguồn\s+)([^\W\d_][^;:!?()]{1,78}?)\s*\)?\.?", re.IGNORECASE
+    r"\(?\s*(?:Theo\s*:?\s+|Nguon\s*:\s*|Nguon\s+)([^\W\d_][^;:!?()]{1,78}?)\s*\)?\.?", re.IGNORECASE
 )
 # "Nguồn: Internet", "Nguồn: ST": where it was found, not who wrote it
 _NOT_OUTLET = re.compile(
-    r"\b(?:internet|facebook|fanpage|youtube|tiktok|zalo|google|wikipedia|sưu tầm|tổng hợp|mạng xã hội|st|s\.t)\b"
+    r"\b(?:internet|facebook|fanpage|youtube|tiktok|zalo|google|wikipedia|suu tam|tong hop|mang xa hoi|st|s\.t"
+    r"|bao chi)\b"
 )
 # words of a sentence ("Theo Báo Cáo Của UBND Huyện", "THEO DÕI CHÚNG TÔI TRÊN FACEBOOK"), not of a name
 _SENTENCE_WORDS = frozenset(
     "của trên tại về cho với là có được đã sẽ này đó khi nếu thì mà để từ đến trong chúng tôi dõi theo số".split()
 )
+# the same without diacritics, for a line written without any: only the words no name's part spells alike
+# (not "da", "do", "so", "to" ...: Đà Nẵng, Đỗ, Sở, Tô)
+_SENTENCE_WORDS_BARE = frozenset("cua tren tai voi duoc trong chung toi nay khi neu thi doi".split())
+# the kind of outlet a credit may name in lower case ("Theo báo Nghệ An", "Theo bao Nghe An")
+_OUTLET_KIND = re.compile(r"(?:bao|tap chi|dai|cong|kenh|thong tan xa|trang)\b")
 # how such a sentence opens: "Theo ông ...", "Theo Kế Hoạch", "Theo Quyết định số ...", "Theo Dự báo ..."
 _SENTENCE_START = re.compile(
     r"(?:ông|bà|anh|chị|em|tôi|mình|các|những|nhiều|một|người|luật|lịch|báo cáo|kế hoạch|quy định|thông báo"
     r"|quyết định|nghị định|nghị quyết|thông tư|chỉ thị|công văn|dự báo|thống kê|số liệu|kết quả|đánh giá"
     r"|chương trình|hướng dẫn|chủ tịch|giám đốc|đồng chí)\b"
 )
+# the same for a line written without diacritics ("Báo Cao Bằng" is a newspaper; "bao cao" is "báo cáo")
+_SENTENCE_START_BARE = re.compile(unaccented(_SENTENCE_START.pattern))
 # what a dateline is made of: "Thứ hai, 01/12/2025 - 08:30 (GMT+7)", "Ngày đăng: 05/12/2025", "cách đây 2 giờ";
 # a dateline is nothing else (`_is_dateline`; "Ngày 30/11, tỉnh khai mạc lễ hội" is a sentence)
 _DATELINE_PARTS = re.compile(
     r"\d{1,4}\s*[/.:hH-]\s*\d{1,2}(?:\s*[/.:-]\s*\d{1,4})?|(?:GMT|UTC|ICT)\s*(?:[+-]\s*\d{1,2}(?::?\d{2})?)?"
-    r"|thứ\s+(?:hai|ba|tư|năm|sáu|bảy|\d)|chủ nhật|ngày đăng|đăng lúc|đăng ngày|cập nhật|lúc|ngày|tháng|năm"
-    r"|cách đây\s+\d+\s+(?:giây|phút|giờ|ngày|tuần)|\d+\s+(?:giây|phút|giờ|ngày|tuần)\s+trước|hôm (?:nay|qua)"
+    r"|thu\s+(?:hai|ba|tu|nam|sau|bay|\d)|chu nhat|ngay dang|dang luc|dang ngay|cap nhat|luc|ngay|thang|nam"
+    r"|cach day\s+\d+\s+(?:giay|phut|gio|ngay|tuan)|\d+\s+(?:giay|phut|gio|ngay|tuan)\s+truoc|hom (?:nay|qua)"
     r"|\b(?:AM|PM|SA|CH)\b",
     re.IGNORECASE,
 )
@@ -61,12 +78,12 @@ _DAY = re.compile(
 # words only a page's own dateline carries ("Ngày đăng:", "cập nhật", "(GMT+7)", "cách đây 2 giờ"): an event's
 # time ("19h30, thứ bảy, ngày 13/12/2025", "Lúc 8h00") has none of them
 _DATELINE_WORDS = re.compile(
-    r"ngày đăng|đăng lúc|đăng ngày|cập nhật|\b(?:gmt|utc|ict)\b|cách đây|trước$|^hôm (?:nay|qua)$",
+    r"ngay dang|dang luc|dang ngay|cap nhat|\b(?:gmt|utc|ict)\b|cach day|truoc$|^hom (?:nay|qua)$",
     re.IGNORECASE,
 )
 # how a dateline opens when it has no such word: the weekday or the date first ("Thứ hai, 01/12/2025 - 08:30")
 _DATELINE_START = re.compile(
-    r"(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy|\d)|chủ nhật|\d{1,2}\s*/\s*\d{1,2}\s*/|\d{4}-)", re.IGNORECASE
+    r"(?:thu\s+(?:hai|ba|tu|nam|sau|bay|\d)|chu nhat|\d{1,2}\s*/\s*\d{1,2}\s*/|\d{4}-)", re.IGNORECASE
 )
 
 
@@ -84,10 +101,11 @@ def _is_dateline(line: str, day: date | None = None) -> bool:
     ("19h30, thứ bảy, ngày 13/12/2025" on a page of 05/12) is the article's first line, kept."""
     if len(line) > _DATELINE_LEN:
         return False
-    rest = _DATELINE_PARTS.sub(" ", line)
-    if rest == line or any(ch.isalnum() for ch in rest):
+    bare = unaccented(nfc(line))
+    rest = _DATELINE_PARTS.sub(" ", bare)
+    if rest == bare or any(ch.isalnum() for ch in rest):
         return False
-    folded = _fold(line)
+    folded = unaccented(_fold(line))
     days = _days(folded)
     if not days:
         return bool(_DATELINE_WORDS.search(folded))
@@ -177,9 +195,11 @@ def paywall_only(text: str, title: str = "", day: date | None = None) -> str:
 
 
 def _name(value: str) -> str | None:
-    value = _LABEL.sub("", nfc(value).strip(), count=1)
+    value = nfc(value).strip()
+    if label := _LABEL.search(unaccented(value)):
+        value = value[:label.start()] + value[label.end():]
     name = _NAME_END.split(value, maxsplit=1)[0].strip(" .,:")
-    if _NOBODY.fullmatch(_fold(name)) or _CREDIT.fullmatch(name):
+    if _NOBODY.fullmatch(unaccented(_fold(name))) or _CREDIT.fullmatch(unaccented(name)):
         return None  # "Nhóm PV", "Sưu tầm"; a "Theo Báo ..." credit is the outlet's (`credit_line`)
     return name if 2 <= len(name) <= _MAX_NAME and not any(ch.isdigit() for ch in name) else None
 
@@ -195,21 +215,37 @@ def author_block(sel: Selector) -> str | None:
 
 
 def _outlet(line: str) -> str | None:
-    m = _CREDIT.fullmatch(line)
-    outlet = m[1].strip() if m else ""
+    line = nfc(line)
+    m = _CREDIT.fullmatch(unaccented(line))
+    outlet = line[m.start(1):m.end(1)].strip() if m else ""
     if _SITE.fullmatch(outlet):
         return outlet  # "baochinhphu.vn"
     folded = _fold(outlet)
+    bare = unaccented(folded)
     words = folded.replace(",", " ").split()
-    if not words or any(ch.isdigit() for ch in outlet) or _NOT_OUTLET.search(folded):
+    if not words or any(ch.isdigit() for ch in outlet) or _NOT_OUTLET.search(bare):
         return None
-    if _SENTENCE_WORDS.intersection(words) or _SENTENCE_START.match(folded):
+    sentence, start = (_SENTENCE_WORDS_BARE, _SENTENCE_START_BARE) if bare == folded else (
+        _SENTENCE_WORDS, _SENTENCE_START)  # written without diacritics, or with
+    if sentence.intersection(words) or start.match(folded):
         return None
-    # a name: each of its parts capitalised ("Bộ Văn hóa, Thể thao và Du lịch"), most of its words too
-    parts = [p.strip() for p in re.split(r",|\bvà\b|&", outlet) if p.strip()]
-    names = [w for w in outlet.replace(",", " ").split() if w not in ("và", "&")]
+    # a name: each of its parts capitalised ("Bộ Văn hóa, Thể thao và Du lịch"), most of its words too; a kind
+    # of outlet may open it in lower case ("báo Nghệ An")
+    if (kind := _OUTLET_KIND.match(bare)) and len(outlet) > kind.end():
+        outlet = outlet[0].upper() + outlet[1:]
+    parts = [p.strip() for p in re.split(r",|\bv[àa]\b|&", outlet) if p.strip()]
+    names = [w for w in outlet.replace(",", " ").split() if w not in ("và", "va", "&")]
     if all(p[0].isupper() for p in parts) and sum(w[0].isupper() for w in names) >= 0.5 * len(names):
         return outlet
+    return None
+
+
+def labelled_author(text: str) -> str | None:
+    """The writer a line of its own names at the end of the text ("Tác giả: Nguyễn Văn An", "Bài, ảnh: Thu Hà",
+    also typed without diacritics: "Tac gia: Nguyen Van An"), on a page without an author's block."""
+    for line in reversed([line.strip() for line in text.split("\n") if line.strip()][-2:]):
+        if len(line) <= _MAX_NAME + 20 and _WRITER_LABEL.match(unaccented(nfc(line))) and (name := _name(line)):
+            return name
     return None
 
 

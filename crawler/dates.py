@@ -7,13 +7,14 @@ in Vietnam. Also which date trafilatura found on a page can be believed, and at 
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 
 #: Where the collected sites are: a time of day written without a zone is Vietnam time.
 VN_TZ = timezone(timedelta(hours=7), "ICT")
 _ZONE = re.compile(r"\(?(?<![A-Za-z])(GMT|UTC|ICT)\s*(?:([+-])\s*(\d{1,2})(?::?(\d{2}))?)?\)?", re.IGNORECASE)
 _DMY = re.compile(r"(?<!\d)(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})(?!\d)"
-                  r"|(?<!\d)(\d{1,2})\s+tháng\s+(\d{1,2})\s*(?:,|năm|/)?\s*(\d{4})(?!\d)", re.IGNORECASE)
+                  r"|(?<!\d)(\d{1,2})\s+th[áa]ng\s+(\d{1,2})\s*(?:,|n[ăa]m|/)?\s*(\d{4})(?!\d)", re.IGNORECASE)
 _TIME = re.compile(r"(?<!\d)(\d{1,2})\s*[:hH]\s*(\d{2})(?:\s*:\s*(\d{2}))?(?!\d)(?:\s*(AM|PM|SA|CH)(?![A-Za-z]))?"
                    r"(?:\s*([+-])(\d{2}):?(\d{2})(?!\d))?", re.IGNORECASE)
 
@@ -43,7 +44,7 @@ def parse_date(value: str | None) -> datetime | None:
     without one is Vietnam time (UTC+7), as is Vietnamese "Thứ Hai, 02/12/2026 - 08:15", "08:15 02/12/2026",
     "02/12/2026 08:15 GMT+7". A date without a time ("ngày 2/12/2026", "2026-12-02", an RFC 2822 pubDate without
     its time "Wed, 02 Dec 2026") is that calendar day in Vietnam: 00:00 Vietnam time (17:00 UTC the day before),
-    which moderators are shown as the date alone (`review.vi.hhmm`). Relative dates ("2 giờ trước") and
+    which moderators are shown as the date alone (`review.vi.hhmm`). Relative dates ("2 giờ trước": `relative_date`) and
     impossible dates give None, as do dates that leave the calendar when moved to UTC (.NET's "no date",
     DateTime.MinValue, "0001-01-01T00:00:00" in a feed or on a page, is before year 1 in UTC) and any date
     before 1900 ("0001-01-01T00:00:00Z", the same "no date" with a zone): a placeholder, not a publication."""
@@ -155,4 +156,96 @@ def _timed(day: str, html: str) -> datetime | None:
         for d in _DMY.finditer(line):
             if tuple(int(g) for g in (d.groups()[:3] if d[1] else d.groups()[3:])) == (date, month, year):
                 return parse_date(line)
+    return None
+
+
+def unaccented(text: str) -> str:
+    """`text` with every letter's diacritics off ("Tác giả" -> "Tac gia", "đ" -> "d"), one character for one, so
+    a match in it is at the same offsets in `text` (NFC). Pages typed without diacritics ("Ngay dang", "2 gio
+    truoc") are then read by the same patterns as those with."""
+    out = []
+    for ch in text:
+        if ch in "đĐ":
+            out.append("d" if ch == "đ" else "D")
+        elif ord(ch) < 0xC0:
+            out.append(ch)
+        else:
+            base = unicodedata.normalize("NFD", ch)[0]
+            out.append(base if base.isalpha() else ch)
+    return "".join(out)
+
+
+_FETCH_SKEW = timedelta(days=1)  # a Date header further from our clock than that is a misconfigured server's
+_RELATIVE_LABEL = r"(?:(?:ngay dang|dang luc|dang ngay|dang|cap nhat|thoi gian|luc)\s*:?\s*)?"
+_AGO_UNITS = {"giay": timedelta(seconds=1), "phut": timedelta(minutes=1), "gio": timedelta(hours=1),
+              "tieng": timedelta(hours=1), "ngay": timedelta(days=1), "tuan": timedelta(weeks=1),
+              "thang": timedelta(days=30)}
+_UNIT = r"(giay|phut|gio|tieng|ngay|tuan|thang)"
+_HM = r"(\d{1,2})\s*[:h]\s*(\d{2})"
+# matched against the folded, unaccented line: "2 giờ trước", "cách đây 3 ngày", "hôm qua 14:30", "14:30 hôm
+# nay", "Hôm nay", "vừa xong", "1 tuần trước", each after an optional label ("Đăng: ", "Cập nhật ")
+_RELATIVE = re.compile(
+    _RELATIVE_LABEL + r"(?:(?P<now>vua xong|vua dang|vua moi dang|moi dang|moi day)"
+    rf"|cach day\s*(?P<n1>\d{{1,3}})\s*{_UNIT}(?:\s*truoc)?|(?P<n2>\d{{1,3}})\s*{_UNIT}\s*truoc"
+    rf"|hom (?P<d1>nay|qua)(?:\s*,?\s*(?:luc\s*)?{_HM})?|{_HM}\s*,?\s*hom (?P<d2>nay|qua))"
+)
+_DAY_UNITS = ("ngay", "tuan", "thang")
+
+
+def fetch_time(date_header: str | bytes | None, now: datetime) -> datetime:
+    """When a page was fetched, in UTC: its response's Date header when it parses and is within a day of `now`
+    (our clock), else `now`. The server's clock is the page's own: "2 giờ trước" was written against it."""
+    from email.utils import parsedate_to_datetime
+
+    value = date_header.decode("latin-1") if isinstance(date_header, bytes) else date_header
+    try:
+        sent = parsedate_to_datetime(value) if value else None
+    except (ValueError, TypeError, IndexError):
+        sent = None
+    if sent is None or sent.tzinfo is None or abs(sent - now) > _FETCH_SKEW:
+        return now.astimezone(UTC)
+    return sent.astimezone(UTC)
+
+
+def relative_date(value: str, fetched_at: datetime) -> datetime | None:
+    """A relative date ("2 giờ trước", "cách đây 3 ngày", "hôm qua 14:30", "Hôm nay", "vừa xong", "1 tuần
+    trước", also typed without diacritics) as an aware UTC datetime, counted back from `fetched_at` in Vietnam
+    time. How exact it is shows in the result: seconds, minutes and hours ago, "vừa xong" and a day with its time
+    give that minute; days, weeks and months ago and "hôm nay"/"hôm qua" alone give that calendar day in Vietnam
+    at 00:00, the way a date written without a time is stored (and shown as the date alone): the day is all such
+    a line tells. Anything else gives None."""
+    m = _RELATIVE.fullmatch(" ".join(unaccented(value).lower().split()).strip(" .,:;-–—()"))
+    if m is None:
+        return None
+    local = fetched_at.astimezone(VN_TZ).replace(second=0, microsecond=0)
+    if m["now"]:
+        return local.astimezone(UTC)
+    if m["n1"] or m["n2"]:
+        count, unit = (int(m["n1"]), m[3]) if m["n1"] else (int(m["n2"]), m[5])
+        back = local - count * _AGO_UNITS[unit]
+        if unit in _DAY_UNITS:
+            back = back.replace(hour=0, minute=0)
+        return back.astimezone(UTC)
+    which, hour, minute = (m["d1"], m[7], m[8]) if m["d1"] else (m["d2"], m[9], m[10])
+    day = local - timedelta(days=1 if which == "qua" else 0)
+    if hour is None:
+        return day.replace(hour=0, minute=0).astimezone(UTC)
+    try:
+        return day.replace(hour=int(hour), minute=int(minute)).astimezone(UTC)
+    except ValueError:  # "hôm qua 25:70"
+        return None
+
+
+def relative_on_page(html: str, title: str, text: str, fetched_at: datetime) -> datetime | None:
+    """The first short line of a page writing a relative date (`relative_date`), read down to the article's text
+    (its first line that is not the title): below it are comments' and related articles' "3 giờ trước", not the
+    page's."""
+    first = next((line.strip() for line in text.splitlines()
+                  if line.strip() and line.strip() != title and relative_date(line, fetched_at) is None), "")[:40]
+    for raw in _TAG.sub("\n", html).splitlines():
+        line = raw.strip()
+        if first and first in line:
+            return None
+        if 0 < len(line) <= 60 and (when := relative_date(line, fetched_at)) is not None:
+            return when
     return None

@@ -18,7 +18,7 @@ from parsel import Selector
 from trafilatura.settings import set_date_params
 
 from classifier import legacy_encoding, mojibake
-from crawler.byline import author_block, credit_line, paywall_only, without_heading
+from crawler.byline import author_block, credit_line, labelled_author, paywall_only, without_heading
 from crawler.charset import _WESTERN as _WESTERN  # the private names: shared with crawler.spiders.rss
 from crawler.charset import _XML_ENCODING as _XML_ENCODING
 from crawler.charset import _codec as _codec
@@ -27,8 +27,9 @@ from crawler.charset import decode_body as decode_body
 from crawler.charset import decode_html as decode_html
 from crawler.charset import nfc
 from crawler.charset import repair_utf8 as repair_utf8
-from crawler.dates import _YMD, _dated_page, _timed, parse_date
+from crawler.dates import _YMD, _dated_page, _timed, parse_date, relative_date, relative_on_page
 from crawler.dates import VN_TZ as VN_TZ
+from crawler.urls import is_amp_url, same_site_canonical
 from review.config import Selectors
 
 _VI_LETTERS = set("ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹáàãéèíìóòõúùýđ")
@@ -46,6 +47,7 @@ class Extracted:
     navigation_only: bool = False  # the page's text was only its menus and link lists (`_without_navigation`)
     paywalled: bool = False  # the page's text was only a paywall or login notice (`crawler.byline.paywall_only`)
     credited: bool = False  # `author` is the outlet a closing credit names ("Theo Báo Nghệ An"), not a person
+    canonical: str | None = None  # an AMP page's own address on its site (`amp_canonical`)
 
 
 def clean_text(text: str) -> str:
@@ -85,10 +87,12 @@ def select_text(sel: Selector, query: str) -> str:
 
 
 def extract_article(html: str, url: str, selectors: Selectors | None = None, *,
-                    date_known: bool = False) -> Extracted:
+                    date_known: bool = False, fetched_at: datetime | None = None) -> Extracted:
     """Main text and metadata of a page. `date_known`: the caller already has the page's date (its feed entry's),
     which overrides the page's own; a date selector that matches does too. Either way trafilatura skips its
-    extensive date search (the costliest part of its metadata, ~1.7 ms a page), keeping only the quick one."""
+    extensive date search (the costliest part of its metadata, ~1.7 ms a page), keeping only the quick one.
+    `fetched_at`: when the page was downloaded (default: now), which a relative date ("2 giờ trước") on a page
+    with no other date is counted back from (`crawler.dates.relative_date`)."""
     selectors = selectors or Selectors()
     sel = None
     sel_date = ""
@@ -127,14 +131,34 @@ def extract_article(html: str, url: str, selectors: Selectors | None = None, *,
         text = without_heading(text, title, day)
         kept = paywall_only(text, title, day)
         paywalled, text = kept != text, kept
+    if published is None and not date_known:
+        when = fetched_at or datetime.now(UTC)
+        published = relative_date(sel_date, when) if sel_date else relative_on_page(html, title, text, when)
     if not author and not selectors.author:
         sel = sel or html_selector(html)
-        author = author_block(sel)
+        author = author_block(sel) or labelled_author(text)
         if not author and (author := credit_line(text)):
             credited = True
     return Extracted(title=title, text=text, author=clean_text(author) if author else None,
                      published_at=published, language=guess_language(f"{title}\n{text}"),
-                     navigation_only=navigation_only, paywalled=paywalled, credited=credited)
+                     navigation_only=navigation_only, paywalled=paywalled, credited=credited,
+                     canonical=amp_canonical(html, url, sel))
+
+
+_AMP_HTML = re.compile(r"<html\b[^>]*?\s(?:amp|⚡)(?:[\s=>/])", re.IGNORECASE)
+
+
+def amp_canonical(html: str, url: str, sel: Selector | None = None) -> str | None:
+    """An AMP page's `<link rel="canonical">` when it names the same site (`crawler.urls.same_site_canonical`):
+    the address the article is stored under, so that its AMP and normal copies are one item. A page counts as AMP
+    by its `<html amp>` (or `⚡`) or its address (`crawler.urls.is_amp_url`); other pages' canonical links are
+    not followed (many CMSs name the home page, or the first page of a listing, as every page's)."""
+    if not (is_amp_url(url) or _AMP_HTML.search(html[:4000])):
+        return None
+    sel = sel or html_selector(html)
+    rel = "contains(concat(' ', translate(normalize-space(@rel), 'CANOIL', 'canoil'), ' '), ' canonical ')"
+    hrefs = sel.xpath(f"//link[{rel}]/@href").getall()
+    return same_site_canonical(url, hrefs[0]) if len(hrefs) >= 1 else None
 
 
 def _vn_date(when: datetime | None) -> date | None:

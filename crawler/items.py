@@ -26,6 +26,7 @@ class CollectedItem:
     entry_url: str | None = None  # the feed entry whose fingerprint is saved together with this item
     entry_hash: str | None = None
     html: str | None = None  # the downloaded page, until the extract stage has read it (then None)
+    fetched_at: datetime | None = None  # when the page was downloaded (`crawler.dates.fetch_time`)
     # filled by the pipelines
     canonical_url: str = ""
     content_hash: str = ""

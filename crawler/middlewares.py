@@ -72,3 +72,11 @@ class RequestGuard:
         host = (urlsplit(request.url).hostname or "").lower()
         if (address := REFUSED.get(host)) is not None:
             raise IgnoreRequest(refusal(host, address))
+
+
+def asked_url(request: Request) -> str:
+    """The address a request was first made for, before any redirect: the one the source configured, or a feed or
+    listing linked to. A redirect loop's error names it (`crawler.spiders.base.SourceSpider.on_error`), not the
+    loop's last address, which the officer never wrote and cannot find in the configuration."""
+    redirected: list[str] = request.meta.get("redirect_urls") or []
+    return redirected[0] if redirected else request.url

@@ -92,3 +92,44 @@ def is_private_host(host: str) -> bool:
     except (OSError, UnicodeError):
         return False  # unresolvable: the download itself will fail and be recorded
     return any(is_private_address(str(info[4][0])) for info in infos)
+
+
+_AMP_PATH = re.compile(r"(?:^|/)amp(?:/|$)|[./-]amp(?:\.html?)?$", re.IGNORECASE)
+
+
+def is_amp_url(url: str) -> bool:
+    """Whether `url` is written the way AMP copies of articles are: an `/amp/` path segment (or a path ending in
+    `/amp`, `.amp`, `-amp.html`), an `amp` query parameter (`?amp`, `?amp=1`) or an `amp.` host."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    host = (parts.hostname or "").lower()
+    query = [(k.lower(), v.lower()) for k, v in parse_qsl(parts.query, keep_blank_values=True)]
+    return (host.startswith("amp.") or bool(_AMP_PATH.search(parts.path))
+            or any(k == "amp" or (k in ("outputtype", "output", "format") and v == "amp") for k, v in query))
+
+
+def _netloc(url: str) -> str:
+    return urlsplit(canonical_url(url)).netloc
+
+
+def same_site_canonical(fetched: str, href: str) -> str | None:
+    """The address an AMP page's `<link rel="canonical">` names, made absolute, when it is the same site as the
+    page was fetched from: the same host (port included, `www.` aside) or that host without its `amp.` label.
+    None for another site (a page must not be able to file itself under someone else's address), for a site's
+    home page (a CMS that names its home page as every page's canonical would make all articles one), for a
+    canonical that is itself an AMP address or the fetched address, and for one that is not an http(s) URL."""
+    absolute = join_url(fetched, href) if href.strip() else None
+    if absolute is None or not is_crawlable(absolute) or is_amp_url(absolute):
+        return None
+    try:
+        mine, theirs = _netloc(fetched), _netloc(absolute)
+    except ValueError:
+        return None
+    if theirs not in (mine, mine.removeprefix("amp.")):
+        return None
+    target = canonical_url(absolute)
+    if urlsplit(target).path in ("", "/") and not urlsplit(target).query or target == canonical_url(fetched):
+        return None
+    return absolute

@@ -4,6 +4,11 @@ A citizen's report already stored, scored and decided is the exception: sent aga
 `review.citizen.file_report`, which tells the verdict (a resend of a report still waiting is dropped: `canhgac report`
 says it was there before and is in the queue).
 
+An AMP copy is filed under its normal copy's address (`crawler.pipelines.extract`), and the copy stored first at
+that address owns it: the other copy, from another address, is dropped whether it comes in the same run or a later
+one (its text differs a little, a figure caption, so it would otherwise be stored as the page's revision 2); the
+owner's own later fetches make revisions as before (`AmpCopies`).
+
 The near-duplicate cluster itself is chosen by the store stage, inside the transaction that inserts
 the item, from the band keys of every item any process has stored. Items are checked in batches
 (one read transaction for the batch) in a worker thread, like scoring and storing.
@@ -11,21 +16,72 @@ the item, from the band keys of every item any process has stored. Items are che
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
+from sqlalchemy import select
 
 from classifier.fingerprint import band_keys, minhash, signature_bytes
 from crawler.context import CrawlContext, crawl_context
-from crawler.items import REPORT, CollectedItem
+from crawler.items import AD, REPORT, CollectedItem
 from crawler.pipelines.batch import BatchedStage, process_one
+from crawler.urls import canonical_url, is_amp_url
 from review.citizen import decided_items
+from review.models import Item
+from review.store import Store
+
+#: who owns a canonical address: the address its first copy was fetched at (canonical spelling), and whether
+#: that copy is an AMP copy
+Owner = tuple[str, bool]
+
+
+class AmpCopies:
+    """Which address owns each canonical address an AMP copy may share with its normal copy: the first copy's,
+    stored (`stored_owners`) or seen by this stage. An AMP copy is filed under the normal address its `<link
+    rel="canonical">` names (its `canonical_url`, while its `url` is the AMP one). Only where an AMP copy is one
+    of the two is the other dropped: a stored page whose address spells differently today (an older
+    `canonical_url` rule) is not another copy of itself."""
+
+    def __init__(self) -> None:
+        self.owners: dict[str, Owner] = {}
+
+    @staticmethod
+    def applies(item: CollectedItem) -> bool:
+        return item.kind not in (AD, REPORT)  # an ad's or a report's address is not its page's
+
+    def other_copy(self, item: CollectedItem, stored_owner: Owner | None = None) -> str | None:
+        """The address of another copy that owns `item`'s canonical address, or None (and `item`'s own address
+        owns it from now on, if nobody did)."""
+        if not self.applies(item):
+            return None
+        mine = canonical_url(item.url)
+        amp = mine != item.canonical_url
+        owner = stored_owner or self.owners.get(item.canonical_url)
+        if owner is not None and owner[0] != mine and (amp or owner[1]):
+            return owner[0]
+        self.owners.setdefault(item.canonical_url, (mine, amp))
+        return None
+
+
+def stored_owners(store: Store, canonical_urls: Iterable[str]) -> dict[str, Owner]:
+    """The fetched address (canonical spelling) of the first item stored at each of `canonical_urls`, and whether
+    it is an AMP address (`crawler.urls.is_amp_url`: what is stored tells no more)."""
+    wanted = list(dict.fromkeys(canonical_urls))
+    owners: dict[str, Owner] = {}
+    with store.session() as s:
+        for i in range(0, len(wanted), 500):
+            rows = s.execute(select(Item.canonical_url, Item.url).where(Item.canonical_url.in_(wanted[i:i + 500]))
+                             .order_by(Item.id))
+            for canonical, url in rows:
+                owners.setdefault(canonical, (canonical_url(url), is_amp_url(url)))
+    return owners
 
 
 class DedupeStage:
     def __init__(self, ctx: CrawlContext) -> None:
         self.ctx = ctx
+        self.copies = AmpCopies()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> BatchedStage:
@@ -47,8 +103,14 @@ class DedupeStage:
             if it.kind == REPORT and (found := stored.get(self._key(it))) and found[1]
         ]
         decided = decided_items(self.ctx.store, reports) if reports else set()
+        owners = stored_owners(self.ctx.store, (it.canonical_url for it in items if AmpCopies.applies(it)))
         out: list[CollectedItem | BaseException] = []
         for item in items:
+            if (owner := self.copies.other_copy(item, owners.get(item.canonical_url))) is not None:
+                if item.entry_url and item.entry_hash:
+                    self.ctx.store.save_entry_hash(item.entry_url, item.entry_hash)
+                out.append(DropItem(f"another copy of {item.canonical_url} is stored from {owner}: {item.url}"))
+                continue
             found = stored.get(self._key(item))
             if found is not None and found[0] not in decided:
                 item_id, scored = found

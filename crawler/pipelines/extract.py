@@ -9,6 +9,9 @@ only its menus and link lists (`crawler.extract._without_navigation`) gives none
 else the title alone is kept and the run notes it; so does a page showing only a paywall or login notice
 (`crawler.byline.paywall_only`) or nothing at all, always noted. The page's author wins over the feed's,
 except an outlet named by a closing credit ("Theo Báo Nghệ An"), which stands in only when the feed names nobody.
+A relative date on the page ("2 giờ trước") counts back from when the page was fetched (`item.fetched_at`). An
+AMP page is filed under the address its `<link rel="canonical">` names on the same site (`item.canonical_url`;
+`item.url` stays the address fetched), so that its AMP and normal copies are one item (`crawler.pipelines.dedupe`).
 Items without a page (ads read on their board, citizen reports) pass through untouched.
 """
 
@@ -21,8 +24,10 @@ from scrapy.exceptions import DropItem
 
 from crawler.context import CrawlContext, crawl_context
 from crawler.extract import VN_TZ, extract_article
-from crawler.items import CollectedItem
+from crawler.items import REPORT, CollectedItem
+from crawler.urls import canonical_url
 from review.config import Selectors
+from review.models import MAX_URL_LENGTH
 
 
 def _vn_day(when: datetime) -> tuple[date, bool]:
@@ -51,7 +56,10 @@ class ExtractStage:
         html, item.html = item.html, None
         listed = item.published_at
         day, day_only = _vn_day(listed) if listed is not None else (None, False)
-        ex = extract_article(html, item.url, self.selectors(item), date_known=listed is not None and not day_only)
+        ex = extract_article(html, item.url, self.selectors(item), date_known=listed is not None and not day_only,
+                             fetched_at=item.fetched_at)
+        if ex.canonical and item.kind != REPORT and len(ex.canonical) <= MAX_URL_LENGTH:
+            item.canonical_url = canonical_url(ex.canonical)  # a citizen's report stays the address they gave
         item.title = ex.title or item.title
         item.text = ex.text or item.text
         # the page's author wins over the feed's; an outlet's credit does not replace the feed's author

@@ -13,11 +13,13 @@ import logging
 from collections.abc import Sequence
 
 from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from crawler.context import CrawlContext, crawl_context
 from crawler.items import REPORT, CollectedItem
 from crawler.pipelines.batch import BatchedStage, process_one
+from crawler.pipelines.dedupe import AmpCopies
 from review.items import AddResult, NewItem
 from review.models import MAX_URL_LENGTH
 from review.scoring import ScoredItem
@@ -66,6 +68,7 @@ def to_scored_item(item: CollectedItem) -> ScoredItem:
 class StoreStage:
     def __init__(self, ctx: CrawlContext) -> None:
         self.ctx = ctx
+        self.copies = AmpCopies()  # an AMP copy and its normal copy deduped in two worker processes of one run
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> BatchedStage:
@@ -76,7 +79,10 @@ class StoreStage:
 
     def process_batch(self, items: Sequence[CollectedItem]) -> list[CollectedItem | BaseException]:
         """One transaction for the batch; if it fails, one per item, so a bad item fails alone."""
-        refused = {i: err for i, it in enumerate(items) if (err := too_long(it)) is not None}
+        refused: dict[int, Exception] = {i: err for i, it in enumerate(items) if (err := too_long(it)) is not None}
+        for i, it in enumerate(items):
+            if i not in refused and (owner := self.copies.other_copy(it)) is not None:
+                refused[i] = DropItem(f"another copy of {it.canonical_url} was stored from {owner}: {it.url}")
         storable = [it for i, it in enumerate(items) if i not in refused]
         stored = iter(self._store(storable) if storable else [])
         out: list[CollectedItem | BaseException] = []

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import AsyncIterator, Callable, Iterator
+from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 import scrapy
@@ -28,8 +29,10 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawler.context import CrawlContext, crawl_context
+from crawler.dates import fetch_time
 from crawler.extract import decode_html
 from crawler.items import ARTICLE, POST, CollectedItem
+from crawler.middlewares import asked_url
 from review.config import SourceConfig
 from review.errors import UsageError
 from review.items import feed_state_key
@@ -155,7 +158,7 @@ class SourceSpider(scrapy.Spider):
     def on_error(self, failure: Failure) -> Iterator[Any]:
         request = failure.request  # type: ignore[attr-defined]
         maxsize = request.meta.get("download_maxsize", self.settings.getint("DOWNLOAD_MAXSIZE"))
-        self.ctx.error(f"{request.url}: {describe_failure(failure, maxsize)}")
+        self.ctx.error(f"{asked_url(request)}: {describe_failure(failure, maxsize)}")
         if start := request.meta.get("start_url"):
             self.ctx.start_failed.add(start)
         if fallback := request.meta.get("fallback"):
@@ -202,5 +205,6 @@ class SourceSpider(scrapy.Spider):
             fields = {"kind": fallback.kind, "title": fallback.title, "text": fallback.text, "author": fallback.author}
         listed_date = fallback.published_at if fallback is not None else response.meta.get("sitemap_date")
         yield self.new_item(response.url, html=html, published_at=listed_date, raw_hash=sha256(response.body),
+                            fetched_at=fetch_time(response.headers.get("Date"), datetime.now(UTC)),
                             entry_url=response.meta.get("entry_url"), entry_hash=response.meta.get("entry_hash"),
                             **fields)

@@ -9,8 +9,10 @@ should yield: title, a phrase of its text, a phrase that must not be in it, auth
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler
 
 from crawler.dates import VN_TZ
@@ -245,7 +247,23 @@ _add(
         "được nghiệm thu, đưa vào sử dụng phục vụ sinh hoạt cộng đồng của 250 hộ dân.",
         "Vũ Quang Huy",
     ),
+    # "2 giờ trước" as the server's clock read it: `install` serves the page with a Date header and sets the date
     Expected("Nghiệm thu công trình nhà văn hóa thôn", "250 hộ dân", "Vũ Quang Huy", None),
+)
+# a page typed without diacritics: the dateline's label, the author's label and the credit are read all the same
+_add(
+    "/huyen/tin/104",
+    _district(
+        "Hoi thi van nghe quan chung xa Yen Lac",
+        "05/12/2025 09:10",
+        "Toi 4/12, tai nha van hoa xa Yen Lac, hoi thi van nghe quan chung nam 2025 da dien ra voi su tham gia cua "
+        "12 doi van nghe den tu cac thon, thu hut dong dao ba con nhan dan den co vu.",
+        "Tac gia: Nguyen Thi Hoa",
+    ).replace("Ngày đăng:", "Ngay dang:"),
+    Expected(
+        "Hoi thi van nghe quan chung xa Yen Lac", "12 doi van nghe", "Nguyen Thi Hoa", vn(2025, 12, 5, 9, 10),
+        text_lacks="Ngay dang",
+    ),
 )
 
 _LISTING = """<html><head><meta charset="utf-8"><title>Tin tức - Cổng TTĐT huyện</title></head><body>
@@ -351,6 +369,20 @@ def month_sitemap(base: str) -> str:
     )
 
 
+def served_at(html: str, sent: datetime) -> Callable[[BaseHTTPRequestHandler], None]:
+    """A handler serving `html` with the Date header `sent` (http.server's own would be the time of the request)."""
+    body = html.encode("utf-8")
+
+    def handler(h: BaseHTTPRequestHandler) -> None:
+        h.send_response_only(200)
+        h.send_header("Date", format_datetime(sent, usegmt=True))
+        h.send_header("Content-Type", "text/html; charset=utf-8")
+        h.send_header("Content-Length", str(len(body)))
+        h.end_headers()
+        h.wfile.write(body)
+    return handler
+
+
 def _loop(handler: BaseHTTPRequestHandler) -> None:
     handler.send_response(301)
     handler.send_header("Location", "/vong-lap/b" if handler.path.endswith("/a") else "/vong-lap/a")
@@ -379,7 +411,12 @@ def install(site: DemoSite) -> None:
     site.set("/sitemaps/news.xml", news_sitemap(base), "application/xml")
     site.set("/sitemaps/2025-12.xml", month_sitemap(base), "application/xml")
     site.set("/huyen/tin-tuc", _listing(["/huyen/tin/101", "tin/102"], 1, False))
-    site.set("/huyen/tin-tuc/trang-2", _listing(["/huyen/tin/103"], 2, True))
+    site.set("/huyen/tin-tuc/trang-2", _listing(["/huyen/tin/103", "/huyen/tin/104"], 2, True))
+    sent = datetime.now(UTC).replace(microsecond=0)
+    site.set_handler("/huyen/tin/103", served_at(ARTICLES["/huyen/tin/103"][0], sent))
+    local = sent.astimezone(VN_TZ).replace(second=0) - timedelta(hours=2)  # "cách đây 2 giờ"
+    html, want = ARTICLES["/huyen/tin/103"]
+    ARTICLES["/huyen/tin/103"] = (html, replace(want, published_at=local.astimezone(UTC)))
     site.set("/raovat/dich-vu", ADS)
     site.set_handler("/vong-lap/a", _loop)
     site.set_handler("/vong-lap/b", _loop)
