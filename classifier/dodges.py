@@ -12,11 +12,11 @@ import re
 from bisect import bisect_left, bisect_right
 
 from classifier import lexicon
-from classifier.acronyms import acronym, is_capitals
+from classifier.acronyms import acronym, is_capitals, load_acronyms
 from classifier.canonical_unicode import nfc, strip_accents
 from classifier.lexicon import is_attested, is_plain_attested, is_word_pair
 from classifier.syllables import is_syllable
-from classifier.teencode import WORD, deleet, normalize_word, read_words
+from classifier.teencode import WORD, deleet, load_teencode, normalize_word, read_words
 from classifier.typed_tokens import MONEY, MONEY_TOKEN
 
 _VOWELS = "".join(sorted(c for c in map(chr, range(0x61, 0x1F00)) if c.islower() and strip_accents(c) in "aeiouy"))
@@ -126,6 +126,7 @@ _Run = tuple[int, int, list[tuple[str, int]]]  # a dodged spelling: start, end, 
 
 _ONSET = re.compile(r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnpqrstvxfjwz])")
 _SEPARATOR = re.compile(r"[.\-_*·'+|/]")
+_TAIL = 2 * _STRETCHED_LONGEST  # letters of the word before a gap that `_continues` reads
 
 
 def _continues(left: list[tuple[str, int]], right: list[tuple[str, int]], gap: str) -> bool:
@@ -135,7 +136,9 @@ def _continues(left: list[tuple[str, int]], right: list[tuple[str, int]], gap: s
     "k.h.o. ả.n"). "Đ.ể n.h.ậ.n", "T.P.H.C.M. Đ.ể", "chị T.T.L. ở", "Bước 2. C.h.u.y.ể.n" stay apart."""
     if not _SEPARATOR.search(gap):
         return False
-    a = deleet("".join(c for c, _ in left)).lower()
+    # only the end of `left` decides, and it may be a long run joined so far ("O.K. O.K. O.K. …"): reading all of
+    # it at each gap was quadratic (8,000 "O.K. " took minutes), its last 40 letters are more than any syllable
+    a = deleet("".join(c for c, _ in left[-_TAIL:])).lower()
     b = deleet("".join(c for c, _ in right)).lower()
     if any(c.isdigit() for c in a + b):
         return False
@@ -168,9 +171,9 @@ def _words_of(m: re.Match[str]) -> list[list[tuple[str, int]]]:
     single = len(groups[0]) == 1  # spaced-out single letters between dotted words spell one word together: "Đ ể n.h.ậ.n"
     for gap, w in zip(spaced, groups[1:], strict=True):
         if single and len(w) == 1:
-            out[-1] = out[-1] + w
+            out[-1] += w  # in place (the groups are not read again): a copy at each join was quadratic
         elif _continues(out[-1], w, gap):
-            out[-1] = out[-1] + w
+            out[-1] += w
             single = False  # "l.ừ. a 5 t.r.i.ệ.u": the "a" ends "lừa", the "5" spells no word with it
         else:
             out.append(w)
@@ -207,19 +210,65 @@ def _reads_as_written(run: _Run) -> bool:
     return any(c.isdigit() for c in deleet("".join(c for c, _ in run[2])))
 
 
-def _capitals(run: _Run) -> list[tuple[str, int, int]] | None:
+_GAP = frozenset(" \t.-_*·'+|/")  # what separates the letters of a spelling (as in _OBFUSCATED)
+
+
+def _single_letter(s: str, at: int, step: int) -> int | None:
+    """Where a letter standing alone lies 1-3 separators from `at` (step -1: before it, +1: after it), else None:
+    the "T" of "D.I.T M.E", the "V" of "E.M V.A.Y", the "ở" of "A.I ở"; not the "t" of "Tết A.I", the "C" of "O.K. Chế"."""
+    k = at
+    for _ in range(3):
+        k += step
+        if not (0 <= k < len(s)) or s[k] not in _GAP:
+            break
+    if k == at + step or not (0 <= k < len(s)) or not s[k].isalpha():
+        return None
+    beyond = k + step
+    return None if 0 <= beyond < len(s) and (s[beyond].isalnum() or s[beyond] == "_") else k
+
+
+def _in_spelling(s: str, run: _Run) -> bool:
+    """Two letters that are one word of a longer dotted/spaced spelling ("M.E" in "D.I.T M.E", "V.L" in "N.G.U
+    V.L", "E.M" in "C H O E.M"): beside a letter that is itself one of a spelling, not a word of one letter ("A.I ở
+    Việt Nam", "Ừ A.I à") nor a word ("Tết A.I", "A.I 2026", "D.C tham quan"): those are a pair standing alone."""
+    if len(run[2]) != 2:
+        return False
+    for step, at in ((-1, run[0]), (1, run[1] - 1)):
+        k = _single_letter(s, at, step)
+        if k is not None and _single_letter(s, k, step) is not None:
+            return True
+    return False
+
+
+def _known_capitals(s: str, run: _Run) -> tuple[str, ...] | None:
+    """The reading of dotted capitals as a known acronym or initials (classifier.acronyms), or None. Two capitals
+    inside a longer spelling in capitals are a word of the dodge unless acronyms.tsv lists them ("C.A")."""
+    letters = "".join(c for c, _ in run[2])
+    if not is_capitals(letters) or (_in_spelling(s, run) and letters.lower() not in load_acronyms()):
+        return None
+    return acronym(letters)
+
+
+def _capitals(s: str, run: _Run) -> list[tuple[str, int, int]] | None:
     """The reading of dotted capitals (offsets into the text), or None for a dodged word. A known acronym or
     initials without a vowel read as one word over all their letters (classifier.acronyms: "U.B.N.D" is "ủy ban
-    nhân dân", "O.K" "được", "N.K.T" "nkt"); other capitals without diacritics that are two letters or spell a
-    syllable of a single letter are initials, read letter by letter as written, never through teencode ("A.I" is
-    "a i", not "anh i"; "U.S.A" neither "u sa" nor "u sao anh"); the rest are dodged words ("V.A.Y" is "vay")."""
+    nhân dân", "O.K" "được", "N.K.T" "nkt"); other capitals without diacritics that are a pair standing alone or
+    spell a syllable of a single letter are initials, read letter by letter as written, never through teencode
+    ("A.I" is "a i", not "anh i"; "U.S.A" neither "u sa" nor "u sao anh"); the rest are dodged words ("V.A.Y" is
+    "vay"; two capitals in a longer spelling as before: "M.E" of "D.I.T M.E" is "me", "V.L" of "N.G.U V.L" teencode's
+    "vãi lồn")."""
     letters = "".join(c for c, _ in run[2])
     if not is_capitals(letters):
         return None
-    known = acronym(letters)
+    known = _known_capitals(s, run)
     if known is not None:
         return [(w, run[2][0][1], run[2][-1][1] + 1) for w in known]
-    if len(letters) == 2 or any(len(syl) == 1 for syl in syllabify(letters.lower())):
+    if len(letters) == 2:
+        if not _in_spelling(s, run):
+            return [(c.lower(), k, k + 1) for c, k in run[2]]
+        if letters.lower() in load_teencode():
+            return None
+    if any(len(syl) == 1 for syl in syllabify(letters.lower())):
         return [(c.lower(), k, k + 1) for c, k in run[2]]
     return None
 
@@ -281,7 +330,7 @@ def plain_segment(s: str, base: int, out: list[tuple[str, int, int]]) -> None:
         read_words(s[pos:start], base + pos, out)
         if chars is None:
             out.append((MONEY_TOKEN, base + start, base + end))
-        elif (capitals := _capitals((start, end, chars))) is not None:
+        elif (capitals := _capitals(s, (start, end, chars))) is not None:
             out.extend((w, base + a, base + b) for w, a, b in capitals)
         else:
             # one character for one, so `chars` still gives each letter's offset ("İ".lower() is "i" + U+0307)
@@ -303,8 +352,8 @@ def deobfuscate(text: str) -> str:
     pos = 0
     for run in _runs(s):
         word = deleet("".join(c for c, _ in run[2]))
-        known = is_capitals(word) and acronym(word) is not None  # joined as written: "U.B.N.D" → "UBND"
-        if _reads_as_written(run) or (not known and _capitals(run) is not None):
+        known = _known_capitals(s, run) is not None  # joined as written: "U.B.N.D" → "UBND"
+        if _reads_as_written(run) or (not known and _capitals(s, run) is not None):
             continue  # initials read letter by letter stay as written: "U.S.A"
         out.append(s[pos : run[0]])
         if known:
