@@ -24,7 +24,7 @@ from review.filters import EntryFilter, check_category, parse_where
 from review.listing import SORTS
 from review.models import VERDICTS
 from review.types import utcnow
-from review.vi import category_vi, hhmm, verdict_vi
+from review.vi import category_vi, verdict_vi
 
 __all__ = ["ENTRY_ID_MAX", "cmd_audit_verify", "cmd_bulk", "cmd_claim", "cmd_decide", "cmd_queue", "cmd_release",
            "cmd_review", "cmd_show", "cmd_undo", "entry_id", "register"]
@@ -185,13 +185,14 @@ def cmd_release(args: argparse.Namespace, ctx: Context) -> int:
     me = ctx.moderator()
     if not ctx.store.release(args.id, me):  # audited by the store when it happens
         row = ctx.store.entry_detail(args.id).row  # NotFound when there is no such entry
+        tz = ctx.config.digest.timezone  # as `claim` and `show` say the hold
         if row.status == "decided":  # e.g. my claim lapsed and a colleague decided it
             now = f"đã được {printable(row.claimant or 'người khác')} quyết định ({verdict_vi(row.verdict)})"
         elif row.claim_lapsed(utcnow()):  # as `show` and `queue` say it: no one holds it any more
-            now = (f"đã hết hạn giữ ({printable(row.claimant or '')} nhận, hết hạn lúc {hhmm(row.claim_expires_at)}; "
+            now = (f"đã hết hạn giữ ({printable(row.claimant or '')} nhận, hết hạn lúc {hhmm_in(row.claim_expires_at, tz)}; "
                    f"ai cũng nhận được: canhgac claim {args.id})")
         elif row.status == "claimed":
-            now = f"đang do {printable(row.claimant or '')} giữ (đến {hhmm(row.claim_expires_at)})"
+            now = f"đang do {printable(row.claimant or '')} giữ (đến {hhmm_in(row.claim_expires_at, tz)})"
         else:
             now = "chưa ai nhận, vẫn trong hàng chờ"
         raise ConflictError(f"mục #{args.id} không do {me} giữ nên không trả lại được: mục {now}")

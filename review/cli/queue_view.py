@@ -20,12 +20,22 @@ from review.cli.entryview import (
     row_priority,
     short_category_vi,
 )
-from review.cli.table import LAST_MIN, _fit, _width, age, json_text, printable, render, terminal_width
+from review.cli.table import (
+    LAST_MIN,
+    _fit,
+    _width,
+    age,
+    hhmm_in,
+    json_text,
+    printable,
+    render,
+    terminal_width,
+)
 from review.errors import UsageError
 from review.filters import EntryFilter, check_category, check_status, parse_when
 from review.listing import EntryRow
 from review.store import Store
-from review.vi import CATEGORY_SHORT_VI, STATUS_VI, category_vi, hhmm, verdict_vi
+from review.vi import CATEGORY_SHORT_VI, STATUS_VI, category_vi, verdict_vi
 
 
 def filter_from(args: argparse.Namespace) -> EntryFilter:
@@ -60,27 +70,28 @@ def cmd_queue(args: argparse.Namespace, ctx: Context) -> int:
         if lapsed and not unknown:
             ctx.print(lapsed)
         return 0
-    ctx.print(_table(rows, now, terminal_width(ctx.out)))
+    ctx.print(_table(rows, now, terminal_width(ctx.out), ctx.config.digest.timezone))
     ctx.print(f"{_shown(ctx, flt, len(rows), args.limit)} [PA] = người dân phản ánh. Xem chi tiết: canhgac show MÃ")
     if lapsed:
         ctx.print(lapsed)
     return 0
 
 
-def _table(rows: list[EntryRow], now: datetime, width: int | None) -> str:
+def _table(rows: list[EntryRow], now: datetime, width: int | None, tz: str | None = None) -> str:
     """The full table; on a terminal too narrow for it (its other columns took ~117 of 80 columns, so every row
     wrapped in two), a compact one: one category column ("Lừa đảo 0.68 +1": short Vietnamese name, top score,
     other flags counted), the source cut; and when even then the first line does not fit, it goes on a line of
-    its own under its row. Piped output (`width` None) is always the full table."""
+    its own under its row. Piped output (`width` None) is always the full table. `tz`: the zone a claim's end is
+    shown in (`[digest] timezone`, as `show` and `claim` say it)."""
     full = render(["mã", "ưu tiên", "nhóm (điểm)", "nhóm chính", "nguồn", "tuổi", "trạng thái", "dòng đầu"],
                   [(r.id, row_priority(r, now), flags_text(r) + (" [PA]" if r.is_report else ""),
-                    short_category_vi(r.top_category), r.source or "-", age(r.created_at, now), _state(r, now),
+                    short_category_vi(r.top_category), r.source or "-", age(r.created_at, now), _state(r, now, tz),
                     r.title) for r in rows], width=width)
     if width is None or _fits(full, width):
         return full
     headers = ["mã", "ưu tiên", "nhóm (điểm)", "nguồn", "tuổi", "trạng thái"]
     cells = [(r.id, row_priority(r, now), _category_cell(r), _fit(r.source or "-", SOURCE_NARROW), age(r.created_at, now),
-              _state(r, now, short=True)) for r in rows]
+              _state(r, now, tz, short=True)) for r in rows]
     one = render([*headers, "dòng đầu"], [(*c, r.title) for c, r in zip(cells, rows, strict=True)], width=width)
     if _fits(one, width):
         return one
@@ -194,18 +205,18 @@ def unknown_source(ctx: Context, source: str | None) -> str | None:
             + (f"các nguồn đã biết: {', '.join(known)}" if known else "chưa có nguồn nào") + ").")
 
 
-def _state(r: EntryRow, now: datetime, *, short: bool = False) -> str:
-    state = _holding(r, now)
+def _state(r: EntryRow, now: datetime, tz: str | None = None, *, short: bool = False) -> str:
+    state = _holding(r, now, tz)
     if not below_threshold(r):
         return state
     return f"{state}, {'dưới ngưỡng' if short else BELOW_THRESHOLD_VI}"
 
 
-def _holding(r: EntryRow, now: datetime) -> str:
+def _holding(r: EntryRow, now: datetime, tz: str | None = None) -> str:
     if r.claim_lapsed(now):
         return f"hết hạn giữ ({r.claimant})"
     if r.status == "claimed":
-        return f"{r.claimant} đến {hhmm(r.claim_expires_at)}"
+        return f"{r.claimant} đến {hhmm_in(r.claim_expires_at, tz)}"
     if r.status == "decided":
         return verdict_vi(r.verdict)
     return STATUS_VI[r.status]
