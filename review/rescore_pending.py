@@ -95,7 +95,16 @@ def other_model_line(found: OtherModelScores) -> str | None:
         return None
     named = list(found.by_model.items())[:SHOWN_MODELS]
     rest = found.count - sum(n for _, n in named)
-    models = ", ".join(f"{v}: {n} mục" for v, n in named) + (f", các mô hình khác: {rest} mục" if rest else "")
-    return (f"Lưu ý: {found.count} mục đang chờ duyệt mang điểm của mô hình khác mô hình đang dùng ({found.in_use}): "
+    models = ", ".join(f"{_shown(v)}: {n} mục" for v, n in named) + (f", các mô hình khác: {rest} mục" if rest else "")
+    return (f"Lưu ý: {found.count} mục đang chờ duyệt mang điểm của mô hình khác mô hình đang dùng "
+            f"({_shown(found.in_use)}): "
             f"{models}; xem thay đổi bằng `canhgac rescore` (chạy thử), chấm lại bằng "
             "`canhgac rescore --apply --as TÊN_CÁN_BỘ`.")
+
+
+def _shown(version: str) -> str:
+    """A model version as stored (any card, or a database copied from elsewhere wrote it) on one terminal line:
+    escape sequences and control characters removed, newlines and runs of spaces made one space."""
+    from review.cli.table import printable
+
+    return " ".join(printable(version).split())

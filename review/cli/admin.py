@@ -296,7 +296,8 @@ def cmd_config_check(args: argparse.Namespace, ctx: Context) -> int:
     cfg = ctx.config
     check_model_card(cfg)  # a model scoring categories canhgac does not know is an error, not a warning
     notes: list[str] = []
-    if cfg.classifier.rules and Path(cfg.classifier.rules).is_file():  # else turns scoring off at the next crawl
+    if cfg.classifier.rules:  # read as the crawl's scorer reads it: a file it cannot load turns scoring off, so a
+        # missing one (a typo, not copied to this worker, a folder) is refused here too, naming the file
         from classifier.rules import RulesError, RuleSet
 
         try:

@@ -238,7 +238,7 @@ def test_read_only_command_does_not_create_a_database(tmp_path: Path, monkeypatc
                                                       capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("CANHGAC_CONFIG", raising=False)
-    assert main(["status"]) == 1
+    assert main(["status"]) == 3  # cannot read: not created
     assert "canhgac init" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
 

@@ -106,7 +106,7 @@ urls = ["https://baotinh.example.vn/rss"]
 
 def test_cli_init_then_status_prints_a_table(db_url: str, write_config, capsys) -> None:  # type: ignore[no-untyped-def]
     path = write_config(CONFIG.format(url=db_url))
-    assert main(["--config", str(path), "status"]) == 1  # not initialised yet
+    assert main(["--config", str(path), "status"]) == 3  # not initialised yet: cannot read (1 is a CẢNH BÁO)
     assert "canhgac init" in capsys.readouterr().err
     assert main(["--config", str(path), "init"]) == 0
     assert "Đã tạo cơ sở dữ liệu" in capsys.readouterr().out
