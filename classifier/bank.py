@@ -31,7 +31,9 @@ The bank holds texts, not rows: the rows of one text (the same post decided on s
 recorded under one flag and covering the entry's others) are one fingerprint and, per category, the latest row's
 verdict, so a text confirmed as scam and as illegal_ad is one match raising both once, with every row named as
 evidence; a text confirmed twice no longer raises its category twice (two noisy-OR steps of one piece of evidence),
-and a blanket dismissal followed by a confirmation keeps the confirmed category.
+and a blanket dismissal followed by a confirmation keeps the confirmed category. Copies near enough to each other
+for a dismissal to reach (`dismissed_min`) count as one text for this too (`Bank.match`): a post dismissed on one
+copy and confirmed as scam on another a word apart is scam for a third, and the other way round.
 The bank is built from entry texts (review/ stores texts, not signatures), so nothing stored needs recomputing
 when this canonical form changes.
 """
@@ -130,13 +132,16 @@ _REFS_SHOWN = 5  # a match's evidence names at most this many rows (a story copi
 @dataclass
 class _Verdicts:
     """What the bank's rows of one text say, per category: the latest row's polarity decides (a blanket dismissal
-    counts for every category), with the refs of the rows agreeing with it."""
+    counts for every category), with the refs of the rows agreeing with it and when (`Bank.add`'s count) the
+    latest of them came."""
 
     polarity: dict[str, str] = field(default_factory=dict)
     refs: dict[str, list[str]] = field(default_factory=dict)
+    when: dict[str, int] = field(default_factory=dict)
 
-    def add(self, entry: BankText) -> None:
+    def add(self, entry: BankText, when: int) -> None:
         for c in entry.categories or CATEGORIES:
+            self.when[c] = when
             if self.polarity.get(c) != entry.polarity:
                 self.polarity[c], self.refs[c] = entry.polarity, []
             if entry.ref not in self.refs[c]:
@@ -196,7 +201,7 @@ class Bank:
             self._verdicts.append(_Verdicts())
             self._merged.append(None)
             self._matrices = None
-        self._verdicts[i].add(entry)
+        self._verdicts[i].add(entry, len(self._entries))
         self._merged[i] = None
 
     def __len__(self) -> int:
@@ -232,7 +237,8 @@ class Bank:
         (its categories and every row behind them: `BankMatch`), most similar first. A dismissed entry
         never matches a text carrying personal data it does not carry (a repost adding someone's phone or address
         is no longer the text the moderator found harmless), nor, in `PERSON_CATEGORIES`, a text naming in full
-        a person it does not name."""
+        a person it does not name, nor in a category a text as near (`dismissed_min`) confirmed after it: two
+        copies a dismissal reaches are one text, the later verdict standing (the rows of one text: `_Verdicts`)."""
         if not self._entries:
             return []
         m = fingerprint(text)
@@ -245,15 +251,26 @@ class Bank:
             sims = np.where(has_chars, (chars == m.chars.hashvalues).mean(axis=1), sims)
         low = min(self.confirmed_min, self.dismissed_min)
         out = []
-        for i in np.nonzero(sims >= low)[0]:
+        confirmed_near: dict[str, int] = {}  # category -> when a text as near as a dismissal needs last confirmed it
+        dismissals = []
+        for i in map(int, np.nonzero(sims >= low)[0]):
             sim = float(sims[i])
-            merged = self._entries_of(int(i))
+            merged = self._entries_of(i)
             if CONFIRMED in merged and sim >= self.confirmed_min:
                 out.append(BankMatch(merged[CONFIRMED], sim))
+                if sim >= self.dismissed_min:
+                    for c in merged[CONFIRMED].categories:
+                        confirmed_near[c] = max(confirmed_near.get(c, -1), self._verdicts[i].when[c])
             if DISMISSED in merged and sim >= self.dismissed_min and not m.personal - self._prints[i].personal:
-                dismissed = merged[DISMISSED]
-                if m.names - self._prints[i].names:  # a person named whom the dismissed text did not name
-                    dismissed = replace(dismissed, categories=dismissed.categories - PERSON_CATEGORIES)
-                if dismissed.categories:
-                    out.append(BankMatch(dismissed, sim))
+                dismissals.append((i, sim))
+        for i, sim in dismissals:
+            dismissed = whole = self._entries_of(i)[DISMISSED]
+            when = self._verdicts[i].when
+            cats = {c for c in whole.categories if confirmed_near.get(c, -1) < when[c]}
+            if m.names - self._prints[i].names:  # a person named whom the dismissed text did not name
+                cats -= PERSON_CATEGORIES
+            if cats != whole.categories:
+                dismissed = replace(whole, categories=frozenset(cats))
+            if cats:
+                out.append(BankMatch(dismissed, sim))
         return sorted(out, key=lambda b: -b.similarity)

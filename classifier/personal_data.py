@@ -60,6 +60,27 @@ _SURNAMES_BEFORE_TWO = frozenset("hồ hà cao lâm phan châu thái mai đào �
 _SURNAMES_UNACCENTED = frozenset("nguyen tran le pham hoang huynh vu vo bui dang dinh trinh vuong phung luu quach ngo "
                                  "duong truong".split())
 _NOT_NAMES = frozenset({"ho chi minh", "vu han"})
+# a surname and the syllable after it that make a common word, capitalised in Title Case headings, SMS and amounts
+# ("Lưu Ý Quan Trọng:", "Nhận 5 Triệu Đồng", "Vũ Khí", "Dương Tính"): no name starts so. Written with tone marks
+# (compared so, and folded for text written without any); pairs that also start common names ("Hoàng Gia Bảo",
+# "Đoàn Thanh Tùng", "Hoàng Kim", "Vũ Công") are left out.
+_WORD_PAIRS = frozenset(f"{head} {tail}" for head, tails in (
+    ("lưu", "ý trữ hành lượng niệm manh luyến vong trú giữ vực"),
+    ("triệu", "đồng phú chứng tập hồi lượt người năm tấn liều"),
+    ("vương", "quốc miện giả vấn triều"), ("hoàng", "hôn tử đế hậu cung tộc thượng"),
+    ("dương", "tính lịch vật cầm gian"), ("vũ", "khí trụ điệu trường lực nữ bão khúc"),
+    ("võ", "thuật sĩ đài đường tướng"), ("phạm", "vi tội nhân pháp lỗi luật quy"),
+    ("tôn", "giáo trọng vinh kính tạo chỉ thờ sùng nghiêm"), ("đàm", "phán thoại luận tiếu"),
+    ("kiều", "hối bào"), ("đỗ", "xe quyên đạt"), ("bùi", "ngùi"), ("lục", "địa soát lọi quân đục"),
+    ("khổng", "lồ tước"), ("diệp", "lục"), ("trần", "nhà truồng gian trụi thuật"), ("ngô", "nghê"),
+    ("đinh", "tai ninh"), ("trương", "mục"), ("tạ", "ơn"), ("phùng", "mang"), ("huỳnh", "quang"),
+    ("trịnh", "trọng"), ("hồ", "sơ bơi nước"), ("hà", "nội giang tĩnh lan"),
+    ("cao", "tốc điểm cấp đẳng học su lãnh thủ"), ("lâm", "nghiệp sản thời bệnh"), ("phan", "rang"),
+    ("châu", "âu á phi mỹ đốc thổ báu"), ("thái", "độ cực"), ("mai", "táng mối sau này"),
+    ("đào", "tạo tẩu thải thoát"), ("đoàn", "kết viên thể trưởng xe tàu"), ("lương", "thực tâm hưu bổng thiện"),
+    ("tăng", "cường trưởng giá ca tốc"), ("la", "mã hét"), ("chu", "kỳ đáo toàn"), ("tô", "màu điểm"),
+    ("thân", "thiện phận mật thể thương")) for tail in tails.split())
+_WORD_PAIRS_FOLDED = frozenset(fold(p) for p in _WORD_PAIRS)
 # a name right after these is a street, a school or a place named after a person
 _NAMED_AFTER = frozenset("""duong pho ngo hem kiet dai lo lo cau cho ben truong thpt thcs th quan phuong xa tp
 tinh huyen khu""".split())
@@ -94,6 +115,12 @@ def _surname(word: str, length: int) -> bool:
     return fold(word) == word and word in _SURNAMES_UNACCENTED
 
 
+def _word_pair(surname: str, second: str) -> bool:
+    """The two syllables (lower case) make a common word, not the start of a name (`_WORD_PAIRS`)."""
+    pair = f"{surname} {second}"
+    return pair in _WORD_PAIRS or (fold(pair) == pair and pair in _WORD_PAIRS_FOLDED)
+
+
 def full_names(text: str) -> frozenset[str]:
     """Full names `text` writes (a surname and one given name or more, each capitalised), folded ("nguyen thi hoa"):
     not a given name alone, not "Nguyễn Văn A" (the placeholder of forms), not a street or school named after someone
@@ -124,7 +151,8 @@ def full_names(text: str) -> frozenset[str]:
         caps_ok = case == "title" or (near != [] and not any(len(w) > 1 and w.isupper() for w in near))
         if (2 <= len(name) <= 4 and len(run) <= 4 + k and caps_ok and before not in _NAMED_AFTER
                 and _surname(tokens[i + k].lower(), len(name))
-                and len(name[-1]) > 1 and " ".join(name) not in _NOT_NAMES):
+                and len(name[-1]) > 1 and " ".join(name) not in _NOT_NAMES
+                and not _word_pair(tokens[i + k].lower(), tokens[i + k + 1].lower())):
             out.add(" ".join(name))
         i = j
     return frozenset(out)

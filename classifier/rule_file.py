@@ -42,6 +42,9 @@ class Rule:
     accented: re.Pattern[str]
     plain: re.Pattern[str] | None  # for text written without diacritics
     unless: tuple[re.Pattern[str], re.Pattern[str]] | None = None  # (accented, plain): where either matches, no hit
+    # what the operator should know though nothing is wrong (`canhgac config check` prints it): keywords written
+    # without diacritics, which match only text written without them
+    note: str | None = None
 
 
 _KEYS = ("id", "category", "keywords", "regex", "weight", "description", "unless_keywords", "unless_regex")
@@ -81,15 +84,13 @@ def _keyword_pattern(words: list[str]) -> str:
     return r"(?<!\w)(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")(?!\w)"
 
 
-# In a rule's pattern for text without diacritics: the keywords an operator wrote without any ("lua dao"), which
-# match wherever the text has them, with or without diacritics (classifier.rules._search)
-UNACCENTED_GROUP = "canhgac_unaccented"
-
-
 def written_unaccented(keyword: str) -> bool:
     """A Vietnamese phrase written without diacritics ("lua dao", "tai xiu"): two words or more, each a Vietnamese
-    syllable. An operator writing it means the words however the text writes them; a single word ("ban": bạn,
-    bán, bàn?) or a loan word ("vape", "casino online") is matched as written."""
+    syllable. It matches as written, only text without diacritics: read with any diacritics, "lo de" (lô đề) would
+    also be "lộ đề" (an exam leaked), "ban sung" (bán súng) "bắn súng" (the sport), "so do" (sổ đỏ) "sơ đồ", and the
+    operator's unaccented keywords of an existing file would match far more than they did. Such a rule gets a
+    `Rule.note` instead, which `canhgac config check` prints. A single word ("ban") or a loan word ("vape", "casino
+    online") gets none."""
     return " " in keyword and strip_accents(keyword) == keyword and detect_language(keyword) == "vi"
 
 
@@ -178,9 +179,6 @@ class _RuleReader:
         parts, plain_parts = [], []
         if words:
             parts.append(_keyword_pattern(words))
-            loose = sorted({k for k in words if written_unaccented(k)})
-            if loose:
-                plain_parts.append(f"(?P<{UNACCENTED_GROUP}>{_keyword_pattern(loose)})")
             plain_parts.append(_keyword_pattern(sorted({strip_accents(k) for k in words})))
         if regex:
             parts.append(f"(?:{regex})")
@@ -225,7 +223,20 @@ class _RuleReader:
         if compiled is None:
             raise self.error("cần có keywords hoặc regex")
         unless = self.patterns("unless_keywords", "unless_regex")
-        return Rule(rid if rid is not None else f"{cat}.{self.n}", cat, weight, description, *compiled, unless)
+        return Rule(rid if rid is not None else f"{cat}.{self.n}", cat, weight, description, *compiled, unless,
+                    self.unaccented_note())
+
+    def unaccented_note(self) -> str | None:
+        """A note naming the file, line and rule of the keywords written without diacritics, None if none is."""
+        value = self.table.get("keywords", [])
+        written = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+        loose = [w for w in written if isinstance(w, str) and written_unaccented(" ".join(w.lower().split()))]
+        if not loose:
+            return None
+        return str(RulesError(
+            f"từ khóa viết không dấu {', '.join(map(repr, loose))} chỉ khớp văn bản cũng viết không dấu; muốn khớp cả "
+            f"văn bản có dấu, hãy viết thêm từ khóa có dấu (vd. 'lừa đảo' bên cạnh 'lua dao')", file=self.path,
+            line=self.lines.rule(self.n, "keywords"), rule=self.name))
 
 
 def read_rules(path: Path) -> list[Rule]:

@@ -23,9 +23,9 @@ itself has no punctuation): `unless_regex = "\\?$"` switches a rule off for a qu
 
 Keywords are normalised like the text (teencode expanded, tone marks unified) and match on word
 boundaries; a keyword also matches where the text was written without diacritics (the matched stretch
-itself has none), so "chuyen khoan truoc" is caught without "ban" matching "bạn". A keyword of two words or more
-written without diacritics that reads as Vietnamese ("lua dao") matches with or without them ("lừa đảo"): the
-operator wrote the words, not their absence of marks; a single word or loan word so written matches as written.
+itself has none), so "chuyen khoan truoc" is caught without "ban" matching "bạn". A keyword written without
+diacritics matches as written, only text without them: "lo de" (lô đề) is also "lộ đề" (an exam leaked), "ban
+sung" (bán súng) "bắn súng"; `canhgac config check` notes every Vietnamese phrase so written (`Rule.note`).
 A keyword matches both spellings of the i/y variant ("bắc kỳ" / "bắc kì", "lý" / "lí", "mỹ" / "mĩ": i or y,
 same tone, alone after h, k, l, m, s, t or qu); a regex matches as written (write "k[ìỳ]" there). Given the original text, rules also
 match the second reading of ambiguous abbreviations (classifier/data/teencode_alternatives.tsv: "ck trước"
@@ -52,7 +52,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from classifier.normalize import Syllable, alternative_reading, strip_accents, syllables
-from classifier.rule_file import UNACCENTED_GROUP, Rule, RulesError, read_rules, spelling_variants
+from classifier.rule_file import Rule, RulesError, read_rules, spelling_variants
 
 __all__ = ["DEFAULT_RULES", "Rule", "RuleHit", "RuleSet", "RulesError", "spelling_variants"]
 
@@ -148,16 +148,13 @@ def _index_at(starts: list[int], offset: int) -> int:
 def _search(accented: re.Pattern[str], plain: re.Pattern[str] | None, norm_text: str, plain_text: str
             ) -> tuple[int, int] | None:
     """Span of the first accented match, else of an accent-stripped match whose stretch of the text itself has
-    no diacritics (so "ban" does not match "bạn"), or that a keyword written without diacritics matched ("lua dao",
-    classifier.rule_file.written_unaccented: "lừa đảo" too)."""
+    no diacritics (so "ban" does not match "bạn")."""
     for m in accented.finditer(norm_text):  # the first match that takes in some text: "(lừa)?" matches "" first
         if m.end() > m.start():
             return m.start(), m.end()
     if plain is None:
         return None
-    loose = UNACCENTED_GROUP in plain.groupindex  # keywords written without diacritics: any diacritics match
     for m in plain.finditer(plain_text):
-        if m.end() > m.start() and (norm_text[m.start():m.end()] == plain_text[m.start():m.end()]
-                                    or (loose and m.group(UNACCENTED_GROUP) is not None)):
+        if m.end() > m.start() and norm_text[m.start():m.end()] == plain_text[m.start():m.end()]:
             return m.start(), m.end()
     return None

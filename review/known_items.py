@@ -13,7 +13,9 @@ what the moderator judged is the text, not the category: a repost must be near-i
 harm a small addition can bring to an otherwise harmless post. A confirmed text keeps its one category: the harm
 the moderator confirmed. Rows are given one `BankText` each, oldest first (rows written before the bank held sets
 of categories read the same way); the bank merges the rows of one text, so a text confirmed as scam on one
-entry and as illegal_ad on another is one match raising both, and per category the latest verdict stands.
+entry and as illegal_ad on another is one match raising both, and per category the latest verdict stands. A
+category canhgac no longer scores (an older custom model's label in a stored flag) is dropped, and a row left with
+none skipped: the bank refuses unknown categories, and one such row used to stop every crawl at scoring.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ if TYPE_CHECKING:
 def bank_texts(s: Session) -> list[BankText]:
     """The active bank rows as `BankText`s, oldest first (see the module doc)."""
     from classifier.bank import DISMISSED, BankText
+    from classifier.categories import CATEGORIES
 
     rows = s.execute(select(BankEntry, Item.title, Item.text).outerjoin(Item, Item.id == BankEntry.item_id)
                      .where(BankEntry.active.is_(True)).order_by(BankEntry.id)).all()
@@ -50,5 +53,8 @@ def bank_texts(s: Session) -> list[BankText]:
         categories = {r.category} if r.category is not None else set()
         if r.polarity == DISMISSED and r.category is not None and r.decision_id is not None:
             categories |= flagged[r.decision_id]
-        out.append(BankText(text=body, categories=frozenset(categories), polarity=r.polarity, ref=ref))
+        known = categories & set(CATEGORIES)  # an older model's label: nothing scores it, so nothing to raise or keep
+        if categories and not known:
+            continue  # not an empty set: for a dismissal that would mean every category
+        out.append(BankText(text=body, categories=frozenset(known), polarity=r.polarity, ref=ref))
     return out

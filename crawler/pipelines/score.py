@@ -58,7 +58,10 @@ def load_scorer(cfg: ClassifierConfig, store: Store) -> tuple[Any, Any]:
         scorer = Scorer.load(model_path=model_path(cfg, store), rules_path=cfg.rules or None,
                              thresholds=dict(cfg.thresholds) or None)
     except Exception as exc:  # noqa: BLE001 - any model problem (missing, corrupt) must not stop collection
-        log.error("scoring is off: cannot load the model: %s", exc)
+        from classifier.rules import RulesError
+
+        what = "the rules file" if isinstance(exc, RulesError) else "the model"  # the error names the file and line
+        log.error("scoring is off: cannot load %s: %s", what, exc)
         return None, None
     unknown = [c for c in scorer.categories if c not in CATEGORIES]
     if unknown:  # a model trained on a typo'd label: its flags would land in a category nothing else knows

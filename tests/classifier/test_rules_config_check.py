@@ -34,3 +34,16 @@ def test_config_check_accepts_the_fixed_rules_file(tmp_path: Path, capsys: pytes
     code = main(["--config", str(_config(tmp_path, BROKEN.replace('"scams"', '"scam"'))), "config", "check"])
     out, err = capsys.readouterr()
     assert code == 0 and "Cấu hình hợp lệ" in out, (out, err)
+
+
+def test_config_check_notes_keywords_written_without_diacritics(tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """A keyword "lua dao" matches only text written without diacritics (classifier.rules): the file is valid, and
+    the operator is told which keywords and where, so a rule that misses "lừa đảo" does not go unnoticed."""
+    fixed = BROKEN.replace('"scams"', '"scam"').replace('["tuyển cộng tác viên"]', '["tuyen cong tac vien", "vape"]')
+    code = main(["--config", str(_config(tmp_path, fixed)), "config", "check"])
+    out, err = capsys.readouterr()
+    assert code == 0 and "Cấu hình hợp lệ" in out, (out, err)
+    notes = [line for line in out.splitlines() if line.startswith("  lưu ý: ")]
+    assert len(notes) == 1 and f"tệp quy tắc {tmp_path / 'my-rules.toml'}, dòng 4" in notes[0], out
+    assert "'tuyen cong tac vien'" in notes[0] and "vape" not in notes[0], notes

@@ -118,11 +118,21 @@ def test_a_keyword_in_nfd_matches_nfc_text(tmp_path: Path) -> None:
     assert _hits(rules, "Đối tượng chiếm đoạt tài sản của bà con") == ["chiếm đoạt tài sản"]
 
 
-def test_a_vietnamese_keyword_written_without_diacritics_matches_with_and_without(tmp_path: Path) -> None:
-    rules = RuleSet.load(_write(tmp_path, '[[rule]]\nid = "b"\ncategory = "scam"\nkeywords = ["lua dao", "tai xiu"]\n'))
-    assert _hits(rules, "Cảnh giác chiêu lừa đảo mới") == ["lừa đảo"]
-    assert _hits(rules, "canh giac chieu lua dao moi") == ["lua dao"]
-    assert _hits(rules, "Nhóm chơi Tài Xỉu online") == ["Tài Xỉu"]
+def test_a_vietnamese_keyword_written_without_diacritics_matches_as_written_with_a_note(tmp_path: Path) -> None:
+    """Read with any diacritics, an operator's "lo de" (lô đề) matched news of an exam leaked ("lộ đề"), "ban sung"
+    (bán súng) the sport ("bắn súng"), "so do" (sổ đỏ) a seating plan ("sơ đồ"): an existing file's unaccented
+    keywords matched far more than before. They match as written; the rule carries a note for `config check`."""
+    path = _write(tmp_path, '[[rule]]\nid = "b"\ncategory = "illegal_ad"\n\nkeywords = ["lo de", "ban sung", "so do", '
+                            '"bán súng"]\n')
+    rules = RuleSet.load(path)
+    assert _hits(rules, "Bộ GD bác tin lộ đề thi tốt nghiệp THPT") == []
+    assert _hits(rules, "Vận động viên bắn súng giành huy chương vàng") == []
+    assert _hits(rules, "Xem sơ đồ phòng thi tại đây") == []
+    assert _hits(rules, "choi lo de online uy tin") == ["lo de"]
+    assert _hits(rules, "Shop bán súng hơi giá rẻ") == ["bán súng"]
+    note = rules.rules[0].note
+    assert note is not None and note.startswith(f"tệp quy tắc {path}, dòng 5, quy tắc #1 'b': "), note
+    assert "'lo de', 'ban sung', 'so do'" in note and "'bán súng'" not in note, note
 
 
 def test_a_single_word_or_a_loan_word_without_diacritics_matches_as_written(tmp_path: Path) -> None:
@@ -148,9 +158,7 @@ def test_a_fixed_rules_file_takes_effect_without_rebuilding_the_model(tmp_path: 
     assert "scam.ctv" not in {e.detail.split(":")[0] for e in Scorer.load(None, DEFAULT_RULES).score(text).evidence}
 
 
-def test_the_default_rules_compile_as_before(tmp_path: Path) -> None:
-    """No keyword of the bundled rules is a Vietnamese phrase without diacritics: their patterns are unchanged."""
-    from classifier.rule_file import UNACCENTED_GROUP
-
+def test_the_default_rules_carry_no_note() -> None:
+    """No keyword of the bundled rules is a Vietnamese phrase without diacritics."""
     rules = RuleSet.load(DEFAULT_RULES).rules
-    assert len(rules) >= 10 and not any(UNACCENTED_GROUP in r.plain.groupindex for r in rules if r.plain is not None)
+    assert len(rules) >= 10 and [r.id for r in rules if r.note] == []
