@@ -82,7 +82,7 @@ from classifier.locality_context import (
     stands_out,
 )
 from classifier.locality_districts import CITY as NUMBERED_CITY
-from classifier.locality_districts import NUMBERED_STARTS, abroad, listed_after, numbered_district
+from classifier.locality_districts import NUMBERED_STARTS, abroad_region, listed_after, numbered_district
 from classifier.locality_gazetteer import (
     MAX_N,
     OLD_PROVINCES_PATH,
@@ -152,7 +152,7 @@ def _scan(t: WrittenText) -> list[Hit]:
             continue
         unit = former_unit(t, i, wards, provinces) if toks[i] in UNIT_STARTS else None
         if unit is not None:  # "thị xã Kỳ Anh", "quận Hoàn Kiếm": the province of a former town or district
-            if not abroad(t, i + unit[1], ctx):  # "quận Tây Hồ, thành phố Hàng Châu" is China's
+            if not abroad_region(t, i + unit[1], ctx):  # "quận Tây Hồ, thành phố Hàng Châu" is China's
                 unit_hits.append((unit[0], i, i + unit[1]))
             i = floor = i + unit[1]
             continue

@@ -13,9 +13,12 @@ number are often other things: "Audi Q5", "soạn Q5 gửi 999", "Q2/2023" and "
 from __future__ import annotations
 
 import re
+import unicodedata
+import weakref
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from classifier.locality_gazetteer import Key, gazetteer
+from classifier.locality_gazetteer import Key, fold, gazetteer
 from classifier.locality_text import SPACES, WrittenText
 
 if TYPE_CHECKING:
@@ -47,12 +50,17 @@ _CITY_WORDS = (
 _QUARTER_REACH = 8  # syllables either side in which a business word makes Q1 … Q4 a quarter
 # a film before the number: "phim Quận 9" is "District 9" (Neill Blomkamp, 2009), as Vietnamese titles it
 _FILM_BEFORE = (("phim",), ("film",), ("movie",))
-_ENGLISH_DISTRICT = "district"  # "phim District 9 (Quận 9)": the title in English too
+_FILM_NUMBER = 9  # the one film so titled; "District 1", "District 2" are the districts' English names
+_ENGLISH_FILM = re.compile(r"(?i)\bdistrict[ \t\u00a0]*0?9\b")  # "phim District 9 (Quận 9)": the title in English
+_FILM_WORD = re.compile(r"(?i)\b(?:phim|film|movie)\b")
 # the first words of a document's part after "Q.1" opening a line: a chapter, a section, a quarter's report
-_HEADING_WORDS = tuple(tuple(w.split()) for w in (
+_HEADING_PHRASES = (
     "mở đầu", "điều lệ", "quy định", "giới thiệu", "tổng quan", "kết luận", "phụ lục", "mục lục", "báo cáo",
-    "kế hoạch", "chương", "phần", "điều", "hiệu lực", "nội dung", "câu hỏi", "bài"))
+    "kế hoạch", "chương", "phần", "điều", "hiệu lực", "nội dung", "câu hỏi", "bài")
+_HEADING_WORDS = tuple(tuple(fold(w) for w in p.split()) for p in _HEADING_PHRASES)  # as is_word compares
 _LINE_HEADING = re.compile(r"(?m)^[ \t]*Q\.?[ \t]?\d{1,2}\b")  # lines opening "Q.1", "Q 2", "Q3"
+_HEADING_LINE = re.compile(r"(?m)^[ \t]*q\.?[ \t]?\d{1,2}[ \t]+(?:" + "|".join(
+    re.escape(p) for p in _HEADING_PHRASES) + r")\b")  # in NFC lower case: "q.2 quy định chung"
 
 
 def numbered_district(t: WrittenText, i: int, ctx: Context, listed: bool = False) -> int:
@@ -112,6 +120,37 @@ def abroad(t: WrittenText, j: int, ctx: Context) -> bool:
     )
 
 
+_REGION_GAP = re.compile(r"[ \t\u00a0]*[,(]?[ \t\u00a0]*")  # "huyện Đông Hải, tỉnh Giang Tô", "(Trung Quốc)"
+_REGION_WORDS: tuple[Key, ...] = tuple(tuple(fold(w) for w in p.split()) for p in ("tỉnh", "thành phố", "tp"))
+
+
+def abroad_region(t: WrittenText, j: int, ctx: Context) -> bool:
+    """Another country's place follows syllable j-1 (`abroad`), in brackets, or after the region a unit so named
+    lies in there: a name, maybe after "tỉnh", that is no province of Vietnam ("huyện Đông Hải, tỉnh Giang Tô,
+    Trung Quốc"; "huyện Đông Hải (Trung Quốc)"), as Chinese counties have names of Vietnamese districts."""
+    if abroad(t, j, ctx):
+        return True
+    n = len(t.toks)
+    if t.spans is None or j >= n or not _REGION_GAP.fullmatch(t.original[t.spans[j - 1][1] : t.spans[j][0]]):
+        return False
+    if _country_at(t, j, ctx):
+        return True
+    word = next((w for w in _REGION_WORDS if _at(t, j, w)), ())
+    k = j + len(word)
+    provinces = gazetteer()[0]
+    for size in range(1, 4):
+        end = k + size
+        if end >= n or not t.joined(j, end) or not t.title_case(k, end) or tuple(t.toks[k:end]) in provinces:
+            continue
+        if _REGION_GAP.fullmatch(t.original[t.spans[end - 1][1] : t.spans[end][0]]) and _country_at(t, end, ctx):
+            return True
+    return False
+
+
+def _country_at(t: WrittenText, k: int, ctx: Context) -> bool:
+    return any(_at(t, k, place, bare=True) and t.joined(k, k + len(place)) for place in ctx.abroad_places)
+
+
 def _at(t: WrittenText, k: int, phrase: Key, bare: bool = False) -> bool:
     """`phrase` stands at syllable k (`bare`: an accent-stripped phrase, compared with the stripped syllables). In
     a text that writes diacritics, a syllable written without them is no word that has them ("quy trình" has no
@@ -137,9 +176,20 @@ def _counted(t: WrittenText, i: int, ctx: Context) -> bool:
 def _elsewhere(t: WrittenText, j: int, ctx: Context) -> bool:
     """The numbered district ending before syllable j is another city's ("quận 1 Paris") or a story's (The
     Hunger Games' "Quận 12", in a text about it)."""
-    return abroad(t, j, ctx) or any(
-        _at(t, k, words, bare=True) for words in ctx.numbered_fiction for k in range(len(t.toks))
-    )
+    return abroad(t, j, ctx) or _about_fiction(t, ctx)
+
+
+_FICTION: weakref.WeakKeyDictionary[WrittenText, bool] = weakref.WeakKeyDictionary()
+
+
+def _about_fiction(t: WrittenText, ctx: Context) -> bool:
+    """The text names a story whose districts are numbered (`numbered_fiction`), looked up once per text: a long
+    list of numbered districts stays linear."""
+    known = _FICTION.get(t)
+    if known is None:
+        known = _FICTION[t] = any(
+            _at(t, k, words, bare=True) for words in ctx.numbered_fiction for k in range(len(t.toks)))
+    return known
 
 
 def _other_q(t: WrittenText, i: int, j: int, number: int, ctx: Context) -> bool:
@@ -175,18 +225,24 @@ def _other_q(t: WrittenText, i: int, j: int, number: int, ctx: Context) -> bool:
 
 def _film(t: WrittenText, i: int, number: int) -> bool:
     """The numbered district at syllable i is a film's title: after "phim" ("phim Quận 9", "bộ phim Quận 9"), or
-    the text names the film in English with the same number ("District 9")."""
+    the text names the film "District 9" in English and speaks of a film ("Xem District 9 chưa? Quận 9 là phim
+    hay"). "Quận 2 - District 2", "Quận 9 (District 9)" alone are an address in both languages."""
     if t.before(i, _FILM_BEFORE):
         return True
-    toks = t.toks
-    return any(toks[k] == _ENGLISH_DISTRICT and toks[k + 1] == str(number) for k in range(len(toks) - 1))
+    return number == _FILM_NUMBER and _names_the_film(t.original)
+
+
+@lru_cache(maxsize=16)
+def _names_the_film(original: str) -> bool:
+    """`original` names "District 9" and speaks of a film (once per text: a long list of districts stays linear)."""
+    return _ENGLISH_FILM.search(original) is not None and _FILM_WORD.search(original) is not None
 
 
 def _heading(t: WrittenText, i: int, j: int) -> bool:
     """ "Q" and a number at syllables i..j-1 head a part of a document: after a numbered part's colon ("Quyển 1:
     Q.1 Mở đầu"), or opening a line before a capitalised title that is a document's (`_HEADING_WORDS`: "Q.1 Điều
-    lệ công ty", "Q.2 Quy định chung") or in a text where another line opens so ("Q.3 Hiệu lực thi hành" under
-    "Q.2 …"). "Q.7 Cho thuê căn hộ" alone is an advertisement's district, "Q.1 Sài Gòn", "Q.1 Bến Thành" addresses."""
+    lệ công ty", "Q.2 Quy định chung") or in a text where another line opens so (`_another_heading_line`). "Q.7
+    Cho thuê căn hộ" alone is an advertisement's district, "Q.1 Sài Gòn", "Q.1 Bến Thành" addresses."""
     if t.spans is None or j >= len(t.toks) or t.shouting:
         return False
     gap = t.original[t.spans[i - 1][1] : t.spans[i][0]] if i > 0 else "\n"
@@ -200,7 +256,22 @@ def _heading(t: WrittenText, i: int, j: int) -> bool:
     provinces, _forms, wards = gazetteer()
     if any(tuple(t.toks[j : j + n]) in provinces or tuple(t.toks[j : j + n]) in wards for n in range(1, 5)):
         return False
-    return after_part or t.after(j, _HEADING_WORDS) or len(_LINE_HEADING.findall(t.original)) > 1
+    return after_part or t.after(j, _HEADING_WORDS) or _another_heading_line(t, i)
+
+
+def _another_heading_line(t: WrittenText, i: int) -> bool:
+    """Another line of the text opens with "Q" and a number before a document's part ("Q.2 Quy định chung"
+    above "Q.3 Các bên tham gia"). Lines that all open so before a street are a listing's districts ("Q.1 Lê
+    Thánh Tôn 20tr", "Q.3 Võ Văn Tần 15tr")."""
+    return t.spans is not None and _heading_line_in(t.original)
+
+
+@lru_cache(maxsize=16)
+def _heading_line_in(original: str) -> bool:
+    """Some line of `original` opens with "Q" and a number before a document's part (once per text: a long
+    listing stays linear)."""
+    text = unicodedata.normalize("NFC", original).lower()
+    return len(_LINE_HEADING.findall(original)) > 1 and _HEADING_LINE.search(text) is not None
 
 
 def _city_follows(t: WrittenText, j: int) -> bool:

@@ -111,15 +111,42 @@ _CALL_GAP = re.compile(r"[ \t\u00a0]*[,!]?[ \t\u00a0]*")  # "Khánh Hòa ơi, d�
 _SPEECH_OPENS = re.compile(r"[:\"\u201c\u2018'\u00ab\n\r]")  # "Mẹ gọi: Thái Bình ơi", "\u201cThái Bình ơi", a new line
 
 
+_COMMA = re.compile(r"[ \t\u00a0]*,[ \t\u00a0]*")
+# the words before a comma that call or bid someone, so that the name after it is whom ("Về ăn cơm đi, Thái Bình
+# ơi", "Dậy đi con, Khánh Hòa ơi", "Con ơi, Thái Bình ơi"), and words in that clause telling someone calls ("Mẹ
+# gọi mãi, Thái Bình ơi")
+_BID_ENDS = ("ơi", "đi", "nào", "mau", "nhanh")
+_ADDRESSED = ("con", "em", "cháu")  # after a bid only: "Dậy đi con,"; "Quê của em, Thái Bình ơi" is the place
+_CALLING = ("gọi", "kêu", "réo")
+
+
 def _call_opens(t: WrittenText, i: int) -> bool:
     """Syllable i opens what someone says: the text, a line, or words quoted or after a colon ("Mẹ gọi: Thái Bình
-    ơi, về ăn cơm"). After a comma or a full stop the name closes the writer's own sentence ("Nhớ quá, Thái Bình
-    ơi": longing for the place)."""
+    ơi, về ăn cơm"), or follows a comma after words calling or bidding someone (`_bid_before`). After another
+    comma or a full stop the name closes the writer's own sentence ("Nhớ quá, Thái Bình ơi": longing for the
+    place)."""
     if i == 0:
         return True
     if t.joined(i - 1, i + 1):
         return False
-    return t.spans is None or _SPEECH_OPENS.search(t.original[t.spans[i - 1][1] : t.spans[i][0]]) is not None
+    if t.spans is None:
+        return True
+    gap = t.original[t.spans[i - 1][1] : t.spans[i][0]]
+    return _SPEECH_OPENS.search(gap) is not None or (_COMMA.fullmatch(gap) is not None and _bid_before(t, i - 1))
+
+
+def _bid_before(t: WrittenText, k: int) -> bool:
+    """The clause ending at syllable k calls or bids someone: it ends with a vocative or an imperative word, maybe
+    before a kin word addressing them ("Về ăn cơm đi,", "Dậy đi con,", "Con ơi,"), or tells that someone calls
+    ("Mẹ gọi mãi,")."""
+    if any(t.is_word(k, (w,)) for w in _ADDRESSED) and k > 0 and t.joined(k - 1, k + 1):
+        k -= 1
+    if any(t.is_word(k, (w,)) for w in _BID_ENDS):
+        return True
+    a = k
+    while a > 0 and t.joined(a - 1, a + 1):
+        a -= 1
+    return any(t.is_word(m, (w,)) for m in range(a, k + 1) for w in _CALLING)
 
 
 def called(t: WrittenText, i: int, j: int, bare: Key, ctx: Context) -> bool:

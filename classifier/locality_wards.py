@@ -20,7 +20,16 @@ from collections.abc import Container
 
 from classifier.locality_context import context
 from classifier.locality_district_names import named, unaccented_provinces
-from classifier.locality_gazetteer import MAX_N, WARD_PREFIX, WARD_WORDS, Key, accented, gazetteer, ward_short
+from classifier.locality_gazetteer import (
+    MAX_N,
+    WARD_PREFIX,
+    WARD_WORDS,
+    Key,
+    accented,
+    fold,
+    gazetteer,
+    ward_short,
+)
 from classifier.locality_text import WrittenText, capitalised
 
 Wards = dict[Key, list[tuple[str, str]]]
@@ -41,8 +50,24 @@ _MAX_NAME = 4
 # "thành phố" by the normaliser), and its abbreviations in addresses ("Q. Gò Vấp", "H.Hoài Đức")
 _KINDS: dict[Key, str] = {("thi", "xa"): "thị xã", ("tx",): "thị xã", ("quan",): "quận", ("huyen",): "huyện",
                           ("thanh", "pho"): "thành phố"}
+_ISLAND_DISTRICT = ("huyen", "dao")  # "huyện đảo Lý Sơn", "huyện đảo Trường Sa": an island district
 _CITY_WORD = ("thanh", "pho")  # "thành phố Vinh": a provincial city of the tables only, never a ward's name
 _ABBREVIATIONS = {"q": "quận", "h": "huyện"}
+# a one-letter syllable and an apostrophe open a Central Highlands name ("huyện M'Đrắk", "Cư M'gar", "Ia H'Drai")
+_APOSTROPHE = re.compile(r"[ \t\u00a0]*['\u2019\u02bc][ \t\u00a0]*")
+# names of the generated table that are ordinary words, accent-stripped: in lower case after "ở huyện" they
+# describe the place ("ở huyện yên bình lắm": peaceful; "bình minh": dawn; "thống nhất": agreed; "kế sách": a
+# strategy; "năm căn": five houses; "vĩnh cửu": eternal; "tam nông": the farm policy), so they count in lower case
+# only before their province (the hand-checked table's such names: `district_phrases`, locality_context.toml)
+_ORDINARY_NAMES: frozenset[Key] = frozenset(tuple(n.split()) for n in (
+    "yen binh", "hoa binh", "thanh binh", "binh minh", "thong nhat", "ke sach", "nam can", "vinh cuu", "tam nong",
+    "phu qui", "phu quy"))
+# ordinary words a one-syllable unit's name opens ("vinh danh": honours): in a text whose capitals say nothing
+# there (all in capitals, or each word capitalised: "THÀNH PHỐ VINH DANH", "Thành Phố Vinh Quang") no unit;
+# folded as `WrittenText.is_word` compares them
+_NAME_OPENS_WORD: dict[str, tuple[str, ...]] = {
+    "vinh": tuple(fold(w) for w in ("danh", "dự", "quang", "hạnh", "hoa", "hiển", "quy", "thăng", "nhục")),
+}
 _DOT = re.compile(r"\.[ \t\u00a0]*")
 _COMMA = re.compile(r"[ \t\u00a0]*,[ \t\u00a0]*")
 UNIT_STARTS = frozenset({*(k[0] for k in _UNITS), *_ABBREVIATIONS, _CITY_WORD[0]})
@@ -81,6 +106,10 @@ def former_unit(t: WrittenText, i: int, wards: Wards, provinces: Container[Key])
         return _abbreviated_unit(t, i)
     if tuple(t.toks[i : i + 2]) == _CITY_WORD:  # "thành phố Vinh", "TP. Dĩ An"; "thành phố Huế" is no unit here
         return _listed_unit(t, i, i + 2, _CITY_WORD, ("thành", "phố")) if i + 2 < len(t.toks) else None
+    if tuple(t.toks[i : i + 2]) == _ISLAND_DISTRICT and i + 2 < len(t.toks):  # "huyện đảo Lý Sơn"
+        island = _listed_unit(t, i, i + 2, ("huyen",), accented("huyện đảo"))
+        if island is not None:
+            return island
     for unit, (written_as, kept_by) in _UNITS.items():
         start = i + len(unit)
         if tuple(t.toks[i:start]) != unit or start >= len(t.toks):
@@ -152,7 +181,7 @@ def _district_named(t: WrittenText, i: int, start: int, kind: str, abbreviated: 
     for size in range(min(_MAX_NAME, len(t.toks) - start), 0, -1):
         key = tuple(t.toks[start : start + size])
         units = named(kind, key)
-        if not units or not t.joined(i, start + size):
+        if not units or not _name_joined(t, i, start, start + size) or _opens_word(t, start, start + size):
             continue
         fits = [t.fit(start, start + size, [u.name]) for u in units]
         if not any(fits):
@@ -161,25 +190,53 @@ def _district_named(t: WrittenText, i: int, start: int, kind: str, abbreviated: 
         if not exact and abbreviated:
             return None
         written = t.written(start, start + size)
-        if written is not None and not capitalised(written):
+        if written is not None and not capitalised(_APOSTROPHE.sub("", written)):  # "Cư M'gar": capitalised
             reading = exact or units
             if abbreviated or any(u.name in context().district_phrases for u in reading):
                 return None
-            if not any(u.checked for u in reading) and not _lower_case_unit(t, i, start + size, kind):
+            if not any(u.checked for u in reading) and not _lower_case_unit(t, i, start + size, kind, key):
                 return None
         provinces = tuple(dict.fromkeys(u.province for u in exact)) if exact else unaccented_provinces(kind, key)
         return provinces, start + size - i
     return None
 
 
-def _lower_case_unit(t: WrittenText, i: int, j: int, kind: str) -> bool:
+def _name_joined(t: WrittenText, i: int, start: int, j: int) -> bool:
+    """Syllables i..j-1, a type word and a name from `start`, stand in one phrase; within the name an apostrophe
+    may follow a one-letter syllable ("huyện M'Đrắk", "huyện Ia H' Drai")."""
+    if t.spans is None:
+        return t.joined(i, j)
+    k = i
+    for m in range(max(start, i + 1), j):
+        gap = t.original[t.spans[m - 1][1] : t.spans[m][0]]
+        if len(t.original[t.spans[m - 1][0] : t.spans[m - 1][1]]) == 1 and _APOSTROPHE.fullmatch(gap):
+            if not t.joined(k, m):
+                return False
+            k = m
+    return t.joined(k, j)
+
+
+def _opens_word(t: WrittenText, start: int, j: int) -> bool:
+    """The one-syllable name at `start` opens an ordinary word with the syllable after it (`_NAME_OPENS_WORD`),
+    in a text whose capitals say nothing there: all in capitals, or that syllable capitalised too ("THÀNH PHỐ
+    VINH DANH", "Thành Phố Vinh Quang"; "Thành phố Vinh dự kiến" is the city planning)."""
+    words = _NAME_OPENS_WORD.get(t.toks[start]) if j == start + 1 else None
+    if not words or j >= len(t.toks) or not t.joined(start, j + 1):
+        return False
+    if not (t.shouting or ((w := t.written(j, j + 1)) is not None and w[:1].isupper())):
+        return False
+    return any(t.is_word(j, (w,)) for w in words)
+
+
+def _lower_case_unit(t: WrittenText, i: int, j: int, kind: str, key: Key) -> bool:
     """A unit of the generated table written in lower case at syllables i..j-1 is the place: the text is all in
     lower case (with capitals its names would have them) and a word leading to a place stands before the type
-    word ("ở huyện nghi lộc") or a province follows its name ("huyện nghi lộc nghệ an"). Never a city: "thành
-    phố vinh danh" honours, "thành phố tân an" is no name without capitals."""
+    word ("ở huyện nghi lộc"), unless its name is an ordinary word (`_ORDINARY_NAMES`: "ở huyện yên bình lắm" is
+    peaceful), or a province follows its name ("huyện nghi lộc nghệ an", "huyện yên bình, yên bái"). Never a
+    city: "thành phố vinh danh" honours, "thành phố tân an" is no name without capitals."""
     if kind == "thành phố" or t.uses_capitals:
         return False
-    if t.before(i, context().chat_place_before):
+    if key not in _ORDINARY_NAMES and t.before(i, context().chat_place_before):
         return True
     provinces = gazetteer()[0]
     k = j + (j < len(t.toks) and t.toks[j] == "tinh")
