@@ -212,10 +212,12 @@ def cmd_report(args: argparse.Namespace, ctx: Context) -> int:
         ctx.print(f"Nội dung này đã có trong hàng chờ: phản ánh được gộp vào mục #{result.entry_id} ({state}), "
                   f"không tạo mục mới; đã đánh dấu là người dân phản ánh và ghi nhận vào nhật ký{again}: {title}")
         return 0
+    def verdict_text(verdict: str | None, category: str | None) -> str:
+        told = verdict_vi(verdict)
+        return told + (f", nhóm {category_vi(category)}" if category and verdict in HARM_VERDICTS else "")
+
     if result.outcome == ALREADY_DECIDED:
-        verdict = verdict_vi(result.verdict)
-        if result.verdict_category and result.verdict in HARM_VERDICTS:
-            verdict += f", nhóm {category_vi(result.verdict_category)}"
+        verdict = verdict_text(result.verdict, result.verdict_category)
         again = " (phản ánh này đã được ghi nhận trước đó)" if result.repeated else ""
         ctx.print(f"Nội dung này đã được xử lý: mục #{result.entry_id}, kết luận «{verdict}». Nội dung không thay "
                   f"đổi nên không tạo mục mới; phản ánh đã được ghi nhận vào nhật ký{again}: {title}")
@@ -224,6 +226,10 @@ def cmd_report(args: argparse.Namespace, ctx: Context) -> int:
     if result.entry_id is not None:  # the id show/claim/decide take
         scored = "đã chấm điểm, vào hàng chờ duyệt" if result.scored else "chưa chấm điểm"
         ctx.print(f"Phản ánh #{result.entry_id} {state} (mục dữ liệu {result.item_id}): {title} — {scored}")
+        if result.earlier_entry_id is not None:  # the address was dealt with before: what to tell the citizen
+            ctx.print(f"  Lưu ý: địa chỉ này đã được xử lý ở mục #{result.earlier_entry_id} (kết luận "
+                      f"«{verdict_text(result.earlier_verdict, result.earlier_category)}»); nội dung lần này khác "
+                      f"nội dung đã xử lý (hoặc là nội dung dán vào) nên được xem xét như một mục mới.")
         return 0
     if result.scored:  # scored, flagged nothing and not a report entry: should not happen for a report
         ctx.print(f"Phản ánh (mục dữ liệu {result.item_id}) {state}: {title} — đã chấm điểm")

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from crawler.urls import join_url
+
 #: sites that show a login form instead of a post to a visitor without an account (`is_login_wall`)
 SOCIAL_NETWORKS = ("facebook.com", "fb.com", "fb.watch", "instagram.com", "threads.net", "tiktok.com", "x.com",
                    "twitter.com", "linkedin.com", "zalo.me")
@@ -55,10 +57,9 @@ def is_login_wall(final: str, body: bytes, text: str) -> bool:
     one of `SOCIAL_NETWORKS`, and a login address (/login, /checkpoint, /authwall ...) or a password field or a
     wall's sentence in what a browser shows (scripts, styles and comments left out), with every line of `text`,
     but the footer's link lists (`without_link_lists`), a login form's (`is_login_line`)."""
-    host = (urlsplit(final).hostname or "").lower().rstrip(".")
-    if not any(host == name or host.endswith("." + name) for name in SOCIAL_NETWORKS):
+    if not is_social_network(final):
         return False
-    if _LOGIN_PATH.search(urlsplit(final).path):
+    if is_login_address(final):
         return True
     html = body.decode("utf-8", "replace")  # the social networks listed serve UTF-8
     shown = _HIDDEN.sub(" ", html)
@@ -69,16 +70,30 @@ def is_login_wall(final: str, body: bytes, text: str) -> bool:
     return len(post.strip()) < LOGIN_TEXT_MAX and all(is_login_line(line) for line in post.splitlines())
 
 
+def is_social_network(url: str) -> bool:
+    """Whether `url` is on one of `SOCIAL_NETWORKS` (a subdomain included: m.facebook.com, vi-vn.facebook.com)."""
+    host = (urlsplit(url).hostname or "").lower().rstrip(".")
+    return any(host == name or host.endswith("." + name) for name in SOCIAL_NETWORKS)
+
+
+def is_login_address(url: str) -> bool:
+    """Whether `url` is a social network's login address (/login, /checkpoint, /authwall ...): where any of its
+    posts may lead a visitor without an account, so no page of its own."""
+    return is_social_network(url) and bool(_LOGIN_PATH.search(urlsplit(url).path))
+
+
 def without_link_lists(text: str, html: str, page_url: str = "") -> str:
     """`text` without its lines that are a social network's footer: a line that is the text of one of the page's
     own short links or buttons ("Tiếng Việt", "Trợ giúp", "Tạo Trang": at most `LINK_LIST_WORDS` words, linking
     within the site), or a list of three or more short entries without digits written with dots ("Giới thiệu ·
     Trợ giúp · Quyền riêng tư"). A post's line keeps its words: a shared link's headline is long and leads off
-    the site, a post's "A | B | C" has no dots, and a phone number or an amount is no footer's."""
+    the site (through Facebook's link wrapper too, `crawler.report_links.unwrap_link`: l.facebook.com/l.php?u=…
+    is the site it wraps, not facebook.com), a post's "A | B | C" has no dots, and a phone number or an amount is
+    no footer's."""
     from parsel import Selector
 
     # imported here: report_links imports report_fetch, which imports this module
-    from crawler.report_links import site_of
+    from crawler.report_links import site_of, unwrap_link
 
     try:
         sel = Selector(text=html) if html.strip() else None
@@ -89,6 +104,9 @@ def without_link_lists(text: str, html: str, page_url: str = "") -> str:
     if sel is not None:
         for node in sel.xpath("//a | //button"):
             href = (node.attrib.get("href") or "").strip()
+            # Facebook's link wrapper (/l.php?u=…, on l.facebook.com or the page's own host) leads off the site:
+            # read as the address it wraps, a post's shared link is its content, not a footer's
+            href = unwrap_link((join_url(page_url, href) or href) if page_url and href else href)
             target = site_of(href) if "//" in href else site
             if target != site:  # a link off the site: a shared link, the post's content
                 continue

@@ -42,6 +42,7 @@ from crawler.report_fetch import fetch as fetch
 from crawler.report_fetch import tls_context as tls_context
 from crawler.report_fetch import user_agent_header as user_agent_header
 from crawler.report_kept import keeping_text
+from crawler.report_links import pasted_link, unwrap_link
 from crawler.report_links import reported_link as reported_link  # re-exported: tests import it from here
 from crawler.spiders.base import sha256
 from review.citizen import ALREADY_DECIDED, CRAWL_ACTOR, JOINED, NEW, file_report
@@ -67,6 +68,10 @@ class ReportResult:
     # the fetched page's bytes were damaged and read another way (`crawler.charset.decode_html`'s note,
     # Vietnamese): the stored text may have wrong letters, which the officer should be told
     page_note: str | None = None
+    # NEW: the newest decided entry of the same address, its verdict and category (`review.citizen.FiledReport`)
+    earlier_entry_id: int | None = None
+    earlier_verdict: str | None = None
+    earlier_category: str | None = None
 
 
 def check_report_input(url: str | None, text: str | None, where: str = "--text") -> None:
@@ -149,11 +154,16 @@ def _submit(config: Config, store: Store, url: str | None, text: str | None, not
     extra = {k: v for k, v in (("note", note), ("reporter", reporter)) if v}
     page_note: str | None = None
     if text is not None:
-        item = CollectedItem(url=request_url(url) if url else f"report:text/{sha256(text)[:16]}", kind=REPORT,
+        link = None
+        if url:  # stored under the link unwrapped; where it leads now is kept to meet reports of that page
+            link, kept = pasted_link(url, config.crawler)
+            extra.update(kept)
+        item = CollectedItem(url=link or f"report:text/{sha256(text)[:16]}", kind=REPORT,
                              title=text.strip().splitlines()[0][:200] if text.strip() else "", text=text)
     else:
         assert url is not None
-        body, ctype, final = fetch(url, config.crawler)
+        # a Facebook link wrapper is fetched as the address it wraps (`reported_link` keeps the wrapper as sent)
+        body, ctype, final = fetch(unwrap_link(request_url(url)), config.crawler)
         check_page_type(url, ctype, body)
         html, page_note = decode_html(body, ctype)
         ex = _plain_text_page(html) if page_mime(ctype) == "text/plain" else extract_article(html, final)
@@ -186,7 +196,9 @@ def _submit(config: Config, store: Store, url: str | None, text: str | None, not
                             status=filed.status, verdict=filed.verdict, verdict_category=filed.verdict_category,
                             repeated=filed.repeated, page_note=page_note)
     return ReportResult(filed.item_id, filed.created, item.title, filed.scored, filed.entry_id,
-                        scoring_off=None if filed.scored else off, page_note=page_note)
+                        scoring_off=None if filed.scored else off, page_note=page_note,
+                        earlier_entry_id=filed.earlier_entry_id, earlier_verdict=filed.earlier_verdict,
+                        earlier_category=filed.earlier_category)
 
 
 @contextmanager

@@ -10,6 +10,7 @@ as if they were what the citizen saw.
 
 from __future__ import annotations
 
+import http.client
 import os
 import re
 import shlex
@@ -23,7 +24,7 @@ from urllib.parse import urlsplit
 import certifi
 from w3lib.url import safe_url_string
 
-from crawler.login_wall import is_login_wall
+from crawler.login_wall import is_login_address, is_login_wall
 from crawler.netguard import PrivateAddressError, PublicHTTPHandler, PublicHTTPSHandler, proxy_hosts
 from crawler.urls import is_crawlable, is_private_address, literal_address
 from review.config import CrawlerConfig
@@ -104,6 +105,11 @@ class RedirectGuard(urllib.request.HTTPRedirectHandler):
         self.allow_private_hosts = allow_private_hosts
 
     def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
+        # a redirect through Facebook's link wrapper: straight to the address it wraps (the wrapper's own page is
+        # an interstitial "Bạn đang rời khỏi Facebook", not the page reported)
+        from crawler.report_links import unwrap_link  # imported here: report_links imports this module
+
+        newurl = unwrap_link(newurl)
         if not is_crawlable(newurl):
             raise FetchError(f"từ chối chuyển hướng tới địa chỉ không phải http(s): {newurl}")
         host = urlsplit(newurl).hostname or ""
@@ -120,20 +126,9 @@ def fetch(url: str, cfg: CrawlerConfig, *, allowed_hosts: frozenset[str] | None 
     ("host:port" endpoints; default: the configured proxies', `proxy_hosts()`) are connected to whatever their
     address."""
     check_report_url(url)
-    redirects = RedirectGuard(cfg.max_redirects, cfg.allow_private_hosts)
-    handlers: list[urllib.request.BaseHandler]
-    if cfg.allow_private_hosts:
-        handlers = [urllib.request.HTTPSHandler(context=tls_context())]
-    else:
-        allowed = proxy_hosts() if allowed_hosts is None else allowed_hosts
-        handlers = [PublicHTTPHandler(allowed), PublicHTTPSHandler(tls_context(), allowed)]
-    opener = urllib.request.build_opener(redirects, *handlers)
-    request = urllib.request.Request(request_url(url), headers={"Accept-Encoding": "identity"})
-    # bytes: http.client would encode a str as Latin-1 and fail on "giám sát nội dung"
-    request.add_header("User-Agent", cast(str, user_agent_header(cfg)))
     limit = cfg.download_maxsize_mb * 1024 * 1024
     try:
-        with opener.open(request, timeout=cfg.download_timeout_s) as resp:
+        with _opener(cfg, allowed_hosts).open(_request(url, cfg), timeout=cfg.download_timeout_s) as resp:
             body = resp.read(limit + 1)
             if len(body) > limit:
                 raise FetchError(f"{url}: trang lớn hơn giới hạn tải về ({cfg.download_maxsize_mb} MB, [crawler] download_maxsize_mb); "
@@ -148,6 +143,50 @@ def fetch(url: str, cfg: CrawlerConfig, *, allowed_hosts: frozenset[str] | None 
         if isinstance(reason, PrivateAddressError):
             raise _refused(url, reason) from None
         raise FetchError(f"{url}: không tải được trang: {_network_error_vi(reason)}; {PASTE_INSTEAD}") from None
+
+
+def _opener(cfg: CrawlerConfig, allowed_hosts: frozenset[str] | None) -> urllib.request.OpenerDirector:
+    """An opener within the crawler's limits (`fetch`): redirects guarded, private addresses refused unless allowed."""
+    redirects = RedirectGuard(cfg.max_redirects, cfg.allow_private_hosts)
+    handlers: list[urllib.request.BaseHandler]
+    if cfg.allow_private_hosts:
+        handlers = [urllib.request.HTTPSHandler(context=tls_context())]
+    else:
+        allowed = proxy_hosts() if allowed_hosts is None else allowed_hosts
+        handlers = [PublicHTTPHandler(allowed), PublicHTTPSHandler(tls_context(), allowed)]
+    return urllib.request.build_opener(redirects, *handlers)
+
+
+def _request(url: str, cfg: CrawlerConfig) -> urllib.request.Request:
+    request = urllib.request.Request(request_url(url), headers={"Accept-Encoding": "identity"})
+    # bytes: http.client would encode a str as Latin-1 and fail on "giám sát nội dung"
+    request.add_header("User-Agent", cast(str, user_agent_header(cfg)))
+    return request
+
+
+#: at most this long (or `[crawler] download_timeout_s`, if shorter) to follow a pasted report's link (`resolve`):
+#: the officer pasted the text because the page could not be used, and waits for the command
+RESOLVE_TIMEOUT_S = 10
+
+
+def resolve(url: str, cfg: CrawlerConfig, *, allowed_hosts: frozenset[str] | None = None) -> str | None:
+    """Where `url` leads now: the address its redirects end on (a shortener's landing page), with `fetch`'s limits,
+    the page itself not read; a page that answers with an error is still where the link leads. None when that
+    cannot be told (the site unreachable, a redirect refused or one too many ...), and when it ends on a social
+    network's login address, where any post of that network may lead. For a pasted report's link: best effort,
+    the report is filed whatever comes of it."""
+    try:
+        with _opener(cfg, allowed_hosts).open(_request(url, cfg),
+                                              timeout=min(cfg.download_timeout_s, RESOLVE_TIMEOUT_S)) as resp:
+            final = resp.geturl()
+    except urllib.error.HTTPError as exc:
+        exc.close()
+        if 300 <= exc.code < 400:  # redirected too often, or in a loop: it leads nowhere
+            return None
+        final = exc.geturl()
+    except (CanhgacError, PrivateAddressError, urllib.error.URLError, OSError, ValueError, http.client.HTTPException):
+        return None
+    return None if is_login_address(final) else final
 
 
 def _http_error_vi(code: int, cfg: CrawlerConfig) -> str:

@@ -1,13 +1,45 @@
 """What a citizen report keeps of the link the citizen sent when it led elsewhere, and whether that link was a
-shortener's: a redirect to another site (another registrable domain), not to a subdomain of the same one."""
+shortener's: a redirect to another site (another registrable domain), not to a subdomain of the same one.
+
+Facebook wraps every link leaving it (`l.facebook.com/l.php?u=<the address>&h=<a per-click token>`): such a
+wrapper is read as the address it wraps (`unwrap_link`), never as a page of facebook.com, wherever a report takes a
+link: the address a citizen sent or pasted, and the links on a reported page (`crawler.login_wall`)."""
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
-from crawler.report_fetch import request_url
-from crawler.urls import canonical_url, literal_address
-from review.citizen import SHORT_LINK
+from crawler.report_fetch import request_url, resolve
+from crawler.urls import canonical_url, is_crawlable, literal_address
+from review.citizen import RESOLVED_URL, SHORT_LINK
+from review.config import CrawlerConfig
+
+#: hosts whose every path wraps a link (`?u=`): Facebook's link shims, Messenger's and Instagram's
+_WRAPPER_HOSTS = frozenset({"l.facebook.com", "lm.facebook.com", "l.messenger.com", "l.instagram.com"})
+#: Facebook's wrapper path on its other hosts (www., m., mbasic., web.facebook.com/l.php)
+_WRAPPER_PATH = "/l.php"
+# a link shared from Messenger into a group is wrapped twice; more is no real link
+_MAX_WRAPPINGS = 3
+
+
+def unwrap_link(url: str) -> str:
+    """The address a Facebook link wrapper (`l.facebook.com/l.php?u=…&h=…`, lm.facebook.com, m.facebook.com/l.php,
+    l.messenger.com, l.instagram.com) stands for, unwrapped as often as it was wrapped; any other link as it is,
+    also a wrapper whose `u` is not an http(s) address (nothing to follow: the wrapper is what there is)."""
+    for _ in range(_MAX_WRAPPINGS):
+        try:
+            parts = urlsplit(url.strip())
+        except ValueError:
+            return url
+        host = (parts.hostname or "").lower().rstrip(".")
+        facebook = host == "facebook.com" or host.endswith(".facebook.com")
+        if not (host in _WRAPPER_HOSTS or (facebook and parts.path.lower() == _WRAPPER_PATH)):
+            return url
+        wrapped = next((v.strip() for k, v in parse_qsl(parts.query) if k == "u"), "")
+        if not is_crawlable(wrapped):
+            return url
+        url = wrapped
+    return url
 
 
 def reported_link(url: str, final: str) -> dict[str, str]:
@@ -16,14 +48,35 @@ def reported_link(url: str, final: str) -> dict[str, str]:
     redirect went to another site (another registrable domain, `site_of`), as a shortener's (bit.ly ...) does: the
     same short link reported again joins the same undecided entry when the page it leads to now is a near copy
     (`review.citizen`). A redirect within one site (a portal's home page to today's article, bacninh.gov.vn to
-    portal.bacninh.gov.vn) is no such link: reported again, it may be another page."""
+    portal.bacninh.gov.vn) is no such link: reported again, it may be another page. A Facebook link wrapper
+    (`unwrap_link`) is its wrapped address: kept as sent, but the short link is the address it wraps, if any (the
+    wrapper's token differs with each click, and l.facebook.com is not the site of the page it leads to)."""
     sent = request_url(url)
     if canonical_url(sent) == canonical_url(final):
         return {}
     kept = {"reported_url": sent}
-    if site_of(sent) != site_of(final):
-        kept[SHORT_LINK] = canonical_url(sent)
+    wrapped = unwrap_link(sent)
+    if canonical_url(wrapped) != canonical_url(final) and site_of(wrapped) != site_of(final):
+        kept[SHORT_LINK] = canonical_url(wrapped)
     return kept
+
+
+def pasted_link(url: str, cfg: CrawlerConfig) -> tuple[str, dict[str, str]]:
+    """The address a pasted report (`--text` with a link) is stored under, and what it keeps of its link: the link
+    unwrapped (`unwrap_link`), with `reported_url` (as sent) when that was a wrapper; and where the link leads now
+    (`crawler.report_fetch.resolve`: followed, the page not read), canonical, as `RESOLVED_URL` when that is
+    another address, with `SHORT_LINK` too when it is another site's, as for a report of the link itself
+    (`reported_link`). So a pasted text and another citizen's report of the same short link are found to be
+    of one page (`review.report_match.place_of`)."""
+    sent = request_url(url)
+    link = unwrap_link(sent)
+    kept = {"reported_url": sent} if canonical_url(link) != canonical_url(sent) else {}
+    final = resolve(link, cfg)
+    if final is not None and canonical_url(final) != canonical_url(link):
+        kept[RESOLVED_URL] = canonical_url(final)
+        if site_of(link) != site_of(final):
+            kept[SHORT_LINK] = canonical_url(link)
+    return link, kept
 
 
 def site_of(url: str) -> str:

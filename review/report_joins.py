@@ -3,7 +3,8 @@
 The other way round from filing a report (`review.citizen`): a crawled page whose visible content is that of a
 citizen report already stored under the same URL is stored as a revision of it, but opens no review entry: the
 report's entry is the page's entry, undecided or decided. A page that is a copy of a pasted-text report
-(`review.report_match`) joins that report's entry the same way. Such a join is audited (action `crawl_join`:
+(`review.report_match`) joins that report's entry the same way, and so does (only while undecided) the page a
+pasted report's link leads to (`SAME_PLACE`). Such a join is audited (action `crawl_join`:
 the page's item, URL and source, how it matched); a near copy also bumps the undecided entry's version. The
 crawl's transaction (`review.scoring`) finds the joins (`reported_entries`) and records them (`record_joins`)
 holding the pages' locks (`review.page_locks`), so a report being filed meanwhile is either seen or waits.
@@ -20,14 +21,16 @@ from sqlalchemy.orm import Session
 
 from review.audit import append_audit
 from review.item_writer import CLUSTER_THRESHOLD
-from review.models import DECIDED, AuditLog, Item, ItemBand, ReviewEntry, Source
+from review.models import CLAIMED, DECIDED, OPEN, AuditLog, Item, ItemBand, ReviewEntry, Source
 from review.report_match import (
     NEAR_COPY,
     REPORT_KIND,
+    RESOLVED_URL,
     SAME_PAGE,
+    SAME_PLACE,
     SAME_TEXT,
-    TEXT_REPORT_PREFIX,
     minhash_similarity,
+    place_of,
     same_content,
     same_text,
 )
@@ -58,7 +61,7 @@ class ReportJoin:
 
     entry_id: int
     report_item_id: int
-    match: str  # SAME_PAGE, SAME_TEXT or NEAR_COPY
+    match: str  # SAME_PAGE, SAME_TEXT, NEAR_COPY or SAME_PLACE
     similarity: float | None  # NEAR_COPY: the estimated Jaccard similarity
     decided: bool
 
@@ -74,13 +77,26 @@ def reported_entries(conn: Connection, pages: Iterable[CrawledPage]) -> dict[int
     wanted = list(pages)
     urls = list(dict.fromkeys(p.canonical_url for p in wanted))
     reports: dict[str, list[tuple[int, str, str, str | None, int, bool]]] = {}
+    places: dict[str, list[tuple[int, int]]] = {}  # pasted reports with undecided entries, by the page they name
+    resolved = Item.extra[RESOLVED_URL].as_string()
     for i in range(0, len(urls), 200):
+        chunk = urls[i:i + 200]
         rows = conn.execute(select(Item.id, Item.canonical_url, Item.title, Item.text, Item.raw_hash, ReviewEntry.id,
-                                   ReviewEntry.status)
+                                   ReviewEntry.status, resolved)
                             .join(ReviewEntry, ReviewEntry.item_id == Item.id)
-                            .where(Item.canonical_url.in_(urls[i:i + 200]), Item.kind == REPORT_KIND))
-        for iid, url, title, body, raw, eid, status in rows:
+                            .where(Item.canonical_url.in_(chunk), Item.kind == REPORT_KIND))
+        for iid, url, title, body, raw, eid, status, led in rows:
             reports.setdefault(url, []).append((iid, title, body, raw, eid, status != DECIDED))
+            if raw is None and status != DECIDED and (place := place_of(url, led)) is not None:
+                places.setdefault(place, []).append((iid, eid))
+        for iid, url, eid, led in conn.execute(
+                select(Item.id, Item.canonical_url, ReviewEntry.id, resolved)
+                .join(ReviewEntry, ReviewEntry.item_id == Item.id)
+                # through the undecided entries (the backlog), not a scan of every item: this runs in every crawl
+                .where(ReviewEntry.status.in_((OPEN, CLAIMED)), Item.kind == REPORT_KIND, Item.raw_hash.is_(None),
+                       resolved.in_(chunk))):
+            if (place := place_of(url, led)) is not None and (iid, eid) not in places.get(place, []):
+                places.setdefault(place, []).append((iid, eid))
     texts = _text_reports(conn, {k for p in wanted for k in p.band_keys})
     out: dict[int, ReportJoin] = {}
     for page in wanted:
@@ -90,6 +106,11 @@ def reported_entries(conn: Connection, pages: Iterable[CrawledPage]) -> dict[int
             if iid != page.item_id and same_content(page.title, page.text, page.raw_hash, t, b, r) \
                     and (not page.title or not t or page.title == t):
                 options.append((undecided, 1, 1.0, eid, ReportJoin(eid, iid, SAME_PAGE, None, not undecided)))
+        # a pasted report whose link leads to this page: its text cannot be compared with the page's, so an
+        # undecided entry only, ranked below any copy of its content, decided ones too (as in `review.citizen`)
+        for iid, eid in places.get(page.canonical_url, ()):
+            if iid != page.item_id:
+                options.append((False, 0, 0.0, eid, ReportJoin(eid, iid, SAME_PLACE, None, False)))
         keys = set(page.band_keys)
         for iid, (body, sig, their_keys, eid, undecided) in texts.items():
             if not keys & their_keys:
@@ -106,15 +127,16 @@ def reported_entries(conn: Connection, pages: Iterable[CrawledPage]) -> dict[int
 
 def _text_reports(conn: Connection, keys: set[str]
                   ) -> dict[int, tuple[str, bytes | None, set[str], int, bool]]:
-    """The pasted-text reports with a review entry that share a band key with `keys`: by item id, their text,
-    signature, shared band keys, entry id and whether the entry is undecided."""
+    """The pasted-text reports (with a link or without: no page was downloaded) with a review entry that share a
+    band key with `keys`: by item id, their text, signature, shared band keys, entry id and whether the entry is
+    undecided."""
     found: dict[int, set[str]] = {}
     ordered = sorted(keys)
     for i in range(0, len(ordered), 500):
         for iid, key in conn.execute(select(ItemBand.item_id, ItemBand.band_key)
                                      .join(Item, Item.id == ItemBand.item_id)
                                      .where(ItemBand.band_key.in_(ordered[i:i + 500]), Item.kind == REPORT_KIND,
-                                            Item.canonical_url.startswith(TEXT_REPORT_PREFIX))):
+                                            Item.raw_hash.is_(None))):
             found.setdefault(iid, set()).add(key)
     out: dict[int, tuple[str, bytes | None, set[str], int, bool]] = {}
     ids = list(found)
@@ -139,6 +161,10 @@ def record_joins(s: Session, joins: dict[int, ReportJoin], pages: Iterable[Crawl
     now = utcnow()
     held: dict[int, ReportJoin] = {}
     already = _already_joined(s, {j.entry_id for j in joins.values()})
+    # every entry's row lock (id order) before the first audit row: decide, undo, claim and a rescore batch hold
+    # their rows and then want the audit lock, so waiting for a row while holding it would deadlock with them
+    s.execute(select(ReviewEntry.id).where(ReviewEntry.id.in_(sorted({j.entry_id for j in joins.values()})))
+              .order_by(ReviewEntry.id).with_for_update())
     for item_id, join in sorted(joins.items(), key=lambda kv: (kv[1].entry_id, kv[0])):  # rows in one order
         page = by_id[item_id]
         if (join.entry_id, item_id) in already:
@@ -148,12 +174,12 @@ def record_joins(s: Session, joins: dict[int, ReportJoin], pages: Iterable[Crawl
         # ...) is more than the moderator saw: it bumps the version, so a decision on the old view is refused. An
         # exact copy adds a source, not content: no bump, or a flood of reposts would refuse every decision
         changes: dict[str, Any] = {"updated_at": now}
-        if join.match == NEAR_COPY:
+        if join.match in (NEAR_COPY, SAME_PLACE):  # the page is more than the pasted text the moderator saw
             changes["version"] = ReviewEntry.version + 1
         undecided = s.scalar(update(ReviewEntry).where(ReviewEntry.id == join.entry_id, ReviewEntry.status != DECIDED)
                              .values(**changes)
                              .returning(ReviewEntry.status).execution_options(synchronize_session=False))
-        if undecided is None and join.match == NEAR_COPY:
+        if undecided is None and join.match in (NEAR_COPY, SAME_PLACE):
             continue  # decided since it was read (PostgreSQL: the UPDATE waited for the decision)
         details: dict[str, Any] = {"item_id": item_id, "url": page.url or page.canonical_url,
                                    "source": page.source_name if page.source_name in known else None,

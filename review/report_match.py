@@ -23,11 +23,17 @@ and a report of one URL; a near copy joins only an undecided entry, as a copy th
 decided deserves its own look. Both directions are serialized by the text-report lock
 (`review.page_locks.lock_text_reports`): a pasted-text report and a crawl never both decide that the other
 is not there.
+
+A text pasted with the link it came from is compared by content like one pasted alone, and also by where its link
+leads (`place_of`: `RESOLVED_URL`, the link followed when it was filed, else the link): the same place as another
+report's page, a collected page or another pasted link is `SAME_PLACE`, which, as the text is not the page, joins
+only an undecided entry, like a near copy.
 """
 
 from __future__ import annotations
 
 import unicodedata
+from urllib.parse import urlsplit
 
 import numpy as np
 
@@ -38,6 +44,28 @@ REPORT_KIND = "report"  # Item.kind of a citizen report
 SAME_PAGE, SAME_TEXT, NEAR_COPY, SAME_LINK = "same_page", "same_text", "near_copy", "same_link"
 #: Item.extra of a report whose link led to another site (a shortener's): that link, canonical
 SHORT_LINK = "short_link"
+#: Item.extra of a pasted report (`--text` with a link) whose link led elsewhere when it was filed: where, canonical
+RESOLVED_URL = "resolved_url"
+# a pasted report whose link leads to the page of another report (or a collected page), or two pasted reports
+# whose links lead to one page (audit `match`)
+SAME_PLACE = "same_place"
+
+
+def is_pasted(kind: str, raw_hash: str | None) -> bool:
+    """Whether an item is a citizen report pasted as text (with or without a link): no page was downloaded."""
+    return kind == REPORT_KIND and raw_hash is None
+
+
+def place_of(canonical_url: str, resolved_url: object) -> str | None:
+    """The page a report or a collected page stands for, compared as "the same place": where a pasted report's
+    link led (`RESOLVED_URL`), else its canonical address; None for a text pasted without a link, and for a site's
+    home page (with no query): two texts pasted with only the home page of the site they came from are not
+    thereby of one page."""
+    place = resolved_url if isinstance(resolved_url, str) and resolved_url else canonical_url
+    if place.startswith(TEXT_REPORT_PREFIX):
+        return None
+    parts = urlsplit(place)
+    return None if parts.path in ("", "/") and not parts.query else place
 
 
 def folded(text: str) -> str:
