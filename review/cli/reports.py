@@ -19,9 +19,11 @@ from classifier.atomic_file import discard, open_in_place, replaceable, sync_pat
 from classifier.os_errors import reason_vi
 from review.cli.context import Context
 from review.cli.entryview import BELOW_THRESHOLD_VI
-from review.cli.table import age, render
+from review.cli.export_target import STDOUT, xlsx_output
+from review.cli.table import age, render, zone_vi
 from review.errors import UsageError
 from review.export import FORMATS, KINDS, XLSX_CELL_MAX, Export, build_export, write_text, write_xlsx
+from review.export_headers import HEADER_MODES, for_officers, header_mode
 from review.filters import YEAR_MIN, check_window, parse_when
 from review.vi import VN_TZ, category_vi
 
@@ -45,6 +47,10 @@ def register(sub: Any) -> None:
                    help="định dạng (mặc định: theo đuôi tệp --output .csv/.jsonl/.xlsx; không có thì csv)")
     p.add_argument("--output", "-o", metavar="PATH",
                    help="tệp cần ghi (mặc định: in ra màn hình; với xlsx, không ghi thì tự đặt tên tệp)")
+    p.add_argument("--headers", choices=HEADER_MODES,
+                   help="tên cột và giờ: vi = tên cột tiếng Việt, giờ theo [digest] timezone dạng dd/mm/yyyy HH:MM (mặc "
+                        "định của xlsx, để mở bằng Excel; dùng được với csv); en = tên cột tiếng Anh, giờ ISO 8601 UTC "
+                        "cho phần mềm khác đọc (mặc định của csv và jsonl)")
     p.add_argument("--include-reporters", action="store_true",
                    help="với audit: giữ tên/liên hệ người dân phản ánh (mặc định ẩn vì tệp xuất được gửi ra ngoài)")
     p.add_argument("--include-undone", action="store_true",
@@ -204,13 +210,25 @@ def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
     check_window(since, until)
     if args.include_undone and args.kind != "decisions":
         raise UsageError("--include-undone chỉ dùng với `export decisions`")
-    args.format = export_format(args.format, args.output, args.kind)
+    if args.include_reporters and args.kind != "audit":  # summary too (it was ignored there): it names no reporter
+        raise UsageError("--include-reporters chỉ dùng với `export audit`" + (
+            ": báo cáo tổng kết năm (`export summary`) chỉ đếm phản ánh, không ghi tên hay liên hệ người phản ánh"
+            if args.kind == "summary" else ""))
+    if args.headers is not None and args.kind == "summary":
+        raise UsageError("--headers không dùng với `export summary`: báo cáo tổng kết năm luôn bằng tiếng Việt")
+    args.format = export_format(args.format, None if args.output == STDOUT else args.output, args.kind)
     if args.kind == "summary":
         return _export_summary(args, ctx, since, until)
-    if args.include_reporters and args.kind != "audit":
-        raise UsageError("--include-reporters chỉ dùng với `export audit`")
+    headers = header_mode(args.headers, args.format)
+    if args.format == "xlsx":
+        args.output = xlsx_output(args.output, args.kind)
+    elif args.output == STDOUT:
+        args.output = None
     export = build_export(ctx.store, args.kind, since, until, include_reporters=args.include_reporters,
                           include_undone=args.include_undone)
+    if headers == "vi":
+        tz = ctx.config.digest.timezone
+        export = for_officers(export, tz, zone_vi(tz))
     try:
         return _write_export(args, ctx, export)
     finally:
