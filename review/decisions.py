@@ -142,6 +142,9 @@ class DecisionsMixin(_Base):
             entry = s.scalar(lock_for_update(s, select(ReviewEntry).where(ReviewEntry.id == entry_id)))
             if entry is None:
                 raise NotFound(f"không có mục #{entry_id} trong hàng chờ")
+            if version is not None and not 1 <= version <= entry.version:  # a typo, not a change made since
+                raise UsageError(f"mục #{entry_id} không có phiên bản {version} (hiện tại {entry.version}); "
+                                 f"xem phiên bản bằng `canhgac show {entry_id}`")
             if version is not None and version != entry.version:
                 raise ConflictError(f"mục #{entry_id} đã bị thay đổi (phiên bản {version}, hiện tại {entry.version}); "
                                     f"xem lại bằng `canhgac show {entry_id}` rồi quyết định lại")

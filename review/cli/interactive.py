@@ -21,12 +21,12 @@ from classifier.categories import CATEGORIES, POSITIVE
 from review.cli.context import Context
 from review.cli.entryview import copy_entries, format_detail
 from review.cli.queue_view import empty_category_note
-from review.cli.table import printable
+from review.cli.table import hhmm_in, printable
 from review.errors import ConflictError, NotFound, UsageError
 from review.filters import EntryFilter, apply_filter, check_category
 from review.models import CLAIMED, HARM_VERDICTS, ReviewEntry
 from review.store import Store
-from review.vi import category_vi, hhmm, verdict_vi
+from review.vi import category_vi, verdict_vi
 
 HARMS = tuple(c for c in CATEGORIES if c != POSITIVE)
 # [c]: cảnh báo (`warn`, a violation confirmed and a warning issued); no other action uses that key
@@ -42,7 +42,7 @@ HARMS_LISTED = "\n".join(f"  {i}. {category_vi(c)} ({c})" for i, c in enumerate(
 
 def _harm(typed: str) -> str | None:
     """The harm category typed after [v]/[c]/[e] on a positive entry: its number in `HARMS_LISTED`, or its code."""
-    if typed.isdigit():
+    if typed.isdecimal():  # not isdigit: "²" is a digit int() cannot read
         if not 1 <= int(typed) <= len(HARMS):
             raise UsageError(f"không có nhóm số {typed} (chọn từ 1 đến {len(HARMS)})")
         return HARMS[int(typed) - 1]
@@ -105,6 +105,7 @@ def _held_by(store: Store, me: str, flt: EntryFilter) -> list[int]:
 
 def run(ctx: Context, flt: EntryFilter, stdin: TextIO | None = None) -> int:
     me, minutes, store = ctx.moderator(), ctx.config.review.claim_minutes, ctx.store
+    tz = ctx.config.digest.timezone  # times as `show` and `claim` print them
     keys = KeyReader(stdin or sys.stdin)
     color = bool(getattr(ctx.out, "isatty", lambda: False)())
     skipped: set[int] = set()
@@ -120,6 +121,15 @@ def run(ctx: Context, flt: EntryFilter, stdin: TextIO | None = None) -> int:
 
     say(f"Phiên duyệt của {me}. {HELP}")
     held_before = _held_by(store, me, flt)
+    held_ids = set(held_before)  # never given back by the session: it did not take them
+
+    def give_back(entry_id: int | None) -> str:
+        """Release what the session claimed; an entry held before it stays held: what to tell the moderator."""
+        if entry_id is not None and entry_id in held_ids:
+            return f"Mục #{entry_id} vẫn do bạn giữ (đã nhận trước phiên này)."
+        if entry_id is not None:
+            store.release(entry_id, me)
+        return "Mục đang xem trả lại hàng chờ."
     try:
         while True:
             claim = None
@@ -151,10 +161,10 @@ def run(ctx: Context, flt: EntryFilter, stdin: TextIO | None = None) -> int:
             note, kept_note = (kept_note if kept_note and kept_note_for == current else None), None
             say("\n" + "=" * 72)
             detail = store.entry_detail(current)
-            say(format_detail(detail, color=color, max_chars=3000, copies=copy_entries(store, detail)))
+            say(format_detail(detail, color=color, max_chars=3000, copies=copy_entries(store, detail), tz=tz))
             if note:
                 say(f"Ghi chú đã nhập vẫn được giữ cho mục này: {printable(note)}")  # typed or pasted: may hold escapes
-            say(f"(giữ đến {hhmm(claim.expires_at)}) {HELP}")
+            say(f"(giữ đến {hhmm_in(claim.expires_at, tz)}) {HELP}")
             while True:
                 ctx.out.write("> ")
                 ctx.out.flush()
@@ -190,6 +200,7 @@ def run(ctx: Context, flt: EntryFilter, stdin: TextIO | None = None) -> int:
                             decided = store.decide(current, me, verdict, category=category, note=note,
                                                    version=version)
                             done.append((current, decided.decision_id))
+                            held_ids.discard(current)  # the claim held before ends here; after [u] it is ours
                             current = None
                     except ConflictError as exc:
                         # changed since shown (re-scored, a report joined): still mine, shown again as it is now;
@@ -228,20 +239,22 @@ def run(ctx: Context, flt: EntryFilter, stdin: TextIO | None = None) -> int:
                     except (ConflictError, NotFound) as exc:
                         say(f"Không hoàn tác được: {exc}")
                         continue
-                    store.release(current, me)
+                    if current in held_ids:  # held before the session: kept, shown again after the undone one
+                        held_before.insert(0, current)
+                    else:
+                        store.release(current, me)
                     current, redo = None, last
                     say(f"Đã hoàn tác quyết định trên mục #{last}; xem lại mục đó.")
                     break
                 if k == "q":
-                    store.release(current, me)
-                    current = None
-                    say(f"Kết thúc. Đã quyết định {len(done)} mục trong phiên này.")
+                    said = give_back(current)
+                    kept, current = current in held_ids, None
+                    say(f"Kết thúc. Đã quyết định {len(done)} mục trong phiên này." + (f" {said}" if kept else ""))
                     return 0
                 say(HELP)
     except KeyboardInterrupt:
-        if current is not None:
-            store.release(current, me)
-        say(f"\nĐã dừng (Ctrl-C). {len(done)} quyết định đã ghi được giữ nguyên; mục đang xem trả lại hàng chờ.")
+        said = give_back(current)
+        say(f"\nĐã dừng (Ctrl-C). {len(done)} quyết định đã ghi được giữ nguyên. {said}")
         return 130
     except ConflictError as exc:
         if current is not None:

@@ -133,12 +133,13 @@ def _shown(ctx: Context, flt: EntryFilter, shown: int, limit: int) -> str:
     from review.models import OPEN
 
     ids = entry_ids_query(flt if flt.status is not None else flt.with_(status=OPEN))  # as list_entries reads it
+    cap = COUNT_CAP if shown < COUNT_CAP else shown + COUNT_CAP  # a cap at or below `shown` could not tell it was cut
     with ctx.store.session() as s:
-        total = int(s.scalar(select(func.count()).select_from(ids.limit(COUNT_CAP + 1).subquery())) or 0)
+        total = int(s.scalar(select(func.count()).select_from(ids.limit(cap + 1).subquery())) or 0)
     if total <= shown:
         return f"{shown} mục."
-    if total > COUNT_CAP:
-        return f"Hiện {shown}/hơn {COUNT_CAP} mục (--limit {limit}; xem thêm: --limit N, tối đa 10000)."
+    if total > cap:
+        return f"Hiện {shown}/hơn {cap} mục (--limit {limit}; xem thêm: --limit N, tối đa 10000)."
     return f"Hiện {shown}/{total} mục (--limit {limit}; xem thêm: --limit {total})."
 
 

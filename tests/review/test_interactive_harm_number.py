@@ -38,3 +38,13 @@ def test_the_harm_category_is_chosen_by_number(store: Store, cfg: Path) -> None:
     with store.session() as s:
         assert [(d.entry_id, d.verdict, d.category) for d in s.scalars(select(Decision))] == [
             (entry, "violation", "scam")]
+
+
+def test_a_digit_that_is_no_number_is_refused_not_a_crash(store: Store, cfg: Path) -> None:
+    """"²" (or "①") passes str.isdigit but int() cannot read it: the session died with a ValueError, the entry
+    left claimed until the claim lapsed."""
+    entry = flagged(store, "Anh xe ôm trả lại 50 triệu đồng nhặt được", "positive", 0.7)
+    number = HARMS.index("scam") + 1
+    out = _session(cfg, f"v\n²\nv\n①\nv\n{number}\nq\n")
+    assert out.count("Chưa ghi:") == 2, out
+    assert f"Đã ghi mục #{entry}: vi phạm" in out, out
