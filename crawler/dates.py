@@ -6,6 +6,7 @@ in Vietnam. Also which date trafilatura found on a page can be believed, and at 
 
 from __future__ import annotations
 
+import html as html_lib
 import re
 import unicodedata
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
@@ -236,16 +237,53 @@ def relative_date(value: str, fetched_at: datetime) -> datetime | None:
         return None
 
 
+_HIDDEN = re.compile(r"<!--.*?-->|<(script|style|template|noscript)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_SPACES = re.compile(r"\s+")
+_SITE_SUFFIX = re.compile(r"\s+[|–—-]\s+")
+_HEAD = re.compile(r"^.*?</head\s*>", re.IGNORECASE | re.DOTALL)
+
+
+def _flat(text: str) -> str:
+    """`text` of a page as its reader sees it: entities decoded, NFC, runs of white space one space."""
+    text = html_lib.unescape(text) if "&" in text else text
+    return _SPACES.sub(" ", text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text))
+
+
 def relative_on_page(html: str, title: str, text: str, fetched_at: datetime) -> datetime | None:
-    """The first short line of a page writing a relative date (`relative_date`), read down to the article's text
-    (its first line that is not the title): below it are comments' and related articles' "3 giờ trước", not the
-    page's."""
-    first = next((line.strip() for line in text.splitlines()
-                  if line.strip() and line.strip() != title and relative_date(line, fetched_at) is None), "")[:40]
-    for raw in _TAG.sub("\n", html).splitlines():
-        line = raw.strip()
-        if first and first in line:
-            return None
-        if 0 < len(line) <= 60 and (when := relative_date(line, fetched_at)) is not None:
+    """The first short text node of a page writing a relative date (`relative_date`) between the article's title
+    and its text's first line (the dateline's place): above the title are a "Tin mới" list's or a sidebar's
+    "2 giờ trước", below the text's first line comments' and related articles', other pages' times. The page is
+    read as its text shows (entities decoded, NFC, inline tags joined), so that a first paragraph opening in bold
+    or holding "&quot;" still ends the window; a page whose title or first line is not found gives None."""
+    title = _flat(title).strip()
+    # the title as the page heads the article: "Hội nghị di sản | Báo Tỉnh" (og:title) is "Hội nghị di sản" there
+    named = max((t.strip() for t in _SITE_SUFFIX.split(title)), key=len)
+    first = next((line.strip() for line in text.splitlines() if line.strip()
+                  and _flat(line).strip() not in (title, named) and relative_date(line, fetched_at) is None), "")
+    first = _flat(first).strip()[:40]
+    if not first or not title:
+        return None
+    nodes: list[tuple[int, str]] = []  # each text node with where it starts in the page's flattened text
+    parts: list[str] = []
+    at, end, tail = 0, -1, ""
+    for raw in _TAG.split(_HIDDEN.sub("", _HEAD.sub("", html, count=1))):  # read down to the first line only
+        if not raw:
+            continue  # between two tags
+        node = _flat(raw)
+        if node.strip():
+            nodes.append((at, node.strip()))
+        parts.append(node)
+        at += len(node)
+        if (found := (tail + node).find(first)) >= 0:
+            end = at - len(tail + node) + found
+            break
+        tail = (tail + node)[-len(first):]
+    flat = "".join(parts)
+    start, title = next(((at, t) for t in (title, named) if len(t) >= 8 and end >= 0
+                         and (at := flat.rfind(t, 0, end)) >= 0), (-1, title))
+    if start < 0:
+        return None
+    for at, line in nodes:
+        if start + len(title) <= at < end and len(line) <= 60 and (when := relative_date(line, fetched_at)):
             return when
     return None

@@ -35,3 +35,4 @@ class CollectedItem:
     score: Any = None  # classifier.scorer.ScoreResult once the score stage ran
     item_id: int | None = None
     existing_item_id: int | None = None  # already stored but never scored (a crash between store and score)
+    copy_key: str | None = None  # an AMP page's other copy that changed: its fingerprint's key (`dedupe.AmpCopies`)

@@ -7,7 +7,9 @@ says it was there before and is in the queue).
 An AMP copy is filed under its normal copy's address (`crawler.pipelines.extract`), and the copy stored first at
 that address owns it: the other copy, from another address, is dropped whether it comes in the same run or a later
 one (its text differs a little, a figure caption, so it would otherwise be stored as the page's revision 2); the
-owner's own later fetches make revisions as before (`AmpCopies`).
+owner's own later fetches make revisions as before (`AmpCopies`). The other copy's fingerprint is remembered
+(`copy_key`): when it changes, the article was edited, and the other copy is then stored as a revision (the owner
+may never be fetched again: a listing's link is fetched once), so an edit seen only through it is not lost.
 
 The near-duplicate cluster itself is chosen by the store stage, inside the transaction that inserts
 the item, from the band keys of every item any process has stored. Items are checked in batches
@@ -28,6 +30,7 @@ from crawler.items import AD, REPORT, CollectedItem
 from crawler.pipelines.batch import BatchedStage, process_one
 from crawler.urls import canonical_url, is_amp_url
 from review.citizen import decided_items
+from review.items import feed_state_key
 from review.models import Item
 from review.store import Store
 
@@ -62,6 +65,11 @@ class AmpCopies:
             return owner[0]
         self.owners.setdefault(item.canonical_url, (mine, amp))
         return None
+
+
+def copy_key(item: CollectedItem) -> str:
+    """Where the fingerprint of the copy `item` was fetched at is remembered (a feed_state row, like an entry's)."""
+    return feed_state_key(f"copy:{canonical_url(item.url)}")
 
 
 def stored_owners(store: Store, canonical_urls: Iterable[str]) -> dict[str, Owner]:
@@ -104,13 +112,21 @@ class DedupeStage:
         ]
         decided = decided_items(self.ctx.store, reports) if reports else set()
         owners = stored_owners(self.ctx.store, (it.canonical_url for it in items if AmpCopies.applies(it)))
+        others = {i: owner for i, it in enumerate(items)
+                  if (owner := self.copies.other_copy(it, owners.get(it.canonical_url))) is not None}
+        seen = self.ctx.store.entry_hashes(copy_key(items[i]) for i in others) if others else {}
         out: list[CollectedItem | BaseException] = []
-        for item in items:
-            if (owner := self.copies.other_copy(item, owners.get(item.canonical_url))) is not None:
-                if item.entry_url and item.entry_hash:
-                    self.ctx.store.save_entry_hash(item.entry_url, item.entry_hash)
-                out.append(DropItem(f"another copy of {item.canonical_url} is stored from {owner}: {item.url}"))
-                continue
+        for i, item in enumerate(items):
+            if (owner := others.get(i)) is not None:
+                before = seen.get(copy_key(item))
+                if before is None or before == item.content_hash:  # first seen, or unchanged since: not an edit
+                    if before is None:
+                        self.ctx.store.save_entry_hash(copy_key(item), item.content_hash)
+                    if item.entry_url and item.entry_hash:
+                        self.ctx.store.save_entry_hash(item.entry_url, item.entry_hash)
+                    out.append(DropItem(f"another copy of {item.canonical_url} is stored from {owner}: {item.url}"))
+                    continue
+                item.copy_key = copy_key(item)  # changed since last seen: the article's edit, a revision
             found = stored.get(self._key(item))
             if found is not None and found[0] not in decided:
                 item_id, scored = found

@@ -19,7 +19,7 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from crawler.context import CrawlContext, crawl_context
 from crawler.items import REPORT, CollectedItem
 from crawler.pipelines.batch import BatchedStage, process_one
-from crawler.pipelines.dedupe import AmpCopies
+from crawler.pipelines.dedupe import AmpCopies, stored_owners
 from review.items import AddResult, NewItem
 from review.models import MAX_URL_LENGTH
 from review.scoring import ScoredItem
@@ -68,7 +68,8 @@ def to_scored_item(item: CollectedItem) -> ScoredItem:
 class StoreStage:
     def __init__(self, ctx: CrawlContext) -> None:
         self.ctx = ctx
-        self.copies = AmpCopies()  # an AMP copy and its normal copy deduped in two worker processes of one run
+        # an AMP copy and its normal copy deduped in two worker processes of one run, or by two crawl processes
+        self.copies = AmpCopies()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> BatchedStage:
@@ -80,8 +81,15 @@ class StoreStage:
     def process_batch(self, items: Sequence[CollectedItem]) -> list[CollectedItem | BaseException]:
         """One transaction for the batch; if it fails, one per item, so a bad item fails alone."""
         refused: dict[int, Exception] = {i: err for i, it in enumerate(items) if (err := too_long(it)) is not None}
+        # what another process stored since this batch was deduped (a second crawl of the source, another machine)
+        owners = stored_owners(self.ctx.store, (it.canonical_url for i, it in enumerate(items)
+                                                if i not in refused and AmpCopies.applies(it)))
         for i, it in enumerate(items):
-            if i not in refused and (owner := self.copies.other_copy(it)) is not None:
+            if i in refused or it.copy_key:  # the other copy's edit (`crawler.pipelines.dedupe.copy_key`) is stored
+                continue
+            if (owner := self.copies.other_copy(it, owners.get(it.canonical_url))) is not None:
+                if it.entry_url and it.entry_hash:
+                    self.ctx.store.save_entry_hash(it.entry_url, it.entry_hash)
                 refused[i] = DropItem(f"another copy of {it.canonical_url} was stored from {owner}: {it.url}")
         storable = [it for i, it in enumerate(items) if i not in refused]
         stored = iter(self._store(storable) if storable else [])
@@ -93,6 +101,8 @@ class StoreStage:
                 continue
             item.item_id = result.item_id
             self.ctx.items_new += result.created
+            if item.copy_key:  # seen as it now is: fetched again unchanged, it is no edit
+                self.ctx.store.save_entry_hash(item.copy_key, item.content_hash)
             out.append(item)
         return out
 
