@@ -18,11 +18,12 @@ from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from review.audit import append_audit
+from review.cli.table import hhmm_in
 from review.errors import ConflictError, NotFound
 from review.filters import EntryFilter, SelectT, apply_filter
 from review.models import CLAIMED, DECIDED, OPEN, ReviewEntry
 from review.types import utcnow
-from review.vi import hhmm, verdict_vi
+from review.vi import verdict_vi
 
 if TYPE_CHECKING:
     from review.store import StoreBase
@@ -56,8 +57,10 @@ def lock_for_update(s: Session, q: SelectT, *, skip_locked: bool = False) -> Sel
     return q
 
 
-def held_message(entry: ReviewEntry) -> str:
-    until = hhmm(entry.claim_expires_at)
+def held_message(entry: ReviewEntry, zone: str | None = None) -> str:
+    """Why `entry` cannot be taken: who holds it until when, in `zone` (`[digest] timezone`, as `show`, `claim` and
+    `queue` print it; None: Vietnam time)."""
+    until = hhmm_in(entry.claim_expires_at, zone)
     return f"mục #{entry.id} đang do {entry.claimant} xử lý (giữ đến {until}); hãy chọn mục khác"
 
 
@@ -74,7 +77,7 @@ class ClaimsMixin(_Base):
                                     f"dùng `canhgac undo {entry_id} --reason \"…\"` nếu cần xem lại")
             if (entry.status == CLAIMED and entry.claimant != moderator and entry.claim_expires_at is not None
                     and entry.claim_expires_at >= now):
-                raise ConflictError(held_message(entry))
+                raise ConflictError(held_message(entry, self.zone))
             return self._take(s, entry.id, entry.version, moderator, now, minutes)
 
     def claim_next(self, moderator: str, minutes: int, flt: EntryFilter | None = None,

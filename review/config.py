@@ -16,6 +16,7 @@ the parts live beside it, each named for what it holds:
     config_sources     the `[[sources]]` tables and their selectors
     config_mail        the `[smtp]` and `[digest]` sections: sender, recipients, weekday, time zone
     config_classifier  thresholds and the model card against the known categories
+    config_locality    `[review] locality` naming a province from before the 2025 merger: read as its new one
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from review.config_files import (
     read_config_text,
     resolve_config_path,
 )
+from review.config_locality import office_locality, old_province_note
 from review.config_mail import RECIPIENT_MAX, check_digest, check_smtp, recipient_address, valid_timezone
 from review.config_schedule import CRON_DOW, crontab_fields, crontab_weekdays, schedule_problem
 from review.config_sections import (
@@ -121,6 +123,13 @@ def parse_config(text: str, path: str = "<string>") -> Config:
     digest = built.get("digest", {})
     check_digest(reader, digest)
     review = built.get("review", {})
+    notes: list[str] = []
+    if review.get("locality"):
+        found = office_locality(review["locality"])
+        if found.old:
+            review["locality"] = found.value
+            line = reader.line_of("review", "locality")
+            notes.append(old_province_note(found, f"{path}:{line}" if line else path))
     if "moderators" in review:
         review["moderators"] = _moderators(reader, review["moderators"])
     for key in ("claim_minutes", "retention_days", "failure_alert"):
@@ -151,6 +160,7 @@ def parse_config(text: str, path: str = "<string>") -> Config:
         digest=DigestConfig(**digest),
         daemon=DaemonConfig(**daemon),
         path=path,
+        notes=tuple(notes),
     )
 
 

@@ -149,6 +149,7 @@ class Config:
     digest: DigestConfig = field(default_factory=DigestConfig)
     daemon: DaemonConfig = field(default_factory=DaemonConfig)
     path: str = ""  # the file it came from ("" for built-in defaults)
+    notes: tuple[str, ...] = ()  # what reading the file noticed that is no error ("file:line, khoá …: …"); config check prints them
 
     def source(self, name: str) -> SourceConfig:
         for s in self.sources:

@@ -66,7 +66,7 @@ def effective(stored: float, now: datetime) -> float:
     return stored + _hours_since_epoch(now) / AGING_HOURS_PER_POINT
 
 
-def _fold(text: str) -> str:
+def place_key(text: str) -> str:
     """Case- and accent-insensitive form: 'Hà Nội' and 'ha noi' compare equal; 'đ' becomes 'd'."""
     decomposed = unicodedata.normalize("NFD", text.casefold().replace("đ", "d"))
     return " ".join("".join(ch for ch in decomposed if not unicodedata.combining(ch)).split())
@@ -74,11 +74,11 @@ def _fold(text: str) -> str:
 
 def is_local(office_locality: str, localities: Iterable[str]) -> bool:
     """True when one of the item's localities names the office's (either contains the other)."""
-    office = _fold(office_locality)
+    office = place_key(office_locality)
     if not office:
         return False
     for loc in localities:
-        folded = _fold(str(loc))
+        folded = place_key(str(loc))
         if folded and (office in folded or folded in office):
             return True
     return False

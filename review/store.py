@@ -28,8 +28,9 @@ from review.sources import SourcesMixin
 class StoreBase:
     """Engine and transactions; the mixins build on `session()`."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, zone: str | None = None) -> None:
         self.engine = engine
+        self.zone = zone  # the time zone messages give times in (`[digest] timezone`); None: Vietnam time
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 
     @contextmanager
@@ -48,8 +49,9 @@ class StoreBase:
 
 class Store(SourcesMixin, ItemsMixin, QueueMixin, AuditMixin, DigestLogMixin, StoreBase):
     @classmethod
-    def open(cls, url: str, *, create: bool = False) -> Store:
-        """Open the database at `url`; with `create`, create or upgrade the schema first."""
+    def open(cls, url: str, *, create: bool = False, zone: str | None = None) -> Store:
+        """Open the database at `url`; with `create`, create or upgrade the schema first. `zone`: the time zone
+        its messages give times in (a held entry's "giữ đến HH:MM"), `[digest] timezone`; None: Vietnam time."""
         if not create and url.startswith("sqlite"):
             parsed = make_url(url)
             path = parsed.database or ""
@@ -61,4 +63,4 @@ class Store(SourcesMixin, ItemsMixin, QueueMixin, AuditMixin, DigestLogMixin, St
             upgrade(engine)
         else:
             ensure_schema_current(engine)
-        return cls(engine)
+        return cls(engine, zone=zone)

@@ -319,6 +319,6 @@ def cmd_config_check(args: argparse.Namespace, ctx: Context) -> int:
     if cfg.digest.recipients and not cfg.smtp.host:  # the daemon skips the digest then, with only an info log line
         ctx.print(f"  cảnh báo: [digest] recipients có {len(cfg.digest.recipients)} người nhận nhưng [smtp] host chưa "
                   "cấu hình: bản tin tuần sẽ không được gửi cho ai; hãy điền [smtp] host (máy chủ gửi thư)")
-    for note in notes:  # loads and works; only what it matches may not be what the operator meant
+    for note in (*cfg.notes, *notes):  # loads and works; only what it matches may not be what the operator meant
         ctx.print(f"  lưu ý: {note}")
     return 0

@@ -41,7 +41,7 @@ class Context:
         if self._store is None:
             from review.store import Store
 
-            self._store = Store.open(self.config.database.url)
+            self._store = Store.open(self.config.database.url, zone=self.config.digest.timezone)
         return self._store
 
     def moderator(self) -> str:

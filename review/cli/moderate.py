@@ -228,8 +228,13 @@ def cmd_bulk(args: argparse.Namespace, ctx: Context) -> int:
     if args.confirm and not args.yes:
         raise UsageError("--confirm chỉ dùng cùng --yes")
     category = check_category(args.category)
-    res = ctx.store.bulk(flt, me, args.verdict, limit=args.limit, apply=args.yes,
-                         category=category, note=args.note, confirm=args.confirm)
+    res = None
+    if args.yes and not args.confirm:  # checked and selected as the real run would: an empty one acts on nothing,
+        # so it writes no "bulk" audit row for 0 entries (a --confirm code is never printed for an empty selection)
+        res = ctx.store.bulk(flt, me, args.verdict, limit=args.limit, apply=False, category=category, note=args.note)
+    if res is None or res.entry_ids:
+        res = ctx.store.bulk(flt, me, args.verdict, limit=args.limit, apply=args.yes,
+                             category=category, note=args.note, confirm=args.confirm)
     what = verdict_vi(args.verdict)
     into = bulk_category(args.verdict, category, flt.category) or (POSITIVE if args.verdict == "commend" else None)
     unknown = unknown_source(ctx, flt.source)
@@ -237,7 +242,7 @@ def cmd_bulk(args: argparse.Namespace, ctx: Context) -> int:
         ctx.print(unknown)
     if not res.applied and not res.entry_ids:  # nothing to confirm: no code for an empty selection
         ctx.print(f"Không có mục nào chưa quyết định phù hợp với --where {args.where!r} (mục người khác đang giữ "
-                  "không tính). Chạy thử, chưa thay đổi gì.")
+                  "không tính). " + ("Không thay đổi gì." if args.yes else "Chạy thử, chưa thay đổi gì."))
         return 0
     if not res.applied:
         ctx.print(f"CHẠY THỬ: {len(res.entry_ids)} mục sẽ được ghi «{what}».")

@@ -188,7 +188,10 @@ def _export_summary(args: argparse.Namespace, ctx: Context, since: datetime | No
 
     year, first, after = summary_period(args.year, since, until)
     # a period of its own gets a file of its own: `canhgac-tong-ket-<this year>.xlsx` is the year's report
-    path = Path(args.output or summary_file_name(year if since is None and until is None else None, first, after))
+    name = summary_file_name(year if since is None and until is None else None, first, after)
+    # `-o -` is standard output, a terminal refused (exit 2) before anything is read, as for the other kinds
+    output = xlsx_output(args.output, name.removeprefix("canhgac-").removesuffix(".xlsx"))
+    path = Path(output or name)
     _not_the_database(ctx, path)
     summary = summarize(ctx.store, first, after, year=year, retention_days=ctx.config.review.retention_days,
                         locality=ctx.config.review.locality, office=ctx.config.review.office)
@@ -197,7 +200,8 @@ def _export_summary(args: argparse.Namespace, ctx: Context, since: datetime | No
     title = report_title(summary.year, summary.since, summary.until)
     if " kỳ " not in title:  # a whole year: its days too, as the data is counted by them
         title += f" (kỳ {period_text(summary.since, summary.until)})"
-    ctx.err.write(f"Đã ghi {title[0].lower()}{title[1:]}: {path} ({summary.total} mục gắn cờ)\n")
+    where = "đầu ra chuẩn" if args.output == STDOUT else str(path)
+    ctx.err.write(f"Đã ghi {title[0].lower()}{title[1:]}: {where} ({summary.total} mục gắn cờ)\n")
     return 0
 
 
