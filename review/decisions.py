@@ -155,7 +155,7 @@ class DecisionsMixin(_Base):
             now = utcnow()
             if entry.status == CLAIMED and entry.claimant != moderator and entry.claim_expires_at is not None \
                     and entry.claim_expires_at >= now:
-                raise ConflictError(held_message(entry))
+                raise ConflictError(held_message(entry, self.zone))
             return self._record_decision(s, entry, moderator, verdict, category, note, bulk=False)
 
     def _record_decision(self, s: Session, entry: ReviewEntry, moderator: str, verdict: str,
@@ -269,6 +269,8 @@ class DecisionsMixin(_Base):
             summary: Mapping[str, Any] = {"verdict": verdict, "category": category, "filter": flt.describe(),
                                           "count": len(ids), "entry_ids": ids, "note": note,
                                           "confirmed_code": confirm is not None}
+            if not ids:  # emptied since the dry run (or none): nothing to record, no count-0 "bulk" audit row
+                return BulkResult(ids, applied=False, code=code)
             if category is None and verdict in _HARM_VERDICTS:  # before anything is written
                 _refuse_positive(verdict, [e.id for e in entries if e.top_category == POSITIVE])
             append_audit(s, moderator, "bulk", None, summary)

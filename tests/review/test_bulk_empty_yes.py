@@ -59,3 +59,16 @@ def test_invalid_options_are_still_refused_on_an_empty_selection(store: Store, c
     assert code == 2, err
     assert "--category" in err, err
     assert "bulk" not in _audit_actions(store)
+
+
+def test_a_selection_emptied_after_its_dry_run_records_nothing(store: Store) -> None:
+    from review.filters import parse_where
+    entry = flagged(store, "Chuyển khoản ngay để nhận quà tri ân", "scam", 0.9)
+    flt = parse_where("category=scam")
+    dry = store.bulk(flt, "lan", "dismiss", limit=10, apply=False)
+    assert dry.entry_ids == [entry]
+    store.decide(entry, "minh", "violation", category="scam")  # a colleague decides it in between
+    before = _audit_actions(store)
+    res = store.bulk(flt, "lan", "dismiss", limit=10, apply=True)
+    assert res.entry_ids == [] and not res.applied
+    assert _audit_actions(store) == before  # no count-0 "bulk" row

@@ -73,3 +73,12 @@ def test_store_opened_with_a_zone_says_it_in_that_zone(db_url: str, store: Store
     finally:
         other.close()
     assert _clocks(str(exc.value)) == [until.astimezone(ZoneInfo(ZONE)).strftime("%H:%M")], str(exc.value)
+
+
+def test_decide_refused_says_the_hold_in_the_configured_zone(store: Store, cli: CLI, new_york: None) -> None:
+    entry = flagged(store, "Chuyển khoản ngay để nhận quà tri ân", "scam", 0.9)
+    store.claim(entry, "minh", 30)
+    until = _until(store, entry)
+    code, _, err = cli("--as", "lan", "decide", str(entry), "--verdict", "dismiss")
+    assert code == 1, err
+    assert _clocks(err) == [until.astimezone(ZoneInfo(ZONE)).strftime("%H:%M")], err
