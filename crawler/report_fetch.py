@@ -171,19 +171,17 @@ RESOLVE_TIMEOUT_S = 10
 
 def resolve(url: str, cfg: CrawlerConfig, *, allowed_hosts: frozenset[str] | None = None) -> str | None:
     """Where `url` leads now: the address its redirects end on (a shortener's landing page), with `fetch`'s limits,
-    the page itself not read; a page that answers with an error is still where the link leads. None when that
-    cannot be told (the site unreachable, a redirect refused or one too many ...), and when it ends on a social
-    network's login address, where any post of that network may lead. For a pasted report's link: best effort,
-    the report is filed whatever comes of it."""
+    the page itself not read. None when that cannot be told (the site unreachable, a redirect refused or one too
+    many ...), when it ends on a page that answers with an error (a taken-down landing, a site's common "not found"
+    page, where unrelated links end too), and when it ends on a social network's login address, where any post of
+    that network may lead. For a pasted report's link: best effort, the report is filed whatever comes of it."""
     try:
         with _opener(cfg, allowed_hosts).open(_request(url, cfg),
                                               timeout=min(cfg.download_timeout_s, RESOLVE_TIMEOUT_S)) as resp:
             final = resp.geturl()
     except urllib.error.HTTPError as exc:
-        exc.close()
-        if 300 <= exc.code < 400:  # redirected too often, or in a loop: it leads nowhere
-            return None
-        final = exc.geturl()
+        exc.close()  # redirected too often or in a loop, or an error page: it leads to no page of its own
+        return None
     except (CanhgacError, PrivateAddressError, urllib.error.URLError, OSError, ValueError, http.client.HTTPException):
         return None
     return None if is_login_address(final) else final

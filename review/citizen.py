@@ -68,6 +68,7 @@ from review.report_match import (
     TEXT_REPORT_PREFIX,
     is_pasted,
     minhash_similarity,
+    place_key,
     place_of,
     same_content,
     same_text,
@@ -145,6 +146,11 @@ def _file_report(store: Store, s: Session, report: ScoredItem, actor: str, offic
         earlier = _decided_before(s, place) if place else None
         [res] = store._add_scored_items(s, [report], office_locality)
         entry_id = s.scalar(select(ReviewEntry.id).where(ReviewEntry.item_id == res.item_id))
+        if pasted and place and place != new.canonical_url:  # found by where its link led (`_same_place`)
+            key = place_key(place)
+            if s.get(ItemBand, (res.item_id, key)) is None:
+                s.add(ItemBand(item_id=res.item_id, band_key=key))
+                s.flush()
         if earlier is not None and earlier.id != entry_id:
             return FiledReport(NEW, res.item_id, entry_id, created=res.created, scored=res.scored,
                                earlier_entry_id=earlier.id, earlier_verdict=earlier.verdict,
@@ -169,6 +175,8 @@ def _file_report(store: Store, s: Session, report: ScoredItem, actor: str, offic
         details[RESOLVED_URL] = new.extra[RESOLVED_URL]
     if similarity is not None:
         details["similarity"] = round(similarity, 3)
+    if match == SAME_PLACE:  # its text was not compared with the entry's: kept here, or no one could read it again
+        details["title"], details["text"] = new.title, new.text
     repeated = _already_recorded(s, entry.id, new.content_hash)
     if entry.status == DECIDED:
         if not repeated:
@@ -272,14 +280,17 @@ def _same_place(s: Session, place: str, pasted: bool) -> list[int]:
     """The items with an undecided entry that stand for the page `place` (`place_of`): for a pasted report, any
     report or collected page of it; for a fetched report, the pasted reports only (two fetches of one address are
     compared by content, as a page changed since is another revision). Read through the address's index and the
-    undecided entries (the backlog), never a scan of every item: this runs for every report."""
+    place keys' (`place_key`), never a scan of the items or of the backlog: this runs for every report."""
     resolved = Item.extra[RESOLVED_URL].as_string()
     columns = (Item.id, Item.kind, Item.raw_hash, Item.canonical_url, resolved)
     undecided = ReviewEntry.status.in_((OPEN, CLAIMED))
     rows = list(s.execute(select(*columns).join(ReviewEntry, ReviewEntry.item_id == Item.id)
                           .where(Item.canonical_url == place, undecided)))
-    rows += s.execute(select(*columns).join(ReviewEntry, ReviewEntry.item_id == Item.id)
-                      .where(undecided, Item.kind == REPORT_KIND, Item.raw_hash.is_(None), resolved == place))
+    # the pasted reports whose link led here: through their place key (`place_key`, indexed), not the JSON field
+    rows += s.execute(select(*columns).join(ItemBand, ItemBand.item_id == Item.id)
+                      .join(ReviewEntry, ReviewEntry.item_id == Item.id)
+                      .where(ItemBand.band_key == place_key(place), undecided, Item.kind == REPORT_KIND,
+                             Item.raw_hash.is_(None)))
     return [iid for iid, kind, raw, url, led in rows
             if place_of(url, led) == place and (pasted or is_pasted(kind, raw))]
 

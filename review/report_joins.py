@@ -30,6 +30,7 @@ from review.report_match import (
     SAME_PLACE,
     SAME_TEXT,
     minhash_similarity,
+    place_key,
     place_of,
     same_content,
     same_text,
@@ -91,10 +92,12 @@ def reported_entries(conn: Connection, pages: Iterable[CrawledPage]) -> dict[int
                 places.setdefault(place, []).append((iid, eid))
         for iid, url, eid, led in conn.execute(
                 select(Item.id, Item.canonical_url, ReviewEntry.id, resolved)
+                .join(ItemBand, ItemBand.item_id == Item.id)
                 .join(ReviewEntry, ReviewEntry.item_id == Item.id)
-                # through the undecided entries (the backlog), not a scan of every item: this runs in every crawl
-                .where(ReviewEntry.status.in_((OPEN, CLAIMED)), Item.kind == REPORT_KIND, Item.raw_hash.is_(None),
-                       resolved.in_(chunk))):
+                # through the place keys' index (`place_key`), never a scan of the items or of the undecided
+                # entries (the backlog): this runs for every crawl batch, and for every page a rescore flags
+                .where(ItemBand.band_key.in_([place_key(u) for u in chunk]), ReviewEntry.status.in_((OPEN, CLAIMED)),
+                       Item.kind == REPORT_KIND, Item.raw_hash.is_(None))):
             if (place := place_of(url, led)) is not None and (iid, eid) not in places.get(place, []):
                 places.setdefault(place, []).append((iid, eid))
     texts = _text_reports(conn, {k for p in wanted for k in p.band_keys})

@@ -32,6 +32,7 @@ only an undecided entry, like a near copy.
 
 from __future__ import annotations
 
+import hashlib
 import unicodedata
 from urllib.parse import urlsplit
 
@@ -66,6 +67,13 @@ def place_of(canonical_url: str, resolved_url: object) -> str | None:
         return None
     parts = urlsplit(place)
     return None if parts.path in ("", "/") and not parts.query else place
+
+
+def place_key(place: str) -> str:
+    """The `ItemBand` key under which a pasted report whose link led to another address (`RESOLVED_URL`) is found
+    by that address (`place_of`): so a report or a crawl of that page reads one index entry, never the backlog
+    (the JSON field has no index). Not a MinHash band key ("NN:<hex>"): no near-duplicate lookup meets it."""
+    return "pl:" + hashlib.sha256(place.encode("utf-8")).hexdigest()[:20]
 
 
 def folded(text: str) -> str:
