@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import numpy as np
 
@@ -66,7 +66,33 @@ def place_of(canonical_url: str, resolved_url: object) -> str | None:
     if place.startswith(TEXT_REPORT_PREFIX):
         return None
     parts = urlsplit(place)
-    return None if parts.path in ("", "/") and not parts.query else place
+    if parts.path in ("", "/") and not parts.query:
+        return None
+    return None if _social_profile(parts.hostname or "", parts.path, parts.query) else place
+
+
+# social networks whose one-segment addresses are a person, page or channel, not one post
+_SOCIAL_HOSTS = frozenset({"facebook.com", "fb.com", "tiktok.com", "zalo.me", "youtube.com", "instagram.com",
+                           "x.com", "twitter.com", "threads.net"})
+_PROFILE_ROOTS = frozenset({"groups", "pages", "people", "channel", "c", "user", "profile.php"})
+_POST_WORDS = frozenset({"posts", "permalink", "videos", "video", "photos", "photo", "reel", "reels", "status",
+                         "p", "story.php", "permalink.php", "watch", "shorts", "share"})
+
+
+def _social_profile(host: str, path: str, query: str) -> bool:
+    """Whether an address on a social network is a profile, page, group or channel rather than one post
+    ("facebook.com/tenpage", "/groups/123", "tiktok.com/@user", "zalo.me/0912…", "profile.php?id=…"): two
+    unrelated posts reported with their author's profile link are not thereby of one page."""
+    host = host.lower().removeprefix("www.").removeprefix("m.").removeprefix("web.").removeprefix("mbasic.")
+    if host not in _SOCIAL_HOSTS:
+        return False
+    segments = [seg for seg in path.split("/") if seg]
+    if any(seg.lower() in _POST_WORDS for seg in segments):
+        return False
+    keys = {k.lower() for k, _ in parse_qsl(query, keep_blank_values=True)}
+    if keys - {"id", "ref", "mibextid", "locale"}:  # watch?v=, story_fbid=, fbid=: one post
+        return False
+    return len(segments) <= 1 or (segments[0].lower() in _PROFILE_ROOTS and len(segments) <= 3)
 
 
 def place_key(place: str) -> str:
