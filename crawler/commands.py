@@ -188,6 +188,7 @@ def cmd_report(args: argparse.Namespace, ctx: Context) -> int:
     from review.citizen import ALREADY_DECIDED, JOINED
     from review.config_files import resolve_config_path
     from review.models import HARM_VERDICTS
+    from review.report_match import SAME_PLACE
     from review.vi import category_vi, verdict_vi
 
     text, where = _report_text(args, ctx)
@@ -209,6 +210,11 @@ def cmd_report(args: argparse.Namespace, ctx: Context) -> int:
     if result.outcome == JOINED:
         state = "đang có người xử lý" if result.status == "claimed" else "đang chờ duyệt"
         again = " (phản ánh này đã được ghi nhận trước đó)" if result.repeated else ""
+        if result.match == SAME_PLACE:  # only the link's page matched: the texts were not compared
+            ctx.print(f"Đường dẫn trong phản ánh dẫn tới cùng trang với mục #{result.entry_id} ({state}): phản ánh "
+                      f"được gộp vào mục #{result.entry_id}, không tạo mục mới; nội dung người dân gửi được ghi nguyên văn vào nhật ký "
+                      f"(xem `canhgac export audit`){again}: {title}")
+            return 0
         ctx.print(f"Nội dung này đã có trong hàng chờ: phản ánh được gộp vào mục #{result.entry_id} ({state}), "
                   f"không tạo mục mới; đã đánh dấu là người dân phản ánh và ghi nhận vào nhật ký{again}: {title}")
         return 0

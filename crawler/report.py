@@ -72,6 +72,7 @@ class ReportResult:
     earlier_entry_id: int | None = None
     earlier_verdict: str | None = None
     earlier_category: str | None = None
+    match: str | None = None  # JOINED: how it matched (`review.report_match`; SAME_PLACE: only the link's page)
 
 
 def check_report_input(url: str | None, text: str | None, where: str = "--text") -> None:
@@ -194,7 +195,7 @@ def _submit(config: Config, store: Store, url: str | None, text: str | None, not
     if filed.outcome in (JOINED, ALREADY_DECIDED):
         return ReportResult(filed.item_id, False, item.title, True, filed.entry_id, outcome=filed.outcome,
                             status=filed.status, verdict=filed.verdict, verdict_category=filed.verdict_category,
-                            repeated=filed.repeated, page_note=page_note)
+                            repeated=filed.repeated, page_note=page_note, match=filed.match)
     return ReportResult(filed.item_id, filed.created, item.title, filed.scored, filed.entry_id,
                         scoring_off=None if filed.scored else off, page_note=page_note,
                         earlier_entry_id=filed.earlier_entry_id, earlier_verdict=filed.earlier_verdict,

@@ -104,6 +104,7 @@ class FiledReport:
     earlier_entry_id: int | None = None
     earlier_verdict: str | None = None
     earlier_category: str | None = None
+    match: str | None = None  # JOINED: how it matched (`review.report_match`: SAME_PLACE = only the link's page)
 
 
 def file_report(store: Store, report: ScoredItem, *, actor: str, office_locality: str = "") -> FiledReport:
@@ -193,7 +194,8 @@ def _file_report(store: Store, s: Session, report: ScoredItem, actor: str, offic
         entry.updated_at = now
         append_audit(s, actor, "report", entry.id,
                      {**details, "outcome": "joined", "status": entry.status, "priority_raised": raised})
-    return FiledReport(JOINED, entry.item_id, entry.id, scored=True, status=entry.status, repeated=repeated)
+    return FiledReport(JOINED, entry.item_id, entry.id, scored=True, status=entry.status, repeated=repeated,
+                       match=match)
 
 
 def _matching_entry(s: Session, canonical_url: str, title: str, body: str, raw_hash: str | None,

@@ -73,6 +73,8 @@ def test_a_pasted_text_then_the_same_short_link_is_one_entry(crawl_env, capsys) 
     _report(cfg, capsys, short, "--text", MESSAGE, "--reporter", "Chị Hoa")
     out = _report(cfg, capsys, short + "?fbclid=IwAR0abc", "--reporter", "Anh Nam")
     assert "gộp vào mục #1" in out, out
+    # only the link's page matched: the officer is not told the content is the same
+    assert "dẫn tới cùng trang với mục #1" in out and "Nội dung này đã có" not in out, out
     assert _entries(crawl_env) == 1 and _matches(crawl_env) == ["same_place"]
     reporters = crawl_env.store.entry_detail(1).reporters
     assert [r.reporter for r in reporters] == ["Chị Hoa", "Anh Nam"], reporters
