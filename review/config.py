@@ -99,12 +99,13 @@ def parse_config(text: str, path: str = "<string>") -> Config:
                                  "review": ReviewConfig, "smtp": SmtpConfig, "digest": DigestConfig,
                                  "daemon": DaemonConfig}
     built: dict[str, Any] = {}
+    source_notes: list[str] = []  # `[[sources]] locality` naming an old province (`config_sources`)
     for key, value in data.items():
         if key == "sources":
             if not isinstance(value, list):
                 raise reader.error("cần các bảng [[sources]]", "", "sources")
             seen: set[str] = set()
-            built["sources"] = tuple(parse_source(reader, raw, i, seen) for i, raw in enumerate(value))
+            built["sources"] = tuple(parse_source(reader, raw, i, seen, source_notes) for i, raw in enumerate(value))
             continue
         if key not in sections:
             raise reader.error(f"mục không xác định (các mục hợp lệ: {', '.join(sorted([*sections, 'sources']))})", "", key)
@@ -130,6 +131,7 @@ def parse_config(text: str, path: str = "<string>") -> Config:
             review["locality"] = found.value
             line = reader.line_of("review", "locality")
             notes.append(old_province_note(found, f"{path}:{line}" if line else path))
+    notes.extend(source_notes)
     if "moderators" in review:
         review["moderators"] = _moderators(reader, review["moderators"])
     for key in ("claim_minutes", "retention_days", "failure_alert"):

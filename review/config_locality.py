@@ -1,4 +1,5 @@
-"""`[review] locality` naming a province from before the 1 July 2025 merger, read as the province it is now part of.
+"""`[review] locality` (and a `[[sources]]` table's `locality`) naming a province from before the 1 July 2025 merger,
+read as the province it is now part of.
 
 Items are tagged with the 34 current provinces (`classifier.locality`), so an office that still writes its old
 province ("Kon Tum", "Tỉnh Hà Giang", "Bình Dương") matched no item and got no local ranking at all. The old name
@@ -6,7 +7,8 @@ province ("Kon Tum", "Tỉnh Hà Giang", "Bình Dương") matched no item and go
 stands for its new province, and `config check` says so; as the province part after the last comma of a
 ward-level setting ("Phường Kon Tum, Kon Tum") too. A ward named like an old province ("Phường Kon Tum",
 "Phường Bình Dương") is a ward and stays as written; an old name that still matches its province's tag ("Huế",
-"Tuyên Quang", "Cao Bằng") is left alone.
+"Tuyên Quang", "Cao Bằng") is left alone. A source's locality, put on every item it collects, is read the same way
+(`review.config_sources`), so "Tỉnh Kon Tum" there tags its items "Quảng Ngãi" like the locality tagger does.
 
 Every command reads the configuration, so the table is read here with the light folding `is_local` matches with
 (`review.priority.place_key`), not through `classifier.locality_gazetteer`, whose normaliser imports underthesea
@@ -80,3 +82,11 @@ def old_province_note(found: OfficeLocality, where: str) -> str:
     return (f"{where}, khoá 'review.locality': \"{found.old}\" là tên tỉnh trước khi sáp nhập; từ 01/07/2025 thuộc "
             f"{found.merged_into} (Nghị quyết 202/2025/QH15). Tin gắn địa bàn {found.merged_into} được ưu tiên như "
             f"tin địa phương; ghi locality = \"{found.value}\" để bỏ lưu ý này")
+
+
+def source_province_note(found: OfficeLocality, where: str, index: int, name: str) -> str:
+    """The same for the `index`-th `[[sources]]` table (`name`), whose locality is put on every item it collects:
+    those items are now tagged with the new province, the one the office's setting and the items' own tags use."""
+    return (f"{where}, khoá 'sources[{index}].locality' (nguồn {name}): \"{found.old}\" là tên tỉnh trước khi sáp "
+            f"nhập; từ 01/07/2025 thuộc {found.merged_into} (Nghị quyết 202/2025/QH15). Tin thu từ nguồn này được gắn "
+            f"địa bàn {found.merged_into}; ghi locality = \"{found.value}\" để bỏ lưu ý này")

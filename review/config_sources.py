@@ -1,7 +1,9 @@
 """The `[[sources]]` tables: each checked and built into a `SourceConfig` (name, kind, URLs, schedule, selectors).
 
 A source that would only fail when its spider runs (a bad selector, a schedule that never fires, an html page
-with nothing to find links by) is refused here, at start, with the source's index and the key's line.
+with nothing to find links by) is refused here, at start, with the source's index and the key's line. A `locality`
+naming a province from before the 2025 merger ("Tỉnh Kon Tum") is read as its new one ("Quảng Ngãi"), the name the
+items' tags and `[review] locality` use, with a note for `config check`.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from review.config_locality import office_locality, source_province_note
 from review.config_schedule import schedule_problem
 from review.config_sections import SOURCE_KINDS, Selectors, SourceConfig
 from review.config_toml import ConfigReader, check_table, field_types
@@ -61,8 +64,11 @@ def selector_problem(query: str) -> str | None:
     return xpath_function_problem(query) if xpath else None
 
 
-def parse_source(reader: ConfigReader, raw: Any, index: int, seen: set[str]) -> SourceConfig:
-    """The `index`-th `[[sources]]` table, checked; `seen` holds the names before it (a name given twice is refused)."""
+def parse_source(reader: ConfigReader, raw: Any, index: int, seen: set[str],
+                 notes: list[str] | None = None) -> SourceConfig:
+    """The `index`-th `[[sources]]` table, checked; `seen` holds the names before it (a name given twice is refused).
+    A `locality` naming a province from before the 2025 merger is read as its new province (`config_locality`),
+    and what `config check` says about it is added to `notes`."""
     if not isinstance(raw, dict):
         raise reader.error("cần một bảng [[sources]]", "sources", None, index)
     spec = field_types(SourceConfig)
@@ -89,6 +95,13 @@ def parse_source(reader: ConfigReader, raw: Any, index: int, seen: set[str]) -> 
         raise reader.error(problem, "sources", "schedule", index)
     if values.get("max_pages", 1) < 1:
         raise reader.error("phải từ 1 trở lên", "sources", "max_pages", index)
+    if values.get("locality"):
+        found = office_locality(values["locality"])
+        if found.old:
+            values["locality"] = found.value
+            line = reader.line_of("sources", "locality", index) if notes is not None else None
+            if notes is not None:
+                notes.append(source_province_note(found, f"{reader.path}:{line}" if line else reader.path, index, name))
     sel_raw = values.pop("selectors", {})
     selectors = Selectors(**check_table(reader, "sources", sel_raw, field_types(Selectors), index, prefix="selectors."))
     for key, query in vars(selectors).items():
