@@ -169,7 +169,8 @@ def _file_report(store: Store, s: Session, report: ScoredItem, actor: str, offic
     received = _stored_report_at(s, new.canonical_url, new.content_hash) or now
     details: dict[str, Any] = {"item_id": entry.item_id, "url": new.url, "reporter": new.extra.get("reporter"),
                                "note": new.extra.get("note"), "report_hash": new.content_hash,
-                               "received_at": received.isoformat(timespec="seconds"), "match": match}
+                               "received_at": received.isoformat(timespec="seconds"), "match": match,
+                               "pasted": pasted}  # `show` marks a pasted text: not told apart by the rest
     if new.extra.get("reported_url"):  # the link the citizen sent, when it led to `url`
         details["reported_url"] = new.extra["reported_url"]
     if new.extra.get(RESOLVED_URL):  # a pasted report's link: where it led

@@ -15,10 +15,11 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, select, union
 from sqlalchemy.orm import Session
 
-from review.citizen import CRAWL_JOIN, REPORT_KIND, TEXT_REPORT_PREFIX
+from review.citizen import CRAWL_JOIN, REPORT_KIND, RESOLVED_URL, SAME_PLACE, TEXT_REPORT_PREFIX
 from review.errors import NotFound, UsageError
 from review.filters import EntryFilter, apply_filter, joined_report_ids
 from review.models import CLAIMED, OPEN, AuditLog, Cluster, Decision, Item, ReviewEntry, ReviewFlag, Score
+from review.report_match import is_pasted
 from review.types import utcnow
 
 if TYPE_CHECKING:
@@ -67,9 +68,16 @@ class Reporter:
 
     reporter: str | None
     note: str | None
-    url: str | None  # None: pasted as text
+    url: str | None  # None: pasted as text without a link
     at: datetime
     page: str | None = None  # the page the link led to, when it led elsewhere (a short link's landing page)
+    pasted: bool = False  # the citizen pasted a text (with the link it came from, or none), no page was read
+    match: str | None = None  # how a report that joined matched (`review.report_match`); None: the entry's own
+    # what a report joined only by where its link leads (SAME_PLACE) held: never compared with the entry's text,
+    # kept in its audit row, and read nowhere else
+    title: str | None = None
+    text: str | None = None
+    audit_id: int | None = None  # the audit row of a report that joined
 
 
 @dataclass(frozen=True)
@@ -218,21 +226,49 @@ def _reports_of(s: Session, entry_id: int, item: Item) -> tuple[list[Reporter], 
         return None if not url or str(url).startswith(TEXT_REPORT_PREFIX) else str(url)
 
     reporters: list[Reporter] = []
+    own_pasted = is_pasted(item.kind, item.raw_hash)
     if item.kind == REPORT_KIND:
         extra = item.extra or {}
         # the link the citizen sent (a short link) when it led to this page: what they reported
         reporters.append(Reporter(extra.get("reporter"), extra.get("note"), _url(extra.get("reported_url") or item.url),
-                                  item.fetched_at, _url(item.url) if extra.get("reported_url") else None))
+                                  item.fetched_at, _page(extra, item.url, own_pasted), pasted=own_pasted))
     joined: list[JoinedPage] = []
-    for at, action, details in s.execute(select(AuditLog.at, AuditLog.action, AuditLog.details)
-                                         .where(AuditLog.entry_id == entry_id, AuditLog.action.in_(("report", CRAWL_JOIN)))
-                                         .order_by(AuditLog.id)):
+    for audit_id, at, action, details in s.execute(
+            select(AuditLog.id, AuditLog.at, AuditLog.action, AuditLog.details)
+            .where(AuditLog.entry_id == entry_id, AuditLog.action.in_(("report", CRAWL_JOIN)))
+            .order_by(AuditLog.id)):
         d = details or {}
         if action == "report":
+            pasted = _joined_pasted(d, own_pasted)
+            kept = d.get("match") == SAME_PLACE
             reporters.append(Reporter(d.get("reporter"), d.get("note"), _url(d.get("reported_url") or d.get("url")), at,
-                                      _url(d.get("url")) if d.get("reported_url") else None))
+                                      _page(d, d.get("url"), pasted), pasted=pasted,
+                                      match=str(d["match"]) if d.get("match") else None,
+                                      title=str(d.get("title") or "") if kept else None,
+                                      text=str(d.get("text") or "") if kept else None, audit_id=audit_id))
         elif isinstance(d.get("item_id"), int):
             sim = d.get("similarity")
             joined.append(JoinedPage(d["item_id"], str(d.get("url") or ""), d.get("source"), str(d.get("match") or ""),
                                      float(sim) if isinstance(sim, int | float) else None, at))
     return reporters, joined
+
+
+def _page(d: dict[str, Any], url: object, pasted: bool) -> str | None:
+    """Where the citizen's link led, when that is not the link itself: the page read (stored under it, the link
+    kept as `reported_url`), or, pasted, where the link was followed to (`RESOLVED_URL`, the page not read)."""
+    if pasted and isinstance(d.get(RESOLVED_URL), str) and d[RESOLVED_URL]:
+        return str(d[RESOLVED_URL])
+    if d.get("reported_url") and url and not str(url).startswith(TEXT_REPORT_PREFIX):
+        return str(url)
+    return None
+
+
+def _joined_pasted(d: dict[str, Any], entry_pasted: bool) -> bool:
+    """Whether the report an audit row `report` records was pasted as text. Recorded (`pasted`) since the
+    rows kept the text of a report joined by place; before that: no address of its own, or a link followed
+    without reading the page (`RESOLVED_URL`), or the same place as an entry of a page that was read (a fetched
+    report meets only pasted ones by place, `review.citizen._same_place`)."""
+    if "pasted" in d:
+        return d["pasted"] is True
+    return (str(d.get("url") or "").startswith(TEXT_REPORT_PREFIX) or bool(d.get(RESOLVED_URL))
+            or (d.get("match") == SAME_PLACE and not entry_pasted))

@@ -5,19 +5,20 @@ goes through `printable` before our own highlighting, so it cannot drive the mod
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
 from review.cli.table import age, hhmm_in, printable
-from review.listing import EntryDetail, EntryRow
+from review.listing import EntryDetail, EntryRow, Reporter
 from review.models import ReviewEntry
 from review.priority import effective
 from review.report_match import TEXT_REPORT_PREFIX
 from review.rescore import is_below_threshold
-from review.vi import STATUS_VI, category_vi, verdict_vi
+from review.vi import STATUS_VI, VN_TZ, category_vi, verdict_vi
 
 if TYPE_CHECKING:
     from review.store import Store
@@ -170,6 +171,43 @@ def _status_line(r: EntryRow, now: datetime, tz: str | None = None) -> str:
             + (f", {BELOW_THRESHOLD_VI} (không còn vượt ngưỡng nhóm nào)" if below_threshold(r) else ""))
 
 
+def _reported_where(rep: Reporter) -> str:
+    """What the citizen sent: a link (and the page it led to), or a pasted text (and the link it came with)."""
+    if rep.pasted and not rep.url:
+        return " — (dán nội dung, không có địa chỉ)"
+    if rep.pasted:
+        return f" — dán nội dung, kèm đường dẫn: {rep.url}" + (f" → trang: {rep.page}" if rep.page else "")
+    if rep.url and rep.page:
+        return f" — đường dẫn người dân gửi: {rep.url} → trang: {rep.page}"
+    return f" — {rep.url}" if rep.url else " — (dán nội dung, không có địa chỉ)"
+
+
+#: how much of what a citizen sent, joined only by where its link leads, `show` prints (all of it: `show --json`)
+SENT_TEXT_CHARS = 600
+SENT_TEXT_LABEL = "nội dung người dân gửi (chỉ trùng đường dẫn)"
+
+
+def _sent_text(rep: Reporter, entry_id: int) -> list[str]:
+    """The text a report joined only by where its link leads carried (`Reporter.text`, from its audit row): never
+    compared with the entry's text, so the officer reads it here, indented under its reporter. NFC before the cut,
+    so no letter is split from its tone mark; cut at `SENT_TEXT_CHARS`, saying how much is left and where."""
+    title = unicodedata.normalize("NFC", printable(rep.title or "")).strip()
+    text = unicodedata.normalize("NFC", printable(rep.text or "")).strip()
+    if title and not _headline_is_first_line(title, text):
+        text = f"{title[:200]}\n{text}" if text else title[:200]
+    out = [f"    ↳ {SENT_TEXT_LABEL}, chưa đối chiếu với nội dung mục này:"]
+    shown = text[:SENT_TEXT_CHARS]
+    out += [f"      {line.strip()}" for line in shown.splitlines() if line.strip()] or ["      (trống)"]
+    if len(text) > SENT_TEXT_CHARS:
+        out[-1] += " …"
+        day = rep.at.astimezone(VN_TZ)
+        after = day + timedelta(days=1)
+        out.append(f"      (đã cắt bớt: còn {len(text) - SENT_TEXT_CHARS} ký tự; xem toàn văn: canhgac show {entry_id} "
+                   f"--json, hoặc dòng nhật ký #{rep.audit_id} trong canhgac export audit --since "
+                   f"{day:%d/%m/%Y} --until {after:%d/%m/%Y})")
+    return out
+
+
 def format_detail(d: EntryDetail, *, color: bool = False, max_chars: int = 0,
                   copies: Mapping[int, int] | None = None, tz: str | None = None) -> str:
     """`copies`: the copies' queue numbers by item id (`copy_entries`); `tz`: the time zone times are shown in
@@ -214,9 +252,9 @@ def format_detail(d: EntryDetail, *, color: bool = False, max_chars: int = 0,
         lines.append(f"Người dân phản ánh ({len(d.reporters)}):")
         for rep in d.reporters:
             lines.append(p(f"  • {hhmm_in(rep.at, tz)} {rep.reporter or '(không rõ người phản ánh)'}"
-                           + (f" — {rep.note}" if rep.note else "")
-                           + (f" — đường dẫn người dân gửi: {rep.url} → trang: {rep.page}" if rep.url and rep.page
-                              else f" — {rep.url}" if rep.url else " — (dán nội dung, không có địa chỉ)")))
+                           + (f" — {rep.note}" if rep.note else "") + _reported_where(rep)))
+            if rep.text is not None or rep.title is not None:
+                lines += _sent_text(rep, r.id)
     if d.joined:
         lines.append("Trang thu thập được có cùng nội dung (gộp vào mục này):")
         for page in d.joined:

@@ -233,7 +233,8 @@ def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
             "copies": [{"entry_id": queued.get(c.item_id), "item_id": c.item_id, "url": c.url, "source": c.source}
                        for c in d.copies],
             "reporters": [{"reporter": x.reporter, "note": x.note, "url": x.url, "page": x.page,
-                           "at": x.at.isoformat()}
+                           "at": x.at.isoformat(), "pasted": x.pasted, "match": x.match, "title": x.title,
+                           "text": x.text}
                           for x in d.reporters],
             "joined_pages": [{"item_id": x.item_id, "url": x.url, "source": x.source, "match": x.match,
                               "similarity": x.similarity, "at": x.at.isoformat()} for x in d.joined],
