@@ -4,9 +4,9 @@ Rows are streamed from the database in id order (keyset batches), so a year of d
 memory; XLSX is written in openpyxl's write-only mode. CSV is UTF-8 with a byte order mark (to a file
 and to stdout alike), so Excel reads Vietnamese correctly. In the machine format — CSV and JSONL unless asked
 otherwise — columns have English names and times are ISO 8601 UTC strings, so a file re-imports to the same values
-(`read_export`); XLSX is for officers by default, with Vietnamese headers and local times
-(`review.export_headers.for_officers`). Text cells that a spreadsheet would run as a formula (leading = + - @,
-tab or CR) get a leading apostrophe in CSV and XLSX, undone on read.
+(`read_export`); XLSX is for officers by default, with Vietnamese headers, verdicts, categories, statuses and
+yes/no, and local times (`review.export_headers.for_officers`). Text cells that a spreadsheet would run as a
+formula (leading = + - @, tab or CR) get a leading apostrophe in CSV and XLSX, undone on read.
 XLSX cannot hold everything CSV and JSONL do: control characters XML cannot carry become U+FFFD, and a text
 longer than an Excel cell's 32767 characters is cut, marked in the cell (`xlsx_cell`).
 Items are the *flagged* ones (those with a review entry), selected by when they entered the queue, with the links
@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session, aliased
 from review.errors import UsageError
 from review.export_headers import TEXT_TIME_FORMAT, XLSX_TIME_FORMAT, columns_read
 from review.export_links import reported_links
+from review.export_values import values_read
 from review.filters import SelectT
 from review.models import AuditLog, Decision, Item, ReviewEntry, Source
 from review.store import Store
@@ -290,8 +291,9 @@ def read_export(path: Path, fmt: str | None = None) -> list[dict[str, Any]]:
     if fmt == "csv":
         with path.open(encoding="utf-8-sig", newline="") as f:
             reader = csv.DictReader(f)
-            names = dict(zip(reader.fieldnames or [], columns_read(list(reader.fieldnames or [])), strict=True))
-            return [{names.get(k, k): _unescape_cell(v) for k, v in r.items()} for r in reader]
+            raw = list(reader.fieldnames or [])
+            names = dict(zip(raw, columns_read(raw), strict=True))
+            return [_read_row({names.get(k, k): _unescape_cell(v) for k, v in r.items()}, names, fmt) for r in reader]
     if fmt == "jsonl":
         with path.open(encoding="utf-8") as f:
             return [json.loads(line) for line in f if line.strip()]
@@ -301,15 +303,23 @@ def read_export(path: Path, fmt: str | None = None) -> list[dict[str, Any]]:
         wb = load_workbook(path, read_only=True)
         rows = list(wb.worksheets[0].iter_rows(values_only=True))
         wb.close()
-        header = columns_read([str(h) for h in rows[0]]) if rows else []
+        raw = [str(h) for h in rows[0]] if rows else []
+        names = dict(zip(raw, columns_read(raw), strict=True))
+        header = list(names.values())
         # read-only mode may drop trailing empty cells: pad each row to the header
-        return [dict(zip(header, _unescape(tuple(r) + (None,) * (len(header) - len(r))), strict=True))
-                for r in rows[1:]]
+        return [_read_row(dict(zip(header, _unescape(tuple(r) + (None,) * (len(header) - len(r))), strict=True)),
+                          names, fmt) for r in rows[1:]]
     raise UsageError(f"định dạng không hỗ trợ: {fmt!r} (dùng: {', '.join(FORMATS)})")
 
 
 def _unescape(row: tuple[Any, ...]) -> list[Any]:
     return [_unescape_cell(v) for v in row]
+
+
+def _read_row(row: dict[str, Any], names: dict[str, str], fmt: str) -> dict[str, Any]:
+    """In the officers' shape (`names`: Vietnamese headers mapped to column names), the Vietnamese names of codes
+    mapped back (`review.export_values`)."""
+    return values_read(row, fmt) if any(h != c for h, c in names.items()) else row
 
 
 def _unescape_cell(value: Any) -> Any:

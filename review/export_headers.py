@@ -5,9 +5,10 @@ and CSV and JSONL keep it unless asked (`--headers vi`, CSV only). Officers open
 Vietnamese headers by default (`--headers en` gives the machine format): each column named in Vietnamese, and
 every time in the office's time zone (`[digest] timezone`) written dd/mm/yyyy HH:MM — in XLSX a real date cell
 shown so (Excel sorts and filters it as a date), in CSV that text. The time columns' headers name the zone.
-Only headers and times change: codes (verdicts, categories, statuses) and every other value stay as exported,
-so a Vietnamese file still says what the English one says. `read_export` maps the headers back to the column
-names; the times it reads are local, to the minute (re-import the machine format for exact values).
+Verdicts, categories, statuses and yes/no columns are written by their Vietnamese names (`review.export_values`);
+every other value stays as exported, so a Vietnamese file still says what the English one says. `read_export` maps
+the headers and those names back to the column names and codes; the times it reads are local, to the minute
+(re-import the machine format for exact values).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Final
 from zoneinfo import ZoneInfo
 
 from review.errors import UsageError
+from review.export_values import vi_values
 
 if TYPE_CHECKING:
     from review.export import Export
@@ -108,12 +110,12 @@ def local_times(columns: tuple[str, ...], rows: Iterator[tuple[Any, ...]], tz: s
 
 
 def for_officers(export: Export, tz: str, zone: str) -> Export:
-    """`export` as officers read it: Vietnamese headers, times in `tz` (`[digest] timezone`); `zone` names it
-    in the time columns' headers ("giờ Việt Nam (UTC+7)")."""
+    """`export` as officers read it: Vietnamese headers and values (`review.export_values`), times in `tz`
+    (`[digest] timezone`); `zone` names it in the time columns' headers ("giờ Việt Nam (UTC+7)")."""
     from review.export import Export
 
-    return Export(export.kind, vi_columns(export.columns, zone), local_times(export.columns, export.rows, tz),
-                  export.masked)
+    rows = vi_values(export.columns, local_times(export.columns, export.rows, tz))
+    return Export(export.kind, vi_columns(export.columns, zone), rows, export.masked)
 
 
 def columns_read(header: list[str]) -> list[str]:
