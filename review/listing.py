@@ -240,7 +240,8 @@ def _reports_of(s: Session, entry_id: int, item: Item) -> tuple[list[Reporter], 
         d = details or {}
         if action == "report":
             pasted = _joined_pasted(d, own_pasted)
-            kept = d.get("match") == SAME_PLACE
+            # rows written before the text was kept hold neither: nothing to show (not an empty message)
+            kept = d.get("match") == SAME_PLACE and ("title" in d or "text" in d)
             reporters.append(Reporter(d.get("reporter"), d.get("note"), _url(d.get("reported_url") or d.get("url")), at,
                                       _page(d, d.get("url"), pasted), pasted=pasted,
                                       match=str(d["match"]) if d.get("match") else None,

@@ -155,3 +155,20 @@ def test_rows_written_before_pasted_was_recorded_are_read_by_what_they_hold(cli:
     out = _show(cli)
     assert "dán nội dung" in _reporter_line(out, "Chị Hoa") and "dán nội dung" in _reporter_line(out, "Bà Tư"), out
     assert "dán nội dung" not in _reporter_line(out, "Anh Nam") and out.count(MARK) == 2, out
+
+
+def test_a_row_written_before_the_text_was_kept_shows_no_empty_message(cli: CLI, store: Store,
+                                                                        site: DemoSite) -> None:
+    # a report joined by place before its title and text were kept in the audit row: what the citizen sent is not
+    # known, so `show` must not print it as an empty message ("(trống)") the citizen supposedly sent
+    _report(cli, _short(site), "--reporter", "Anh Nam")
+    with store.session() as s:
+        append_audit(s, "lan", "report", 1, {"item_id": 1, "url": _short(site), "reporter": "Chị Hoa", "note": None,
+                                             "report_hash": "x", "received_at": "2026-12-01T05:00:00+00:00",
+                                             "match": "same_place", "outcome": "joined",
+                                             "resolved_url": site.base_url + "/nhan-qua"})
+    out = _show(cli)
+    assert "(trống)" not in out and MARK not in out, out
+    assert "dán nội dung" in _reporter_line(out, "Chị Hoa"), out
+    reporters = json.loads(_show(cli, "--json"))["reporters"]
+    assert reporters[1]["text"] is None and reporters[1]["title"] is None, reporters
