@@ -13,6 +13,7 @@ waiting by the lock).
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 import pytest
@@ -50,7 +51,9 @@ def crawled() -> ScoredItem:
 
 
 def reported() -> ScoredItem:
-    return _prepared(CollectedItem(url=URL, kind=REPORT, title=TITLE, text=TEXT,
+    """A citizen's report of URL, fetched (its page downloaded: `raw_hash`), as `canhgac report URL` stores it. (A
+    report pasted with the link has no `raw_hash`: a crawl of that page joins it by place, `review.report_match`.)"""
+    return _prepared(CollectedItem(url=URL, kind=REPORT, title=TITLE, text=TEXT, raw_hash=hashlib.sha256(b"page").hexdigest(),
                                    extra={"note": "bị lừa mất 20 triệu", "reporter": "Nguyễn Văn A",
                                           "reported": True}))
 
