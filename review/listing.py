@@ -8,12 +8,13 @@ stays fast on a million entries (see bench/review_queue.py). `--source` is a uni
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select, union
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from review.citizen import CRAWL_JOIN, REPORT_KIND, RESOLVED_URL, SAME_PLACE, TEXT_REPORT_PREFIX
 from review.errors import NotFound, UsageError
@@ -172,6 +173,13 @@ class ListingMixin(_Base):
             ids = apply_filter(select(ReviewEntry.id), flt).where(ReviewEntry.claim_expires_at < utcnow())
             return int(s.scalar(select(func.count()).select_from(ids.subquery())) or 0)
 
+    def reporters_by_entry(self, ids: Sequence[int]) -> dict[int, list[Reporter]]:
+        """The citizen reports behind each entry, as `entry_detail` has them (`reporters_of`)."""
+        if not ids:
+            return {}
+        with self.session() as s:
+            return reporters_of(s, ids)
+
     def entries_by_id(self, ids: list[int]) -> list[EntryRow]:
         with self.session() as s:
             return self._rows(s, ids)
@@ -222,36 +230,73 @@ class ListingMixin(_Base):
 def _reports_of(s: Session, entry_id: int, item: Item) -> tuple[list[Reporter], list[JoinedPage]]:
     """Who reported the entry's content (its own item when that is a report, then the reports that joined
     it) and the crawled pages that joined it, in the order they came (audit rows `report`, `crawl_join`)."""
-    def _url(url: object) -> str | None:
-        return None if not url or str(url).startswith(TEXT_REPORT_PREFIX) else str(url)
-
     reporters: list[Reporter] = []
     own_pasted = is_pasted(item.kind, item.raw_hash)
     if item.kind == REPORT_KIND:
-        extra = item.extra or {}
-        # the link the citizen sent (a short link) when it led to this page: what they reported
-        reporters.append(Reporter(extra.get("reporter"), extra.get("note"), _url(extra.get("reported_url") or item.url),
-                                  item.fetched_at, _page(extra, item.url, own_pasted), pasted=own_pasted))
+        reporters.append(_own_reporter(item, own_pasted))
     joined: list[JoinedPage] = []
-    for audit_id, at, action, details in s.execute(
-            select(AuditLog.id, AuditLog.at, AuditLog.action, AuditLog.details)
-            .where(AuditLog.entry_id == entry_id, AuditLog.action.in_(("report", CRAWL_JOIN)))
-            .order_by(AuditLog.id)):
+    for audit_id, _, at, action, details in s.execute(_report_audit_rows([entry_id], (REPORT_ACTION, CRAWL_JOIN))):
         d = details or {}
-        if action == "report":
-            pasted = _joined_pasted(d, own_pasted)
-            # rows written before the text was kept hold neither: nothing to show (not an empty message)
-            kept = d.get("match") == SAME_PLACE and ("title" in d or "text" in d)
-            reporters.append(Reporter(d.get("reporter"), d.get("note"), _url(d.get("reported_url") or d.get("url")), at,
-                                      _page(d, d.get("url"), pasted), pasted=pasted,
-                                      match=str(d["match"]) if d.get("match") else None,
-                                      title=str(d.get("title") or "") if kept else None,
-                                      text=str(d.get("text") or "") if kept else None, audit_id=audit_id))
+        if action == REPORT_ACTION:
+            reporters.append(_joined_reporter(audit_id, at, d, own_pasted))
         elif isinstance(d.get("item_id"), int):
             sim = d.get("similarity")
             joined.append(JoinedPage(d["item_id"], str(d.get("url") or ""), d.get("source"), str(d.get("match") or ""),
                                      float(sim) if isinstance(sim, int | float) else None, at))
     return reporters, joined
+
+
+def reporters_of(s: Session, entry_ids: Sequence[int]) -> dict[int, list[Reporter]]:
+    """The citizen reports behind each of many entries, as `show` lists them (`EntryDetail.reporters`: pasted or
+    fetched, a `SAME_PLACE` join with the text it carried), for `queue` and the year-end workbook. Entries no
+    citizen reported are left out. The report items are read without their texts, and only `report` audit rows."""
+    out: dict[int, list[Reporter]] = {}
+    for start in range(0, len(entry_ids), 500):
+        chunk = list(entry_ids[start:start + 500])
+        own: dict[int, Reporter] = {}
+        for entry_id, item in s.execute(select(ReviewEntry.id, Item).join(Item, Item.id == ReviewEntry.item_id)
+                                        .where(ReviewEntry.id.in_(chunk), Item.kind == REPORT_KIND)
+                                        .options(defer(Item.text), defer(Item.title))):
+            own[entry_id] = _own_reporter(item, is_pasted(item.kind, item.raw_hash))
+        for eid, rep in own.items():
+            out[eid] = [rep]
+        for audit_id, entry_id, at, _, details in s.execute(_report_audit_rows(chunk, (REPORT_ACTION,))):
+            entry_pasted = entry_id in own and own[entry_id].pasted
+            out.setdefault(entry_id, []).append(_joined_reporter(audit_id, at, details or {}, entry_pasted))
+    return out
+
+
+#: the audit action of a citizen report that joined an existing entry (`review.citizen`)
+REPORT_ACTION = "report"
+
+
+def _report_audit_rows(entry_ids: Sequence[int], actions: tuple[str, ...]) -> Any:
+    return (select(AuditLog.id, AuditLog.entry_id, AuditLog.at, AuditLog.action, AuditLog.details)
+            .where(AuditLog.entry_id.in_(entry_ids), AuditLog.action.in_(actions)).order_by(AuditLog.id))
+
+
+def _link(url: object) -> str | None:
+    return None if not url or str(url).startswith(TEXT_REPORT_PREFIX) else str(url)
+
+
+def _own_reporter(item: Item, pasted: bool) -> Reporter:
+    """The report stored as the entry's own item."""
+    extra = item.extra or {}
+    # the link the citizen sent (a short link) when it led to this page: what they reported
+    return Reporter(extra.get("reporter"), extra.get("note"), _link(extra.get("reported_url") or item.url),
+                    item.fetched_at, _page(extra, item.url, pasted), pasted=pasted)
+
+
+def _joined_reporter(audit_id: int, at: datetime, d: dict[str, Any], entry_pasted: bool) -> Reporter:
+    """A report that joined the entry, from its audit row `report`."""
+    pasted = _joined_pasted(d, entry_pasted)
+    # rows written before the text was kept hold neither: nothing to show (not an empty message)
+    kept = d.get("match") == SAME_PLACE and ("title" in d or "text" in d)
+    return Reporter(d.get("reporter"), d.get("note"), _link(d.get("reported_url") or d.get("url")), at,
+                    _page(d, d.get("url"), pasted), pasted=pasted,
+                    match=str(d["match"]) if d.get("match") else None,
+                    title=str(d.get("title") or "") if kept else None,
+                    text=str(d.get("text") or "") if kept else None, audit_id=audit_id)
 
 
 def _page(d: dict[str, Any], url: object, pasted: bool) -> str | None:

@@ -30,7 +30,10 @@ is never lost to a re-score. An UNDECIDED entry counts on the row of the categor
 flag of the earliest score of its page that flagged anything, `review.yearly_rows.first_flagged_categories`; the
 score rows are kept), not its current top flag: a re-score (`canhgac rescore`, or a crawl's) that changes its top
 category does not move it from row to row between two drafts of the report; a decision fixes the row (the category
-it confirmed). An entry no stored score flagged (none kept) counts under its top category.
+it confirmed). Except across the line between tôn vinh and the harm categories (`undecided_categories`): first
+flagged `positive` and carrying a harm flag since, it counts under its highest harm flag, a possible violation inside
+the harm subtotal; first flagged for a harm and flagged only `positive` since, on the tôn vinh row. An entry no
+stored score flagged (none kept) counts under its top category.
 
 Tổng hợp and Xử lý trong kỳ put the harm categories (all but `positive`, tôn vinh) under a "Vi phạm Bộ Quy tắc ứng
 xử" subtotal row (`review.yearly_rows.with_harm_subtotal`), not counted again in "Tổng cộng"; the subtotal is bold
@@ -60,6 +63,7 @@ from review.models import HARM_VERDICTS, VERDICTS, Cluster, Item, ReviewEntry, R
 from review.stats import citizen_reports, reported_entry_ids
 from review.store import Store
 from review.vi import VERDICT_VI, VN_TZ
+from review.yearly_cases import REPORTED_HEAD, SENT_TEXT_HEAD, report_cells
 from review.yearly_coverage import Coverage, coverage_in
 from review.yearly_decisions import (
     COMMENDED_HEAD,
@@ -80,9 +84,9 @@ from review.yearly_rows import (
     HARM_LABELS,
     MONTHS_FILLED_MAX,
     count_rows,
-    first_flagged_categories,
     period_months,
     row_keys,
+    undecided_categories,
     with_harm_subtotal,
 )
 
@@ -149,7 +153,7 @@ def _outcomes(s: Any, entry_ids: set[int], categories: dict[int, str]) -> dict[i
     rows = s.execute(select(e.id, e.top_category, e.verdict_category, e.verdict, _has_flag(), e.is_report)
                      .where(e.id.in_(list(entry_ids)))).all()
     was = last_flagged_categories(s, [r[0] for r in rows if not r[4] and r[0] not in categories])
-    first = first_flagged_categories(s, [r[0] for r in rows if r[3] is None and r[0] not in categories])
+    first = undecided_categories(s, [r[0] for r in rows if r[3] is None and r[0] not in categories])
     return {eid: (categories.get(eid) or first.get(eid) or (fallen_category(verdict, vcat, was[eid]) if eid in was
                                                             else row_category(bool(has_flag), top, vcat)),
                   verdict or "")
@@ -207,7 +211,7 @@ def summarize(store: Store, since: datetime, until: datetime, *, year: int | Non
                 undecided.append((eid, top, source, created, priority, score, size, cluster))
                 continue
             count(eid, row_category(True, top, vcat), True, verdict, source, created, priority, score, size, cluster)
-        first = first_flagged_categories(s, [u[0] for u in undecided]
+        first = undecided_categories(s, [u[0] for u in undecided]
                                          + [f[0] for f in fallen if f[3] is None])
         for eid, top, *rest in undecided:
             count(eid, first.get(eid, top), True, None, *rest)
@@ -248,7 +252,11 @@ def summarize(store: Store, since: datetime, until: datetime, *, year: int | Non
         ids = [n[0] for n in out.notable]
         notes = decision_notes(s, ids)  # whom an escalation went to, what was done
         pages = entry_pages(s, ids)
-    out.notable = [(*n, *pages.get(n[0], ("", "", ""))[1:], notes.get(n[0], "")) for n in out.notable]
+        # as `show` tells them apart: pasted or fetched, and what a report joined only by its link's page said
+        reports = report_cells(s, [n[0] for n in out.notable if n[6]] + [c[0] for c in out.handled.commended])
+    out.notable = [(*n[:6], reports.get(n[0], (n[6], ""))[0], *n[7:], *pages.get(n[0], ("", "", ""))[1:],
+                    reports.get(n[0], ("", ""))[1], notes.get(n[0], "")) for n in out.notable]
+    out.handled.commended = [(*c, *reports.get(c[0], ("", ""))) for c in out.handled.commended]
     return out
 
 
@@ -304,9 +312,10 @@ def write_summary(summary: Summary, path: Path) -> None:
     month_rows = [[f"{r[0][5:]}/{r[0][:4]}", *r[1:]] for r in month_rows]  # "12/2026": Vietnamese, as the period
     sheet("Theo tháng", ["Tháng", *header[1:], received_head], [*month_rows, total_row(month_rows, len(header) + 1)],
           total=True)
-    sheet("Vụ việc nổi bật", ["Mã", "Ngày", "Nhóm", "Kết luận", "Nguồn", "Số bản sao", "Người dân phản ánh",
-                              "Điểm", "Dòng đầu", "Đường dẫn", "Ghi chú của cán bộ"], [list(r) for r in summary.notable])
+    sheet("Vụ việc nổi bật", ["Mã", "Ngày", "Nhóm", "Kết luận", "Nguồn", "Số bản sao", REPORTED_HEAD, "Điểm",
+                              "Dòng đầu", "Đường dẫn", SENT_TEXT_HEAD, "Ghi chú của cán bộ"],
+          [list(r) for r in summary.notable])
     sheet(HANDLED_SHEET, *handled_rows(summary.handled), total=True)
-    sheet(COMMENDED_SHEET, COMMENDED_HEAD, [list(r) for r in summary.handled.commended])
+    sheet(COMMENDED_SHEET, [*COMMENDED_HEAD, REPORTED_HEAD, SENT_TEXT_HEAD], [list(r) for r in summary.handled.commended])
     sheet("Ghi chú", ["Mục", "Nội dung"], summary_notes(summary))
     wb.save(path)

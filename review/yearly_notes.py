@@ -125,7 +125,11 @@ def verdict_notes() -> list[list[Any]]:
                                     "không thuộc dòng này."],
         ["Nhóm của mục chưa quyết định", "Mục chưa có quyết định được tính ở nhóm mà nó được gắn cờ lần đầu (nhóm "
                                          "có điểm cao nhất lúc đó), không đổi khi mô hình chấm lại hay bài được thu "
-                                         "thập lại, kể cả mục gắn cờ lần đầu là nội dung tích cực (dòng tôn vinh) "
-                                         "rồi được chấm lại vào một nhóm vi phạm; khi cán bộ quyết định, mục chuyển "
-                                         "sang nhóm cán bộ xác nhận."],
+                                         "thập lại từ nhóm vi phạm này sang nhóm vi phạm khác. Riêng mục gắn cờ lần "
+                                         "đầu là nội dung tích cực mà sau khi chấm lại bị gắn cờ một nhóm vi phạm "
+                                         "được tính là có thể vi phạm: ở nhóm vi phạm có điểm cao nhất hiện nay, "
+                                         "trong dòng «Vi phạm Bộ Quy tắc ứng xử», không ở dòng tôn vinh; ngược lại, "
+                                         "mục gắn cờ lần đầu ở một nhóm vi phạm mà nay chỉ còn gắn cờ nội dung tích "
+                                         "cực được tính ở dòng tôn vinh. Khi cán bộ quyết định, mục chuyển sang nhóm "
+                                         "cán bộ xác nhận."],
     ]

@@ -1,7 +1,7 @@
 """The rows of the yearly workbook's count sheets (Tổng hợp, Theo nguồn, Theo tháng): one per category, source
 or month, its flagged and unflagged entries by verdict, and the months of the period shown even when empty; the
 "Vi phạm Bộ Quy tắc ứng xử" subtotal over the harm categories (`with_harm_subtotal`); and the category an undecided
-entry is counted under (`first_flagged_categories`).
+entry is counted under (`undecided_categories`).
 
 Split from `review.yearly` (which counts and writes the workbook).
 """
@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from classifier.categories import CATEGORIES, POSITIVE, VI_LABELS
-from review.models import VERDICTS, ReviewEntry, Score
+from review.models import VERDICTS, ReviewEntry, ReviewFlag, Score
 from review.vi import VN_TZ
 
 if TYPE_CHECKING:
@@ -91,4 +91,32 @@ def first_flagged_categories(s: Any, entry_ids: Sequence[int]) -> dict[int, str]
             if flags and entry_id not in out:
                 ranked = {str(c): float((scores or {}).get(c, 0.0)) for c in flags}
                 out[entry_id] = max(ranked, key=lambda c: (ranked[c], c))  # as `_record_score` ranks them
+    return out
+
+
+def undecided_categories(s: Any, entry_ids: Sequence[int]) -> dict[int, str]:
+    """The row each undecided entry counts on: the category it was first flagged for (`first_flagged_categories`),
+    unless a re-score has since put it on the other side of the line between tôn vinh (`positive`) and the harm
+    categories. First flagged `positive` and carrying a harm flag now, it is a possible violation awaiting a
+    decision: under its highest current harm flag (a harm flag beside a higher `positive` one included: what may
+    be a violation is checked as one). First flagged for a harm and flagged only `positive` now, it leaves the
+    harm subtotal for tôn vinh. Within the harm categories the first stays (two drafts of the report agree), and
+    an entry with no current flag (below every threshold since a re-score) keeps its first too. Left out as in
+    `first_flagged_categories`: an entry no stored score flagged."""
+    out = first_flagged_categories(s, entry_ids)
+    current: dict[int, dict[str, float]] = {}
+    for start in range(0, len(entry_ids), 500):
+        for entry_id, category, score in s.execute(
+                select(ReviewFlag.entry_id, ReviewFlag.category, ReviewFlag.score)
+                .where(ReviewFlag.entry_id.in_(entry_ids[start:start + 500]))):
+            current.setdefault(entry_id, {})[str(category)] = float(score)
+    for entry_id, flags in current.items():
+        first = out.get(entry_id)
+        harms = {c: v for c, v in flags.items() if c != POSITIVE}
+        if first is None:
+            continue
+        if first == POSITIVE and harms:
+            out[entry_id] = max(harms, key=lambda c: (harms[c], c))
+        elif first != POSITIVE and not harms and POSITIVE in flags:
+            out[entry_id] = POSITIVE
     return out

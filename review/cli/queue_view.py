@@ -13,6 +13,7 @@ from typing import Any
 from review.cli.context import Context
 from review.cli.entryview import (
     BELOW_THRESHOLD_VI,
+    SENT_TEXT_LABEL,
     below_threshold,
     copy_entries,
     flags_text,
@@ -33,7 +34,8 @@ from review.cli.table import (
 )
 from review.errors import UsageError
 from review.filters import EntryFilter, check_category, check_status, parse_when
-from review.listing import EntryRow
+from review.listing import EntryRow, Reporter
+from review.report_marks import queue_mark, sent_texts
 from review.store import Store
 from review.vi import CATEGORY_SHORT_VI, STATUS_VI, category_vi, verdict_vi
 
@@ -52,17 +54,26 @@ def row_json(r: EntryRow, now: datetime) -> dict[str, Any]:
             "verdict": r.verdict, "version": r.version, "created_at": r.created_at.isoformat(), "title": r.title}
 
 
+def reporter_json(x: Reporter) -> dict[str, Any]:
+    """A citizen report behind an entry, for scripts (`show --json`, `queue --json`)."""
+    return {"reporter": x.reporter, "note": x.note, "url": x.url, "page": x.page, "at": x.at.isoformat(),
+            "pasted": x.pasted, "match": x.match, "title": x.title, "text": x.text}
+
+
 def cmd_queue(args: argparse.Namespace, ctx: Context) -> int:
     if not 1 <= args.limit <= 10000:
         raise UsageError("--limit phải trong khoảng 1..10000")
     flt = filter_from(args)
     rows = ctx.store.list_entries(flt, sort=args.sort, limit=args.limit)
+    # as `show` tells them: pasted or fetched, and the text a report joined only by its link's page carried
+    reports = ctx.store.reporters_by_entry([r.id for r in rows if r.is_report])
     now = datetime.now(UTC)
     unknown = unknown_source(ctx, args.source)
     if args.json:
         if unknown:
             ctx.err.write(unknown + "\n")  # stdout stays the JSON list (empty) for scripts
-        ctx.print(json_text([row_json(r, now) for r in rows]))
+        ctx.print(json_text([row_json(r, now) | {"reporters": [reporter_json(x) for x in reports.get(r.id, [])]}
+                             for r in rows]))
         return 0
     lapsed = _lapsed_note(ctx, flt)
     if not rows:
@@ -70,27 +81,59 @@ def cmd_queue(args: argparse.Namespace, ctx: Context) -> int:
         if lapsed and not unknown:
             ctx.print(lapsed)
         return 0
-    ctx.print(_table(rows, now, terminal_width(ctx.out), ctx.config.digest.timezone))
+    width = terminal_width(ctx.out)
+    ctx.print(_with_sent_texts(_table(rows, now, width, ctx.config.digest.timezone, reports), rows, reports, width))
     ctx.print(f"{_shown(ctx, flt, len(rows), args.limit)} [PA] = người dân phản ánh. Xem chi tiết: canhgac show MÃ")
+    if any(rep.pasted for reps in reports.values() for rep in reps):
+        ctx.print(PASTED_LEGEND)
     if lapsed:
         ctx.print(lapsed)
     return 0
 
 
-def _table(rows: list[EntryRow], now: datetime, width: int | None, tz: str | None = None) -> str:
+#: the marks of a citizen report in the table (`review.report_marks.queue_mark`)
+PASTED_LEGEND = "[PA dán] = người dân dán nội dung, không có trang được đọc theo phản ánh."
+#: how much of a report's text joined only by its link's page the table shows under its row (all of it: `show`)
+SENT_TEXT_QUEUE_CHARS = 160
+
+
+def _with_sent_texts(table: str, rows: list[EntryRow], reports: dict[int, list[Reporter]], width: int | None) -> str:
+    """`table` with, under the row of an entry a report joined only by where its link leads (`SAME_PLACE`), the
+    text that report carried: never compared with the entry's, so the list says so rather than hide it behind
+    the entry's own first line. The table's data rows are its lines after the two heading lines; a row whose
+    first line went on a line of its own (`_table`, narrow terminal) is followed by it."""
+    lines = table.split("\n")
+    by_id = {r.id: r for r in rows}
+    out, i = lines[:2], 2
+    for r in rows:
+        out.append(lines[i])
+        i += 1
+        while i < len(lines) and lines[i].startswith("    "):
+            out.append(lines[i])
+            i += 1
+        for text in sent_texts(reports.get(r.id, [])) if by_id[r.id].is_report else ():
+            one = " ".join(printable(text).split()) or "(trống)"
+            cut = _fit(one, SENT_TEXT_QUEUE_CHARS) if len(one) > SENT_TEXT_QUEUE_CHARS else one
+            line = f"    ↳ {SENT_TEXT_LABEL}, chưa đối chiếu: {cut}"
+            out.append(_fit(line, max(width, LAST_MIN)) if width is not None else line)
+    return "\n".join(out + lines[i:])
+
+
+def _table(rows: list[EntryRow], now: datetime, width: int | None, tz: str | None = None,
+           reports: dict[int, list[Reporter]] | None = None) -> str:
     """The full table; on a terminal too narrow for it (its other columns took ~117 of 80 columns, so every row
     wrapped in two), a compact one: one category column ("Lừa đảo 0.68 +1": short Vietnamese name, top score,
     other flags counted), the source cut; and when even then the first line does not fit, it goes on a line of
     its own under its row. Piped output (`width` None) is always the full table. `tz`: the zone a claim's end is
     shown in (`[digest] timezone`, as `show` and `claim` say it)."""
     full = render(["mã", "ưu tiên", "nhóm (điểm)", "nhóm chính", "nguồn", "tuổi", "trạng thái", "dòng đầu"],
-                  [(r.id, row_priority(r, now), flags_text(r) + (" [PA]" if r.is_report else ""),
+                  [(r.id, row_priority(r, now), flags_text(r) + _mark(r, reports),
                     short_category_vi(r.top_category), r.source or "-", age(r.created_at, now), _state(r, now, tz),
                     r.title) for r in rows], width=width)
     if width is None or _fits(full, width):
         return full
     headers = ["mã", "ưu tiên", "nhóm (điểm)", "nguồn", "tuổi", "trạng thái"]
-    cells = [(r.id, row_priority(r, now), _category_cell(r), _fit(r.source or "-", SOURCE_NARROW), age(r.created_at, now),
+    cells = [(r.id, row_priority(r, now), _category_cell(r, reports), _fit(r.source or "-", SOURCE_NARROW), age(r.created_at, now),
               _state(r, now, tz, short=True)) for r in rows]
     one = render([*headers, "dòng đầu"], [(*c, r.title) for c, r in zip(cells, rows, strict=True)], width=width)
     if _fits(one, width):
@@ -110,10 +153,17 @@ def _fits(table: str, width: int) -> bool:
     return all(_width(line) <= width for line in table.split("\n"))
 
 
-def _category_cell(r: EntryRow) -> str:
+def _mark(r: EntryRow, reports: dict[int, list[Reporter]] | None) -> str:
+    """" [PA]", " [PA dán]": a citizen report behind the entry, pasted or not (`review.report_marks.queue_mark`)."""
+    if not r.is_report:
+        return ""
+    return " " + queue_mark((reports or {}).get(r.id, []))
+
+
+def _category_cell(r: EntryRow, reports: dict[int, list[Reporter]] | None = None) -> str:
     others = len([c for c in r.flags if c != r.top_category])
     return (f"{CATEGORY_SHORT_VI.get(r.top_category, r.top_category)} {r.top_score:.2f}"
-            + (f" +{others}" if others else "") + (" [PA]" if r.is_report else ""))
+            + (f" +{others}" if others else "") + _mark(r, reports))
 
 
 #: `queue` counts the matching entries up to this many when `--limit` cut the list: beyond, "hơn 1000" is enough
@@ -232,10 +282,7 @@ def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
             "evidence": d.score.evidence if d.score else [], "cluster_size": d.cluster_size,
             "copies": [{"entry_id": queued.get(c.item_id), "item_id": c.item_id, "url": c.url, "source": c.source}
                        for c in d.copies],
-            "reporters": [{"reporter": x.reporter, "note": x.note, "url": x.url, "page": x.page,
-                           "at": x.at.isoformat(), "pasted": x.pasted, "match": x.match, "title": x.title,
-                           "text": x.text}
-                          for x in d.reporters],
+            "reporters": [reporter_json(x) for x in d.reporters],
             "joined_pages": [{"item_id": x.item_id, "url": x.url, "source": x.source, "match": x.match,
                               "similarity": x.similarity, "at": x.at.isoformat()} for x in d.joined],
             "decisions": [{"id": x.id, "moderator": x.moderator, "verdict": x.verdict, "category": x.category,

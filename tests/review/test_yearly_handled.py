@@ -95,7 +95,8 @@ def test_commended_content_is_listed_with_its_author(store: Store, tmp_path: Pat
     store.decide(other, "lan", "dismiss")
     sheets = _sheets(store, tmp_path, now - timedelta(days=30), now + timedelta(seconds=1))
     head, *rows = sheets["Nội dung được tôn vinh"]
-    assert head == ("Mã", "Ngày tôn vinh", "Nhóm", "Nguồn", "Người đăng", "Dòng đầu", "Đường dẫn")
+    assert head == ("Mã", "Ngày tôn vinh", "Nhóm", "Nguồn", "Người đăng", "Dòng đầu", "Đường dẫn",
+                    "Người dân phản ánh", "Nội dung người dân gửi (chỉ trùng đường dẫn)")
     assert [(r[0], r[2], r[3], r[4], r[5], r[6]) for r in rows] == [
         (good, POSITIVE, "bao-tinh", "Nguyễn Thị Hoa", "Gương người tốt việc tốt: trả lại ví cho người đánh rơi",
          "https://phuong.example.vn/nguoi-tot")]
@@ -124,7 +125,7 @@ def test_a_pasted_report_has_no_address_in_the_workbook(store: Store, tmp_path: 
     [commended] = sheets["Nội dung được tôn vinh"][1:]
     for day in (commended[1], sheets["Vụ việc nổi bật"][1][1]):  # Vietnamese order, as the period is written
         assert re.fullmatch(r"\d\d/\d\d/20\d\d", day), day
-    assert commended[0] == good.entry_id and commended[3] == "(phản ánh của người dân)" and commended[-1] is None
+    assert commended[0] == good.entry_id and commended[3] == "(phản ánh của người dân)" and commended[6] is None
     head, notable = sheets["Vụ việc nổi bật"]
     assert notable[0] == bad.entry_id
     assert notable[head.index("Đường dẫn")] is None  # not "report:text/…", which no browser opens

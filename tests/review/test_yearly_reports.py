@@ -65,7 +65,7 @@ def test_reports_received_are_counted_opened_and_joined(store: Store, reported: 
     marks = {row[0]: row[6] for row in summary.notable}
     ids = reported["ids"]
     assert isinstance(ids, dict)
-    assert marks == {ids["a"]: "có", ids["d"]: ""}
+    assert marks == {ids["a"]: "có — dán nội dung", ids["d"]: ""}  # as `show` tells it: a text pasted
 
 
 def test_a_report_joining_an_entry_flagged_before_the_period_counts(store: Store,
@@ -94,7 +94,7 @@ def test_workbook_shows_reports_and_an_inclusive_period(store: Store, cli: CLI, 
     assert head[-1] == "Phản ánh của người dân nhận được" and sum(m[-1] for m in months) == 3 == total[-1]
     head, *notable = list(wb["Vụ việc nổi bật"].iter_rows(values_only=True))
     column = head.index("Người dân phản ánh")
-    assert sorted(r[column] or "" for r in notable) == ["", "có"]
+    assert sorted(r[column] or "" for r in notable) == ["", "có — dán nội dung"]
     notes = {r[0]: r[1] for r in wb["Ghi chú"].iter_rows(min_row=2, values_only=True)}
     assert notes["Kỳ báo cáo"] == f"01/01/{year} – 31/12/{year}"
     assert notes["Tổng số phản ánh của người dân nhận được"] == 3
