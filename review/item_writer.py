@@ -18,6 +18,10 @@ cluster. Every stored cluster the batch may join is locked before any is counted
 order (`_lock_clusters`): two batches joining the same clusters, in whatever order their items come, take
 turns instead of each holding one and waiting for the other's (a deadlock, which PostgreSQL ends by failing
 one of them).
+
+A page the crawler may fetch as two copies filed under one canonical URL (an AMP copy and its normal copy) is
+owned by the copy stored first: the other is not stored (`NewItem.other_copy`, asked here, after the page lock,
+so two workers storing the two copies at once cannot both find the page unstored).
 """
 
 from __future__ import annotations
@@ -70,6 +74,7 @@ class _Row:
     new: NewItem | None = None
     source_id: int | None = None
     prev: _Row | None = None
+    fetched: str | None = None  # a stored row: the address it was fetched at (`Item.url`)
 
 
 def add_items(conn: Connection, batch: Sequence[NewItem], now: datetime) -> list[AddResult]:
@@ -80,6 +85,7 @@ def add_items(conn: Connection, batch: Sequence[NewItem], now: datetime) -> list
     lock_pages(conn, urls)  # before reading what is stored under them: one writer per page at a time
     clusters: dict[int, _ClusterState] = {}
     stored, latest = _stored_rows(conn, urls, clusters)
+    first_urls = _first_urls(stored)
     source_ids = _source_ids(conn, {n.source_name for n in batch if n.source_name})
     # new pages look for stored copies of their story: a copy another writer is storing now must be seen
     lock_stories(conn, [k for n in batch if n.canonical_url not in latest and n.minhash is not None
@@ -87,16 +93,20 @@ def add_items(conn: Connection, batch: Sequence[NewItem], now: datetime) -> list
     candidates = _candidates(conn, [(pos, n) for pos, n in enumerate(batch) if n.canonical_url not in latest])
     _lock_clusters(conn, batch, stored, latest, candidates)
 
-    results: list[tuple[_Row, bool, int]] = []  # row, created, its cluster's size then
+    results: list[tuple[_Row, bool, int, str | None]] = []  # row, created, its cluster's size then, other copy
     added: list[_Row] = []
     earlier: list[tuple[np.ndarray, frozenset[str], _Row]] = []  # this batch's new items, as cluster candidates
     for pos, new in enumerate(batch):
         key = (new.canonical_url, new.content_hash)
         if key in stored:  # stored before (a re-run, another worker) or earlier in this batch
             found = stored[key]
-            results.append((found, False, found.cluster.size if found.cluster is not None else 1))
+            results.append((found, False, found.cluster.size if found.cluster is not None else 1, None))
             continue
         prev = latest.get(new.canonical_url)
+        owner = _other_copy(new, first_urls)
+        if prev is not None and owner is not None:  # the page is stored from its other copy's address
+            results.append((prev, False, prev.cluster.size if prev.cluster is not None else 1, owner))
+            continue
         source_id = source_ids.get(new.source_name or "")
         mine = np.frombuffer(new.minhash, dtype=np.uint64) if new.minhash is not None else None
         cluster = prev.cluster if prev is not None else None
@@ -109,17 +119,33 @@ def add_items(conn: Connection, batch: Sequence[NewItem], now: datetime) -> list
                                     source_ids={source_id} if source_id is not None else set(), loaded=True)
         row = _Row(None, prev.revision + 1 if prev else 1, cluster, False, new, source_id, prev)
         stored[key] = latest[new.canonical_url] = row
+        first_urls.setdefault(new.canonical_url, new.url)
         if mine is not None:
             earlier.append((mine, frozenset(new.band_keys), row))
         added.append(row)
-        results.append((row, True, cluster.size))
+        results.append((row, True, cluster.size, None))
     _write(conn, added, clusters, now)
     out = []
-    for row, created, size in results:
+    for row, created, size, owner in results:
         assert row.id is not None
         out.append(AddResult(row.id, created, row.revision, row.cluster.id if row.cluster is not None else None,
-                             size, row.scored))
+                             size, row.scored or owner is not None, owner))
     return out
+
+
+def _other_copy(new: NewItem, first_urls: dict[str, str]) -> str | None:
+    """The address of another copy of `new`'s page that owns it (`NewItem.other_copy`), or None."""
+    first = first_urls.get(new.canonical_url)
+    return new.other_copy(first) if new.other_copy is not None and first is not None else None
+
+
+def _first_urls(stored: dict[tuple[str, str], _Row]) -> dict[str, str]:
+    """The address the first item stored under each URL was fetched at."""
+    first: dict[str, tuple[int, str]] = {}
+    for (url, _), row in stored.items():
+        if row.id is not None and row.fetched is not None and (url not in first or row.id < first[url][0]):
+            first[url] = (row.id, row.fetched)
+    return {url: fetched for url, (_, fetched) in first.items()}
 
 
 def _stored_rows(conn: Connection, urls: list[str], clusters: dict[int, _ClusterState]
@@ -130,14 +156,14 @@ def _stored_rows(conn: Connection, urls: list[str], clusters: dict[int, _Cluster
     latest: dict[str, _Row] = {}
     for i in range(0, len(urls), 200):
         rows = conn.execute(select(Item.id, Item.canonical_url, Item.content_hash, Item.revision, Item.cluster_id,
-                                   Cluster.size, has_score.label("scored"))
+                                   Cluster.size, has_score.label("scored"), Item.url)
                             .outerjoin(Cluster, Cluster.id == Item.cluster_id)
                             .where(Item.canonical_url.in_(urls[i:i + 200])))
-        for iid, url, chash, revision, cid, size, scored in rows:
+        for iid, url, chash, revision, cid, size, scored, fetched in rows:
             cluster = None
             if cid is not None:
                 cluster = clusters.setdefault(cid, _ClusterState(cid, size or 1))
-            row = _Row(iid, revision, cluster, bool(scored))
+            row = _Row(iid, revision, cluster, bool(scored), fetched=fetched)
             stored[(url, chash)] = row
             if url not in latest or latest[url].revision < revision:
                 latest[url] = row

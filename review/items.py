@@ -10,7 +10,7 @@ seen" never hides an item that was not.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -71,6 +71,11 @@ class NewItem:
     extra: dict[str, Any] = field(default_factory=dict)
     minhash: bytes | None = None
     band_keys: Sequence[str] = ()
+    #: For a page the crawler may fetch as two copies filed under one canonical URL (an AMP copy and its normal
+    #: copy): given the address the first item stored under `canonical_url` was fetched at, the address of the
+    #: other copy that owns the page (this item is then not stored: `AddResult.other_copy`), or None. Asked under
+    #: the page lock (`review.item_writer`), so two workers storing the two copies at once still keep one.
+    other_copy: Callable[[str], str | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -80,7 +85,10 @@ class AddResult:
     revision: int
     cluster_id: int | None
     cluster_size: int
-    scored: bool  # an existing item that already has a score needs no scoring
+    scored: bool  # an existing item that already has a score (or a copy not stored) needs no scoring
+    #: not stored: the page is stored from this address, another copy's (`NewItem.other_copy`); `item_id` is
+    #: the page's latest revision
+    other_copy: str | None = None
 
 
 @dataclass(frozen=True)

@@ -158,6 +158,7 @@ class Score(Base):
     """What one model version said about one item, with its evidence."""
 
     __tablename__ = "scores"
+    __table_args__ = (Index("ix_scores_id_model_version", "id", "model_version"),)  # review.rescore_pending
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
     model_version: Mapped[str] = mapped_column(String(64))
@@ -178,6 +179,7 @@ class ReviewEntry(Base):
         Index("ix_review_status_priority", "status", "priority"),
         Index("ix_review_status_created", "status", "created_at"),
         Index("ix_review_status_source_priority", "status", "source_name", "priority"),  # queue --source
+        Index("ix_review_status_score", "status", "score_id"),  # review.rescore_pending
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), unique=True)

@@ -18,7 +18,8 @@ the item, from the band keys of every item any process has stored. Items are che
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from functools import partial
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
@@ -61,10 +62,29 @@ class AmpCopies:
         mine = canonical_url(item.url)
         amp = mine != item.canonical_url
         owner = stored_owner or self.owners.get(item.canonical_url)
-        if owner is not None and owner[0] != mine and (amp or owner[1]):
-            return owner[0]
+        if owner is not None and (other := _owned_by(owner, mine, amp)) is not None:
+            return other
         self.owners.setdefault(item.canonical_url, (mine, amp))
         return None
+
+    @classmethod
+    def store_rule(cls, item: CollectedItem) -> Callable[[str], str | None] | None:
+        """`other_copy` as the store transaction asks it (`review.items.NewItem.other_copy`), after the page lock,
+        of the first item stored under `item`'s canonical address: a copy another process stored after this
+        batch's checks is seen. None where no copy is dropped (an ad, a report, the other copy's edit)."""
+        if not cls.applies(item) or item.copy_key:
+            return None
+        mine = canonical_url(item.url)
+        return partial(_stored_copy_owner, mine, mine != item.canonical_url)
+
+
+def _owned_by(owner: Owner, mine: str, amp: bool) -> str | None:
+    """The owner's address when it is another copy of the page (`mine`, an AMP copy when `amp`), else None."""
+    return owner[0] if owner[0] != mine and (amp or owner[1]) else None
+
+
+def _stored_copy_owner(mine: str, amp: bool, first_stored: str) -> str | None:
+    return _owned_by((canonical_url(first_stored), is_amp_url(first_stored)), mine, amp)
 
 
 def copy_key(item: CollectedItem) -> str:

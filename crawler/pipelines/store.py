@@ -57,7 +57,7 @@ def to_new_item(item: CollectedItem) -> NewItem:
                    content_hash=item.content_hash, source_name=item.source_name, author=item.author,
                    published_at=item.published_at, raw_hash=item.raw_hash, language=item.language,
                    locality=item.locality, official=item.official, extra=item.extra, minhash=item.minhash,
-                   band_keys=item.band_keys)
+                   band_keys=item.band_keys, other_copy=AmpCopies.store_rule(item))
 
 
 def to_scored_item(item: CollectedItem) -> ScoredItem:
@@ -98,6 +98,10 @@ class StoreStage:
             result = refused.get(i) or next(stored)
             if isinstance(result, BaseException):
                 out.append(not_stored(result) if isinstance(result, Exception) else result)
+                continue
+            if result.other_copy is not None:  # the other copy was stored after the check above (another worker)
+                out.append(DropItem(f"another copy of {item.canonical_url} was stored from {result.other_copy}: "
+                                    f"{item.url}"))
                 continue
             item.item_id = result.item_id
             self.ctx.items_new += result.created
