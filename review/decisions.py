@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from classifier.categories import CATEGORIES, POSITIVE
 from review.audit import append_audit
 from review.claims import claimable, held_message, lock_for_update
+from review.decision_history import last_change, nothing_to_undo, own_claims_only, superseded
 from review.errors import ConflictError, NotFound, UsageError
 from review.filters import EntryFilter, apply_filter
 from review.models import (
@@ -145,9 +146,11 @@ class DecisionsMixin(_Base):
             if version is not None and not 1 <= version <= entry.version:  # a typo, not a change made since
                 raise UsageError(f"mục #{entry_id} không có phiên bản {version} (hiện tại {entry.version}); "
                                  f"xem phiên bản bằng `canhgac show {entry_id}`")
-            if version is not None and version != entry.version:
-                raise ConflictError(f"mục #{entry_id} đã bị thay đổi (phiên bản {version}, hiện tại {entry.version}); "
-                                    f"xem lại bằng `canhgac show {entry_id}` rồi quyết định lại")
+            if version is not None and version != entry.version and not own_claims_only(s, entry_id, moderator,
+                                                                                         version, entry.version):
+                last = last_change(s, entry_id, moderator, entry.version, self.zone)
+                raise ConflictError(f"mục #{entry_id} đã bị thay đổi (phiên bản {version}, hiện tại {entry.version})"
+                                    f"{last}; xem lại bằng `canhgac show {entry_id}` rồi quyết định lại")
             if entry.status == DECIDED:
                 raise ConflictError(f"mục #{entry_id} đã được {entry.claimant or 'người khác'} quyết định "
                                     f"({verdict_vi(entry.verdict)}); dùng `canhgac undo {entry_id} --reason \"…\"` "
@@ -205,9 +208,9 @@ class DecisionsMixin(_Base):
             last = s.scalar(select(Decision).where(Decision.entry_id == entry_id, Decision.undone_at.is_(None))
                             .order_by(Decision.id.desc()).limit(1))
             if decision_id is not None and (entry.status != DECIDED or last is None or last.id != decision_id):
-                raise ConflictError(_superseded(s, entry_id, decision_id, last if entry.status == DECIDED else None))
+                raise ConflictError(superseded(s, entry_id, decision_id, last if entry.status == DECIDED else None))
             if entry.status != DECIDED or last is None:
-                raise ConflictError(f"mục #{entry_id} chưa có quyết định nào để hoàn tác")
+                raise ConflictError(nothing_to_undo(s, entry, self.zone))
             now = utcnow()
             last.undone_at, last.undone_by, last.undo_reason = now, moderator, reason
             s.execute(update(BankEntry).where(BankEntry.decision_id == last.id).values(active=False))
@@ -277,16 +280,6 @@ class DecisionsMixin(_Base):
             for entry in entries:
                 self._record_decision(s, entry, moderator, verdict, category, note, bulk=True)
             return BulkResult(ids, applied=True, code=code)
-
-
-def _superseded(s: Session, entry_id: int, decision_id: int, current: Decision | None) -> str:
-    """Why the decision `decision_id` is no longer the one to undo: someone undid it, maybe decided again."""
-    mine = s.get(Decision, decision_id)
-    by = f" đã được {mine.undone_by} hoàn tác" if mine is not None and mine.undone_by else " không còn là quyết định hiện tại"
-    now = (f"; quyết định hiện tại là «{verdict_vi(current.verdict)}» của {current.moderator}" if current is not None
-           else "; mục đang chờ duyệt lại")
-    return (f"quyết định trước của bạn trên mục #{entry_id}{by}{now}: không hoàn tác gì; xem `canhgac show {entry_id}`, "
-            f"dùng `canhgac undo {entry_id} --reason \"…\"` nếu vẫn cần")
 
 
 def _refuse_positive(verdict: str, positive_ids: list[int]) -> None:

@@ -266,7 +266,14 @@ def parse_where(expr: str) -> EntryFilter:
 
 
 def _float(value: str, term: str) -> float:
+    """A score bound as typed: "0.6", or "0,6" as Vietnamese write a decimal; between 0 and 1."""
+    typed = value.strip()
+    if re.fullmatch(r"\d*,\d+", typed):  # the decimal comma (0,6), never a thousands separator in a score
+        typed = typed.replace(",", ".")
     try:
-        return float(value)
+        number = float(typed)
     except ValueError:
-        raise UsageError(f"cần một số: {term!r}") from None
+        raise UsageError(f"cần một số từ 0 đến 1 (ví dụ score<0.6 hoặc score<0,6): {term!r}") from None
+    if not 0 <= number <= 1:  # also nan, inf
+        raise UsageError(f"điểm là số từ 0 đến 1 (ví dụ score<0.6): {term!r}")
+    return number

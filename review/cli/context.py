@@ -56,7 +56,7 @@ class Context:
                 raise UsageError(f"'{name}' không phải cán bộ duyệt: chưa cấu hình cán bộ duyệt nào "
                                  "(thêm [review] moderators vào canhgac.toml)")
             raise UsageError(f"'{name}' không phải cán bộ duyệt (được phép: {', '.join(allowed)}); "
-                             "dùng --as TÊN để chọn người thực hiện")
+                             + (_meant_moderator(name, allowed) or "dùng --as TÊN để chọn người thực hiện"))
         return name
 
     def print(self, *parts: object) -> None:
@@ -66,6 +66,19 @@ class Context:
         if self._store is not None:
             self._store.close()
             self._store = None
+
+
+def _meant_moderator(typed: str, allowed: tuple[str, ...] | list[str]) -> str:
+    """"có phải 'Nguyễn Văn Hùng'? …": the one configured moderator a name typed without diacritics (no Unikey on
+    an SSH session: "nguyen van hung") stands for. Only said, never taken for it: two colleagues may differ by their
+    diacritics alone (Lan, Lân)."""
+    from review.filters import _fold
+
+    folded = _fold(typed)
+    same = [m for m in allowed if _fold(m) == folded]
+    if len(same) != 1:
+        return ""
+    return f"có phải '{same[0]}'? tên phải gõ đúng dấu như trong [review] moderators: --as \"{same[0]}\""
 
 
 def _os_user() -> str:

@@ -242,6 +242,10 @@ def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
                           "--include-reporters để giữ nguyên.\n")
 
 
+#: What an export holds, as the line saying it was written names it ("Đã xuất 12 dòng quyết định vào …").
+_KIND_VI = {"decisions": "quyết định", "items": "mục bị gắn cờ", "audit": "nhật ký kiểm toán"}
+
+
 def _write_export(args: argparse.Namespace, ctx: Context, export: Export) -> int:
     if args.format == "xlsx":
         stamp = datetime.now(VN_TZ).strftime("%Y%m%d")
@@ -249,7 +253,7 @@ def _write_export(args: argparse.Namespace, ctx: Context, export: Export) -> int
         _not_the_database(ctx, path)
         with _writing(path), _replacing(path) as tmp:
             written = write_xlsx(export, tmp)
-        ctx.err.write(f"Đã xuất {written.rows} dòng {args.kind} vào {path}\n")
+        ctx.err.write(f"Đã xuất {written.rows} dòng {_KIND_VI.get(args.kind, args.kind)} vào {path}\n")
         if written.cut:
             ctx.err.write(f"Lưu ý: {written.cut} ô dài hơn {XLSX_CELL_MAX} ký tự (giới hạn của Excel) đã bị cắt bớt và "
                           "ghi rõ trong ô; xuất --format csv hoặc jsonl để có nội dung đầy đủ.\n")
@@ -259,7 +263,7 @@ def _write_export(args: argparse.Namespace, ctx: Context, export: Export) -> int
         with _writing(Path(args.output)), _replacing(Path(args.output)) as tmp, \
                 open_in_place(tmp, "w", encoding="utf-8", newline="") as f:
             n = write_text(export, args.format, f)
-        ctx.err.write(f"Đã xuất {n} dòng {args.kind} vào {args.output}\n")
+        ctx.err.write(f"Đã xuất {n} dòng {_KIND_VI.get(args.kind, args.kind)} vào {args.output}\n")
     else:
         out = ctx.out if ctx.out is not None else sys.stdout
         try:
