@@ -4,8 +4,9 @@ Rows are streamed from the database in id order (keyset batches), so a year of d
 memory; XLSX is written in openpyxl's write-only mode. CSV is UTF-8 with a byte order mark (to a file
 and to stdout alike), so Excel reads Vietnamese correctly. In the machine format — CSV and JSONL unless asked
 otherwise — columns have English names and times are ISO 8601 UTC strings, so a file re-imports to the same values
-(`read_export`); XLSX is for officers by default, with Vietnamese headers, verdicts, categories, statuses and
-yes/no, and local times (`review.export_headers.for_officers`). Text cells that a spreadsheet would run as a
+(`read_export`); XLSX is for officers by default, with Vietnamese headers, verdicts, categories, statuses, item
+kinds, audit actions and details, yes/no, and local times, and for items who decided and why
+(`review.export_headers.for_officers`). Text cells that a spreadsheet would run as a
 formula (leading = + - @, tab or CR) get a leading apostrophe in CSV and XLSX, undone on read.
 XLSX cannot hold everything CSV and JSONL do: control characters XML cannot carry become U+FFFD, and a text
 longer than an Excel cell's 32767 characters is cut, marked in the cell (`xlsx_cell`).
@@ -68,6 +69,8 @@ class Export:
     rows: Iterator[tuple[Any, ...]]
     #: how many rows had a citizen's details masked so far (filled while `rows` is consumed)
     masked: list[int] = field(default_factory=lambda: [0])
+    #: the officers' shape only: `rows` with the cells of `review.export_headers.OFFICER_COLUMNS` added
+    more: Callable[[Iterator[tuple[Any, ...]]], Iterator[tuple[Any, ...]]] | None = None
 
 
 def _cell(value: Any) -> Any:
@@ -138,7 +141,31 @@ def items(store: Store, since: datetime | None, until: datetime | None) -> Expor
         links = reported_links(s, [(r[0], r[5], r[2], r[19]) for r in rows])
         return [(*r[:15], links.get(r[0]), *r[15:19]) for r in rows]
 
-    return Export("items", cols, _batched(store, build, finish))
+    return Export("items", cols, _batched(store, build, finish), more=lambda rows: _deciders(store, rows))
+
+
+def _deciders(store: Store, rows: Iterator[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
+    """Exported item rows (entry id first) with the moderator and note of the entry's standing decision (None,
+    None while undecided): one query per batch."""
+    batch: list[tuple[Any, ...]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == BATCH:
+            yield from _with_deciders(store, batch)
+            batch = []
+    yield from _with_deciders(store, batch)
+
+
+def _with_deciders(store: Store, batch: list[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
+    if not batch:
+        return
+    d = Decision
+    with store.session() as s:
+        found = {entry_id: (moderator, note) for entry_id, moderator, note in s.execute(
+            select(d.entry_id, d.moderator, d.note).where(d.entry_id.in_([r[0] for r in batch]),
+                                                          d.undone_at.is_(None)).order_by(d.id))}
+    for row in batch:
+        yield (*row, *found.get(row[0], (None, None)))
 
 
 def audit(store: Store, since: datetime | None, until: datetime | None, *, include_reporters: bool = False) -> Export:

@@ -3,12 +3,16 @@
 An export has two readers. Other tools read the machine format — English column names and ISO 8601 UTC times —
 and CSV and JSONL keep it unless asked (`--headers vi`, CSV only). Officers open XLSX in Excel, so XLSX gets the
 Vietnamese headers by default (`--headers en` gives the machine format): each column named in Vietnamese, and
-every time in the office's time zone (`[digest] timezone`) written dd/mm/yyyy HH:MM — in XLSX a real date cell
-shown so (Excel sorts and filters it as a date), in CSV that text. The time columns' headers name the zone.
-Verdicts, categories, statuses and yes/no columns are written by their Vietnamese names (`review.export_values`);
-every other value stays as exported, so a Vietnamese file still says what the English one says. `read_export` maps
-the headers and those names back to the column names and codes; the times it reads are local, to the minute
-(re-import the machine format for exact values).
+every time in the office's time zone (`[digest] timezone`) — in XLSX a real date cell shown dd/mm/yyyy hh:mm
+(Excel sorts and filters it as a date), in CSV the text yyyy-mm-dd HH:MM. CSV carries no format, and Excel reads a
+date in CSV by the computer's regional settings: "03/12/2026" is 3 December on a Vietnamese Windows and 12 March
+on an en-US one (and "13/12/2026" stays text there), while "2026-12-03 03:34" is read as the same date cell by
+every Excel, then shown in that computer's own date format. The time columns' headers name the zone.
+Verdicts, categories, statuses, item kinds, audit actions and yes/no columns are written by their Vietnamese names,
+and an audit row's details as lines in Vietnamese (`review.export_values`). The officers' shape also says who
+decided an item and why (`OFFICER_COLUMNS`: the standing decision's moderator and note, which the machine format
+of `items` does not have). `read_export` maps the headers and those names back to the column names and codes; the
+times it reads are local, to the minute (re-import the machine format for exact values).
 """
 
 from __future__ import annotations
@@ -69,9 +73,13 @@ HEADERS_VI: Final[dict[str, str]] = {
 #: The columns holding a time (ISO 8601 UTC strings in the machine format).
 TIME_COLUMNS: Final = frozenset({"decided_at", "undone_at", "published_at", "fetched_at", "queued_at", "at"})
 
-#: How Excel shows a time cell, and the text CSV gets: as officials write it (`review.cli.table.when`).
+#: How Excel shows a time cell: as officials write it (`review.cli.table.when`).
 XLSX_TIME_FORMAT: Final = "dd/mm/yyyy hh:mm"
-TEXT_TIME_FORMAT: Final = "%d/%m/%Y %H:%M"
+#: The text a CSV time gets: ISO 8601 to the minute, which Excel reads as a date whatever the regional settings.
+TEXT_TIME_FORMAT: Final = "%Y-%m-%d %H:%M"
+
+#: Columns only the officers' shape has, by kind, after the machine format's columns (`review.export.Export.more`).
+OFFICER_COLUMNS: Final[dict[str, tuple[str, ...]]] = {"items": ("moderator", "note")}
 
 
 def header_mode(asked: str | None, fmt: str) -> str:
@@ -114,8 +122,11 @@ def for_officers(export: Export, tz: str, zone: str) -> Export:
     (`[digest] timezone`); `zone` names it in the time columns' headers ("giờ Việt Nam (UTC+7)")."""
     from review.export import Export
 
-    rows = vi_values(export.columns, local_times(export.columns, export.rows, tz))
-    return Export(export.kind, vi_columns(export.columns, zone), rows, export.masked)
+    columns, rows = export.columns, export.rows
+    if export.more is not None:
+        columns, rows = (*columns, *OFFICER_COLUMNS[export.kind]), export.more(rows)
+    rows = vi_values(columns, local_times(columns, rows, tz), tz)
+    return Export(export.kind, vi_columns(columns, zone), rows, export.masked)
 
 
 def columns_read(header: list[str]) -> list[str]:
@@ -125,8 +136,8 @@ def columns_read(header: list[str]) -> list[str]:
         return header
     from review.export import COLUMNS
 
-    for columns in COLUMNS.values():
-        names = {HEADERS_VI[c]: c for c in columns}
+    for kind, columns in COLUMNS.items():
+        names = {HEADERS_VI[c]: c for c in (*columns, *OFFICER_COLUMNS.get(kind, ()))}
         if all(_strip_zone(h) in names for h in header):
             return [names[_strip_zone(h)] for h in header]
     return header

@@ -1,5 +1,6 @@
 """Ward officers open exports in Excel: XLSX gets Vietnamese column headers and times in `[digest] timezone`
-(dd/mm/yyyy HH:MM date cells) by default; CSV gets them with `--headers vi`; the machine format (English headers,
+(dd/mm/yyyy HH:MM date cells) by default; CSV gets them with `--headers vi` (times as yyyy-mm-dd HH:MM, which
+Excel reads as a date whatever its regional settings); the machine format (English headers,
 ISO 8601 UTC) stays the default of CSV and JSONL, which other tools read, and `--headers en` gives it in XLSX.
 
 Real database (SQLite, and PostgreSQL when CANHGAC_TEST_DATABASE_URL is set), real files read back with openpyxl."""
@@ -67,7 +68,7 @@ def test_times_follow_the_digest_timezone(decided: int, cli: CLI, cfg: Path, tmp
     assert rows[0][headers.index("Thời điểm quyết định (múi giờ Asia/Tokyo)")] == datetime(2026, 12, 3, 5, 34)
     csv_path = tmp_path / "d.csv"
     assert cli("export", "decisions", "--headers", "vi", "-o", str(csv_path))[0] == 0
-    assert "03/12/2026 05:34" in csv_path.read_text(encoding="utf-8-sig")
+    assert "2026-12-03 05:34" in csv_path.read_text(encoding="utf-8-sig")
 
 
 def test_csv_with_vietnamese_headers_opens_in_excel(decided: int, cli: CLI, tmp_path: Path) -> None:
@@ -77,10 +78,11 @@ def test_csv_with_vietnamese_headers_opens_in_excel(decided: int, cli: CLI, tmp_
     data = path.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf" + "Mã quyết định,Mã mục,".encode())  # BOM: Excel reads UTF-8
     text = data.decode("utf-8-sig")
-    assert "03/12/2026 03:34" in text and "2026-12-02T20:34" not in text
+    # ISO 8601 to the minute, local: every Excel reads it as a date (dd/mm is 12 March in an en-US Excel)
+    assert "2026-12-03 03:34" in text and "03/12/2026" not in text and "2026-12-02T20:34" not in text
     assert "Thời điểm quyết định (giờ Việt Nam (UTC+7))" in text
     row = read_export(path)[0]
-    assert row["decided_at"] == "03/12/2026 03:34" and row["note"] == NOTE
+    assert row["decided_at"] == "2026-12-03 03:34" and row["note"] == NOTE
 
 
 @pytest.mark.parametrize("argv", [[], ["--format", "jsonl"], ["--format", "xlsx", "--headers", "en"]])
@@ -105,7 +107,9 @@ def test_the_items_and_audit_exports_are_translated_whole(decided: int, cli: CLI
         assert all(unicodedata.is_normalized("NFC", h) for h in headers)  # precomposed: Excel's search finds them
         en = tmp_path / f"{kind}-en.xlsx"
         assert cli("export", kind, "--headers", "en", "-o", str(en))[0] == 0
-        assert list(read_export(path)[0]) == list(read_export(en)[0])  # every column maps back
+        # every column maps back; items also say who made the standing decision and why (officers' shape only)
+        extra = ["moderator", "note"] if kind == "items" else []
+        assert list(read_export(path)[0]) == [*read_export(en)[0], *extra]
 
 
 def test_jsonl_with_vietnamese_headers_is_refused(decided: int, cli: CLI, tmp_path: Path) -> None:
