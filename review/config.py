@@ -56,7 +56,7 @@ from review.config_sections import (
 )
 from review.config_sources import parse_source, selector_problem
 from review.config_toml import ConfigReader, check_table, field_types
-from review.config_urls import check_db_url
+from review.config_urls import check_db_url, check_redis_url
 from review.errors import ConfigError
 
 __all__ = [
@@ -120,11 +120,17 @@ def parse_config(text: str, path: str = "<string>") -> Config:
     cls_values = built.get("classifier", {})
     check_thresholds(reader, cls_values)
     smtp = built.get("smtp", {})
-    check_smtp(reader, smtp)
+    no_password = check_smtp(reader, smtp)
     digest = built.get("digest", {})
     check_digest(reader, digest)
     review = built.get("review", {})
     notes: list[str] = []
+    if no_password is not None:  # only sending mail needs it; `config check` says so (see `check_smtp`)
+        where = f"{path}:{no_password.line}" if no_password.line else path
+        notes.append(f"{where}, khoá 'smtp.password_env': biến môi trường "
+                     f"{smtp.get('password_env', SmtpConfig.password_env)!r} (mật khẩu SMTP) chưa đặt trong môi trường "
+                     "đang chạy lệnh này: `canhgac run` và `canhgac digest --send` sẽ từ chối chạy khi thiếu nó; các "
+                     "lệnh khác không cần")
     if review.get("locality"):
         found = office_locality(review["locality"])
         if found.old:
@@ -143,8 +149,8 @@ def parse_config(text: str, path: str = "<string>") -> Config:
             raise reader.error("phải từ 1 trở lên", "crawler", key)
     if crawler.get("max_redirects", 0) < 0:
         raise reader.error("phải từ 0 trở lên (0: không đi theo chuyển hướng nào)", "crawler", "max_redirects")
-    if crawler.get("redis_url") and not crawler["redis_url"].startswith(("redis://", "rediss://")):
-        raise reader.error("cần dạng redis://HOST:PORT/DB", "crawler", "redis_url")
+    if crawler.get("redis_url"):
+        check_redis_url(reader, crawler["redis_url"])
     daemon = built.get("daemon", {})
     if daemon.get("misfire_grace_s", 1) < 1:  # APScheduler refuses a job whose misfire grace is not positive
         raise reader.error("phải từ 1 trở lên", "daemon", "misfire_grace_s")
@@ -163,6 +169,7 @@ def parse_config(text: str, path: str = "<string>") -> Config:
         daemon=DaemonConfig(**daemon),
         path=path,
         notes=tuple(notes),
+        smtp_password_missing=no_password,
     )
 
 

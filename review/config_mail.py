@@ -15,6 +15,7 @@ from typing import Any
 from review.config_sections import WEEKDAYS, DigestConfig, SmtpConfig
 from review.config_toml import ConfigReader
 from review.config_urls import check_http_url
+from review.errors import ConfigError
 
 RECIPIENT_MAX = 256
 _NAMED = re.compile(r"^(?P<name>[^<>]*?)\s*<(?P<addr>[^<>]*)>$")
@@ -61,8 +62,12 @@ def valid_timezone(name: str) -> bool:
     return True
 
 
-def check_smtp(reader: ConfigReader, smtp: Mapping[str, Any]) -> None:
-    """The `[smtp]` values as read (only the keys written): a ConfigError for the first one that is wrong."""
+def check_smtp(reader: ConfigReader, smtp: Mapping[str, Any]) -> ConfigError | None:
+    """The `[smtp]` values as read (only the keys written): a ConfigError for the first one that is wrong.
+
+    Returned, not raised: the SMTP account's password missing from the environment. Only sending mail needs it
+    (`canhgac run`, `digest --send`: `Config.require_smtp_password`); deploy.md keeps it in the daemon's
+    environment file, so `config check`, `init`, `status` and the moderators' commands run without it."""
     if not 1 <= smtp.get("port", SmtpConfig.port) <= 65535:
         raise reader.error("cần số cổng 1-65535", "smtp", "port")
     if smtp.get("security", "starttls") not in ("starttls", "ssl", "none"):
@@ -72,13 +77,18 @@ def check_smtp(reader: ConfigReader, smtp: Mapping[str, Any]) -> None:
         if not _ADDRESS.match(addr) or not _mail_header_address(addr):
             raise reader.error(f"không phải địa chỉ e-mail: {smtp['sender']!r} (cần dạng canhgac@sovhtt.gov.vn hoặc "
                                "Sở VHTTDL <canhgac@sovhtt.gov.vn>)", "smtp", "sender")
-    if smtp.get("user") and smtp.get("host"):
-        env = smtp.get("password_env", SmtpConfig.password_env)
-        if not env or env not in os.environ:
-            raise reader.error(f"đã khai báo tài khoản SMTP nhưng chưa đặt biến môi trường {env!r} chứa mật khẩu",
-                               "smtp", "password_env")
     if smtp.get("timeout_s", 1) < 1:  # smtplib refuses 0 ("non-blocking socket") and a negative timeout
         raise reader.error("phải từ 1 trở lên", "smtp", "timeout_s")
+    if smtp.get("user") and smtp.get("host"):
+        env = smtp.get("password_env", SmtpConfig.password_env)
+        if not env:
+            raise reader.error("đã khai báo tài khoản SMTP (user) nhưng password_env để trống: cần tên biến môi "
+                               "trường chứa mật khẩu", "smtp", "password_env")
+        if env not in os.environ:
+            return reader.error(f"đã khai báo tài khoản SMTP nhưng chưa đặt biến môi trường {env!r} chứa mật khẩu "
+                                "(tiến trình nền và `canhgac digest --send` đọc nó, ví dụ từ /etc/canhgac/env)",
+                                "smtp", "password_env")
+    return None
 
 
 def check_digest(reader: ConfigReader, digest: Mapping[str, Any]) -> None:

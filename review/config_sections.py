@@ -150,6 +150,15 @@ class Config:
     daemon: DaemonConfig = field(default_factory=DaemonConfig)
     path: str = ""  # the file it came from ("" for built-in defaults)
     notes: tuple[str, ...] = ()  # what reading the file noticed that is no error ("file:line, khoá …: …"); config check prints them
+    # the SMTP account's password not in the environment: an error only for what sends mail (`require_smtp_password`)
+    smtp_password_missing: ConfigError | None = field(default=None, compare=False, repr=False)
+
+    def require_smtp_password(self) -> None:
+        """Raise the ConfigError (file, line, key `smtp.password_env`) when `[smtp] user` is set but its password's
+        environment variable is not: called before any mail is sent, so nothing is recorded as sent or failed."""
+        if self.smtp_password_missing is not None and self.smtp.user and self.smtp.host:
+            raise ConfigError(self.smtp_password_missing.reason, file=self.smtp_password_missing.file,
+                              key=self.smtp_password_missing.key, line=self.smtp_password_missing.line)
 
     def source(self, name: str) -> SourceConfig:
         for s in self.sources:

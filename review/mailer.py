@@ -32,7 +32,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import format_datetime, make_msgid
+from zoneinfo import ZoneInfo
 
 from review.config import Config, SmtpConfig, recipient_address
 from review.digest import DigestData, collect_digest
@@ -78,7 +79,8 @@ def build_message(data: DigestData, cfg: Config, recipient: str, chart_png: byte
     msg["From"] = Address(display_name=sender_name, addr_spec=sender)
     name, addr = recipient_address(recipient)
     msg["To"] = Address(display_name=name, addr_spec=addr)  # quoted as needed: "Trần, Văn B" stays one person
-    msg["Date"] = formatdate(localtime=False)
+    # the office's time with its offset (+0700), as every time in the digest; formatdate() wrote -0000, "zone unknown"
+    msg["Date"] = format_datetime(utcnow().astimezone(ZoneInfo(cfg.digest.timezone)))
     msg["Message-ID"] = make_msgid("digest", domain=domain)
     msg["X-Canhgac-Week"] = data.iso_week
     msg.set_content(render_text(data, cfg.digest.timezone, cfg.digest.base_url))
@@ -105,7 +107,9 @@ def deliver_week(store: Store, cfg: Config, iso_week: str, *, now: datetime | No
     """Send `iso_week`'s summary to every configured recipient who has not had it; never twice.
 
     `manual` (a person running `canhgac digest --send`): a failed delivery is retried now, not when its
-    backoff ends; the daemon's weekly run leaves it False."""
+    backoff ends; the daemon's weekly run leaves it False. The SMTP password missing from the environment is a
+    ConfigError before anything is recorded (`Config.require_smtp_password`)."""
+    cfg.require_smtp_password()
     now = now or utcnow()
     # one row per ADDRESS: writing a recipient's name in the config later ("Lan <lan@so.gov.vn>") or changing its
     # case must not mail a week they already had
@@ -134,6 +138,7 @@ def _as_configured(cfg: Config, recipient: str) -> str:
 def deliver_due(store: Store, cfg: Config, *, now: datetime | None = None,
                 tls_context: ssl.SSLContext | None = None) -> list[DeliveryReport]:
     """Retry every failed or pending delivery whose backoff has passed, week by week."""
+    cfg.require_smtp_password()
     now = now or utcnow()
     # a recipient taken off [digest] recipients (someone who left the office) is not written to any more, even for
     # a week that was failing for them
