@@ -18,7 +18,7 @@ from parsel import Selector
 from trafilatura.settings import set_date_params
 
 from classifier import legacy_encoding, mojibake
-from crawler.byline import author_block, credit_line, labelled_author, paywall_only, without_heading
+from crawler.byline import _LURE, author_block, credit_line, labelled_author, paywall_only, without_heading
 from crawler.charset import _WESTERN as _WESTERN  # the private names: shared with crawler.spiders.rss
 from crawler.charset import _XML_ENCODING as _XML_ENCODING
 from crawler.charset import _codec as _codec
@@ -44,7 +44,8 @@ class Extracted:
     author: str | None
     published_at: datetime | None
     language: str | None
-    navigation_only: bool = False  # the page's text was only its menus and link lists (`_without_navigation`)
+    # the page's text was only its menus and link lists (`_without_navigation`) or a "turn on JavaScript" notice
+    navigation_only: bool = False
     paywalled: bool = False  # the page's text was only a paywall or login notice (`crawler.byline.paywall_only`)
     credited: bool = False  # `author` is the outlet a closing credit names ("Theo Báo Nghệ An"), not a person
     canonical: str | None = None  # an AMP page's own address on its site (`amp_canonical`)
@@ -125,7 +126,7 @@ def extract_article(html: str, url: str, selectors: Selectors | None = None, *,
         published = _timed(date, html) or published  # trafilatura's date is a day: the page may write its time
     navigation_only = paywalled = credited = False
     if text and not sel_text:  # what the operator's selector picked is content by definition
-        kept = _without_navigation(text, html, sel)
+        kept = _without_script_notice(_without_navigation(text, html, sel), title)
         navigation_only, text = kept != text, kept
         day = _vn_date(published)
         text = without_heading(text, title, day)
@@ -195,3 +196,22 @@ def _without_navigation(text: str, html: str, sel: Selector | None) -> str:
         return text
     rest = clean_text("\n".join(line for line in text.splitlines() if line not in anchors))
     return rest if len(rest) >= _NAV_KEEP else ""
+
+
+_SCRIPT_NOTICE_LINE = 200  # "Vui lòng bật JavaScript để xem nội dung": a sentence, not an article
+
+
+def _without_script_notice(text: str, title: str) -> str:
+    """`text`, or "" when it is nothing but a "turn on JavaScript" notice (a JavaScript app's <noscript>: "Vui lòng
+    bật JavaScript", "You need to enable JavaScript to run this app."), with the page's title around it. Such a
+    site serves every article as the same shell: stored, all of them would read alike, be grouped as copies of one
+    story and be scored for the notice. A link, site, phone number or bank in it keeps it (`crawler.byline._LURE`:
+    "Bật JavaScript để nhận quà tại ..." is what the office monitors)."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    folded_title = clean_text(title).lower()
+    notices = [line for line in lines if line.lower() != folded_title]
+    if not notices or _LURE.search(text):
+        return text
+    if all(len(line) <= _SCRIPT_NOTICE_LINE and "javascript" in line.lower() for line in notices):
+        return ""
+    return text

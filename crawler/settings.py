@@ -37,7 +37,9 @@ DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 DOWNLOAD_TIMEOUT = 30
 REDIRECT_MAX_TIMES = 5
-METAREFRESH_MAXDELAY = 0
+# an immediate <meta http-equiv="refresh"> (old portals move pages with it) is followed like a redirect, through
+# the same guards; Scrapy follows a refresh whose delay is below this (0 would follow none)
+METAREFRESH_MAXDELAY = 1
 
 DOWNLOADER_MIDDLEWARES = {"crawler.middlewares.RequestGuard": 60}
 # Private addresses are refused where a download's address is resolved, so a name cannot look public when

@@ -1,6 +1,6 @@
 """Canonical URLs: one spelling per page, so a page is stored once however it was linked.
 
-Lower-case scheme and host, no `www.`, no fragment, no tracking parameters (utm_*, fbclid, ...),
+Lower-case scheme and host, no `www.`, no fragment, no tracking parameters (utm_*, fbclid, Zalo's zarsrc/gidzl, ...),
 remaining query parameters sorted, default ports dropped. The scheme is kept as given: small portals
 often serve only one of http/https, and the stored `url` is what was actually fetched.
 """
@@ -14,8 +14,11 @@ from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit
 
 ALLOWED_SCHEMES = ("http", "https")
 _TRACKING_PREFIXES = ("utm_", "mc_", "pk_", "hsa_")
-_TRACKING = {"fbclid", "gclid", "dclid", "msclkid", "yclid", "zalo_source", "ref", "ref_src", "igshid",
-             "_ga", "cmpid", "spm", "from", "share", "s_cid", "mkt_tok"}
+# Zalo appends zarsrc and gidzl to every link shared in a chat (with utm_*), Facebook fbclid or mibextid: the
+# way most Vietnamese readers pass a story on, so one story must not become one item per app it went through
+_TRACKING = {"fbclid", "gclid", "dclid", "msclkid", "yclid", "zalo_source", "zarsrc", "gidzl", "mibextid",
+             "fb_action_ids", "fb_action_types", "fb_source", "fb_ref", "ttclid", "twclid", "_gl", "ref", "ref_src",
+             "igshid", "_ga", "cmpid", "spm", "from", "share", "s_cid", "mkt_tok"}
 
 
 def canonical_url(url: str) -> str:

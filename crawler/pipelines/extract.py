@@ -21,6 +21,7 @@ from datetime import UTC, date, datetime
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
+from w3lib.html import get_meta_refresh
 
 from crawler.context import CrawlContext, crawl_context
 from crawler.extract import VN_TZ, extract_article
@@ -74,6 +75,8 @@ class ExtractStage:
         if not html.strip() and item.title:  # a feed entry's page came back empty: the feed stands in, say so
             kept = "lưu tiêu đề và tóm tắt của nguồn tin" if item.text else "chỉ lưu tiêu đề của nguồn tin"
             self.ctx.error(f"{item.url}: trang trống (máy chủ trả về trang không có nội dung): {kept}")
+        if not ex.text and html.strip():
+            self._refresh_not_followed(item, html)
         if ex.paywalled:  # the officer should know why the item holds only the feed's words
             kept = "lưu tóm tắt của nguồn tin" if item.text else "chỉ lưu tiêu đề"
             self.ctx.error(f"{item.url}: trang chỉ hiện thông báo nội dung trả phí hoặc cần đăng nhập, không có bài "
@@ -82,3 +85,13 @@ class ExtractStage:
             self.ctx.error(f"{item.url}: trang chỉ có trình đơn và liên kết, không có nội dung chính (nội dung hiện "
                            "bằng JavaScript, hoặc nằm trong tệp, khung nhúng): chỉ lưu tiêu đề")
         return item
+
+    def _refresh_not_followed(self, item: CollectedItem, html: str) -> None:
+        """A page without text that only moves the reader on with <meta http-equiv="refresh">: an immediate refresh
+        to a web address was followed before this stage (METAREFRESH_MAXDELAY), so this one points elsewhere
+        (file://, javascript:) or waits. Say where it pointed: the item holds only what its feed said."""
+        _, target = get_meta_refresh(html, item.url)
+        if target:
+            kept = "lưu tiêu đề và tóm tắt của nguồn tin" if item.text else "chỉ lưu tiêu đề"
+            self.ctx.error(f"{item.url}: trang chỉ chuyển hướng (thẻ meta refresh) tới {target[:200]!r}, không đi "
+                           f"theo: {kept}")

@@ -18,6 +18,7 @@ import scrapy
 from scrapy.http import Response
 from w3lib.encoding import http_content_type_encoding, read_bom
 
+from classifier import legacy_encoding
 from crawler.extract import (  # the private names: extract's charset decision, shared with pages
     _WESTERN,
     _XML_ENCODING,
@@ -149,9 +150,10 @@ class RssSpider(SourceSpider):
             if not self.first_time(canon):  # requested by another feed or worker: its marker still counts
                 listed.setdefault(key, fingerprint)
                 continue
-            summary = clean_text(_strip_tags(entry.get("summary", "")))
-            fallback = self.new_item(link, title=clean_text(entry.get("title", "")), text=summary,
-                                     author=entry.get("author"), published_at=parse_date(
+            summary = _feed_text(_strip_tags(entry.get("summary", "")))
+            author = _feed_text(entry.get("author") or "") or None
+            fallback = self.new_item(link, title=_feed_text(entry.get("title", "")), text=summary,
+                                     author=author, published_at=parse_date(
                                          entry.get("published") or entry.get("updated")),
                                      extra={"from_feed_only": True})
             request = self.article_request(link, meta={"entry_url": key, "entry_hash": fingerprint,
@@ -187,6 +189,13 @@ class RssSpider(SourceSpider):
                                 len(modified or ""))
         if any(fitting):
             self.ctx.store.save_feed_validators(url, *fitting)
+
+
+def _feed_text(value: str) -> str:
+    """An entry's title, summary or author as stored when it stands in for its page: cleaned like a page's text,
+    and converted to Unicode when typed in a legacy Vietnamese font encoding (TCVN3 ".VnTime", VNI), as old district
+    portals' feeds are ("Th«ng b¸o" is "Thông báo"); other text is left as it is."""
+    return clean_text(legacy_encoding.to_unicode(value))
 
 
 def _header(response: Response, name: bytes) -> str | None:

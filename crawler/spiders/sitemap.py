@@ -14,6 +14,7 @@ from typing import Any
 
 import lxml.etree
 from scrapy.http import Response
+from scrapy.utils._compression import _DecompressionMaxSizeExceeded
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap
 
@@ -31,13 +32,21 @@ class SitemapSpider(SourceSpider):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.sub_sitemaps = 0
+        self.sitemaps_seen: set[str] = set()  # canonical URLs of the sitemaps read or requested: an index may list itself
 
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
         body = response.body
+        self.sitemaps_seen.add(canonical_url(response.url))
         if body[:2] == b"\x1f\x8b":
+            maxsize = self.settings.getint("DOWNLOAD_MAXSIZE")
             try:
-                body = gunzip(body, max_size=self.settings.getint("DOWNLOAD_MAXSIZE"))
-            except Exception as exc:  # noqa: BLE001 - a bad or oversized gzip is one failed sitemap
+                body = gunzip(body, max_size=maxsize)
+            except _DecompressionMaxSizeExceeded as exc:  # a gzip bomb, or a sitemap larger than the cap
+                self.ctx.error(f"{response.url}: sitemap giải nén lớn hơn giới hạn tải về ({maxsize / 1024 / 1024:g} "
+                               f"MB, [crawler] download_maxsize_mb): không đọc ({type(exc).__name__}: {exc})")
+                self._fail(response)
+                return
+            except Exception as exc:  # noqa: BLE001 - a bad gzip is one failed sitemap
                 self.ctx.error(f"{response.url}: không giải nén được sitemap ({type(exc).__name__}: {exc})")
                 self._fail(response)
                 return
@@ -69,11 +78,7 @@ class SitemapSpider(SourceSpider):
             self.ctx.error(note)
         self.start_succeeded(response)
         if sitemap.type == "sitemapindex":
-            for entry in entries:
-                loc = entry.get("loc", "")
-                if is_crawlable(loc) and self.sub_sitemaps < MAX_SUB_SITEMAPS:
-                    self.sub_sitemaps += 1
-                    yield response.follow(loc, callback=self.parse, errback=self.on_error)
+            yield from self.follow_index(response, entries)
             return
         urls, unusable = [], []
         for index, entry in enumerate(entries):
@@ -96,6 +101,30 @@ class SitemapSpider(SourceSpider):
                 continue
             yield self.article_request(loc, meta={"entry_url": key, "entry_hash": stamp or LISTED,
                                                   "sitemap_date": parse_date(date) if date else None})
+
+    def follow_index(self, response: Response, entries: list[dict[str, Any]]) -> Iterator[Any]:
+        """The sub-sitemaps an index lists, each once (an index may list itself), at most `MAX_SUB_SITEMAPS` per
+        crawl; a <loc> that is not an http(s) address (file://) and those over the limit are named on the run."""
+        unusable, over = [], 0
+        for entry in entries:
+            loc = entry.get("loc", "")
+            if not is_crawlable(loc):
+                unusable.append(loc)
+                continue
+            if (canon := canonical_url(loc)) in self.sitemaps_seen:
+                continue
+            if self.sub_sitemaps >= MAX_SUB_SITEMAPS:
+                over += 1
+                continue
+            self.sitemaps_seen.add(canon)
+            self.sub_sitemaps += 1
+            yield response.follow(loc, callback=self.parse, errback=self.on_error)
+        if unusable:
+            self.ctx.error(f"{response.url}: bỏ qua {len(unusable)} <loc> không có địa chỉ http(s) dùng được "
+                           f"(đầu tiên: {unusable[0][:200]!r})")
+        if over:
+            self.ctx.error(f"{response.url}: chỉ đọc {MAX_SUB_SITEMAPS} sitemap con đầu tiên, bỏ qua {over} sitemap "
+                           "con còn lại")
 
     def _fail(self, response: Response) -> None:
         if start := response.meta.get("start_url"):
