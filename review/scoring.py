@@ -27,7 +27,6 @@ from review.models import (
     Cluster,
     FeedState,
     Item,
-    ItemBand,
     ReviewEntry,
     ReviewFlag,
     Score,
@@ -35,6 +34,7 @@ from review.models import (
 )
 from review.page_locks import lock_pages
 from review.priority import PriorityInputs, is_local, stored_priority
+from review.stale_scores import StaleScore, lock_written_entries, stored_pages
 from review.types import utcnow
 from review.waiting_reports import WaitingReportsMixin
 
@@ -88,8 +88,8 @@ class ScoringMixin(WaitingReportsMixin):
         A crawled page with the content of a citizen report (of the same URL, or a pasted text it is the same
         text or a near copy of) opens no entry of its own: the report's entry stands for it, and the join is
         audited (`review.citizen.reported_entries`, `record_joins`; the pages are locked first,
-        `review.page_locks`). Results are in the order of `batch`; `scored` tells whether the item has a
-        score now."""
+        `review.page_locks`; every entry the batch writes is locked before its first audit row, `review.stale_scores`).
+        Results are in the order of `batch`; `scored` tells whether the item has a score now."""
         for attempt in range(RETRIES + 1):
             try:
                 with self.session() as s:
@@ -107,17 +107,22 @@ class ScoringMixin(WaitingReportsMixin):
         now = utcnow()
         out = add_items(conn, [entry.item for entry in batch], now)
         fresh: list[tuple[ScoredItem, AddResult]] = []  # new rows: no score, no review entry yet
+        stale: list[tuple[ScoredItem, AddResult]] = []  # stored by a run that did not score them: may have an entry
         scored_now: set[int] = set()
         for i, (entry, res) in enumerate(zip(batch, out, strict=True)):
             if entry.score is None or res.scored or res.item_id in scored_now:
                 out[i] = dataclasses.replace(res, scored=res.scored or res.item_id in scored_now)
                 continue
             scored_now.add(res.item_id)
-            if res.created:
-                fresh.append((entry, res))
-            else:  # stored by a run that died before scoring it: may have an entry from an earlier score
-                self._record_score(s, res.item_id, entry.score, entry.is_report, office_locality)
+            (fresh if res.created else stale).append((entry, res))
             out[i] = dataclasses.replace(res, scored=True)
+        if stale:
+            # every entry the batch writes is locked (id order) before the first audit row: scored one by one, a
+            # page's join would otherwise wait for an entry while holding the audit lock (`review.stale_scores`)
+            lock_written_entries(s, [StaleScore(res.item_id, bool(cast(ScoreLike, e.score).flags), e.is_report)
+                                     for e, res in stale], _joining_pages(fresh))
+            for entry, res in stale:
+                self._record_score(s, res.item_id, cast(ScoreLike, entry.score), entry.is_report, office_locality)
         if fresh:
             _insert_scores(s, fresh, office_locality, now)
         _save_entry_hashes(conn, {e.entry_url: e.entry_hash for e in batch if e.entry_url and e.entry_hash}, now)
@@ -166,9 +171,7 @@ class ScoringMixin(WaitingReportsMixin):
         source_name = item.source.name if item.source is not None else None
         entry = s.scalar(select(ReviewEntry).where(ReviewEntry.item_id == item_id))
         if entry is None and not is_report and item.kind != REPORT_KIND:
-            keys = list(s.scalars(select(ItemBand.band_key).where(ItemBand.item_id == item.id)))
-            page = CrawledPage(item.id, item.canonical_url, item.title, item.text, item.raw_hash, item.minhash, keys,
-                               item.url, source_name)
+            page = stored_pages(s, [item.id])[item.id]
             joined = record_joins(s, reported_entries(s.connection(), [page]), [page])
             if item.id in joined:
                 return joined[item.id].entry_id  # the page's entry is the citizen report's
@@ -233,10 +236,7 @@ def _insert_scores(s: Session, fresh: Sequence[tuple[ScoredItem, AddResult]], of
     score_ids = conn.scalars(insert(_SCORES).returning(_SCORES.c.id, sort_by_parameter_order=True), rows).all()
     names = {e.item.source_name for e, _ in fresh if e.item.source_name}
     known = set(conn.scalars(select(Source.name).where(Source.name.in_(names)))) if names else set()
-    crawled = [CrawledPage(res.item_id, e.item.canonical_url, e.item.title, e.item.text, e.item.raw_hash,
-                           e.item.minhash, e.item.band_keys, e.item.url, e.item.source_name)
-               for (e, res), row in zip(fresh, rows, strict=True)
-               if row["flags"] and not (e.is_report or e.item.kind == REPORT_KIND)]
+    crawled = _joining_pages(fresh)
     # pages whose entry is a citizen report's
     reported = record_joins(s, reported_entries(conn, crawled), crawled) if crawled else {}
     entries, flags = [], []
@@ -263,6 +263,14 @@ def _insert_scores(s: Session, fresh: Sequence[tuple[ScoredItem, AddResult]], of
                  for c, v in f.items()]
     if flag_rows:
         conn.execute(insert(_FLAGS), flag_rows)
+
+
+def _joining_pages(fresh: Sequence[tuple[ScoredItem, AddResult]]) -> list[CrawledPage]:
+    """The items created in this transaction that may join a citizen report's entry: flagged, no report."""
+    return [CrawledPage(res.item_id, e.item.canonical_url, e.item.title, e.item.text, e.item.raw_hash,
+                        e.item.minhash, e.item.band_keys, e.item.url, e.item.source_name)
+            for e, res in fresh
+            if list(cast(ScoreLike, e.score).flags) and not (e.is_report or e.item.kind == REPORT_KIND)]
 
 
 def _save_entry_hashes(conn: Connection, hashes: dict[str, str], now: datetime) -> None:
