@@ -202,8 +202,10 @@ def cmd_report(args: argparse.Namespace, ctx: Context) -> int:
                        config=str(config.absolute()) if config is not None else None, acting_as=ctx.moderator_flag)
           if text is not None else nullcontext()):
         ctx.store.sync_sources(ctx.config.sources)
+        # following a pasted link may take seconds: said on a terminal only, never into a file or a pipe
+        tell = (lambda line: _eprint(ctx, line)) if getattr(ctx.err, "isatty", lambda: False)() else None
         result = submit_report(ctx.config, ctx.store, args.url, text=text, note=args.note, reporter=args.reporter,
-                               actor=_reporting_user(ctx))
+                               actor=_reporting_user(ctx), tell=tell)
     if result.page_note:  # the page's bytes were damaged and read another way: its letters may be wrong
         ctx.print(f"Lưu ý: trang có lỗi mã hoá ({result.page_note}), nội dung lưu có thể sai chữ.")
     title = result.title[:80] or "(không tiêu đề)"

@@ -104,8 +104,8 @@ def without_link_lists(text: str, html: str, page_url: str = "") -> str:
     if sel is not None:
         for node in sel.xpath("//a | //button"):
             href = (node.attrib.get("href") or "").strip()
-            # Facebook's link wrapper (/l.php?u=…, on l.facebook.com or the page's own host) leads off the site:
-            # read as the address it wraps, a post's shared link is its content, not a footer's
+            # Facebook's link wrapper (/l.php?u=…, /flx/warn/?u=…, on l.facebook.com or the page's own host) leads
+            # off the site: read as the address it wraps, a post's shared link is its content, not a footer's
             href = unwrap_link((join_url(page_url, href) or href) if page_url and href else href)
             target = site_of(href) if "//" in href else site
             if target != site:  # a link off the site: a shared link, the post's content

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -32,6 +32,7 @@ from crawler.report_fetch import (
     TOO_LONG_INSTEAD,
     check_not_login_wall,
     check_page_type,
+    fetched_where,
     page_mime,
     request_url,
 )
@@ -49,6 +50,7 @@ from review.citizen import ALREADY_DECIDED, CRAWL_ACTOR, JOINED, NEW, file_repor
 from review.config import Config
 from review.errors import UsageError
 from review.models import ReviewEntry
+from review.report_place_keys import add_missing_place_keys
 from review.store import Store
 
 
@@ -96,17 +98,19 @@ def has_words(text: str) -> bool:
 
 
 def submit_report(config: Config, store: Store, url: str | None, *, text: str | None = None,
-                  note: str | None = None, reporter: str | None = None, actor: str = "report") -> ReportResult:
+                  note: str | None = None, reporter: str | None = None, actor: str = "report",
+                  tell: Callable[[str], None] | None = None) -> ReportResult:
     """Fetch (unless `text` is given), extract, score and store one citizen report; when its content is
     already in the queue, join that entry instead (`review.citizen.file_report`). `actor`: who entered
     it, for the audit row of a joined report. A text that has something to say and cannot be filed is kept in
-    a file first (`keeping_text`); the error then names it."""
+    a file first (`keeping_text`); the error then names it. `tell`: given a line (Vietnamese) before a pasted
+    report's link is followed (`pasted_link`), for the command to show while the officer waits."""
     check_report_input(url, text)
     note, reporter = clean_note(note), clean_reporter(reporter)
     if text is None:
-        return _submit(config, store, url, text, note, reporter, actor)
+        return _submit(config, store, url, text, note, reporter, actor, tell)
     with keeping_text(text, url=url, note=note, reporter=reporter):
-        return _submit(config, store, url, text, note, reporter, actor)
+        return _submit(config, store, url, text, note, reporter, actor, tell)
 
 
 def clean_reporter(reporter: str | None) -> str | None:
@@ -149,7 +153,7 @@ def _plain_text_page(text: str) -> Extracted:
 
 
 def _submit(config: Config, store: Store, url: str | None, text: str | None, note: str | None,
-            reporter: str | None, actor: str) -> ReportResult:
+            reporter: str | None, actor: str, tell: Callable[[str], None] | None = None) -> ReportResult:
     if url:
         check_report_url(url)  # also with --text: the stored url must never be javascript:, file:, ...
     extra = {k: v for k, v in (("note", note), ("reporter", reporter)) if v}
@@ -157,7 +161,7 @@ def _submit(config: Config, store: Store, url: str | None, text: str | None, not
     if text is not None:
         link = None
         if url:  # stored under the link unwrapped; where it leads now is kept to meet reports of that page
-            link, kept = pasted_link(url, config.crawler)
+            link, kept = pasted_link(url, config.crawler, tell=tell)
             extra.update(kept)
         item = CollectedItem(url=link or f"report:text/{sha256(text)[:16]}", kind=REPORT,
                              title=text.strip().splitlines()[0][:200] if text.strip() else "", text=text)
@@ -165,14 +169,14 @@ def _submit(config: Config, store: Store, url: str | None, text: str | None, not
         assert url is not None
         # a Facebook link wrapper is fetched as the address it wraps (`reported_link` keeps the wrapper as sent)
         body, ctype, final = fetch(unwrap_link(request_url(url)), config.crawler)
-        check_page_type(url, ctype, body)
+        check_page_type(url, ctype, body, final)
         html, page_note = decode_html(body, ctype)
         ex = _plain_text_page(html) if page_mime(ctype) == "text/plain" else extract_article(html, final)
         check_not_login_wall(url, final, body, ex.text)
         item = CollectedItem(url=final, kind=REPORT, title=ex.title, text=ex.text, author=ex.author,
                              published_at=ex.published_at, language=ex.language, raw_hash=sha256(body))
         if not ex.text and not ex.title:
-            raise FetchError(f"{url}: không trích được nội dung nào từ trang; {PASTE_INSTEAD}")
+            raise FetchError(f"{fetched_where(url, final)}: không trích được nội dung nào từ trang; {PASTE_INSTEAD}")
         extra.update(reported_link(url, final))
     item.extra = {**extra, "reported": True}
     ctx = CrawlContext(config=config, store=store)
@@ -191,6 +195,8 @@ def _submit(config: Config, store: Store, url: str | None, text: str | None, not
                             scoring_off=None if found[1] else off, page_note=page_note)
     if (longer := too_long(item)) is not None:  # the address given was checked: a redirect led to a longer one
         raise FetchError(f"{url}: {longer}: không lưu được phản ánh theo địa chỉ này; {TOO_LONG_INSTEAD}")
+    with store.session() as s:  # reports pasted before place keys were stored: found by their page from now on
+        add_missing_place_keys(s)
     filed = file_report(store, to_scored_item(item), actor=actor, office_locality=config.review.locality)
     if filed.outcome in (JOINED, ALREADY_DECIDED):
         return ReportResult(filed.item_id, False, item.title, True, filed.entry_id, outcome=filed.outcome,

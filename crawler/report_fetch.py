@@ -19,7 +19,7 @@ import ssl
 import urllib.error
 import urllib.request
 from typing import cast
-from urllib.parse import urlsplit
+from urllib.parse import urldefrag, urlsplit
 
 import certifi
 from w3lib.url import safe_url_string
@@ -103,6 +103,8 @@ class RedirectGuard(urllib.request.HTTPRedirectHandler):
     def __init__(self, max_redirects: int, allow_private_hosts: bool) -> None:
         self.max_redirections = max_redirects  # type: ignore[misc]  # a ClassVar in typeshed; urllib reads self.
         self.allow_private_hosts = allow_private_hosts
+        #: the last address a redirect was followed to (None: none was): where a failed fetch ended
+        self.last: str | None = None
 
     def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
         # a redirect through Facebook's link wrapper: straight to the address it wraps (the wrapper's own page is
@@ -115,7 +117,23 @@ class RedirectGuard(urllib.request.HTTPRedirectHandler):
         host = urlsplit(newurl).hostname or ""
         if not self.allow_private_hosts and (address := literal_address(host)) and is_private_address(address):
             raise _refused_redirect(host, address)
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
+        followed = super().redirect_request(req, fp, code, msg, headers, newurl)
+        if followed is not None:
+            self.last = newurl
+        return followed
+
+
+def fetched_where(url: str, final: str | None) -> str:
+    """How an error names a fetch: `url`, the address the officer gave, and when its redirects led to another
+    address, where they ended ("URL (chuyển tới FINAL)"). The officer recognises the first, the page that failed is
+    the second: a shortener's link that ends on a dead page must say both."""
+    if not final or _without_fragment(final) == _without_fragment(url):
+        return url
+    return f"{url} (chuyển tới {final})"
+
+
+def _without_fragment(url: str) -> str:
+    return urldefrag(request_url(url)).url
 
 
 def fetch(url: str, cfg: CrawlerConfig, *, allowed_hosts: frozenset[str] | None = None) -> tuple[bytes, str, str]:
@@ -127,27 +145,37 @@ def fetch(url: str, cfg: CrawlerConfig, *, allowed_hosts: frozenset[str] | None 
     address."""
     check_report_url(url)
     limit = cfg.download_maxsize_mb * 1024 * 1024
+    redirects = RedirectGuard(cfg.max_redirects, cfg.allow_private_hosts)
     try:
-        with _opener(cfg, allowed_hosts).open(_request(url, cfg), timeout=cfg.download_timeout_s) as resp:
-            body = resp.read(limit + 1)
-            if len(body) > limit:
-                raise FetchError(f"{url}: trang lớn hơn giới hạn tải về ({cfg.download_maxsize_mb} MB, [crawler] download_maxsize_mb); "
-                                 f"{PASTE_INSTEAD}")
-            return body, resp.headers.get("Content-Type", ""), resp.geturl()
+        with _opener(cfg, allowed_hosts, redirects).open(_request(url, cfg), timeout=cfg.download_timeout_s) as resp:
+            body, ctype, final = resp.read(limit + 1), resp.headers.get("Content-Type", ""), resp.geturl()
+    except FetchError as exc:  # a redirect refused (`RedirectGuard`): it names the refused address only
+        raise FetchError(f"{fetched_where(url, redirects.last)}: {exc}") from None
     except PrivateAddressError as exc:  # checked before a proxy: not wrapped by urllib
-        raise _refused(url, exc) from None
+        raise _refused(url, exc, redirects.last) from None
     except urllib.error.HTTPError as exc:
-        raise FetchError(f"{url}: {_http_error_vi(exc.code, cfg)}; {PASTE_INSTEAD}") from None
+        exc.close()
+        where = fetched_where(url, redirects.last)
+        if 300 <= exc.code < 400 and exc.url and not is_crawlable(exc.url):  # urllib refuses file:, data: ... itself
+            raise FetchError(f"{where}: từ chối chuyển hướng tới địa chỉ không phải http(s): {exc.url}") from None
+        raise FetchError(f"{where}: {_http_error_vi(exc.code, cfg)}; {PASTE_INSTEAD}") from None
     except (urllib.error.URLError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
         if isinstance(reason, PrivateAddressError):
-            raise _refused(url, reason) from None
-        raise FetchError(f"{url}: không tải được trang: {_network_error_vi(reason)}; {PASTE_INSTEAD}") from None
+            raise _refused(url, reason, redirects.last) from None
+        raise FetchError(f"{fetched_where(url, redirects.last)}: không tải được trang: {_network_error_vi(reason)}; "
+                         f"{PASTE_INSTEAD}") from None
+    if len(body) > limit:
+        raise FetchError(f"{fetched_where(url, final)}: trang lớn hơn giới hạn tải về ({cfg.download_maxsize_mb} MB, "
+                         f"[crawler] download_maxsize_mb); {PASTE_INSTEAD}")
+    return body, ctype, final
 
 
-def _opener(cfg: CrawlerConfig, allowed_hosts: frozenset[str] | None) -> urllib.request.OpenerDirector:
-    """An opener within the crawler's limits (`fetch`): redirects guarded, private addresses refused unless allowed."""
-    redirects = RedirectGuard(cfg.max_redirects, cfg.allow_private_hosts)
+def _opener(cfg: CrawlerConfig, allowed_hosts: frozenset[str] | None,
+            redirects: RedirectGuard | None = None) -> urllib.request.OpenerDirector:
+    """An opener within the crawler's limits (`fetch`): redirects guarded (by `redirects`, which then knows where
+    they led), private addresses refused unless allowed."""
+    redirects = redirects or RedirectGuard(cfg.max_redirects, cfg.allow_private_hosts)
     handlers: list[urllib.request.BaseHandler]
     if cfg.allow_private_hosts:
         handlers = [urllib.request.HTTPSHandler(context=tls_context())]
@@ -214,11 +242,12 @@ def _network_error_vi(reason: object) -> str:
     return str(reason) or type(reason).__name__
 
 
-def _refused(url: str, exc: PrivateAddressError) -> CanhgacError:
-    """The reported address itself is private: a usage error; a redirect's target: the fetch failed."""
-    if exc.host.lower() == (urlsplit(url).hostname or "").lower():
+def _refused(url: str, exc: PrivateAddressError, last: str | None = None) -> CanhgacError:
+    """The reported address itself is private: a usage error; a redirect's target (`last`, where the redirects
+    led): the fetch failed, and the message names the address reported and that target."""
+    if last is None and exc.host.lower() == (urlsplit(url).hostname or "").lower():
         return UsageError(str(exc))
-    return _refused_redirect(exc.host, exc.address)
+    return FetchError(f"{fetched_where(url, last)}: {_refused_redirect(exc.host, exc.address)}")
 
 
 def page_mime(content_type: str) -> str:
@@ -226,22 +255,24 @@ def page_mime(content_type: str) -> str:
     return content_type.split(";", 1)[0].strip().lower()
 
 
-def check_page_type(url: str, content_type: str, body: bytes = b"") -> None:
+def check_page_type(url: str, content_type: str, body: bytes = b"", final: str | None = None) -> None:
     """FetchError unless the response is a page whose text can be extracted (HTML, XHTML, plain text, XML, or
     no Content-Type): a PDF, an image (an SVG too, though it is XML) or a JSON document is not what the extractor
-    reads. Without a Content-Type, `body` is looked at: one starting as a PDF or an image does is refused."""
+    reads. Without a Content-Type, `body` is looked at: one starting as a PDF or an image does is refused. `final`:
+    where the fetch of `url` ended, named too when it is another address (`fetched_where`)."""
     mime = page_mime(content_type)
+    where = fetched_where(url, final)
     if not mime:
         what = next((name for magic, name in _FILE_SIGNATURES if body.startswith(magic)), None)
         if what is None:
             return
-        raise FetchError(f"{url}: địa chỉ này trả về {what} (không có Content-Type), không phải trang web để trích "
-                         f"nội dung; {PASTE_INSTEAD}")
+        raise FetchError(f"{where}: địa chỉ này trả về {what} (không có Content-Type), không phải trang web để "
+                         f"trích nội dung; {PASTE_INSTEAD}")
     # "+xml": also a feed (rss+xml, atom+xml); but image/svg+xml is a picture
     if mime in _PAGE_TYPES or (mime.endswith("+xml") and not mime.startswith("image/")):
         return
     what = next((name for key, name in _TYPE_NAMES if key in mime), "không phải trang web")
-    raise FetchError(f"{url}: địa chỉ này trả về {what} ({mime}), không phải trang web để trích nội dung; "
+    raise FetchError(f"{where}: địa chỉ này trả về {what} ({mime}), không phải trang web để trích nội dung; "
                      f"{PASTE_INSTEAD}")
 
 
@@ -256,6 +287,5 @@ def check_not_login_wall(url: str, final: str, body: bytes, text: str) -> None:
     the login bar is the reported content). Any other site's login form is kept: a page imitating a bank's login
     is the very content citizens report."""
     if is_login_wall(final, body, text):
-        where = f" (chuyển tới {final})" if final != url else ""
-        raise FetchError(f"{url}: trang yêu cầu đăng nhập{where}, canhgac không xem được nội dung bị phản ánh; "
-                         f"{PASTE_INSTEAD}")
+        raise FetchError(f"{fetched_where(url, final)}: trang yêu cầu đăng nhập, canhgac không xem được nội dung bị "
+                         f"phản ánh; {PASTE_INSTEAD}")

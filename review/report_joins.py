@@ -4,10 +4,13 @@ The other way round from filing a report (`review.citizen`): a crawled page whos
 citizen report already stored under the same URL is stored as a revision of it, but opens no review entry: the
 report's entry is the page's entry, undecided or decided. A page that is a copy of a pasted-text report
 (`review.report_match`) joins that report's entry the same way, and so does (only while undecided) the page a
-pasted report's link leads to (`SAME_PLACE`). Such a join is audited (action `crawl_join`:
-the page's item, URL and source, how it matched); a near copy also bumps the undecided entry's version. The
-crawl's transaction (`review.scoring`) finds the joins (`reported_entries`) and records them (`record_joins`)
-holding the pages' locks (`review.page_locks`), so a report being filed meanwhile is either seen or waits.
+pasted report's link leads to (`SAME_PLACE`). The page at a pasted report's link follows the headline rule of a
+fetched report's page: with a headline other than the one it had with the report (`_reported_headline`), it is not
+the same thing the citizen reported, and joins by the place only, undecided. Such a join is audited (action
+`crawl_join`: the page's item, URL and source, how it matched); a near copy also bumps the undecided entry's
+version. The crawl's transaction (`review.scoring`) finds the joins (`reported_entries`) and records them
+(`record_joins`) holding the pages' locks (`review.page_locks`), so a report being filed meanwhile is either seen
+or waits.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, or_, select, update
 from sqlalchemy.orm import Session
 
 from review.audit import append_audit
@@ -29,6 +32,7 @@ from review.report_match import (
     SAME_PAGE,
     SAME_PLACE,
     SAME_TEXT,
+    folded,
     minhash_similarity,
     place_key,
     place_of,
@@ -71,7 +75,8 @@ def reported_entries(conn: Connection, pages: Iterable[CrawledPage]) -> dict[int
     """For each page being stored by a crawl: the review entry of a citizen report of the same content, when
     there is one; pages without one are left out. The same content: a report of the same URL with the same
     content (`same_content`; a headline changed since is a changed page), or a pasted-text report that is
-    the same text or a near copy (see `review.report_match`; a near copy only of an undecided entry). An undecided
+    the same text or a near copy (see `review.report_match`; a near copy only of an undecided entry; the page at
+    its link with another headline than it had with the report is not the same text, `_headline_kept`). An undecided
     entry first, the same content before a near copy, then the most similar, then the newest. The caller
     holds the pages' locks (`review.page_locks`, which include the text-report lock), so a report being filed
     meanwhile is either seen here or waits."""
@@ -105,9 +110,11 @@ def reported_entries(conn: Connection, pages: Iterable[CrawledPage]) -> dict[int
     for page in wanted:
         options: list[tuple[bool, int, float, int, ReportJoin]] = []
         for iid, t, b, r, eid, undecided in reports.get(page.canonical_url, ()):
-            # a headline changed since the report (both have one) is a changed page, even with the same body
+            # a headline changed since the report (both have one) is a changed page, even with the same body; for a
+            # pasted report (its "headline" is its first line) the page's headline when seen with the report too
             if iid != page.item_id and same_content(page.title, page.text, page.raw_hash, t, b, r) \
-                    and (not page.title or not t or page.title == t):
+                    and (not page.title or not t or page.title == t) \
+                    and (r is not None or _headline_kept(conn, page, iid, eid)):
                 options.append((undecided, 1, 1.0, eid, ReportJoin(eid, iid, SAME_PAGE, None, not undecided)))
         # a pasted report whose link leads to this page: its text cannot be compared with the page's, so an
         # undecided entry only, ranked below any copy of its content, decided ones too (as in `review.citizen`)
@@ -115,11 +122,14 @@ def reported_entries(conn: Connection, pages: Iterable[CrawledPage]) -> dict[int
             if iid != page.item_id:
                 options.append((False, 0, 0.0, eid, ReportJoin(eid, iid, SAME_PLACE, None, False)))
         keys = set(page.band_keys)
-        for iid, (body, sig, their_keys, eid, undecided) in texts.items():
+        for iid, (body, sig, their_keys, eid, undecided, place) in texts.items():
             if not keys & their_keys:
                 continue
             if same_text(body, page.title, page.text):
-                options.append((undecided, 1, 1.0, eid, ReportJoin(eid, iid, SAME_TEXT, None, not undecided)))
+                # the page at the report's link under another headline than it had with the report: not the same
+                # thing the citizen reported (as for a fetched report); a copy elsewhere: the pasted text is compared
+                if place != page.canonical_url or _headline_kept(conn, page, iid, eid):
+                    options.append((undecided, 1, 1.0, eid, ReportJoin(eid, iid, SAME_TEXT, None, not undecided)))
             elif undecided and (sim := minhash_similarity(page.minhash, sig)) is not None \
                     and sim >= CLUSTER_THRESHOLD:
                 options.append((True, 0, sim, eid, ReportJoin(eid, iid, NEAR_COPY, round(sim, 3), False)))
@@ -128,11 +138,40 @@ def reported_entries(conn: Connection, pages: Iterable[CrawledPage]) -> dict[int
     return out
 
 
+def _headline_kept(conn: Connection, page: CrawledPage, report_item_id: int, entry_id: int) -> bool:
+    """Whether the page at a pasted report's link has the headline it had with the report (`_reported_headline`;
+    compared `folded`: NFC/NFD, case and spaces are no change), or either has none to compare."""
+    if not page.title.strip():
+        return True
+    reported = _reported_headline(conn, page, report_item_id, entry_id)
+    return reported is None or not reported.strip() or folded(reported) == folded(page.title)
+
+
+def _reported_headline(conn: Connection, page: CrawledPage, report_item_id: int, entry_id: int) -> str | None:
+    """The headline the page at a pasted report's link had with the report: its newest revision stored before the
+    report (the page as the citizen saw it), else the first of its revisions that joined the report's entry since
+    (`crawl_join`); None when none was seen with it. A pasted report has no headline of the page itself (its
+    first line stands for one): a fetched report's is the page's when it was reported."""
+    downloaded = or_(Item.kind != REPORT_KIND, Item.raw_hash.is_not(None))  # a page, not another pasted text
+    before = conn.scalar(select(Item.title).where(Item.canonical_url == page.canonical_url, downloaded,
+                                                  Item.id < report_item_id, Item.id != page.item_id)
+                         .order_by(Item.id.desc()).limit(1))
+    if before is not None:
+        return before
+    joined = [d["item_id"] for d in conn.scalars(select(AuditLog.details).where(AuditLog.entry_id == entry_id,
+                                                                                AuditLog.action == CRAWL_JOIN))
+              if isinstance(d, dict) and isinstance(d.get("item_id"), int) and d["item_id"] != page.item_id]
+    if not joined:
+        return None
+    return conn.scalar(select(Item.title).where(Item.id.in_(joined), Item.canonical_url == page.canonical_url)
+                       .order_by(Item.id).limit(1))
+
+
 def _text_reports(conn: Connection, keys: set[str]
-                  ) -> dict[int, tuple[str, bytes | None, set[str], int, bool]]:
+                  ) -> dict[int, tuple[str, bytes | None, set[str], int, bool, str | None]]:
     """The pasted-text reports (with a link or without: no page was downloaded) with a review entry that share a
-    band key with `keys`: by item id, their text, signature, shared band keys, entry id and whether the entry is
-    undecided."""
+    band key with `keys`: by item id, their text, signature, shared band keys, entry id, whether the entry is
+    undecided, and the page their link leads to (`place_of`; None without a link)."""
     found: dict[int, set[str]] = {}
     ordered = sorted(keys)
     for i in range(0, len(ordered), 500):
@@ -141,13 +180,14 @@ def _text_reports(conn: Connection, keys: set[str]
                                      .where(ItemBand.band_key.in_(ordered[i:i + 500]), Item.kind == REPORT_KIND,
                                             Item.raw_hash.is_(None))):
             found.setdefault(iid, set()).add(key)
-    out: dict[int, tuple[str, bytes | None, set[str], int, bool]] = {}
+    out: dict[int, tuple[str, bytes | None, set[str], int, bool, str | None]] = {}
     ids = list(found)
     for i in range(0, len(ids), 200):
-        for iid, body, sig, eid, status in conn.execute(
-                select(Item.id, Item.text, Item.minhash, ReviewEntry.id, ReviewEntry.status)
+        for iid, body, sig, eid, status, url, led in conn.execute(
+                select(Item.id, Item.text, Item.minhash, ReviewEntry.id, ReviewEntry.status, Item.canonical_url,
+                       Item.extra[RESOLVED_URL].as_string())
                 .join(ReviewEntry, ReviewEntry.item_id == Item.id).where(Item.id.in_(ids[i:i + 200]))):
-            out[iid] = (body, sig, found[iid], eid, status != DECIDED)
+            out[iid] = (body, sig, found[iid], eid, status != DECIDED, place_of(url, led))
     return out
 
 

@@ -23,6 +23,11 @@ WRAPPED = [f"https://l.facebook.com/l.php?u={quote(TARGET, safe='')}&h=AT0xYz",
            f"https://lm.facebook.com/l.php?u={quote(TARGET, safe='')}&h=AT1abc&s=1",
            f"https://m.facebook.com/l.php?u={quote(TARGET, safe='')}",
            f"https://www.facebook.com/l.php?h=AT2&u={quote(TARGET, safe='')}",
+           # the wrapper's warning page, for a link Facebook thinks may be unsafe: on every host of facebook.com
+           f"https://l.facebook.com/flx/warn/?u={quote(TARGET, safe='')}&h=AT3",
+           f"https://www.facebook.com/flx/warn/?u={quote(TARGET, safe='')}&h=AT4",
+           f"https://m.facebook.com/flx/warn?u={quote(TARGET, safe='')}",
+           f"https://web.facebook.com/flx/warn/?h=AT5&u={quote(TARGET, safe='')}&s=1",
            # wrapped twice (a link shared from Messenger into a group)
            "https://l.facebook.com/l.php?u=" + quote(f"https://lm.facebook.com/l.php?u={quote(TARGET, safe='')}",
                                                      safe="")]
@@ -38,6 +43,8 @@ def test_the_wrapper_is_read_as_the_address_it_wraps(link: str) -> None:
     "https://l.facebook.com/l.php?u=javascript%3Aalert(1)",  # wraps no web address: left as it is
     "https://l.facebook.com/l.php?h=AT0",  # wraps nothing
     "https://example.vn/l.php?u=https%3A%2F%2Fqua-tet.top%2F",  # someone else's l.php
+    "https://example.vn/flx/warn/?u=https%3A%2F%2Fqua-tet.top%2F",  # and someone else's /flx/warn/
+    "https://www.facebook.com/flx/warn/other?u=https%3A%2F%2Fqua-tet.top%2F",  # not the warning page
 ])
 def test_other_links_are_left_as_they_are(link: str) -> None:
     assert unwrap_link(link) == link
@@ -79,6 +86,21 @@ def test_a_reported_wrapper_fetches_the_page_it_wraps(crawl_env, capsys) -> None
         assert s.scalar(select(func.count()).select_from(ReviewEntry)) == 1
 
 
+def test_a_reported_warning_page_fetches_the_page_it_wraps(crawl_env, capsys) -> None:  # type: ignore[no-untyped-def]
+    """Facebook's warning page before a suspect link (www.facebook.com/flx/warn/?u=…) is the same wrapper: the page
+    fetched is the one it wraps, and the same page reported through l.php joins it."""
+    cfg = str(crawl_env.configure())
+    crawl_env.site.set("/qua-tet", ARTICLE)
+    target = crawl_env.site.base_url + "/qua-tet"
+    for link, reporter in ((f"https://www.facebook.com/flx/warn/?u={quote(target, safe='')}&h=AT7xyz", "Chị Hoa"),
+                           (f"https://l.facebook.com/l.php?u={quote(target, safe='')}&h=AT8xyz", "Anh Nam")):
+        assert main(["--config", cfg, "report", link, "--reporter", reporter]) == 0, capsys.readouterr().err
+    assert "gộp vào mục #1" in capsys.readouterr().out
+    [(url, extra)] = _items(crawl_env)
+    assert url == target and extra["reported_url"].startswith("https://www.facebook.com/flx/warn/?u="), extra
+    assert "short_link" not in extra, extra
+
+
 def test_a_pasted_reports_wrapped_link_is_stored_unwrapped(crawl_env, capsys) -> None:  # type: ignore[no-untyped-def]
     cfg = str(crawl_env.configure(NO_MODEL))
     crawl_env.site.set("/qua-tet", ARTICLE)
@@ -96,7 +118,10 @@ LOGIN_BAR = ("<div role=banner><form method=post action='/login/'><label>Email h
 
 
 @pytest.mark.parametrize("href", [f"https://l.facebook.com/l.php?u={quote(TARGET, safe='')}&amp;h=AT0",
-                                  f"/l.php?u={quote(TARGET, safe='')}&amp;h=AT0"], ids=["absolute", "relative"])
+                                  f"/l.php?u={quote(TARGET, safe='')}&amp;h=AT0",
+                                  f"/flx/warn/?u={quote(TARGET, safe='')}&amp;h=AT0",
+                                  f"https://www.facebook.com/flx/warn/?u={quote(TARGET, safe='')}&amp;h=AT0"],
+                         ids=["absolute", "relative", "warn-relative", "warn-absolute"])
 def test_a_post_that_is_only_a_wrapped_link_is_not_a_login_wall(href: str) -> None:
     # a scam post under the login bar: nothing but a shared link of four words, through Facebook's wrapper
     post = "https://m.facebook.com/groups/123/posts/456"
