@@ -248,13 +248,16 @@ def _matching_entry(s: Session, canonical_url: str, title: str, body: str, raw_h
                 how.setdefault(iid, (0, sim, SAME_LINK))
     if not how:
         return None
-    q = select(ReviewEntry).where(ReviewEntry.item_id.in_(list(how))).order_by(ReviewEntry.id.desc())
+    # locked in id order, as every other writer locks entries (`record_joins`, a crawl's batch, rescore): a report
+    # locking them newest first could hold one a crawl waits for while waiting for one the crawl holds
+    q = select(ReviewEntry).where(ReviewEntry.item_id.in_(list(how))).order_by(ReviewEntry.id)
     if s.get_bind().dialect.name == "postgresql":
         q = q.with_for_update()
     entries = list(s.scalars(q))
     undecided = sorted((e for e in entries if e.status != DECIDED),
                        key=lambda e: (how[e.item_id][0], how[e.item_id][1], e.id), reverse=True)
-    decided = [e for e in entries if e.status == DECIDED and how[e.item_id][0]]  # a near copy: not once decided
+    decided = sorted((e for e in entries if e.status == DECIDED and how[e.item_id][0]),  # a near copy: not once decided
+                     key=lambda e: e.id, reverse=True)  # the newest decided first
     # only the same place (the page a pasted link leads to, its text not compared) comes after the decided entry of
     # this very content: the officer is told the verdict rather than that a pasted text of the page waits
     ordered = [e for e in undecided if how[e.item_id][2] != SAME_PLACE] + decided \
