@@ -37,6 +37,7 @@ def changed_config(cfg: Config) -> Config | None:
     """The configuration file of `cfg` read again, when it can replace `cfg`; None (and why, logged) when not."""
     try:
         new = load_config(cfg.path)
+        new.require_digest_sendable()  # what `canhgac run` would refuse: recipients added, no SMTP password
     except ConfigError as exc:
         log.error("the configuration file changed but cannot be used, still running with the previous one: %s",
                   exc)

@@ -175,8 +175,9 @@ def catch_up_weekly_digest(cfg: Config, store: Store, now: datetime | None = Non
 
 def retry_digests(cfg: Config, store: Store, now: datetime | None = None) -> None:
     """Retry failed deliveries whose backoff has passed, and send a weekly digest missed while the daemon was
-    down (also run once at daemon start)."""
-    if not cfg.smtp.host:
+    down (also run once at daemon start). Nothing to do, and nothing logged, without [digest] recipients: a
+    recipient taken off the list is not written to any more."""
+    if not cfg.smtp.host or not cfg.digest.recipients:
         return
     try:
         cfg.require_smtp_password()

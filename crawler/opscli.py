@@ -49,8 +49,7 @@ def cmd_run(args: argparse.Namespace, ctx: Context) -> int:
     from crawler.daemon import Daemon, configure_logging
 
     cfg = ctx.config
-    if cfg.digest.recipients:  # the weekly digest could never be sent: refuse now, not on Monday (file, line, key)
-        cfg.require_smtp_password()
+    cfg.require_digest_sendable()  # the weekly digest could never be sent: refuse now (file, line, key)
     configure_logging(args.log_json or cfg.daemon.log_json)
     return Daemon(cfg, ctx.store).run()
 

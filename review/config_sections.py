@@ -160,6 +160,13 @@ class Config:
             raise ConfigError(self.smtp_password_missing.reason, file=self.smtp_password_missing.file,
                               key=self.smtp_password_missing.key, line=self.smtp_password_missing.line)
 
+    def require_digest_sendable(self) -> None:
+        """What `canhgac run` (and a running daemon's reload) refuses: `[digest] recipients` set while the SMTP
+        password is missing from the environment, so the weekly digest could never be sent (`require_smtp_password`'s
+        ConfigError). Refused now, not found out on Monday."""
+        if self.digest.recipients:
+            self.require_smtp_password()
+
     def source(self, name: str) -> SourceConfig:
         for s in self.sources:
             if s.name == name:

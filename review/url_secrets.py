@@ -14,14 +14,16 @@ _QUERY_PASSWORD = re.compile(r"(?P<head>[?&]password=)[^&#]*", re.IGNORECASE)
 
 
 def url_shown(url: str) -> str:
-    """`url` with the password of its user part and any `password=` query parameter replaced by `***`."""
+    """`url` with the password of its user part and any `password=` query parameter replaced by `***`.
+
+    The user part ends at the LAST `@`: a password may hold `@`, `/`, `?` or `#` (SQLAlchemy takes them; a URL
+    parser ends the host part at the first `/`, `?` or `#`, so a message built from its pieces would show the rest
+    of the password). Unless that `@` is inside a `password=` query value, which is hidden whole."""
     scheme, sep, rest = url.partition("://")
     if not sep:
         return url
-    query_at = min((i for i in (rest.find("?"), rest.find("#")) if i >= 0), default=len(rest))
-    before, tail = rest[:query_at], rest[query_at:]
-    creds, at, host = before.rpartition("@")  # the last `@`: a password may hold `@` or `/` (SQLAlchemy takes both)
+    creds, at, tail = rest.rpartition("@")
     user, colon, _password = creds.partition(":")
-    if at and colon and "/" not in user:
-        before = f"{user}:{HIDDEN}@{host}"
-    return f"{scheme}://{before}" + _QUERY_PASSWORD.sub(rf"\g<head>{HIDDEN}", tail)
+    if at and colon and not re.search(r"[/?#]", user) and not _QUERY_PASSWORD.search(creds):
+        return f"{scheme}://{user}:{HIDDEN}@" + _QUERY_PASSWORD.sub(rf"\g<head>{HIDDEN}", tail)
+    return f"{scheme}://" + _QUERY_PASSWORD.sub(rf"\g<head>{HIDDEN}", rest)

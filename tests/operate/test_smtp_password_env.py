@@ -8,12 +8,15 @@ naming file, line and key, and records nothing (no delivery row taken, so nothin
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from crawler.cli import main
 from review.store import Store
+from tests.operate.daemon_process import ROOT
 from tests.operate.smtp import Inbox, free_port, start_smtp
 
 VAR = "CANHGAC_TEST_SMTP_PW_UNSET"
@@ -87,8 +90,15 @@ def test_digest_send_without_the_password_refuses_and_records_nothing(
 
 
 def test_daemon_without_the_password_refuses_at_start(cfg_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """As a process: were the refusal gone, the daemon would run on, and this test fails on the timeout (the
+    process is killed) instead of hanging the test run."""
     assert main(["--config", str(cfg_path), "init"]) == 0
     capsys.readouterr()
-    assert main(["--config", str(cfg_path), "run"]) == 2
-    err = capsys.readouterr().err
-    assert f"{cfg_path}:12, khoá 'smtp.password_env'" in err and VAR in err and "Traceback" not in err
+    try:
+        run = subprocess.run([sys.executable, "-m", "crawler.cli", "--config", str(cfg_path), "run"], cwd=ROOT,
+                             capture_output=True, text=True, timeout=120)
+    except subprocess.TimeoutExpired as exc:
+        pytest.fail(f"`canhgac run` did not refuse, it ran (killed after {exc.timeout} s): {exc.stderr!r}")
+    assert run.returncode == 2, run.stderr
+    assert f"{cfg_path}:12, khoá 'smtp.password_env'" in run.stderr and VAR in run.stderr
+    assert "Traceback" not in run.stderr
