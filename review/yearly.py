@@ -63,7 +63,7 @@ from review.models import HARM_VERDICTS, VERDICTS, Cluster, Item, ReviewEntry, R
 from review.stats import citizen_reports, reported_entry_ids
 from review.store import Store
 from review.vi import VERDICT_VI, VN_TZ
-from review.yearly_cases import REPORTED_HEAD, SENT_TEXT_HEAD, report_cells
+from review.yearly_cases import REPORTED_HEAD, report_cells
 from review.yearly_coverage import Coverage, coverage_in
 from review.yearly_decisions import (
     COMMENDED_HEAD,
@@ -252,11 +252,12 @@ def summarize(store: Store, since: datetime, until: datetime, *, year: int | Non
         ids = [n[0] for n in out.notable]
         notes = decision_notes(s, ids)  # whom an escalation went to, what was done
         pages = entry_pages(s, ids)
-        # as `show` tells them apart: pasted or fetched, and what a report joined only by its link's page said
-        reports = report_cells(s, [n[0] for n in out.notable if n[6]] + [c[0] for c in out.handled.commended])
-    out.notable = [(*n[:6], reports.get(n[0], (n[6], ""))[0], *n[7:], *pages.get(n[0], ("", "", ""))[1:],
-                    reports.get(n[0], ("", ""))[1], notes.get(n[0], "")) for n in out.notable]
-    out.handled.commended = [(*c, *reports.get(c[0], ("", ""))) for c in out.handled.commended]
+        # as `show` tells them apart: pasted or fetched; only the reports received in the period
+        reports = report_cells(s, [n[0] for n in out.notable if n[6]] + [c[0] for c in out.handled.commended],
+                               until)
+    out.notable = [(*n[:6], reports.get(n[0], ""), *n[7:], *pages.get(n[0], ("", "", ""))[1:],
+                    notes.get(n[0], "")) for n in out.notable]
+    out.handled.commended = [(*c, reports.get(c[0], "")) for c in out.handled.commended]
     return out
 
 
@@ -313,9 +314,9 @@ def write_summary(summary: Summary, path: Path) -> None:
     sheet("Theo tháng", ["Tháng", *header[1:], received_head], [*month_rows, total_row(month_rows, len(header) + 1)],
           total=True)
     sheet("Vụ việc nổi bật", ["Mã", "Ngày", "Nhóm", "Kết luận", "Nguồn", "Số bản sao", REPORTED_HEAD, "Điểm",
-                              "Dòng đầu", "Đường dẫn", SENT_TEXT_HEAD, "Ghi chú của cán bộ"],
+                              "Dòng đầu", "Đường dẫn", "Ghi chú của cán bộ"],
           [list(r) for r in summary.notable])
     sheet(HANDLED_SHEET, *handled_rows(summary.handled), total=True)
-    sheet(COMMENDED_SHEET, [*COMMENDED_HEAD, REPORTED_HEAD, SENT_TEXT_HEAD], [list(r) for r in summary.handled.commended])
+    sheet(COMMENDED_SHEET, [*COMMENDED_HEAD, REPORTED_HEAD], [list(r) for r in summary.handled.commended])
     sheet("Ghi chú", ["Mục", "Nội dung"], summary_notes(summary))
     wb.save(path)

@@ -127,8 +127,9 @@ def verdict_notes() -> list[list[Any]]:
                                          "có điểm cao nhất lúc đó), không đổi khi mô hình chấm lại hay bài được thu "
                                          "thập lại từ nhóm vi phạm này sang nhóm vi phạm khác. Riêng mục gắn cờ lần "
                                          "đầu là nội dung tích cực mà sau khi chấm lại bị gắn cờ một nhóm vi phạm "
-                                         "được tính là có thể vi phạm: ở nhóm vi phạm có điểm cao nhất hiện nay, "
-                                         "trong dòng «Vi phạm Bộ Quy tắc ứng xử», không ở dòng tôn vinh; ngược lại, "
+                                         "được tính là có thể vi phạm: ở nhóm vi phạm có điểm cao nhất của lần chấm "
+                                         "đầu tiên gắn cờ vi phạm cho mục (không đổi ở các lần chấm lại sau), trong "
+                                         "dòng «Vi phạm Bộ Quy tắc ứng xử», không ở dòng tôn vinh; ngược lại, "
                                          "mục gắn cờ lần đầu ở một nhóm vi phạm mà nay chỉ còn gắn cờ nội dung tích "
                                          "cực được tính ở dòng tôn vinh. Khi cán bộ quyết định, mục chuyển sang nhóm "
                                          "cán bộ xác nhận."],

@@ -98,25 +98,36 @@ def undecided_categories(s: Any, entry_ids: Sequence[int]) -> dict[int, str]:
     """The row each undecided entry counts on: the category it was first flagged for (`first_flagged_categories`),
     unless a re-score has since put it on the other side of the line between tôn vinh (`positive`) and the harm
     categories. First flagged `positive` and carrying a harm flag now, it is a possible violation awaiting a
-    decision: under its highest current harm flag (a harm flag beside a higher `positive` one included: what may
-    be a violation is checked as one). First flagged for a harm and flagged only `positive` now, it leaves the
-    harm subtotal for tôn vinh. Within the harm categories the first stays (two drafts of the report agree), and
-    an entry with no current flag (below every threshold since a re-score) keeps its first too. Left out as in
-    `first_flagged_categories`: an entry no stored score flagged."""
+    decision: under the highest harm flag of the earliest score that flagged it for a harm (a harm flag beside a
+    higher `positive` one included: what may be a violation is checked as one), so that, as for an entry first
+    flagged for a harm, a later re-score does not move it between harm rows from one draft to the next. First
+    flagged for a harm and flagged only `positive` now, it leaves the harm subtotal for tôn vinh. Within the harm
+    categories the first stays (two drafts of the report agree), and an entry with no current flag (below every
+    threshold since a re-score) keeps its first too. Left out as in `first_flagged_categories`: an entry no stored
+    score flagged."""
     out = first_flagged_categories(s, entry_ids)
-    current: dict[int, dict[str, float]] = {}
+    current: dict[int, set[str]] = {}
     for start in range(0, len(entry_ids), 500):
-        for entry_id, category, score in s.execute(
-                select(ReviewFlag.entry_id, ReviewFlag.category, ReviewFlag.score)
-                .where(ReviewFlag.entry_id.in_(entry_ids[start:start + 500]))):
-            current.setdefault(entry_id, {})[str(category)] = float(score)
+        for entry_id, category in s.execute(select(ReviewFlag.entry_id, ReviewFlag.category)
+                                            .where(ReviewFlag.entry_id.in_(entry_ids[start:start + 500]))):
+            current.setdefault(entry_id, set()).add(str(category))
+    crossed = [eid for eid, flags in current.items() if out.get(eid) == POSITIVE and flags - {POSITIVE}]
+    out.update(_first_harm_categories(s, crossed))
     for entry_id, flags in current.items():
         first = out.get(entry_id)
-        harms = {c: v for c, v in flags.items() if c != POSITIVE}
-        if first is None:
-            continue
-        if first == POSITIVE and harms:
-            out[entry_id] = max(harms, key=lambda c: (harms[c], c))
-        elif first != POSITIVE and not harms and POSITIVE in flags:
+        if first is not None and first != POSITIVE and flags == {POSITIVE}:
             out[entry_id] = POSITIVE
+    return out
+
+
+def _first_harm_categories(s: Any, entry_ids: Sequence[int]) -> dict[int, str]:
+    """The highest harm flag (any but `positive`) of the earliest score of each entry's page that flagged a harm."""
+    out: dict[int, str] = {}
+    for start in range(0, len(entry_ids), 500):
+        q = (select(ReviewEntry.id, Score.scores, Score.flags).join(Score, Score.item_id == ReviewEntry.item_id)
+             .where(ReviewEntry.id.in_(entry_ids[start:start + 500])).order_by(Score.id))
+        for entry_id, scores, flags in s.execute(q):
+            harms = {str(c): float((scores or {}).get(c, 0.0)) for c in flags or () if c != POSITIVE}
+            if harms and entry_id not in out:
+                out[entry_id] = max(harms, key=lambda c: (harms[c], c))  # as `_record_score` ranks them
     return out

@@ -5,9 +5,8 @@ goes through `printable` before our own highlighting, so it cannot drive the mod
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
@@ -16,9 +15,10 @@ from review.cli.table import age, hhmm_in, printable
 from review.listing import EntryDetail, EntryRow, Reporter
 from review.models import ReviewEntry
 from review.priority import effective
+from review.report_marks import headline_is_first_line, sent_text_lines
 from review.report_match import TEXT_REPORT_PREFIX
 from review.rescore import is_below_threshold
-from review.vi import STATUS_VI, VN_TZ, category_vi, verdict_vi
+from review.vi import STATUS_VI, category_vi, verdict_vi
 
 if TYPE_CHECKING:
     from review.store import Store
@@ -112,14 +112,6 @@ def match_vi(match: str, similarity: float | None) -> str:
     return _MATCH_VI.get(match, match)
 
 
-def _headline_is_first_line(title: str, text: str) -> bool:
-    """The text's first line is its headline (a pasted report's headline is its first line, cut at 200
-    characters): printed once, in the text. A body that merely begins with the headline's words is not."""
-    title, lines = title.strip(), text.strip().splitlines()
-    first = lines[0].strip() if lines else ""
-    return bool(title) and (first == title or (len(title) >= 200 and first.startswith(title)))
-
-
 #: `classifier.scorer.TITLE_DETAIL`, the detail prefix of evidence found in the headline (not imported from there:
 #: that module loads scikit-learn, and `show` needs none of it; a test keeps the two equal).
 TITLE_DETAIL = "title: "
@@ -182,30 +174,14 @@ def _reported_where(rep: Reporter) -> str:
     return f" — {rep.url}" if rep.url else " — (dán nội dung, không có địa chỉ)"
 
 
-#: how much of what a citizen sent, joined only by where its link leads, `show` prints (all of it: `show --json`)
-SENT_TEXT_CHARS = 600
-SENT_TEXT_LABEL = "nội dung người dân gửi (chỉ trùng đường dẫn)"
-
-
-def _sent_text(rep: Reporter, entry_id: int) -> list[str]:
-    """The text a report joined only by where its link leads carried (`Reporter.text`, from its audit row): never
-    compared with the entry's text, so the officer reads it here, indented under its reporter. NFC before the cut,
-    so no letter is split from its tone mark; cut at `SENT_TEXT_CHARS`, saying how much is left and where."""
-    title = unicodedata.normalize("NFC", printable(rep.title or "")).strip()
-    text = unicodedata.normalize("NFC", printable(rep.text or "")).strip()
-    if title and not _headline_is_first_line(title, text):
-        text = f"{title[:200]}\n{text}" if text else title[:200]
-    out = [f"    ↳ {SENT_TEXT_LABEL}, chưa đối chiếu với nội dung mục này:"]
-    shown = text[:SENT_TEXT_CHARS]
-    out += [f"      {line.strip()}" for line in shown.splitlines() if line.strip()] or ["      (trống)"]
-    if len(text) > SENT_TEXT_CHARS:
-        out[-1] += " …"
-        day = rep.at.astimezone(VN_TZ)
-        after = day + timedelta(days=1)
-        out.append(f"      (đã cắt bớt: còn {len(text) - SENT_TEXT_CHARS} ký tự; xem toàn văn: canhgac show {entry_id} "
-                   f"--json, hoặc dòng nhật ký #{rep.audit_id} trong canhgac export audit --since "
-                   f"{day:%d/%m/%Y} --until {after:%d/%m/%Y})")
-    return out
+def _headline_category(r: EntryRow) -> str:
+    """The category a detail's first line names: the top flag; for an entry flagged for nothing (a citizen's report
+    that passed no threshold, an entry below every threshold after a rescore) its highest score is no flag, and the
+    line does not read as if it were one ("Tin giả, tin sai sự thật (misinformation 0.15)")."""
+    top = f"{r.top_category} {r.top_score:.2f}"
+    if r.flags:
+        return f"{category_vi(r.top_category)} ({top})"
+    return f"chưa vượt ngưỡng nhóm nào (điểm cao nhất: {category_vi(r.top_category)}, {top})"
 
 
 def format_detail(d: EntryDetail, *, color: bool = False, max_chars: int = 0,
@@ -213,8 +189,7 @@ def format_detail(d: EntryDetail, *, color: bool = False, max_chars: int = 0,
     """`copies`: the copies' queue numbers by item id (`copy_entries`); `tz`: the time zone times are shown in
     (`[digest] timezone`, as `status` and the digest use; None: Vietnam time)."""
     r, item, p = d.row, d.item, printable
-    lines = [f"Mục #{r.id} — {category_vi(r.top_category)} ({r.top_category} {r.top_score:.2f})"
-             + ("  [NGƯỜI DÂN PHẢN ÁNH]" if r.is_report else ""),
+    lines = [f"Mục #{r.id} — " + _headline_category(r) + ("  [NGƯỜI DÂN PHẢN ÁNH]" if r.is_report else ""),
              _status_line(r, datetime.now(UTC), tz)
              + (f", kết luận: {verdict_vi(r.verdict)}" + _decided_by(d) if r.verdict else "")
              + f"; phiên bản {r.version}; ưu tiên {row_priority(r)}; vào hàng chờ {age(r.created_at)} trước",
@@ -225,7 +200,7 @@ def format_detail(d: EntryDetail, *, color: bool = False, max_chars: int = 0,
              ""]
     evidence = list(d.score.evidence) if d.score is not None else []
     marked = [ev for ev in evidence if ev.get("kind") != "locality"]  # place names are context, not grounds
-    if item.title and not _headline_is_first_line(item.title, item.text):
+    if item.title and not headline_is_first_line(item.title, item.text):
         # headline evidence indexes the headline: marked there, and not at some other place in the body
         in_title = [ev for ev in marked if str(ev.get("detail") or "").startswith(TITLE_DETAIL)]
         lines.append(highlight(item.title.upper(), in_title, color=color))
@@ -254,7 +229,7 @@ def format_detail(d: EntryDetail, *, color: bool = False, max_chars: int = 0,
             lines.append(p(f"  • {hhmm_in(rep.at, tz)} {rep.reporter or '(không rõ người phản ánh)'}"
                            + (f" — {rep.note}" if rep.note else "") + _reported_where(rep)))
             if rep.text is not None or rep.title is not None:
-                lines += _sent_text(rep, r.id)
+                lines += [p(line) for line in sent_text_lines(rep, r.id)]
     if d.joined:
         lines.append("Trang thu thập được có cùng nội dung (gộp vào mục này):")
         for page in d.joined:

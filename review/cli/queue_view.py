@@ -13,7 +13,6 @@ from typing import Any
 from review.cli.context import Context
 from review.cli.entryview import (
     BELOW_THRESHOLD_VI,
-    SENT_TEXT_LABEL,
     below_threshold,
     copy_entries,
     flags_text,
@@ -35,7 +34,7 @@ from review.cli.table import (
 from review.errors import UsageError
 from review.filters import EntryFilter, check_category, check_status, parse_when
 from review.listing import EntryRow, Reporter
-from review.report_marks import queue_mark, sent_texts
+from review.report_marks import SENT_TEXT_LABEL, queue_mark, sent_texts
 from review.store import Store
 from review.vi import CATEGORY_SHORT_VI, STATUS_VI, category_vi, verdict_vi
 
@@ -65,8 +64,9 @@ def cmd_queue(args: argparse.Namespace, ctx: Context) -> int:
         raise UsageError("--limit phải trong khoảng 1..10000")
     flt = filter_from(args)
     rows = ctx.store.list_entries(flt, sort=args.sort, limit=args.limit)
-    # as `show` tells them: pasted or fetched, and the text a report joined only by its link's page carried
-    reports = ctx.store.reporters_by_entry([r.id for r in rows if r.is_report])
+    # as `show` tells them: pasted or fetched, and the text a report joined only by its link's page carried; every
+    # row, not only those opened as reports (`is_report`): a report on an entry already decided joins it unflagged
+    reports = ctx.store.reporters_by_entry([r.id for r in rows])
     now = datetime.now(UTC)
     unknown = unknown_source(ctx, args.source)
     if args.json:
@@ -84,8 +84,9 @@ def cmd_queue(args: argparse.Namespace, ctx: Context) -> int:
     width = terminal_width(ctx.out)
     ctx.print(_with_sent_texts(_table(rows, now, width, ctx.config.digest.timezone, reports), rows, reports, width))
     ctx.print(f"{_shown(ctx, flt, len(rows), args.limit)} [PA] = người dân phản ánh. Xem chi tiết: canhgac show MÃ")
-    if any(rep.pasted for reps in reports.values() for rep in reps):
-        ctx.print(PASTED_LEGEND)
+    marks = {queue_mark(reports[r.id]) for r in rows if r.id in reports}
+    if marks - {"[PA]"}:
+        ctx.print(PASTED_LEGEND + (f" {MIXED_LEGEND}" if any(m.count("/") for m in marks) else ""))
     if lapsed:
         ctx.print(lapsed)
     return 0
@@ -93,6 +94,10 @@ def cmd_queue(args: argparse.Namespace, ctx: Context) -> int:
 
 #: the marks of a citizen report in the table (`review.report_marks.queue_mark`)
 PASTED_LEGEND = "[PA dán] = người dân dán nội dung, không có trang được đọc theo phản ánh."
+MIXED_LEGEND = ("[PA dán 1/2] = 1 trong 2 phản ánh là dán nội dung, số còn lại gửi đường dẫn và đã đọc "
+                 "trang.")
+#: a row lists at most this many of its reports' texts: a scam link many citizens pasted does not flood the list
+SENT_TEXTS_PER_ROW = 2
 #: how much of a report's text joined only by its link's page the table shows under its row (all of it: `show`)
 SENT_TEXT_QUEUE_CHARS = 160
 
@@ -103,7 +108,6 @@ def _with_sent_texts(table: str, rows: list[EntryRow], reports: dict[int, list[R
     the entry's own first line. The table's data rows are its lines after the two heading lines; a row whose
     first line went on a line of its own (`_table`, narrow terminal) is followed by it."""
     lines = table.split("\n")
-    by_id = {r.id: r for r in rows}
     out, i = lines[:2], 2
     for r in rows:
         out.append(lines[i])
@@ -111,11 +115,15 @@ def _with_sent_texts(table: str, rows: list[EntryRow], reports: dict[int, list[R
         while i < len(lines) and lines[i].startswith("    "):
             out.append(lines[i])
             i += 1
-        for text in sent_texts(reports.get(r.id, [])) if by_id[r.id].is_report else ():
+        texts = sent_texts(reports.get(r.id, []))
+        lines_of_row: list[str] = []
+        for text in texts[:SENT_TEXTS_PER_ROW]:
             one = " ".join(printable(text).split()) or "(trống)"
             cut = _fit(one, SENT_TEXT_QUEUE_CHARS) if len(one) > SENT_TEXT_QUEUE_CHARS else one
-            line = f"    ↳ {SENT_TEXT_LABEL}, chưa đối chiếu: {cut}"
-            out.append(_fit(line, max(width, LAST_MIN)) if width is not None else line)
+            lines_of_row.append(f"    ↳ {SENT_TEXT_LABEL}, chưa đối chiếu: {cut}")
+        if len(texts) > SENT_TEXTS_PER_ROW:
+            lines_of_row.append(f"    ↳ … và {len(texts) - SENT_TEXTS_PER_ROW} nội dung khác: canhgac show {r.id}")
+        out += [_fit(line, max(width, LAST_MIN)) if width is not None else line for line in lines_of_row]
     return "\n".join(out + lines[i:])
 
 
@@ -154,10 +162,13 @@ def _fits(table: str, width: int) -> bool:
 
 
 def _mark(r: EntryRow, reports: dict[int, list[Reporter]] | None) -> str:
-    """" [PA]", " [PA dán]": a citizen report behind the entry, pasted or not (`review.report_marks.queue_mark`)."""
-    if not r.is_report:
+    """" [PA]", " [PA dán]": a citizen report behind the entry, pasted or not (`review.report_marks.queue_mark`):
+    also one that came after the entry was decided (it joins without making the entry a report again), as `show`
+    lists it."""
+    reps = (reports or {}).get(r.id, [])
+    if not r.is_report and not reps:
         return ""
-    return " " + queue_mark((reports or {}).get(r.id, []))
+    return " " + queue_mark(reps)
 
 
 def _category_cell(r: EntryRow, reports: dict[int, list[Reporter]] | None = None) -> str:

@@ -1,8 +1,8 @@
 """`canhgac queue` and the year-end workbook tell the citizen reports behind an entry apart as `show` does: a text
-pasted (no page read for the report) or a link whose page was read, and the text a report joined only by where its
-link leads (`same_place`: never compared with the entry's own) written out. The real CLI, a real HTTP server on
-127.0.0.1 (the short link served as "localhost", another host), the bundled model, a real database (SQLite, and
-PostgreSQL when CANHGAC_TEST_DATABASE_URL is set)."""
+pasted (no page read for the report) or a link whose page was read; the text a report joined only by where its link
+leads (`same_place`: never compared with the entry's own) is written out in `queue` and pointed to in the workbook.
+The real CLI, a real HTTP server on 127.0.0.1 (the short link served as "localhost", another host), the bundled
+model, a real database (SQLite, and PostgreSQL when CANHGAC_TEST_DATABASE_URL is set)."""
 
 from __future__ import annotations
 
@@ -105,8 +105,10 @@ def test_the_year_end_workbook_says_how_each_case_was_reported(cli: CLI, reporte
     head, *rows = list(wb["Vụ việc nổi bật"].iter_rows(values_only=True))
     wb.close()
     by_id = {r[0]: dict(zip(head, r, strict=True)) for r in rows}
-    assert by_id[1]["Người dân phản ánh"] == "có — 2 phản ánh: 1 dán nội dung, 1 gửi đường dẫn, đã đọc trang"
-    assert by_id[1]["Nội dung người dân gửi (chỉ trùng đường dẫn)"] == MESSAGE  # NFC
-    assert by_id[2]["Người dân phản ánh"] == "có — dán nội dung"
-    assert by_id[2]["Nội dung người dân gửi (chỉ trùng đường dẫn)"] is None  # its own text is the case's first line
+    # what Chị Hoa sent is not written out (the workbook goes to the superior, naming no reporter): where to read it
+    assert by_id[1]["Người dân phản ánh"] == ("có — 2 phản ánh: 1 dán nội dung, 1 gửi đường dẫn, đã đọc trang; kèm 1 "
+                                               "nội dung người dân gửi chưa đối chiếu (chỉ trùng đường dẫn): xem bằng "
+                                               "canhgac show 1")
+    assert by_id[2]["Người dân phản ánh"] == "có — dán nội dung"  # its own text is the case's first line
+    assert MARK not in head
     assert by_id[2]["Ghi chú của cán bộ"] == "Công an phường"

@@ -96,7 +96,7 @@ def test_commended_content_is_listed_with_its_author(store: Store, tmp_path: Pat
     sheets = _sheets(store, tmp_path, now - timedelta(days=30), now + timedelta(seconds=1))
     head, *rows = sheets["Nội dung được tôn vinh"]
     assert head == ("Mã", "Ngày tôn vinh", "Nhóm", "Nguồn", "Người đăng", "Dòng đầu", "Đường dẫn",
-                    "Người dân phản ánh", "Nội dung người dân gửi (chỉ trùng đường dẫn)")
+                    "Người dân phản ánh")
     assert [(r[0], r[2], r[3], r[4], r[5], r[6]) for r in rows] == [
         (good, POSITIVE, "bao-tinh", "Nguyễn Thị Hoa", "Gương người tốt việc tốt: trả lại ví cho người đánh rơi",
          "https://phuong.example.vn/nguoi-tot")]

@@ -84,3 +84,16 @@ def test_citizen_reports_of_such_an_entry_count_on_the_same_row(store: Store) ->
     summary = _summary(store)
     assert dict(summary.by_category) == {("scam", ""): 1}
     assert dict(summary.reported_by_category) == {"scam": 1}
+
+
+def test_a_commendable_entry_flagged_for_a_harm_keeps_that_row_in_the_next_draft(store: Store) -> None:
+    """Like an entry first flagged for a harm, it stays on one harm row while undecided: the highest harm flag of
+    the first score that flagged it for a harm, not the highest harm flag now."""
+    queue(store, GOOD, Result({"positive": 0.8}, ["positive"], "v1"))
+    rescore_queue(store, FixedScorer({GOOD: Result({"positive": 0.5, "scam": 0.6}, ["positive", "scam"])}),
+                  apply=True, actor="lan")
+    assert dict(_summary(store).by_category) == {("scam", ""): 1}
+    # a later model run also flags it for hate, a little higher; nothing decided in between
+    rescore_queue(store, FixedScorer({GOOD: Result({"positive": 0.5, "scam": 0.6, "hate": 0.65},
+                                                   ["positive", "scam", "hate"])}), apply=True, actor="lan")
+    assert dict(_summary(store).by_category) == {("scam", ""): 1}

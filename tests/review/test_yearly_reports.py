@@ -68,6 +68,17 @@ def test_reports_received_are_counted_opened_and_joined(store: Store, reported: 
     assert marks == {ids["a"]: "có — dán nội dung", ids["d"]: ""}  # as `show` tells it: a text pasted
 
 
+def test_a_period_ending_before_a_report_does_not_describe_it(store: Store, reported: dict[str, object]) -> None:
+    """A was decided, then a citizen pasted it after `between`: a report for a period ending at `between` received
+    no report about A, and its notable cases do not describe the later one."""
+    until = reported["between"]
+    ids = reported["ids"]
+    assert isinstance(until, datetime) and isinstance(ids, dict)
+    summary = summarize(store, datetime(until.astimezone(VN_TZ).year, 1, 1, tzinfo=VN_TZ), until)
+    assert summary.reports == 0
+    assert {row[0]: row[6] for row in summary.notable}[ids["a"]] == ""
+
+
 def test_a_report_joining_an_entry_flagged_before_the_period_counts(store: Store,
                                                                     reported: dict[str, object]) -> None:
     since = reported["between"]
