@@ -26,6 +26,7 @@ from crawler.netguard import (
     refusal,
 )
 from crawler.urls import ALLOWED_SCHEMES, is_private_address, literal_address
+from review.link_local import host_address, is_never_fetched
 
 logger = logging.getLogger(__name__)
 
@@ -47,12 +48,14 @@ class RequestGuard:
         if parts.scheme not in ALLOWED_SCHEMES:
             raise IgnoreRequest(f"scheme {parts.scheme!r} is not crawled (only http/https)")
         host = parts.hostname or ""
-        if self.allow_private_hosts:
-            return
         if (address := REFUSED.get(host.lower())) is not None:
             # the resolver refused this name in this crawl already: its retry, and its other pages, are not
             # tried again (remembering a refusal only ever refuses more, so rebinding cannot exploit it)
             raise IgnoreRequest(refusal(host, address))
+        if (address := host_address(host)) is not None and is_never_fetched(address):
+            raise IgnoreRequest(refusal(host, address))  # even with allow_private_hosts (`review.link_local`)
+        if self.allow_private_hosts:
+            return
         if (address := literal_address(host)) is not None:
             if is_private_address(address):
                 raise IgnoreRequest(refusal(host, address))
@@ -67,7 +70,7 @@ class RequestGuard:
     def process_exception(self, request: Request, exception: Exception) -> None:
         """A download refused by the resolver fails as a DNS error ("no results for hostname lookup", as
         Scrapy's CannotResolveHostError or Twisted's DNSLookupError): record why instead."""
-        if self.allow_private_hosts or not isinstance(exception, (CannotResolveHostError, DNSLookupError)):
+        if not isinstance(exception, (CannotResolveHostError, DNSLookupError)):
             return
         host = (urlsplit(request.url).hostname or "").lower()
         if (address := REFUSED.get(host)) is not None:

@@ -12,8 +12,9 @@ used:
 - citizen reports (urllib): `PublicHTTPHandler`/`PublicHTTPSHandler` resolve a name once, check every
   address and connect to those addresses (TLS still verifies the name).
 
-Allowed: every address with `[crawler] allow_private_hosts = true`; the proxies configured in the
-environment (`http_proxy`, `https_proxy`: the admin chose them, they may be on the office network), each on
+Link-local addresses and the cloud metadata services (`review.link_local`) are refused always, even with
+`allow_private_hosts = true`. Otherwise allowed: every address with `[crawler] allow_private_hosts = true`;
+the proxies configured in the environment (`http_proxy`, `https_proxy`: the admin chose them, they may be on the office network), each on
 its own host *and port* only: with the proxy at 127.0.0.1:3128, a page at http://127.0.0.1:8080/admin is
 still refused. Behind a proxy the proxy resolves the pages' names, so canhgac can only check them
 beforehand: refuse private addresses on the proxy itself.
@@ -43,6 +44,7 @@ from twisted.internet.interfaces import (
 from zope.interface import implementer
 
 from crawler.urls import is_private_address, literal_address
+from review.link_local import is_never_fetched, never_fetched_reason
 
 if TYPE_CHECKING:
     from twisted.internet.base import ReactorBase
@@ -58,6 +60,8 @@ REFUSED: dict[str, str] = {}
 
 def refusal(host: str, address: str) -> str:
     """Why `host` is not fetched, in one line."""
+    if is_never_fetched(address):
+        return never_fetched_reason(host, address)
     what = f"{host} là địa chỉ nội bộ" if literal_address(host) else f"{host} trỏ tới địa chỉ nội bộ {address}"
     return f"{what} ([crawler] allow_private_hosts đang tắt)"
 
@@ -171,15 +175,13 @@ class PublicOnlyResolver(CachingThreadedResolver):
         """The address of `name` for a connection to `port` (None: unknown), failed when it is private and
         not allowed."""
         d = super().getHostByName(name, timeout)
-        if self.allow_private:
-            return d
         if (name.lower() in self.allowed_names) if port is None else is_allowed(self.allowed_hosts, name, port):
-            return d
-        return d.addCallback(self._refuse_private, name)
+            return d  # a configured proxy: the admin chose it
+        return d.addCallback(self._refuse_private, name, self.allow_private)
 
     @staticmethod
-    def _refuse_private(address: str, name: str) -> str:
-        if is_private_address(address):
+    def _refuse_private(address: str, name: str, allow_private: bool = False) -> str:
+        if is_never_fetched(address) or (not allow_private and is_private_address(address)):
             REFUSED[name.lower()] = address
             logger.warning("not connecting: %s", refusal(name, address))
             raise PrivateAddressError(name, address)

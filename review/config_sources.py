@@ -15,7 +15,7 @@ from review.config_locality import office_locality, source_province_note
 from review.config_schedule import schedule_problem
 from review.config_sections import SOURCE_KINDS, Selectors, SourceConfig
 from review.config_toml import ConfigReader, check_table, field_types
-from review.config_urls import check_http_url
+from review.config_urls import check_source_url
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_\-]{0,62}$")
 
@@ -89,7 +89,7 @@ def parse_source(reader: ConfigReader, raw: Any, index: int, seen: set[str],
     if not values["urls"]:
         raise reader.error("cần ít nhất một địa chỉ URL", "sources", "urls", index)
     for n, url in enumerate(values["urls"]):
-        check_http_url(reader, url, "sources", "urls", index, element=n)
+        check_source_url(reader, url, index, n)
     problem = schedule_problem(values.get("schedule", SourceConfig.schedule))
     if problem:
         raise reader.error(problem, "sources", "schedule", index)

@@ -8,7 +8,13 @@ import re
 from urllib.parse import urlsplit
 
 from review.config_toml import ConfigReader
+from review.errors import ConfigError
+from review.link_local import host_address, is_never_fetched, never_fetched_reason
 from review.url_secrets import url_shown
+
+# what ends the user part of a URL early when written as is in a password, and how to write it
+_URL_ESCAPES = (("/", "%2F"), ("?", "%3F"), ("#", "%23"))
+_QUERY_PASSWORD = re.compile(r"[?&]password=", re.IGNORECASE)
 
 
 def check_http_url(reader: ConfigReader, url: str, section: str, key: str, index: int | None,
@@ -24,6 +30,16 @@ def check_http_url(reader: ConfigReader, url: str, section: str, key: str, index
                            section, key, index, element)
 
 
+def check_source_url(reader: ConfigReader, url: str, index: int, element: int) -> None:
+    """A `[[sources]] urls` entry: `check_http_url`, and not a link-local or cloud metadata address
+    (`review.link_local`; numeric spellings such as 2852039166 included), which no crawl fetches."""
+    check_http_url(reader, url, "sources", "urls", index, element)
+    host = urlsplit(url).hostname or ""
+    if (address := host_address(host)) is not None and is_never_fetched(address):
+        raise reader.error(f"địa chỉ URL {url!r}: {never_fetched_reason(host, address)}", "sources", "urls", index,
+                           element)
+
+
 def check_db_url(reader: ConfigReader, url: str) -> None:
     if not re.match(r"^(sqlite|postgresql(\+psycopg)?)://", url):
         raise reader.error(f"địa chỉ cơ sở dữ liệu không hợp lệ {url!r}: cần sqlite:///PATH hoặc postgresql+psycopg://...",
@@ -36,25 +52,31 @@ def check_db_url(reader: ConfigReader, url: str) -> None:
 def check_redis_url(reader: ConfigReader, url: str) -> None:
     """`[crawler] redis_url` as redis-py reads it, which silently uses database 0 for a path that is not a number
     (`/l` for `/1`, `/abc`): two installations would then share one round's keys. A port that is not a number
-    0-65535 would only fail each crawl. The password is shown as `***`."""
+    1-65535 would only fail each crawl. A password holding `/`, `?` or `#` ends redis-py's host part early: the
+    message says how to write it (%2F, %3F, %23). No message shows the password, nor the parser's own words
+    (which quote it)."""
     shown = url_shown(url)
     expected = "cần dạng redis://HOST:PORT/DB (DB là số cơ sở dữ liệu Redis: 0, 1 ...)"
+
+    def refuse(why: str) -> ConfigError:
+        return reader.error(f"địa chỉ Redis không hợp lệ {shown!r}: {why}{expected}", "crawler", "redis_url")
+
     if not url.startswith(("redis://", "rediss://")):
-        raise reader.error(f"địa chỉ Redis không hợp lệ {shown!r}: {expected}", "crawler", "redis_url")
+        raise refuse("")
+    creds, at, _host = url.partition("://")[2].rpartition("@")  # the LAST `@` ends the user part
+    if at and not _QUERY_PASSWORD.search(creds):  # (an `@` inside a `?password=` value is the query's)
+        unescaped = [f"'{c}' phải viết là {code}" for c, code in _URL_ESCAPES if c in creds]
+        if unescaped:
+            raise refuse(f"trong tên người dùng hoặc mật khẩu, {', '.join(unescaped)}; ")
     try:
         parts = urlsplit(url)
-    except ValueError as exc:  # `redis://[x`
-        raise reader.error(f"địa chỉ Redis không hợp lệ {shown!r}: {exc}; {expected}", "crawler", "redis_url") from None
-    db = parts.path.strip("/")
-    if "@" in db:  # `redis://:pa/ss@host/0`: redis-py, like urlsplit, ends the host part at the password's `/`
-        raise reader.error(f"địa chỉ Redis không hợp lệ {shown!r}: ký tự '/' trong mật khẩu phải viết là %2F; "
-                           f"{expected}", "crawler", "redis_url")
-    try:
-        parts.port  # noqa: B018 - raises ValueError for a port that is not a number 0-65535
-    except ValueError as exc:
-        raise reader.error(f"địa chỉ Redis không hợp lệ {shown!r}: {exc}; {expected}", "crawler", "redis_url") from None
+        port = parts.port
+    except ValueError:  # `redis://[x`, `redis://h:63a9`, `redis://h:637900`
+        raise refuse("tên máy hoặc cổng sai (cổng là số 1-65535); ") from None
+    if port is not None and not 1 <= port <= 65535:
+        raise refuse("cổng phải là số 1-65535; ")
     if not parts.hostname:
-        raise reader.error(f"địa chỉ Redis không hợp lệ {shown!r}: thiếu tên máy; {expected}", "crawler", "redis_url")
+        raise refuse("thiếu tên máy; ")
+    db = parts.path.strip("/")
     if db and not (db.isascii() and db.isdigit()):
-        raise reader.error(f"địa chỉ Redis không hợp lệ {shown!r}: số cơ sở dữ liệu {db!r} không phải số (Redis sẽ "
-                           f"lặng lẽ dùng cơ sở dữ liệu 0); {expected}", "crawler", "redis_url")
+        raise refuse(f"số cơ sở dữ liệu {db!r} không phải số (Redis sẽ lặng lẽ dùng cơ sở dữ liệu 0); ")
