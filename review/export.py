@@ -7,7 +7,9 @@ otherwise — columns have English names and times are ISO 8601 UTC strings, so 
 (`read_export`); XLSX is for officers by default, with Vietnamese headers, verdicts, categories, statuses, item
 kinds, audit actions and details, yes/no, and local times, and for items who decided and why
 (`review.export_headers.for_officers`). Text cells that a spreadsheet would run as a
-formula (leading = + - @, tab or CR) get a leading apostrophe in CSV and XLSX, undone on read.
+formula (leading = + - @, tab or CR) get a leading apostrophe in CSV, undone on read; XLSX writes every text as a
+string-typed cell, which is never a formula, so it is stored and shown as written (an XLSX written before kept the
+apostrophe, and reads back with it).
 XLSX cannot hold everything CSV and JSONL do: control characters XML cannot carry become U+FFFD, and a text
 longer than an Excel cell's 32767 characters is cut, marked in the cell (`xlsx_cell`).
 Items are the *flagged* ones (those with a review entry), selected by when they entered the queue, with the links
@@ -29,7 +31,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from review.errors import UsageError
@@ -69,8 +71,9 @@ class Export:
     rows: Iterator[tuple[Any, ...]]
     #: how many rows had a citizen's details masked so far (filled while `rows` is consumed)
     masked: list[int] = field(default_factory=lambda: [0])
-    #: the officers' shape only: `rows` with the cells of `review.export_headers.OFFICER_COLUMNS` added
-    more: Callable[[Iterator[tuple[Any, ...]]], Iterator[tuple[Any, ...]]] | None = None
+    #: the officers' shape only: the rows with the cells of `review.export_headers.OFFICER_COLUMNS` added, read
+    #: instead of `rows` (in the same query, so they agree)
+    more: Callable[[], Iterator[tuple[Any, ...]]] | None = None
 
 
 def _cell(value: Any) -> Any:
@@ -126,46 +129,33 @@ def decisions(store: Store, since: datetime | None, until: datetime | None, *, i
 
 
 def items(store: Store, since: datetime | None, until: datetime | None) -> Export:
-    """The flagged items; `reported_url`: the links citizens reported for the entry (`review.export_links`)."""
+    """The flagged items; `reported_url`: the links citizens reported for the entry (`review.export_links`). The
+    officers' shape adds who made the standing decision and its note, read by the same query as the verdict (read
+    apart, an undo and a new decision in between would put one officer's verdict next to another's name)."""
     cols = COLUMNS["items"]
-    e, src = ReviewEntry, aliased(Source)
+    e, src, d, later = ReviewEntry, aliased(Source), aliased(Decision), aliased(Decision)
+    standing = (select(func.max(later.id)).where(later.entry_id == e.id, later.undone_at.is_(None))
+                .correlate(e).scalar_subquery())
 
-    def build(last: int) -> Any:
+    def build(last: int, *, deciders: bool) -> Any:
+        more = (d.moderator, d.note) if deciders else ()
         q = (select(e.id, Item.id, Item.url, Item.canonical_url, src.name, Item.kind, Item.title, Item.text,
                     Item.author, Item.published_at, Item.fetched_at, e.created_at, e.top_category, e.top_score,
-                    e.is_report, e.status, e.verdict, e.verdict_category, e.decided_at, Item.extra)
+                    e.is_report, e.status, e.verdict, e.verdict_category, e.decided_at, Item.extra, *more)
              .join(Item, Item.id == e.item_id).outerjoin(src, src.id == Item.source_id).where(e.id > last))
+        if deciders:
+            q = q.outerjoin(d, d.id == standing)
         return _window(q, e.created_at, since, until).order_by(e.id)
 
     def finish(s: Session, rows: list[Any]) -> list[tuple[Any, ...]]:
         links = reported_links(s, [(r[0], r[5], r[2], r[19]) for r in rows])
-        return [(*r[:15], links.get(r[0]), *r[15:19]) for r in rows]
+        return [(*r[:15], links.get(r[0]), *r[15:19], *r[20:]) for r in rows]
 
-    return Export("items", cols, _batched(store, build, finish), more=lambda rows: _deciders(store, rows))
+    def with_deciders() -> Iterator[tuple[Any, ...]]:
+        return _batched(store, lambda last: build(last, deciders=True), finish)
 
-
-def _deciders(store: Store, rows: Iterator[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
-    """Exported item rows (entry id first) with the moderator and note of the entry's standing decision (None,
-    None while undecided): one query per batch."""
-    batch: list[tuple[Any, ...]] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) == BATCH:
-            yield from _with_deciders(store, batch)
-            batch = []
-    yield from _with_deciders(store, batch)
-
-
-def _with_deciders(store: Store, batch: list[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
-    if not batch:
-        return
-    d = Decision
-    with store.session() as s:
-        found = {entry_id: (moderator, note) for entry_id, moderator, note in s.execute(
-            select(d.entry_id, d.moderator, d.note).where(d.entry_id.in_([r[0] for r in batch]),
-                                                          d.undone_at.is_(None)).order_by(d.id))}
-    for row in batch:
-        yield (*row, *found.get(row[0], (None, None)))
+    return Export("items", cols, _batched(store, lambda last: build(last, deciders=False), finish),
+                  more=with_deciders)
 
 
 def audit(store: Store, since: datetime | None, until: datetime | None, *, include_reporters: bool = False) -> Export:
@@ -241,13 +231,28 @@ def write_xlsx(export: Export, path: Path) -> XlsxWritten:
     n, cut = 0, [0]
     try:
         for row in export.rows:
-            ws.append([_time_cell(ws, v) if isinstance(v, datetime) else xlsx_cell(sheet_safe(v), cut) for v in row])
+            ws.append([_time_cell(ws, v) if isinstance(v, datetime) else _text_cell(ws, v, cut) for v in row])
             n += 1
     except BaseException:
         _abandon(ws)
         raise
     wb.save(path)
     return XlsxWritten(n, cut[0])
+
+
+def _text_cell(ws: Any, value: Any, cut: list[int]) -> Any:
+    """A text as a string-typed cell: never run as a formula, so it needs no apostrophe ("-đã nhắc admin" stays
+    as written); other values as they are."""
+    if not isinstance(value, str):
+        return value
+    value = xlsx_cell(value, cut)
+    if not value.startswith("="):  # openpyxl makes only these formulas; any other text is a string cell
+        return value
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(ws, value)
+    cell.data_type = "s"
+    return cell
 
 
 def _time_cell(ws: Any, value: datetime) -> Any:
@@ -334,13 +339,9 @@ def read_export(path: Path, fmt: str | None = None) -> list[dict[str, Any]]:
         names = dict(zip(raw, columns_read(raw), strict=True))
         header = list(names.values())
         # read-only mode may drop trailing empty cells: pad each row to the header
-        return [_read_row(dict(zip(header, _unescape(tuple(r) + (None,) * (len(header) - len(r))), strict=True)),
-                          names, fmt) for r in rows[1:]]
+        return [_read_row(dict(zip(header, tuple(r) + (None,) * (len(header) - len(r)), strict=True)), names, fmt)
+                for r in rows[1:]]
     raise UsageError(f"định dạng không hỗ trợ: {fmt!r} (dùng: {', '.join(FORMATS)})")
-
-
-def _unescape(row: tuple[Any, ...]) -> list[Any]:
-    return [_unescape_cell(v) for v in row]
 
 
 def _read_row(row: dict[str, Any], names: dict[str, str], fmt: str) -> dict[str, Any]:

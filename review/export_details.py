@@ -14,7 +14,8 @@ is exact and unambiguous:
 * a verdict, category, status, match or outcome by its Vietnamese name; yes/no as "có"/"không"; nothing as
   "(không có)"; a number as it is; a list of entry ids as "#5, #6" ("(không có mục nào)" when empty);
 * a text as it is; a text that would read back as something else (a number, "có", "#5", "(không có)", a name of
-  the key's codes, empty, starting with a quote or bracket) is written in double quotes, JSON-escaped;
+  the key's codes, empty, a first line that is JSON) is written in double quotes, JSON-escaped; a text that only
+  starts with a quote or bracket ("[VNeID] Tài khoản …") is written as it is, its lines as lines;
 * the second and later lines of a text are indented by four spaces; a nested object (`bulk`'s filter) is a
   "Nhãn:" line followed by its own lines, each starting "  • ".
 
@@ -177,10 +178,24 @@ def _value(key: str, value: Any, zone: ZoneInfo) -> str:
 
 
 def _ambiguous(key: str, text: str) -> bool:
-    """`text` written as it is would read back as something else (its first line decides)."""
+    """`text` written as it is would read back as something else (its first line decides). A text starting with
+    a bracket or quote that is no JSON ("[VNeID] Tài khoản …", an SMS a citizen pasted) is written as it is."""
     text = text.split("\n", 1)[0]
-    return (text == "" or text in _RESERVED or text[0] in "\"[{" or text == PASTED_URL_VI
+    return (text == "" or text in _RESERVED or _json(text) is not _NOT_JSON or text == PASTED_URL_VI
             or bool(_NUMBER.fullmatch(text) or _IDS.fullmatch(text)) or text in _CODES.get(key, {}))
+
+
+_NOT_JSON: Final = object()
+
+
+def _json(line: str) -> Any:
+    """`line` read as JSON when it starts as a quoted text, a list or an object would, else `_NOT_JSON`."""
+    if not line.startswith(("\"", "[", "{")):
+        return _NOT_JSON
+    try:
+        return json.loads(line)
+    except ValueError:
+        return _NOT_JSON
 
 
 def details_read(cell: Any) -> Any:
@@ -200,18 +215,27 @@ def details_read(cell: Any) -> Any:
 def _parse(lines: list[str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     key: str | None = None
+    text_lines: list[str] = []  # the current key's text, line by line (joined once: a text may have 40k lines)
     for line in lines:
         if line.startswith(_CONTINUED) and key is not None and isinstance(out[key], str):
-            out[key] += "\n" + line[len(_CONTINUED):]
+            text_lines.append(line[len(_CONTINUED):])
         elif line.startswith(_NESTED) and key is not None and isinstance(out[key], dict):
             label, _, text = _split(line[len(_NESTED):])
             inner = _KEYS.get(label, label)
             out[key][inner] = _read(inner, text)
         else:
+            _join(out, key, text_lines)
             label, sep, text = _split(line)
             key = _KEYS.get(label, label)
             out[key] = _read(key, text) if sep else {}
+            text_lines = [out[key]] if isinstance(out[key], str) else []
+    _join(out, key, text_lines)
     return out
+
+
+def _join(out: dict[str, Any], key: str | None, text_lines: list[str]) -> None:
+    if key is not None and len(text_lines) > 1:
+        out[key] = "\n".join(text_lines)
 
 
 def _split(line: str) -> tuple[str, str, str]:
@@ -224,8 +248,9 @@ def _split(line: str) -> tuple[str, str, str]:
 
 
 def _read(key: str, text: str) -> Any:
-    if text.startswith(("\"", "[", "{")):
-        return json.loads(text)
+    value = _json(text)
+    if value is not _NOT_JSON:
+        return value
     if text == NONE_VI:
         return None
     if text in (YES_VI, NO_VI):

@@ -124,7 +124,7 @@ def for_officers(export: Export, tz: str, zone: str) -> Export:
 
     columns, rows = export.columns, export.rows
     if export.more is not None:
-        columns, rows = (*columns, *OFFICER_COLUMNS[export.kind]), export.more(rows)
+        columns, rows = (*columns, *OFFICER_COLUMNS[export.kind]), export.more()
     rows = vi_values(columns, local_times(columns, rows, tz), tz)
     return Export(export.kind, vi_columns(columns, zone), rows, export.masked)
 

@@ -42,9 +42,11 @@ ACTION_VI: Final[dict[Any, str]] = {
     "model_activate": "kích hoạt mô hình",
     "retention_purge": "xóa dữ liệu hết hạn lưu trữ",
 }
-#: The audit actors that are canhgac itself (`review.housekeeping.SYSTEM_ACTOR`, `review.report_joins.CRAWL_ACTOR`).
+#: The audit actors that are canhgac itself (`review.housekeeping.SYSTEM_ACTOR`, `review.report_joins.CRAWL_ACTOR`;
+#: "config": a threshold changed in the configuration file, recorded when a crawl run or the daemon starts).
 ACTOR_VI: Final[dict[Any, str]] = {"canhgac-daemon": "hệ thống (tiến trình nền)",
-                                   "canhgac-crawler": "hệ thống (thu thập tin)"}
+                                   "canhgac-crawler": "hệ thống (thu thập tin)",
+                                   "config": "hệ thống (theo tệp cấu hình)"}
 
 #: The Vietnamese name of each coded value, by export column (`review.export.COLUMNS`).
 VALUES_VI: Final[dict[str, dict[Any, str]]] = {

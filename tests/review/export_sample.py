@@ -99,7 +99,7 @@ def fill_sample(store: Store) -> dict[str, int]:
         s.flush()
         d = {entry_id: n + 1 for n, (entry_id, *_rest) in enumerate(decisions)}
         audit: list[tuple[str, str, int | None, dict[str, Any]]] = [
-            ("system", "threshold_change", None, {"category": "scam", "old": None, "new": 0.6}),
+            ("config", "threshold_change", None, {"category": "scam", "old": None, "new": 0.6}),
             ("lan", "claim", e["violation"], {"expires_at": at(50).isoformat(), "version": 2}),
             ("lan", "decide", e["violation"], {"decision_id": d[e["violation"]], "verdict": "violation",
                                                "category": "scam", "version": 3, "note": SCAM_NOTE}),

@@ -77,6 +77,7 @@ def test_audit_reads_in_vietnamese(sample: dict[str, int], cli: CLI, tmp_path: P
     assert by_action["trả mục về hàng chờ"]["Chi tiết"] is None  # no details: an empty cell, not "{}"
     assert by_action["hết hạn giữ mục"]["Người thực hiện"] == "hệ thống (tiến trình nền)"
     assert by_action["trang thu thập trùng nội dung phản ánh"]["Người thực hiện"] == "hệ thống (thu thập tin)"
+    assert by_action["đổi ngưỡng gắn cờ"]["Người thực hiện"] == "hệ thống (theo tệp cấu hình)"  # actor "config"
 
 
 def test_items_say_what_they_are_and_who_decided(sample: dict[str, int], cli: CLI, tmp_path: Path) -> None:
@@ -87,6 +88,9 @@ def test_items_say_what_they_are_and_who_decided(sample: dict[str, int], cli: CL
     decided = rows[sample["violation"]]
     assert decided["Cán bộ duyệt"] == "lan" and decided["Ghi chú của cán bộ"] == SCAM_NOTE
     assert rows[sample["commend"]]["Cán bộ duyệt"] == "Nguyễn Thu Hà"
+    warned = rows[sample["warn"]]  # string cells, never formulas: no apostrophe before what the officer wrote
+    assert warned["Ghi chú của cán bộ"] == "-đã nhắc admin gỡ bài"
+    assert warned["Nội dung"] == "=Uống nước chanh nóng mỗi sáng"
     undone = rows[sample["open"]]  # its only decision was undone: nobody's decision stands
     assert undone["Trạng thái"] == "chờ duyệt" and undone["Cán bộ duyệt"] is None
     pasted = rows[sample["pasted"]]
@@ -142,6 +146,19 @@ def _timeless(details: str) -> dict[str, Any]:
             for k, v in json.loads(details).items() if k not in TIME_KEYS}
 
 
+def test_pasted_text_starting_with_a_bracket_reads_as_lines() -> None:
+    """An SMS a citizen pasted ("[VNeID] …", kept in a report's details) is its lines, not one JSON string with
+    \\n and \\" escapes; a first line that is JSON is still quoted, so both read back exactly."""
+    sms = "[VNeID] Tài khoản định danh của bạn sắp bị khóa.\nBấm \"xác thực\" tại: http://vneid-gov.top"
+    details = {"text": sms, "title": "[VNeID] Thông báo", "note": "[1, 2]"}
+    lines = details_vi(json.dumps(details, ensure_ascii=False), "Asia/Ho_Chi_Minh")
+    assert lines is not None
+    assert lines.split("\n") == ["Ghi chú: \"[1, 2]\"", "Tiêu đề: [VNeID] Thông báo",
+                                 "Nội dung: [VNeID] Tài khoản định danh của bạn sắp bị khóa.",
+                                 "    Bấm \"xác thực\" tại: http://vneid-gov.top"], lines
+    assert json.loads(details_read(lines)) == details
+
+
 @pytest.mark.parametrize("details", [
     {"note": "5", "reason": "có", "text": "", "title": "#5, #6", "reporter": "(không có)", "url": "[x]"},
     {"note": "dòng một\n  dòng hai thụt vào\nGhi chú: không phải khóa", "count": 0, "similarity": 1e-05},
@@ -150,6 +167,11 @@ def _timeless(details: str) -> dict[str, Any]:
                 "source": "dien-dan"}, "entry_ids": [], "below_threshold_ids": [3], "old": None, "new": 0.65},
     {"future_key": {"nested": {"deeper": [1, "a"]}}, "list": ["a", "b"], "flag": True, "filter": {}},
     {"note": "Thông báo \u0301NFD và «ngoặc» \"kép\" – @=+"},
+    {"text": "[VNeID] Tài khoản sắp bị khóa.\nBấm \"xác thực\"\n    thụt vào", "title": "[VNeID] Thông báo",
+     "note": "\"trích\" lời", "reason": "{chưa đóng"},
+    {"text": "[1, 2]\ndòng sau", "title": "{}", "note": "\"x\"", "reason": "[\"a\"]", "url": "null",
+     "filter": {"note": "[VNeID] a\nb", "reason": "[2]"}},
+    {"text": "\n".join(f"dòng {i}" for i in range(5000)) + "\n", "note": "\ncó dòng trống đầu"},
 ])
 def test_details_lines_read_back_exactly(details: dict[str, Any]) -> None:
     """Whatever a detail holds (texts that look like numbers, yes/no, ids, a label; several lines; nesting;

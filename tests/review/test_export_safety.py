@@ -1,5 +1,6 @@
-"""Exports are opened in spreadsheet apps: crawled text must never become a formula (CSV and XLSX), and
-the escaping is undone on read so a file re-imports to the same values."""
+"""Exports are opened in spreadsheet apps: crawled text must never become a formula (CSV and XLSX). CSV escapes it
+with an apostrophe, undone on read so a file re-imports to the same values; XLSX writes string-typed cells, which
+no spreadsheet runs, so the text is stored as written (it used to carry the apostrophe too, shown to officers)."""
 
 from __future__ import annotations
 
@@ -40,13 +41,14 @@ def test_export_items_escapes_formulas(store: Store, cli: CLI, tmp_path: Path, f
     if fmt == "csv":
         with path.open(encoding="utf-8-sig", newline="") as f:
             raw = [r["title"] for r in csv.DictReader(f)]
-    else:
-        wb = load_workbook(path, read_only=True)
-        rows = list(wb.worksheets[0].iter_rows(values_only=True))
-        wb.close()
-        title = columns_read([str(h) for h in rows[0]]).index("title")  # the header is Vietnamese ("Tiêu đề")
-        raw = [str(r[title]) for r in rows[1:]]
-    assert sorted(raw) == sorted("'" + t for t in FORMULAS)
+        assert sorted(raw) == sorted("'" + t for t in FORMULAS)
+    else:  # string-typed cells: never a formula, shown as written (no apostrophe in the officer's cell)
+        wb = load_workbook(path)
+        cells = list(wb.worksheets[0].iter_rows())
+        assert not [c for row in cells for c in row if c.data_type == "f"]
+        title = columns_read([str(c.value) for c in cells[0]]).index("title")  # the header is Vietnamese
+        raw = [str(r[title].value) for r in cells[1:]]
+        assert sorted(raw) == sorted(FORMULAS)
     assert sorted(r["title"] for r in read_export(path)) == sorted(FORMULAS)
 
 
