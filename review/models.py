@@ -53,6 +53,14 @@ class Base(DeclarativeBase):
     type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
 
 
+def made_on(obj: object, dialect: str) -> bool:
+    """Whether the schema on `dialect` holds `obj` (a table, column, index...): all do but an index made on other
+    databases only (`Index(...).ddl_if(dialect=...)`), which Alembic's autogenerate must not compare there
+    (`review/migrations/env.py`: it does not read `ddl_if` itself)."""
+    only = getattr(getattr(obj, "_ddl_if", None), "dialect", None)
+    return only is None or dialect == only or (not isinstance(only, str) and dialect in only)
+
+
 class Source(Base):
     """A configured source and its health, as last seen by any crawler process."""
 
@@ -158,7 +166,8 @@ class Score(Base):
     """What one model version said about one item, with its evidence."""
 
     __tablename__ = "scores"
-    __table_args__ = (Index("ix_scores_id_model_version", "id", "model_version"),)  # review.rescore_pending
+    # review.rescore_pending; SQLite only (migration 0008): PostgreSQL's count does not use it
+    __table_args__ = (Index("ix_scores_id_model_version", "id", "model_version").ddl_if(dialect="sqlite"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
     model_version: Mapped[str] = mapped_column(String(64))
@@ -179,7 +188,7 @@ class ReviewEntry(Base):
         Index("ix_review_status_priority", "status", "priority"),
         Index("ix_review_status_created", "status", "created_at"),
         Index("ix_review_status_source_priority", "status", "source_name", "priority"),  # queue --source
-        Index("ix_review_status_score", "status", "score_id"),  # review.rescore_pending
+        Index("ix_review_status_score", "status", "score_id").ddl_if(dialect="sqlite"),  # as ix_scores_id_model_version
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), unique=True)

@@ -29,7 +29,7 @@ from classifier.fingerprint import band_keys, minhash, signature_bytes
 from crawler.context import CrawlContext, crawl_context
 from crawler.items import AD, REPORT, CollectedItem
 from crawler.pipelines.batch import BatchedStage, process_one
-from crawler.urls import canonical_url, is_amp_url
+from crawler.urls import canonical_url
 from review.citizen import decided_items
 from review.items import feed_state_key
 from review.models import Item
@@ -75,7 +75,21 @@ class AmpCopies:
         if not cls.applies(item) or item.copy_key:
             return None
         mine = canonical_url(item.url)
-        return partial(_stored_copy_owner, mine, mine != item.canonical_url)
+        return partial(_stored_copy_owner, mine, mine != item.canonical_url, item.canonical_url)
+
+    @staticmethod
+    def remember(store: Store, refused: Sequence[CollectedItem]) -> None:
+        """Save the fingerprint of each copy not stored because the other copy owns its page under its `copy_key`,
+        unless one is saved (that earlier one is what an edit is told from): as `DedupeStage` does for the copies
+        it drops, so an edit seen only through a copy the store stage refused is not lost either. Call before the
+        copy's feed entry is marked handled where possible."""
+        if not refused:
+            return
+        saved = store.entry_hashes(copy_key(it) for it in refused)
+        for it in refused:
+            if (key := copy_key(it)) not in saved:
+                store.save_entry_hash(key, it.content_hash)
+                saved[key] = it.content_hash
 
 
 def _owned_by(owner: Owner, mine: str, amp: bool) -> str | None:
@@ -83,8 +97,17 @@ def _owned_by(owner: Owner, mine: str, amp: bool) -> str | None:
     return owner[0] if owner[0] != mine and (amp or owner[1]) else None
 
 
-def _stored_copy_owner(mine: str, amp: bool, first_stored: str) -> str | None:
-    return _owned_by((canonical_url(first_stored), is_amp_url(first_stored)), mine, amp)
+def stored_owner(fetched: str, filed_under: str) -> Owner:
+    """Who owns a canonical address, from the first item stored there: fetched at `fetched`, filed under
+    `filed_under`. It is an AMP copy when its own address does not spell `filed_under`: only an AMP page's
+    `<link rel="canonical">` files a page elsewhere (`crawler.extract.amp_canonical`), whether the page was
+    AMP by its address or by its `<html amp>` at an ordinary-looking one (`/amphtml/...`)."""
+    mine = canonical_url(fetched)
+    return mine, mine != filed_under
+
+
+def _stored_copy_owner(mine: str, amp: bool, filed_under: str, first_stored: str) -> str | None:
+    return _owned_by(stored_owner(first_stored, filed_under), mine, amp)
 
 
 def copy_key(item: CollectedItem) -> str:
@@ -94,7 +117,7 @@ def copy_key(item: CollectedItem) -> str:
 
 def stored_owners(store: Store, canonical_urls: Iterable[str]) -> dict[str, Owner]:
     """The fetched address (canonical spelling) of the first item stored at each of `canonical_urls`, and whether
-    it is an AMP address (`crawler.urls.is_amp_url`: what is stored tells no more)."""
+    it is an AMP copy (`stored_owner`)."""
     wanted = list(dict.fromkeys(canonical_urls))
     owners: dict[str, Owner] = {}
     with store.session() as s:
@@ -102,7 +125,8 @@ def stored_owners(store: Store, canonical_urls: Iterable[str]) -> dict[str, Owne
             rows = s.execute(select(Item.canonical_url, Item.url).where(Item.canonical_url.in_(wanted[i:i + 500]))
                              .order_by(Item.id))
             for canonical, url in rows:
-                owners.setdefault(canonical, (canonical_url(url), is_amp_url(url)))
+                if canonical not in owners:
+                    owners[canonical] = stored_owner(url, canonical)
     return owners
 
 

@@ -84,22 +84,28 @@ class StoreStage:
         # what another process stored since this batch was deduped (a second crawl of the source, another machine)
         owners = stored_owners(self.ctx.store, (it.canonical_url for i, it in enumerate(items)
                                                 if i not in refused and AmpCopies.applies(it)))
+        copies: list[CollectedItem] = []  # other copies of a stored page: not stored, their fingerprints kept
         for i, it in enumerate(items):
             if i in refused or it.copy_key:  # the other copy's edit (`crawler.pipelines.dedupe.copy_key`) is stored
                 continue
             if (owner := self.copies.other_copy(it, owners.get(it.canonical_url))) is not None:
-                if it.entry_url and it.entry_hash:
-                    self.ctx.store.save_entry_hash(it.entry_url, it.entry_hash)
+                copies.append(it)
                 refused[i] = DropItem(f"another copy of {it.canonical_url} was stored from {owner}: {it.url}")
+        AmpCopies.remember(self.ctx.store, copies)  # before their feed entries are marked handled
+        for it in copies:
+            if it.entry_url and it.entry_hash:
+                self.ctx.store.save_entry_hash(it.entry_url, it.entry_hash)
         storable = [it for i, it in enumerate(items) if i not in refused]
         stored = iter(self._store(storable) if storable else [])
         out: list[CollectedItem | BaseException] = []
+        late: list[CollectedItem] = []
         for i, item in enumerate(items):
             result = refused.get(i) or next(stored)
             if isinstance(result, BaseException):
                 out.append(not_stored(result) if isinstance(result, Exception) else result)
                 continue
             if result.other_copy is not None:  # the other copy was stored after the check above (another worker)
+                late.append(item)
                 out.append(DropItem(f"another copy of {item.canonical_url} was stored from {result.other_copy}: "
                                     f"{item.url}"))
                 continue
@@ -108,6 +114,9 @@ class StoreStage:
             if item.copy_key:  # seen as it now is: fetched again unchanged, it is no edit
                 self.ctx.store.save_entry_hash(item.copy_key, item.content_hash)
             out.append(item)
+        # its feed entry was marked handled by the transaction: a kill just before this loses only the chance to
+        # tell that copy's next fetch is an edit (`AmpCopies.remember`)
+        AmpCopies.remember(self.ctx.store, late)
         return out
 
     def _store(self, items: Sequence[CollectedItem]) -> list[AddResult | BaseException]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from review.models import Base
+from review.models import Base, made_on
 
 config = context.config
 target_metadata = Base.metadata
@@ -18,6 +18,7 @@ def run_migrations_online() -> None:
             target_metadata=target_metadata,
             render_as_batch=connection.dialect.name == "sqlite",
             compare_type=True,
+            include_object=lambda obj, *_: made_on(obj, connection.dialect.name),
         )
         with context.begin_transaction():
             context.run_migrations()

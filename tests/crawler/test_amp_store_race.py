@@ -32,6 +32,7 @@ from review.store import Store
 from tests.review.factory import FakeResult
 
 AMP, NORMAL = "http://baotinh.vn/amp/xa-hoi/lua-dao-viec-nhe.html", "http://baotinh.vn/xa-hoi/lua-dao-viec-nhe.html"
+AMP_HTML = "http://baotinh.vn/amphtml/xa-hoi/lua-dao-viec-nhe.html"  # AMP by its <html amp> alone, filed at NORMAL
 TEXT = ("Công an tỉnh cảnh báo thủ đoạn tuyển cộng tác viên làm việc nhẹ lương cao qua mạng xã hội, yêu cầu nạp "
         "tiền trước để nhận nhiệm vụ rồi chiếm đoạt; nhiều người dân ở phường Vinh Phú đã bị lừa hàng chục triệu đồng.")
 CAPTION = " Ảnh: Công an tỉnh cung cấp"  # the normal copy's page differs a little: its photo caption
@@ -71,10 +72,11 @@ def _pausing(barrier: threading.Barrier, real: Callable[..., Any]) -> Callable[.
     return wrapper
 
 
-def test_two_workers_storing_both_copies_at_once_keep_one(two_workers: tuple[CrawlContext, CrawlContext],
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    a, b = two_workers
-    items = {AMP: _deduped(a, AMP), NORMAL: _deduped(b, NORMAL)}  # both pass their dedupe stage: nothing stored
+def store_both_at_once(a: CrawlContext, b: CrawlContext, amp: str,
+                       monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    """Worker `a` stores the `amp` copy, `b` the normal copy, both checking what is stored before either stores:
+    each one's store stage result by address."""
+    items = {amp: _deduped(a, amp), NORMAL: _deduped(b, NORMAL)}  # both pass their dedupe stage: nothing stored
     barrier = threading.Barrier(2, timeout=60)
     monkeypatch.setattr(store_stage, "stored_owners", _pausing(barrier, store_stage.stored_owners))
     results: dict[str, Any] = {}
@@ -85,16 +87,25 @@ def test_two_workers_storing_both_copies_at_once_keep_one(two_workers: tuple[Cra
         except Exception as exc:  # noqa: BLE001 - reported by the assertions below
             results[url] = exc
 
-    threads = [threading.Thread(target=work, args=(ctx, url)) for ctx, url in ((a, AMP), (b, NORMAL))]
+    threads = [threading.Thread(target=work, args=(ctx, url)) for ctx, url in ((a, amp), (b, NORMAL))]
     for t in threads:
         t.start()
     for t in threads:
         t.join(120)
     assert not any(t.is_alive() for t in threads)
+    monkeypatch.undo()
+    return results
+
+
+@pytest.mark.parametrize("amp", [AMP, AMP_HTML])
+def test_two_workers_storing_both_copies_at_once_keep_one(two_workers: tuple[CrawlContext, CrawlContext],
+                                                          monkeypatch: pytest.MonkeyPatch, amp: str) -> None:
+    a, b = two_workers
+    results = store_both_at_once(a, b, amp, monkeypatch)
     kept = [url for url, r in results.items() if isinstance(r, CollectedItem)]
     dropped = [r for r in results.values() if isinstance(r, DropItem)]
     assert len(kept) == 1 and len(dropped) == 1, results
-    other = AMP if kept == [NORMAL] else NORMAL
+    other = amp if kept == [NORMAL] else NORMAL
     assert str(dropped[0]) == f"another copy of {NORMAL} was stored from {kept[0]}: {other}"
     with a.store.session() as s:
         assert s.execute(select(Item.url, Item.revision)).all() == [(kept[0], 1)]
@@ -107,11 +118,11 @@ def _new(url: str, text: str = TEXT) -> Any:
     return to_new_item(item)
 
 
-@pytest.mark.parametrize("first", [AMP, NORMAL])
-def test_the_store_transaction_refuses_the_other_copy(store: Store, first: str) -> None:
+@pytest.mark.parametrize(("first", "second"), [(AMP, NORMAL), (NORMAL, AMP), (AMP_HTML, NORMAL), (NORMAL, AMP_HTML)])
+def test_the_store_transaction_refuses_the_other_copy(store: Store, first: str, second: str) -> None:
     """What the transaction does once the page lock is held (no store stage in front of it): the other copy is
-    not stored, in a later batch or later in the same batch; the owner's own edit is a revision."""
-    second = NORMAL if first == AMP else AMP
+    not stored, in a later batch or later in the same batch; the owner's own edit is a revision. A page AMP by
+    its `<html amp>` at an address that does not look AMP (`AMP_HTML`) is told by where it is filed."""
     owner = store.add_items([_new(first)])[0]
     refused = store.add_items([_new(second, TEXT + CAPTION)])[0]
     assert (refused.other_copy, refused.created, refused.item_id) == (first, False, owner.item_id)
