@@ -185,6 +185,7 @@ def cmd_report(args: argparse.Namespace, ctx: Context) -> int:
     # pulls Scrapy, trafilatura and datasketch: only when reporting
     from crawler.report import check_report_input, clean_note, clean_reporter, submit_report
     from crawler.report_kept import keeping_text
+    from crawler.report_text_links import link_of_pasted_text
     from review.citizen import ALREADY_DECIDED, JOINED
     from review.config_files import resolve_config_path
     from review.models import HARM_VERDICTS
@@ -193,18 +194,23 @@ def cmd_report(args: argparse.Namespace, ctx: Context) -> int:
 
     text, where = _report_text(args, ctx)
     check_report_input(args.url, text, where)  # before the database is touched
+    url = args.url
+    if url is None and text is not None:  # a message pasted whole, its link inside: filed as `URL --text`
+        url, said = link_of_pasted_text(text)
+        if said:
+            ctx.print(said)
     # a pasted text exists nowhere else: kept in a file when anything from here on fails, the first database
     # access included (the database locked by another writer past its wait, the server gone, Ctrl-C)
     # the command that sends it again names the same config file (absolute: it may be run from another folder)
     # and the same officer, so it files into the same database as the same person
     config = resolve_config_path(ctx.config_path)
-    with (keeping_text(text, url=args.url, note=clean_note(args.note), reporter=clean_reporter(args.reporter),
+    with (keeping_text(text, url=url, note=clean_note(args.note), reporter=clean_reporter(args.reporter),
                        config=str(config.absolute()) if config is not None else None, acting_as=ctx.moderator_flag)
           if text is not None else nullcontext()):
         ctx.store.sync_sources(ctx.config.sources)
         # following a pasted link may take seconds: said on a terminal only, never into a file or a pipe
         tell = (lambda line: _eprint(ctx, line)) if getattr(ctx.err, "isatty", lambda: False)() else None
-        result = submit_report(ctx.config, ctx.store, args.url, text=text, note=args.note, reporter=args.reporter,
+        result = submit_report(ctx.config, ctx.store, url, text=text, note=args.note, reporter=args.reporter,
                                actor=_reporting_user(ctx), tell=tell)
     if result.page_note:  # the page's bytes were damaged and read another way: its letters may be wrong
         ctx.print(f"Lưu ý: trang có lỗi mã hoá ({result.page_note}), nội dung lưu có thể sai chữ.")

@@ -16,6 +16,8 @@ import re
 import shlex
 import socket
 import ssl
+import threading
+import time
 import urllib.error
 import urllib.request
 from typing import cast
@@ -100,9 +102,11 @@ class RedirectGuard(urllib.request.HTTPRedirectHandler):
     169.254.169.254). Literal addresses are refused here, before the request; a name is checked where
     its connection is made (`crawler.netguard`), on the address connected to."""
 
-    def __init__(self, max_redirects: int, allow_private_hosts: bool) -> None:
+    def __init__(self, max_redirects: int, allow_private_hosts: bool, deadline: float | None = None) -> None:
         self.max_redirections = max_redirects  # type: ignore[misc]  # a ClassVar in typeshed; urllib reads self.
         self.allow_private_hosts = allow_private_hosts
+        #: `time.monotonic()` past which no further redirect is followed; each hop gets the time left (`resolve`)
+        self.deadline = deadline
         #: the last address a redirect was followed to (None: none was): where a failed fetch ended
         self.last: str | None = None
 
@@ -117,6 +121,11 @@ class RedirectGuard(urllib.request.HTTPRedirectHandler):
         host = urlsplit(newurl).hostname or ""
         if not self.allow_private_hosts and (address := literal_address(host)) and is_private_address(address):
             raise _refused_redirect(host, address)
+        if self.deadline is not None:
+            left = self.deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError(f"hết thời gian trước khi chuyển tới {newurl}")
+            req.timeout = left  # urllib opens the next hop with the timeout of this one: the time left, not more
         followed = super().redirect_request(req, fp, code, msg, headers, newurl)
         if followed is not None:
             self.last = newurl
@@ -197,15 +206,37 @@ def _request(url: str, cfg: CrawlerConfig) -> urllib.request.Request:
 RESOLVE_TIMEOUT_S = 10
 
 
+def resolve_limit_s(cfg: CrawlerConfig) -> float:
+    """How long `resolve` may take in all, every redirect and every slow byte included."""
+    return min(cfg.download_timeout_s, RESOLVE_TIMEOUT_S)
+
+
 def resolve(url: str, cfg: CrawlerConfig, *, allowed_hosts: frozenset[str] | None = None) -> str | None:
     """Where `url` leads now: the address its redirects end on (a shortener's landing page), with `fetch`'s limits,
     the page itself not read. None when that cannot be told (the site unreachable, a redirect refused or one too
     many ...), when it ends on a page that answers with an error (a taken-down landing, a site's common "not found"
-    page, where unrelated links end too), and when it ends on a social network's login address, where any post of
-    that network may lead. For a pasted report's link: best effort, the report is filed whatever comes of it."""
+    page, where unrelated links end too), when it ends on a social network's login address, where any post of
+    that network may lead, and when it is not told within `resolve_limit_s` in all. A socket's timeout bounds each
+    read only (a server sending a byte a second never trips it) and urllib gives every redirect the whole of it
+    again: the deadline is kept by following the link in a daemon thread, given up at the deadline (the thread
+    then ends with its connection, at the latest after one more socket timeout per read, or with the process).
+    For a pasted report's link: best effort, the report is filed whatever comes of it."""
+    limit = resolve_limit_s(cfg)
+    deadline = time.monotonic() + limit
+    found: list[str | None] = []
+    worker = threading.Thread(target=lambda: found.append(_resolve(url, cfg, allowed_hosts, deadline)),
+                              name="canhgac-resolve", daemon=True)
+    worker.start()
+    worker.join(limit)
+    return found[0] if found else None
+
+
+def _resolve(url: str, cfg: CrawlerConfig, allowed_hosts: frozenset[str] | None, deadline: float) -> str | None:
+    """`resolve`'s work, each hop given the time left before `deadline`."""
+    redirects = RedirectGuard(cfg.max_redirects, cfg.allow_private_hosts, deadline)
     try:
-        with _opener(cfg, allowed_hosts).open(_request(url, cfg),
-                                              timeout=min(cfg.download_timeout_s, RESOLVE_TIMEOUT_S)) as resp:
+        with _opener(cfg, allowed_hosts, redirects).open(_request(url, cfg),
+                                                         timeout=max(deadline - time.monotonic(), 0.01)) as resp:
             final = resp.geturl()
     except urllib.error.HTTPError as exc:
         exc.close()  # redirected too often or in a loop, or an error page: it leads to no page of its own

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from urllib.parse import parse_qsl, urlsplit
 
-from crawler.report_fetch import RESOLVE_TIMEOUT_S, request_url, resolve
+from crawler.report_fetch import request_url, resolve, resolve_limit_s
 from crawler.urls import canonical_url, is_crawlable, literal_address
 from review.citizen import RESOLVED_URL, SHORT_LINK
 from review.config import CrawlerConfig
@@ -78,8 +78,7 @@ def pasted_link(url: str, cfg: CrawlerConfig, *, tell: Callable[[str], None] | N
     link = unwrap_link(sent)
     kept = {"reported_url": sent} if canonical_url(link) != canonical_url(sent) else {}
     if tell is not None:
-        wait = min(cfg.download_timeout_s, RESOLVE_TIMEOUT_S)
-        tell(f"Đang mở liên kết {link} để biết nó dẫn tới trang nào (tối đa {wait} giây)…")
+        tell(f"Đang mở liên kết {link} để biết nó dẫn tới trang nào (tối đa {resolve_limit_s(cfg):g} giây)…")
     final = resolve(link, cfg)
     if final is not None and canonical_url(final) != canonical_url(link):
         kept[RESOLVED_URL] = canonical_url(final)

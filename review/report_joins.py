@@ -114,7 +114,7 @@ def reported_entries(conn: Connection, pages: Iterable[CrawledPage]) -> dict[int
             # pasted report (its "headline" is its first line) the page's headline when seen with the report too
             if iid != page.item_id and same_content(page.title, page.text, page.raw_hash, t, b, r) \
                     and (not page.title or not t or page.title == t) \
-                    and (r is not None or _headline_kept(conn, page, iid, eid)):
+                    and (r is not None or _headline_kept(conn, page, iid, eid, b)):
                 options.append((undecided, 1, 1.0, eid, ReportJoin(eid, iid, SAME_PAGE, None, not undecided)))
         # a pasted report whose link leads to this page: its text cannot be compared with the page's, so an
         # undecided entry only, ranked below any copy of its content, decided ones too (as in `review.citizen`)
@@ -128,7 +128,7 @@ def reported_entries(conn: Connection, pages: Iterable[CrawledPage]) -> dict[int
             if same_text(body, page.title, page.text):
                 # the page at the report's link under another headline than it had with the report: not the same
                 # thing the citizen reported (as for a fetched report); a copy elsewhere: the pasted text is compared
-                if place != page.canonical_url or _headline_kept(conn, page, iid, eid):
+                if place != page.canonical_url or _headline_kept(conn, page, iid, eid, body):
                     options.append((undecided, 1, 1.0, eid, ReportJoin(eid, iid, SAME_TEXT, None, not undecided)))
             elif undecided and (sim := minhash_similarity(page.minhash, sig)) is not None \
                     and sim >= CLUSTER_THRESHOLD:
@@ -138,33 +138,46 @@ def reported_entries(conn: Connection, pages: Iterable[CrawledPage]) -> dict[int
     return out
 
 
-def _headline_kept(conn: Connection, page: CrawledPage, report_item_id: int, entry_id: int) -> bool:
+def _headline_kept(conn: Connection, page: CrawledPage, report_item_id: int, entry_id: int, pasted: str) -> bool:
     """Whether the page at a pasted report's link has the headline it had with the report (`_reported_headline`;
     compared `folded`: NFC/NFD, case and spaces are no change), or either has none to compare."""
     if not page.title.strip():
         return True
-    reported = _reported_headline(conn, page, report_item_id, entry_id)
+    reported = _reported_headline(conn, page, report_item_id, entry_id, pasted)
     return reported is None or not reported.strip() or folded(reported) == folded(page.title)
 
 
-def _reported_headline(conn: Connection, page: CrawledPage, report_item_id: int, entry_id: int) -> str | None:
-    """The headline the page at a pasted report's link had with the report: its newest revision stored before the
-    report (the page as the citizen saw it), else the first of its revisions that joined the report's entry since
-    (`crawl_join`); None when none was seen with it. A pasted report has no headline of the page itself (its
-    first line stands for one): a fetched report's is the page's when it was reported."""
+#: how many of a page's revisions stored before a report are looked at for the one the citizen saw
+_REVISIONS_LOOKED_AT = 50
+
+
+def _reported_headline(conn: Connection, page: CrawledPage, report_item_id: int, entry_id: int,
+                       pasted: str) -> str | None:
+    """The headline the page at a pasted report's link had with the report: that of its newest revision stored
+    before the report that carries the `pasted` text (`same_text`: the page as the citizen saw it; `page` itself
+    too when it was stored before the report, as a rescore finds it), else of the first of its revisions carrying
+    that text that joined the report's entry since (`crawl_join`); None when no revision with the pasted text was
+    seen, then the headline counts as kept. A revision with another text is another version of the page: its
+    headline says nothing of what the citizen saw. A pasted report has no headline of the page itself (its first
+    line stands for one): a fetched report's is the page's when it was reported."""
     downloaded = or_(Item.kind != REPORT_KIND, Item.raw_hash.is_not(None))  # a page, not another pasted text
-    before = conn.scalar(select(Item.title).where(Item.canonical_url == page.canonical_url, downloaded,
-                                                  Item.id < report_item_id, Item.id != page.item_id)
-                         .order_by(Item.id.desc()).limit(1))
-    if before is not None:
-        return before
+    for title, text in conn.execute(select(Item.title, Item.text)
+                                    .where(Item.canonical_url == page.canonical_url, downloaded,
+                                           Item.id < report_item_id)
+                                    .order_by(Item.id.desc()).limit(_REVISIONS_LOOKED_AT)):
+        if same_text(pasted, title or "", text or ""):
+            return str(title or "")
     joined = [d["item_id"] for d in conn.scalars(select(AuditLog.details).where(AuditLog.entry_id == entry_id,
                                                                                 AuditLog.action == CRAWL_JOIN))
               if isinstance(d, dict) and isinstance(d.get("item_id"), int) and d["item_id"] != page.item_id]
     if not joined:
         return None
-    return conn.scalar(select(Item.title).where(Item.id.in_(joined), Item.canonical_url == page.canonical_url)
-                       .order_by(Item.id).limit(1))
+    for title, text in conn.execute(select(Item.title, Item.text)
+                                    .where(Item.id.in_(joined), Item.canonical_url == page.canonical_url)
+                                    .order_by(Item.id)):
+        if same_text(pasted, title or "", text or ""):
+            return str(title or "")
+    return None
 
 
 def _text_reports(conn: Connection, keys: set[str]

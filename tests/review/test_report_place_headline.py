@@ -9,6 +9,7 @@ decided or not). Real database (SQLite, and PostgreSQL when CANHGAC_TEST_DATABAS
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import replace
 
 import pytest
 
@@ -17,7 +18,18 @@ from review.citizen import CRAWL_JOIN, NEW, RESOLVED_URL, SAME_PLACE, SAME_TEXT,
 from review.models import Source
 from review.scoring import ScoredItem
 from review.store import Store
-from tests.review.test_text_reports import BODY, HEADLINE, PAGE, SOURCE, _audit, _entries, _prepared, crawled
+from tests.review.factory import FakeResult
+from tests.review.test_text_reports import (
+    BODY,
+    HEADLINE,
+    PAGE,
+    SCAM,
+    SOURCE,
+    _audit,
+    _entries,
+    _prepared,
+    crawled,
+)
 
 SHORT = "https://bit.ly/qua-tri-an"
 CHANGED = "NÓNG: ngân hàng phát quà 50 triệu cho mọi khách hàng, nhận ngay hôm nay"
@@ -105,3 +117,51 @@ def test_a_page_first_seen_after_the_decision_joins_it(store: Store) -> None:
     store.decide(filed.entry_id, "minh", "dismiss")
     store.add_scored_items([crawled(BODY, title=CHANGED)])
     assert [e[0] for e in _entries(store)] == [filed.entry_id]
+
+
+# the page as crawled long before the report: another text under another headline (R7)
+OLD_TEXT = ("Ngân hàng thông báo lịch nghỉ lễ của các phòng giao dịch trên địa bàn tỉnh trong tuần tới, quý khách "
+            "vui lòng sắp xếp thời gian giao dịch phù hợp. Xin cảm ơn quý khách đã tin tưởng sử dụng dịch vụ.")
+
+
+def _older_version_then_reported(store: Store) -> int:
+    """The page's old version (OLD_TEXT, "Lịch nghỉ lễ") was crawled and dismissed; the site then showed BODY
+    under CHANGED, and a citizen pasted BODY with the link: the page as they saw it."""
+    store.add_scored_items([crawled(OLD_TEXT, title="Lịch nghỉ lễ")])
+    store.decide(_entries(store)[0][0], "minh", "dismiss")
+    filed = file_report(store, pasted_with_link(BODY, PAGE), actor="lan")
+    assert filed.outcome == NEW and filed.entry_id is not None
+    return filed.entry_id
+
+
+def test_an_older_version_with_other_text_is_not_the_headline_reported_once_decided(store: Store) -> None:
+    """The revision before the report carries other text: its headline is not what the citizen saw, so the page
+    crawled again exactly as reported joins the decided entry (no second entry for the same content)."""
+    entry_id = _older_version_then_reported(store)
+    store.decide(entry_id, "minh", "violation", category="scam")
+    store.add_scored_items([crawled(BODY, title=CHANGED)])
+    assert [e[0] for e in _entries(store)] == [_entries(store)[0][0], entry_id]
+    assert [d["match"] for _, d in _audit(store, CRAWL_JOIN)] == [SAME_TEXT]
+
+
+def test_an_older_version_with_other_text_is_not_the_headline_reported_while_undecided(store: Store) -> None:
+    entry_id = _older_version_then_reported(store)
+    before = store.entry_detail(entry_id).row.version
+    store.add_scored_items([crawled(BODY, title=CHANGED)])
+    [(_, details)] = _audit(store, CRAWL_JOIN)
+    assert details["match"] == SAME_TEXT, details
+    assert store.entry_detail(entry_id).row.version == before
+
+
+def test_a_page_stored_before_the_report_and_flagged_by_a_rescore_joins_the_decided_entry(store: Store) -> None:
+    """The page itself was stored (unflagged, no entry) before the report with the pasted text: a rescore that
+    flags it later finds its own headline was the one reported, not that of an older version with other text."""
+    store.add_scored_items([crawled(OLD_TEXT, title="Lịch nghỉ lễ")])
+    store.decide(_entries(store)[0][0], "minh", "dismiss")
+    [page] = store.add_scored_items([replace(crawled(BODY, title=CHANGED), score=FakeResult({"scam": 0.1}, ()))])
+    assert len(_entries(store)) == 1
+    filed = file_report(store, pasted_with_link(BODY, PAGE), actor="lan")
+    assert filed.outcome == NEW and filed.entry_id is not None
+    store.decide(filed.entry_id, "minh", "violation", category="scam")
+    assert store.record_score(page.item_id, SCAM) == filed.entry_id
+    assert len(_entries(store)) == 2
