@@ -49,6 +49,7 @@ class EntryRow:
     version: int
     created_at: datetime
     title: str
+    verdict_category: str | None = None  # the category a decision recorded (`ReviewEntry.verdict_category`)
 
     def claim_lapsed(self, now: datetime) -> bool:
         """Claimed, but the claim has run out: anyone may take the entry (`review.claims.claimable`)."""
@@ -190,7 +191,7 @@ class ListingMixin(_Base):
         e = ReviewEntry
         q = (select(e.id, e.priority, e.status, e.top_category, e.top_score, e.source_name, e.is_report,
                     e.claimant, e.claim_expires_at, e.verdict, e.version, e.created_at,
-                    func.substr(Item.title, 1, 200), func.substr(Item.text, 1, 200))
+                    func.substr(Item.title, 1, 200), func.substr(Item.text, 1, 200), e.verdict_category)
              .join(Item, Item.id == e.item_id).where(e.id.in_(ids)))
         flags: dict[int, dict[str, float]] = {}
         for entry_id, cat, score in s.execute(select(ReviewFlag.entry_id, ReviewFlag.category, ReviewFlag.score)
@@ -199,7 +200,8 @@ class ListingMixin(_Base):
         by_id = {r[0]: EntryRow(id=r[0], priority=r[1], status=r[2], top_category=r[3], top_score=r[4],
                                 flags=dict(sorted(flags.get(r[0], {}).items(), key=lambda kv: -kv[1])),
                                 source=r[5], is_report=r[6], claimant=r[7], claim_expires_at=r[8],
-                                verdict=r[9], version=r[10], created_at=r[11], title=_first_line(r[12], r[13]))
+                                verdict=r[9], version=r[10], created_at=r[11], title=_first_line(r[12], r[13]),
+                                verdict_category=r[14])
                  for r in s.execute(q)}
         return [by_id[i] for i in ids if i in by_id]
 

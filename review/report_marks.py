@@ -10,10 +10,10 @@ joined only by where its link leads (`SAME_PLACE`) carried, which was never comp
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import timedelta
 
-from review.listing import Reporter
+from review.listing import EntryRow, Reporter
 from review.vi import VN_TZ
 
 #: what a report pasted as text is called; a report whose link was read is "đường dẫn"
@@ -36,6 +36,16 @@ def queue_mark(reporters: Sequence[Reporter]) -> str:
     if pasted == len(reporters):
         return "[PA dán]"
     return f"[PA dán {pasted}/{len(reporters)}]"
+
+
+def entry_mark(row: EntryRow, reports: Mapping[int, Sequence[Reporter]] | None) -> str:
+    """" [PA]", " [PA dán]" after a row of `queue` or of `bulk`'s dry run (`queue_mark`), "" for an entry no citizen
+    reported: also one a report joined after the entry was decided (it joins without making the entry a report
+    again), as `show` lists it. `reports`: `Store.reporters_by_entry` of the rows."""
+    reps = (reports or {}).get(row.id, [])
+    if not row.is_report and not reps:
+        return ""
+    return " " + queue_mark(reps)
 
 
 def reports_cell(reporters: Sequence[Reporter]) -> str:

@@ -23,6 +23,7 @@ from review.errors import AuditIntegrityError, ConflictError, UsageError
 from review.filters import EntryFilter, check_category, parse_where
 from review.listing import SORTS
 from review.models import VERDICTS
+from review.report_marks import entry_mark
 from review.types import utcnow
 from review.vi import category_vi, verdict_vi
 
@@ -249,8 +250,9 @@ def cmd_bulk(args: argparse.Namespace, ctx: Context) -> int:
         selected = ctx.store.entries_by_id(res.entry_ids)
         shown = selected[:30]
         if shown:
+            marks = ctx.store.reporters_by_entry([r.id for r in shown])  # pasted or not, as `queue` marks them
             ctx.print(render(["mã", "nhóm (điểm)", "ghi vào nhóm", "nguồn", "tuổi", "dòng đầu"],
-                             [(r.id, flags_text(r) + (" [PA]" if r.is_report else ""),
+                             [(r.id, flags_text(r) + entry_mark(r, marks),
                                short_category_vi(recorded_category(args.verdict, category, flt.category,
                                                                    r.top_category)),
                                r.source or "-", age(r.created_at), r.title) for r in shown],

@@ -34,7 +34,7 @@ from review.cli.table import (
 from review.errors import UsageError
 from review.filters import EntryFilter, check_category, check_status, parse_when
 from review.listing import EntryRow, Reporter
-from review.report_marks import SENT_TEXT_LABEL, queue_mark, sent_texts
+from review.report_marks import SENT_TEXT_LABEL, entry_mark, queue_mark, sent_texts
 from review.store import Store
 from review.vi import CATEGORY_SHORT_VI, STATUS_VI, category_vi, verdict_vi
 
@@ -135,8 +135,8 @@ def _table(rows: list[EntryRow], now: datetime, width: int | None, tz: str | Non
     its own under its row. Piped output (`width` None) is always the full table. `tz`: the zone a claim's end is
     shown in (`[digest] timezone`, as `show` and `claim` say it)."""
     full = render(["mã", "ưu tiên", "nhóm (điểm)", "nhóm chính", "nguồn", "tuổi", "trạng thái", "dòng đầu"],
-                  [(r.id, row_priority(r, now), flags_text(r) + _mark(r, reports),
-                    short_category_vi(r.top_category), r.source or "-", age(r.created_at, now), _state(r, now, tz),
+                  [(r.id, row_priority(r, now), flags_text(r) + entry_mark(r, reports),
+                    _main_category(r), r.source or "-", age(r.created_at, now), _state(r, now, tz),
                     r.title) for r in rows], width=width)
     if width is None or _fits(full, width):
         return full
@@ -161,20 +161,35 @@ def _fits(table: str, width: int) -> bool:
     return all(_width(line) <= width for line in table.split("\n"))
 
 
-def _mark(r: EntryRow, reports: dict[int, list[Reporter]] | None) -> str:
-    """" [PA]", " [PA dán]": a citizen report behind the entry, pasted or not (`review.report_marks.queue_mark`):
-    also one that came after the entry was decided (it joins without making the entry a report again), as `show`
-    lists it."""
-    reps = (reports or {}).get(r.id, [])
-    if not r.is_report and not reps:
-        return ""
-    return " " + queue_mark(reps)
+def _decided_category(r: EntryRow) -> str | None:
+    """The category a decided entry's decision recorded (a bulk dismissal under illegal_ad), when there is one."""
+    return r.verdict_category if r.status == "decided" and r.verdict_category else None
+
+
+def _main_category(r: EntryRow) -> str:
+    """The full table's "nhóm chính": for a decided entry the category its decision recorded; for an entry flagged
+    for nothing (a citizen's report that passed no threshold) not its highest score as if it were a flag, as
+    `show`'s first line says it (`review.cli.entryview._headline_category`)."""
+    decided = _decided_category(r)
+    if decided is not None:
+        return short_category_vi(decided)
+    if not r.flags:
+        return f"— (chưa vượt ngưỡng; cao nhất {short_category_vi(r.top_category)} {r.top_score:.2f})"
+    return short_category_vi(r.top_category)
 
 
 def _category_cell(r: EntryRow, reports: dict[int, list[Reporter]] | None = None) -> str:
+    """The compact table's one category column (`_table`): "Lừa đảo 0.68 +1"; a decided entry's recorded category
+    first when it is another ("Quảng cáo (đã ghi; Lừa đảo 0.68)"); "chưa vượt ngưỡng (Tin giả 0.15)" for an entry
+    flagged for nothing."""
+    top = f"{CATEGORY_SHORT_VI.get(r.top_category, r.top_category)} {r.top_score:.2f}"
+    decided = _decided_category(r)
+    if decided is not None and decided != r.top_category:
+        return f"{CATEGORY_SHORT_VI.get(decided, decided)} (đã ghi; {top})" + entry_mark(r, reports)
+    if not r.flags:
+        return f"chưa vượt ngưỡng ({top})" + entry_mark(r, reports)
     others = len([c for c in r.flags if c != r.top_category])
-    return (f"{CATEGORY_SHORT_VI.get(r.top_category, r.top_category)} {r.top_score:.2f}"
-            + (f" +{others}" if others else "") + _mark(r, reports))
+    return top + (f" +{others}" if others else "") + entry_mark(r, reports)
 
 
 #: `queue` counts the matching entries up to this many when `--limit` cut the list: beyond, "hơn 1000" is enough
