@@ -126,7 +126,7 @@ def extract_article(html: str, url: str, selectors: Selectors | None = None, *,
         published = _timed(date, html) or published  # trafilatura's date is a day: the page may write its time
     navigation_only = paywalled = credited = False
     if text and not sel_text:  # what the operator's selector picked is content by definition
-        kept = _without_script_notice(_without_navigation(text, html, sel), title)
+        kept = _without_script_notice(_without_navigation(text, html, sel), title, html, sel)
         navigation_only, text = kept != text, kept
         day = _vn_date(published)
         text = without_heading(text, title, day)
@@ -198,20 +198,31 @@ def _without_navigation(text: str, html: str, sel: Selector | None) -> str:
     return rest if len(rest) >= _NAV_KEEP else ""
 
 
-_SCRIPT_NOTICE_LINE = 200  # "Vui lòng bật JavaScript để xem nội dung": a sentence, not an article
+_SCRIPT_NOTICE_MAX = 200  # "Vui lòng bật JavaScript để xem nội dung": a sentence or two, not an article
+# "bật JavaScript", "kích hoạt lại JavaScript", "enable JavaScript", "turn on JavaScript", also typed without marks;
+# at most two words between: "cho phép kẻ gian chèn mã JavaScript" is an article's sentence, not a notice
+_SCRIPT_NOTICE = re.compile(r"\b(?:bật|bat|kích hoạt|kich hoat|cho phép|cho phep|enable|turn on|activate)\s+"
+                            r"(?:\S+\s+){0,2}?javascript\b", re.IGNORECASE)
 
 
-def _without_script_notice(text: str, title: str) -> str:
+def _without_script_notice(text: str, title: str, html: str, sel: Selector | None) -> str:
     """`text`, or "" when it is nothing but a "turn on JavaScript" notice (a JavaScript app's <noscript>: "Vui lòng
     bật JavaScript", "You need to enable JavaScript to run this app."), with the page's title around it. Such a
     site serves every article as the same shell: stored, all of them would read alike, be grouped as copies of one
-    story and be scored for the notice. A link, site, phone number or bank in it keeps it (`crawler.byline._LURE`:
-    "Bật JavaScript để nhận quà tại ..." is what the office monitors)."""
+    story and be scored for the notice. A notice line is the text of one of the page's <noscript> elements or a
+    line asking to turn JavaScript on (`_SCRIPT_NOTICE`), and all of them together are at most 200 characters: a
+    short article ABOUT JavaScript ("Cảnh báo lỗ hổng trong thư viện JavaScript") is text. A link, site, phone
+    number or bank in it keeps it (`crawler.byline._LURE`: "Bật JavaScript để nhận quà tại ..." is what the
+    office monitors)."""
     lines = [line.strip() for line in text.splitlines() if line.strip()]
-    folded_title = clean_text(title).lower()
-    notices = [line for line in lines if line.lower() != folded_title]
-    if not notices or _LURE.search(text):
+    folded_title = clean_text(title).casefold()
+    notices = [line for line in lines if line.casefold() != folded_title]
+    if not notices or sum(map(len, notices)) > _SCRIPT_NOTICE_MAX or _LURE.search(text):
         return text
-    if all(len(line) <= _SCRIPT_NOTICE_LINE and "javascript" in line.lower() for line in notices):
-        return ""
-    return text
+    other = [line for line in notices if not _SCRIPT_NOTICE.search(line)]
+    if other and "noscript" in html.lower():
+        sel = sel or html_selector(html)
+        shown = {clean_text(t) for node in sel.xpath("//noscript")
+                 for t in (node.xpath("normalize-space(string())").get(""), *node.xpath(".//text()").getall())}
+        other = [line for line in other if line not in shown]
+    return "" if not other else text

@@ -14,6 +14,7 @@ BOT_NAME = "canhgac"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
 ADDONS = {"crawler.addon.CanhgacAddon": 0}
+COMMANDS_MODULE = "crawler.scrapy_commands"  # `scrapy crawl` reports canhgac's errors on one line
 
 # Politeness
 ROBOTSTXT_OBEY = True
@@ -37,9 +38,10 @@ DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 DOWNLOAD_TIMEOUT = 30
 REDIRECT_MAX_TIMES = 5
-# an immediate <meta http-equiv="refresh"> (old portals move pages with it) is followed like a redirect, through
-# the same guards; Scrapy follows a refresh whose delay is below this (0 would follow none)
-METAREFRESH_MAXDELAY = 1
+# a <meta http-equiv="refresh"> is not followed (Scrapy follows one whose delay is below this): a hijacked page
+# (gambling SEO text + an immediate refresh to the casino) must be stored as itself, under its own source; every
+# refresh is noted on the run with its target (crawler.pipelines.extract)
+METAREFRESH_MAXDELAY = 0
 
 DOWNLOADER_MIDDLEWARES = {"crawler.middlewares.RequestGuard": 60}
 # Private addresses are refused where a download's address is resolved, so a name cannot look public when

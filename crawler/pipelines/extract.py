@@ -7,8 +7,10 @@ wins over the page's, so trafilatura skips its extensive date search. A listed d
 date, and the page's wins when it falls on that day in Vietnam ("02/12/2026 - 08:15"). A page whose text is
 only its menus and link lists (`crawler.extract._without_navigation`) gives none: the feed's summary stands in,
 else the title alone is kept and the run notes it; so does a page showing only a paywall or login notice
-(`crawler.byline.paywall_only`) or nothing at all, always noted. The page's author wins over the feed's,
-except an outlet named by a closing credit ("Theo Báo Nghệ An"), which stands in only when the feed names nobody.
+(`crawler.byline.paywall_only`) or nothing at all, always noted. A <meta http-equiv="refresh"> is not followed:
+the page is stored as itself and the run names the refresh's target (`ExtractStage._note_refresh`). The page's
+author wins over the feed's, except an outlet named by a closing credit ("Theo Báo Nghệ An"), which stands in only
+when the feed names nobody.
 A relative date on the page ("2 giờ trước") counts back from when the page was fetched (`item.fetched_at`). An
 AMP page is filed under the address its `<link rel="canonical">` names on the same site (`item.canonical_url`;
 `item.url` stays the address fetched), so that its AMP and normal copies are one item (`crawler.pipelines.dedupe`).
@@ -18,6 +20,7 @@ Items without a page (ads read on their board, citizen reports) pass through unt
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from urllib.parse import urlsplit
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
@@ -75,8 +78,7 @@ class ExtractStage:
         if not html.strip() and item.title:  # a feed entry's page came back empty: the feed stands in, say so
             kept = "lưu tiêu đề và tóm tắt của nguồn tin" if item.text else "chỉ lưu tiêu đề của nguồn tin"
             self.ctx.error(f"{item.url}: trang trống (máy chủ trả về trang không có nội dung): {kept}")
-        if not ex.text and html.strip():
-            self._refresh_not_followed(item, html)
+        self._note_refresh(item, html, bool(ex.text))
         if ex.paywalled:  # the officer should know why the item holds only the feed's words
             kept = "lưu tóm tắt của nguồn tin" if item.text else "chỉ lưu tiêu đề"
             self.ctx.error(f"{item.url}: trang chỉ hiện thông báo nội dung trả phí hoặc cần đăng nhập, không có bài "
@@ -86,12 +88,36 @@ class ExtractStage:
                            "bằng JavaScript, hoặc nằm trong tệp, khung nhúng): chỉ lưu tiêu đề")
         return item
 
-    def _refresh_not_followed(self, item: CollectedItem, html: str) -> None:
-        """A page without text that only moves the reader on with <meta http-equiv="refresh">: an immediate refresh
-        to a web address was followed before this stage (METAREFRESH_MAXDELAY), so this one points elsewhere
-        (file://, javascript:) or waits. Say where it pointed: the item holds only what its feed said."""
-        _, target = get_meta_refresh(html, item.url)
-        if target:
+    def _note_refresh(self, item: CollectedItem, html: str, has_text: bool) -> None:
+        """A page that moves the reader on with <meta http-equiv="refresh">, immediately or after a delay, is not
+        followed (METAREFRESH_MAXDELAY = 0): the page itself is stored, under its own address and source. A
+        hijacked portal page is gambling text plus an immediate refresh to the casino; followed, it would be stored
+        as the casino's page and the portal's own page lost. The run says where each refresh pointed, another host
+        above all. The whole page is read for it (a CMS's <head> is often longer than Scrapy's 4 KB look)."""
+        delay, target = get_meta_refresh(html, item.url)
+        if not target or _auto_reload(item.url, target, delay):
+            return
+        if has_text:
+            kept = "lưu nội dung của chính trang này"
+        else:
             kept = "lưu tiêu đề và tóm tắt của nguồn tin" if item.text else "chỉ lưu tiêu đề"
-            self.ctx.error(f"{item.url}: trang chỉ chuyển hướng (thẻ meta refresh) tới {target[:200]!r}, không đi "
-                           f"theo: {kept}")
+        where = "sang máy chủ khác" if _host(target) != _host(item.url) else "tới"
+        self.ctx.error(f"{item.url}: trang chuyển hướng (meta refresh) {where}: {target[:200]!r}, không đi theo: "
+                       f"{kept}")
+
+
+#: a refresh on the same site after this many seconds or more reloads the reader's page (news front pages and
+#: articles refresh themselves or go to the home page every few minutes): no redirect, nothing to note
+AUTO_RELOAD_S = 30
+
+
+def _auto_reload(url: str, target: str, delay: float | None) -> bool:
+    """The refresh reloads the page itself (any delay), or moves on within the site only after `AUTO_RELOAD_S`."""
+    if target.split("#")[0] == url.split("#")[0]:
+        return True
+    return _host(target) == _host(url) and delay is not None and delay >= AUTO_RELOAD_S
+
+
+def _host(url: str) -> str:
+    host = (urlsplit(url).hostname or "").lower()
+    return host.removeprefix("www.")

@@ -30,7 +30,7 @@ class AdsSpider(ListingSpider):
             yield from super().parse_listing(response, sel)
             return
         nodes = select(sel, s.item)
-        if not nodes:
+        if not nodes and not self.only_refreshes(response, sel):
             self.nothing_matched(response, "item", s.item, "tin rao")
         base = self.base_url(response)
         for node in nodes:

@@ -9,6 +9,7 @@ from typing import Any
 import scrapy
 from parsel import Selector, SelectorList
 from scrapy.http import Response
+from w3lib.html import get_meta_refresh
 
 from crawler.extract import decode_body
 from crawler.spiders.base import LISTED, SourceSpider
@@ -76,11 +77,23 @@ class ListingSpider(SourceSpider):
                        f"sách (sai bộ chọn, hoặc trang đã đổi giao diện?) — kiểm tra [[sources]] {self.cfg.name} "
                        "trong tệp cấu hình")
 
+    def only_refreshes(self, response: Response, sel: Selector) -> bool:
+        """A listing page without links that moves on with <meta http-equiv="refresh"> (a portal that moved its
+        news list): refreshes are not followed (a hijacked page's is how it sends readers to a casino), so the run
+        names the target to put in the config instead of blaming the selector."""
+        _, target = get_meta_refresh(sel.get(), response.url)
+        if not target:
+            return False
+        self.ctx.error(f"{response.url}: trang danh sách chỉ chuyển hướng (meta refresh) tới {target[:200]!r}, không "
+                       f"đi theo — nếu đó là trang danh sách mới, sửa urls của [[sources]] {self.cfg.name} trong tệp "
+                       "cấu hình")
+        return True
+
     def parse_listing(self, response: Response, sel: Selector) -> Iterator[Any]:
         s = self.cfg.selectors
         query, key = (s.link, "link") if s.link else (f"{s.item} a", "item")
         found = hrefs(sel, query)
-        if not found:
+        if not found and not self.only_refreshes(response, sel):
             self.nothing_matched(response, key, s.link or s.item, "liên kết")
         links = [(url, canonical_url(url)) for url in self.crawlable_links(response, found)]
         known = self.ctx.store.known_urls(canon for _, canon in links)

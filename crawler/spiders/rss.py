@@ -142,6 +142,7 @@ class RssSpider(SourceSpider):
             self.ctx.error(f"{feed_url}: bỏ qua {len(unusable)} mục không có liên kết http(s) dùng được "
                            f"(đầu tiên: {unusable[0][:200]!r})")
         seen = self.ctx.store.entry_hashes(self.entry_key(c) for _, c, _, _ in entries)
+        fields = _feed_fields([entry for _, _, _, entry in entries])
         listed = self.listed.setdefault(feed_url, {})
         for link, canon, fingerprint, entry in entries:
             key = self.entry_key(canon)
@@ -150,11 +151,9 @@ class RssSpider(SourceSpider):
             if not self.first_time(canon):  # requested by another feed or worker: its marker still counts
                 listed.setdefault(key, fingerprint)
                 continue
-            summary = _feed_text(_strip_tags(entry.get("summary", "")))
-            author = _feed_text(entry.get("author") or "") or None
-            fallback = self.new_item(link, title=_feed_text(entry.get("title", "")), text=summary,
-                                     author=author, published_at=parse_date(
-                                         entry.get("published") or entry.get("updated")),
+            title, summary, author = fields[id(entry)]
+            fallback = self.new_item(link, title=title, text=summary, author=author or None,
+                                     published_at=parse_date(entry.get("published") or entry.get("updated")),
                                      extra={"from_feed_only": True})
             request = self.article_request(link, meta={"entry_url": key, "entry_hash": fingerprint,
                                                        "feed_url": feed_url, "fallback": fallback})
@@ -191,11 +190,25 @@ class RssSpider(SourceSpider):
             self.ctx.store.save_feed_validators(url, *fitting)
 
 
-def _feed_text(value: str) -> str:
-    """An entry's title, summary or author as stored when it stands in for its page: cleaned like a page's text,
-    and converted to Unicode when typed in a legacy Vietnamese font encoding (TCVN3 ".VnTime", VNI), as old district
-    portals' feeds are ("Th«ng b¸o" is "Thông báo"); other text is left as it is."""
-    return clean_text(legacy_encoding.to_unicode(value))
+_FIELD_SEP = "\n\x1e\n"  # a line of its own between two entries' fields: lines are converted one by one
+
+
+def _feed_fields(entries: list[Any]) -> dict[int, tuple[str, str, str]]:
+    """Each entry's (title, summary, author) as stored when it stands in for its page (by the entry's `id()`):
+    cleaned like a page's text, and converted to Unicode when typed in a legacy Vietnamese font encoding (TCVN3
+    ".VnTime", VNI), as old district portals' feeds are ("Th«ng b¸o" is "Thông báo"). The encoding is judged
+    once over the whole feed: a short title or an author alone ("GiÊy mêi häp", "Lª V¨n A") is too few words to
+    tell legacy text from other text, the feed is not. Then each line that reads as that encoding is converted,
+    and the others are left as they are ("Mai", "30°C", "Café"). A feed that as a whole is not legacy has each
+    field judged on its own (one TCVN3 entry among Unicode ones)."""
+    flat = [part.replace("\x1e", "") for entry in entries
+            for part in (entry.get("title", ""), _strip_tags(entry.get("summary", "")), entry.get("author") or "")]
+    joined = _FIELD_SEP.join(flat)
+    parts = legacy_encoding.to_unicode(joined).split(_FIELD_SEP)
+    if len(parts) != len(flat) or _FIELD_SEP.join(parts) == joined:  # not legacy as a whole
+        parts = [legacy_encoding.to_unicode(part) for part in flat]
+    cleaned = [clean_text(part) for part in parts]
+    return {id(entry): (cleaned[3 * k], cleaned[3 * k + 1], cleaned[3 * k + 2]) for k, entry in enumerate(entries)}
 
 
 def _header(response: Response, name: bytes) -> str | None:

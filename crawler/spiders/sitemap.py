@@ -32,11 +32,13 @@ class SitemapSpider(SourceSpider):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.sub_sitemaps = 0
-        self.sitemaps_seen: set[str] = set()  # canonical URLs of the sitemaps read or requested: an index may list itself
+        # the sitemaps read or requested, by their exact address: an index may list itself; a CMS pages its
+        # sitemap with ?from=1000, a parameter canonical_url drops from a page's address
+        self.sitemaps_seen: set[str] = set()
 
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
         body = response.body
-        self.sitemaps_seen.add(canonical_url(response.url))
+        self.sitemaps_seen.update((response.url, *response.meta.get("redirect_urls", ())))
         if body[:2] == b"\x1f\x8b":
             maxsize = self.settings.getint("DOWNLOAD_MAXSIZE")
             try:
@@ -103,25 +105,30 @@ class SitemapSpider(SourceSpider):
                                                   "sitemap_date": parse_date(date) if date else None})
 
     def follow_index(self, response: Response, entries: list[dict[str, Any]]) -> Iterator[Any]:
-        """The sub-sitemaps an index lists, each once (an index may list itself), at most `MAX_SUB_SITEMAPS` per
-        crawl; a <loc> that is not an http(s) address (file://) and those over the limit are named on the run."""
-        unusable, over = [], 0
+        """The sub-sitemaps an index lists, each once by exact address (an index may list itself), at most
+        `MAX_SUB_SITEMAPS` per crawl; a <loc> that is not an http(s) address (file://), one already read or
+        requested and those over the limit are named on the run."""
+        unusable, again, over = [], [], 0
         for entry in entries:
             loc = entry.get("loc", "")
             if not is_crawlable(loc):
                 unusable.append(loc)
                 continue
-            if (canon := canonical_url(loc)) in self.sitemaps_seen:
+            if (url := response.urljoin(loc)) in self.sitemaps_seen:
+                again.append(url)
                 continue
             if self.sub_sitemaps >= MAX_SUB_SITEMAPS:
                 over += 1
                 continue
-            self.sitemaps_seen.add(canon)
+            self.sitemaps_seen.add(url)
             self.sub_sitemaps += 1
             yield response.follow(loc, callback=self.parse, errback=self.on_error)
         if unusable:
             self.ctx.error(f"{response.url}: bỏ qua {len(unusable)} <loc> không có địa chỉ http(s) dùng được "
                            f"(đầu tiên: {unusable[0][:200]!r})")
+        if again:
+            self.ctx.error(f"{response.url}: bỏ qua {len(again)} sitemap con đã đọc trong lượt này (đầu tiên: "
+                           f"{again[0][:200]!r})")
         if over:
             self.ctx.error(f"{response.url}: chỉ đọc {MAX_SUB_SITEMAPS} sitemap con đầu tiên, bỏ qua {over} sitemap "
                            "con còn lại")
