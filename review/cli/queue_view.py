@@ -84,6 +84,8 @@ def cmd_queue(args: argparse.Namespace, ctx: Context) -> int:
     width = terminal_width(ctx.out)
     ctx.print(_with_sent_texts(_table(rows, now, width, ctx.config.digest.timezone, reports), rows, reports, width))
     ctx.print(f"{_shown(ctx, flt, len(rows), args.limit)} [PA] = người dân phản ánh. Xem chi tiết: canhgac show MÃ")
+    if width is not None and any(_category_cell(r).startswith("— ") or "* " in _category_cell(r) for r in rows):
+        ctx.print(CELL_LEGEND)
     marks = {queue_mark(reports[r.id]) for r in rows if r.id in reports}
     if marks - {"[PA]"}:
         ctx.print(PASTED_LEGEND + (f" {MIXED_LEGEND}" if any(m.count("/") for m in marks) else ""))
@@ -96,6 +98,9 @@ def cmd_queue(args: argparse.Namespace, ctx: Context) -> int:
 PASTED_LEGEND = "[PA dán] = người dân dán nội dung, không có trang được đọc theo phản ánh."
 MIXED_LEGEND = ("[PA dán 1/2] = 1 trong 2 phản ánh là dán nội dung, số còn lại gửi đường dẫn và đã đọc "
                  "trang.")
+#: the compact table's category cells (`_category_cell`), said under it when one of them is shown
+CELL_LEGEND = ("— = chưa vượt ngưỡng nhóm nào (kèm điểm cao nhất); * = nhóm cán bộ ghi khi quyết định (kèm điểm "
+               "nhóm cao nhất của mô hình).")
 #: a row lists at most this many of its reports' texts: a scam link many citizens pasted does not flood the list
 SENT_TEXTS_PER_ROW = 2
 #: how much of a report's text joined only by its link's page the table shows under its row (all of it: `show`)
@@ -180,14 +185,14 @@ def _main_category(r: EntryRow) -> str:
 
 def _category_cell(r: EntryRow, reports: dict[int, list[Reporter]] | None = None) -> str:
     """The compact table's one category column (`_table`): "Lừa đảo 0.68 +1"; a decided entry's recorded category
-    first when it is another ("Quảng cáo (đã ghi; Lừa đảo 0.68)"); "chưa vượt ngưỡng (Tin giả 0.15)" for an entry
-    flagged for nothing."""
+    instead when it is another ("QC sai phạm* 0.68", the score the top category's); "— Tin giả 0.15" for an entry
+    flagged for nothing (its highest score); `CELL_LEGEND` says so under the table."""
     top = f"{CATEGORY_SHORT_VI.get(r.top_category, r.top_category)} {r.top_score:.2f}"
     decided = _decided_category(r)
-    if decided is not None and decided != r.top_category:
-        return f"{CATEGORY_SHORT_VI.get(decided, decided)} (đã ghi; {top})" + entry_mark(r, reports)
+    if decided is not None and decided != r.top_category:  # short: one long cell widens every row (80 columns)
+        return f"{CATEGORY_SHORT_VI.get(decided, decided)}* {r.top_score:.2f}" + entry_mark(r, reports)
     if not r.flags:
-        return f"chưa vượt ngưỡng ({top})" + entry_mark(r, reports)
+        return f"— {top}" + entry_mark(r, reports)
     others = len([c for c in r.flags if c != r.top_category])
     return top + (f" +{others}" if others else "") + entry_mark(r, reports)
 

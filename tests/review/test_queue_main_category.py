@@ -54,3 +54,29 @@ def test_bulk_dry_run_marks_a_pasted_report_as_queue_does(store: Store, cli: CLI
     assert "[PA dán]" in _row(queue, filed.entry_id), queue
     code, out, _ = cli("bulk", "--verdict", "dismiss", "--where", "report=yes", "--as", "lan")
     assert code == 0 and "[PA dán]" in _row(out, filed.entry_id), out
+
+
+def test_the_compact_table_still_fits_80_columns_with_unflagged_and_recategorised_rows() -> None:
+    """One long category cell widens every row of the compact table: a report that passed no threshold and a
+    decision recorded under another category keep short cells ("— Tin giả 0.15", "Trẻ em* 0.55")."""
+    from datetime import UTC, datetime, timedelta
+
+    from review.cli.queue_view import _category_cell, _table
+    from review.listing import EntryRow, Reporter
+
+    now = datetime.now(UTC)
+
+    def row(i: int, status: str, flags: dict[str, float], top: str, score: float, vc: str | None = None) -> EntryRow:
+        return EntryRow(id=i, priority=50, status=status, top_category=top, top_score=score, flags=flags,
+                        source="dien-dan-phuong-7", is_report=True, claimant="lan" if status != "open" else None,
+                        claim_expires_at=None, verdict="dismiss" if status == "decided" else None, version=3,
+                        created_at=now - timedelta(days=3), title="Nhận quà tri ân khách hàng qua Zalo",
+                        verdict_category=vc)
+
+    rows = [row(101, "open", {}, "misinformation", 0.15),
+            row(102, "decided", {"privacy": 0.55}, "privacy", 0.55, vc="child_safety"),
+            row(103, "open", {"scam": 0.7}, "scam", 0.7)]
+    reports = {101: [Reporter(reporter="Chị Hoa", note=None, url=None, at=now, pasted=True)]}
+    out = _table(rows, now, 80, None, reports)
+    assert max(len(line) for line in out.splitlines()) <= 80, out
+    assert _category_cell(rows[0]).startswith("— ") and "* 0.55" in _category_cell(rows[1])
