@@ -195,7 +195,7 @@ def cmd_report(args: argparse.Namespace, ctx: Context) -> int:
     text, where = _report_text(args, ctx)
     check_report_input(args.url, text, where)  # before the database is touched
     url = args.url
-    if url is None and text is not None:  # a message pasted whole, its link inside: filed as `URL --text`
+    if url is None and text is not None:  # a message pasted whole, its link inside: shown, the officer chooses
         url, said = link_of_pasted_text(text)
         if said:
             ctx.print(said)

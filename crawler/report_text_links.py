@@ -1,11 +1,16 @@
-"""The link inside a pasted report's text: a Zalo or Facebook message is often pasted whole, its link inside it,
-with no address given (`canhgac report --text "xem link nay lua dao http://…/bai.html nhe"`). When the text holds
-exactly one link, the report is filed as if that link had been given with the text (`canhgac report LINK --text …`:
-the same checks, and it meets the entry of the page the link leads to); several links are not guessed between."""
+"""The links inside a pasted report's text: a Zalo or Facebook message is often pasted whole, its link inside it,
+with no address given (`canhgac report --text "xem link nay lua dao http://…/bai.html nhe"`). The text is filed as
+pasted (matched by its words only) and the officer is shown the link(s) with the command that files the report
+about a page (`canhgac report LINK --text …`, which meets the entry of the page the link leads to). Not done
+silently: a message often cites an unrelated page (a bank's real site as cover, "Nguồn: …", a festival's schedule)
+and joined by that page's address the scam would sit, unscored, in the entry of a harmless page — the officer
+decides which page, if any, the report is about."""
 
 from __future__ import annotations
 
 import re
+import shlex
+import unicodedata
 
 from crawler.report_fetch import check_report_url
 from crawler.urls import canonical_url
@@ -28,35 +33,53 @@ def links_in_text(text: str) -> list[str]:
     out: list[str] = []
     seen: set[str] = set()
     for _, link in sorted(found):
-        link = _strip_trailing(link)
-        key = canonical_url(link) or link
+        link = _strip_trailing(_before_invisible(link))
+        try:
+            key = canonical_url(link) or link
+        except ValueError:  # "http://[tên-ngân-hàng]-hotro.com", a port 99999: a warning's example, no address
+            continue
         if "//" in link and link.split("//", 1)[1] and key not in seen:
             seen.add(key)
             out.append(link)
     return out
 
 
+def _before_invisible(link: str) -> str:
+    """The link up to the first invisible format character (zero-width space, direction marks, BOM) a chat app
+    copies with the text: never part of an address, and unseen in the line that shows it."""
+    for i, ch in enumerate(link):
+        if unicodedata.category(ch) == "Cf":
+            return link[:i]
+    return link
+
+
+_OPENERS = {")": "(", "]": "[", "}": "{"}
+
+
 def _strip_trailing(link: str) -> str:
     while link and link[-1] in _TRAILING:
-        if link[-1] == ")" and link.count("(") >= link.count(")"):
+        opener = _OPENERS.get(link[-1])
+        if opener and link.count(opener) >= link.count(link[-1]):  # the link opened it: "…/Hà_Nội_(tỉnh)"
             break
         link = link[:-1]
     return link
 
 
 def link_of_pasted_text(text: str) -> tuple[str | None, str | None]:
-    """For a text pasted without an address: the link to file it with (None: without one), and the line
-    (Vietnamese) that tells the officer what was done with the links in it (None: it has none)."""
-    links = links_in_text(text)
+    """For a text pasted without an address: the link to file it with (always None: the officer chooses, see the
+    module's docstring), and the line (Vietnamese) that shows the officer the links in it and the command that
+    files the report about one of them (None: it has none usable)."""
+    links = []
+    for link in links_in_text(text):
+        try:
+            check_report_url(link)
+        except (CanhgacError, ValueError):  # too long to be stored, not a usable address
+            continue
+        links.append(link)
     if not links:
         return None, None
-    if len(links) > 1:
-        listed = "; ".join(links)
-        command = "canhgac report LIÊN_KẾT --text …"
-        return None, (f"Nội dung có {len(links)} liên kết, không tự chọn liên kết nào: {listed}. Phản ánh được lưu "
-                      f"không kèm liên kết; nếu phản ánh là về một trang trong số đó, dùng: {command}")
-    try:
-        check_report_url(links[0])
-    except CanhgacError as exc:  # too long to be stored: the text is filed as it was pasted
-        return None, f"Liên kết trong nội dung không dùng được ({exc}); phản ánh được lưu không kèm liên kết."
-    return links[0], f"Đã lấy liên kết trong nội dung: {links[0]}"
+    listed = "; ".join(links)
+    one = shlex.quote(links[0]) if len(links) == 1 else "LIÊN_KẾT"
+    return None, (f"Nội dung có {len(links)} liên kết: {listed}. Phản ánh được lưu theo nội dung (không theo liên "
+                  f"kết). Nếu phản ánh là về trang của liên kết, gửi lại kèm liên kết để gộp với mục của trang đó: "
+                  f"canhgac report {one} --text …")
