@@ -215,23 +215,25 @@ class _PortAwareNameResolver:
 
 
 # ---------------------------------------------------------------------------------------------- urllib
-def public_addresses(host: str, port: int) -> list[tuple[Any, ...]]:
-    """`socket.getaddrinfo(host, port)` for TCP, or PrivateAddressError when any address is private."""
+def public_addresses(host: str, port: int, allow_private: bool = False) -> list[tuple[Any, ...]]:
+    """`socket.getaddrinfo(host, port)` for TCP, or PrivateAddressError when any address is private (with
+    `allow_private`: only when one is link-local or a cloud metadata address, `review.link_local`)."""
     infos = socket.getaddrinfo(host, port, 0, socket.SOCK_STREAM)
     for info in infos:
-        if is_private_address(str(info[4][0])):
-            raise PrivateAddressError(host, str(info[4][0]))
+        address = str(info[4][0])
+        if is_never_fetched(address) or (not allow_private and is_private_address(address)):
+            raise PrivateAddressError(host, address)
     return infos
 
 
 def public_connection(address: tuple[str, int], timeout: Any = None, source_address: Any = None, *,
-                      allowed_hosts: frozenset[str] = frozenset()) -> socket.socket:
+                      allowed_hosts: frozenset[str] = frozenset(), allow_private: bool = False) -> socket.socket:
     """`socket.create_connection`, resolving the name once and connecting only to checked addresses."""
     host, port = address
     if is_allowed(allowed_hosts, host, port):
         return socket.create_connection(address, timeout, source_address)
     error: OSError | None = None
-    for family, kind, proto, _, sockaddr in public_addresses(host, port):
+    for family, kind, proto, _, sockaddr in public_addresses(host, port, allow_private):
         sock = socket.socket(family, kind, proto)
         try:
             if timeout is None or isinstance(timeout, (int, float)):  # not socket's "default timeout" marker
@@ -249,24 +251,28 @@ def public_connection(address: tuple[str, int], timeout: Any = None, source_addr
 # http.client connects through `self._create_connection` (socket.create_connection, set in __init__), and
 # HTTPSConnection wraps that socket in TLS for the name: replacing it checks plain and TLS connections alike.
 class PublicHTTPConnection(http.client.HTTPConnection):
-    def __init__(self, *args: Any, allowed_hosts: frozenset[str] = frozenset(), **kwargs: Any) -> None:
+    def __init__(self, *args: Any, allowed_hosts: frozenset[str] = frozenset(), allow_private: bool = False,
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._create_connection = functools.partial(public_connection, allowed_hosts=allowed_hosts)
+        self._create_connection = functools.partial(public_connection, allowed_hosts=allowed_hosts,
+                                                    allow_private=allow_private)
 
 
 class PublicHTTPSConnection(http.client.HTTPSConnection):
-    def __init__(self, *args: Any, allowed_hosts: frozenset[str] = frozenset(), **kwargs: Any) -> None:
+    def __init__(self, *args: Any, allowed_hosts: frozenset[str] = frozenset(), allow_private: bool = False,
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._create_connection = functools.partial(public_connection, allowed_hosts=allowed_hosts)
+        self._create_connection = functools.partial(public_connection, allowed_hosts=allowed_hosts,
+                                                    allow_private=allow_private)
 
 
-def _check_proxied_target(req: urllib.request.Request) -> None:
+def _check_proxied_target(req: urllib.request.Request, allow_private: bool = False) -> None:
     """Through a proxy the connection goes to the proxy, which resolves the page's name itself: check
     the page's host beforehand, the best that can be done here (the proxy's own host is not exempt)."""
     if req.has_proxy() or getattr(req, "_tunnel_host", None):
         host = urlsplit(req.full_url).hostname or ""
         try:
-            public_addresses(host, 0)
+            public_addresses(host, 0, allow_private)
         except PrivateAddressError:
             raise
         except (OSError, UnicodeError):
@@ -274,21 +280,26 @@ def _check_proxied_target(req: urllib.request.Request) -> None:
 
 
 class PublicHTTPHandler(urllib.request.HTTPHandler):
-    def __init__(self, allowed_hosts: frozenset[str] = frozenset()) -> None:
+    """`allow_private` (`[crawler] allow_private_hosts`): private addresses too, never a link-local one."""
+
+    def __init__(self, allowed_hosts: frozenset[str] = frozenset(), allow_private: bool = False) -> None:
         super().__init__()
         self.allowed_hosts = allowed_hosts
+        self.allow_private = allow_private
 
     def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
-        _check_proxied_target(req)
-        return self.do_open(PublicHTTPConnection, req, allowed_hosts=self.allowed_hosts)  # type: ignore[arg-type]
+        _check_proxied_target(req, self.allow_private)
+        return self.do_open(PublicHTTPConnection, req, allowed_hosts=self.allowed_hosts,  # type: ignore[arg-type]
+                            allow_private=self.allow_private)
 
 
 class PublicHTTPSHandler(urllib.request.HTTPSHandler):
-    def __init__(self, context: Any, allowed_hosts: frozenset[str] = frozenset()) -> None:
+    def __init__(self, context: Any, allowed_hosts: frozenset[str] = frozenset(), allow_private: bool = False) -> None:
         super().__init__(context=context)
         self.allowed_hosts = allowed_hosts
+        self.allow_private = allow_private
 
     def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
-        _check_proxied_target(req)
+        _check_proxied_target(req, self.allow_private)
         return self.do_open(PublicHTTPSConnection, req, context=self._context,  # type: ignore[arg-type, attr-defined]
-                            allowed_hosts=self.allowed_hosts)
+                            allowed_hosts=self.allowed_hosts, allow_private=self.allow_private)

@@ -31,6 +31,7 @@ from crawler.netguard import PrivateAddressError, PublicHTTPHandler, PublicHTTPS
 from crawler.urls import is_crawlable, is_private_address, literal_address
 from review.config import CrawlerConfig
 from review.errors import CanhgacError, UsageError
+from review.link_local import host_address, is_never_fetched, never_fetched_reason
 from review.models import MAX_URL_LENGTH
 
 #: appended to every "this page cannot be used" message: what the officer can do instead
@@ -77,6 +78,9 @@ def check_report_url(url: str) -> None:
             command = shlex.join(["canhgac", "report", "https://" + url.strip()])
             hint = f" (thiếu http:// hay https:// ở đầu? thử: {command})"
         raise UsageError(f"chỉ nhận phản ánh địa chỉ http:// hoặc https://, không nhận {url!r}{hint}")
+    host = urlsplit(url.strip()).hostname or ""
+    if (address := host_address(host)) and is_never_fetched(address):
+        raise UsageError(f"không nhận phản ánh địa chỉ {url!r}: {never_fetched_reason(host, address)}")
     if len(request_url(url)) > MAX_URL_LENGTH:
         raise UsageError(f"địa chỉ dài {len(request_url(url))} ký tự, quá giới hạn {MAX_URL_LENGTH} ký tự: không lưu "
                          f"được phản ánh theo địa chỉ này; {TOO_LONG_INSTEAD}")
@@ -119,6 +123,8 @@ class RedirectGuard(urllib.request.HTTPRedirectHandler):
         if not is_crawlable(newurl):
             raise FetchError(f"từ chối chuyển hướng tới địa chỉ không phải http(s): {newurl}")
         host = urlsplit(newurl).hostname or ""
+        if (address := host_address(host)) and is_never_fetched(address):  # whatever allow_private_hosts says
+            raise FetchError(f"từ chối chuyển hướng tới {never_fetched_reason(host, address)}")
         if not self.allow_private_hosts and (address := literal_address(host)) and is_private_address(address):
             raise _refused_redirect(host, address)
         if self.deadline is not None:
@@ -185,12 +191,11 @@ def _opener(cfg: CrawlerConfig, allowed_hosts: frozenset[str] | None,
     """An opener within the crawler's limits (`fetch`): redirects guarded (by `redirects`, which then knows where
     they led), private addresses refused unless allowed."""
     redirects = redirects or RedirectGuard(cfg.max_redirects, cfg.allow_private_hosts)
-    handlers: list[urllib.request.BaseHandler]
-    if cfg.allow_private_hosts:
-        handlers = [urllib.request.HTTPSHandler(context=tls_context())]
-    else:
-        allowed = proxy_hosts() if allowed_hosts is None else allowed_hosts
-        handlers = [PublicHTTPHandler(allowed), PublicHTTPSHandler(tls_context(), allowed)]
+    # with private hosts allowed, a link-local or cloud metadata address is still refused where it is connected to
+    allowed = proxy_hosts() if allowed_hosts is None else allowed_hosts
+    handlers: list[urllib.request.BaseHandler] = [
+        PublicHTTPHandler(allowed, cfg.allow_private_hosts),
+        PublicHTTPSHandler(tls_context(), allowed, cfg.allow_private_hosts)]
     return urllib.request.build_opener(redirects, *handlers)
 
 

@@ -13,6 +13,9 @@ from sqlalchemy import func, select
 from crawler.cli import main
 from crawler.demo_site.server import DemoSite
 from crawler.report import FetchError, RedirectGuard
+from crawler.report_fetch import fetch
+from review.config_sections import CrawlerConfig
+from review.errors import UsageError
 from review.models import Item
 from review.store import Store
 from tests.crawler.badsite import _redirect
@@ -58,7 +61,7 @@ def test_redirect_guard_refuses_a_redirect_to_a_private_host(site: DemoSite, tar
     # private address is refused before the second request is made.
     site.set_handler("/chuyen", _redirect(target if target.startswith("http") else site.base_url + target))
     opener = urllib.request.build_opener(RedirectGuard(5, allow_private_hosts=False))
-    with pytest.raises(FetchError, match=r"từ chối chuyển hướng tới địa chỉ nội bộ (169\.254\.169\.254|127\.0\.0\.1)"):
+    with pytest.raises(FetchError, match=r"từ chối chuyển hướng tới (169\.254\.169\.254 là địa chỉ link-local|địa chỉ nội bộ 127\.0\.0\.1)"):
         opener.open(site.base_url + "/chuyen", timeout=3)
     assert site.requests_for("/khac") == []
 
@@ -98,3 +101,20 @@ def test_crawl_with_the_default_config_does_not_fetch_a_private_host(crawl_env) 
     out = crawl_env.run("so-vhttdl-rss")
     assert out.items_new == 0
     assert crawl_env.site.requests == []  # not even robots.txt
+
+
+@pytest.mark.parametrize("target", ["http://169.254.169.254/latest/meta-data/", "http://2852039166/latest/",
+                                    "http://[fe80::1]/"])
+def test_a_report_never_reaches_a_link_local_address_even_with_private_hosts_allowed(
+        site: DemoSite, target: str) -> None:
+    """`allow_private_hosts = true` (the demo; an office's intranet) opens private addresses to a report's fetch,
+    never the cloud metadata service or anything link-local: not as the reported address, not after a redirect
+    (a citizen supplies the URL: the easiest fetch for an attacker to steer)."""
+    cfg = CrawlerConfig(allow_private_hosts=True, download_timeout_s=3)
+    with pytest.raises(UsageError, match="link-local"):
+        fetch(target, cfg)
+    site.set_handler("/chuyen", _redirect(target))
+    with pytest.raises(FetchError, match="link-local"):
+        fetch(site.base_url + "/chuyen", cfg)
+    assert site.requests_for("/chuyen")  # the private host was fetched: allowed
+
