@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from urllib.parse import urlsplit
 
 import trafilatura
 from parsel import Selector
@@ -226,3 +227,20 @@ def _without_script_notice(text: str, title: str, html: str, sel: Selector | Non
                  for t in (node.xpath("normalize-space(string())").get(""), *node.xpath(".//text()").getall())}
         other = [line for line in other if line not in shown]
     return "" if not other else text
+
+
+#: a refresh on the same site after this many seconds or more reloads the reader's page (news front pages and
+#: articles refresh themselves or go to the home page every few minutes): no redirect, nothing to note
+AUTO_RELOAD_S = 30
+
+
+def is_auto_reload(url: str, target: str, delay: float | None) -> bool:
+    """The refresh reloads the page itself (any delay), or moves on within the site only after `AUTO_RELOAD_S`."""
+    if target.split("#")[0] == url.split("#")[0]:
+        return True
+    same_site = _site(target) == _site(url)
+    return same_site and delay is not None and delay >= AUTO_RELOAD_S
+
+
+def _site(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower().removeprefix("www.")

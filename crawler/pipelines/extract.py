@@ -27,7 +27,7 @@ from scrapy.exceptions import DropItem
 from w3lib.html import get_meta_refresh
 
 from crawler.context import CrawlContext, crawl_context
-from crawler.extract import VN_TZ, extract_article
+from crawler.extract import VN_TZ, extract_article, is_auto_reload
 from crawler.items import REPORT, CollectedItem
 from crawler.urls import canonical_url
 from review.config import Selectors
@@ -95,7 +95,7 @@ class ExtractStage:
         as the casino's page and the portal's own page lost. The run says where each refresh pointed, another host
         above all. The whole page is read for it (a CMS's <head> is often longer than Scrapy's 4 KB look)."""
         delay, target = get_meta_refresh(html, item.url)
-        if not target or _auto_reload(item.url, target, delay):
+        if not target or is_auto_reload(item.url, target, delay):
             return
         if has_text:
             kept = "lưu nội dung của chính trang này"
@@ -104,18 +104,6 @@ class ExtractStage:
         where = "sang máy chủ khác" if _host(target) != _host(item.url) else "tới"
         self.ctx.error(f"{item.url}: trang chuyển hướng (meta refresh) {where}: {target[:200]!r}, không đi theo: "
                        f"{kept}")
-
-
-#: a refresh on the same site after this many seconds or more reloads the reader's page (news front pages and
-#: articles refresh themselves or go to the home page every few minutes): no redirect, nothing to note
-AUTO_RELOAD_S = 30
-
-
-def _auto_reload(url: str, target: str, delay: float | None) -> bool:
-    """The refresh reloads the page itself (any delay), or moves on within the site only after `AUTO_RELOAD_S`."""
-    if target.split("#")[0] == url.split("#")[0]:
-        return True
-    return _host(target) == _host(url) and delay is not None and delay >= AUTO_RELOAD_S
 
 
 def _host(url: str) -> str:

@@ -223,3 +223,17 @@ def test_a_legacy_font_feed_entry_standing_in_for_its_page_is_converted(crawl_en
     assert item.title == "Thông báo hôm nay về việc tổ chức lễ hội", item.title
     assert item.text == item.title
     assert [items[f"mat-{k}.html"].title for k in (2, 3, 4)] == ["Thông báo", "Giấy mời họp", "Café 30°C"]
+
+
+def test_a_listing_page_reloading_itself_with_a_broken_selector_blames_the_selector(crawl_env) -> None:  # type: ignore[no-untyped-def]
+    """A news list that reloads itself every 15 minutes and whose layout changed: the run says the selector matched
+    nothing (what to fix), not that the page 'only redirects' to its own address."""
+    site, b = crawl_env.site, crawl_env.site.base_url
+    site.set("/t8/ds.html", f"<html><head><meta http-equiv='refresh' content='900; url={b}/t8/ds.html'></head>"
+             "<body><div class='new-layout'><a class='story' href='tin.html'>Bài</a></div></body></html>")
+    crawl_env.configure(f'\n[[sources]]\nname = "ds"\nkind = "html"\nurls = ["{b}/t8/ds.html"]\n'
+                        'selectors = { link = "a.bai" }\n', demo=False)
+    crawl_env.run("ds")
+    log = (crawl_env.tmp / "crawl-ds.log").read_text(encoding="utf-8")
+    assert "chỉ chuyển hướng (meta refresh)" not in log, log
+    assert "không khớp liên kết nào" in log, log
