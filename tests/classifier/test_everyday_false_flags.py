@@ -9,12 +9,16 @@ gender, regional, religious and ethnic words used neutrally, teencode and no-dia
 fixtures/everyday_harmful.jsonl: 40 harmful texts using the same words, each with its category. Neither is
 training data.
 
-The bundled model flags 20 of the 172 with a harm category (listed below as known false positives) and 2 as
-`positive` (21 before the rebuild of 6 December 2026, which no longer flags the Nghệ Tĩnh sentence).
-Retraining with 270 everyday hard negatives brought that to 4, but made the externally labelled real sets worse
-(ViCTSD clean comments flagged 5.3 % -> 6.8 %, ReINTEL reliable posts 6.9 % -> 10.1 %, SMS scam recall 56 % ->
-53.5 %), and no trimmed or counterbalanced seed set tried kept the gain without that cost, so the model was
-not changed. This test holds the level: it fails if any other everyday sentence becomes flagged.
+The bundled model flags 17 of the 172 with a harm category (listed below as known false positives) and 2 as
+`positive`. It flagged 20 (21 before the rebuild of 6 December 2026, which no longer flags the Nghệ Tĩnh
+sentence); the counter-rule `privacy.public_contact` (classifier/data/rules.toml) took away the three published
+office/community-role numbers, with no change on the real-text sets (bench/classify.py section "real").
+Retraining with everyday hard negatives (270 rows earlier; 75 and 50 rows on 6 December 2026, written for the
+seed data, not paraphrases of these) brought the flags down to 4-16, but each time moved the tuned thresholds
+(hate 0.39 -> 0.33-0.36, misinformation 0.48 -> 0.40-0.45) and made the externally labelled real sets worse
+(ViCTSD clean comments flagged 7.2 % -> 8.4-8.6 %, ReINTEL reliable posts 13.6 % -> 16.3-18.1 %, SMS scams caught
+55.0 % -> 53.5-54.0 %), so the model was not changed (docs/classifier.md, "Everyday false flags"). This test
+holds the level: it fails if any other everyday sentence becomes flagged, or more than MAX_HARM_FLAGS are.
 """
 
 from __future__ import annotations
@@ -36,13 +40,15 @@ CLEAN = [json.loads(line) for line in (FIXTURES / "everyday_clean.jsonl").read_t
 HARMFUL = [json.loads(line) for line in (FIXTURES / "everyday_harmful.jsonl").read_text("utf-8").splitlines()
            if line.strip()]
 
-# The four reported in the queue; all four are still flagged by the bundled model (known false positives).
-REPORTED = [
+# The four reported in the queue. Three are still flagged by the bundled model (known false positives); the
+# ward's hotline no longer is (the counter-rule `privacy.public_contact`).
+REPORTED_STILL_FLAGGED = [
     "Đàn bà đi chợ đông lắm",
     "mày đang làm gì đấy",
     "Em đã chuyển khoản tiền cọc phòng cho chị rồi nhé",
-    "Số điện thoại đường dây nóng của phường là 0236 3812 345",
 ]
+REPORTED_FIXED = ["Số điện thoại đường dây nóng của phường là 0236 3812 345"]
+REPORTED = [*REPORTED_STILL_FLAGGED, *REPORTED_FIXED]
 
 # Known false positives of the bundled model (measured): the everyday sentences it flags with a harm category.
 KNOWN_HARM_FLAGS = {
@@ -55,18 +61,17 @@ KNOWN_HARM_FLAGS = {
     "Con gửi mẹ 2 triệu tiêu Tết, mẹ xem tài khoản có chưa.",
     "Bạn chuyển khoản nhầm cho mình 200 nghìn à, để mình chuyển lại ngay.",
     "Tháng sau tiền thuê nhà tăng thêm 300 nghìn, chị báo trước để em chuẩn bị.",
-    "Số điện thoại đường dây nóng của Ủy ban phường là 0236 3821 456, tiếp nhận phản ánh 24/24.",
-    "Số điện thoại của tổ trưởng tổ dân phố 5 là 0905 123 456, bà con cần xác nhận giấy tờ cứ gọi.",
     "Đàn bà xóm này ai cũng đảm đang, vừa làm ruộng vừa buôn bán.",
     "Đàn bà đi chợ đông lắm, mình đến muộn nên hết cả cá tươi.",
     "Chị dâu tôi là người Huế, nói giọng nhẹ nhàng mà nấu bún bò thì khỏi chê.",
     "Người Chăm theo đạo Hồi ở An Giang đang vào tháng chay Ramadan.",
     "Bạn mình là người dân tộc Mường, mời cả lớp về Hòa Bình ăn cơm lam.",
     "anh da chuyen tien coc phong cho chu nha roi, chu xac nhan giup anh nhe",
-    "so dien thoai cua uy ban xa la 0210 3856 222, ai can thi goi gio hanh chinh",
     "may dang lam gi day, xong viec thi goi tao",
     "Mật ong nhà nuôi ở Đắk Lắk, đóng chai 1 lít, giá 250 nghìn, ship toàn quốc.",
 }
+# the measured ceiling: a regression past it fails
+MAX_HARM_FLAGS = 17
 # `positive` is not a harm; "Cô giáo người Ê Đê dạy song ngữ" is arguably worth commending.
 MAX_POSITIVE_FLAGS = 2
 
@@ -96,16 +101,24 @@ def test_everyday_text_is_flagged_no_more_than_measured(default_scorer: Scorer) 
     harm = {r["text"] for r, res in zip(CLEAN, results, strict=True) if set(res.flags) - {"positive"}}
     positive = [r["text"] for r, res in zip(CLEAN, results, strict=True) if "positive" in res.flags]
     assert harm <= KNOWN_HARM_FLAGS, sorted(harm - KNOWN_HARM_FLAGS)  # no new false flag
+    assert len(harm) <= MAX_HARM_FLAGS, sorted(harm)
     assert len(positive) <= MAX_POSITIVE_FLAGS, positive
 
 
 @pytest.mark.xfail(strict=True, reason="known false positives of the bundled model (hate 0.88, harassment 0.55, "
-                   "scam 0.78, privacy 0.69); the retrain that removed them made the real sets worse")
-@pytest.mark.parametrize("text", REPORTED)
+                   "scam 0.78); the retrains that removed them made the real sets worse")
+@pytest.mark.parametrize("text", REPORTED_STILL_FLAGGED)
 def test_reported_false_flags_are_gone(default_scorer: Scorer, text: str) -> None:
     res = default_scorer.score(text)
     assert res.flags == (), (text, res.scores)
     assert res.label == "clean"
+
+
+@pytest.mark.parametrize("text", REPORTED_FIXED)
+def test_reported_hotline_is_not_flagged(default_scorer: Scorer, text: str) -> None:
+    res = default_scorer.score(text)
+    assert res.flags == () and res.label == "clean", (text, res.scores)
+    assert any(e.kind == "rule" and e.category == "privacy" and e.weight < 0 for e in res.evidence), res.evidence
 
 
 @pytest.mark.parametrize(("text", "category"), [(r["text"], r["category"]) for r in HARMFUL])
@@ -130,3 +143,30 @@ def test_threat_rule_matches_threats(text: str) -> None:
                                   "Đội bóng lại ăn đòn đau trên sân khách", "may dang lam gi day, an dao khong"])
 def test_threat_rule_spares_ordinary_words(text: str) -> None:
     assert _harassment_rules(text) == [], text
+
+
+def _rule_ids(text: str, category: str) -> list[str]:
+    d = analyze(text, segment=False)
+    return [h.rule.id for h in RuleSet.load().match(d.norm_text, d.plain_text) if h.rule.category == category]
+
+
+# An office's or a community role's published number (hotline, duty desk, ward committee, village head) is how
+# residents reach the office, not a private number exposed: the counter-rule `privacy.public_contact` scales the
+# privacy score down there. Texts written for this test, none of them in the fixtures or the seed data.
+@pytest.mark.parametrize("text", ["Đường dây nóng của trạm y tế xã: 0219 3855 115, trực cả ban đêm.",
+                                  "Sđt trực ban công an phường là 069 2198 334 nhé mọi người.",
+                                  "so dien thoai cua ubnd phuong la 0236 3700 112, goi trong gio hanh chinh",
+                                  "Tổng đài chăm sóc khách hàng của điện lực: 1900 1006.",
+                                  "Số điện thoại của trưởng ấp 3 là 0918 220 441, có việc gì bà con báo ấp."])
+def test_public_contact_counter_rule_matches_published_numbers(text: str) -> None:
+    assert _rule_ids(text, "privacy") == ["privacy.public_contact"], text
+
+
+# ... but never where the number is someone's own, aimed at, or comes with what identifies a person.
+@pytest.mark.parametrize("text", [*(r["text"] for r in HARMFUL if r["category"] == "privacy"),
+                                  "Số điện thoại của thằng tổ trưởng tổ dân phố này 0905 111 222, anh em gọi khủng bố nó.",
+                                  "Đây là sđt riêng của cán bộ trực ban hôm đó 0912 333 444 kèm địa chỉ nhà, ai muốn "
+                                  "thì tới.",
+                                  "Hotline tuyển dụng 0901 234 567, gửi kèm ảnh CCCD hai mặt để được duyệt."])
+def test_public_contact_counter_rule_spares_exposed_numbers(text: str) -> None:
+    assert "privacy.public_contact" not in _rule_ids(text, "privacy"), text
