@@ -104,7 +104,7 @@ class BankText:
     text: str
     categories: frozenset[str]
     polarity: str  # "confirmed" | "dismissed"
-    ref: str  # e.g. "bank:3/item:42"; a match's entry joins the refs of every row behind it
+    ref: str  # e.g. "mục #10 (bank:3)" (review.known_items.bank_ref); a match's entry joins every row's ref
 
     def __post_init__(self) -> None:
         value: object = self.categories

@@ -15,7 +15,8 @@ the moderator confirmed. Rows are given one `BankText` each, oldest first (rows 
 of categories read the same way); the bank merges the rows of one text, so a text confirmed as scam on one
 entry and as illegal_ad on another is one match raising both, and per category the latest verdict stands. A
 category canhgac no longer scores (an older custom model's label in a stored flag) is dropped, and a row left with
-none skipped: the bank refuses unknown categories, and one such row used to stop every crawl at scoring.
+none skipped: the bank refuses unknown categories, and one such row used to stop every crawl at scoring. A row's
+`ref`, what a match's evidence names, is the queue entry decided ("mục #10 (bank:3)", `bank_ref`).
 """
 
 from __future__ import annotations
@@ -37,9 +38,11 @@ def bank_texts(s: Session) -> list[BankText]:
     from classifier.bank import DISMISSED, BankText
     from classifier.categories import CATEGORIES
 
-    rows = s.execute(select(BankEntry, Item.title, Item.text).outerjoin(Item, Item.id == BankEntry.item_id)
+    rows = s.execute(select(BankEntry, Item.title, Item.text, Decision.entry_id)
+                     .outerjoin(Item, Item.id == BankEntry.item_id)
+                     .outerjoin(Decision, Decision.id == BankEntry.decision_id)
                      .where(BankEntry.active.is_(True)).order_by(BankEntry.id)).all()
-    decisions = [r.decision_id for r, _, _ in rows if r.polarity == DISMISSED and r.decision_id is not None]
+    decisions = [r.decision_id for r, _, _, _ in rows if r.polarity == DISMISSED and r.decision_id is not None]
     flagged: dict[int, set[str]] = defaultdict(set)
     for start in range(0, len(decisions), 500):
         for decision_id, category in s.execute(
@@ -47,9 +50,9 @@ def bank_texts(s: Session) -> list[BankText]:
                 .where(Decision.id.in_(decisions[start:start + 500]))):
             flagged[decision_id].add(category)
     out: list[BankText] = []
-    for r, title, text in rows:
+    for r, title, text, entry_id in rows:
         body = (text or "").strip() or (title or "").strip() or r.text
-        ref = f"bank:{r.id}" + (f"/item:{r.item_id}" if r.item_id else "")
+        ref = bank_ref(r, entry_id)
         categories = {r.category} if r.category is not None else set()
         if r.polarity == DISMISSED and r.category is not None and r.decision_id is not None:
             categories |= flagged[r.decision_id]
@@ -58,3 +61,10 @@ def bank_texts(s: Session) -> list[BankText]:
             continue  # not an empty set: for a dismissal that would mean every category
         out.append(BankText(text=body, categories=frozenset(known), polarity=r.polarity, ref=ref))
     return out
+
+
+def bank_ref(row: BankEntry, entry_id: int | None) -> str:
+    """How a bank row is named in a match's evidence (`canhgac show`): the queue entry whose decision made it, "mục
+    #N (bank:R)", which `canhgac show N` opens; a row without a decision behind it by its own id alone. The page's
+    item id ("bank:3/item:27", as it was) is no queue number: `show 27` opened another entry or none."""
+    return f"mục #{entry_id} (bank:{row.id})" if entry_id is not None else f"bank:{row.id}"

@@ -15,9 +15,12 @@ The comparison needs at least `MIN_HELD_OUT` held-back decisions with both a fla
 dismissal among them; with fewer, the result is reported as too small to judge and `--activate` is
 refused unless `--force` is given. Otherwise `--activate` switches models only if the new model's FLAGS
 (what queues a page) do at least as well on the held-back decisions: macro-F1 of the flags
-(`review.flag_metrics`). The table also shows how many dismissed texts each model would flag again and how
-many confirmed ones it would miss; the label's macro-F1 is shown for reference only. The new model's card
-lists the decisions it learnt from (`decisions_info`: counts per label, SHA-256, and the held-back ones).
+(`review.flag_metrics`). Both flag as the crawler would with them: the office's rules (the bundled ones when
+`[classifier] rules` is empty) and its `[classifier.thresholds]` over the card's. (The new model used to be scored
+with no rules and both at their cards' thresholds: a retrain changing nothing missed every held-back scam only a
+rule flags, and was refused as worse than itself.) The table also shows how many dismissed texts each model
+would flag again and how many confirmed ones it would miss; the label's macro-F1 is shown for reference only.
+The new model's card lists the decisions it learnt from (`decisions_info`: counts per label, SHA-256, and the held-back ones).
 
 The new model is written to `--out` when given (what `--activate` then activates), else to
 `models/canhgac-decisions-<UTC time>.skops` beside the config file; never over the model in use.
@@ -162,6 +165,7 @@ def retrain_from_decisions(ctx: Context, activate: bool, force: bool = False, ou
     cross-validation. Returns the exit code (1 when --activate was asked for and refused)."""
     from classifier import model as model_io
     from classifier.model import ModelError, Recipe
+    from classifier.rules import DEFAULT_RULES
     from classifier.scorer import Scorer
     from classifier.train import evaluate, fit, load_recipe_data
 
@@ -195,7 +199,7 @@ def retrain_from_decisions(ctx: Context, activate: bool, force: bool = False, ou
               "mẫu gốc không dùng để so sánh vì mô hình đang dùng đã học chúng."
               + (f" ({len(in_seed)} quyết định trùng mẫu gốc bị loại khỏi phần giữ lại.)" if in_seed else ""))
 
-    old = Scorer.load(active_model_path(ctx), ctx.config.classifier.rules or None)
+    old = Scorer.load(active_model_path(ctx), ctx.config.classifier.rules or None, _thresholds(ctx))
     data_info = [p.info() for p in parts] + [decisions_info([d_texts[i] for i in d_train], [d_labels[i] for i in d_train],
                                                             hold_texts, hold_labels)]
     new = fit(train_texts, train_labels, categories=None, recipe=recipe, name="canhgac-decisions", cv=cv,
@@ -207,7 +211,7 @@ def retrain_from_decisions(ctx: Context, activate: bool, force: bool = False, ou
     old_f: dict[str, Any] | None = None
     new_f: dict[str, Any] | None = None
     if hold_texts:
-        new_scorer = new.scorer(ctx.config.classifier.rules or None)
+        new_scorer = _as_crawled(new.scorer(str(ctx.config.classifier.rules or DEFAULT_RULES)), ctx)
         old_m = evaluate(old, hold_texts, hold_labels)
         new_m = evaluate(new_scorer, hold_texts, hold_labels)
         old_f, new_f = flag_summary(old, hold_texts, hold_labels), flag_summary(new_scorer, hold_texts, hold_labels)
@@ -260,6 +264,21 @@ def retrain_from_decisions(ctx: Context, activate: bool, force: bool = False, ou
                   f"{new_f['dismissed_flagged']}; mục đã xác nhận bị bỏ sót: {old_f['confirmed_missed']} → "
                   f"{new_f['confirmed_missed']}).")
     return 0
+
+
+def _thresholds(ctx: Context) -> dict[str, float] | None:
+    """The office's `[classifier.thresholds]`, which the crawler applies over any model card's."""
+    return dict(ctx.config.classifier.thresholds) or None
+
+
+def _as_crawled(scorer: Any, ctx: Context) -> Any:
+    """A new model's scorer flagging as the crawler would once it is activated: the office's thresholds over the
+    card's (its rules are given to `TrainedModel.scorer`, the bundled ones when `[classifier] rules` is empty: that
+    method alone would score with none). Old and new are judged by their flags, so both must flag alike."""
+    for c, t in (_thresholds(ctx) or {}).items():  # as `Scorer.load(..., thresholds)` does for the model in use
+        if c in scorer.thresholds:
+            scorer.thresholds[c] = float(t)
+    return scorer
 
 
 def _print_comparison(ctx: Context, old: dict[str, Any], new: dict[str, Any], old_f: dict[str, Any],
