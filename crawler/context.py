@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from scrapy.crawler import Crawler
 
 from crawler.addon import config_from_settings
+from crawler.extract import RefreshNotes
 from review.config import Config, SourceConfig
 from review.store import Store
 
@@ -31,12 +32,18 @@ class CrawlContext:
     start_failed: set[str] = field(default_factory=set)
     scoring: bool = False  # a scorer is loaded: stored-but-unscored items are scored, not skipped
     quiet: bool = False  # a worker process's: its errors are logged by the crawl process it reports them to
+    refreshes: RefreshNotes = field(default_factory=RefreshNotes)  # the run's refreshes to another host, one note
 
     def error(self, message: str) -> None:
         """Note a partial error: counted in the run, shown as the source's last error."""
         if not self.quiet:
             log.warning("%s", message)
-        self.errors.append(message)
+        # a refresh to another host again (a hijacked site's every page): the run's one note counts it instead
+        if not self.quiet and (folded := self.refreshes.fold(message)) is not None:
+            before, message = folded
+            self.errors[self.errors.index(before)] = message
+        else:
+            self.errors.append(message)
         if self.source is not None:
             try:
                 self.store.record_source_error(self.source.name, message)

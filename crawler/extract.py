@@ -12,11 +12,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import trafilatura
 from parsel import Selector
 from trafilatura.settings import set_date_params
+from w3lib.html import get_base_url
+from w3lib.url import safe_url_string
 
 from classifier import legacy_encoding, mojibake
 from crawler.byline import _LURE, author_block, credit_line, labelled_author, paywall_only, without_heading
@@ -244,3 +246,108 @@ def is_auto_reload(url: str, target: str, delay: float | None) -> bool:
 
 def _site(url: str) -> str:
     return (urlsplit(url).hostname or "").lower().removeprefix("www.")
+
+
+_REFRESH_META = re.compile(r"<meta\b[^>]*refresh", re.IGNORECASE)
+_HTML_WS = " \t\n\f\r"
+
+
+def meta_refresh(html: str, url: str) -> tuple[float, str] | tuple[None, None]:
+    """`(delay, absolute target)` of the page's first <meta http-equiv="refresh"> a browser would act on, or
+    `(None, None)`. Read as browsers read the content attribute (HTML's "shared declarative refresh steps"):
+    "0; url=https://…", and also "0; https://…", "0, https://…", "0 https://…" and "0; URL='…'", which w3lib's
+    `get_meta_refresh` (it requires `url=`) misses; "5" alone reloads the page itself (`url`). A refresh inside
+    <script> or <noscript> is not one, as for w3lib. Relative targets are read against the page's <base href>."""
+    if not _REFRESH_META.search(html):
+        return None, None
+    sel = html_selector(html)
+    for meta in sel.xpath("//meta[@http-equiv][@content][not(ancestor::script)][not(ancestor::noscript)]"):
+        if meta.attrib.get("http-equiv", "").strip(_HTML_WS).lower() != "refresh":
+            continue
+        parsed = _refresh_content(meta.attrib.get("content", ""))
+        if parsed is None:
+            continue
+        delay, target = parsed
+        if not target:
+            return delay, url
+        base = get_base_url(html, url)
+        return delay, urljoin(base, safe_url_string(target))
+    return None, None
+
+
+def _refresh_content(content: str) -> tuple[float, str] | None:
+    """`(delay, target as written; "" for the page itself)` of a refresh's content attribute, or None when a
+    browser would ignore it. The delay is its whole seconds ("1.5" refreshes after 1 s, as browsers do)."""
+    s, i, n = content, 0, len(content)
+    while i < n and s[i] in _HTML_WS:
+        i += 1
+    start = i
+    while i < n and s[i].isascii() and s[i].isdigit():
+        i += 1
+    if i == start and (i >= n or s[i] != "."):
+        return None
+    delay = float(s[start:i]) if i > start else 0.0
+    while i < n and (s[i] == "." or (s[i].isascii() and s[i].isdigit())):
+        i += 1
+    if i < n:
+        if s[i] not in ";," + _HTML_WS:
+            return None
+        while i < n and s[i] in _HTML_WS:
+            i += 1
+        if i < n and s[i] in ";,":
+            i += 1
+        while i < n and s[i] in _HTML_WS:
+            i += 1
+    if i >= n:
+        return delay, ""
+    written = s[i:]
+    if s[i] in "Uu":
+        i += 1
+        if not (i < n and s[i] in "Rr"):
+            return delay, written.strip(_HTML_WS)
+        i += 1
+        if not (i < n and s[i] in "Ll"):
+            return delay, written.strip(_HTML_WS)
+        i += 1
+        while i < n and s[i] in _HTML_WS:
+            i += 1
+        if not (i < n and s[i] == "="):
+            return delay, written.strip(_HTML_WS)
+        i += 1
+        while i < n and s[i] in _HTML_WS:
+            i += 1
+    quote = s[i] if i < n and s[i] in "'\"" else ""
+    target = s[i + 1:] if quote else s[i:]
+    if quote and quote in target:
+        target = target[:target.index(quote)]
+    target = target.strip(_HTML_WS + "\x00")
+    return delay, target
+
+
+#: what a page's note says when its refresh points at another host (`crawler.pipelines.extract`)
+REFRESH_ELSEWHERE = "trang chuyển hướng (meta refresh) sang máy chủ khác"
+
+
+@dataclass
+class RefreshNotes:
+    """One run's notes of refreshes to another host, folded into one. A hijacked site puts the casino's refresh
+    on every page: one note per page would bury every other problem of the run under hundreds of copies, and
+    count each as an error. The run's first such note is noted as it is; each later one replaces it with a note
+    that counts the pages so far and keeps the first page as the example (`fold`), so a crawl stopped half-way
+    still says how many."""
+
+    first: str | None = None  # the first page's note
+    noted: str | None = None  # the note standing for all of them now
+    pages: int = 0
+
+    def fold(self, message: str) -> tuple[str, str] | None:
+        """None: note `message` as usual (not a refresh to another host, or the run's first). Else (the note
+        standing for them so far, the one that replaces it)."""
+        if f": {REFRESH_ELSEWHERE}: " not in message:
+            return None
+        self.pages += 1
+        if self.first is None or self.noted is None:
+            self.first = self.noted = message
+            return None
+        before, self.noted = self.noted, f"{self.pages} {REFRESH_ELSEWHERE}; trang đầu tiên: {self.first}"
+        return before, self.noted

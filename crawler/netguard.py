@@ -16,8 +16,12 @@ Link-local addresses and the cloud metadata services (`review.link_local`) are r
 `allow_private_hosts = true`. Otherwise allowed: every address with `[crawler] allow_private_hosts = true`;
 the proxies configured in the environment (`http_proxy`, `https_proxy`: the admin chose them, they may be on the office network), each on
 its own host *and port* only: with the proxy at 127.0.0.1:3128, a page at http://127.0.0.1:8080/admin is
-still refused. Behind a proxy the proxy resolves the pages' names, so canhgac can only check them
-beforehand: refuse private addresses on the proxy itself.
+still refused, and so is a page requested directly (`no_proxy`) on the proxy's own host and port: the exemption is
+for connections that go to the proxy as a proxy (crawls: `crawler.middlewares.SentRequestGuard` checks a request
+that is sent directly to a proxy's endpoint, which the resolver cannot tell from a proxied one; reports: the
+exemption is given only to a request urllib sends through its proxy). Behind a proxy the proxy resolves the pages'
+names, so canhgac can only check them beforehand (decided by the request as it is sent, `request.meta["proxy"]`,
+never by the environment): refuse private addresses on the proxy itself.
 """
 
 from __future__ import annotations
@@ -279,6 +283,16 @@ def _check_proxied_target(req: urllib.request.Request, allow_private: bool = Fal
             pass  # the proxy will say it cannot resolve it
 
 
+def _exempt(req: urllib.request.Request, allowed_hosts: frozenset[str]) -> frozenset[str]:
+    """The endpoints exempt for `req`'s connection: the configured proxies' (`proxy_hosts()`) only when it goes to
+    a proxy. A request sent directly (`no_proxy`, a scheme without a proxy) to a proxy's own host and port is a page
+    like any other, checked on its address (Squid answers its cache manager's pages there). Other endpoints a caller
+    allowed stay exempt either way."""
+    if req.has_proxy() or getattr(req, "_tunnel_host", None):
+        return allowed_hosts
+    return allowed_hosts - proxy_hosts()
+
+
 class PublicHTTPHandler(urllib.request.HTTPHandler):
     """`allow_private` (`[crawler] allow_private_hosts`): private addresses too, never a link-local one."""
 
@@ -289,7 +303,7 @@ class PublicHTTPHandler(urllib.request.HTTPHandler):
 
     def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
         _check_proxied_target(req, self.allow_private)
-        return self.do_open(PublicHTTPConnection, req, allowed_hosts=self.allowed_hosts,  # type: ignore[arg-type]
+        return self.do_open(PublicHTTPConnection, req, allowed_hosts=_exempt(req, self.allowed_hosts),  # type: ignore[arg-type]
                             allow_private=self.allow_private)
 
 
@@ -302,4 +316,4 @@ class PublicHTTPSHandler(urllib.request.HTTPSHandler):
     def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
         _check_proxied_target(req, self.allow_private)
         return self.do_open(PublicHTTPSConnection, req, context=self._context,  # type: ignore[arg-type, attr-defined]
-                            allowed_hosts=self.allowed_hosts, allow_private=self.allow_private)
+                            allowed_hosts=_exempt(req, self.allowed_hosts), allow_private=self.allow_private)

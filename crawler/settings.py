@@ -43,7 +43,9 @@ REDIRECT_MAX_TIMES = 5
 # refresh is noted on the run with its target (crawler.pipelines.extract)
 METAREFRESH_MAXDELAY = 0
 
-DOWNLOADER_MIDDLEWARES = {"crawler.middlewares.RequestGuard": 60}
+# RequestGuard first (before robots.txt is asked for); SentRequestGuard last, after HttpProxyMiddleware (750) has
+# decided whether the request goes through a proxy: it checks the names the resolver does not see (crawler/middlewares.py)
+DOWNLOADER_MIDDLEWARES = {"crawler.middlewares.RequestGuard": 60, "crawler.middlewares.SentRequestGuard": 990}
 # Private addresses are refused where a download's address is resolved, so a name cannot look public when
 # checked and be 127.0.0.1 when connected to (DNS rebinding); see crawler/netguard.py
 TWISTED_DNS_RESOLVER = "crawler.netguard.PublicOnlyResolver"

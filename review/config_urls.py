@@ -5,7 +5,7 @@ opens (http/https with a host and a valid port) and the database (SQLite or Post
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
+from urllib.parse import unquote_to_bytes, urlsplit
 
 from review.config_toml import ConfigReader
 from review.errors import ConfigError
@@ -15,6 +15,9 @@ from review.url_secrets import url_shown
 # what ends the user part of a URL early when written as is in a password, and how to write it
 _URL_ESCAPES = (("/", "%2F"), ("?", "%3F"), ("#", "%23"))
 _QUERY_PASSWORD = re.compile(r"[?&]password=", re.IGNORECASE)
+_QUERY_CREDENTIALS = ("username", "password")  # the query parameters redis-py takes them from
+_NOT_UTF8 = ("có mã %XX không phải chữ UTF-8 (Redis sẽ nhận ký tự khác): dấu '%' phải viết là %25, chữ có dấu viết "
+             "nguyên chữ hoặc mã UTF-8 của nó (é là %C3%A9); ")
 
 
 def check_http_url(reader: ConfigReader, url: str, section: str, key: str, index: int | None,
@@ -68,6 +71,13 @@ def check_redis_url(reader: ConfigReader, url: str) -> None:
         unescaped = [f"'{c}' phải viết là {code}" for c, code in _URL_ESCAPES if c in creds]
         if unescaped:
             raise refuse(f"trong tên người dùng hoặc mật khẩu, {', '.join(unescaped)}; ")
+        if not _decodes(creds):
+            raise refuse(f"tên người dùng hoặc mật khẩu {_NOT_UTF8}")
+    for name, value in _query_credentials(url):
+        if "+" in value:  # a query value is form-decoded: '+' is a space
+            raise refuse(f"trong {name}=, '+' phải viết là %2B; ")
+        if not _decodes(value):
+            raise refuse(f"{name}= {_NOT_UTF8}")
     try:
         parts = urlsplit(url)
         port = parts.port
@@ -80,3 +90,25 @@ def check_redis_url(reader: ConfigReader, url: str) -> None:
     db = parts.path.strip("/")
     if db and not (db.isascii() and db.isdigit()):
         raise refuse(f"số cơ sở dữ liệu {db!r} không phải số (Redis sẽ lặng lẽ dùng cơ sở dữ liệu 0); ")
+
+
+def _decodes(written: str) -> bool:
+    """Whether redis-py hands `written` (a user name or password as the URL writes it) to Redis as meant: it
+    percent-decodes it and reads the bytes as UTF-8, putting U+FFFD for what is not (a raw "%E9", Latin-1 "é").
+    A `%` that starts no escape ("p%ss", "100%") stays as written, for redis-py as here."""
+    try:
+        unquote_to_bytes(written).decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _query_credentials(url: str) -> list[tuple[str, str]]:
+    """The `username=`/`password=` values of `url`'s query, as written (a `#` ends the query, as for redis-py)."""
+    query = url.partition("?")[2].partition("#")[0]
+    found = []
+    for pair in query.split("&"):
+        name, eq, value = pair.partition("=")
+        if eq and name.lower() in _QUERY_CREDENTIALS:
+            found.append((name.lower(), value))
+    return found

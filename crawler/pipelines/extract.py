@@ -24,10 +24,9 @@ from urllib.parse import urlsplit
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
-from w3lib.html import get_meta_refresh
 
 from crawler.context import CrawlContext, crawl_context
-from crawler.extract import VN_TZ, extract_article, is_auto_reload
+from crawler.extract import REFRESH_ELSEWHERE, VN_TZ, extract_article, is_auto_reload, meta_refresh
 from crawler.items import REPORT, CollectedItem
 from crawler.urls import canonical_url
 from review.config import Selectors
@@ -94,16 +93,16 @@ class ExtractStage:
         hijacked portal page is gambling text plus an immediate refresh to the casino; followed, it would be stored
         as the casino's page and the portal's own page lost. The run says where each refresh pointed, another host
         above all. The whole page is read for it (a CMS's <head> is often longer than Scrapy's 4 KB look)."""
-        delay, target = get_meta_refresh(html, item.url)
+        delay, target = meta_refresh(html, item.url)
         if not target or is_auto_reload(item.url, target, delay):
             return
         if has_text:
             kept = "lưu nội dung của chính trang này"
         else:
             kept = "lưu tiêu đề và tóm tắt của nguồn tin" if item.text else "chỉ lưu tiêu đề"
-        where = "sang máy chủ khác" if _host(target) != _host(item.url) else "tới"
-        self.ctx.error(f"{item.url}: trang chuyển hướng (meta refresh) {where}: {target[:200]!r}, không đi theo: "
-                       f"{kept}")
+        # (another host: the crawl process folds the run's notes into one, `CrawlContext.error`)
+        where = REFRESH_ELSEWHERE if _host(target) != _host(item.url) else "trang chuyển hướng (meta refresh) tới"
+        self.ctx.error(f"{item.url}: {where}: {target[:200]!r}, không đi theo: {kept}")
 
 
 def _host(url: str) -> str:

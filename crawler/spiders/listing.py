@@ -9,9 +9,8 @@ from typing import Any
 import scrapy
 from parsel import Selector, SelectorList
 from scrapy.http import Response
-from w3lib.html import get_meta_refresh
 
-from crawler.extract import decode_body, is_auto_reload
+from crawler.extract import decode_body, is_auto_reload, meta_refresh
 from crawler.spiders.base import LISTED, SourceSpider
 from crawler.urls import canonical_url, is_crawlable, join_url, looks_like_web_link
 
@@ -81,7 +80,7 @@ class ListingSpider(SourceSpider):
         """A listing page without links that moves on with <meta http-equiv="refresh"> (a portal that moved its
         news list): refreshes are not followed (a hijacked page's is how it sends readers to a casino), so the run
         names the target to put in the config instead of blaming the selector."""
-        delay, target = get_meta_refresh(sel.get(), response.url)
+        delay, target = meta_refresh(sel.get(), response.url)
         if not target or is_auto_reload(response.url, target, delay):  # reloading itself: the selector is to blame
             return False
         self.ctx.error(f"{response.url}: trang danh sách chỉ chuyển hướng (meta refresh) tới {target[:200]!r}, không "

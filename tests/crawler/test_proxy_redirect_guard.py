@@ -1,0 +1,158 @@
+"""The request guard decides by the request as it will really be sent, not by the environment.
+
+Scrapy keeps a request's proxy on a redirect to the same scheme (`RedirectMiddleware`), whatever `no_proxy` says
+of the new host: a public page behind the proxy that redirects to a `no_proxy` host sends that request to the
+proxy, which resolves and fetches it. Before the fix the guard asked the environment ("localhost is in no_proxy:
+direct, the resolver checks it"), so the private page was fetched through the proxy unchecked. The other way
+round, a request that connects directly to the proxy's own host and port (a page "on" the proxy, reached through
+`no_proxy`: Squid's cache manager answers there) passed the resolver, which exempts the proxy's endpoint.
+
+Real parts: the demo site on 127.0.0.1 as the proxy (it serves the absolute-URI requests a proxy receives and
+forwards the private page's, as a real proxy would), a second local server as the private page, the
+environment's proxy variables, real crawls in subprocesses.
+"""
+
+from __future__ import annotations
+
+import urllib.request
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler
+from pathlib import Path
+
+import pytest
+from scrapy import Request
+
+from crawler.demo_site.server import DemoSite, serve
+from crawler.runner import RunOutcome, run_source
+from tests.crawler.badsite import _redirect
+
+PUBLIC = "http://ban-tin.invalid"  # a page only the proxy can fetch (the name resolves nowhere else)
+PAGE = "<html><body><h1>Quản trị</h1><p>Trang quản trị nội bộ, chỉ dành cho cán bộ.</p></body></html>"
+
+
+@pytest.fixture
+def admin() -> Iterator[DemoSite]:
+    """A private page on 127.0.0.1: what no crawl may reach without allow_private_hosts."""
+    s = serve()
+    s.set("/admin", PAGE)
+    yield s
+    s.close()
+
+
+def _port(site: DemoSite) -> int:
+    return int(site.base_url.rpartition(":")[2])
+
+
+def _forward(to: str):  # type: ignore[no-untyped-def]
+    """What a proxy does with an absolute-URI request: fetch it (directly) and hand the answer back."""
+    def handle(handler: BaseHTTPRequestHandler) -> None:
+        with urllib.request.build_opener(urllib.request.ProxyHandler({})).open(to, timeout=5) as r:
+            body = r.read()
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/html; charset=utf-8")
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body)
+    return handle
+
+
+def _proxy_env(monkeypatch: pytest.MonkeyPatch, proxy: str, no_proxy: str) -> None:
+    for name in ("http_proxy", "https_proxy", "all_proxy", "no_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY",
+                 "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("http_proxy", proxy)
+    monkeypatch.setenv("no_proxy", no_proxy)
+
+
+def _crawl(crawl_env, locs: list[str], *, allow_private: bool = False) -> tuple[RunOutcome, str]:  # type: ignore[no-untyped-def]
+    """A sitemap source behind the proxy listing `locs`, crawled with allow_private_hosts as given."""
+    crawl_env.site.set(PUBLIC + "/sitemap.xml", "<urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>"
+                       + "".join(f"<url><loc>{u}</loc></url>" for u in locs) + "</urlset>", "application/xml")
+    path: Path = crawl_env.configure(demo=False)
+    body = path.read_text(encoding="utf-8")
+    if not allow_private:
+        body = body.replace("allow_private_hosts = true", "")
+    path.write_text(body + f'\n[[sources]]\nname = "px"\nkind = "sitemap"\nurls = ["{PUBLIC}/sitemap.xml"]\n',
+                    encoding="utf-8")
+    out = run_source(str(path), "px", 90, log_path=crawl_env.tmp / "crawl.log",
+                     settings={"CANHGAC_SCORE_ENABLED": "0"})
+    return out, (crawl_env.tmp / "crawl.log").read_text(encoding="utf-8")
+
+
+def test_a_redirect_to_a_no_proxy_host_that_keeps_the_proxy_is_checked(crawl_env, admin: DemoSite,  # type: ignore[no-untyped-def]
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    site = crawl_env.site
+    target = f"http://localhost:{_port(admin)}/admin"
+    site.set_handler(PUBLIC + "/chuyen", _redirect(target))  # the public page redirects to the no_proxy host
+    site.set_handler(target, _forward(target))  # the proxy fetches whatever it is asked for
+    _proxy_env(monkeypatch, site.base_url, no_proxy="localhost")
+    out, log = _crawl(crawl_env, [PUBLIC + "/chuyen"])
+
+    assert admin.requests == [], [r.path for r in admin.requests]
+    assert site.requests_for(target) == []  # not even asked of the proxy
+    assert out.items_new == 0, (out, log[-3000:])
+    assert "localhost trỏ tới địa chỉ nội bộ 127.0.0.1" in log, log[-3000:]
+
+
+def test_a_redirect_kept_on_the_proxy_is_allowed_with_allow_private_hosts(crawl_env, admin: DemoSite,  # type: ignore[no-untyped-def]
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    site = crawl_env.site
+    target = f"http://localhost:{_port(admin)}/admin"
+    site.set_handler(PUBLIC + "/chuyen", _redirect(target))
+    site.set_handler(target, _forward(target))
+    _proxy_env(monkeypatch, site.base_url, no_proxy="localhost")
+    out, log = _crawl(crawl_env, [PUBLIC + "/chuyen"], allow_private=True)
+
+    assert out.ok and out.items_new == 1, (out, log[-3000:])
+    assert [r.path for r in admin.requests if r.path == "/admin"] == ["/admin"]
+
+
+def test_a_direct_request_to_the_proxys_own_endpoint_is_checked(crawl_env,  # type: ignore[no-untyped-def]
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    site = crawl_env.site
+    site.set("/squid-internal-mgr/info", PAGE)  # a proxy's own pages, answered to a direct request
+    # the proxy is localhost:P; localhost is not proxied, so http://localhost:P/... is connected to directly,
+    # on the proxy's very endpoint, which the resolver lets through (it cannot tell this from a proxied request)
+    _proxy_env(monkeypatch, f"http://localhost:{_port(site)}", no_proxy="localhost")
+    out, log = _crawl(crawl_env, [f"http://localhost:{_port(site)}/squid-internal-mgr/info"])
+
+    assert site.requests_for("/squid-internal-mgr/info") == [], [r.path for r in site.requests]
+    assert site.requests_for("/robots.txt") == []
+    assert out.items_new == 0, (out, log[-3000:])
+    assert "localhost trỏ tới địa chỉ nội bộ 127.0.0.1" in log, log[-3000:]
+
+
+# --------------------------------------------------------------------------- the guard on single requests
+def _sent(url: str, proxy: str | None, *, allow_private: bool = False,
+          proxies: frozenset[str] = frozenset()) -> None:
+    from crawler.middlewares import SentRequestGuard  # noqa: PLC0415 - (imported here: ran before it existed)
+
+    request = Request(url, meta={"proxy": proxy})
+    SentRequestGuard(allow_private, proxies).process_request(request)
+
+
+def test_the_guard_reads_the_request_s_proxy_not_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    from scrapy.exceptions import IgnoreRequest
+
+    _proxy_env(monkeypatch, "http://127.0.0.1:3128", no_proxy="localhost")  # the environment says "direct"
+    with pytest.raises(IgnoreRequest, match="localhost trỏ tới địa chỉ nội bộ 127.0.0.1"):
+        _sent("http://localhost:8080/admin", "http://127.0.0.1:3128")  # the request says "through the proxy"
+    _sent("http://localhost:8080/admin", "http://127.0.0.1:3128", allow_private=True)
+    _sent("http://localhost:8080/admin", None)  # direct: the resolver checks it where it connects
+    with pytest.raises(IgnoreRequest, match="localhost trỏ tới địa chỉ nội bộ 127.0.0.1"):  # but not the proxy's
+        _sent("http://localhost:3128/", None, proxies=frozenset({"localhost:3128"}))
+    _sent("http://localhost:3128/", None, allow_private=True, proxies=frozenset({"localhost:3128"}))
+
+
+# ----------------------------------------------------------------------------------- citizen reports
+def test_a_report_connecting_directly_to_the_proxys_endpoint_is_checked(site: DemoSite,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from crawler.report import fetch  # noqa: PLC0415
+    from review.config import CrawlerConfig  # noqa: PLC0415
+    from review.errors import UsageError  # noqa: PLC0415
+
+    site.set("/squid-internal-mgr/info", PAGE)
+    _proxy_env(monkeypatch, f"http://localhost:{_port(site)}", no_proxy="localhost")
+    with pytest.raises(UsageError, match="localhost.* nội bộ .*allow_private_hosts"):
+        fetch(f"http://localhost:{_port(site)}/squid-internal-mgr/info", CrawlerConfig(download_timeout_s=3))
+    assert site.requests == []
