@@ -1,15 +1,15 @@
 """Exports for sharing between agencies: decisions, flagged items, the audit log — CSV, JSONL or XLSX.
 
-Rows are streamed from the database in id order (keyset batches), so a year of data never sits in
-memory; XLSX is written in openpyxl's write-only mode. CSV is UTF-8 with a byte order mark (to a file
-and to stdout alike), so Excel reads Vietnamese correctly. In the machine format — CSV and JSONL unless asked
-otherwise — columns have English names and times are ISO 8601 UTC strings, so a file re-imports to the same values
-(`read_export`); XLSX is for officers by default, with Vietnamese headers, verdicts, categories, statuses, item
-kinds, audit actions and details, yes/no, and local times, and for items who decided and why
-(`review.export_headers.for_officers`). Text cells that a spreadsheet would run as a
-formula (leading = + - @, tab or CR) get a leading apostrophe in CSV, undone on read; XLSX writes every text as a
-string-typed cell, which is never a formula, so it is stored and shown as written (an XLSX written before kept the
-apostrophe, and reads back with it).
+Rows are streamed from the database in id order (keyset batches), so a year of data never sits in memory; an XLSX
+sheet's rows are written as openpyxl's write-only mode writes them (`write_xlsx`). CSV is UTF-8 with a byte order
+mark (to a file and to stdout alike), so Excel reads Vietnamese correctly. In the machine format — CSV and JSONL
+unless asked otherwise — columns have English names and times are ISO 8601 UTC strings, so a file re-imports to the
+same values (`read_export`); XLSX is for officers by default, with Vietnamese headers, verdicts, categories,
+statuses, item kinds, audit actions and details, yes/no, and local times, and for items who decided and why
+(`review.export_headers.for_officers`). Text cells that a spreadsheet would run as a formula (leading = + - @, tab
+or CR) get a leading apostrophe in CSV, undone on read; XLSX writes every text as a string-typed cell, which is
+never a formula, so it is stored and shown as written (an XLSX written before kept the apostrophe, and reads back
+with it).
 XLSX cannot hold everything CSV and JSONL do: control characters XML cannot carry become U+FFFD, and a text
 longer than an Excel cell's 32767 characters is cut, marked in the cell (`xlsx_cell`).
 Items are the *flagged* ones (those with a review entry), selected by when they entered the queue, with the links
@@ -23,11 +23,17 @@ hash — the chain is verified where it lives (`canhgac audit verify`), not from
 from __future__ import annotations
 
 import csv
+import io
 import json
+import math
 import re
+import shutil
+import tempfile
+import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
@@ -76,6 +82,10 @@ class Export:
     more: Callable[[], Iterator[tuple[Any, ...]]] | None = None
 
 
+#: The values `_cell` writes otherwise.
+_CHANGED = (datetime, dict, list)
+
+
 def _cell(value: Any) -> Any:
     if isinstance(value, datetime):
         return value.isoformat()
@@ -96,8 +106,8 @@ def _batched(store: Store, build: Callable[[int], Any],
                 return
             last = rows[-1][0]
             out = finish(s, list(rows)) if finish is not None else rows
-        for r in out:
-            yield tuple(_cell(v) for v in r)
+        for r in out:  # `_cell` only for what it changes: a call per value was a tenth of an export's time
+            yield tuple([_cell(v) if isinstance(v, _CHANGED) else v for v in r])
 
 
 def _window(q: SelectT, col: Any, since: datetime | None, until: datetime | None) -> SelectT:
@@ -223,53 +233,154 @@ class XlsxWritten:
 
 
 def write_xlsx(export: Export, path: Path) -> XlsxWritten:
+    """The rows' XML is written here (`_SheetData`), cell by cell as openpyxl's write-only sheet writes it, to a
+    temporary file; openpyxl writes the rest of the package (workbook, styles, properties) around a sheet without
+    rows, and the rows go in its place (`_package`). Through openpyxl's cell objects, one per value, the sheet
+    took 5–10 times as long as the same rows in CSV (`bench/export.py`)."""
     from openpyxl import Workbook
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(export.kind)
-    ws.append(list(export.columns))
-    n, cut = 0, [0]
-    try:
+    with tempfile.TemporaryFile() as data:
+        sheet = _SheetData(ws, data)
+        sheet.append(export.columns)
         for row in export.rows:
-            ws.append([_time_cell(ws, v) if isinstance(v, datetime) else _text_cell(ws, v, cut) for v in row])
-            n += 1
-    except BaseException:
-        _abandon(ws)
-        raise
-    wb.save(path)
-    return XlsxWritten(n, cut[0])
+            sheet.append(row)
+        sheet.flush()
+        template = io.BytesIO()
+        wb.save(template)  # the sheet without rows; the styles its time cells use (`_SheetData.time_style`)
+        _package(template, ws.path[1:], data, path)
+    return XlsxWritten(sheet.rows - 1, sheet.cut[0])
 
 
-def _text_cell(ws: Any, value: Any, cut: list[int]) -> Any:
-    """A text as a string-typed cell: never run as a formula, so it needs no apostrophe ("-đã nhắc admin" stays
-    as written); other values as they are."""
-    if not isinstance(value, str):
-        return value
-    value = xlsx_cell(value, cut)
-    if not value.startswith("="):  # openpyxl makes only these formulas; any other text is a string cell
-        return value
-    from openpyxl.cell import WriteOnlyCell
-
-    cell = WriteOnlyCell(ws, value)
-    cell.data_type = "s"
-    return cell
+#: An empty sheet's rows in openpyxl's sheet XML (`_package` puts the rows there).
+_NO_ROWS = b"<sheetData></sheetData>"
 
 
-def _time_cell(ws: Any, value: datetime) -> Any:
-    """A local time (`review.export_headers.for_officers`) as an Excel date cell, shown dd/mm/yyyy hh:mm."""
-    from openpyxl.cell import WriteOnlyCell
+def _package(template: IO[bytes], sheet: str, rows: IO[bytes], path: Path) -> None:
+    """`template` (openpyxl's package) written to `path` part by part, in its order, with `rows` (the XML of the
+    rows) in the sheet `sheet`'s empty sheetData."""
+    with zipfile.ZipFile(template) as parts, \
+            zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as out:
+        for info in parts.infolist():
+            content = parts.read(info)
+            if info.filename != sheet:
+                out.writestr(info, content)
+                continue
+            head, found, tail = content.partition(_NO_ROWS)
+            if not found:
+                raise RuntimeError(f"openpyxl wrote {sheet} without an empty sheetData")
+            part = zipfile.ZipInfo(info.filename, info.date_time)
+            part.compress_type, part.external_attr = info.compress_type, info.external_attr
+            size = rows.seek(0, io.SEEK_END)
+            part.file_size = len(head) + len(_NO_ROWS) + size + len(tail)  # so that zip64 is used only when needed
+            rows.seek(0)
+            with out.open(part, "w") as f:
+                f.write(head + b"<sheetData>")
+                shutil.copyfileobj(rows, f, 1 << 20)
+                f.write(b"</sheetData>" + tail)
 
-    cell = WriteOnlyCell(ws, value)
-    cell.number_format = XLSX_TIME_FORMAT
-    return cell
+
+class _SheetData:
+    """A sheet's rows as openpyxl's write-only sheet writes them (openpyxl 3.1: inline strings, numbers as
+    "%.16g", a time as its Excel serial number in a cell styled `XLSX_TIME_FORMAT`), encoded as lxml writes them
+    (ASCII, every other character a decimal reference), to `out` about every million characters. One difference: a
+    text spelled like an Excel error value ("#N/A", what officers write for "not applicable") is a text, not that
+    error."""
+
+    def __init__(self, ws: Any, out: IO[bytes]) -> None:
+        from openpyxl.utils.datetime import to_excel
+
+        self.to_excel = to_excel
+        self.ws, self.out = ws, out
+        self.rows = 0
+        self.cut = [0]
+        self.letters: list[str] = []
+        self.style: str | None = None
+        self.pending: list[str] = []
+        self.size = 0
+
+    def append(self, values: tuple[Any, ...]) -> None:
+        self.rows += 1
+        r = self.rows
+        if len(values) > len(self.letters):
+            from openpyxl.utils import get_column_letter
+
+            self.letters = [get_column_letter(n) for n in range(1, len(values) + 1)]
+        cells = [f'<row r="{r}">']
+        for letter, value in zip(self.letters, values):  # noqa: B905 - letters may be more than values
+            if value is None:
+                continue
+            if isinstance(value, str):  # the most cells: a plain text is written here, not by `_cell` (half the time)
+                value = xlsx_cell(value, self.cut)
+                if value and value == value.strip():
+                    cells.append(f'<c r="{letter}{r}" t="inlineStr"><is><t>{_xml_text(value)}</t></is></c>')
+                    continue
+            cells.append(self._cell(f"{letter}{r}", value))
+        cells.append("</row>")
+        row = "".join(cells)
+        self.pending.append(row)
+        self.size += len(row)
+        if self.size >= 1 << 20:  # characters held (a row of long texts is megabytes of character references)
+            self.flush()
+
+    def flush(self) -> None:
+        self.out.write("".join(self.pending).encode("ascii", "xmlcharrefreplace"))
+        self.pending.clear()
+        self.size = 0
+
+    def _cell(self, ref: str, value: Any) -> str:
+        if isinstance(value, str):  # cut by `append`; never a formula nor an error value: string-typed, as written
+            if not value:
+                return f'<c r="{ref}" t="inlineStr"></c>'
+            space = ' xml:space="preserve"' if value != value.strip() else ""
+            return f'<c r="{ref}" t="inlineStr"><is><t{space}>{_xml_text(value)}</t></is></c>'
+        if isinstance(value, bool):
+            return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>'
+        if isinstance(value, int | float | Decimal):
+            return f'<c r="{ref}" t="n"><v>{_number(value)}</v></c>'
+        if isinstance(value, datetime):  # a local time (`review.export_headers.for_officers`): a date cell
+            if value.tzinfo is not None:
+                raise TypeError(f"an XLSX time cell holds no time zone: {value!r}")
+            serial = self.to_excel(value, self.ws.parent.epoch)
+            return f'<c r="{ref}" s="{self.time_style(value)}" t="n"><v>{_number(serial)}</v></c>'
+        raise ValueError(f"Cannot convert {value!r} to Excel")
+
+    def time_style(self, value: datetime) -> str:
+        """The style of a time cell, registered with the workbook the first time (as a write-only cell does)."""
+        if self.style is None:
+            from openpyxl.cell import WriteOnlyCell
+
+            cell = WriteOnlyCell(self.ws, value)
+            cell.number_format = XLSX_TIME_FORMAT
+            self.style = str(cell.style_id)
+        return self.style
+
+
+def _xml_text(text: str) -> str:
+    """`text` escaped as lxml escapes a text node (quotes stay; CR as a reference, so it is not read as a newline)."""
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    if "\r" in text:
+        text = text.replace("\r", "&#13;")
+    return text
+
+
+def _number(value: float | int | Decimal) -> str:
+    return "%.16g" % value if math.isfinite(value) else ""  # noqa: UP031 - openpyxl's format
 
 
 #: The most characters (UTF-16 units) an Excel cell holds: with a longer text Excel calls the whole file damaged
 #: ("We found a problem with some content") and cuts it itself.
 XLSX_CELL_MAX = 32767
 XLSX_CUT_MARK = " … [đã cắt bớt: một ô Excel chứa tối đa 32767 ký tự; bản đầy đủ: --format csv hoặc jsonl]"
-# C0 controls but tab, newline and CR: XML cannot hold them, openpyxl refuses the whole cell (crawled text has them)
-_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# C0 controls but tab, newline and CR, U+FFFE, U+FFFF and a lone surrogate: XML cannot hold them (openpyxl refused
+# the whole cell, lxml the whole file; crawled text has them)
+_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def xlsx_cell(value: Any, cut: list[int] | None = None) -> Any:
@@ -278,7 +389,7 @@ def xlsx_cell(value: Any, cut: list[int] | None = None) -> Any:
     if not isinstance(value, str):
         return value
     value = _XML_ILLEGAL.sub("\ufffd", value)
-    if len(value) + sum(ord(ch) > 0xFFFF for ch in value) <= XLSX_CELL_MAX:
+    if len(value) <= XLSX_CELL_MAX // 2 or len(value) + sum(ord(ch) > 0xFFFF for ch in value) <= XLSX_CELL_MAX:
         return value
     if cut is not None:
         cut[0] += 1
@@ -288,15 +399,6 @@ def xlsx_cell(value: Any, cut: list[int] | None = None) -> Any:
         if units > keep:
             break
     return value[:end] + XLSX_CUT_MARK
-
-
-def _abandon(ws: Any) -> None:
-    """Finish a write-only sheet left half written (Ctrl-C, a database error), so its streams are closed now, in
-    order: collected at interpreter exit instead, they print lxml tracebacks under the one-line message."""
-    try:
-        ws.close()
-    except Exception:  # noqa: BLE001, S110 - it is being abandoned; the original error is what matters
-        pass
 
 
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")

@@ -21,7 +21,8 @@ is exact and unambiguous:
 
 The times in details (`TIME_KEYS`: when a claim expires, when a report was received …) are written in the
 office's time zone, dd/mm/yyyy HH:MM, as the time columns are; they read back as written (the machine format has
-them exactly), like the time columns.
+them exactly), like the time columns. A pasted report's address (`report:text/…`, in `URL_KEYS`) is written
+as `PASTED_URL_VI` and reads back as that label, not as the address (why: `review.export_values`).
 """
 
 from __future__ import annotations

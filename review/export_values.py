@@ -8,7 +8,12 @@ processes as what they are ("hệ thống (tiến trình nền)"), an audit row'
 internal address (`report:text/…`) as "(dán nội dung, không có đường dẫn)". The machine format keeps the codes.
 A value with no Vietnamese name (a category a newer model added) stays as it is. `read_export` maps the names back
 (`values_read`), to the codes the machine format of the same file format reads as; a pasted report's address is
-not in the officers' shape and reads back as its label.
+not in the officers' shape and reads back as its label (`PASTED_URL_VI`), not as the address. That is on purpose:
+the address (`report:text/` and 16 hex digits of the SHA-256 of the text as the officer pasted it, before it was
+cleaned for storing) cannot be rebuilt from the file, which holds the stored text (cut in XLSX past 32,767
+characters; an audit row's details hold no text); writing it would show officers the internal key `show` and the
+year-end workbook never show; the row's item and entry numbers still identify the report, and the machine format
+(`--headers en`) holds the address exactly (`tests/review/test_export_pasted_address.py`).
 """
 
 from __future__ import annotations
