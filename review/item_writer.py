@@ -21,12 +21,15 @@ one of them).
 
 A page the crawler may fetch as two copies filed under one canonical URL (an AMP copy and its normal copy) is
 owned by the copy stored first: the other is not stored (`NewItem.other_copy`, asked here, after the page lock,
-so two workers storing the two copies at once cannot both find the page unstored).
+so two workers storing the two copies at once cannot both find the page unstored). Where the crawler remembers such
+a copy's fingerprint (`CopyFingerprint`), this transaction saves it, with the batch: a copy refused here keeps the
+one it was first seen with, the other copy's edit stored as a revision the one it now has. A crash cannot mark the
+copy's feed entry handled without it (the next fetch of that copy would otherwise not tell an edit).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, cast
@@ -34,7 +37,7 @@ from typing import TYPE_CHECKING, cast
 import numpy as np
 from sqlalchemy import Connection, Table, bindparam, exists, func, insert, select, update
 
-from review.models import Cluster, Item, ItemBand, Score, Source
+from review.models import Cluster, FeedState, Item, ItemBand, Score, Source
 from review.page_locks import lock_pages, lock_stories
 
 if TYPE_CHECKING:
@@ -46,6 +49,23 @@ CANDIDATES = 50
 ITEMS = cast(Table, Item.__table__)
 CLUSTERS = cast(Table, Cluster.__table__)
 ITEM_BANDS = cast(Table, ItemBand.__table__)
+FEEDS = cast(Table, FeedState.__table__)
+
+
+@dataclass(frozen=True)
+class CopyFingerprint:
+    """A `NewItem.other_copy` that also names where the crawler remembers this copy's fingerprint (a feed_state row,
+    `crawler.pipelines.dedupe.copy_key`), for the store transaction to save it with the batch. `rule`: the copy
+    rule proper (None: this copy is never refused, it is the other copy's edit, stored as the page's revision).
+    `edit`: this copy's fingerprint is replaced by its content now (the edit is seen); otherwise it is saved only
+    when the copy is refused and none is saved yet (the first seen is what an edit is told from)."""
+
+    rule: Callable[[str], str | None] | None
+    key: str
+    edit: bool = False
+
+    def __call__(self, first_stored: str) -> str | None:
+        return self.rule(first_stored) if self.rule is not None else None
 
 
 @dataclass
@@ -96,7 +116,11 @@ def add_items(conn: Connection, batch: Sequence[NewItem], now: datetime) -> list
     results: list[tuple[_Row, bool, int, str | None]] = []  # row, created, its cluster's size then, other copy
     added: list[_Row] = []
     earlier: list[tuple[np.ndarray, frozenset[str], _Row]] = []  # this batch's new items, as cluster candidates
+    fingerprints: dict[str, tuple[str, bool]] = {}  # copies' fingerprints to save: key -> (content hash, replace)
     for pos, new in enumerate(batch):
+        copy = new.other_copy if isinstance(new.other_copy, CopyFingerprint) else None
+        if copy is not None and copy.edit:  # the other copy's edit: seen as it now is, stored or found stored
+            fingerprints[copy.key] = (new.content_hash, True)
         key = (new.canonical_url, new.content_hash)
         if key in stored:  # stored before (a re-run, another worker) or earlier in this batch
             found = stored[key]
@@ -105,6 +129,8 @@ def add_items(conn: Connection, batch: Sequence[NewItem], now: datetime) -> list
         prev = latest.get(new.canonical_url)
         owner = _other_copy(new, first_urls)
         if prev is not None and owner is not None:  # the page is stored from its other copy's address
+            if copy is not None:
+                fingerprints.setdefault(copy.key, (new.content_hash, False))
             results.append((prev, False, prev.cluster.size if prev.cluster is not None else 1, owner))
             continue
         source_id = source_ids.get(new.source_name or "")
@@ -125,12 +151,32 @@ def add_items(conn: Connection, batch: Sequence[NewItem], now: datetime) -> list
         added.append(row)
         results.append((row, True, cluster.size, None))
     _write(conn, added, clusters, now)
+    _save_fingerprints(conn, fingerprints, now)
     out = []
     for row, created, size, owner in results:
         assert row.id is not None
         out.append(AddResult(row.id, created, row.revision, row.cluster.id if row.cluster is not None else None,
                              size, row.scored or owner is not None, owner))
     return out
+
+
+def _save_fingerprints(conn: Connection, fingerprints: dict[str, tuple[str, bool]], now: datetime) -> None:
+    """Save the copies' fingerprints (`CopyFingerprint`) in the batch's transaction: a new row each, or, for an
+    edit, the stored row's hash replaced (a refused copy keeps a saved one). One read, one insert, one update."""
+    if not fingerprints:
+        return
+    keys = list(fingerprints)
+    saved: set[str] = set()
+    for i in range(0, len(keys), 500):
+        saved.update(conn.scalars(select(FEEDS.c.url).where(FEEDS.c.url.in_(keys[i:i + 500]))))
+    new = [{"url": k, "entry_hash": h, "checked_at": now} for k, (h, _) in fingerprints.items() if k not in saved]
+    changed = [{"b_url": k, "b_hash": h, "b_at": now} for k, (h, replace) in fingerprints.items()
+               if k in saved and replace]
+    if new:
+        conn.execute(insert(FEEDS), new)
+    if changed:
+        conn.execute(update(FEEDS).where(FEEDS.c.url == bindparam("b_url"))
+                     .values(entry_hash=bindparam("b_hash"), checked_at=bindparam("b_at")), changed)
 
 
 def _other_copy(new: NewItem, first_urls: dict[str, str]) -> str | None:

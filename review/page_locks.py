@@ -51,6 +51,7 @@ PG_PAGE_LOCK = 0x72707274  # "rprt": the namespace of the per-URL advisory locks
 PG_TEXT_REPORT_LOCK = 0x74787472  # "txtr": the namespace of the text-report lock (one key, 0, in it)
 PG_STORY_LOCK = 0x73747279  # "stry": the namespace of the per-band-key story locks
 PG_ALL_STORIES_LOCK = 0x73747261  # "stra": the all-stories lock (one key, 0, in it)
+PG_PLACE_KEYS_LOCK = 0x706c6b79  # "plky": the place-key backfill's lock (one key, 0, in it)
 STORY_LOCK_CHUNK = 512  # story keys locked per statement (a bounded statement; the budget is larger)
 LOCK_TABLE_SHARE = 4  # one transaction's story locks take at most 1/4 of PostgreSQL's shared lock table
 
@@ -109,3 +110,11 @@ def lock_text_reports(conn: Connection) -> None:
     meanwhile (see the module doc). Take it before `lock_pages` (which then takes nothing more of it)."""
     if conn.dialect.name == "postgresql":
         conn.execute(text("SELECT pg_advisory_xact_lock(:ns, 0)"), {"ns": PG_TEXT_REPORT_LOCK})
+
+
+def lock_place_key_backfill(conn: Connection) -> None:
+    """Hold the lock of the one-off place-key backfill (`review.report_place_keys`) until the caller's transaction
+    ends: two processes starting at once (two crawls, a crawl and `canhgac report`) take turns, and the second
+    finds the backfill done instead of reading every report again. Taken with no other lock held."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:ns, 0)"), {"ns": PG_PLACE_KEYS_LOCK})

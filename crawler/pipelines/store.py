@@ -1,7 +1,8 @@
 """Stage 4: store items with their scores, then mark their feed entries handled.
 
 A batch of items (each a new revision when its text changed, placed in its story cluster, with its
-score and review entry and its feed entry's fingerprint) is written in one transaction
+score and review entry and its feed entry's fingerprint, and the fingerprint of a copy of a page it refuses or
+stores as the other copy's edit, `_copy_rule`) is written in one transaction
 (`Store.add_scored_items`), so a kill at any point stores all of a batch or none of it: nothing is
 lost (an unstored item's entry was not marked seen, the next run fetches it) and nothing is stored
 twice (items are unique on canonical URL and content hash).
@@ -19,10 +20,13 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from crawler.context import CrawlContext, crawl_context
 from crawler.items import REPORT, CollectedItem
 from crawler.pipelines.batch import BatchedStage, process_one
-from crawler.pipelines.dedupe import AmpCopies, stored_owners
+from crawler.pipelines.dedupe import AmpCopies, copy_key, stored_owners
+from review.item_writer import CopyFingerprint
 from review.items import AddResult, NewItem
 from review.models import MAX_URL_LENGTH
+from review.report_place_keys import add_missing_place_keys
 from review.scoring import ScoredItem
+from review.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -57,12 +61,28 @@ def to_new_item(item: CollectedItem) -> NewItem:
                    content_hash=item.content_hash, source_name=item.source_name, author=item.author,
                    published_at=item.published_at, raw_hash=item.raw_hash, language=item.language,
                    locality=item.locality, official=item.official, extra=item.extra, minhash=item.minhash,
-                   band_keys=item.band_keys, other_copy=AmpCopies.store_rule(item))
+                   band_keys=item.band_keys, other_copy=_copy_rule(item))
+
+
+def _copy_rule(item: CollectedItem) -> CopyFingerprint | None:
+    """The store transaction's copy rule (`AmpCopies.store_rule`), naming where the copy's fingerprint is kept: the
+    transaction saves it when it refuses the copy, or, for the other copy's edit (`copy_key`), when it stores it."""
+    if item.copy_key:
+        return CopyFingerprint(None, item.copy_key, edit=True)
+    rule = AmpCopies.store_rule(item)
+    return CopyFingerprint(rule, copy_key(item)) if rule is not None else None
 
 
 def to_scored_item(item: CollectedItem) -> ScoredItem:
     return ScoredItem(to_new_item(item), item.score, is_report=item.kind == REPORT, entry_url=item.entry_url,
                       entry_hash=item.entry_hash)
+
+
+def give_old_reports_place_keys(store: Store) -> int | None:
+    """The one-off place-key backfill of citizen reports pasted before place keys (`review.report_place_keys`), in a
+    transaction of its own: how many keys were added, None when it was done before (one primary-key read)."""
+    with store.session() as s:
+        return add_missing_place_keys(s)
 
 
 class StoreStage:
@@ -73,7 +93,14 @@ class StoreStage:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> BatchedStage:
-        return BatchedStage(cls(crawl_context(crawler)), **BatchedStage.options(crawler.settings))
+        ctx = crawl_context(crawler)
+        # before this crawl stores a page: the reports pasted before place keys are found by their page's key
+        try:
+            if added := give_old_reports_place_keys(ctx.store):
+                log.info("gave %d citizen report(s) pasted before place keys their key", added)
+        except SQLAlchemyError:  # the crawl goes on; the next crawl or `canhgac report` tries again
+            log.warning("could not give older citizen reports their place keys", exc_info=True)
+        return BatchedStage(cls(ctx), **BatchedStage.options(crawler.settings))
 
     def process_item(self, item: CollectedItem) -> CollectedItem:
         return process_one(self, item)
@@ -98,25 +125,19 @@ class StoreStage:
         storable = [it for i, it in enumerate(items) if i not in refused]
         stored = iter(self._store(storable) if storable else [])
         out: list[CollectedItem | BaseException] = []
-        late: list[CollectedItem] = []
         for i, item in enumerate(items):
             result = refused.get(i) or next(stored)
             if isinstance(result, BaseException):
                 out.append(not_stored(result) if isinstance(result, Exception) else result)
                 continue
-            if result.other_copy is not None:  # the other copy was stored after the check above (another worker)
-                late.append(item)
+            if result.other_copy is not None:  # the other copy was stored after the check above (another worker):
+                # the transaction saved this copy's fingerprint with its feed entry (`_copy_rule`)
                 out.append(DropItem(f"another copy of {item.canonical_url} was stored from {result.other_copy}: "
                                     f"{item.url}"))
                 continue
             item.item_id = result.item_id
             self.ctx.items_new += result.created
-            if item.copy_key:  # seen as it now is: fetched again unchanged, it is no edit
-                self.ctx.store.save_entry_hash(item.copy_key, item.content_hash)
-            out.append(item)
-        # its feed entry was marked handled by the transaction: a kill just before this loses only the chance to
-        # tell that copy's next fetch is an edit (`AmpCopies.remember`)
-        AmpCopies.remember(self.ctx.store, late)
+            out.append(item)  # an edit seen through the other copy: its new fingerprint was saved with it
         return out
 
     def _store(self, items: Sequence[CollectedItem]) -> list[AddResult | BaseException]:
