@@ -103,8 +103,9 @@ def submit_report(config: Config, store: Store, url: str | None, *, text: str | 
     """Fetch (unless `text` is given), extract, score and store one citizen report; when its content is
     already in the queue, join that entry instead (`review.citizen.file_report`). `actor`: who entered
     it, for the audit row of a joined report. A text that has something to say and cannot be filed is kept in
-    a file first (`keeping_text`); the error then names it. `tell`: given a line (Vietnamese) before a pasted
-    report's link is followed (`pasted_link`), for the command to show while the officer waits."""
+    a file first (`keeping_text`); the error then names it. `tell`: given a line (Vietnamese) before the reported
+    page is fetched (`fetch`, at most `[crawler] download_timeout_s` in all) or a pasted report's link is followed
+    (`pasted_link`), for the command to show while the officer waits."""
     check_report_input(url, text)
     note, reporter = clean_note(note), clean_reporter(reporter)
     if text is None:
@@ -168,7 +169,10 @@ def _submit(config: Config, store: Store, url: str | None, text: str | None, not
     else:
         assert url is not None
         # a Facebook link wrapper is fetched as the address it wraps (`reported_link` keeps the wrapper as sent)
-        body, ctype, final = fetch(unwrap_link(request_url(url)), config.crawler)
+        page = unwrap_link(request_url(url))
+        if tell is not None:  # the fetch may take [crawler] download_timeout_s in all (30 s by default)
+            tell(f"Đang tải trang {page} (tối đa {config.crawler.download_timeout_s:g} giây)…")
+        body, ctype, final = fetch(page, config.crawler)
         check_page_type(url, ctype, body, final)
         html, page_note = decode_html(body, ctype)
         ex = _plain_text_page(html) if page_mime(ctype) == "text/plain" else extract_article(html, final)

@@ -20,14 +20,23 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from typing import cast
+import zlib
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 from urllib.parse import urldefrag, urlsplit
 
 import certifi
 from w3lib.url import safe_url_string
 
 from crawler.login_wall import is_login_address, is_login_wall
-from crawler.netguard import PrivateAddressError, PublicHTTPHandler, PublicHTTPSHandler, proxy_hosts
+from crawler.netguard import (
+    PrivateAddressError,
+    PublicHTTPConnection,
+    PublicHTTPHandler,
+    PublicHTTPSConnection,
+    PublicHTTPSHandler,
+    proxy_hosts,
+)
 from crawler.urls import is_crawlable, is_private_address, literal_address
 from review.config import CrawlerConfig
 from review.errors import CanhgacError, UsageError
@@ -47,8 +56,12 @@ _TYPE_NAMES = (("application/pdf", "tệp PDF"), ("image/", "ảnh"), ("video/",
                ("application/json", "dữ liệu JSON"), ("javascript", "mã JavaScript"), ("text/css", "mã CSS"),
                ("application/zip", "tệp nén"), ("msword", "tệp Word"), ("officedocument", "tệp văn phòng"),
                ("application/octet-stream", "tệp nhị phân"))
+
 class FetchError(CanhgacError):
     pass
+
+
+T = TypeVar("T")
 
 
 def tls_context() -> ssl.SSLContext:
@@ -157,13 +170,26 @@ def fetch(url: str, cfg: CrawlerConfig, *, allowed_hosts: frozenset[str] | None 
     Unless `cfg.allow_private_hosts`, every connection (the first and each redirect) is made only to
     addresses checked as public when the name was resolved for it (`crawler.netguard`); `allowed_hosts`
     ("host:port" endpoints; default: the configured proxies', `proxy_hosts()`) are connected to whatever their
-    address."""
+    address. The whole fetch — every redirect, the headers and the page itself — takes at most
+    `[crawler] download_timeout_s` (`Deadline`): a server that answers a byte at a time, each under the socket
+    timeout, fails the fetch there, naming the address and the limit. A page cut off before its end (fewer bytes
+    than its Content-Length, a chunked body broken off) is refused, never returned as the page."""
     check_report_url(url)
     limit = cfg.download_maxsize_mb * 1024 * 1024
-    redirects = RedirectGuard(cfg.max_redirects, cfg.allow_private_hosts)
+    deadline = Deadline(cfg.download_timeout_s)
+    redirects = RedirectGuard(cfg.max_redirects, cfg.allow_private_hosts, deadline.at)
+    opener = _opener(cfg, allowed_hosts, redirects, deadline)
+
+    def get() -> tuple[bytes, str, str]:
+        with opener.open(_request(url, cfg), timeout=deadline.timeout(cfg.download_timeout_s)) as resp:
+            return _read_body(resp, limit), resp.headers.get("Content-Type", ""), resp.geturl()
+
     try:
-        with _opener(cfg, allowed_hosts, redirects).open(_request(url, cfg), timeout=cfg.download_timeout_s) as resp:
-            body, ctype, final = resp.read(limit + 1), resp.headers.get("Content-Type", ""), resp.geturl()
+        body, ctype, final = within(deadline, get, "canhgac-report-fetch")
+    except DeadlinePassed:
+        raise FetchError(f"{fetched_where(url, redirects.last)}: không tải xong trang trong {deadline.limit_s:g} giây "
+                         f"([crawler] download_timeout_s, tính cả chuyển hướng và thời gian nhận trang): máy chủ trả "
+                         f"lời quá chậm; {PASTE_INSTEAD}") from None
     except FetchError as exc:  # a redirect refused (`RedirectGuard`): it names the refused address only
         raise FetchError(f"{fetched_where(url, redirects.last)}: {exc}") from None
     except PrivateAddressError as exc:  # checked before a proxy: not wrapped by urllib
@@ -174,29 +200,249 @@ def fetch(url: str, cfg: CrawlerConfig, *, allowed_hosts: frozenset[str] | None 
         if 300 <= exc.code < 400 and exc.url and not is_crawlable(exc.url):  # urllib refuses file:, data: ... itself
             raise FetchError(f"{where}: từ chối chuyển hướng tới địa chỉ không phải http(s): {exc.url}") from None
         raise FetchError(f"{where}: {_http_error_vi(exc.code, cfg)}; {PASTE_INSTEAD}") from None
+    except _CutShort as exc:
+        raise FetchError(f"{fetched_where(url, exc.final)}: kết nối bị ngắt giữa chừng, trang nhận được không trọn "
+                         f"vẹn ({exc}); {PASTE_INSTEAD}") from None
+    except _TooLarge as exc:
+        raise FetchError(f"{fetched_where(url, exc.final)}: trang lớn hơn giới hạn tải về ({cfg.download_maxsize_mb} "
+                         f"MB, [crawler] download_maxsize_mb{exc}); {PASTE_INSTEAD}") from None
+    except _UnknownEncoding as exc:
+        raise FetchError(f"{fetched_where(url, exc.final)}: trang được nén theo kiểu {exc} mà canhgac không đọc được "
+                         f"(Content-Encoding); {PASTE_INSTEAD}") from None
     except (urllib.error.URLError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
         if isinstance(reason, PrivateAddressError):
             raise _refused(url, reason, redirects.last) from None
         raise FetchError(f"{fetched_where(url, redirects.last)}: không tải được trang: {_network_error_vi(reason)}; "
                          f"{PASTE_INSTEAD}") from None
-    if len(body) > limit:
-        raise FetchError(f"{fetched_where(url, final)}: trang lớn hơn giới hạn tải về ({cfg.download_maxsize_mb} MB, "
-                         f"[crawler] download_maxsize_mb); {PASTE_INSTEAD}")
+    except http.client.IncompleteRead:  # a chunked body broken off
+        raise FetchError(f"{fetched_where(url, redirects.last)}: kết nối bị ngắt giữa chừng, trang nhận được không "
+                         f"trọn vẹn; {PASTE_INSTEAD}") from None
+    except (http.client.HTTPException, ValueError) as exc:  # a status line or header no HTTP server sends
+        raise FetchError(f"{fetched_where(url, redirects.last)}: máy chủ trả lời sai giao thức HTTP "
+                         f"({type(exc).__name__}: {exc}); {PASTE_INSTEAD}") from None
     return body, ctype, final
 
 
-def _opener(cfg: CrawlerConfig, allowed_hosts: frozenset[str] | None,
-            redirects: RedirectGuard | None = None) -> urllib.request.OpenerDirector:
+class _BodyError(Exception):
+    """The page's body could not be taken as it is; `final`: the address it came from."""
+
+    def __init__(self, message: str, final: str) -> None:
+        super().__init__(message)
+        self.final = final
+
+
+class _CutShort(_BodyError):
+    pass
+
+
+class _TooLarge(_BodyError):
+    pass
+
+
+class _UnknownEncoding(_BodyError):
+    pass
+
+
+# Content-Encodings a server may send though the request asked for none (a cache gzipping everything): a crawl
+# (Scrapy) reads them, and so does a report
+_ZLIB_WBITS = {"gzip": 16 + zlib.MAX_WBITS, "x-gzip": 16 + zlib.MAX_WBITS, "deflate": zlib.MAX_WBITS}
+_CHUNK = 64 * 1024
+
+
+def _read_body(resp: Any, limit: int) -> bytes:
+    """The body of `resp`, at most `limit` bytes (one more means: too large), decompressed when the server sent it
+    gzip/deflate anyway (the decompressed size capped too: a gzip bomb). _CutShort when fewer bytes came than its
+    Content-Length said (http.client's `read(n)` returns them without a word); a chunked body broken off raises
+    http.client.IncompleteRead."""
+    final = resp.geturl()
+    expected = resp.length  # Content-Length, None without one
+    encoding = resp.headers.get("Content-Encoding", "").strip().lower()
+    if encoding not in ("", "identity", *_ZLIB_WBITS):
+        raise _UnknownEncoding(encoding, final)
+    inflate = zlib.decompressobj(_ZLIB_WBITS[encoding]) if encoding in _ZLIB_WBITS else None
+    parts: list[bytes] = []
+    got = size = 0
+    while True:
+        chunk = resp.read(_CHUNK)
+        if not chunk:
+            break
+        got += len(chunk)
+        if inflate is not None:
+            try:
+                chunk = inflate.decompress(chunk, limit + 1 - size)
+            except zlib.error as exc:
+                raise _CutShort(f"dữ liệu nén hỏng: {exc}", final) from None
+        parts.append(chunk)
+        size += len(chunk)
+        if size > limit or got > limit:
+            raise _TooLarge(", sau khi giải nén" if inflate is not None and size > limit else "", final)
+    if expected is not None and got < expected:
+        raise _CutShort(f"nhận được {got} trên {expected} byte", final)
+    if inflate is not None and not inflate.eof:
+        raise _CutShort("dữ liệu nén không trọn vẹn", final)
+    return b"".join(parts)
+
+
+class DeadlinePassed(Exception):
+    """`within`'s work did not end before its `Deadline`."""
+
+
+class Deadline:
+    """One time limit, `limit_s` from now, for all of a fetch: every socket the fetch connects is watched
+    (`watch`), and when the limit has passed (`give_up`) they are shut down, so that a read waiting on one returns
+    at once and its connection is closed, whatever the socket's own timeout. A socket's timeout bounds each read
+    only: a server sending a byte a second never trips it."""
+
+    def __init__(self, limit_s: float) -> None:
+        self.limit_s = limit_s
+        #: `time.monotonic()` at the limit
+        self.at = time.monotonic() + limit_s
+        self._lock = threading.Lock()
+        self._sockets: list[socket.socket] = []
+        self.passed = False
+
+    def timeout(self, timeout: Any) -> float:
+        """A socket timeout (`timeout`, or none) no longer than the time left; TimeoutError when none is left."""
+        left = self.at - time.monotonic()
+        if self.passed or left <= 0:
+            raise TimeoutError("hết thời gian tải trang")
+        return min(timeout, left) if isinstance(timeout, (int, float)) else left
+
+    def watch(self, sock: socket.socket) -> socket.socket:
+        """`sock`, shut down at the limit; closed at once (TimeoutError) when the limit has passed already."""
+        with self._lock:
+            if not self.passed:
+                self._sockets.append(sock)
+                return sock
+        _shut(sock)
+        sock.close()
+        raise TimeoutError("hết thời gian tải trang")
+
+    def give_up(self) -> None:
+        """The limit has passed: shut down every socket watched, and any connected from now on."""
+        with self._lock:
+            self.passed = True
+            sockets, self._sockets = self._sockets, []
+        for sock in sockets:
+            _shut(sock)
+
+
+def _shut(sock: socket.socket) -> None:
+    """Shut down `sock`'s connection, waking a read blocked on it (also from another thread); the base class's
+    method, so a TLS socket is cut as a plain one (its own `shutdown` would tear down its TLS state under the
+    reader). A socket closed already (its descriptor released) is left alone."""
+    try:
+        socket.socket.shutdown(sock, socket.SHUT_RDWR)
+    except OSError:
+        pass
+
+
+#: after giving up, how long `within` waits for the work to notice its connections were shut down
+_GIVE_UP_WAIT_S = 2.0
+
+
+def within(deadline: Deadline, work: Callable[[], T], name: str) -> T:
+    """What `work()` returns (or raises), run in a daemon thread named `name`, or DeadlinePassed when it has not
+    ended by `deadline` (or failed only once it had passed, a socket's timeout being the time left). Then (and on
+    Ctrl-C) its connections are shut down (`Deadline.give_up`) and it is given a moment to end, so no connection
+    outlives the answer. Only a name lookup (`getaddrinfo`, which nothing can interrupt) may keep the thread a while
+    longer, holding no connection: one it makes afterwards is closed at once (`Deadline.watch`)."""
+    outcome: list[tuple[bool, Any]] = []
+
+    def run() -> None:
+        try:
+            outcome.append((True, work()))
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller
+            outcome.append((False, exc))
+
+    worker = threading.Thread(target=run, name=name, daemon=True)
+    worker.start()
+    try:
+        worker.join(max(deadline.at - time.monotonic(), 0))
+        done = bool(outcome)
+    finally:
+        if worker.is_alive():
+            deadline.give_up()
+            worker.join(_GIVE_UP_WAIT_S)
+    if not done:
+        raise DeadlinePassed()
+    ok, value = outcome[0]
+    if not ok:
+        # failed at the limit: a read's timeout is at most the time left, and a redirect is not followed past it
+        if time.monotonic() >= deadline.at:
+            raise DeadlinePassed() from value
+        raise value
+    return cast(T, value)
+
+
+def _opener(cfg: CrawlerConfig, allowed_hosts: frozenset[str] | None, redirects: RedirectGuard | None = None,
+            deadline: Deadline | None = None) -> urllib.request.OpenerDirector:
     """An opener within the crawler's limits (`fetch`): redirects guarded (by `redirects`, which then knows where
-    they led), private addresses refused unless allowed."""
+    they led), private addresses refused unless allowed, every connection watched by `deadline` if given."""
     redirects = redirects or RedirectGuard(cfg.max_redirects, cfg.allow_private_hosts)
     # with private hosts allowed, a link-local or cloud metadata address is still refused where it is connected to
     allowed = proxy_hosts() if allowed_hosts is None else allowed_hosts
     handlers: list[urllib.request.BaseHandler] = [
-        PublicHTTPHandler(allowed, cfg.allow_private_hosts),
-        PublicHTTPSHandler(tls_context(), allowed, cfg.allow_private_hosts)]
+        _WatchedHTTPHandler(deadline, allowed, cfg.allow_private_hosts),
+        _WatchedHTTPSHandler(deadline, tls_context(), allowed, cfg.allow_private_hosts)]
     return urllib.request.build_opener(redirects, *handlers)
+
+
+class _WatchedConnection:
+    """A checked connection (`crawler.netguard`) whose sockets `deadline` watches: the one connected (its timeout
+    no longer than the time left), and after `connect` the one used (for https, the TLS socket over it; the
+    handshake itself is bounded by that timeout, which a TLS handshake keeps in all)."""
+
+    _deadline: Deadline
+
+    def _watch_connections(self, deadline: Deadline) -> None:
+        self._deadline = deadline
+        conn = cast(Any, self)  # http.client's connection: `_create_connection` is set in its __init__
+        create = conn._create_connection
+
+        def connect(address: tuple[str, int], timeout: Any = None, source_address: Any = None) -> socket.socket:
+            return deadline.watch(create(address, deadline.timeout(timeout), source_address))
+
+        conn._create_connection = connect
+
+    def connect(self) -> None:
+        super().connect()  # type: ignore[misc]
+        self._deadline.watch(self.sock)  # type: ignore[attr-defined]
+
+
+class _WatchedHTTPConnection(_WatchedConnection, PublicHTTPConnection):
+    def __init__(self, *args: Any, deadline: Deadline, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._watch_connections(deadline)
+
+
+class _WatchedHTTPSConnection(_WatchedConnection, PublicHTTPSConnection):
+    def __init__(self, *args: Any, deadline: Deadline, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._watch_connections(deadline)
+
+
+class _WatchedHTTPHandler(PublicHTTPHandler):
+    def __init__(self, deadline: Deadline | None, *args: Any) -> None:
+        super().__init__(*args)
+        self.deadline = deadline
+
+    def do_open(self, http_class: Any, req: urllib.request.Request, **kwargs: Any) -> http.client.HTTPResponse:
+        if self.deadline is not None:
+            http_class, kwargs = _WatchedHTTPConnection, {**kwargs, "deadline": self.deadline}
+        return super().do_open(http_class, req, **kwargs)
+
+
+class _WatchedHTTPSHandler(PublicHTTPSHandler):
+    def __init__(self, deadline: Deadline | None, *args: Any) -> None:
+        super().__init__(*args)
+        self.deadline = deadline
+
+    def do_open(self, http_class: Any, req: urllib.request.Request, **kwargs: Any) -> http.client.HTTPResponse:
+        if self.deadline is not None:
+            http_class, kwargs = _WatchedHTTPSConnection, {**kwargs, "deadline": self.deadline}
+        return super().do_open(http_class, req, **kwargs)
 
 
 def _request(url: str, cfg: CrawlerConfig) -> urllib.request.Request:
@@ -221,27 +467,23 @@ def resolve(url: str, cfg: CrawlerConfig, *, allowed_hosts: frozenset[str] | Non
     the page itself not read. None when that cannot be told (the site unreachable, a redirect refused or one too
     many ...), when it ends on a page that answers with an error (a taken-down landing, a site's common "not found"
     page, where unrelated links end too), when it ends on a social network's login address, where any post of
-    that network may lead, and when it is not told within `resolve_limit_s` in all. A socket's timeout bounds each
-    read only (a server sending a byte a second never trips it) and urllib gives every redirect the whole of it
-    again: the deadline is kept by following the link in a daemon thread, given up at the deadline (the thread
-    then ends with its connection, at the latest after one more socket timeout per read, or with the process).
+    that network may lead, and when it is not told within `resolve_limit_s` in all (`Deadline`: every redirect
+    gets only the time left, and at the deadline the link's connection is shut down, so a server dripping its answer
+    a byte at a time, each under the socket timeout, holds neither the command nor a connection after it).
     For a pasted report's link: best effort, the report is filed whatever comes of it."""
-    limit = resolve_limit_s(cfg)
-    deadline = time.monotonic() + limit
-    found: list[str | None] = []
-    worker = threading.Thread(target=lambda: found.append(_resolve(url, cfg, allowed_hosts, deadline)),
-                              name="canhgac-resolve", daemon=True)
-    worker.start()
-    worker.join(limit)
-    return found[0] if found else None
-
-
-def _resolve(url: str, cfg: CrawlerConfig, allowed_hosts: frozenset[str] | None, deadline: float) -> str | None:
-    """`resolve`'s work, each hop given the time left before `deadline`."""
-    redirects = RedirectGuard(cfg.max_redirects, cfg.allow_private_hosts, deadline)
+    deadline = Deadline(resolve_limit_s(cfg))
     try:
-        with _opener(cfg, allowed_hosts, redirects).open(_request(url, cfg),
-                                                         timeout=max(deadline - time.monotonic(), 0.01)) as resp:
+        return within(deadline, lambda: _resolve(url, cfg, allowed_hosts, deadline), "canhgac-resolve")
+    except DeadlinePassed:
+        return None
+
+
+def _resolve(url: str, cfg: CrawlerConfig, allowed_hosts: frozenset[str] | None, deadline: Deadline) -> str | None:
+    """`resolve`'s work, each hop given the time left before `deadline`."""
+    redirects = RedirectGuard(cfg.max_redirects, cfg.allow_private_hosts, deadline.at)
+    try:
+        with _opener(cfg, allowed_hosts, redirects, deadline).open(
+                _request(url, cfg), timeout=deadline.timeout(cfg.download_timeout_s)) as resp:
             final = resp.geturl()
     except urllib.error.HTTPError as exc:
         exc.close()  # redirected too often or in a loop, or an error page: it leads to no page of its own
