@@ -13,7 +13,8 @@ held-back decision whose text is also a seed row is left out for the same reason
 
 The comparison needs at least `MIN_HELD_OUT` held-back decisions with both a flagged verdict and a
 dismissal among them; with fewer, the result is reported as too small to judge and `--activate` is
-refused unless `--force` is given. Otherwise `--activate` switches models only if the new model's FLAGS
+refused unless `--force` is given: before training (the split tells how many are held back), not after minutes
+of it. Otherwise `--activate` switches models only if the new model's FLAGS
 (what queues a page) do at least as well on the held-back decisions: macro-F1 of the flags
 (`review.flag_metrics`). Both flag as the crawler would with them: the office's rules (the bundled ones when
 `[classifier] rules` is empty) and its `[classifier.thresholds]` over the card's. (The new model used to be scored
@@ -199,12 +200,17 @@ def retrain_from_decisions(ctx: Context, activate: bool, force: bool = False, ou
               "mẫu gốc không dùng để so sánh vì mô hình đang dùng đã học chúng."
               + (f" ({len(in_seed)} quyết định trùng mẫu gốc bị loại khỏi phần giữ lại.)" if in_seed else ""))
 
+    enough = judgeable(hold_labels)
+    if activate and not enough and not force:  # known before training: refused first, not after minutes of it
+        ctx.print(_too_few(len(d_hold), n_flagged) + ".")
+        ctx.print(_NOT_ACTIVATED_TOO_FEW)
+        return 1
+
     old = Scorer.load(active_model_path(ctx), ctx.config.classifier.rules or None, _thresholds(ctx))
     data_info = [p.info() for p in parts] + [decisions_info([d_texts[i] for i in d_train], [d_labels[i] for i in d_train],
                                                             hold_texts, hold_labels)]
     new = fit(train_texts, train_labels, categories=None, recipe=recipe, name="canhgac-decisions", cv=cv,
               data_info=data_info)
-    enough = judgeable(hold_labels)
     old_m: dict[str, Any] | None = None
     new_m: dict[str, Any] | None = None
     old_f1 = new_f1 = 0.0
@@ -219,9 +225,7 @@ def retrain_from_decisions(ctx: Context, activate: bool, force: bool = False, ou
         old_f1, new_f1 = flags_macro_f1(old_f, cats), flags_macro_f1(new_f, cats)
         _print_comparison(ctx, old_m, new_m, old_f, new_f, len(hold_texts))
     if not enough:
-        ctx.print(f"CHƯA ĐỦ DỮ LIỆU ĐỂ ĐÁNH GIÁ: cần ít nhất {MIN_HELD_OUT} quyết định giữ lại, trong đó ít nhất "
-                  f"{MIN_EACH} vi phạm/tôn vinh và {MIN_EACH} bỏ qua (hiện có {len(d_hold)}: {n_flagged} và "
-                  f"{len(d_hold) - n_flagged}); kết quả so sánh trên chưa đủ tin cậy.")
+        ctx.print(_too_few(len(d_hold), n_flagged) + "; kết quả so sánh trên chưa đủ tin cậy.")
 
     try:
         card = new.save(path)
@@ -231,10 +235,6 @@ def retrain_from_decisions(ctx: Context, activate: bool, force: bool = False, ou
     if not activate:
         ctx.print("Chưa kích hoạt (thêm --activate để dùng mô hình mới nếu không kém hơn).")
         return 0
-    if not enough and not force:
-        ctx.print("KHÔNG kích hoạt: chưa đủ quyết định giữ lại để so sánh công bằng mô hình cũ và mới; "
-                  "chờ thêm quyết định, hoặc thêm --force để vẫn kích hoạt (ghi vào nhật ký kiểm toán).")
-        return 1
     refusal = activation_refusal(old_f, new_f) if enough and old_f is not None and new_f is not None else None
     if refusal:
         ctx.print(f"KHÔNG kích hoạt: {refusal} (trên {len(hold_texts)} quyết định giữ lại).")
@@ -264,6 +264,16 @@ def retrain_from_decisions(ctx: Context, activate: bool, force: bool = False, ou
                   f"{new_f['dismissed_flagged']}; mục đã xác nhận bị bỏ sót: {old_f['confirmed_missed']} → "
                   f"{new_f['confirmed_missed']}).")
     return 0
+
+
+_NOT_ACTIVATED_TOO_FEW = ("KHÔNG kích hoạt: chưa đủ quyết định giữ lại để so sánh công bằng mô hình cũ và mới; "
+                          "chờ thêm quyết định, hoặc thêm --force để vẫn kích hoạt (ghi vào nhật ký kiểm toán).")
+
+
+def _too_few(held: int, flagged: int) -> str:
+    """Why `held` held-back decisions (`flagged` of them a violation or commendation) are too few to judge."""
+    return (f"CHƯA ĐỦ DỮ LIỆU ĐỂ ĐÁNH GIÁ: cần ít nhất {MIN_HELD_OUT} quyết định giữ lại, trong đó ít nhất "
+            f"{MIN_EACH} vi phạm/tôn vinh và {MIN_EACH} bỏ qua (hiện có {held}: {flagged} và {held - flagged})")
 
 
 def _thresholds(ctx: Context) -> dict[str, float] | None:

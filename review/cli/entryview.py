@@ -125,10 +125,13 @@ def _tokens_vi(text: str) -> str:
     return _TOKEN_RE.sub(lambda m: _TOKENS_VI[m.group(1)], text)
 
 
-def _detail_vi(detail: str) -> str:
-    """An evidence detail for the officer: where it was found in Vietnamese, typed tokens by what they stand for."""
+def _detail_vi(detail: str, headline_shown: bool = True) -> str:
+    """An evidence detail for the officer: where it was found in Vietnamese, typed tokens by what they stand for.
+    `headline_shown`: whether `show` prints the headline above the text; when it is the text's first line (a pasted
+    report's stored headline is), no headline is printed and the officer is pointed at that first line instead."""
     if detail.startswith(TITLE_DETAIL):
-        detail = "trong tiêu đề; " + detail[len(TITLE_DETAIL):]
+        where = "trong tiêu đề" if headline_shown else "ở dòng đầu của nội dung"
+        detail = f"{where}; " + detail[len(TITLE_DETAIL):]
     return _tokens_vi(detail)
 
 
@@ -200,7 +203,8 @@ def format_detail(d: EntryDetail, *, color: bool = False, max_chars: int = 0,
              ""]
     evidence = list(d.score.evidence) if d.score is not None else []
     marked = [ev for ev in evidence if ev.get("kind") != "locality"]  # place names are context, not grounds
-    if item.title and not headline_is_first_line(item.title, item.text):
+    headline_shown = bool(item.title) and not headline_is_first_line(item.title, item.text)
+    if headline_shown:
         # headline evidence indexes the headline: marked there, and not at some other place in the body
         in_title = [ev for ev in marked if str(ev.get("detail") or "").startswith(TITLE_DETAIL)]
         lines.append(highlight(item.title.upper(), in_title, color=color))
@@ -219,7 +223,7 @@ def format_detail(d: EntryDetail, *, color: bool = False, max_chars: int = 0,
         lines.append("Căn cứ:")
         for ev in evidence[:12]:
             kind = str(ev.get("kind") or "")
-            detail = f" — {_detail_vi(str(ev['detail']))}" if ev.get("detail") else ""
+            detail = f" — {_detail_vi(str(ev['detail']), headline_shown)}" if ev.get("detail") else ""
             weight = f" ({float(ev['weight']):+.2f})" if isinstance(ev.get("weight"), int | float) else ""
             quoted = f": «{_tokens_vi(str(ev['text']))}»" if ev.get("text") else ""  # source/coverage: no text
             lines.append(p(f"  • [{ev.get('category') or '-'}] {_KIND_VI.get(kind, kind)}{quoted}{weight}{detail}"))

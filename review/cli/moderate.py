@@ -18,6 +18,7 @@ from review.cli.context import Context
 from review.cli.entryview import flags_text, short_category_vi
 from review.cli.queue_view import cmd_queue, cmd_show, empty_category_note, unknown_source
 from review.cli.table import age, hhmm_in, printable, render, terminal_width
+from review.decision_history import learnt_note
 from review.decisions import BULK_MAX, bulk_category, recorded_category
 from review.errors import AuditIntegrityError, ConflictError, UsageError
 from review.filters import EntryFilter, check_category, parse_where
@@ -218,6 +219,9 @@ def cmd_undo(args: argparse.Namespace, ctx: Context) -> int:
     if dec.moderator != me:  # allowed (any listed moderator may undo), and audited: say so plainly
         ctx.print(f"Lưu ý: {me} đã hoàn tác quyết định của người khác ({dec.moderator}) trên mục #{args.id}; "
                   "việc này đã được ghi vào nhật ký kiểm toán.")
+    note = learnt_note(ctx.config.classifier, ctx.store, dec.id)
+    if note:  # the bank forgot it at once; an activated retrain did not
+        ctx.print(note)
     return 0
 
 

@@ -85,14 +85,14 @@ def cmd_stats(args: argparse.Namespace, ctx: Context) -> int:
     if not stats:
         ctx.print("Chưa có mục nào được gắn cờ" + (" trong khoảng thời gian này." if since else "."))
         return 0
-    rows = [(s.category, category_vi(s.category), s.flagged, s.decided, s.warned,
+    rows = [(s.category, category_vi(s.category), s.flagged, s.decided, s.warned, s.dismissed,
              f"{s.precision:.0%}" if s.precision is not None else "-",
              _duration(s.median_to_decision.total_seconds() if s.median_to_decision else None),
              s.backlog, age(s.oldest_open, now)) for s in stats]
-    ctx.print(render(["nhóm", "tên", "gắn cờ", "đã quyết định", "đã cảnh báo", "độ chính xác",
+    ctx.print(render(["nhóm", "tên", "gắn cờ", "đã quyết định", "đã cảnh báo", "bỏ qua", "độ chính xác",
                       "trung vị thời gian xử lý", "tồn đọng", "mục tồn lâu nhất"], rows, max_col=34))
     ctx.print("Độ chính xác = vi phạm (kể cả đã cảnh báo, chuyển cơ quan chức năng) ÷ (vi phạm + bỏ qua); "
-              "với nhóm tích cực: tôn vinh ÷ (tôn vinh + bỏ qua).")
+              "với nhóm tích cực: tôn vinh ÷ (tôn vinh + bỏ qua). «bỏ qua» = cờ sai cán bộ đã bỏ qua (dương tính giả).")
     below = ctx.store.below_threshold_waiting()
     if below:  # no flag rows any more, so on no category's row above
         ctx.print(f"Ngoài ra {below} mục {BELOW_THRESHOLD_VI} (chưa quyết định, không tính vào «tồn đọng» ở trên).")
