@@ -25,12 +25,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
 import math
 import re
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -94,10 +95,32 @@ def _cell(value: Any) -> Any:
     return value
 
 
+class _InterruptedClose(logging.Filter):
+    """Drops SQLAlchemy's "Error closing cursor" (and its traceback) when the close failed because Ctrl-C stopped a
+    fetch: SQLAlchemy drops the connection a KeyboardInterrupt interrupted, then closes the result's cursor on it
+    ("Cannot operate on a closed database"), and logs that above the CLI's one line "đã dừng (Ctrl-C)". Any other
+    failure to close a cursor is still logged."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        return not (record.msg == "Error closing cursor" and exc is not None
+                    and isinstance(exc.__context__, KeyboardInterrupt))
+
+
+def quiet_interrupted_close(store: Store) -> None:
+    """`_InterruptedClose` on the logger of `store`'s connection pool (where SQLAlchemy logs it), once."""
+    pool_logger: Any = store.engine.pool.logger
+    logger: logging.Logger = getattr(pool_logger, "logger", pool_logger)  # an InstanceLogger (echo_pool) wraps it
+    if not any(isinstance(f, _InterruptedClose) for f in logger.filters):
+        logger.addFilter(_InterruptedClose())
+
+
 def _batched(store: Store, build: Callable[[int], Any],
              finish: Callable[[Session, list[Any]], list[tuple[Any, ...]]] | None = None) -> Iterator[tuple[Any, ...]]:
     """Run `build(last_id)` repeatedly; the first column of each row is the id to continue after. `finish` makes a
-    batch's rows what is written, in the batch's session (to read what the rows' query cannot join)."""
+    batch's rows what is written, in the batch's session (to read what the rows' query cannot join). Ctrl-C while
+    rows are fetched leaves the CLI's one line, no SQLAlchemy traceback (`quiet_interrupted_close`)."""
+    quiet_interrupted_close(store)
     last = 0
     while True:
         with store.session() as s:
@@ -399,6 +422,23 @@ def xlsx_cell(value: Any, cut: list[int] | None = None) -> Any:
         if units > keep:
             break
     return value[:end] + XLSX_CUT_MARK
+
+
+def text_cells(ws: Any, values: Iterable[Any], cut: list[int] | None = None) -> list[Any]:
+    """`values` for `ws.append` on a sheet of a normal (not write-only) openpyxl workbook, each text as an export
+    writes it: as `xlsx_cell` makes it, in a string-typed cell. openpyxl types a text spelled like an Excel error
+    value ("#N/A", what officers write for "not applicable", "#REF!") as that error, and one starting with "=" as a
+    formula; here every text is a text."""
+    from openpyxl.cell.cell import Cell
+
+    out: list[Any] = []
+    for value in values:
+        if isinstance(value, str):
+            cell = Cell(ws, value=xlsx_cell(value, cut))
+            cell.data_type = "s"
+            value = cell
+        out.append(value)
+    return out
 
 
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")

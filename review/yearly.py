@@ -58,7 +58,7 @@ from sqlalchemy import exists, select
 
 from classifier.categories import CATEGORIES, VI_LABELS
 from review.below_threshold import fallen_category, last_flagged_categories
-from review.export import sheet_safe, xlsx_cell
+from review.export import sheet_safe, text_cells
 from review.models import HARM_VERDICTS, VERDICTS, Cluster, Item, ReviewEntry, ReviewFlag
 from review.stats import citizen_reports, reported_entry_ids
 from review.store import Store
@@ -279,7 +279,7 @@ def write_summary(summary: Summary, path: Path) -> None:
         for cell in ws[1]:
             cell.font = bold
         for r in rows:  # titles, sources and URLs are crawled: never formulas, nor control characters XML cannot hold
-            ws.append([xlsx_cell(sheet_safe(v)) for v in r])
+            ws.append(text_cells(ws, [sheet_safe(v) for v in r]))  # "#N/A" a text, not an error
         for cell in ws[ws.max_row] if total else ():  # the "Tổng cộng" row
             cell.font = bold
         for row in ws.iter_rows(min_row=2):  # the "Vi phạm Bộ Quy tắc ứng xử" subtotal: bold, its rows indented
