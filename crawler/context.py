@@ -7,6 +7,7 @@ there is no module-level state and each `scrapy crawl` process opens the databas
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass, field
 
 from scrapy.crawler import Crawler
@@ -33,17 +34,24 @@ class CrawlContext:
     scoring: bool = False  # a scorer is loaded: stored-but-unscored items are scored, not skipped
     quiet: bool = False  # a worker process's: its errors are logged by the crawl process it reports them to
     refreshes: RefreshNotes = field(default_factory=RefreshNotes)  # the run's refreshes to another host, one note
+    _refresh_at: int | None = field(default=None, repr=False)  # where that note is in `errors`
+    # batches note errors from two threads (local mode, CANHGAC_WORKERS=0): the fold and its replacement are one step
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def error(self, message: str) -> None:
         """Note a partial error: counted in the run, shown as the source's last error."""
         if not self.quiet:
             log.warning("%s", message)
-        # a refresh to another host again (a hijacked site's every page): the run's one note counts it instead
-        if not self.quiet and (folded := self.refreshes.fold(message)) is not None:
-            before, message = folded
-            self.errors[self.errors.index(before)] = message
-        else:
+        with self._lock:
+            # a refresh to another host again (a hijacked site's every page): the run's one note counts it instead,
+            # moved to the end so that the run's "lỗi cuối" is the newest
+            folded = self.refreshes.fold(message) if not self.quiet else None
+            if folded is not None and self._refresh_at is not None:
+                message = folded[1]
+                del self.errors[self._refresh_at]
             self.errors.append(message)
+            if not self.quiet and message == self.refreshes.noted:  # the run's first such note, or the fold
+                self._refresh_at = len(self.errors) - 1
         if self.source is not None:
             try:
                 self.store.record_source_error(self.source.name, message)

@@ -10,7 +10,7 @@ text arrives in NFD too.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from urllib.parse import urljoin, urlsplit
 
@@ -248,7 +248,6 @@ def _site(url: str) -> str:
     return (urlsplit(url).hostname or "").lower().removeprefix("www.")
 
 
-_REFRESH_META = re.compile(r"<meta\b[^>]*refresh", re.IGNORECASE)
 _HTML_WS = " \t\n\f\r"
 
 
@@ -258,7 +257,9 @@ def meta_refresh(html: str, url: str) -> tuple[float, str] | tuple[None, None]:
     "0; url=https://…", and also "0; https://…", "0, https://…", "0 https://…" and "0; URL='…'", which w3lib's
     `get_meta_refresh` (it requires `url=`) misses; "5" alone reloads the page itself (`url`). A refresh inside
     <script> or <noscript> is not one, as for w3lib. Relative targets are read against the page's <base href>."""
-    if not _REFRESH_META.search(html):
+    # a linear look first (most pages have no refresh): a plain substring search, never a pattern that backtracks
+    # (`<meta\b[^>]*refresh` was quadratic on a page of "<meta " without ">"); lxml decides what is an element
+    if "refresh" not in html.lower():
         return None, None
     sel = html_selector(html)
     for meta in sel.xpath("//meta[@http-equiv][@content][not(ancestor::script)][not(ancestor::noscript)]"):
@@ -271,7 +272,14 @@ def meta_refresh(html: str, url: str) -> tuple[float, str] | tuple[None, None]:
         if not target:
             return delay, url
         base = get_base_url(html, url)
-        return delay, urljoin(base, safe_url_string(target))
+        if urlsplit(base).scheme in ("http", "https"):
+            target = target.replace("\\", "/")  # browsers read `\\casino.example\` as `//casino.example/` there
+        try:
+            absolute = urljoin(base, safe_url_string(target))
+            urlsplit(absolute).port  # noqa: B018 - raises on a port out of range, as an invalid host did above
+        except ValueError:
+            return None, None  # a target browsers cannot parse (`http://[::1`): they ignore the refresh
+        return delay, absolute
     return None, None
 
 
@@ -328,26 +336,56 @@ def _refresh_content(content: str) -> tuple[float, str] | None:
 REFRESH_ELSEWHERE = "trang chuyển hướng (meta refresh) sang máy chủ khác"
 
 
+_NOTED_TARGET = re.compile(r"""(['"])(.*?)\1""")  # the target's repr in a note (linear: no nested repeats)
+_NOTE_HOSTS = 10  # target hosts a folded note names; the others are counted
+
+
 @dataclass
 class RefreshNotes:
     """One run's notes of refreshes to another host, folded into one. A hijacked site puts the casino's refresh
     on every page: one note per page would bury every other problem of the run under hundreds of copies, and
     count each as an error. The run's first such note is noted as it is; each later one replaces it with a note
-    that counts the pages so far and keeps the first page as the example (`fold`), so a crawl stopped half-way
-    still says how many."""
+    that counts the pages per target host, each with its first page as the example (`fold`), so a crawl stopped
+    half-way still says how many, and a casino is named even when an earlier page refreshed to a legitimate
+    portal. Not thread-safe by itself: `crawler.context.CrawlContext.error` holds a lock around it."""
 
     first: str | None = None  # the first page's note
     noted: str | None = None  # the note standing for all of them now
     pages: int = 0
+    hosts: dict[str, int] = field(default_factory=dict)  # target host: pages refreshing to it (in first-seen order)
+    examples: dict[str, str] = field(default_factory=dict)  # target host: its first page's note
 
     def fold(self, message: str) -> tuple[str, str] | None:
         """None: note `message` as usual (not a refresh to another host, or the run's first). Else (the note
         standing for them so far, the one that replaces it)."""
-        if f": {REFRESH_ELSEWHERE}: " not in message:
+        marker = f": {REFRESH_ELSEWHERE}: "
+        if marker not in message:
             return None
         self.pages += 1
+        host = _noted_host(message.split(marker, 1)[1])
+        self.hosts[host] = self.hosts.get(host, 0) + 1
+        self.examples.setdefault(host, message)
         if self.first is None or self.noted is None:
             self.first = self.noted = message
             return None
-        before, self.noted = self.noted, f"{self.pages} {REFRESH_ELSEWHERE}; trang đầu tiên: {self.first}"
+        if len(self.hosts) == 1:
+            note = f"{self.pages} {REFRESH_ELSEWHERE}; trang đầu tiên: {self.first}"
+        else:
+            ranked = sorted(self.hosts.items(), key=lambda kv: -kv[1])  # stable: first seen first among equals
+            parts = [f"{n} trang tới {h or '?'} (trang đầu tiên: {self.examples[h]})" for h, n in ranked[:_NOTE_HOSTS]]
+            if len(ranked) > _NOTE_HOSTS:
+                rest = ranked[_NOTE_HOSTS:]
+                parts.append(f"{sum(n for _, n in rest)} trang tới {len(rest)} máy chủ khác")
+            note = f"{self.pages} {REFRESH_ELSEWHERE}, tới {len(self.hosts)} máy chủ: " + "; ".join(parts)
+        before, self.noted = self.noted, note
         return before, self.noted
+
+
+def _noted_host(rest: str) -> str:
+    """The target host of a note's `'target', không đi theo: …` part ("" when it cannot be read)."""
+    if (m := _NOTED_TARGET.match(rest)) is None:
+        return ""
+    try:
+        return (urlsplit(m.group(2)).hostname or "").lower()
+    except ValueError:
+        return ""

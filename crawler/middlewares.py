@@ -14,7 +14,10 @@ same scheme even to a `no_proxy` host, and drops it on a redirect to another sch
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Coroutine
+from typing import Any
 from urllib.parse import urlsplit
 
 from scrapy import Request
@@ -79,38 +82,81 @@ class SentRequestGuard:
     name of a request the resolver will not see (it goes through a proxy) or will let through (it connects
     directly to a configured proxy's host and port). Link-local and cloud metadata addresses always, other
     private ones unless `allow_private_hosts`. Behind a proxy only beforehand, as well as can be: the proxy
-    resolves the name again (block private ranges on the proxy too)."""
+    resolves the name again (block private ranges on the proxy too).
+
+    Spelled addresses are read without DNS (`localhost.`, `127.0.0.1.`, `127.1`; `localhost` and `*.localhost` are
+    loopback by name, RFC 6761, as the proxy's resolver answers them). A name is looked up once per run (the verdict
+    is kept: the proxy resolves it again anyway), never with `allow_private_hosts` (only link-local and metadata
+    addresses are refused then, and a name's are the proxy's to refuse), and in the crawl's event loop off its
+    thread: a slow resolver must not stall every download."""
 
     def __init__(self, allow_private_hosts: bool, proxy_endpoints: frozenset[str] = frozenset()) -> None:
         self.allow_private_hosts = allow_private_hosts
         self.proxy_endpoints = proxy_endpoints  # `proxy_hosts()`: what the resolver lets through
+        self.refused: dict[str, str | None] = {}  # name looked up this run: the private address it gave, or None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SentRequestGuard:
         return cls(crawler.settings.getbool(ALLOW_SETTING, False), proxy_hosts())
 
-    def process_request(self, request: Request) -> None:
+    def process_request(self, request: Request) -> Coroutine[Any, Any, None] | None:
         parts = urlsplit(request.url)
         host = parts.hostname or ""
         if not host:
-            return
+            return None
         if request.meta.get("proxy"):
             port = 0  # the proxy connects, to whatever port: the name's addresses are what counts
         else:
             try:
                 port = parts.port or DEFAULT_PORTS.get(parts.scheme, 0)
             except ValueError:
-                return  # no download will connect anywhere
-            if not is_allowed(self.proxy_endpoints, host, port):
-                return  # a direct connection: the resolver checks the address it connects to
+                return None  # no download will connect anywhere
+            if not (is_allowed(self.proxy_endpoints, host, port)
+                    or is_allowed(self.proxy_endpoints, host.removesuffix("."), port)):
+                return None  # a direct connection: the resolver checks the address it connects to
+        name = host.lower().removesuffix(".")  # "localhost." is localhost to every resolver
+        if (address := host_address(name)) is not None:  # 127.0.0.1., 127.1, [::1]: no lookup
+            if is_never_fetched(address) or (not self.allow_private_hosts and is_private_address(address)):
+                self._refuse(host, address)
+            return None
+        if self.allow_private_hosts:
+            return None
+        if name == "localhost" or name.endswith(".localhost"):
+            self._refuse(host, "127.0.0.1")
+        if name in self.refused:
+            if (address := self.refused[name]) is not None:
+                self._refuse(host, address)
+            return None
         try:
-            public_addresses(host, port, self.allow_private_hosts)
+            asyncio.get_running_loop()
+        except RuntimeError:  # not in an event loop (another reactor, a direct call): looked up here
+            self._verdict(host, name, self._lookup(name, port))
+            return None
+        return self._lookup_off_thread(host, name, port)
+
+    async def _lookup_off_thread(self, host: str, name: str, port: int) -> None:
+        self._verdict(host, name, await asyncio.to_thread(self._lookup, name, port))
+
+    def _lookup(self, name: str, port: int) -> str | None:
+        """The private address `name` resolves to, or None (public, or unknown here: the proxy will say)."""
+        try:
+            public_addresses(name, port, self.allow_private_hosts)
         except PrivateAddressError as exc:
-            REFUSED[host.lower()] = exc.address
-            logger.warning("not connecting: %s", exc)
-            raise IgnoreRequest(str(exc)) from None
+            return exc.address
         except (OSError, UnicodeError):
             pass  # unknown here: the proxy resolves it, and reports what it cannot
+        return None
+
+    def _verdict(self, host: str, name: str, address: str | None) -> None:
+        self.refused[name] = address
+        if address is not None:
+            self._refuse(host, address)
+
+    def _refuse(self, host: str, address: str) -> None:
+        REFUSED[host.lower()] = address
+        message = refusal(host, address)
+        logger.warning("not connecting: %s", message)
+        raise IgnoreRequest(message)
 
 
 def asked_url(request: Request) -> str:

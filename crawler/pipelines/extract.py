@@ -106,5 +106,8 @@ class ExtractStage:
 
 
 def _host(url: str) -> str:
-    host = (urlsplit(url).hostname or "").lower()
+    try:
+        host = (urlsplit(url).hostname or "").lower()
+    except ValueError:  # a malformed address (`http://[::1`): no host to compare, the page is stored all the same
+        return ""
     return host.removeprefix("www.")

@@ -112,3 +112,104 @@ def test_one_refresh_elsewhere_is_noted_as_it_is() -> None:
     assert notes.fold(_note(1)) is None and notes.pages == 1
     assert notes.fold("https://ubnd-xa.gov.vn/tin/2.html: trang chuyển hướng (meta refresh) tới: "
                       "'https://ubnd-xa.gov.vn/khac'") is None  # same host: not folded
+
+
+# ------------------------------------------------------------------------------- hostile and malformed pages
+def test_the_prefilter_is_not_a_backtracking_pattern() -> None:
+    """Many "<meta " and no ">" made `<meta\\b[^>]*refresh` quadratic (117 KB: 51 s). A 5 MB hostile page is read
+    here in the test's normal run; with the old pattern it would not finish."""
+    import crawler.extract as extract
+
+    assert not hasattr(extract, "_REFRESH_META")
+    html = "<html><head>" + "<meta " * 800_000  # ~5 MB
+    assert meta_refresh(html, PAGE) == (None, None)
+    assert meta_refresh(html + "refresh", PAGE) == (None, None)
+
+
+def test_a_gt_inside_an_attribute_before_http_equiv_does_not_hide_the_refresh() -> None:
+    html = ("<html><head><meta content=\"0; url=https://casino.example/?r=>vn\" http-equiv=\"refresh\">"
+            "</head><body>x</body></html>")
+    assert meta_refresh(html, PAGE) == (0.0, "https://casino.example/?r=%3Evn")
+
+
+@pytest.mark.parametrize("content", ["0; http://[::1", "0; url=http://[::1", "0; http://a:99999999/",
+                                     "0; http://[vv]/", "0; http://a]b/"])
+def test_a_malformed_target_is_ignored_as_browsers_do(content: str) -> None:
+    assert meta_refresh(_page(content, quote="'"), PAGE) == (None, None)
+
+
+@pytest.mark.parametrize(("content", "host"), [
+    ("0; url=\\\\casino.example\\", "casino.example"),
+    ("0; url=https:\\\\casino.example/", "casino.example"),
+    ("30; \\\\casino.example\\", "casino.example"),
+])
+def test_backslashes_in_an_http_target_are_slashes_as_for_browsers(content: str, host: str) -> None:
+    from urllib.parse import urlsplit
+
+    delay, target = meta_refresh(_page(content), PAGE)
+    assert target is not None and urlsplit(target).hostname == host, target
+
+
+def test_each_target_host_is_named_with_its_count_and_the_note_stays_last() -> None:
+    from crawler.context import CrawlContext
+
+    ctx = CrawlContext(config=None, store=None)  # type: ignore[arg-type]  (no source: no store call)
+    kept = "không đi theo: lưu nội dung của chính trang này"
+    ctx.error(f"https://xa.gov.vn/gioi-thieu: {REFRESH_ELSEWHERE}: 'https://tinh.gov.vn/', {kept}")
+    ctx.error("https://xa.gov.vn/tin/x.html: máy chủ trả về HTTP 404")
+    for n in range(40):
+        ctx.error(f"https://xa.gov.vn/tin/{n}.html: {REFRESH_ELSEWHERE}: 'https://nohu-casino.example/', {kept}")
+    assert len(ctx.errors) == 2 and ctx.errors[0].endswith("HTTP 404"), ctx.errors
+    note = ctx.errors[-1]
+    assert note.startswith(f"41 {REFRESH_ELSEWHERE}"), note
+    assert "40 trang tới nohu-casino.example" in note and "1 trang tới tinh.gov.vn" in note, note
+    assert "https://xa.gov.vn/tin/0.html" in note and "https://xa.gov.vn/gioi-thieu" in note, note
+
+
+def test_notes_folded_from_two_threads_lose_nothing() -> None:
+    """Two batch threads (CANHGAC_WORKERS=0) note refreshes at once: the first thread's fold is held until the
+    second has folded too (or, with the fold locked, until a short wait ends), the interleaving that lost notes."""
+    import threading
+
+    from crawler.context import CrawlContext
+
+    ctx = CrawlContext(config=None, store=None)  # type: ignore[arg-type]
+    ctx.error(_note(0))
+    folded = [threading.Event(), threading.Event()]
+    real = RefreshNotes.fold
+
+    def fold(self: RefreshNotes, message: str) -> object:
+        result = real(self, message)
+        me = int(threading.current_thread().name)
+        folded[me].set()
+        if me == 0:
+            folded[1].wait(2)
+        return result
+
+    failures: list[BaseException] = []
+
+    def work(n: int) -> None:
+        try:
+            ctx.error(_note(n + 1))
+        except BaseException as exc:  # noqa: BLE001
+            failures.append(exc)
+
+    import unittest.mock
+
+    with unittest.mock.patch.object(RefreshNotes, "fold", fold):
+        first = threading.Thread(target=work, args=(0,), name="0")
+        first.start()
+        folded[0].wait(10)
+        second = threading.Thread(target=work, args=(1,), name="1")
+        second.start()
+        first.join()
+        second.join()
+    assert not failures, failures
+    assert len(ctx.errors) == 1 and ctx.errors[0].startswith(f"3 {REFRESH_ELSEWHERE}"), ctx.errors
+
+
+def test_the_note_s_host_of_a_malformed_address_is_no_error() -> None:
+    from crawler.pipelines.extract import _host
+
+    assert _host("http://[::1") == "" and _host("http://a:99999999/") == "a"
+    assert _host("https://www.Xa.gov.vn/tin") == "xa.gov.vn"

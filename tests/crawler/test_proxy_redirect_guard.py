@@ -156,3 +156,94 @@ def test_a_report_connecting_directly_to_the_proxys_endpoint_is_checked(site: De
     with pytest.raises(UsageError, match="localhost.* nội bộ .*allow_private_hosts"):
         fetch(f"http://localhost:{_port(site)}/squid-internal-mgr/info", CrawlerConfig(download_timeout_s=3))
     assert site.requests == []
+
+
+# ------------------------------------------------------------- names the proxy resolves: spelled, looked up
+@pytest.mark.parametrize("url", ["http://localhost./admin", "http://127.0.0.1./admin", "http://admin.localhost/",
+                                 "http://LOCALHOST/", "http://x.localhost./", "http://127.1/admin",
+                                 "http://[::1]/admin"])
+def test_loopback_in_any_spelling_is_refused_before_the_proxy(url: str) -> None:
+    from scrapy.exceptions import IgnoreRequest
+
+    with pytest.raises(IgnoreRequest, match="nội bộ"):
+        _sent(url, "http://10.0.0.8:3128")
+    _sent(url, "http://10.0.0.8:3128", allow_private=True)
+
+
+def test_a_link_local_literal_is_refused_even_with_allow_private_hosts() -> None:
+    from scrapy.exceptions import IgnoreRequest
+
+    for url in ["http://169.254.169.254./latest/meta-data/", "http://2852039166/", "http://[fe80::1]/"]:
+        with pytest.raises(IgnoreRequest, match="169.254.169.254|fe80::1"):
+            _sent(url, "http://10.0.0.8:3128", allow_private=True)
+
+
+class _Resolver:
+    """socket.getaddrinfo as the guard sees it: records the names asked, answers from a table."""
+
+    def __init__(self, table: dict[str, str]) -> None:
+        self.table, self.asked = table, []  # type: list[str]
+
+    def __call__(self, host: str, port: object, *args: object, **kwargs: object) -> list[tuple[object, ...]]:
+        import socket  # noqa: PLC0415
+
+        self.asked.append(host)
+        if host not in self.table:
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (self.table[host], port or 0))]
+
+
+def test_no_lookup_with_allow_private_hosts_and_one_per_name_and_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket  # noqa: PLC0415
+
+    from scrapy.exceptions import IgnoreRequest
+
+    from crawler.middlewares import SentRequestGuard  # noqa: PLC0415
+
+    resolver = _Resolver({"bao.example": "93.184.216.34", "noibo.example": "10.1.2.3"})
+    monkeypatch.setattr(socket, "getaddrinfo", resolver)
+    open_guard = SentRequestGuard(True, frozenset())
+    for n in range(3):
+        assert open_guard.process_request(Request(f"http://bao.example/{n}", meta={"proxy": "http://p:3128"})) is None
+    assert resolver.asked == []  # allow_private_hosts: the proxy resolves, nothing here blocks on DNS
+
+    guard = SentRequestGuard(False, frozenset())
+    for n in range(3):
+        assert guard.process_request(Request(f"http://bao.example/{n}", meta={"proxy": "http://p:3128"})) is None
+        with pytest.raises(IgnoreRequest, match="noibo.example trỏ tới địa chỉ nội bộ 10.1.2.3"):
+            guard.process_request(Request(f"http://noibo.example/{n}", meta={"proxy": "http://p:3128"}))
+    assert sorted(resolver.asked) == ["bao.example", "noibo.example"], resolver.asked
+
+
+def test_in_the_crawl_s_event_loop_the_lookup_is_made_off_its_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    import asyncio  # noqa: PLC0415
+    import inspect  # noqa: PLC0415
+    import socket  # noqa: PLC0415
+    import threading  # noqa: PLC0415
+
+    from scrapy.exceptions import IgnoreRequest
+
+    from crawler.middlewares import SentRequestGuard  # noqa: PLC0415
+
+    resolver = _Resolver({"bao.example": "93.184.216.34", "noibo.example": "10.1.2.3"})
+    threads: list[str] = []
+
+    def recorded(*args: object, **kwargs: object) -> list[tuple[object, ...]]:
+        threads.append(threading.current_thread().name)
+        return resolver(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket, "getaddrinfo", recorded)
+    guard = SentRequestGuard(False, frozenset())
+
+    async def crawl() -> None:
+        result = guard.process_request(Request("http://bao.example/", meta={"proxy": "http://p:3128"}))
+        assert inspect.isawaitable(result)  # Scrapy awaits it: the loop goes on with other downloads meanwhile
+        assert await result is None
+        refused = guard.process_request(Request("http://noibo.example/", meta={"proxy": "http://p:3128"}))
+        with pytest.raises(IgnoreRequest, match="noibo.example trỏ tới địa chỉ nội bộ 10.1.2.3"):
+            await refused  # type: ignore[misc]
+        assert guard.process_request(Request("http://bao.example/2", meta={"proxy": "http://p:3128"})) is None
+
+    asyncio.run(crawl())
+    assert resolver.asked == ["bao.example", "noibo.example"]
+    assert threading.main_thread().name not in threads, threads
