@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import numpy as np
 
@@ -61,14 +61,35 @@ def place_of(canonical_url: str, resolved_url: object) -> str | None:
     """The page a report or a collected page stands for, compared as "the same place": where a pasted report's
     link led (`RESOLVED_URL`), else its canonical address; None for a text pasted without a link, and for a site's
     home page (with no query): two texts pasted with only the home page of the site they came from are not
-    thereby of one page."""
+    thereby of one page. Spelled without Zalo's and Facebook's share parameters (`SHARE_PARAMS`): an address stored
+    before the crawler dropped them (a report's link followed then) is the same place as the page crawled now."""
     place = resolved_url if isinstance(resolved_url, str) and resolved_url else canonical_url
     if place.startswith(TEXT_REPORT_PREFIX):
         return None
+    place = without_share_params(place)
     parts = urlsplit(place)
     if parts.path in ("", "/") and not parts.query:
         return None
     return None if _social_profile(parts.hostname or "", parts.path, parts.query) else place
+
+
+#: the share parameters `crawler.urls.canonical_url` drops since 2026-12 (compared lower-case, as it does); addresses
+#: stored canonical before (items' by migration 0009 rewritten, a pasted report's link followed then) may have them
+SHARE_PARAMS = frozenset({"zarsrc", "gidzl", "mibextid", "fb_action_ids", "fb_action_types", "fb_source", "fb_ref",
+                          "ttclid", "twclid", "_gl"})
+
+
+def without_share_params(url: str) -> str:
+    """A canonical address without `SHARE_PARAMS`, its other parameters kept sorted and encoded as
+    `crawler.urls.canonical_url` writes them; an address with none of them is returned as it is."""
+    if "?" not in url:
+        return url
+    parts = urlsplit(url)
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    kept = [(k, v) for k, v in pairs if k.lower() not in SHARE_PARAMS]
+    if len(kept) == len(pairs):
+        return url
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(sorted(kept)), ""))
 
 
 # social networks whose one-segment addresses are a person, page or channel, not one post

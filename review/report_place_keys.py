@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from review.models import Item, ItemBand, Setting
 from review.page_locks import lock_place_key_backfill
-from review.report_match import REPORT_KIND, RESOLVED_URL, place_key, place_of
+from review.report_match import REPORT_KIND, RESOLVED_URL, place_key, place_of, without_share_params
 from review.types import utcnow
 
 #: the setting that records the keys were added (`{"added": N, "at": ISO time}`)
@@ -47,7 +47,7 @@ def add_missing_place_keys(s: Session) -> int | None:
                      .where(Item.kind == REPORT_KIND, Item.raw_hash.is_(None), resolved.is_not(None), ~keyed)
                      .order_by(Item.id))
     keys = [{"item_id": iid, "band_key": place_key(place)} for iid, url, led in rows
-            if (place := place_of(url, led)) is not None and place != url]
+            if (place := place_of(url, led)) is not None and place != without_share_params(url)]
     insert = postgresql_insert if s.get_bind().dialect.name == "postgresql" else sqlite_insert  # the two backends
     for i in range(0, len(keys), 500):
         s.execute(insert(ItemBand).on_conflict_do_nothing(index_elements=[ItemBand.item_id, ItemBand.band_key]),

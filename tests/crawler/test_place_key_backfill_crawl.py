@@ -110,3 +110,31 @@ def test_two_crawls_starting_at_once_add_each_key_once(two_stores: tuple[Store, 
         assert [tuple(k) for k in keys] == [(filed.item_id, place_key(PAGE))]
         assert s.get(Setting, PLACE_KEYS_SETTING).value["added"] == 1  # type: ignore[union-attr]
     assert give_old_reports_place_keys(b) is None
+
+
+def test_a_text_whose_link_led_to_an_address_with_share_params_is_found_by_the_page(store: Store) -> None:
+    """A report filed before the crawler dropped Zalo's share parameters kept the address its link led to with them
+    (`zarsrc`, `gidzl`); the key the crawl-start backfill gives it is the page's as the crawler spells it now, and a
+    crawl of that page joins the report's entry instead of opening one of its own."""
+    from review.models import Item, Source
+    from review.report_match import RESOLVED_URL
+    from tests.review.test_text_reports import BODY, crawled
+    from tests.review.test_text_reports import SOURCE as FEED_SOURCE
+
+    with store.session() as s:
+        s.add(Source(name=FEED_SOURCE, kind="rss"))
+    filed = file_report(store, pasted_with_link(MESSAGE, SHORT, led_to=PAGE), actor="lan")
+    with store.session() as s:  # as stored then: the link followed, canonical by the old rule
+        item = s.get(Item, filed.item_id)
+        assert item is not None
+        item.extra = {**item.extra, RESOLVED_URL: PAGE + "?gidzl=Ab3x&zarsrc=30"}
+    _as_filed_before_the_keys(store)
+    assert give_old_reports_place_keys(store) == 1
+    with store.session() as s:
+        assert list(s.scalars(select(ItemBand.band_key).where(ItemBand.band_key.startswith("pl:")))) == [
+            place_key(PAGE)]
+    store.add_scored_items([crawled(BODY)])
+    with store.session() as s:
+        assert s.scalar(select(func.count()).select_from(ReviewEntry)) == 1
+        joins = list(s.scalars(select(AuditLog.details).where(AuditLog.action == CRAWL_JOIN)))
+        assert [d["match"] for d in joins] == ["same_place"], joins

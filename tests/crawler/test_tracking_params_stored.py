@@ -11,8 +11,10 @@ SQLite file (and PostgreSQL when CANHGAC_TEST_DATABASE_URL is set).
 
 from __future__ import annotations
 
+import hashlib
+
 from alembic import command
-from sqlalchemy import func, select, text, update
+from sqlalchemy import delete, func, select, text, update
 
 import crawler.urls
 from crawler.urls import canonical_url
@@ -130,3 +132,107 @@ def test_the_migration_moves_only_what_is_safe(db_url: str) -> None:
         *[(url, url, 1) for url in kept],
     ], after
     assert pages == 9
+
+
+OLD_PLACE = "https://tin-nhanh.vn/xa-hoi/canh-bao-lua-dao-qua-zalo.html?gidzl=Ab3x&zarsrc=30"  # the old rule's
+
+
+def test_a_text_pasted_with_a_link_that_led_to_the_old_spelling_joins_a_crawl_of_its_page(db_url: str) -> None:
+    """A pasted report whose link led (RESOLVED_URL) to a page spelled with the old rule: after the upgrade a crawl
+    of that page, spelled without the share parameters, joins the report's entry; its link and key say the new way."""
+    from review.citizen import file_report
+    from review.models import ItemBand, ReviewEntry, Source
+    from review.report_match import RESOLVED_URL, place_key
+    from review.store import Store
+    from tests.review.test_report_places import MESSAGE, SHORT, pasted_with_link
+    from tests.review.test_text_reports import BODY, crawled
+    from tests.review.test_text_reports import PAGE as STORY
+    from tests.review.test_text_reports import SOURCE as FEED_SOURCE
+
+    store = Store.open(db_url, create=True)
+    try:
+        with store.session() as s:
+            s.add(Source(name=FEED_SOURCE, kind="rss"))
+        filed = file_report(store, pasted_with_link(MESSAGE, SHORT, led_to=OLD_PLACE), actor="lan")
+        with store.session() as s:  # its place key as the version before stored it: of the old spelling
+            s.execute(delete(ItemBand).where(ItemBand.band_key.startswith("pl:")))
+            s.add(ItemBand(item_id=filed.item_id,
+                           band_key="pl:" + hashlib.sha256(OLD_PLACE.encode()).hexdigest()[:20]))
+        command.stamp(_alembic_config(store.engine), BEFORE)
+        upgrade(store.engine)
+        with store.session() as s:
+            assert [e[RESOLVED_URL] for e in s.scalars(select(Item.extra))] == [STORY]
+            assert list(s.scalars(select(ItemBand.band_key).where(ItemBand.band_key.startswith("pl:")))) == [
+                place_key(STORY)]
+        store.add_scored_items([crawled(BODY)])  # spelled as the crawler spells it now
+        with store.session() as s:
+            assert s.scalar(select(func.count()).select_from(ReviewEntry)) == 1
+            assert s.scalar(select(func.count()).select_from(Item)) == 2
+    finally:
+        store.close()
+
+
+def test_a_page_stored_while_the_migration_runs_does_not_fail_it(db_url: str) -> None:
+    """PostgreSQL: another writer (a worker still on the previous version, which already strips zarsrc) storing the
+    stripped address between the migration's check and its rewrite: the migration holds the table, the writer waits
+    for it, and `canhgac init` does not fail on the unique constraint."""
+    import threading
+
+    import pytest
+    from sqlalchemy import create_engine, event
+    from sqlalchemy.exc import IntegrityError
+
+    if not db_url.startswith("postgresql"):
+        pytest.skip("SQLite: one writer at a time (the migration's transaction holds the file)")
+    engine = make_engine(db_url)
+    other_engine = create_engine(db_url)
+    command.upgrade(_alembic_config(engine), BEFORE)
+    ins = ("INSERT INTO items (url, canonical_url, kind, title, text, fetched_at, content_hash, locality, revision, "
+           "official, extra) VALUES (:u, :c, 'article', 't', 'x', now(), :h, '[]', 1, false, '{}')")
+    with engine.begin() as c:
+        c.execute(text(ins), {"u": "https://bao.vn/a.html?zarsrc=30", "c": "https://bao.vn/a.html?zarsrc=30", "h": "1"})
+    outcome: list[object] = []
+
+    def other_writer() -> None:
+        try:
+            with other_engine.begin() as other:
+                other.execute(text(ins), {"u": "https://bao.vn/a.html?zarsrc=31", "c": "https://bao.vn/a.html",
+                                          "h": "2"})
+            outcome.append("stored")
+        except IntegrityError:
+            outcome.append("refused")
+
+    writer = threading.Thread(target=other_writer)
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _meanwhile(conn, cursor, statement, params, context, executemany):  # type: ignore[no-untyped-def]
+        if statement.lstrip().upper().startswith("UPDATE ITEMS SET CANONICAL_URL") and not writer.is_alive() \
+                and not outcome and writer.ident is None:
+            writer.start()
+            with other_engine.connect() as watch:  # until the writer has stored its row or waits for the table
+                while writer.is_alive() and not watch.execute(text(
+                        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                        "AND query LIKE 'INSERT INTO items%'")).scalar():
+                    writer.join(0.05)
+
+    try:
+        upgrade(engine)
+        writer.join()
+        assert outcome, "the other writer never ran"
+        with engine.connect() as c:
+            urls = sorted(c.scalars(text("SELECT canonical_url FROM items")))
+        assert urls.count("https://bao.vn/a.html") == 1, urls
+    finally:
+        event.remove(engine, "before_cursor_execute", _meanwhile)
+        engine.dispose()
+        other_engine.dispose()
+
+
+def test_the_place_of_a_report_drops_what_the_crawler_drops() -> None:
+    """`review.report_match.SHARE_PARAMS` (review cannot import the crawler) are all dropped by `canonical_url`: an
+    old spelling and the crawler's are one place."""
+    from review.report_match import SHARE_PARAMS, place_of
+
+    for name in sorted(SHARE_PARAMS):
+        shared = f"https://bao.vn/tin/a.html?id=7&{name.upper()}=x%20y"
+        assert canonical_url(shared) == "https://bao.vn/tin/a.html?id=7" == place_of(shared, None), name

@@ -20,9 +20,17 @@ for a page's old and new items alike), and no look-up pays for it. What is kept 
   (whose rows carry their details, not the item's current address) and story clusters (a cluster counts
   distinct addresses: moving an address to one no item has keeps the count).
 
-Not rewritten: the "already seen" markers of feed entries (feed_state, keyed by the canonical address; such an
-entry is fetched once more and dropped as already stored) and the resolved link of a pasted citizen report
-(`Item.extra`, its place key).
+The link a pasted citizen report led to when it was filed (`Item.extra["resolved_url"]`, canonical by the rule of
+then) is rewritten the same way, and its place key (the `item_bands` row "pl:<sha256 of that address>" through
+which a crawl of the page finds the report) moves with it: a crawl of the page, spelled the new way, joins the
+report's entry (`review.report_match.place_of` also reads an address without these parameters, so a report this
+misses is found alike). Not rewritten: the "already seen" markers of feed entries (feed_state, keyed by the
+canonical address; such an entry is fetched once more and dropped as already stored).
+
+PostgreSQL: the items table is locked against writers (SHARE ROW EXCLUSIVE; readers go on) before the first read,
+so a page stored meanwhile under a new spelling (a worker still running the previous version) waits until this
+is committed, rather than making the rewrite hit the unique constraint. SQLite: the migration's transaction is the
+only writer.
 
 The parameters are the ones the crawler started dropping then, written out here: the rule may change later, this
 migration must not. The rest of the address (already canonical: parameters sorted, encoded) is kept as stored.
@@ -35,6 +43,7 @@ Create Date: 2026-12-06
 """
 from __future__ import annotations
 
+import hashlib
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import sqlalchemy as sa
@@ -49,7 +58,15 @@ depends_on = None
 SHARE_PARAMS = frozenset({'zarsrc', 'gidzl', 'mibextid', 'fb_action_ids', 'fb_action_types', 'fb_source', 'fb_ref',
                           'ttclid', 'twclid', '_gl'})
 _BATCH = 5000
-_items = sa.table('items', sa.column('id', sa.Integer), sa.column('canonical_url', sa.String))
+_items = sa.table('items', sa.column('id', sa.Integer), sa.column('canonical_url', sa.String),
+                  sa.column('kind', sa.String), sa.column('raw_hash', sa.String), sa.column('extra', sa.JSON))
+_bands = sa.table('item_bands', sa.column('item_id', sa.Integer), sa.column('band_key', sa.String))
+_RESOLVED = 'resolved_url'  # `review.report_match.RESOLVED_URL`
+
+
+def _place_key(address: str) -> str:
+    """`review.report_match.place_key` as it is written in 2026-12."""
+    return 'pl:' + hashlib.sha256(address.encode('utf-8')).hexdigest()[:20]
 
 
 def without_share_params(url: str) -> str | None:
@@ -66,6 +83,8 @@ def without_share_params(url: str) -> str | None:
 
 def upgrade() -> None:
     conn = op.get_bind()
+    if conn.dialect.name == 'postgresql':  # see the module docstring: no writer between the check and the rewrite
+        conn.execute(sa.text('LOCK TABLE items IN SHARE ROW EXCLUSIVE MODE'))
     lowered = sa.func.lower(_items.c.canonical_url)
     maybe = sa.or_(*(lowered.like(f'%{name}=%') for name in sorted(SHARE_PARAMS)))  # `_` matches itself too
     first: dict[str, int] = {}  # old address -> its first item's id
@@ -92,6 +111,26 @@ def upgrade() -> None:
         conn.execute(sa.update(_items).where(_items.c.canonical_url == sa.bindparam('old_url'))
                      .values(canonical_url=sa.bindparam('new_url')),
                      [{'old_url': old, 'new_url': new} for new, old in moves.items()])
+    _move_report_links(conn)
+
+
+def _move_report_links(conn: sa.Connection) -> None:
+    """The pasted reports' followed links (and their place keys) spelled without the share parameters. Pasted
+    reports are few (a citizen's message each); their `extra` is read whole, as JSON, not searched in SQL."""
+    rows = conn.execute(sa.select(_items.c.id, _items.c.extra)
+                        .where(_items.c.kind == 'report', _items.c.raw_hash.is_(None))).all()
+    for item_id, extra in rows:
+        led = extra.get(_RESOLVED) if isinstance(extra, dict) else None
+        new = without_share_params(led) if isinstance(led, str) else None
+        if new is None:
+            continue
+        conn.execute(sa.update(_items).where(_items.c.id == item_id).values(extra={**extra, _RESOLVED: new}))
+        gone = conn.execute(sa.delete(_bands).where(_bands.c.item_id == item_id,
+                                                    _bands.c.band_key == _place_key(led))).rowcount
+        has_new = conn.scalar(sa.select(_bands.c.item_id).where(_bands.c.item_id == item_id,
+                                                                _bands.c.band_key == _place_key(new)))
+        if gone and has_new is None:
+            conn.execute(sa.insert(_bands).values(item_id=item_id, band_key=_place_key(new)))
 
 
 def downgrade() -> None:
