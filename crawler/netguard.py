@@ -31,7 +31,7 @@ import http.client
 import logging
 import socket
 import urllib.request
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
 
@@ -231,13 +231,23 @@ def public_addresses(host: str, port: int, allow_private: bool = False) -> list[
 
 
 def public_connection(address: tuple[str, int], timeout: Any = None, source_address: Any = None, *,
-                      allowed_hosts: frozenset[str] = frozenset(), allow_private: bool = False) -> socket.socket:
-    """`socket.create_connection`, resolving the name once and connecting only to checked addresses."""
+                      allowed_hosts: frozenset[str] = frozenset(), allow_private: bool = False,
+                      time_left: Callable[[], float] | None = None) -> socket.socket:
+    """`socket.create_connection`, resolving the name once and connecting only to checked addresses.
+
+    `time_left`: called before each address is tried, the timeout of that attempt (raising when no time is left):
+    a name with several unreachable addresses then takes at most that time in all, not `timeout` per address."""
     host, port = address
     if is_allowed(allowed_hosts, host, port):
-        return socket.create_connection(address, timeout, source_address)
+        if time_left is None:
+            return socket.create_connection(address, timeout, source_address)
+        addresses = socket.getaddrinfo(host, port, 0, socket.SOCK_STREAM)
+    else:
+        addresses = public_addresses(host, port, allow_private)
     error: OSError | None = None
-    for family, kind, proto, _, sockaddr in public_addresses(host, port, allow_private):
+    for family, kind, proto, _, sockaddr in addresses:
+        if time_left is not None:
+            timeout = time_left()
         sock = socket.socket(family, kind, proto)
         try:
             if timeout is None or isinstance(timeout, (int, float)):  # not socket's "default timeout" marker

@@ -206,6 +206,9 @@ def fetch(url: str, cfg: CrawlerConfig, *, allowed_hosts: frozenset[str] | None 
     except _TooLarge as exc:
         raise FetchError(f"{fetched_where(url, exc.final)}: trang lớn hơn giới hạn tải về ({cfg.download_maxsize_mb} "
                          f"MB, [crawler] download_maxsize_mb{exc}); {PASTE_INSTEAD}") from None
+    except _Corrupt as exc:
+        raise FetchError(f"{fetched_where(url, exc.final)}: dữ liệu nén hỏng, không giải nén được trang "
+                         f"(Content-Encoding; {exc}); {PASTE_INSTEAD}") from None
     except _UnknownEncoding as exc:
         raise FetchError(f"{fetched_where(url, exc.final)}: trang được nén theo kiểu {exc} mà canhgac không đọc được "
                          f"(Content-Encoding); {PASTE_INSTEAD}") from None
@@ -244,43 +247,132 @@ class _UnknownEncoding(_BodyError):
     pass
 
 
-# Content-Encodings a server may send though the request asked for none (a cache gzipping everything): a crawl
-# (Scrapy) reads them, and so does a report
-_ZLIB_WBITS = {"gzip": 16 + zlib.MAX_WBITS, "x-gzip": 16 + zlib.MAX_WBITS, "deflate": zlib.MAX_WBITS}
+class _Corrupt(_BodyError):
+    pass
+
+
+try:  # a crawl (Scrapy) reads brotli when the module imports; so does a report
+    import brotli as _brotli_module
+
+    _brotli: Any = _brotli_module
+except ImportError:  # pragma: no cover - installed with Scrapy
+    _brotli = None
+
+# Content-Encodings a server may send though the request asked for none (a cache compressing everything): a crawl
+# (Scrapy) reads them, and so does a report. Compressions canhgac cannot read are refused; any other token ("none",
+# "UTF-8", "identity": a misconfigured server's label on a plain body) means no encoding, as a crawl takes it.
+_GZIP = ("gzip", "x-gzip")
+_DECODE_ERRORS: tuple[type[Exception], ...] = (zlib.error,) if _brotli is None else (zlib.error, _brotli.error)
+_UNREADABLE = ("compress", "x-compress", "zstd", "br")
 _CHUNK = 64 * 1024
 
 
+class _Inflate:
+    """One zlib-based Content-Encoding, decoded as the bytes come: gzip in as many members as were sent (`gzip -c a
+    b`, a server flushing members; zero padding between them skipped, as `gzip` does), deflate zlib-wrapped or raw
+    (as IIS sends it; told apart by its first two bytes)."""
+
+    def __init__(self, encoding: str) -> None:
+        self.gzip = encoding in _GZIP
+        self._obj: Any = zlib.decompressobj(16 + zlib.MAX_WBITS) if self.gzip else None
+        self._head = b""  # deflate: the first bytes, until there are two to tell zlib-wrapped from raw
+
+    def feed(self, data: bytes, room: int) -> bytes:
+        """What `data` decodes to, at most `room` bytes (as many means: at least that many)."""
+        if self._obj is None:
+            self._head += data
+            if len(self._head) < 2:
+                return b""
+            data, self._head = self._head, b""
+            wrapped = data[0] & 0x0F == 8 and (data[0] << 8 | data[1]) % 31 == 0
+            self._obj = zlib.decompressobj(zlib.MAX_WBITS if wrapped else -zlib.MAX_WBITS)
+        out = bytearray()
+        while len(out) < room:
+            if self._obj.eof:
+                if not self.gzip:
+                    break  # after a deflate stream's end: ignored, as zlib does
+                data = (self._obj.unused_data + data).lstrip(b"\0")
+                if not data:
+                    break
+                self._obj = zlib.decompressobj(16 + zlib.MAX_WBITS)  # the next member
+            if not data:
+                break
+            out += self._obj.decompress(data, room - len(out))
+            data = self._obj.unconsumed_tail
+        return bytes(out)
+
+    @property
+    def done(self) -> bool:
+        return self._obj is not None and self._obj.eof
+
+
+class _Unbrotli:
+    """`br`, decoded as the bytes come (the `brotli` module's streaming decompressor)."""
+
+    def __init__(self) -> None:
+        self._obj = _brotli.Decompressor()
+
+    def feed(self, data: bytes, room: int) -> bytes:
+        out = bytearray(self._obj.process(data, output_buffer_limit=room))
+        while len(out) < room and not self._obj.is_finished():
+            more = self._obj.process(b"", output_buffer_limit=room - len(out))
+            if not more:
+                break
+            out += more
+        return bytes(out)
+
+    @property
+    def done(self) -> bool:
+        return bool(self._obj.is_finished())
+
+
+def _decoders(resp: Any, final: str) -> list[Any]:
+    """The decoders for `resp`'s Content-Encoding, in the order to apply them (the last encoding listed first):
+    every header line, each split on commas."""
+    tokens = [token.strip().lower() for value in resp.headers.get_all("Content-Encoding") or ()
+              for token in value.split(",")]
+    decoders: list[Any] = []
+    for token in reversed(tokens):
+        if token in (*_GZIP, "deflate"):
+            decoders.append(_Inflate(token))
+        elif token == "br" and _brotli is not None:
+            decoders.append(_Unbrotli())
+        elif token in _UNREADABLE:
+            raise _UnknownEncoding(token, final)
+    return decoders
+
+
 def _read_body(resp: Any, limit: int) -> bytes:
-    """The body of `resp`, at most `limit` bytes (one more means: too large), decompressed when the server sent it
-    gzip/deflate anyway (the decompressed size capped too: a gzip bomb). _CutShort when fewer bytes came than its
-    Content-Length said (http.client's `read(n)` returns them without a word); a chunked body broken off raises
-    http.client.IncompleteRead."""
+    """The body of `resp`, at most `limit` bytes (one more means: too large), decoded when the server sent it
+    compressed anyway (`_decoders`; every decoded size capped too: a gzip bomb). _CutShort when fewer bytes came than
+    its Content-Length said (http.client's `read(n)` returns them without a word); _Corrupt when the compressed data
+    cannot be decoded or ends before its end; a chunked body broken off raises http.client.IncompleteRead."""
     final = resp.geturl()
     expected = resp.length  # Content-Length, None without one
-    encoding = resp.headers.get("Content-Encoding", "").strip().lower()
-    if encoding not in ("", "identity", *_ZLIB_WBITS):
-        raise _UnknownEncoding(encoding, final)
-    inflate = zlib.decompressobj(_ZLIB_WBITS[encoding]) if encoding in _ZLIB_WBITS else None
+    decoders = _decoders(resp, final)
+    sizes = [0] * len(decoders)
     parts: list[bytes] = []
-    got = size = 0
+    got = 0
     while True:
         chunk = resp.read(_CHUNK)
         if not chunk:
             break
         got += len(chunk)
-        if inflate is not None:
+        if got > limit:
+            raise _TooLarge("", final)
+        for n, decoder in enumerate(decoders):
             try:
-                chunk = inflate.decompress(chunk, limit + 1 - size)
-            except zlib.error as exc:
-                raise _CutShort(f"dữ liệu nén hỏng: {exc}", final) from None
+                chunk = decoder.feed(chunk, limit + 1 - sizes[n])
+            except _DECODE_ERRORS as exc:
+                raise _Corrupt(f"{exc}", final) from None
+            sizes[n] += len(chunk)
+            if sizes[n] > limit:
+                raise _TooLarge(", sau khi giải nén", final)
         parts.append(chunk)
-        size += len(chunk)
-        if size > limit or got > limit:
-            raise _TooLarge(", sau khi giải nén" if inflate is not None and size > limit else "", final)
     if expected is not None and got < expected:
         raise _CutShort(f"nhận được {got} trên {expected} byte", final)
-    if inflate is not None and not inflate.eof:
-        raise _CutShort("dữ liệu nén không trọn vẹn", final)
+    if got and not all(decoder.done for decoder in decoders):  # no body at all: nothing was compressed
+        raise _Corrupt("luồng nén hết giữa chừng", final)
     return b"".join(parts)
 
 
@@ -402,7 +494,10 @@ class _WatchedConnection:
         create = conn._create_connection
 
         def connect(address: tuple[str, int], timeout: Any = None, source_address: Any = None) -> socket.socket:
-            return deadline.watch(create(address, deadline.timeout(timeout), source_address))
+            # each address of the name tried gets only the time left (`public_connection`): a socket being connected
+            # is not watched yet, and the limit must end its attempt too
+            return deadline.watch(create(address, deadline.timeout(timeout), source_address,
+                                         time_left=lambda: deadline.timeout(timeout)))
 
         conn._create_connection = connect
 

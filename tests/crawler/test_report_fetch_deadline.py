@@ -11,9 +11,11 @@ from __future__ import annotations
 import gzip
 import socket
 import threading
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+import brotli
 import pytest
 
 from crawler.cli import main
@@ -218,3 +220,132 @@ def test_an_officer_at_a_terminal_is_told_how_long_the_page_may_take(crawl_env, 
     os.close(shown)
     assert f"Đang tải trang {crawl_env.site.base_url}/bai (tối đa 3 giây)" in said, said
     assert "Đang tải trang" not in capsys.readouterr().out
+
+
+def _sends(body: bytes, *encodings: str) -> Serve:
+    """A server answering `body` with one Content-Encoding header line per `encodings`."""
+    def serve(conn: socket.socket, stop: threading.Event) -> None:
+        lines = b"".join(b"Content-Encoding: %s\r\n" % value.encode() for value in encodings)
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n" + lines
+                     + b"Content-Length: %d\r\nConnection: close\r\n\r\n" % len(body) + body)
+    return serve
+
+
+def _raw_deflate(data: bytes) -> bytes:
+    packer = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
+    return packer.compress(data) + packer.flush()
+
+
+PAGE = ARTICLE.encode()
+HALF = len(PAGE) // 2
+
+
+@pytest.mark.parametrize(("body", "encodings"), [
+    (gzip.compress(PAGE[:HALF]) + gzip.compress(PAGE[HALF:]), ("gzip",)),  # `gzip -c a b`, a server flushing members
+    (gzip.compress(PAGE[:HALF]) + b"\0" * 8 + gzip.compress(PAGE[HALF:]), ("x-gzip",)),  # zero padding between
+    (_raw_deflate(PAGE), ("deflate",)),  # raw deflate, as IIS sends it
+    (zlib.compress(PAGE), ("deflate",)),
+    (PAGE, ("none",)),  # a misconfigured server's label on a plain body: read before 2661247, and by a crawl
+    (PAGE, ("UTF-8",)),
+    (PAGE, ("identity",)),
+    (brotli.compress(PAGE), ("br",)),
+    (gzip.compress(gzip.compress(PAGE)), ("gzip, gzip",)),
+    (gzip.compress(gzip.compress(PAGE)), ("gzip", "gzip")),  # a proxy gzipping a gzipped page: two header lines
+    (gzip.compress(_raw_deflate(PAGE)), ("deflate", "GZIP ")),
+], ids=["gzip-two-members", "gzip-padded-members", "deflate-raw", "deflate-zlib", "none", "utf-8", "identity", "br",
+        "gzip-gzip", "two-header-lines", "deflate-then-gzip"])
+def test_a_page_encoded_as_a_crawl_reads_it_is_read_whole(body: bytes, encodings: tuple[str, ...]) -> None:
+    """What a crawl (Scrapy's HttpCompressionMiddleware) reads, a report reads, the whole page: before, a gzip body in
+    two members was stored cut to its first, raw deflate was refused as a broken connection, a junk Content-Encoding
+    ("none") over a plain page and `br` were refused, and a second gzip layer was stored as binary."""
+    with raw_server(_sends(body, *encodings)) as (base, _):
+        got, _ctype, _final = fetch(base + "/bai", _cfg())
+    assert got == PAGE, (len(got), got[:40])
+
+
+def test_a_report_of_a_page_in_two_gzip_members_stores_its_end(crawl_env, capsys) -> None:  # type: ignore[no-untyped-def]
+    """Before: exit 0 and the page stored without its last paragraph (the second member dropped)."""
+    from sqlalchemy import select
+
+    from review.models import Item
+
+    cfg = str(crawl_env.configure(NO_MODEL))
+    page = ARTICLE.replace("</article>", "<p>ĐOẠN CUỐI: số tài khoản nhận tiền 0123456789.</p></article>").encode()
+    cut = page.index("<p>ĐOẠN CUỐI".encode())
+    with raw_server(_sends(gzip.compress(page[:cut]) + gzip.compress(page[cut:]), "gzip")) as (base, _):
+        assert main(["--config", cfg, "report", base + "/bai"]) == 0
+    capsys.readouterr()
+    with crawl_env.store.session() as s:
+        texts = s.scalars(select(Item.text).where(Item.kind == "report")).all()
+    assert len(texts) == 1 and "ĐOẠN CUỐI: số tài khoản nhận tiền 0123456789." in texts[0], texts
+
+
+@pytest.mark.parametrize(("body", "encoding"), [
+    (b"\x1f\x8b\x08\x00" + b"khong phai du lieu nen" * 20, "gzip"),
+    (b"\xff\xfe" + b"khong phai du lieu nen" * 20, "deflate"),
+    (b"khong phai du lieu nen" * 20, "br"),
+    (gzip.compress(PAGE)[:-30], "gzip"),  # ends before its end, though all its Content-Length came
+], ids=["gzip", "deflate", "br", "gzip-unfinished"])
+def test_corrupt_compressed_data_is_named_so_not_a_broken_connection(crawl_env, capsys, body: bytes,  # type: ignore[no-untyped-def]
+                                                                     encoding: str) -> None:
+    cfg = str(crawl_env.configure(NO_MODEL))
+    with raw_server(_sends(body, encoding)) as (base, _):
+        assert main(["--config", cfg, "report", base + "/bai"]) == 1
+    err = _one_line_error(capsys)
+    assert f"{base}/bai: dữ liệu nén hỏng" in err and "ngắt giữa chừng" not in err and "--text" in err, err
+    assert _reports(crawl_env) == 0
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "br", "deflate"])
+def test_an_empty_body_labelled_compressed_is_empty_not_corrupt(encoding: str) -> None:
+    """Nothing was sent, so nothing was compressed: an empty page (refused later as a page without text), not
+    corrupt data."""
+    with raw_server(_sends(b"", encoding)) as (base, _):
+        got, _ctype, _final = fetch(base + "/bai", _cfg())
+    assert got == b""
+
+
+def test_the_size_cap_holds_across_gzip_members() -> None:
+    """A small first member and a bomb in the second: refused as too large once decompressed, not read to its end."""
+    bomb = gzip.compress(PAGE[:HALF]) + gzip.compress(b"a" * (3 * 1024 * 1024))
+    with raw_server(_sends(bomb, "gzip")) as (base, _):
+        with pytest.raises(FetchError, match="sau khi giải nén"):
+            fetch(base + "/bai", CrawlerConfig(download_timeout_s=LIMIT_S, allow_private_hosts=True,
+                                               download_maxsize_mb=1))
+
+
+def test_a_name_with_several_unreachable_addresses_takes_the_limit_in_all(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Five addresses that never answer a connect (listening sockets whose backlog is full stand in for blackholed
+    addresses): before, each got the whole time left, so the fetch's thread went on connecting long after the fetch
+    had failed at the limit; now each attempt gets only the time left and the thread ends with the fetch."""
+    holes: list[socket.socket] = []
+    fillers: list[socket.socket] = []
+    try:
+        for _ in range(5):
+            hole = socket.socket()
+            hole.bind(("127.0.0.1", 0))
+            hole.listen(0)
+            holes.append(hole)
+            for _ in range(4):  # fill its accept queue: a later connect is never answered
+                filler = socket.socket()
+                filler.setblocking(False)
+                filler.connect_ex(hole.getsockname())
+                fillers.append(filler)
+        real = socket.getaddrinfo
+
+        def resolve_name(host: str, port: int, *args: object, **kwargs: object) -> list[tuple[object, ...]]:
+            if host == "chan.example.vn":
+                return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", hole.getsockname()) for hole in holes]
+            return real(host, port, *args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(socket, "getaddrinfo", resolve_name)
+        err = _fetch_fails("http://chan.example.vn/bai")
+        assert f"{LIMIT_S} giây" in err, err
+        fetching = [t for t in threading.enumerate() if t.name == "canhgac-report-fetch"]
+        for thread in fetching:
+            thread.join(LIMIT_S)
+        # before: still connecting to the third address of five, each given the whole limit
+        assert not [t for t in fetching if t.is_alive()], "the fetch's thread was still connecting"
+    finally:
+        for sock in fillers + holes:
+            sock.close()
