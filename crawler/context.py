@@ -52,11 +52,12 @@ class CrawlContext:
             self.errors.append(message)
             if not self.quiet and message == self.refreshes.noted:  # the run's first such note, or the fold
                 self._refresh_at = len(self.errors) - 1
-        if self.source is not None:
-            try:
-                self.store.record_source_error(self.source.name, message)
-            except Exception:  # noqa: BLE001 - health bookkeeping must never stop the crawl
-                log.exception("could not record source error")
+            # under the lock too: written after it, an older fold could land last as the source's "lỗi cuối"
+            if self.source is not None:
+                try:
+                    self.store.record_source_error(self.source.name, message)
+                except Exception:  # noqa: BLE001 - health bookkeeping must never stop the crawl
+                    log.exception("could not record source error")
 
 
 def crawl_context(crawler: Crawler) -> CrawlContext:

@@ -258,8 +258,9 @@ def meta_refresh(html: str, url: str) -> tuple[float, str] | tuple[None, None]:
     `get_meta_refresh` (it requires `url=`) misses; "5" alone reloads the page itself (`url`). A refresh inside
     <script> or <noscript> is not one, as for w3lib. Relative targets are read against the page's <base href>."""
     # a linear look first (most pages have no refresh): a plain substring search, never a pattern that backtracks
-    # (`<meta\b[^>]*refresh` was quadratic on a page of "<meta " without ">"); lxml decides what is an element
-    if "refresh" not in html.lower():
+    # (`<meta\b[^>]*refresh` was quadratic on a page of "<meta " without ">"); lxml decides what is an element.
+    # The attribute's name, not its value: browsers decode `http-equiv="&#82;efresh"`, a name is never encoded
+    if "http-equiv" not in html.lower():
         return None, None
     sel = html_selector(html)
     for meta in sel.xpath("//meta[@http-equiv][@content][not(ancestor::script)][not(ancestor::noscript)]"):
@@ -337,7 +338,10 @@ REFRESH_ELSEWHERE = "trang chuyển hướng (meta refresh) sang máy chủ khá
 
 
 _NOTED_TARGET = re.compile(r"""(['"])(.*?)\1""")  # the target's repr in a note (linear: no nested repeats)
-_NOTE_HOSTS = 10  # target hosts a folded note names; the others are counted
+_NOTE_HOSTS = 10  # target hosts a folded note names at most; the others are counted
+_NOTE_BUDGET = 1200  # characters the named hosts take at most (a source keeps 2,000 of its last error)
+_NOTE_HOST_CHARS = 80  # of a target host's name in a folded note
+_NOTE_PAGE_CHARS = 100  # of its example page's address
 
 
 @dataclass
@@ -345,15 +349,17 @@ class RefreshNotes:
     """One run's notes of refreshes to another host, folded into one. A hijacked site puts the casino's refresh
     on every page: one note per page would bury every other problem of the run under hundreds of copies, and
     count each as an error. The run's first such note is noted as it is; each later one replaces it with a note
-    that counts the pages per target host, each with its first page as the example (`fold`), so a crawl stopped
-    half-way still says how many, and a casino is named even when an earlier page refreshed to a legitimate
-    portal. Not thread-safe by itself: `crawler.context.CrawlContext.error` holds a lock around it."""
+    that counts the pages per target host, each with its first page's address as the example (`fold`), so a crawl
+    stopped half-way still says how many, and a casino is named even when an earlier page refreshed to a legitimate
+    portal. Over several hosts the note names the most frequent ones, shortened, and counts the others: it stays
+    well under the 2,000 characters a source keeps as its last error. Not thread-safe by itself:
+    `crawler.context.CrawlContext.error` holds a lock around it."""
 
     first: str | None = None  # the first page's note
     noted: str | None = None  # the note standing for all of them now
     pages: int = 0
     hosts: dict[str, int] = field(default_factory=dict)  # target host: pages refreshing to it (in first-seen order)
-    examples: dict[str, str] = field(default_factory=dict)  # target host: its first page's note
+    examples: dict[str, str] = field(default_factory=dict)  # target host: its first page's address
 
     def fold(self, message: str) -> tuple[str, str] | None:
         """None: note `message` as usual (not a refresh to another host, or the run's first). Else (the note
@@ -362,9 +368,10 @@ class RefreshNotes:
         if marker not in message:
             return None
         self.pages += 1
-        host = _noted_host(message.split(marker, 1)[1])
+        page, rest = message.split(marker, 1)
+        host = _noted_host(rest)
         self.hosts[host] = self.hosts.get(host, 0) + 1
-        self.examples.setdefault(host, message)
+        self.examples.setdefault(host, page)
         if self.first is None or self.noted is None:
             self.first = self.noted = message
             return None
@@ -372,13 +379,25 @@ class RefreshNotes:
             note = f"{self.pages} {REFRESH_ELSEWHERE}; trang đầu tiên: {self.first}"
         else:
             ranked = sorted(self.hosts.items(), key=lambda kv: -kv[1])  # stable: first seen first among equals
-            parts = [f"{n} trang tới {h or '?'} (trang đầu tiên: {self.examples[h]})" for h, n in ranked[:_NOTE_HOSTS]]
-            if len(ranked) > _NOTE_HOSTS:
-                rest = ranked[_NOTE_HOSTS:]
-                parts.append(f"{sum(n for _, n in rest)} trang tới {len(rest)} máy chủ khác")
+            parts: list[str] = []
+            used = 0
+            for h, n in ranked[:_NOTE_HOSTS]:
+                part = (f"{n} trang tới {_shortened(h, _NOTE_HOST_CHARS) or '?'} "
+                        f"(trang đầu tiên: {_shortened(self.examples[h], _NOTE_PAGE_CHARS)})")
+                if parts and used + len(part) > _NOTE_BUDGET:
+                    break
+                parts.append(part)
+                used += len(part) + 2
+            if len(ranked) > len(parts):
+                others = ranked[len(parts):]
+                parts.append(f"{sum(n for _, n in others)} trang tới {len(others)} máy chủ khác")
             note = f"{self.pages} {REFRESH_ELSEWHERE}, tới {len(self.hosts)} máy chủ: " + "; ".join(parts)
         before, self.noted = self.noted, note
         return before, self.noted
+
+
+def _shortened(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def _noted_host(rest: str) -> str:

@@ -86,14 +86,14 @@ class SentRequestGuard:
 
     Spelled addresses are read without DNS (`localhost.`, `127.0.0.1.`, `127.1`; `localhost` and `*.localhost` are
     loopback by name, RFC 6761, as the proxy's resolver answers them). A name is looked up once per run (the verdict
-    is kept: the proxy resolves it again anyway), never with `allow_private_hosts` (only link-local and metadata
-    addresses are refused then, and a name's are the proxy's to refuse), and in the crawl's event loop off its
-    thread: a slow resolver must not stall every download."""
+    is kept: the proxy resolves it again anyway), in the crawl's event loop off its thread: a slow resolver must
+    not stall every download. With `allow_private_hosts` too, where only link-local and cloud metadata addresses
+    are refused (`review.link_local`): a name pointing at the metadata service goes nowhere, as documented."""
 
     def __init__(self, allow_private_hosts: bool, proxy_endpoints: frozenset[str] = frozenset()) -> None:
         self.allow_private_hosts = allow_private_hosts
         self.proxy_endpoints = proxy_endpoints  # `proxy_hosts()`: what the resolver lets through
-        self.refused: dict[str, str | None] = {}  # name looked up this run: the private address it gave, or None
+        self.refused: dict[str, str | None] = {}  # name looked up this run: the refused address it gave, or None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SentRequestGuard:
@@ -119,9 +119,7 @@ class SentRequestGuard:
             if is_never_fetched(address) or (not self.allow_private_hosts and is_private_address(address)):
                 self._refuse(host, address)
             return None
-        if self.allow_private_hosts:
-            return None
-        if name == "localhost" or name.endswith(".localhost"):
+        if not self.allow_private_hosts and (name == "localhost" or name.endswith(".localhost")):
             self._refuse(host, "127.0.0.1")
         if name in self.refused:
             if (address := self.refused[name]) is not None:
@@ -138,7 +136,8 @@ class SentRequestGuard:
         self._verdict(host, name, await asyncio.to_thread(self._lookup, name, port))
 
     def _lookup(self, name: str, port: int) -> str | None:
-        """The private address `name` resolves to, or None (public, or unknown here: the proxy will say)."""
+        """The refused address `name` resolves to (with `allow_private_hosts`: a never-fetched one), or None
+        (allowed, or unknown here: the proxy will say)."""
         try:
             public_addresses(name, port, self.allow_private_hosts)
         except PrivateAddressError as exc:

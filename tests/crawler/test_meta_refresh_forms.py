@@ -67,6 +67,14 @@ def test_only_a_real_refresh_element_counts() -> None:
     assert meta_refresh(two, PAGE) == (0.0, "https://o.example/")
 
 
+@pytest.mark.parametrize("equiv", ["&#82;efresh", "&#x72;efresh", "re&#102;resh", "REFRESH", "&#X52;EFRESH"])
+def test_a_refresh_spelled_with_character_references_is_one(equiv: str) -> None:
+    """Browsers decode `&#82;efresh` in the attribute's value: the cheap look before parsing must not miss it."""
+    html = f'<html><head><meta http-equiv="{equiv}" content="0; url=https://casino.example/"></head></html>'
+    assert meta_refresh(html, PAGE) == (0.0, "https://casino.example/")
+    assert meta_refresh(html.replace("http-equiv", "HTTP-EQUIV"), PAGE) == (0.0, "https://casino.example/")
+
+
 def test_relative_targets_follow_base_href() -> None:
     html = _page("0; tin.html", head="<base href='https://cdn.example/thu-muc/'>")
     assert meta_refresh(html, PAGE) == (0.0, "https://cdn.example/thu-muc/tin.html")
@@ -213,3 +221,63 @@ def test_the_note_s_host_of_a_malformed_address_is_no_error() -> None:
 
     assert _host("http://[::1") == "" and _host("http://a:99999999/") == "a"
     assert _host("https://www.Xa.gov.vn/tin") == "xa.gov.vn"
+
+
+def test_a_note_folded_over_many_hosts_stays_well_under_what_a_source_keeps() -> None:
+    """The source's last error keeps 2,000 characters (`review.sources`): 14 hosts with long page and target
+    addresses made a 4,248-character note, cut off mid-host. Each host is named with its count and one page."""
+    from crawler.context import CrawlContext
+
+    ctx = CrawlContext(config=None, store=None)  # type: ignore[arg-type]
+    kept = "không đi theo: lưu nội dung trang"
+    pages = [f"https://ubnd-phuong-{i}.hanoi.gov.vn/tin-tuc/hoat-dong-cua-phuong/2026/12/thong-bao-lich-tiep-"
+             f"cong-dan-{i}-" + "z" * 300 + ".html" for i in range(14)]
+    for i, page in enumerate(pages):
+        for _ in range(14 - i):  # host i: 14 - i pages, so the order of the note is known
+            target = f"https://nha-cai-{i}." + "y" * 150 + ".example/?utm_source=seo&ref=" + "x" * 120
+            ctx.error(f"{page}: {REFRESH_ELSEWHERE}: {target[:200]!r}, {kept}")
+    note = ctx.errors[-1]
+    assert len(ctx.errors) == 1 and note.startswith(f"105 {REFRESH_ELSEWHERE}, tới 14 máy chủ: "), note[:200]
+    assert len(note) <= 1500, len(note)
+    named = [i for i in range(14) if f"{14 - i} trang tới nha-cai-{i}." in note]
+    assert named == list(range(len(named))) and len(named) >= 3, (named, note)
+    for i in named:
+        assert pages[i][:80] in note, (i, note)  # its example page, shortened
+    rest = 14 - len(named)
+    assert note.endswith(f"{sum(range(1, rest + 1))} trang tới {rest} máy chủ khác"), note[-200:]
+
+
+def test_the_source_s_last_error_is_the_run_s_newest_note() -> None:
+    """Two batch threads fold refresh notes; each also records the note as the source's last error (a database
+    write). The first thread's write is held until the second has written (or a short wait ends): written outside
+    the lock, the older fold ("2 …") landed last and the source showed a count the run had passed."""
+    import threading
+    from types import SimpleNamespace
+
+    from crawler.context import CrawlContext
+
+    recorded: list[str] = []
+    in_store, second_wrote = threading.Event(), threading.Event()
+
+    class Store:
+        def record_source_error(self, name: str, message: str) -> None:
+            if threading.current_thread().name == "0":
+                in_store.set()
+                second_wrote.wait(2)
+            recorded.append(message)
+            if threading.current_thread().name == "1":
+                second_wrote.set()
+
+    ctx = CrawlContext(config=None, store=Store(), source=SimpleNamespace(name="px"))  # type: ignore[arg-type]
+    ctx.source = None
+    ctx.error(_note(0))
+    ctx.source = SimpleNamespace(name="px")  # type: ignore[assignment]
+    first = threading.Thread(target=ctx.error, args=(_note(1),), name="0")
+    first.start()
+    in_store.wait(10)
+    second = threading.Thread(target=ctx.error, args=(_note(2),), name="1")
+    second.start()
+    first.join()
+    second.join()
+    assert ctx.errors[-1].startswith(f"3 {REFRESH_ELSEWHERE}"), ctx.errors
+    assert recorded[-1] == ctx.errors[-1], recorded

@@ -193,20 +193,27 @@ class _Resolver:
         return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (self.table[host], port or 0))]
 
 
-def test_no_lookup_with_allow_private_hosts_and_one_per_name_and_run(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_one_lookup_per_name_and_run_and_with_allow_private_hosts_only_never_fetched_addresses_refused(
+        monkeypatch: pytest.MonkeyPatch) -> None:
     import socket  # noqa: PLC0415
 
     from scrapy.exceptions import IgnoreRequest
 
     from crawler.middlewares import SentRequestGuard  # noqa: PLC0415
 
-    resolver = _Resolver({"bao.example": "93.184.216.34", "noibo.example": "10.1.2.3"})
+    resolver = _Resolver({"bao.example": "93.184.216.34", "noibo.example": "10.1.2.3",
+                          "meta.attacker.example": "169.254.169.254"})
     monkeypatch.setattr(socket, "getaddrinfo", resolver)
     open_guard = SentRequestGuard(True, frozenset())
     for n in range(3):
         assert open_guard.process_request(Request(f"http://bao.example/{n}", meta={"proxy": "http://p:3128"})) is None
-    assert resolver.asked == []  # allow_private_hosts: the proxy resolves, nothing here blocks on DNS
+        assert open_guard.process_request(Request(f"http://noibo.example/{n}", meta={"proxy": "http://p:3128"})) is None
+        # allow_private_hosts does not open the cloud metadata service (docs/crawling.md), by name either
+        with pytest.raises(IgnoreRequest, match="169.254.169.254"):
+            open_guard.process_request(Request(f"http://meta.attacker.example/{n}", meta={"proxy": "http://p:3128"}))
+    assert sorted(resolver.asked) == ["bao.example", "meta.attacker.example", "noibo.example"], resolver.asked
 
+    resolver.asked.clear()
     guard = SentRequestGuard(False, frozenset())
     for n in range(3):
         assert guard.process_request(Request(f"http://bao.example/{n}", meta={"proxy": "http://p:3128"})) is None
@@ -243,7 +250,51 @@ def test_in_the_crawl_s_event_loop_the_lookup_is_made_off_its_thread(monkeypatch
         with pytest.raises(IgnoreRequest, match="noibo.example trỏ tới địa chỉ nội bộ 10.1.2.3"):
             await refused  # type: ignore[misc]
         assert guard.process_request(Request("http://bao.example/2", meta={"proxy": "http://p:3128"})) is None
+        refused = open_guard.process_request(Request("http://meta.attacker.example/", meta={"proxy": "http://p:3128"}))
+        with pytest.raises(IgnoreRequest, match="169.254.169.254"):
+            await refused  # type: ignore[misc]
 
+    open_guard = SentRequestGuard(True, frozenset())
+    resolver.table["meta.attacker.example"] = "169.254.169.254"
     asyncio.run(crawl())
-    assert resolver.asked == ["bao.example", "noibo.example"]
+    assert resolver.asked == ["bao.example", "noibo.example", "meta.attacker.example"]
     assert threading.main_thread().name not in threads, threads
+
+
+# ------------------------------------------------- a real crawl: the lookup off the loop's thread refuses
+_HOSTS_TABLE = '''\
+import socket
+
+_real = socket.getaddrinfo
+
+
+def _table(host, port, *args, **kwargs):  # the crawl's names, answered here (no DNS, no /etc/hosts entry)
+    if isinstance(host, str) and host.lower().rstrip(".") == "noibo.canhgac.test":
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", port or 0))]
+    return _real(host, port, *args, **kwargs)
+
+
+socket.getaddrinfo = _table
+'''
+
+
+def test_a_redirect_to_a_name_resolving_private_is_refused_off_the_loop_s_thread(crawl_env, admin: DemoSite,  # type: ignore[no-untyped-def]
+                                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """A redirect behind the proxy to a NAME (not `localhost`, which is refused by name before any lookup) that
+    resolves to 127.0.0.1: SentRequestGuard looks it up off the event loop's thread and the IgnoreRequest comes
+    out of the coroutine Scrapy awaits. The crawl process answers that name from a table (its sitecustomize)."""
+    hook = crawl_env.tmp / "hosts_table"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(_HOSTS_TABLE, encoding="utf-8")
+    monkeypatch.setenv("PYTHONPATH", str(hook))
+    site = crawl_env.site
+    target = f"http://noibo.canhgac.test:{_port(admin)}/admin"
+    site.set_handler(PUBLIC + "/chuyen", _redirect(target))
+    site.set_handler(target, _forward(f"http://127.0.0.1:{_port(admin)}/admin"))  # what the proxy would fetch
+    _proxy_env(monkeypatch, site.base_url, no_proxy="noibo.canhgac.test")
+    out, log = _crawl(crawl_env, [PUBLIC + "/chuyen"])
+
+    assert admin.requests == [], [r.path for r in admin.requests]
+    assert site.requests_for(target) == []  # not even asked of the proxy
+    assert out.items_new == 0, (out, log[-3000:])
+    assert "noibo.canhgac.test trỏ tới địa chỉ nội bộ 127.0.0.1" in log, log[-3000:]
