@@ -20,10 +20,6 @@ if TYPE_CHECKING:
     from review.config import ClassifierConfig
     from review.store import Store
 
-#: How many states of the decisions (one per decision made or undone since the undone one) `learnt_by_model` tries
-#: against a card before giving up: a retrain reads them at one moment, usually a few changes ago.
-STATES_TRIED = 200
-
 
 def superseded(s: Session, entry_id: int, decision_id: int, current: Decision | None) -> str:
     """Why the decision `decision_id` is no longer the one to undo: someone undid it, maybe decided again."""
@@ -93,40 +89,52 @@ def nothing_to_undo(s: Session, entry: ReviewEntry, zone: str | None) -> str:
 
 def learnt_by_model(s: Session, decision_id: int, card: Mapping[str, Any]) -> list[str] | None:
     """The labels the model of `card` learnt from the decision `decision_id` (`[]`: learnt as clean, a dismissal),
-    or None when it did not learn from it. A retrain from decisions records on its card the SHA-256 of the
-    decisions it trained on (`review.learning.decisions_info`), not which ones: the standing decisions are rebuilt
-    as they were after each decision made or undone since this one was made (the latest first), as the retrain
-    read them (`decision_examples`: the latest verdict of each text, the held-back texts left out), until one
-    state's hash is the card's. The model learnt from this decision when it stood then, its text was not held
-    back, and no later decision on the same text (another entry) taught the text instead. None when no state
-    matches: a model trained on other decisions (another database, texts changed since) is not claimed to have."""
+    or None when it did not learn from it or nothing need be said. A retrain from decisions records on its card
+    the highest Decision.id it read and when (`review.learning.decisions_info`: `as_of_decision_id`, `read_at`).
+    The model learnt this decision when its id is not above that, it stood at the read (made before it, not
+    undone before it), its text was not held back (`held_out`, the rule the retrain splits by), and no later
+    decision on the same text (another entry) that also stood at the read taught the text instead. Nothing is said
+    either when another decision still standing teaches the same text the same label (the next retrain learns
+    the same), nor for a card without those fields (an older retrain). A fixed number of queries, no search."""
     from review.decisions import bank_text
-    from review.learning import _digest, decision_label, held_out
+    from review.learning import decision_label, held_out
 
     info = next((d for d in card.get("data") or [] if isinstance(d, dict) and d.get("source") == "decisions"), None)
-    if info is None or not info.get("sha256"):
+    if info is None or not isinstance(info.get("as_of_decision_id"), int) or not info.get("read_at"):
         return None
-    rows = s.execute(select(Decision.id, Decision.verdict, Decision.category, Decision.created_at, Decision.undone_at,
-                            Item).join(ReviewEntry, ReviewEntry.id == Decision.entry_id)
-                     .join(Item, Item.id == ReviewEntry.item_id).order_by(Decision.id)).all()
-    texts = {r.id: bank_text(r.Item) for r in rows}
-    mine = next((r for r in rows if r.id == decision_id), None)
-    if mine is None or not texts[mine.id] or held_out(texts[mine.id]):
+    try:
+        read_at = datetime.fromisoformat(str(info["read_at"]))
+    except ValueError:
         return None
-    end = mine.undone_at or datetime.max.replace(tzinfo=mine.created_at.tzinfo)
-    moments = sorted({t for r in rows for t in (r.created_at, r.undone_at) if t is not None and mine.created_at <= t < end},
-                     reverse=True)
-    for t in moments[:STATES_TRIED]:
-        standing: dict[str, tuple[int, list[str]]] = {}
-        for r in rows:
-            if r.created_at <= t and (r.undone_at is None or r.undone_at > t) and texts[r.id]:
-                standing[texts[r.id]] = (r.id, decision_label(r.verdict, r.category))
-        trained = [(text, label) for text, (_, label) in standing.items() if not held_out(text)]
-        if len(trained) != info.get("rows") or _digest([t for t, _ in trained], [lab for _, lab in trained]) != info["sha256"]:
+    as_of = int(info["as_of_decision_id"])
+    row = s.execute(select(Decision, Item).join(ReviewEntry, ReviewEntry.id == Decision.entry_id)
+                    .join(Item, Item.id == ReviewEntry.item_id).where(Decision.id == decision_id)).first()
+    if row is None:
+        return None
+    mine, item = row
+    if read_at.tzinfo is None and mine.created_at.tzinfo is not None:
+        read_at = read_at.replace(tzinfo=mine.created_at.tzinfo)
+    if mine.id > as_of or mine.created_at > read_at or (mine.undone_at is not None and mine.undone_at < read_at):
+        return None
+    text = bank_text(item)
+    if not text or held_out(text):
+        return None
+    label = decision_label(mine.verdict, mine.category)
+    title, body = item.title.strip(), item.text.strip()
+    others = s.execute(select(Decision.id, Decision.verdict, Decision.category, Decision.created_at,
+                              Decision.undone_at, Item.title, Item.text)
+                       .join(ReviewEntry, ReviewEntry.id == Decision.entry_id).join(Item, Item.id == ReviewEntry.item_id)
+                       .where(Decision.id != mine.id, Item.title.contains(title, autoescape=True),
+                              Item.text.contains(body, autoescape=True))).all()
+    for o in others:
+        if "\n".join(p for p in (o.title.strip(), o.text.strip()) if p) != text:
             continue
-        found = standing.get(texts[mine.id])
-        return found[1] if found is not None and found[0] == decision_id else None
-    return None
+        if o.undone_at is None and decision_label(o.verdict, o.category) == label:
+            return None  # still taught the same by another decision
+        stood = o.created_at <= read_at and (o.undone_at is None or o.undone_at >= read_at)
+        if mine.id < o.id <= as_of and stood:
+            return None  # the retrain learnt that later decision on the text, not this one
+    return label
 
 
 def learnt_note(cfg: ClassifierConfig, store: Store, decision_id: int) -> str | None:

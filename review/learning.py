@@ -16,7 +16,7 @@ dismissal among them; with fewer, the result is reported as too small to judge a
 refused unless `--force` is given: before training (the split tells how many are held back), not after minutes
 of it. Otherwise `--activate` switches models only if the new model's FLAGS
 (what queues a page) do at least as well on the held-back decisions: macro-F1 of the flags
-(`review.flag_metrics`). Both flag as the crawler would with them: the office's rules (the bundled ones when
+(`review.flag_metrics`). Both flag with the office's rules and thresholds: its rules (the bundled ones when
 `[classifier] rules` is empty) and its `[classifier.thresholds]` over the card's. (The new model used to be scored
 with no rules and both at their cards' thresholds: a retrain changing nothing missed every held-back scam only a
 rule flags, and was refused as worse than itself.) The table also shows how many dismissed texts each model
@@ -37,7 +37,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from review.audit import append_audit
 from review.decisions import bank_text
@@ -70,16 +70,32 @@ def decision_examples(store: Store) -> tuple[list[str], list[list[str]]]:
     on several entries (a repost, a copy) teaches its latest verdict, as the known-item bank holds it. One label
     a text, even where two entries confirmed it in different categories (the bank keeps both): a row with two
     labels would turn the whole fit multi-label (classifier.fitting)."""
+    texts, labels, _, _ = decision_examples_read(store)
+    return texts, labels
+
+
+def decision_examples_read(store: Store) -> tuple[list[str], list[list[str]], int, datetime]:
+    """`decision_examples`, with what the card records of the read (`decisions_info`): the highest Decision.id
+    read (0 when none) and the time of the read, so that `review.decision_history.learnt_by_model` can tell
+    whether a decision was among those learnt without rebuilding past states."""
     examples: dict[str, list[str]] = {}  # text -> label, in the order texts were first decided
-    q = (select(Decision.verdict, Decision.category, Item)
+    as_of = 0
+    q = (select(Decision.id, Decision.verdict, Decision.category, Item)
          .join(ReviewEntry, ReviewEntry.id == Decision.entry_id).join(Item, Item.id == ReviewEntry.item_id)
          .where(Decision.undone_at.is_(None)).order_by(Decision.id))
     with store.session() as s:
-        for verdict, category, item in s.execute(q):
+        read_at = utcnow()  # before the read: a decision undone after this was standing when read
+        for decision_id, verdict, category, item in s.execute(q):
+            as_of = max(as_of, int(decision_id))
             text = bank_text(item)
             if text:
                 examples[text] = decision_label(verdict, category)
-    return list(examples), list(examples.values())
+        # undone decisions count too: one undone after the read with a higher id than any standing one was read
+        top = s.scalar(select(func.max(Decision.id)).where(Decision.created_at <= read_at,
+                                                           Decision.undone_at >= read_at))
+        if top is not None:
+            as_of = max(as_of, int(top))
+    return list(examples), list(examples.values()), as_of, read_at
 
 
 def decision_label(verdict: str, category: str | None) -> list[str]:
@@ -96,17 +112,21 @@ def _digest(texts: Sequence[str], labels: Sequence[Sequence[str]]) -> str:
 
 
 def decisions_info(texts: Sequence[str], labels: Sequence[Sequence[str]], held_texts: Sequence[str],
-                   held_labels: Sequence[Sequence[str]]) -> dict[str, Any]:
+                   held_labels: Sequence[Sequence[str]], as_of: int | None = None,
+                   read_at: datetime | None = None) -> dict[str, Any]:
     """The card's `data` entry for the moderators' decisions a model learnt from: how many, by label (`clean` =
     dismissed), their hash, and the same for the held-back ones it was compared on (never trained on), so a card
-    says which decisions made the model and two retrains on the same decisions are recognisably the same."""
+    says which decisions made the model and two retrains on the same decisions are recognisably the same.
+    `as_of` (`as_of_decision_id`: the highest Decision.id read) and `read_at` (when they were read) let `undo`
+    tell whether the model learnt a decision (`review.decision_history.learnt_by_model`)."""
     by_label: dict[str, int] = {}
     for row in labels:
         for name in row or ["clean"]:
             by_label[name] = by_label.get(name, 0) + 1
     return {"source": "decisions", "rows": len(texts), "sha256": _digest(texts, labels),
             "labels": dict(sorted(by_label.items())), "held_out": len(held_texts),
-            "held_out_flagged": sum(1 for row in held_labels if row), "held_out_sha256": _digest(held_texts, held_labels)}
+            "held_out_flagged": sum(1 for row in held_labels if row), "held_out_sha256": _digest(held_texts, held_labels),
+            **({"as_of_decision_id": as_of, "read_at": read_at.isoformat()} if as_of is not None and read_at else {})}
 
 
 def active_model_path(ctx: Context) -> str | None:
@@ -173,7 +193,7 @@ def retrain_from_decisions(ctx: Context, activate: bool, force: bool = False, ou
     store = ctx.store
     me = ctx.moderator() if activate else None  # who activates must be a moderator: refused before training
     path = output_path(ctx, out)  # a bad --out is refused before minutes of training
-    d_texts, d_labels = decision_examples(store)
+    d_texts, d_labels, as_of, read_at = decision_examples_read(store)
     if not d_texts:
         ctx.print("Chưa có quyết định nào để học; không huấn luyện lại.")
         return 0
@@ -208,7 +228,7 @@ def retrain_from_decisions(ctx: Context, activate: bool, force: bool = False, ou
 
     old = Scorer.load(active_model_path(ctx), ctx.config.classifier.rules or None, _thresholds(ctx))
     data_info = [p.info() for p in parts] + [decisions_info([d_texts[i] for i in d_train], [d_labels[i] for i in d_train],
-                                                            hold_texts, hold_labels)]
+                                                            hold_texts, hold_labels, as_of, read_at)]
     new = fit(train_texts, train_labels, categories=None, recipe=recipe, name="canhgac-decisions", cv=cv,
               data_info=data_info)
     old_m: dict[str, Any] | None = None

@@ -33,7 +33,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -42,7 +42,8 @@ from sqlalchemy import select
 from review.audit import append_audit
 from review.models import CLAIMED, OPEN, Item, ReviewEntry, ReviewFlag, Score
 from review.page_locks import lock_pages
-from review.rescore_report import AUDIT_IDS, SHOWN, Change, RescoreReport
+from review.rescore_report import AUDIT_IDS, SHOWN, Change
+from review.rescore_report import RescoreReport as _Counts
 from review.scoring import evidence_dict
 
 if TYPE_CHECKING:
@@ -87,6 +88,20 @@ def _score_json(model_version: str, scores: Any, flags: Any, evidence: Any) -> s
     data = {"model": str(model_version), "scores": {str(k): round(float(v), 9) for k, v in (scores or {}).items()},
             "flags": sorted(str(f) for f in flags or ()), "evidence": json.loads(json.dumps(evidence or [], default=str))}
     return json.dumps(data, sort_keys=True, ensure_ascii=False)
+
+
+@dataclass
+class RescoreReport(_Counts):
+    """A run's counts (`review.rescore_report.RescoreReport`) and the entries someone held whose version this run
+    bumped (new flags or top category), collected under the row lock as they were written (`_write`): their
+    holders must look again. A claim that changed hands during the run, with flags unchanged, is not one."""
+
+    claimed_changed: list[int] = field(default_factory=list)
+
+    def add(self, part: _Counts) -> None:
+        super().add(part)
+        if isinstance(part, RescoreReport):
+            self.claimed_changed += part.claimed_changed
 
 
 def rescore_queue(store: Store, scorer: Any, *, bank: Any = None, office_locality: str = "",
@@ -207,15 +222,21 @@ def _write(store: Store, todo: Sequence[tuple[_Waiting, Any, Change]], office_lo
     e = ReviewEntry
     with store.session() as s:
         lock_pages(s.connection(), [w.canonical_url for w, _, _ in todo])  # a crawl of these pages waits
-        current: dict[int, int | None] = {
-            entry_id: score_id for entry_id, score_id in s.execute(
-                select(e.id, e.score_id).where(e.id.in_([w.entry_id for w, _, _ in todo]), e.status.in_((OPEN, CLAIMED)))
+        current: dict[int, tuple[int | None, str, int]] = {
+            entry_id: (score_id, status, version) for entry_id, score_id, status, version in s.execute(
+                select(e.id, e.score_id, e.status, e.version)
+                .where(e.id.in_([w.entry_id for w, _, _ in todo]), e.status.in_((OPEN, CLAIMED)))
                 .order_by(e.id).with_for_update())}  # in id order: one lock order for every batch
         for w, result, change in todo:
-            if w.entry_id not in current or current[w.entry_id] != w.score_id:
+            if w.entry_id not in current or current[w.entry_id][0] != w.score_id:
                 part.skipped += 1
                 continue  # decided, or scored by a crawl, since it was read: theirs stands
             store._record_score(s, w.item_id, result, w.is_report, office_locality, keep_unflagged=True)
+            _, status, version = current[w.entry_id]
+            if status == CLAIMED:
+                held = s.get(e, w.entry_id)
+                if held is not None and held.version != version:  # this write bumped it, under the row lock
+                    part.claimed_changed.append(w.entry_id)
             if change.below:
                 entry = s.get(e, w.entry_id)
                 assert entry is not None

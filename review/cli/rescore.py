@@ -10,19 +10,13 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
-
-from sqlalchemy import select
+from typing import Any
 
 from review.cli.context import Context
 from review.errors import UsageError
-from review.models import CLAIMED, ReviewEntry
 from review.rescore import BELOW_THRESHOLD_PENALTY, RescoreReport, rescore_queue
 from review.rescore_report import SHOWN
 from review.vi import category_vi
-
-if TYPE_CHECKING:
-    from review.store import Store
 
 
 def register(sub: Any) -> None:
@@ -49,34 +43,11 @@ def cmd_rescore(args: argparse.Namespace, ctx: Context) -> int:
     if unknown:
         raise UsageError(unknown)
     scorer = load_scorer(ctx, model_in_use(ctx), None)
-    held = _claimed(ctx.store) if args.apply else {}
     report = rescore_queue(ctx.store, scorer, bank=ctx.store.load_bank(), office_locality=ctx.config.review.locality,
                            source=args.source, since=since, apply=args.apply, actor=me)
-    for line in report_lines(report, _changed_under_claim(ctx.store, held) if held else []):
+    for line in report_lines(report, sorted(report.claimed_changed)):
         ctx.print(line)
     return 0
-
-
-def _claimed(store: Store) -> dict[int, tuple[int | None, int]]:
-    """The entries someone holds, with their score and version: what `_changed_under_claim` compares after a run."""
-    with store.session() as s:
-        rows = s.execute(select(ReviewEntry.id, ReviewEntry.score_id, ReviewEntry.version)
-                         .where(ReviewEntry.status == CLAIMED))
-        return {int(i): (score_id, int(version)) for i, score_id, version in rows}
-
-
-def _changed_under_claim(store: Store, before: dict[int, tuple[int | None, int]]) -> list[int]:
-    """Entries held before the run and still held whose score was written anew with a new version (flags or top
-    category changed): their holder saw another version and must look at it again before deciding."""
-    ids = sorted(before)
-    changed: list[int] = []
-    with store.session() as s:
-        for lo in range(0, len(ids), 500):
-            rows = s.execute(select(ReviewEntry.id, ReviewEntry.score_id, ReviewEntry.version)
-                             .where(ReviewEntry.id.in_(ids[lo:lo + 500]), ReviewEntry.status == CLAIMED))
-            changed += [int(i) for i, score_id, version in rows
-                        if score_id != before[int(i)][0] and int(version) != before[int(i)][1]]
-    return sorted(changed)
 
 
 def _cat(category: str, score: float) -> str:

@@ -97,3 +97,64 @@ def test_nothing_is_said_while_the_bundled_model_is_in_use(store: Store, cli: CL
     store.decide(entry, "lan", "violation")
     code, out, err = cli("--as", "lan", "undo", str(entry), "--reason", "nhầm")
     assert code == 0 and "Đã hoàn tác" in out and LEARNT not in out, out
+
+
+def test_repost_decided_after_retrain_is_not_claimed_learnt(store: Store, cli: CLI,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """A repost (the same text, another entry) confirmed after the retrain: the model never saw that decision."""
+    _Fit(monkeypatch)
+    [text] = _texts("Nạp thẻ cào đợt {} nhận iphone, phí ship trước", False, 1)
+    first = flagged(store, text, "scam")
+    store.decide(first, "lan", "violation")
+    code, out, err = cli("--as", "lan", "train", "--from-decisions", "--activate", "--force")
+    assert code == 0, out + err
+    repost = flagged(store, text, "scam")
+    store.decide(repost, "minh", "violation")
+    code, out, err = cli("--as", "minh", "undo", str(repost), "--reason", "nhầm")
+    assert code == 0 and "Đã hoàn tác" in out and LEARNT not in out, out
+
+
+def test_many_decisions_since_retrain_still_noticed(store: Store, cli: CLI, monkeypatch: pytest.MonkeyPatch) -> None:
+    """More than 200 decisions between the retrain and the undo (the old search gave up after 200 states)."""
+    _Fit(monkeypatch)
+    [text] = _texts("Nạp thẻ cào đợt {} nhận iphone, phí ship trước", False, 1)
+    learnt = flagged(store, text, "scam")
+    store.decide(learnt, "lan", "violation")
+    code, out, err = cli("--as", "lan", "train", "--from-decisions", "--activate", "--force")
+    assert code == 0, out + err
+    for t in _texts("Chợ phiên cuối tuần số {} bán rau sạch", False, 205):
+        store.decide(flagged(store, t, "scam", 0.6), "minh", "dismiss")
+    code, out, err = cli("--as", "lan", "undo", str(learnt), "--reason", "nhầm")
+    assert code == 0 and LEARNT in out, out
+
+
+def test_same_text_still_taught_the_same_by_another_decision_says_nothing(
+        store: Store, cli: CLI, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two entries of one text confirmed before the retrain: it learnt the later one; undoing either leaves the
+    other standing with the same label, so the next retrain teaches the same: nothing to say."""
+    _Fit(monkeypatch)
+    [text] = _texts("Nạp thẻ cào đợt {} nhận iphone, phí ship trước", False, 1)
+    first, second = flagged(store, text, "scam"), flagged(store, text, "scam")
+    store.decide(first, "lan", "violation")
+    store.decide(second, "minh", "violation")
+    code, out, err = cli("--as", "lan", "train", "--from-decisions", "--activate", "--force")
+    assert code == 0, out + err
+    code, out, err = cli("--as", "minh", "undo", str(second), "--reason", "nhầm")
+    assert code == 0 and "Đã hoàn tác" in out and LEARNT not in out, out
+    code, out, err = cli("--as", "lan", "undo", str(first), "--reason", "nhầm")  # superseded in training by second
+    assert code == 0 and "Đã hoàn tác" in out and LEARNT not in out, out
+
+
+def test_card_of_an_older_retrain_says_nothing(store: Store, cli: CLI, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A card written before `as_of_decision_id` was recorded: no claim either way."""
+    import review.learning as learning
+
+    _Fit(monkeypatch)
+    real = learning.decisions_info
+    monkeypatch.setattr(learning, "decisions_info", lambda *a: real(*a[:4]))
+    entry = flagged(store, _texts("Nạp thẻ cào đợt {} nhận iphone, phí ship trước", False, 1)[0], "scam")
+    store.decide(entry, "lan", "violation")
+    code, out, err = cli("--as", "lan", "train", "--from-decisions", "--activate", "--force")
+    assert code == 0, out + err
+    code, out, err = cli("--as", "lan", "undo", str(entry), "--reason", "nhầm")
+    assert code == 0 and "Đã hoàn tác" in out and LEARNT not in out, out
