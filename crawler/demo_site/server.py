@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import mimetypes
+import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).parent
 LAST_MODIFIED = "Mon, 18 May 2026 10:00:00 GMT"
@@ -145,10 +147,20 @@ def _make_handler(site_ref: list[DemoSite]) -> type[BaseHTTPRequestHandler]:
     return _Handler
 
 
+class _Server(ThreadingHTTPServer):
+    """A reader hanging up mid-answer is normal (a crawler or a report fetch stops at its size cap or time limit):
+    not a traceback on the demo's stderr, which is also the terminal `canhgac demo` and the tests write to."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+            return
+        super().handle_error(request, client_address)
+
+
 def serve(host: str = "127.0.0.1", port: int = 0) -> DemoSite:
     """Start the demo site in a background thread; `.base_url`, `.close()`."""
     ref: list[DemoSite] = []
-    server = ThreadingHTTPServer((host, port), _make_handler(ref))
+    server = _Server((host, port), _make_handler(ref))
     server.daemon_threads = True
     site = DemoSite(server)
     ref.append(site)
