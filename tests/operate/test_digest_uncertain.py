@@ -60,9 +60,11 @@ class _Refusing(Inbox):
         return await super().handle_DATA(server, session, envelope)
 
 
-def _config_file(tmp_path: Path, port: int, db_url: str) -> Path:
+def _config_file(tmp_path: Path, port: int, db_url: str, timeout_s: int = 1) -> Path:
+    """The client's timeout is 1 s where the test waits for it to run out (a stalled server); where the server is
+    expected to answer, a long one, so that a loaded machine (CI) does not turn a slow greeting into a failure."""
     cfg = tmp_path / "c.toml"
-    cfg.write_text(_toml(port, db_url).replace("timeout_s = 5", "timeout_s = 1"), "utf-8")
+    cfg.write_text(_toml(port, db_url).replace("timeout_s = 5", f"timeout_s = {timeout_s}"), "utf-8")
     return cfg
 
 
@@ -77,11 +79,12 @@ def _run(cfg: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int
 def test_no_answer_to_the_message_leaves_it_uncertain(store: Store, db_url: str, tmp_path: Path,
                                                       capsys: pytest.CaptureFixture[str], how: str) -> None:
     inbox, port = _Unanswering(how), free_port()
-    cfg = _config_file(tmp_path, port, db_url)
+    cfg = _config_file(tmp_path, port, db_url, timeout_s=1 if how == "stall" else 30)
     server = start_smtp(port, inbox)
     try:
         code, out, err = _run(cfg, capsys, "--send")
         inbox.released.set()
+        _config_file(tmp_path, port, db_url, timeout_s=30)  # from here on the server answers
         assert code == 1 and len(inbox.messages) == 1
         row = store.digest_deliveries(WEEK)[0]
         assert row.status == "sending" and row.next_attempt_at is None  # not "failed": no automatic resend
