@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
@@ -87,35 +89,51 @@ def nothing_to_undo(s: Session, entry: ReviewEntry, zone: str | None) -> str:
             f"(lý do: {undone.undo_reason}); {now}. Không thay đổi gì; xem `canhgac show {entry.id}`")
 
 
-def learnt_by_model(s: Session, decision_id: int, card: Mapping[str, Any]) -> list[str] | None:
-    """The labels the model of `card` learnt from the decision `decision_id` (`[]`: learnt as clean, a dismissal),
-    or None when it did not learn from it or nothing need be said. A retrain from decisions records on its card
-    the highest Decision.id it read and when (`review.learning.decisions_info`: `as_of_decision_id`, `read_at`).
-    The model learnt this decision when its id is not above that, it stood at the read (made before it, not
-    undone before it), its text was not held back (`held_out`, the rule the retrain splits by), and no later
-    decision on the same text (another entry) that also stood at the read taught the text instead. Nothing is said
-    either when another decision still standing teaches the same text the same label (the next retrain learns
-    the same), nor for a card without those fields (an older retrain). A fixed number of queries, no search."""
+@dataclass(frozen=True)
+class Learnt:
+    """What a model learnt from one decision: `labels` (`[]`: clean, a dismissal). `certain` False: it may have,
+    no more (a card without the record of its read: `learnt_by_model`)."""
+
+    labels: list[str]
+    certain: bool = True
+
+
+def learnt_by_model(s: Session, decision_id: int, card: Mapping[str, Any],
+                    activated_at: datetime | None = None) -> Learnt | None:
+    """What the model of `card` learnt from the decision `decision_id`, or None when it did not learn from it or
+    nothing need be said. A retrain from decisions records on its card the highest Decision.id it read and when
+    (`review.learning.decisions_info`: `as_of_decision_id`, `read_at`). The model learnt this decision when its id
+    is not above that, it stood at the read (made before it, not undone before it), its text was not held back
+    (`held_out`, the rule the retrain splits by), and no later decision on the same text (another entry) that also
+    stood at the read taught the text instead. Nothing is said either when another decision still standing
+    teaches the same text the same label (the next retrain learns the same).
+
+    A card from a retrain older than those fields still lists its decisions (`source` "decisions", how many it
+    trained on), but not which. With `activated_at`, when that model was activated (the retrain read the decisions
+    before), a decision made before it, not held back, may have been learnt: `certain` False (it may have been made
+    during the retrain, after the read, or a later decision on the same text taught it instead). Without it (a
+    model set by `[classifier] model`) nothing tells when the decisions were read: None. A fixed number of
+    queries, no search."""
     from review.decisions import bank_text
     from review.learning import decision_label, held_out
 
     info = next((d for d in card.get("data") or [] if isinstance(d, dict) and d.get("source") == "decisions"), None)
-    if info is None or not isinstance(info.get("as_of_decision_id"), int) or not info.get("read_at"):
+    if info is None:
         return None
-    try:
-        read_at = datetime.fromisoformat(str(info["read_at"]))
-    except ValueError:
-        return None
-    as_of = int(info["as_of_decision_id"])
+    read = _read_of(info)
+    if read is None and (activated_at is None or not info.get("rows")):
+        return None  # nothing tells when the decisions were read, or none was trained on
     row = s.execute(select(Decision, Item).join(ReviewEntry, ReviewEntry.id == Decision.entry_id)
                     .join(Item, Item.id == ReviewEntry.item_id).where(Decision.id == decision_id)).first()
     if row is None:
         return None
     mine, item = row
-    if read_at.tzinfo is None and mine.created_at.tzinfo is not None:
-        read_at = read_at.replace(tzinfo=mine.created_at.tzinfo)
-    if mine.id > as_of or mine.created_at > read_at or (mine.undone_at is not None and mine.undone_at < read_at):
-        return None
+    if read is not None:
+        as_of, read_at = read
+        if mine.id > as_of or mine.created_at > read_at or (mine.undone_at is not None and mine.undone_at < read_at):
+            return None
+    elif activated_at is not None and mine.created_at >= activated_at:
+        return None  # made after the activation, so after the read
     text = bank_text(item)
     if not text or held_out(text):
         return None
@@ -131,20 +149,37 @@ def learnt_by_model(s: Session, decision_id: int, card: Mapping[str, Any]) -> li
             continue
         if o.undone_at is None and decision_label(o.verdict, o.category) == label:
             return None  # still taught the same by another decision
+        if read is None:
+            continue  # no read time to tell whether a later decision on the text was read instead: "may" holds
+        as_of, read_at = read
         stood = o.created_at <= read_at and (o.undone_at is None or o.undone_at >= read_at)
         if mine.id < o.id <= as_of and stood:
             return None  # the retrain learnt that later decision on the text, not this one
-    return label
+    return Learnt(label, certain=read is not None)
+
+
+def _read_of(info: Mapping[str, Any]) -> tuple[int, datetime] | None:
+    """The card's record of the retrain's read (`as_of_decision_id`, `read_at`), None when it has none (a retrain
+    older than these fields) or they cannot be read."""
+    if not isinstance(info.get("as_of_decision_id"), int) or not info.get("read_at"):
+        return None
+    try:
+        read_at = datetime.fromisoformat(str(info["read_at"]))
+    except ValueError:
+        return None
+    return int(info["as_of_decision_id"]), read_at if read_at.tzinfo is not None else read_at.replace(tzinfo=UTC)
 
 
 def learnt_note(cfg: ClassifierConfig, store: Store, decision_id: int) -> str | None:
-    """What `undo` adds when the model in use (`review.model_in_use`) learnt from the decision just undone
-    (`learnt_by_model`): the bank forgets it at once, the model only at the next retrain. None otherwise, and when
-    the model's card cannot be read (an undo never fails for it)."""
+    """What `undo` (and `u` in `review`) adds when the model in use (`review.model_in_use`) learnt from the
+    decision just undone (`learnt_by_model`): the bank forgets it at once, the model only at the next retrain; "có
+    thể" (may have) when its card does not record the retrain's read and only the activation time tells. None
+    otherwise, and when the model's card cannot be read (an undo never fails for it)."""
     from classifier.model_files import card_path
     from review.model_in_use import model_in_use
 
-    path = model_in_use(cfg, store).path
+    found = model_in_use(cfg, store)
+    path = found.path
     if path is None:  # the bundled model: trained on the seed data only
         return None
     try:
@@ -153,11 +188,20 @@ def learnt_note(cfg: ClassifierConfig, store: Store, decision_id: int) -> str | 
         return None
     if not isinstance(card, dict):
         return None
+    version = str(card.get("version") or Path(path).stem)
+    # the activation time is this card's only if the card is the one activated (not a file put there since)
+    activated_at = found.activated_at if found.activated_version == version else None
     with store.session() as s:
-        labels = learnt_by_model(s, decision_id, card)
-    if labels is None:
+        learnt = learnt_by_model(s, decision_id, card, activated_at)
+    if learnt is None:
         return None
-    taught = f"«{', '.join(category_vi(c) for c in labels)}»" if labels else "không vi phạm"
-    return (f"Lưu ý: mô hình đang dùng ({card.get('version') or path}) đã học quyết định này, coi nội dung này là "
-            f"{taught}, và vẫn chấm điểm như vậy cho đến lần huấn luyện lại tiếp theo (`canhgac train "
-            "--from-decisions --activate`); kho mẫu đã biết thì đã bỏ quyết định này ngay.")
+    taught = f"«{', '.join(category_vi(c) for c in learnt.labels)}»" if learnt.labels else "không vi phạm"
+    until = ("cho đến lần huấn luyện lại tiếp theo (`canhgac train --from-decisions --activate`); kho mẫu đã biết "
+             "thì đã bỏ quyết định này ngay.")
+    if learnt.certain:
+        return (f"Lưu ý: mô hình đang dùng ({card.get('version') or path}) đã học quyết định này, coi nội dung này là "
+                f"{taught}, và vẫn chấm điểm như vậy {until}")
+    return (f"Lưu ý: mô hình đang dùng ({card.get('version') or path}) có thể đã học quyết định này: thẻ mô hình không "
+            f"ghi những quyết định nào đã được đọc khi huấn luyện lại, nhưng quyết định này có từ trước khi mô hình "
+            f"được kích hoạt (lúc {hhmm_in(activated_at, store.zone)}). Nếu đã học, mô hình coi nội dung này là "
+            f"{taught} và vẫn chấm điểm như vậy {until}")

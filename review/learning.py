@@ -37,7 +37,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
+from sqlalchemy import text as sql_text
 
 from review.audit import append_audit
 from review.decisions import bank_text
@@ -77,24 +78,29 @@ def decision_examples(store: Store) -> tuple[list[str], list[list[str]]]:
 def decision_examples_read(store: Store) -> tuple[list[str], list[list[str]], int, datetime]:
     """`decision_examples`, with what the card records of the read (`decisions_info`): the highest Decision.id
     read (0 when none) and the time of the read, so that `review.decision_history.learnt_by_model` can tell
-    whether a decision was among those learnt without rebuilding past states."""
+    whether a decision was among those learnt without rebuilding past states.
+
+    That holds only if no decision is being written while they are read: a decision inserted (id taken) but not
+    yet committed when the read starts is not read, and once committed, with an id below the highest read and a
+    time before the read, it would be claimed learnt. SQLite: the read's transaction begins IMMEDIATE, holding the
+    write lock, so nothing is. PostgreSQL: the read first takes `decisions` in SHARE mode, which waits for the
+    decisions and undos being written to commit and holds back new ones until the read is done (a `decide`/`undo`
+    waits that long: the read of the texts, seconds for tens of thousands); a decision written after it gets a
+    higher id than any read."""
     examples: dict[str, list[str]] = {}  # text -> label, in the order texts were first decided
     as_of = 0
     q = (select(Decision.id, Decision.verdict, Decision.category, Item)
          .join(ReviewEntry, ReviewEntry.id == Decision.entry_id).join(Item, Item.id == ReviewEntry.item_id)
          .where(Decision.undone_at.is_(None)).order_by(Decision.id))
     with store.session() as s:
-        read_at = utcnow()  # before the read: a decision undone after this was standing when read
+        if store.dialect == "postgresql":
+            s.execute(sql_text(f"LOCK TABLE {Decision.__tablename__} IN SHARE MODE"))
+        read_at = utcnow()  # after the lock: every decision made or undone before this is committed
         for decision_id, verdict, category, item in s.execute(q):
             as_of = max(as_of, int(decision_id))
             text = bank_text(item)
             if text:
                 examples[text] = decision_label(verdict, category)
-        # undone decisions count too: one undone after the read with a higher id than any standing one was read
-        top = s.scalar(select(func.max(Decision.id)).where(Decision.created_at <= read_at,
-                                                           Decision.undone_at >= read_at))
-        if top is not None:
-            as_of = max(as_of, int(top))
     return list(examples), list(examples.values()), as_of, read_at
 
 

@@ -10,6 +10,7 @@ its file is gone, or the database could not be read.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,11 +28,15 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class ModelInUse:
     """`path`: the model file to score with (None: the bundled default). `missing`: the activated model's path
-    when its file is gone; `unreadable`: why the database could not say which model was activated."""
+    when its file is gone; `unreadable`: why the database could not say which model was activated.
+    `activated_at`, `activated_version`: when the model in use was activated and the card version recorded then
+    (Setting `active_model`), when it is the activated one; None for a configured model."""
 
     path: str | None
     missing: str | None = None
     unreadable: str | None = None
+    activated_at: datetime | None = None
+    activated_version: str | None = None
 
 
 def model_in_use(cfg: ClassifierConfig, store: Store) -> ModelInUse:
@@ -42,6 +47,7 @@ def model_in_use(cfg: ClassifierConfig, store: Store) -> ModelInUse:
         with store.session() as s:
             row = s.get(Setting, "active_model")
             value = row.value if row is not None else None
+            updated_at = row.updated_at if row is not None else None
     except CanhgacError:  # no database yet, or one `canhgac init` has not upgraded: nothing activated in it
         return ModelInUse(configured)
     except SQLAlchemyError as exc:  # the database server is down
@@ -50,7 +56,8 @@ def model_in_use(cfg: ClassifierConfig, store: Store) -> ModelInUse:
     if not path:
         return ModelInUse(configured)
     if Path(str(path)).expanduser().is_file():
-        return ModelInUse(str(path))
+        version = value.get("version") if isinstance(value, dict) else None
+        return ModelInUse(str(path), activated_at=updated_at, activated_version=str(version) if version else None)
     return ModelInUse(configured, missing=str(path))
 
 

@@ -22,6 +22,7 @@ from review.cli.context import Context
 from review.cli.entryview import copy_entries, format_detail
 from review.cli.queue_view import empty_category_note
 from review.cli.table import hhmm_in, printable
+from review.decision_history import learnt_note
 from review.errors import ConflictError, NotFound, UsageError
 from review.filters import EntryFilter, apply_filter, check_category
 from review.models import CLAIMED, HARM_VERDICTS, ReviewEntry
@@ -245,6 +246,9 @@ def run(ctx: Context, flt: EntryFilter, stdin: TextIO | None = None) -> int:
                         store.release(current, me)
                     current, redo = None, last
                     say(f"Đã hoàn tác quyết định trên mục #{last}; xem lại mục đó.")
+                    learnt = learnt_note(ctx.config.classifier, store, decision_id)
+                    if learnt:  # as `canhgac undo` says it: the bank forgot it at once, an activated retrain did not
+                        say(learnt)
                     break
                 if k == "q":
                     said = give_back(current)
