@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select, update
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Session
 
 from classifier.categories import CATEGORIES, POSITIVE
@@ -202,6 +203,9 @@ class DecisionsMixin(_Base):
         if not reason:
             raise UsageError("hoàn tác cần lý do (--reason)")
         with self.session() as s:
+            if self.dialect == "postgresql":  # waits for a retrain's read of the decisions (SHARE): the undo's time
+                # below then falls after that read's, as `review.decision_history.learnt_by_model` assumes
+                s.execute(sql_text(f"LOCK TABLE {Decision.__tablename__} IN ROW EXCLUSIVE MODE"))
             entry = s.scalar(lock_for_update(s, select(ReviewEntry).where(ReviewEntry.id == entry_id)))
             if entry is None:
                 raise NotFound(f"không có mục #{entry_id} trong hàng chờ")

@@ -83,7 +83,8 @@ def decision_examples_read(store: Store) -> tuple[list[str], list[list[str]], in
     That holds only if no decision is being written while they are read: a decision inserted (id taken) but not
     yet committed when the read starts is not read, and once committed, with an id below the highest read and a
     time before the read, it would be claimed learnt. SQLite: the read's transaction begins IMMEDIATE, holding the
-    write lock, so nothing is. PostgreSQL: the read first takes `decisions` in SHARE mode, which waits for the
+    write lock, so nothing is; the read's time is taken once that lock is held (a decision committed while the
+    read waited for it is read, and made before that time). PostgreSQL: the read first takes `decisions` in SHARE mode, which waits for the
     decisions and undos being written to commit and holds back new ones until the read is done (a `decide`/`undo`
     waits that long: the read of the texts, seconds for tens of thousands); a decision written after it gets a
     higher id than any read."""
@@ -93,6 +94,7 @@ def decision_examples_read(store: Store) -> tuple[list[str], list[list[str]], in
          .join(ReviewEntry, ReviewEntry.id == Decision.entry_id).join(Item, Item.id == ReviewEntry.item_id)
          .where(Decision.undone_at.is_(None)).order_by(Decision.id))
     with store.session() as s:
+        s.connection()  # SQLite: BEGIN IMMEDIATE now, waiting for any writer to commit
         if store.dialect == "postgresql":
             s.execute(sql_text(f"LOCK TABLE {Decision.__tablename__} IN SHARE MODE"))
         read_at = utcnow()  # after the lock: every decision made or undone before this is committed
@@ -258,8 +260,10 @@ def retrain_from_decisions(ctx: Context, activate: bool, force: bool = False, ou
     except ModelError as exc:  # the folder changed during the training, or the disk filled up
         raise CanhgacError(str(exc)) from None
     ctx.print(f"Đã lưu mô hình mới: {path}")
-    if not activate:
-        ctx.print("Chưa kích hoạt (thêm --activate để dùng mô hình mới nếu không kém hơn).")
+    if not activate:  # the hint says what --activate would do: with too few held back it is refused without --force
+        ctx.print("Chưa kích hoạt (thêm --activate để dùng mô hình mới nếu không kém hơn)." if enough else
+                  "Chưa kích hoạt. Với chừng này quyết định giữ lại, --activate sẽ bị từ chối: chờ thêm quyết định, "
+                  "hoặc dùng --activate --force để vẫn kích hoạt mà chưa so sánh đủ (ghi vào nhật ký kiểm toán).")
         return 0
     refusal = activation_refusal(old_f, new_f) if enough and old_f is not None and new_f is not None else None
     if refusal:
