@@ -14,7 +14,8 @@ XLSX cannot hold everything CSV and JSONL do: control characters XML cannot carr
 longer than an Excel cell's 32767 characters is cut, marked in the cell (`xlsx_cell`).
 Items are the *flagged* ones (those with a review entry), selected by when they entered the queue, with the links
 citizens reported (`reported_url`); decisions by when they were made, only those that stand unless undone ones are
-asked for (`include_undone`: an `undone` column tells them apart); audit rows by their time.
+asked for (`include_undone`: an `undone` column tells them apart); audit rows by their time. Items and decisions
+may be narrowed to categories, statuses or verdicts (`review.export_filter`).
 The audit log records who reported what (`reporter`: a citizen's name, phone or e-mail); an export leaves the
 office, so that value is masked unless asked for (`include_reporters`). A masked row no longer matches its
 hash — the chain is verified where it lives (`canhgac audit verify`), not from an export.
@@ -42,6 +43,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from review.errors import UsageError
+from review.export_filter import EVERYTHING, ExportFilter
 from review.export_headers import TEXT_TIME_FORMAT, XLSX_TIME_FORMAT, columns_read
 from review.export_links import reported_links
 from review.export_values import values_read
@@ -141,8 +143,10 @@ def _window(q: SelectT, col: Any, since: datetime | None, until: datetime | None
     return q
 
 
-def decisions(store: Store, since: datetime | None, until: datetime | None, *, include_undone: bool = False) -> Export:
-    """The decisions that stand; with `include_undone` the undone ones too, told apart by the `undone` column."""
+def decisions(store: Store, since: datetime | None, until: datetime | None, *, include_undone: bool = False,
+              only: ExportFilter = EVERYTHING) -> Export:
+    """The decisions that stand; with `include_undone` the undone ones too, told apart by the `undone` column;
+    `only` those of its categories and verdicts."""
     d, e = Decision, ReviewEntry
     cols = tuple(c for c in COLUMNS["decisions"] if include_undone or c not in _UNDO)
     undo = (d.undone_at, d.undone_by, d.undo_reason) if include_undone else ()
@@ -153,6 +157,7 @@ def decisions(store: Store, since: datetime | None, until: datetime | None, *, i
              .join(e, e.id == d.entry_id).join(Item, Item.id == e.item_id).where(d.id > last))
         if not include_undone:
             q = q.where(d.undone_at.is_(None))
+        q = only.decisions(q)
         return _window(q, d.created_at, since, until).order_by(d.id)
 
     def marked(s: Session, rows: list[Any]) -> list[tuple[Any, ...]]:  # `undone`: true/false in every backend
@@ -161,10 +166,12 @@ def decisions(store: Store, since: datetime | None, until: datetime | None, *, i
     return Export("decisions", cols, _batched(store, build, marked if include_undone else None))
 
 
-def items(store: Store, since: datetime | None, until: datetime | None) -> Export:
-    """The flagged items; `reported_url`: the links citizens reported for the entry (`review.export_links`). The
-    officers' shape adds who made the standing decision and its note, read by the same query as the verdict (read
-    apart, an undo and a new decision in between would put one officer's verdict next to another's name)."""
+def items(store: Store, since: datetime | None, until: datetime | None, *,
+          only: ExportFilter = EVERYTHING) -> Export:
+    """The flagged items (`only` those of its categories and statuses); `reported_url`: the links citizens
+    reported for the entry (`review.export_links`). The officers' shape adds who made the standing decision and its
+    note, read by the same query as the verdict (read apart, an undo and a new decision in between would put one
+    officer's verdict next to another's name)."""
     cols = COLUMNS["items"]
     e, src, d, later = ReviewEntry, aliased(Source), aliased(Decision), aliased(Decision)
     standing = (select(func.max(later.id)).where(later.entry_id == e.id, later.undone_at.is_(None))
@@ -178,6 +185,7 @@ def items(store: Store, since: datetime | None, until: datetime | None) -> Expor
              .join(Item, Item.id == e.item_id).outerjoin(src, src.id == Item.source_id).where(e.id > last))
         if deciders:
             q = q.outerjoin(d, d.id == standing)
+        q = only.items(q)
         return _window(q, e.created_at, since, until).order_by(e.id)
 
     def finish(s: Session, rows: list[Any]) -> list[tuple[Any, ...]]:
@@ -219,13 +227,14 @@ def audit(store: Store, since: datetime | None, until: datetime | None, *, inclu
 
 
 def build_export(store: Store, kind: str, since: datetime | None, until: datetime | None, *,
-                 include_reporters: bool = False, include_undone: bool = False) -> Export:
+                 include_reporters: bool = False, include_undone: bool = False,
+                 only: ExportFilter = EVERYTHING) -> Export:
     if kind == "audit":
         return audit(store, since, until, include_reporters=include_reporters)
     if kind == "decisions":
-        return decisions(store, since, until, include_undone=include_undone)
+        return decisions(store, since, until, include_undone=include_undone, only=only)
     if kind == "items":
-        return items(store, since, until)
+        return items(store, since, until, only=only)
     raise UsageError(f"không xuất được {kind!r} (dùng: {', '.join(KINDS)})")
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
@@ -20,8 +20,8 @@ from sqlalchemy.orm import aliased
 from classifier.categories import CATEGORIES, VI_LABELS
 from review.citizen import CRAWL_JOIN
 from review.errors import UsageError
-from review.models import DECIDED, ENTRY_STATUSES, AuditLog, ReviewEntry, ReviewFlag
-from review.vi import STATUS_VI, VN_TZ
+from review.models import DECIDED, ENTRY_STATUSES, VERDICTS, AuditLog, ReviewEntry, ReviewFlag
+from review.vi import STATUS_VI, VERDICT_VI, VN_TZ
 
 SelectT = TypeVar("SelectT", bound=Select)  # type: ignore[type-arg]
 _TERM = re.compile(r"^([a-z_]+)\s*(<=|>=|=|<|>)\s*(.+)$")
@@ -223,6 +223,24 @@ def check_status(status: str | None) -> str | None:
         return name
     hint = _meant(name, STATUS_VI, ENTRY_STATUSES)
     raise UsageError(f"trạng thái {status!r} không hợp lệ{hint} (dùng: {', '.join(ENTRY_STATUSES)})")
+
+
+def check_verdict(verdict: str) -> str:
+    """A verdict as typed: any case; its Vietnamese name ("vi phạm") is refused naming the verdict it is."""
+    name = verdict.strip().lower()
+    if name in VERDICTS:
+        return name
+    hint = _meant(name, VERDICT_VI, VERDICTS)
+    raise UsageError(f"kết luận {verdict!r} không hợp lệ{hint} (dùng: {', '.join(VERDICTS)})")
+
+
+def check_each(values: str | None, check: Callable[[str], str | None]) -> tuple[str, ...]:
+    """Comma-separated values (`scam,misinformation`), each checked by `check` (`check_category`, `check_status`,
+    `check_verdict`), in the order typed, once each; () for None."""
+    if values is None:
+        return ()
+    checked = [check(v) for v in values.split(",")]
+    return tuple(dict.fromkeys(v for v in checked if v is not None))
 
 
 def parse_where(expr: str) -> EntryFilter:

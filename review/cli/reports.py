@@ -23,8 +23,18 @@ from review.cli.export_target import STDOUT, xlsx_output
 from review.cli.table import age, render, zone_vi
 from review.errors import UsageError
 from review.export import FORMATS, KINDS, XLSX_CELL_MAX, Export, build_export, write_text, write_xlsx
+from review.export_filter import ExportFilter
 from review.export_headers import HEADER_MODES, for_officers, header_mode
-from review.filters import YEAR_MIN, check_window, parse_when
+from review.export_interrupt import CtrlCHeld
+from review.filters import (
+    YEAR_MIN,
+    check_category,
+    check_each,
+    check_status,
+    check_verdict,
+    check_window,
+    parse_when,
+)
 from review.vi import VN_TZ, category_vi
 
 
@@ -56,6 +66,14 @@ def register(sub: Any) -> None:
     p.add_argument("--include-undone", action="store_true",
                    help="với decisions: xuất cả quyết định đã hoàn tác, có cột undone (true/false) và thời điểm, "
                         "người, lý do hoàn tác (mặc định chỉ xuất quyết định đang có hiệu lực)")
+    p.add_argument("--category",
+                   help="với items: chỉ các mục bị gắn cờ nhóm này (bất kỳ cờ nào của mục, như queue --category); "
+                        "với decisions: chỉ các quyết định ghi nhóm này; nhiều nhóm cách nhau bằng dấu phẩy "
+                        "(scam,misinformation)")
+    p.add_argument("--status", help="với items: open (chờ duyệt), claimed (đang xử lý), decided (đã quyết định); "
+                                    "nhiều trạng thái cách nhau bằng dấu phẩy")
+    p.add_argument("--verdict", help="với decisions: violation, warn, dismiss, escalate, commend; nhiều kết luận cách "
+                                     "nhau bằng dấu phẩy")
     p.set_defaults(handler=cmd_export)
 
 
@@ -109,13 +127,14 @@ def _writing(path: Path) -> Iterator[None]:
 
 
 @contextmanager
-def _replacing(path: Path) -> Iterator[Path]:
+def _replacing(path: Path, held: CtrlCHeld | None = None) -> Iterator[Path]:
     """The file to write `path`'s new content into: a new file beside it, put in its place only once complete
     and on the disk. Ctrl-C or a failed write (disk full, a database error) midway then keeps the previous file
     and leaves no partial one, which would look like a whole export to whoever receives it. A path that is not a
     regular file (`/dev/stdout`, a named pipe), or a writable file in a folder we may not add files to, is written
     in place (open it with `open_in_place`); a symbolic link's target is replaced, not the link. The temporary
-    file gets a name nobody can guess and is created anew (never through a symlink planted in the folder)."""
+    file gets a name nobody can guess and is created anew (never through a symlink planted in the folder).
+    `held`: Ctrl-C held from just before the replace (`review.export_interrupt`)."""
     try:
         st: os.stat_result | None = os.stat(path)
     except FileNotFoundError:
@@ -124,6 +143,8 @@ def _replacing(path: Path) -> Iterator[Path]:
         raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
     if not replaceable(path):  # a device or a pipe, also /dev/stdout redirected to a file
         yield path
+        if held is not None:  # written whole
+            held.start()
         return
     target = Path(os.path.realpath(path))
     if st is not None and not os.access(target, os.W_OK):  # replacing it would get round them
@@ -134,10 +155,14 @@ def _replacing(path: Path) -> Iterator[Path]:
         if st is None:
             raise
         yield path
+        if held is not None:
+            held.start()
         return
     try:
         yield tmp
         sync_path(tmp)
+        if held is not None:
+            held.start()
         os.replace(tmp, target)
     except BaseException:
         discard(tmp)
@@ -182,7 +207,8 @@ def export_format(fmt: str | None, output: str | None, kind: str) -> str:
     return fmt
 
 
-def _export_summary(args: argparse.Namespace, ctx: Context, since: datetime | None, until: datetime | None) -> int:
+def _export_summary(args: argparse.Namespace, ctx: Context, since: datetime | None, until: datetime | None,
+                    held: CtrlCHeld) -> int:
     from review.yearly import summarize, write_summary
     from review.yearly_period import period_text, report_title, summary_file_name, summary_period
 
@@ -195,7 +221,7 @@ def _export_summary(args: argparse.Namespace, ctx: Context, since: datetime | No
     _not_the_database(ctx, path)
     summary = summarize(ctx.store, first, after, year=year, retention_days=ctx.config.review.retention_days,
                         locality=ctx.config.review.locality, office=ctx.config.review.office)
-    with _writing(path), _replacing(path) as tmp:
+    with _writing(path), _replacing(path, held) as tmp:
         write_summary(summary, tmp)
     title = report_title(summary.year, summary.since, summary.until)
     if " kỳ " not in title:  # a whole year: its days too, as the data is counted by them
@@ -206,6 +232,16 @@ def _export_summary(args: argparse.Namespace, ctx: Context, since: datetime | No
 
 
 def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
+    held = CtrlCHeld()
+    try:
+        return _export(args, ctx, held)
+    finally:
+        if held.started:  # the file is in place: the database is closed while Ctrl-C is held (`main` then has none)
+            ctx.close()
+        held.end()
+
+
+def _export(args: argparse.Namespace, ctx: Context, held: CtrlCHeld) -> int:
     if args.year is not None and args.kind != "summary":  # else exported whole, exit 0: looks like the year's data
         raise UsageError(f"--year chỉ dùng với `export summary`; để xuất {args.kind} của một năm, hãy ghi --since và "
                          f"--until (ví dụ --since 01/01/{args.year} --until 01/01/{args.year + 1})")
@@ -218,23 +254,24 @@ def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
         raise UsageError("--include-reporters chỉ dùng với `export audit`" + (
             ": báo cáo tổng kết năm (`export summary`) chỉ đếm phản ánh, không ghi tên hay liên hệ người phản ánh"
             if args.kind == "summary" else ""))
+    only = _export_filter(args)
     if args.headers is not None and args.kind == "summary":
         raise UsageError("--headers không dùng với `export summary`: báo cáo tổng kết năm luôn bằng tiếng Việt")
     args.format = export_format(args.format, None if args.output == STDOUT else args.output, args.kind)
     if args.kind == "summary":
-        return _export_summary(args, ctx, since, until)
+        return _export_summary(args, ctx, since, until, held)
     headers = header_mode(args.headers, args.format)
     if args.format == "xlsx":
         args.output = xlsx_output(args.output, args.kind)
     elif args.output == STDOUT:
         args.output = None
     export = build_export(ctx.store, args.kind, since, until, include_reporters=args.include_reporters,
-                          include_undone=args.include_undone)
+                          include_undone=args.include_undone, only=only)
     if headers == "vi":
         tz = ctx.config.digest.timezone
         export = for_officers(export, tz, zone_vi(tz))
     try:
-        return _write_export(args, ctx, export)
+        return _write_export(args, ctx, export, only, held)
     finally:
         if export.masked[0]:
             ctx.err.write(f"Lưu ý: đã ẩn tên/liên hệ người phản ánh ở {export.masked[0]} dòng nhật ký (mã băm của các dòng "
@@ -246,24 +283,41 @@ def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
 _KIND_VI = {"decisions": "quyết định", "items": "mục bị gắn cờ", "audit": "nhật ký kiểm toán"}
 
 
-def _write_export(args: argparse.Namespace, ctx: Context, export: Export) -> int:
+#: The kinds each filter option applies to.
+_FILTER_KINDS = {"category": ("items", "decisions"), "status": ("items",), "verdict": ("decisions",)}
+
+
+def _export_filter(args: argparse.Namespace) -> ExportFilter:
+    """--category/--status/--verdict as checked values; one given for a kind it does not apply to is a usage error
+    (ignored, the whole log or every decision would be written under a name that says otherwise)."""
+    for option, kinds in _FILTER_KINDS.items():
+        if getattr(args, option) is not None and args.kind not in kinds:
+            raise UsageError(f"--{option} chỉ dùng với " + " hoặc ".join(f"`export {k}`" for k in kinds))
+    return ExportFilter(categories=check_each(args.category, check_category),
+                        statuses=check_each(args.status, check_status),
+                        verdicts=check_each(args.verdict, check_verdict))
+
+
+def _write_export(args: argparse.Namespace, ctx: Context, export: Export, only: ExportFilter, held: CtrlCHeld) -> int:
     if args.format == "xlsx":
         stamp = datetime.now(VN_TZ).strftime("%Y%m%d")
         path = Path(args.output or f"canhgac-{args.kind}-{stamp}.xlsx")
         _not_the_database(ctx, path)
-        with _writing(path), _replacing(path) as tmp:
+        with _writing(path), _replacing(path, held) as tmp:
             written = write_xlsx(export, tmp)
-        ctx.err.write(f"Đã xuất {written.rows} dòng {_KIND_VI.get(args.kind, args.kind)} vào {path}\n")
+        ctx.err.write(f"Đã xuất {written.rows} dòng {_KIND_VI.get(args.kind, args.kind)}{only.said_vi(args.kind)} "
+                      f"vào {path}\n")
         if written.cut:
             ctx.err.write(f"Lưu ý: {written.cut} ô dài hơn {XLSX_CELL_MAX} ký tự (giới hạn của Excel) đã bị cắt bớt và "
                           "ghi rõ trong ô; xuất --format csv hoặc jsonl để có nội dung đầy đủ.\n")
         return 0
     if args.output:
         _not_the_database(ctx, Path(args.output))
-        with _writing(Path(args.output)), _replacing(Path(args.output)) as tmp, \
+        with _writing(Path(args.output)), _replacing(Path(args.output), held) as tmp, \
                 open_in_place(tmp, "w", encoding="utf-8", newline="") as f:
             n = write_text(export, args.format, f)
-        ctx.err.write(f"Đã xuất {n} dòng {_KIND_VI.get(args.kind, args.kind)} vào {args.output}\n")
+        ctx.err.write(f"Đã xuất {n} dòng {_KIND_VI.get(args.kind, args.kind)}{only.said_vi(args.kind)} vào "
+                      f"{args.output}\n")
     else:
         out = ctx.out if ctx.out is not None else sys.stdout
         try:
