@@ -22,13 +22,14 @@ from sqlalchemy import func, select
 
 from classifier.categories import CATEGORIES, POSITIVE
 from review.config import Config
-from review.digest_sources import SourceProblem, source_problems
+from review.digest_sources import SourceCoverage, SourceProblem, week_sources
 from review.errors import UsageError
 from review.filters import YEAR_MIN, max_year
 from review.models import DECIDED, HARM_VERDICTS, Decision, Item, ReviewEntry, ReviewFlag, Setting
 from review.stats import backlog_now, confirmed_dismissed
 from review.store import StoreBase
 from review.types import utcnow
+from review.yearly_decisions import NO_SOURCE_VI
 from review.yearly_retention import retention_cut
 
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
@@ -38,7 +39,9 @@ TOP_COMMEND = 5
 
 @dataclass(frozen=True)
 class Case:
-    """One item worth naming in the e-mail. Title, source and URL come from crawled content: escape them."""
+    """One item worth naming in the e-mail. Title, source and URL come from crawled content: escape them. An entry
+    from no crawled source (a citizen's report) has the source "(phản ánh của người dân)", as in the year-end
+    workbook and the exports; a pasted one's URL is its internal `report:text/…` key, never a link."""
 
     entry_id: int
     title: str
@@ -65,6 +68,7 @@ class DigestData:
     below_threshold: int  # undecided now, below every threshold after a re-score (`review.rescore`)
     oldest_open: datetime | None
     source_problems: list[SourceProblem]
+    coverage: SourceCoverage  # which configured sources the week's monitoring covered (none: nothing was watched)
     top_cases: list[Case]  # confirmed harm (HARM_VERDICTS: violation, warn, escalate), escalations first
     commendations: list[Case]
     items_collected: int
@@ -194,7 +198,7 @@ def collect_digest(store: StoreBase, cfg: Config, iso_week: str) -> DigestData:
                                     ReviewEntry.verdict)
                              .join(Item, Item.id == ReviewEntry.item_id).where(*where)  # type: ignore[arg-type]
                              .order_by(*order, ReviewEntry.id).limit(limit)).all()  # type: ignore[arg-type]
-            return [Case(r[0], r[1] or "", r[2] or "", r[4] or r[3], r[5] or "", float(r[6] or 0.0),
+            return [Case(r[0], r[1] or "", r[2] or "", r[4] or r[3], r[5] or NO_SOURCE_VI, float(r[6] or 0.0),
                          r[7] if verdict else None) for r in rows]
 
         # Confirmed violations, escalations (referred to the authorities) first, as in the yearly report.
@@ -207,7 +211,7 @@ def collect_digest(store: StoreBase, cfg: Config, iso_week: str) -> DigestData:
                         ReviewEntry.id.in_(commend_ids), ReviewEntry.verdict.is_(None) | (ReviewEntry.verdict == "commend"),
                         order=(ReviewEntry.top_score.desc(),), limit=TOP_COMMEND)
 
-        problems = source_problems(s, cfg, start, end)  # as at the week's end, not now
+        sources = week_sources(s, cfg, start, end)  # as at the week's end, not now
         kept_since = retention_cut(s)
         purged_from = kept_since if kept_since is not None and kept_since > start else None
 
@@ -218,5 +222,5 @@ def collect_digest(store: StoreBase, cfg: Config, iso_week: str) -> DigestData:
         flags_per_day={c: list(per_day[c]) for c in by_category}, decisions_by_verdict=dict(verdicts),
         precision={c: precision[c] for c in CATEGORIES if c in precision}, backlog=queue.waiting,
         below_threshold=queue.below_threshold, oldest_open=queue.oldest_open,
-        source_problems=problems, top_cases=top, commendations=commend, items_collected=items,
-        model=_model(store, cfg), runs_kept_since=purged_from)
+        source_problems=sources.problems, coverage=sources.coverage, top_cases=top, commendations=commend,
+        items_collected=items, model=_model(store, cfg), runs_kept_since=purged_from)

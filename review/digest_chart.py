@@ -44,7 +44,8 @@ def flags_chart(data: DigestData) -> Figure:
         bottom = [b + c for b, c in zip(bottom, counts, strict=True)]
     if not data.flags_per_day:
         ax.bar(labels, bottom)
-        ax.text(0.5, 0.5, "Không có cờ mới trong tuần", transform=ax.transAxes, ha="center", va="center")
+        empty = "Không có cờ mới trong tuần" if data.coverage.watched else "Chưa theo dõi nguồn nào trong tuần"
+        ax.text(0.5, 0.5, empty, transform=ax.transAxes, ha="center", va="center")
     ax.set_title(f"Cờ mới theo loại và theo ngày, tuần {data.iso_week}", fontsize=11)
     if data.flags_per_day:
         ax.plot(labels, data.items_per_day, color="#444444", marker="o", linewidth=1, label=ITEMS_LABEL)

@@ -4,7 +4,12 @@ Titles, URLs, source names and errors come from crawled content or remote server
 through `html.escape` in the HTML, and only http(s) URLs become links.
 
 Verdicts are named as the moderators' CLI and docs name them (`review.vi.VERDICT_VI`): one mapping.
-"Mục" counts items; per-category counts are flags ("cờ"), since one item may carry several.
+"Mục" counts items; per-category counts are flags ("cờ"), since one item may carry several. So the sections are
+"phần" (the headings are numbered "1." to "7." in both parts), never "mục": "mục 4" reads as entry #4.
+
+A week canhgac did not watch (`DigestData.coverage`: no configured source then, as the first digest after
+`canhgac init` for the week before it) is said to be one — in the subject, the to-do line, the items line and
+section 5 — rather than "tất cả nguồn hoạt động bình thường": its zeros mean nothing was looked at.
 """
 
 from __future__ import annotations
@@ -16,10 +21,16 @@ from zoneinfo import ZoneInfo
 
 from classifier.categories import VI_LABELS
 from review.digest import Case, DigestData, SourceProblem
+from review.report_match import TEXT_REPORT_PREFIX
 from review.vi import verdict_vi
+from review.yearly_decisions import NO_SOURCE_VI
 
 PROBLEM_VI = {"failing": "lỗi liên tiếp", "errors": "có lượt thu thập bị lỗi",
               "silent": "không có lượt thu thập nào trong tuần"}
+#: A citizen's report pasted as text, as `show` says it (`review.cli.entryview`): its address is an internal key.
+PASTED_VI = "nội dung dán vào, không có địa chỉ"
+#: How many sources added during the week section 5 names (when each began to be watched); more are counted.
+ADDED_DURING_NAMED = 5
 
 
 def _problem_detail(p: SourceProblem, tz: str) -> str:
@@ -37,7 +48,8 @@ def _problem_detail(p: SourceProblem, tz: str) -> str:
 def subject(data: DigestData) -> str:
     """The period as dates too: "2026-W47" alone means nothing to most readers."""
     return (f"[canhgac] Bản tin tuần {data.iso_week} ({data.days[0].strftime('%d/%m/%Y')} – {_last_day(data)}): "
-            f"{data.flagged_items} mục bị gắn cờ, {data.backlog} mục chờ duyệt")
+            f"{data.flagged_items} mục bị gắn cờ, {data.backlog} mục chờ duyệt"
+            + ("; chưa theo dõi nguồn nào" if not data.coverage.watched else ""))
 
 
 def _counted_at(data: DigestData, tz: str) -> str:
@@ -45,14 +57,83 @@ def _counted_at(data: DigestData, tz: str) -> str:
     return data.generated_at.astimezone(ZoneInfo(tz)).strftime("%d/%m/%Y %H:%M")
 
 
-def to_do(data: DigestData) -> str:
-    """What needs someone's action, said before the numbers."""
+def to_do(data: DigestData, tz: str) -> str:
+    """What needs someone's action, said before the numbers; then, for a week not watched (wholly or from its
+    start), that its numbers do not tell how the week went."""
     tasks = []
     if data.backlog:
-        tasks.append(f"{data.backlog} mục đang chờ duyệt (cán bộ duyệt xử lý bằng lệnh canhgac review; mục 4)")
+        tasks.append(f"{data.backlog} mục đang chờ duyệt (cán bộ duyệt xử lý bằng lệnh canhgac review; phần 4)")
     if data.source_problems:
-        tasks.append(f"{len(data.source_problems)} nguồn cần kiểm tra (mục 5)")
-    return "Cần xử lý: " + ("; ".join(tasks) if tasks else "không có việc tồn đọng") + "."
+        tasks.append(f"{len(data.source_problems)} nguồn cần kiểm tra (phần 5)")
+    head = "Cần xử lý: " + ("; ".join(tasks) if tasks else "không có việc tồn đọng") + "."
+    if not data.coverage.watched:
+        return (f"{head} Lưu ý: tuần này chưa theo dõi nguồn nào ({_not_watched(data)}; phần 5), nên số liệu dưới "
+                "đây không cho biết tình hình trong tuần.")
+    since = _watched_since(data, tz)
+    if since:
+        return f"{head} Lưu ý: tuần này chỉ được theo dõi từ {since} (phần 5)."
+    return head
+
+
+def _not_watched(data: DigestData) -> str:
+    """Why no source was watched: they were added after the week, or none is configured (enabled)."""
+    later = data.coverage.added_later
+    return f"{later} nguồn đang cấu hình được thêm sau khi tuần kết thúc" if later else "chưa cấu hình nguồn nào"
+
+
+def _watched_since(data: DigestData, tz: str) -> str:
+    """When the week's monitoring began, when every source watched was added during the week (canhgac installed
+    mid-week): the earliest addition; "" when a source was watched from the week's start."""
+    during = data.coverage.added_during
+    if not during or len(during) < data.coverage.watched:
+        return ""
+    return _hhmm(min(at for _, at in during), tz)
+
+
+def _items_note(data: DigestData, tz: str) -> str:
+    """After the count of items collected: that nothing, or only part of the week, was watched."""
+    if not data.coverage.watched:
+        return " (chưa theo dõi nguồn nào)"
+    since = _watched_since(data, tz)
+    return f" (theo dõi từ {since})" if since else ""
+
+
+def _hhmm(value: datetime, tz: str) -> str:
+    return value.astimezone(ZoneInfo(tz)).strftime("%d/%m/%Y %H:%M")
+
+
+def _no_problem(data: DigestData) -> str:
+    """Section 5 without a problem: "all normal" only when every configured source was watched all week."""
+    cov = data.coverage
+    if not cov.watched:
+        return f"chưa theo dõi nguồn nào trong tuần này: {_not_watched(data)}"
+    if cov.added_later or cov.added_during:
+        return "các nguồn được theo dõi trong tuần đều hoạt động bình thường"
+    return "tất cả nguồn hoạt động bình thường"
+
+
+def _coverage_notes(data: DigestData, tz: str) -> list[str]:
+    """Section 5's notes on the sources not watched all week (when some source was watched: else `_no_problem`
+    says it): those added during the week, from when, and the count of those added after it."""
+    cov = data.coverage
+    if not cov.watched:
+        return []
+    notes = []
+    if cov.added_during:
+        named = ", ".join(f"{name} từ {_hhmm(at, tz)}" for name, at in cov.added_during[:ADDED_DURING_NAMED])
+        more = len(cov.added_during) - ADDED_DURING_NAMED
+        notes.append(f"{len(cov.added_during)} nguồn được thêm trong tuần, chỉ được theo dõi từ lúc thêm: {named}"
+                     + (f" và {more} nguồn khác" if more > 0 else ""))
+    if cov.added_later:
+        notes.append(f"{cov.added_later} nguồn được thêm sau khi tuần kết thúc, chưa được theo dõi trong tuần này")
+    return notes
+
+
+def _source_vi(case: Case, *, parens: bool) -> str:
+    """Where a case came from: its source's name ("(bao-tinh)" in the text part), or "(phản ánh của người dân)";
+    a report pasted as text adds that it has no address, as `show` does."""
+    where = case.source if case.source == NO_SOURCE_VI or not parens else f"({case.source})"
+    return where + (f" — {PASTED_VI}" if case.url.startswith(TEXT_REPORT_PREFIX) else "")
 
 
 def _clip(text: str, limit: int) -> str:
@@ -99,8 +180,8 @@ def _below(data: DigestData) -> str:
 
 def render_text(data: DigestData, tz: str, base_url: str = "") -> str:
     lines = [f"BẢN TIN TUẦN {data.iso_week} (từ {_day(data.start, tz)} đến hết ngày {_last_day(data)})", "",
-             to_do(data), "",
-             f"Mục thu thập trong tuần: {data.items_collected}",
+             to_do(data, tz), "",
+             f"Mục thu thập trong tuần: {data.items_collected}{_items_note(data, tz)}",
              f"Mục bị gắn cờ mới: {data.flagged_items} (tổng số cờ: {data.total_flags})", ""]
     lines.append("1. Cờ mới theo loại (số cờ; một mục có thể bị gắn nhiều cờ)")
     lines += [f"   - {_label(c)}: {n}" for c, n in data.flags_by_category.items()] or ["   (không có)"]
@@ -114,21 +195,21 @@ def render_text(data: DigestData, tz: str, base_url: str = "") -> str:
               "5. Nguồn có vấn đề"]
     lines += [f"   - {p.name}: {PROBLEM_VI[p.problem]}"
               + (f" ({_problem_detail(p, tz)}; {_clip(p.last_error, 120)})" if _problem_detail(p, tz) else "")
-              for p in data.source_problems] or ([] if data.runs_kept_since else
-                                                 ["   (tất cả nguồn hoạt động bình thường)"])
+              for p in data.source_problems] or ([] if data.runs_kept_since else [f"   ({_no_problem(data)})"])
     if data.runs_kept_since:
         lines.append(f"   ({runs_purged(data, tz)})")
+    lines += [f"   ({note})" for note in _coverage_notes(data, tz)]
     lines += ["", "6. Các trường hợp vi phạm đã xác nhận nổi bật"]
     for c in data.top_cases:
         link = case_link(c, base_url)
-        lines.append(f"   - [{_label(c.category)}]{_verdict_mark(c, ' ')} {_one_line(c.title)} ({_one_line(c.source)})"
+        lines.append(f"   - [{_label(c.category)}]{_verdict_mark(c, ' ')} {_one_line(c.title)} {_one_line(_source_vi(c, parens=True))}"
                      + (f"\n     {link}" if link else ""))
     if not data.top_cases:
         lines.append("   (không có)")
     lines += ["", "7. Đề xuất biểu dương"]
     for c in data.commendations:
         link = case_link(c, base_url)
-        lines.append(f"   - {_one_line(c.title)} ({_one_line(c.source)})" + (f"\n     {link}" if link else ""))
+        lines.append(f"   - {_one_line(c.title)} {_one_line(_source_vi(c, parens=True))}" + (f"\n     {link}" if link else ""))
     if not data.commendations:
         lines.append("   (không có)")
     lines += ["", f"Mô hình phân loại: {data.model}",
@@ -147,6 +228,11 @@ def runs_purged(data: DigestData, tz: str) -> str:
     at = data.runs_kept_since.astimezone(ZoneInfo(tz)).strftime("%d/%m/%Y %H:%M") if data.runs_kept_since else ""
     return (f"các lượt thu thập trước {at} đã được xóa theo thời hạn lưu trữ ([review] retention_days): không còn "
             "biết nguồn nào không được thu thập trong tuần; chỉ kể các lỗi còn lưu")
+
+
+def _sentence(text: str) -> str:
+    """A note of the text part as a sentence of the HTML part: capitalised, with its full stop."""
+    return text[:1].upper() + text[1:] + "."
 
 
 def _one_line(text: str) -> str:
@@ -188,23 +274,24 @@ def render_html(data: DigestData, tz: str, chart_src: str, base_url: str = "") -
                       [(e(p.name), e(PROBLEM_VI[p.problem]) + (f" ({e(_problem_detail(p, tz))})"
                                                               if _problem_detail(p, tz) else ""),
                         e(_clip(p.last_error, 200))) for p in data.source_problems],
-                      "Không có lỗi nào còn lưu." if data.runs_kept_since else "Tất cả nguồn hoạt động bình thường.")
+                      "Không có lỗi nào còn lưu." if data.runs_kept_since else _sentence(_no_problem(data)))
     if data.runs_kept_since:
-        purged = runs_purged(data, tz)
-        problems += f'<p style="color:#555">{e(purged[0].upper() + purged[1:])}.</p>'
+        problems += f'<p style="color:#555">{e(_sentence(runs_purged(data, tz)))}</p>'
+    problems += "".join(f'<p style="color:#555">{e(_sentence(note))}</p>' for note in _coverage_notes(data, tz))
     cases = _table(("Loại", "Kết luận", "Nội dung", "Nguồn"),
-                   [(e(_label(c.category)), e(verdict_vi(c.verdict)), _case_html(c, base_url), e(c.source))
-                    for c in data.top_cases],
+                   [(e(_label(c.category)), e(verdict_vi(c.verdict)), _case_html(c, base_url),
+                     e(_source_vi(c, parens=False))) for c in data.top_cases],
                    "Không có.")
-    commend = _table(("Nội dung", "Nguồn"), [(_case_html(c, base_url), e(c.source)) for c in data.commendations],
+    commend = _table(("Nội dung", "Nguồn"), [(_case_html(c, base_url), e(_source_vi(c, parens=False)))
+                                             for c in data.commendations],
                      "Không có.")
     h2 = 'style="font-size:16px;margin:20px 0 6px"'
     return f"""<!DOCTYPE html>
 <html lang="vi"><head><meta charset="utf-8"><title>{e(subject(data))}</title></head>
 <body style="font-family:Arial,Helvetica,sans-serif;color:#222;max-width:760px">
 <h1 style="font-size:20px">Bản tin tuần {e(data.iso_week)}</h1>
-<p style="font-size:15px"><b>{e(to_do(data))}</b></p>
-<p>Từ {_day(data.start, tz)} đến hết ngày {_last_day(data)}. Mục thu thập: <b>{data.items_collected}</b>;
+<p style="font-size:15px"><b>{e(to_do(data, tz))}</b></p>
+<p>Từ {_day(data.start, tz)} đến hết ngày {_last_day(data)}. Mục thu thập: <b>{data.items_collected}</b>{e(_items_note(data, tz))};
 mục bị gắn cờ mới: <b>{data.flagged_items}</b> (tổng số cờ: {data.total_flags}); hàng chờ duyệt: <b>{data.backlog}</b>
 (mục mở lâu nhất: {e(_oldest(data, tz))}).</p>
 <img src="{e(chart_src, quote=True)}" alt="Biểu đồ cờ mới theo loại và theo ngày" width="750">

@@ -16,6 +16,11 @@ no longer kept (`DigestData.runs_kept_since`); the failures still stored are rep
 A source with no run in the week is "silent", unless it did not exist then: it was first configured after the week
 ended (`review.source_first_seen`, run or not), or — a source older than that record — its first run came after
 the week. A source that never ran at all and has no such record is silent.
+
+What the week's monitoring covered (`SourceCoverage`) is told apart from its problems: a source added after the
+week was not watched in it, and when no configured source was (the first digest after `canhgac init`, of the week
+before it), an empty section 5 means nothing was watched, not that every source worked. A source first configured
+during the week was watched only from then on.
 """
 
 from __future__ import annotations
@@ -53,6 +58,24 @@ class SourceProblem:
 
 
 @dataclass(frozen=True)
+class SourceCoverage:
+    """Which configured (enabled) sources the week's monitoring covered, as known at its end."""
+
+    watched: int  # configured during the week, from its start or since added (run or not)
+    added_later: int  # added after the week's end, or not recorded at all yet (no `sources` row): not watched
+    # of `watched`, those first configured during the week and when (`review.source_first_seen`), by time then name
+    added_during: tuple[tuple[str, datetime], ...]
+
+
+@dataclass(frozen=True)
+class WeekSources:
+    """Section 5 of one week's digest: its source problems and what it covered."""
+
+    problems: list[SourceProblem]
+    coverage: SourceCoverage
+
+
+@dataclass(frozen=True)
 class _AtEnd:
     streak: int
     last_success: datetime | None
@@ -75,15 +98,19 @@ def _at_end(s: Session, src: Source, end: datetime) -> _AtEnd:
     return _AtEnd(streak, last_success, message)
 
 
-def source_problems(s: Session, cfg: Config, start: datetime, end: datetime) -> list[SourceProblem]:
-    """The configured (enabled) sources that needed a look during [start, end), by name. None is silent when runs
-    of the week were purged (the latest retention cutoff after `start`)."""
+def week_sources(s: Session, cfg: Config, start: datetime, end: datetime) -> WeekSources:
+    """The configured (enabled) sources that needed a look during [start, end), by name, and which sources the
+    week covered. None is silent when runs of the week were purged (the latest retention cutoff after `start`); a
+    source older than the first-configured record then counts as watched (its first runs may be gone)."""
     problems: list[SourceProblem] = []
     kept_since = retention_cut(s)
     purged = kept_since is not None and kept_since > start
     configured = [src.name for src in cfg.sources if src.enabled]
     seen = first_seen(s)
+    watched = 0
+    during: list[tuple[str, datetime]] = []
     for src in s.scalars(select(Source).where(Source.name.in_(configured)).order_by(Source.name)):
+        configured_at = seen.get(src.name)
         week_runs = s.execute(select(SourceRun.status, SourceRun.errors, SourceRun.message)
                               .where(SourceRun.source_id == src.id, SourceRun.started_at >= start,
                                      SourceRun.started_at < end).order_by(SourceRun.started_at, SourceRun.id)
@@ -91,6 +118,12 @@ def source_problems(s: Session, cfg: Config, start: datetime, end: datetime) -> 
         bad = [(status, message) for status, errors, message in week_runs
                if status in FAILED_RUN or (errors or 0) > 0]
         then = _at_end(s, src, end)
+        if not week_runs and then.streak < cfg.review.failure_alert \
+                and (configured_at is not None or not purged) and _added_after(s, src, configured_at, end):
+            continue  # it did not exist then: nothing was missed, nothing watched
+        watched += 1
+        if configured_at is not None and start < configured_at < end:
+            during.append((src.name, configured_at))
         current_error = src.last_error if src.last_error_at is None or src.last_error_at < end else None
         last_error = (next((m for _, m in reversed(bad) if m), None) or then.last_failure_message
                       or current_error or "")
@@ -101,14 +134,15 @@ def source_problems(s: Session, cfg: Config, start: datetime, end: datetime) -> 
         elif not week_runs:
             if purged:
                 continue  # its runs may have been purged: not known to have been missed
-            if _added_after(s, src, seen.get(src.name), end):
-                continue  # it did not exist then: nothing was missed
             problem = "silent"
         else:  # successful runs, new items or not: items already stored by another source are no fault
             continue
         problems.append(SourceProblem(src.name, problem, then.streak, last_error, len(week_runs), len(bad),
                                       then.last_success))
-    return problems
+    # a configured source with no row yet (the configuration changed, nothing loaded it since) was not watched
+    coverage = SourceCoverage(watched, len(set(configured)) - watched,
+                              tuple(sorted(during, key=lambda d: (d[1], d[0]))))
+    return WeekSources(problems, coverage)
 
 
 def _added_after(s: Session, src: Source, configured_at: datetime | None, end: datetime) -> bool:
