@@ -82,7 +82,7 @@ def test_batches_joining_two_stories_in_opposite_orders_do_not_deadlock(store: S
     for t in threads:
         t.start()
     for t in threads:
-        t.join(60)
+        t.join(300)
     assert not any(t.is_alive() for t in threads)
     assert not any(isinstance(r, BaseException) for r in results.values()), results
     assert sorted(waited.values()) == [False, True]  # one worker waited for the other's commit

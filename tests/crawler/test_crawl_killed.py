@@ -57,7 +57,7 @@ def _kill_mid_crawl(crawl_env, db_url: str) -> tuple[list[int], RunOutcome, str]
     survivors: list[int] = []
     try:
         runner.start()
-        deadline = time.monotonic() + 180
+        deadline = time.monotonic() + 300
         while (crawl := _crawl_pid()) is None or not descendants(crawl) or _stored(crawl_env.store) < 3:
             assert runner.is_alive(), "the crawl ended before it could be killed"
             assert time.monotonic() < deadline, "the crawl never stored 3 items with its workers running"
@@ -65,14 +65,14 @@ def _kill_mid_crawl(crawl_env, db_url: str) -> tuple[list[int], RunOutcome, str]
         seen = descendants(os.getpid())  # the crawl process and its worker processes
         assert len(seen) >= 2, seen
         os.kill(crawl, signal.SIGKILL)
-        runner.join(timeout=120)
+        runner.join(timeout=300)
         assert not runner.is_alive()
-        deadline = time.monotonic() + 30  # SIGKILL takes a moment to land: poll
+        deadline = time.monotonic() + 120  # SIGKILL takes a moment to land (a loaded machine): poll
         while (survivors := survivors_of(seen)) and time.monotonic() < deadline:
             time.sleep(0.2)
     finally:
         closing.set()
-        runner.join(timeout=120)
+        runner.join(timeout=300)
         kill_all(survivors or survivors_of(seen))
     return survivors, outcome[0], log.read_text("utf-8", errors="replace")
 

@@ -76,7 +76,7 @@ def test_sigkilled_crawl_command_leaves_no_crawl_running(crawl_env, db_url: str)
     seen: dict[int, str] = {}
     survivors: list[int] = []
     try:
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + 300
         while _articles_requested(crawl_env.site) < 3:  # the crawl is under way
             assert proc.poll() is None, f"`canhgac crawl` ended ({proc.returncode}) before its crawl got going"
             assert time.monotonic() < deadline, "the crawl never fetched an article"
@@ -86,7 +86,7 @@ def test_sigkilled_crawl_command_leaves_no_crawl_running(crawl_env, db_url: str)
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         # the crawl finishes the pages in hand (about a second each) and records its run: poll, generously
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + 300
         while (survivors := survivors_of(seen)) and time.monotonic() < deadline:
             time.sleep(0.2)
     finally:
@@ -119,7 +119,7 @@ def test_the_parent_gone_signal_twice_is_still_one_graceful_stop(crawl_env, db_u
                              "cham"], cwd=PROJECT_DIR, env=subprocess_env(None) | {"CANHGAC_CONFIG": str(cfg)},
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + 300
         while _articles_requested(crawl_env.site) < 3:
             assert proc.poll() is None, f"`canhgac crawl` ended ({proc.returncode}) before its crawl got going"
             assert time.monotonic() < deadline, "the crawl never fetched an article"
@@ -128,7 +128,7 @@ def test_the_parent_gone_signal_twice_is_still_one_graceful_stop(crawl_env, db_u
         os.kill(crawl, PARENT_GONE_SIGNAL)
         time.sleep(0.5)  # apart, so the two are not merged into one pending signal
         os.kill(crawl, PARENT_GONE_SIGNAL)
-        proc.wait(timeout=120)  # the crawl stops, and `canhgac crawl` with it
+        proc.wait(timeout=300)  # the crawl stops, and `canhgac crawl` with it
     finally:
         closing.set()
         if proc.poll() is None:

@@ -14,6 +14,7 @@ from review.config import parse_config
 from review.errors import ConfigError
 from review.link_local import host_address, is_never_fetched
 from tests.crawler.badsite import _redirect
+from tests.crawler.conftest import CRAWL_LIMIT_S
 
 # 169.254.169.254 spelled as the C library's resolver reads it
 METADATA_SPELLINGS = ["169.254.169.254", "2852039166", "0xA9FEA9FE", "0251.254.169.254", "169.254.43518"]
@@ -25,7 +26,7 @@ def _crawl_redirecting_to(crawl_env, target: str, settings: dict[str, str]) -> R
     site.set_handler("/chuyen.xml", _redirect(target))
     crawl_env.configure(f'\n[[sources]]\nname = "chuyen"\nkind = "rss"\nurls = ["{site.base_url}/chuyen.xml"]\n',
                         demo=False)
-    return run_source(str(crawl_env.tmp / "canhgac.toml"), "chuyen", 60, log_path=crawl_env.tmp / "crawl.log",
+    return run_source(str(crawl_env.tmp / "canhgac.toml"), "chuyen", CRAWL_LIMIT_S, log_path=crawl_env.tmp / "crawl.log",
                       settings={"CANHGAC_SCORE_ENABLED": "0", **settings})
 
 

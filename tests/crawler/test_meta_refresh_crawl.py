@@ -47,6 +47,6 @@ def test_malformed_and_hostile_refresh_pages_are_stored(crawl_env) -> None:  # t
     site.set("/g/feed.xml", _feed([(f"Tin {n}", f"{b}/g/{n}.html", "tóm tắt") for n in (1, 2, 3)]),
              "application/rss+xml")
     crawl_env.configure(f'\n[[sources]]\nname = "g"\nkind = "rss"\nurls = ["{b}/g/feed.xml"]\n', demo=False)
-    out = crawl_env.run("g", 200)
+    out = crawl_env.run("g")
     assert out.ok, out
     assert set(_items(crawl_env)) == {"1.html", "2.html", "3.html"}, (out, sorted(_items(crawl_env)))

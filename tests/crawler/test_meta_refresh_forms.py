@@ -207,7 +207,7 @@ def test_notes_folded_from_two_threads_lose_nothing() -> None:
     with unittest.mock.patch.object(RefreshNotes, "fold", fold):
         first = threading.Thread(target=work, args=(0,), name="0")
         first.start()
-        folded[0].wait(10)
+        folded[0].wait(60)
         second = threading.Thread(target=work, args=(1,), name="1")
         second.start()
         first.join()
@@ -274,7 +274,7 @@ def test_the_source_s_last_error_is_the_run_s_newest_note() -> None:
     ctx.source = SimpleNamespace(name="px")  # type: ignore[assignment]
     first = threading.Thread(target=ctx.error, args=(_note(1),), name="0")
     first.start()
-    in_store.wait(10)
+    in_store.wait(60)
     second = threading.Thread(target=ctx.error, args=(_note(2),), name="1")
     second.start()
     first.join()

@@ -33,14 +33,14 @@ def test_parent_gone_stop_uses_no_deprecated_scrapy_api(crawl_env, db_url: str) 
                              "cham"], cwd=PROJECT_DIR, env=subprocess_env(None) | {"CANHGAC_CONFIG": str(cfg)},
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + 300
         while _articles_requested(crawl_env.site) < 3:
             assert proc.poll() is None, f"`canhgac crawl` ended ({proc.returncode}) before its crawl got going"
             assert time.monotonic() < deadline, "the crawl never fetched an article"
             time.sleep(0.1)
         [crawl] = [pid for pid, (ppid, *_) in _processes().items() if ppid == proc.pid]
         os.kill(crawl, PARENT_GONE_SIGNAL)
-        proc.wait(timeout=120)
+        proc.wait(timeout=300)
     finally:
         closing.set()
         if proc.poll() is None:

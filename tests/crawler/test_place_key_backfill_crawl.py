@@ -58,7 +58,7 @@ def test_a_crawl_finds_a_text_pasted_before_the_keys(crawl_env, capsys) -> None:
     base = crawl_env.site.base_url
     crawl_env.site.set("/khuyen-mai/rss.xml", FEED.format(base=base), "application/rss+xml")
     crawl_env.configure(SOURCE.format(base=base))
-    out = crawl_env.run("trang-khuyen-mai", 240, score=True)  # a loaded machine: the model loads slowly
+    out = crawl_env.run("trang-khuyen-mai", score=True)  # the default limit: a loaded machine loads the model slowly
     assert out.ok and out.items_new == 1, out
     with crawl_env.store.session() as s:
         assert s.scalar(select(func.count()).select_from(ReviewEntry)) == 1  # the page joined the report's entry

@@ -20,8 +20,9 @@ from crawler.runner import run_source
 from review.config import CrawlerConfig
 from review.errors import UsageError
 from review.models import Item
+from tests.crawler.conftest import CRAWL_LIMIT_S
 
-STRICT = CrawlerConfig(download_timeout_s=3, max_redirects=3)  # allow_private_hosts = false, the default
+STRICT = CrawlerConfig(download_timeout_s=30, max_redirects=3)  # allow_private_hosts = false, the default
 PUBLIC = "http://ban-tin.invalid"  # a page the proxy fetches (the name resolves nowhere but at the proxy)
 ARTICLE = "/tin-tuc/bao-ton-dan-ca-vi-giam.html"
 
@@ -113,7 +114,7 @@ def test_crawl_through_a_private_proxy_refuses_another_port_of_its_host(crawl_en
     body = path.read_text(encoding="utf-8").replace("allow_private_hosts = true", "")
     path.write_text(body + f'\n[[sources]]\nname = "px"\nkind = "sitemap"\nurls = ["{PUBLIC}/sitemap.xml"]\n',
                     encoding="utf-8")
-    out = run_source(str(path), "px", 60, log_path=crawl_env.tmp / "crawl.log",
+    out = run_source(str(path), "px", CRAWL_LIMIT_S, log_path=crawl_env.tmp / "crawl.log",
                      settings={"CANHGAC_SCORE_ENABLED": "0"})
     log = (crawl_env.tmp / "crawl.log").read_text(encoding="utf-8")
 

@@ -25,6 +25,7 @@ from scrapy import Request
 from crawler.demo_site.server import DemoSite, serve
 from crawler.runner import RunOutcome, run_source
 from tests.crawler.badsite import _redirect
+from tests.crawler.conftest import CRAWL_LIMIT_S
 
 PUBLIC = "http://ban-tin.invalid"  # a page only the proxy can fetch (the name resolves nowhere else)
 PAGE = "<html><body><h1>Quản trị</h1><p>Trang quản trị nội bộ, chỉ dành cho cán bộ.</p></body></html>"
@@ -46,7 +47,7 @@ def _port(site: DemoSite) -> int:
 def _forward(to: str):  # type: ignore[no-untyped-def]
     """What a proxy does with an absolute-URI request: fetch it (directly) and hand the answer back."""
     def handle(handler: BaseHTTPRequestHandler) -> None:
-        with urllib.request.build_opener(urllib.request.ProxyHandler({})).open(to, timeout=5) as r:
+        with urllib.request.build_opener(urllib.request.ProxyHandler({})).open(to, timeout=30) as r:
             body = r.read()
         handler.send_response(200)
         handler.send_header("Content-Type", "text/html; charset=utf-8")
@@ -74,7 +75,7 @@ def _crawl(crawl_env, locs: list[str], *, allow_private: bool = False) -> tuple[
         body = body.replace("allow_private_hosts = true", "")
     path.write_text(body + f'\n[[sources]]\nname = "px"\nkind = "sitemap"\nurls = ["{PUBLIC}/sitemap.xml"]\n',
                     encoding="utf-8")
-    out = run_source(str(path), "px", 90, log_path=crawl_env.tmp / "crawl.log",
+    out = run_source(str(path), "px", CRAWL_LIMIT_S, log_path=crawl_env.tmp / "crawl.log",
                      settings={"CANHGAC_SCORE_ENABLED": "0"})
     return out, (crawl_env.tmp / "crawl.log").read_text(encoding="utf-8")
 
@@ -154,7 +155,7 @@ def test_a_report_connecting_directly_to_the_proxys_endpoint_is_checked(site: De
     site.set("/squid-internal-mgr/info", PAGE)
     _proxy_env(monkeypatch, f"http://localhost:{_port(site)}", no_proxy="localhost")
     with pytest.raises(UsageError, match="localhost.* nội bộ .*allow_private_hosts"):
-        fetch(f"http://localhost:{_port(site)}/squid-internal-mgr/info", CrawlerConfig(download_timeout_s=3))
+        fetch(f"http://localhost:{_port(site)}/squid-internal-mgr/info", CrawlerConfig(download_timeout_s=30))
     assert site.requests == []
 
 

@@ -41,7 +41,7 @@ def shared_redis() -> Iterator[tuple[redis.Redis, str]]:
 
 def _serve_after(site: DemoSite, path: str, ready: Callable[[], bool]) -> None:
     def handler(request: BaseHTTPRequestHandler) -> None:
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + 240  # the other worker's start takes a while on a loaded machine
         while not ready() and time.monotonic() < deadline:
             time.sleep(0.05)
         page = site.lookup(path)
@@ -76,11 +76,11 @@ def test_two_workers_share_one_queue(crawl_env, db_url: str, shared_redis: tuple
     # A worker takes as many requests from the queue as it has download slots (CONCURRENT_REQUESTS): two
     # each, so that the first cannot take the whole queue; articles may wait for the second worker's poll.
     settings = {"CANHGAC_SCORE_ENABLED": "0", "CANHGAC_REDIS_PREFIX": prefix, "CONCURRENT_REQUESTS": "2",
-                "DOWNLOAD_TIMEOUT": "20"}
+                "DOWNLOAD_TIMEOUT": "300"}  # longer than a held answer
     logs = [crawl_env.tmp / f"worker-{i}.log" for i in (1, 2)]
     workers = [start_source(str(cfg), SOURCE, log, settings) for log in logs]
     try:
-        codes = [w.wait(timeout=60) for w in workers]
+        codes = [w.wait(timeout=600) for w in workers]
     finally:
         for w in workers:
             if w.poll() is None:

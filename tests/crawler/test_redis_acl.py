@@ -49,7 +49,7 @@ def _crawl(crawl_env, db_url: str, url: str, capsys: pytest.CaptureFixture[str])
     cfg = crawl_env.tmp / "canhgac.toml"
     cfg.write_text(f'[database]\nurl = "{db_url}"\n{FAST_CRAWLER}redis_url = "{url}"\n'
                    + demo_sources_toml(crawl_env.site.base_url), encoding="utf-8")
-    code = main(["--config", str(cfg), "crawl", SOURCE, "--timeout", "45", "--log-dir", str(crawl_env.tmp / "logs")])
+    code = main(["--config", str(cfg), "crawl", SOURCE, "--timeout", "600", "--log-dir", str(crawl_env.tmp / "logs")])
     with crawl_env.store.session() as s:
         runs = list(s.scalars(select(SourceRun)))
     return code, capsys.readouterr().out, runs

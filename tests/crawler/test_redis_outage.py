@@ -119,7 +119,8 @@ def relay() -> Iterator[tuple[Relay, Any, str]]:
     client.close()
 
 
-def _wait(what: str, ready: Callable[[], bool], timeout: float = 40) -> None:
+def _wait(what: str, ready: Callable[[], bool], timeout: float = 300) -> None:
+    """Until `ready()`, generously: starting a crawl worker takes a while on a loaded machine."""
     deadline = time.monotonic() + timeout
     while not ready():
         assert time.monotonic() < deadline, f"never happened: {what}"
@@ -128,7 +129,7 @@ def _wait(what: str, ready: Callable[[], bool], timeout: float = 40) -> None:
 
 def _gate_articles(site: DemoSite, release: threading.Event) -> None:
     def handler(request: BaseHTTPRequestHandler) -> None:
-        release.wait(40)
+        release.wait(600)
         # the RSS feed links its articles with ?utm_… (the Atom feed without): whichever feed a worker read first
         page = site.lookup(request.path.split("?", 1)[0])
         assert page is not None
@@ -151,7 +152,7 @@ def _start_workers(crawl_env, relay: Relay, prefix: str, count: int = 2,  # type
                    encoding="utf-8")
     # two requests in flight per worker: with four articles requested, both workers hold two each
     settings = {"CANHGAC_SCORE_ENABLED": "0", "CANHGAC_REDIS_PREFIX": prefix, "CONCURRENT_REQUESTS": "2",
-                "CANHGAC_WORKERS": "0", "DOWNLOAD_TIMEOUT": "60", **extra}
+                "CANHGAC_WORKERS": "0", "DOWNLOAD_TIMEOUT": "600", **extra}  # longer than an answer held back
     logs = [crawl_env.tmp / f"worker-{i}-{uuid.uuid4().hex[:6]}.log" for i in range(1, count + 1)]
     return [start_source(str(cfg), SOURCE, log, settings) for log in logs], logs
 
@@ -161,7 +162,7 @@ def _finish(workers: list, logs: list[Path]) -> tuple[list[int | None], str]:  #
     try:
         for w in workers:
             try:
-                codes.append(w.wait(timeout=90))
+                codes.append(w.wait(timeout=600))
             except Exception:  # noqa: BLE001 - still running: reported by the caller's assertion
                 codes.append(None)
     finally:
@@ -255,7 +256,7 @@ def test_a_worker_restarted_after_the_seeder_was_killed_crawls_the_round(  # typ
     killed = threading.Event()
 
     def feed_after_kill(request: BaseHTTPRequestHandler) -> None:
-        killed.wait(40)
+        killed.wait(600)
         page = site.lookup(request.path)
         assert page is not None
         request.send_response(200)

@@ -121,7 +121,7 @@ def test_a_crawl_logs_in_with_a_percent_password(crawl_env, db_url: str, acl_use
     cfg = crawl_env.tmp / "canhgac.toml"
     cfg.write_text(f'[database]\nurl = "{db_url}"\n{FAST_CRAWLER}redis_url = "redis://{name}:p%25ss@127.0.0.1:6379/{DB}"\n'
                    + demo_sources_toml(crawl_env.site.base_url), encoding="utf-8")
-    code = main(["--config", str(cfg), "crawl", SOURCE, "--timeout", "90", "--log-dir", str(crawl_env.tmp / "logs")])
+    code = main(["--config", str(cfg), "crawl", SOURCE, "--timeout", "600", "--log-dir", str(crawl_env.tmp / "logs")])
     out = capsys.readouterr().out
     with crawl_env.store.session() as s:
         runs = list(s.scalars(select(SourceRun)))

@@ -16,7 +16,7 @@ from crawler.report import FetchError, RedirectGuard
 from crawler.report_fetch import fetch
 from review.config_sections import CrawlerConfig
 from review.errors import UsageError
-from review.models import Item
+from review.models import Item, ReviewEntry
 from review.store import Store
 from tests.crawler.badsite import _redirect
 from tests.review.factory import add_item
@@ -62,7 +62,7 @@ def test_redirect_guard_refuses_a_redirect_to_a_private_host(site: DemoSite, tar
     site.set_handler("/chuyen", _redirect(target if target.startswith("http") else site.base_url + target))
     opener = urllib.request.build_opener(RedirectGuard(5, allow_private_hosts=False))
     with pytest.raises(FetchError, match=r"từ chối chuyển hướng tới (169\.254\.169\.254 là địa chỉ link-local|địa chỉ nội bộ 127\.0\.0\.1)"):
-        opener.open(site.base_url + "/chuyen", timeout=3)
+        opener.open(site.base_url + "/chuyen", timeout=30)
     assert site.requests_for("/khac") == []
 
 
@@ -85,10 +85,13 @@ def test_report_prints_the_id_show_takes(crawl_env, capsys) -> None:  # type: ig
     capsys.readouterr()
     assert main(["--config", cfg, "report", crawl_env.site.base_url + ARTICLE]) == 0
     out = capsys.readouterr().out
-    m = re.search(r"Phản ánh #(\d+) .*\(mục dữ liệu (\d+)\)", out)
+    m = re.search(r"Phản ánh đã lưu — mục #(\d+),", out)
     assert m, out
-    entry_id, item_id = m.groups()
-    assert entry_id != item_id
+    [entry_id] = m.groups()
+    with crawl_env.store.session() as s:
+        item_id = s.scalar(select(ReviewEntry.item_id).where(ReviewEntry.id == int(entry_id)))
+    assert item_id is not None and str(item_id) != entry_id
+    assert f"#{item_id}" not in out and "mã tin" not in out, out  # no second number to take for the entry's
     assert main(["--config", cfg, "show", entry_id]) == 0
     shown = capsys.readouterr().out
     assert f"Mục #{entry_id} " in shown and "NGƯỜI DÂN PHẢN ÁNH" in shown and ARTICLE in shown, shown
@@ -110,7 +113,7 @@ def test_a_report_never_reaches_a_link_local_address_even_with_private_hosts_all
     """`allow_private_hosts = true` (the demo; an office's intranet) opens private addresses to a report's fetch,
     never the cloud metadata service or anything link-local: not as the reported address, not after a redirect
     (a citizen supplies the URL: the easiest fetch for an attacker to steer)."""
-    cfg = CrawlerConfig(allow_private_hosts=True, download_timeout_s=3)
+    cfg = CrawlerConfig(allow_private_hosts=True, download_timeout_s=30)
     with pytest.raises(UsageError, match="link-local"):
         fetch(target, cfg)
     site.set_handler("/chuyen", _redirect(target))

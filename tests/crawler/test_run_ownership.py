@@ -22,11 +22,13 @@ from review.config import load_config
 from review.models import Lease, Source, SourceRun
 from review.store import Store
 from review.types import utcnow
-from tests.crawler.conftest import FAST_CRAWLER
+from tests.crawler.conftest import crawler_table
 
 NO_MODEL = '\n[classifier]\nmodel = "models/khong-co.skops"\n'
 QUICK = {"CANHGAC_SCORE_ENABLED": "0", "CANHGAC_WORKERS": "0"}
 ARTICLES = 5
+# a listing is held back while the other crawl starts (a while on a loaded machine): its download must not time out
+HELD = crawler_table(download_timeout_s=500)
 
 
 def _gated_listing(site, prefix: str, gate: threading.Event) -> str:  # type: ignore[no-untyped-def]
@@ -36,7 +38,7 @@ def _gated_listing(site, prefix: str, gate: threading.Event) -> str:  # type: ig
     body = f"<html><body>{links}</body></html>".encode()
 
     def listing(handler: BaseHTTPRequestHandler) -> None:
-        gate.wait(120)
+        gate.wait(600)
         try:
             handler.send_response(200)
             handler.send_header("Content-Type", "text/html; charset=utf-8")
@@ -61,7 +63,7 @@ selectors = {{ link = "a.post-link" }}
 
 
 def _wait_for(what: str, done, thread: threading.Thread | None = None) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 300
     while not done():
         assert thread is None or thread.is_alive(), f"the crawl ended before {what}"
         assert time.monotonic() < deadline, f"never: {what}"
@@ -77,12 +79,12 @@ def test_two_crawls_of_one_source_each_report_and_close_their_own_run(crawl_env,
     configs = {}
     for prefix, gate in (("a", gate_a), ("b", gate_b)):  # one source, two machines' configs (other start URLs)
         configs[prefix] = tmp / f"{prefix}.toml"
-        configs[prefix].write_text(f'[database]\nurl = "{db_url}"\n' + FAST_CRAWLER + NO_MODEL
+        configs[prefix].write_text(f'[database]\nurl = "{db_url}"\n' + HELD + NO_MODEL
                                    + _gated_listing(site, prefix, gate), encoding="utf-8")
     outcomes: dict[str, RunOutcome] = {}
 
     def crawl(prefix: str) -> None:
-        outcomes[prefix] = run_source(str(configs[prefix]), "chung", 120, log_path=tmp / f"{prefix}.log",
+        outcomes[prefix] = run_source(str(configs[prefix]), "chung", 600, log_path=tmp / f"{prefix}.log",
                                       settings=QUICK)
 
     first, second = (threading.Thread(target=crawl, args=(p,)) for p in ("a", "b"))
@@ -92,13 +94,13 @@ def test_two_crawls_of_one_source_each_report_and_close_their_own_run(crawl_env,
         second.start()
         _wait_for("the second crawl asked for its listing", lambda: site.requests_for("/b/"), second)
         gate_a.set()
-        first.join(timeout=180)
+        first.join(timeout=600)
         assert second.is_alive()  # its listing is still held back: the first one finished while it ran
     finally:
         gate_a.set()
         gate_b.set()
-        first.join(timeout=180)
-        second.join(timeout=180)
+        first.join(timeout=600)
+        second.join(timeout=600)
     logs = "\n".join((tmp / f"{p}.log").read_text("utf-8", errors="replace")[-1500:] for p in "ab")
     a, b = outcomes["a"], outcomes["b"]
     assert a.ok and a.items_new == ARTICLES and not a.message, (a, logs)

@@ -60,7 +60,7 @@ def _install(site: DemoSite) -> None:
             request.send_header("Content-Length", "0")
             request.end_headers()
             return
-        deadline = time.monotonic() + 20  # worker A waits until B took part of the queue
+        deadline = time.monotonic() + 240  # worker A waits until B (a while to start on a loaded machine) took part
         while not b_has_asked() and time.monotonic() < deadline:
             time.sleep(0.05)
         data = body + request.path.encode()  # one text per article
@@ -82,20 +82,20 @@ def test_an_article_failed_in_another_worker_keeps_the_feed_etag_unsaved(crawl_e
     cfg = crawl_env.tmp / "canhgac.toml"
     cfg.write_text(f'[database]\nurl = "{db_url}"\n{FAST_CRAWLER}redis_url = "{REDIS_URL}"\n'
                    f'[[sources]]\nname = "chung"\nkind = "rss"\nurls = ["{feed_url}"]\n', encoding="utf-8")
-    common = {"CANHGAC_SCORE_ENABLED": "0", "CANHGAC_REDIS_PREFIX": redis_prefix, "DOWNLOAD_TIMEOUT": "30"}
+    common = {"CANHGAC_SCORE_ENABLED": "0", "CANHGAC_REDIS_PREFIX": redis_prefix, "DOWNLOAD_TIMEOUT": "300"}
 
     # worker A seeds the round alone and reads the feed; B joins once the feed was read, takes articles from
     # the shared queue and sees them fail (HTTP 500); A stores the rest
     a = start_source(str(cfg), "chung", crawl_env.tmp / "worker-a.log", {**common, "CONCURRENT_REQUESTS": "1"})
     workers = [a]
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 300
         while not site.requests_for("/chung/feed.xml") and time.monotonic() < deadline:
             time.sleep(0.05)
         assert site.requests_for("/chung/feed.xml")
         workers.append(start_source(str(cfg), "chung", crawl_env.tmp / "worker-b.log",
                                     {**common, "USER_AGENT": FAILING_UA}))
-        codes = [w.wait(timeout=90) for w in workers]
+        codes = [w.wait(timeout=600) for w in workers]
     finally:
         for w in workers:
             if w.poll() is None:

@@ -45,7 +45,7 @@ def own_redis() -> Iterator[Any]:
                              "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     client = redis.Redis("127.0.0.1", port, socket_connect_timeout=2)
     try:
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + 120
         while True:
             try:
                 client.ping()
@@ -58,7 +58,7 @@ def own_redis() -> Iterator[Any]:
     finally:
         client.close()
         proc.terminate()
-        proc.wait(10)
+        proc.wait(60)
 
 
 class _Spider(Spider):

@@ -64,7 +64,7 @@ def test_a_story_stored_with_share_params_is_one_item_when_fetched_again(crawl_e
     crawl_env.site.set("/chia-se/rss.xml", FEED.format(base=base, link=(base + SHARED).replace("&", "&amp;"),
                                                        about="Tin cảnh báo lừa đảo"), "application/rss+xml")
     crawl_env.configure(SOURCE.format(base=base), demo=False)
-    assert crawl_env.run("chia-se-zalo", 240).items_new == 1
+    assert crawl_env.run("chia-se-zalo").items_new == 1
     new, old = canonical_url(base + SHARED), _old_rule(base + SHARED)
     assert new == canonical_url(base + PAGE) and "zarsrc=30" in old and "gidzl=" in old and "utm_" not in old
     assert _items(crawl_env) == [(new, 1)]
@@ -84,7 +84,7 @@ def test_a_story_stored_with_share_params_is_one_item_when_fetched_again(crawl_e
     crawl_env.site.set("/chia-se/rss.xml", FEED.format(
         base=base, link=(base + PAGE + "?zarsrc=31&gidzl=Zz9&fbclid=IwAR0x").replace("&", "&amp;"),
         about="Tin cảnh báo lừa đảo (cập nhật)"), "application/rss+xml")
-    out = crawl_env.run("chia-se-zalo", 240)
+    out = crawl_env.run("chia-se-zalo")
     assert out.ok and out.items_new == 0, out
     assert _items(crawl_env) == [(new, 1)]
 

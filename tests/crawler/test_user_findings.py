@@ -25,6 +25,7 @@ from crawler.runner import PROJECT_DIR
 from crawler.runner import crawl_env as subprocess_env
 from review.models import AuditLog, Item, ReviewEntry, Score, Source, SourceRun
 from review.scoring import ScoredItem
+from tests.crawler.conftest import crawler_table
 from tests.review.factory import FakeResult
 
 ARTICLE = "/dien-dan/bai/trung-thuong-xe-sh.html"
@@ -256,7 +257,7 @@ def test_ctrl_c_stops_the_crawl_and_starts_nothing_new(crawl_env) -> None:  # ty
     released = threading.Event()
 
     def slow(handler: BaseHTTPRequestHandler) -> None:
-        released.wait(60)
+        released.wait(600)
         try:
             handler.send_response(200)
             handler.send_header("Content-Type", "text/html; charset=utf-8")
@@ -277,20 +278,23 @@ selectors = {{ link = "a.post-link" }}
 ''' for n in names)
     for n in names:
         crawl_env.site.set_handler(f"/{n}/", slow)
-    cfg = crawl_env.configure(NO_MODEL + "\n[daemon]\nstop_grace_s = 20\n" + sources, demo=False)
+    # the stuck download neither times out nor ends before the grace would: were the stop to wait for it, it would
+    # take the whole grace (60 s, generous so that a loaded machine's stop takes well under it)
+    cfg = crawl_env.configure(NO_MODEL + "\n[daemon]\nstop_grace_s = 60\n" + sources, demo=False,
+                              crawler=crawler_table(download_timeout_s=500))
     proc = subprocess.Popen([sys.executable, "-m", "crawler.cli", "--config", str(cfg), "crawl", "-j", "1",
                              "--log-dir", str(crawl_env.tmp / "logs"), *names],
                             cwd=PROJECT_DIR, env=subprocess_env(None) | {"CANHGAC_CONFIG": str(cfg)},
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 300
         while not crawl_env.site.requests_for("/cham-a/") and time.monotonic() < deadline:
             assert proc.poll() is None, proc.communicate()
             time.sleep(0.1)
         assert crawl_env.site.requests_for("/cham-a/"), "the first crawl never asked for its listing"
         stopped_at = time.monotonic()
         proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=30)
+        out, err = proc.communicate(timeout=180)
         took = time.monotonic() - stopped_at
     finally:
         released.set()
@@ -298,7 +302,7 @@ selectors = {{ link = "a.post-link" }}
             proc.kill()
     text = err.decode("utf-8")
     assert proc.returncode == 130, (out.decode(), text)
-    assert took < 15, took  # the stuck download does not hold the stop up (20 s grace)
+    assert took < 40, took  # the stuck download does not hold the stop up (60 s grace)
     assert "Dừng giữa chừng: cham-a" in text and "Chưa bắt đầu: cham-b, cham-c" in text, text
     assert "Traceback" not in text, text
     assert crawl_env.site.requests_for("/cham-b/") == [] and crawl_env.site.requests_for("/cham-c/") == []
@@ -325,10 +329,10 @@ def test_crawl_stop_marks_only_crawls_it_stopped_and_kills_one_started_after_the
     stop.request()
     assert not stop.was_stopped("da-xong")
     stop.force()
-    late = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"], start_new_session=True)
+    late = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"], start_new_session=True)
     try:
         stop.started("bat-dau-muon", late)
-        assert late.wait(timeout=10) != 0 and stop.was_stopped("bat-dau-muon")
+        assert late.wait(timeout=120) != 0 and stop.was_stopped("bat-dau-muon")  # not the 600 s it sleeps
     finally:
         if late.poll() is None:
             late.kill()

@@ -17,6 +17,7 @@ from crawler.runner import run_source
 from review.config import parse_config
 from review.models import Item, Score
 from review.store import Store
+from tests.crawler.conftest import CRAWL_LIMIT_S
 
 PAGE = ("<html><head><title>Cảnh báo lừa đảo</title></head><body><article><h1>Cảnh báo lừa đảo tuyển dụng</h1>"
         "<p>Công an tỉnh cảnh báo thủ đoạn tuyển cộng tác viên bán hàng online, yêu cầu chuyển khoản đặt cọc.</p>"
@@ -35,7 +36,7 @@ def _stored(db_url: str) -> list[tuple[Any, ...]]:
 
 def test_workers_and_the_crawl_process_store_and_score_the_same(crawl_env, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     cfg = crawl_env.configure()
-    out = run_source(str(cfg), "so-vhttdl-rss", 120, log_path=tmp_path / "workers.log",
+    out = run_source(str(cfg), "so-vhttdl-rss", CRAWL_LIMIT_S, log_path=tmp_path / "workers.log",
                      settings={"CANHGAC_WORKERS": "1"})
     assert out.ok and out.items_new == 12, out.message
     assert "1 worker processes ready (scoring on)" in (tmp_path / "workers.log").read_text(encoding="utf-8")
@@ -45,7 +46,7 @@ def test_workers_and_the_crawl_process_store_and_score_the_same(crawl_env, tmp_p
     here = tmp_path / "here.toml"
     here.write_text(cfg.read_text(encoding="utf-8").replace(crawl_env.store.engine.url.render_as_string(
         hide_password=False), here_db), encoding="utf-8")
-    out = run_source(str(here), "so-vhttdl-rss", 120, log_path=tmp_path / "here.log",
+    out = run_source(str(here), "so-vhttdl-rss", CRAWL_LIMIT_S, log_path=tmp_path / "here.log",
                      settings={"CANHGAC_WORKERS": "0"})
     assert out.ok and out.items_new == 12, out.message
     by_workers, in_process = _stored(crawl_env.store.engine.url.render_as_string(hide_password=False)), _stored(here_db)

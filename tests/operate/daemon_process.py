@@ -39,7 +39,7 @@ def wait_for(what: str, cond: Callable[[], bool], proc: subprocess.Popen[bytes],
 
 def stalled_feed(release: threading.Event) -> Callable[[BaseHTTPRequestHandler], None]:
     """A handler for the demo site: a feed that sends its headers and first bytes, then nothing until `release`
-    (or two minutes), so the crawl fetching it is stuck mid-download."""
+    (or ten minutes), so the crawl fetching it is stuck mid-download."""
 
     def stalled(handler: BaseHTTPRequestHandler) -> None:
         handler.send_response(200)
@@ -48,7 +48,7 @@ def stalled_feed(release: threading.Event) -> Callable[[BaseHTTPRequestHandler],
         handler.end_headers()
         handler.wfile.write(b"<?xml version='1.0'?><rss><channel>")
         handler.wfile.flush()
-        release.wait(120)
+        release.wait(600)
 
     return stalled
 

@@ -48,7 +48,7 @@ host = "127.0.0.1"
 port = {port}
 security = "none"
 sender = "canhgac@so.example.vn"
-timeout_s = 5
+timeout_s = 30
 [digest]
 recipients = {recipients}
 """

@@ -119,9 +119,9 @@ def test_sigterm_kills_a_stuck_crawl_after_the_grace_period(site: DemoSite, tmp_
     log = tmp_path / "daemon.log"
     proc = start_daemon(cfg, log)
     try:
-        wait_for("the stuck request", lambda: bool(site.requests_for("/cham/rss.xml")), proc, log, 80)
+        wait_for("the stuck request", lambda: bool(site.requests_for("/cham/rss.xml")), proc, log, 300)
         proc.send_signal(signal.SIGTERM)
-        assert proc.wait(timeout=40) == 0, log.read_text()  # not the 300 s crawl timeout: the grace kill below
+        assert proc.wait(timeout=120) == 0, log.read_text()  # not the 300 s crawl timeout: the grace kill below
     finally:
         release.set()
         if proc.poll() is None:

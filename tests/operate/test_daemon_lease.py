@@ -51,11 +51,11 @@ def test_lease_taken_over_stops_with_failure_and_keeps_the_new_schedule(tmp_path
     store = Store.open(f"sqlite:///{tmp_path / 'canhgac.db'}")
     proc = start_daemon(cfg, log)
     try:
-        wait_for("the schedule", lambda: _next_run(store) is not None, proc, log, 90)
+        wait_for("the schedule", lambda: _next_run(store) is not None, proc, log, 300)
         with store.session() as s:  # what a daemon elsewhere does once this one's lease expired
             s.execute(update(Lease).where(Lease.name == "daemon")
                       .values(holder="may-khac:4242", expires_at=utcnow() + timedelta(minutes=5)))
-        assert proc.wait(timeout=60) == 1, log.read_text()
+        assert proc.wait(timeout=120) == 1, log.read_text()
     finally:
         if proc.poll() is None:
             proc.kill()
@@ -75,20 +75,20 @@ def test_database_locked_for_a_while_is_waited_out(tmp_path: Path) -> None:
     proc = start_daemon(cfg, log)
     store = Store.open(f"sqlite:///{tmp_path / 'canhgac.db'}")
     try:
-        wait_for("the schedule", lambda: _next_run(store) is not None, proc, log, 90)
+        wait_for("the schedule", lambda: _next_run(store) is not None, proc, log, 300)
         locker = sqlite3.connect(tmp_path / "canhgac.db", isolation_level=None)
         locker.execute("BEGIN EXCLUSIVE")  # longer than the daemon's 30 s busy timeout
         try:
             wait_for("a failed heartbeat", lambda: "could not renew the daemon lease, retrying" in log.read_text(),
-                     proc, log, 60)
+                     proc, log, 180)
         finally:
             locker.execute("ROLLBACK")
             locker.close()
         unlocked = utcnow()
         # the schedule goes on: a crawl started after the lock (APScheduler's thread did not die on it)
-        wait_for("a crawl after the lock", lambda: _runs_since(store, unlocked) > 0, proc, log, 90)
+        wait_for("a crawl after the lock", lambda: _runs_since(store, unlocked) > 0, proc, log, 300)
         proc.terminate()
-        assert proc.wait(timeout=60) == 0, log.read_text()
+        assert proc.wait(timeout=120) == 0, log.read_text()
     finally:
         if proc.poll() is None:
             proc.kill()

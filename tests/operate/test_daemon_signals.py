@@ -30,11 +30,11 @@ def test_daemon_stopped_by_a_signal_leaves_no_crawl_running(tmp_path: Path, sign
     seen: dict[int, str] = {}
     survivors: list[int] = []
     try:
-        wait_for("the stuck request", lambda: bool(site.requests_for("/cham/rss.xml")), proc, log, 80)
+        wait_for("the stuck request", lambda: bool(site.requests_for("/cham/rss.xml")), proc, log, 300)
         seen = descendants(proc.pid)
         assert seen, "the crawl subprocess was not found"
         proc.send_signal(signum)
-        proc.wait(timeout=60)
+        proc.wait(timeout=120)
         survivors = survivors_of(seen)  # while the stalled download still holds an orphaned crawl
     finally:
         release.set()
@@ -74,12 +74,12 @@ def test_crawls_waiting_for_a_free_slot_do_not_start_after_sigterm(tmp_path: Pat
     seen: dict[int, str] = {}
     try:
         # the first crawl runs; the others run beside it or wait for a free slot
-        wait_for("a stuck request", lambda: bool(asked()), proc, log, 80)
+        wait_for("a stuck request", lambda: bool(asked()), proc, log, 300)
         first = asked()
         seen = descendants(proc.pid)
         proc.send_signal(signal.SIGTERM)
         try:
-            proc.wait(timeout=60)
+            proc.wait(timeout=120)
         except subprocess.TimeoutExpired:
             seen |= descendants(proc.pid)
             pytest.fail(f"the daemon did not stop; sources asked for: {asked()}:\n{log.read_text()}")

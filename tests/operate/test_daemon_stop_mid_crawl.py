@@ -30,10 +30,10 @@ def test_daemon_stopped_mid_crawl_records_a_stopped_run(tmp_path: Path) -> None:
     proc = start_daemon(cfg, log)
     seen: dict[int, str] = {}
     try:
-        wait_for("the stuck request", lambda: bool(site.requests_for("/cham/rss.xml")), proc, log, 80)
+        wait_for("the stuck request", lambda: bool(site.requests_for("/cham/rss.xml")), proc, log, 300)
         seen = descendants(proc.pid)
         proc.send_signal(signal.SIGTERM)
-        assert proc.wait(timeout=60) == 0, log.read_text()
+        assert proc.wait(timeout=120) == 0, log.read_text()
     finally:
         release.set()
         if proc.poll() is None:

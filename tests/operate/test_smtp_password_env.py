@@ -36,7 +36,7 @@ security = "none"
 user = "canhgac"
 password_env = "{VAR}"
 sender = "canhgac@so.example.vn"
-timeout_s = 5
+timeout_s = 30
 
 [digest]
 recipients = ["vanhoa@so.example.vn"]

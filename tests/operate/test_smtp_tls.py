@@ -71,7 +71,7 @@ security = "starttls"
 user = "canhgac"
 password_env = "CANHGAC_TEST_SMTP_PW"
 sender = "canhgac@so.example.vn"
-timeout_s = 5
+timeout_s = 30
 [digest]
 recipients = ["vanhoa@so.example.vn"]
 """)

@@ -13,14 +13,18 @@ import pytest
 from review.store import Store
 
 WAIT = 3.0  # how long the first writer waits for the second (which the lock keeps out) before committing
+# how long it waits where the second is expected to get through meanwhile: generous (a loaded machine takes its time
+# to open a Store and write), and it costs nothing when the second does get through (the wait ends then)
+THROUGH_WAIT = 120.0
 Read = tuple[Any, str]  # (module, function name): the read after which that side pauses
 
 
 def race(db_url: str, monkeypatch: pytest.MonkeyPatch, first: str, jobs: dict[str, Callable[[Store], Any]],
-         reads: dict[str, Read]) -> dict[str, Any]:
+         reads: dict[str, Read], *, wait: float = WAIT) -> dict[str, Any]:
     """Run `jobs["report"]` and `jobs["crawl"]`; `first` ("report" or "crawl") pauses after its read
-    (`reads[first]`, wrapped for the race). Returns each job's result and `timed_out`: [True] when the first
-    one's wait ran out, i.e. the second was kept out until the first committed."""
+    (`reads[first]`, wrapped for the race) for up to `wait` seconds (THROUGH_WAIT where the second is expected
+    to get through). Returns each job's result and `timed_out`: [True] when the first one's wait ran out, i.e.
+    the second was kept out until the first committed."""
     read = {"report": threading.Event(), "crawl": threading.Event()}
     done = {"report": threading.Event(), "crawl": threading.Event()}
     second = "crawl" if first == "report" else "report"
@@ -31,7 +35,7 @@ def race(db_url: str, monkeypatch: pytest.MonkeyPatch, first: str, jobs: dict[st
             out = real(*args, **kw)
             if threading.current_thread().name == who == first and not read[who].is_set():
                 read[who].set()
-                timed_out.append(not done[second].wait(WAIT))
+                timed_out.append(not done[second].wait(wait))
             return out
         return wrapper
 
@@ -41,7 +45,7 @@ def race(db_url: str, monkeypatch: pytest.MonkeyPatch, first: str, jobs: dict[st
 
     def run(who: str) -> None:
         if who == second:
-            assert read[first].wait(30), f"the {first} never got to its read"
+            assert read[first].wait(300), f"the {first} never got to its read"
         store = Store.open(db_url)
         try:
             results[who] = jobs[who](store)
@@ -55,7 +59,7 @@ def race(db_url: str, monkeypatch: pytest.MonkeyPatch, first: str, jobs: dict[st
     for t in threads:
         t.start()
     for t in threads:
-        t.join(60)
+        t.join(wait + 300)
     assert not any(t.is_alive() for t in threads)
     for who in ("report", "crawl"):
         assert not isinstance(results.get(who), BaseException), results

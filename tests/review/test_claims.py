@@ -40,7 +40,7 @@ def test_two_processes_racing_claim_next_never_claim_one_twice(store: Store, db_
     go.wait(timeout=120)
     results = dict(out.get(timeout=120) for _ in procs)
     for p in procs:
-        p.join(timeout=30)
+        p.join(timeout=120)
         assert p.exitcode == 0
     lan, minh = results["lan"], results["minh"]
     print(f"\n[{store.dialect}] lan claimed {len(lan)}, minh claimed {len(minh)}")

@@ -25,7 +25,9 @@ from review.store import Store
 from review.types import utcnow
 from tests.review.factory import flagged
 
-WAIT = 3.0
+# the moderator waits (its row lock held) for the daemon's first audit row: ends as soon as it came, generous so
+# that a loaded machine's slow daemon thread still races the moderator instead of coming after it
+WAIT = 60.0
 
 
 def test_expiring_claims_while_a_moderator_decides_a_lapsed_one(store: Store, db_url: str,
@@ -71,7 +73,7 @@ def test_expiring_claims_while_a_moderator_decides_a_lapsed_one(store: Store, db
             st.close()
 
     def daemon() -> None:
-        assert moderator_locked.wait(30)
+        assert moderator_locked.wait(300)
         st = Store.open(db_url)
         try:
             results["expire"] = expire_claims(st, now)
@@ -84,7 +86,7 @@ def test_expiring_claims_while_a_moderator_decides_a_lapsed_one(store: Store, db
     for t in threads:
         t.start()
     for t in threads:
-        t.join(60)
+        t.join(WAIT + 300)
     assert not any(isinstance(r, BaseException) for r in results.values()), results
     assert results["decide"].entry_id == decided and results["expire"] == 2
     with store.session() as s:

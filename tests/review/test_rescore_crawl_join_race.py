@@ -71,7 +71,7 @@ class Race:
 
     def run(self, db_url: str, other: Callable[[Store], Any]) -> dict[str, Any]:
         def crawl(st: Store) -> Any:
-            assert self.holding.wait(30), "the other side never got hold of the entry"
+            assert self.holding.wait(300), "the other side never got hold of the entry"
             with st.session() as s:  # as `add_scored_items` stores a batch, without its retry: a deadlock shows
                 lock_pages(s.connection(), [p.canonical_url for p in self.pages])
                 return record_joins(s, self.joins, self.pages)
@@ -92,7 +92,7 @@ class Race:
         for t in threads:
             t.start()
         for t in threads:
-            t.join(60)
+            t.join(300)
         assert not any(t.is_alive() for t in threads)
         assert not any(isinstance(r, BaseException) for r in results.values()), results
         assert self.waited == [True]  # the crawl was kept out (waiting for b) without taking the audit lock

@@ -30,6 +30,7 @@ from review.rescore import RESCORE, rescore_queue
 from review.store import Store
 from tests.conftest import PG_URL
 from tests.review.fixed_scorer import FixedScorer, Result, queue
+from tests.review.race import THROUGH_WAIT
 
 pytestmark = pytest.mark.skipif(not PG_URL, reason="needs PostgreSQL (CANHGAC_TEST_DATABASE_URL)")
 WAIT = 3.0  # how long the side holding its locks waits for the other one (kept out by a lock) before going on
@@ -59,7 +60,7 @@ def _run(jobs: dict[str, Callable[[Store], Any]], db_url: str, start_second: thr
 
     def run(who: str) -> None:
         if who != first:
-            assert start_second.wait(30), f"{first} never got to its pause"
+            assert start_second.wait(300), f"{first} never got to its pause"
         st = Store.open(db_url)
         try:
             results[who] = jobs[who](st)
@@ -72,7 +73,7 @@ def _run(jobs: dict[str, Callable[[Store], Any]], db_url: str, start_second: thr
     for t in threads:
         t.start()
     for t in threads:
-        t.join(60)
+        t.join(THROUGH_WAIT + 300)
     assert not any(t.is_alive() for t in threads)
     return results
 
@@ -86,7 +87,7 @@ def test_a_decision_committed_between_rescores_read_and_write_stands(store: Stor
     class PausingScorer(FixedScorer):
         def score_many(self, texts: list[str], **kw: Any) -> list[Result]:
             read.set()  # the batch is read; the moderator decides now
-            assert decided.wait(30)
+            assert decided.wait(300)
             return super().score_many(texts, **kw)
 
     def moderator(st: Store) -> Any:
@@ -164,6 +165,8 @@ def test_rescore_arriving_while_a_moderator_holds_an_entry_waits_and_respects_th
         store.decide(two, "minh", "violation")  # decided before the run: rescore does not read it
     moderator_locked, rescore_wrote = threading.Event(), threading.Event()
     waited: list[bool] = []
+    # an undo's entry is not rescore's to wait for: rescore is expected to finish meanwhile (generously)
+    wait = THROUGH_WAIT if action == "undo" else WAIT
     real_audit = rescore_module.append_audit
 
     def audited(*args: Any, **kw: Any) -> Any:
@@ -176,7 +179,7 @@ def test_rescore_arriving_while_a_moderator_holds_an_entry_waits_and_respects_th
         def held(*args: Any, **kw: Any) -> Any:  # called with the row lock held, before the audit lock
             if threading.current_thread().name == "moderator":
                 moderator_locked.set()
-                waited.append(not rescore_wrote.wait(WAIT))
+                waited.append(not rescore_wrote.wait(wait))
             return real(*args, **kw)
         return held
 

@@ -29,8 +29,8 @@ CRAWLER = """
 user_agent = "canhgac-test/0.1"
 contact = "mailto:vhtt@example.vn"
 autothrottle = false
-download_timeout_s = 3
-crawl_timeout_s = 60
+download_timeout_s = 30
+crawl_timeout_s = 600
 allow_private_hosts = true  # the demo site is on 127.0.0.1
 """
 
@@ -115,7 +115,7 @@ def test_a_crawled_item_of_a_kon_tum_source_is_local_to_quang_ngai(tmp_path: Pat
     """The demo feed crawled for real: its items carry the new province, the source row too, and they rank +10 for
     an office in Quảng Ngãi (but not for one in Hà Nội)."""
     path = _config(tmp_path, db_url, "Tỉnh Kon Tum", base_url=site.base_url)
-    out = run_source(str(path), "so-vhttdl-rss", 60, log_path=tmp_path / "crawl.log",
+    out = run_source(str(path), "so-vhttdl-rss", 600, log_path=tmp_path / "crawl.log",
                      settings={"CANHGAC_SCORE_ENABLED": "0"})
     assert out.ok and out.items_new > 0, out.message
     with store.session() as s:
