@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 
 from sqlalchemy import Select, exists, select, union_all
 from sqlalchemy.orm import aliased
@@ -21,7 +21,7 @@ from classifier.categories import CATEGORIES, VI_LABELS
 from review.citizen import CRAWL_JOIN
 from review.errors import UsageError
 from review.models import DECIDED, ENTRY_STATUSES, VERDICTS, AuditLog, ReviewEntry, ReviewFlag
-from review.vi import STATUS_VI, VERDICT_VI, VN_TZ
+from review.vi import CATEGORY_SHORT_VI, STATUS_VI, VERDICT_VI, VN_TZ
 
 SelectT = TypeVar("SelectT", bound=Select)  # type: ignore[type-arg]
 _TERM = re.compile(r"^([a-z_]+)\s*(<=|>=|=|<|>)\s*(.+)$")
@@ -176,14 +176,62 @@ def _out_of_range(value: str, last: int) -> UsageError:
 
 
 def check_category(category: str | None) -> str | None:
-    """A category as typed: another case or spaces around are the same one; anything else is refused naming the
-    category it probably meant (a typo, or its Vietnamese name: "lừa đảo" is `scam`)."""
+    """A category as typed: its code (another case or spaces around are the same one) or its name in Vietnamese
+    (`category_named`: "lừa đảo", "Tin gia"); anything else (a typo, one word, a name that fits two categories) is
+    refused naming the category it probably meant and listing the codes with their Vietnamese names."""
     if category is None:
         return None
-    name = category.strip().lower()
-    if name in CATEGORIES:
+    name = category.strip(_AROUND).lower()
+    if name in CATEGORIES:  # a code first: a Vietnamese name never changes what a code names
         return name
-    raise UsageError(f"không có nhóm {category!r}{_meant(name)} (các nhóm: {', '.join(CATEGORIES)})")
+    named = category_named(category)
+    if named is not None:
+        return named
+    known = ", ".join(f"{code} ({_HEAD_VI[code]})" for code in CATEGORIES)
+    raise UsageError(f"không có nhóm {category!r}{_meant(name)} (các nhóm: {known})")
+
+
+_AROUND = " \t,;."
+_PUNCT = re.compile(r"[\s,;.:/_\-–—]+")
+#: The start of each category's Vietnamese label, up to its first comma ("Lừa đảo"), as the list of known
+#: categories in a refusal shows it next to the code.
+_HEAD_VI: Final[dict[str, str]] = {code: VI_LABELS[code].split(",")[0] for code in CATEGORIES}
+
+
+#: Words of the labels that say nothing of a category on their own: two of them ("nội dung", "thông tin", "sai
+#: phạm", "tài sản", "cá nhân") are no category's name, though each pair is found in one label only.
+_GENERIC: Final[frozenset[str]] = frozenset(
+    "tin sai su that noi dung thong ca nhan tai san pham ngon ngu doi xu dang".split())
+
+
+def _name_words(text: str) -> list[str]:
+    """The words of a name as typed: composed (NFC; Unikey's "Unicode tổ hợp" sends NFD), lower case, split at
+    spaces and punctuation ("Lừa đảo, chiếm đoạt" -> lừa, đảo, chiếm, đoạt)."""
+    return [w for w in _PUNCT.split(unicodedata.normalize("NFC", text).lower()) if w]
+
+
+def _same_word(typed: str, word: str) -> bool:
+    """A word typed with its diacritics, or without any ("dao" is "đảo"); wrong ones ("đào") are another word."""
+    return typed == word or (typed.isascii() and typed == _fold(word))
+
+
+def _names_vi(code: str) -> tuple[list[str], ...]:
+    return _name_words(VI_LABELS[code]), _name_words(CATEGORY_SHORT_VI[code])
+
+
+def category_named(typed: str) -> str | None:
+    """The category whose Vietnamese name `typed` is: the words of its label (`VI_LABELS`, "Lừa đảo, chiếm đoạt
+    tài sản") or of its short name (`CATEGORY_SHORT_VI`, "QC sai phạm") or at least two of them in a row ("lừa
+    đảo", "quảng cáo", "tích cực", "trẻ em"), in any case, with or without diacritics, NFC or NFD, commas and spaces
+    as typed; None when no category or more than one has them, and for a single word ("tin": tin giả? thông
+    tin?)."""
+    words = _name_words(typed)
+    if len(words) < 2 or (len(words) == 2 and all(_fold(w) in _GENERIC for w in words)):
+        return None
+    found = {code for code in CATEGORIES for name in _names_vi(code)
+             if any(all(_same_word(t, w) for t, w in zip(words, name[i:i + len(words)], strict=True))
+                    for i in range(len(name) - len(words) + 1))}
+    return found.pop() if len(found) == 1 else None
 
 
 def _fold(text: str) -> str:
@@ -236,10 +284,23 @@ def check_verdict(verdict: str) -> str:
 
 def check_each(values: str | None, check: Callable[[str], str | None]) -> tuple[str, ...]:
     """Comma-separated values (`scam,misinformation`), each checked by `check` (`check_category`, `check_status`,
-    `check_verdict`), in the order typed, once each; () for None."""
+    `check_verdict`), in the order typed, once each; () for None. A name that holds a comma itself ("Lừa đảo, chiếm
+    đoạt tài sản") is one value: the longest run of pieces `check` takes is read as one."""
     if values is None:
         return ()
-    checked = [check(v) for v in values.split(",")]
+    pieces, checked, i = values.split(","), [], 0
+    while i < len(pieces):
+        for j in range(len(pieces), i, -1):
+            if j > i + 1 and not all(p.strip() for p in pieces[i:j]):
+                continue  # "scam," names an empty category: refused as typed, never joined away
+            try:
+                checked.append(check(",".join(pieces[i:j])))
+            except UsageError:
+                if j == i + 1:  # the piece alone: refused, saying why
+                    raise
+                continue
+            i = j
+            break
     return tuple(dict.fromkeys(v for v in checked if v is not None))
 
 

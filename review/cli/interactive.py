@@ -8,9 +8,10 @@ is a terminal, one line per key otherwise (scripts, tests).
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import FrameType
 from typing import TextIO
@@ -41,17 +42,57 @@ HELP = ("[v] vi phạm  [c] vi phạm, đã cảnh báo  [b] bỏ qua  [e] chuy�
 HARMS_LISTED = "\n".join(f"  {i}. {category_vi(c)} ({c})" for i, c in enumerate(HARMS, 1))
 
 
-def _harm(typed: str) -> str | None:
-    """The harm category typed after [v]/[c]/[e] on a positive entry: its number in `HARMS_LISTED`, or its code."""
+def _harm(typed: str) -> str:
+    """The harm category typed after [v]/[c]/[e] on a positive entry: its number in `HARMS_LISTED`, its code or its
+    Vietnamese name as `--category` takes them ("lừa đảo"); anything else, positive included, is a usage error."""
     if typed.isdecimal():  # not isdigit: "²" is a digit int() cannot read
         if not 1 <= int(typed) <= len(HARMS):
             raise UsageError(f"không có nhóm số {typed} (chọn từ 1 đến {len(HARMS)})")
         return HARMS[int(typed) - 1]
-    return check_category(typed)
+    category = check_category(typed)
+    if category not in HARMS:
+        raise UsageError(f"{category} ({category_vi(category)}) không phải nhóm vi phạm; nội dung đáng tôn vinh thì "
+                         "để trống rồi bấm [t]")
+    return category
+
+
+def _ask_harm(keys: KeyReader, out: TextIO, say: Callable[[str], None]) -> str | None:
+    """Ask for the harm category until one is given; None when the answer is empty (the officer changed their
+    mind, or the input ended). A wrong answer asks again saying why: dropped back to the key prompt, the next thing
+    typed (the number meant) was read as a key."""
+    while True:
+        out.write(f"Nhóm vi phạm (số 1–{len(HARMS)}, mã hoặc tên nhóm; để trống để huỷ): ")
+        out.flush()
+        typed = keys.line()
+        if not typed:
+            return None
+        try:
+            return _harm(typed)
+        except UsageError as exc:
+            say(f"Chưa ghi: {exc}.")
+
+
+def _unknown_key(k: str) -> str:
+    """The line refusing a key not in use, naming it ("Phím 'x' không dùng được; …"), then the keys that are."""
+    if len(k) > 1:  # a word typed where a key was expected, or keys pasted at once: none of them is acted on
+        return f"{printable(k)!r} không phải một phím (chỉ bấm một phím); {HELP}"
+    if k in ("", "\n", "\r"):
+        name = "Enter"
+    elif k == " ":
+        name = "cách"
+    elif k == "\x1b":
+        name = "Esc (hoặc mũi tên, F1…)"
+    else:
+        name = repr(k) if k.isprintable() else f"U+{ord(k):04X}"
+    return f"Phím {name} không dùng được; {HELP}"
 
 
 class KeyReader:
-    """One key at a time: cbreak mode on a terminal (Ctrl-C still interrupts), else one line per key."""
+    """One key at a time: cbreak mode on a terminal (Ctrl-C still interrupts), else one line per key.
+
+    What one key sends comes whole: an arrow key's escape sequence ("\\x1b[B") is one key, Esc, never its last
+    letter ([b] bỏ qua); several keys that arrive at once (pasted, or typed while a decision was being written), like
+    a line of more than one letter, are no key at all: nothing is done blind on an entry not yet shown."""
 
     def __init__(self, stream: TextIO) -> None:
         self.stream = stream
@@ -60,7 +101,7 @@ class KeyReader:
     def key(self) -> str:
         if not self.tty:
             line = self.stream.readline()
-            return line.strip()[:1].lower() if line else "q"
+            return line.strip().lower() if line else "q"
         import termios
         import tty
 
@@ -68,10 +109,13 @@ class KeyReader:
         saved = termios.tcgetattr(fd)
         try:
             tty.setcbreak(fd)
-            ch = self.stream.read(1)
+            got = os.read(fd, 64)  # all a key sent, not the stream's read(1): it buffers the rest of a sequence
         finally:
             termios.tcsetattr(fd, termios.TCSADRAIN, saved)
-        return (ch or "q").lower()
+        if not got:
+            return "q"
+        typed = got.decode(getattr(self.stream, "encoding", None) or "utf-8", errors="replace")
+        return "\x1b" if typed.startswith("\x1b") else typed.lower()
 
     def line(self) -> str:
         return self.stream.readline().strip()
@@ -184,17 +228,9 @@ def run(ctx: Context, flt: EntryFilter, stdin: TextIO | None = None) -> int:
                         # the entry's own category would make a "positive violation": ask for the harm
                         say(f"Mục này được gắn nhóm {POSITIVE} ({category_vi(POSITIVE)}); chọn nhóm vi phạm:\n"
                             + HARMS_LISTED)
-                        ctx.out.write(f"Nhóm vi phạm (số 1–{len(HARMS)} hoặc mã nhóm): ")
-                        ctx.out.flush()
-                        typed = keys.line().strip()
-                        try:  # a number, or as --category reads it: any case; a typo or a Vietnamese name names
-                            category = _harm(typed) if typed else None  # the one meant
-                        except UsageError as exc:
-                            say(f"Chưa ghi: {exc}. Nội dung đáng tôn vinh thì bấm [t].")
-                            continue
-                        if category not in HARMS:
-                            say("Chưa ghi: cần một nhóm vi phạm" + (f" ({category} không phải nhóm vi phạm)" if category
-                                                                     else "") + ". Nội dung đáng tôn vinh thì bấm [t].")
+                        category = _ask_harm(keys, ctx.out, say)
+                        if category is None:
+                            say("Đã huỷ, chưa ghi. " + HELP)
                             continue
                     try:
                         with interrupts_deferred():
@@ -255,7 +291,7 @@ def run(ctx: Context, flt: EntryFilter, stdin: TextIO | None = None) -> int:
                     kept, current = current in held_ids, None
                     say(f"Kết thúc. Đã quyết định {len(done)} mục trong phiên này." + (f" {said}" if kept else ""))
                     return 0
-                say(HELP)
+                say(_unknown_key(k))
     except KeyboardInterrupt:
         said = give_back(current)
         say(f"\nĐã dừng (Ctrl-C). {len(done)} quyết định đã ghi được giữ nguyên. {said}")

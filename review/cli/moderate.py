@@ -92,7 +92,8 @@ def register(sub: Any) -> None:
     p.add_argument("--verdict", required=True, choices=VERDICTS,
                    help="kết luận: violation (vi phạm), warn (vi phạm, đã cảnh báo), dismiss (bỏ qua), "
                         "escalate (chuyển cơ quan chức năng), commend (tôn vinh)")
-    p.add_argument("--category", help="sửa lại nhóm (khi vi phạm/tôn vinh)")
+    p.add_argument("--category", help="sửa lại nhóm (khi vi phạm/tôn vinh): mã hoặc tên tiếng Việt, ví dụ scam "
+                                      "hoặc \"lừa đảo\"")
     p.add_argument("--note", help="ghi chú; bắt buộc khi escalate (chuyển cho ai, vì sao)")
     p.add_argument("--version", type=int,
                    help="phiên bản mục bạn đã xem; bị từ chối nếu mục đã thay đổi từ đó")
@@ -154,7 +155,7 @@ def _acting_as(p: argparse.ArgumentParser) -> None:
 
 def _filter_args(p: argparse.ArgumentParser) -> None:
     """`queue`'s filters; read back by `review.cli.queue_view.filter_from`."""
-    p.add_argument("--category", help="bị gắn cờ nhóm này")
+    p.add_argument("--category", help="bị gắn cờ nhóm này (mã hoặc tên tiếng Việt, ví dụ scam hoặc \"lừa đảo\")")
     p.add_argument("--status", help="open (chờ duyệt, mặc định), claimed (đang xử lý) hoặc decided (đã quyết định)")
     p.add_argument("--source", help="tên nguồn")
     p.add_argument("--since", help="vào hàng chờ từ: DD/MM/YYYY, YYYY-MM-DD (giờ Việt Nam) hoặc 7d/36h")
@@ -270,7 +271,7 @@ def cmd_bulk(args: argparse.Namespace, ctx: Context) -> int:
                   f"--yes --confirm {res.code}")
         return 0
     ctx.print(f"Đã ghi «{what}» cho {len(res.entry_ids)} mục (hàng loạt, bởi {me})"
-              + (f", vào nhóm {into} ({category_vi(into)})." if into else ", mỗi mục vào nhóm chính của nó."))
+              + (f", vào nhóm «{category_vi(into)}»." if into else ", mỗi mục vào nhóm chính của nó."))
     return 0
 
 

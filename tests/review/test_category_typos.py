@@ -1,5 +1,6 @@
-"""A category typed the way a moderator types it: another case or spaces are the same category; a typo or the
-Vietnamese name is refused (exit 2, nothing recorded) with the category it probably meant."""
+"""A category typed the way a moderator types it: another case or spaces are the same category; a typo, one word of
+a Vietnamese name or a wrong diacritic is refused (exit 2, nothing recorded) with the category it probably meant
+(the Vietnamese name itself is taken: tests/review/test_category_vietnamese.py)."""
 
 from __future__ import annotations
 
@@ -16,8 +17,8 @@ CLI = Callable[..., tuple[int, str, str]]
 
 
 @pytest.mark.parametrize(("typed", "meant"), [("scma", "scam"), ("missinformation", "misinformation"),
-                                              ("lừa đảo", "scam"), ("Tin gia", "misinformation"),
-                                              ("quảng cáo", "illegal_ad")])
+                                              ("lừa đào", "scam"), ("Tin", "misinformation"),
+                                              ("quảng", "illegal_ad")])
 def test_a_mistyped_category_is_refused_naming_the_one_meant(store: Store, cli: CLI, typed: str, meant: str) -> None:
     entry = flagged(store, "Chuyển khoản trước để nhận quà tri ân", "scam", 0.9)
     code, _, err = cli("--as", "lan", "decide", str(entry), "--verdict", "violation", "--category", typed)

@@ -1,6 +1,6 @@
 """`canhgac review`, `v`/`e` on an entry whose top category is positive asks for the harm category: typed as
-`--category` is (another case, the Vietnamese name as a hint), so "lua dao" says which one was meant and "Scam"
-is scam; nothing is recorded until a harm category is given."""
+`--category` is (another case, its Vietnamese name), so "scma" says which one was meant and asks again, and "lua
+dao" is scam; nothing is recorded until a harm category is given."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ def test_the_harm_category_is_read_like_category(store: Store, cfg: Path) -> Non
     out = io.StringIO()
     ctx = Context(config_path=str(cfg), moderator_flag="lan", out=out)
     try:
-        assert run(ctx, EntryFilter(), stdin=io.StringIO("v\nlua dao\nv\n Scam \nq\n")) == 0
+        assert run(ctx, EntryFilter(), stdin=io.StringIO("v\nscma\nlua dao\nq\n")) == 0
     finally:
         ctx.close()
     shown = out.getvalue()

@@ -45,6 +45,6 @@ def test_a_digit_that_is_no_number_is_refused_not_a_crash(store: Store, cfg: Pat
     left claimed until the claim lapsed."""
     entry = flagged(store, "Anh xe ôm trả lại 50 triệu đồng nhặt được", "positive", 0.7)
     number = HARMS.index("scam") + 1
-    out = _session(cfg, f"v\n²\nv\n①\nv\n{number}\nq\n")
+    out = _session(cfg, f"v\n²\n①\n{number}\nq\n")  # each refusal asks again
     assert out.count("Chưa ghi:") == 2, out
     assert f"Đã ghi mục #{entry}: vi phạm" in out, out
