@@ -12,7 +12,10 @@ import signal
 import sys
 from collections.abc import Sequence
 from types import ModuleType
-from typing import Any, TextIO, cast
+from typing import TYPE_CHECKING, Any, TextIO, cast
+
+if TYPE_CHECKING:
+    from review.cli.context import Context
 
 # canhgac's own modules (SQLAlchemy, Alembic ...) are imported in `main`, not here: importing them takes about half
 # a second, and Ctrl-C then must stop the command with one line, not a KeyboardInterrupt traceback.
@@ -73,7 +76,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if watched is not None:
         sys.stdout = cast(TextIO, watched)  # a stand-in that delegates everything to the real stream
     try:
-        ctx = Context(config_path=args.config, moderator_flag=args.moderator)
+        ctx = _command_context(Context)(config_path=args.config, moderator_flag=args.moderator)
         try:
             code = int(args.handler(args, ctx))
             sys.stdout.flush()  # here, where a closed pipe or a full disk can still be handled, not at interpreter exit
@@ -94,6 +97,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         if sys.stdout is watched:
             sys.stdout = stdout
+
+
+def _command_context(base: type[Context]) -> type[Context]:
+    """The command's Context: reading the configuration with no file found says so on stderr, once, in one line
+    (`review.config.no_config_file_vi`), so a command run from the wrong folder does not quietly use the built-in
+    defaults (a new empty database there). Only commands that read the configuration say it: `demo` writes and
+    reads its own, `--help` reads none."""
+    from review.config import Config, no_config_file_vi
+
+    class CommandContext(base):  # type: ignore[valid-type,misc]
+        @property
+        def config(self) -> Config:
+            first = self._config is None
+            cfg: Config = super().config
+            if first and not cfg.path:
+                print(f"canhgac: {no_config_file_vi()}", file=self.err)
+            return cfg
+
+    return CommandContext
 
 
 class _WatchedOutput:

@@ -8,6 +8,7 @@ import signal
 import sys
 import tempfile
 import time
+import unicodedata
 from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from crawler.runner import (
     stop_reason_vi,
 )
 from review.cli.context import Context
+from review.config import refuse_new_default_database
 from review.errors import UsageError
 
 
@@ -59,6 +61,7 @@ def register(sub: Any) -> None:
 
 def cmd_crawl(args: argparse.Namespace, ctx: Context) -> int:
     cfg = ctx.config
+    refuse_new_default_database(cfg, "crawl")  # no config file: not into a new stray database
     if args.jobs < 1:
         raise UsageError("--jobs phải từ 1 trở lên")
     names = list(dict.fromkeys(args.names)) or [s.name for s in cfg.sources if s.enabled]
@@ -111,7 +114,8 @@ def _print_interrupted(ctx: Context, stop: CrawlInterrupted, log_dir: Path) -> N
     """What a Ctrl-C (or SIGTERM, SIGHUP) stopped, for the officer (stderr; the caller exits 128 + the signal)."""
     _eprint(ctx, f"Đã dừng theo yêu cầu ({stop_reason_vi(stop.signum)}).")
     if stop.stopped:
-        forced = f" (buộc dừng ngay: {', '.join(stop.killed)})" if stop.killed else ""
+        # killed when the wait ran out or at a second Ctrl-C: either way, not at once
+        forced = f" (chưa dừng kịp nên đã bị buộc dừng: {', '.join(stop.killed)})" if stop.killed else ""
         _eprint(ctx, f"  Dừng giữa chừng: {', '.join(stop.stopped)}{forced}. Lượt sau sẽ thu thập tiếp phần chưa lưu, "
                    "không lưu trùng.")
     if stop.not_started:
@@ -167,6 +171,31 @@ def _fmt(threshold: float | None) -> str:
     return "mặc định của mô hình" if threshold is None else f"{threshold:g}"
 
 
+#: How much of a reported page's title `report` prints (it is stored whole).
+TITLE_CHARS = 80
+
+
+def _title_line(title: str) -> str:
+    """A reported page's title on one line for `report`'s answer: controls removed, cut at a word with "…"."""
+    from review.cli.table import printable
+
+    flat = " ".join(printable(title).split())
+    if not flat:
+        return "(không tiêu đề)"
+    if len(flat) <= TITLE_CHARS:
+        return flat
+    head = flat[:TITLE_CHARS - 1]  # "…" is the last character
+    if flat[len(head)] == " ":  # the cut falls between two words
+        return head.rstrip(" ,;:-–—(") + "…"
+    words = head.rsplit(" ", 1)[0] if " " in head else ""  # the word the cut falls in, dropped
+    if len(words) >= TITLE_CHARS // 2:
+        head = words
+    else:  # a long word (a link, letters without spaces): cut inside it, not between a letter and its marks
+        while len(head) > 1 and unicodedata.combining(flat[len(head)]):
+            head = head[:-1]
+    return head.rstrip(" ,;:-–—(") + "…"
+
+
 def _eprint(ctx: Context, text: str) -> None:
     try:
         print(text, file=ctx.err, flush=True)
@@ -207,6 +236,7 @@ def cmd_report(args: argparse.Namespace, ctx: Context) -> int:
     with (keeping_text(text, url=url, note=clean_note(args.note), reporter=clean_reporter(args.reporter),
                        config=str(config.absolute()) if config is not None else None, acting_as=ctx.moderator_flag)
           if text is not None else nullcontext()):
+        refuse_new_default_database(ctx.config, "report")  # no config file: not into a new stray database
         ctx.store.sync_sources(ctx.config.sources)
         # following a pasted link may take seconds: said on a terminal only, never into a file or a pipe
         tell = (lambda line: _eprint(ctx, line)) if getattr(ctx.err, "isatty", lambda: False)() else None
@@ -214,7 +244,7 @@ def cmd_report(args: argparse.Namespace, ctx: Context) -> int:
                                actor=_reporting_user(ctx), tell=tell)
     if result.page_note:  # the page's bytes were damaged and read another way: its letters may be wrong
         ctx.print(f"Lưu ý: trang có lỗi mã hoá ({result.page_note}), nội dung lưu có thể sai chữ.")
-    title = result.title[:80] or "(không tiêu đề)"
+    title = _title_line(result.title)
     if result.outcome == JOINED:
         state = "đang có người xử lý" if result.status == "claimed" else "đang chờ duyệt"
         again = " (phản ánh này đã được ghi nhận trước đó)" if result.repeated else ""
@@ -237,19 +267,20 @@ def cmd_report(args: argparse.Namespace, ctx: Context) -> int:
                   f"đổi nên không tạo mục mới; phản ánh đã được ghi nhận vào nhật ký{again}: {title}")
         return 0
     state = "đã lưu" if result.created else "đã có từ trước"
-    if result.entry_id is not None:  # the id show/claim/decide take
+    if result.entry_id is not None:  # the id show/claim/decide take; the item id would only be mistaken for it
         scored = "đã chấm điểm, vào hàng chờ duyệt" if result.scored else "chưa chấm điểm"
-        ctx.print(f"Phản ánh #{result.entry_id} {state} (mục dữ liệu {result.item_id}): {title} — {scored}")
+        ctx.print(f"Phản ánh {state} — mục #{result.entry_id}, {scored}: {title}")
         if result.earlier_entry_id is not None:  # the address was dealt with before: what to tell the citizen
             ctx.print(f"  Lưu ý: địa chỉ này đã được xử lý ở mục #{result.earlier_entry_id} (kết luận "
                       f"«{verdict_text(result.earlier_verdict, result.earlier_category)}»); nội dung lần này khác "
                       f"nội dung đã xử lý (hoặc là nội dung dán vào) nên được xem xét như một mục mới.")
         return 0
+    # no queue entry yet, so no number show takes: the item id, named as the audit export's «Mã tin» column does
     if result.scored:  # scored, flagged nothing and not a report entry: should not happen for a report
-        ctx.print(f"Phản ánh (mục dữ liệu {result.item_id}) {state}: {title} — đã chấm điểm")
+        ctx.print(f"Phản ánh {state}, đã chấm điểm, chưa có mục trong hàng chờ (mã tin {result.item_id}): {title}")
         return 0
     why = f" (chi tiết: {result.scoring_off})" if result.scoring_off else ""
-    ctx.print(f"Phản ánh (mục dữ liệu {result.item_id}) {state} nhưng CHƯA vào hàng chờ duyệt: {title}")
+    ctx.print(f"Phản ánh {state} nhưng CHƯA vào hàng chờ duyệt, chưa có số mục (mã tin {result.item_id}): {title}")
     ctx.print(f"  Chưa chấm điểm được vì không nạp được bộ phân loại — kiểm tra [classifier] model trong tệp cấu "
               f"hình{why}. Phản ánh không bị mất: lượt thu thập tới (canhgac crawl hoặc tiến trình nền canhgac "
               f"run) sẽ chấm điểm và đưa phản ánh vào hàng chờ khi bộ phân loại dùng được.")

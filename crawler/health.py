@@ -1,8 +1,10 @@
 """Records each crawl as a SourceRun and keeps the source's health current (`canhgac status`).
 
 A run fails when Scrapy did not finish normally or when none of the source's start URLs (feeds,
-sitemaps, listing pages) could be fetched (a dead host, DNS error, 500s); errors inside a run that
-still collected (a 404 article, a malformed entry) are counted on an OK run.
+sitemaps, listing pages) could be fetched (a dead host, DNS error, 500s), or when an html/ads source's selectors
+found nothing on every listing page fetched (a wrong selector, a redesigned site: not a quiet day); errors inside
+a run that still collected (a 404 article, a malformed entry) are counted on an OK run, and so is a run whose
+links were all seen before (0 new items).
 
 The run recorded is the crawl's own: the one its runner created for it (`-s CANHGAC_RUN_ID=<id>`, see
 `crawler.runner`), or, for a crawl started directly (`scrapy crawl`), a new one. While the crawl runs, a thread
@@ -19,7 +21,7 @@ import threading
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
-from scrapy.http import Response
+from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
 from crawler.context import CrawlContext, crawl_context
@@ -42,6 +44,14 @@ _CLOSE_REASON_VI = {"shutdown": "được yêu cầu dừng", "cancelled": "bị
 _NOT_STARTED = {REDIS_UNREACHABLE}
 
 
+# html/ads sources: their listing pages are read with the configured selectors
+LISTING_KINDS = ("html", "ads")
+# how `crawler.spiders.listing` notes a listing page where the selectors found nothing (after the page's URL and
+# ": "): a selector matching nothing, or a page that only moves on with a meta refresh. Kept in step with it by
+# tests/crawler/test_selector_nothing.py, which crawls such pages.
+NOTHING_LISTED = ("bộ chọn selectors.", "trang danh sách chỉ chuyển hướng")
+
+
 def close_reason_vi(reason: str) -> str:
     """A spider's close reason as `canhgac status` shows it (an unknown one as it is)."""
     return _CLOSE_REASON_VI.get(reason, reason)
@@ -54,6 +64,7 @@ class HealthRecorder:
         self.run_id: int | None = None
         self._beating = threading.Event()  # set: the heartbeat thread stops
         self._heartbeat: threading.Thread | None = None
+        self.listing_pages: set[str] = set()  # html/ads sources: the listing pages fetched (see `_nothing_listed`)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> HealthRecorder:
@@ -97,9 +108,24 @@ class HealthRecorder:
         if self._heartbeat is not None:
             self._heartbeat.join(timeout=60)
 
-    def response_received(self, response: Response) -> None:
+    def response_received(self, response: Response, request: Request, spider: Spider) -> None:
         if not response.url.endswith("/robots.txt"):
             self.ctx.pages += 1
+        source = self.ctx.source
+        if (source is not None and source.kind in LISTING_KINDS and 200 <= response.status < 300  # read, not refused
+                and request.callback == getattr(spider, "parse", None)):
+            self.listing_pages.add(response.url)
+
+    def _nothing_listed(self) -> bool:
+        """Every listing page fetched had nothing the configured selectors matched (a wrong selector, a redesigned
+        site, a list that moved): the run found nothing to look at, which is not a quiet day. A page where links
+        were found, even all already seen ("0 new items"), is fine."""
+        said = self._nothing_listed_errors()
+        return bool(self.listing_pages) and all(any(e.startswith(f"{url}: ") for e in said)
+                                                for url in self.listing_pages)
+
+    def _nothing_listed_errors(self) -> list[str]:
+        return [e for e in self.ctx.errors if any(f": {marker}" in e for marker in NOTHING_LISTED)]
 
     def spider_error(self, failure: Failure, response: Response, spider: Spider) -> None:
         """A callback raised: what it had not yielded yet is lost for this run, so it must show on the run."""
@@ -118,13 +144,17 @@ class HealthRecorder:
             return
         self._stop_heartbeat()
         dead = bool(ctx.start_failed) and not ctx.start_ok
-        ok = reason == "finished" and not dead
+        blind = reason == "finished" and not dead and self._nothing_listed()
+        ok = reason == "finished" and not dead and not blind
         if reason in _NOT_STARTED:
             message: str | None = ctx.errors[-1] if ctx.errors else close_reason_vi(reason)
         elif reason != "finished":
             message = f"lượt thu thập dừng giữa chừng ({close_reason_vi(reason)})"
         elif dead:
             message = "không tải được địa chỉ nào trong urls của nguồn: " + "; ".join(ctx.errors[:3])
+        elif blind:
+            message = (f"bộ chọn của nguồn không tìm được gì trên trang danh sách nào ({len(self.listing_pages)} "
+                       f"trang), nên lượt chạy không thu được gì: {self._nothing_listed_errors()[-1]}")
         elif ctx.errors:
             message = f"{len(ctx.errors)} lỗi trong lượt chạy, lỗi cuối: {ctx.errors[-1]}"
         else:

@@ -20,7 +20,7 @@ from crawler.runner import (
     stop_reason_vi,
 )
 from review.cli.context import Context
-from review.config import Config
+from review.config import Config, refuse_new_default_database
 from review.database import make_engine, upgrade
 from review.digest import current_week
 from review.errors import UsageError
@@ -49,6 +49,7 @@ def cmd_run(args: argparse.Namespace, ctx: Context) -> int:
     from crawler.daemon import Daemon, configure_logging
 
     cfg = ctx.config
+    refuse_new_default_database(cfg, "run")  # no config file: not into a new stray database
     cfg.require_digest_sendable()  # the weekly digest could never be sent: refuse now (file, line, key)
     configure_logging(args.log_json or cfg.daemon.log_json)
     return Daemon(cfg, ctx.store).run()

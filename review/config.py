@@ -32,7 +32,9 @@ from review.config_files import (
     DEFAULT_CONFIG_NAME,
     anchor_paths,
     describe_origin,
+    no_config_file_vi,
     read_config_text,
+    refuse_new_default_database,
     resolve_config_path,
 )
 from review.config_locality import office_locality, old_province_note
@@ -64,7 +66,8 @@ __all__ = [
     "ClassifierConfig", "Config", "ConfigError", "CrawlerConfig", "DaemonConfig", "DatabaseConfig", "DigestConfig",
     "ReviewConfig", "Selectors", "SmtpConfig", "SourceConfig",
     "anchor_paths", "check_model_card", "crontab_fields", "crontab_weekdays", "describe_origin", "load_config",
-    "moderator_key", "parse_config", "read_config_text", "recipient_address", "resolve_config_path",
+    "moderator_key", "no_config_file_vi", "parse_config", "read_config_text", "recipient_address",
+    "refuse_new_default_database", "resolve_config_path",
     "schedule_problem", "selector_problem", "valid_timezone",
 ]
 
@@ -84,6 +87,60 @@ def _moderators(reader: ConfigReader, names: tuple[str, ...]) -> tuple[str, ...]
                                "hợp); hãy chỉ ghi mỗi người một lần", "review", "moderators", element=i)
         out[key] = name
     return tuple(out.values())
+
+
+#: what `canhgac.example.toml` holds that only the example can mean: (section, key, value), addresses on its
+#: example domains. A file copied unchanged loads (tests, the demo), but `config check` and `status` name each key
+#: still holding one of these (the crawls fail, the digest goes nowhere). Kept equal to the example by
+#: tests/review/test_example_values.py.
+EXAMPLE_VALUES: tuple[tuple[str, str, str], ...] = (
+    ("crawler", "contact", "cntt@sovhtt.example.gov.vn"),
+    ("sources", "urls", "https://baotinh.example.vn/rss/tin-moi-nhat.rss"),
+    ("sources", "urls", "https://phuong.example.vn/tin-tuc"),
+    ("sources", "urls", "https://raovat.example.vn/dich-vu"),
+    ("smtp", "sender", "canhgac@sovhtt.example.gov.vn"),
+    ("digest", "recipients", "lanhdao@sovhtt.example.gov.vn"),
+)
+#: the example's office and area, which a real office in Nghệ An may hold too: the office is the example's while the
+#: locality is another one's (a ward that forgot it: its year-end report would name Nghệ An's Sở) or while any value
+#: above is left; the locality only with the office, and while a value above is left
+EXAMPLE_OFFICE = "Sở Văn hóa, Thể thao và Du lịch tỉnh Nghệ An"
+EXAMPLE_LOCALITY = "Tỉnh Nghệ An"
+
+
+def _example_values(reader: ConfigReader, data: dict[str, Any]) -> tuple[str, ...]:
+    """One line per key of `data` (the parsed TOML) still holding the example's value, "file:line, khoá 'k': …", in
+    the file's order."""
+    out: list[tuple[int, str]] = []
+
+    def said(value: str, section: str, key: str, index: int | None = None, element: int | None = None) -> None:
+        err = reader.error("", section, key, index, element)  # names the key and finds its line as errors do
+        where = f"{reader.path}:{err.line}" if err.line else reader.path
+        out.append((err.line or 0, f"{where}, khoá '{err.key}': vẫn là giá trị của tệp mẫu canhgac.example.toml ({value!r}); hãy "
+                   "thay bằng giá trị của đơn vị"))
+
+    def table(section: str) -> dict[str, Any]:
+        value = data.get(section)
+        return value if isinstance(value, dict) else {}
+
+    for section, key, example in EXAMPLE_VALUES:
+        value = table(section).get(key) if section != "sources" else None
+        for n, v in enumerate(value if isinstance(value, list) else [value]):
+            if isinstance(v, str) and recipient_address(v)[1].casefold() == example:  # "Tên <address>" too
+                said(v, section, key, None, n if isinstance(value, list) else None)
+    urls = {v for s, _, v in EXAMPLE_VALUES if s == "sources"}
+    sources = data.get("sources")
+    for i, src in enumerate(sources if isinstance(sources, list) else []):
+        for n, url in enumerate(src.get("urls", []) if isinstance(src, dict) else []):
+            if url in urls:
+                said(url, "sources", "urls", i, n)
+    left = bool(out)
+    office, locality = table("review").get("office"), table("review").get("locality")
+    if office == EXAMPLE_OFFICE and (left or locality != EXAMPLE_LOCALITY):
+        said(office, "review", "office")
+        if left and locality == EXAMPLE_LOCALITY:
+            said(locality, "review", "locality")
+    return tuple(line for _, line in sorted(out))  # in the file's order
 
 
 def parse_config(text: str, path: str = "<string>") -> Config:
@@ -169,6 +226,7 @@ def parse_config(text: str, path: str = "<string>") -> Config:
         daemon=DaemonConfig(**daemon),
         path=path,
         notes=tuple(notes),
+        example_values=_example_values(reader, data),
         smtp_password_missing=no_password,
     )
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from classifier.os_errors import reason_vi
 from review.config_sections import Config
-from review.errors import ConfigError
+from review.errors import ConfigError, UsageError
 
 DEFAULT_CONFIG_NAME = "canhgac.toml"
 
@@ -36,6 +36,33 @@ def describe_origin(cfg: Config) -> str:
         return cfg.path
     return (f"không tìm thấy tệp cấu hình ./{DEFAULT_CONFIG_NAME} (và không có --config hay CANHGAC_CONFIG): "
             "đang dùng cấu hình mặc định")
+
+
+def no_config_file_vi() -> str:
+    """The one line (stderr) of every command run on the built-in defaults because no file was found: where it looked
+    and how to point at the office's file. Without it, a command run from the wrong folder quietly used a new empty
+    database of its own there."""
+    return (f"cảnh báo: không tìm thấy tệp cấu hình {Path.cwd() / DEFAULT_CONFIG_NAME} (và không có --config hay biến "
+            "môi trường CANHGAC_CONFIG): đang dùng cấu hình mặc định, không phải của đơn vị; hãy chạy trong thư mục có "
+            f"{DEFAULT_CONFIG_NAME} hoặc chỉ tới tệp: canhgac --config PATH ... hay CANHGAC_CONFIG=PATH")
+
+
+def refuse_new_default_database(cfg: Config, command: str) -> None:
+    """What `init`, `report`, `crawl` and `run` call before writing: on the built-in defaults (no config file) with
+    their SQLite database not there yet, they refuse (UsageError, exit 2) instead of starting a stray database in
+    whatever folder they were run from, which the office's queue never sees. An existing database (created on
+    purpose earlier) is used, with `no_config_file_vi`'s line; a config file, even an empty one, says the defaults
+    are meant."""
+    if cfg.path:
+        return
+    url = cfg.database.url
+    db = Path(url[len("sqlite:///"):]) if url.startswith("sqlite:///") else None
+    if db is None or db.exists():
+        return
+    raise UsageError(f"`canhgac {command}` từ chối: không có tệp cấu hình nên sẽ ghi vào cơ sở dữ liệu mặc định {db} "
+                     "chưa có (mới, trống, hàng chờ của đơn vị không thấy); hãy chỉ tới tệp cấu hình của đơn vị "
+                     f"(--config PATH hoặc CANHGAC_CONFIG=PATH). Nếu thật sự muốn dùng cấu hình mặc định ở thư mục "
+                     f"này, hãy tạo tệp {DEFAULT_CONFIG_NAME} (để trống cũng được) rồi chạy lại")
 
 
 def anchor_paths(cfg: Config, base: Path) -> Config:

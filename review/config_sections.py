@@ -149,6 +149,8 @@ class Config:
     digest: DigestConfig = field(default_factory=DigestConfig)
     daemon: DaemonConfig = field(default_factory=DaemonConfig)
     path: str = ""  # the file it came from ("" for built-in defaults)
+    # keys still holding canhgac.example.toml's value ("file:line, khoá …: …"); config check and status warn of each
+    example_values: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()  # what reading the file noticed that is no error ("file:line, khoá …: …"); config check prints them
     # the SMTP account's password not in the environment: an error only for what sends mail (`require_smtp_password`)
     smtp_password_missing: ConfigError | None = field(default=None, compare=False, repr=False)

@@ -47,6 +47,18 @@ class SourceHealth:
     items_total: int
     next_run_at: datetime | None
     last_status: str | None
+    last_error_at: datetime | None = None
+    last_ok_started_at: datetime | None = None  # when the last successful run began
+
+    @property
+    def current_error(self) -> str | None:
+        """The last error, unless a successful run began after it: an error fixed since (a URL corrected, a site
+        back up) is history (`last_error` stays in the database for the digest), not what `status` lists. An
+        error noted during that successful run (a 404 article) is still its own."""
+        since = self.last_ok_started_at or self.last_success_at  # that run's record purged: its end
+        if not self.last_error or since is None:
+            return self.last_error or None
+        return self.last_error if self.last_error_at is not None and self.last_error_at >= since else None
 
 
 RUN_HEARTBEAT_S = 10  # how often a running crawl renews its run's lease (and saves its counters)
@@ -219,9 +231,12 @@ class SourcesMixin(_Base):
             for src in s.scalars(select(Source).order_by(Source.name)):
                 last = s.scalar(select(SourceRun.status).where(SourceRun.source_id == src.id)
                                 .order_by(SourceRun.id.desc()).limit(1))
+                ok_started = s.scalar(select(SourceRun.started_at).where(SourceRun.source_id == src.id,
+                                                                       SourceRun.status == "ok")
+                                      .order_by(SourceRun.id.desc()).limit(1))
                 out.append(SourceHealth(src.name, src.kind, src.official, src.last_run_at, src.last_success_at,
                                         src.last_error, src.consecutive_failures, src.items_last_run,
-                                        src.items_total, src.next_run_at, last))
+                                        src.items_total, src.next_run_at, last, src.last_error_at, ok_started))
             return out
 
     def close_stale_runs(self, name: str, message: str = KILLED_VI) -> int:

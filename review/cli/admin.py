@@ -17,7 +17,7 @@ from review.cli.context import Context
 from review.cli.digest import UNCERTAIN_HELP
 from review.cli.entryview import BELOW_THRESHOLD_VI
 from review.cli.table import age, iso, printable, render, when, zone_vi
-from review.config import recipient_address
+from review.config import no_config_file_vi, recipient_address, refuse_new_default_database
 from review.database import make_engine, upgrade
 from review.digest import week_bounds
 from review.digest_log import FAILED, DigestDelivery
@@ -32,7 +32,9 @@ from review.url_secrets import url_shown
 
 def register(sub: Any) -> None:
     p = sub.add_parser("init", help="tạo hoặc nâng cấp cơ sở dữ liệu",
-                       description="Tạo cấu trúc cơ sở dữ liệu, hoặc nâng cấp lên phiên bản này (không mất dữ liệu).")
+                       description="Tạo cấu trúc cơ sở dữ liệu, hoặc nâng cấp lên phiên bản này (không mất dữ liệu). "
+                                   "Không có tệp cấu hình (--config, CANHGAC_CONFIG, ./canhgac.toml) thì không tạo "
+                                   "cơ sở dữ liệu mặc định mới, chỉ nâng cấp ./canhgac.db đã có.")
     p.set_defaults(handler=cmd_init)
 
     p = sub.add_parser("status", help="tình trạng nguồn, lần thu thập gần nhất, hàng chờ, mô hình đang dùng",
@@ -41,7 +43,8 @@ def register(sub: Any) -> None:
                                    "kịch bản giám sát báo động: 0 khi mọi thứ bình thường; 1 khi có điều cần xử lý, "
                                    "mỗi điều là một dòng CẢNH BÁO (nguồn còn trong cấu hình và đang bật bị lỗi liên "
                                    "tiếp từ [review] failure_alert lần, bản tin tuần chưa tới người nhận, không tìm "
-                                   "thấy tệp mô hình; --json: warnings); 2 khi dòng lệnh hay tệp cấu hình sai; 3 khi không đọc "
+                                   "thấy tệp mô hình, không tìm thấy tệp cấu hình, khoá còn giữ giá trị của tệp mẫu "
+                                   "canhgac.example.toml; --json: warnings); 2 khi dòng lệnh hay tệp cấu hình sai; 3 khi không đọc "
                                    "được cơ sở dữ liệu nên chưa kiểm tra được gì (lỗi ghi ở stderr).")
     p.add_argument("--json", action="store_true", help="xuất dạng JSON cho máy đọc")
     p.set_defaults(handler=cmd_status)
@@ -65,6 +68,7 @@ def register(sub: Any) -> None:
 
 def cmd_init(args: argparse.Namespace, ctx: Context) -> int:
     cfg = ctx.config
+    refuse_new_default_database(cfg, "init")  # no config file: upgrades an existing ./canhgac.db, creates none
     engine = make_engine(cfg.database.url)
     try:
         before, after = upgrade(engine)
@@ -174,7 +178,9 @@ def _status(args: argparse.Namespace, ctx: Context) -> int:
     # a source taken out of the configuration or switched off is shown, but warns no more: nothing will run it
     failing = [h.name for h in health if h.consecutive_failures >= cfg.review.failure_alert and h.name in enabled]
     warnings = [code for code, present in (("source_failing", failing), ("digest_undelivered", undelivered),
-                                           ("model_missing", MISSING_MODEL_VI in model)) if present]
+                                           ("model_missing", MISSING_MODEL_VI in model),
+                                           ("config_missing", not cfg.path),
+                                           ("example_values", cfg.example_values)) if present]
     tz = cfg.digest.timezone
     if args.json:
         from review.housekeeping import lease_holder
@@ -188,6 +194,7 @@ def _status(args: argparse.Namespace, ctx: Context) -> int:
                          "last_success": iso(h.last_success_at),
                          "items_last_run": h.items_last_run, "items_total": h.items_total,
                          "consecutive_failures": h.consecutive_failures, "last_error": h.last_error,
+                         "last_error_at": iso(h.last_error_at), "last_error_current": h.current_error is not None,
                          "next_run": iso(h.next_run_at)} for h in health],
             "backlog": backlog, "below_threshold": queue.below_threshold, "backlog_by_category": by_category, "oldest_open": iso(oldest), "last_digest": iso(last_digest),
             "digest_problems": [{"week": d.iso_week, "recipient": d.recipient,
@@ -197,7 +204,8 @@ def _status(args: argparse.Namespace, ctx: Context) -> int:
                 "model_in_use": rescorable.in_use, "count": rescorable.count, "by_model": rescorable.by_model},
             "daemon": lease.holder if lease is not None else None,
             "daemon_since": iso(lease.acquired_at) if lease is not None else None,
-            "failing": failing, "warnings": warnings}, ensure_ascii=False, indent=2))
+            "failing": failing, "example_values": list(cfg.example_values), "warnings": warnings},
+            ensure_ascii=False, indent=2))
         return 1 if warnings else 0
     daemon = _daemon_line(ctx, tz)
     ctx.print(f"Cơ sở dữ liệu: {_safe_url(cfg.database.url)}")
@@ -210,11 +218,15 @@ def _status(args: argparse.Namespace, ctx: Context) -> int:
     if rows:
         ctx.print(render(["nguồn", "loại", "lần chạy cuối", "kết quả", "thành công gần nhất", "mục mới", "tổng", "lỗi liên tiếp",
                           "lần chạy tới"], rows))
-        errors = [h for h in health if h.last_error]
-        if errors:  # in full, below the table: the end of a reason is often how to fix it
+        # in full, below the table: the end of a reason is often how to fix it. Not an error a successful run
+        # began after (fixed since), nor a source no longer configured (nothing will run it)
+        errors = [h for h in health if h.current_error and h.name in configured]
+        if errors:
             ctx.print("Lỗi gần nhất:")
             for h in errors:
-                ctx.print(f"  • {printable(h.name)}: " + printable(h.last_error or "").strip().replace("\n", "\n    "))
+                at = f" ({when(h.last_error_at, tz)})" if h.last_error_at is not None else ""
+                ctx.print(f"  • {printable(h.name)}{at}: "
+                          + printable(h.current_error or "").strip().replace("\n", "\n    "))
     else:
         ctx.print("Chưa cấu hình nguồn nào ([[sources]] trong canhgac.toml).")
     ctx.print(f"Hàng chờ duyệt: {backlog} mục; mục mở lâu nhất: {age(oldest)}"
@@ -243,6 +255,10 @@ def _status(args: argparse.Namespace, ctx: Context) -> int:
     ctx.print(f"Thời gian theo {zone_vi(tz)}.")
     if MISSING_MODEL_VI in model:
         ctx.print(f"CẢNH BÁO: mô hình đang dùng: {model}")
+    if not cfg.path:
+        ctx.print(f"CẢNH BÁO: {no_config_file_vi().removeprefix('cảnh báo: ')}")
+    for line in cfg.example_values:
+        ctx.print(f"CẢNH BÁO: {line}")
     if failing:
         ctx.print(f"CẢNH BÁO: nguồn lỗi {cfg.review.failure_alert} lần liên tiếp trở lên: {', '.join(failing)}")
     return 1 if warnings else 0  # documented in the command's help and docs/deploy.md: monitoring alerts on it
@@ -304,6 +320,10 @@ def cmd_config_check(args: argparse.Namespace, ctx: Context) -> int:
             notes = [r.note for r in RuleSet.load(cfg.classifier.rules).rules if r.note]
         except RulesError as exc:
             raise UsageError(str(exc)) from None
+    if not cfg.path:  # nothing was checked: not "hợp lệ" (stderr has the line saying how to point at the file)
+        ctx.print(f"Chưa kiểm tra gì: {describe_origin(cfg)}")
+        ctx.print(f"  cơ sở dữ liệu (mặc định): {_safe_url(cfg.database.url)}")
+        return 1
     ctx.print(f"Cấu hình hợp lệ: {describe_origin(cfg)}")
     ctx.print(f"  cơ sở dữ liệu: {_safe_url(cfg.database.url)}")
     ctx.print(f"  nguồn: {len(cfg.sources)} ({', '.join(s.name for s in cfg.sources) or 'chưa có'})")
@@ -319,6 +339,8 @@ def cmd_config_check(args: argparse.Namespace, ctx: Context) -> int:
     if cfg.digest.recipients and not cfg.smtp.host:  # the daemon skips the digest then, with only an info log line
         ctx.print(f"  cảnh báo: [digest] recipients có {len(cfg.digest.recipients)} người nhận nhưng [smtp] host chưa "
                   "cấu hình: bản tin tuần sẽ không được gửi cho ai; hãy điền [smtp] host (máy chủ gửi thư)")
+    for line in cfg.example_values:  # loads (tests, the demo), but a ward's report would name the example's office
+        ctx.print(f"  cảnh báo: {line}")
     for note in (*cfg.notes, *notes):  # loads and works; only what it matches may not be what the operator meant
         ctx.print(f"  lưu ý: {note}")
     return 0

@@ -22,19 +22,21 @@ REASON = "host 127.0.0.1 is private (set [crawler] allow_private_hosts to crawl 
 
 def _sources(store: Store) -> None:
     with store.session() as s:
-        s.add(Source(name="bao-tinh", kind="rss", last_run_at=LAST_RUN, last_error=REASON, consecutive_failures=1,
-                     next_run_at=datetime(2026, 12, 2, 21, 4, tzinfo=UTC)))
+        s.add(Source(name="bao-tinh", kind="rss", last_run_at=LAST_RUN, last_error=REASON, last_error_at=LAST_RUN,
+                     consecutive_failures=1, next_run_at=datetime(2026, 12, 2, 21, 4, tzinfo=UTC)))
         s.add(Source(name="trang-moi", kind="html"))  # never ran, nothing scheduled
 
 
-def test_status_shows_vietnam_time_and_full_reasons(store: Store, cli: CLI) -> None:
+def test_status_shows_vietnam_time_and_full_reasons(store: Store, cli: CLI, cfg: Path) -> None:
     _sources(store)
+    with cfg.open("a", encoding="utf-8") as fh:  # a removed source's error is not listed: bao-tinh is configured
+        fh.write('\n[[sources]]\nname = "bao-tinh"\nkind = "rss"\nurls = ["https://baotinh.vn/rss"]\n')
     code, out, _ = cli("status")
     assert code == 0
     assert "03/12/2026 03:34" in out and "03/12/2026 04:04" in out, out  # dd/mm/yyyy, as the weekly digest writes
     assert "02/12/2026 20:34" not in out and "02/12/2026 21:04" not in out
     assert "giờ Việt Nam" in out
-    assert f"bao-tinh: {REASON}" in out, out  # the fix hint at the end survives
+    assert f"bao-tinh (03/12/2026 03:34): {REASON}" in out, out  # when, and the fix hint at the end survives
 
 
 def test_status_json_times_are_iso_with_offset_or_null(store: Store, cli: CLI) -> None:

@@ -248,9 +248,11 @@ def test_config_check_without_any_file_says_defaults_are_used(tmp_path: Path, mo
                                                                capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("CANHGAC_CONFIG", raising=False)
-    assert main(["config", "check"]) == 0
-    out = capsys.readouterr().out
-    assert "không tìm thấy tệp cấu hình ./canhgac.toml" in out and "mặc định" in out
+    assert main(["config", "check"]) == 1  # nothing was checked: not "hợp lệ" (exit 0 before the walk-through)
+    captured = capsys.readouterr()
+    assert "không tìm thấy tệp cấu hình ./canhgac.toml" in captured.out and "mặc định" in captured.out
+    assert "hợp lệ" not in captured.out
+    assert f"không tìm thấy tệp cấu hình {tmp_path / 'canhgac.toml'}" in captured.err
     assert not (tmp_path / "canhgac.db").exists()
 
 
