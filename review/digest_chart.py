@@ -44,7 +44,7 @@ def flags_chart(data: DigestData) -> Figure:
         bottom = [b + c for b, c in zip(bottom, counts, strict=True)]
     if not data.flags_per_day:
         ax.bar(labels, bottom)
-        empty = "Không có cờ mới trong tuần" if data.coverage.watched else "Chưa theo dõi nguồn nào trong tuần"
+        empty = "Chưa theo dõi nguồn nào trong tuần" if data.coverage.unwatched else "Không có cờ mới trong tuần"
         ax.text(0.5, 0.5, empty, transform=ax.transAxes, ha="center", va="center")
     ax.set_title(f"Cờ mới theo loại và theo ngày, tuần {data.iso_week}", fontsize=11)
     if data.flags_per_day:

@@ -9,7 +9,9 @@ Verdicts are named as the moderators' CLI and docs name them (`review.vi.VERDICT
 
 A week canhgac did not watch (`DigestData.coverage`: no configured source then, as the first digest after
 `canhgac init` for the week before it) is said to be one — in the subject, the to-do line, the items line and
-section 5 — rather than "tất cả nguồn hoạt động bình thường": its zeros mean nothing was looked at.
+section 5 — rather than "tất cả nguồn hoạt động bình thường": its zeros mean nothing was looked at. With no
+source configured at all (an office taking only citizen reports) the figures do tell the week: the to-do line and
+section 5 say the digest holds only citizen reports, and the subject says nothing.
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ PROBLEM_VI = {"failing": "lỗi liên tiếp", "errors": "có lượt thu thập
               "silent": "không có lượt thu thập nào trong tuần"}
 #: A citizen's report pasted as text, as `show` says it (`review.cli.entryview`): its address is an internal key.
 PASTED_VI = "nội dung dán vào, không có địa chỉ"
+#: With no (enabled) source configured: the week's figures are its citizen reports', nothing went unwatched.
+NONE_CONFIGURED = "chưa cấu hình nguồn thu thập nào: bản tin chỉ gồm phản ánh của người dân"
 #: How many sources added during the week section 5 names (when each began to be watched); more are counted.
 ADDED_DURING_NAMED = 5
 
@@ -49,7 +53,7 @@ def subject(data: DigestData) -> str:
     """The period as dates too: "2026-W47" alone means nothing to most readers."""
     return (f"[canhgac] Bản tin tuần {data.iso_week} ({data.days[0].strftime('%d/%m/%Y')} – {_last_day(data)}): "
             f"{data.flagged_items} mục bị gắn cờ, {data.backlog} mục chờ duyệt"
-            + ("; chưa theo dõi nguồn nào" if not data.coverage.watched else ""))
+            + ("; chưa theo dõi nguồn nào" if data.coverage.unwatched else ""))
 
 
 def _counted_at(data: DigestData, tz: str) -> str:
@@ -66,7 +70,9 @@ def to_do(data: DigestData, tz: str) -> str:
     if data.source_problems:
         tasks.append(f"{len(data.source_problems)} nguồn cần kiểm tra (phần 5)")
     head = "Cần xử lý: " + ("; ".join(tasks) if tasks else "không có việc tồn đọng") + "."
-    if not data.coverage.watched:
+    if not data.coverage.configured:
+        return f"{head} Lưu ý: {NONE_CONFIGURED}."
+    if data.coverage.unwatched:
         return (f"{head} Lưu ý: tuần này chưa theo dõi nguồn nào ({_not_watched(data)}; phần 5), nên số liệu dưới "
                 "đây không cho biết tình hình trong tuần.")
     since = _watched_since(data, tz)
@@ -76,9 +82,8 @@ def to_do(data: DigestData, tz: str) -> str:
 
 
 def _not_watched(data: DigestData) -> str:
-    """Why no source was watched: they were added after the week, or none is configured (enabled)."""
-    later = data.coverage.added_later
-    return f"{later} nguồn đang cấu hình được thêm sau khi tuần kết thúc" if later else "chưa cấu hình nguồn nào"
+    """Why no configured source was watched: they were all added after the week."""
+    return f"{data.coverage.added_later} nguồn đang cấu hình được thêm sau khi tuần kết thúc"
 
 
 def _watched_since(data: DigestData, tz: str) -> str:
@@ -92,7 +97,7 @@ def _watched_since(data: DigestData, tz: str) -> str:
 
 def _items_note(data: DigestData, tz: str) -> str:
     """After the count of items collected: that nothing, or only part of the week, was watched."""
-    if not data.coverage.watched:
+    if data.coverage.unwatched:
         return " (chưa theo dõi nguồn nào)"
     since = _watched_since(data, tz)
     return f" (theo dõi từ {since})" if since else ""
@@ -105,6 +110,8 @@ def _hhmm(value: datetime, tz: str) -> str:
 def _no_problem(data: DigestData) -> str:
     """Section 5 without a problem: "all normal" only when every configured source was watched all week."""
     cov = data.coverage
+    if not cov.configured:
+        return NONE_CONFIGURED
     if not cov.watched:
         return f"chưa theo dõi nguồn nào trong tuần này: {_not_watched(data)}"
     if cov.added_later or cov.added_during:
@@ -195,8 +202,8 @@ def render_text(data: DigestData, tz: str, base_url: str = "") -> str:
               "5. Nguồn có vấn đề"]
     lines += [f"   - {p.name}: {PROBLEM_VI[p.problem]}"
               + (f" ({_problem_detail(p, tz)}; {_clip(p.last_error, 120)})" if _problem_detail(p, tz) else "")
-              for p in data.source_problems] or ([] if data.runs_kept_since else [f"   ({_no_problem(data)})"])
-    if data.runs_kept_since:
+              for p in data.source_problems] or ([] if _purge_noted(data) else [f"   ({_no_problem(data)})"])
+    if _purge_noted(data):
         lines.append(f"   ({runs_purged(data, tz)})")
     lines += [f"   ({note})" for note in _coverage_notes(data, tz)]
     lines += ["", "6. Các trường hợp vi phạm đã xác nhận nổi bật"]
@@ -221,6 +228,12 @@ def _verdict_mark(case: Case, sep: str) -> str:
     """The mark on a confirmed case warned about or referred to the authorities (the CLI's words for `warn` and
     `escalate`; the HTML part names every case's verdict): a plain violation is unmarked."""
     return f"{sep}[{verdict_vi(case.verdict)}]" if case.verdict in ("warn", "escalate") else ""
+
+
+def _purge_noted(data: DigestData) -> bool:
+    """Section 5 says the week's runs were purged: only when some source was watched then. When none was (all
+    added after the week, or none configured), no run of the week is missing and `_no_problem` says why."""
+    return data.runs_kept_since is not None and data.coverage.watched > 0
 
 
 def runs_purged(data: DigestData, tz: str) -> str:
@@ -274,8 +287,8 @@ def render_html(data: DigestData, tz: str, chart_src: str, base_url: str = "") -
                       [(e(p.name), e(PROBLEM_VI[p.problem]) + (f" ({e(_problem_detail(p, tz))})"
                                                               if _problem_detail(p, tz) else ""),
                         e(_clip(p.last_error, 200))) for p in data.source_problems],
-                      "Không có lỗi nào còn lưu." if data.runs_kept_since else _sentence(_no_problem(data)))
-    if data.runs_kept_since:
+                      "Không có lỗi nào còn lưu." if _purge_noted(data) else _sentence(_no_problem(data)))
+    if _purge_noted(data):
         problems += f'<p style="color:#555">{e(_sentence(runs_purged(data, tz)))}</p>'
     problems += "".join(f'<p style="color:#555">{e(_sentence(note))}</p>' for note in _coverage_notes(data, tz))
     cases = _table(("Loại", "Kết luận", "Nội dung", "Nguồn"),

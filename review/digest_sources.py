@@ -20,7 +20,8 @@ the week. A source that never ran at all and has no such record is silent.
 What the week's monitoring covered (`SourceCoverage`) is told apart from its problems: a source added after the
 week was not watched in it, and when no configured source was (the first digest after `canhgac init`, of the week
 before it), an empty section 5 means nothing was watched, not that every source worked. A source first configured
-during the week was watched only from then on.
+during the week was watched only from then on. With no source configured at all (an office taking only citizen
+reports) nothing is missing: the week's figures are its reports'.
 """
 
 from __future__ import annotations
@@ -65,6 +66,16 @@ class SourceCoverage:
     added_later: int  # added after the week's end, or not recorded at all yet (no `sources` row): not watched
     # of `watched`, those first configured during the week and when (`review.source_first_seen`), by time then name
     added_during: tuple[tuple[str, datetime], ...]
+
+    @property
+    def configured(self) -> int:
+        """The configured (enabled) sources now: none, and the digest holds only citizen reports."""
+        return self.watched + self.added_later
+
+    @property
+    def unwatched(self) -> bool:
+        """Sources are configured but none was watched in the week: its zeros mean nothing was looked at."""
+        return self.configured > 0 and not self.watched
 
 
 @dataclass(frozen=True)

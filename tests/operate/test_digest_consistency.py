@@ -131,7 +131,7 @@ def test_verdicts_are_named_as_the_cli_names_them(store: Store, db_url: str) -> 
 
 
 def test_the_text_and_html_parts_have_the_same_numbered_sections(store: Store, db_url: str) -> None:
-    """A recipient reading the plain-text part and one reading the HTML part find "mục 5" under the same heading."""
+    """A recipient reading the plain-text part and one reading the HTML part find "phần 5" under the same heading."""
     import re
 
     add_flagged(store, title="Tin đồn dịch bệnh", category="misinformation", at=MONDAY)

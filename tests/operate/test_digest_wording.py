@@ -6,7 +6,9 @@
   year-end workbook do (it read "… căn cước ()", and an empty cell in the HTML part); a pasted one adds, as `show`
   does, that it has no address;
 * a week canhgac did not watch — the first digest after `canhgac init`, of the week before it — says so instead of
-  "tất cả nguồn hoạt động bình thường" over zeros, and a week watched in part says what was not watched.
+  "tất cả nguồn hoạt động bình thường" over zeros (section 5 too when the week's runs were purged), and a week
+  watched in part says what was not watched;
+* an office with no source configured (citizen reports only) is not told every week that nothing was watched.
 
 Real database (SQLite, and PostgreSQL when CANHGAC_TEST_DATABASE_URL is set), reports filed with `canhgac report`
 against the demo site on 127.0.0.1, the first digest sent over real SMTP (aiosmtpd).
@@ -20,14 +22,15 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from crawler.cli import main
 from crawler.demo_site.server import serve
 from review.config import parse_config
 from review.digest import collect_digest, last_complete_week
 from review.digest_chart import flags_chart
-from review.digest_render import render_html, render_text
+from review.digest_render import render_html, render_text, subject
+from review.housekeeping import purge_retention
 from review.models import Item, ReviewEntry
 from review.store import Store
 from tests.operate.seed import add_flagged, add_run
@@ -92,9 +95,10 @@ def test_a_citizen_report_s_case_names_its_source(db_url: str, store: Store, tmp
     assert pasted_url.startswith("report:text/")
     for entry in (linked, pasted):
         assert main([*conf, "decide", str(entry), "--verdict", "violation", "--category", "scam"]) == 0
-    with store.session() as s:
+    with store.session() as s:  # one moment for both: decided on either side of Monday 00:00, they would be apart
         decided = s.scalar(select(ReviewEntry.decided_at).where(ReviewEntry.id == pasted))
-    assert decided is not None
+        assert decided is not None
+        s.execute(update(ReviewEntry).where(ReviewEntry.id.in_((linked, pasted))).values(decided_at=decided))
     year, week, _ = decided.astimezone(ZoneInfo(TZ)).isocalendar()
 
     data = collect_digest(store, parse_config(cfg_path.read_text("utf-8"), str(cfg_path)), f"{year}-W{week:02d}")
@@ -113,7 +117,9 @@ def test_a_citizen_report_s_case_names_its_source(db_url: str, store: Store, tmp
 
 
 def test_the_first_digest_after_init_says_no_source_was_watched(db_url: str, tmp_path: Path) -> None:
-    """`init`, then `digest --send` at once: its default week, the last complete one, was before canhgac ran."""
+    """`init`, then `digest --send` of the last complete week (the default one), before canhgac ran. The week is
+    taken once, before `init`: taken again after, Monday 00:00 could fall between the two."""
+    week = last_complete_week(TZ)
     inbox, port = Inbox(), free_port()
     cfg_path = tmp_path / "canhgac.toml"
     cfg_path.write_text(mail_toml(port, db_url, '["lanhdao@so.example.vn"]')
@@ -121,7 +127,7 @@ def test_the_first_digest_after_init_says_no_source_was_watched(db_url: str, tmp
     assert main(["--config", str(cfg_path), "init"]) == 0
     server = start_smtp(port, inbox)
     try:
-        assert main(["--config", str(cfg_path), "digest", "--send"]) == 0
+        assert main(["--config", str(cfg_path), "digest", "--week", week, "--send"]) == 0
     finally:
         server.stop()
     [msg] = inbox.parsed()
@@ -143,7 +149,7 @@ def test_the_first_digest_after_init_says_no_source_was_watched(db_url: str, tmp
     store = Store.open(db_url)
     try:
         cfg = parse_config(cfg_path.read_text("utf-8"), str(cfg_path))
-        data = collect_digest(store, cfg, last_complete_week(TZ))
+        data = collect_digest(store, cfg, week)
     finally:
         store.close()
     assert (data.coverage.watched, data.coverage.added_later) == (0, 3)
@@ -198,3 +204,50 @@ def test_a_week_canhgac_began_during_says_since_when(store: Store, db_url: str, 
     assert ("nguồn được thêm sau khi tuần kết thúc" in text) == later
     assert NORMAL not in text and NORMAL.capitalize() not in html
     assert "Lưu ý: tuần này chỉ được theo dõi từ 18/11/2026 10:00 (phần 5)." in html
+
+
+def test_a_purged_week_before_any_source_says_none_was_watched(store: Store, db_url: str) -> None:
+    """canhgac installed after the week, its first runs purged since: section 5 says nothing was watched, as the
+    to-do line points there, rather than only that runs before the cutoff were deleted."""
+    cfg = parse_config(f'[database]\nurl = "{db_url}"\n{_sources("bao-tinh", "cho-rao")}', "test.toml")
+    store.sync_sources(cfg.sources, now=MONDAY + timedelta(days=20))
+    for day in range(20, 40):
+        add_run(store, "bao-tinh", MONDAY + timedelta(days=day), ok=True, items_new=1)
+    assert purge_retention(store, 14, now=MONDAY + timedelta(days=40)).runs > 0  # cutoff: 26 days after MONDAY
+
+    data = collect_digest(store, cfg, WEEK)
+    assert data.runs_kept_since is not None and (data.coverage.watched, data.coverage.added_later) == (0, 2)
+    text, html = render_text(data, TZ), render_html(data, TZ, "cid:chart")
+    assert "Lưu ý: tuần này chưa theo dõi nguồn nào (2 nguồn đang cấu hình được thêm sau khi tuần kết thúc; " \
+           "phần 5)" in text
+    unwatched = "chưa theo dõi nguồn nào trong tuần này: 2 nguồn đang cấu hình được thêm sau khi tuần kết thúc"
+    section, html5 = _section(text, 5), _section(html, 5)
+    assert f"({unwatched})" in section, section
+    assert f"{unwatched.capitalize()}." in html5, html5
+    # no run of that week can be missing: the purge is no reason to doubt section 5
+    assert "đã được xóa" not in section and "đã được xóa" not in html5
+    assert "Không có lỗi nào còn lưu" not in html5
+
+
+def test_no_source_configured_says_the_digest_holds_only_citizen_reports(store: Store, db_url: str) -> None:
+    """An office taking only citizen reports (`[[sources]]` empty): its figures do tell the week."""
+    cfg = parse_config(f'[database]\nurl = "{db_url}"\n', "test.toml")
+    assert not cfg.sources
+    add_flagged(store, title="Lừa đảo nộp phí căn cước", category="scam", at=MONDAY + timedelta(days=1))
+
+    data = collect_digest(store, cfg, WEEK)
+    assert (data.coverage.watched, data.coverage.configured) == (0, 0)
+    text, html = render_text(data, TZ), render_html(data, TZ, "cid:chart")
+    assert subject(data).endswith(": 1 mục bị gắn cờ, 1 mục chờ duyệt"), subject(data)
+    only = "chưa cấu hình nguồn thu thập nào: bản tin chỉ gồm phản ánh của người dân"
+    assert f"phần 4). Lưu ý: {only}." in text
+    assert f"({only})" in _section(text, 5)
+    assert f"{only.capitalize()}." in _section(html, 5)
+    assert f"Lưu ý: {only}." in html
+    for body in (text, html):
+        assert "chưa theo dõi nguồn nào" not in body and "không cho biết tình hình" not in body
+    assert "Mục thu thập trong tuần: 1\n" in text
+
+    empty = collect_digest(store, cfg, "2026-W46")  # the week before: no report, no flag
+    assert [t.get_text() for t in flags_chart(empty).axes[0].texts] == ["Không có cờ mới trong tuần"]
+    assert "chưa theo dõi nguồn nào" not in subject(empty) + render_text(empty, TZ)
