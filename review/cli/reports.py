@@ -327,4 +327,5 @@ def _write_export(args: argparse.Namespace, ctx: Context, export: Export, only: 
             raise  # the reader stopped (`| head`): exit 141, quietly
         except OSError as exc:
             raise UsageError(f"không ghi được kết quả xuất ra đầu ra chuẩn: {reason_vi(exc)}") from None
+        held.start()  # all of it written (`> items.csv` is a file to the officer): done, as after a file's replace
     return 0

@@ -108,6 +108,18 @@ def test_ctrl_c_before_the_replace_keeps_the_old_file(cfg: Path, rows: int, tmp_
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
 
 
+@pytest.mark.parametrize("when", ["close", "atexit", "teardown"])
+def test_ctrl_c_once_standard_output_is_written_exits_0(cfg: Path, rows: int, tmp_path: Path, when: str) -> None:
+    """`canhgac export items > items.csv`: a file to the officer, written whole before the Ctrl-C."""
+    path = tmp_path / "items.csv"
+    with path.open("wb") as out:
+        proc = subprocess.run([sys.executable, "-c", RUN, when, str(tmp_path / "none"), "--config", str(cfg),
+                               "export", "items", "--format", "csv"], cwd=str(ROOT), stdout=out,
+                              stderr=subprocess.PIPE, text=True, timeout=300, check=False)
+    assert (proc.returncode, proc.stderr) == (0, "")
+    assert len(read_export(path)) == rows
+
+
 def test_the_summary_workbook_too(cfg: Path, rows: int, tmp_path: Path) -> None:
     path = tmp_path / "tong-ket.xlsx"
     proc = subprocess.run([sys.executable, "-c", RUN, "teardown", str(path), "--config", str(cfg), "export",
