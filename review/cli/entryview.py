@@ -13,10 +13,10 @@ from sqlalchemy import select
 
 from review.cli.table import age, hhmm_in, printable
 from review.listing import EntryDetail, EntryRow, Reporter
-from review.models import ReviewEntry
+from review.models import Item, ReviewEntry
 from review.priority import effective
 from review.report_marks import headline_is_first_line, sent_text_lines
-from review.report_match import TEXT_REPORT_PREFIX
+from review.report_match import TEXT_REPORT_PREFIX, is_pasted
 from review.rescore import is_below_threshold
 from review.vi import STATUS_VI, category_vi, verdict_vi
 
@@ -156,6 +156,12 @@ def _source_line(source: str | None, url: str, is_report: bool) -> str:
     return f"Nguồn: {where}  {url}"
 
 
+def _received_or_fetched(item: Item) -> str:
+    """What an item's stored time is: when a pasted report (with or without a link) was received, nothing having
+    been collected; else when the page was fetched."""
+    return "Nhận lúc" if is_pasted(item.kind, item.raw_hash) else "Thu thập"
+
+
 def _status_line(r: EntryRow, now: datetime, tz: str | None = None) -> str:
     """"Trạng thái: …"; a lapsed claim is said to be one (anyone may take the entry), not shown as still held."""
     if r.claim_lapsed(now):
@@ -197,7 +203,8 @@ def format_detail(d: EntryDetail, *, color: bool = False, max_chars: int = 0,
              + (f", kết luận: {verdict_vi(r.verdict)}" + _decided_by(d) if r.verdict else "")
              + f"; phiên bản {r.version}; ưu tiên {row_priority(r)}; vào hàng chờ {age(r.created_at)} trước",
              p(_source_line(item.source.name if item.source else r.source, item.url, r.is_report)),
-             f"Thu thập: {hhmm_in(item.fetched_at, tz)}" + (f"; đăng: {hhmm_in(item.published_at, tz, day_if_midnight=True)}" if item.published_at else "")
+             f"{_received_or_fetched(item)}: {hhmm_in(item.fetched_at, tz)}"
+             + (f"; đăng: {hhmm_in(item.published_at, tz, day_if_midnight=True)}" if item.published_at else "")
              + p((f"; tác giả: {item.author}" if item.author else "")
                  + (f"; địa bàn: {', '.join(map(str, item.locality))}" if item.locality else "")),
              ""]
@@ -207,7 +214,8 @@ def format_detail(d: EntryDetail, *, color: bool = False, max_chars: int = 0,
     if headline_shown:
         # headline evidence indexes the headline: marked there, and not at some other place in the body
         in_title = [ev for ev in marked if str(ev.get("detail") or "").startswith(TITLE_DETAIL)]
-        lines.append(highlight(item.title.upper(), in_title, color=color))
+        # as written, not in capitals: the casing can be evidence ("nhiều từ viết hoa") the officer has to see
+        lines.append("Tiêu đề: " + highlight(item.title, in_title, color=color))
         marked = [ev for ev in marked if not str(ev.get("detail") or "").startswith(TITLE_DETAIL)]
     body, cut = item.text, ""
     if max_chars and len(body) > max_chars:  # the interactive loop: say what was left out and where to read it

@@ -135,7 +135,7 @@ def test_report_of_a_decided_page_that_changed_opens_a_new_entry(crawl_env, caps
     crawl_env.site.set(PAGE, changed)
     items, entries = _counts(crawl_env.store)
     out = _report(cfg, capsys, crawl_env.site.base_url + PAGE)
-    m = re.search(r"Phản ánh #(\d+) đã lưu", out)
+    m = re.search(r"Phản ánh đã lưu — mục #(\d+)", out)
     assert m, out
     assert int(m.group(1)) != entry.id
     assert _counts(crawl_env.store) == (items + 1, entries + 1)

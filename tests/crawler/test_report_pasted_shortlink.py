@@ -135,7 +135,7 @@ def test_a_pasted_text_of_a_decided_page_is_an_entry_of_its_own_and_says_so(craw
     _report(cfg, capsys, short, "--reporter", "Anh Nam")
     crawl_env.store.decide(1, "lan", "violation", category="scam")
     out = _report(cfg, capsys, short, "--text", MESSAGE, "--reporter", "Chị Hoa")
-    assert "Phản ánh #2 đã lưu" in out and "đã được xử lý ở mục #1 (kết luận «vi phạm, nhóm " in out, out
+    assert "Phản ánh đã lưu — mục #2," in out and "đã được xử lý ở mục #1 (kết luận «vi phạm, nhóm " in out, out
     # the page itself again, unchanged: its verdict, not the pasted text waiting on its address
     out = _report(cfg, capsys, short, "--reporter", "Bà Tư")
     assert "đã được xử lý: mục #1" in out, out
@@ -148,5 +148,5 @@ def test_a_changed_page_of_a_decided_address_says_so(crawl_env, capsys) -> None:
     crawl_env.store.decide(1, "lan", "dismiss")
     crawl_env.site.set("/nhan-qua", LANDING.replace("50 triệu", "80 triệu").replace("500 nghìn", "900 nghìn"))
     out = _report(cfg, capsys, short, "--reporter", "Bà Tư")
-    assert "Phản ánh #2 đã lưu" in out and "đã được xử lý ở mục #1 (kết luận «bỏ qua»)" in out, out
+    assert "Phản ánh đã lưu — mục #2," in out and "đã được xử lý ở mục #1 (kết luận «bỏ qua»)" in out, out
 

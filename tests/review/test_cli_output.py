@@ -117,7 +117,7 @@ def test_show_prints_the_headline_unless_it_is_the_texts_first_line(store: Store
     entry = flagged(store, text, "scam", 0.9, title=title, source="fb")
     code, out, _ = cli("show", str(entry))
     assert code == 0
-    assert (title.upper() in out.splitlines()) is printed, out
+    assert (f"Tiêu đề: {title}" in out.splitlines()) is printed, out
 
 
 def test_show_quotes_no_empty_text_for_signals_without_one(store: Store, cli: CLI) -> None:

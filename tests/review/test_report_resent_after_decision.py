@@ -85,5 +85,5 @@ def test_a_report_resent_while_its_entry_waits_says_it_is_in_the_queue(store: St
     entry, _ = _report(cli, how)
     again, out = _report(cli, how)
     assert again == entry, out
-    assert f"Phản ánh #{entry} đã có từ trước" in out and "vào hàng chờ duyệt" in out, out
+    assert f"Phản ánh đã có từ trước — mục #{entry}," in out and "vào hàng chờ duyệt" in out, out
     assert _reports(store) == 1
