@@ -45,7 +45,7 @@ def test_bulk_commend_says_the_positive_category_it_recorded(store: Store, cli: 
     with store.session() as s:
         recorded = {d.entry_id: d.category for d in s.scalars(select(Decision))}
     assert recorded == dict.fromkeys(ids, "positive")
-    assert "vào nhóm positive" in out and "nhóm chính của nó" not in out
+    assert "vào nhóm «Nội dung tích cực đáng tôn vinh»" in out and "nhóm chính của nó" not in out
 
 
 def test_as_after_the_command_acts_as_that_moderator(store: Store, cli: CLI) -> None:
