@@ -32,3 +32,11 @@ def default_scorer():  # type: ignore[no-untyped-def]
     from classifier.scorer import Scorer
 
     return Scorer.load()
+
+
+def defaults_config(tmp_path: Path) -> Path:
+    """An empty config file beside (not in) the test's folder: the built-in defaults, said on purpose, so that
+    commands run there print no "no config file found" warning (a test's one-line stderr stays one line)."""
+    path = tmp_path.parent / f"{tmp_path.name}.canhgac.toml"
+    path.write_text("# the built-in defaults\n", encoding="utf-8")
+    return path

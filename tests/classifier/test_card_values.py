@@ -12,12 +12,13 @@ import pytest
 
 from classifier.model import card_path
 from crawler.cli import main
+from tests.classifier.conftest import defaults_config
 
 
 @pytest.fixture(autouse=True)
 def _no_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("CANHGAC_CONFIG", raising=False)
+    monkeypatch.setenv("CANHGAC_CONFIG", str(defaults_config(tmp_path)))
 
 
 def _edited(mini_model_path: Path, tmp_path: Path, key: str, value: Any) -> tuple[Path, Path]:

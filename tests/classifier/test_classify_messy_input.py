@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from crawler.cli import main
+from tests.classifier.conftest import defaults_config
 
 SCAM = "Việc nhẹ lương cao, chuyển khoản trước 500k để nhận việc, liên hệ Zalo 0912345678"
 
@@ -19,7 +20,7 @@ SCAM = "Việc nhẹ lương cao, chuyển khoản trước 500k để nhận vi
 @pytest.fixture(autouse=True)
 def _no_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)  # no canhgac.toml here: built-in defaults
-    monkeypatch.delenv("CANHGAC_CONFIG", raising=False)
+    monkeypatch.setenv("CANHGAC_CONFIG", str(defaults_config(tmp_path)))
 
 
 def _rows(path: Path) -> list[dict[str, Any]]:

@@ -18,6 +18,7 @@ import pytest
 
 from classifier.dataset import DataError, iter_texts, read_meta, read_texts
 from crawler.cli import main
+from tests.classifier.conftest import defaults_config
 
 ROOT = Path(__file__).resolve().parents[2]
 SCAM = "Việc nhẹ lương cao, chuyển khoản trước 500k để nhận việc, liên hệ Zalo 0912345678"
@@ -27,7 +28,7 @@ PREVIOUS = "".join(json.dumps({"row": i, "old": True}) + "\n" for i in range(50)
 @pytest.fixture(autouse=True)
 def _no_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)  # no canhgac.toml here: built-in defaults
-    monkeypatch.delenv("CANHGAC_CONFIG", raising=False)
+    monkeypatch.setenv("CANHGAC_CONFIG", str(defaults_config(tmp_path)))
 
 
 def _csv(path: Path, rows: int, bad_at: int | None = None) -> Path:

@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 
 from crawler.cli import main
+from tests.classifier.conftest import defaults_config
 
 FIX = Path(__file__).parent / "fixtures"
 
@@ -11,7 +12,7 @@ FIX = Path(__file__).parent / "fixtures"
 @pytest.fixture(autouse=True)
 def _no_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)  # no canhgac.toml here: built-in defaults
-    monkeypatch.delenv("CANHGAC_CONFIG", raising=False)
+    monkeypatch.setenv("CANHGAC_CONFIG", str(defaults_config(tmp_path)))
 
 
 def test_train_classify_evaluate_exclusive_csv(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -12,6 +12,7 @@ import pytest
 
 from classifier.dataset import DataError, read_labelled, read_meta, read_texts
 from crawler.cli import main
+from tests.classifier.conftest import defaults_config
 
 FIX = Path(__file__).parent / "fixtures"
 SENTENCE = "Người dân cần cảnh giác với các cuộc gọi mạo danh cơ quan công an, yêu cầu chuyển khoản để xác minh. "
@@ -20,7 +21,7 @@ SENTENCE = "Người dân cần cảnh giác với các cuộc gọi mạo danh 
 @pytest.fixture(autouse=True)
 def _no_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)  # no canhgac.toml here: built-in defaults
-    monkeypatch.delenv("CANHGAC_CONFIG", raising=False)
+    monkeypatch.setenv("CANHGAC_CONFIG", str(defaults_config(tmp_path)))
 
 
 def _one_line_error(argv: list[str], capsys: pytest.CaptureFixture[str], *parts: str) -> str:

@@ -13,6 +13,7 @@ import pytest
 
 from classifier.dataset import DataError, read_labelled, read_texts
 from crawler.cli import main
+from tests.classifier.conftest import defaults_config
 
 _ENGLISH = re.compile(r"Expecting|Unterminated|Invalid|Extra data|delimiter|invalid|start byte|continuation|expected|"
                       r"end of data")
@@ -22,7 +23,7 @@ SCAM = "Cảnh báo\r\nChuyển khoản ngay vào tk 0123456789\r\nđể nhận 
 @pytest.fixture(autouse=True)
 def _no_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)  # no canhgac.toml here: built-in defaults
-    monkeypatch.delenv("CANHGAC_CONFIG", raising=False)
+    monkeypatch.setenv("CANHGAC_CONFIG", str(defaults_config(tmp_path)))
 
 
 def _write(path: Path, data: str, *, bom: bool = False) -> str:

@@ -17,7 +17,7 @@ from classifier.result import ScoreResult
 from classifier.scorer import Scorer
 from classifier.train import TrainedModel, fit
 from crawler.cli import main
-from tests.classifier.conftest import FIXTURES, SMALL
+from tests.classifier.conftest import FIXTURES, SMALL, defaults_config
 
 # Ordinary and borderline comments on which the bundled model's weighted argmax once disagreed with its flags:
 # "clean" next to a flag, or a category nothing flagged.
@@ -51,7 +51,7 @@ def test_default_model_label_is_one_of_its_flags_or_clean(default_scorer: Scorer
 def test_classify_from_stdin_never_labels_against_its_flags(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """What a moderator's tool reads: `canhgac classify --input -`, one text a line, the bundled model."""
     monkeypatch.chdir(tmp_path)  # no canhgac.toml here: built-in defaults
-    monkeypatch.delenv("CANHGAC_CONFIG", raising=False)
+    monkeypatch.setenv("CANHGAC_CONFIG", str(defaults_config(tmp_path)))
     monkeypatch.setattr("sys.stdin", io.StringIO("\n".join(BORDERLINE) + "\n"))
     out = tmp_path / "out.jsonl"
     assert main(["classify", "--input", "-", "--output", str(out)]) == 0

@@ -16,6 +16,7 @@ from classifier import model as model_io
 from classifier.model import ModelError, card_path, load
 from classifier.train import TrainedModel
 from crawler.cli import main
+from tests.classifier.conftest import defaults_config
 
 WORDS = {"scam": "chuyển khoản ngay trúng thưởng nhận quà tri ân khách hàng",
          "offensive": "đồ ngu mất dạy vô học thằng khốn",
@@ -25,7 +26,7 @@ WORDS = {"scam": "chuyển khoản ngay trúng thưởng nhận quà tri ân kh�
 @pytest.fixture(autouse=True)
 def _no_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("CANHGAC_CONFIG", raising=False)
+    monkeypatch.setenv("CANHGAC_CONFIG", str(defaults_config(tmp_path)))
 
 
 @pytest.fixture

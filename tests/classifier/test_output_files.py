@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from crawler.cli import main
+from tests.classifier.conftest import defaults_config
 
 ROOT = Path(__file__).resolve().parents[2]
 PREVIOUS = "".join(json.dumps({"row": i, "label": "clean", "old": True}) + "\n" for i in range(2000))
@@ -23,7 +24,7 @@ PREVIOUS = "".join(json.dumps({"row": i, "label": "clean", "old": True}) + "\n" 
 @pytest.fixture(autouse=True)
 def _no_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("CANHGAC_CONFIG", raising=False)
+    monkeypatch.setenv("CANHGAC_CONFIG", str(defaults_config(tmp_path)))
 
 
 def _input(path: Path, rows: int) -> Path:

@@ -10,12 +10,13 @@ import pytest
 
 from classifier.dataset import DataError, iter_texts, read_labelled
 from crawler.cli import main
+from tests.classifier.conftest import defaults_config
 
 
 @pytest.fixture(autouse=True)
 def _no_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)  # no canhgac.toml here: built-in defaults
-    monkeypatch.delenv("CANHGAC_CONFIG", raising=False)
+    monkeypatch.setenv("CANHGAC_CONFIG", str(defaults_config(tmp_path)))
 
 
 def test_a_repeated_name_of_a_column_not_read_is_no_error(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ import pytest
 
 from classifier.model import DEFAULT_RECIPE, Recipe
 from crawler.cli import main
+from tests.classifier.conftest import defaults_config
 
 WORDS = {"scam": "chuyển khoản ngay trúng thưởng nhận quà tri ân khách hàng",
          "offensive": "đồ ngu mất dạy vô học thằng khốn",
@@ -20,7 +21,7 @@ WORDS = {"scam": "chuyển khoản ngay trúng thưởng nhận quà tri ân kh�
 @pytest.fixture(autouse=True)
 def _no_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("CANHGAC_CONFIG", raising=False)
+    monkeypatch.setenv("CANHGAC_CONFIG", str(defaults_config(tmp_path)))
 
 
 def _csv(path: Path, per_class: dict[str, int], *, column: str = "labels", typo_at: int | None = None) -> Path:

@@ -14,6 +14,7 @@ import pytest
 from classifier.model import DEFAULT_RECIPE, EXCLUSIVE_RECIPE, Recipe
 from classifier.scorer import Scorer
 from crawler.cli import main
+from tests.classifier.conftest import defaults_config
 
 FIX = Path(__file__).parent / "fixtures"
 HSD = ["--data", str(FIX / "vihsd_like.csv"), "--text-column", "free_text", "--label-column", "label_id",
@@ -25,7 +26,7 @@ TEXTS = ["Đồ ngu như chó, câm mồm đi", "Bọn parky đáng chết hết
 @pytest.fixture(autouse=True)
 def _no_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)  # no canhgac.toml here: built-in defaults
-    monkeypatch.delenv("CANHGAC_CONFIG", raising=False)
+    monkeypatch.setenv("CANHGAC_CONFIG", str(defaults_config(tmp_path)))
 
 
 def _card(out: Path) -> dict:  # type: ignore[type-arg]
