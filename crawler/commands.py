@@ -179,7 +179,7 @@ def _title_line(title: str) -> str:
     """A reported page's title on one line for `report`'s answer: controls removed, cut at a word with "…"."""
     from review.cli.table import printable
 
-    flat = " ".join(printable(title).split())
+    flat = " ".join(printable(unicodedata.normalize("NFC", title)).split())  # NFD (some phones) cut as it reads
     if not flat:
         return "(không tiêu đề)"
     if len(flat) <= TITLE_CHARS:

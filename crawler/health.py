@@ -153,8 +153,8 @@ class HealthRecorder:
         elif dead:
             message = "không tải được địa chỉ nào trong urls của nguồn: " + "; ".join(ctx.errors[:3])
         elif blind:
-            message = (f"bộ chọn của nguồn không tìm được gì trên trang danh sách nào ({len(self.listing_pages)} "
-                       f"trang), nên lượt chạy không thu được gì: {self._nothing_listed_errors()[-1]}")
+            message = (f"không tìm được liên kết nào trên trang danh sách nào ({len(self.listing_pages)} trang), nên "
+                       f"lượt chạy không thu được gì: {self._nothing_listed_errors()[-1]}")
         elif ctx.errors:
             message = f"{len(ctx.errors)} lỗi trong lượt chạy, lỗi cuối: {ctx.errors[-1]}"
         else:

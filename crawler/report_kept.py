@@ -76,7 +76,8 @@ def _kept_message(text: str, *, url: str | None, note: str | None, reporter: str
         # the officer named by CANHGAC_MODERATOR (in their profile, or set for that one command) is named with
         # --as: the command may be run where the variable is not set, and must file as the same person
         acting_as = acting_as or os.environ.get("CANHGAC_MODERATOR", "").strip() or None
-        command = ["canhgac", *(["--config", config] if config else []),
+        # no config file: the command was refused or ran on the built-in defaults; the office's file is to be named
+        command = ["canhgac", "--config", config or "PATH",
                    *(["--as", acting_as] if acting_as else []),
                    "report", *([url] if url else []), "--text-file", str(path)]
         for flag, value in (("--reporter", reporter), ("--note", note)):

@@ -60,7 +60,7 @@ def refuse_new_default_database(cfg: Config, command: str) -> None:
     if db is None or db.exists():
         return
     raise UsageError(f"`canhgac {command}` từ chối: không có tệp cấu hình nên sẽ ghi vào cơ sở dữ liệu mặc định {db} "
-                     "chưa có (mới, trống, hàng chờ của đơn vị không thấy); hãy chỉ tới tệp cấu hình của đơn vị "
+                     "chưa có (cơ sở dữ liệu mới, trống: hàng chờ của đơn vị sẽ không thấy những gì ghi vào đó); hãy chỉ tới tệp cấu hình của đơn vị "
                      f"(--config PATH hoặc CANHGAC_CONFIG=PATH). Nếu thật sự muốn dùng cấu hình mặc định ở thư mục "
                      f"này, hãy tạo tệp {DEFAULT_CONFIG_NAME} (để trống cũng được) rồi chạy lại")
 

@@ -261,9 +261,11 @@ def retrain_from_decisions(ctx: Context, activate: bool, force: bool = False, ou
         raise CanhgacError(str(exc)) from None
     ctx.print(f"Đã lưu mô hình mới: {path}")
     if not activate:  # the hint says what --activate would do: with too few held back it is refused without --force
-        ctx.print("Chưa kích hoạt (thêm --activate để dùng mô hình mới nếu không kém hơn)." if enough else
+        ctx.print("Chưa kích hoạt (chạy lại lệnh với --activate: huấn luyện lại và dùng mô hình mới nếu không kém "
+                  "hơn; cần --as TÊN)." if enough else
                   "Chưa kích hoạt. Với chừng này quyết định giữ lại, --activate sẽ bị từ chối: chờ thêm quyết định, "
-                  "hoặc dùng --activate --force để vẫn kích hoạt mà chưa so sánh đủ (ghi vào nhật ký kiểm toán).")
+                  "hoặc chạy lại lệnh với --activate --force (huấn luyện lại rồi kích hoạt dù chưa so sánh đủ; cần "
+                  "--as TÊN; ghi vào nhật ký kiểm toán).")
         return 0
     refusal = activation_refusal(old_f, new_f) if enough and old_f is not None and new_f is not None else None
     if refusal:

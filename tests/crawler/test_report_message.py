@@ -76,3 +76,15 @@ def test_a_report_without_an_entry_labels_the_item_id(crawl_env, capsys) -> None
     first = out.splitlines()[0]
     assert first == ("Phản ánh đã lưu nhưng CHƯA vào hàng chờ duyệt, chưa có số mục (mã tin 2): " + SHOWN_TITLE), out
     assert "#" not in first, first
+
+
+def test_a_decomposed_title_is_cut_where_the_composed_one_is() -> None:
+    """Some phones send NFD: counted by code points, the title was cut ~20 letters early."""
+    import unicodedata
+
+    from crawler.commands import _title_line
+
+    title = ("TIN NÓNG: Ủy ban phường thông báo lịch tiêm chủng mở rộng cho trẻ em dưới năm tuổi, kêu gọi bà con "
+             "tham gia rất đông đủ và đúng giờ")
+    composed = _title_line(title)
+    assert composed.endswith("…") and _title_line(unicodedata.normalize("NFD", title)) == composed

@@ -35,7 +35,7 @@ def test_a_selector_matching_nothing_fails_the_run_and_status_warns(  # type: ig
 
     wrong = crawl_env.run("sai-selector")
     assert not wrong.ok and wrong.items_new == 0, wrong
-    assert "không tìm được gì trên trang danh sách nào (1 trang)" in wrong.message, wrong
+    assert "không tìm được liên kết nào trên trang danh sách nào (1 trang)" in wrong.message, wrong
     assert "selectors.link = 'div.tin-moi a::attr(href)' không khớp liên kết nào" in wrong.message, wrong
 
     capsys.readouterr()

@@ -31,7 +31,7 @@ def _one_warning(err: str, work: Path) -> None:
     assert "mặc định" in lines[0], err
 
 
-@pytest.mark.parametrize("argv", [["init"], ["crawl"], ["--as", "lan", "report", "--text", "Tin nhắn trúng thưởng, "
+@pytest.mark.parametrize("argv", [["init"], ["crawl"], ["run"], ["--as", "lan", "report", "--text", "Tin nhắn trúng thưởng, "
                                                                    "bấm vào liên kết để nhận quà"]])
 def test_writing_commands_refuse_a_new_default_database(nowhere: Path, capsys: pytest.CaptureFixture[str],
                                                         argv: list[str]) -> None:
@@ -41,6 +41,8 @@ def test_writing_commands_refuse_a_new_default_database(nowhere: Path, capsys: p
     assert f"`canhgac {argv[-3] if argv[0] == '--as' else argv[0]}` từ chối" in err, err
     assert "để trống cũng được" in err, err  # how to say the defaults are meant
     assert not (nowhere / "canhgac.db").exists()
+    if "report" in argv:  # the text is kept; the command to send it again names the office's config file
+        assert "gửi lại bằng: canhgac --config PATH --as lan report --text-file" in err, err
 
 
 def test_status_and_config_check_warn(nowhere: Path, capsys: pytest.CaptureFixture[str]) -> None:
