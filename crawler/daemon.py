@@ -48,7 +48,7 @@ from crawler.config_reload import apply_config, changed_config
 from crawler.config_reload import config_stamp as config_stamp
 from crawler.daemon_lease import FAILED as FAILED
 from crawler.daemon_lease import LOST as LOST
-from crawler.daemon_lease import give_up_lease, keep_lease
+from crawler.daemon_lease import LeaseKeeper, give_up_lease, keep_lease
 from crawler.daemon_log import JsonFormatter as JsonFormatter
 from crawler.daemon_log import configure_logging as configure_logging
 from crawler.daemon_stop import STOP_CRAWLS_S as STOP_CRAWLS_S
@@ -95,7 +95,12 @@ class PatientJobStore(SQLAlchemyJobStore):
     """APScheduler's job store in our database, waiting for the database when it is out of reach (PostgreSQL
     restarting, SQLite locked by a long write) instead of raising: APScheduler 3 lets an error of `update_job` or
     `get_next_run_time` end its scheduler thread, after which the daemon would hold its lease and run nothing.
-    Gives up (raises) only once the daemon is stopping."""
+    Gives up (raises) only once the daemon is stopping (`giving_up` set: a signal, the lease lost), the
+    scheduler's lock it holds while it retries then freed for the daemon's own calls into the scheduler."""
+
+    def __init__(self, *, giving_up: threading.Event = _stopping, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.giving_up = giving_up
 
     def _patiently(self, what: str, call: Callable[[], Any]) -> Any:
         pause = 1.0
@@ -103,11 +108,11 @@ class PatientJobStore(SQLAlchemyJobStore):
             try:
                 return call()
             except SQLAlchemyError as exc:
-                if _stopping.is_set():
+                if self.giving_up.is_set() or _stopping.is_set():
                     raise
                 log.warning("schedule store unreachable (%s), retrying in %.0fs: %s", what, pause,
                             str(exc).splitlines()[0])
-                if _stopping.wait(pause):
+                if self.giving_up.wait(pause) or _stopping.is_set():
                     raise
                 pause = min(pause * 2, 15.0)
 
@@ -133,7 +138,7 @@ class Daemon:
         engine = make_engine(cfg.database.url)
         crawl_workers = max(1, min(2, os.cpu_count() or 1))
         self.scheduler = BackgroundScheduler(
-            jobstores={"default": PatientJobStore(engine=engine)},
+            jobstores={"default": PatientJobStore(engine=engine, giving_up=self.stop)},
             executors={"default": ThreadPoolExecutor(2), "crawl": ThreadPoolExecutor(crawl_workers)},
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": cfg.daemon.misfire_grace_s},
             timezone=ZoneInfo(cfg.digest.timezone))
@@ -197,22 +202,31 @@ class Daemon:
     def run(self) -> int:
         acquire_lease(self.store, self.holder)
         _stopping.clear()
+        # renewed from now on by a thread of its own: the calls into the scheduler below (and at each heartbeat)
+        # may wait for as long as its job store retries a locked database
+        keeper = LeaseKeeper(self.store, self.holder, self.stop)
+        keeper.start()
         try:
             on_stop_signals(self._signal)
             self.store.sync_sources(self.cfg.sources)
             record_thresholds(self.cfg, self.store)
             self.scheduler.start(paused=True)
-            sync_jobs(self.scheduler, self.cfg)
-            self.scheduler.resume()
-            self._publish_next_runs()
-            log.info("daemon %s started: %d sources, %d jobs", self.holder,
-                     sum(1 for s in self.cfg.sources if s.enabled), len(self.scheduler.get_jobs()))
-            ended = self._heartbeat()
-            self._shutdown()
+            try:
+                sync_jobs(self.scheduler, self.cfg)
+                self.scheduler.resume()
+                self._publish_next_runs()
+                # the jobs counted as configured: asking the job store could fail, or wait, on a locked database
+                log.info("daemon %s started: %d sources, %d jobs", self.holder,
+                         sum(1 for s in self.cfg.sources if s.enabled), len(job_specs(self.cfg)))
+                ended = self._heartbeat(keeper)
+            finally:  # also when the start fails (the database locked): no scheduler or executor thread left running
+                self._shutdown()
             if ended != LOST:  # nothing is scheduled while no daemon runs: say so in `status` (unless another
                 # daemon took over: the next runs are its own)
                 self._publish_no_next_runs()
         finally:
+            self.stop.set()
+            keeper.join()
             give_up_lease(self.store, self.holder)
         log.info("daemon stopped")
         # a lost lease or a dead scheduler is a failure: under systemd (Restart=on-failure) the daemon comes back,
@@ -226,10 +240,11 @@ class Daemon:
         except SQLAlchemyError:
             log.exception("could not clear the next run times")
 
-    def _heartbeat(self) -> str | None:
-        """Renew the lease until asked to stop (`crawler.daemon_lease.keep_lease`); None when asked to stop,
-        LOST when the lease was lost, FAILED when the scheduler thread died."""
-        return keep_lease(self.store, self.holder, self.stop, self._beat)
+    def _heartbeat(self, keeper: LeaseKeeper) -> str | None:
+        """The daemon's checks every heartbeat while `keeper` renews the lease, until asked to stop
+        (`crawler.daemon_lease.keep_lease`); None when asked to stop, LOST when the lease was lost, FAILED when the
+        scheduler thread died."""
+        return keep_lease(keeper, self._beat)
 
     def _beat(self) -> str | None:
         """At every heartbeat: is APScheduler's thread still there, and was the configuration file edited."""
@@ -242,6 +257,7 @@ class Daemon:
         return None
 
     def _shutdown(self) -> None:
+        self.stop.set()
         _stopping.set()
         self.scheduler.shutdown(wait=False)
         self.jobs.drain(self.cfg.daemon.stop_grace_s, self.signum)

@@ -1,8 +1,11 @@
 """The daemon's hold on its lease ("daemon", `review.housekeeping`): one daemon per database.
 
-The lease is renewed every HEARTBEAT_S. The database out of reach for a moment (PostgreSQL restarted, SQLite
-locked by a long write) is retried; only once the lease may have expired and been taken by another daemon
-(LEASE_TTL without renewal) does the daemon stop, with exit status 1, so a service manager restarts it.
+The lease is renewed every HEARTBEAT_S by a thread of its own (`LeaseKeeper`) that touches nothing but the lease
+row: the daemon's main thread may wait on APScheduler (whose job store, retrying a locked database, holds the
+scheduler's lock for as long as it retries) without the lease going unrenewed, or its renewal failures unlogged.
+The database out of reach for a moment (PostgreSQL restarted, SQLite locked by a long write) is retried; only
+once the lease may have expired and been taken by another daemon (LEASE_TTL without renewal) does the daemon
+stop, with exit status 1, so a service manager restarts it.
 """
 
 from __future__ import annotations
@@ -21,30 +24,60 @@ log = logging.getLogger("canhgac.daemon")
 LOST, FAILED = "lost", "failed"  # why the daemon stopped on its own (`keep_lease`)
 
 
-def keep_lease(store: Store, holder: str, stop: threading.Event, beat: Callable[[], str | None]) -> str | None:
-    """Renew the lease every HEARTBEAT_S until `stop` is set, calling `beat` (the daemon's own checks) after
-    each renewal; None when asked to stop, LOST when the lease was lost, else what `beat` returned when it
-    returned something (FAILED: the scheduler thread died)."""
-    renewed = time.monotonic()
-    while not stop.wait(HEARTBEAT_S):
-        try:
-            held = renew_lease(store, holder)
-        except SQLAlchemyError as exc:
-            if time.monotonic() - renewed < LEASE_TTL.total_seconds():
-                log.warning("could not renew the daemon lease, retrying (database unreachable?): %s",
-                            str(exc).splitlines()[0])
-                continue
-            log.error("could not renew the daemon lease for %ds (database unreachable): stopping; another "
-                      "daemon may take over", LEASE_TTL.total_seconds())
-            return LOST
-        if not held:
-            log.error("lost the daemon lease (database unreachable too long, another daemon took over): stopping")
-            return LOST
+class LeaseKeeper:
+    """Renews the lease every HEARTBEAT_S until `stop` is set; once the lease is lost (taken over, or not renewed
+    for LEASE_TTL) sets `lost`, then `stop`, and ends."""
+
+    def __init__(self, store: Store, holder: str, stop: threading.Event) -> None:
+        self.store, self.holder, self.stop = store, holder, stop
+        self.lost = threading.Event()
+        self._thread = threading.Thread(target=self._renew, name="canhgac-lease", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def join(self) -> None:
+        """Wait for the thread to end (`stop` set): a renewal running now (up to the database's busy or connect
+        timeout) must not land after the lease is released."""
+        self._thread.join()
+
+    def _renew(self) -> None:
+        if self._renew_until_lost():
+            self.lost.set()
+            self.stop.set()
+
+    def _renew_until_lost(self) -> bool:
         renewed = time.monotonic()
+        while not self.stop.wait(HEARTBEAT_S):
+            try:
+                held = renew_lease(self.store, self.holder)
+            except SQLAlchemyError as exc:
+                if time.monotonic() - renewed < LEASE_TTL.total_seconds():
+                    log.warning("could not renew the daemon lease, retrying (database unreachable?): %s",
+                                str(exc).splitlines()[0])
+                    continue
+                log.error("could not renew the daemon lease for %ds (database unreachable): stopping; another "
+                          "daemon may take over", LEASE_TTL.total_seconds())
+                return True
+            except Exception:  # noqa: BLE001 - a lease nobody renews any more must stop the daemon, not linger
+                log.exception("could not renew the daemon lease: stopping")
+                return True
+            if not held:
+                log.error("lost the daemon lease (database unreachable too long, another daemon took over): stopping")
+                return True
+            renewed = time.monotonic()
+        return False
+
+
+def keep_lease(keeper: LeaseKeeper, beat: Callable[[], str | None]) -> str | None:
+    """Until `keeper.stop` is set, call `beat` (the daemon's own checks, which may wait on the scheduler) every
+    HEARTBEAT_S while `keeper` renews the lease; None when asked to stop, LOST when the lease was lost, else what
+    `beat` returned when it returned something (FAILED: the scheduler thread died)."""
+    while not keeper.stop.wait(HEARTBEAT_S):
         ended = beat()
         if ended is not None:
-            return ended
-    return None
+            return LOST if keeper.lost.is_set() else ended
+    return LOST if keeper.lost.is_set() else None
 
 
 def give_up_lease(store: Store, holder: str) -> None:
