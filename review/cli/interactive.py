@@ -8,7 +8,9 @@ is a terminal, one line per key otherwise (scripts, tests).
 
 from __future__ import annotations
 
+import codecs
 import os
+import select as io_select  # sqlalchemy's select is the one this module means by `select`
 import signal
 import sys
 from collections.abc import Callable, Iterator
@@ -43,12 +45,14 @@ HARMS_LISTED = "\n".join(f"  {i}. {category_vi(c)} ({c})" for i, c in enumerate(
 
 
 def _harm(typed: str) -> str:
-    """The harm category typed after [v]/[c]/[e] on a positive entry: its number in `HARMS_LISTED`, its code or its
-    Vietnamese name as `--category` takes them ("lừa đảo"); anything else, positive included, is a usage error."""
-    if typed.isdecimal():  # not isdigit: "²" is a digit int() cannot read
-        if not 1 <= int(typed) <= len(HARMS):
-            raise UsageError(f"không có nhóm số {typed} (chọn từ 1 đến {len(HARMS)})")
-        return HARMS[int(typed) - 1]
+    """The harm category typed after [v]/[c]/[e] on a positive entry: its number in `HARMS_LISTED` ("3", or "3." /
+    "3)" as the list writes it), its code or its Vietnamese name as `--category` takes them ("lừa đảo"); anything
+    else, positive included, is a usage error."""
+    number = typed.rstrip(".)").strip()
+    if number.isdecimal():  # not isdigit: "²" is a digit int() cannot read
+        if not 1 <= int(number) <= len(HARMS):
+            raise UsageError(f"không có nhóm số {number} (chọn từ 1 đến {len(HARMS)})")
+        return HARMS[int(number) - 1]
     category = check_category(typed)
     if category not in HARMS:
         raise UsageError(f"{category} ({category_vi(category)}) không phải nhóm vi phạm; nội dung đáng tôn vinh thì "
@@ -56,14 +60,12 @@ def _harm(typed: str) -> str:
     return category
 
 
-def _ask_harm(keys: KeyReader, out: TextIO, say: Callable[[str], None]) -> str | None:
+def _ask_harm(keys: KeyReader, say: Callable[[str], None]) -> str | None:
     """Ask for the harm category until one is given; None when the answer is empty (the officer changed their
     mind, or the input ended). A wrong answer asks again saying why: dropped back to the key prompt, the next thing
     typed (the number meant) was read as a key."""
     while True:
-        out.write(f"Nhóm vi phạm (số 1–{len(HARMS)}, mã hoặc tên nhóm; để trống để huỷ): ")
-        out.flush()
-        typed = keys.line()
+        typed = keys.line(f"Nhóm vi phạm (số 1–{len(HARMS)}, mã hoặc tên nhóm; để trống để huỷ): ")
         if not typed:
             return None
         try:
@@ -72,34 +74,73 @@ def _ask_harm(keys: KeyReader, out: TextIO, say: Callable[[str], None]) -> str |
             say(f"Chưa ghi: {exc}.")
 
 
+_KEY_NAMES = {"": "Enter", "\n": "Enter", "\r": "Enter", " ": "cách", "\t": "Tab", "\x7f": "Backspace",
+              "\x08": "Backspace", "\x1b": "Esc (hoặc mũi tên, F1…)"}
+
+
 def _unknown_key(k: str) -> str:
     """The line refusing a key not in use, naming it ("Phím 'x' không dùng được; …"), then the keys that are."""
-    if len(k) > 1:  # a word typed where a key was expected, or keys pasted at once: none of them is acted on
+    if len(k) > 1:  # a word on a line where a key was expected (keys read from a pipe): none of its letters acts
         return f"{printable(k)!r} không phải một phím (chỉ bấm một phím); {HELP}"
-    if k in ("", "\n", "\r"):
-        name = "Enter"
-    elif k == " ":
-        name = "cách"
-    elif k == "\x1b":
-        name = "Esc (hoặc mũi tên, F1…)"
-    else:
-        name = repr(k) if k.isprintable() else f"U+{ord(k):04X}"
+    name = _KEY_NAMES.get(k) or (repr(k) if k.isprintable() else f"U+{ord(k):04X}")
     return f"Phím {name} không dùng được; {HELP}"
+
+
+#: How long the rest of an escape sequence may take after its ESC (it normally comes in the same read). Longer than
+#: a terminal needs: an arrow split in two and read as Esc, "[", "b" would record [b] bỏ qua; Esc decides nothing, so
+#: the wait costs nothing but a key pressed within it after a lone Esc (taken as Alt+key, said as Esc).
+ESC_WAIT = 0.5
+
+
+def _sequence_length(text: str) -> int | None:
+    """How many characters the escape sequence at the start of `text` takes (CSI "ESC [ params final", the Linux
+    console's "ESC [ [ x", SS3 "ESC O x", Alt+key "ESC x"); None while it is not complete."""
+    if len(text) < 2:
+        return None
+    if text[1] == "\x1b":  # ESC ESC: the first is a key of its own (Esc, or Alt with an arrow after it)
+        return 1
+    if text[1] == "O":
+        return 3 if len(text) >= 3 else None
+    if text[1] != "[":
+        return 2
+    if text[2:3] == "[":
+        return 4 if len(text) >= 4 else None
+    for i in range(2, len(text)):
+        if not "\x20" <= text[i] <= "\x3f":  # parameter and intermediate bytes end at the final byte
+            return i + 1 if "\x40" <= text[i] <= "\x7e" else i  # a malformed one ends before what is not its own
+    return None
 
 
 class KeyReader:
     """One key at a time: cbreak mode on a terminal (Ctrl-C still interrupts), else one line per key.
 
-    What one key sends comes whole: an arrow key's escape sequence ("\\x1b[B") is one key, Esc, never its last
-    letter ([b] bỏ qua); several keys that arrive at once (pasted, or typed while a decision was being written), like
-    a line of more than one letter, are no key at all: nothing is done blind on an entry not yet shown."""
+    On a terminal every key counts as typed, whatever arrives with it in one read (a paste; a harness writing "b⏎";
+    "n" and the first letters of the note; "v" and the harm's number): what a read brings beyond the key waits in
+    `pending` for the next `key()` or `line()`, so nothing is lost or read as something else. An escape sequence (an
+    arrow or function key, Alt+key) is one key, Esc, never the letter it ends with (down arrow, ESC [ B, is not
+    [b] bỏ qua). Enter and space at the key prompt are nothing; an Enter right after a key is part of pressing it
+    ("e⏎" then the note: the Enter is not an empty note)."""
 
-    def __init__(self, stream: TextIO) -> None:
-        self.stream = stream
+    def __init__(self, stream: TextIO, out: TextIO) -> None:
+        self.stream, self.out = stream, out
         self.tty = stream.isatty()
+        self.pending = ""  # read from the terminal but not used yet
+        encoding = getattr(stream, "encoding", None) or "utf-8"
+        self._decoder = codecs.getincrementaldecoder(encoding)(errors="replace")  # a character split over two reads
 
-    def key(self) -> str:
+    def _ask(self, prompt: str) -> None:
+        self.out.write(prompt)
+        self.out.flush()
+
+    def _read(self, fd: int) -> bool:
+        """Add what the terminal has to `pending`; False at the end of the input."""
+        got = os.read(fd, 1024)
+        self.pending += self._decoder.decode(got, final=not got)
+        return bool(got)
+
+    def key(self, prompt: str) -> str:
         if not self.tty:
+            self._ask(prompt)
             line = self.stream.readline()
             return line.strip().lower() if line else "q"
         import termios
@@ -108,17 +149,52 @@ class KeyReader:
         fd = self.stream.fileno()
         saved = termios.tcgetattr(fd)
         try:
-            tty.setcbreak(fd)
-            got = os.read(fd, 64)  # all a key sent, not the stream's read(1): it buffers the rest of a sequence
+            tty.setcbreak(fd)  # flushes what was typed before the entry was shown: only then the prompt, so a key
+            self._ask(prompt)  # typed once "> " shows is kept
+            while True:
+                k = self._next_key(fd)
+                if k not in ("\n", "\r", " "):
+                    break
         finally:
             termios.tcsetattr(fd, termios.TCSADRAIN, saved)
-        if not got:
-            return "q"
-        typed = got.decode(getattr(self.stream, "encoding", None) or "utf-8", errors="replace")
-        return "\x1b" if typed.startswith("\x1b") else typed.lower()
+        for enter in ("\r\n", "\r", "\n"):  # sent with the key ("b⏎"): part of pressing it, not an empty answer
+            if self.pending.startswith(enter):
+                self.pending = self.pending[len(enter):]
+                break
+        return k.lower()
 
-    def line(self) -> str:
-        return self.stream.readline().strip()
+    def _next_key(self, fd: int) -> str:
+        while True:
+            if self.pending[:1] == "\x1b":
+                n = _sequence_length(self.pending)
+                if n is None and not io_select.select([fd], [], [], ESC_WAIT)[0]:
+                    n = len(self.pending)  # a lone Esc, or a sequence whose end never came: all of it is Esc
+                if n is not None:
+                    self.pending = self.pending[n:]
+                    return "\x1b"
+            elif self.pending:
+                k, self.pending = self.pending[0], self.pending[1:]
+                return k
+            if not self._read(fd):  # the input has ended: what is left of a sequence is no key
+                self.pending = ""
+                return "q"
+
+    def line(self, prompt: str) -> str:
+        """A line typed as the terminal edits and echoes it; its start may be in `pending` (typed with the key that
+        asked for it), shown as the terminal would have shown it."""
+        self._ask(prompt)
+        if not self.tty:
+            return self.stream.readline().strip()
+        head, newline, rest = self.pending.partition("\n")
+        if head or newline:
+            self._ask(printable(head) + newline)
+        if not newline:
+            fd = self.stream.fileno()
+            while self._read(fd) and "\n" not in self.pending:
+                pass
+            head, _, rest = self.pending.partition("\n")
+        self.pending = rest
+        return head.strip()
 
 
 @contextmanager
@@ -151,7 +227,7 @@ def _held_by(store: Store, me: str, flt: EntryFilter) -> list[int]:
 def run(ctx: Context, flt: EntryFilter, stdin: TextIO | None = None) -> int:
     me, minutes, store = ctx.moderator(), ctx.config.review.claim_minutes, ctx.store
     tz = ctx.config.digest.timezone  # times as `show` and `claim` print them
-    keys = KeyReader(stdin or sys.stdin)
+    keys = KeyReader(stdin or sys.stdin, ctx.out)
     color = bool(getattr(ctx.out, "isatty", lambda: False)())
     skipped: set[int] = set()
     done: list[tuple[int, int]] = []  # (entry, decision) decided in this session, for [u]
@@ -211,15 +287,11 @@ def run(ctx: Context, flt: EntryFilter, stdin: TextIO | None = None) -> int:
                 say(f"Ghi chú đã nhập vẫn được giữ cho mục này: {printable(note)}")  # typed or pasted: may hold escapes
             say(f"(giữ đến {hhmm_in(claim.expires_at, tz)}) {HELP}")
             while True:
-                ctx.out.write("> ")
-                ctx.out.flush()
-                k = keys.key()
+                k = keys.key("> ")
                 if k in KEYS:
                     verdict = KEYS[k]
                     if verdict == "escalate" and not note:
-                        ctx.out.write("Ghi chú (chuyển cho cơ quan nào, vì sao): ")
-                        ctx.out.flush()
-                        note = keys.line() or None
+                        note = keys.line("Ghi chú (chuyển cho cơ quan nào, vì sao): ") or None
                         if not note:
                             say("Chuyển cơ quan chức năng cần ghi chú; chưa ghi.")
                             continue
@@ -228,7 +300,7 @@ def run(ctx: Context, flt: EntryFilter, stdin: TextIO | None = None) -> int:
                         # the entry's own category would make a "positive violation": ask for the harm
                         say(f"Mục này được gắn nhóm {POSITIVE} ({category_vi(POSITIVE)}); chọn nhóm vi phạm:\n"
                             + HARMS_LISTED)
-                        category = _ask_harm(keys, ctx.out, say)
+                        category = _ask_harm(keys, say)
                         if category is None:
                             say("Đã huỷ, chưa ghi. " + HELP)
                             continue
@@ -260,9 +332,7 @@ def run(ctx: Context, flt: EntryFilter, stdin: TextIO | None = None) -> int:
                     say("Để sau.")
                     break
                 if k == "n":
-                    ctx.out.write("Ghi chú: ")
-                    ctx.out.flush()
-                    note = keys.line() or None
+                    note = keys.line("Ghi chú: ") or None
                     say("Đã lưu ghi chú cho quyết định sắp tới." if note else "Không có ghi chú.")
                     continue
                 if k == "u":

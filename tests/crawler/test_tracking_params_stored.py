@@ -177,6 +177,7 @@ def test_a_page_stored_while_the_migration_runs_does_not_fail_it(db_url: str) ->
     stripped address between the migration's check and its rewrite: the migration holds the table, the writer waits
     for it, and `canhgac init` does not fail on the unique constraint."""
     import threading
+    import time
 
     import pytest
     from sqlalchemy import create_engine, event
@@ -209,10 +210,15 @@ def test_a_page_stored_while_the_migration_runs_does_not_fail_it(db_url: str) ->
         if statement.lstrip().upper().startswith("UPDATE ITEMS SET CANONICAL_URL") and not writer.is_alive() \
                 and not outcome and writer.ident is None:
             writer.start()
+            deadline = time.monotonic() + 300  # a safety net only: the writer waits for the table at once
             with other_engine.connect() as watch:  # until the writer has stored its row or waits for the table
-                while writer.is_alive() and not watch.execute(text(
+                while writer.is_alive() and time.monotonic() < deadline:
+                    waiting = watch.execute(text(
                         "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-                        "AND query LIKE 'INSERT INTO items%'")).scalar():
+                        "AND query LIKE 'INSERT INTO items%'")).scalar()
+                    watch.rollback()  # pg_stat_activity is read once per transaction: a new one for each look
+                    if waiting:
+                        break
                     writer.join(0.05)
 
     try:

@@ -53,6 +53,14 @@ def test_a_wrong_answer_asks_again_and_the_number_after_it_is_not_swallowed(stor
     assert _decisions(store) == [(entry, "violation", HARMS[2])]
 
 
+def test_the_number_as_the_list_writes_it_is_taken(store: Store, cfg: Path) -> None:
+    """The list reads "  3. …": "3." or "3)" copied from it were refused."""
+    first, second = flagged(store, GOOD, "positive", 0.7), flagged(store, GOOD + " lần nữa", "positive", 0.6)
+    out = _session(cfg, "v\n3.\nv\n 4) \nq\n")
+    assert "Chưa ghi" not in out, out
+    assert _decisions(store) == [(first, "violation", HARMS[2]), (second, "violation", HARMS[3])]
+
+
 def test_positive_at_the_harm_prompt_says_why_and_asks_again(store: Store, cfg: Path) -> None:
     entry = flagged(store, GOOD, "positive", 0.7)
     out = _session(cfg, "c\ntôn vinh\nprivacy\nq\n")

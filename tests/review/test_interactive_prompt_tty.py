@@ -1,7 +1,7 @@
 """`canhgac review` on a real pseudo-terminal, keys without Enter: the officer's walk-through ("v", "lừa đảo" at the
 harm prompt, then "3") records the category meant; a key not in use is named; an arrow key is one key not in use,
 never the letter its escape sequence ends with (down arrow, ESC [ B, recorded [b] bỏ qua; right arrow [c], a
-warning); keys pasted at once are no key."""
+warning); keys pasted at once count one by one (`test_interactive_keys_tty.py`)."""
 
 from __future__ import annotations
 
@@ -61,7 +61,7 @@ def test_the_walk_through_on_a_terminal(store: Store, cfg: Path) -> None:
             (good, "scam"), (other, HARMS[2])]
 
 
-def test_arrow_keys_and_pasted_keys_decide_nothing(store: Store, cfg: Path) -> None:
+def test_arrow_keys_and_pasted_keys_not_in_use_decide_nothing(store: Store, cfg: Path) -> None:
     entry = flagged(store, "Chuyển khoản trước để nhận quà tri ân", "scam", 0.9)
     term = _spawn(cfg)
     term.expect(f"Mục #{entry} ")
@@ -73,8 +73,9 @@ def test_arrow_keys_and_pasted_keys_decide_nothing(store: Store, cfg: Path) -> N
         term.send(arrow)
         term.expect_exact("Phím Esc (hoặc mũi tên, F1…) không dùng được")
         term.expect("> ")
-    term.send("bb")
-    term.expect_exact("'bb' không phải một phím")
+    term.send("3x")  # keys pasted at once: each named, one by one
+    term.expect_exact("Phím '3' không dùng được")
+    term.expect_exact("Phím 'x' không dùng được")
     term.expect("> ")
     _quit(term)
     with store.session() as s:
