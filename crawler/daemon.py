@@ -204,7 +204,7 @@ class Daemon:
         _stopping.clear()
         # renewed from now on by a thread of its own: the calls into the scheduler below (and at each heartbeat)
         # may wait for as long as its job store retries a locked database
-        keeper = LeaseKeeper(self.store, self.holder, self.stop)
+        keeper = LeaseKeeper(self.store, self.holder, self.stop, on_lost=_stopping.set)
         keeper.start()
         try:
             on_stop_signals(self._signal)

@@ -25,12 +25,16 @@ LOST, FAILED = "lost", "failed"  # why the daemon stopped on its own (`keep_leas
 
 
 class LeaseKeeper:
-    """Renews the lease every HEARTBEAT_S until `stop` is set; once the lease is lost (taken over, or not renewed
-    for LEASE_TTL) sets `lost`, then `stop`, and ends."""
+    """Renews the lease every HEARTBEAT_S until `halt` (`join`): also while the daemon, already told to `stop`,
+    drains its running crawls (a grace longer than LEASE_TTL let the lease expire under them). Once the lease is lost
+    (taken over, or not renewed for LEASE_TTL) sets `lost`, calls `on_lost` (no job may start from then on), sets
+    `stop`, and ends."""
 
-    def __init__(self, store: Store, holder: str, stop: threading.Event) -> None:
-        self.store, self.holder, self.stop = store, holder, stop
+    def __init__(self, store: Store, holder: str, stop: threading.Event,
+                 on_lost: Callable[[], None] = lambda: None) -> None:
+        self.store, self.holder, self.stop, self.on_lost = store, holder, stop, on_lost
         self.lost = threading.Event()
+        self.halt = threading.Event()
         self._thread = threading.Thread(target=self._renew, name="canhgac-lease", daemon=True)
 
     def start(self) -> None:
@@ -38,17 +42,20 @@ class LeaseKeeper:
 
     def join(self) -> None:
         """Wait for the thread to end (`stop` set): a renewal running now (up to the database's busy or connect
-        timeout) must not land after the lease is released."""
-        self._thread.join()
+        timeout) should not land after the lease is released; bounded, so a renewal stuck on a dead connection does
+        not hold the daemon's exit (one landing later changes nothing: the row is gone or another's)."""
+        self.halt.set()
+        self._thread.join(timeout=60)
 
     def _renew(self) -> None:
         if self._renew_until_lost():
             self.lost.set()
+            self.on_lost()
             self.stop.set()
 
     def _renew_until_lost(self) -> bool:
         renewed = time.monotonic()
-        while not self.stop.wait(HEARTBEAT_S):
+        while not self.halt.wait(HEARTBEAT_S):
             try:
                 held = renew_lease(self.store, self.holder)
             except SQLAlchemyError as exc:

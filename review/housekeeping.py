@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, exists, func, or_, select, update
+from sqlalchemy import text as sql_text
 from sqlalchemy.exc import IntegrityError
 
 from review.audit import append_audit
@@ -88,6 +89,10 @@ def renew_lease(store: Store, holder: str, *, name: str = DAEMON_LEASE, ttl: tim
     """Heartbeat; False means the lease was lost (expired and taken): the caller must stop."""
     now = utcnow()
     with store.session() as s:
+        if store.dialect == "postgresql":  # a locked lease row (or a stuck statement) fails the heartbeat in seconds,
+            # logged and retried, instead of blocking it with nothing said until the lease has long expired
+            s.execute(sql_text("SET LOCAL lock_timeout = '5s'"))
+            s.execute(sql_text("SET LOCAL statement_timeout = '10s'"))
         res = s.execute(update(Lease).where(Lease.name == name, Lease.holder == holder)
                         .values(expires_at=now + ttl).execution_options(synchronize_session=False))
         return bool(res.rowcount == 1)  # type: ignore[attr-defined]

@@ -138,3 +138,33 @@ def test_retention_recounts_the_spread_of_clusters_it_shrinks(store: Store) -> N
     with store.session() as s:
         kept = s.get_one(Cluster, cluster_id)
         assert (kept.size, kept.sources) == (1, 1)
+
+
+def test_a_locked_lease_row_fails_the_renewal_instead_of_blocking_it(store: Store, db_url: str) -> None:
+    """PostgreSQL: the heartbeat waiting on a lock (on the lease row or its table) had no limit: nothing was logged
+    until the lock went, the lease long expired meanwhile. It now fails (lock_timeout) and is logged and retried."""
+    import threading
+
+    from sqlalchemy import text
+    from sqlalchemy.exc import SQLAlchemyError
+
+    if not db_url.startswith("postgresql"):
+        pytest.skip("SQLite: the busy timeout bounds the wait already")
+    acquire_lease(store, "may-chu-1:100")
+    outcome: list[object] = []
+
+    def heartbeat() -> None:
+        try:
+            outcome.append(renew_lease(store, "may-chu-1:100"))
+        except SQLAlchemyError as exc:
+            outcome.append(exc)
+
+    with store.engine.connect() as locker:
+        locker.execute(text("LOCK TABLE leases IN ACCESS EXCLUSIVE MODE"))
+        beat = threading.Thread(target=heartbeat)
+        beat.start()
+        beat.join(120)  # generous: the renewal gives up after 5 s waiting for the lock
+        locker.rollback()
+    beat.join(120)
+    assert len(outcome) == 1 and isinstance(outcome[0], SQLAlchemyError), outcome
+    assert renew_lease(store, "may-chu-1:100")  # the next heartbeat, the lock gone: renewed
