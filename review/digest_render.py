@@ -127,7 +127,8 @@ def _coverage_notes(data: DigestData, tz: str) -> list[str]:
         return []
     notes = []
     if cov.added_during:
-        named = ", ".join(f"{name} từ {_hhmm(at, tz)}" for name, at in cov.added_during[:ADDED_DURING_NAMED])
+        named = ", ".join(f"{name} từ {_hhmm(at, tz)}" + (" (chưa đến lượt chạy)" if name in cov.not_run_yet else "")
+                          for name, at in cov.added_during[:ADDED_DURING_NAMED])
         more = len(cov.added_during) - ADDED_DURING_NAMED
         notes.append(f"{len(cov.added_during)} nguồn được thêm trong tuần, chỉ được theo dõi từ lúc thêm: {named}"
                      + (f" và {more} nguồn khác" if more > 0 else ""))

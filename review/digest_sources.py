@@ -17,6 +17,15 @@ A source with no run in the week is "silent", unless it did not exist then: it w
 ended (`review.source_first_seen`, run or not), or — a source older than that record — its first run came after
 the week. A source that never ran at all and has no such record is silent.
 
+Nor is a source silent that was first configured on the week's last day (Sunday from 00:00 in the digest's time
+zone, `NEW_SOURCE_GRACE` before the week's end) and has not run yet: it is new, its first run not come yet
+(`SourceCoverage.not_run_yet`). Its schedule does not tell when that run comes: the daemon gives a new source its
+first run within a minute of loading the configuration, whatever the schedule (`crawler.schedule.sync_jobs`), but
+the row may come first from another command (`canhgac status`, `init`, `report`) before the daemon reloads or
+restarts, and the crawl slots may be busy with long crawls. A source configured for a day or more that never ran
+is a real problem (a stopped daemon, a broken schedule); one added on the last day is not known to be one yet, and
+the next week's digest says so if it still does not run.
+
 What the week's monitoring covered (`SourceCoverage`) is told apart from its problems: a source added after the
 week was not watched in it, and when no configured source was (the first digest after `canhgac init`, of the week
 before it), an empty section 5 means nothing was watched, not that every source worked. A source first configured
@@ -27,7 +36,7 @@ reports) nothing is missing: the week's figures are its reports'.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -39,6 +48,8 @@ from review.sources import KILLED_VI as STALE_RUN_MESSAGE
 from review.yearly_retention import retention_cut
 
 FAILED_RUN = ("failed", "killed")  # runs that went wrong (`SourcesMixin.finish_run`; `close_stale_runs`: killed)
+#: A source first configured this close to the week's end (its last day, local) and not run yet is new, not silent.
+NEW_SOURCE_GRACE = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -47,7 +58,8 @@ class SourceProblem:
     official feed whose articles another source stored first, a quiet week): only errors are.
 
     "failing": the failure streak at the week's end reached `[review] failure_alert`; "errors": some runs of the
-    week failed or reported errors (`error_runs` of `runs`); "silent": not one run during the week."""
+    week failed or reported errors (`error_runs` of `runs`); "silent": not one run during the week (unless added on
+    its last day and not run yet: `SourceCoverage.not_run_yet`)."""
 
     name: str
     problem: str  # "failing" | "errors" | "silent"
@@ -66,6 +78,8 @@ class SourceCoverage:
     added_later: int  # added after the week's end, or not recorded at all yet (no `sources` row): not watched
     # of `watched`, those first configured during the week and when (`review.source_first_seen`), by time then name
     added_during: tuple[tuple[str, datetime], ...]
+    # of `added_during`, those added on the week's last day that had not run by its end: new, not silent
+    not_run_yet: tuple[str, ...] = ()
 
     @property
     def configured(self) -> int:
@@ -120,6 +134,7 @@ def week_sources(s: Session, cfg: Config, start: datetime, end: datetime) -> Wee
     seen = first_seen(s)
     watched = 0
     during: list[tuple[str, datetime]] = []
+    not_run_yet: list[str] = []
     for src in s.scalars(select(Source).where(Source.name.in_(configured)).order_by(Source.name)):
         configured_at = seen.get(src.name)
         week_runs = s.execute(select(SourceRun.status, SourceRun.errors, SourceRun.message)
@@ -145,6 +160,9 @@ def week_sources(s: Session, cfg: Config, start: datetime, end: datetime) -> Wee
         elif not week_runs:
             if purged:
                 continue  # its runs may have been purged: not known to have been missed
+            if configured_at is not None and configured_at >= end - NEW_SOURCE_GRACE:
+                not_run_yet.append(src.name)  # `end` is local: minus a day is Sunday 00:00 on the local clock
+                continue  # added on the last day, its first run not come yet: nothing missed
             problem = "silent"
         else:  # successful runs, new items or not: items already stored by another source are no fault
             continue
@@ -152,7 +170,7 @@ def week_sources(s: Session, cfg: Config, start: datetime, end: datetime) -> Wee
                                       then.last_success))
     # a configured source with no row yet (the configuration changed, nothing loaded it since) was not watched
     coverage = SourceCoverage(watched, len(set(configured)) - watched,
-                              tuple(sorted(during, key=lambda d: (d[1], d[0]))))
+                              tuple(sorted(during, key=lambda d: (d[1], d[0]))), tuple(not_run_yet))
     return WeekSources(problems, coverage)
 
 
