@@ -187,7 +187,7 @@ def test_workers_ride_out_a_short_redis_outage(env, relay: tuple[Relay, Any, str
     site: DemoSite = env.site
     release = threading.Event()
     _gate_articles(site, release)
-    workers, logs = _start_workers(env, r, prefix)
+    workers, logs = _start_workers(env, r, prefix, CANHGAC_REDIS_DOWN_S="600")  # restored well within it
     try:
         _wait("both workers holding two articles", lambda: sum(x.path in ARTICLES for x in site.requests) >= 4)
         r.cut()

@@ -95,6 +95,8 @@ def test_slow_redirects_each_under_the_timeout_keep_the_promised_wait(crawl_env,
     assert main(["--config", cfg, "--as", "lan", "report", base + "/s/1", "--text", "tin nhắn lừa đảo nhận quà"]) == 0
     assert "đã lưu" in capsys.readouterr().out
     asked = [path for path in ("/s/1", "/s/2", "/s/3", "/s/4", "/nhan-qua") if crawl_env.site.requests_for(path)]
-    assert asked in (["/s/1"], ["/s/1", "/s/2"]), asked
+    # never the third hop (asked for 5 s in at the earliest, past the 3 s deadline); a starved machine may not even
+    # have asked for the first within the deadline
+    assert not {"/s/3", "/s/4", "/nhan-qua"} & set(asked), asked
     with crawl_env.store.session() as s:
         assert s.scalar(select(func.count()).select_from(Item)) == 2  # both kept (unscored: no model)
