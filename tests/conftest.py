@@ -18,6 +18,9 @@ PG_URL = os.environ.get("CANHGAC_TEST_DATABASE_URL", "")
 
 _BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 
+# aiosmtpd gives a test SMTP server 5 s to start ("system is too busy" otherwise): not enough on a loaded CI machine
+os.environ.setdefault("AIOSMTPD_CONTROLLER_TIMEOUT", "60")
+
 
 def pytest_configure(config: pytest.Config) -> None:
     """Tests that stop `canhgac crawl` / `canhgac run` with Ctrl-C or SIGHUP need those signals to have their

@@ -76,7 +76,7 @@ def test_database_locked_for_a_while_is_waited_out(tmp_path: Path) -> None:
     store = Store.open(f"sqlite:///{tmp_path / 'canhgac.db'}")
     try:
         wait_for("the schedule", lambda: _next_run(store) is not None, proc, log, 300)
-        locker = sqlite3.connect(tmp_path / "canhgac.db", isolation_level=None)
+        locker = sqlite3.connect(tmp_path / "canhgac.db", isolation_level=None, timeout=120)  # the daemon writes too
         locker.execute("BEGIN EXCLUSIVE")  # longer than the daemon's 30 s busy timeout
         try:
             wait_for("a failed heartbeat", lambda: "could not renew the daemon lease, retrying" in log.read_text(),

@@ -11,6 +11,7 @@ Real database, real SMTP server (aiosmtpd) on 127.0.0.1, the real `canhgac diges
 from __future__ import annotations
 
 import asyncio
+import re
 import threading
 from datetime import timedelta
 from pathlib import Path
@@ -60,11 +61,13 @@ class _Refusing(Inbox):
         return await super().handle_DATA(server, session, envelope)
 
 
-def _config_file(tmp_path: Path, port: int, db_url: str, timeout_s: int = 1) -> Path:
+def _config_file(tmp_path: Path, port: int, db_url: str, timeout_s: int = 30) -> Path:
     """The client's timeout is 1 s where the test waits for it to run out (a stalled server); where the server is
     expected to answer, a long one, so that a loaded machine (CI) does not turn a slow greeting into a failure."""
     cfg = tmp_path / "c.toml"
-    cfg.write_text(_toml(port, db_url).replace("timeout_s = 5", f"timeout_s = {timeout_s}"), "utf-8")
+    text, n = re.subn(r"(?m)^timeout_s = \d+$", f"timeout_s = {timeout_s}", _toml(port, db_url))
+    assert n == 1, text  # [mail] timeout_s, set here
+    cfg.write_text(text, "utf-8")
     return cfg
 
 

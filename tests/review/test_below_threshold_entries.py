@@ -146,7 +146,10 @@ def _rows(wb: Any, sheet: str) -> tuple[tuple[Any, ...], dict[Any, tuple[Any, ..
 
 def _summary(cli: Cli, tmp_path: Path) -> Any:
     path = tmp_path / "tong-ket.xlsx"
-    code, _, err = cli("export", "summary", "--year", str(datetime.now(VN_TZ).year), "--output", str(path))
+    # a period around today (not this calendar year: on 1 January the entry queued a day earlier is last year's)
+    today = datetime.now(VN_TZ).date()
+    code, _, err = cli("export", "summary", "--since", str(today - timedelta(days=2)),
+                       "--until", str(today + timedelta(days=1)), "--output", str(path))
     assert code == 0, err
     return load_workbook(path, read_only=True)
 

@@ -16,6 +16,9 @@ from review.types import utcnow
 from tests.review.factory import bulk_entries, flagged
 
 CLI = Callable[..., tuple[int, str, str]]
+#: few enough that a worker starved by SQLite's unfair lock for the whole race still gets its turn within the
+#: 30 s busy timeout on a slow machine (1000 claims took 5.5 s here at load 5); enough for a real race
+ENTRIES = 300
 
 
 def _claim_all(url: str, name: str, go: multiprocessing.synchronize.Barrier,
@@ -39,7 +42,7 @@ def _claim_all(url: str, name: str, go: multiprocessing.synchronize.Barrier,
 
 
 def test_two_processes_racing_claim_next_never_claim_one_twice(store: Store, db_url: str) -> None:
-    bulk_entries(store, 1000)
+    bulk_entries(store, ENTRIES)
     ctx = multiprocessing.get_context("spawn")
     go, first, out = ctx.Barrier(3), ctx.Barrier(2), ctx.Queue()
     procs = [ctx.Process(target=_claim_all, args=(db_url, name, go, first, out)) for name in ("lan", "minh")]
@@ -54,11 +57,11 @@ def test_two_processes_racing_claim_next_never_claim_one_twice(store: Store, db_
     print(f"\n[{store.dialect}] lan claimed {len(lan)}, minh claimed {len(minh)}")
     assert not set(lan) & set(minh)
     assert len(lan) == len(set(lan)) and len(minh) == len(set(minh))
-    assert sorted(lan + minh) == list(range(1, 1001))
+    assert sorted(lan + minh) == list(range(1, ENTRIES + 1))
     assert lan and minh, "both processes should have won some claims"
     assert lan[0] != minh[0], "the contested first claims went to different entries"
     with store.session() as s:
-        assert s.scalar(select(func.count()).select_from(AuditLog).where(AuditLog.action == "claim")) == 1000
+        assert s.scalar(select(func.count()).select_from(AuditLog).where(AuditLog.action == "claim")) == ENTRIES
         holders = dict(s.execute(select(ReviewEntry.id, ReviewEntry.claimant)).all())
     assert all(holders[i] == "lan" for i in lan) and all(holders[i] == "minh" for i in minh)
     assert store.verify_audit().ok

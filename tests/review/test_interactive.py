@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _spawn(cfg: Path) -> pexpect.spawn:
     return pexpect.spawn(sys.executable, ["-m", "crawler.cli", "--config", str(cfg), "--as", "lan", "review"],
-                         cwd=str(ROOT), encoding="utf-8", timeout=15, dimensions=(50, 160))
+                         cwd=str(ROOT), encoding="utf-8", timeout=60, dimensions=(50, 160))
 
 
 def test_interactive_loop_decides_three_entries(store: Store, cfg: Path) -> None:

@@ -28,7 +28,7 @@ def test_u_does_not_undo_a_colleagues_newer_decision(store: Store, cfg: Path, cl
     scam = flagged(store, "Chuyển khoản ngay để nhận quà tri ân", "scam", 0.95)
     other = flagged(store, "Lời lẽ thô tục trong nhóm", "offensive", 0.6)
     term = pexpect.spawn(sys.executable, ["-m", "crawler.cli", "--config", str(cfg), "--as", "lan", "review"],
-                         cwd=str(ROOT), encoding="utf-8", timeout=15, dimensions=(50, 160))
+                         cwd=str(ROOT), encoding="utf-8", timeout=60, dimensions=(50, 160))
     term.expect("Phiên duyệt của lan", timeout=120)
     term.expect(f"Mục #{scam} ")
     term.expect("> ")
@@ -64,7 +64,7 @@ def test_u_still_undoes_ones_own_previous_decision(store: Store, cfg: Path) -> N
     store.decide(scam, "minh", "violation")  # an earlier decision by someone else, undone later by minh
     store.undo(scam, "minh", "xem lại")
     term = pexpect.spawn(sys.executable, ["-m", "crawler.cli", "--config", str(cfg), "--as", "lan", "review"],
-                         cwd=str(ROOT), encoding="utf-8", timeout=15, dimensions=(50, 160))
+                         cwd=str(ROOT), encoding="utf-8", timeout=60, dimensions=(50, 160))
     term.expect("Phiên duyệt của lan", timeout=120)
     term.expect(f"Mục #{scam} ")
     term.expect("> ")
@@ -86,7 +86,7 @@ def test_an_entry_rescored_while_on_screen_is_shown_again(store: Store, cfg: Pat
     scam = flagged(store, "Chuyển khoản ngay để nhận quà tri ân", "scam", 0.95)
     other = flagged(store, "Lời lẽ thô tục trong nhóm", "offensive", 0.6)
     term = pexpect.spawn(sys.executable, ["-m", "crawler.cli", "--config", str(cfg), "--as", "lan", "review"],
-                         cwd=str(ROOT), encoding="utf-8", timeout=15, dimensions=(50, 160))
+                         cwd=str(ROOT), encoding="utf-8", timeout=60, dimensions=(50, 160))
     term.expect("Phiên duyệt của lan", timeout=120)
     term.expect(f"Mục #{scam} ")
     term.expect("> ")

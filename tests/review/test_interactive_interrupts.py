@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _spawn(cfg: Path) -> pexpect.spawn:
     return pexpect.spawn(sys.executable, ["-m", "crawler.cli", "--config", str(cfg), "--as", "lan", "review"],
-                         cwd=str(ROOT), encoding="utf-8", timeout=15, dimensions=(50, 160))
+                         cwd=str(ROOT), encoding="utf-8", timeout=60, dimensions=(50, 160))
 
 
 @pytest.mark.parametrize("keys, prompt", [("e", "Ghi chú (chuyển"), ("n", "Ghi chú: "), ("v", "nhóm vi phạm")])
@@ -46,7 +46,7 @@ def test_ctrl_c_with_keys_from_a_pipe_exits_130_and_releases(store: Store, cfg: 
 
     entry = flagged(store, "Chuyển khoản ngay để nhận quà tri ân", "scam", 0.95)
     proc = PopenSpawn([sys.executable, "-m", "crawler.cli", "--config", str(cfg), "--as", "lan", "review"],
-                      cwd=str(ROOT), encoding="utf-8", timeout=15)
+                      cwd=str(ROOT), encoding="utf-8", timeout=60)
     proc.expect("Phiên duyệt của lan", timeout=120)
     proc.expect(f"Mục #{entry} ")
     proc.expect("> ")

@@ -167,7 +167,8 @@ def test_two_workers_storing_a_changed_page_at_once(db_url: str, monkeypatch) ->
     for t in threads:
         t.start()
     for t in threads:
-        t.join()
+        t.join(300)
+    assert not [t.name for t in threads if t.is_alive()], "a writer never finished"
     assert sorted(r.revision for r in results.values()) == [2, 3], results
     assert read_counts == {"a": 1, "b": 1}  # neither had to retry
     assert len(waited) == 1  # the first reader waited in vain while it held the page

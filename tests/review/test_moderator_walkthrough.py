@@ -62,7 +62,8 @@ def test_the_second_of_two_undos_says_a_colleague_undid_it(store: Store, db_url:
     for t in threads:
         t.start()
     for t in threads:
-        t.join()
+        t.join(300)
+    assert not [t for t in threads if t.is_alive()], "an undo never finished"
     refused = [(who, r) for who, r in results.items() if isinstance(r, ConflictError)]
     assert len(refused) == 1, results
     loser, exc = refused[0]

@@ -95,9 +95,11 @@ def test_fetched_report_vs_stale_crawl(store: Store, db_url: str, retry: bool) -
         if waiters(eng) >= 2:
             break
         time.sleep(0.02)
-    assert waiters(eng) >= 2
-    tx.commit()
-    x.close()
+    try:
+        assert waiters(eng) >= 2
+    finally:  # a failure must not leave the lock held: the next test's schema reset would wait on it for ever
+        tx.commit()
+        x.close()
     tc.join(300)
     tr.join(300)
     with eng.connect() as c:

@@ -78,7 +78,7 @@ def test_undone_decisions_are_not_handled(store: Store, tmp_path: Path) -> None:
     store.decide(ids[1], "lan", "dismiss")
     store.undo(ids[1], "lan", "xem lại")
     store.decide(ids[1], "minh", "escalate", note="chuyển Công an phường")
-    sheets = _sheets(store, tmp_path, now - timedelta(days=30), now + timedelta(seconds=1))
+    sheets = _sheets(store, tmp_path, now - timedelta(days=30), utcnow() + timedelta(seconds=1))  # after the writes
     assert _handled(sheets) == [("Quảng cáo sai phạm", 0, 0, 0, 1, 0, 1, 0)]
 
 
@@ -93,7 +93,7 @@ def test_commended_content_is_listed_with_its_author(store: Store, tmp_path: Pat
         s.execute(update(Item).where(Item.id == item_id).values(author="Nguyễn Thị Hoa"))
     store.decide(good, "lan", "commend")
     store.decide(other, "lan", "dismiss")
-    sheets = _sheets(store, tmp_path, now - timedelta(days=30), now + timedelta(seconds=1))
+    sheets = _sheets(store, tmp_path, now - timedelta(days=30), utcnow() + timedelta(seconds=1))  # after the writes
     head, *rows = sheets["Nội dung được tôn vinh"]
     assert head == ("Mã", "Ngày tôn vinh", "Nhóm", "Nguồn", "Người đăng", "Dòng đầu", "Đường dẫn",
                     "Người dân phản ánh")
