@@ -139,16 +139,8 @@ def _queue_waiting_reports(ctx: Context) -> None:
         ctx.print(f"Chưa đưa được các phản ánh chờ chấm điểm vào hàng chờ, sẽ thử lại ở lượt thu thập sau "
                   f"({type(exc).__name__}: {str(exc)[:200]})")
         return
-    if done.queued:
-        ctx.print(f"{len(done.queued)} phản ánh của người dân chờ chấm điểm từ trước đã được chấm điểm và đưa vào hàng "
-                  f"chờ duyệt: " + ", ".join(f"#{e}" for e in done.queued))
-    if done.joined:
-        ctx.print(f"{len(done.joined)} phản ánh chờ chấm điểm trùng nội dung đã có trong hàng chờ, đã gộp vào mục: "
-                  + ", ".join(f"#{e}" for e in done.joined))
-    if done.still_waiting:
-        why = f" (chi tiết: {done.scoring_off})" if done.scoring_off else ""
-        ctx.print(f"Còn {done.still_waiting} phản ánh của người dân chưa vào hàng chờ vì chưa chấm điểm được — kiểm tra "
-                  f"[classifier] model trong tệp cấu hình{why}.")
+    for line in done.said_vi():  # entries named "mục #N (mã tin M)": the "mã tin" `report` gave while it waited
+        ctx.print(line)
 
 
 def _run(ctx: Context, config_path: str | None, name: str, timeout: int, log: Path, width: int,

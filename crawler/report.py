@@ -249,12 +249,56 @@ def _scoring_off_vi(reason: str) -> str:
 
 @dataclass
 class WaitingReports:
-    """What `queue_waiting_reports` did: entries opened, entries joined, reports still waiting and why."""
+    """What `queue_waiting_reports` did: entries opened, entries joined, reports still waiting and why.
+
+    Each report is also kept by its item id: `canhgac report` named a report that could not be queued by it
+    ("mã tin N", there being no entry yet), so the officer can tell which of their reports became which entry."""
 
     queued: list[int] = field(default_factory=list)  # review entries opened for waiting reports
     joined: list[int] = field(default_factory=list)  # entries of the same content the reports joined
     still_waiting: int = 0  # not scored this time either (scoring still off, or a scoring error)
     scoring_off: str | None = None
+    queued_reports: list[int] = field(default_factory=list)  # the reports' item ids, in the order of `queued`
+    joined_reports: list[int] = field(default_factory=list)  # the reports' item ids, in the order of `joined`
+    waiting_reports: list[int] = field(default_factory=list)  # item ids of the reports still waiting
+
+    def said_vi(self) -> list[str]:
+        """What the officer is told (`canhgac crawl`), one line each: the entries as every command names them
+        ("mục #N", what `show`/`claim`/`decide` take), each with the report's "mã tin" that `canhgac report`
+        gave while it had no entry."""
+        lines = []
+        if self.queued:
+            lines.append(f"{len(self.queued)} phản ánh của người dân chờ chấm điểm từ trước đã được chấm điểm và đưa "
+                         f"vào hàng chờ duyệt: " + ", ".join(
+                             entry_of_report_vi(e, i) for e, i in zip(self.queued, self.queued_reports, strict=True)))
+        if self.joined:
+            lines.append(f"{len(self.joined)} phản ánh chờ chấm điểm trùng nội dung đã có trong hàng chờ, đã gộp: "
+                         + ", ".join(f"mã tin {i} vào mục #{e}"
+                                     for e, i in zip(self.joined, self.joined_reports, strict=True)))
+        if self.still_waiting:
+            why = f" (chi tiết: {self.scoring_off})" if self.scoring_off else ""
+            lines.append(f"Còn {self.still_waiting} phản ánh của người dân chưa vào hàng chờ vì chưa chấm điểm được"
+                         f"{_report_ids_vi(self.waiting_reports)} — kiểm tra [classifier] model trong tệp cấu "
+                         f"hình{why}.")
+        return lines
+
+
+def entry_of_report_vi(entry_id: int, item_id: int) -> str:
+    """A report's entry as a listing names it: "mục #12 (mã tin 5)", the entry first (what `show` takes)."""
+    return f"mục #{entry_id} (mã tin {item_id})"
+
+
+#: how many reports' "mã tin" a line lists before it only counts the rest
+SHOWN_REPORT_IDS = 10
+
+
+def _report_ids_vi(item_ids: list[int]) -> str:
+    """" (mã tin 5, 7)", the first `SHOWN_REPORT_IDS` and how many more; "" when there are none."""
+    if not item_ids:
+        return ""
+    more = len(item_ids) - SHOWN_REPORT_IDS
+    return (" (mã tin " + ", ".join(str(i) for i in item_ids[:SHOWN_REPORT_IDS])
+            + (f" và {more} phản ánh khác" if more > 0 else "") + ")")
 
 
 def queue_waiting_reports(config: Config, store: Store, *, actor: str = CRAWL_ACTOR) -> WaitingReports:
@@ -270,6 +314,7 @@ def queue_waiting_reports(config: Config, store: Store, *, actor: str = CRAWL_AC
         scorer, bank = load_scorer(config.classifier, store)
     if scorer is None:
         done.still_waiting, done.scoring_off = len(waiting), "; ".join(why) or None
+        done.waiting_reports = [item_id for item_id, _ in waiting]
         return done
     stage = ScoreStage(CrawlContext(config=config, store=store), scorer, bank)
     for item_id, stored in waiting:
@@ -284,6 +329,7 @@ def queue_waiting_reports(config: Config, store: Store, *, actor: str = CRAWL_AC
         except Exception:  # noqa: BLE001 - this report's scoring error: it waits for the next run
             logging.getLogger(__name__).exception("could not score waiting report item %d", item_id)
             done.still_waiting += 1
+            done.waiting_reports.append(item_id)
             continue
         again = store.stored_item(stored.canonical_url, stored.content_hash)
         if again is None or again[1]:  # purged, or scored by another process meanwhile
@@ -292,10 +338,12 @@ def queue_waiting_reports(config: Config, store: Store, *, actor: str = CRAWL_AC
         if filed.outcome == NEW:
             if filed.entry_id is not None:
                 done.queued.append(filed.entry_id)
+                done.queued_reports.append(item_id)
         else:  # the same content reached the queue meanwhile: the report joined that entry
             store.mark_report_filed(item_id, filed.entry_id)
             if filed.entry_id is not None:
                 done.joined.append(filed.entry_id)
+                done.joined_reports.append(item_id)
     return done
 
 

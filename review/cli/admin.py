@@ -16,7 +16,8 @@ from review.below_threshold import below_threshold_clause
 from review.cli.context import Context
 from review.cli.digest import UNCERTAIN_HELP
 from review.cli.entryview import BELOW_THRESHOLD_VI
-from review.cli.table import age, iso, printable, render, when, zone_vi
+from review.cli.status_table import sources_table
+from review.cli.table import age, iso, printable, terminal_width, when, zone_vi
 from review.config import no_config_file_vi, recipient_address, refuse_new_default_database
 from review.database import make_engine, upgrade
 from review.digest import week_bounds
@@ -24,7 +25,6 @@ from review.digest_log import FAILED, DigestDelivery
 from review.errors import CanhgacError, UsageError
 from review.models import DigestSent, ReviewEntry, Setting
 from review.rescore_pending import other_model_line, waiting_scored_by_other_model
-from review.sources import SourceHealth
 from review.stats import backlog_now
 from review.types import utcnow
 from review.url_secrets import url_shown
@@ -211,13 +211,12 @@ def _status(args: argparse.Namespace, ctx: Context) -> int:
     ctx.print(f"Cơ sở dữ liệu: {_safe_url(cfg.database.url)}")
     ctx.print(f"Mô hình đang dùng: {model}")
     ctx.print(f"Tiến trình nền (canhgac run): {daemon or 'không chạy'}")
-    rows = [(h.name + ("" if h.name in enabled else " (đang tắt)" if h.name in configured else " (bỏ cấu hình)"), h.kind, when(h.last_run_at, tz),
-             RUN_STATUS_VI.get(h.last_status or "", h.last_status or "-"), _last_success(h, tz), h.items_last_run,
-             h.items_total, h.consecutive_failures, _next_run(h, daemon is not None, tz))
-            for h in health]
-    if rows:
-        ctx.print(render(["nguồn", "loại", "lần chạy cuối", "kết quả", "thành công gần nhất", "mục mới", "tổng", "lỗi liên tiếp",
-                          "lần chạy tới"], rows))
+    if health:
+        # fitted to a terminal like `queue`'s; piped, the full table as it always was (scripts may read it)
+        table, legend = sources_table(health, configured, enabled, daemon is not None, tz, terminal_width(ctx.out))
+        ctx.print(table)
+        if legend:
+            ctx.print(legend)
         # in full, below the table: the end of a reason is often how to fix it. Not an error a successful run
         # began after (fixed since), nor a source no longer configured (nothing will run it)
         errors = [h for h in health if h.current_error and h.name in configured]
@@ -262,27 +261,6 @@ def _status(args: argparse.Namespace, ctx: Context) -> int:
     if failing:
         ctx.print(f"CẢNH BÁO: nguồn lỗi {cfg.review.failure_alert} lần liên tiếp trở lên: {', '.join(failing)}")
     return 1 if warnings else 0  # documented in the command's help and docs/deploy.md: monitoring alerts on it
-
-
-def _next_run(h: SourceHealth, daemon: bool, tz: str) -> str:
-    """The next scheduled crawl. With a daemon running, a time already past is the one that started the running
-    crawl, or a due crawl waiting for a free slot (the daemon runs two at a time): the daemon writes the next time
-    once the crawl has run. Without a daemon the time is shown as it is (nothing will run it)."""
-    if daemon and h.next_run_at is not None and h.next_run_at <= utcnow():
-        return "sau lượt đang chạy" if h.last_status == "running" else f"đang chờ lượt từ {when(h.next_run_at, tz)}"
-    return when(h.next_run_at, tz)
-
-
-def _last_success(h: SourceHealth, tz: str) -> str:
-    """When the source last crawled successfully: how long a failing source has been down."""
-    if h.last_success_at is not None:
-        return when(h.last_success_at, tz)
-    return "chưa lần nào" if h.last_run_at is not None else "-"
-
-
-# a run's status (SourceRun.status; `status --json` keeps these codes) as the status table shows it
-RUN_STATUS_VI = {"ok": "thành công", "failed": "lỗi", "killed": "bị ngắt (tiến trình bị dừng từ bên ngoài hoặc chết)",
-                 "running": "đang chạy", "stopped": "đã dừng theo yêu cầu"}
 
 
 def _undelivered_digests(ctx: Context) -> list[DigestDelivery]:
