@@ -16,11 +16,12 @@ point where the other one arrives, and check what comes out.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, func, select, text
 
 import review.rescore as rescore_module
 from review.decisions import DecisionsMixin
@@ -50,6 +51,23 @@ def _entry(store: Store, entry_id: int) -> tuple[str, str | None, int, list[str]
         flags = sorted(s.scalars(select(ReviewFlag.category).where(ReviewFlag.entry_id == entry_id)))
         model = s.scalar(select(Score.model_version).where(Score.id == e.score_id))
         return e.status, e.verdict, e.version, flags, str(model)
+
+
+def _until_another_waits_for_a_lock(db_url: str, gave_up: threading.Event) -> None:
+    """Return once another backend of this database waits for a lock (or `gave_up` is set: the other side got
+    through), at most `THROUGH_WAIT`: in a new transaction each look (PostgreSQL reads its statistics once per
+    transaction)."""
+    engine = create_engine(db_url)
+    try:
+        deadline = time.monotonic() + THROUGH_WAIT
+        while time.monotonic() < deadline and not gave_up.is_set():
+            with engine.connect() as conn:
+                if conn.scalar(text("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                                    "AND pid <> pg_backend_pid() AND wait_event_type = 'Lock'")):
+                    return
+            time.sleep(0.05)
+    finally:
+        engine.dispose()
 
 
 def _run(jobs: dict[str, Callable[[Store], Any]], db_url: str, start_second: threading.Event) -> dict[str, Any]:
@@ -179,6 +197,8 @@ def test_rescore_arriving_while_a_moderator_holds_an_entry_waits_and_respects_th
         def held(*args: Any, **kw: Any) -> Any:  # called with the row lock held, before the audit lock
             if threading.current_thread().name == "moderator":
                 moderator_locked.set()
+                if action != "undo":  # first until rescore got to #2 (a loaded machine: it may take a while to start)
+                    _until_another_waits_for_a_lock(db_url, rescore_wrote)
                 waited.append(not rescore_wrote.wait(wait))
             return real(*args, **kw)
         return held
