@@ -107,6 +107,10 @@ def _hhmm(value: datetime, tz: str) -> str:
     return value.astimezone(ZoneInfo(tz)).strftime("%d/%m/%Y %H:%M")
 
 
+#: a source added on the week's last day that had not run by its end (`SourceCoverage.not_run_yet`)
+NOT_RUN_YET_VI = "chưa chạy lượt nào"
+
+
 def _no_problem(data: DigestData) -> str:
     """Section 5 without a problem: "all normal" only when every configured source was watched all week."""
     cov = data.coverage
@@ -114,6 +118,10 @@ def _no_problem(data: DigestData) -> str:
         return NONE_CONFIGURED
     if not cov.watched:
         return f"chưa theo dõi nguồn nào trong tuần này: {_not_watched(data)}"
+    if cov.not_run_yet and len(cov.not_run_yet) == cov.watched:  # all added on its last day, none run yet
+        return "chưa nguồn nào chạy lượt thu thập đầu tiên (các nguồn mới được thêm vào ngày cuối tuần)"
+    if cov.not_run_yet:
+        return "các nguồn đã chạy trong tuần đều hoạt động bình thường"
     if cov.added_later or cov.added_during:
         return "các nguồn được theo dõi trong tuần đều hoạt động bình thường"
     return "tất cả nguồn hoạt động bình thường"
@@ -127,8 +135,10 @@ def _coverage_notes(data: DigestData, tz: str) -> list[str]:
         return []
     notes = []
     if cov.added_during:
-        named = ", ".join(f"{name} từ {_hhmm(at, tz)}" + (" (chưa đến lượt chạy)" if name in cov.not_run_yet else "")
-                          for name, at in cov.added_during[:ADDED_DURING_NAMED])
+        # those not run yet first: never hidden in "và N nguồn khác" behind sources that did run
+        added = sorted(cov.added_during, key=lambda d: d[0] not in cov.not_run_yet)
+        named = ", ".join(f"{name} từ {_hhmm(at, tz)}" + (f" ({NOT_RUN_YET_VI})" if name in cov.not_run_yet else "")
+                          for name, at in added[:ADDED_DURING_NAMED])
         more = len(cov.added_during) - ADDED_DURING_NAMED
         notes.append(f"{len(cov.added_during)} nguồn được thêm trong tuần, chỉ được theo dõi từ lúc thêm: {named}"
                      + (f" và {more} nguồn khác" if more > 0 else ""))

@@ -90,7 +90,7 @@ def test_a_source_added_on_the_weeks_last_day_and_not_run_yet_is_new_not_silent(
     assert sorted(line.split(":")[0].strip(" -") for line in silent) == ["ca-tuan", "thu-bay"], section
     # named as added during the week, from when (the time in Hà Nội), not as a problem
     assert "được thêm trong tuần" in section and "chu-nhat từ 22/11/2026 00:00" in section
-    assert "toi-chu-nhat từ 22/11/2026 21:00 (chưa đến lượt chạy)" in section, section
+    assert "toi-chu-nhat từ 22/11/2026 21:00 (chưa chạy lượt nào)" in section, section
 
 
 def test_the_mailed_digest_lists_a_source_added_on_sunday_evening_as_added_not_silent(store: Store,
@@ -115,6 +115,53 @@ def test_the_mailed_digest_lists_a_source_added_on_sunday_evening_as_added_not_s
     text = plain.get_content()
     section = _section5(text)
     assert f"ca-tuan: {SILENT_VI}" in section and f"cong-moi: {SILENT_VI}" not in section, section
-    assert "1 nguồn được thêm trong tuần" in section and "cong-moi từ 22/11/2026 21:00 (chưa đến lượt chạy)" in section, section
+    assert "1 nguồn được thêm trong tuần" in section and "cong-moi từ 22/11/2026 21:00 (chưa chạy lượt nào)" in section, section
     assert "1 nguồn cần kiểm tra" in text  # the to-do line counts ca-tuan only
     assert "cong-moi từ 22/11/2026 21:00" in html.get_content()
+
+
+def test_sources_all_added_on_sunday_and_none_run_are_not_said_to_work(store: Store, db_url: str) -> None:
+    """`canhgac init` on Sunday, the daemon never started: not "đều hoạt động bình thường" but that none ran."""
+    cfg = _late_config(db_url, ("a", "b"))
+    store.sync_sources(cfg.sources, now=SUNDAY_START + timedelta(hours=10))
+    data = collect_digest(store, cfg, WEEK)
+    assert data.source_problems == [] and data.coverage.not_run_yet == ("a", "b")
+    section = _section5(render_text(data, cfg.digest.timezone))
+    assert "hoạt động bình thường" not in section and "chưa nguồn nào chạy lượt thu thập đầu tiên" in section, section
+
+
+def test_a_sunday_source_not_run_is_named_before_those_that_ran(store: Store, db_url: str) -> None:
+    """Six sources added during the week: the one not run yet is named, not hidden in "và 1 nguồn khác"; the others
+    ran, so the section says those that ran worked, not that every watched source did."""
+    names = ("base", "n1", "n2", "n3", "n4", "n5", "sunday")
+    cfg = _late_config(db_url, names)
+    by_name = {src.name: src for src in cfg.sources}
+    store.sync_sources([by_name["base"]], now=MONDAY - timedelta(days=3))
+    add_run(store, "base", MONDAY, ok=True, items_new=1)
+    for day, name in enumerate(("n1", "n2", "n3", "n4", "n5"), start=1):
+        store.sync_sources([by_name[name]], now=MONDAY + timedelta(days=day))
+        add_run(store, name, MONDAY + timedelta(days=day, hours=1), ok=True, items_new=1)
+    store.sync_sources([by_name["sunday"]], now=SUNDAY_EVENING)
+    data = collect_digest(store, cfg, WEEK)
+    assert data.source_problems == [] and data.coverage.not_run_yet == ("sunday",)
+    section = _section5(render_text(data, cfg.digest.timezone))
+    assert "sunday từ 22/11/2026 21:00 (chưa chạy lượt nào)" in section and "và 1 nguồn khác" in section, section
+    assert "các nguồn đã chạy trong tuần đều hoạt động bình thường" in section, section
+
+
+def test_the_last_day_begins_at_local_midnight_across_a_clock_change(store: Store, db_url: str) -> None:
+    """Berlin, 2026-W13: clocks go forward on its Sunday (29/03), a 23-hour day. The last day begins at Sunday 00:00
+    CET (Sat 23:00 UTC), not 24 hours before the week's end (Mon 00:00 CEST = Sun 22:00 UTC, minus 24 h = Sat 22:00
+    UTC, still Saturday 23:00 in Berlin)."""
+    head = f'[database]\nurl = "{db_url}"\n[digest]\ntimezone = "Europe/Berlin"\n'
+    cfg = _late_config(db_url, ("base", "sat", "sun"), head)
+    by_name = {src.name: src for src in cfg.sources}
+    week_start, week_end = week_bounds("2026-W13", "Europe/Berlin")
+    assert week_end.astimezone(UTC) == datetime(2026, 3, 29, 22, 0, tzinfo=UTC)
+    store.sync_sources([by_name["base"]], now=week_start.astimezone(UTC) - timedelta(days=3))
+    add_run(store, "base", week_start.astimezone(UTC) + timedelta(hours=10), ok=True, items_new=1)
+    store.sync_sources([by_name["sat"]], now=datetime(2026, 3, 28, 22, 30, tzinfo=UTC))  # Sat 23:30 CET
+    store.sync_sources([by_name["sun"]], now=datetime(2026, 3, 28, 23, 0, tzinfo=UTC))  # Sun 00:00 CET
+    data = collect_digest(store, cfg, "2026-W13")
+    assert {p.name: p.problem for p in data.source_problems} == {"sat": "silent"}
+    assert data.coverage.not_run_yet == ("sun",)
