@@ -89,6 +89,10 @@ def cmd_crawl(args: argparse.Namespace, ctx: Context) -> int:
 
     def stopping(running: list[str], signum: int) -> None:
         again = "bấm Ctrl-C lần nữa" if signum == signal.SIGINT else "gửi lại tín hiệu"
+        if grace <= 0:  # `stop_grace_s = 0`: nothing waited for ("chờ tối đa 0s" read as a wait)
+            _eprint(ctx, f"Đang dừng ({stop_reason_vi(signum)}): không bắt đầu thêm nguồn nào; dừng ngay "
+                         f"{', '.join(running)} (stop_grace_s = 0: không chờ lưu nốt phần đã tải)…")
+            return
         _eprint(ctx, f"Đang dừng ({stop_reason_vi(signum)}): không bắt đầu thêm nguồn nào; đã báo dừng "
                      f"{', '.join(running)}, chờ tối đa {grace}s để lưu nốt phần đã tải ({again} để dừng ngay)…")
 

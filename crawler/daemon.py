@@ -10,7 +10,9 @@ enforced by the "daemon" lease (`review.housekeeping`).
 
 Stopping (SIGTERM, SIGINT or SIGHUP): no new job starts; running crawls get `stop_grace_s` to finish, then are
 told to stop and, a few seconds later, killed (the crawler commits item by item, so nothing is left
-half-written; their runs are recorded as stopped, not failed); the lease is released and the process exits 0.
+half-written; their runs are recorded as stopped, not failed; a second signal does that at once); the lease is
+released and the process exits 0. A job failing on the database out of reach is logged on one line and runs again
+at its next time; any other exception is a bug, logged by APScheduler with its traceback.
 The database out of reach for a while is waited for; a lease lost to another daemon, or APScheduler's thread
 ending, stops the daemon with exit status 1, so a service manager (systemd `Restart=on-failure`) restarts it.
 
@@ -54,7 +56,7 @@ from crawler.daemon_log import configure_logging as configure_logging
 from crawler.daemon_stop import STOP_CRAWLS_S as STOP_CRAWLS_S
 from crawler.daemon_stop import RunningJobs, on_stop_signals
 from crawler.daemon_stop import kill_children as kill_children
-from crawler.jobs import JOBS, record_thresholds
+from crawler.jobs import JOBS, database_unreachable, record_thresholds
 from crawler.schedule import CRAWL_PREFIX as CRAWL_PREFIX
 from crawler.schedule import JOB_FUNC as JOB_FUNC
 from crawler.schedule import JobSpec as JobSpec
@@ -80,13 +82,20 @@ def run_job(cfg: Config, job: str, *args: str) -> None:
     if _stopping.is_set():
         log.info("job %s %s not started: the daemon is stopping", job, " ".join(args))
         return
+    what = " ".join((job, *args))
     try:
         store = Store.open(cfg.database.url)
     except CanhgacError as exc:  # the database out of reach: one line, not a traceback; the next run tries again
-        log.error("job %s %s not run: %s", job, " ".join(args), exc)
+        log.error("job %s not run: %s", what, exc)
         return
     try:
         JOBS[job](cfg, store, *args)
+    except Exception as exc:
+        why = database_unreachable(store, exc)
+        if why is None:
+            raise  # a bug: APScheduler logs it with its traceback
+        # the database out of reach (locked, restarting) while the job ran: what an officer can act on, on one line
+        log.error("job %s failed, the database out of reach (tried again at its next run): %s", what, why)
     finally:
         store.close()
 
@@ -134,6 +143,7 @@ class Daemon:
         self.config_stamp = config_stamp(cfg.path)  # the file as `cfg` was read (see `_reload_if_changed`)
         self.stop = threading.Event()
         self.signum = int(signal.SIGTERM)  # what stopped the daemon, for the message of a crawl it stops
+        self.signalled = False  # a stop signal came: the next one stops the running crawls at once
         self.jobs = RunningJobs()
         engine = make_engine(cfg.database.url)
         crawl_workers = max(1, min(2, os.cpu_count() or 1))
@@ -195,7 +205,16 @@ class Daemon:
                  ", ".join(sorted(scheduled - old_names)) or "-", ", ".join(sorted(old_names - scheduled)) or "-")
 
     def _signal(self, signum: int, _frame: FrameType | None) -> None:
-        log.info("received %s: stopping", signal.Signals(signum).name)
+        name = signal.Signals(signum).name
+        if self.signalled:  # a second Ctrl-C or SIGTERM: the officer will not wait out the grace period
+            if self.jobs.busy():
+                log.warning("received %s again: not waiting any longer, the running crawls are stopped now", name)
+            else:
+                log.info("received %s again: already stopping, no job running", name)
+            self.jobs.hurry()
+            return
+        self.signalled = True
+        log.info("received %s: stopping", name)
         self.signum = signum
         self.stop.set()
 

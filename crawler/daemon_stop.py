@@ -3,7 +3,8 @@ then killed.
 
 Stopping (SIGTERM, SIGINT or SIGHUP): no new job starts; running crawls get `stop_grace_s` to finish, then are
 told to stop and, a few seconds later, killed (the crawler commits item by item, so nothing is left
-half-written; their runs are recorded as stopped, not failed).
+half-written; their runs are recorded as stopped, not failed). A second signal cuts that short: the crawls are
+told to stop and killed at once (`RunningJobs.hurry`). The log says which of the two ended them.
 """
 
 from __future__ import annotations
@@ -38,6 +39,9 @@ class RunningJobs:
     def __init__(self) -> None:
         self.in_flight = 0
         self.lock = threading.Condition()
+        # a second signal: stop waiting for the running jobs. An Event, not the Condition: set from a signal
+        # handler, which may run while this same thread holds or waits on the Condition (`drain` polls it)
+        self.hurried = threading.Event()
 
     def submitted(self) -> None:
         with self.lock:
@@ -54,29 +58,43 @@ class RunningJobs:
         with self.lock:
             return max(self.in_flight, 0)
 
+    def hurry(self) -> None:
+        """Stop waiting: the running crawls are told to stop and killed at once (a second signal)."""
+        self.hurried.set()
+
+    def _wait(self, seconds: float, step: float) -> None:
+        """Up to `seconds` while a job runs, unless hurried."""
+        end = time.monotonic() + seconds
+        with self.lock:
+            while self.busy() and not self.hurried.is_set() and time.monotonic() < end:
+                self.lock.wait(min(step, max(end - time.monotonic(), 0.01)))
+
     def drain(self, grace: int, signum: int) -> None:
         """Wait up to `grace` seconds for the running jobs; then tell the crawls still running to stop
-        (`signum`: what stopped the daemon, for their runs' message) and, STOP_CRAWLS_S later, kill them."""
-        deadline = time.monotonic() + grace
-        if self.busy():
-            log.info("waiting up to %ds for %d running job(s)", grace, self.busy())
-        with self.lock:
-            while self.busy() and time.monotonic() < deadline:
-                self.lock.wait(min(1.0, max(deadline - time.monotonic(), 0.01)))
+        (`signum`: what stopped the daemon, for their runs' message) and, STOP_CRAWLS_S later, kill them. `hurry`
+        (a second signal) ends either wait at once."""
+        busy = self.busy()
+        if busy and self.hurried.is_set():
+            pass  # the second signal's own line said it
+        elif busy and grace > 0:
+            log.info("waiting up to %ds for %d running job(s) (stop_grace_s; a second signal stops them at once)",
+                     grace, busy)
+        elif busy:
+            log.info("stop_grace_s = 0: %d running job(s) not waited for, their crawls are stopped at once", busy)
+        self._wait(grace, 1.0)
         if self.busy():
             # told to stop first, so their runs are recorded as stopped with the daemon, not as crawls killed from
             # outside (a failure of the source, listed in the weekly digest); a few seconds to close cleanly
             told = stop_running_crawls(signum)
             if told:
                 log.info("asked %d crawl(s) to stop: %s", len(told), ", ".join(told))
-                with self.lock:
-                    end = time.monotonic() + STOP_CRAWLS_S
-                    while self.busy() and time.monotonic() < end:
-                        self.lock.wait(0.2)
+                self._wait(STOP_CRAWLS_S, 0.2)
         if self.busy():
             crawls, processes = kill_children()
-            log.warning("grace period over: killed %d crawl subprocess(es) (%d processes with their workers)",
-                        crawls, processes)
+            why = ("second signal" if self.hurried.is_set() else "grace period over" if grace > 0
+                   else f"still running {STOP_CRAWLS_S}s after being asked to stop")
+            log.warning("%s: killed %d crawl subprocess(es) (%d processes with their workers)", why, crawls,
+                        processes)
             with self.lock:
                 end = time.monotonic() + 10
                 while self.busy() and time.monotonic() < end:

@@ -14,10 +14,13 @@ from datetime import time as dtime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.exc import InterfaceError, OperationalError
+
 from review.cli.context import Context
 from review.config import WEEKDAYS, Config
+from review.database import unreachable
 from review.digest import last_complete_week
-from review.errors import ConfigError
+from review.errors import CanhgacError, ConfigError
 from review.housekeeping import expire_claims, purge_retention, stale_sources
 from review.mailer import deliver_due, deliver_week
 from review.store import Store
@@ -203,6 +206,25 @@ def retrain(cfg: Config, store: Store) -> None:
     for line in out.getvalue().splitlines():
         log.info("retrain: %s", line)
     log.info("weekly retrain finished (exit %d); the new model is not active until a person activates it", code)
+
+
+# what the database driver raises when the database is out of reach: SQLite locked past its busy timeout,
+# PostgreSQL refusing connections, restarting, or dropping one (psycopg: OperationalError, "connection closed" an
+# InterfaceError). Not IntegrityError, ProgrammingError ...: those are bugs, logged with their traceback.
+DATABASE_UNREACHABLE = (OperationalError, InterfaceError)
+
+
+def database_unreachable(store: Store, exc: BaseException) -> str | None:
+    """Why a job failed, on one line, when `exc` says the database was out of reach (`DATABASE_UNREACHABLE`),
+    also when a store opened inside the job said so (`review.database.unreachable`); None for any other
+    exception: a bug, whose traceback is wanted."""
+    if isinstance(exc, OperationalError):
+        return str(unreachable(store.engine, exc))
+    if isinstance(exc, InterfaceError):  # a connection the server dropped
+        return "connection to the database lost (" + " ".join(str(exc.orig).split()) + ")"
+    if isinstance(exc, CanhgacError) and isinstance(exc.__context__, DATABASE_UNREACHABLE):
+        return str(exc)
+    return None
 
 
 JOBS: dict[str, Callable[..., Any]] = {

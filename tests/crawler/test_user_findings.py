@@ -253,7 +253,8 @@ selectors = {{ link = "a.post-link" }}
 
 
 # ------------------------------------------------------------------ 2. Ctrl-C stops `canhgac crawl`
-def test_ctrl_c_stops_the_crawl_and_starts_nothing_new(crawl_env) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("grace", [60, 0])
+def test_ctrl_c_stops_the_crawl_and_starts_nothing_new(crawl_env, grace: int) -> None:  # type: ignore[no-untyped-def]
     released = threading.Event()
 
     def slow(handler: BaseHTTPRequestHandler) -> None:
@@ -280,7 +281,7 @@ selectors = {{ link = "a.post-link" }}
         crawl_env.site.set_handler(f"/{n}/", slow)
     # the stuck download neither times out nor ends before the grace would (Ctrl-C's grace is at most
     # `CTRL_C_GRACE_S`; no wall-clock bound here: on a loaded machine the stop's own work can take long)
-    cfg = crawl_env.configure(NO_MODEL + "\n[daemon]\nstop_grace_s = 60\n" + sources, demo=False,
+    cfg = crawl_env.configure(NO_MODEL + f"\n[daemon]\nstop_grace_s = {grace}\n" + sources, demo=False,
                               crawler=crawler_table(download_timeout_s=500))
     proc = subprocess.Popen([sys.executable, "-m", "crawler.cli", "--config", str(cfg), "crawl", "-j", "1",
                              "--log-dir", str(crawl_env.tmp / "logs"), *names],
@@ -301,6 +302,10 @@ selectors = {{ link = "a.post-link" }}
     text = err.decode("utf-8")
     assert proc.returncode == 130, (out.decode(), text)
     assert "Dừng giữa chừng: cham-a" in text and "Chưa bắt đầu: cham-b, cham-c" in text, text
+    if grace:  # Ctrl-C's grace is at most 10 s
+        assert "chờ tối đa 10s để lưu nốt phần đã tải" in text, text
+    else:  # not "chờ tối đa 0s"
+        assert "dừng ngay cham-a (stop_grace_s = 0" in text and "chờ tối đa" not in text, text
     assert "Traceback" not in text, text
     assert crawl_env.site.requests_for("/cham-b/") == [] and crawl_env.site.requests_for("/cham-c/") == []
     with crawl_env.store.session() as s:
