@@ -1,8 +1,9 @@
 """What `canhgac export items|decisions` narrows to: one file per agency (scams for the police, misinformation for
 the information ministry), or only what is decided.
 
-`items`: `--category` keeps the entries flagged for one of the categories (any of their flags, not only the top
-one, as `queue --category`), `--status` those in one of the statuses. `decisions`: `--category` keeps the
+`items`: `--category` keeps the entries about one of the categories, as `queue --category` lists them
+(`review.filters.category_matches`: an undecided or dismissed entry by any of its flags, not only the top one; a
+decided one by the category its standing decision recorded), `--status` those in one of the statuses. `decisions`: `--category` keeps the
 decisions recorded under one of the categories (the category a moderator's decision names), `--verdict` those with
 one of the verdicts. Several values of one option are any of them; several options, all of them. No filter: the
 query is the unfiltered export's, unchanged.
@@ -12,9 +13,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import exists
+from sqlalchemy import exists, or_
 
-from review.filters import SelectT
+from review.filters import SelectT, category_matches
 from review.models import Decision, ReviewEntry, ReviewFlag
 from review.vi import STATUS_VI, VERDICT_VI
 
@@ -26,10 +27,12 @@ class ExportFilter:
     verdicts: tuple[str, ...] = ()  # decisions only
 
     def items(self, q: SelectT) -> SelectT:
-        """`q` (a select of `ReviewEntry` rows) narrowed to the flagged categories and statuses."""
+        """`q` (a select of `ReviewEntry` rows) narrowed to the categories and statuses."""
         e = ReviewEntry
         if self.categories:
-            q = q.where(exists().where(ReviewFlag.entry_id == e.id, ReviewFlag.category.in_(self.categories)))
+            q = q.where(or_(*(category_matches(c, None, exists().where(ReviewFlag.entry_id == e.id,
+                                                                        ReviewFlag.category == c))
+                              for c in self.categories)))
         if self.statuses:
             q = q.where(e.status.in_(self.statuses))
         return q
@@ -48,7 +51,7 @@ class ExportFilter:
         without a filter."""
         parts = []
         if self.categories:
-            parts.append(("gắn cờ nhóm " if kind == "items" else "ghi nhóm ") + ", ".join(self.categories))
+            parts.append(("nhóm " if kind == "items" else "ghi nhóm ") + ", ".join(self.categories))
         if self.statuses:
             parts.append("trạng thái: " + ", ".join(STATUS_VI[s] for s in self.statuses))
         if self.verdicts:

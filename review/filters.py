@@ -3,6 +3,11 @@
 `parse_where` reads bulk's `--where` expression: space- or comma-separated terms such as
 `category=offensive source=fb-groups score<0.7 since=2025-01-01 report=no status=open`. With `category=`, `score`
 bounds that category's score; without, the entry's top score.
+
+A category means what the entry is about now (`category_matches`): for an undecided entry its flags, for a decided
+one the category its standing decision recorded, which the moderator may have corrected (a flag for `scam` decided
+as `illegal_ad` is listed under `illegal_ad`, no longer under `scam`); a dismissed one (the flags were wrong) its
+flags, so that each category's false positives are listed under it.
 """
 
 from __future__ import annotations
@@ -14,13 +19,13 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final, TypeVar
 
-from sqlalchemy import Select, exists, select, union_all
+from sqlalchemy import ColumnElement, Select, and_, exists, or_, select, union_all
 from sqlalchemy.orm import aliased
 
 from classifier.categories import CATEGORIES, VI_LABELS
 from review.citizen import CRAWL_JOIN
 from review.errors import UsageError
-from review.models import DECIDED, ENTRY_STATUSES, VERDICTS, AuditLog, ReviewEntry, ReviewFlag
+from review.models import CLAIMED, DECIDED, ENTRY_STATUSES, OPEN, VERDICTS, AuditLog, ReviewEntry, ReviewFlag
 from review.vi import CATEGORY_SHORT_VI, STATUS_VI, VERDICT_VI, VN_TZ
 
 SelectT = TypeVar("SelectT", bound=Select)  # type: ignore[type-arg]
@@ -36,7 +41,7 @@ END_YEAR_MAX = 9000
 
 @dataclass(frozen=True)
 class EntryFilter:
-    category: str | None = None  # flagged for this category (any of its flags, not only the top one)
+    category: str | None = None  # flagged for it (any flag, not only the top one); decided: recorded under it
     status: str | None = None
     source: str | None = None
     since: datetime | None = None  # entered the queue at or after
@@ -65,7 +70,8 @@ def apply_filter(q: SelectT, f: EntryFilter) -> SelectT:
             flag = flag.where(ReviewFlag.score >= f.min_score)
         if f.max_score is not None:
             flag = flag.where(ReviewFlag.score <= f.max_score)
-        q = q.where(flag)
+        q = q.where(category_matches(f.category, f.status, flag,
+                                     bounded=f.min_score is not None or f.max_score is not None))
     if f.source is not None:
         # its own source, or a report's entry a page of that source joined: one IN over the union of two indexed
         # selects, never an audit lookup per entry (the EXISTS this replaced). PostgreSQL drives the query from the
@@ -88,6 +94,28 @@ def apply_filter(q: SelectT, f: EntryFilter) -> SelectT:
     if f.is_report is not None:
         q = q.where(e.is_report.is_(f.is_report))
     return q
+
+
+def category_matches(category: str, status: str | None, flagged: ColumnElement[bool], *,
+                     bounded: bool = False) -> ColumnElement[bool]:
+    """Whether an entry is about `category`: an undecided one when it is flagged for it (`flagged`, the EXISTS over
+    its flags), a decided one when its standing decision recorded it (`ReviewEntry.verdict_category`, which `decide`
+    sets and `undo` clears with the decision in one transaction: the category of the latest decision not undone),
+    whatever it was flagged for; a dismissed entry, or one with no recorded category, by its flags. `status`: the filter's, so
+    a list of one status gets only its own half of the test (no OR the indexes cannot answer). `bounded`: a score
+    bound is about the category's flag, so a decided entry must also have that flag within it."""
+    e = ReviewEntry
+    if status in (OPEN, CLAIMED):
+        return flagged
+    recorded: ColumnElement[bool] = e.verdict_category == category
+    if bounded:
+        recorded = and_(recorded, flagged)
+    # a dismissal says the flags were wrong: listed under what it was flagged for (false positives per category),
+    # as is a decision with no recorded category
+    unrecorded = and_(or_(e.verdict_category.is_(None), e.verdict == "dismiss"), flagged)
+    if status == DECIDED:
+        return or_(recorded, unrecorded)
+    return or_(and_(e.status == DECIDED, or_(recorded, unrecorded)), and_(e.status != DECIDED, flagged))
 
 
 def joined_report_ids(source: str) -> Select[Any]:
