@@ -208,14 +208,12 @@ def _line(ctx: Context, text: str) -> None:
 
 def cmd_report(args: argparse.Namespace, ctx: Context) -> int:
     # pulls Scrapy, trafilatura and datasketch: only when reporting
-    from crawler.report import check_report_input, clean_note, clean_reporter, submit_report
+    from crawler.report import check_report_input, clean_note, clean_reporter, decided_vi, submit_report
     from crawler.report_kept import keeping_text
     from crawler.report_text_links import link_of_pasted_text
     from review.citizen import ALREADY_DECIDED, JOINED
     from review.config_files import resolve_config_path
-    from review.models import HARM_VERDICTS
     from review.report_match import SAME_PLACE
-    from review.vi import category_vi, verdict_vi
 
     text, where = _report_text(args, ctx)
     check_report_input(args.url, text, where)  # before the database is touched
@@ -252,12 +250,8 @@ def cmd_report(args: argparse.Namespace, ctx: Context) -> int:
         ctx.print(f"Nội dung này đã có trong hàng chờ: phản ánh được gộp vào mục #{result.entry_id} ({state}), "
                   f"không tạo mục mới; đã đánh dấu là người dân phản ánh và ghi nhận vào nhật ký{again}: {title}")
         return 0
-    def verdict_text(verdict: str | None, category: str | None) -> str:
-        told = verdict_vi(verdict)
-        return told + (f", nhóm {category_vi(category)}" if category and verdict in HARM_VERDICTS else "")
-
     if result.outcome == ALREADY_DECIDED:
-        verdict = verdict_text(result.verdict, result.verdict_category)
+        verdict = decided_vi(result.verdict, result.verdict_category)
         again = " (phản ánh này đã được ghi nhận trước đó)" if result.repeated else ""
         ctx.print(f"Nội dung này đã được xử lý: mục #{result.entry_id}, kết luận «{verdict}». Nội dung không thay "
                   f"đổi nên không tạo mục mới; phản ánh đã được ghi nhận vào nhật ký{again}: {title}")
@@ -268,7 +262,7 @@ def cmd_report(args: argparse.Namespace, ctx: Context) -> int:
         ctx.print(f"Phản ánh {state} — mục #{result.entry_id}, {scored}: {title}")
         if result.earlier_entry_id is not None:  # the address was dealt with before: what to tell the citizen
             ctx.print(f"  Lưu ý: địa chỉ này đã được xử lý ở mục #{result.earlier_entry_id} (kết luận "
-                      f"«{verdict_text(result.earlier_verdict, result.earlier_category)}»); nội dung lần này khác "
+                      f"«{decided_vi(result.earlier_verdict, result.earlier_category)}»); nội dung lần này khác "
                       f"nội dung đã xử lý (hoặc là nội dung dán vào) nên được xem xét như một mục mới.")
         return 0
     # no queue entry yet, so no number show takes: the item id, named as the audit export's «Mã tin» column does

@@ -90,9 +90,13 @@ def queue_waiting_reports(cfg: Config, store: Store) -> None:
         from crawler.report import queue_waiting_reports as queue
 
         done = queue(cfg, store)
-        if done.queued or done.joined:
-            log.info("queued %d citizen report(s) stored unscored earlier (entries %s); %d joined entries %s",
-                     len(done.queued), done.queued, len(done.joined), done.joined)
+        if done.queued or done.joined or done.decided:  # "item I -> entry E": `report` named a waiting one by I
+            log.info("queued %d citizen report(s) stored unscored earlier (%s); %d joined entries (%s); %d recorded on "
+                     "entries already decided (%s)", len(done.queued),
+                     ", ".join(f"item {i} -> entry {e}" for e, i in zip(done.queued, done.queued_reports, strict=True)),
+                     len(done.joined),
+                     ", ".join(f"item {i} -> entry {e}" for e, i in zip(done.joined, done.joined_reports, strict=True)),
+                     len(done.decided), ", ".join(f"item {i} -> entry {e}" for i, e, _, _ in done.decided))
         if done.still_waiting:
             log.warning("%d citizen report(s) still wait for scoring: %s", done.still_waiting,
                         done.scoring_off or "scoring failed")

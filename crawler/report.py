@@ -49,9 +49,10 @@ from crawler.spiders.base import sha256
 from review.citizen import ALREADY_DECIDED, CRAWL_ACTOR, JOINED, NEW, file_report
 from review.config import Config
 from review.errors import UsageError
-from review.models import ReviewEntry
+from review.models import HARM_VERDICTS, ReviewEntry
 from review.report_place_keys import add_missing_place_keys
 from review.store import Store
+from review.vi import category_vi, verdict_vi
 
 
 @dataclass(frozen=True)
@@ -261,6 +262,9 @@ class WaitingReports:
     queued_reports: list[int] = field(default_factory=list)  # the reports' item ids, in the order of `queued`
     joined_reports: list[int] = field(default_factory=list)  # the reports' item ids, in the order of `joined`
     waiting_reports: list[int] = field(default_factory=list)  # item ids of the reports still waiting
+    # the reports whose content was queued and decided meanwhile: (item id, entry id, verdict, recorded category);
+    # recorded on that entry only, nothing left to review
+    decided: list[tuple[int, int, str | None, str | None]] = field(default_factory=list)
 
     def said_vi(self) -> list[str]:
         """What the officer is told (`canhgac crawl`), one line each: the entries as every command names them
@@ -275,12 +279,21 @@ class WaitingReports:
             lines.append(f"{len(self.joined)} phản ánh chờ chấm điểm trùng nội dung đã có trong hàng chờ, đã gộp: "
                          + ", ".join(f"mã tin {i} vào mục #{e}"
                                      for e, i in zip(self.joined, self.joined_reports, strict=True)))
+        if self.decided:
+            lines.append(f"{len(self.decided)} phản ánh chờ chấm điểm trùng nội dung đã được xử lý, không tạo mục mới "
+                         "(phản ánh đã được ghi nhận vào nhật ký): " + ", ".join(
+                             f"mã tin {i}: mục #{e}, kết luận «{decided_vi(v, c)}»" for i, e, v, c in self.decided))
         if self.still_waiting:
             why = f" (chi tiết: {self.scoring_off})" if self.scoring_off else ""
             lines.append(f"Còn {self.still_waiting} phản ánh của người dân chưa vào hàng chờ vì chưa chấm điểm được"
                          f"{_report_ids_vi(self.waiting_reports)} — kiểm tra [classifier] model trong tệp cấu "
                          f"hình{why}.")
         return lines
+
+
+def decided_vi(verdict: str | None, category: str | None) -> str:
+    """A standing verdict as `canhgac report` names it: "vi phạm, nhóm Lừa đảo …" (a harm's category), "bỏ qua"."""
+    return verdict_vi(verdict) + (f", nhóm {category_vi(category)}" if category and verdict in HARM_VERDICTS else "")
 
 
 def entry_of_report_vi(entry_id: int, item_id: int) -> str:
@@ -341,7 +354,9 @@ def queue_waiting_reports(config: Config, store: Store, *, actor: str = CRAWL_AC
                 done.queued_reports.append(item_id)
         else:  # the same content reached the queue meanwhile: the report joined that entry
             store.mark_report_filed(item_id, filed.entry_id)
-            if filed.entry_id is not None:
+            if filed.entry_id is not None and filed.outcome == ALREADY_DECIDED:  # and was decided: recorded only
+                done.decided.append((item_id, filed.entry_id, filed.verdict, filed.verdict_category))
+            elif filed.entry_id is not None:
                 done.joined.append(filed.entry_id)
                 done.joined_reports.append(item_id)
     return done

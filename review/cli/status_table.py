@@ -32,6 +32,8 @@ KILLED_LEGEND = " Bị ngắt = tiến trình bị dừng từ bên ngoài hoặ
 CUT_LEGEND = " Tên nguồn bị cắt (…) có đủ trong `canhgac status --json`."
 #: the narrowest a source's name gets beside the other columns; narrower, it goes on a line of its own
 NAME_MIN = 16
+#: the widest a table cell is (`render`'s `max_col`): a name is cut to it here, keeping its "(đang tắt)" note
+MAX_CELL = 60
 #: how far a source's row is indented under its name (the narrowest layout)
 INDENT = "  "
 
@@ -40,7 +42,7 @@ def sources_table(health: Sequence[SourceHealth], configured: Collection[str], e
                   daemon: bool, tz: str, width: int | None) -> tuple[str, str | None]:
     """The table, and the legend to print under it (None for the full table). `width`: the terminal's, or None
     when the output is no terminal."""
-    full = render(FULL_HEADERS, [(_name(h, configured, enabled), h.kind, when(h.last_run_at, tz),
+    full = render(FULL_HEADERS, [(_name(h, configured, enabled, MAX_CELL), h.kind, when(h.last_run_at, tz),
                                   RUN_STATUS_VI.get(h.last_status or "", h.last_status or "-"),
                                   _last_success(h, tz, short=False), h.items_last_run, h.items_total,
                                   h.consecutive_failures, _next_run(h, daemon, tz, short=False)) for h in health])
@@ -53,8 +55,8 @@ def sources_table(health: Sequence[SourceHealth], configured: Collection[str], e
     rest = _table_width(render(["loại", *COMPACT_HEADERS], [(k, *c) for k, c in zip(kinds, cells, strict=True)]))
     room = width - rest - 2
     whole = [_name(h, configured, enabled, 10**6) for h in health]
-    if room >= min(NAME_MIN, max(_width(n) for n in whole)):
-        names = [_name(h, configured, enabled, room) for h in health]
+    if room >= max(_width("nguồn"), min(NAME_MIN, max(_width(n) for n in whole))):  # the heading needs its room
+        names = [_name(h, configured, enabled, min(room, MAX_CELL)) for h in health]
         table = render(["nguồn", "loại", *COMPACT_HEADERS],
                        [(n, k, *c) for n, k, c in zip(names, kinds, cells, strict=True)])
     else:

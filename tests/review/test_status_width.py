@@ -9,13 +9,16 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pexpect
+import pytest
 
-from review.cli.status_table import COMPACT_LEGEND, FULL_HEADERS, KILLED_LEGEND
+from review.cli.status_table import COMPACT_LEGEND, FULL_HEADERS, KILLED_LEGEND, sources_table
 from review.cli.table import _width
 from review.models import Source
+from review.sources import SourceHealth
 from review.store import Store
 
 CLI = Callable[..., tuple[int, str, str]]
@@ -109,3 +112,27 @@ def test_a_wide_terminal_and_a_pipe_keep_the_full_table(store: Store, cfg: Path,
     wide = _screen(cfg, 250)
     assert next(ln for ln in wide if ln.startswith("nguồn")).split() == header.split(), wide
     assert "Bảng rút gọn" not in "\n".join(wide)
+
+
+def _health(name: str, status: str | None = "ok") -> SourceHealth:
+    at = datetime(2026, 12, 1, 3, 0, tzinfo=UTC)
+    return SourceHealth(name=name, kind="sitemap", official=True, last_run_at=at, last_success_at=at, last_error=None,
+                        consecutive_failures=0, items_last_run=1, items_total=12, next_run_at=None,
+                        last_status=status)
+
+
+@pytest.mark.parametrize("width", [None, 140, 160, 200])
+def test_a_long_switched_off_name_keeps_its_note(width: int | None) -> None:
+    """Cut to a table cell (60 columns) the name loses letters, not "(đang tắt)": the officer still sees it is off."""
+    table, _ = sources_table([_health(LONG + "-quang-ninh")], {LONG + "-quang-ninh"}, set(), False,
+                             "Asia/Ho_Chi_Minh", width)
+    row = table.split("\n")[2]
+    assert "… (đang tắt)" in row, table
+    assert width is None or all(_width(line) <= width for line in table.split("\n")), table
+
+
+@pytest.mark.parametrize("width", range(64, 81))  # below 64 even the narrowest layout (dates, numbers whole) wraps
+def test_a_one_letter_name_never_makes_the_table_wrap(width: int) -> None:
+    """The heading "nguồn" is wider than the name: the table with it must fit, else the name goes on its own line."""
+    table, _ = sources_table([_health("a")], {"a"}, {"a"}, False, "Asia/Ho_Chi_Minh", width)
+    assert all(_width(line) <= width for line in table.split("\n")), table

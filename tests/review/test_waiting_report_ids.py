@@ -71,6 +71,27 @@ def test_queued_waiting_reports_are_named_as_entries_with_their_report_ids(store
     assert queue_waiting_reports(load_config(str(cfg)), store).said_vi() == []  # once
 
 
+def test_a_waiting_report_whose_content_was_decided_meanwhile_is_not_said_to_be_merged(store: Store, cfg: Path,
+                                                                                       cli: CLI) -> None:
+    """Its content crawled, queued and dismissed while it waited: not "đã gộp" into an entry "đã có trong hàng chờ"
+    (nothing is left to review there), but what `report` says of such content: handled, with its verdict."""
+    with cfg.open("a", encoding="utf-8") as fh:
+        fh.write(NO_MODEL)
+    waiting = _reported(cli, BODY)
+    [page] = store.add_scored_items([crawled(BODY)])
+    with store.session() as s:
+        entry = s.scalar(select(ReviewEntry.id).where(ReviewEntry.item_id == page.item_id))
+    assert entry is not None
+    store.decide(entry, "lan", "dismiss")
+    cfg.write_text(cfg.read_text(encoding="utf-8").replace(NO_MODEL, ""), encoding="utf-8")
+    done = queue_waiting_reports(load_config(str(cfg)), store)
+    assert done.queued == [] and done.joined == [] and [d[:2] for d in done.decided] == [(waiting, entry)], done
+    [line] = done.said_vi()
+    assert "đã được xử lý" in line and f"mã tin {waiting}: mục #{entry}, kết luận «bỏ qua»" in line, line
+    assert "gộp" not in line and "hàng chờ" not in line, line
+    assert queue_waiting_reports(load_config(str(cfg)), store).said_vi() == []  # once
+
+
 def test_a_long_list_of_waiting_reports_is_cut() -> None:
     ids = list(range(1, SHOWN_REPORT_IDS + 4))
     [line] = WaitingReports(still_waiting=len(ids), waiting_reports=ids).said_vi()
