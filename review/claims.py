@@ -90,7 +90,8 @@ class ClaimsMixin(_Base):
                 best: tuple[float, int, int] | None = None
                 for cond in (ReviewEntry.status == OPEN,
                              and_(ReviewEntry.status == CLAIMED, ReviewEntry.claim_expires_at < now)):
-                    q = apply_filter(select(ReviewEntry.priority, ReviewEntry.id, ReviewEntry.version), flt)
+                    q = apply_filter(select(ReviewEntry.priority, ReviewEntry.id, ReviewEntry.version), flt,
+                                     undecided=True)
                     q = q.where(cond)
                     if exclude:
                         q = q.where(ReviewEntry.id.not_in(list(exclude)))

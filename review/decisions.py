@@ -233,7 +233,7 @@ class DecisionsMixin(_Base):
         """Ids a bulk verdict would touch: matching, undecided, not held by someone else; priority order."""
         now = utcnow()
         with self.session() as s:
-            q = apply_filter(select(ReviewEntry.id), flt).where(claimable(now, moderator))
+            q = apply_filter(select(ReviewEntry.id), flt, undecided=True).where(claimable(now, moderator))
             q = q.order_by(ReviewEntry.priority.desc(), ReviewEntry.id).limit(limit)
             return list(s.scalars(q))
 
@@ -265,7 +265,7 @@ class DecisionsMixin(_Base):
             return BulkResult(ids, applied=False, code=selection_code(ids, verdict, category))
         now = utcnow()
         with self.session() as s:
-            q = apply_filter(select(ReviewEntry), flt).where(claimable(now, moderator))
+            q = apply_filter(select(ReviewEntry), flt, undecided=True).where(claimable(now, moderator))
             q = q.order_by(ReviewEntry.priority.desc(), ReviewEntry.id).limit(limit)
             entries = list(s.scalars(lock_for_update(s, q, skip_locked=True)))
             ids = [e.id for e in entries]

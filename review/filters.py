@@ -58,7 +58,11 @@ class EntryFilter:
                 for k, v in self.__dict__.items() if v is not None}
 
 
-def apply_filter(q: SelectT, f: EntryFilter) -> SelectT:
+def apply_filter(q: SelectT, f: EntryFilter, *, undecided: bool = False) -> SelectT:
+    """`q` narrowed to `f`. `undecided`: the caller takes only undecided entries (`claim_next`, `bulk`), so a
+    category is matched on the flags alone — one EXISTS PostgreSQL answers from the flags index, not the OR with the
+    decided entries' recorded category, which made it walk every open entry (0.05 ms → 630 ms at 300,000 entries
+    for a category with nothing left)."""
     e = ReviewEntry
     if f.status is not None:
         q = q.where(e.status == f.status)
@@ -70,7 +74,7 @@ def apply_filter(q: SelectT, f: EntryFilter) -> SelectT:
             flag = flag.where(ReviewFlag.score >= f.min_score)
         if f.max_score is not None:
             flag = flag.where(ReviewFlag.score <= f.max_score)
-        q = q.where(category_matches(f.category, f.status, flag,
+        q = q.where(category_matches(f.category, OPEN if undecided else f.status, flag,
                                      bounded=f.min_score is not None or f.max_score is not None))
     if f.source is not None:
         # its own source, or a report's entry a page of that source joined: one IN over the union of two indexed
@@ -107,7 +111,7 @@ def category_matches(category: str, status: str | None, flagged: ColumnElement[b
     e = ReviewEntry
     if status in (OPEN, CLAIMED):
         return flagged
-    recorded: ColumnElement[bool] = e.verdict_category == category
+    recorded: ColumnElement[bool] = and_(e.verdict_category == category, e.verdict != "dismiss")
     if bounded:
         recorded = and_(recorded, flagged)
     # a dismissal says the flags were wrong: listed under what it was flagged for (false positives per category),

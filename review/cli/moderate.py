@@ -155,7 +155,8 @@ def _acting_as(p: argparse.ArgumentParser) -> None:
 
 def _filter_args(p: argparse.ArgumentParser) -> None:
     """`queue`'s filters; read back by `review.cli.queue_view.filter_from`."""
-    p.add_argument("--category", help="bị gắn cờ nhóm này (mã hoặc tên tiếng Việt, ví dụ scam hoặc \"lừa đảo\")")
+    p.add_argument("--category", help="mục chưa quyết định (hoặc bỏ qua) bị gắn cờ nhóm này; mục đã quyết định: nhóm "
+                                         "ghi trong quyết định (mã hoặc tên tiếng Việt, ví dụ scam hoặc \"lừa đảo\")")
     p.add_argument("--status", help="open (chờ duyệt, mặc định), claimed (đang xử lý) hoặc decided (đã quyết định)")
     p.add_argument("--source", help="tên nguồn")
     p.add_argument("--since", help="vào hàng chờ từ: DD/MM/YYYY, YYYY-MM-DD (giờ Việt Nam) hoặc 7d/36h")

@@ -67,7 +67,8 @@ def register(sub: Any) -> None:
                    help="với decisions: xuất cả quyết định đã hoàn tác, có cột undone (true/false) và thời điểm, "
                         "người, lý do hoàn tác (mặc định chỉ xuất quyết định đang có hiệu lực)")
     p.add_argument("--category",
-                   help="với items: chỉ các mục bị gắn cờ nhóm này (bất kỳ cờ nào của mục, như queue --category); "
+                   help="với items: các mục như queue --category liệt kê (mục chưa quyết định hoặc bỏ qua: bị gắn cờ "
+                        "nhóm này, bất kỳ cờ nào; mục đã quyết định: nhóm ghi trong quyết định); "
                         "với decisions: chỉ các quyết định ghi nhóm này; nhiều nhóm cách nhau bằng dấu phẩy "
                         "(scam,misinformation)")
     p.add_argument("--status", help="với items: open (chờ duyệt), claimed (đang xử lý), decided (đã quyết định); "

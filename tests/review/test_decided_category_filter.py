@@ -87,7 +87,7 @@ def test_undecided_entries_keep_matching_on_their_flags(store: Store, cli: CLI) 
 
 def test_a_decided_entry_without_a_recorded_category_goes_by_its_flags(store: Store, cli: CLI) -> None:
     entry = flagged(store, "Tuyển cộng tác viên online", "scam", 0.8)
-    _decide(cli, entry, "dismiss")
+    _decide(cli, entry, "violation")  # not a dismissal: those go by their flags anyway
     with store.session() as s:  # as a decision recorded without a category would leave it
         s.execute(update(ReviewEntry).where(ReviewEntry.id == entry).values(verdict_category=None))
     assert _ids(cli, "--status", "decided", "--category", "scam") == {entry}
@@ -130,3 +130,11 @@ def test_a_score_bound_is_about_the_categorys_flag(store: Store, cli: CLI) -> No
     assert matching() == {moved, weak}
     assert matching(max_score=0.65) == {weak}
     assert matching(min_score=0.65) == set()
+
+
+def test_a_dismissal_is_listed_by_its_flags_whatever_category_it_names(store: Store, cli: CLI) -> None:
+    """A dismissal says the flags were wrong: a category typed with it places it nowhere."""
+    entry = flagged(store, "Tuyển cộng tác viên online", "scam", 0.8)
+    _decide(cli, entry, "dismiss", "--category", "illegal_ad")
+    assert _ids(cli, "--status", "decided", "--category", "scam") == {entry}
+    assert _ids(cli, "--status", "decided", "--category", "illegal_ad") == set()
