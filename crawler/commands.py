@@ -99,7 +99,7 @@ def cmd_crawl(args: argparse.Namespace, ctx: Context) -> int:
     try:
         outcomes = run_sources(names, args.jobs, one, grace_s=grace, on_stopping=stopping)
     except CrawlInterrupted as stop:
-        _print_interrupted(ctx, stop, log_dir)
+        _print_interrupted(ctx, stop, log_dir, grace)
         return 128 + stop.signum  # 130 for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP
     failed = [o for o in outcomes if not o.ok]
     total_new = sum(o.items_new for o in outcomes)
@@ -114,12 +114,14 @@ def cmd_crawl(args: argparse.Namespace, ctx: Context) -> int:
     return 1 if failed else 0
 
 
-def _print_interrupted(ctx: Context, stop: CrawlInterrupted, log_dir: Path) -> None:
-    """What a Ctrl-C (or SIGTERM, SIGHUP) stopped, for the officer (stderr; the caller exits 128 + the signal)."""
+def _print_interrupted(ctx: Context, stop: CrawlInterrupted, log_dir: Path, grace: int) -> None:
+    """What a Ctrl-C (or SIGTERM, SIGHUP) stopped, for the officer (stderr; the caller exits 128 + the signal).
+    `grace`: what the crawls were given to stop (0: `stop_grace_s = 0`, killed at once, nothing waited for)."""
     _eprint(ctx, f"Đã dừng theo yêu cầu ({stop_reason_vi(stop.signum)}).")
     if stop.stopped:
-        # killed when the wait ran out or at a second Ctrl-C: either way, not at once
-        forced = f" (chưa dừng kịp nên đã bị buộc dừng: {', '.join(stop.killed)})" if stop.killed else ""
+        # killed when the wait ran out or at a second Ctrl-C; with no wait at all, at once
+        forced = ("" if not stop.killed else f" (đã buộc dừng ngay: {', '.join(stop.killed)})" if grace <= 0
+                  else f" (chưa dừng kịp nên đã bị buộc dừng: {', '.join(stop.killed)})")
         _eprint(ctx, f"  Dừng giữa chừng: {', '.join(stop.stopped)}{forced}. Lượt sau sẽ thu thập tiếp phần chưa lưu, "
                    "không lưu trùng.")
     if stop.not_started:

@@ -77,10 +77,15 @@ log = logging.getLogger("canhgac.daemon")
 _stopping = threading.Event()
 
 
+def _first_line(exc: BaseException) -> str:
+    """A driver error on one line: its first line (SQLAlchemy adds the statement and a link below it)."""
+    return (str(exc).splitlines() or [type(exc).__name__])[0]
+
+
 def run_job(cfg: Config, job: str, *args: str) -> None:
     """What APScheduler calls: open the store, run one plain job function, close the store."""
     if _stopping.is_set():
-        log.info("job %s %s not started: the daemon is stopping", job, " ".join(args))
+        log.info("job %s not started: the daemon is stopping", " ".join((job, *args)))
         return
     what = " ".join((job, *args))
     try:
@@ -178,6 +183,8 @@ class Daemon:
             for job in self.scheduler.get_jobs():
                 if job.id.startswith(CRAWL_PREFIX) and (only is None or job.id == only):
                     self.store.set_next_run(job.id[len(CRAWL_PREFIX):], job.next_run_time)
+        except SQLAlchemyError as exc:  # the database out of reach (locked, restarting): one line, tried next time
+            log.warning("could not record next run times: %s", _first_line(exc))
         except Exception:  # noqa: BLE001 - a status column must never take the daemon down
             log.exception("could not record next run times")
 
@@ -256,8 +263,8 @@ class Daemon:
         try:
             for src in self.cfg.sources:
                 self.store.set_next_run(src.name, None)
-        except SQLAlchemyError:
-            log.exception("could not clear the next run times")
+        except SQLAlchemyError as exc:
+            log.warning("could not clear the next run times: %s", _first_line(exc))
 
     def _heartbeat(self, keeper: LeaseKeeper) -> str | None:
         """The daemon's checks every heartbeat while `keeper` renews the lease, until asked to stop

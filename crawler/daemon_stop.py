@@ -82,6 +82,7 @@ class RunningJobs:
         elif busy:
             log.info("stop_grace_s = 0: %d running job(s) not waited for, their crawls are stopped at once", busy)
         self._wait(grace, 1.0)
+        told = []
         if self.busy():
             # told to stop first, so their runs are recorded as stopped with the daemon, not as crawls killed from
             # outside (a failure of the source, listed in the weekly digest); a few seconds to close cleanly
@@ -91,10 +92,12 @@ class RunningJobs:
                 self._wait(STOP_CRAWLS_S, 0.2)
         if self.busy():
             crawls, processes = kill_children()
-            why = ("second signal" if self.hurried.is_set() else "grace period over" if grace > 0
-                   else f"still running {STOP_CRAWLS_S}s after being asked to stop")
-            log.warning("%s: killed %d crawl subprocess(es) (%d processes with their workers)", why, crawls,
-                        processes)
+            if crawls or processes:  # a job that is no crawl (digest, retrain) has nothing to kill: it is awaited
+                why = ("second signal" if self.hurried.is_set() else "grace period over" if grace > 0
+                       else f"still running {STOP_CRAWLS_S}s after being asked to stop" if told
+                       else "stop_grace_s = 0")
+                log.warning("%s: killed %d crawl subprocess(es) (%d processes with their workers)", why, crawls,
+                            processes)
             with self.lock:
                 end = time.monotonic() + 10
                 while self.busy() and time.monotonic() < end:

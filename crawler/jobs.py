@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -14,7 +15,7 @@ from datetime import time as dtime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from review.cli.context import Context
 from review.config import WEEKDAYS, Config
@@ -100,8 +101,12 @@ def queue_waiting_reports(cfg: Config, store: Store) -> None:
         if done.still_waiting:
             log.warning("%d citizen report(s) still wait for scoring: %s", done.still_waiting,
                         done.scoring_off or "scoring failed")
-    except Exception:  # noqa: BLE001 - the crawl itself went through; the reports wait for the next one
-        log.exception("could not queue the citizen reports waiting for scoring")
+    except Exception as exc:  # noqa: BLE001 - the crawl itself went through; the reports wait for the next one
+        why = database_unreachable(store, exc)
+        if why is None:
+            log.exception("could not queue the citizen reports waiting for scoring")
+        else:  # the database out of reach: one line, as for a job
+            log.error("could not queue the citizen reports waiting for scoring (tried after the next crawl): %s", why)
     finally:
         _reports_lock.release()
 
@@ -212,23 +217,47 @@ def retrain(cfg: Config, store: Store) -> None:
     log.info("weekly retrain finished (exit %d); the new model is not active until a person activates it", code)
 
 
-# what the database driver raises when the database is out of reach: SQLite locked past its busy timeout,
-# PostgreSQL refusing connections, restarting, or dropping one (psycopg: OperationalError, "connection closed" an
-# InterfaceError). Not IntegrityError, ProgrammingError ...: those are bugs, logged with their traceback.
-DATABASE_UNREACHABLE = (OperationalError, InterfaceError)
+#: SQLite's words for a database it cannot use now (another process holds it, the file went away)
+_SQLITE_OUT_OF_REACH = re.compile(r"database is locked|database table is locked|database is busy|"
+                                  r"unable to open database file|disk I/O error")
+#: PostgreSQL's SQLSTATEs for a server out of reach: class 08 (connection exceptions), shutting down / starting up
+#: (57P01–57P03), too many connections (53300)
+_PG_OUT_OF_REACH = ("57P01", "57P02", "57P03", "53300")
 
 
 def database_unreachable(store: Store, exc: BaseException) -> str | None:
-    """Why a job failed, on one line, when `exc` says the database was out of reach (`DATABASE_UNREACHABLE`),
-    also when a store opened inside the job said so (`review.database.unreachable`); None for any other
-    exception: a bug, whose traceback is wanted."""
-    if isinstance(exc, OperationalError):
-        return str(unreachable(store.engine, exc))
-    if isinstance(exc, InterfaceError):  # a connection the server dropped
-        return "connection to the database lost (" + " ".join(str(exc.orig).split()) + ")"
-    if isinstance(exc, CanhgacError) and isinstance(exc.__context__, DATABASE_UNREACHABLE):
-        return str(exc)
-    return None
+    """Why a job failed, on one line, when `exc` says the database was out of reach: SQLite locked past its busy
+    timeout or its file gone, PostgreSQL refusing, restarting or dropping connections (an `OperationalError` of
+    those words or codes, a dropped connection's `InterfaceError`, or a store opened inside the job saying so).
+    None for any other exception — a missing column, a statement timeout, a deadlock, a full disk are bugs or
+    problems a person must look at: APScheduler logs them with their traceback."""
+    if isinstance(exc, CanhgacError) and isinstance(exc.__context__, DBAPIError):
+        return str(exc) if out_of_reach(exc.__context__) else None
+    if not isinstance(exc, DBAPIError) or not out_of_reach(exc):
+        return None
+    said = " ".join(str(exc.orig).split())
+    if isinstance(exc, InterfaceError):
+        return f"mất kết nối tới cơ sở dữ liệu ({said})"
+    if _SQLITE_OUT_OF_REACH.search(said) and store.engine.dialect.name == "sqlite":
+        return f"cơ sở dữ liệu đang bị khoá hoặc không mở được ({said})"
+    assert isinstance(exc, OperationalError)
+    return str(unreachable(store.engine, exc))
+
+
+def out_of_reach(exc: DBAPIError) -> bool:
+    """Whether a driver error says the database cannot be reached or used right now (not what a statement did)."""
+    if isinstance(exc, InterfaceError):
+        return True
+    if not isinstance(exc, OperationalError):
+        return False
+    sqlstate = getattr(exc.orig, "sqlstate", None)
+    if sqlstate is not None:  # psycopg
+        return sqlstate.startswith("08") or sqlstate in _PG_OUT_OF_REACH
+    said = str(exc.orig)
+    if _SQLITE_OUT_OF_REACH.search(said):
+        return True
+    # psycopg raises a connection failure without a SQLSTATE (nothing answered): OperationalError, sqlstate None
+    return type(exc.orig).__module__.startswith("psycopg")
 
 
 JOBS: dict[str, Callable[..., Any]] = {

@@ -306,6 +306,7 @@ selectors = {{ link = "a.post-link" }}
         assert "chờ tối đa 10s để lưu nốt phần đã tải" in text, text
     else:  # not "chờ tối đa 0s"
         assert "dừng ngay cham-a (stop_grace_s = 0" in text and "chờ tối đa" not in text, text
+        assert "chưa dừng kịp" not in text, text  # nothing was waited for
     assert "Traceback" not in text, text
     assert crawl_env.site.requests_for("/cham-b/") == [] and crawl_env.site.requests_for("/cham-c/") == []
     with crawl_env.store.session() as s:

@@ -69,7 +69,7 @@ def test_crawl_failing_on_a_locked_database_is_one_line_without_traceback(stuck_
         assert crawl, "the crawl subprocess was not found"
         # a long write elsewhere holds the database (past the daemon's 30 s busy timeout) when the crawl ends: the
         # crawl job then fails reading and closing its run
-        locker = sqlite3.connect(tmp_path / "canhgac.db", isolation_level=None)
+        locker = sqlite3.connect(tmp_path / "canhgac.db", isolation_level=None, timeout=60)
         try:
             locker.execute("BEGIN EXCLUSIVE")
             kill_all(list(crawl))
