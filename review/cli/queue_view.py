@@ -50,7 +50,7 @@ def row_json(r: EntryRow, now: datetime) -> dict[str, Any]:
             "is_report": r.is_report, "below_threshold": below_threshold(r), "claimant": r.claimant,
             "claim_expires_at": r.claim_expires_at.isoformat() if r.claim_expires_at else None,
             "claim_lapsed": r.claim_lapsed(now),
-            "verdict": r.verdict, "version": r.version, "created_at": r.created_at.isoformat(), "title": r.title}
+            "verdict": r.verdict, "verdict_category": r.verdict_category, "version": r.version, "created_at": r.created_at.isoformat(), "title": r.title}
 
 
 def reporter_json(x: Reporter) -> dict[str, Any]:

@@ -46,6 +46,9 @@ def test_a_recategorised_decision_is_listed_under_the_category_it_recorded(store
 
     assert _ids(cli, "--status", "decided", "--category", "illegal_ad") == {moved, both}
     assert _ids(cli, "--status", "decided", "--category", "scam") == {kept, both}
+    # a script sees why an entry is listed: the category its decision recorded
+    code, out, _ = cli("queue", "--json", "--status", "decided", "--category", "illegal_ad")
+    assert {row["id"]: row["verdict_category"] for row in json.loads(out)} == {moved: "illegal_ad", both: "scam"}
     # the Vietnamese name reads the same
     assert _ids(cli, "--status", "decided", "--category", "quảng cáo") == {moved, both}
     # the table says the category it is listed under, and its count (--limit) counts the same entries
