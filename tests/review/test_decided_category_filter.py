@@ -141,3 +141,15 @@ def test_a_dismissal_is_listed_by_its_flags_whatever_category_it_names(store: St
     _decide(cli, entry, "dismiss", "--category", "illegal_ad")
     assert _ids(cli, "--status", "decided", "--category", "scam") == {entry}
     assert _ids(cli, "--status", "decided", "--category", "illegal_ad") == set()
+
+
+def test_a_report_entry_joined_by_a_sources_page_is_listed_by_its_recorded_category(store: Store, cli: CLI) -> None:
+    """The other half of `--source`'s union: a citizen report's entry that a page of the source joined (it has no
+    source of its own), decided under another category than its flag."""
+    from tests.review.test_queue_source_filter import _join
+
+    report = flagged(store, "Phản ánh tin nhắn trúng thưởng, chuyển khoản nhận quà", "scam", 0.8, kind="report")
+    _join(store, report, "fb-pho")
+    _decide(cli, report, "violation", "--category", "illegal_ad")
+    assert _ids(cli, "--status", "decided", "--source", "fb-pho", "--category", "illegal_ad") == {report}
+    assert _ids(cli, "--status", "decided", "--source", "fb-pho", "--category", "scam") == set()
