@@ -90,8 +90,8 @@ def cmd_crawl(args: argparse.Namespace, ctx: Context) -> int:
     def stopping(running: list[str], signum: int) -> None:
         again = "bấm Ctrl-C lần nữa" if signum == signal.SIGINT else "gửi lại tín hiệu"
         if grace <= 0:  # `stop_grace_s = 0`: nothing waited for ("chờ tối đa 0s" read as a wait)
-            _eprint(ctx, f"Đang dừng ({stop_reason_vi(signum)}): không bắt đầu thêm nguồn nào; dừng ngay "
-                         f"{', '.join(running)} (stop_grace_s = 0: không chờ lưu nốt phần đã tải)…")
+            _eprint(ctx, f"Đang dừng ({stop_reason_vi(signum)}): không bắt đầu thêm nguồn nào; đã báo dừng "
+                         f"{', '.join(running)}, không chờ lưu nốt phần đã tải (stop_grace_s = 0)…")
             return
         _eprint(ctx, f"Đang dừng ({stop_reason_vi(signum)}): không bắt đầu thêm nguồn nào; đã báo dừng "
                      f"{', '.join(running)}, chờ tối đa {grace}s để lưu nốt phần đã tải ({again} để dừng ngay)…")
@@ -99,7 +99,7 @@ def cmd_crawl(args: argparse.Namespace, ctx: Context) -> int:
     try:
         outcomes = run_sources(names, args.jobs, one, grace_s=grace, on_stopping=stopping)
     except CrawlInterrupted as stop:
-        _print_interrupted(ctx, stop, log_dir, grace)
+        _print_interrupted(ctx, stop, log_dir)
         return 128 + stop.signum  # 130 for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP
     failed = [o for o in outcomes if not o.ok]
     total_new = sum(o.items_new for o in outcomes)
@@ -114,14 +114,13 @@ def cmd_crawl(args: argparse.Namespace, ctx: Context) -> int:
     return 1 if failed else 0
 
 
-def _print_interrupted(ctx: Context, stop: CrawlInterrupted, log_dir: Path, grace: int) -> None:
-    """What a Ctrl-C (or SIGTERM, SIGHUP) stopped, for the officer (stderr; the caller exits 128 + the signal).
-    `grace`: what the crawls were given to stop (0: `stop_grace_s = 0`, killed at once, nothing waited for)."""
+def _print_interrupted(ctx: Context, stop: CrawlInterrupted, log_dir: Path) -> None:
+    """What a Ctrl-C (or SIGTERM, SIGHUP) stopped, for the officer (stderr; the caller exits 128 + the signal)."""
     _eprint(ctx, f"Đã dừng theo yêu cầu ({stop_reason_vi(stop.signum)}).")
     if stop.stopped:
-        # killed when the wait ran out or at a second Ctrl-C; with no wait at all, at once
-        forced = ("" if not stop.killed else f" (đã buộc dừng ngay: {', '.join(stop.killed)})" if grace <= 0
-                  else f" (chưa dừng kịp nên đã bị buộc dừng: {', '.join(stop.killed)})")
+        # killed when the wait ran out (none with `stop_grace_s = 0`) or at a second Ctrl-C: told to stop first
+        # either way, so not "ngay" (tests/review/test_cli_wording_crawl_stop.py)
+        forced = f" (chưa dừng kịp nên đã bị buộc dừng: {', '.join(stop.killed)})" if stop.killed else ""
         _eprint(ctx, f"  Dừng giữa chừng: {', '.join(stop.stopped)}{forced}. Lượt sau sẽ thu thập tiếp phần chưa lưu, "
                    "không lưu trùng.")
     if stop.not_started:
